@@ -1,0 +1,141 @@
+import type { Generated } from 'kysely';
+
+/** Times are integer milliseconds since the epoch (UTC) everywhere. */
+type Ms = number;
+
+export interface OfficersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  /** JSON array of roles. */
+  roles: string;
+  created_at: Ms;
+  disabled_at: Ms | null;
+  last_login_at: Ms | null;
+}
+
+export interface OfficerSessionsTable {
+  /** SHA-256 of the cookie value; the cookie itself is never stored. */
+  id_hash: string;
+  officer_id: string;
+  csrf_token: string;
+  created_at: Ms;
+  last_seen_at: Ms;
+  expires_at: Ms;
+  revoked_at: Ms | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  reference: string | null;
+  phone_e164: string;
+  phone_masked: string;
+  state: string;
+  created_by: string;
+  created_at: Ms;
+  /** When the unused link stops working. */
+  expires_at: Ms;
+  /** SHA-256 of the link token. */
+  token_hash: string;
+  /** SHA-256 of the caller's device credential, set when the link is first opened. */
+  caller_secret_hash: string | null;
+  caller_secret_expires_at: Ms | null;
+  opened_at: Ms | null;
+  consented_at: Ms | null;
+  refused_at: Ms | null;
+  live_at: Ms | null;
+  ended_at: Ms | null;
+  end_reason: string | null;
+  caller_user_agent: string | null;
+  publishing: number;
+}
+
+export interface SessionEventsTable {
+  id: string;
+  session_id: string;
+  at: Ms;
+  type: string;
+  actor: string | null;
+  detail: string | null;
+}
+
+export interface LocationFixesTable {
+  id: Generated<number>;
+  session_id: string;
+  lat: number;
+  lon: number;
+  accuracy: number;
+  altitude: number | null;
+  altitude_accuracy: number | null;
+  heading: number | null;
+  speed: number | null;
+  fix_time: Ms;
+  received_at: Ms;
+}
+
+export interface RecordingsTable {
+  id: string;
+  session_id: string;
+  /** Janus file name base: files are <base>-<audio|video>-<mline>.mjr in the session's folder. */
+  file_base: string;
+  started_at: Ms;
+  ended_at: Ms | null;
+  /** recording → ingesting → stored | failed */
+  state: string;
+  video_codec: string | null;
+  error: string | null;
+}
+
+export interface EvidenceItemsTable {
+  id: string;
+  session_id: string;
+  recording_id: string | null;
+  kind: string;
+  file_name: string;
+  media_type: string;
+  storage_key: string;
+  sha256: string;
+  size: number;
+  created_at: Ms;
+  /** JSON array of the SHA-256 of the items this one was made from. */
+  derived_from: string;
+  duration_ms: number | null;
+}
+
+export interface SmsOutboxTable {
+  id: string;
+  session_id: string | null;
+  to_e164: string;
+  body: string;
+  created_at: Ms;
+  status: string;
+  provider_ref: string | null;
+}
+
+export interface AuditEventsTable {
+  seq: Generated<number>;
+  id: string;
+  at: Ms;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  /** JSON object, or null. */
+  detail: string | null;
+  ip: string | null;
+}
+
+export interface Database {
+  officers: OfficersTable;
+  officer_sessions: OfficerSessionsTable;
+  sessions: SessionsTable;
+  session_events: SessionEventsTable;
+  location_fixes: LocationFixesTable;
+  recordings: RecordingsTable;
+  evidence_items: EvidenceItemsTable;
+  sms_outbox: SmsOutboxTable;
+  audit_events: AuditEventsTable;
+}

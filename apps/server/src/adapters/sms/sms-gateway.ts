@@ -1,0 +1,13 @@
+/** One text message to send. */
+export interface SmsMessage {
+  to: string;
+  body: string;
+  sessionId: string | null;
+}
+
+/** Sends text messages. Implementations: the outbox (no account needed); real providers later. */
+export interface SmsGateway {
+  readonly name: string;
+  /** Resolves once the provider accepted the message; rejects with a reason otherwise. */
+  send(message: SmsMessage): Promise<{ providerRef: string }>;
+}

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { chmod, link, mkdir, open, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { assertSafeKey, type EvidenceStore, type StoredObject } from './evidence-store.js';
+
+/**
+ * Evidence in a directory. Each object is written to a temporary file, fsynced,
+ * then hard-linked into place — link() fails if the name exists, so an object can
+ * never be replaced — and made read-only.
+ */
+export class LocalEvidenceStore implements EvidenceStore {
+  readonly kind = 'local';
+
+  constructor(private readonly root: string) {}
+
+  async putFile(key: string, sourcePath: string): Promise<StoredObject> {
+    return this.write(key, createReadStream(sourcePath));
+  }
+
+  async putBytes(key: string, bytes: Uint8Array): Promise<StoredObject> {
+    const { Readable } = await import('node:stream');
+    return this.write(key, Readable.from([Buffer.from(bytes)]));
+  }
+
+  async read(key: string, range?: { start: number; end: number }): Promise<Readable> {
+    const path = this.path(key);
+    await stat(path);
+    return createReadStream(path, range ? { start: range.start, end: range.end } : {});
+  }
+
+  async size(key: string): Promise<number> {
+    return (await stat(this.path(key))).size;
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await stat(this.path(key));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async hash(key: string): Promise<string> {
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(this.path(key)), hash);
+    return hash.digest('hex');
+  }
+
+  private path(key: string): string {
+    assertSafeKey(key);
+    return join(this.root, key);
+  }
+
+  private async write(key: string, source: Readable): Promise<StoredObject> {
+    const final = this.path(key);
+    await mkdir(dirname(final), { recursive: true, mode: 0o700 });
+    const temp = `${final}.partial-${process.pid}-${Date.now()}`;
+    const hash = createHash('sha256');
+    let size = 0;
+    source.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      size += chunk.length;
+    });
+    try {
+      await pipeline(source, createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
+      const fh = await open(temp, 'r');
+      await fh.sync();
+      await fh.close();
+      await link(temp, final);
+    } finally {
+      await unlink(temp).catch(() => {});
+    }
+    await chmod(final, 0o400);
+    await syncDir(dirname(final));
+    return { key, sha256: hash.digest('hex'), size };
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}

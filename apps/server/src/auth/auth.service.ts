@@ -1,0 +1,119 @@
+import type { OfficerView } from '@sightline/protocol';
+import type { Clock } from '../adapters/clock.js';
+import type { Db } from '../adapters/db/database.js';
+import { hashSecret, type Random } from '../adapters/random.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { DomainError } from '../lib/errors.js';
+import { toView } from '../officers/officer.service.js';
+import { verifyAgainstDummy, verifyPassword } from '../officers/password.js';
+
+export interface OfficerSession {
+  officer: OfficerView;
+  csrfToken: string;
+  expiresAt: number;
+}
+
+/** How often an active session's last-seen time is written (not on every request). */
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * Officer sign-in. The cookie holds a random 256-bit id; the database holds only
+ * its SHA-256, so a leaked database cannot be replayed as a login.
+ */
+export class AuthService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly audit: AuditService,
+    private readonly sessionTtlMs: number,
+  ) {}
+
+  async login(
+    username: string,
+    password: string,
+    ip: string | null,
+  ): Promise<OfficerSession & { cookie: string }> {
+    const row = await this.db
+      .selectFrom('officers')
+      .selectAll()
+      .where('username', '=', username)
+      .executeTakeFirst();
+    const ok =
+      row && row.disabled_at === null
+        ? await verifyPassword(row.password_hash, password)
+        : await verifyAgainstDummy(password);
+    if (!row || !ok) {
+      await this.audit.record({
+        actor: { type: 'system' },
+        action: 'auth.login_failed',
+        detail: { username: username.slice(0, 64) },
+        ip,
+      });
+      throw new DomainError('unauthenticated', 'wrong username or password');
+    }
+    const now = this.clock.now();
+    const cookie = this.random.secret(32);
+    const csrfToken = this.random.secret(24);
+    const expiresAt = now + this.sessionTtlMs;
+    await this.db
+      .insertInto('officer_sessions')
+      .values({
+        id_hash: hashSecret(cookie),
+        officer_id: row.id,
+        csrf_token: csrfToken,
+        created_at: now,
+        last_seen_at: now,
+        expires_at: expiresAt,
+        revoked_at: null,
+      })
+      .execute();
+    await this.db.updateTable('officers').set({ last_login_at: now }).where('id', '=', row.id).execute();
+    const officer = toView(row);
+    await this.audit.record({
+      actor: { type: 'officer', id: officer.id, name: officer.displayName },
+      action: 'auth.login',
+      subject: { type: 'officer', id: officer.id },
+      ip,
+    });
+    return { cookie, officer, csrfToken, expiresAt };
+  }
+
+  /** Resolves a cookie to its officer, or null if it is unknown, expired, revoked or the officer is disabled. */
+  async authenticate(cookie: string | undefined): Promise<OfficerSession | null> {
+    if (!cookie || cookie.length > 128) return null;
+    const idHash = hashSecret(cookie);
+    const row = await this.db
+      .selectFrom('officer_sessions as s')
+      .innerJoin('officers as o', 'o.id', 's.officer_id')
+      .selectAll('o')
+      .select(['s.csrf_token', 's.expires_at', 's.revoked_at', 's.last_seen_at'])
+      .where('s.id_hash', '=', idHash)
+      .executeTakeFirst();
+    const now = this.clock.now();
+    if (!row || row.revoked_at !== null || Number(row.expires_at) <= now || row.disabled_at !== null)
+      return null;
+    if (now - Number(row.last_seen_at) > TOUCH_EVERY_MS) {
+      await this.db
+        .updateTable('officer_sessions')
+        .set({ last_seen_at: now })
+        .where('id_hash', '=', idHash)
+        .execute();
+    }
+    return { officer: toView(row), csrfToken: row.csrf_token, expiresAt: Number(row.expires_at) };
+  }
+
+  async logout(cookie: string, officer: OfficerView, ip: string | null): Promise<void> {
+    await this.db
+      .updateTable('officer_sessions')
+      .set({ revoked_at: this.clock.now() })
+      .where('id_hash', '=', hashSecret(cookie))
+      .execute();
+    await this.audit.record({
+      actor: { type: 'officer', id: officer.id, name: officer.displayName },
+      action: 'auth.logout',
+      subject: { type: 'officer', id: officer.id },
+      ip,
+    });
+  }
+}

@@ -1,0 +1,157 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? null : v.trim()));
+
+/**
+ * Every setting, read from environment variables named SIGHTLINE_<KEY>.
+ * README.md's configuration table lists the same keys; keep them in step.
+ */
+const EnvSchema = z.object({
+  DATA_DIR: z.string().default('./data'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: int(0, 65535).default(8080),
+  PUBLIC_URL: optionalString,
+  TLS_CERT: optionalString,
+  TLS_KEY: optionalString,
+  TRUST_PROXY: bool.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AGENCY: z.string().min(1).max(80).default('the police'),
+  PHONE_DEFAULT_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .default('GB'),
+  INVITE_TTL_MINUTES: int(1, 24 * 60).default(30),
+  OFFICER_SESSION_HOURS: int(1, 24).default(12),
+  CALLER_SESSION_HOURS: int(1, 48).default(12),
+  DATABASE_URL: optionalString,
+  EVIDENCE_DIR: optionalString,
+  SMS_GATEWAY: z.enum(['outbox']).default('outbox'),
+  MAP_TILE_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  MAP_ATTRIBUTION: z.string().default('© OpenStreetMap contributors'),
+  JANUS_URL: optionalString,
+  JANUS_API_SECRET: optionalString,
+  JANUS_ADMIN_KEY: optionalString,
+  JANUS_BINARY: z.string().default('janus'),
+  JANUS_LIB_DIR: optionalString,
+  JANUS_WS_PORT: int(0, 65535).default(8188),
+  JANUS_DEBUG_LEVEL: int(0, 7).default(4),
+  MEDIA_IFACE: optionalString,
+  MEDIA_NAT_1_1: optionalString,
+  STUN_SERVER: optionalString,
+  RTP_PORT_RANGE: z
+    .string()
+    .regex(/^\d{4,5}-\d{4,5}$/, 'expected e.g. 20000-40000')
+    .default('20000-40000'),
+  ICE_SERVERS: z.string().default('[]'),
+  VIDEO_BITRATE: int(100_000, 8_000_000).default(2_000_000),
+  JANUS_PP_REC: z.string().default('janus-pp-rec'),
+  FFMPEG: z.string().default('ffmpeg'),
+  FFPROBE: z.string().default('ffprobe'),
+});
+
+const IceServers = z.array(
+  z.object({
+    urls: z.union([z.string(), z.array(z.string())]),
+    username: z.string().optional(),
+    credential: z.string().optional(),
+  }),
+);
+
+export type Config = ReturnType<typeof shapeConfig>;
+
+/** Thrown at boot when a setting is wrong; the message names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment once at boot into a typed, frozen Config. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string | undefined> = {};
+  for (const key of Object.keys(EnvSchema.shape)) raw[key] = env[`SIGHTLINE_${key}`];
+  const parsed = EnvSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  SIGHTLINE_${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return shapeConfig(parsed.data);
+}
+
+function shapeConfig(e: z.infer<typeof EnvSchema>) {
+  if ((e.TLS_CERT === null) !== (e.TLS_KEY === null)) {
+    throw new ConfigError(
+      'invalid configuration: set both SIGHTLINE_TLS_CERT and SIGHTLINE_TLS_KEY, or neither',
+    );
+  }
+  for (const key of ['TLS_CERT', 'TLS_KEY'] as const) {
+    const path = e[key];
+    if (path !== null && !existsSync(path))
+      throw new ConfigError(`invalid configuration: SIGHTLINE_${key}: no file at ${path}`);
+  }
+  let iceServers: z.infer<typeof IceServers>;
+  try {
+    iceServers = IceServers.parse(JSON.parse(e.ICE_SERVERS));
+  } catch {
+    throw new ConfigError(
+      'invalid configuration: SIGHTLINE_ICE_SERVERS: expected a JSON array of RTCIceServer objects',
+    );
+  }
+  const tls = e.TLS_CERT && e.TLS_KEY ? { cert: e.TLS_CERT, key: e.TLS_KEY } : null;
+  const publicUrl = parseUrl(e.PUBLIC_URL ?? `${tls ? 'https' : 'http'}://localhost:${e.PORT}`);
+  const dataDir = resolve(e.DATA_DIR);
+  return Object.freeze({
+    dataDir,
+    http: { host: e.HOST, port: e.PORT, tls, trustProxy: e.TRUST_PROXY },
+    publicUrl,
+    /** Cookies are Secure whenever the public URL is https (always, in production). */
+    secureCookies: publicUrl.protocol === 'https:',
+    logLevel: e.LOG_LEVEL,
+    agency: e.AGENCY,
+    phoneDefaultRegion: e.PHONE_DEFAULT_REGION,
+    inviteTtlMs: e.INVITE_TTL_MINUTES * 60_000,
+    officerSessionMs: e.OFFICER_SESSION_HOURS * 3_600_000,
+    callerSessionMs: e.CALLER_SESSION_HOURS * 3_600_000,
+    databaseUrl: e.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'sightline.db')}`,
+    evidenceDir: resolve(e.EVIDENCE_DIR ?? resolve(dataDir, 'evidence')),
+    recordingsDir: resolve(dataDir, 'recordings'),
+    smsGateway: e.SMS_GATEWAY,
+    map: {
+      tileUrl: e.MAP_TILE_URL.trim() === '' ? null : e.MAP_TILE_URL.trim(),
+      attribution: e.MAP_ATTRIBUTION,
+    },
+    janus: {
+      externalUrl: e.JANUS_URL,
+      apiSecret: e.JANUS_API_SECRET,
+      adminKey: e.JANUS_ADMIN_KEY,
+      binary: e.JANUS_BINARY,
+      libDir: e.JANUS_LIB_DIR,
+      wsPort: e.JANUS_WS_PORT,
+      debugLevel: e.JANUS_DEBUG_LEVEL,
+      iceEnforceList: e.MEDIA_IFACE,
+      nat1to1: e.MEDIA_NAT_1_1,
+      stunServer: e.STUN_SERVER,
+      rtpPortRange: e.RTP_PORT_RANGE,
+    },
+    iceServers,
+    videoBitrate: e.VIDEO_BITRATE,
+    tools: { janusPpRec: e.JANUS_PP_REC, ffmpeg: e.FFMPEG, ffprobe: e.FFPROBE },
+  });
+}
+
+function parseUrl(value: string): URL {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error();
+    return url;
+  } catch {
+    throw new ConfigError(`invalid configuration: SIGHTLINE_PUBLIC_URL: "${value}" is not an http(s) URL`);
+  }
+}

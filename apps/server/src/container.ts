@@ -1,0 +1,238 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Clock, systemClock } from './adapters/clock.js';
+import { type Db, migrateToLatest, openDatabase } from './adapters/db/database.js';
+import { findJanusLibDir } from './adapters/janus/janus-config.js';
+import { JanusConnection } from './adapters/janus/janus-connection.js';
+import { JanusSupervisor } from './adapters/janus/janus-supervisor.js';
+import { VideoRoomApi } from './adapters/janus/videoroom.js';
+import { MediaTools } from './adapters/media-tools/media-tools.js';
+import { cryptoRandom, type Random } from './adapters/random.js';
+import { OutboxGateway } from './adapters/sms/outbox-gateway.js';
+import { LocalEvidenceStore } from './adapters/storage/local-evidence-store.js';
+import { AuditService } from './audit/audit.service.js';
+import { AuthService } from './auth/auth.service.js';
+import type { Config } from './config/config.js';
+import { EvidenceRepository } from './evidence/evidence.repository.js';
+import { EvidenceService } from './evidence/evidence.service.js';
+import { InviteService } from './invites/invite.service.js';
+import type { Logger } from './lib/logger.js';
+import { findFreePort } from './lib/ports.js';
+import { LocationService } from './location/location.service.js';
+import { MediaService } from './media/media.service.js';
+import { MediaPlane } from './media/media-plane.js';
+import { OfficerService } from './officers/officer.service.js';
+import { SessionRepository } from './sessions/session.repository.js';
+import { SessionService } from './sessions/session.service.js';
+import { CallerSignalling } from './signalling/caller-signalling.js';
+import { ConsoleSignalling } from './signalling/console-signalling.js';
+
+export interface Container {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  audit: AuditService;
+  officers: OfficerService;
+  auth: AuthService;
+  sessions: SessionService;
+  invites: InviteService;
+  location: LocationService;
+  evidence: EvidenceService;
+  media: MediaService;
+  plane: MediaPlane;
+  outbox: OutboxGateway;
+  callers: CallerSignalling;
+  consoles: ConsoleSignalling;
+  janus: { connection: JanusConnection; supervisor: JanusSupervisor | null };
+  /** Starts background work: Janus, expiry sweeps, evidence recovery. */
+  start(): Promise<void>;
+  /** Stops everything in reverse order. */
+  stop(): Promise<void>;
+}
+
+export interface ContainerOverrides {
+  clock?: Clock;
+  random?: Random;
+}
+
+const SWEEP_EVERY_MS = 15_000;
+
+/** Builds every adapter and service from the config. The only place that knows how they fit together. */
+export async function buildContainer(
+  config: Config,
+  log: Logger,
+  o: ContainerOverrides = {},
+): Promise<Container> {
+  const clock = o.clock ?? systemClock;
+  const random = o.random ?? cryptoRandom;
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const db = openDatabase(config.databaseUrl);
+  const applied = await migrateToLatest(db);
+  if (applied.length) log.info({ applied }, 'database: migrations applied');
+
+  const audit = new AuditService(db, clock, random);
+  const officers = new OfficerService(db, clock, random, audit);
+  const auth = new AuthService(db, clock, random, audit, config.officerSessionMs);
+  const location = new LocationService(db, clock);
+  const sessionRepo = new SessionRepository(db);
+  const sessions = new SessionService(sessionRepo, location, clock, random, audit, config.callerSessionMs);
+
+  let consoles: ConsoleSignalling | null = null;
+  const outbox = new OutboxGateway(db, clock, random, () => consoles?.outboxChanged());
+  const invites = new InviteService(
+    sessionRepo,
+    sessions,
+    outbox,
+    clock,
+    random,
+    audit,
+    {
+      publicUrl: config.publicUrl,
+      agency: config.agency,
+      ttlMs: config.inviteTtlMs,
+      defaultRegion: config.phoneDefaultRegion,
+    },
+    log.child({ component: 'invites' }),
+  );
+
+  const store = new LocalEvidenceStore(config.evidenceDir);
+  const evidence = new EvidenceService(
+    new EvidenceRepository(db),
+    store,
+    new MediaTools(config.tools),
+    sessions,
+    audit,
+    clock,
+    random,
+    { spoolDir: config.recordingsDir, workDir: join(config.dataDir, 'work') },
+    log.child({ component: 'evidence' }),
+  );
+
+  const janus = await buildJanus(config, log.child({ component: 'janus' }));
+  const api = new VideoRoomApi(janus.connection, janus.adminKey);
+  const plane = new MediaPlane(janus.connection, janus.supervisor, clock, log);
+  const media = new MediaService(
+    janus.connection,
+    api,
+    sessions,
+    evidence,
+    audit,
+    clock,
+    random,
+    { videoBitrate: config.videoBitrate },
+    log.child({ component: 'media' }),
+  );
+  const callers = new CallerSignalling(
+    sessions,
+    media,
+    location,
+    config.agency,
+    log.child({ component: 'caller-ws' }),
+  );
+  consoles = new ConsoleSignalling(
+    sessions,
+    media,
+    plane,
+    location,
+    evidence,
+    log.child({ component: 'console-ws' }),
+  );
+
+  sessions.on('ended', (sessionId) => {
+    void location
+      .track(sessionId)
+      .then((track) => evidence.saveLocationTrack(sessionId, track))
+      .catch((err: unknown) => log.error({ err, sessionId }, 'evidence: saving the location track failed'));
+  });
+
+  let sweeper: NodeJS.Timeout | null = null;
+  const container: Container = {
+    config,
+    db,
+    clock,
+    audit,
+    officers,
+    auth,
+    sessions,
+    invites,
+    location,
+    evidence,
+    media,
+    plane,
+    outbox,
+    callers,
+    consoles,
+    janus: { connection: janus.connection, supervisor: janus.supervisor },
+    async start() {
+      await janus.supervisor?.start();
+      // Recordings left open by a previous run are final now: ingest them.
+      await evidence.recoverUnfinished();
+      await resetPublishingFlags(sessionRepo);
+      void janus.connection.start();
+      sweeper = setInterval(() => {
+        sessions.expireDue().catch((err: unknown) => log.error({ err }, 'sessions: expiry sweep failed'));
+      }, SWEEP_EVERY_MS);
+      await sessions.expireDue();
+    },
+    async stop() {
+      if (sweeper) clearInterval(sweeper);
+      callers.closeAll();
+      consoles?.closeAll();
+      await media.closeAll('server shutting down').catch(() => {});
+      await evidence.idle();
+      janus.connection.close();
+      await janus.supervisor?.stop();
+      await db.destroy();
+    },
+  };
+  return container;
+}
+
+async function buildJanus(config: Config, log: Logger) {
+  const j = config.janus;
+  if (j.externalUrl) {
+    if (!j.adminKey) throw new Error('SIGHTLINE_JANUS_ADMIN_KEY is required with SIGHTLINE_JANUS_URL');
+    const connection = new JanusConnection({
+      url: j.externalUrl,
+      apiSecret: j.apiSecret ?? undefined,
+      logger: log,
+    });
+    return { connection, supervisor: null, adminKey: j.adminKey };
+  }
+  const libDir = j.libDir ?? findJanusLibDir();
+  if (!libDir)
+    throw new Error('Janus plugins not found: install the janus package or set SIGHTLINE_JANUS_LIB_DIR');
+  // Secrets are fresh per start: only this process ever talks to this Janus.
+  const apiSecret = cryptoRandom.secret(24);
+  const adminKey = cryptoRandom.secret(24);
+  const wsPort = j.wsPort === 0 ? await findFreePort() : j.wsPort;
+  const supervisor = new JanusSupervisor(
+    j.binary,
+    {
+      dir: join(config.dataDir, 'janus'),
+      libDir,
+      wsPort,
+      apiSecret,
+      adminKey,
+      rtpPortRange: j.rtpPortRange,
+      iceEnforceList: j.iceEnforceList,
+      iceIgnoreList: null,
+      nat1to1: j.nat1to1,
+      stunServer: j.stunServer,
+      debugLevel: j.debugLevel,
+    },
+    log,
+  );
+  const connection = new JanusConnection({ url: `ws://127.0.0.1:${wsPort}`, apiSecret, logger: log });
+  return { connection, supervisor, adminKey };
+}
+
+/**
+ * No media survives a restart (rooms died with Janus), so nothing is publishing
+ * yet. Sessions keep their state: the caller's page reconnects and publishes again.
+ */
+async function resetPublishingFlags(repo: SessionRepository): Promise<void> {
+  for (const row of await repo.unfinished()) {
+    if (row.publishing === 1) await repo.update(row.id, { publishing: 0 });
+  }
+}

@@ -1,0 +1,72 @@
+import type { EvidenceItem, EvidenceKind } from '@sightline/protocol';
+import type { Selectable } from 'kysely';
+import type { Db } from '../adapters/db/database.js';
+import type { EvidenceItemsTable, RecordingsTable } from '../adapters/db/schema.js';
+
+export type RecordingRow = Selectable<RecordingsTable>;
+export type EvidenceRow = Selectable<EvidenceItemsTable>;
+
+/** Evidence rows are inserted, never updated or deleted. Recordings track their pipeline state. */
+export class EvidenceRepository {
+  constructor(private readonly db: Db) {}
+
+  async insertRecording(row: RecordingsTable): Promise<void> {
+    await this.db.insertInto('recordings').values(row).execute();
+  }
+
+  recording(id: string): Promise<RecordingRow | undefined> {
+    return this.db.selectFrom('recordings').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async setRecording(id: string, patch: Partial<Omit<RecordingsTable, 'id'>>): Promise<void> {
+    await this.db.updateTable('recordings').set(patch).where('id', '=', id).execute();
+  }
+
+  /** Recordings the pipeline has not finished with (after a crash or restart). */
+  unfinishedRecordings(): Promise<RecordingRow[]> {
+    return this.db
+      .selectFrom('recordings')
+      .selectAll()
+      .where('state', 'in', ['recording', 'ingesting'])
+      .orderBy('started_at')
+      .execute();
+  }
+
+  async insertItem(row: EvidenceItemsTable): Promise<void> {
+    await this.db.insertInto('evidence_items').values(row).execute();
+  }
+
+  item(id: string): Promise<EvidenceRow | undefined> {
+    return this.db.selectFrom('evidence_items').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  itemByKey(key: string): Promise<EvidenceRow | undefined> {
+    return this.db.selectFrom('evidence_items').selectAll().where('storage_key', '=', key).executeTakeFirst();
+  }
+
+  items(sessionId: string): Promise<EvidenceRow[]> {
+    return this.db
+      .selectFrom('evidence_items')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .orderBy('created_at')
+      .orderBy('kind')
+      .execute();
+  }
+}
+
+export function toEvidenceItem(r: EvidenceRow): EvidenceItem {
+  return {
+    id: r.id,
+    sessionId: r.session_id,
+    kind: r.kind as EvidenceKind,
+    recordingId: r.recording_id,
+    fileName: r.file_name,
+    mediaType: r.media_type,
+    sha256: r.sha256,
+    size: Number(r.size),
+    createdAt: Number(r.created_at),
+    derivedFrom: JSON.parse(r.derived_from) as string[],
+    durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+  };
+}

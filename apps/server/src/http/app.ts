@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import websocket from '@fastify/websocket';
+import { MAX_MESSAGE_BYTES } from '@sightline/protocol';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Container } from '../container.js';
+import { installAuth } from './auth-hooks.js';
+import { installErrorHandler } from './error-handler.js';
+import { adminRoutes } from './routes/admin.routes.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { evidenceRoutes } from './routes/evidence.routes.js';
+import { joinRoutes } from './routes/join.routes.js';
+import { sessionRoutes } from './routes/sessions.routes.js';
+import { wsRoutes } from './routes/ws.routes.js';
+import { installSecurityHeaders } from './security.js';
+import { installStaticAssets } from './static-assets.js';
+
+export interface AppOptions {
+  /** The process logger (see lib/create-logger.ts); omit for none (tests). */
+  logger?: FastifyBaseLogger;
+}
+
+/** Builds the HTTP + WebSocket server around a container. Does not listen. */
+export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyInstance> {
+  const tls = c.config.http.tls;
+  const app = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    trustProxy: c.config.http.trustProxy,
+    bodyLimit: 256 * 1024,
+    ...(tls ? { https: { cert: readFileSync(tls.cert), key: readFileSync(tls.key) } } : {}),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await installSecurityHeaders(app, c.config);
+  await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
+  await app.register(swagger, {
+    openapi: { info: { title: 'Sightline API', version: '0.1.0' } },
+    transform: jsonSchemaTransform,
+  });
+  installAuth(app, c.auth, c.sessions);
+
+  const { sendJoinPage } = await installStaticAssets(app);
+  app.get('/healthz', { config: { auth: { public: true } } }, async () => ({
+    ok: true,
+    media: c.plane.status.state,
+  }));
+  app.get('/api/openapi.json', { config: { auth: { officer: true } } }, async () => app.swagger());
+  await app.register(authRoutes(c));
+  await app.register(sessionRoutes(c));
+  await app.register(evidenceRoutes(c));
+  await app.register(adminRoutes(c));
+  await app.register(joinRoutes(c, sendJoinPage));
+  await app.register(wsRoutes(c));
+  return app;
+}

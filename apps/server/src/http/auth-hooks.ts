@@ -1,0 +1,97 @@
+import type { OfficerView } from '@sightline/protocol';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuthService } from '../auth/auth.service.js';
+import { can, type Permission } from '../auth/permissions.js';
+import { DomainError, forbidden } from '../lib/errors.js';
+import type { SessionService } from '../sessions/session.service.js';
+
+export const OFFICER_COOKIE = 'sl_sid';
+export const CALLER_COOKIE = 'sl_caller';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/**
+ * Every route declares who may call it; a route without `auth` fails at boot.
+ * - `public`: anyone (rate-limited where it matters)
+ * - `officer`: any signed-in officer; with `permission`, only roles granting it
+ * - `caller`: the device that claimed a link
+ */
+export type RouteAuth = { public: true } | { officer: true; permission?: Permission } | { caller: true };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    auth?: RouteAuth;
+  }
+  interface FastifyRequest {
+    officer: OfficerView | null;
+    csrfToken: string | null;
+    callerSessionId: string | null;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Registers the authentication/authorisation hooks. */
+export function installAuth(app: FastifyInstance, auth: AuthService, sessions: SessionService): void {
+  app.decorateRequest('officer', null);
+  app.decorateRequest('csrfToken', null);
+  app.decorateRequest('callerSessionId', null);
+
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.auth && (route.url.startsWith('/api') || route.url.startsWith('/ws'))) {
+      throw new Error(`route ${route.method} ${route.url} declares no auth policy`);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const policy = request.routeOptions.config?.auth;
+    if (!policy || 'public' in policy) return;
+    if ('caller' in policy) {
+      const row = await sessions.authenticateCaller(request.cookies[CALLER_COOKIE]);
+      if (!row) throw new DomainError('unauthenticated', 'open the link from your text message again');
+      request.callerSessionId = row.id;
+      return;
+    }
+    const session = await auth.authenticate(request.cookies[OFFICER_COOKIE]);
+    if (!session) throw new DomainError('unauthenticated', 'sign in first');
+    request.officer = session.officer;
+    request.csrfToken = session.csrfToken;
+    if (policy.permission && !can(session.officer.roles, policy.permission)) throw forbidden();
+    if (!SAFE_METHODS.has(request.method) && !isWebSocket(request)) {
+      const sent = request.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !timingSafeEqual(sent, session.csrfToken)) {
+        throw new DomainError('csrf_failed', 'missing or wrong CSRF token; reload the page');
+      }
+    }
+  });
+}
+
+/** Rejects cross-site WebSocket upgrades (browsers send cookies with them). */
+export function assertSameOrigin(request: FastifyRequest): void {
+  const origin = request.headers.origin;
+  if (!origin) return; // non-browser clients (tests, synthetic callers) send none and carry no ambient cookies
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    throw forbidden('bad Origin header');
+  }
+  if (host !== request.headers.host) throw forbidden('cross-origin WebSocket refused');
+}
+
+function isWebSocket(request: FastifyRequest): boolean {
+  return request.headers.upgrade?.toLowerCase() === 'websocket';
+}
+
+function timingSafeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/** The officer acting on this request, as an audit actor. */
+export function officerActor(request: FastifyRequest) {
+  const o = request.officer;
+  if (!o) throw new DomainError('unauthenticated', 'sign in first');
+  return { type: 'officer' as const, id: o.id, name: o.displayName };
+}

@@ -1,0 +1,92 @@
+import type { CreateInviteRequest, SessionSummary } from '@sightline/protocol';
+import type { Clock } from '../adapters/clock.js';
+import { hashSecret, type Random } from '../adapters/random.js';
+import type { SmsGateway } from '../adapters/sms/sms-gateway.js';
+import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { Logger } from '../lib/logger.js';
+import type { SessionRepository } from '../sessions/session.repository.js';
+import type { SessionService } from '../sessions/session.service.js';
+import { parseMobileNumber } from './phone.js';
+
+export interface InviteSettings {
+  publicUrl: URL;
+  agency: string;
+  ttlMs: number;
+  defaultRegion: string;
+}
+
+/** 256 bits: far beyond guessing, and still a short link. */
+const TOKEN_BYTES = 32;
+
+/** Creates a session for a caller's number and texts them a single-use link. */
+export class InviteService {
+  constructor(
+    private readonly repo: SessionRepository,
+    private readonly sessions: SessionService,
+    private readonly sms: SmsGateway,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly audit: AuditService,
+    private readonly settings: InviteSettings,
+    private readonly log: Logger,
+  ) {}
+
+  /** Returns the new session and its link; the link is shown once and never stored. */
+  async create(
+    input: CreateInviteRequest,
+    officer: Actor & { type: 'officer' },
+    ip: string | null,
+  ): Promise<{ session: SessionSummary; link: string }> {
+    const phone = parseMobileNumber(input.phone, this.settings.defaultRegion);
+    const now = this.clock.now();
+    const id = this.random.id();
+    const token = this.random.secret(TOKEN_BYTES);
+    const reference = input.reference?.trim() || null;
+    await this.repo.insert({
+      id,
+      reference,
+      phone_e164: phone.e164,
+      phone_masked: phone.masked,
+      state: 'sent',
+      created_by: officer.id,
+      created_at: now,
+      expires_at: now + this.settings.ttlMs,
+      token_hash: hashSecret(token),
+      caller_secret_hash: null,
+      caller_secret_expires_at: null,
+      opened_at: null,
+      consented_at: null,
+      refused_at: null,
+      live_at: null,
+      ended_at: null,
+      end_reason: null,
+      caller_user_agent: null,
+      publishing: 0,
+    });
+    await this.audit.record({
+      actor: officer,
+      action: 'invite.create',
+      subject: { type: 'session', id },
+      detail: { phone: phone.masked, reference, gateway: this.sms.name },
+      ip,
+    });
+    const link = new URL(`/j/${token}`, this.settings.publicUrl).toString();
+    try {
+      const { providerRef } = await this.sms.send({
+        to: phone.e164,
+        body: this.messageText(link),
+        sessionId: id,
+      });
+      await this.sessions.addEvent(id, 'invite.sent', officer.name, `${this.sms.name} ${providerRef}`);
+    } catch (err) {
+      this.log.error({ err, sessionId: id }, 'sms: sending the invite failed');
+      await this.sessions.addEvent(id, 'invite.failed', null, 'the text message could not be sent');
+      return { session: await this.sessions.end(id, 'sms_failed', officer, ip), link };
+    }
+    return { session: await this.sessions.announce(id), link };
+  }
+
+  private messageText(link: string): string {
+    return `This is ${this.settings.agency}. To show us where you are and what you can see, open this link: ${link} — it works once, on this phone.`;
+  }
+}

@@ -1,0 +1,196 @@
+import type { IceCandidate } from '@sightline/protocol';
+import { JANUS_LOST, type JanusHandle } from '../adapters/janus/janus-handle.js';
+import type { VideoRoomApi } from '../adapters/janus/videoroom.js';
+import { DomainError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { TypedEmitter } from '../lib/typed-emitter.js';
+
+export interface RoomEvents {
+  /** The caller's media is flowing into Janus. */
+  publisherUp: (recordingId: string) => void;
+  /** The caller's PeerConnection is gone; `janusGone` if Janus itself went away. */
+  publisherDown: (recordingId: string, reason: string, janusGone: boolean) => void;
+  viewerEnded: (viewer: Viewer, reason: string) => void;
+}
+
+interface Publisher {
+  handle: JanusHandle;
+  feedId: string;
+  recordingId: string;
+  up: boolean;
+}
+
+export interface Viewer {
+  viewId: string;
+  handle: JanusHandle;
+  ownerId: string;
+  startedAt: number;
+}
+
+type Candidate = NonNullable<IceCandidate> | null;
+
+/**
+ * One session's media: a Janus room with the caller as its only publisher and
+ * any number of officer viewers. `close()` is idempotent and closes every
+ * child with a reason.
+ */
+export class MediaRoom extends TypedEmitter<RoomEvents> {
+  #publisher: Publisher | null = null;
+  #publisherPending: Candidate[] = [];
+  #publishing: Promise<unknown> = Promise.resolve();
+  readonly #viewers = new Map<string, Viewer>();
+  #closed = false;
+
+  constructor(
+    readonly sessionId: string,
+    private readonly api: VideoRoomApi,
+    private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get feedId(): string | null {
+    return this.#publisher?.up ? this.#publisher.feedId : null;
+  }
+
+  get viewers(): Viewer[] {
+    return [...this.#viewers.values()];
+  }
+
+  /**
+   * Publishes the caller's offer, replacing any earlier publisher (a reload or
+   * reconnect). Returns Janus's answer. Calls are serialised per room.
+   */
+  publish(offer: string, recording: { recordingId: string; fileBase: string }): Promise<string> {
+    const run = this.#publishing.then(() => this.#publish(offer, recording));
+    this.#publishing = run.catch(() => {});
+    return run;
+  }
+
+  async #publish(offer: string, recording: { recordingId: string; fileBase: string }): Promise<string> {
+    this.assertOpen();
+    await this.unpublish('replaced by a new connection');
+    const handle = await this.api.attach(`publisher:${this.sessionId}`);
+    const pub: Publisher = {
+      handle,
+      feedId: `caller-${recording.recordingId.slice(0, 8)}`,
+      recordingId: recording.recordingId,
+      up: false,
+    };
+    this.#publisher = pub;
+    handle.on('webrtcup', () => {
+      pub.up = true;
+      this.safeEmit('publisherUp', pub.recordingId);
+    });
+    // markGone() reports a lost connection as this hangup reason: Janus is gone, so are its open files' writers.
+    handle.on('hangup', (reason) => void this.dropPublisher(pub, reason, reason === JANUS_LOST));
+    handle.on('detached', () => void this.dropPublisher(pub, 'detached', false));
+    // Candidates that arrived before the handle existed.
+    for (const c of this.#publisherPending.splice(0)) void handle.trickle(c).catch(() => {});
+    const answer = await this.api.publish(handle, {
+      room: this.sessionId,
+      id: pub.feedId,
+      display: 'caller',
+      offer: { type: 'offer', sdp: offer },
+      recordingBase: recording.fileBase,
+    });
+    return answer.sdp;
+  }
+
+  /** Relays one of the caller's ICE candidates (null = end of candidates). */
+  async addPublisherCandidate(candidate: Candidate): Promise<void> {
+    const pub = this.#publisher;
+    if (!pub) {
+      this.#publisherPending.push(candidate);
+      if (this.#publisherPending.length > 50) this.#publisherPending.shift();
+      return;
+    }
+    await pub.handle.trickle(candidate);
+  }
+
+  /** Stops the current publisher, if any; Janus then closes its recording. */
+  async unpublish(reason: string): Promise<void> {
+    const pub = this.#publisher;
+    if (pub) await this.dropPublisher(pub, reason, false);
+  }
+
+  /** Subscribes a viewer to the caller's feed; returns Janus's offer for the viewer. */
+  async startView(viewId: string, ownerId: string, now: number): Promise<string> {
+    this.assertOpen();
+    const feed = this.feedId;
+    if (!feed) throw new DomainError('session_not_live', 'the caller is not sending video right now');
+    const handle = await this.api.attach(`viewer:${this.sessionId}`);
+    const viewer: Viewer = { viewId, handle, ownerId, startedAt: now };
+    this.#viewers.set(viewId, viewer);
+    handle.on('hangup', (reason) => void this.stopView(viewId, reason));
+    handle.on('event', (data) => {
+      // Janus tells subscribers when the feed they watch goes away.
+      if (data.videoroom === 'event' && (data.unpublished !== undefined || data.leaving !== undefined)) {
+        void this.stopView(viewId, 'caller stopped sending');
+      }
+    });
+    try {
+      const offer = await this.api.subscribe(handle, { room: this.sessionId, feed });
+      return offer.sdp;
+    } catch (err) {
+      await this.stopView(viewId, 'subscribe failed');
+      throw err;
+    }
+  }
+
+  async answerView(viewId: string, sdp: string): Promise<void> {
+    const viewer = this.requireViewer(viewId);
+    await this.api.start(viewer.handle, { type: 'answer', sdp });
+  }
+
+  async addViewerCandidate(viewId: string, candidate: Candidate): Promise<void> {
+    await this.requireViewer(viewId).handle.trickle(candidate);
+  }
+
+  /** Ends one viewer; safe to call twice. */
+  async stopView(viewId: string, reason: string): Promise<Viewer | null> {
+    const viewer = this.#viewers.get(viewId);
+    if (!viewer) return null;
+    this.#viewers.delete(viewId);
+    await viewer.handle.detach();
+    this.safeEmit('viewerEnded', viewer, reason);
+    return viewer;
+  }
+
+  hasViewer(viewId: string): boolean {
+    return this.#viewers.has(viewId);
+  }
+
+  /** Closes viewers, then the publisher. Idempotent. */
+  async close(reason: string): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const id of [...this.#viewers.keys()]) await this.stopView(id, reason);
+    await this.#publishing;
+    await this.unpublish(reason);
+    this.removeAllListeners();
+  }
+
+  private async dropPublisher(pub: Publisher, reason: string, janusGone: boolean): Promise<void> {
+    if (this.#publisher !== pub) return;
+    this.#publisher = null;
+    this.log.info({ sessionId: this.sessionId, reason }, 'media: publisher gone');
+    for (const id of [...this.#viewers.keys()]) await this.stopView(id, 'caller stopped sending');
+    if (!janusGone) await pub.handle.detach();
+    this.safeEmit('publisherDown', pub.recordingId, reason, janusGone);
+  }
+
+  private requireViewer(viewId: string): Viewer {
+    const viewer = this.#viewers.get(viewId);
+    if (!viewer) throw new DomainError('unknown_view', 'no such view (it may have ended)');
+    return viewer;
+  }
+
+  private assertOpen(): void {
+    if (this.#closed) throw new DomainError('session_ended', 'this session has ended');
+  }
+}

@@ -1,0 +1,215 @@
+import type { IceCandidate } from '@sightline/protocol';
+import type { Clock } from '../adapters/clock.js';
+import type { JanusConnection } from '../adapters/janus/janus-connection.js';
+import type { JanusHandle } from '../adapters/janus/janus-handle.js';
+import type { VideoRoomApi } from '../adapters/janus/videoroom.js';
+import type { Random } from '../adapters/random.js';
+import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { EvidenceService } from '../evidence/evidence.service.js';
+import { DomainError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { TypedEmitter } from '../lib/typed-emitter.js';
+import type { SessionService } from '../sessions/session.service.js';
+import { MediaRoom, type Viewer } from './media-room.js';
+
+export interface MediaEvents {
+  /** The media server came back after a failure: this session's caller must publish again. */
+  republishNeeded: (sessionId: string) => void;
+  viewEnded: (viewId: string, ownerId: string, reason: string) => void;
+}
+
+type Officer = Actor & { type: 'officer' };
+
+/**
+ * Owns every session's MediaRoom and keeps sessions, evidence and audit in step
+ * with what Janus reports. Browsers never see Janus: they hand SDP to us.
+ */
+export class MediaService extends TypedEmitter<MediaEvents> {
+  readonly #rooms = new Map<string, MediaRoom>();
+  readonly #roomsCreated = new Set<string>();
+  /** Who holds each live view, for the audit entry when it stops. */
+  readonly #viewOwners = new Map<string, Officer>();
+  #admin: Promise<JanusHandle> | null = null;
+
+  constructor(
+    private readonly janus: JanusConnection,
+    private readonly api: VideoRoomApi,
+    private readonly sessions: SessionService,
+    private readonly evidence: EvidenceService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly settings: { videoBitrate: number },
+    private readonly log: Logger,
+  ) {
+    super();
+    janus.on('disconnected', () => {
+      this.#admin = null;
+      this.#roomsCreated.clear();
+    });
+    janus.on('connected', () => {
+      // Rooms died with the old Janus; callers that were live must publish again.
+      for (const room of this.#rooms.values()) this.safeEmit('republishNeeded', room.sessionId);
+    });
+    sessions.on('ended', (sessionId, reason) => void this.closeRoom(sessionId, reason));
+  }
+
+  /** Publishes the caller's offer and returns the SDP answer. The caller must have consented. */
+  async publish(sessionId: string, offer: string): Promise<string> {
+    await this.sessions.requireConsented(sessionId);
+    if (!this.janus.ready)
+      throw new DomainError('media_unavailable', 'the media server is restarting; try again in a moment');
+    const room = await this.room(sessionId);
+    const recording = await this.evidence.beginRecording(sessionId);
+    try {
+      return await room.publish(offer, recording);
+    } catch (err) {
+      void this.evidence.finishRecording(recording.recordingId, false);
+      throw err;
+    }
+  }
+
+  async addPublisherCandidate(sessionId: string, candidate: IceCandidate): Promise<void> {
+    const room = this.#rooms.get(sessionId);
+    if (!room) throw new DomainError('not_publishing', 'send an offer before ICE candidates');
+    await room.addPublisherCandidate(candidate);
+  }
+
+  /** Starts a live view for an officer; returns the view id and Janus's offer. */
+  async startView(sessionId: string, officer: Officer): Promise<{ viewId: string; sdp: string }> {
+    const room = this.#rooms.get(sessionId);
+    if (!room?.feedId) throw new DomainError('session_not_live', 'the caller is not sending video right now');
+    const viewId = this.random.id();
+    this.#viewOwners.set(viewId, officer);
+    let sdp: string;
+    try {
+      sdp = await room.startView(viewId, officer.id, this.clock.now());
+    } catch (err) {
+      this.#viewOwners.delete(viewId);
+      throw err;
+    }
+    await this.audit.record({
+      actor: officer,
+      action: 'view.start',
+      subject: { type: 'session', id: sessionId },
+      detail: { viewId },
+    });
+    await this.sessions.addEvent(sessionId, 'view.started', officer.name, null);
+    return { viewId, sdp };
+  }
+
+  async answerView(viewId: string, ownerId: string, sdp: string): Promise<void> {
+    await this.roomOfView(viewId, ownerId).answerView(viewId, sdp);
+  }
+
+  async addViewerCandidate(viewId: string, ownerId: string, candidate: IceCandidate): Promise<void> {
+    await this.roomOfView(viewId, ownerId).addViewerCandidate(viewId, candidate);
+  }
+
+  async stopView(viewId: string, ownerId: string, reason: string): Promise<void> {
+    await this.roomOfView(viewId, ownerId).stopView(viewId, reason);
+  }
+
+  /** Ends every view an officer's console holds (it disconnected). */
+  async stopViewsOf(ownerId: string, viewIds: Iterable<string>, reason: string): Promise<void> {
+    for (const viewId of viewIds) {
+      const room = this.findRoomOfView(viewId);
+      if (room?.viewers.some((v) => v.viewId === viewId && v.ownerId === ownerId))
+        await room.stopView(viewId, reason);
+    }
+  }
+
+  /** Closes every room (shutdown). */
+  async closeAll(reason: string): Promise<void> {
+    for (const id of [...this.#rooms.keys()]) await this.closeRoom(id, reason);
+  }
+
+  private async closeRoom(sessionId: string, reason: string): Promise<void> {
+    const room = this.#rooms.get(sessionId);
+    if (!room) return;
+    await room.close(reason);
+    this.#rooms.delete(sessionId);
+    if (this.#roomsCreated.delete(sessionId) && this.janus.ready) {
+      try {
+        await this.api.destroyRoom(await this.adminHandle(), sessionId);
+      } catch (err) {
+        this.log.warn({ err, sessionId }, 'media: could not destroy room');
+      }
+    }
+  }
+
+  private async room(sessionId: string): Promise<MediaRoom> {
+    let room = this.#rooms.get(sessionId);
+    if (!room) {
+      room = this.createRoom(sessionId);
+      this.#rooms.set(sessionId, room);
+    }
+    if (!this.#roomsCreated.has(sessionId)) {
+      await this.api.createRoom(await this.adminHandle(), {
+        room: sessionId,
+        description: `session ${sessionId}`,
+        recDir: this.evidence.spoolFor(sessionId),
+        bitrate: this.settings.videoBitrate,
+        firFreq: 10,
+      });
+      this.#roomsCreated.add(sessionId);
+    }
+    return room;
+  }
+
+  private createRoom(sessionId: string): MediaRoom {
+    const room = new MediaRoom(sessionId, this.api, this.log.child({ sessionId }));
+    room.on(
+      'publisherUp',
+      () => void this.sessions.setPublishing(sessionId, true, null).catch((err) => this.logErr(err)),
+    );
+    room.on('publisherDown', (recordingId, reason, janusGone) => {
+      void this.sessions.setPublishing(sessionId, false, reason).catch((err) => this.logErr(err));
+      void this.evidence.finishRecording(recordingId, janusGone).catch((err) => this.logErr(err));
+    });
+    room.on(
+      'viewerEnded',
+      (viewer, reason) => void this.onViewerEnded(sessionId, viewer, reason).catch((err) => this.logErr(err)),
+    );
+    return room;
+  }
+
+  private async onViewerEnded(sessionId: string, viewer: Viewer, reason: string): Promise<void> {
+    const officer = this.#viewOwners.get(viewer.viewId);
+    this.#viewOwners.delete(viewer.viewId);
+    const durationMs = this.clock.now() - viewer.startedAt;
+    await this.audit.record({
+      actor: officer ?? { type: 'system' },
+      action: 'view.stop',
+      subject: { type: 'session', id: sessionId },
+      detail: { viewId: viewer.viewId, reason, durationMs },
+    });
+    await this.sessions.addEvent(sessionId, 'view.stopped', officer?.name ?? null, reason);
+    this.safeEmit('viewEnded', viewer.viewId, viewer.ownerId, reason);
+  }
+
+  private adminHandle(): Promise<JanusHandle> {
+    this.#admin ??= this.api.attach('sightline-admin').catch((err: unknown) => {
+      this.#admin = null;
+      throw err;
+    });
+    return this.#admin;
+  }
+
+  private roomOfView(viewId: string, ownerId: string): MediaRoom {
+    const room = this.findRoomOfView(viewId);
+    if (!room?.viewers.some((v) => v.viewId === viewId && v.ownerId === ownerId)) {
+      throw new DomainError('unknown_view', 'no such view (it may have ended)');
+    }
+    return room;
+  }
+
+  private findRoomOfView(viewId: string): MediaRoom | undefined {
+    for (const room of this.#rooms.values()) if (room.hasViewer(viewId)) return room;
+    return undefined;
+  }
+
+  private logErr(err: unknown): void {
+    this.log.error({ err }, 'media: follow-up failed');
+  }
+}

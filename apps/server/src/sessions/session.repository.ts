@@ -1,0 +1,162 @@
+import type { ReceivedFix, SessionState, SessionSummary, TimelineEvent } from '@sightline/protocol';
+import type { Selectable, Updateable } from 'kysely';
+import type { Db } from '../adapters/db/database.js';
+import type { LocationFixesTable, SessionsTable } from '../adapters/db/schema.js';
+
+export type SessionRow = Selectable<SessionsTable>;
+
+/** Reads and writes of sessions and their timelines. */
+export class SessionRepository {
+  constructor(private readonly db: Db) {}
+
+  insert(row: SessionsTable): Promise<unknown> {
+    return this.db.insertInto('sessions').values(row).execute();
+  }
+
+  byId(id: string): Promise<SessionRow | undefined> {
+    return this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  byTokenHash(hash: string): Promise<SessionRow | undefined> {
+    return this.db.selectFrom('sessions').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+  }
+
+  byCallerSecretHash(hash: string): Promise<SessionRow | undefined> {
+    return this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('caller_secret_hash', '=', hash)
+      .executeTakeFirst();
+  }
+
+  /**
+   * Applies `patch` only if the session is still in one of `from`: the check and
+   * the write are one statement, so two racing transitions cannot both win.
+   */
+  async transition(
+    id: string,
+    from: readonly SessionState[],
+    patch: Updateable<SessionsTable>,
+  ): Promise<boolean> {
+    const res = await this.db
+      .updateTable('sessions')
+      .set(patch)
+      .where('id', '=', id)
+      .where('state', 'in', [...from])
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  async update(id: string, patch: Updateable<SessionsTable>): Promise<void> {
+    await this.db.updateTable('sessions').set(patch).where('id', '=', id).execute();
+  }
+
+  /** Ids of unopened sessions whose link has expired. */
+  async dueForExpiry(now: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('state', '=', 'sent')
+      .where('expires_at', '<=', now)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Sessions that were in progress when the server last stopped. */
+  async unfinished(): Promise<SessionRow[]> {
+    return this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('state', 'in', ['opened', 'consented', 'refused', 'live'])
+      .execute();
+  }
+
+  async addEvent(sessionId: string, e: TimelineEvent): Promise<void> {
+    await this.db
+      .insertInto('session_events')
+      .values({ id: e.id, session_id: sessionId, at: e.at, type: e.type, actor: e.actor, detail: e.detail })
+      .execute();
+  }
+
+  async timeline(sessionId: string): Promise<TimelineEvent[]> {
+    const rows = await this.db
+      .selectFrom('session_events')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .orderBy('at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ id: r.id, at: Number(r.at), type: r.type, actor: r.actor, detail: r.detail }));
+  }
+
+  /** Summaries, newest first, with each session's creator and latest fix. */
+  async summaries(filter: { ids?: string[]; limit?: number }): Promise<SessionSummary[]> {
+    let q = this.db
+      .selectFrom('sessions as s')
+      .innerJoin('officers as o', 'o.id', 's.created_by')
+      .selectAll('s')
+      .select(['o.display_name as created_by_name'])
+      .orderBy('s.created_at', 'desc');
+    if (filter.ids) {
+      if (filter.ids.length === 0) return [];
+      q = q.where('s.id', 'in', filter.ids);
+    }
+    if (filter.limit) q = q.limit(filter.limit);
+    const rows = await q.execute();
+    const fixes = await this.latestFixes(rows.map((r) => r.id));
+    return rows.map((r) => toSummary(r, r.created_by_name, fixes.get(r.id) ?? null));
+  }
+
+  async latestFixes(sessionIds: string[]): Promise<Map<string, ReceivedFix>> {
+    const out = new Map<string, ReceivedFix>();
+    if (sessionIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('location_fixes')
+      .selectAll()
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('location_fixes')
+          .select((e) => e.fn.max('id').as('id'))
+          .where('session_id', 'in', sessionIds)
+          .groupBy('session_id'),
+      )
+      .execute();
+    for (const r of rows) out.set(r.session_id, toFix(r));
+    return out;
+  }
+}
+
+export function toFix(r: Selectable<LocationFixesTable>): ReceivedFix {
+  return {
+    lat: r.lat,
+    lon: r.lon,
+    accuracy: r.accuracy,
+    altitude: r.altitude,
+    altitudeAccuracy: r.altitude_accuracy,
+    heading: r.heading,
+    speed: r.speed,
+    fixTime: Number(r.fix_time),
+    receivedAt: Number(r.received_at),
+  };
+}
+
+const n = (v: number | null) => (v === null ? null : Number(v));
+
+function toSummary(r: SessionRow, createdByName: string, lastFix: ReceivedFix | null): SessionSummary {
+  return {
+    id: r.id,
+    reference: r.reference,
+    phoneMasked: r.phone_masked,
+    state: r.state as SessionState,
+    createdAt: Number(r.created_at),
+    createdBy: { id: r.created_by, name: createdByName },
+    expiresAt: Number(r.expires_at),
+    openedAt: n(r.opened_at),
+    consentedAt: n(r.consented_at),
+    liveAt: n(r.live_at),
+    endedAt: n(r.ended_at),
+    endReason: r.end_reason,
+    publishing: r.publishing === 1,
+    lastFix,
+  };
+}

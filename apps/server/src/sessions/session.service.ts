@@ -1,0 +1,275 @@
+import type { SessionDetail, SessionState, SessionSummary, TimelineEvent } from '@sightline/protocol';
+import type { Clock } from '../adapters/clock.js';
+import { hashSecret, type Random } from '../adapters/random.js';
+import { type Actor, type AuditService, SYSTEM } from '../audit/audit.service.js';
+import { DomainError, notFound } from '../lib/errors.js';
+import { TypedEmitter } from '../lib/typed-emitter.js';
+import type { LocationService } from '../location/location.service.js';
+import type { SessionRepository, SessionRow } from './session.repository.js';
+
+export interface SessionEvents {
+  /** Anything on the summary changed. */
+  updated: (session: SessionSummary) => void;
+  /** A timeline entry was added. */
+  event: (sessionId: string, event: TimelineEvent) => void;
+  /** The session ended (by officer, caller, or system); media and evidence wrap up on this. */
+  ended: (sessionId: string, reason: string) => void;
+}
+
+const FINAL: readonly SessionState[] = ['ended', 'expired'];
+const ACTIVE: readonly SessionState[] = ['sent', 'opened', 'consented', 'refused', 'live'];
+
+/** The lifecycle of one caller session: sent → opened → consented/refused → live → ended (or expired). */
+export class SessionService extends TypedEmitter<SessionEvents> {
+  constructor(
+    private readonly repo: SessionRepository,
+    private readonly location: LocationService,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly audit: AuditService,
+    private readonly callerSessionMs: number,
+  ) {
+    super();
+  }
+
+  async summary(id: string): Promise<SessionSummary> {
+    const [s] = await this.repo.summaries({ ids: [id] });
+    if (!s) throw notFound('session');
+    return s;
+  }
+
+  list(limit = 100): Promise<SessionSummary[]> {
+    return this.repo.summaries({ limit });
+  }
+
+  async detail(id: string): Promise<SessionDetail> {
+    const session = await this.summary(id);
+    const [timeline, track] = await Promise.all([this.repo.timeline(id), this.location.track(id)]);
+    return { session, timeline, track };
+  }
+
+  /**
+   * Opens a link. The first open claims the link for this device and returns a
+   * fresh caller secret (set as a cookie); later opens succeed only with that
+   * secret. Anything else — unknown, expired, ended, claimed by another device —
+   * is one neutral error that says nothing about which it was.
+   */
+  async openLink(
+    token: string,
+    callerSecret: string | undefined,
+    meta: { userAgent: string | null; ip: string | null },
+  ): Promise<{ sessionId: string; newSecret: string | null }> {
+    const row = await this.repo.byTokenHash(hashSecret(token));
+    const now = this.clock.now();
+    if (!row) throw linkUnavailable();
+    if (row.state === 'sent') {
+      if (Number(row.expires_at) <= now) {
+        await this.expire(row.id);
+        throw linkUnavailable();
+      }
+      const secret = this.random.secret(32);
+      const claimed = await this.repo.transition(row.id, ['sent'], {
+        state: 'opened',
+        opened_at: now,
+        caller_secret_hash: hashSecret(secret),
+        caller_secret_expires_at: now + this.callerSessionMs,
+        caller_user_agent: meta.userAgent?.slice(0, 300) ?? null,
+      });
+      if (!claimed) throw linkUnavailable(); // another device won the race
+      await this.addEvent(row.id, 'link.opened', 'caller', summariseUserAgent(meta.userAgent));
+      await this.audit.record({
+        actor: { type: 'caller', sessionId: row.id },
+        action: 'link.open',
+        subject: { type: 'session', id: row.id },
+        detail: { userAgent: meta.userAgent?.slice(0, 300) ?? null },
+        ip: meta.ip,
+      });
+      await this.announce(row.id);
+      return { sessionId: row.id, newSecret: secret };
+    }
+    if (callerSecret && this.ownsSession(row, callerSecret, now))
+      return { sessionId: row.id, newSecret: null };
+    await this.audit.record({
+      actor: SYSTEM,
+      action: 'link.reuse_rejected',
+      subject: { type: 'session', id: row.id },
+      detail: { state: row.state },
+      ip: meta.ip,
+    });
+    throw linkUnavailable();
+  }
+
+  /** The session a caller's device secret belongs to, or null. */
+  async authenticateCaller(secret: string | undefined): Promise<SessionRow | null> {
+    if (!secret || secret.length > 128) return null;
+    const row = await this.repo.byCallerSecretHash(hashSecret(secret));
+    return row && this.ownsSession(row, secret, this.clock.now()) ? row : null;
+  }
+
+  async get(id: string): Promise<SessionRow> {
+    const row = await this.repo.byId(id);
+    if (!row) throw notFound('session');
+    return row;
+  }
+
+  async recordConsent(sessionId: string, decision: 'accepted' | 'refused', ip: string | null): Promise<void> {
+    const now = this.clock.now();
+    const ok =
+      decision === 'accepted'
+        ? await this.repo.transition(sessionId, ['opened', 'refused'], {
+            state: 'consented',
+            consented_at: now,
+          })
+        : await this.repo.transition(sessionId, ['opened'], { state: 'refused', refused_at: now });
+    if (!ok) {
+      const row = await this.get(sessionId);
+      if (FINAL.includes(row.state as SessionState))
+        throw new DomainError('session_ended', 'this session has ended');
+      throw new DomainError('already_decided', `consent was already recorded (${row.state})`);
+    }
+    await this.addEvent(sessionId, `consent.${decision}`, 'caller', null);
+    await this.audit.record({
+      actor: { type: 'caller', sessionId },
+      action: `consent.${decision}`,
+      subject: { type: 'session', id: sessionId },
+      detail: { at: now },
+      ip,
+    });
+    await this.announce(sessionId);
+  }
+
+  /** Throws unless the caller has consented and the session is still running. */
+  async requireConsented(sessionId: string): Promise<void> {
+    const row = await this.get(sessionId);
+    if (FINAL.includes(row.state as SessionState))
+      throw new DomainError('session_ended', 'this session has ended');
+    if (row.state !== 'consented' && row.state !== 'live') {
+      throw new DomainError('consent_required', 'consent must be given before sharing starts');
+    }
+  }
+
+  /** Media reached the server (first time: the session goes live) or stopped. */
+  async setPublishing(sessionId: string, publishing: boolean, detail: string | null): Promise<void> {
+    const now = this.clock.now();
+    if (publishing) {
+      const first = await this.repo.transition(sessionId, ['consented'], {
+        state: 'live',
+        live_at: now,
+        publishing: 1,
+      });
+      if (!first) await this.repo.transition(sessionId, ['live'], { publishing: 1 });
+      await this.addEvent(sessionId, 'media.published', 'caller', detail);
+    } else {
+      const changed = await this.repo.transition(sessionId, [...ACTIVE, ...FINAL], { publishing: 0 });
+      if (changed) await this.addEvent(sessionId, 'media.unpublished', null, detail);
+    }
+    await this.announce(sessionId);
+  }
+
+  /** Ends a session. Idempotent: ending an ended session returns it unchanged. */
+  async end(
+    sessionId: string,
+    reason: string,
+    actor: Actor,
+    ip: string | null = null,
+  ): Promise<SessionSummary> {
+    const now = this.clock.now();
+    const ok = await this.repo.transition(sessionId, ACTIVE, {
+      state: 'ended',
+      ended_at: now,
+      end_reason: reason,
+      publishing: 0,
+    });
+    if (!ok) {
+      await this.get(sessionId); // 404 if it never existed
+      return this.summary(sessionId);
+    }
+    await this.addEvent(sessionId, 'session.ended', actorLabel(actor), reason);
+    await this.audit.record({
+      actor,
+      action: 'session.end',
+      subject: { type: 'session', id: sessionId },
+      detail: { reason },
+      ip,
+    });
+    const summary = await this.announce(sessionId);
+    this.safeEmit('ended', sessionId, reason);
+    return summary;
+  }
+
+  /** Marks every unopened session past its expiry as expired. Run periodically. */
+  async expireDue(): Promise<number> {
+    const ids = await this.repo.dueForExpiry(this.clock.now());
+    for (const id of ids) await this.expire(id);
+    return ids.length;
+  }
+
+  async addEvent(
+    sessionId: string,
+    type: string,
+    actor: string | null,
+    detail: string | null,
+  ): Promise<TimelineEvent> {
+    const event: TimelineEvent = { id: this.random.id(), at: this.clock.now(), type, actor, detail };
+    await this.repo.addEvent(sessionId, event);
+    this.safeEmit('event', sessionId, event);
+    return event;
+  }
+
+  private async expire(id: string): Promise<void> {
+    if (!(await this.repo.transition(id, ['sent'], { state: 'expired' }))) return;
+    await this.addEvent(id, 'link.expired', null, null);
+    await this.audit.record({ actor: SYSTEM, action: 'link.expire', subject: { type: 'session', id } });
+    await this.announce(id);
+  }
+
+  /** Sends the current summary to listeners (consoles). */
+  async announce(id: string): Promise<SessionSummary> {
+    const summary = await this.summary(id);
+    this.safeEmit('updated', summary);
+    return summary;
+  }
+
+  private ownsSession(row: SessionRow, secret: string, now: number): boolean {
+    return (
+      row.caller_secret_hash !== null &&
+      row.caller_secret_hash === hashSecret(secret) &&
+      Number(row.caller_secret_expires_at ?? 0) > now
+    );
+  }
+}
+
+function linkUnavailable(): DomainError {
+  return new DomainError('link_unavailable', 'this link cannot be used');
+}
+
+function actorLabel(actor: Actor): string {
+  return actor.type === 'officer' ? actor.name : actor.type;
+}
+
+/** A short, non-identifying device summary for the timeline ("Chrome on Android"). */
+export function summariseUserAgent(ua: string | null): string | null {
+  if (!ua) return null;
+  const os = /iPhone|iPad/.test(ua)
+    ? 'iOS'
+    : /Android/.test(ua)
+      ? 'Android'
+      : /Windows/.test(ua)
+        ? 'Windows'
+        : /Mac OS X/.test(ua)
+          ? 'macOS'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : 'unknown OS';
+  const browser =
+    /CriOS|Chrome\//.test(ua) && !/Edg\//.test(ua)
+      ? 'Chrome'
+      : /Edg\//.test(ua)
+        ? 'Edge'
+        : /FxiOS|Firefox\//.test(ua)
+          ? 'Firefox'
+          : /Safari\//.test(ua)
+            ? 'Safari'
+            : 'a browser';
+  return `${browser} on ${os}`;
+}

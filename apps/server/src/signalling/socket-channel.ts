@@ -1,0 +1,93 @@
+import type { ErrorCode, ErrorMessage } from '@sightline/protocol';
+import type { WebSocket } from 'ws';
+import type { z } from 'zod';
+import { JanusError } from '../adapters/janus/janus-errors.js';
+import { DomainError } from '../lib/errors.js';
+import type { Logger } from '../lib/logger.js';
+
+/** Close codes we use (4000-4999 are application-defined). */
+export const CloseCode = {
+  replaced: 4001,
+  sessionEnded: 4002,
+  unauthenticated: 4401,
+  shuttingDown: 1001,
+} as const;
+
+/**
+ * Wraps one WebSocket: parses every message against `schema`, runs `handle` for
+ * each in arrival order, and turns any failure into an `error` message. A bad
+ * message never closes the socket and never reaches a handler.
+ */
+export class SocketChannel<
+  In extends { type: string; id?: string | undefined },
+  Out extends { type: string },
+> {
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly socket: WebSocket,
+    private readonly schema: z.ZodType<In>,
+    private readonly log: Logger,
+  ) {}
+
+  /** Starts reading; `handle` runs for each valid message, one at a time. */
+  listen(handle: (msg: In) => Promise<void>): void {
+    this.socket.on('message', (data, isBinary) => {
+      const msg = this.parse(data.toString(), isBinary);
+      if (!msg) return;
+      this.#queue = this.#queue.then(() => handle(msg)).catch((err: unknown) => this.fail(err, msg.id));
+    });
+  }
+
+  send(msg: Out | ErrorMessage): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(msg));
+  }
+
+  error(code: ErrorCode, message: string, ref?: string): void {
+    this.send({ type: 'error', code, message, ...(ref ? { ref } : {}) });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
+      this.socket.close(code, reason);
+    }
+  }
+
+  private parse(text: string, isBinary: boolean): In | null {
+    if (isBinary) {
+      this.error('bad_message', 'binary messages are not accepted');
+      return null;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      this.error('bad_message', 'message is not valid JSON');
+      return null;
+    }
+    const parsed = this.schema.safeParse(json);
+    if (!parsed.success) {
+      const ref =
+        typeof (json as { id?: unknown })?.id === 'string'
+          ? (json as { id: string }).id.slice(0, 64)
+          : undefined;
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? ` at "${issue.path.join('.')}"` : '';
+      this.error('bad_message', `invalid message${where}: ${issue?.message ?? 'unknown shape'}`, ref);
+      return null;
+    }
+    return parsed.data;
+  }
+
+  private fail(err: unknown, ref: string | undefined): void {
+    if (err instanceof DomainError) {
+      this.error(err.code, err.message, ref);
+    } else if (err instanceof JanusError) {
+      this.log.warn({ err: err.message }, 'signalling: media server refused a request');
+      this.error('media_unavailable', 'the media server could not do that; try again', ref);
+    } else {
+      this.log.error({ err }, 'signalling: handler failed');
+      this.error('internal', 'something went wrong on the server', ref);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { ErrorCode, ReceivedFix, Role } from './common.js';
+import { EvidenceItem, MediaPlaneStatus, OfficerView, SessionSummary, TimelineEvent } from './session.js';
+
+/** Body of every HTTP error response. */
+export const ApiError = z.object({
+  error: z.object({
+    code: ErrorCode,
+    message: z.string(),
+    /** Which fields were wrong, for validation errors. */
+    fields: z.record(z.string(), z.string()).optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+export const LoginRequest = z.object({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export const AuthState = z.object({ officer: OfficerView, csrfToken: z.string() });
+export type AuthState = z.infer<typeof AuthState>;
+
+export const ConsoleConfig = z.object({
+  agency: z.string(),
+  map: z.object({
+    tileUrl: z.string().nullable(),
+    attribution: z.string(),
+    center: z.tuple([z.number(), z.number()]),
+    zoom: z.number(),
+  }),
+  inviteTtlMinutes: z.number(),
+});
+export type ConsoleConfig = z.infer<typeof ConsoleConfig>;
+
+/** The incident reference is free text in force formats (e.g. CAD 1234/28NOV); keep it printable and short. */
+export const IncidentReference = z
+  .string()
+  .trim()
+  .max(64)
+  .regex(/^[\p{L}\p{N} ./:#_-]*$/u, 'use letters, numbers, spaces and . / : # _ - only');
+
+export const CreateInviteRequest = z.object({
+  phone: z.string().trim().min(1, 'enter a mobile number').max(32),
+  reference: IncidentReference.optional(),
+});
+export type CreateInviteRequest = z.infer<typeof CreateInviteRequest>;
+
+export const SessionList = z.object({ sessions: z.array(SessionSummary) });
+export const SessionDetail = z.object({
+  session: SessionSummary,
+  timeline: z.array(TimelineEvent),
+  track: z.array(ReceivedFix),
+});
+export type SessionDetail = z.infer<typeof SessionDetail>;
+
+export const EndSessionRequest = z.object({ reason: z.string().trim().max(200).optional() });
+export const EvidenceList = z.object({ items: z.array(EvidenceItem) });
+
+export const OutboxMessage = z.object({
+  id: z.string(),
+  sessionId: z.string().nullable(),
+  to: z.string(),
+  body: z.string(),
+  createdAt: z.number().int(),
+  status: z.enum(['queued', 'sent', 'failed']),
+});
+export type OutboxMessage = z.infer<typeof OutboxMessage>;
+export const OutboxList = z.object({ messages: z.array(OutboxMessage) });
+
+export const CreateOfficerRequest = z.object({
+  username: z
+    .string()
+    .trim()
+    .min(2)
+    .max(64)
+    .regex(/^[a-z0-9._-]+$/, 'lower-case letters, digits, dot, underscore and dash only'),
+  displayName: z.string().trim().min(1).max(100),
+  password: z.string().min(12, 'at least 12 characters').max(256),
+  roles: z.array(Role).min(1).max(3),
+});
+export type CreateOfficerRequest = z.infer<typeof CreateOfficerRequest>;
+export const OfficerList = z.object({ officers: z.array(OfficerView) });
+
+export const AuditEntry = z.object({
+  id: z.string(),
+  at: z.number().int(),
+  actorType: z.enum(['officer', 'caller', 'system']),
+  actorId: z.string().nullable(),
+  actorName: z.string().nullable(),
+  action: z.string(),
+  subjectType: z.string().nullable(),
+  subjectId: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()).nullable(),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+export const AuditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  subjectId: z.string().max(64).optional(),
+  action: z.string().max(64).optional(),
+});
+export const AuditList = z.object({ entries: z.array(AuditEntry) });
+
+export const JoinOpenRequest = z.object({ token: z.string().min(16).max(128) });
+export const JoinOpenResponse = z.object({ ok: z.literal(true) });
+
+export const SystemStatus = z.object({ media: MediaPlaneStatus, version: z.string() });
+export type SystemStatus = z.infer<typeof SystemStatus>;

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/** Largest WebSocket message either side may send; SDP offers are ~5-15 KB. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+/** Largest SDP we accept; anything bigger is not a browser offer. */
+export const MAX_SDP_CHARS = 48 * 1024;
+
+/** Stable error codes sent to clients. Never rename one: clients branch on them. */
+export const ErrorCode = z.enum([
+  'bad_request',
+  'bad_message',
+  'message_too_large',
+  'unauthenticated',
+  'forbidden',
+  'csrf_failed',
+  'not_found',
+  'link_unavailable',
+  'invalid_phone_number',
+  'consent_required',
+  'already_decided',
+  'not_publishing',
+  'unknown_view',
+  'session_not_live',
+  'session_ended',
+  'media_unavailable',
+  'rate_limited',
+  'conflict',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const SessionState = z.enum(['sent', 'opened', 'consented', 'refused', 'live', 'ended', 'expired']);
+export type SessionState = z.infer<typeof SessionState>;
+
+export const Role = z.enum(['call-handler', 'supervisor', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+const nullableNumber = (min: number, max: number) => z.number().min(min).max(max).nullable();
+
+/**
+ * One position fix as the phone reported it. Ranges are physical limits, so a
+ * value outside them is a bug or an attack, never a real reading.
+ */
+export const LocationFix = z.object({
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+  /** Radius of 95% confidence, metres. */
+  accuracy: z.number().min(0).max(1_000_000),
+  altitude: nullableNumber(-1_000, 100_000),
+  altitudeAccuracy: nullableNumber(0, 1_000_000),
+  /** Degrees clockwise from true north. */
+  heading: nullableNumber(0, 360),
+  /** Metres per second. */
+  speed: nullableNumber(0, 1_000),
+  /** When the device took the fix, ms since the epoch (device clock). */
+  fixTime: z.number().int().min(0),
+});
+export type LocationFix = z.infer<typeof LocationFix>;
+
+/** A fix as stored and relayed: adds when the server received it. */
+export const ReceivedFix = LocationFix.extend({ receivedAt: z.number().int() });
+export type ReceivedFix = z.infer<typeof ReceivedFix>;
+
+export const IceCandidate = z
+  .object({
+    candidate: z.string().max(1024),
+    sdpMid: z.string().max(64).nullable().optional(),
+    sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
+  })
+  .nullable();
+export type IceCandidate = z.infer<typeof IceCandidate>;
+
+export const Sdp = z.string().min(10).max(MAX_SDP_CHARS);
+
+export const ErrorMessage = z.object({
+  type: z.literal('error'),
+  code: ErrorCode,
+  message: z.string(),
+  /** The `id` of the client message this answers, when there was one. */
+  ref: z.string().optional(),
+});
+export type ErrorMessage = z.infer<typeof ErrorMessage>;
+
+/** Optional client-chosen id, echoed as `ref` in errors so the client knows what failed. */
+export const MessageId = z.string().max(64).optional();

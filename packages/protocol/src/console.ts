@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { ErrorMessage, IceCandidate, MessageId, ReceivedFix, Sdp } from './common.js';
+import { MediaPlaneStatus, OfficerView, SessionSummary, TimelineEvent } from './session.js';
+
+const SessionId = z.string().min(1).max(64);
+const ViewId = z.string().min(1).max(64);
+
+/** Messages from the officer console to the server (WebSocket /ws/console). */
+export const ConsoleToServer = z.discriminatedUnion('type', [
+  /** Start receiving location fixes and timeline events for one session. */
+  z.object({ type: z.literal('watch'), id: MessageId, sessionId: SessionId }),
+  z.object({ type: z.literal('unwatch'), id: MessageId, sessionId: SessionId }),
+  /** Ask to watch the live video; the server answers with `view.offer`. */
+  z.object({ type: z.literal('view.start'), id: MessageId, sessionId: SessionId }),
+  z.object({ type: z.literal('view.answer'), id: MessageId, viewId: ViewId, sdp: Sdp }),
+  z.object({ type: z.literal('view.candidate'), id: MessageId, viewId: ViewId, candidate: IceCandidate }),
+  z.object({ type: z.literal('view.stop'), id: MessageId, viewId: ViewId }),
+  z.object({ type: z.literal('ping'), id: MessageId }),
+]);
+export type ConsoleToServer = z.infer<typeof ConsoleToServer>;
+
+/** Messages from the server to the officer console. */
+export const ServerToConsole = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), officer: OfficerView, media: MediaPlaneStatus }),
+  z.object({ type: z.literal('session.updated'), session: SessionSummary }),
+  z.object({ type: z.literal('session.event'), sessionId: SessionId, event: TimelineEvent }),
+  z.object({ type: z.literal('location.fix'), sessionId: SessionId, fix: ReceivedFix }),
+  z.object({
+    type: z.literal('view.offer'),
+    viewId: ViewId,
+    sessionId: SessionId,
+    sdp: Sdp,
+    ref: z.string().optional(),
+  }),
+  z.object({ type: z.literal('view.ended'), viewId: ViewId, reason: z.string() }),
+  z.object({ type: z.literal('media.status'), media: MediaPlaneStatus }),
+  z.object({ type: z.literal('outbox.updated') }),
+  z.object({ type: z.literal('evidence.updated'), sessionId: SessionId }),
+  z.object({ type: z.literal('pong') }),
+  ErrorMessage,
+]);
+export type ServerToConsole = z.infer<typeof ServerToConsole>;

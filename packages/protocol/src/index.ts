@@ -1,0 +1,5 @@
+export * from './api.js';
+export * from './caller.js';
+export * from './common.js';
+export * from './console.js';
+export * from './session.js';

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { ReceivedFix, Role, SessionState } from './common.js';
+
+export const OfficerRef = z.object({ id: z.string(), name: z.string() });
+export type OfficerRef = z.infer<typeof OfficerRef>;
+
+/** What the console lists for one session. The phone number is masked; the full number is audited on request. */
+export const SessionSummary = z.object({
+  id: z.string(),
+  reference: z.string().nullable(),
+  phoneMasked: z.string(),
+  state: SessionState,
+  createdAt: z.number().int(),
+  createdBy: OfficerRef,
+  expiresAt: z.number().int(),
+  openedAt: z.number().int().nullable(),
+  consentedAt: z.number().int().nullable(),
+  liveAt: z.number().int().nullable(),
+  endedAt: z.number().int().nullable(),
+  endReason: z.string().nullable(),
+  /** True while the caller's camera is reaching the media server. */
+  publishing: z.boolean(),
+  lastFix: ReceivedFix.nullable(),
+});
+export type SessionSummary = z.infer<typeof SessionSummary>;
+
+export const TimelineEvent = z.object({
+  id: z.string(),
+  at: z.number().int(),
+  type: z.string(),
+  actor: z.string().nullable(),
+  detail: z.string().nullable(),
+});
+export type TimelineEvent = z.infer<typeof TimelineEvent>;
+
+export const EvidenceKind = z.enum(['master', 'working-copy', 'location-track']);
+export type EvidenceKind = z.infer<typeof EvidenceKind>;
+
+export const EvidenceItem = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  kind: EvidenceKind,
+  /** Which recording (publish) this belongs to; null for session-wide items. */
+  recordingId: z.string().nullable(),
+  fileName: z.string(),
+  mediaType: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().int(),
+  createdAt: z.number().int(),
+  /** For working copies: hashes of the masters it was made from. */
+  derivedFrom: z.array(z.string()),
+  durationMs: z.number().int().nullable(),
+});
+export type EvidenceItem = z.infer<typeof EvidenceItem>;
+
+export const MediaPlaneStatus = z.object({
+  state: z.enum(['starting', 'up', 'down']),
+  since: z.number().int(),
+  restarts: z.number().int(),
+  lastError: z.string().nullable(),
+  managed: z.boolean(),
+});
+export type MediaPlaneStatus = z.infer<typeof MediaPlaneStatus>;
+
+export const OfficerView = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  roles: z.array(Role),
+});
+export type OfficerView = z.infer<typeof OfficerView>;
