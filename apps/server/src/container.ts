@@ -127,12 +127,14 @@ export async function buildContainer(
     media,
     location,
     config.agency,
+    config.iceServers,
     log.child({ component: 'caller-ws' }),
   );
   consoles = new ConsoleSignalling(
     sessions,
     media,
     plane,
+    config.iceServers,
     location,
     evidence,
     log.child({ component: 'console-ws' }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorMessage, IceCandidate, LocationFix, MessageId, Sdp, SessionState } from './common.js';
+import { ErrorMessage, IceCandidate, IceServer, LocationFix, MessageId, Sdp, SessionState } from './common.js';
 
 /** Messages from the caller's page to the server (WebSocket /ws/caller). */
 export const CallerToServer = z.discriminatedUnion('type', [
@@ -33,7 +33,7 @@ export type CallerSessionView = z.infer<typeof CallerSessionView>;
 
 /** Messages from the server to the caller's page. */
 export const ServerToCaller = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('welcome'), session: CallerSessionView }),
+  z.object({ type: z.literal('welcome'), session: CallerSessionView, iceServers: z.array(IceServer) }),
   z.object({ type: z.literal('consent.recorded'), decision: z.enum(['accepted', 'refused']) }),
   z.object({ type: z.literal('publish.answer'), sdp: Sdp }),
   /** The media server restarted or the publish failed: create a new connection and publish again. */

@@ -83,3 +83,11 @@ export type ErrorMessage = z.infer<typeof ErrorMessage>;
 
 /** Optional client-chosen id, echoed as `ref` in errors so the client knows what failed. */
 export const MessageId = z.string().max(64).optional();
+
+/** An RTCIceServer as configured (SIGHTLINE_ICE_SERVERS) and handed to browsers. */
+export const IceServer = z.object({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+export type IceServer = z.infer<typeof IceServer>;

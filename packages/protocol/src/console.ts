@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorMessage, IceCandidate, MessageId, ReceivedFix, Sdp } from './common.js';
+import { ErrorMessage, IceCandidate, IceServer, MessageId, ReceivedFix, Sdp } from './common.js';
 import { MediaPlaneStatus, OfficerView, SessionSummary, TimelineEvent } from './session.js';
 
 const SessionId = z.string().min(1).max(64);
@@ -21,7 +21,7 @@ export type ConsoleToServer = z.infer<typeof ConsoleToServer>;
 
 /** Messages from the server to the officer console. */
 export const ServerToConsole = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('hello'), officer: OfficerView, media: MediaPlaneStatus }),
+  z.object({ type: z.literal('hello'), officer: OfficerView, media: MediaPlaneStatus, iceServers: z.array(IceServer) }),
   z.object({ type: z.literal('session.updated'), session: SessionSummary }),
   z.object({ type: z.literal('session.event'), sessionId: SessionId, event: TimelineEvent }),
   z.object({ type: z.literal('location.fix'), sessionId: SessionId, fix: ReceivedFix }),

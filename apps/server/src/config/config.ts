@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { IceServer } from '@sightline/protocol';
 import { z } from 'zod';
 
 const bool = z
@@ -58,13 +59,7 @@ const EnvSchema = z.object({
   FFPROBE: z.string().default('ffprobe'),
 });
 
-const IceServers = z.array(
-  z.object({
-    urls: z.union([z.string(), z.array(z.string())]),
-    username: z.string().optional(),
-    credential: z.string().optional(),
-  }),
-);
+const IceServers = z.array(IceServer);
 
 export type Config = ReturnType<typeof shapeConfig>;
 

@@ -65,13 +65,17 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
    * Publishes the caller's offer, replacing any earlier publisher (a reload or
    * reconnect). Returns Janus's answer. Calls are serialised per room.
    */
-  publish(offer: string, recording: { recordingId: string; fileBase: string }): Promise<string> {
-    const run = this.#publishing.then(() => this.#publish(offer, recording));
+  publish(offer: string, recording: { recordingId: string; fileBase: string }, videoCodec?: 'vp8' | 'h264'): Promise<string> {
+    const run = this.#publishing.then(() => this.#publish(offer, recording, videoCodec));
     this.#publishing = run.catch(() => {});
     return run;
   }
 
-  async #publish(offer: string, recording: { recordingId: string; fileBase: string }): Promise<string> {
+  async #publish(
+    offer: string,
+    recording: { recordingId: string; fileBase: string },
+    videoCodec: 'vp8' | 'h264' | undefined,
+  ): Promise<string> {
     this.assertOpen();
     await this.unpublish('replaced by a new connection');
     const handle = await this.api.attach(`publisher:${this.sessionId}`);
@@ -97,6 +101,7 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
       display: 'caller',
       offer: { type: 'offer', sdp: offer },
       recordingBase: recording.fileBase,
+      ...(videoCodec ? { videoCodec } : {}),
     });
     return answer.sdp;
   }

@@ -1,6 +1,7 @@
 import {
   type CallerToServer,
   CallerToServer as CallerToServerSchema,
+  type IceServer,
   type ServerToCaller,
   SessionState,
 } from '@sightline/protocol';
@@ -23,6 +24,7 @@ export class CallerSignalling {
     private readonly media: MediaService,
     private readonly location: LocationService,
     private readonly agency: string,
+    private readonly iceServers: IceServer[],
     private readonly log: Logger,
   ) {
     sessions.on('ended', (sessionId, reason) => {
@@ -54,6 +56,7 @@ export class CallerSignalling {
     channel.send({
       type: 'welcome',
       session: { state: SessionState.parse(row.state), agency: this.agency, recorded: true },
+      iceServers: this.iceServers,
     });
   }
 

@@ -1,6 +1,7 @@
 import {
   type ConsoleToServer,
   ConsoleToServer as ConsoleToServerSchema,
+  type IceServer,
   type OfficerView,
   type ServerToConsole,
 } from '@sightline/protocol';
@@ -33,6 +34,7 @@ export class ConsoleSignalling {
     private readonly sessions: SessionService,
     private readonly media: MediaService,
     private readonly plane: MediaPlane,
+    private readonly iceServers: IceServer[],
     location: LocationService,
     evidence: EvidenceService,
     private readonly log: Logger,
@@ -81,7 +83,7 @@ export class ConsoleSignalling {
         .catch((err: unknown) => this.log.warn({ err }, 'console: stopping views failed'));
     });
     client.channel.listen((msg) => this.handle(client, msg));
-    client.channel.send({ type: 'hello', officer, media: this.plane.status });
+    client.channel.send({ type: 'hello', officer, media: this.plane.status, iceServers: this.iceServers });
   }
 
   private async handle(c: ConsoleClient, msg: ConsoleToServer): Promise<void> {

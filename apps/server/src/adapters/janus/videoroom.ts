@@ -79,7 +79,7 @@ export class VideoRoomApi {
    */
   async publish(
     handle: JanusHandle,
-    p: { room: string; id: string; display: string; offer: Jsep; recordingBase: string },
+    p: { room: string; id: string; display: string; offer: Jsep; recordingBase: string; videoCodec?: 'vp8' | 'h264' },
   ): Promise<Jsep> {
     const res = await handle.message(
       {
@@ -90,6 +90,7 @@ export class VideoRoomApi {
         display: p.display,
         record: true,
         filename: p.recordingBase,
+        ...(p.videoCodec ? { videocodec: p.videoCodec } : {}),
       },
       p.offer,
     );
