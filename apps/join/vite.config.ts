@@ -5,7 +5,9 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   base: '/',
   resolve: {
-    alias: { '@sightline/protocol': fileURLToPath(new URL('../../packages/protocol/src/index.ts', import.meta.url)) },
+    alias: {
+      '@sightline/protocol': fileURLToPath(new URL('../../packages/protocol/src/index.ts', import.meta.url)),
+    },
   },
   build: {
     outDir: 'dist',

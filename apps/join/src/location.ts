@@ -3,7 +3,8 @@ import type { LocationFix } from '@sightline/protocol';
 /** Phones report about once a second; sending faster adds nothing but battery drain. */
 const MIN_INTERVAL_MS = 900;
 
-const finiteOrNull = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const finiteOrNull = (v: number | null | undefined) =>
+  typeof v === 'number' && Number.isFinite(v) ? v : null;
 
 /** Wraps watchPosition: high accuracy, throttled, with the device's own fix time. */
 export function watchLocation(

@@ -7,7 +7,11 @@ import { createRenderer } from './ui.js';
 
 const store = new Store();
 const root = document.getElementById('app')!;
-const preview = Object.assign(document.createElement('video'), { muted: true, autoplay: true, playsInline: true });
+const preview = Object.assign(document.createElement('video'), {
+  muted: true,
+  autoplay: true,
+  playsInline: true,
+});
 preview.className = 'preview';
 preview.setAttribute('aria-label', 'What your camera is showing');
 
@@ -58,7 +62,8 @@ function onMessage(msg: ServerToCaller): void {
       const s = msg.session.state;
       store.update({ agency: msg.session.agency });
       if (s === 'ended' || s === 'expired') finish();
-      else if (store.state.screen === 'loading') store.update({ screen: s === 'refused' ? 'refused' : 'consent' });
+      else if (store.state.screen === 'loading')
+        store.update({ screen: s === 'refused' ? 'refused' : 'consent' });
       return;
     }
     case 'publish.answer':
@@ -101,7 +106,9 @@ async function share(): Promise<void> {
         sendCandidate: (c) =>
           signalling?.send({
             type: 'publish.candidate',
-            candidate: c?.candidate ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null } : null,
+            candidate: c?.candidate
+              ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null }
+              : null,
           }),
         onState: (media) => store.update({ media }),
       });

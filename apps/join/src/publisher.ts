@@ -17,9 +17,13 @@ const VIDEO: MediaTrackConstraints = {
  * its own, so a caller who allows only one still shares it.
  */
 export async function openCamera(): Promise<Capture> {
-  if (!navigator.mediaDevices?.getUserMedia) return { stream: null, camera: 'unavailable', microphone: 'unavailable' };
+  if (!navigator.mediaDevices?.getUserMedia)
+    return { stream: null, camera: 'unavailable', microphone: 'unavailable' };
   try {
-    const stream = await navigator.mediaDevices.getUserMedia({ video: VIDEO, audio: { echoCancellation: true, noiseSuppression: true } });
+    const stream = await navigator.mediaDevices.getUserMedia({
+      video: VIDEO,
+      audio: { echoCancellation: true, noiseSuppression: true },
+    });
     return { stream, camera: 'on', microphone: 'on' };
   } catch (both) {
     const [video, audio] = await Promise.all([tryGet({ video: VIDEO }), tryGet({ audio: true })]);
@@ -74,7 +78,8 @@ export class Publisher {
     this.#pc?.close();
     const pc = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle' });
     this.#pc = pc;
-    for (const track of this.stream.getTracks()) pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream] });
+    for (const track of this.stream.getTracks())
+      pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream] });
     pc.onicecandidate = (e) => {
       if (this.#pc === pc) this.cb.sendCandidate(e.candidate ? e.candidate.toJSON() : null);
     };
@@ -86,7 +91,8 @@ export class Publisher {
   }
 
   async acceptAnswer(sdp: string): Promise<void> {
-    if (this.#pc && this.#pc.signalingState === 'have-local-offer') await this.#pc.setRemoteDescription({ type: 'answer', sdp });
+    if (this.#pc && this.#pc.signalingState === 'have-local-offer')
+      await this.#pc.setRemoteDescription({ type: 'answer', sdp });
   }
 
   /** Publishes again on a new connection (after a media server restart or a failure). */
@@ -113,7 +119,10 @@ export class Publisher {
         break;
       case 'disconnected':
         this.cb.onState('reconnecting');
-        this.#timer = setTimeout(() => pc.connectionState !== 'connected' && this.restart(), DISCONNECT_GRACE_MS);
+        this.#timer = setTimeout(
+          () => pc.connectionState !== 'connected' && this.restart(),
+          DISCONNECT_GRACE_MS,
+        );
         break;
       case 'failed':
         this.restart();

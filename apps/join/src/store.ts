@@ -43,7 +43,8 @@ export class Store {
 
   update(patch: Partial<CallerState>): void {
     const next = { ...this.#state, ...patch };
-    if (Object.keys(patch).every((k) => next[k as keyof CallerState] === this.#state[k as keyof CallerState])) return;
+    if (Object.keys(patch).every((k) => next[k as keyof CallerState] === this.#state[k as keyof CallerState]))
+      return;
     this.#state = next;
     for (const l of this.#listeners) l(next);
   }

@@ -13,7 +13,8 @@ export const text = {
   ],
   consentRecorded: 'Everything you share is recorded, and may be used as evidence.',
   consentStop: 'You can stop at any time: tap “Stop sharing”, or close this page.',
-  consentNothingYet: 'Nothing is shared until you tap “Start sharing”. We never ask for your name or other details here.',
+  consentNothingYet:
+    'Nothing is shared until you tap “Start sharing”. We never ask for your name or other details here.',
   start: 'Start sharing',
   decline: 'No, do not share',
   starting: 'Starting… If your phone asks, tap “Allow”.',
@@ -23,7 +24,8 @@ export const text = {
   stop: 'Stop sharing',
   cameraOn: 'Camera: on',
   cameraOff: 'Camera: off',
-  locationOn: (m: number | null) => (m === null ? 'Location: finding you…' : `Location: on (within about ${Math.round(m)} m)`),
+  locationOn: (m: number | null) =>
+    m === null ? 'Location: finding you…' : `Location: on (within about ${Math.round(m)} m)`,
   locationOff: 'Location: off',
   connection: {
     connecting: 'Connecting…',
@@ -41,20 +43,24 @@ export const text = {
   deniedCameraTitle: 'The camera is blocked',
   deniedLocationTitle: 'Location is blocked',
   unavailableCamera: 'This phone did not give us a camera. You can still share your location.',
-  unavailableLocation: 'This phone did not give us its location. Check that Location is turned on in your phone’s settings.',
+  unavailableLocation:
+    'This phone did not give us its location. Check that Location is turned on in your phone’s settings.',
   help: {
     ios: {
-      camera: 'Tap “aA” in the address bar, then “Website Settings”, and set Camera and Microphone to “Allow”. Then tap “Try again”.',
+      camera:
+        'Tap “aA” in the address bar, then “Website Settings”, and set Camera and Microphone to “Allow”. Then tap “Try again”.',
       location:
         'Open Settings › Privacy & Security › Location Services, turn it on, and set “Safari Websites” to “While Using the App”. Then come back and tap “Try again”.',
     },
     android: {
-      camera: 'Tap the icon to the left of the web address, then “Permissions”, and allow Camera and Microphone. Then tap “Try again”.',
+      camera:
+        'Tap the icon to the left of the web address, then “Permissions”, and allow Camera and Microphone. Then tap “Try again”.',
       location:
         'Tap the icon to the left of the web address, then “Permissions”, and allow Location. Check Location is on in your quick settings. Then tap “Try again”.',
     },
     other: {
-      camera: 'Open your browser’s settings for this site and allow the camera and microphone. Then tap “Try again”.',
+      camera:
+        'Open your browser’s settings for this site and allow the camera and microphone. Then tap “Try again”.',
       location: 'Open your browser’s settings for this site and allow location. Then tap “Try again”.',
     },
   },

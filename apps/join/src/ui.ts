@@ -61,16 +61,29 @@ export function createRenderer(root: HTMLElement, preview: HTMLVideoElement, act
         'div',
         { class: 'actions' },
         h('button', { class: 'primary', type: 'button', id: 'start', onclick: actions.start }, text.start),
-        h('button', { class: 'secondary', type: 'button', id: 'decline', onclick: actions.decline }, text.decline),
+        h(
+          'button',
+          { class: 'secondary', type: 'button', id: 'decline', onclick: actions.decline },
+          text.decline,
+        ),
       ),
     ];
   }
 
   function live(s: CallerState): Node[] {
     const video = s.camera === 'on';
-    const banner = video ? text.sharingBanner : s.location === 'on' ? text.sharingLocationOnly : text.sharingNothing;
+    const banner = video
+      ? text.sharingBanner
+      : s.location === 'on'
+        ? text.sharingLocationOnly
+        : text.sharingNothing;
     const nodes: Node[] = [
-      h('div', { class: `banner ${video || s.location === 'on' ? 'on' : ''}`, role: 'status' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), banner),
+      h(
+        'div',
+        { class: `banner ${video || s.location === 'on' ? 'on' : ''}`, role: 'status' },
+        h('span', { class: 'dot', 'aria-hidden': 'true' }),
+        banner,
+      ),
       h('h1', { class: 'visually-hidden', tabindex: '-1' }, banner),
     ];
     if (video) nodes.push(preview);
@@ -79,8 +92,16 @@ export function createRenderer(root: HTMLElement, preview: HTMLVideoElement, act
         'ul',
         { class: 'status' },
         h('li', { id: 'camera-status' }, video ? text.cameraOn : text.cameraOff),
-        h('li', { id: 'location-status' }, s.location === 'on' ? text.locationOn(s.accuracy) : text.locationOff),
-        h('li', { id: 'connection-status' }, text.connection[s.link === 'connected' ? s.media : s.link] ?? ''),
+        h(
+          'li',
+          { id: 'location-status' },
+          s.location === 'on' ? text.locationOn(s.accuracy) : text.locationOff,
+        ),
+        h(
+          'li',
+          { id: 'connection-status' },
+          text.connection[s.link === 'connected' ? s.media : s.link] ?? '',
+        ),
       ),
     );
     if (s.camera === 'denied') nodes.push(help(text.deniedCameraTitle, text.help[os].camera));

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { ErrorMessage, IceCandidate, IceServer, LocationFix, MessageId, Sdp, SessionState } from './common.js';
+import {
+  ErrorMessage,
+  IceCandidate,
+  IceServer,
+  LocationFix,
+  MessageId,
+  Sdp,
+  SessionState,
+} from './common.js';
 
 /** Messages from the caller's page to the server (WebSocket /ws/caller). */
 export const CallerToServer = z.discriminatedUnion('type', [

@@ -21,7 +21,12 @@ export type ConsoleToServer = z.infer<typeof ConsoleToServer>;
 
 /** Messages from the server to the officer console. */
 export const ServerToConsole = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('hello'), officer: OfficerView, media: MediaPlaneStatus, iceServers: z.array(IceServer) }),
+  z.object({
+    type: z.literal('hello'),
+    officer: OfficerView,
+    media: MediaPlaneStatus,
+    iceServers: z.array(IceServer),
+  }),
   z.object({ type: z.literal('session.updated'), session: SessionSummary }),
   z.object({ type: z.literal('session.event'), sessionId: SessionId, event: TimelineEvent }),
   z.object({ type: z.literal('location.fix'), sessionId: SessionId, fix: ReceivedFix }),

@@ -21,6 +21,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: RouteAuth;
   }
+  interface FastifyInstance {
+    /** Every route with its auth policy, for audits of the policy itself (and the role tests). */
+    routePolicies: Array<{ method: string; url: string; auth: RouteAuth | undefined }>;
+  }
   interface FastifyRequest {
     officer: OfficerView | null;
     csrfToken: string | null;
@@ -36,7 +40,11 @@ export function installAuth(app: FastifyInstance, auth: AuthService, sessions: S
   app.decorateRequest('csrfToken', null);
   app.decorateRequest('callerSessionId', null);
 
+  const policies: FastifyInstance['routePolicies'] = [];
+  app.decorate('routePolicies', policies);
   app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat())
+      policies.push({ method, url: route.url, auth: route.config?.auth });
     if (!route.config?.auth && (route.url.startsWith('/api') || route.url.startsWith('/ws'))) {
       throw new Error(`route ${route.method} ${route.url} declares no auth policy`);
     }

@@ -65,7 +65,11 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
    * Publishes the caller's offer, replacing any earlier publisher (a reload or
    * reconnect). Returns Janus's answer. Calls are serialised per room.
    */
-  publish(offer: string, recording: { recordingId: string; fileBase: string }, videoCodec?: 'vp8' | 'h264'): Promise<string> {
+  publish(
+    offer: string,
+    recording: { recordingId: string; fileBase: string },
+    videoCodec?: 'vp8' | 'h264',
+  ): Promise<string> {
     const run = this.#publishing.then(() => this.#publish(offer, recording, videoCodec));
     this.#publishing = run.catch(() => {});
     return run;

@@ -79,7 +79,14 @@ export class VideoRoomApi {
    */
   async publish(
     handle: JanusHandle,
-    p: { room: string; id: string; display: string; offer: Jsep; recordingBase: string; videoCodec?: 'vp8' | 'h264' },
+    p: {
+      room: string;
+      id: string;
+      display: string;
+      offer: Jsep;
+      recordingBase: string;
+      videoCodec?: 'vp8' | 'h264';
+    },
   ): Promise<Jsep> {
     const res = await handle.message(
       {

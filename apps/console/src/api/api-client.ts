@@ -1,0 +1,188 @@
+import type {
+  ApiError,
+  AuditEntry,
+  AuthState,
+  ConsoleConfig,
+  CreateInviteRequest,
+  CreateOfficerRequest,
+  ErrorCode,
+  EvidenceItem,
+  OfficerView,
+  OutboxMessage,
+  SessionDetail,
+  SessionSummary,
+  SystemStatus,
+} from '@sightline/protocol';
+
+/** Why a request failed: the server's stable code, or one of ours when it never answered in JSON. */
+export type FailureCode = ErrorCode | 'network' | 'bad_response';
+
+/** A failed API call, carrying what the officer needs to see and what code can branch on. */
+export class ApiRequestError extends Error {
+  override name = 'ApiRequestError';
+  constructor(
+    readonly status: number,
+    readonly code: FailureCode,
+    message: string,
+    /** Per-field messages for form errors, keyed by field name ("phone", "password", ...). */
+    readonly fields: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
+
+const NETWORK_MESSAGE = 'Cannot reach the Sightline server. Check the network connection and try again.';
+
+/** Turns any response that was not a success into an ApiRequestError with a message fit to show. */
+export async function toRequestError(res: Response): Promise<ApiRequestError> {
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    // A proxy's HTML error page or an empty body: fall through to a status-based message.
+  }
+  const err = (body as Partial<ApiError> | null)?.error;
+  if (err && typeof err.code === 'string' && typeof err.message === 'string') {
+    return new ApiRequestError(res.status, err.code, sentence(err.message), err.fields ?? {});
+  }
+  if (res.status === 429) {
+    return new ApiRequestError(429, 'rate_limited', 'Too many requests. Wait a minute and try again.');
+  }
+  const what = res.status >= 500 ? 'The server had a problem' : 'The server refused the request';
+  return new ApiRequestError(res.status, 'bad_response', `${what} (HTTP ${res.status}). Try again.`);
+}
+
+/** Server messages are lower-case fragments ("wrong username or password"); show them as sentences. */
+export function sentence(message: string): string {
+  const t = message.trim();
+  if (!t) return t;
+  const first = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(first) ? first : `${first}.`;
+}
+
+type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface ApiClientOptions {
+  fetch?: FetchLike;
+  /** The CSRF token of the signed-in officer, sent on every request that changes something. */
+  csrfToken: () => string | null;
+  /** Called when the server says we are not signed in (any request but login). */
+  onUnauthenticated?: () => void;
+  /** Called with a fresh token when a CSRF failure was fixed by re-reading /api/auth/me. */
+  onAuthRefreshed?: (state: AuthState) => void;
+}
+
+/** Typed access to the console's HTTP API. Every method rejects with ApiRequestError. */
+export class ApiClient {
+  readonly #fetch: FetchLike;
+
+  constructor(private readonly opts: ApiClientOptions) {
+    this.#fetch = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  login(username: string, password: string): Promise<AuthState> {
+    return this.request('POST', '/api/auth/login', { username, password }, { authProbe: true });
+  }
+  logout(): Promise<{ ok: true }> {
+    return this.request('POST', '/api/auth/logout', {});
+  }
+  /** Who is signed in; rejects with code "unauthenticated" when no one is. */
+  me(): Promise<AuthState> {
+    return this.request('GET', '/api/auth/me', undefined, { authProbe: true });
+  }
+  config(): Promise<ConsoleConfig> {
+    return this.request('GET', '/api/config');
+  }
+
+  async sessions(): Promise<SessionSummary[]> {
+    return (await this.request<{ sessions: SessionSummary[] }>('GET', '/api/sessions')).sessions;
+  }
+  createInvite(body: CreateInviteRequest): Promise<{ session: SessionSummary; link: string }> {
+    return this.request('POST', '/api/sessions', body);
+  }
+  session(id: string): Promise<SessionDetail> {
+    return this.request('GET', `/api/sessions/${encodeURIComponent(id)}`);
+  }
+  async endSession(id: string, reason?: string): Promise<SessionSummary> {
+    const body = reason ? { reason } : {};
+    const res = await this.request<{ session: SessionSummary }>(
+      'POST',
+      `/api/sessions/${encodeURIComponent(id)}/end`,
+      body,
+    );
+    return res.session;
+  }
+  async evidence(sessionId: string): Promise<EvidenceItem[]> {
+    const path = `/api/sessions/${encodeURIComponent(sessionId)}/evidence`;
+    return (await this.request<{ items: EvidenceItem[] }>('GET', path)).items;
+  }
+  async outbox(): Promise<OutboxMessage[]> {
+    return (await this.request<{ messages: OutboxMessage[] }>('GET', '/api/outbox')).messages;
+  }
+  async officers(): Promise<OfficerView[]> {
+    return (await this.request<{ officers: OfficerView[] }>('GET', '/api/officers')).officers;
+  }
+  createOfficer(body: CreateOfficerRequest): Promise<OfficerView> {
+    return this.request('POST', '/api/officers', body);
+  }
+  async audit(query: { limit: number; subjectId?: string; action?: string }): Promise<AuditEntry[]> {
+    const q = new URLSearchParams({ limit: String(query.limit) });
+    if (query.subjectId) q.set('subjectId', query.subjectId);
+    if (query.action) q.set('action', query.action);
+    return (await this.request<{ entries: AuditEntry[] }>('GET', `/api/audit?${q}`)).entries;
+  }
+  systemStatus(): Promise<SystemStatus> {
+    return this.request('GET', '/api/system/status');
+  }
+
+  private async request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    opts: { authProbe?: boolean; retried?: boolean } = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const token = this.opts.csrfToken();
+    if (method !== 'GET' && token) headers['x-csrf-token'] = token;
+    let res: Response;
+    try {
+      res = await this.#fetch(path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch {
+      throw new ApiRequestError(0, 'network', NETWORK_MESSAGE);
+    }
+    if (res.ok) {
+      try {
+        return (await res.json()) as T;
+      } catch {
+        throw new ApiRequestError(
+          res.status,
+          'bad_response',
+          'The server sent an unreadable answer. Try again.',
+        );
+      }
+    }
+    const err = await toRequestError(res);
+    if (err.code === 'unauthenticated' && !opts.authProbe) this.opts.onUnauthenticated?.();
+    // The token rotates when the officer signs in elsewhere in this browser: fetch it and try once more.
+    if (err.code === 'csrf_failed' && !opts.retried) {
+      const fresh = await this.me().catch(() => null);
+      if (fresh) {
+        this.opts.onAuthRefreshed?.(fresh);
+        return this.request(method, path, body, { ...opts, retried: true });
+      }
+    }
+    throw err;
+  }
+}
+
+/** The message to show for a failure, preferring the server's own words. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiRequestError) return err.message;
+  return 'Something went wrong in the console. Reload the page and try again.';
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { matchRoute, Router, safeReturnPath } from './router.js';
+
+describe('matchRoute', () => {
+  it('maps every page', () => {
+    expect(matchRoute('/')).toEqual({ name: 'dashboard' });
+    expect(matchRoute('/login')).toEqual({ name: 'login' });
+    expect(matchRoute('/admin/')).toEqual({ name: 'admin' });
+    expect(matchRoute('/sessions/0b7c1f9e-9d7a-4a53-a5b5-1c2d3e4f5a6b')).toEqual({
+      name: 'session',
+      id: '0b7c1f9e-9d7a-4a53-a5b5-1c2d3e4f5a6b',
+    });
+  });
+
+  it('does not treat odd paths as a session id', () => {
+    expect(matchRoute('/sessions/../admin').name).toBe('not-found');
+    expect(matchRoute('/sessions/').name).toBe('not-found');
+  });
+});
+
+describe('safeReturnPath', () => {
+  it('refuses other origins and the login page itself', () => {
+    expect(safeReturnPath('//evil.example/x')).toBe('/');
+    expect(safeReturnPath('https://evil.example')).toBe('/');
+    expect(safeReturnPath('/login')).toBe('/');
+    expect(safeReturnPath('/sessions/abc')).toBe('/sessions/abc');
+  });
+});
+
+describe('Router', () => {
+  it('pushes history and updates the path store', () => {
+    const pushed: string[] = [];
+    const r = new Router({ pushState: (_d, _u, url) => pushed.push(url ?? ''), replaceState: () => {} }, '/');
+    r.navigate('/admin');
+    expect(pushed).toEqual(['/admin']);
+    expect(r.route).toEqual({ name: 'admin' });
+    r.navigate('/admin');
+    expect(pushed).toHaveLength(1);
+  });
+});

@@ -1,0 +1,61 @@
+import { Store } from '../lib/store.js';
+
+export type Route =
+  | { name: 'login' }
+  | { name: 'dashboard' }
+  | { name: 'session'; id: string }
+  | { name: 'admin' }
+  | { name: 'not-found'; path: string };
+
+/** Maps a path to a page. Ids are matched loosely; the server says whether they exist. */
+export function matchRoute(path: string): Route {
+  const clean = path.replace(/\/+$/, '') || '/';
+  if (clean === '/') return { name: 'dashboard' };
+  if (clean === '/login') return { name: 'login' };
+  if (clean === '/admin') return { name: 'admin' };
+  const m = /^\/sessions\/([A-Za-z0-9-]{1,64})$/.exec(clean);
+  if (m?.[1]) return { name: 'session', id: m[1] };
+  return { name: 'not-found', path: clean };
+}
+
+/** Only same-site, absolute paths may be a redirect target after sign-in. */
+export function safeReturnPath(path: string | null | undefined): string {
+  if (!path || !path.startsWith('/') || path.startsWith('//') || path.startsWith('/login')) return '/';
+  return path;
+}
+
+interface HistoryLike {
+  pushState(data: unknown, unused: string, url?: string): void;
+  replaceState(data: unknown, unused: string, url?: string): void;
+}
+
+/**
+ * The whole client-side router: the current path in a store, moved by the
+ * History API. Four pages do not need a library.
+ */
+export class Router {
+  readonly path: Store<string>;
+
+  constructor(
+    private readonly history: HistoryLike,
+    initialPath: string,
+  ) {
+    this.path = new Store(initialPath);
+  }
+
+  /** Attaches to the browser's back/forward buttons. */
+  listen(win: Pick<Window, 'addEventListener'>, readPath: () => string): void {
+    win.addEventListener('popstate', () => this.path.set(readPath()));
+  }
+
+  navigate(to: string, opts: { replace?: boolean } = {}): void {
+    if (to === this.path.get()) return;
+    if (opts.replace) this.history.replaceState(null, '', to);
+    else this.history.pushState(null, '', to);
+    this.path.set(to);
+  }
+
+  get route(): Route {
+    return matchRoute(this.path.get());
+  }
+}

@@ -1,0 +1,117 @@
+import { type Role, Role as RoleSchema } from '@sightline/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { can, PERMISSIONS, type Permission } from '../src/auth/permissions.js';
+import { invite, type OfficerClient, signIn, startServer, type TestServer } from './harness.js';
+
+let s: TestServer;
+const byRoles = new Map<string, OfficerClient>();
+
+beforeAll(async () => {
+  s = await startServer();
+  for (const role of RoleSchema.options) byRoles.set(role, await signIn(s, [role]));
+});
+afterAll(() => s?.close());
+
+const officerFor = (roles: Role[]) => byRoles.get(roles[0]!)!;
+const UUID = '00000000-0000-4000-8000-000000000000';
+const concrete = (url: string) => url.replace(/:id\b/g, UUID).replace(/\*$/, 'x');
+
+describe('every route declares and enforces its access policy', () => {
+  it('has a policy on every /api and /ws route', () => {
+    const missing = s.app.routePolicies.filter(
+      (r) => (r.url.startsWith('/api') || r.url.startsWith('/ws')) && !r.auth,
+    );
+    expect(missing).toEqual([]);
+    // Sanity: the table is real, not empty.
+    expect(s.app.routePolicies.filter((r) => r.auth && 'permission' in r.auth).length).toBeGreaterThan(8);
+  });
+
+  const officerRoutes = () =>
+    s.app.routePolicies.filter(
+      (r) => r.auth && 'officer' in r.auth && r.method !== 'HEAD' && !r.url.startsWith('/ws'),
+    );
+
+  it('refuses every officer route without a session (401)', async () => {
+    for (const r of officerRoutes()) {
+      const res = await fetch(`${s.url}${concrete(r.url)}`, { method: r.method });
+      expect(res.status, `${r.method} ${r.url}`).toBe(401);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
+    }
+  });
+
+  it('refuses every permissioned route to each role that lacks the permission (403)', async () => {
+    let checked = 0;
+    for (const r of officerRoutes()) {
+      const permission = (r.auth as { permission?: Permission }).permission;
+      if (!permission) continue;
+      for (const role of RoleSchema.options) {
+        if (can([role], permission)) continue;
+        const res = await officerFor([role]).request(
+          r.method,
+          concrete(r.url),
+          r.method === 'GET' ? undefined : {},
+        );
+        expect(res.status, `${role} → ${r.method} ${r.url}`).toBe(403);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(10);
+  });
+
+  it('lets each role through where the policy allows (not 401/403)', async () => {
+    for (const [permission, roles] of Object.entries(PERMISSIONS)) {
+      const route = officerRoutes().find(
+        (r) => (r.auth as { permission?: string }).permission === permission && r.method === 'GET',
+      );
+      if (!route) continue;
+      for (const role of roles) {
+        const res = await officerFor([role as Role]).request('GET', concrete(route.url));
+        expect([401, 403], `${role} → GET ${route.url}`).not.toContain(res.status);
+      }
+    }
+  });
+
+  it('refuses state-changing requests without the CSRF token', async () => {
+    const handler = officerFor(['call-handler']);
+    const res = await handler.request(
+      'POST',
+      '/api/sessions',
+      { phone: '07911 123456' },
+      { 'x-csrf-token': 'wrong' },
+    );
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('csrf_failed');
+  });
+
+  it('refuses a caller cookie where an officer is required, and an officer cookie on the caller socket', async () => {
+    const handler = officerFor(['call-handler']);
+    const { sessionId } = await invite(s, handler);
+    const res = await fetch(`${s.url}/api/sessions/${sessionId}`, {
+      headers: { cookie: 'sl_caller=whatever' },
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('lets admins create officers and nobody else', async () => {
+    const body = {
+      username: 'newbie',
+      displayName: 'New Officer',
+      password: 'long-enough-password',
+      roles: ['call-handler'],
+    };
+    expect((await officerFor(['supervisor']).request('POST', '/api/officers', body)).status).toBe(403);
+    expect((await officerFor(['admin']).request('POST', '/api/officers', body)).status).toBe(201);
+    const dup = await officerFor(['admin']).request('POST', '/api/officers', body);
+    expect(dup.status).toBe(409);
+    const weak = await officerFor(['admin']).request('POST', '/api/officers', {
+      ...body,
+      username: 'weak',
+      password: 'short',
+    });
+    expect(weak.status).toBe(400);
+    expect(
+      ((await weak.json()) as { error: { fields: Record<string, string> } }).error.fields,
+    ).toHaveProperty('password');
+  });
+});

@@ -1,0 +1,223 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Role } from '@sightline/protocol';
+import type { FastifyInstance } from 'fastify';
+import WebSocket from 'ws';
+import type { Clock } from '../src/adapters/clock.js';
+import { loadConfig } from '../src/config/config.js';
+import { buildContainer, type Container } from '../src/container.js';
+import { buildApp } from '../src/http/app.js';
+import { createLogger } from '../src/lib/create-logger.js';
+
+export interface TestServer {
+  url: string;
+  wsUrl: string;
+  app: FastifyInstance;
+  c: Container;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** A settable clock for expiry tests. */
+export class TestClock implements Clock {
+  constructor(public t = Date.now()) {}
+  now() {
+    return this.t;
+  }
+}
+
+/**
+ * Starts a real server with a real Janus, SQLite and evidence store in a temp
+ * directory. Must run inside scripts/netns-run.sh so media never touches real interfaces.
+ */
+export async function startServer(
+  opts: { env?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestServer> {
+  if (process.env.SIGHTLINE_IN_NETNS !== '1') {
+    throw new Error('integration tests start Janus: run them through `npm test` or scripts/netns-run.sh');
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'sightline-int-'));
+  const env: Record<string, string> = {
+    SIGHTLINE_DATA_DIR: dataDir,
+    SIGHTLINE_PORT: '0',
+    SIGHTLINE_JANUS_WS_PORT: '0',
+    SIGHTLINE_MAP_TILE_URL: '',
+    SIGHTLINE_MEDIA_IFACE: process.env.SIGHTLINE_MEDIA_IFACE ?? '',
+    ...opts.env,
+  };
+  const config = loadConfig(env);
+  const log = createLogger(process.env.SIGHTLINE_TEST_LOG ?? 'silent');
+  const c = await buildContainer(config, log, opts.clock ? { clock: opts.clock } : {});
+  const app = await buildApp(c, {});
+  await c.start();
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const addr = app.server.address();
+  const port = addr && typeof addr === 'object' ? addr.port : 0;
+  await c.janus.connection.whenReady();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}`,
+    app,
+    c,
+    dataDir,
+    async close() {
+      await app.close();
+      await c.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface OfficerClient {
+  id: string;
+  cookie: string;
+  csrf: string;
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+}
+
+let officerSeq = 0;
+
+/** Creates an officer with `roles` and signs in over HTTP. */
+export async function signIn(s: TestServer, roles: Role[]): Promise<OfficerClient> {
+  const username = `officer${++officerSeq}`;
+  const password = 'a-long-test-password';
+  const view = await s.c.officers.create(
+    { username, displayName: `Officer ${officerSeq}`, password, roles },
+    { type: 'system' },
+  );
+  const res = await fetch(`${s.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  const cookie = cookieFrom(res, 'sl_sid');
+  return {
+    id: view.id,
+    cookie,
+    csrf: csrfToken,
+    request: (method, path, body, headers = {}) =>
+      fetch(`${s.url}${path}`, {
+        method,
+        headers: {
+          cookie,
+          'x-csrf-token': csrfToken,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+  };
+}
+
+export function cookieFrom(res: Response, name: string): string {
+  const all = res.headers.getSetCookie();
+  const line = all.find((l) => l.startsWith(`${name}=`));
+  if (!line) throw new Error(`no ${name} cookie in ${JSON.stringify(all)}`);
+  return line.split(';')[0]!;
+}
+
+/** Sends an invite and returns the session id and link token (read from the response). */
+export async function invite(s: TestServer, officer: OfficerClient, phone = '07911 123456') {
+  const res = await officer.request('POST', '/api/sessions', { phone, reference: 'CAD 1/28NOV' });
+  if (res.status !== 201) throw new Error(`invite failed: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as { session: { id: string }; link: string };
+  return { sessionId: body.session.id, link: body.link, token: body.link.split('/j/')[1]! };
+}
+
+/** Claims a link as the caller's phone would; returns the caller cookie. */
+export async function openLink(s: TestServer, token: string, cookie?: string): Promise<Response> {
+  return fetch(`${s.url}/api/join/open`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify({ token }),
+  });
+}
+
+/** A WebSocket that buffers incoming JSON so tests can await specific messages. */
+export class TestSocket {
+  readonly messages: Array<Record<string, unknown>> = [];
+  #waiters: Array<() => void> = [];
+  #cursor = 0;
+  closed: { code: number; reason: string } | null = null;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      this.messages.push(JSON.parse(data.toString()) as Record<string, unknown>);
+      for (const w of this.#waiters.splice(0)) w();
+    });
+    ws.on('close', (code, reason) => {
+      this.closed = { code, reason: reason.toString() };
+      for (const w of this.#waiters.splice(0)) w();
+    });
+  }
+
+  static open(url: string, cookie: string): Promise<TestSocket> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { headers: { cookie } });
+      const sock = new TestSocket(ws);
+      ws.once('open', () => resolve(sock));
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      ws.once('error', reject);
+    });
+  }
+
+  send(msg: unknown): void {
+    this.ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
+  }
+
+  /**
+   * Resolves with the first message matching `pred` after the last one a previous
+   * call returned (or after index `from`, to catch only replies to what you just sent).
+   */
+  async next(pred: (m: Record<string, unknown>) => boolean, timeoutMs = 10_000, from = this.#cursor) {
+    const deadline = Date.now() + timeoutMs;
+    let i = from;
+    for (;;) {
+      for (; i < this.messages.length; i++) {
+        if (pred(this.messages[i]!)) {
+          this.#cursor = i + 1;
+          return this.messages[i]!;
+        }
+      }
+      if (this.closed) throw new Error(`socket closed (${this.closed.code}) before the expected message`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out; got ${JSON.stringify(this.messages.slice(from))}`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, left);
+        this.#waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
+      });
+    }
+  }
+
+  /** Waits for the socket to close; returns its code. */
+  async closedWith(timeoutMs = 5_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (!this.closed) throw new Error('socket did not close');
+    return this.closed.code;
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+/** Polls until `check` returns a truthy value. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false> | T,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,34 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+const alias = { '@sightline/protocol': src('protocol'), '@sightline/geo': src('geo') };
+
+// Two tiers, named by suffix: *.test.ts (unit, beside the code, no external processes) and
+// *.int.test.ts (integration: real Janus, SQLite and ffmpeg; must run inside scripts/netns-run.sh).
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'integration',
+          include: ['apps/*/test/**/*.int.test.ts'],
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+          // Each file starts its own Janus; on 2 cores one at a time is faster and less flaky.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
