@@ -120,7 +120,7 @@ export function cookieFrom(res: Response, name: string): string {
 }
 
 /** Sends an invite and returns the session id and link token (read from the response). */
-export async function invite(s: TestServer, officer: OfficerClient, phone = '07911 123456') {
+export async function invite(_s: TestServer, officer: OfficerClient, phone = '07911 123456') {
   const res = await officer.request('POST', '/api/sessions', { phone, reference: 'CAD 1/28NOV' });
   if (res.status !== 201) throw new Error(`invite failed: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { session: { id: string }; link: string };

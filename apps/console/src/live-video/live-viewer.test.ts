@@ -1,0 +1,176 @@
+import type { ServerToConsole } from '@sightline/protocol';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LiveViewer, type PeerLike } from './live-viewer.js';
+
+class FakePeer implements PeerLike {
+  connectionState = 'new';
+  ontrack: PeerLike['ontrack'] = null;
+  onicecandidate: PeerLike['onicecandidate'] = null;
+  onconnectionstatechange: (() => void) | null = null;
+  closed = false;
+  remote: RTCSessionDescriptionInit | null = null;
+  frames = 0;
+  async setRemoteDescription(desc: RTCSessionDescriptionInit) {
+    this.remote = desc;
+  }
+  async createAnswer() {
+    return { type: 'answer' as const, sdp: 'v=0 answer' };
+  }
+  async setLocalDescription() {}
+  async getStats() {
+    const frames = this.frames;
+    return {
+      values: () => [{ type: 'inbound-rtp', kind: 'video', timestamp: Date.now(), bytesReceived: frames * 100, framesDecoded: frames }],
+    };
+  }
+  close() {
+    this.closed = true;
+  }
+  connect() {
+    this.connectionState = 'connected';
+    this.onconnectionstatechange?.();
+  }
+}
+
+function harness() {
+  const sent: Array<Record<string, unknown>> = [];
+  const handlers = new Set<(m: ServerToConsole) => void>();
+  const reconnects = new Set<() => void>();
+  let seq = 0;
+  const peers: FakePeer[] = [];
+  const socket = {
+    send: (msg: Record<string, unknown>) => {
+      const id = `m${++seq}`;
+      sent.push({ ...msg, id });
+      return id;
+    },
+    onMessage: (h: (m: ServerToConsole) => void) => {
+      handlers.add(h);
+      return () => handlers.delete(h);
+    },
+    onReconnected: (h: () => void) => {
+      reconnects.add(h);
+      return () => reconnects.delete(h);
+    },
+  };
+  const viewer = new LiveViewer('s1', {
+    socket: socket as never,
+    iceServers: () => [{ urls: 'stun:example.org' }],
+    createPeer: () => {
+      const p = new FakePeer();
+      peers.push(p);
+      return p;
+    },
+    retryMs: 1000,
+  });
+  const deliver = (m: ServerToConsole) => {
+    for (const h of [...handlers]) h(m);
+  };
+  const lastOf = (type: string) => [...sent].reverse().find((m) => m.type === type);
+  return { viewer, sent, peers, deliver, lastOf, reconnect: () => reconnects.forEach((h) => h()), handlers };
+}
+
+async function flush() {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+}
+
+describe('LiveViewer', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('asks for a view when the caller publishes and answers the offer', async () => {
+    const h = harness();
+    h.viewer.setPublishing(true);
+    const start = h.lastOf('view.start');
+    expect(start).toMatchObject({ sessionId: 's1' });
+    h.deliver({ type: 'view.offer', viewId: 'v1', sessionId: 's1', sdp: 'v=0 offer', ref: start?.id as string });
+    await flush();
+    expect(h.peers[0]?.remote).toEqual({ type: 'offer', sdp: 'v=0 offer' });
+    expect(h.lastOf('view.answer')).toMatchObject({ viewId: 'v1', sdp: 'v=0 answer' });
+    h.peers[0]?.onicecandidate?.({ candidate: null });
+    expect(h.lastOf('view.candidate')).toMatchObject({ viewId: 'v1', candidate: null });
+    h.peers[0]?.connect();
+    expect(h.viewer.state.get().phase).toBe('playing');
+  });
+
+  it('treats "not live yet" quietly and tries again', async () => {
+    const h = harness();
+    h.viewer.setPublishing(true);
+    const ref = h.lastOf('view.start')?.id as string;
+    h.deliver({ type: 'error', code: 'session_not_live', message: 'not live', ref });
+    expect(h.viewer.state.get().problem).toBeNull();
+    vi.advanceTimersByTime(1000);
+    expect(h.sent.filter((m) => m.type === 'view.start')).toHaveLength(2);
+  });
+
+  it('closes the connection when publishing stops, and starts a new view when it returns', async () => {
+    const h = harness();
+    h.viewer.setPublishing(true);
+    h.deliver({ type: 'view.offer', viewId: 'v1', sessionId: 's1', sdp: 'v=0 offer', ref: h.lastOf('view.start')?.id as string });
+    await flush();
+    h.viewer.setPublishing(false);
+    expect(h.peers[0]?.closed).toBe(true);
+    expect(h.lastOf('view.stop')).toMatchObject({ viewId: 'v1' });
+    expect(h.viewer.state.get().phase).toBe('interrupted');
+    h.viewer.setPublishing(true);
+    expect(h.sent.filter((m) => m.type === 'view.start')).toHaveLength(2);
+  });
+
+  it('retries after view.ended while the caller still publishes', async () => {
+    const h = harness();
+    h.viewer.setPublishing(true);
+    h.deliver({ type: 'view.offer', viewId: 'v1', sessionId: 's1', sdp: 'v=0 offer', ref: h.lastOf('view.start')?.id as string });
+    await flush();
+    h.deliver({ type: 'view.ended', viewId: 'v1', reason: 'media server restarted' });
+    expect(h.peers[0]?.closed).toBe(true);
+    expect(h.viewer.state.get().phase).toBe('interrupted');
+    vi.advanceTimersByTime(1000);
+    expect(h.sent.filter((m) => m.type === 'view.start')).toHaveLength(2);
+  });
+
+  it('restarts the view after the socket reconnects, without stopping the dead one', async () => {
+    const h = harness();
+    h.viewer.setPublishing(true);
+    h.deliver({ type: 'view.offer', viewId: 'v1', sessionId: 's1', sdp: 'v=0 offer', ref: h.lastOf('view.start')?.id as string });
+    await flush();
+    h.reconnect();
+    expect(h.peers[0]?.closed).toBe(true);
+    expect(h.lastOf('view.stop')).toBeUndefined();
+    expect(h.sent.filter((m) => m.type === 'view.start')).toHaveLength(2);
+  });
+
+  it('counts frames decoded across views, once a second', async () => {
+    const h = harness();
+    h.viewer.setPublishing(true);
+    h.deliver({ type: 'view.offer', viewId: 'v1', sessionId: 's1', sdp: 'v=0 offer', ref: h.lastOf('view.start')?.id as string });
+    await flush();
+    h.peers[0]!.frames = 40;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(h.viewer.state.get().stats.framesDecoded).toBe(40);
+    h.deliver({ type: 'view.ended', viewId: 'v1', reason: 'gone' });
+    await vi.advanceTimersByTimeAsync(1000);
+    h.deliver({ type: 'view.offer', viewId: 'v2', sessionId: 's1', sdp: 'v=0 offer', ref: h.lastOf('view.start')?.id as string });
+    await flush();
+    h.peers[1]!.frames = 5;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(h.viewer.state.get().stats.framesDecoded).toBe(45);
+  });
+
+  it('on dispose stops the view, and also an offer that arrives too late', async () => {
+    const h = harness();
+    h.viewer.setPublishing(true);
+    const ref = h.lastOf('view.start')?.id as string;
+    h.viewer.dispose();
+    h.deliver({ type: 'view.offer', viewId: 'late', sessionId: 's1', sdp: 'v=0 offer', ref });
+    expect(h.lastOf('view.stop')).toMatchObject({ viewId: 'late' });
+    expect(h.peers).toHaveLength(0);
+  });
+
+  it('ignores offers for other sessions', async () => {
+    const h = harness();
+    h.viewer.setPublishing(true);
+    h.deliver({ type: 'view.offer', viewId: 'x', sessionId: 'other', sdp: 'v=0 offer' });
+    await flush();
+    expect(h.peers).toHaveLength(0);
+  });
+});

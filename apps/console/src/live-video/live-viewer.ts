@@ -1,0 +1,307 @@
+import type { IceServer, ServerToConsole } from '@sightline/protocol';
+import { Store } from '../lib/store.js';
+import type { ConsoleSocket } from '../signalling/console-socket.js';
+import { EMPTY_STATS, readVideoStats, type StatsSample, type VideoStats } from './video-stats.js';
+
+/**
+ * - idle: nothing to watch (caller not publishing)
+ * - requesting: view.start sent, waiting for Janus's offer
+ * - connecting: answered, waiting for media
+ * - playing: media is flowing
+ * - interrupted: we had (or asked for) video and lost it; retrying while the caller publishes
+ */
+export type ViewerPhase = 'idle' | 'requesting' | 'connecting' | 'playing' | 'interrupted';
+
+export interface ViewerState {
+  phase: ViewerPhase;
+  stream: MediaStream | null;
+  stats: VideoStats;
+  /** A problem worth telling the officer about (not "not live yet", which is normal). */
+  problem: string | null;
+}
+
+/** The parts of RTCPeerConnection we use, so tests can pass a fake. */
+export interface PeerLike {
+  connectionState: string;
+  ontrack: ((ev: { streams: readonly MediaStream[]; track: MediaStreamTrack }) => void) | null;
+  onicecandidate: ((ev: { candidate: RTCIceCandidate | null }) => void) | null;
+  onconnectionstatechange: (() => void) | null;
+  setRemoteDescription(desc: RTCSessionDescriptionInit): Promise<void>;
+  createAnswer(): Promise<RTCSessionDescriptionInit>;
+  setLocalDescription(desc: RTCSessionDescriptionInit): Promise<void>;
+  getStats(): Promise<{ values(): Iterable<Record<string, unknown>> }>;
+  close(): void;
+}
+
+type ViewerSocket = Pick<ConsoleSocket, 'send' | 'onMessage' | 'onReconnected'>;
+
+export interface LiveViewerDeps {
+  socket: ViewerSocket;
+  iceServers: () => IceServer[];
+  createPeer?: (config: RTCConfiguration) => PeerLike;
+  /** First retry delay after a lost or refused view; doubles up to maxRetryMs. */
+  retryMs?: number;
+  maxRetryMs?: number;
+  /** How long to wait for an offer before asking again. */
+  offerTimeoutMs?: number;
+}
+
+/**
+ * Watches one session's live video. Janus makes the offer: we ask with
+ * view.start, answer view.offer, and trickle our ICE candidates. The viewer
+ * follows the session's `publishing` flag (setPublishing): a view is started
+ * whenever the caller publishes and torn down when they stop, the view ends,
+ * or the connection to the server is lost (the server drops our views then).
+ */
+export class LiveViewer {
+  readonly state = new Store<ViewerState>({ phase: 'idle', stream: null, stats: EMPTY_STATS, problem: null });
+  readonly #deps: Required<LiveViewerDeps>;
+  readonly #unsubscribe: Array<() => void> = [];
+  #wanted = false;
+  #disposed = false;
+  #pendingRef: string | null = null;
+  #viewId: string | null = null;
+  #pc: PeerLike | null = null;
+  #retryTimer: ReturnType<typeof setTimeout> | null = null;
+  #offerTimer: ReturnType<typeof setTimeout> | null = null;
+  #statsTimer: ReturnType<typeof setInterval> | null = null;
+  #statsSample: StatsSample | null = null;
+  #framesBefore = 0;
+  #retryDelay: number;
+
+  constructor(
+    readonly sessionId: string,
+    deps: LiveViewerDeps,
+  ) {
+    this.#deps = {
+      createPeer: (config) => new RTCPeerConnection(config) as unknown as PeerLike,
+      retryMs: 1500,
+      maxRetryMs: 15_000,
+      offerTimeoutMs: 15_000,
+      ...deps,
+    };
+    this.#retryDelay = this.#deps.retryMs;
+    this.#unsubscribe.push(
+      deps.socket.onMessage((msg) => this.onMessage(msg)),
+      deps.socket.onReconnected(() => this.onReconnected()),
+    );
+  }
+
+  /** Follows the session summary: watch while the caller publishes, stop when they do not. */
+  setPublishing(publishing: boolean): void {
+    if (this.#disposed) return;
+    const was = this.#wanted;
+    this.#wanted = publishing;
+    if (publishing) {
+      // A fresh publish deserves a prompt attempt, whatever the last failure's backoff was.
+      if (!was) this.#retryDelay = this.#deps.retryMs;
+      if (!this.#viewId && !this.#pendingRef) this.requestView();
+      return;
+    }
+    this.stopView();
+    this.#pendingRef = null;
+    this.clearTimer('retry');
+    this.clearTimer('offer');
+    // Video we expected has stopped: that is an interruption, not "nothing to watch yet".
+    if (was) this.state.patch({ phase: 'interrupted' });
+  }
+
+  /** Stops watching for good (the officer left the page). */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#wanted = false;
+    this.stopView();
+    this.clearTimer('retry');
+    this.clearTimer('offer');
+    for (const off of this.#unsubscribe.splice(0)) off();
+    const late = this.#pendingRef;
+    if (late) {
+      // An offer may still be on its way; stop it so Janus does not keep a viewer nobody watches.
+      const off = this.#deps.socket.onMessage((msg) => {
+        if (msg.type === 'view.offer' && msg.ref === late) {
+          this.#deps.socket.send({ type: 'view.stop', viewId: msg.viewId });
+          off();
+        }
+      });
+      setTimeout(off, this.#deps.offerTimeoutMs);
+    }
+    this.#pendingRef = null;
+  }
+
+  private requestView(): void {
+    if (this.#disposed || !this.#wanted) return;
+    this.clearTimer('retry');
+    this.#pendingRef = this.#deps.socket.send({ type: 'view.start', sessionId: this.sessionId });
+    if (this.state.get().phase !== 'interrupted') this.state.patch({ phase: 'requesting' });
+    this.clearTimer('offer');
+    this.#offerTimer = setTimeout(() => {
+      this.#offerTimer = null;
+      this.#pendingRef = null;
+      this.scheduleRetry();
+    }, this.#deps.offerTimeoutMs);
+  }
+
+  private onMessage(msg: ServerToConsole): void {
+    switch (msg.type) {
+      case 'view.offer':
+        if (msg.sessionId !== this.sessionId || (msg.ref !== undefined && msg.ref !== this.#pendingRef)) return;
+        this.#pendingRef = null;
+        this.clearTimer('offer');
+        if (!this.#wanted) {
+          this.#deps.socket.send({ type: 'view.stop', viewId: msg.viewId });
+          return;
+        }
+        void this.answer(msg.viewId, msg.sdp);
+        return;
+      case 'view.ended':
+        if (msg.viewId !== this.#viewId) return;
+        this.closePeer();
+        this.#viewId = null;
+        this.state.patch({ phase: 'interrupted' });
+        this.scheduleRetry();
+        return;
+      case 'error':
+        if (!msg.ref || msg.ref !== this.#pendingRef) return;
+        this.#pendingRef = null;
+        this.clearTimer('offer');
+        // "Not live" just means the publisher is not up yet: say nothing, try again shortly.
+        if (msg.code !== 'session_not_live') this.state.patch({ problem: msg.message });
+        if (msg.code === 'forbidden' || msg.code === 'session_ended' || msg.code === 'not_found') {
+          this.#wanted = false;
+          this.state.patch({ phase: 'idle' });
+          return;
+        }
+        this.scheduleRetry();
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async answer(viewId: string, offer: string): Promise<void> {
+    this.closePeer();
+    this.#viewId = viewId;
+    const pc = this.#deps.createPeer({ iceServers: this.#deps.iceServers() as RTCIceServer[] });
+    this.#pc = pc;
+    this.state.patch({ phase: this.state.get().phase === 'playing' ? 'playing' : 'connecting' });
+    pc.ontrack = (e) => {
+      if (this.#pc !== pc) return;
+      const stream = e.streams[0] ?? this.state.get().stream ?? new MediaStream();
+      if (!e.streams[0]) stream.addTrack(e.track);
+      this.state.patch({ stream });
+    };
+    pc.onicecandidate = (e) => {
+      if (this.#pc !== pc) return;
+      const c = e.candidate;
+      this.#deps.socket.send({
+        type: 'view.candidate',
+        viewId,
+        candidate: c ? { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } : null,
+      });
+    };
+    pc.onconnectionstatechange = () => {
+      if (this.#pc !== pc) return;
+      if (pc.connectionState === 'connected') {
+        this.#retryDelay = this.#deps.retryMs;
+        this.state.patch({ phase: 'playing', problem: null });
+      } else if (pc.connectionState === 'failed') {
+        this.stopView();
+        this.state.patch({ phase: 'interrupted' });
+        this.scheduleRetry();
+      }
+    };
+    try {
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+      const answer = await pc.createAnswer();
+      await pc.setLocalDescription(answer);
+      if (this.#pc !== pc) return;
+      this.#deps.socket.send({ type: 'view.answer', viewId, sdp: answer.sdp ?? '' });
+      this.startStats(pc);
+    } catch (err) {
+      if (this.#pc !== pc) return;
+      console.warn('live video: could not answer the offer', err);
+      this.stopView();
+      this.state.patch({ phase: 'interrupted', problem: 'This browser could not play the video. Retrying.' });
+      this.scheduleRetry();
+    }
+  }
+
+  private onReconnected(): void {
+    // The server stopped our views when the old connection closed; do not stop them again.
+    this.closePeer();
+    this.#viewId = null;
+    this.#pendingRef = null;
+    this.clearTimer('offer');
+    if (this.#wanted) this.requestView();
+  }
+
+  private scheduleRetry(): void {
+    if (this.#disposed || !this.#wanted || this.#retryTimer) return;
+    const delay = this.#retryDelay;
+    this.#retryDelay = Math.min(this.#retryDelay * 2, this.#deps.maxRetryMs);
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      if (!this.#viewId && !this.#pendingRef) this.requestView();
+    }, delay);
+  }
+
+  /** Tells the server to end our view (if any) and closes the connection. */
+  private stopView(): void {
+    if (this.#viewId) this.#deps.socket.send({ type: 'view.stop', viewId: this.#viewId });
+    this.#viewId = null;
+    this.closePeer();
+  }
+
+  private closePeer(): void {
+    this.clearTimer('stats');
+    const pc = this.#pc;
+    this.#pc = null;
+    if (pc) {
+      pc.ontrack = null;
+      pc.onicecandidate = null;
+      pc.onconnectionstatechange = null;
+      pc.close();
+    }
+    // Frames decoded is a running total for the page, so it never goes backwards across views.
+    this.#framesBefore += this.#statsSample?.framesDecoded ?? 0;
+    this.#statsSample = null;
+    const cur = this.state.get();
+    if (cur.stream || cur.stats.fps !== null || cur.stats.width !== null) {
+      this.state.patch({ stream: null, stats: { ...EMPTY_STATS, framesDecoded: this.#framesBefore } });
+    }
+  }
+
+  private startStats(pc: PeerLike): void {
+    this.clearTimer('stats');
+    this.#statsTimer = setInterval(() => {
+      void pc
+        .getStats()
+        .then((report) => {
+          if (this.#pc !== pc) return;
+          const read = readVideoStats(report.values(), this.#statsSample);
+          if (!read) return;
+          this.#statsSample = read.sample;
+          this.state.patch({
+            stats: { ...read.stats, framesDecoded: this.#framesBefore + read.stats.framesDecoded },
+          });
+        })
+        .catch(() => {
+          // The connection closed between the tick and the read; the next view starts afresh.
+        });
+    }, 1000);
+  }
+
+  private clearTimer(which: 'retry' | 'offer' | 'stats'): void {
+    if (which === 'retry' && this.#retryTimer) {
+      clearTimeout(this.#retryTimer);
+      this.#retryTimer = null;
+    } else if (which === 'offer' && this.#offerTimer) {
+      clearTimeout(this.#offerTimer);
+      this.#offerTimer = null;
+    } else if (which === 'stats' && this.#statsTimer) {
+      clearInterval(this.#statsTimer);
+      this.#statsTimer = null;
+    }
+  }
+}

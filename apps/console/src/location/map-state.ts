@@ -1,0 +1,82 @@
+import type { ReceivedFix } from '@sightline/protocol';
+
+/** Most points the trail keeps; at one fix a second that is over an hour of movement. */
+export const MAX_TRAIL_POINTS = 5000;
+
+const key = (f: ReceivedFix): string => `${f.fixTime}|${f.lat}|${f.lon}`;
+const byReceipt = (a: ReceivedFix, b: ReceivedFix): number => a.receivedAt - b.receivedAt || a.fixTime - b.fixTime;
+
+/**
+ * Adds one live fix to the track. Fixes normally arrive in order, so this is a
+ * push; a duplicate (the same fix seen in a reload and live) is dropped.
+ */
+export function appendFix(track: readonly ReceivedFix[], fix: ReceivedFix): ReceivedFix[] {
+  const last = track[track.length - 1];
+  if (last && key(last) === key(fix)) return track as ReceivedFix[];
+  if (!last || byReceipt(last, fix) <= 0) return cap([...track, fix]);
+  return mergeTrack(track, [fix]);
+}
+
+/** Union of two tracks without duplicates, in the order the server received them. */
+export function mergeTrack(a: readonly ReceivedFix[], b: readonly ReceivedFix[]): ReceivedFix[] {
+  const seen = new Map<string, ReceivedFix>();
+  for (const f of a) seen.set(key(f), f);
+  for (const f of b) seen.set(key(f), f);
+  return cap([...seen.values()].sort(byReceipt));
+}
+
+function cap(track: ReceivedFix[]): ReceivedFix[] {
+  return track.length > MAX_TRAIL_POINTS ? track.slice(track.length - MAX_TRAIL_POINTS) : track;
+}
+
+/** The trail as Leaflet wants it, skipping fixes too vague to draw a line through. */
+export function trailLatLngs(track: readonly ReceivedFix[], maxAccuracyM = 500): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const f of track) {
+    if (f.accuracy > maxAccuracyM) continue;
+    const prev = out[out.length - 1];
+    if (prev && prev[0] === f.lat && prev[1] === f.lon) continue;
+    out.push([f.lat, f.lon]);
+  }
+  return out;
+}
+
+/** A zoom level at which the accuracy circle fills a useful part of the map. */
+export function zoomForAccuracy(accuracyM: number): number {
+  if (accuracyM <= 30) return 18;
+  if (accuracyM <= 80) return 17;
+  if (accuracyM <= 200) return 16;
+  if (accuracyM <= 500) return 15;
+  if (accuracyM <= 1500) return 14;
+  if (accuracyM <= 5000) return 12;
+  return 10;
+}
+
+export interface FollowState {
+  /** Keep the latest fix in view; off once the officer pans away to look at something. */
+  following: boolean;
+  /** Whether we have centred on a fix yet (the first fix also sets the zoom). */
+  centred: boolean;
+}
+
+export const initialFollow: FollowState = { following: true, centred: false };
+
+export type MapMove = { kind: 'none' } | { kind: 'pan'; lat: number; lon: number; zoom: number | null };
+
+/** What the map should do when a new fix arrives. */
+export function onFix(state: FollowState, fix: ReceivedFix): { state: FollowState; move: MapMove } {
+  if (!state.following) return { state, move: { kind: 'none' } };
+  const zoom = state.centred ? null : zoomForAccuracy(fix.accuracy);
+  return { state: { following: true, centred: true }, move: { kind: 'pan', lat: fix.lat, lon: fix.lon, zoom } };
+}
+
+/** The officer dragged or keyed the map: stop chasing the caller until asked. */
+export function onUserMoved(state: FollowState): FollowState {
+  return state.following ? { ...state, following: false } : state;
+}
+
+/** "Follow caller" pressed: centre again now, and keep doing so. */
+export function onResume(state: FollowState, latest: ReceivedFix | null): { state: FollowState; move: MapMove } {
+  const next = { following: true, centred: state.centred };
+  return latest ? onFix(next, latest) : { state: next, move: { kind: 'none' } };
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { describeEndReason, describeEventType, eventTone } from './event-text.js';
+
+describe('describeEventType', () => {
+  it('names known events in plain words', () => {
+    expect(describeEventType('consent.accepted')).toBe('Caller agreed to share');
+    expect(describeEventType('permission.camera.denied')).toBe('Camera blocked on the phone');
+  });
+
+  it('makes an unknown event readable instead of hiding it', () => {
+    expect(describeEventType('media.bitrate_low')).toBe('Media bitrate low');
+  });
+});
+
+describe('eventTone', () => {
+  it('marks problems so they stand out', () => {
+    expect(eventTone('consent.refused')).toBe('problem');
+    expect(eventTone('permission.location.denied')).toBe('problem');
+    expect(eventTone('media.published')).toBe('milestone');
+    expect(eventTone('view.started')).toBe('routine');
+  });
+});
+
+describe('describeEndReason', () => {
+  it('explains the server\'s reason codes', () => {
+    expect(describeEndReason('sms_failed')).toBe('the text message could not be sent');
+    expect(describeEndReason('some_new_reason')).toBe('some new reason');
+    expect(describeEndReason(null)).toBeNull();
+  });
+});

@@ -1,0 +1,79 @@
+import type { EvidenceKind, SessionState } from '@sightline/protocol';
+
+/** What each timeline event type means, in the words a control room uses. */
+const EVENT_TEXT: Record<string, string> = {
+  'invite.sent': 'Link sent by text message',
+  'invite.failed': 'Text message could not be sent',
+  'link.opened': 'Caller opened the link',
+  'link.expired': 'Link expired without being opened',
+  'consent.accepted': 'Caller agreed to share',
+  'consent.refused': 'Caller refused to share',
+  'media.published': "Caller's video reached us",
+  'media.unpublished': "Caller's video stopped reaching us",
+  'view.started': 'Officer started watching',
+  'view.stopped': 'Officer stopped watching',
+  'session.ended': 'Session ended',
+  'recording.empty': 'Recording had no media',
+  'evidence.stored': 'Evidence saved',
+  'evidence.store_failed': 'Saving evidence failed (will retry)',
+  'evidence.conversion_failed': 'Working copy could not be made',
+  'evidence.playback': 'Evidence played back',
+  'evidence.download': 'Evidence downloaded',
+};
+
+const PERMISSION_KIND: Record<string, string> = { camera: 'Camera', microphone: 'Microphone', location: 'Location' };
+const PERMISSION_STATE: Record<string, string> = {
+  granted: 'allowed on the phone',
+  denied: 'blocked on the phone',
+  unavailable: 'not available on the phone',
+};
+
+/** A timeline event type in plain words; unknown types are made readable rather than hidden. */
+export function describeEventType(type: string): string {
+  const known = EVENT_TEXT[type];
+  if (known) return known;
+  const perm = /^permission\.(\w+)\.(\w+)$/.exec(type);
+  if (perm) {
+    const kind = PERMISSION_KIND[perm[1] ?? ''];
+    const state = PERMISSION_STATE[perm[2] ?? ''];
+    if (kind && state) return `${kind} ${state}`;
+  }
+  const words = type.replace(/[._-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** The kind of an event for styling: problems stand out, routine steps recede. */
+export function eventTone(type: string): 'problem' | 'milestone' | 'routine' {
+  if (/failed|refused|expired|empty|unpublished|denied|unavailable/.test(type)) return 'problem';
+  if (/^(link\.opened|consent\.accepted|media\.published|session\.ended|evidence\.stored)$/.test(type))
+    return 'milestone';
+  return 'routine';
+}
+
+/** What a session's state means, for tooltips and screen readers. */
+export const STATE_TEXT: Record<SessionState, string> = {
+  sent: 'Link sent; the caller has not opened it yet',
+  opened: 'The caller opened the link and is deciding',
+  consented: 'The caller agreed; waiting for video',
+  refused: 'The caller refused to share',
+  live: 'The caller is sharing',
+  ended: 'The session has ended',
+  expired: 'The link expired unopened',
+};
+
+/** Why a session ended, in words. */
+export function describeEndReason(reason: string | null): string | null {
+  if (!reason) return null;
+  const known: Record<string, string> = {
+    ended_by_officer: 'ended by an officer',
+    sms_failed: 'the text message could not be sent',
+    caller_stopped: 'the caller stopped sharing',
+  };
+  return known[reason] ?? reason.replace(/_/g, ' ');
+}
+
+export const EVIDENCE_KIND_TEXT: Record<EvidenceKind, string> = {
+  master: 'Master',
+  'working-copy': 'Working copy',
+  'location-track': 'Location track',
+};

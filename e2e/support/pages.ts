@@ -1,0 +1,54 @@
+import type { Browser, BrowserContext, Page } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { PASSWORD } from './server.js';
+
+/** Signs an officer in; returns the console page. */
+export async function signInConsole(browser: Browser, url: string, username: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${url}/login`);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('invite-phone').or(page.getByRole('heading', { name: /admin/i }))).toBeVisible();
+  return { context, page };
+}
+
+/** A phone: small screen, touch, fake rear camera, GPS fixed at `position`. */
+export async function openPhone(browser: Browser, position: { latitude: number; longitude: number; accuracy: number }) {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    userAgent:
+      'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36',
+    geolocation: position,
+    permissions: ['geolocation', 'camera', 'microphone'],
+  });
+  return { context, page: await context.newPage() };
+}
+
+/** Sends an invite from the dashboard and reads the link from the SMS outbox panel. */
+export async function sendInvite(page: Page, phone = '07911 123456', reference = 'CAD 4242/28NOV'): Promise<string> {
+  await page.getByTestId('invite-phone').fill(phone);
+  await page.getByTestId('invite-reference').fill(reference);
+  await page.getByTestId('invite-send').click();
+  await expect(page.getByTestId('invite-link')).toBeVisible();
+  const shown = (await page.getByTestId('invite-link').textContent())?.trim() ?? '';
+  const sms = page.getByTestId('outbox-message').filter({ hasText: shown }).first();
+  await expect(sms).toBeVisible();
+  const link = /https?:\/\/\S+\/j\/[A-Za-z0-9_-]+/.exec((await sms.textContent()) ?? '')?.[0];
+  if (!link) throw new Error('no link in the outbox message');
+  return link;
+}
+
+/** Metres between two WGS84 points (haversine). */
+export function metresBetween(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
+  const R = 6_371_008.8;
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * R * Math.asin(Math.sqrt(h));
+}

@@ -1,0 +1,99 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const BIN = join(ROOT, 'apps/server/bin/sightline.js');
+const MAIN = join(ROOT, 'apps/server/dist/main.js');
+
+export const PASSWORD = 'e2e-officer-password';
+
+export interface Sightline {
+  url: string;
+  dataDir: string;
+  process: ChildProcess;
+  /** Last lines the server logged, for failure messages. */
+  log: string[];
+  stop(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      srv.close(() => (a && typeof a === 'object' ? res(a.port) : rej(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Starts the built server as a black box: its own data directory, its own
+ * Janus, real SQLite. Creates one officer per role (username = role name).
+ */
+export async function startSightline(env: Record<string, string> = {}): Promise<Sightline> {
+  if (process.env.SIGHTLINE_IN_NETNS !== '1') throw new Error('run end-to-end tests through `npm test` (network namespace)');
+  const dataDir = mkdtempSync(join(tmpdir(), 'sightline-e2e-'));
+  const port = await freePort();
+  const fullEnv = {
+    ...process.env,
+    SIGHTLINE_DATA_DIR: dataDir,
+    SIGHTLINE_PORT: String(port),
+    SIGHTLINE_HOST: '127.0.0.1',
+    SIGHTLINE_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    SIGHTLINE_JANUS_WS_PORT: '0',
+    SIGHTLINE_LOG_LEVEL: 'info',
+    // Tiles cannot load in the namespace; the map must work without them (and the test proves it).
+    SIGHTLINE_MAP_TILE_URL: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+    ...env,
+  };
+  for (const [username, roles] of [
+    ['handler', ['call-handler']],
+    ['supervisor', ['supervisor']],
+    ['admin', ['admin']],
+  ] as const) {
+    execFileSync('node', [BIN, 'user', 'add', '--username', username, ...roles.flatMap((r) => ['--role', r]), '--name', `E2E ${username}`, '--password-stdin'], {
+      env: fullEnv,
+      input: PASSWORD,
+    });
+  }
+  const child = spawn('node', [MAIN], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log: string[] = [];
+  const keep = (d: Buffer) => {
+    for (const line of d.toString().split('\n')) if (line) log.push(line);
+    if (log.length > 400) log.splice(0, log.length - 400);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${log.slice(-20).join('\n')}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok && ((await res.json()) as { media: string }).media === 'up') break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not become ready: ${log.slice(-20).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    dataDir,
+    process: child,
+    log,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      if (!process.env.SIGHTLINE_KEEP_E2E_DATA) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
