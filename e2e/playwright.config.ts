@@ -28,7 +28,10 @@ export default defineConfig({
   reporter: [['list'], ['html', { outputFolder: './.artifacts/report', open: 'never' }]],
   use: {
     browserName: 'chromium',
-    launchOptions: { executablePath: process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
+    launchOptions: {
+      executablePath: process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     actionTimeout: 15_000,

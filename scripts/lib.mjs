@@ -31,7 +31,9 @@ export function ensureDependencies() {
 export function requireTools(tools) {
   const missing = tools.filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
   if (missing.length) {
-    console.error(`✗ missing: ${missing.join(', ')}. On Debian: sudo apt-get install --no-install-recommends janus janus-tools ffmpeg chromium iproute2`);
+    console.error(
+      `✗ missing: ${missing.join(', ')}. On Debian: sudo apt-get install --no-install-recommends janus janus-tools ffmpeg chromium iproute2`,
+    );
     process.exit(69);
   }
 }

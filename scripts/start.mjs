@@ -4,7 +4,7 @@
 // use that on shared machines where media must not touch real interfaces.
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureDependencies, requireTools, ROOT, run, step } from './lib.mjs';
+import { ensureDependencies, ROOT, requireTools, run, step } from './lib.mjs';
 
 const isolated = process.argv.includes('--isolated');
 process.env.SIGHTLINE_DATA_DIR ??= join(ROOT, 'data');
@@ -27,7 +27,21 @@ if (list.stdout.trim() === '') {
   // No TTY on stdin, so the CLI generates a strong password and prints it once.
   const add = spawnSync(
     'node',
-    [cli, 'user', 'add', '--username', 'admin', '--name', 'Administrator', '--role', 'admin', '--role', 'supervisor', '--role', 'call-handler'],
+    [
+      cli,
+      'user',
+      'add',
+      '--username',
+      'admin',
+      '--name',
+      'Administrator',
+      '--role',
+      'admin',
+      '--role',
+      'supervisor',
+      '--role',
+      'call-handler',
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   if (add.status !== 0) process.exit(1);
@@ -41,7 +55,10 @@ const scheme = process.env.SIGHTLINE_TLS_CERT ? 'https' : 'http';
 console.log(`\n  Sightline console: ${process.env.SIGHTLINE_PUBLIC_URL ?? `${scheme}://localhost:${port}`}`);
 console.log(`  Sign in:           ${login}`);
 console.log(`  Data directory:    ${process.env.SIGHTLINE_DATA_DIR}`);
-if (isolated) console.log('  Isolated: the server runs in a private network namespace and is reachable only from inside it.');
+if (isolated)
+  console.log(
+    '  Isolated: the server runs in a private network namespace and is reachable only from inside it.',
+  );
 console.log('  Stop with Ctrl+C.\n');
 
 const main = join(ROOT, 'apps/server/dist/main.js');

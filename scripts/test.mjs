@@ -6,7 +6,15 @@ import { ensureDependencies, requireTools, run, step } from './lib.mjs';
 
 const only = process.argv[2]; // optional: unit | integration | e2e
 ensureDependencies();
-requireTools(['janus', 'janus-pp-rec', 'ffmpeg', 'ffprobe', 'ip', 'unshare', ...(only && only !== 'e2e' ? [] : ['chromium'])]);
+requireTools([
+  'janus',
+  'janus-pp-rec',
+  'ffmpeg',
+  'ffprobe',
+  'ip',
+  'unshare',
+  ...(only && only !== 'e2e' ? [] : ['chromium']),
+]);
 
 step('Build');
 run('npm', ['run', 'build', '--silent']);

@@ -3,19 +3,28 @@ import { expect } from '@playwright/test';
 import { PASSWORD } from './server.js';
 
 /** Signs an officer in; returns the console page. */
-export async function signInConsole(browser: Browser, url: string, username: string): Promise<{ context: BrowserContext; page: Page }> {
+export async function signInConsole(
+  browser: Browser,
+  url: string,
+  username: string,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${url}/login`);
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByTestId('invite-phone').or(page.getByRole('heading', { name: /admin/i }))).toBeVisible();
+  await expect(
+    page.getByTestId('invite-phone').or(page.getByRole('heading', { name: /admin/i })),
+  ).toBeVisible();
   return { context, page };
 }
 
 /** A phone: small screen, touch, fake rear camera, GPS fixed at `position`. */
-export async function openPhone(browser: Browser, position: { latitude: number; longitude: number; accuracy: number }) {
+export async function openPhone(
+  browser: Browser,
+  position: { latitude: number; longitude: number; accuracy: number },
+) {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
@@ -30,7 +39,11 @@ export async function openPhone(browser: Browser, position: { latitude: number; 
 }
 
 /** Sends an invite from the dashboard and reads the link from the SMS outbox panel. */
-export async function sendInvite(page: Page, phone = '07911 123456', reference = 'CAD 4242/28NOV'): Promise<string> {
+export async function sendInvite(
+  page: Page,
+  phone = '07911 123456',
+  reference = 'CAD 4242/28NOV',
+): Promise<string> {
   await page.getByTestId('invite-phone').fill(phone);
   await page.getByTestId('invite-reference').fill(reference);
   await page.getByTestId('invite-send').click();

@@ -35,7 +35,8 @@ function freePort(): Promise<number> {
  * Janus, real SQLite. Creates one officer per role (username = role name).
  */
 export async function startSightline(env: Record<string, string> = {}): Promise<Sightline> {
-  if (process.env.SIGHTLINE_IN_NETNS !== '1') throw new Error('run end-to-end tests through `npm test` (network namespace)');
+  if (process.env.SIGHTLINE_IN_NETNS !== '1')
+    throw new Error('run end-to-end tests through `npm test` (network namespace)');
   const dataDir = mkdtempSync(join(tmpdir(), 'sightline-e2e-'));
   const port = await freePort();
   const fullEnv = {
@@ -55,10 +56,24 @@ export async function startSightline(env: Record<string, string> = {}): Promise<
     ['supervisor', ['supervisor']],
     ['admin', ['admin']],
   ] as const) {
-    execFileSync('node', [BIN, 'user', 'add', '--username', username, ...roles.flatMap((r) => ['--role', r]), '--name', `E2E ${username}`, '--password-stdin'], {
-      env: fullEnv,
-      input: PASSWORD,
-    });
+    execFileSync(
+      'node',
+      [
+        BIN,
+        'user',
+        'add',
+        '--username',
+        username,
+        ...roles.flatMap((r) => ['--role', r]),
+        '--name',
+        `E2E ${username}`,
+        '--password-stdin',
+      ],
+      {
+        env: fullEnv,
+        input: PASSWORD,
+      },
+    );
   }
   const child = spawn('node', [MAIN], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];

@@ -38,7 +38,9 @@ test('a caller streams live video and location to the call handler, and the stre
   // 3. The console decodes the caller's video, and keeps decoding.
   await row.click();
   const video = officer.page.getByTestId('live-video');
-  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 20_000 })
+    .toBeGreaterThan(0);
   const stats = officer.page.getByTestId('video-stats');
   await expect.poll(async () => Number(await stats.getAttribute('data-frames-decoded'))).toBeGreaterThan(0);
   const framesBefore = Number(await stats.getAttribute('data-frames-decoded'));
@@ -56,9 +58,16 @@ test('a caller streams live video and location to the call handler, and the stre
   expect(metresBetween(marker, TRAFALGAR_SQUARE)).toBeLessThan(10);
   const easting = Number(await officer.page.getByTestId('pos-easting').textContent());
   const northing = Number(await officer.page.getByTestId('pos-northing').textContent());
-  expect(Math.hypot(easting - TRAFALGAR_SQUARE.ostn15.easting, northing - TRAFALGAR_SQUARE.ostn15.northing)).toBeLessThan(5);
+  expect(
+    Math.hypot(easting - TRAFALGAR_SQUARE.ostn15.easting, northing - TRAFALGAR_SQUARE.ostn15.northing),
+  ).toBeLessThan(5);
   await expect(officer.page.getByTestId('fix-age')).toBeVisible();
-  await expect(officer.page.getByTestId('timeline-event').filter({ hasText: /consent/i }).first()).toBeVisible();
+  await expect(
+    officer.page
+      .getByTestId('timeline-event')
+      .filter({ hasText: /consent/i })
+      .first(),
+  ).toBeVisible();
 
   // Stream for about 15 s in all, then the officer ends the session.
   await officer.page.waitForTimeout(Math.max(0, 15_000 - (Date.now() - startedAt)));
@@ -89,9 +98,13 @@ test('a caller streams live video and location to the call handler, and the stre
 
   await working.getByTestId('evidence-play').click();
   const player = officer.page.getByTestId('evidence-player');
-  await expect.poll(() => player.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+  await expect
+    .poll(() => player.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 20_000 })
+    .toBeGreaterThanOrEqual(2);
   expect(await player.evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);
-  await expect(officer.page.locator('[data-testid="evidence-item"][data-kind="location-track"]')).toHaveCount(1);
+  await expect(officer.page.locator('[data-testid="evidence-item"][data-kind="location-track"]')).toHaveCount(
+    1,
+  );
 
   await phone.context.close();
   await officer.context.close();

@@ -1,6 +1,6 @@
+import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { openPhone, sendInvite, signInConsole } from '../support/pages.js';
 import { type Sightline, startSightline } from '../support/server.js';
 

@@ -12,7 +12,9 @@ test.afterAll(async () => server?.stop());
 test('when Janus dies the console shows the error, and the restart', async ({ browser }) => {
   const officer = await signInConsole(browser, server.url, 'supervisor');
   await expect(officer.page.getByTestId('media-status')).toHaveCount(0);
-  const janusPid = execFileSync('pgrep', ['-P', String(server.process.pid), '-x', 'janus']).toString().trim();
+  const janusPid = execFileSync('pgrep', ['-P', String(server.process.pid), '-x', 'janus'])
+    .toString()
+    .trim();
   expect(janusPid).toMatch(/^\d+$/);
   execFileSync('kill', ['-KILL', janusPid]);
   // Either the outage banner is caught, or (if the restart beat the poll) the restart notice says what happened.

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('gives working defaults with no settings at all', () => {
+    const c = loadConfig({});
+    expect(c.http).toMatchObject({ host: '127.0.0.1', port: 8080, tls: null });
+    expect(c.publicUrl.toString()).toBe('http://localhost:8080/');
+    expect(c.inviteTtlMs).toBe(30 * 60_000);
+    expect(c.secureCookies).toBe(false);
+    expect(c.databaseUrl).toMatch(/^sqlite:.*sightline\.db$/);
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ SIGHTLINE_PORT: 'eighty' })).toThrow(/SIGHTLINE_PORT/);
+    expect(() => loadConfig({ SIGHTLINE_INVITE_TTL_MINUTES: '0' })).toThrow(/SIGHTLINE_INVITE_TTL_MINUTES/);
+    expect(() => loadConfig({ SIGHTLINE_PUBLIC_URL: 'ftp://x' })).toThrow(/SIGHTLINE_PUBLIC_URL/);
+    expect(() => loadConfig({ SIGHTLINE_ICE_SERVERS: '{"urls":1}' })).toThrow(/SIGHTLINE_ICE_SERVERS/);
+    expect(() => loadConfig({ SIGHTLINE_RTP_PORT_RANGE: '1-2' })).toThrow(/SIGHTLINE_RTP_PORT_RANGE/);
+    expect(() => loadConfig({ SIGHTLINE_TLS_CERT: '/nope.pem' })).toThrow(ConfigError);
+    expect(() =>
+      loadConfig({ SIGHTLINE_TLS_CERT: '/etc/hostname', SIGHTLINE_TLS_KEY: '/does/not/exist' }),
+    ).toThrow(/SIGHTLINE_TLS_KEY: no file/);
+  });
+
+  it('makes cookies Secure whenever the public URL is https', () => {
+    expect(loadConfig({ SIGHTLINE_PUBLIC_URL: 'https://sightline.example.police.uk' }).secureCookies).toBe(
+      true,
+    );
+  });
+
+  it('reads ICE servers for browsers and an empty tile URL as "no tiles"', () => {
+    const c = loadConfig({
+      SIGHTLINE_ICE_SERVERS: '[{"urls":"stun:stun.example.org:3478"}]',
+      SIGHTLINE_MAP_TILE_URL: '',
+    });
+    expect(c.iceServers).toEqual([{ urls: 'stun:stun.example.org:3478' }]);
+    expect(c.map.tileUrl).toBeNull();
+  });
+});
