@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -77,7 +77,10 @@ export async function startSightline(env: Record<string, string> = {}): Promise<
   }
   const child = spawn('node', [MAIN], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
+  // The whole log goes to a file for post-mortems (kept with SIGHTLINE_KEEP_E2E_DATA=1).
+  const logFile = createWriteStream(join(dataDir, 'server.log'));
   const keep = (d: Buffer) => {
+    logFile.write(d);
     for (const line of d.toString().split('\n')) if (line) log.push(line);
     if (log.length > 400) log.splice(0, log.length - 400);
   };

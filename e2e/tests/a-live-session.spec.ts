@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { TRAFALGAR_SQUARE } from '../../packages/geo/src/reference-points.js';
@@ -87,6 +87,7 @@ test('a caller streams live video and location to the call handler, and the stre
   expect(res.status()).toBe(200);
   const bytes = await res.body();
   expect(sha256(bytes)).toBe(storedSha);
+  mkdirSync(testInfo.outputDir, { recursive: true });
   const file = join(testInfo.outputDir, 'working-copy.webm');
   writeFileSync(file, bytes);
   const p = await probe(file);

@@ -77,14 +77,14 @@ export function createRenderer(root: HTMLElement, preview: HTMLVideoElement, act
       : s.location === 'on'
         ? text.sharingLocationOnly
         : text.sharingNothing;
+    // The banner is the page's heading: always visible, and announced when the screen changes.
     const nodes: Node[] = [
       h(
-        'div',
-        { class: `banner ${video || s.location === 'on' ? 'on' : ''}`, role: 'status' },
+        'h1',
+        { class: `banner ${video || s.location === 'on' ? 'on' : ''}`, tabindex: '-1' },
         h('span', { class: 'dot', 'aria-hidden': 'true' }),
         banner,
       ),
-      h('h1', { class: 'visually-hidden', tabindex: '-1' }, banner),
     ];
     if (video) nodes.push(preview);
     nodes.push(

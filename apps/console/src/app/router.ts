@@ -20,7 +20,7 @@ export function matchRoute(path: string): Route {
 
 /** Only same-site, absolute paths may be a redirect target after sign-in. */
 export function safeReturnPath(path: string | null | undefined): string {
-  if (!path || !path.startsWith('/') || path.startsWith('//') || path.startsWith('/login')) return '/';
+  if (!path?.startsWith('/') || path.startsWith('//') || path.startsWith('/login')) return '/';
   return path;
 }
 

@@ -20,7 +20,15 @@ class FakePeer implements PeerLike {
   async getStats() {
     const frames = this.frames;
     return {
-      values: () => [{ type: 'inbound-rtp', kind: 'video', timestamp: Date.now(), bytesReceived: frames * 100, framesDecoded: frames }],
+      values: () => [
+        {
+          type: 'inbound-rtp',
+          kind: 'video',
+          timestamp: Date.now(),
+          bytesReceived: frames * 100,
+          framesDecoded: frames,
+        },
+      ],
     };
   }
   close() {
@@ -35,7 +43,7 @@ class FakePeer implements PeerLike {
 function harness() {
   const sent: Array<Record<string, unknown>> = [];
   const handlers = new Set<(m: ServerToConsole) => void>();
-  const reconnects = new Set<() => void>();
+  const opens = new Set<(i: { reconnect: boolean }) => void>();
   let seq = 0;
   const peers: FakePeer[] = [];
   const socket = {
@@ -48,9 +56,10 @@ function harness() {
       handlers.add(h);
       return () => handlers.delete(h);
     },
-    onReconnected: (h: () => void) => {
-      reconnects.add(h);
-      return () => reconnects.delete(h);
+    connected: true,
+    onOpen: (h: (i: { reconnect: boolean }) => void) => {
+      opens.add(h);
+      return () => opens.delete(h);
     },
   };
   const viewer = new LiveViewer('s1', {
@@ -67,7 +76,22 @@ function harness() {
     for (const h of [...handlers]) h(m);
   };
   const lastOf = (type: string) => [...sent].reverse().find((m) => m.type === type);
-  return { viewer, sent, peers, deliver, lastOf, reconnect: () => reconnects.forEach((h) => h()), handlers };
+  return {
+    viewer,
+    sent,
+    peers,
+    deliver,
+    lastOf,
+    reconnect: () => {
+      for (const h of [...opens]) h({ reconnect: true });
+    },
+    open: () => {
+      socket.connected = true;
+      for (const h of [...opens]) h({ reconnect: false });
+    },
+    socket,
+    handlers,
+  };
 }
 
 async function flush() {
@@ -83,7 +107,13 @@ describe('LiveViewer', () => {
     h.viewer.setPublishing(true);
     const start = h.lastOf('view.start');
     expect(start).toMatchObject({ sessionId: 's1' });
-    h.deliver({ type: 'view.offer', viewId: 'v1', sessionId: 's1', sdp: 'v=0 offer', ref: start?.id as string });
+    h.deliver({
+      type: 'view.offer',
+      viewId: 'v1',
+      sessionId: 's1',
+      sdp: 'v=0 offer',
+      ref: start?.id as string,
+    });
     await flush();
     expect(h.peers[0]?.remote).toEqual({ type: 'offer', sdp: 'v=0 offer' });
     expect(h.lastOf('view.answer')).toMatchObject({ viewId: 'v1', sdp: 'v=0 answer' });
@@ -106,7 +136,13 @@ describe('LiveViewer', () => {
   it('closes the connection when publishing stops, and starts a new view when it returns', async () => {
     const h = harness();
     h.viewer.setPublishing(true);
-    h.deliver({ type: 'view.offer', viewId: 'v1', sessionId: 's1', sdp: 'v=0 offer', ref: h.lastOf('view.start')?.id as string });
+    h.deliver({
+      type: 'view.offer',
+      viewId: 'v1',
+      sessionId: 's1',
+      sdp: 'v=0 offer',
+      ref: h.lastOf('view.start')?.id as string,
+    });
     await flush();
     h.viewer.setPublishing(false);
     expect(h.peers[0]?.closed).toBe(true);
@@ -119,7 +155,13 @@ describe('LiveViewer', () => {
   it('retries after view.ended while the caller still publishes', async () => {
     const h = harness();
     h.viewer.setPublishing(true);
-    h.deliver({ type: 'view.offer', viewId: 'v1', sessionId: 's1', sdp: 'v=0 offer', ref: h.lastOf('view.start')?.id as string });
+    h.deliver({
+      type: 'view.offer',
+      viewId: 'v1',
+      sessionId: 's1',
+      sdp: 'v=0 offer',
+      ref: h.lastOf('view.start')?.id as string,
+    });
     await flush();
     h.deliver({ type: 'view.ended', viewId: 'v1', reason: 'media server restarted' });
     expect(h.peers[0]?.closed).toBe(true);
@@ -131,7 +173,13 @@ describe('LiveViewer', () => {
   it('restarts the view after the socket reconnects, without stopping the dead one', async () => {
     const h = harness();
     h.viewer.setPublishing(true);
-    h.deliver({ type: 'view.offer', viewId: 'v1', sessionId: 's1', sdp: 'v=0 offer', ref: h.lastOf('view.start')?.id as string });
+    h.deliver({
+      type: 'view.offer',
+      viewId: 'v1',
+      sessionId: 's1',
+      sdp: 'v=0 offer',
+      ref: h.lastOf('view.start')?.id as string,
+    });
     await flush();
     h.reconnect();
     expect(h.peers[0]?.closed).toBe(true);
@@ -142,14 +190,26 @@ describe('LiveViewer', () => {
   it('counts frames decoded across views, once a second', async () => {
     const h = harness();
     h.viewer.setPublishing(true);
-    h.deliver({ type: 'view.offer', viewId: 'v1', sessionId: 's1', sdp: 'v=0 offer', ref: h.lastOf('view.start')?.id as string });
+    h.deliver({
+      type: 'view.offer',
+      viewId: 'v1',
+      sessionId: 's1',
+      sdp: 'v=0 offer',
+      ref: h.lastOf('view.start')?.id as string,
+    });
     await flush();
     h.peers[0]!.frames = 40;
     await vi.advanceTimersByTimeAsync(1000);
     expect(h.viewer.state.get().stats.framesDecoded).toBe(40);
     h.deliver({ type: 'view.ended', viewId: 'v1', reason: 'gone' });
     await vi.advanceTimersByTimeAsync(1000);
-    h.deliver({ type: 'view.offer', viewId: 'v2', sessionId: 's1', sdp: 'v=0 offer', ref: h.lastOf('view.start')?.id as string });
+    h.deliver({
+      type: 'view.offer',
+      viewId: 'v2',
+      sessionId: 's1',
+      sdp: 'v=0 offer',
+      ref: h.lastOf('view.start')?.id as string,
+    });
     await flush();
     h.peers[1]!.frames = 5;
     await vi.advanceTimersByTimeAsync(1000);
@@ -164,6 +224,15 @@ describe('LiveViewer', () => {
     h.deliver({ type: 'view.offer', viewId: 'late', sessionId: 's1', sdp: 'v=0 offer', ref });
     expect(h.lastOf('view.stop')).toMatchObject({ viewId: 'late' });
     expect(h.peers).toHaveLength(0);
+  });
+
+  it('waits for the socket to open before asking, instead of losing the request', () => {
+    const h = harness();
+    h.socket.connected = false;
+    h.viewer.setPublishing(true);
+    expect(h.lastOf('view.start')).toBeUndefined();
+    h.open();
+    expect(h.sent.filter((m) => m.type === 'view.start')).toHaveLength(1);
   });
 
   it('ignores offers for other sessions', async () => {

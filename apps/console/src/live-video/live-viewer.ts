@@ -33,7 +33,7 @@ export interface PeerLike {
   close(): void;
 }
 
-type ViewerSocket = Pick<ConsoleSocket, 'send' | 'onMessage' | 'onReconnected'>;
+type ViewerSocket = Pick<ConsoleSocket, 'send' | 'onMessage' | 'onOpen' | 'connected'>;
 
 export interface LiveViewerDeps {
   socket: ViewerSocket;
@@ -83,7 +83,7 @@ export class LiveViewer {
     this.#retryDelay = this.#deps.retryMs;
     this.#unsubscribe.push(
       deps.socket.onMessage((msg) => this.onMessage(msg)),
-      deps.socket.onReconnected(() => this.onReconnected()),
+      deps.socket.onOpen(({ reconnect }) => this.onOpen(reconnect)),
     );
   }
 
@@ -132,6 +132,8 @@ export class LiveViewer {
   private requestView(): void {
     if (this.#disposed || !this.#wanted) return;
     this.clearTimer('retry');
+    // A request sent now would be dropped; onOpen asks as soon as the socket is up.
+    if (!this.#deps.socket.connected) return;
     this.#pendingRef = this.#deps.socket.send({ type: 'view.start', sessionId: this.sessionId });
     if (this.state.get().phase !== 'interrupted') this.state.patch({ phase: 'requesting' });
     this.clearTimer('offer');
@@ -145,7 +147,8 @@ export class LiveViewer {
   private onMessage(msg: ServerToConsole): void {
     switch (msg.type) {
       case 'view.offer':
-        if (msg.sessionId !== this.sessionId || (msg.ref !== undefined && msg.ref !== this.#pendingRef)) return;
+        if (msg.sessionId !== this.sessionId || (msg.ref !== undefined && msg.ref !== this.#pendingRef))
+          return;
         this.#pendingRef = null;
         this.clearTimer('offer');
         if (!this.#wanted) {
@@ -227,13 +230,15 @@ export class LiveViewer {
     }
   }
 
-  private onReconnected(): void {
-    // The server stopped our views when the old connection closed; do not stop them again.
-    this.closePeer();
-    this.#viewId = null;
-    this.#pendingRef = null;
-    this.clearTimer('offer');
-    if (this.#wanted) this.requestView();
+  private onOpen(reconnect: boolean): void {
+    if (reconnect) {
+      // The server stopped our views when the old connection closed; do not stop them again.
+      this.closePeer();
+      this.#viewId = null;
+      this.#pendingRef = null;
+      this.clearTimer('offer');
+    }
+    if (this.#wanted && !this.#viewId && !this.#pendingRef) this.requestView();
   }
 
   private scheduleRetry(): void {

@@ -19,13 +19,19 @@ describe('readVideoStats', () => {
 
   it('gives resolution and frames at once, bitrate from the second reading', () => {
     const first = readVideoStats([inbound(1000, 10_000, 30)], null);
-    expect(first?.stats).toEqual({ width: 1280, height: 720, fps: null, bitrateBps: null, framesDecoded: 30 });
+    expect(first?.stats).toEqual({
+      width: 1280,
+      height: 720,
+      fps: null,
+      bitrateBps: null,
+      framesDecoded: 30,
+    });
     const second = readVideoStats([inbound(2000, 135_000, 60)], first?.sample ?? null);
     expect(second?.stats.bitrateBps).toBe(1_000_000);
     expect(second?.stats.fps).toBe(30);
   });
 
-  it('prefers the browser\'s own fps when it reports one', () => {
+  it("prefers the browser's own fps when it reports one", () => {
     const first = readVideoStats([inbound(1000, 0, 0)], null);
     const next = readVideoStats([inbound(2000, 1000, 25, { framesPerSecond: 24.6 })], first?.sample ?? null);
     expect(next?.stats.fps).toBe(25);

@@ -15,7 +15,13 @@ export interface VideoStats {
   framesDecoded: number;
 }
 
-export const EMPTY_STATS: VideoStats = { width: null, height: null, fps: null, bitrateBps: null, framesDecoded: 0 };
+export const EMPTY_STATS: VideoStats = {
+  width: null,
+  height: null,
+  fps: null,
+  bitrateBps: null,
+  framesDecoded: 0,
+};
 
 type StatLike = Record<string, unknown>;
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);

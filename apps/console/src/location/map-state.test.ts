@@ -51,7 +51,7 @@ describe('track', () => {
 describe('follow', () => {
   it('zooms on the first fix, then only pans', () => {
     const first = onFix(initialFollow, fix(51.5, -0.1, 1, { accuracy: 20 }));
-    expect(first.move).toEqual({ kind: 'pan', lat: 51.5, lon: -0.1, zoom: 18 });
+    expect(first.move).toEqual({ kind: 'pan', lat: 51.5, lon: -0.1, zoom: 17 });
     const second = onFix(first.state, fix(51.6, -0.1, 2));
     expect(second.move).toEqual({ kind: 'pan', lat: 51.6, lon: -0.1, zoom: null });
   });

@@ -4,7 +4,8 @@ import type { ReceivedFix } from '@sightline/protocol';
 export const MAX_TRAIL_POINTS = 5000;
 
 const key = (f: ReceivedFix): string => `${f.fixTime}|${f.lat}|${f.lon}`;
-const byReceipt = (a: ReceivedFix, b: ReceivedFix): number => a.receivedAt - b.receivedAt || a.fixTime - b.fixTime;
+const byReceipt = (a: ReceivedFix, b: ReceivedFix): number =>
+  a.receivedAt - b.receivedAt || a.fixTime - b.fixTime;
 
 /**
  * Adds one live fix to the track. Fixes normally arrive in order, so this is a
@@ -43,13 +44,13 @@ export function trailLatLngs(track: readonly ReceivedFix[], maxAccuracyM = 500):
 
 /** A zoom level at which the accuracy circle fills a useful part of the map. */
 export function zoomForAccuracy(accuracyM: number): number {
-  if (accuracyM <= 30) return 18;
-  if (accuracyM <= 80) return 17;
-  if (accuracyM <= 200) return 16;
-  if (accuracyM <= 500) return 15;
-  if (accuracyM <= 1500) return 14;
-  if (accuracyM <= 5000) return 12;
-  return 10;
+  if (accuracyM <= 40) return 17;
+  if (accuracyM <= 100) return 16;
+  if (accuracyM <= 250) return 15;
+  if (accuracyM <= 600) return 14;
+  if (accuracyM <= 1500) return 13;
+  if (accuracyM <= 5000) return 11;
+  return 9;
 }
 
 export interface FollowState {
@@ -67,7 +68,10 @@ export type MapMove = { kind: 'none' } | { kind: 'pan'; lat: number; lon: number
 export function onFix(state: FollowState, fix: ReceivedFix): { state: FollowState; move: MapMove } {
   if (!state.following) return { state, move: { kind: 'none' } };
   const zoom = state.centred ? null : zoomForAccuracy(fix.accuracy);
-  return { state: { following: true, centred: true }, move: { kind: 'pan', lat: fix.lat, lon: fix.lon, zoom } };
+  return {
+    state: { following: true, centred: true },
+    move: { kind: 'pan', lat: fix.lat, lon: fix.lon, zoom },
+  };
 }
 
 /** The officer dragged or keyed the map: stop chasing the caller until asked. */
@@ -76,7 +80,10 @@ export function onUserMoved(state: FollowState): FollowState {
 }
 
 /** "Follow caller" pressed: centre again now, and keep doing so. */
-export function onResume(state: FollowState, latest: ReceivedFix | null): { state: FollowState; move: MapMove } {
+export function onResume(
+  state: FollowState,
+  latest: ReceivedFix | null,
+): { state: FollowState; move: MapMove } {
   const next = { following: true, centred: state.centred };
   return latest ? onFix(next, latest) : { state: next, move: { kind: 'none' } };
 }

@@ -40,7 +40,8 @@ export function describeFix(fix: LocationFix): PositionText {
     accuracy: `${Math.round(fix.accuracy)} m`,
     altitude: fix.altitude === null ? null : `${Math.round(fix.altitude)} m`,
     // UK roads are signed in mph; officers relay speed in mph.
-    speed: fix.speed === null ? null : `${fix.speed.toFixed(1)} m/s (${Math.round(fix.speed * 2.236936)} mph)`,
+    speed:
+      fix.speed === null ? null : `${fix.speed.toFixed(1)} m/s (${Math.round(fix.speed * 2.236936)} mph)`,
     heading:
       fix.heading === null
         ? null

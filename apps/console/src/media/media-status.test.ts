@@ -16,7 +16,7 @@ describe('mediaNotice', () => {
     expect(mediaNotice({ status: up(), sawOutage: false, dismissedKey: null })).toBeNull();
   });
 
-  it('shows the outage with the server\'s reason', () => {
+  it("shows the outage with the server's reason", () => {
     const n = mediaNotice({
       status: up({ state: 'down', lastError: 'Media server stopped unexpectedly (killed by SIGKILL).' }),
       sawOutage: true,
@@ -27,8 +27,16 @@ describe('mediaNotice', () => {
   });
 
   it('after recovery, says when it restarted and how often', () => {
-    const n = mediaNotice({ status: up({ restarts: 2, lastError: 'boom' }), sawOutage: true, dismissedKey: null });
-    expect(n).toMatchObject({ kind: 'restarted', text: 'Media server restarted at 14:05 (2 restarts).', detail: 'boom' });
+    const n = mediaNotice({
+      status: up({ restarts: 2, lastError: 'boom' }),
+      sawOutage: true,
+      dismissedKey: null,
+    });
+    expect(n).toMatchObject({
+      kind: 'restarted',
+      text: 'Media server restarted at 14:05 (2 restarts).',
+      detail: 'boom',
+    });
   });
 
   it('stays dismissed for that restart only', () => {

@@ -5,7 +5,7 @@ import type { ConsoleSocket } from '../signalling/console-socket.js';
 
 export type MediaNotice =
   /** Live video is unavailable now (red). */
-  | { kind: 'down'; text: string }
+  | { kind: 'down'; title: string; text: string }
   /** It was lost and has come back (amber), so officers know why a picture froze earlier. */
   | { kind: 'restarted'; text: string; detail: string | null; key: string }
   | null;
@@ -23,11 +23,9 @@ export function mediaNotice(state: MediaState): MediaNotice {
   const s = state.status;
   if (!s) return null;
   if (s.state !== 'up') {
-    const base =
-      s.state === 'starting'
-        ? 'Media server is starting. Live video will be available shortly.'
-        : 'Media server is down. Live video is unavailable; location and recordings already saved are not affected.';
-    return { kind: 'down', text: s.lastError ? `${base} ${s.lastError}` : base };
+    const title = s.state === 'starting' ? 'Media server starting.' : 'Media server down.';
+    const effect = 'Live video is unavailable until it is back; location sharing carries on.';
+    return { kind: 'down', title, text: s.lastError ? `${s.lastError} ${effect}` : effect };
   }
   if (s.restarts === 0 && !state.sawOutage) return null;
   const key = `${s.restarts}@${s.since}`;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { describeEndReason, describeEventType, eventTone } from './event-text.js';
+import { describeEndReason, describeEventDetail, describeEventType, eventTone } from './event-text.js';
 
 describe('describeEventType', () => {
   it('names known events in plain words', () => {
-    expect(describeEventType('consent.accepted')).toBe('Caller agreed to share');
+    expect(describeEventType('consent.accepted')).toBe('Caller gave consent to share');
     expect(describeEventType('permission.camera.denied')).toBe('Camera blocked on the phone');
   });
 
@@ -21,8 +21,15 @@ describe('eventTone', () => {
   });
 });
 
+describe('describeEventDetail', () => {
+  it('turns reason codes into words and leaves prose alone', () => {
+    expect(describeEventDetail('ended_by_officer')).toBe('ended by an officer');
+    expect(describeEventDetail('vp8 video, opus audio, 2.4 s')).toBe('vp8 video, opus audio, 2.4 s');
+  });
+});
+
 describe('describeEndReason', () => {
-  it('explains the server\'s reason codes', () => {
+  it("explains the server's reason codes", () => {
     expect(describeEndReason('sms_failed')).toBe('the text message could not be sent');
     expect(describeEndReason('some_new_reason')).toBe('some new reason');
     expect(describeEndReason(null)).toBeNull();

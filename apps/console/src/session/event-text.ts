@@ -6,8 +6,8 @@ const EVENT_TEXT: Record<string, string> = {
   'invite.failed': 'Text message could not be sent',
   'link.opened': 'Caller opened the link',
   'link.expired': 'Link expired without being opened',
-  'consent.accepted': 'Caller agreed to share',
-  'consent.refused': 'Caller refused to share',
+  'consent.accepted': 'Caller gave consent to share',
+  'consent.refused': 'Caller refused consent to share',
   'media.published': "Caller's video reached us",
   'media.unpublished': "Caller's video stopped reaching us",
   'view.started': 'Officer started watching',
@@ -21,7 +21,11 @@ const EVENT_TEXT: Record<string, string> = {
   'evidence.download': 'Evidence downloaded',
 };
 
-const PERMISSION_KIND: Record<string, string> = { camera: 'Camera', microphone: 'Microphone', location: 'Location' };
+const PERMISSION_KIND: Record<string, string> = {
+  camera: 'Camera',
+  microphone: 'Microphone',
+  location: 'Location',
+};
 const PERMISSION_STATE: Record<string, string> = {
   granted: 'allowed on the phone',
   denied: 'blocked on the phone',
@@ -48,6 +52,12 @@ export function eventTone(type: string): 'problem' | 'milestone' | 'routine' {
   if (/^(link\.opened|consent\.accepted|media\.published|session\.ended|evidence\.stored)$/.test(type))
     return 'milestone';
   return 'routine';
+}
+
+/** An event's detail for display: reason codes such as "ended_by_officer" become words. */
+export function describeEventDetail(detail: string | null): string | null {
+  if (!detail) return null;
+  return /^[a-z]+(_[a-z]+)+$/.test(detail) ? describeEndReason(detail) : detail;
 }
 
 /** What a session's state means, for tooltips and screen readers. */

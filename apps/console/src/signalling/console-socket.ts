@@ -40,7 +40,7 @@ const OPEN = 1;
 export class ConsoleSocket {
   readonly link = new Store<LinkState>('connecting');
   readonly #handlers = new Set<MessageHandler>();
-  readonly #reconnectHandlers = new Set<() => void>();
+  readonly #openHandlers = new Set<(info: { reconnect: boolean }) => void>();
   /** Session id → number of page parts watching it. */
   readonly #watched = new Map<string, number>();
   #ws: SocketLike | null = null;
@@ -80,10 +80,17 @@ export class ConsoleSocket {
     return () => this.#handlers.delete(handler);
   }
 
+  /** Hears every successful connection; `reconnect` is true when an earlier one was lost. */
+  onOpen(handler: (info: { reconnect: boolean }) => void): () => void {
+    this.#openHandlers.add(handler);
+    return () => this.#openHandlers.delete(handler);
+  }
+
   /** Hears each reconnection after the first connection: server-side views and watches were lost. */
   onReconnected(handler: () => void): () => void {
-    this.#reconnectHandlers.add(handler);
-    return () => this.#reconnectHandlers.delete(handler);
+    return this.onOpen(({ reconnect }) => {
+      if (reconnect) handler();
+    });
   }
 
   /** Sends now if connected; otherwise drops it (callers re-send their state on reconnect). Returns the message id. */
@@ -137,9 +144,9 @@ export class ConsoleSocket {
       for (const sessionId of this.#watched.keys()) this.send({ type: 'watch', sessionId });
       this.startPing(ws);
       this.link.set('open');
-      const wasReconnect = this.#everOpened;
+      const reconnect = this.#everOpened;
       this.#everOpened = true;
-      if (wasReconnect) for (const h of [...this.#reconnectHandlers]) safe(h);
+      for (const h of [...this.#openHandlers]) safe(() => h({ reconnect }));
     };
     ws.onmessage = (e) => {
       if (this.#ws !== ws) return;

@@ -21,7 +21,12 @@ export function summary(id: string, createdAt: number, patch: Partial<SessionSum
   };
 }
 
-export function fix(lat: number, lon: number, receivedAt: number, patch: Partial<ReceivedFix> = {}): ReceivedFix {
+export function fix(
+  lat: number,
+  lon: number,
+  receivedAt: number,
+  patch: Partial<ReceivedFix> = {},
+): ReceivedFix {
   return {
     lat,
     lon,
@@ -36,6 +41,11 @@ export function fix(lat: number, lon: number, receivedAt: number, patch: Partial
   };
 }
 
-export function event(id: string, at: number, type: string, patch: Partial<TimelineEvent> = {}): TimelineEvent {
+export function event(
+  id: string,
+  at: number,
+  type: string,
+  patch: Partial<TimelineEvent> = {},
+): TimelineEvent {
   return { id, at, type, actor: null, detail: null, ...patch };
 }

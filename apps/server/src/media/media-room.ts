@@ -165,8 +165,8 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
     const viewer = this.#viewers.get(viewId);
     if (!viewer) return null;
     this.#viewers.delete(viewId);
+    this.safeEmit('viewerEnded', viewer, reason); // before the await, as in dropPublisher
     await viewer.handle.detach();
-    this.safeEmit('viewerEnded', viewer, reason);
     return viewer;
   }
 
@@ -188,9 +188,11 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
     if (this.#publisher !== pub) return;
     this.#publisher = null;
     this.log.info({ sessionId: this.sessionId, reason }, 'media: publisher gone');
+    // Report before any await: a concurrent close() removes listeners, and the
+    // recording must reach the evidence pipeline whatever else is in flight.
+    this.safeEmit('publisherDown', pub.recordingId, reason, janusGone);
     for (const id of [...this.#viewers.keys()]) await this.stopView(id, 'caller stopped sending');
     if (!janusGone) await pub.handle.detach();
-    this.safeEmit('publisherDown', pub.recordingId, reason, janusGone);
   }
 
   private requireViewer(viewId: string): Viewer {

@@ -1,0 +1,101 @@
+import { lazy, Suspense, useEffect, useRef } from 'react';
+import { AdminPage } from '../admin/AdminPage.js';
+import { LoginPage } from '../auth/LoginPage.js';
+import { can, canSeeAdmin } from '../lib/permissions.js';
+import { useStore } from '../lib/use-store.js';
+import { LinkBanner, MediaBanner } from '../media/MediaBanner.js';
+import { DashboardPage } from '../sessions/DashboardPage.js';
+import { useApp } from './context.js';
+import { Header } from './Header.js';
+import { Link } from './Link.js';
+import { matchRoute, safeReturnPath } from './router.js';
+
+// Leaflet is most of the session page's weight; the dashboard (the first screen of every call) loads without it.
+const SessionPage = lazy(() => import('../session/SessionPage.js').then((m) => ({ default: m.SessionPage })));
+
+/** Chooses the page from the sign-in state and the path. */
+export function App() {
+  const { auth, router } = useApp();
+  const { status, auth: signedIn } = useStore(auth);
+  const path = useStore(router.path);
+  const route = matchRoute(path);
+  const returnTo = useRef<string | null>(null);
+
+  // Keep the URL honest: the sign-in page lives at /login, and signing in returns to where the officer was.
+  useEffect(() => {
+    if (status === 'signed-out' && route.name !== 'login') {
+      returnTo.current = path;
+      router.navigate('/login', { replace: true });
+    } else if (status === 'signed-in' && route.name === 'login') {
+      router.navigate(safeReturnPath(returnTo.current), { replace: true });
+      returnTo.current = null;
+    }
+  }, [status, route.name, path, router]);
+
+  if (status === 'checking') {
+    return (
+      <main id="main" className="page page-center">
+        <p className="muted">Checking your sign-in…</p>
+      </main>
+    );
+  }
+  if (status === 'signed-out' || !signedIn) return <LoginPage />;
+
+  const roles = signedIn.officer.roles;
+  let page: React.ReactNode;
+  if (route.name === 'dashboard' || route.name === 'login') {
+    page = can(roles, 'session:read') ? <DashboardPage /> : canSeeAdmin(roles) ? <AdminPage /> : <NoAccess />;
+  } else if (route.name === 'session') {
+    page = can(roles, 'session:read') ? (
+      <Suspense fallback={<Loading />}>
+        <SessionPage key={route.id} id={route.id} />
+      </Suspense>
+    ) : (
+      <NoAccess />
+    );
+  } else if (route.name === 'admin') {
+    page = canSeeAdmin(roles) ? <AdminPage /> : <NoAccess />;
+  } else {
+    page = <NotFound />;
+  }
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to main content
+      </a>
+      <Header />
+      <MediaBanner />
+      <LinkBanner />
+      {page}
+    </>
+  );
+}
+
+function Loading() {
+  return (
+    <main id="main" className="page">
+      <p className="muted">Loading…</p>
+    </main>
+  );
+}
+
+function NoAccess() {
+  return (
+    <main id="main" className="page page-narrow" tabIndex={-1}>
+      <h1>Not available to your role</h1>
+      <p>Your account cannot use this page. Ask an administrator if you need access.</p>
+    </main>
+  );
+}
+
+function NotFound() {
+  return (
+    <main id="main" className="page page-narrow" tabIndex={-1}>
+      <h1>Page not found</h1>
+      <p>
+        <Link href="/">Go to the session list</Link>
+      </p>
+    </main>
+  );
+}

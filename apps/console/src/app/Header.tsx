@@ -1,0 +1,52 @@
+import { can, canSeeAdmin, ROLE_LABELS } from '../lib/permissions.js';
+import { useStore } from '../lib/use-store.js';
+import { useApp } from './context.js';
+import { Link } from './Link.js';
+
+/** Top bar on every signed-in page: who is signed in, where they can go, sign out. */
+export function Header() {
+  const { auth, router, config } = useApp();
+  const officer = useStore(auth).auth?.officer;
+  const path = useStore(router.path);
+  const agency = useStore(config)?.agency;
+  if (!officer) return null;
+  const links: Array<{ href: string; label: string; current: boolean }> = [];
+  if (can(officer.roles, 'session:read')) {
+    links.push({ href: '/', label: 'Sessions', current: path === '/' || path.startsWith('/sessions/') });
+  }
+  if (canSeeAdmin(officer.roles)) links.push({ href: '/admin', label: 'Admin', current: path === '/admin' });
+
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <span className="brand-name">Sightline</span>
+        {agency ? <span className="brand-agency">{agency}</span> : null}
+      </div>
+      <nav aria-label="Main" className="main-nav">
+        <ul>
+          {links.map((l) => (
+            <li key={l.href}>
+              <Link href={l.href} aria-current={l.current ? 'page' : undefined} className="nav-link">
+                {l.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div className="whoami">
+        <span className="whoami-name">{officer.displayName}</span>
+        <span className="whoami-roles">{officer.roles.map((r) => ROLE_LABELS[r]).join(' · ')}</span>
+        <button
+          type="button"
+          className="btn btn-quiet"
+          onClick={async () => {
+            await auth.logout();
+            router.navigate('/login', { replace: true });
+          }}
+        >
+          Sign out
+        </button>
+      </div>
+    </header>
+  );
+}

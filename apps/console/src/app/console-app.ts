@@ -1,0 +1,98 @@
+import type { ConsoleConfig, IceServer } from '@sightline/protocol';
+import { AuditStore, SystemStore } from '../admin/audit-store.js';
+import { OfficersStore } from '../admin/officers-store.js';
+import { ApiClient } from '../api/api-client.js';
+import { AuthStore } from '../auth/auth-store.js';
+import { InviteForm } from '../invites/invite-form.js';
+import { Store, Ticker } from '../lib/store.js';
+import { MediaStore } from '../media/media-status.js';
+import { OutboxStore } from '../outbox/outbox-store.js';
+import { SessionListStore } from '../sessions/session-list.js';
+import { ConsoleSocket } from '../signalling/console-socket.js';
+import { Router } from './router.js';
+
+/** Every store and service of the console; built once at start-up and handed to React by context. */
+export interface ConsoleApp {
+  router: Router;
+  auth: AuthStore;
+  api: ApiClient;
+  socket: ConsoleSocket;
+  config: Store<ConsoleConfig | null>;
+  iceServers: Store<IceServer[]>;
+  sessions: SessionListStore;
+  invite: InviteForm;
+  outbox: OutboxStore;
+  media: MediaStore;
+  officers: OfficersStore;
+  audit: AuditStore;
+  system: SystemStore;
+  ticker: Ticker;
+}
+
+/** Builds the console and ties the sign-in to everything that depends on it. */
+export function createConsoleApp(win: Window): ConsoleApp {
+  const router = new Router(win.history, win.location.pathname);
+  router.listen(win, () => win.location.pathname);
+  const auth = new AuthStore();
+  const api = new ApiClient({
+    csrfToken: () => auth.csrfToken,
+    onUnauthenticated: () => auth.expired(),
+    onAuthRefreshed: (s) => auth.refreshed(s),
+  });
+  auth.attachApi(api);
+  const wsUrl = () =>
+    `${win.location.protocol === 'https:' ? 'wss' : 'ws'}://${win.location.host}/ws/console`;
+  // A refused upgrade looks like any dropped connection; checking /me tells an expired sign-in apart.
+  const socket = new ConsoleSocket({ url: wsUrl, onDropped: () => void auth.verify() });
+  const config = new Store<ConsoleConfig | null>(null);
+  const iceServers = new Store<IceServer[]>([]);
+  const sessions = new SessionListStore(api);
+  const outbox = new OutboxStore(api);
+  const media = new MediaStore();
+  const invite = new InviteForm(api, (s) => sessions.upsert(s));
+
+  sessions.connect(socket);
+  outbox.connect(socket);
+  media.connect(socket);
+  socket.onMessage((m) => {
+    if (m.type === 'hello') iceServers.set(m.iceServers);
+  });
+
+  const app: ConsoleApp = {
+    router,
+    auth,
+    api,
+    socket,
+    config,
+    iceServers,
+    sessions,
+    invite,
+    outbox,
+    media,
+    officers: new OfficersStore(api),
+    audit: new AuditStore(api),
+    system: new SystemStore(api),
+    ticker: new Ticker(),
+  };
+
+  let signedInAs: string | null = null;
+  auth.subscribe(() => {
+    const { status, auth: state } = auth.get();
+    const who = status === 'signed-in' ? (state?.officer.id ?? null) : null;
+    if (who === signedInAs) return;
+    signedInAs = who;
+    if (who) {
+      socket.start();
+      api.config().then(
+        (c) => config.set(c),
+        (err: unknown) => console.warn('console: could not load settings', err),
+      );
+    } else {
+      socket.stop();
+      sessions.reset();
+      outbox.reset();
+      invite.set({ phone: '', reference: '', sending: false, errors: {}, result: null });
+    }
+  });
+  return app;
+}

@@ -1,0 +1,147 @@
+import { type FormEvent, useEffect, useRef } from 'react';
+import { useApp } from '../app/context.js';
+import { Link } from '../app/Link.js';
+import { CopyButton } from '../lib/CopyButton.js';
+import { formatHm } from '../lib/format.js';
+import { useStore } from '../lib/use-store.js';
+import { describeEndReason } from '../session/event-text.js';
+import { StateBadge } from '../sessions/StateBadge.js';
+
+/**
+ * The first thing on the dashboard: a call handler types a number and presses
+ * Enter. Big fields, errors under the field they concern, and afterwards the
+ * link plus a way straight into the session.
+ */
+export function InviteForm() {
+  const { invite } = useApp();
+  const { phone, reference, sending, errors } = useStore(invite);
+  const phoneRef = useRef<HTMLInputElement>(null);
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    const ok = await invite.submit();
+    if (!ok && invite.get().errors.phone) phoneRef.current?.focus();
+  };
+
+  const phoneError = errors.phone ?? null;
+  // One element carries invite-error: the phone message if there is one, else a form-level problem.
+  const formError = phoneError ? null : (errors.form ?? null);
+
+  return (
+    <section className="card invite-card" aria-labelledby="invite-title">
+      <h1 id="invite-title">Send a link to a caller</h1>
+      <form onSubmit={onSubmit} noValidate className="invite-form">
+        <div className="field field-phone">
+          <label htmlFor="invite-phone">Mobile number</label>
+          <input
+            id="invite-phone"
+            ref={phoneRef}
+            data-testid="invite-phone"
+            type="tel"
+            inputMode="tel"
+            autoComplete="off"
+            placeholder="e.g. 07911 123456"
+            className="input-large"
+            value={phone}
+            onChange={(e) => invite.setPhone(e.target.value)}
+            aria-invalid={phoneError ? true : undefined}
+            aria-describedby={phoneError ? 'invite-phone-error' : 'invite-phone-hint'}
+            // biome-ignore lint/a11y/noAutofocus: call handlers open this page to do exactly one thing, mid-call.
+            autoFocus
+          />
+          {phoneError ? (
+            <p id="invite-phone-error" className="field-error" data-testid="invite-error" role="alert">
+              {phoneError}
+            </p>
+          ) : (
+            <p id="invite-phone-hint" className="field-hint">
+              UK mobile, or +country code for a foreign number.
+            </p>
+          )}
+        </div>
+        <div className="field field-reference">
+          <label htmlFor="invite-reference">Incident reference (optional)</label>
+          <input
+            id="invite-reference"
+            data-testid="invite-reference"
+            autoComplete="off"
+            placeholder="e.g. CAD 1234/28NOV"
+            className="input-large"
+            value={reference}
+            onChange={(e) => invite.setReference(e.target.value)}
+            aria-invalid={errors.reference ? true : undefined}
+            aria-describedby={errors.reference ? 'invite-reference-error' : undefined}
+          />
+          {errors.reference ? (
+            <p
+              id="invite-reference-error"
+              className="field-error"
+              data-testid="invite-reference-error"
+              role="alert"
+            >
+              {errors.reference}
+            </p>
+          ) : null}
+        </div>
+        <div className="field field-submit">
+          <button
+            type="submit"
+            className="btn btn-primary btn-large"
+            data-testid="invite-send"
+            disabled={sending}
+          >
+            {sending ? 'Sending…' : 'Send link'}
+          </button>
+        </div>
+      </form>
+      {formError ? (
+        <p className="form-error" data-testid="invite-error" role="alert">
+          {formError}
+        </p>
+      ) : null}
+      <InviteResult />
+    </section>
+  );
+}
+
+function InviteResult() {
+  const { invite, sessions } = useApp();
+  const result = useStore(invite).result;
+  // Follow the session live, so the handler sees "opened" the moment the caller taps the link.
+  const list = useStore(sessions).sessions;
+  const openRef = useRef<HTMLAnchorElement>(null);
+  const sessionId = result?.session.id;
+  useEffect(() => {
+    if (sessionId) openRef.current?.focus();
+  }, [sessionId]);
+  if (!result) return null;
+  const session = list.find((s) => s.id === result.session.id) ?? result.session;
+  const failed = session.endReason === 'sms_failed';
+
+  return (
+    <div className={`invite-result${failed ? ' invite-result-failed' : ''}`} role="status">
+      <div className="invite-result-head">
+        <h2 className="h3">
+          {failed ? 'The text could not be sent to ' : 'Link sent to '}
+          {result.phone}
+          {session.reference ? ` · ${session.reference}` : ''}
+        </h2>
+        <StateBadge state={session.state} testId="invite-state" />
+      </div>
+      {failed ? (
+        <p>{`Session ${describeEndReason(session.endReason)}. Read the link to the caller, or check the number and send again.`}</p>
+      ) : (
+        <p className="muted">Link works once and expires at {formatHm(session.expiresAt)} if not opened.</p>
+      )}
+      <div className="invite-link-row">
+        <code className="invite-link" data-testid="invite-link">
+          {result.link}
+        </code>
+        <CopyButton text={result.link} label="Copy link" />
+        <Link href={`/sessions/${session.id}`} className="btn btn-primary" ref={openRef}>
+          Open session
+        </Link>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiRequestError } from '../api/api-client.js';
+import { summary } from '../testing/fixtures.js';
+import { InviteForm, validateInvite } from './invite-form.js';
+
+describe('validateInvite', () => {
+  it('asks for a number and checks the reference characters', () => {
+    expect(validateInvite('  ', '')).toEqual({ phone: "Enter the caller's mobile number." });
+    expect(validateInvite('07911 123456', 'CAD 12/28NOV')).toEqual({});
+    expect(validateInvite('07911 123456', 'CAD <b>').reference).toMatch(/letters, numbers/);
+  });
+});
+
+describe('InviteForm', () => {
+  it("puts the server's phone-number message under the phone field", async () => {
+    const message =
+      'That looks like a landline number, which cannot receive a text message. Ask for a mobile number.';
+    const form = new InviteForm({
+      createInvite: async () => {
+        throw new ApiRequestError(422, 'invalid_phone_number', message, { phone: message });
+      },
+    });
+    form.setPhone('020 7946 0000');
+    expect(await form.submit()).toBe(false);
+    expect(form.get().errors).toEqual({ phone: message });
+    expect(form.get().phone).toBe('020 7946 0000');
+    form.setPhone('07911 123456');
+    expect(form.get().errors.phone).toBeUndefined();
+  });
+
+  it('sends a trimmed number, omits an empty reference, and clears the form on success', async () => {
+    const createInvite = vi.fn(async () => ({ session: summary('s1', 1), link: 'https://x/j/abc' }));
+    const onCreated = vi.fn();
+    const form = new InviteForm({ createInvite }, onCreated);
+    form.setPhone(' 07911 123456 ');
+    form.setReference('  ');
+    expect(await form.submit()).toBe(true);
+    expect(createInvite).toHaveBeenCalledWith({ phone: '07911 123456' });
+    expect(onCreated).toHaveBeenCalledWith(expect.objectContaining({ id: 's1' }));
+    expect(form.get()).toMatchObject({
+      phone: '',
+      reference: '',
+      sending: false,
+      result: { link: 'https://x/j/abc' },
+    });
+  });
+
+  it('does not call the server when the number is missing', async () => {
+    const createInvite = vi.fn();
+    const form = new InviteForm({ createInvite });
+    expect(await form.submit()).toBe(false);
+    expect(createInvite).not.toHaveBeenCalled();
+  });
+
+  it('maps schema errors to their fields and anything else to the form', async () => {
+    const form = new InviteForm({
+      createInvite: async () => {
+        throw new ApiRequestError(400, 'bad_request', 'reference: bad', { reference: 'use letters only' });
+      },
+    });
+    form.setPhone('07911 123456');
+    await form.submit();
+    expect(form.get().errors).toEqual({ reference: 'Use letters only.' });
+
+    const down = new InviteForm({
+      createInvite: async () => {
+        throw new ApiRequestError(0, 'network', 'Cannot reach the Sightline server.');
+      },
+    });
+    down.setPhone('07911 123456');
+    await down.submit();
+    expect(down.get().errors).toEqual({ form: 'Cannot reach the Sightline server.' });
+  });
+});

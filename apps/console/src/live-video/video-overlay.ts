@@ -1,0 +1,40 @@
+import type { SessionSummary } from '@sightline/protocol';
+import type { ViewerPhase } from './live-viewer.js';
+
+/** The officer-facing line for "not reaching us": one wording everywhere, so staff learn it. */
+export const VIDEO_LOST = "Caller's video is not reaching us right now";
+
+/**
+ * What to show over the video area instead of a picture; null when the
+ * picture is playing. Reads the session first: its state explains most gaps.
+ */
+export function videoOverlay(session: SessionSummary | null, phase: ViewerPhase): string | null {
+  if (!session) return 'Loading…';
+  switch (session.state) {
+    case 'sent':
+      return 'Waiting for the caller to open the link';
+    case 'opened':
+      return 'The caller has opened the link and is deciding whether to share';
+    case 'refused':
+      return 'The caller refused to share video';
+    case 'expired':
+      return 'The link expired before it was opened';
+    case 'ended':
+      return 'This session has ended';
+    case 'consented':
+      if (!session.publishing)
+        return phase === 'interrupted' ? VIDEO_LOST : 'Caller agreed; waiting for their camera';
+      break;
+    case 'live':
+      if (!session.publishing) return VIDEO_LOST;
+      break;
+  }
+  switch (phase) {
+    case 'playing':
+      return null;
+    case 'interrupted':
+      return VIDEO_LOST;
+    default:
+      return "Connecting to the caller's video…";
+  }
+}

@@ -1,0 +1,180 @@
+import type { ConsoleConfig, ReceivedFix } from '@sightline/protocol';
+import * as L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import { useEffect, useRef, useState } from 'react';
+import {
+  type FollowState,
+  initialFollow,
+  type MapMove,
+  onFix,
+  onResume,
+  onUserMoved,
+  trailLatLngs,
+} from './map-state.js';
+
+/** Great Britain, for when neither the settings nor a fix have told us where to look. */
+const FALLBACK_VIEW = { center: [54.5, -2.5] as [number, number], zoom: 6 };
+const MARKER = '#c8102e';
+const TRAIL = '#1d4f91';
+
+interface Layers {
+  map: L.Map;
+  marker: L.CircleMarker | null;
+  accuracy: L.Circle | null;
+  trail: L.Polyline;
+}
+
+/**
+ * The caller's position on a Leaflet map: a dot, the accuracy circle and the
+ * trail, all vector layers, so they show even when no map tiles load (no
+ * network, or no tile server configured). Follows the newest fix until the
+ * officer pans away.
+ */
+export function SessionMap({
+  config,
+  track,
+  latest,
+}: {
+  config: ConsoleConfig | null;
+  track: ReceivedFix[];
+  latest: ReceivedFix | null;
+}) {
+  const wrapRef = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<HTMLElement>(null);
+  const layers = useRef<Layers | null>(null);
+  const follow = useRef<FollowState>(initialFollow);
+  const latestRef = useRef(latest);
+  latestRef.current = latest;
+  const [following, setFollowing] = useState(true);
+  const [tiles, setTiles] = useState<'none' | 'loading' | 'ok' | 'failed'>('loading');
+
+  // Create the map once.
+  useEffect(() => {
+    const el = mapRef.current;
+    if (!el) return;
+    const map = L.map(el, { zoomControl: true, attributionControl: false, keyboard: true });
+    // Leaflet's default prefix injects an inline-styled SVG flag, which our CSP forbids.
+    L.control.attribution({ prefix: false }).addTo(map);
+    map.setView(FALLBACK_VIEW.center, FALLBACK_VIEW.zoom);
+    const stopFollowing = () => {
+      follow.current = onUserMoved(follow.current);
+      setFollowing(follow.current.following);
+    };
+    map.on('dragstart', stopFollowing);
+    el.addEventListener('keydown', (e) => {
+      if (e.key.startsWith('Arrow')) stopFollowing();
+    });
+    const trail = L.polyline([], { color: TRAIL, weight: 3, opacity: 0.75, interactive: false }).addTo(map);
+    layers.current = { map, marker: null, accuracy: null, trail };
+    const resize = new ResizeObserver(() => map.invalidateSize());
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      map.remove();
+      layers.current = null;
+      follow.current = initialFollow;
+    };
+  }, []);
+
+  // Tiles and the settings' starting view, once the settings arrive.
+  const tileUrl = config?.map.tileUrl ?? null;
+  const attribution = config?.map.attribution ?? '';
+  useEffect(() => {
+    const l = layers.current;
+    if (!l || !config) return;
+    if (!follow.current.centred) l.map.setView(config.map.center, config.map.zoom);
+    if (!tileUrl) {
+      setTiles('none');
+      return;
+    }
+    setTiles('loading');
+    let loaded = 0;
+    const layer = L.tileLayer(tileUrl, { attribution, maxZoom: 19, crossOrigin: false })
+      .on('tileload', () => {
+        loaded++;
+        setTiles('ok');
+      })
+      .on('tileerror', () => {
+        if (loaded === 0) setTiles('failed');
+      })
+      .addTo(l.map);
+    return () => {
+      layer.remove();
+    };
+  }, [config, tileUrl, attribution]);
+
+  // Draw the trail and the newest fix after every change.
+  useEffect(() => {
+    const l = layers.current;
+    const wrap = wrapRef.current;
+    if (!l || !wrap) return;
+    l.trail.setLatLngs(trailLatLngs(track));
+    if (!latest) return;
+    const at = L.latLng(latest.lat, latest.lon);
+    if (!l.accuracy) {
+      l.accuracy = L.circle(at, {
+        radius: latest.accuracy,
+        color: MARKER,
+        weight: 1,
+        fillColor: MARKER,
+        fillOpacity: 0.12,
+        interactive: false,
+      }).addTo(l.map);
+    } else {
+      l.accuracy.setLatLng(at).setRadius(latest.accuracy);
+    }
+    if (!l.marker) {
+      l.marker = L.circleMarker(at, {
+        radius: 8,
+        color: '#ffffff',
+        weight: 3,
+        fillColor: MARKER,
+        fillOpacity: 1,
+      })
+        .bindTooltip('Caller (latest fix)')
+        .addTo(l.map);
+    } else {
+      l.marker.setLatLng(at);
+      l.marker.bringToFront();
+    }
+    // Read back from the layers themselves, so tests see what Leaflet actually holds.
+    const pos = l.marker.getLatLng();
+    wrap.dataset.markerLat = String(pos.lat);
+    wrap.dataset.markerLng = String(pos.lng);
+    wrap.dataset.accuracy = String(l.accuracy.getRadius());
+    const step = onFix(follow.current, latest);
+    follow.current = step.state;
+    apply(l.map, step.move);
+  }, [track, latest]);
+
+  const resume = () => {
+    const l = layers.current;
+    const step = onResume(follow.current, latestRef.current);
+    follow.current = step.state;
+    setFollowing(true);
+    if (l) apply(l.map, step.move);
+  };
+
+  return (
+    <div className="map-wrap" data-testid="map" ref={wrapRef}>
+      <section className="map" ref={mapRef} aria-label="Map of the caller's position" />
+      {!following && latest ? (
+        <button type="button" className="btn btn-primary btn-small map-follow" onClick={resume}>
+          Follow caller
+        </button>
+      ) : null}
+      {tiles === 'failed' || tiles === 'none' ? (
+        <p className="map-note">
+          {tiles === 'failed' ? 'Map tiles could not be loaded.' : 'No map tiles configured.'} Position,
+          accuracy and trail are shown on a plain background.
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function apply(map: L.Map, move: MapMove): void {
+  if (move.kind !== 'pan') return;
+  if (move.zoom !== null) map.setView([move.lat, move.lon], move.zoom, { animate: false });
+  else map.panTo([move.lat, move.lon], { animate: true, duration: 0.4 });
+}

@@ -1,0 +1,127 @@
+import { useEffect, useState } from 'react';
+import { useApp, useCan } from '../app/context.js';
+import { Link } from '../app/Link.js';
+import { usePageTitle } from '../app/use-page-title.js';
+import { EvidencePanel } from '../evidence/EvidencePanel.js';
+import { formatWhen } from '../lib/format.js';
+import { useStore } from '../lib/use-store.js';
+import { LiveVideo } from '../live-video/LiveVideo.js';
+import { PositionPanel } from '../location/PositionPanel.js';
+import { SessionMap } from '../location/SessionMap.js';
+import { StateBadge } from '../sessions/StateBadge.js';
+import { EndSession } from './EndSession.js';
+import { describeEndReason, STATE_TEXT } from './event-text.js';
+import { SessionController } from './session-controller.js';
+import { latestFix } from './session-model.js';
+import { Timeline } from './Timeline.js';
+
+/** The working screen for one session: video beside the map, then timeline and evidence. */
+export function SessionPage({ id }: { id: string }) {
+  const { api, socket, iceServers, sessions } = useApp();
+  const can = useCan();
+  const canViewLive = can('session:view-live');
+  const canReadEvidence = can('evidence:read');
+  const [ctl, setCtl] = useState<SessionController | null>(null);
+
+  useEffect(() => {
+    const c = new SessionController(id, {
+      api,
+      socket,
+      iceServers: () => iceServers.get(),
+      onSummary: (s) => sessions.upsert(s),
+      canViewLive,
+      canReadEvidence,
+    });
+    c.start();
+    setCtl(c);
+    return () => c.dispose();
+  }, [id, api, socket, iceServers, sessions, canViewLive, canReadEvidence]);
+
+  return ctl ? (
+    <SessionView ctl={ctl} />
+  ) : (
+    <main id="main" className="page">
+      <p className="muted">Loading session…</p>
+    </main>
+  );
+}
+
+function SessionView({ ctl }: { ctl: SessionController }) {
+  const { config, ticker } = useApp();
+  const can = useCan();
+  const state = useStore(ctl.state);
+  const cfg = useStore(config);
+  const now = useStore(ticker);
+  const { session, status } = state;
+  const title = session ? (session.reference ?? `Session for ${session.phoneMasked}`) : 'Session';
+  usePageTitle(session ? `${title} (${session.state})` : 'Session');
+
+  if (status === 'not-found' || (status === 'error' && !session)) {
+    return (
+      <main id="main" className="page page-narrow" tabIndex={-1}>
+        <h1>{status === 'not-found' ? 'Session not found' : 'Could not load this session'}</h1>
+        <p>{state.error}</p>
+        <p>
+          <Link href="/">Back to sessions</Link>
+        </p>
+      </main>
+    );
+  }
+
+  const fix = latestFix(state.track, session);
+  const over = session?.state === 'ended' || session?.state === 'expired';
+  const endReason = describeEndReason(session?.endReason ?? null);
+
+  return (
+    <main id="main" className="page session-page" tabIndex={-1}>
+      <div className="session-head">
+        <div className="session-title">
+          <Link href="/" className="back-link">
+            ← Sessions
+          </Link>
+          <div className="session-title-row">
+            <h1>{title}</h1>
+            {session ? <StateBadge state={session.state} testId="session-state" large /> : null}
+          </div>
+          {session ? (
+            <p className="session-meta">
+              <span className="mono">{session.phoneMasked}</span>
+              <span>
+                Sent {formatWhen(session.createdAt, now)} by {session.createdBy.name}
+              </span>
+              <span>{STATE_TEXT[session.state]}</span>
+              {session.state === 'ended' && endReason ? <span>Ended: {endReason}</span> : null}
+            </p>
+          ) : (
+            <p className="session-meta muted">Loading…</p>
+          )}
+        </div>
+        {can('session:end') ? <EndSession ctl={ctl} /> : null}
+      </div>
+
+      <div className="session-main">
+        {ctl.viewer ? <LiveVideo viewer={ctl.viewer} session={session} /> : <div className="video-panel" />}
+        <div className="session-side">
+          <section className="card map-card" aria-labelledby="map-title">
+            <h2 id="map-title" className="visually-hidden">
+              Map
+            </h2>
+            <SessionMap config={cfg} track={state.track} latest={fix} />
+          </section>
+          <PositionPanel fix={fix} over={over} />
+        </div>
+      </div>
+
+      <div className="session-lower">
+        <Timeline events={state.timeline} announced={state.announced} />
+        {can('evidence:read') ? (
+          <EvidencePanel
+            evidence={state.evidence}
+            sessionOver={over}
+            onRetry={() => void ctl.loadEvidence()}
+          />
+        ) : null}
+      </div>
+    </main>
+  );
+}
