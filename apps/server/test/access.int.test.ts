@@ -114,4 +114,46 @@ describe('every route declares and enforces its access policy', () => {
       ((await weak.json()) as { error: { fields: Record<string, string> } }).error.fields,
     ).toHaveProperty('password');
   });
+
+  it('refuses oversized request bodies with a clear code', async () => {
+    const res = await officerFor(['call-handler']).request('POST', '/api/sessions', {
+      phone: '0'.repeat(300 * 1024),
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('message_too_large');
+  });
+
+  it('signs out: the old cookie stops working', async () => {
+    const officer = await signIn(s, ['call-handler']);
+    expect((await officer.request('GET', '/api/auth/me')).status).toBe(200);
+    expect((await officer.request('POST', '/api/auth/logout')).status).toBe(200);
+    expect((await officer.request('GET', '/api/auth/me')).status).toBe(401);
+    const audit = await s.c.audit.list({ limit: 20, subjectId: officer.id });
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['auth.login', 'auth.logout']));
+  });
+
+  it('publishes an OpenAPI document built from the route schemas', async () => {
+    const res = await officerFor(['call-handler']).request('GET', '/api/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/sessions', '/api/sessions/{id}/end']),
+    );
+  });
+
+  it('records failed sign-ins without saying whether the username exists', async () => {
+    const bad = (username: string) =>
+      fetch(`${s.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password: 'wrong-password-here' }),
+      });
+    const unknown = await bad('nobody-by-this-name');
+    const known = await bad('officer1');
+    expect(unknown.status).toBe(401);
+    expect(await unknown.json()).toEqual(await known.json());
+    const failures = await s.c.audit.list({ limit: 50, action: 'auth.login_failed' });
+    expect(failures.length).toBeGreaterThanOrEqual(2);
+  });
 });
