@@ -1,6 +1,7 @@
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/components.css';
+import './styles/pages.css';
 import './styles/session.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

@@ -19,6 +19,12 @@ export class AuditStore extends Store<AuditState> {
     super({ status: 'idle', entries: [], error: null, filter: { action: '', subjectId: '' } });
   }
 
+  /** Forgets everything (sign-out). */
+  reset(): void {
+    this.#seq++;
+    this.set({ status: 'idle', entries: [], error: null, filter: { action: '', subjectId: '' } });
+  }
+
   setFilter(patch: Partial<AuditState['filter']>): void {
     this.patch({ filter: { ...this.get().filter, ...patch } });
   }
@@ -64,6 +70,10 @@ export interface SystemState {
 export class SystemStore extends Store<SystemState> {
   constructor(private readonly api: Pick<ApiClient, 'systemStatus'>) {
     super({ status: 'idle', data: null, error: null });
+  }
+
+  reset(): void {
+    this.set({ status: 'idle', data: null, error: null });
   }
 
   async load(): Promise<void> {

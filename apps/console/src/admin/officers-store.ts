@@ -54,6 +54,19 @@ export class OfficersStore extends Store<OfficersState> {
     });
   }
 
+  /** Forgets everything (sign-out), so the next officer in this browser sees nothing of it. */
+  reset(): void {
+    this.set({
+      status: 'idle',
+      officers: [],
+      error: null,
+      form: EMPTY_FORM,
+      sending: false,
+      errors: {},
+      created: null,
+    });
+  }
+
   async load(): Promise<void> {
     if (this.get().status !== 'ready') this.patch({ status: 'loading' });
     try {

@@ -16,7 +16,7 @@ const SessionPage = lazy(() => import('../session/SessionPage.js').then((m) => (
 /** Chooses the page from the sign-in state and the path. */
 export function App() {
   const { auth, router } = useApp();
-  const { status, auth: signedIn } = useStore(auth);
+  const { status, auth: signedIn, signedOutByUser } = useStore(auth);
   const path = useStore(router.path);
   const route = matchRoute(path);
   const returnTo = useRef<string | null>(null);
@@ -24,13 +24,31 @@ export function App() {
   // Keep the URL honest: the sign-in page lives at /login, and signing in returns to where the officer was.
   useEffect(() => {
     if (status === 'signed-out' && route.name !== 'login') {
-      returnTo.current = path;
+      returnTo.current = signedOutByUser ? null : path;
       router.navigate('/login', { replace: true });
     } else if (status === 'signed-in' && route.name === 'login') {
       router.navigate(safeReturnPath(returnTo.current), { replace: true });
       returnTo.current = null;
     }
-  }, [status, route.name, path, router]);
+  }, [status, route.name, path, router, signedOutByUser]);
+
+  // After an in-app navigation, start the keyboard and screen reader at the new page's heading,
+  // unless the page already put focus somewhere useful (the dashboard starts in the phone field).
+  const firstPath = useRef(true);
+  useEffect(() => {
+    if (firstPath.current) {
+      firstPath.current = false;
+      return;
+    }
+    if (!path) return;
+    const main = document.getElementById('main');
+    if (!main || main.contains(document.activeElement)) return;
+    const h1 = main.querySelector('h1');
+    if (h1) {
+      h1.tabIndex = -1;
+      h1.focus();
+    }
+  }, [path]);
 
   if (status === 'checking') {
     return (

@@ -58,6 +58,10 @@ export function createConsoleApp(win: Window): ConsoleApp {
     if (m.type === 'hello') iceServers.set(m.iceServers);
   });
 
+  const officers = new OfficersStore(api);
+  const audit = new AuditStore(api);
+  const system = new SystemStore(api);
+
   const app: ConsoleApp = {
     router,
     auth,
@@ -69,9 +73,9 @@ export function createConsoleApp(win: Window): ConsoleApp {
     invite,
     outbox,
     media,
-    officers: new OfficersStore(api),
-    audit: new AuditStore(api),
-    system: new SystemStore(api),
+    officers,
+    audit,
+    system,
     ticker: new Ticker(),
   };
 
@@ -91,7 +95,10 @@ export function createConsoleApp(win: Window): ConsoleApp {
       socket.stop();
       sessions.reset();
       outbox.reset();
-      invite.set({ phone: '', reference: '', sending: false, errors: {}, result: null });
+      officers.reset();
+      audit.reset();
+      system.reset();
+      invite.reset();
     }
   });
   return app;

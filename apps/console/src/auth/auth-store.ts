@@ -10,6 +10,8 @@ export interface AuthStoreState {
   error: string | null;
   /** Why the officer is looking at the sign-in page when they did not sign out themselves. */
   notice: string | null;
+  /** The officer pressed Sign out (so the next sign-in starts afresh rather than where they were). */
+  signedOutByUser: boolean;
 }
 
 /** Who is signed in, and signing in and out. The CSRF token lives here and nowhere else. */
@@ -18,7 +20,14 @@ export class AuthStore extends Store<AuthStoreState> {
   #verifying = false;
 
   constructor() {
-    super({ status: 'checking', auth: null, signingIn: false, error: null, notice: null });
+    super({
+      status: 'checking',
+      auth: null,
+      signingIn: false,
+      error: null,
+      notice: null,
+      signedOutByUser: false,
+    });
   }
 
   /** Set once at start-up; the client needs our token and we need the client. */
@@ -68,7 +77,7 @@ export class AuthStore extends Store<AuthStoreState> {
     this.patch({ signingIn: true, error: null, notice: null });
     try {
       const auth = await this.api.login(username.trim(), password);
-      this.patch({ status: 'signed-in', auth, signingIn: false });
+      this.patch({ status: 'signed-in', auth, signingIn: false, signedOutByUser: false });
       return true;
     } catch (err) {
       this.patch({ signingIn: false, error: loginErrorText(err) });
@@ -82,7 +91,13 @@ export class AuthStore extends Store<AuthStoreState> {
     } catch {
       // Signed out on the server already, or unreachable: either way forget the sign-in here.
     }
-    this.patch({ status: 'signed-out', auth: null, error: null, notice: 'You have signed out.' });
+    this.patch({
+      status: 'signed-out',
+      auth: null,
+      error: null,
+      notice: 'You have signed out.',
+      signedOutByUser: true,
+    });
   }
 
   /** The server no longer accepts our cookie. */

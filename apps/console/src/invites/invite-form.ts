@@ -94,6 +94,11 @@ export class InviteForm extends Store<InviteFormState> {
     }
   }
 
+  /** Forgets everything (sign-out). */
+  reset(): void {
+    this.set(EMPTY);
+  }
+
   /** Hides the last confirmation (e.g. "send another"). */
   clearResult(): void {
     this.patch({ result: null });

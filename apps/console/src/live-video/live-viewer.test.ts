@@ -235,6 +235,19 @@ describe('LiveViewer', () => {
     expect(h.sent.filter((m) => m.type === 'view.start')).toHaveLength(1);
   });
 
+  it('stops a view whose offer arrives after it gave up waiting, and asks again', async () => {
+    const h = harness();
+    h.viewer.setPublishing(true);
+    const ref = h.lastOf('view.start')?.id as string;
+    vi.advanceTimersByTime(15_000);
+    h.deliver({ type: 'view.offer', viewId: 'slow', sessionId: 's1', sdp: 'v=0 offer', ref });
+    await flush();
+    expect(h.lastOf('view.stop')).toMatchObject({ viewId: 'slow' });
+    expect(h.peers).toHaveLength(0);
+    vi.advanceTimersByTime(1500);
+    expect(h.sent.filter((m) => m.type === 'view.start')).toHaveLength(2);
+  });
+
   it('ignores offers for other sessions', async () => {
     const h = harness();
     h.viewer.setPublishing(true);

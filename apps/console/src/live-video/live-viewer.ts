@@ -60,6 +60,8 @@ export class LiveViewer {
   #wanted = false;
   #disposed = false;
   #pendingRef: string | null = null;
+  /** Requests we stopped waiting for; if their offer turns up after all, the view is stopped at once. */
+  readonly #abandoned = new Set<string>();
   #viewId: string | null = null;
   #pc: PeerLike | null = null;
   #retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -139,6 +141,7 @@ export class LiveViewer {
     this.clearTimer('offer');
     this.#offerTimer = setTimeout(() => {
       this.#offerTimer = null;
+      if (this.#pendingRef) this.#abandoned.add(this.#pendingRef);
       this.#pendingRef = null;
       this.scheduleRetry();
     }, this.#deps.offerTimeoutMs);
@@ -147,6 +150,10 @@ export class LiveViewer {
   private onMessage(msg: ServerToConsole): void {
     switch (msg.type) {
       case 'view.offer':
+        if (msg.ref !== undefined && this.#abandoned.delete(msg.ref)) {
+          this.#deps.socket.send({ type: 'view.stop', viewId: msg.viewId });
+          return;
+        }
         if (msg.sessionId !== this.sessionId || (msg.ref !== undefined && msg.ref !== this.#pendingRef))
           return;
         this.#pendingRef = null;
