@@ -1,8 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
-const alias = { '@sightline/protocol': src('protocol'), '@sightline/geo': src('geo') };
+const src = (pkg: string, file = 'index') =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/${file}.ts`, import.meta.url));
+const alias = [
+  { find: /^@sightline\/protocol\/permissions$/, replacement: src('protocol', 'permissions') },
+  { find: /^@sightline\/protocol$/, replacement: src('protocol') },
+  { find: /^@sightline\/geo$/, replacement: src('geo') },
+];
 
 // Two tiers, named by suffix: *.test.ts (unit, beside the code, no external processes) and
 // *.int.test.ts (integration: real Janus, SQLite and ffmpeg; must run inside scripts/netns-run.sh).

@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-const src = (pkg: string) => fileURLToPath(new URL(`../../packages/${pkg}/src/index.ts`, import.meta.url));
+const src = (pkg: string, file = 'index') =>
+  fileURLToPath(new URL(`../../packages/${pkg}/src/${file}.ts`, import.meta.url));
 
 // Served by the API server at / with assets under /assets/ (its static handler expects exactly that).
 export default defineConfig({
@@ -10,7 +11,11 @@ export default defineConfig({
   plugins: [react()],
   resolve: {
     // Package sources, so neither a prior build nor a stale dist can change what the console runs.
-    alias: { '@sightline/protocol': src('protocol'), '@sightline/geo': src('geo') },
+    alias: [
+      { find: /^@sightline\/protocol\/permissions$/, replacement: src('protocol', 'permissions') },
+      { find: /^@sightline\/protocol$/, replacement: src('protocol') },
+      { find: /^@sightline\/geo$/, replacement: src('geo') },
+    ],
   },
   build: {
     outDir: 'dist',

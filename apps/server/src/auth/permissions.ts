@@ -1,27 +1,2 @@
-import type { Role } from '@sightline/protocol';
-
-/**
- * Every action an officer can take, and the roles that may take it. This table
- * is the whole access policy: routes and signalling name a permission, never a role.
- */
-export const PERMISSIONS = {
-  'session:create': ['call-handler', 'supervisor'],
-  'session:read': ['call-handler', 'supervisor'],
-  'session:view-live': ['call-handler', 'supervisor'],
-  'session:end': ['call-handler', 'supervisor'],
-  'outbox:read': ['call-handler', 'supervisor'],
-  'evidence:read': ['call-handler', 'supervisor'],
-  'evidence:play': ['call-handler', 'supervisor'],
-  'evidence:download': ['supervisor'],
-  'audit:read': ['supervisor', 'admin'],
-  'officer:manage': ['admin'],
-  'system:read': ['supervisor', 'admin'],
-} as const satisfies Record<string, readonly Role[]>;
-
-export type Permission = keyof typeof PERMISSIONS;
-
-/** True if any of the roles grants the permission. */
-export function can(roles: readonly Role[], permission: Permission): boolean {
-  const allowed: readonly Role[] = PERMISSIONS[permission];
-  return roles.some((r) => allowed.includes(r));
-}
+// The policy lives in the protocol package so the console hides exactly what the server refuses.
+export { can, PERMISSIONS, type Permission } from '@sightline/protocol/permissions';

@@ -1,0 +1,29 @@
+// No zod here on purpose: the console imports this file alone (`@sightline/protocol/permissions`).
+type Role = 'call-handler' | 'supervisor' | 'admin';
+
+/**
+ * Every action an officer can take, and the roles that may take it. This table
+ * is the whole access policy: server routes and signalling name a permission,
+ * never a role; the console uses it only to hide controls.
+ */
+export const PERMISSIONS = {
+  'session:create': ['call-handler', 'supervisor'],
+  'session:read': ['call-handler', 'supervisor'],
+  'session:view-live': ['call-handler', 'supervisor'],
+  'session:end': ['call-handler', 'supervisor'],
+  'outbox:read': ['call-handler', 'supervisor'],
+  'evidence:read': ['call-handler', 'supervisor'],
+  'evidence:play': ['call-handler', 'supervisor'],
+  'evidence:download': ['supervisor'],
+  'audit:read': ['supervisor', 'admin'],
+  'officer:manage': ['admin'],
+  'system:read': ['supervisor', 'admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** True if any of the roles grants the permission. */
+export function can(roles: readonly Role[], permission: Permission): boolean {
+  const allowed: readonly Role[] = PERMISSIONS[permission];
+  return roles.some((r) => allowed.includes(r));
+}
