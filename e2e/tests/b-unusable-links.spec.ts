@@ -56,10 +56,10 @@ test('an expired link and an unknown link show the same neutral page', async ({ 
   await watchCamera(phone.page);
   await phone.page.goto(link);
   await expect(phone.page.locator('main')).toHaveAttribute('data-screen', 'unavailable');
-  const expiredText = await phone.page.locator('main').innerText();
+  const expiredText = await phone.page.locator('main').textContent();
   await phone.page.goto(`${server.url}/j/${'x'.repeat(43)}`);
   await expect(phone.page.locator('main')).toHaveAttribute('data-screen', 'unavailable');
-  expect(await phone.page.locator('main').innerText()).toBe(expiredText);
+  expect(await phone.page.locator('main').textContent()).toBe(expiredText);
   expect(await phone.page.evaluate(() => (window as unknown as { __gum: number }).__gum)).toBe(0);
   await expect(officer.page.getByTestId('session-row').first()).toHaveAttribute('data-state', 'expired');
   for (const c of [phone.context, officer.context]) await c.close();
