@@ -24,6 +24,7 @@ export async function signInConsole(
 export async function openPhone(
   browser: Browser,
   position: { latitude: number; longitude: number; accuracy: number },
+  overrides: { userAgent?: string } = {},
 ) {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
@@ -34,6 +35,7 @@ export async function openPhone(
       'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36',
     geolocation: position,
     permissions: ['geolocation', 'camera', 'microphone'],
+    ...overrides,
   });
   return { context, page: await context.newPage() };
 }
@@ -64,4 +66,13 @@ export function metresBetween(a: { lat: number; lon: number }, b: { lat: number;
   const dLon = (b.lon - a.lon) * rad;
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
   return 2 * R * Math.asin(Math.sqrt(h));
+}
+
+/** An API client signed in as `username` (for checks a test makes behind the UI, such as the audit trail). */
+export async function apiAs(url: string, username: string) {
+  const { request } = await import('@playwright/test');
+  const ctx = await request.newContext({ baseURL: url });
+  const res = await ctx.post('/api/auth/login', { data: { username, password: PASSWORD } });
+  if (!res.ok()) throw new Error(`API sign-in failed: ${res.status()}`);
+  return ctx;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { TRAFALGAR_SQUARE } from '../../packages/geo/src/reference-points.js';
 import { probe, sha256 } from '../support/media.js';
-import { metresBetween, openPhone, sendInvite, signInConsole } from '../support/pages.js';
+import { apiAs, metresBetween, openPhone, sendInvite, signInConsole } from '../support/pages.js';
 import { type Sightline, startSightline } from '../support/server.js';
 
 let server: Sightline;
@@ -107,6 +107,81 @@ test('a caller streams live video and location to the call handler, and the stre
     1,
   );
 
+  // 6. Every step is in the audit trail, with who did it.
+  const sessionId = new URL(officer.page.url()).pathname.split('/').pop();
+  const supervisor = await apiAs(server.url, 'supervisor');
+  const audit = (await (await supervisor.get(`/api/audit?subjectId=${sessionId}&limit=200`)).json()) as {
+    entries: Array<{ action: string; actorName: string | null; actorType: string }>;
+  };
+  const actions = audit.entries.map((e) => e.action);
+  for (const a of [
+    'invite.create',
+    'link.open',
+    'consent.accepted',
+    'view.start',
+    'view.stop',
+    'session.end',
+    'session.read',
+  ]) {
+    expect(actions, a).toContain(a);
+  }
+  expect(audit.entries.find((e) => e.action === 'view.start')?.actorName).toBe('E2E handler');
+  const playback = (await (await supervisor.get(`/api/audit?subjectId=${id}`)).json()) as {
+    entries: Array<{ action: string }>;
+  };
+  expect(playback.entries.map((e) => e.action)).toEqual(
+    expect.arrayContaining(['evidence.store', 'evidence.playback']),
+  );
+  await supervisor.dispose();
+
+  await phone.context.close();
+  await officer.context.close();
+});
+
+test('an iPhone publishes H264; the caller can stop, and the recording is an MP4 working copy', async ({
+  browser,
+}, testInfo) => {
+  const officer = await signInConsole(browser, server.url, 'handler');
+  const link = await sendInvite(officer.page, '+44 7400 123456', 'CAD 77/28NOV');
+  const phone = await openPhone(browser, PHONE, {
+    userAgent:
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
+  });
+  await phone.page.goto(link);
+  await phone.page.getByRole('button', { name: 'Start sharing' }).click();
+  const row = officer.page.getByTestId('session-row').first();
+  await expect(row).toHaveAttribute('data-state', 'live');
+  await row.click();
+  const video = officer.page.getByTestId('live-video');
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 20_000 })
+    .toBeGreaterThan(0);
+  await officer.page.waitForTimeout(4_000);
+
+  // The caller ends it from the phone.
+  await phone.page.getByRole('button', { name: 'Stop sharing' }).click();
+  await expect(phone.page.locator('main')).toHaveAttribute('data-screen', 'ended');
+  await expect(officer.page.getByTestId('session-state')).toHaveText(/ended/i);
+  await expect(
+    officer.page
+      .getByTestId('timeline-event')
+      .filter({ hasText: /caller/i })
+      .last(),
+  ).toBeVisible();
+
+  const working = officer.page.locator('[data-testid="evidence-item"][data-kind="working-copy"]');
+  await expect(working).toHaveCount(1, { timeout: 60_000 });
+  const id = await working.getAttribute('data-id');
+  const res = await officer.page.request.get(`${server.url}/api/evidence/${id}/content`);
+  expect(res.headers()['content-type']).toBe('video/mp4');
+  const bytes = await res.body();
+  expect(sha256(bytes)).toBe(await working.getAttribute('data-sha256'));
+  mkdirSync(testInfo.outputDir, { recursive: true });
+  const file = join(testInfo.outputDir, 'working-copy.mp4');
+  writeFileSync(file, bytes);
+  const p = await probe(file);
+  expect(p.video?.codec).toBe('h264');
+  expect(p.video!.frames).toBeGreaterThan(60);
   await phone.context.close();
   await officer.context.close();
 });
