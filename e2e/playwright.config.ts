@@ -1,21 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
-// Debian's Chromium, never a downloaded one. The flags give a fake camera at 30 fps,
-// let WebRTC use the namespace's private interface, and keep Chromium off the network.
-export const CHROMIUM_ARGS = [
-  '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream=fps=30',
-  '--allow-loopback-in-peer-connection',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-];
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.js';
+
+export { CHROMIUM_ARGS };
 
 export default defineConfig({
   testDir: './tests',
@@ -29,7 +16,7 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     launchOptions: {
-      executablePath: process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium',
+      executablePath: CHROMIUM_PATH,
       args: CHROMIUM_ARGS,
     },
     trace: 'retain-on-failure',

@@ -1,5 +1,5 @@
 import { chromium, expect, test } from '@playwright/test';
-import { CHROMIUM_ARGS } from '../playwright.config.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
 import { sendInvite, signInConsole } from '../support/pages.js';
 import { type Sightline, startSightline } from '../support/server.js';
 
@@ -20,7 +20,7 @@ test('a caller who refuses the camera is told how to allow it, and still shares 
     '--deny-permission-prompts',
   );
   const phoneBrowser = await chromium.launch({
-    executablePath: process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args,
   });
   const phone = await phoneBrowser.newContext({

@@ -1,4 +1,5 @@
 import { JoinOpenRequest, JoinOpenResponse } from '@sightline/protocol';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Container } from '../../container.js';
 import { CALLER_COOKIE } from '../auth-hooks.js';
@@ -9,14 +10,17 @@ import { CALLER_COOKIE } from '../auth-hooks.js';
  * page's script claims it with POST /api/join/open.
  */
 export const joinRoutes =
-  (c: Container, sendJoinPage: (reply: import('fastify').FastifyReply) => unknown): FastifyPluginAsyncZod =>
+  (
+    c: Container,
+    sendJoinPage: (request: FastifyRequest, reply: FastifyReply) => unknown,
+  ): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/j/:token',
       { config: { auth: { public: true }, rateLimit: { max: 60, timeWindow: '1 minute' } } },
-      async (_request, reply) => {
+      async (request, reply) => {
         reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
-        return sendJoinPage(reply);
+        return sendJoinPage(request, reply);
       },
     );
 
