@@ -65,12 +65,14 @@ export class EvidenceService extends TypedEmitter<EvidenceEvents> {
     return join(this.paths.spoolDir, sessionId);
   }
 
-  /** Registers a new recording before Janus starts writing it; returns the file base to give Janus. */
-  async beginRecording(sessionId: string): Promise<{ recordingId: string; fileBase: string }> {
+  /**
+   * Registers a new recording. The id and file base are known at once (Janus needs
+   * the base now); `saved` resolves when the row is committed.
+   */
+  beginRecording(sessionId: string): { recordingId: string; fileBase: string; saved: Promise<void> } {
     const recordingId = this.random.id();
     const fileBase = `rec-${recordingId}`;
-    await mkdir(this.spoolFor(sessionId), { recursive: true, mode: 0o700 });
-    await this.repo.insertRecording({
+    const saved = this.repo.insertRecording({
       id: recordingId,
       session_id: sessionId,
       file_base: fileBase,
@@ -80,7 +82,7 @@ export class EvidenceService extends TypedEmitter<EvidenceEvents> {
       video_codec: null,
       error: null,
     });
-    return { recordingId, fileBase };
+    return { recordingId, fileBase, saved };
   }
 
   /**

@@ -37,6 +37,8 @@ type Candidate = NonNullable<IceCandidate> | null;
 export class MediaRoom extends TypedEmitter<RoomEvents> {
   #publisher: Publisher | null = null;
   #publisherPending: Candidate[] = [];
+  /** A handle attached ahead of time, so publishing costs one Janus round trip instead of two. */
+  #spare: Promise<JanusHandle | null> | null = null;
   #publishing: Promise<unknown> = Promise.resolve();
   readonly #viewers = new Map<string, Viewer>();
   #closed = false;
@@ -82,7 +84,9 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
   ): Promise<string> {
     this.assertOpen();
     await this.unpublish('replaced by a new connection');
-    const handle = await this.api.attach(`publisher:${this.sessionId}`);
+    const spare = await this.#spare;
+    this.#spare = null;
+    const handle = spare?.alive ? spare : await this.api.attach(`publisher:${this.sessionId}`);
     const pub: Publisher = {
       handle,
       feedId: `caller-${recording.recordingId.slice(0, 8)}`,
@@ -108,6 +112,12 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
       ...(videoCodec ? { videoCodec } : {}),
     });
     return answer.sdp;
+  }
+
+  /** Attaches the publisher's handle before the caller taps Start (best effort). */
+  prepare(): void {
+    if (this.#closed || this.#spare) return;
+    this.#spare = this.api.attach(`publisher:${this.sessionId}`).catch(() => null);
   }
 
   /** Relays one of the caller's ICE candidates (null = end of candidates). */
@@ -181,6 +191,8 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
     for (const id of [...this.#viewers.keys()]) await this.stopView(id, reason);
     await this.#publishing;
     await this.unpublish(reason);
+    await (await this.#spare)?.detach();
+    this.#spare = null;
     this.removeAllListeners();
   }
 

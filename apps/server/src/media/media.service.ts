@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import type { IceCandidate } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { JanusConnection } from '../adapters/janus/janus-connection.js';
@@ -56,19 +57,35 @@ export class MediaService extends TypedEmitter<MediaEvents> {
 
   /** Publishes the caller's offer and returns the SDP answer. The caller must have consented. */
   async publish(sessionId: string, offer: string): Promise<string> {
-    await this.sessions.requireConsented(sessionId);
-    if (!this.janus.ready)
+    const row = await this.sessions.requireConsented(sessionId);
+    if (!this.janus.ready) {
       throw new DomainError('media_unavailable', 'the media server is restarting; try again in a moment');
-    const room = await this.room(sessionId);
-    const recording = await this.evidence.beginRecording(sessionId);
+    }
+    // The recording row is written while Janus works: the DB and Janus round trips overlap.
+    const recording = this.evidence.beginRecording(sessionId);
     // iPhones encode H264 in hardware: better picture and battery than VP8 in software.
-    const ua = (await this.sessions.get(sessionId)).caller_user_agent ?? '';
-    const videoCodec = /iPhone|iPad|iPod/.test(ua) ? 'h264' : undefined;
+    const videoCodec = /iPhone|iPad|iPod/.test(row.caller_user_agent ?? '') ? 'h264' : undefined;
     try {
-      return await room.publish(offer, recording, videoCodec);
+      const room = await this.room(sessionId);
+      const answer = await room.publish(offer, recording, videoCodec);
+      await recording.saved;
+      return answer;
     } catch (err) {
-      void this.evidence.finishRecording(recording.recordingId, false);
+      void recording.saved.then(() => this.evidence.finishRecording(recording.recordingId, false));
       throw err;
+    }
+  }
+
+  /**
+   * Gets the room and the publisher's handle ready while the caller reads the
+   * consent screen, so tapping Start waits for one Janus round trip, not three.
+   */
+  async prepare(sessionId: string): Promise<void> {
+    if (!this.janus.ready) return;
+    try {
+      (await this.room(sessionId)).prepare();
+    } catch (err) {
+      this.log.warn({ err, sessionId }, 'media: preparing the room failed; publishing will retry');
     }
   }
 
@@ -148,6 +165,7 @@ export class MediaService extends TypedEmitter<MediaEvents> {
       this.#rooms.set(sessionId, room);
     }
     if (!this.#roomsCreated.has(sessionId)) {
+      await mkdir(this.evidence.spoolFor(sessionId), { recursive: true, mode: 0o700 });
       await this.api.createRoom(await this.adminHandle(), {
         room: sessionId,
         description: `session ${sessionId}`,

@@ -138,14 +138,15 @@ export class SessionService extends TypedEmitter<SessionEvents> {
     await this.announce(sessionId);
   }
 
-  /** Throws unless the caller has consented and the session is still running. */
-  async requireConsented(sessionId: string): Promise<void> {
+  /** Returns the session; throws unless the caller has consented and it is still running. */
+  async requireConsented(sessionId: string): Promise<SessionRow> {
     const row = await this.get(sessionId);
     if (FINAL.includes(row.state as SessionState))
       throw new DomainError('session_ended', 'this session has ended');
     if (row.state !== 'consented' && row.state !== 'live') {
       throw new DomainError('consent_required', 'consent must be given before sharing starts');
     }
+    return row;
   }
 
   /** Media reached the server (first time: the session goes live) or stopped. */
@@ -158,11 +159,13 @@ export class SessionService extends TypedEmitter<SessionEvents> {
         publishing: 1,
       });
       if (!first) await this.repo.transition(sessionId, ['live'], { publishing: 1 });
+      // Consoles start their views on this update: send it before writing the timeline entry.
+      await this.announce(sessionId);
       await this.addEvent(sessionId, 'media.published', 'caller', detail);
-    } else {
-      const changed = await this.repo.transition(sessionId, [...ACTIVE, ...FINAL], { publishing: 0 });
-      if (changed) await this.addEvent(sessionId, 'media.unpublished', null, detail);
+      return;
     }
+    const changed = await this.repo.transition(sessionId, [...ACTIVE, ...FINAL], { publishing: 0 });
+    if (changed) await this.addEvent(sessionId, 'media.unpublished', null, detail);
     await this.announce(sessionId);
   }
 

@@ -58,6 +58,7 @@ export class CallerSignalling {
       session: { state: SessionState.parse(row.state), agency: this.agency, recorded: true },
       iceServers: this.iceServers,
     });
+    if (!['ended', 'expired'].includes(row.state)) void this.media.prepare(sessionId);
   }
 
   private async handle(

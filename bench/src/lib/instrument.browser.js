@@ -1,0 +1,70 @@
+// Injected into the real caller and console pages (plain JS: it is loaded as text, never
+// compiled) to timestamp each phase with one clock, performance.timeOrigin + performance.now(),
+// shared by both pages because they run in one browser on one machine. It observes only.
+(() => {
+  const now = () => performance.timeOrigin + performance.now();
+  const t = {};
+  window.__bench = { t };
+  const isConsole = location.pathname.startsWith('/sessions/');
+
+  if (!isConsole) {
+    document.addEventListener(
+      'click',
+      (e) => {
+        if (e.target && e.target.id === 'start') t.click ??= now();
+      },
+      true,
+    );
+    const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (c) => {
+      const s = await gum(c);
+      t.gum ??= now();
+      return s;
+    };
+  } else {
+    const send = WebSocket.prototype.send;
+    WebSocket.prototype.send = function (data) {
+      if (typeof data === 'string' && data.includes('"view.start"')) t.viewRequested ??= now();
+      if (typeof data === 'string' && data.includes('"view.answer"')) t.viewAnswered ??= now();
+      return send.call(this, data);
+    };
+  }
+
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(cfg) {
+      super(cfg);
+      this.addEventListener('connectionstatechange', () => {
+        if (this.connectionState === 'connected') t[isConsole ? 'viewConnected' : 'connected'] ??= now();
+      });
+      this.addEventListener('iceconnectionstatechange', () => {
+        if (this.iceConnectionState === 'connected') t[isConsole ? 'viewIceConnected' : 'iceConnected'] ??= now();
+      });
+    }
+    async setLocalDescription(d) {
+      await super.setLocalDescription(d);
+      if (!isConsole) t.offer ??= now();
+    }
+    async setRemoteDescription(d) {
+      t[isConsole ? 'viewOffer' : 'answer'] ??= now();
+      return super.setRemoteDescription(d);
+    }
+  };
+
+  if (isConsole) {
+    // React may replace the element, so keep (re)registering until a frame is presented.
+    let watched = null;
+    const watch = () => {
+      if (t.firstFrame) return;
+      const v = document.querySelector('[data-testid="live-video"]');
+      if (v && v !== watched) {
+        watched = v;
+        v.requestVideoFrameCallback((at) => {
+          t.firstFrame ??= performance.timeOrigin + at;
+        });
+      }
+      setTimeout(watch, 5);
+    };
+    watch();
+  }
+})();

@@ -1,0 +1,76 @@
+import { type Browser, chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../e2e/support/chromium.js';
+import { PASSWORD, type Sightline, startSightline } from '../../../e2e/support/server.js';
+
+export { type Sightline, startSightline };
+
+/** Launches Debian's Chromium with the project's flags (the same as the end-to-end tests). */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs] });
+}
+
+export interface OfficerApi {
+  cookie: string;
+  request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+}
+
+/** Signs in over HTTP as one of the accounts startSightline creates (handler, supervisor, admin). */
+export async function officerApi(url: string, username = 'handler'): Promise<OfficerApi> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  if (!res.ok) throw new Error(`sign-in failed: ${res.status}`);
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('sl_sid='))!.split(';')[0]!;
+  return {
+    cookie,
+    async request<T>(method: string, path: string, body?: unknown) {
+      const r = await fetch(`${url}${path}`, {
+        method,
+        headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+      return (await r.json()) as T;
+    },
+  };
+}
+
+/** Creates an invite; returns the session id and link. */
+export async function createInvite(api: OfficerApi, phone = '07911 123456') {
+  const r = await api.request<{ session: { id: string }; link: string }>('POST', '/api/sessions', { phone, reference: 'BENCH' });
+  return { sessionId: r.session.id, link: r.link };
+}
+
+export const endSession = (api: OfficerApi, id: string) => api.request('POST', `/api/sessions/${id}/end`, { reason: 'bench' });
+
+export const ANDROID_UA =
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36';
+export const IPHONE_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+
+/** A phone browser context: touch, small screen, fixed GPS, camera allowed. */
+export function phoneContext(browser: Browser, userAgent = ANDROID_UA) {
+  return browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    userAgent,
+    geolocation: { latitude: 51.50809, longitude: -0.12859, accuracy: 5 },
+    permissions: ['geolocation', 'camera', 'microphone'],
+  });
+}
+
+/** A console context signed in as `username`. */
+export async function consoleContext(browser: Browser, url: string, username = 'handler') {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${url}/login`);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('invite-phone').waitFor();
+  return { context, page };
+}

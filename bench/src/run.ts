@@ -1,0 +1,54 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { machine, RESULTS_DIR, readResult, type BenchResult, writeResult } from './lib/results.js';
+import { latency } from './latency.js';
+import { ttff } from './ttff.js';
+
+const BENCHES: Record<string, () => Promise<BenchResult>> = { ttff, latency };
+
+/** Runs the named benchmarks (all by default), writes each JSON file, then summary.md from all present results. */
+async function main(): Promise<void> {
+  if (process.env.SIGHTLINE_IN_NETNS !== '1') throw new Error('run benchmarks through `npm run bench` (network namespace)');
+  const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = names.filter((n) => !BENCHES[n]);
+  if (unknown.length) throw new Error(`unknown benchmark(s): ${unknown.join(', ')}; have ${Object.keys(BENCHES).join(', ')}`);
+  const selected = names.length ? names : Object.keys(BENCHES);
+  const rows: Record<string, BenchResult['rows']> = {};
+  for (const name of selected) {
+    const started = Date.now();
+    process.stdout.write(`\n▶ ${name}\n`);
+    const result = await BENCHES[name]!();
+    writeResult({
+      ...result,
+      json: { ...result.json, duration_s: Math.round((Date.now() - started) / 1000), summary_rows: result.rows },
+    });
+    rows[name] = result.rows;
+    for (const r of result.rows) process.stdout.write(`  ${r.metric}: ${r.value}${r.target ? ` (target ${r.target}: ${r.pass ? 'pass' : 'falls short'})` : ''}\n`);
+  }
+  writeSummary(rows);
+}
+
+function writeSummary(fresh: Record<string, BenchResult['rows']>): void {
+  const m = machine();
+  const lines = [
+    '# Benchmark summary',
+    '',
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB; kernel ${m.kernel}; Node ${m.node}; ${m.janus}; ${m.chromium}.`,
+    '',
+    '| Benchmark | Metric | Value | Target | Result |',
+    '|---|---|---|---|---|',
+  ];
+  for (const name of Object.keys(BENCHES)) {
+    const rows = fresh[name] ?? (readResult(name)?.summary_rows as BenchResult['rows'] | undefined);
+    if (!rows) continue;
+    for (const r of rows) {
+      lines.push(`| ${name} | ${r.metric} | ${r.value} | ${r.target ?? ''} | ${r.target ? (r.pass ? 'pass' : '**falls short**') : ''} |`);
+    }
+  }
+  writeFileSync(join(RESULTS_DIR, 'summary.md'), `${lines.join('\n')}\n`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

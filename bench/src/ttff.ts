@@ -1,0 +1,93 @@
+import { INSTRUMENT_SCRIPT } from './lib/instrument.js';
+import type { BenchResult } from './lib/results.js';
+import {
+  consoleContext,
+  createInvite,
+  endSession,
+  launchChromium,
+  officerApi,
+  phoneContext,
+  startSightline,
+} from './lib/sightline.js';
+import { median, round, summarise } from './lib/stats.js';
+
+const RUNS = Number(process.env.BENCH_TTFF_RUNS ?? 12);
+const TARGET_P50_MS = 500;
+
+/**
+ * Time to first frame: from the caller tapping Start (after consent) to the first
+ * frame the console's <video> presents (requestVideoFrameCallback). Real Chromium
+ * both sides, real server and Janus; the console is already open on the session.
+ */
+export async function ttff(): Promise<BenchResult> {
+  const server = await startSightline();
+  const browser = await launchChromium();
+  const runs: Array<Record<string, number>> = [];
+  try {
+    const api = await officerApi(server.url);
+    const officer = await consoleContext(browser, server.url);
+    await officer.context.addInitScript({ path: INSTRUMENT_SCRIPT });
+    for (let i = 0; i < RUNS; i++) {
+      const { sessionId, link } = await createInvite(api);
+      await officer.page.goto(`${server.url}/sessions/${sessionId}`);
+      await officer.page.getByTestId('live-video').or(officer.page.getByTestId('session-state')).first().waitFor();
+      const phone = await phoneContext(browser);
+      await phone.addInitScript({ path: INSTRUMENT_SCRIPT });
+      const page = await phone.newPage();
+      await page.goto(link);
+      await page.getByRole('button', { name: 'Start sharing' }).waitFor();
+      await page.getByRole('button', { name: 'Start sharing' }).click();
+      await officer.page.waitForFunction(() => (window as unknown as { __bench: { t: { firstFrame?: number } } }).__bench.t.firstFrame, null, {
+        timeout: 30_000,
+      });
+      const caller = await page.evaluate(() => (window as unknown as { __bench: { t: Record<string, number> } }).__bench.t);
+      const con = await officer.page.evaluate(() => (window as unknown as { __bench: { t: Record<string, number> } }).__bench.t);
+      const t = { ...caller, ...con };
+      const rel = (k: string) => (t[k] ?? Number.NaN) - t.click!;
+      runs.push({
+        total: rel('firstFrame'),
+        getUserMedia: rel('gum'),
+        signallingSdp: (t.answer ?? Number.NaN) - (t.gum ?? Number.NaN),
+        ice: (t.iceConnected ?? Number.NaN) - (t.answer ?? Number.NaN),
+        dtls: (t.connected ?? Number.NaN) - (t.iceConnected ?? Number.NaN),
+        serverNotice: (t.viewRequested ?? Number.NaN) - (t.connected ?? Number.NaN),
+        viewerSdp: (t.viewOffer ?? Number.NaN) - (t.viewRequested ?? Number.NaN),
+        viewerAnswer: (t.viewAnswered ?? Number.NaN) - (t.viewOffer ?? Number.NaN),
+        viewerIce: (t.viewIceConnected ?? Number.NaN) - (t.viewAnswered ?? Number.NaN),
+        viewerDtls: (t.viewConnected ?? Number.NaN) - (t.viewIceConnected ?? Number.NaN),
+        firstFrameAfterConnect: (t.firstFrame ?? Number.NaN) - (t.viewConnected ?? Number.NaN),
+      });
+      await endSession(api, sessionId);
+      await phone.close();
+      process.stdout.write(`  ttff run ${i + 1}/${RUNS}: ${Math.round(runs.at(-1)!.total!)} ms\n`);
+    }
+    await officer.context.close();
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  const totals = runs.map((r) => r.total!);
+  const s = summarise(totals);
+  const phaseNames = Object.keys(runs[0] ?? {}).filter((k) => k !== 'total');
+  const phases = Object.fromEntries(phaseNames.map((k) => [k, { p50_ms: round(median(runs.map((r) => r[k]!))) }]));
+  return {
+    name: 'ttff',
+    json: {
+      p50_ms: s.p50,
+      p90_ms: s.p90,
+      max_ms: s.max,
+      runs: runs.length,
+      phases,
+      samples_ms: totals.map((v) => round(v)),
+      method: 'Start tap (capturing click listener) to first requestVideoFrameCallback on the console <video>; see docs/performance.md',
+    },
+    rows: [
+      { metric: 'ttff p50', value: `${s.p50} ms`, target: `≤ ${TARGET_P50_MS} ms`, pass: (s.p50 ?? Infinity) <= TARGET_P50_MS },
+      { metric: 'ttff p90 / max', value: `${s.p90} / ${s.max} ms (${runs.length} runs)` },
+      {
+        metric: 'ttff phases (p50)',
+        value: phaseNames.map((k) => `${k} ${phases[k]!.p50_ms}`).join(', '),
+      },
+    ],
+  };
+}
