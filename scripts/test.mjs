@@ -24,6 +24,7 @@ if (!only) {
   run('npx', ['tsc', '-p', 'apps/console', '--noEmit']);
   run('npx', ['tsc', '-p', 'apps/join', '--noEmit']);
   run('npx', ['tsc', '-p', 'e2e', '--noEmit']);
+  run('npx', ['tsc', '-p', 'bench', '--noEmit']);
   run('npx', ['biome', 'check', '.']);
 }
 const ns = 'scripts/netns-run.sh';

@@ -43,9 +43,13 @@ export async function latency(): Promise<BenchResult> {
       await page.goto(link);
       await page.getByRole('button', { name: 'Start sharing' }).click();
       // Let bandwidth estimation settle before counting (the first seconds ramp up).
-      await officer.page.waitForFunction(() => (window as unknown as { __latency: { samples: number[] } }).__latency.samples.length > 30, null, {
-        timeout: 30_000,
-      });
+      await officer.page.waitForFunction(
+        () => (window as unknown as { __latency: { samples: number[] } }).__latency.samples.length > 30,
+        null,
+        {
+          timeout: 30_000,
+        },
+      );
       await officer.page.waitForTimeout(3_000);
       await officer.page.evaluate(() => {
         (window as unknown as { __latency: { samples: number[] } }).__latency.samples.length = 0;
@@ -54,10 +58,14 @@ export async function latency(): Promise<BenchResult> {
       let samples: number[] = [];
       while (Date.now() < deadline) {
         await officer.page.waitForTimeout(2_000);
-        samples = await officer.page.evaluate(() => [...(window as unknown as { __latency: { samples: number[] } }).__latency.samples]);
+        samples = await officer.page.evaluate(() => [
+          ...(window as unknown as { __latency: { samples: number[] } }).__latency.samples,
+        ]);
         if (samples.length >= MIN_FRAMES + 60) break;
       }
-      const unreadable = await officer.page.evaluate(() => (window as unknown as { __latency: { unreadable: () => number } }).__latency.unreadable());
+      const unreadable = await officer.page.evaluate(() =>
+        (window as unknown as { __latency: { unreadable: () => number } }).__latency.unreadable(),
+      );
       out[codec] = { ...summarise(samples), unreadable };
       process.stdout.write(`  ${codec}: ${samples.length} frames, p50 ${out[codec].p50} ms\n`);
       await endSession(api, sessionId);
@@ -68,10 +76,20 @@ export async function latency(): Promise<BenchResult> {
     await browser.close();
     await server.stop();
   }
-  const json: Record<string, unknown> = { method: 'canvas time code → real caller page → Janus → real console; decoded per presented frame (requestVideoFrameCallback expectedDisplayTime)' };
+  const json: Record<string, unknown> = {
+    method:
+      'canvas time code → real caller page → Janus → real console; decoded per presented frame (requestVideoFrameCallback expectedDisplayTime)',
+  };
   const rows: SummaryRow[] = [];
   for (const [codec, s] of Object.entries(out)) {
-    json[codec] = { p50_ms: s.p50, p90_ms: s.p90, p99_ms: s.p99, max_ms: s.max, frames: s.n, unreadable_frames: s.unreadable };
+    json[codec] = {
+      p50_ms: s.p50,
+      p90_ms: s.p90,
+      p99_ms: s.p99,
+      max_ms: s.max,
+      frames: s.n,
+      unreadable_frames: s.unreadable,
+    };
     rows.push({
       metric: `glass-to-glass ${codec.toUpperCase()} p50`,
       value: `${s.p50} ms (p90 ${s.p90}, p99 ${s.p99}; ${s.n} frames)`,

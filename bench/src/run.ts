@@ -1,17 +1,31 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { machine, RESULTS_DIR, readResult, type BenchResult, writeResult } from './lib/results.js';
+import { fileURLToPath } from 'node:url';
+import { capacity } from './capacity.js';
 import { latency } from './latency.js';
+import { type BenchResult, machine, RESULTS_DIR, readResult, writeResult } from './lib/results.js';
+import { location } from './location.js';
+import { pageWeight } from './page-weight.js';
 import { ttff } from './ttff.js';
 
-const BENCHES: Record<string, () => Promise<BenchResult>> = { ttff, latency };
+const NOTES = fileURLToPath(new URL('../NOTES.md', import.meta.url));
+
+const BENCHES: Record<string, () => Promise<BenchResult>> = {
+  ttff,
+  latency,
+  capacity,
+  location,
+  'page-weight': pageWeight,
+};
 
 /** Runs the named benchmarks (all by default), writes each JSON file, then summary.md from all present results. */
 async function main(): Promise<void> {
-  if (process.env.SIGHTLINE_IN_NETNS !== '1') throw new Error('run benchmarks through `npm run bench` (network namespace)');
+  if (process.env.SIGHTLINE_IN_NETNS !== '1')
+    throw new Error('run benchmarks through `npm run bench` (network namespace)');
   const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const unknown = names.filter((n) => !BENCHES[n]);
-  if (unknown.length) throw new Error(`unknown benchmark(s): ${unknown.join(', ')}; have ${Object.keys(BENCHES).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown benchmark(s): ${unknown.join(', ')}; have ${Object.keys(BENCHES).join(', ')}`);
   const selected = names.length ? names : Object.keys(BENCHES);
   const rows: Record<string, BenchResult['rows']> = {};
   for (const name of selected) {
@@ -20,10 +34,17 @@ async function main(): Promise<void> {
     const result = await BENCHES[name]!();
     writeResult({
       ...result,
-      json: { ...result.json, duration_s: Math.round((Date.now() - started) / 1000), summary_rows: result.rows },
+      json: {
+        ...result.json,
+        duration_s: Math.round((Date.now() - started) / 1000),
+        summary_rows: result.rows,
+      },
     });
     rows[name] = result.rows;
-    for (const r of result.rows) process.stdout.write(`  ${r.metric}: ${r.value}${r.target ? ` (target ${r.target}: ${r.pass ? 'pass' : 'falls short'})` : ''}\n`);
+    for (const r of result.rows)
+      process.stdout.write(
+        `  ${r.metric}: ${r.value}${r.target ? ` (target ${r.target}: ${r.pass ? 'pass' : 'falls short'})` : ''}\n`,
+      );
   }
   writeSummary(rows);
 }
@@ -42,10 +63,14 @@ function writeSummary(fresh: Record<string, BenchResult['rows']>): void {
     const rows = fresh[name] ?? (readResult(name)?.summary_rows as BenchResult['rows'] | undefined);
     if (!rows) continue;
     for (const r of rows) {
-      lines.push(`| ${name} | ${r.metric} | ${r.value} | ${r.target ?? ''} | ${r.target ? (r.pass ? 'pass' : '**falls short**') : ''} |`);
+      lines.push(
+        `| ${name} | ${r.metric} | ${r.value} | ${r.target ?? ''} | ${r.target ? (r.pass ? 'pass' : '**falls short**') : ''} |`,
+      );
     }
   }
-  writeFileSync(join(RESULTS_DIR, 'summary.md'), `${lines.join('\n')}\n`);
+  // Hand-written analysis (why a target is missed, what limits a number) lives beside the code.
+  const notes = existsSync(NOTES) ? `\n${readFileSync(NOTES, 'utf8')}` : '';
+  writeFileSync(join(RESULTS_DIR, 'summary.md'), `${lines.join('\n')}\n${notes}`);
 }
 
 main().catch((err: unknown) => {

@@ -30,18 +30,30 @@ export async function ttff(): Promise<BenchResult> {
     for (let i = 0; i < RUNS; i++) {
       const { sessionId, link } = await createInvite(api);
       await officer.page.goto(`${server.url}/sessions/${sessionId}`);
-      await officer.page.getByTestId('live-video').or(officer.page.getByTestId('session-state')).first().waitFor();
+      await officer.page
+        .getByTestId('live-video')
+        .or(officer.page.getByTestId('session-state'))
+        .first()
+        .waitFor();
       const phone = await phoneContext(browser);
       await phone.addInitScript({ path: INSTRUMENT_SCRIPT });
       const page = await phone.newPage();
       await page.goto(link);
       await page.getByRole('button', { name: 'Start sharing' }).waitFor();
       await page.getByRole('button', { name: 'Start sharing' }).click();
-      await officer.page.waitForFunction(() => (window as unknown as { __bench: { t: { firstFrame?: number } } }).__bench.t.firstFrame, null, {
-        timeout: 30_000,
-      });
-      const caller = await page.evaluate(() => (window as unknown as { __bench: { t: Record<string, number> } }).__bench.t);
-      const con = await officer.page.evaluate(() => (window as unknown as { __bench: { t: Record<string, number> } }).__bench.t);
+      await officer.page.waitForFunction(
+        () => (window as unknown as { __bench: { t: { firstFrame?: number } } }).__bench.t.firstFrame,
+        null,
+        {
+          timeout: 30_000,
+        },
+      );
+      const caller = await page.evaluate(
+        () => (window as unknown as { __bench: { t: Record<string, number> } }).__bench.t,
+      );
+      const con = await officer.page.evaluate(
+        () => (window as unknown as { __bench: { t: Record<string, number> } }).__bench.t,
+      );
       const t = { ...caller, ...con };
       const rel = (k: string) => (t[k] ?? Number.NaN) - t.click!;
       runs.push({
@@ -69,7 +81,9 @@ export async function ttff(): Promise<BenchResult> {
   const totals = runs.map((r) => r.total!);
   const s = summarise(totals);
   const phaseNames = Object.keys(runs[0] ?? {}).filter((k) => k !== 'total');
-  const phases = Object.fromEntries(phaseNames.map((k) => [k, { p50_ms: round(median(runs.map((r) => r[k]!))) }]));
+  const phases = Object.fromEntries(
+    phaseNames.map((k) => [k, { p50_ms: round(median(runs.map((r) => r[k]!))) }]),
+  );
   return {
     name: 'ttff',
     json: {
@@ -79,10 +93,16 @@ export async function ttff(): Promise<BenchResult> {
       runs: runs.length,
       phases,
       samples_ms: totals.map((v) => round(v)),
-      method: 'Start tap (capturing click listener) to first requestVideoFrameCallback on the console <video>; see docs/performance.md',
+      method:
+        'Start tap (capturing click listener) to first requestVideoFrameCallback on the console <video>; see docs/performance.md',
     },
     rows: [
-      { metric: 'ttff p50', value: `${s.p50} ms`, target: `≤ ${TARGET_P50_MS} ms`, pass: (s.p50 ?? Infinity) <= TARGET_P50_MS },
+      {
+        metric: 'ttff p50',
+        value: `${s.p50} ms`,
+        target: `≤ ${TARGET_P50_MS} ms`,
+        pass: (s.p50 ?? Infinity) <= TARGET_P50_MS,
+      },
       { metric: 'ttff p90 / max', value: `${s.p90} / ${s.max} ms (${runs.length} runs)` },
       {
         metric: 'ttff phases (p50)',

@@ -38,7 +38,8 @@
         if (this.connectionState === 'connected') t[isConsole ? 'viewConnected' : 'connected'] ??= now();
       });
       this.addEventListener('iceconnectionstatechange', () => {
-        if (this.iceConnectionState === 'connected') t[isConsole ? 'viewIceConnected' : 'iceConnected'] ??= now();
+        if (this.iceConnectionState === 'connected')
+          t[isConsole ? 'viewIceConnected' : 'iceConnected'] ??= now();
       });
     }
     async setLocalDescription(d) {

@@ -8,7 +8,8 @@
   const W = 1280;
   const H = 720;
   const now = () => performance.timeOrigin + performance.now();
-  const check = (v) => (((v & 255) + ((v >>> 8) & 255) + ((v >>> 16) & 255) + ((v >>> 24) & 255)) & 255) ^ 0xa5;
+  const check = (v) =>
+    (((v & 255) + ((v >>> 8) & 255) + ((v >>> 16) & 255) + ((v >>> 24) & 255)) & 255) ^ 0xa5;
 
   if (location.pathname.startsWith('/j/')) {
     const canvas = document.createElement('canvas');
@@ -69,7 +70,8 @@
       const cx = (i % COLS) * 20 + 7;
       const cy = Math.floor(i / COLS) * 18 + 6;
       let sum = 0;
-      for (let y = cy; y < cy + 6; y++) for (let x = cx; x < cx + 6; x++) sum += px[(y * small.width + x) * 4 + 1];
+      for (let y = cy; y < cy + 6; y++)
+        for (let x = cx; x < cx + 6; x++) sum += px[(y * small.width + x) * 4 + 1];
       const bit = sum / 36 > 128 ? 1 : 0;
       if (i < 32) t = ((t << 1) | bit) >>> 0;
       else c = (c << 1) | bit;
@@ -77,7 +79,7 @@
     if (c === check(t)) {
       const shown = performance.timeOrigin + (meta.expectedDisplayTime ?? _at);
       const lowNow = Math.round(shown) >>> 0;
-      samples.push(((lowNow - t) >>> 0) > 2 ** 31 ? -(((t - lowNow) >>> 0)) : (lowNow - t) >>> 0);
+      samples.push((lowNow - t) >>> 0 > 2 ** 31 ? -((t - lowNow) >>> 0) : (lowNow - t) >>> 0);
     } else unreadable++;
     video.requestVideoFrameCallback(onFrame(video));
   };

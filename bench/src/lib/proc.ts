@@ -19,7 +19,9 @@ export function rssBytes(pid: number): number {
 
 /** The pid of a direct child with this command name (e.g. the server's Janus). */
 export function childPid(parent: number, name: string): number {
-  const out = execFileSync('pgrep', ['-P', String(parent), '-x', name]).toString().trim();
+  const out = execFileSync('pgrep', ['-P', String(parent), '-x', name])
+    .toString()
+    .trim();
   const pid = Number(out.split('\n')[0]);
   if (!pid) throw new Error(`no ${name} child of ${parent}`);
   return pid;

@@ -23,7 +23,10 @@ export interface BenchResult {
 
 export function writeResult(r: BenchResult): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
-  writeFileSync(join(RESULTS_DIR, `${r.name}.json`), `${JSON.stringify({ ...r.json, machine: machine(), at: new Date().toISOString() }, null, 2)}\n`);
+  writeFileSync(
+    join(RESULTS_DIR, `${r.name}.json`),
+    `${JSON.stringify({ ...r.json, machine: machine(), at: new Date().toISOString() }, null, 2)}\n`,
+  );
 }
 
 export function readResult(name: string): Record<string, unknown> | null {
@@ -36,7 +39,10 @@ export function readResult(name: string): Record<string, unknown> | null {
 
 const version = (cmd: string, args: string[]) => {
   try {
-    return execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n')[0]!.trim();
+    return execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .split('\n')[0]!
+      .trim();
   } catch {
     return 'unknown';
   }

@@ -23,13 +23,20 @@ export async function officerApi(url: string, username = 'handler'): Promise<Off
   });
   if (!res.ok) throw new Error(`sign-in failed: ${res.status}`);
   const { csrfToken } = (await res.json()) as { csrfToken: string };
-  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('sl_sid='))!.split(';')[0]!;
+  const cookie = res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('sl_sid='))!
+    .split(';')[0]!;
   return {
     cookie,
     async request<T>(method: string, path: string, body?: unknown) {
       const r = await fetch(`${url}${path}`, {
         method,
-        headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          cookie,
+          'x-csrf-token': csrfToken,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
@@ -40,11 +47,15 @@ export async function officerApi(url: string, username = 'handler'): Promise<Off
 
 /** Creates an invite; returns the session id and link. */
 export async function createInvite(api: OfficerApi, phone = '07911 123456') {
-  const r = await api.request<{ session: { id: string }; link: string }>('POST', '/api/sessions', { phone, reference: 'BENCH' });
+  const r = await api.request<{ session: { id: string }; link: string }>('POST', '/api/sessions', {
+    phone,
+    reference: 'BENCH',
+  });
   return { sessionId: r.session.id, link: r.link };
 }
 
-export const endSession = (api: OfficerApi, id: string) => api.request('POST', `/api/sessions/${id}/end`, { reason: 'bench' });
+export const endSession = (api: OfficerApi, id: string) =>
+  api.request('POST', `/api/sessions/${id}/end`, { reason: 'bench' });
 
 export const ANDROID_UA =
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36';

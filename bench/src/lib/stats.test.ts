@@ -7,7 +7,12 @@ describe('percentile', () => {
     expect(percentile(s, 50)).toBe(3);
     expect(percentile(s, 90)).toBe(5);
     expect(percentile(s, 0)).toBe(1);
-    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 99)).toBe(99);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        99,
+      ),
+    ).toBe(99);
   });
 
   it('is NaN for no samples, and summarise reports null', () => {
