@@ -20,8 +20,10 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
 
 /** Runs the named benchmarks (all by default), writes each JSON file, then summary.md from all present results. */
 async function main(): Promise<void> {
-  if (process.env.SIGHTLINE_IN_NETNS !== '1')
+  if (process.argv.includes('--summary')) return writeSummary({}); // rebuild summary.md from the JSON files
+  if (process.env.SIGHTLINE_IN_NETNS !== '1') {
     throw new Error('run benchmarks through `npm run bench` (network namespace)');
+  }
   const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const unknown = names.filter((n) => !BENCHES[n]);
   if (unknown.length)
