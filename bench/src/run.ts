@@ -52,7 +52,11 @@ async function main(): Promise<void> {
 }
 
 function writeSummary(fresh: Record<string, BenchResult['rows']>): void {
-  const m = machine();
+  // The machine the results were measured on (from their JSON), not the one rebuilding the summary.
+  const measured = Object.keys(BENCHES)
+    .map((n) => readResult(n)?.machine)
+    .find(Boolean) as Record<string, unknown> | undefined;
+  const m = Object.keys(fresh).length ? machine() : (measured ?? machine());
   const lines = [
     '# Benchmark summary',
     '',

@@ -37,16 +37,9 @@ export function readResult(name: string): Record<string, unknown> | null {
   }
 }
 
-const version = (cmd: string, args: string[]) => {
-  try {
-    return execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] })
-      .toString()
-      .split('\n')[0]!
-      .trim();
-  } catch {
-    return 'unknown';
-  }
-};
+// Some tools (janus) print their version and then exit non-zero: read stdout either way.
+const version = (cmd: string, args: string[]) =>
+  spawnSync(cmd, args, { encoding: 'utf8' }).stdout?.split('\n')[0]?.trim() || 'unknown';
 
 let cached: Record<string, unknown> | null = null;
 /** What the numbers were measured on. */
