@@ -10,7 +10,9 @@ export class ConsoleClient {
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (d) => {
       const m = JSON.parse(d.toString()) as Msg;
-      this.#waiters = this.#waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
+      const matched = this.#waiters.filter((w) => w.pred(m));
+      this.#waiters = this.#waiters.filter((w) => !matched.includes(w));
+      for (const w of matched) w.resolve(m);
     });
   }
 
@@ -27,7 +29,13 @@ export class ConsoleClient {
   waitFor(pred: (m: Msg) => boolean, timeoutMs = 20_000): Promise<Msg> {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('console: timed out waiting for a message')), timeoutMs);
-      this.#waiters.push({ pred, resolve: (m) => (clearTimeout(t), resolve(m)) });
+      this.#waiters.push({
+        pred,
+        resolve: (m) => {
+          clearTimeout(t);
+          resolve(m);
+        },
+      });
     });
   }
 

@@ -36,7 +36,7 @@
     loop();
     navigator.mediaDevices.getUserMedia = async (c) => {
       const stream = canvas.captureStream(30);
-      if (c && c.audio) {
+      if (c?.audio) {
         const ac = new AudioContext();
         const osc = ac.createOscillator();
         const dest = ac.createMediaStreamDestination();
@@ -44,7 +44,7 @@
         osc.start();
         for (const tr of dest.stream.getAudioTracks()) stream.addTrack(tr);
       }
-      if (c && !c.video) for (const tr of stream.getVideoTracks()) stream.removeTrack(tr);
+      if (!c?.video) for (const tr of stream.getVideoTracks()) stream.removeTrack(tr);
       return stream;
     };
     return;
