@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@sightline/testkit/chromium';
 
 export { CHROMIUM_ARGS };
 

@@ -1,6 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConsoleClient } from '@sightline/testkit/console-client';
+import {
+  ensureClip,
+  publisherOffer,
+  ReceiveStats,
+  RtpSource,
+  viewerAnswer,
+} from '@sightline/testkit/synthetic';
 import WebSocket from 'ws';
 import { findJanusLibDir } from '../../apps/server/src/adapters/janus/janus-config.js';
 import { JanusConnection } from '../../apps/server/src/adapters/janus/janus-connection.js';
@@ -8,12 +16,10 @@ import { JanusSupervisor } from '../../apps/server/src/adapters/janus/janus-supe
 import { VideoRoomApi } from '../../apps/server/src/adapters/janus/videoroom.js';
 import { silentLogger } from '../../apps/server/src/lib/logger.js';
 import { findFreePort } from '../../apps/server/src/lib/ports.js';
-import { ConsoleClient } from './lib/console-client.js';
 import { childPid, meter } from './lib/proc.js';
 import type { BenchResult, SummaryRow } from './lib/results.js';
 import { createInvite, endSession, officerApi, startSightline } from './lib/sightline.js';
 import { round } from './lib/stats.js';
-import { ensureClip, publisherOffer, ReceiveStats, RtpSource, viewerAnswer } from './lib/synthetic.js';
 
 const LEVELS = (process.env.BENCH_CAPACITY_LEVELS ?? '1,4,8,16').split(',').map(Number);
 const VIEWERS = 2;

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { expect } from '@playwright/test';
-import { PASSWORD } from './server.js';
+import { PASSWORD } from '@sightline/testkit/server';
 
 /** Signs an officer in; returns the console page. */
 export async function signInConsole(

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { type Sightline, startSightline } from '@sightline/testkit/server';
 import { TRAFALGAR_SQUARE } from '../../packages/geo/src/reference-points.js';
 import { probe, sha256 } from '../support/media.js';
 import { apiAs, metresBetween, openPhone, sendInvite, signInConsole } from '../support/pages.js';
-import { type Sightline, startSightline } from '../support/server.js';
 
 let server: Sightline;
 test.beforeAll(async () => {

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
+import { type Sightline, startSightline } from '@sightline/testkit/server';
 import Database from 'better-sqlite3';
 import { openPhone, sendInvite, signInConsole } from '../support/pages.js';
-import { type Sightline, startSightline } from '../support/server.js';
 
 let server: Sightline;
 test.beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
+import { type Sightline, startSightline } from '@sightline/testkit/server';
 import { signInConsole } from '../support/pages.js';
-import { type Sightline, startSightline } from '../support/server.js';
 
 let server: Sightline;
 test.beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { chromium, expect, test } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../support/chromium.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@sightline/testkit/chromium';
+import { type Sightline, startSightline } from '@sightline/testkit/server';
 import { sendInvite, signInConsole } from '../support/pages.js';
-import { type Sightline, startSightline } from '../support/server.js';
 
 let server: Sightline;
 test.beforeAll(async () => {

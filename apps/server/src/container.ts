@@ -7,6 +7,7 @@ import { JanusConnection } from './adapters/janus/janus-connection.js';
 import { JanusSupervisor } from './adapters/janus/janus-supervisor.js';
 import { VideoRoomApi } from './adapters/janus/videoroom.js';
 import { MediaTools } from './adapters/media-tools/media-tools.js';
+import { loadOrCreateSigner, type Signer } from './adapters/keys/signer.js';
 import { cryptoRandom, type Random } from './adapters/random.js';
 import { OutboxGateway } from './adapters/sms/outbox-gateway.js';
 import { LocalEvidenceStore } from './adapters/storage/local-evidence-store.js';
@@ -29,6 +30,7 @@ import { ConsoleSignalling } from './signalling/console-signalling.js';
 
 export interface Container {
   config: Config;
+  signer: Signer;
   db: Db;
   clock: Clock;
   audit: AuditService;
@@ -70,7 +72,9 @@ export async function buildContainer(
   const applied = await migrateToLatest(db);
   if (applied.length) log.info({ applied }, 'database: migrations applied');
 
-  const audit = new AuditService(db, clock, random);
+  const signer = loadOrCreateSigner(config.keyDir);
+  if (signer.created) log.warn({ fingerprint: signer.fingerprint, dir: config.keyDir }, 'keys: created a new evidence signing key; back it up');
+  const audit = new AuditService(db, clock, random, signer);
   const officers = new OfficerService(db, clock, random, audit);
   const auth = new AuthService(db, clock, random, audit, config.officerSessionMs);
   const location = new LocationService(db, clock);
@@ -150,6 +154,7 @@ export async function buildContainer(
   let sweeper: NodeJS.Timeout | null = null;
   const container: Container = {
     config,
+    signer,
     db,
     clock,
     audit,
@@ -182,6 +187,7 @@ export async function buildContainer(
       consoles?.closeAll();
       await media.closeAll('server shutting down').catch(() => {});
       await evidence.idle();
+      await audit.checkpointNow();
       janus.connection.close();
       await janus.supervisor?.stop();
       await db.destroy();

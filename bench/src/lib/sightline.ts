@@ -1,6 +1,6 @@
 import { type Browser, chromium } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../e2e/support/chromium.js';
-import { PASSWORD, type Sightline, startSightline } from '../../../e2e/support/server.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@sightline/testkit/chromium';
+import { PASSWORD, type Sightline, startSightline } from '@sightline/testkit/server';
 
 export { type Sightline, startSightline };
 

@@ -32,7 +32,8 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
 export const SessionState = z.enum(['sent', 'opened', 'consented', 'refused', 'live', 'ended', 'expired']);
 export type SessionState = z.infer<typeof SessionState>;
 
-export const Role = z.enum(['call-handler', 'supervisor', 'admin']);
+/** `dpo`: data-protection / disclosure officer (subject access, redaction, exports). */
+export const Role = z.enum(['call-handler', 'supervisor', 'admin', 'dpo']);
 export type Role = z.infer<typeof Role>;
 
 const nullableNumber = (min: number, max: number) => z.number().min(min).max(max).nullable();

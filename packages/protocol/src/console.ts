@@ -41,6 +41,15 @@ export const ServerToConsole = z.discriminatedUnion('type', [
   z.object({ type: z.literal('media.status'), media: MediaPlaneStatus }),
   z.object({ type: z.literal('outbox.updated') }),
   z.object({ type: z.literal('evidence.updated'), sessionId: SessionId }),
+  /** An export or redaction job changed state or progress (sent to whoever started it). */
+  z.object({
+    type: z.literal('job.updated'),
+    jobType: z.enum(['export', 'redaction']),
+    jobId: z.string(),
+    state: z.string(),
+    done: z.number().int(),
+    total: z.number().int(),
+  }),
   z.object({ type: z.literal('pong') }),
   ErrorMessage,
 ]);

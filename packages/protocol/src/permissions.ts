@@ -1,5 +1,5 @@
 // No zod here on purpose: the console imports this file alone (`@sightline/protocol/permissions`).
-type Role = 'call-handler' | 'supervisor' | 'admin';
+type Role = 'call-handler' | 'supervisor' | 'admin' | 'dpo';
 
 /**
  * Every action an officer can take, and the roles that may take it. This table
@@ -12,10 +12,16 @@ export const PERMISSIONS = {
   'session:view-live': ['call-handler', 'supervisor'],
   'session:end': ['call-handler', 'supervisor'],
   'outbox:read': ['call-handler', 'supervisor'],
-  'evidence:read': ['call-handler', 'supervisor'],
-  'evidence:play': ['call-handler', 'supervisor'],
-  'evidence:download': ['supervisor'],
-  'audit:read': ['supervisor', 'admin'],
+  'evidence:read': ['call-handler', 'supervisor', 'dpo'],
+  'evidence:play': ['call-handler', 'supervisor', 'dpo'],
+  'evidence:download': ['supervisor', 'dpo'],
+  'evidence:annotate': ['call-handler', 'supervisor', 'dpo'],
+  'evidence:export': ['supervisor', 'dpo'],
+  'evidence:redact': ['supervisor', 'dpo'],
+  'retention:read': ['supervisor', 'dpo'],
+  'retention:manage': ['supervisor'],
+  'sar:search': ['dpo'],
+  'audit:read': ['supervisor', 'admin', 'dpo'],
   'officer:manage': ['admin'],
   'system:read': ['supervisor', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -33,7 +33,7 @@ export const TimelineEvent = z.object({
 });
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 
-export const EvidenceKind = z.enum(['master', 'working-copy', 'location-track']);
+export const EvidenceKind = z.enum(['master', 'working-copy', 'location-track', 'redacted-copy']);
 export type EvidenceKind = z.infer<typeof EvidenceKind>;
 
 export const EvidenceItem = z.object({
@@ -50,6 +50,8 @@ export const EvidenceItem = z.object({
   /** For working copies: hashes of the masters it was made from. */
   derivedFrom: z.array(z.string()),
   durationMs: z.number().int().nullable(),
+  /** Set when retention disposal deleted the bytes; the row, hash and size remain as the record. */
+  disposedAt: z.number().int().nullable(),
 });
 export type EvidenceItem = z.infer<typeof EvidenceItem>;
 

@@ -1,7 +1,10 @@
 import type { AuditEntry } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
+import { GENESIS } from '../adapters/db/migrations/0002_evidence.js';
+import type { Signer } from '../adapters/keys/signer.js';
 import type { Random } from '../adapters/random.js';
+import { auditHash, checkpointMessage } from './audit-chain.js';
 
 /** Who did something. Callers are identified by their session, never by name or number. */
 export type Actor =
@@ -19,22 +22,74 @@ export interface AuditInput {
 
 export const SYSTEM: Actor = { type: 'system' };
 
+export interface CheckpointPolicy {
+  /** Sign a checkpoint at least every this many entries… */
+  everyEntries: number;
+  /** …and when this long has passed since the last one (checked on the next entry). */
+  everyMs: number;
+}
+
+interface Head {
+  seq: number;
+  hash: string;
+  checkpointSeq: number;
+  checkpointAt: number;
+}
+
 /**
- * Append-only record of who did what to which evidence. Nothing updates or
- * deletes rows here; the repository exposes no way to.
+ * Append-only, hash-chained record of who did what to which evidence. Each entry
+ * carries the previous entry's hash; signed checkpoints pin the chain so that
+ * truncation or a rewritten tail is detectable too (see audit-verify.ts). Writes
+ * are serialised in-process; a write that loses a race with another process
+ * (the CLI) reloads the head and retries.
  */
 export class AuditService {
+  #queue: Promise<unknown> = Promise.resolve();
+  #head: Head | null = null;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly random: Random,
+    private readonly signer: Signer | null,
+    private readonly policy: CheckpointPolicy = { everyEntries: 50, everyMs: 10 * 60_000 },
   ) {}
 
-  async record(input: AuditInput): Promise<void> {
+  record(input: AuditInput): Promise<void> {
+    const run = this.#queue.then(() => this.append(input));
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  /** Signs a checkpoint at the current head if it is not already covered (shutdown, before verification). */
+  checkpointNow(): Promise<void> {
+    const run = this.#queue.then(async () => {
+      const head = await this.loadHead();
+      if (head.seq > head.checkpointSeq) await this.checkpoint(head);
+    });
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async list(q: { limit: number; subjectId?: string | undefined; action?: string | undefined }): Promise<AuditEntry[]> {
+    let query = this.db.selectFrom('audit_events').selectAll().orderBy('seq', 'desc').limit(q.limit);
+    if (q.subjectId) query = query.where('subject_id', '=', q.subjectId);
+    if (q.action) query = query.where('action', '=', q.action);
+    return (await query.execute()).map(toEntry);
+  }
+
+  /** Every entry about any of the subjects, oldest first (for export extracts). */
+  async extract(subjectIds: string[]) {
+    if (subjectIds.length === 0) return [];
+    return this.db.selectFrom('audit_events').selectAll().where('subject_id', 'in', subjectIds).orderBy('seq').execute();
+  }
+
+  private async append(input: AuditInput): Promise<void> {
     const a = input.actor;
-    await this.db
-      .insertInto('audit_events')
-      .values({
+    for (let attempt = 0; ; attempt++) {
+      const head = this.#head ?? (await this.loadHead());
+      const row = {
+        seq: head.seq + 1,
         id: this.random.id(),
         at: this.clock.now(),
         actor_type: a.type,
@@ -45,29 +100,78 @@ export class AuditService {
         subject_id: input.subject?.id ?? null,
         detail: input.detail ? JSON.stringify(input.detail) : null,
         ip: input.ip ?? null,
-      })
-      .execute();
+        prev_hash: head.hash,
+      };
+      const hash = auditHash(row);
+      try {
+        await this.db
+          .insertInto('audit_events')
+          .values({ ...row, hash })
+          .execute();
+      } catch (err) {
+        // Another process appended first: reload the head and chain onto it.
+        this.#head = null;
+        if (attempt < 5) continue;
+        throw err;
+      }
+      this.#head = { ...head, seq: row.seq, hash };
+      if (row.seq - head.checkpointSeq >= this.policy.everyEntries || row.at - head.checkpointAt >= this.policy.everyMs) {
+        await this.checkpoint(this.#head);
+      }
+      return;
+    }
   }
 
-  async list(q: {
-    limit: number;
-    subjectId?: string | undefined;
-    action?: string | undefined;
-  }): Promise<AuditEntry[]> {
-    let query = this.db.selectFrom('audit_events').selectAll().orderBy('seq', 'desc').limit(q.limit);
-    if (q.subjectId) query = query.where('subject_id', '=', q.subjectId);
-    if (q.action) query = query.where('action', '=', q.action);
-    const rows = await query.execute();
-    return rows.map((r) => ({
-      id: r.id,
-      at: Number(r.at),
-      actorType: r.actor_type as AuditEntry['actorType'],
-      actorId: r.actor_id,
-      actorName: r.actor_name,
-      action: r.action,
-      subjectType: r.subject_type,
-      subjectId: r.subject_id,
-      detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
-    }));
+  private async checkpoint(head: Head): Promise<void> {
+    if (!this.signer) return;
+    const at = this.clock.now();
+    await this.db
+      .insertInto('audit_checkpoints')
+      .values({
+        seq: head.seq,
+        hash: head.hash,
+        at,
+        key_fingerprint: this.signer.fingerprint,
+        signature: this.signer.sign(checkpointMessage(head.seq, head.hash, at)),
+      })
+      .execute();
+    head.checkpointSeq = head.seq;
+    head.checkpointAt = at;
   }
+
+  private async loadHead(): Promise<Head> {
+    const last = await this.db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const cp = await this.db.selectFrom('audit_checkpoints').select(['seq', 'at']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    this.#head = {
+      seq: last ? Number(last.seq) : 0,
+      hash: last?.hash ?? GENESIS,
+      checkpointSeq: cp ? Number(cp.seq) : 0,
+      checkpointAt: cp ? Number(cp.at) : this.clock.now(),
+    };
+    return this.#head;
+  }
+}
+
+function toEntry(r: {
+  id: string;
+  at: number;
+  actor_type: string;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  detail: string | null;
+}): AuditEntry {
+  return {
+    id: r.id,
+    at: Number(r.at),
+    actorType: r.actor_type as AuditEntry['actorType'],
+    actorId: r.actor_id,
+    actorName: r.actor_name,
+    action: r.action,
+    subjectType: r.subject_type,
+    subjectId: r.subject_id,
+    detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+  };
 }

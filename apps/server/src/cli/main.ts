@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { CreateOfficerRequest } from '@sightline/protocol';
 import { systemClock } from '../adapters/clock.js';
 import { migrateToLatest, openDatabase } from '../adapters/db/database.js';
+import { loadOrCreateSigner } from '../adapters/keys/signer.js';
 import { cryptoRandom } from '../adapters/random.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ConfigError, loadConfig } from '../config/config.js';
@@ -28,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   const db = openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(db);
-    const audit = new AuditService(db, systemClock, cryptoRandom);
+    const audit = new AuditService(db, systemClock, cryptoRandom, loadOrCreateSigner(config.keyDir));
     const officers = new OfficerService(db, systemClock, cryptoRandom, audit);
     if (verb === 'list') {
       for (const o of await officers.list())

@@ -1,5 +1,5 @@
 import type { EvidenceItem, EvidenceKind } from '@sightline/protocol';
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Db } from '../adapters/db/database.js';
 import type { EvidenceItemsTable, RecordingsTable } from '../adapters/db/schema.js';
 
@@ -32,7 +32,7 @@ export class EvidenceRepository {
       .execute();
   }
 
-  async insertItem(row: EvidenceItemsTable): Promise<void> {
+  async insertItem(row: Insertable<EvidenceItemsTable>): Promise<void> {
     await this.db.insertInto('evidence_items').values(row).execute();
   }
 
@@ -68,5 +68,6 @@ export function toEvidenceItem(r: EvidenceRow): EvidenceItem {
     createdAt: Number(r.created_at),
     derivedFrom: JSON.parse(r.derived_from) as string[],
     durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+    disposedAt: r.disposed_at === null ? null : Number(r.disposed_at),
   };
 }

@@ -1,5 +1,5 @@
 import type { ReceivedFix, SessionState, SessionSummary, TimelineEvent } from '@sightline/protocol';
-import type { Selectable, Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../adapters/db/database.js';
 import type { LocationFixesTable, SessionsTable } from '../adapters/db/schema.js';
 
@@ -9,7 +9,7 @@ export type SessionRow = Selectable<SessionsTable>;
 export class SessionRepository {
   constructor(private readonly db: Db) {}
 
-  insert(row: SessionsTable): Promise<unknown> {
+  insert(row: Insertable<SessionsTable>): Promise<unknown> {
     return this.db.insertInto('sessions').values(row).execute();
   }
 

@@ -1,7 +1,9 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Times are integer milliseconds since the epoch (UTC) everywhere. */
 type Ms = number;
+/** A column added by a later migration: nullable, and optional when inserting. */
+type Later<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 export interface OfficersTable {
   id: string;
@@ -49,6 +51,18 @@ export interface SessionsTable {
   end_reason: string | null;
   caller_user_agent: string | null;
   publishing: number;
+  // Retention (migration 0002)
+  policy_id: Later<string>;
+  classified_at: Later<Ms>;
+  classified_by: Later<string>;
+  subject_dob: Later<string>;
+  clear_period_start: Later<Ms>;
+  /** Media may be disposed of after this, unless on hold. Null: not automatically. */
+  retain_until: Later<Ms>;
+  review_due_at: Later<Ms>;
+  legal_hold: Later<number>;
+  hold_reason: Later<string>;
+  disposed_at: Later<Ms>;
 }
 
 export interface SessionEventsTable {
@@ -101,6 +115,9 @@ export interface EvidenceItemsTable {
   /** JSON array of the SHA-256 of the items this one was made from. */
   derived_from: string;
   duration_ms: number | null;
+  disposed_at: Later<Ms>;
+  /** JSON: e.g. a redacted copy's redaction spec. */
+  metadata: Later<string>;
 }
 
 export interface SmsOutboxTable {
@@ -126,6 +143,62 @@ export interface AuditEventsTable {
   /** JSON object, or null. */
   detail: string | null;
   ip: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditCheckpointsTable {
+  seq: number;
+  hash: string;
+  at: Ms;
+  key_fingerprint: string;
+  /** Base64 Ed25519 signature of checkpointMessage(seq, hash, at). */
+  signature: string;
+}
+
+/** One checkpoint of an append-only recording file: the SHA-256 of its first `offset` bytes. */
+export interface SealsTable {
+  id: string;
+  recording_id: string;
+  session_id: string;
+  /** Position in this recording's chain, from 1. */
+  seq: number;
+  file_name: string;
+  offset: number;
+  prefix_sha256: string;
+  at: Ms;
+  /** 1 when sealed at start-up after a crash, not while recording. */
+  recovered: number;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface NotesTable {
+  id: string;
+  session_id: string;
+  kind: string;
+  text: string;
+  media_time: number | null;
+  recording_id: string | null;
+  at: Ms;
+  created_at: Ms;
+  author_id: string;
+}
+
+/** Background work that must survive a restart (exports, redactions). */
+export interface JobsTable {
+  id: string;
+  type: string;
+  state: string;
+  params: string;
+  requested_by: string;
+  created_at: Ms;
+  started_at: Ms | null;
+  finished_at: Ms | null;
+  done: number;
+  total: number;
+  result: string | null;
+  error: string | null;
 }
 
 export interface Database {
@@ -138,4 +211,8 @@ export interface Database {
   evidence_items: EvidenceItemsTable;
   sms_outbox: SmsOutboxTable;
   audit_events: AuditEventsTable;
+  audit_checkpoints: AuditCheckpointsTable;
+  seals: SealsTable;
+  notes: NotesTable;
+  jobs: JobsTable;
 }

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, type RtpPacket } from 'werift';
 
-const CACHE = join(dirname(fileURLToPath(import.meta.url)), '../../.cache');
+const CACHE = join(dirname(fileURLToPath(import.meta.url)), '../../../bench/.cache');
 const MEDIA_IP = process.env.SIGHTLINE_MEDIA_IP ?? '10.77.0.1';
 
 export const CODECS = {

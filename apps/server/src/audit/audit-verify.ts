@@ -1,0 +1,98 @@
+import type { Db } from '../adapters/db/database.js';
+import { GENESIS } from '../adapters/db/migrations/0002_evidence.js';
+import { verifySignature } from '../adapters/keys/signer.js';
+import { auditHash, checkpointMessage } from './audit-chain.js';
+
+export interface AuditProblem {
+  /** Position in the trail where the problem shows (an entry's seq). */
+  seq: number;
+  id: string | null;
+  kind: 'changed' | 'missing' | 'inserted' | 'moved' | 'chain-broken' | 'checkpoint';
+  message: string;
+}
+
+export interface AuditVerdict {
+  ok: boolean;
+  entries: number;
+  checkpoints: number;
+  lastCheckpointSeq: number | null;
+  firstBad: AuditProblem | null;
+  problems: AuditProblem[];
+}
+
+const MAX_PROBLEMS = 20;
+
+/**
+ * Walks the whole trail and its signed checkpoints. Reports edits (hash no longer
+ * matches), removals (gaps in the sequence, or a checkpoint beyond the end),
+ * insertions and reorderings (an entry that hashes correctly only at another
+ * position, or whose predecessor is not the one it was chained to).
+ */
+export async function verifyAuditTrail(db: Db, publicKeyPem: string | null): Promise<AuditVerdict> {
+  const rows = await db.selectFrom('audit_events').selectAll().orderBy('seq').execute();
+  const checkpoints = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute();
+  const problems: AuditProblem[] = [];
+  const add = (p: AuditProblem) => problems.length < MAX_PROBLEMS && problems.push(p);
+  const bySeq = new Map(rows.map((r) => [Number(r.seq), r]));
+  let expectedSeq = 1;
+  let prevHash = GENESIS;
+  for (const r of rows) {
+    const seq = Number(r.seq);
+    if (seq > expectedSeq) {
+      add({
+        seq: expectedSeq,
+        id: null,
+        kind: 'missing',
+        message: `entries #${expectedSeq}${seq - 1 > expectedSeq ? `–#${seq - 1}` : ''} are missing (removed)`,
+      });
+    }
+    if (auditHash(r) !== r.hash) {
+      const originally = findOriginalSeq(r, rows.length + 5);
+      if (originally === null) {
+        add({ seq, id: r.id, kind: 'changed', message: `entry #${seq} (${r.action}) was changed after it was written` });
+      } else if (originally === seq - 1) {
+        add({ seq: seq - 1, id: r.id, kind: 'inserted', message: `an entry was inserted at #${seq - 1}: the entry now at #${seq} was written as #${originally}` });
+      } else if (originally === seq + 1) {
+        add({ seq, id: r.id, kind: 'missing', message: `an entry before #${seq + 1} was removed and later entries renumbered (#${seq} was written as #${originally})` });
+      } else {
+        add({ seq, id: r.id, kind: 'moved', message: `entry #${seq} (${r.action}) was written as #${originally}: the order was changed` });
+      }
+    } else if (r.prev_hash !== prevHash && seq === expectedSeq) {
+      add({
+        seq,
+        id: r.id,
+        kind: 'chain-broken',
+        message: `entry #${seq} does not follow #${seq - 1}: an entry was inserted, removed or reordered here`,
+      });
+    }
+    prevHash = r.hash;
+    expectedSeq = seq + 1;
+  }
+  for (const cp of checkpoints) {
+    const seq = Number(cp.seq);
+    const at = `signed checkpoint at #${seq}`;
+    if (publicKeyPem && !verifySignature(publicKeyPem, checkpointMessage(seq, cp.hash, Number(cp.at)), cp.signature)) {
+      add({ seq, id: null, kind: 'checkpoint', message: `${at}: the signature is not valid for this deployment's key` });
+      continue;
+    }
+    const row = bySeq.get(seq);
+    if (!row) add({ seq, id: null, kind: 'missing', message: `${at}: entry #${seq} is gone (entries were removed)` });
+    else if (row.hash !== cp.hash) add({ seq, id: row.id, kind: 'checkpoint', message: `${at}: entry #${seq} differs from what was signed` });
+  }
+  problems.sort((a, b) => a.seq - b.seq);
+  const last = checkpoints.at(-1);
+  return {
+    ok: problems.length === 0,
+    entries: rows.length,
+    checkpoints: checkpoints.length,
+    lastCheckpointSeq: last ? Number(last.seq) : null,
+    firstBad: problems[0] ?? null,
+    problems,
+  };
+}
+
+/** The position an entry's stored hash was computed for, if it is not where it now sits. */
+function findOriginalSeq(r: Parameters<typeof auditHash>[0] & { hash: string }, maxSeq: number): number | null {
+  for (let s = 1; s <= maxSeq; s++) if (s !== Number(r.seq) && auditHash({ ...r, seq: s }) === r.hash) return s;
+  return null;
+}
