@@ -6,8 +6,8 @@ import { findJanusLibDir } from './adapters/janus/janus-config.js';
 import { JanusConnection } from './adapters/janus/janus-connection.js';
 import { JanusSupervisor } from './adapters/janus/janus-supervisor.js';
 import { VideoRoomApi } from './adapters/janus/videoroom.js';
-import { MediaTools } from './adapters/media-tools/media-tools.js';
 import { loadOrCreateSigner, type Signer } from './adapters/keys/signer.js';
+import { MediaTools } from './adapters/media-tools/media-tools.js';
 import { cryptoRandom, type Random } from './adapters/random.js';
 import { OutboxGateway } from './adapters/sms/outbox-gateway.js';
 import { LocalEvidenceStore } from './adapters/storage/local-evidence-store.js';
@@ -73,7 +73,11 @@ export async function buildContainer(
   if (applied.length) log.info({ applied }, 'database: migrations applied');
 
   const signer = loadOrCreateSigner(config.keyDir);
-  if (signer.created) log.warn({ fingerprint: signer.fingerprint, dir: config.keyDir }, 'keys: created a new evidence signing key; back it up');
+  if (signer.created)
+    log.warn(
+      { fingerprint: signer.fingerprint, dir: config.keyDir },
+      'keys: created a new evidence signing key; back it up',
+    );
   const audit = new AuditService(db, clock, random, signer);
   const officers = new OfficerService(db, clock, random, audit);
   const auth = new AuthService(db, clock, random, audit, config.officerSessionMs);
