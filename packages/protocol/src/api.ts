@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorCode, ReceivedFix, Role } from './common.js';
-import { EvidenceItem, MediaPlaneStatus, OfficerView, SessionSummary, TimelineEvent } from './session.js';
+import { EvidenceItem, MediaPlaneStatus, OfficerView, Recording, SessionSummary, TimelineEvent } from './session.js';
 
 /** Body of every HTTP error response. */
 export const ApiError = z.object({
@@ -54,7 +54,7 @@ export const SessionDetail = z.object({
 export type SessionDetail = z.infer<typeof SessionDetail>;
 
 export const EndSessionRequest = z.object({ reason: z.string().trim().max(200).optional() });
-export const EvidenceList = z.object({ items: z.array(EvidenceItem) });
+export const EvidenceList = z.object({ items: z.array(EvidenceItem), recordings: z.array(Recording) });
 
 export const OutboxMessage = z.object({
   id: z.string(),

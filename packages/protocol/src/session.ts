@@ -55,6 +55,22 @@ export const EvidenceItem = z.object({
 });
 export type EvidenceItem = z.infer<typeof EvidenceItem>;
 
+/** One publish of the caller's media (a session has several if the phone reconnected). */
+export const Recording = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  startedAt: z.number().int(),
+  endedAt: z.number().int().nullable(),
+  /** Wall-clock time of media time 0 in this recording's working copy (first video packet), ms. */
+  mediaStartedAt: z.number().int().nullable(),
+  state: z.enum(['recording', 'ingesting', 'stored', 'failed', 'empty']),
+  videoCodec: z.string().nullable(),
+  /** Seals written while recording (and at recovery). */
+  seals: z.number().int(),
+  recovered: z.boolean(),
+});
+export type Recording = z.infer<typeof Recording>;
+
 export const MediaPlaneStatus = z.object({
   state: z.enum(['starting', 'up', 'down']),
   since: z.number().int(),
