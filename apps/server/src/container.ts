@@ -16,9 +16,13 @@ import { AuthService } from './auth/auth.service.js';
 import type { Config } from './config/config.js';
 import { EvidenceRepository } from './evidence/evidence.repository.js';
 import { EvidenceService } from './evidence/evidence.service.js';
+import { EvidenceLedger } from './evidence/evidence-ledger.js';
+import { RecordingIngest } from './evidence/recording-ingest.js';
+import { Sealer } from './evidence/sealer.js';
 import { InviteService } from './invites/invite.service.js';
 import type { Logger } from './lib/logger.js';
 import { findFreePort } from './lib/ports.js';
+import { SerialQueue } from './lib/serial-queue.js';
 import { LocationService } from './location/location.service.js';
 import { MediaService } from './media/media.service.js';
 import { MediaPlane } from './media/media-plane.js';
@@ -40,6 +44,8 @@ export interface Container {
   invites: InviteService;
   location: LocationService;
   evidence: EvidenceService;
+  recordings: RecordingIngest;
+  sealer: Sealer;
   media: MediaService;
   plane: MediaPlane;
   outbox: OutboxGateway;
@@ -103,17 +109,31 @@ export async function buildContainer(
     log.child({ component: 'invites' }),
   );
 
-  const store = new LocalEvidenceStore(config.evidenceDir);
-  const evidence = new EvidenceService(
-    new EvidenceRepository(db),
-    store,
+  const evidenceLog = log.child({ component: 'evidence' });
+  const evidenceRepo = new EvidenceRepository(db);
+  const evidenceQueue = new SerialQueue(evidenceLog, 'evidence');
+  const ledger = new EvidenceLedger(
+    new LocalEvidenceStore(config.evidenceDir),
+    evidenceRepo,
+    audit,
+    clock,
+    random,
+  );
+  const evidence = new EvidenceService(evidenceRepo, ledger, sessions, audit, evidenceQueue);
+  const sealer = new Sealer(db, clock, random, config.sealIntervalMs, evidenceLog);
+  const recordings = new RecordingIngest(
+    evidenceRepo,
+    ledger,
+    sealer,
     new MediaTools(config.tools),
     sessions,
     audit,
     clock,
     random,
+    evidenceQueue,
     { spoolDir: config.recordingsDir, workDir: join(config.dataDir, 'work') },
-    log.child({ component: 'evidence' }),
+    (sessionId) => evidence.changed(sessionId),
+    evidenceLog,
   );
 
   const janus = await buildJanus(config, log.child({ component: 'janus' }));
@@ -123,7 +143,7 @@ export async function buildContainer(
     janus.connection,
     api,
     sessions,
-    evidence,
+    recordings,
     audit,
     clock,
     random,
@@ -168,6 +188,8 @@ export async function buildContainer(
     invites,
     location,
     evidence,
+    recordings,
+    sealer,
     media,
     plane,
     outbox,
@@ -177,7 +199,8 @@ export async function buildContainer(
     async start() {
       await janus.supervisor?.start();
       // Recordings left open by a previous run are final now: ingest them.
-      await evidence.recoverUnfinished();
+      await recordings.recoverUnfinished();
+      sealer.start();
       await resetPublishingFlags(sessionRepo);
       void janus.connection.start();
       sweeper = setInterval(() => {
@@ -190,6 +213,7 @@ export async function buildContainer(
       callers.closeAll();
       consoles?.closeAll();
       await media.closeAll('server shutting down').catch(() => {});
+      sealer.stop();
       await evidence.idle();
       await audit.checkpointNow();
       janus.connection.close();

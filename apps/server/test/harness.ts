@@ -119,6 +119,17 @@ export function cookieFrom(res: Response, name: string): string {
   return line.split(';')[0]!;
 }
 
+/** Wraps an officer client so requests resolve to parsed JSON and throw on errors (for testkit helpers). */
+export function jsonApi(o: OfficerClient) {
+  return {
+    async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+      const res = await o.request(method, path, body);
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    },
+  };
+}
+
 /** Sends an invite and returns the session id and link token (read from the response). */
 export async function invite(_s: TestServer, officer: OfficerClient, phone = '07911 123456') {
   const res = await officer.request('POST', '/api/sessions', { phone, reference: 'CAD 1/28NOV' });

@@ -1,5 +1,6 @@
 import { type Browser, chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@sightline/testkit/chromium';
+import type { OfficerApi } from '@sightline/testkit/officer';
 import { PASSWORD, type Sightline, startSightline } from '@sightline/testkit/server';
 
 export { type Sightline, startSightline };
@@ -9,41 +10,7 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
-export interface OfficerApi {
-  cookie: string;
-  request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
-}
-
-/** Signs in over HTTP as one of the accounts startSightline creates (handler, supervisor, admin). */
-export async function officerApi(url: string, username = 'handler'): Promise<OfficerApi> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  if (!res.ok) throw new Error(`sign-in failed: ${res.status}`);
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  const cookie = res.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('sl_sid='))!
-    .split(';')[0]!;
-  return {
-    cookie,
-    async request<T>(method: string, path: string, body?: unknown) {
-      const r = await fetch(`${url}${path}`, {
-        method,
-        headers: {
-          cookie,
-          'x-csrf-token': csrfToken,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-      return (await r.json()) as T;
-    },
-  };
-}
+export { type OfficerApi, officerApi } from '@sightline/testkit/officer';
 
 /** Creates an invite; returns the session id and link. */
 export async function createInvite(api: OfficerApi, phone = '07911 123456') {

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { ErrorCode, ReceivedFix, Role } from './common.js';
-import { EvidenceItem, MediaPlaneStatus, OfficerView, Recording, SessionSummary, TimelineEvent } from './session.js';
+import {
+  EvidenceItem,
+  MediaPlaneStatus,
+  OfficerView,
+  Recording,
+  SessionSummary,
+  TimelineEvent,
+} from './session.js';
 
 /** Body of every HTTP error response. */
 export const ApiError = z.object({

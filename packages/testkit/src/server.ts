@@ -17,7 +17,10 @@ export interface Sightline {
   process: ChildProcess;
   /** Last lines the server logged, for failure messages. */
   log: string[];
-  stop(): Promise<void>;
+  /** Stops the server and deletes its data directory (unless `keepData`). */
+  stop(opts?: { keepData?: boolean }): Promise<void>;
+  /** Kills the server with SIGKILL, as a crash would; the data directory stays. */
+  crash(): Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -34,10 +37,15 @@ function freePort(): Promise<number> {
  * Starts the built server as a black box: its own data directory, its own
  * Janus, real SQLite. Creates one officer per role (username = role name).
  */
-export async function startSightline(env: Record<string, string> = {}): Promise<Sightline> {
+export async function startSightline(
+  env: Record<string, string> = {},
+  opts: { dataDir?: string } = {},
+): Promise<Sightline> {
   if (process.env.SIGHTLINE_IN_NETNS !== '1')
     throw new Error('run end-to-end tests through `npm test` (network namespace)');
-  const dataDir = mkdtempSync(join(tmpdir(), 'sightline-e2e-'));
+  // Reusing a data directory (a restart after a crash) keeps its accounts.
+  const fresh = !opts.dataDir;
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sightline-e2e-'));
   const port = await freePort();
   const fullEnv = {
     ...process.env,
@@ -51,11 +59,14 @@ export async function startSightline(env: Record<string, string> = {}): Promise<
     SIGHTLINE_MAP_TILE_URL: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
     ...env,
   };
-  for (const [username, roles] of [
-    ['handler', ['call-handler']],
-    ['supervisor', ['supervisor']],
-    ['admin', ['admin']],
-  ] as const) {
+  for (const [username, roles] of fresh
+    ? ([
+        ['handler', ['call-handler']],
+        ['supervisor', ['supervisor']],
+        ['admin', ['admin']],
+        ['dpo', ['dpo']],
+      ] as const)
+    : []) {
     execFileSync(
       'node',
       [
@@ -78,7 +89,7 @@ export async function startSightline(env: Record<string, string> = {}): Promise<
   const child = spawn('node', [MAIN], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
   // The whole log goes to a file for post-mortems (kept with SIGHTLINE_KEEP_E2E_DATA=1).
-  const logFile = createWriteStream(join(dataDir, 'server.log'));
+  const logFile = createWriteStream(join(dataDir, 'server.log'), { flags: 'a' });
   const keep = (d: Buffer) => {
     logFile.write(d);
     for (const line of d.toString().split('\n')) if (line) log.push(line);
@@ -104,14 +115,21 @@ export async function startSightline(env: Record<string, string> = {}): Promise<
     dataDir,
     process: child,
     log,
-    async stop() {
+    async stop(o = {}) {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      if (!process.env.SIGHTLINE_KEEP_E2E_DATA) rmSync(dataDir, { recursive: true, force: true });
+      if (!o.keepData && !process.env.SIGHTLINE_KEEP_E2E_DATA)
+        rmSync(dataDir, { recursive: true, force: true });
+    },
+    async crash() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

@@ -2,17 +2,52 @@ import type {
   ApiError,
   AuditEntry,
   AuthState,
+  ClassifyRequest,
   ConsoleConfig,
+  CreateExportRequest,
   CreateInviteRequest,
+  CreateNoteRequest,
   CreateOfficerRequest,
+  CreateRedactionRequest,
+  DisposalReport,
   ErrorCode,
-  EvidenceItem,
+  EvidenceList,
+  ExportJob,
+  HoldRequest,
+  LibrarySession,
+  Note,
   OfficerView,
   OutboxMessage,
+  PolicyList,
+  RedactionJob,
+  ReviewRequest,
   SessionDetail,
   SessionSummary,
+  SignedManifest,
+  SigningKey,
   SystemStatus,
 } from '@sightline/protocol';
+
+/** What the server accepts for a request schema: its zod input type, read without loading zod. */
+export type Body<S extends { _input: unknown }> = S['_input'];
+/** What the server sends for a response schema. */
+export type Reply<S extends { _output: unknown }> = S['_output'];
+
+/** Query parameters; empty and undefined values are left out rather than sent blank. */
+export type QueryParams = Readonly<Record<string, string | number | undefined>>;
+
+/** "?a=1&b=x" from the non-empty values, or "" when there are none. */
+export function queryString(params: QueryParams): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === '') continue;
+    q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+const seg = encodeURIComponent;
 
 /** Why a request failed: the server's stable code, or one of ours when it never answered in JSON. */
 export type FailureCode = ErrorCode | 'network' | 'bad_response';
@@ -112,9 +147,9 @@ export class ApiClient {
     );
     return res.session;
   }
-  async evidence(sessionId: string): Promise<EvidenceItem[]> {
-    const path = `/api/sessions/${encodeURIComponent(sessionId)}/evidence`;
-    return (await this.request<{ items: EvidenceItem[] }>('GET', path)).items;
+  /** A session's stored evidence and the recordings it came from. */
+  evidence(sessionId: string): Promise<Reply<typeof EvidenceList>> {
+    return this.request('GET', `/api/sessions/${seg(sessionId)}/evidence`);
   }
   async outbox(): Promise<OutboxMessage[]> {
     return (await this.request<{ messages: OutboxMessage[] }>('GET', '/api/outbox')).messages;
@@ -133,6 +168,63 @@ export class ApiClient {
   }
   systemStatus(): Promise<SystemStatus> {
     return this.request('GET', '/api/system/status');
+  }
+
+  // Evidence library, retention, exports, redaction and subject access (protocol: evidence-api.ts).
+
+  async librarySessions(query: QueryParams): Promise<LibrarySession[]> {
+    const path = `/api/library/sessions${queryString(query)}`;
+    return (await this.request<{ sessions: LibrarySession[] }>('GET', path)).sessions;
+  }
+  async notes(sessionId: string): Promise<Note[]> {
+    return (await this.request<{ notes: Note[] }>('GET', `/api/sessions/${seg(sessionId)}/notes`)).notes;
+  }
+  addNote(sessionId: string, body: Body<typeof CreateNoteRequest>): Promise<Note> {
+    return this.request('POST', `/api/sessions/${seg(sessionId)}/notes`, body);
+  }
+  policies(): Promise<Reply<typeof PolicyList>> {
+    return this.request('GET', '/api/retention/policies');
+  }
+  classify(sessionId: string, body: Body<typeof ClassifyRequest>): Promise<LibrarySession> {
+    return this.request('POST', `/api/sessions/${seg(sessionId)}/classification`, body);
+  }
+  hold(sessionId: string, body: Body<typeof HoldRequest>): Promise<LibrarySession> {
+    return this.request('POST', `/api/sessions/${seg(sessionId)}/hold`, body);
+  }
+  review(sessionId: string, body: Body<typeof ReviewRequest>): Promise<LibrarySession> {
+    return this.request('POST', `/api/sessions/${seg(sessionId)}/review`, body);
+  }
+  async reviewQueue(): Promise<LibrarySession[]> {
+    const res = await this.request<{ sessions: LibrarySession[] }>('GET', '/api/retention/review-queue');
+    return res.sessions;
+  }
+  disposalPreview(): Promise<DisposalReport> {
+    return this.request('GET', '/api/retention/disposal-preview');
+  }
+  createExport(body: Body<typeof CreateExportRequest>): Promise<ExportJob> {
+    return this.request('POST', '/api/exports', body);
+  }
+  async exports(): Promise<ExportJob[]> {
+    return (await this.request<{ jobs: ExportJob[] }>('GET', '/api/exports')).jobs;
+  }
+  exportJob(id: string): Promise<ExportJob> {
+    return this.request('GET', `/api/exports/${seg(id)}`);
+  }
+  createRedaction(evidenceId: string, body: CreateRedactionRequest): Promise<RedactionJob> {
+    return this.request('POST', `/api/evidence/${seg(evidenceId)}/redactions`, body);
+  }
+  redactionJob(id: string): Promise<RedactionJob> {
+    return this.request('GET', `/api/redactions/${seg(id)}`);
+  }
+  async sarSessions(query: { phone: string; from?: number; to?: number }): Promise<LibrarySession[]> {
+    const path = `/api/sar/sessions${queryString(query)}`;
+    return (await this.request<{ sessions: LibrarySession[] }>('GET', path)).sessions;
+  }
+  signingKey(): Promise<Reply<typeof SigningKey>> {
+    return this.request('GET', '/api/keys/signing');
+  }
+  manifest(sessionId: string): Promise<Reply<typeof SignedManifest>> {
+    return this.request('GET', `/api/sessions/${seg(sessionId)}/manifest`);
   }
 
   private async request<T>(

@@ -13,4 +13,5 @@ export const ROLE_LABELS: Record<Role, string> = {
   'call-handler': 'Call handler',
   supervisor: 'Supervisor',
   admin: 'Administrator',
+  dpo: 'Data protection officer',
 };

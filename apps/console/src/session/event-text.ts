@@ -86,4 +86,5 @@ export const EVIDENCE_KIND_TEXT: Record<EvidenceKind, string> = {
   master: 'Master',
   'working-copy': 'Working copy',
   'location-track': 'Location track',
+  'redacted-copy': 'Redacted copy',
 };

@@ -55,7 +55,7 @@ async function settle() {
 
 function controller(api: Partial<ApiClient>, s = fakeSocket()) {
   const ctl = new SessionController('s1', {
-    api: { evidence: async () => [] as EvidenceItem[], ...api } as ApiClient,
+    api: { evidence: async () => ({ items: [] as EvidenceItem[], recordings: [] }), ...api } as ApiClient,
     socket: s.socket,
     iceServers: () => [],
     canViewLive: false,
@@ -110,7 +110,7 @@ describe('SessionController', () => {
   });
 
   it('ends only after confirmation, then refreshes evidence', async () => {
-    const evidence = vi.fn(async () => [] as EvidenceItem[]);
+    const evidence = vi.fn(async () => ({ items: [] as EvidenceItem[], recordings: [] }));
     const endSession = vi.fn(async () =>
       summary('s1', 1000, { state: 'ended', endReason: 'ended_by_officer' }),
     );
@@ -171,6 +171,7 @@ describe('groupEvidence', () => {
     createdAt,
     derivedFrom: [],
     durationMs: null,
+    disposedAt: null,
   });
 
   it('groups by recording in start order, working copy first, session-wide items last', () => {

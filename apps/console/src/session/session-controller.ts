@@ -124,7 +124,7 @@ export class SessionController {
     const cur = this.state.get().evidence;
     this.state.patch({ evidence: { ...cur, status: cur.status === 'ready' ? 'ready' : 'loading' } });
     try {
-      const items = await this.deps.api.evidence(this.sessionId);
+      const { items } = await this.deps.api.evidence(this.sessionId);
       if (this.#disposed || seq !== this.#evidenceSeq) return;
       this.state.patch({ evidence: { status: 'ready', items: sortEvidence(items), error: null } });
     } catch (err) {

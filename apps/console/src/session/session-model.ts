@@ -58,9 +58,9 @@ export function canBeEnded(session: SessionSummary | null): boolean {
   return !!session && session.state !== 'ended' && session.state !== 'expired';
 }
 
-const KIND_RANK = { 'working-copy': 0, master: 1, 'location-track': 2 } as const;
+const KIND_RANK = { 'working-copy': 0, 'redacted-copy': 1, master: 2, 'location-track': 3 } as const;
 
-/** Evidence in a useful reading order: by recording, working copy (the playable one) first, then masters. */
+/** Evidence in a useful reading order: by recording, working copy (the playable one) first, redacted copies, then masters. */
 export function sortEvidence(items: readonly EvidenceItem[]): EvidenceItem[] {
   return groupEvidence(items).flatMap((g) => g.items);
 }

@@ -41,4 +41,5 @@ export function auditHash(r: ChainedFields): string {
 }
 
 /** The text an audit checkpoint signs. */
-export const checkpointMessage = (seq: number, hash: string, at: number) => `sightline-audit-checkpoint/1\n${seq}\n${hash}\n${at}`;
+export const checkpointMessage = (seq: number, hash: string, at: number) =>
+  `sightline-audit-checkpoint/1\n${seq}\n${hash}\n${at}`;

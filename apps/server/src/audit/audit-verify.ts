@@ -49,13 +49,33 @@ export async function verifyAuditTrail(db: Db, publicKeyPem: string | null): Pro
     if (auditHash(r) !== r.hash) {
       const originally = findOriginalSeq(r, rows.length + 5);
       if (originally === null) {
-        add({ seq, id: r.id, kind: 'changed', message: `entry #${seq} (${r.action}) was changed after it was written` });
+        add({
+          seq,
+          id: r.id,
+          kind: 'changed',
+          message: `entry #${seq} (${r.action}) was changed after it was written`,
+        });
       } else if (originally === seq - 1) {
-        add({ seq: seq - 1, id: r.id, kind: 'inserted', message: `an entry was inserted at #${seq - 1}: the entry now at #${seq} was written as #${originally}` });
+        add({
+          seq: seq - 1,
+          id: r.id,
+          kind: 'inserted',
+          message: `an entry was inserted at #${seq - 1}: the entry now at #${seq} was written as #${originally}`,
+        });
       } else if (originally === seq + 1) {
-        add({ seq, id: r.id, kind: 'missing', message: `an entry before #${seq + 1} was removed and later entries renumbered (#${seq} was written as #${originally})` });
+        add({
+          seq,
+          id: r.id,
+          kind: 'missing',
+          message: `an entry before #${seq + 1} was removed and later entries renumbered (#${seq} was written as #${originally})`,
+        });
       } else {
-        add({ seq, id: r.id, kind: 'moved', message: `entry #${seq} (${r.action}) was written as #${originally}: the order was changed` });
+        add({
+          seq,
+          id: r.id,
+          kind: 'moved',
+          message: `entry #${seq} (${r.action}) was written as #${originally}: the order was changed`,
+        });
       }
     } else if (r.prev_hash !== prevHash && seq === expectedSeq) {
       add({
@@ -71,13 +91,28 @@ export async function verifyAuditTrail(db: Db, publicKeyPem: string | null): Pro
   for (const cp of checkpoints) {
     const seq = Number(cp.seq);
     const at = `signed checkpoint at #${seq}`;
-    if (publicKeyPem && !verifySignature(publicKeyPem, checkpointMessage(seq, cp.hash, Number(cp.at)), cp.signature)) {
-      add({ seq, id: null, kind: 'checkpoint', message: `${at}: the signature is not valid for this deployment's key` });
+    if (
+      publicKeyPem &&
+      !verifySignature(publicKeyPem, checkpointMessage(seq, cp.hash, Number(cp.at)), cp.signature)
+    ) {
+      add({
+        seq,
+        id: null,
+        kind: 'checkpoint',
+        message: `${at}: the signature is not valid for this deployment's key`,
+      });
       continue;
     }
     const row = bySeq.get(seq);
-    if (!row) add({ seq, id: null, kind: 'missing', message: `${at}: entry #${seq} is gone (entries were removed)` });
-    else if (row.hash !== cp.hash) add({ seq, id: row.id, kind: 'checkpoint', message: `${at}: entry #${seq} differs from what was signed` });
+    if (!row)
+      add({ seq, id: null, kind: 'missing', message: `${at}: entry #${seq} is gone (entries were removed)` });
+    else if (row.hash !== cp.hash)
+      add({
+        seq,
+        id: row.id,
+        kind: 'checkpoint',
+        message: `${at}: entry #${seq} differs from what was signed`,
+      });
   }
   problems.sort((a, b) => a.seq - b.seq);
   const last = checkpoints.at(-1);
@@ -92,7 +127,11 @@ export async function verifyAuditTrail(db: Db, publicKeyPem: string | null): Pro
 }
 
 /** The position an entry's stored hash was computed for, if it is not where it now sits. */
-function findOriginalSeq(r: Parameters<typeof auditHash>[0] & { hash: string }, maxSeq: number): number | null {
-  for (let s = 1; s <= maxSeq; s++) if (s !== Number(r.seq) && auditHash({ ...r, seq: s }) === r.hash) return s;
+function findOriginalSeq(
+  r: Parameters<typeof auditHash>[0] & { hash: string },
+  maxSeq: number,
+): number | null {
+  for (let s = 1; s <= maxSeq; s++)
+    if (s !== Number(r.seq) && auditHash({ ...r, seq: s }) === r.hash) return s;
   return null;
 }

@@ -71,7 +71,11 @@ export class AuditService {
     return run;
   }
 
-  async list(q: { limit: number; subjectId?: string | undefined; action?: string | undefined }): Promise<AuditEntry[]> {
+  async list(q: {
+    limit: number;
+    subjectId?: string | undefined;
+    action?: string | undefined;
+  }): Promise<AuditEntry[]> {
     let query = this.db.selectFrom('audit_events').selectAll().orderBy('seq', 'desc').limit(q.limit);
     if (q.subjectId) query = query.where('subject_id', '=', q.subjectId);
     if (q.action) query = query.where('action', '=', q.action);
@@ -81,7 +85,12 @@ export class AuditService {
   /** Every entry about any of the subjects, oldest first (for export extracts). */
   async extract(subjectIds: string[]) {
     if (subjectIds.length === 0) return [];
-    return this.db.selectFrom('audit_events').selectAll().where('subject_id', 'in', subjectIds).orderBy('seq').execute();
+    return this.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('subject_id', 'in', subjectIds)
+      .orderBy('seq')
+      .execute();
   }
 
   private async append(input: AuditInput): Promise<void> {
@@ -115,7 +124,10 @@ export class AuditService {
         throw err;
       }
       this.#head = { ...head, seq: row.seq, hash };
-      if (row.seq - head.checkpointSeq >= this.policy.everyEntries || row.at - head.checkpointAt >= this.policy.everyMs) {
+      if (
+        row.seq - head.checkpointSeq >= this.policy.everyEntries ||
+        row.at - head.checkpointAt >= this.policy.everyMs
+      ) {
         await this.checkpoint(this.#head);
       }
       return;
@@ -140,8 +152,18 @@ export class AuditService {
   }
 
   private async loadHead(): Promise<Head> {
-    const last = await this.db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-    const cp = await this.db.selectFrom('audit_checkpoints').select(['seq', 'at']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+    const last = await this.db
+      .selectFrom('audit_events')
+      .select(['seq', 'hash'])
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const cp = await this.db
+      .selectFrom('audit_checkpoints')
+      .select(['seq', 'at'])
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     this.#head = {
       seq: last ? Number(last.seq) : 0,
       hash: last?.hash ?? GENESIS,

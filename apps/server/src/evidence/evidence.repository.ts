@@ -1,5 +1,5 @@
-import type { EvidenceItem, EvidenceKind } from '@sightline/protocol';
-import type { Insertable, Selectable } from 'kysely';
+import type { EvidenceItem, EvidenceKind, Recording } from '@sightline/protocol';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../adapters/db/database.js';
 import type { EvidenceItemsTable, RecordingsTable } from '../adapters/db/schema.js';
 
@@ -10,7 +10,7 @@ export type EvidenceRow = Selectable<EvidenceItemsTable>;
 export class EvidenceRepository {
   constructor(private readonly db: Db) {}
 
-  async insertRecording(row: RecordingsTable): Promise<void> {
+  async insertRecording(row: Insertable<RecordingsTable>): Promise<void> {
     await this.db.insertInto('recordings').values(row).execute();
   }
 
@@ -18,7 +18,7 @@ export class EvidenceRepository {
     return this.db.selectFrom('recordings').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async setRecording(id: string, patch: Partial<Omit<RecordingsTable, 'id'>>): Promise<void> {
+  async setRecording(id: string, patch: Updateable<RecordingsTable>): Promise<void> {
     await this.db.updateTable('recordings').set(patch).where('id', '=', id).execute();
   }
 
@@ -30,6 +30,33 @@ export class EvidenceRepository {
       .where('state', 'in', ['recording', 'ingesting'])
       .orderBy('started_at')
       .execute();
+  }
+
+  /** A session's recordings with their seal counts. */
+  async recordings(sessionId: string): Promise<Recording[]> {
+    const rows = await this.db
+      .selectFrom('recordings as r')
+      .leftJoin('seals as s', 's.recording_id', 'r.id')
+      .selectAll('r')
+      .select((eb) => [
+        eb.fn.count<number>('s.id').as('seal_count'),
+        eb.fn.max('s.recovered').as('any_recovered'),
+      ])
+      .where('r.session_id', '=', sessionId)
+      .groupBy('r.id')
+      .orderBy('r.started_at')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      sessionId: r.session_id,
+      startedAt: Number(r.started_at),
+      endedAt: r.ended_at === null ? null : Number(r.ended_at),
+      mediaStartedAt: r.media_started_at === null ? null : Number(r.media_started_at),
+      state: r.state as Recording['state'],
+      videoCodec: r.video_codec,
+      seals: Number(r.seal_count),
+      recovered: Number(r.any_recovered ?? 0) === 1,
+    }));
   }
 
   async insertItem(row: Insertable<EvidenceItemsTable>): Promise<void> {

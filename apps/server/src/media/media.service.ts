@@ -6,7 +6,7 @@ import type { JanusHandle } from '../adapters/janus/janus-handle.js';
 import type { VideoRoomApi } from '../adapters/janus/videoroom.js';
 import type { Random } from '../adapters/random.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
-import type { EvidenceService } from '../evidence/evidence.service.js';
+import type { RecordingIngest } from '../evidence/recording-ingest.js';
 import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { TypedEmitter } from '../lib/typed-emitter.js';
@@ -36,7 +36,7 @@ export class MediaService extends TypedEmitter<MediaEvents> {
     private readonly janus: JanusConnection,
     private readonly api: VideoRoomApi,
     private readonly sessions: SessionService,
-    private readonly evidence: EvidenceService,
+    private readonly recordings: RecordingIngest,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly random: Random,
@@ -62,7 +62,7 @@ export class MediaService extends TypedEmitter<MediaEvents> {
       throw new DomainError('media_unavailable', 'the media server is restarting; try again in a moment');
     }
     // The recording row is written while Janus works: the DB and Janus round trips overlap.
-    const recording = this.evidence.beginRecording(sessionId);
+    const recording = this.recordings.begin(sessionId);
     // iPhones encode H264 in hardware: better picture and battery than VP8 in software.
     const videoCodec = /iPhone|iPad|iPod/.test(row.caller_user_agent ?? '') ? 'h264' : undefined;
     try {
@@ -71,7 +71,7 @@ export class MediaService extends TypedEmitter<MediaEvents> {
       await recording.saved;
       return answer;
     } catch (err) {
-      void recording.saved.then(() => this.evidence.finishRecording(recording.recordingId, false));
+      void recording.saved.then(() => this.recordings.finish(recording.recordingId, false));
       throw err;
     }
   }
@@ -165,11 +165,11 @@ export class MediaService extends TypedEmitter<MediaEvents> {
       this.#rooms.set(sessionId, room);
     }
     if (!this.#roomsCreated.has(sessionId)) {
-      await mkdir(this.evidence.spoolFor(sessionId), { recursive: true, mode: 0o700 });
+      await mkdir(this.recordings.spoolFor(sessionId), { recursive: true, mode: 0o700 });
       await this.api.createRoom(await this.adminHandle(), {
         room: sessionId,
         description: `session ${sessionId}`,
-        recDir: this.evidence.spoolFor(sessionId),
+        recDir: this.recordings.spoolFor(sessionId),
         bitrate: this.settings.videoBitrate,
         firFreq: 10,
       });
@@ -186,7 +186,7 @@ export class MediaService extends TypedEmitter<MediaEvents> {
     );
     room.on('publisherDown', (recordingId, reason, janusGone) => {
       void this.sessions.setPublishing(sessionId, false, reason).catch((err) => this.logErr(err));
-      void this.evidence.finishRecording(recordingId, janusGone).catch((err) => this.logErr(err));
+      void this.recordings.finish(recordingId, janusGone).catch((err) => this.logErr(err));
     });
     room.on(
       'viewerEnded',

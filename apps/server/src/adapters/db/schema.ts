@@ -99,6 +99,7 @@ export interface RecordingsTable {
   state: string;
   video_codec: string | null;
   error: string | null;
+  media_started_at: Later<Ms>;
 }
 
 export interface EvidenceItemsTable {

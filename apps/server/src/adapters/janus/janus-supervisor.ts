@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Logger } from '../../lib/logger.js';
 import { TypedEmitter } from '../../lib/typed-emitter.js';
@@ -20,6 +22,7 @@ const MAX_BACKOFF_MS = 10_000;
 /** Uptime after which a crash counts as new rather than part of a crash loop. */
 const STABLE_AFTER_MS = 30_000;
 const KEEP_LINES = 40;
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) ?? null;
 
 /**
  * Runs Janus as a child process and restarts it whenever it exits, with
@@ -47,8 +50,34 @@ export class JanusSupervisor extends TypedEmitter<SupervisorEvents> {
 
   async start(): Promise<void> {
     this.#stopping = false;
+    await this.stopLeftover();
     await writeJanusConfig(this.files);
     this.#spawn();
+  }
+
+  /**
+   * A Janus left running by a server that crashed would hold the API port and keep
+   * recordings open. Stop it (SIGTERM lets it close its recordings) before starting ours.
+   */
+  private async stopLeftover(): Promise<void> {
+    const pid = Number(await readFile(this.pidFile, 'utf8').catch(() => ''));
+    if (!pid) return;
+    const comm = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '');
+    if (comm.trim() !== 'janus') return;
+    this.log.warn({ pid }, 'janus: stopping a media server left running by a previous start');
+    process.kill(pid, 'SIGTERM');
+    for (let i = 0; i < 50 && (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+
+  private get pidFile(): string {
+    return `${this.files.dir}/janus.pid`;
   }
 
   /** Stops Janus: SIGTERM, then SIGKILL if it has not gone within the grace period. */
@@ -72,11 +101,18 @@ export class JanusSupervisor extends TypedEmitter<SupervisorEvents> {
       this.files.dir,
       '--disable-colors',
     ];
-    const child = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // setpriv makes the kernel send Janus SIGTERM if this process dies, so a crash of the
+    // server never leaves Janus recording on its own; Janus then closes its files cleanly.
+    const child = SETPRIV
+      ? spawn(SETPRIV, ['--pdeathsig', 'SIGTERM', '--', this.binary, ...args], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+      : spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#child = child;
     this.#startedAt = Date.now();
     this.#lines = [];
     child.once('spawn', () => {
+      void writeFile(this.pidFile, String(child.pid)).catch(() => {});
       this.log.info({ pid: child.pid }, 'janus: started');
       this.safeEmit('spawned', child.pid ?? 0);
     });

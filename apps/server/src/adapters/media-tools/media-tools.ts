@@ -9,6 +9,8 @@ export interface MjrHeader {
   codec: string;
   /** RTP header extension ids by URI, as negotiated when recording. */
   extensions: Record<string, string>;
+  /** When Janus wrote the first packet (ms since epoch), if recorded. */
+  firstPacketAt: number | null;
 }
 
 export interface ProbeResult {
@@ -20,6 +22,8 @@ const MjrJson = z.object({
   t: z.enum(['a', 'v', 'd']),
   c: z.string(),
   x: z.record(z.string(), z.string()).optional(),
+  /** First packet written, µs since the epoch. */
+  u: z.number().optional(),
 });
 const ProbeJson = z.object({
   format: z.object({ duration: z.string().optional() }).optional(),
@@ -46,7 +50,12 @@ export class MediaTools {
     if (header.t === 'd') throw new Error(`${path} is a data recording, not media`);
     const extensions: Record<string, string> = {};
     for (const [id, uri] of Object.entries(header.x ?? {})) extensions[uri] = id;
-    return { kind: header.t === 'a' ? 'audio' : 'video', codec: header.c, extensions };
+    return {
+      kind: header.t === 'a' ? 'audio' : 'video',
+      codec: header.c,
+      extensions,
+      firstPacketAt: header.u ? Math.round(header.u / 1000) : null,
+    };
   }
 
   /**

@@ -90,7 +90,11 @@ export const sessionRoutes =
       },
       async (request) => {
         await c.sessions.get(request.params.id);
-        return { items: await c.evidence.list(request.params.id) };
+        const [items, recordings] = await Promise.all([
+          c.evidence.list(request.params.id),
+          c.evidence.recordings(request.params.id),
+        ]);
+        return { items, recordings };
       },
     );
   };

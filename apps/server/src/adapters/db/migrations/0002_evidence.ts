@@ -10,6 +10,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('evidence_items').addColumn('disposed_at', 'bigint').execute();
   await db.schema.alterTable('evidence_items').addColumn('metadata', 'text').execute();
 
+  // Wall-clock time of the first media packet (from the .mjr header): media time 0 of the working copy.
+  await db.schema.alterTable('recordings').addColumn('media_started_at', 'bigint').execute();
+
   await db.schema
     .createTable('seals')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -40,7 +43,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   ] as const) {
     await db.schema.alterTable('sessions').addColumn(name, type).execute();
   }
-  await db.schema.createIndex('sessions_retention_idx').on('sessions').columns(['retain_until', 'legal_hold']).execute();
+  await db.schema
+    .createIndex('sessions_retention_idx')
+    .on('sessions')
+    .columns(['retain_until', 'legal_hold'])
+    .execute();
 
   await db.schema
     .createTable('notes')
@@ -95,10 +102,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   if (sqlite) {
     for (const table of ['audit_events', 'audit_checkpoints', 'seals']) {
       await sql
-        .raw(`CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`)
+        .raw(
+          `CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+        )
         .execute(db);
       await sql
-        .raw(`CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`)
+        .raw(
+          `CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+        )
         .execute(db);
     }
   } else {
@@ -109,7 +120,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       .execute(db);
     for (const table of ['audit_events', 'audit_checkpoints', 'seals']) {
       await sql
-        .raw(`CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION sightline_append_only()`)
+        .raw(
+          `CREATE TRIGGER ${table}_append_only BEFORE UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION sightline_append_only()`,
+        )
         .execute(db);
     }
   }

@@ -1,0 +1,77 @@
+import type { EvidenceKind } from '@sightline/protocol';
+import type { Clock } from '../adapters/clock.js';
+import type { Random } from '../adapters/random.js';
+import type { EvidenceStore, StoredObject } from '../adapters/storage/evidence-store.js';
+import { type AuditService, SYSTEM } from '../audit/audit.service.js';
+import type { EvidenceRepository } from './evidence.repository.js';
+
+export interface NewItem {
+  sessionId: string;
+  recordingId: string | null;
+  kind: EvidenceKind;
+  fileName: string;
+  mediaType: string;
+  derivedFrom: string[];
+  durationMs: number | null;
+  metadata?: Record<string, unknown>;
+  /** Extra facts for the audit entry. */
+  auditDetail?: Record<string, unknown>;
+}
+
+/**
+ * The only way evidence gets written: store the bytes, re-read them from the store
+ * to check the hash, then record the item and audit it. Boring on purpose.
+ */
+export class EvidenceLedger {
+  constructor(
+    readonly store: EvidenceStore,
+    private readonly repo: EvidenceRepository,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly random: Random,
+  ) {}
+
+  /** Stores an object, then re-reads it from the store and checks the hash before anything refers to it. */
+  async storeVerified(key: string, put: () => Promise<StoredObject>): Promise<StoredObject> {
+    const stored = await put();
+    const reread = await this.store.hash(key);
+    if (reread !== stored.sha256) throw new Error(`evidence store returned different bytes for ${key}`);
+    return stored;
+  }
+
+  /** Records a stored object as an evidence item, with an audit entry. Returns the item id. */
+  async record(item: NewItem, stored: StoredObject): Promise<string> {
+    const id = this.random.id();
+    await this.repo.insertItem({
+      id,
+      session_id: item.sessionId,
+      recording_id: item.recordingId,
+      kind: item.kind,
+      file_name: item.fileName,
+      media_type: item.mediaType,
+      storage_key: stored.key,
+      sha256: stored.sha256,
+      size: stored.size,
+      created_at: this.clock.now(),
+      derived_from: JSON.stringify(item.derivedFrom),
+      duration_ms: item.durationMs,
+      metadata: item.metadata ? JSON.stringify(item.metadata) : null,
+    });
+    await this.audit.record({
+      actor: SYSTEM,
+      action: 'evidence.store',
+      subject: { type: 'evidence', id },
+      detail: {
+        sessionId: item.sessionId,
+        kind: item.kind,
+        fileName: item.fileName,
+        sha256: stored.sha256,
+        size: stored.size,
+        derivedFrom: item.derivedFrom,
+        store: this.store.kind,
+        ...item.auditDetail,
+      },
+    });
+    return id;
+  }
+}

@@ -1,0 +1,293 @@
+import { mkdir, readdir, rm, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Clock } from '../adapters/clock.js';
+import type { MediaTools, MjrHeader } from '../adapters/media-tools/media-tools.js';
+import type { Random } from '../adapters/random.js';
+import type { StoredObject } from '../adapters/storage/evidence-store.js';
+import { type AuditService, SYSTEM } from '../audit/audit.service.js';
+import type { Logger } from '../lib/logger.js';
+import type { SerialQueue } from '../lib/serial-queue.js';
+import type { SessionService } from '../sessions/session.service.js';
+import type { EvidenceRepository, RecordingRow } from './evidence.repository.js';
+import type { EvidenceLedger } from './evidence-ledger.js';
+import type { Sealer, SealResult } from './sealer.js';
+
+interface Master {
+  spoolPath: string;
+  name: string;
+  header: MjrHeader | null;
+  stored: StoredObject;
+}
+
+const MJR_TYPE = 'application/x-janus-mjr';
+/** How long to wait for Janus to close a recording after the publisher left. */
+const CLOSE_WAIT_MS = 20_000;
+
+/**
+ * From Janus's spool to evidence: seal while recording, then store each native
+ * .mjr master unaltered (checking its hash equals the final seal), remux a working
+ * copy without transcoding, and remove the spool files only when all of that is done.
+ */
+export class RecordingIngest {
+  constructor(
+    private readonly repo: EvidenceRepository,
+    private readonly ledger: EvidenceLedger,
+    private readonly sealer: Sealer,
+    private readonly tools: MediaTools,
+    private readonly sessions: SessionService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly queue: SerialQueue,
+    private readonly paths: { spoolDir: string; workDir: string },
+    private readonly onChange: (sessionId: string) => void,
+    private readonly log: Logger,
+  ) {}
+
+  /** Folder Janus records a session into. */
+  spoolFor(sessionId: string): string {
+    return join(this.paths.spoolDir, sessionId);
+  }
+
+  /**
+   * Registers a new recording and starts sealing it. The id and file base are
+   * known at once (Janus needs the base now); `saved` resolves when the row is committed.
+   */
+  begin(sessionId: string): { recordingId: string; fileBase: string; saved: Promise<void> } {
+    const recordingId = this.random.id();
+    const fileBase = `rec-${recordingId}`;
+    const saved = this.repo
+      .insertRecording({
+        id: recordingId,
+        session_id: sessionId,
+        file_base: fileBase,
+        started_at: this.clock.now(),
+        ended_at: null,
+        state: 'recording',
+        video_codec: null,
+        error: null,
+      })
+      .then(() => this.sealer.track(recordingId, sessionId, this.spoolFor(sessionId), fileBase));
+    return { recordingId, fileBase, saved };
+  }
+
+  /**
+   * The publisher left: queue the recording for ingest. `writerGone` means Janus
+   * itself died, so files still named .mjr.tmp will never be closed and are final.
+   */
+  finish(recordingId: string, writerGone: boolean): Promise<void> {
+    return this.queue.run(async () => {
+      await this.repo.setRecording(recordingId, { ended_at: this.clock.now() });
+      await this.ingest(recordingId, writerGone, null);
+    });
+  }
+
+  /**
+   * After a restart: seal what the crashed run had not (flagged "recovered"), then
+   * ingest. A file that no longer matches its last seal is flagged and left alone.
+   */
+  async recoverUnfinished(): Promise<number> {
+    const rows = await this.repo.unfinishedRecordings();
+    for (const rec of rows) {
+      void this.queue.run(async () => {
+        let finalSeals: SealResult[];
+        try {
+          const r = await this.sealer.recover(
+            rec.id,
+            rec.session_id,
+            this.spoolFor(rec.session_id),
+            rec.file_base,
+          );
+          finalSeals = r.seals;
+          if (r.seals.length === 0) return void (await this.ingest(rec.id, true, finalSeals));
+          await this.audit.record({
+            actor: SYSTEM,
+            action: 'evidence.recovered',
+            subject: { type: 'recording', id: rec.id },
+            detail: { sessionId: rec.session_id, recoveredBytes: r.recoveredBytes, files: r.seals },
+          });
+          await this.sessions.addEvent(
+            rec.session_id,
+            'evidence.recovered',
+            null,
+            `${r.recoveredBytes} bytes sealed after a restart`,
+          );
+        } catch (err) {
+          await this.flagMismatch(rec, String(err));
+          return;
+        }
+        await this.ingest(rec.id, true, finalSeals);
+      });
+    }
+    return rows.length;
+  }
+
+  private async ingest(
+    recordingId: string,
+    writerGone: boolean,
+    recoveredSeals: SealResult[] | null,
+  ): Promise<void> {
+    const rec = await this.repo.recording(recordingId);
+    if (!rec || rec.state === 'stored' || rec.state === 'empty') return;
+    await this.repo.setRecording(recordingId, { state: 'ingesting' });
+    const files = await this.waitForClosedFiles(rec, writerGone);
+    const finalSeals = recoveredSeals ?? (await this.sealer.finish(recordingId));
+    if (files.length === 0) {
+      await this.repo.setRecording(recordingId, { state: 'empty' });
+      await this.sessions.addEvent(rec.session_id, 'recording.empty', null, 'no media reached the server');
+      return;
+    }
+    let masters: Master[];
+    try {
+      masters = await this.storeMasters(rec, files, finalSeals, recoveredSeals !== null);
+    } catch (err) {
+      // Spool files stay where they are; the next start retries.
+      this.log.error({ err, recordingId }, 'evidence: storing masters failed');
+      await this.repo.setRecording(recordingId, { error: String(err).slice(0, 500) });
+      await this.sessions.addEvent(rec.session_id, 'evidence.store_failed', null, 'will retry at next start');
+      return;
+    }
+    this.onChange(rec.session_id);
+    const video = masters.find((m) => m.header?.kind === 'video') ?? null;
+    try {
+      const summary = await this.makeWorkingCopy(rec, masters);
+      await this.repo.setRecording(recordingId, {
+        state: 'stored',
+        video_codec: video?.header?.codec ?? null,
+        media_started_at: video?.header?.firstPacketAt ?? null,
+        error: null,
+      });
+      await this.sessions.addEvent(rec.session_id, 'evidence.stored', null, summary);
+    } catch (err) {
+      this.log.error({ err, recordingId }, 'evidence: working copy failed; masters are stored');
+      await this.repo.setRecording(recordingId, { state: 'failed', error: String(err).slice(0, 500) });
+      await this.sessions.addEvent(
+        rec.session_id,
+        'evidence.conversion_failed',
+        null,
+        'masters stored; no working copy',
+      );
+    }
+    for (const m of masters) await unlink(m.spoolPath).catch(() => {});
+    this.onChange(rec.session_id);
+  }
+
+  /** Lists the recording's files once Janus has closed them (or the wait runs out). */
+  private async waitForClosedFiles(rec: RecordingRow, writerGone: boolean): Promise<string[]> {
+    const dir = this.spoolFor(rec.session_id);
+    const deadline = this.clock.now() + CLOSE_WAIT_MS;
+    for (;;) {
+      const names = (await readdir(dir).catch(() => [] as string[])).filter(
+        (n) => n.startsWith(`${rec.file_base}-`) && /\.mjr(\.tmp)?$/.test(n),
+      );
+      const open = names.some((n) => n.endsWith('.tmp'));
+      if (!open || writerGone || this.clock.now() > deadline) {
+        if (open && !writerGone)
+          this.log.warn({ recordingId: rec.id }, 'evidence: Janus did not close the recording in time');
+        return names.sort().map((n) => join(dir, n));
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Stores each master; its SHA-256 must equal the SHA-256 of the whole file as last sealed. */
+  private async storeMasters(
+    rec: RecordingRow,
+    files: string[],
+    seals: SealResult[],
+    recovered: boolean,
+  ): Promise<Master[]> {
+    const masters: Master[] = [];
+    for (const spoolPath of files) {
+      const name = spoolPath.slice(spoolPath.lastIndexOf('/') + 1).replace(/\.tmp$/, '');
+      const key = `sessions/${rec.session_id}/${rec.id}/${name}`;
+      const header = await this.tools.readMjrHeader(spoolPath).catch(() => null);
+      const existing = await this.repo.itemByKey(key);
+      const stored = existing
+        ? { key, sha256: existing.sha256, size: Number(existing.size) }
+        : await this.ledger.storeVerified(key, () => this.ledger.store.putFile(key, spoolPath));
+      const seal = seals.find((s) => s.fileName === name);
+      if (!seal || seal.prefixSha256 !== stored.sha256 || seal.offset !== stored.size) {
+        throw new Error(`${name}: stored master does not match its final seal`);
+      }
+      if (!existing) {
+        await this.ledger.record(
+          {
+            sessionId: rec.session_id,
+            recordingId: rec.id,
+            kind: 'master',
+            fileName: name,
+            mediaType: MJR_TYPE,
+            derivedFrom: [],
+            durationMs: null,
+            auditDetail: { sealedAs: seal.prefixSha256, recovered },
+          },
+          stored,
+        );
+      }
+      masters.push({ spoolPath, name, header, stored });
+    }
+    return masters;
+  }
+
+  private async makeWorkingCopy(rec: RecordingRow, masters: Master[]): Promise<string> {
+    const work = join(this.paths.workDir, rec.id);
+    await rm(work, { recursive: true, force: true });
+    await mkdir(work, { recursive: true, mode: 0o700 });
+    try {
+      const video = masters.find((m) => m.header?.kind === 'video');
+      const audio = masters.find((m) => m.header?.kind === 'audio');
+      if (!video && !audio) throw new Error('no readable audio or video master');
+      // H264 goes in MP4 (plays everywhere); VP8 in WebM.
+      const container = video?.header?.codec === 'h264' ? 'mp4' : 'webm';
+      let videoFile: string | null = null;
+      let audioFile: string | null = null;
+      if (video?.header) {
+        videoFile = join(work, `video.${container}`);
+        await this.tools.depacketise(video.spoolPath, video.header, videoFile);
+      }
+      if (audio?.header) {
+        audioFile = join(work, 'audio.opus');
+        await this.tools.depacketise(audio.spoolPath, audio.header, audioFile);
+      }
+      const name = `working-copy-${rec.id}.${container}`;
+      const out = join(work, name);
+      await this.tools.mux({ video: videoFile, audio: audioFile }, out);
+      const probe = await this.tools.probe(out);
+      const key = `sessions/${rec.session_id}/${rec.id}/${name}`;
+      const stored = await this.ledger.storeVerified(key, () => this.ledger.store.putFile(key, out));
+      const from = [video, audio].filter((m): m is Master => !!m).map((m) => m.stored.sha256);
+      await this.ledger.record(
+        {
+          sessionId: rec.session_id,
+          recordingId: rec.id,
+          kind: 'working-copy',
+          fileName: name,
+          mediaType: `${videoFile ? 'video' : 'audio'}/${container}`,
+          derivedFrom: from,
+          durationMs: probe.durationMs,
+        },
+        stored,
+      );
+      const seconds = probe.durationMs === null ? '?' : (probe.durationMs / 1000).toFixed(1);
+      return `${video?.header?.codec ?? 'no'} video, ${audio ? 'opus' : 'no'} audio, ${seconds} s; ${masters.length} masters and a working copy`;
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+
+  private async flagMismatch(rec: RecordingRow, problem: string): Promise<void> {
+    this.log.error({ recordingId: rec.id, problem }, 'evidence: a recording does not match its seals');
+    await this.repo.setRecording(rec.id, {
+      state: 'failed',
+      error: `seal mismatch: ${problem}`.slice(0, 500),
+    });
+    await this.audit.record({
+      actor: SYSTEM,
+      action: 'evidence.seal_mismatch',
+      subject: { type: 'recording', id: rec.id },
+      detail: { sessionId: rec.session_id, problem },
+    });
+    await this.sessions.addEvent(rec.session_id, 'evidence.seal_mismatch', null, problem);
+  }
+}

@@ -1,0 +1,76 @@
+import WebSocket from 'ws';
+import { publisherOffer, type RtpSource } from './synthetic.js';
+
+/** The parts of an officer API client a synthetic call needs. */
+export interface InviteApi {
+  request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+}
+
+export interface SyntheticCall {
+  sessionId: string;
+  ws: WebSocket;
+  /** Stops sending media and closes the caller's sockets. */
+  hangUp(): void;
+}
+
+let callers = 0;
+
+/**
+ * A whole call, as a phone would make it but headless: invite, claim the link
+ * (from its own address via X-Forwarded-For when the server trusts a proxy),
+ * consent, publish the looped clip, and wait for the answer.
+ */
+export async function syntheticCall(url: string, api: InviteApi, source: RtpSource): Promise<SyntheticCall> {
+  const { session, link } = await api.request<{ session: { id: string }; link: string }>(
+    'POST',
+    '/api/sessions',
+    {
+      phone: '07911 123456',
+      reference: 'SYNTHETIC',
+    },
+  );
+  const n = callers++;
+  const ip = `10.250.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`;
+  const res = await fetch(`${url}/api/join/open`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+    body: JSON.stringify({ token: link.split('/j/')[1] }),
+  });
+  if (!res.ok) throw new Error(`link claim failed: ${res.status}`);
+  const cookie = res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('sl_caller='))!
+    .split(';')[0]!;
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/caller`, {
+    headers: { cookie, 'x-forwarded-for': ip },
+  });
+  const inbox: Array<Record<string, unknown>> = [];
+  ws.on('message', (d) => inbox.push(JSON.parse(d.toString()) as Record<string, unknown>));
+  const next = async (type: string) => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const m = inbox.find((x) => x.type === type || x.type === 'error');
+      if (m) {
+        inbox.splice(inbox.indexOf(m), 1);
+        if (m.type === 'error') throw new Error(`caller: ${String(m.code)}: ${String(m.message)}`);
+        return m;
+      }
+      if (Date.now() > deadline) throw new Error(`caller: no ${type}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  await next('welcome');
+  ws.send(JSON.stringify({ type: 'consent', decision: 'accepted' }));
+  await next('consent.recorded');
+  const pub = await publisherOffer(source);
+  ws.send(JSON.stringify({ type: 'publish.offer', sdp: pub.sdp }));
+  await pub.accept((await next('publish.answer')).sdp as string);
+  return {
+    sessionId: session.id,
+    ws,
+    hangUp() {
+      pub.close();
+      ws.close();
+    },
+  };
+}
