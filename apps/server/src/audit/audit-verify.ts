@@ -48,6 +48,10 @@ export async function verifyAuditTrail(db: Db, publicKeyPem: string | null): Pro
     }
     if (auditHash(r) !== r.hash) {
       const originally = findOriginalSeq(r, rows.length + 5);
+      const next = bySeq.get(seq + 1);
+      // An adjacent swap also looks like a one-place shift: tell them apart by the neighbour.
+      const swappedWithNext =
+        originally === seq + 1 && next !== undefined && findOriginalSeq(next, rows.length + 5) === seq;
       if (originally === null) {
         add({
           seq,
@@ -62,7 +66,7 @@ export async function verifyAuditTrail(db: Db, publicKeyPem: string | null): Pro
           kind: 'inserted',
           message: `an entry was inserted at #${seq - 1}: the entry now at #${seq} was written as #${originally}`,
         });
-      } else if (originally === seq + 1) {
+      } else if (originally === seq + 1 && !swappedWithNext) {
         add({
           seq,
           id: r.id,
