@@ -17,9 +17,12 @@ import type { Config } from './config/config.js';
 import { EvidenceRepository } from './evidence/evidence.repository.js';
 import { EvidenceService } from './evidence/evidence.service.js';
 import { EvidenceLedger } from './evidence/evidence-ledger.js';
+import { ExportService } from './evidence/export/export.service.js';
+import { SessionManifests } from './evidence/export/session-manifest.js';
 import { RecordingIngest } from './evidence/recording-ingest.js';
 import { Sealer } from './evidence/sealer.js';
 import { InviteService } from './invites/invite.service.js';
+import { JobRunner } from './jobs/job-runner.js';
 import type { Logger } from './lib/logger.js';
 import { findFreePort } from './lib/ports.js';
 import { SerialQueue } from './lib/serial-queue.js';
@@ -44,6 +47,9 @@ export interface Container {
   invites: InviteService;
   location: LocationService;
   evidence: EvidenceService;
+  jobs: JobRunner;
+  exports: ExportService;
+  manifests: SessionManifests;
   recordings: RecordingIngest;
   sealer: Sealer;
   media: MediaService;
@@ -150,6 +156,13 @@ export async function buildContainer(
     { videoBitrate: config.videoBitrate },
     log.child({ component: 'media' }),
   );
+  const jobs = new JobRunner(db, clock, random, log.child({ component: 'jobs' }));
+  const exports = new ExportService(db, ledger, jobs, audit, sessions, signer, clock, {
+    workDir: join(config.dataDir, 'work', 'exports'),
+    phone: config.manifestPhone,
+  });
+  const manifests = new SessionManifests(db, signer, audit, config.manifestPhone);
+
   const callers = new CallerSignalling(
     sessions,
     media,
@@ -166,6 +179,17 @@ export async function buildContainer(
     location,
     evidence,
     log.child({ component: 'console-ws' }),
+  );
+
+  jobs.on('updated', (job) =>
+    consoles?.notifyOfficer(job.requested_by, {
+      type: 'job.updated',
+      jobType: job.type === 'redaction' ? 'redaction' : 'export',
+      jobId: job.id,
+      state: job.state,
+      done: Number(job.done),
+      total: Number(job.total),
+    }),
   );
 
   sessions.on('ended', (sessionId) => {
@@ -188,6 +212,9 @@ export async function buildContainer(
     invites,
     location,
     evidence,
+    jobs,
+    exports,
+    manifests,
     recordings,
     sealer,
     media,
@@ -201,6 +228,7 @@ export async function buildContainer(
       // Recordings left open by a previous run are final now: ingest them.
       await recordings.recoverUnfinished();
       sealer.start();
+      await jobs.start();
       await resetPublishingFlags(sessionRepo);
       void janus.connection.start();
       sweeper = setInterval(() => {
@@ -214,6 +242,7 @@ export async function buildContainer(
       consoles?.closeAll();
       await media.closeAll('server shutting down').catch(() => {});
       sealer.stop();
+      jobs.stop();
       await evidence.idle();
       await audit.checkpointNow();
       janus.connection.close();

@@ -55,6 +55,7 @@ export async function startServer(
   const addr = app.server.address();
   const port = addr && typeof addr === 'object' ? addr.port : 0;
   await c.janus.connection.whenReady();
+  let closed = false;
   return {
     url: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}`,
@@ -62,6 +63,8 @@ export async function startServer(
     c,
     dataDir,
     async close() {
+      if (closed) return;
+      closed = true;
       await app.close();
       await c.stop();
       await rm(dataDir, { recursive: true, force: true });

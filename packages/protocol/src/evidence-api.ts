@@ -176,6 +176,8 @@ export const SarQuery = z.object({
 
 export const SigningKey = z.object({ publicKeyPem: z.string(), fingerprint: z.string() });
 export const SignedManifest = z.object({
+  /** The exact bytes the signature covers (UTF-8 JSON text). */
+  manifestJson: z.string(),
   manifest: z.record(z.string(), z.unknown()),
   signature: z.string(),
   publicKeyPem: z.string(),

@@ -64,10 +64,10 @@ export function rectFromDrag(box: PixelBox, a: Point, b: Point): FracRect | null
   const p = toFraction(box, a);
   const q = toFraction(box, b);
   const rect = {
-    x: Math.min(p.x, q.x),
-    y: Math.min(p.y, q.y),
-    width: Math.abs(p.x - q.x),
-    height: Math.abs(p.y - q.y),
+    x: round4(Math.min(p.x, q.x)),
+    y: round4(Math.min(p.y, q.y)),
+    width: round4(Math.abs(p.x - q.x)),
+    height: round4(Math.abs(p.y - q.y)),
   };
   return rect.width < MIN_SIDE || rect.height < MIN_SIDE ? null : rect;
 }

@@ -1,5 +1,5 @@
-import type { LibrarySession, RetentionPolicy } from '@sightline/protocol';
-import type { Body, ClassifyRequest } from '../api/api-client.js';
+import type { ClassifyRequest, LibrarySession, RetentionPolicy } from '@sightline/protocol';
+import type { Body } from '../api/api-client.js';
 import { formatDate, startOfLocalDay } from '../lib/dates.js';
 
 /** A policy's label, or its id when the policies are not known (roles without retention:read). */

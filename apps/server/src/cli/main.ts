@@ -1,6 +1,7 @@
 import { ConfigError } from '../config/config.js';
 import { DomainError } from '../lib/errors.js';
 import { AUDIT_USAGE, auditCommand } from './audit.js';
+import { EVIDENCE_USAGE, evidenceCommand } from './evidence.js';
 import { KEYS_USAGE, keysCommand } from './keys.js';
 import { USER_USAGE, userCommand } from './user.js';
 
@@ -11,6 +12,7 @@ const COMMANDS: Record<
   user: { usage: USER_USAGE, run: userCommand },
   audit: { usage: AUDIT_USAGE, run: auditCommand },
   keys: { usage: KEYS_USAGE, run: keysCommand },
+  evidence: { usage: EVIDENCE_USAGE, run: evidenceCommand },
 };
 
 const USAGE = `Usage:

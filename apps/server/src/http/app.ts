@@ -12,6 +12,7 @@ import { installErrorHandler } from './error-handler.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { evidenceRoutes } from './routes/evidence.routes.js';
+import { exportRoutes } from './routes/exports.routes.js';
 import { joinRoutes } from './routes/join.routes.js';
 import { sessionRoutes } from './routes/sessions.routes.js';
 import { wsRoutes } from './routes/ws.routes.js';
@@ -55,6 +56,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(authRoutes(c));
   await app.register(sessionRoutes(c));
   await app.register(evidenceRoutes(c));
+  await app.register(exportRoutes(c));
   await app.register(adminRoutes(c));
   await app.register(joinRoutes(c, sendJoinPage));
   await app.register(wsRoutes(c));

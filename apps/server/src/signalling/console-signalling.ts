@@ -63,6 +63,11 @@ export class ConsoleSignalling {
     });
   }
 
+  /** Sends a message to every console the given officer has open. */
+  notifyOfficer(officerId: string, msg: ServerToConsole): void {
+    this.broadcast(msg, (c) => c.officer.id === officerId);
+  }
+
   /** Tells consoles that may read the outbox that it changed. */
   outboxChanged(): void {
     this.broadcast({ type: 'outbox.updated' }, (c) => can(c.officer.roles, 'outbox:read'));

@@ -1,0 +1,118 @@
+import type { ReceivedFix, TimelineEvent } from '@sightline/protocol';
+import type { Selectable } from 'kysely';
+import type { Db } from '../../adapters/db/database.js';
+import type {
+  AuditEventsTable,
+  EvidenceItemsTable,
+  NotesTable,
+  RecordingsTable,
+  SealsTable,
+  SessionsTable,
+} from '../../adapters/db/schema.js';
+import { notFound } from '../../lib/errors.js';
+import { toFix } from '../../sessions/session.repository.js';
+import { summariseUserAgent } from '../../sessions/session.service.js';
+
+/** Everything recorded about one session, as exports and manifests need it. */
+export interface Dossier {
+  session: Selectable<SessionsTable>;
+  createdByName: string;
+  timeline: TimelineEvent[];
+  track: ReceivedFix[];
+  items: Selectable<EvidenceItemsTable>[];
+  recordings: Selectable<RecordingsTable>[];
+  seals: Map<string, Selectable<SealsTable>[]>;
+  notes: Array<Selectable<NotesTable> & { author_name: string }>;
+  audit: Selectable<AuditEventsTable>[];
+  deviceSummary: string | null;
+  viewers: Array<{ id: string; name: string; firstViewedAt: number; views: number }>;
+}
+
+/** Loads a session's dossier from the database (read-only). */
+export async function loadDossier(db: Db, sessionId: string): Promise<Dossier> {
+  const session = await db.selectFrom('sessions').selectAll().where('id', '=', sessionId).executeTakeFirst();
+  if (!session) throw notFound('session');
+  const creator = await db
+    .selectFrom('officers')
+    .select('display_name')
+    .where('id', '=', session.created_by)
+    .executeTakeFirst();
+  const timeline = (
+    await db
+      .selectFrom('session_events')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .orderBy('at')
+      .orderBy('id')
+      .execute()
+  ).map((r) => ({ id: r.id, at: Number(r.at), type: r.type, actor: r.actor, detail: r.detail }));
+  const track = (
+    await db
+      .selectFrom('location_fixes')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .orderBy('id')
+      .execute()
+  ).map(toFix);
+  const items = await db
+    .selectFrom('evidence_items')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .orderBy('created_at')
+    .execute();
+  const recordings = await db
+    .selectFrom('recordings')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .orderBy('started_at')
+    .execute();
+  const sealRows = await db
+    .selectFrom('seals')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .orderBy('recording_id')
+    .orderBy('seq')
+    .execute();
+  const seals = new Map<string, Selectable<SealsTable>[]>();
+  for (const s of sealRows) seals.set(s.recording_id, [...(seals.get(s.recording_id) ?? []), s]);
+  const notes = await db
+    .selectFrom('notes as n')
+    .innerJoin('officers as o', 'o.id', 'n.author_id')
+    .selectAll('n')
+    .select('o.display_name as author_name')
+    .where('n.session_id', '=', sessionId)
+    .orderBy('n.created_at')
+    .execute();
+  const subjects = [sessionId, ...items.map((i) => i.id), ...recordings.map((r) => r.id)];
+  const audit = await db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('subject_id', 'in', subjects)
+    .orderBy('seq')
+    .execute();
+  const viewers = new Map<string, { id: string; name: string; firstViewedAt: number; views: number }>();
+  for (const a of audit) {
+    if (a.action !== 'view.start' || !a.actor_id) continue;
+    const v = viewers.get(a.actor_id) ?? {
+      id: a.actor_id,
+      name: a.actor_name ?? '',
+      firstViewedAt: Number(a.at),
+      views: 0,
+    };
+    v.views++;
+    viewers.set(a.actor_id, v);
+  }
+  return {
+    session,
+    createdByName: creator?.display_name ?? session.created_by,
+    timeline,
+    track,
+    items,
+    recordings,
+    seals,
+    notes,
+    audit,
+    deviceSummary: summariseUserAgent(session.caller_user_agent),
+    viewers: [...viewers.values()],
+  };
+}
