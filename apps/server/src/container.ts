@@ -20,16 +20,22 @@ import { EvidenceLedger } from './evidence/evidence-ledger.js';
 import { ExportService } from './evidence/export/export.service.js';
 import { SessionManifests } from './evidence/export/session-manifest.js';
 import { RecordingIngest } from './evidence/recording-ingest.js';
+import { RedactionService } from './evidence/redaction/redaction.service.js';
 import { Sealer } from './evidence/sealer.js';
 import { InviteService } from './invites/invite.service.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { Logger } from './lib/logger.js';
 import { findFreePort } from './lib/ports.js';
 import { SerialQueue } from './lib/serial-queue.js';
+import { LibraryRepository } from './library/library.repository.js';
+import { LibraryService } from './library/library.service.js';
 import { LocationService } from './location/location.service.js';
 import { MediaService } from './media/media.service.js';
 import { MediaPlane } from './media/media-plane.js';
 import { OfficerService } from './officers/officer.service.js';
+import { DisposalService } from './retention/disposal.service.js';
+import { loadPolicies } from './retention/policies.js';
+import { RetentionService } from './retention/retention.service.js';
 import { SessionRepository } from './sessions/session.repository.js';
 import { SessionService } from './sessions/session.service.js';
 import { CallerSignalling } from './signalling/caller-signalling.js';
@@ -50,6 +56,10 @@ export interface Container {
   jobs: JobRunner;
   exports: ExportService;
   manifests: SessionManifests;
+  redactions: RedactionService;
+  library: LibraryService;
+  retention: RetentionService;
+  disposal: DisposalService;
   recordings: RecordingIngest;
   sealer: Sealer;
   media: MediaService;
@@ -162,6 +172,48 @@ export async function buildContainer(
     phone: config.manifestPhone,
   });
   const manifests = new SessionManifests(db, signer, audit, config.manifestPhone);
+  const redactions = new RedactionService(
+    db,
+    ledger,
+    new MediaTools(config.tools),
+    jobs,
+    sessions,
+    audit,
+    { workDir: join(config.dataDir, 'work', 'redactions'), ffmpeg: config.tools.ffmpeg },
+    (sessionId) => evidence.changed(sessionId),
+  );
+  const libraryRepo = new LibraryRepository(db, sessionRepo);
+  const library = new LibraryService(
+    db,
+    libraryRepo,
+    sessions,
+    audit,
+    clock,
+    random,
+    config.phoneDefaultRegion,
+  );
+  const retention = new RetentionService(
+    db,
+    libraryRepo,
+    sessions,
+    audit,
+    clock,
+    loadPolicies(config.retention.policiesFile, config.retention.nfpaDays),
+    config.retention.unclassifiedDays,
+  );
+  const disposal = new DisposalService(
+    db,
+    ledger.store,
+    sessions,
+    audit,
+    clock,
+    {
+      unclassifiedDays: config.retention.unclassifiedDays,
+      intervalMs: config.retention.disposalIntervalMs,
+      spoolFor: (id) => recordings.spoolFor(id),
+    },
+    log.child({ component: 'retention' }),
+  );
 
   const callers = new CallerSignalling(
     sessions,
@@ -215,6 +267,10 @@ export async function buildContainer(
     jobs,
     exports,
     manifests,
+    redactions,
+    library,
+    retention,
+    disposal,
     recordings,
     sealer,
     media,
@@ -229,6 +285,7 @@ export async function buildContainer(
       await recordings.recoverUnfinished();
       sealer.start();
       await jobs.start();
+      disposal.start();
       await resetPublishingFlags(sessionRepo);
       void janus.connection.start();
       sweeper = setInterval(() => {
@@ -243,6 +300,7 @@ export async function buildContainer(
       await media.closeAll('server shutting down').catch(() => {});
       sealer.stop();
       jobs.stop();
+      disposal.stop();
       await evidence.idle();
       await audit.checkpointNow();
       janus.connection.close();

@@ -118,7 +118,8 @@ export const ExportJob = z.object({
   kind: z.enum(['full', 'sar']),
   sessionIds: z.array(z.string()),
   reason: z.string(),
-  state: z.enum(['queued', 'running', 'done', 'failed']),
+  /** `disposed`: the package was deleted with the media it held, under the retention policy. */
+  state: z.enum(['queued', 'running', 'done', 'failed', 'disposed']),
   progress: z.object({ done: z.number().int(), total: z.number().int() }),
   requestedBy: z.object({ id: z.string(), name: z.string() }),
   createdAt: Ms,

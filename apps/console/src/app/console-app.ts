@@ -5,8 +5,12 @@ import { ApiClient } from '../api/api-client.js';
 import { AuthStore } from '../auth/auth-store.js';
 import { InviteForm } from '../invites/invite-form.js';
 import { Store, Ticker } from '../lib/store.js';
+import { LibraryCache } from '../library/library-query.js';
+import { LibraryStore } from '../library/library-store.js';
 import { MediaStore } from '../media/media-status.js';
 import { OutboxStore } from '../outbox/outbox-store.js';
+import { PoliciesStore } from '../retention/policies-store.js';
+import { SarStore } from '../sar/sar-store.js';
 import { SessionListStore } from '../sessions/session-list.js';
 import { ConsoleSocket } from '../signalling/console-socket.js';
 import { Router } from './router.js';
@@ -26,6 +30,11 @@ export interface ConsoleApp {
   officers: OfficersStore;
   audit: AuditStore;
   system: SystemStore;
+  /** Library records already fetched, so a session opened from a list needs no second search. */
+  libraryCache: LibraryCache;
+  library: LibraryStore;
+  policies: PoliciesStore;
+  sar: SarStore;
   ticker: Ticker;
 }
 
@@ -61,6 +70,10 @@ export function createConsoleApp(win: Window): ConsoleApp {
   const officers = new OfficersStore(api);
   const audit = new AuditStore(api);
   const system = new SystemStore(api);
+  const libraryCache = new LibraryCache();
+  const library = new LibraryStore(api, libraryCache);
+  const policies = new PoliciesStore(api);
+  const sar = new SarStore(api, libraryCache);
 
   const app: ConsoleApp = {
     router,
@@ -76,6 +89,10 @@ export function createConsoleApp(win: Window): ConsoleApp {
     officers,
     audit,
     system,
+    libraryCache,
+    library,
+    policies,
+    sar,
     ticker: new Ticker(),
   };
 
@@ -99,6 +116,11 @@ export function createConsoleApp(win: Window): ConsoleApp {
       audit.reset();
       system.reset();
       invite.reset();
+      // Search results name members of the public: nothing of them may outlive the sign-in.
+      library.reset();
+      sar.reset();
+      policies.reset();
+      libraryCache.clear();
     }
   });
   return app;

@@ -12,6 +12,15 @@ describe('matchRoute', () => {
     });
   });
 
+  it('keeps the evidence view of a session apart from its live page', () => {
+    expect(matchRoute('/library')).toEqual({ name: 'library' });
+    expect(matchRoute('/library/abc-1')).toEqual({ name: 'evidence', id: 'abc-1', redact: false });
+    expect(matchRoute('/library/abc-1/redact')).toEqual({ name: 'evidence', id: 'abc-1', redact: true });
+    expect(matchRoute('/library/abc-1/other').name).toBe('not-found');
+    expect(matchRoute('/retention')).toEqual({ name: 'retention' });
+    expect(matchRoute('/sar/')).toEqual({ name: 'sar' });
+  });
+
   it('does not treat odd paths as a session id', () => {
     expect(matchRoute('/sessions/../admin').name).toBe('not-found');
     expect(matchRoute('/sessions/').name).toBe('not-found');

@@ -4,8 +4,17 @@ export type Route =
   | { name: 'login' }
   | { name: 'dashboard' }
   | { name: 'session'; id: string }
+  | { name: 'library' }
+  /** A session's evidence; `redact` opens the redaction editor on arrival (from subject access). */
+  | { name: 'evidence'; id: string; redact: boolean }
+  | { name: 'retention' }
+  | { name: 'sar' }
   | { name: 'admin' }
   | { name: 'not-found'; path: string };
+
+/** Where a session's evidence lives: the library view, distinct from the live page at /sessions/:id. */
+export const evidencePath = (id: string, redact = false): string =>
+  `/library/${encodeURIComponent(id)}${redact ? '/redact' : ''}`;
 
 /** Maps a path to a page. Ids are matched loosely; the server says whether they exist. */
 export function matchRoute(path: string): Route {
@@ -13,8 +22,13 @@ export function matchRoute(path: string): Route {
   if (clean === '/') return { name: 'dashboard' };
   if (clean === '/login') return { name: 'login' };
   if (clean === '/admin') return { name: 'admin' };
+  if (clean === '/library') return { name: 'library' };
+  if (clean === '/retention') return { name: 'retention' };
+  if (clean === '/sar') return { name: 'sar' };
   const m = /^\/sessions\/([A-Za-z0-9-]{1,64})$/.exec(clean);
   if (m?.[1]) return { name: 'session', id: m[1] };
+  const ev = /^\/library\/([A-Za-z0-9-]{1,64})(\/redact)?$/.exec(clean);
+  if (ev?.[1]) return { name: 'evidence', id: ev[1], redact: !!ev[2] };
   return { name: 'not-found', path: clean };
 }
 
@@ -31,7 +45,7 @@ interface HistoryLike {
 
 /**
  * The whole client-side router: the current path in a store, moved by the
- * History API. Four pages do not need a library.
+ * History API. A handful of pages do not need a library.
  */
 export class Router {
   readonly path: Store<string>;

@@ -5,23 +5,30 @@ import { CopyButton } from '../lib/CopyButton.js';
 import { formatBytes, formatDateTime, formatDuration } from '../lib/format.js';
 import { EVIDENCE_KIND_TEXT } from '../session/event-text.js';
 import { groupEvidence, type SessionPageState } from '../session/session-model.js';
+import { contentUrl } from './EvidencePlayer.js';
+import { isPlayable } from './playback.js';
 
-const contentUrl = (id: string, download = false) =>
-  `/api/evidence/${encodeURIComponent(id)}/content${download ? '?download=1' : ''}`;
-
-/** Stored evidence with its hashes; working copies can be played here, supervisors can download. */
+/**
+ * Stored evidence with its hashes; supervisors can download. Copies play in
+ * place here, or, given `onPlay`, in the page's own player (the evidence view).
+ */
 export function EvidencePanel({
   evidence,
   sessionOver,
   onRetry,
+  onPlay,
+  playingId,
 }: {
-  evidence: SessionPageState['evidence'];
+  evidence: Pick<SessionPageState['evidence'], 'status' | 'items' | 'error'>;
   sessionOver: boolean;
   onRetry: () => void;
+  onPlay?: (item: EvidenceItem) => void;
+  playingId?: string | null;
 }) {
   const can = useCan();
-  const [playing, setPlaying] = useState<string | null>(null);
+  const [inline, setInline] = useState<string | null>(null);
   const { status, items, error } = evidence;
+  const playing = onPlay ? (playingId ?? null) : inline;
 
   return (
     <section className="card evidence-card" aria-labelledby="evidence-title">
@@ -53,10 +60,12 @@ export function EvidencePanel({
               <Item
                 key={item.id}
                 item={item}
+                sources={sourcesOf(item, items)}
                 canPlay={can('evidence:play')}
                 canDownload={can('evidence:download')}
                 playing={playing === item.id}
-                onPlay={() => setPlaying(playing === item.id ? null : item.id)}
+                external={!!onPlay}
+                onPlay={() => (onPlay ? onPlay(item) : setInline(inline === item.id ? null : item.id))}
               />
             ))}
           </ul>
@@ -66,40 +75,63 @@ export function EvidencePanel({
   );
 }
 
+/** The items an item was made from (its `derivedFrom` hashes), or the bare hashes if not listed here. */
+function sourcesOf(
+  item: EvidenceItem,
+  items: readonly EvidenceItem[],
+): Array<{ sha256: string; name: string | null }> {
+  return item.derivedFrom.map((sha256) => ({
+    sha256,
+    name: items.find((i) => i.sha256 === sha256)?.fileName ?? null,
+  }));
+}
+
 function Item(props: {
   item: EvidenceItem;
+  sources: Array<{ sha256: string; name: string | null }>;
   canPlay: boolean;
   canDownload: boolean;
   playing: boolean;
+  /** Plays in the page's player rather than under the item. */
+  external: boolean;
   onPlay: () => void;
 }) {
   const { item } = props;
-  const playable = item.kind === 'working-copy' && props.canPlay;
+  const disposed = item.disposedAt !== null;
+  const playable = isPlayable(item) && props.canPlay;
   return (
     <li
-      className={`evidence-item evidence-${item.kind}`}
+      className={`evidence-item evidence-${item.kind}${disposed ? ' evidence-disposed' : ''}`}
       data-testid="evidence-item"
       data-kind={item.kind}
       data-sha256={item.sha256}
       data-id={item.id}
       data-duration-ms={item.durationMs ?? undefined}
+      data-disposed={disposed ? 'true' : undefined}
     >
       <div className="ev-head">
         <span className={`tag tag-kind-${item.kind}`}>{EVIDENCE_KIND_TEXT[item.kind]}</span>
         <span className="ev-name">{item.fileName}</span>
+        {disposed ? <span className="tag tag-disposed">Disposed</span> : null}
         <span className="ev-actions">
           {playable ? (
             <button
               type="button"
               className="btn btn-secondary btn-small"
               data-testid="evidence-play"
-              aria-expanded={props.playing}
+              {...(props.external ? { 'aria-pressed': props.playing } : { 'aria-expanded': props.playing })}
               onClick={props.onPlay}
             >
-              {props.playing ? 'Close player' : 'Play'}
+              {props.external
+                ? props.playing
+                  ? 'In player'
+                  : 'Play'
+                : props.playing
+                  ? 'Close player'
+                  : 'Play'}
             </button>
           ) : null}
-          {props.canDownload ? (
+          {props.canDownload && !disposed ? (
             <a
               className="btn btn-secondary btn-small"
               href={contentUrl(item.id, true)}
@@ -114,13 +146,36 @@ function Item(props: {
         <span>{formatBytes(item.size)}</span>
         {item.durationMs !== null ? <span>{formatDuration(item.durationMs)} long</span> : null}
         <span>stored {formatDateTime(item.createdAt)}</span>
+        {item.disposedAt !== null ? (
+          <span>
+            disposed {formatDateTime(item.disposedAt)}: the file is deleted, its hash is kept as the record
+          </span>
+        ) : null}
       </p>
+      {item.kind === 'redacted-copy' || (item.kind === 'working-copy' && props.sources.length) ? (
+        <div className="ev-derived">
+          <span className="ev-hash-label">Made from</span>
+          <ul>
+            {props.sources.map((s) => (
+              <li key={s.sha256} data-testid="evidence-derived-from" data-sha256={s.sha256}>
+                {s.name ? <span>{s.name} </span> : null}
+                <code className="mono">
+                  {s.sha256.slice(0, 12)}…{s.sha256.slice(-4)}
+                </code>
+              </li>
+            ))}
+          </ul>
+          {item.kind === 'redacted-copy' ? (
+            <p className="small muted">A new file: the recording it was made from is unchanged.</p>
+          ) : null}
+        </div>
+      ) : null}
       <div className="ev-hash">
         <span className="ev-hash-label">SHA-256</span>
         <code className="mono ev-hash-value">{item.sha256}</code>
         <CopyButton text={item.sha256} label="Copy hash" />
       </div>
-      {props.playing ? (
+      {props.playing && !props.external ? (
         // The officer pressed Play, so play: starting it is the request, not a surprise.
         // biome-ignore lint/a11y/useMediaCaption: evidence recordings have no captions; the audio is the evidence.
         <video

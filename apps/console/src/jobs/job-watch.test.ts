@@ -82,6 +82,9 @@ describe('job states', () => {
     expect(isForward('done', 'running')).toBe(false);
     expect(isForward('done', 'failed')).toBe(false);
     expect(isForward('running', 'failed')).toBe(true);
+    expect(isForward('done', 'disposed')).toBe(true);
+    expect(isForward('failed', 'disposed')).toBe(false);
+    expect(isForward('disposed', 'done')).toBe(false);
   });
 
   it('turns progress into a percentage, unknown while there is no total', () => {

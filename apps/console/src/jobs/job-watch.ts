@@ -3,21 +3,23 @@ import type { ConsoleSocket } from '../signalling/console-socket.js';
 
 /** A `job.updated` message from the console socket. */
 export type JobUpdate = Extract<ServerToConsole, { type: 'job.updated' }>;
-export type JobState = 'queued' | 'running' | 'done' | 'failed';
+/** `disposed` (exports only): the package was deleted later, with the media it held. */
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'disposed';
 
-const RANK: Record<string, number> = { queued: 0, running: 1, done: 2, failed: 2 };
+const RANK: Record<string, number> = { queued: 0, running: 1, done: 2, failed: 2, disposed: 3 };
 
-/** Done or failed: nothing more will happen to the job. */
+/** Done, failed or disposed: the job itself will do nothing more. */
 export function isFinished(state: string): boolean {
-  return state === 'done' || state === 'failed';
+  return state === 'done' || state === 'failed' || state === 'disposed';
 }
 
 /**
  * Whether a report moves a job forward (or leaves its state as it is). Socket
- * messages and poll answers cross, so an older "running" must never undo "done".
+ * messages and poll answers cross, so an older "running" must never undo
+ * "done"; the only step after a finish is retention disposing of a done package.
  */
 export function isForward(from: string, to: string): boolean {
-  if (isFinished(from)) return from === to;
+  if (isFinished(from)) return from === to || (from === 'done' && to === 'disposed');
   return (RANK[to] ?? -1) >= (RANK[from] ?? -1);
 }
 

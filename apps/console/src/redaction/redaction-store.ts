@@ -191,8 +191,9 @@ export class RedactionStore extends Store<RedactionState> {
     }
     const range = { from: parseSeconds(muteFrom) ?? 0, to: parseSeconds(muteTo) ?? 0 };
     const { mute: _m, form: _f, ...errors } = this.get().errors;
+    const others = mute.filter((m) => m.from !== range.from || m.to !== range.to);
     this.patch({
-      mute: [...mute, range].sort((a, b) => a.from - b.from),
+      mute: [...others, range].sort((a, b) => a.from - b.from),
       muteFrom: '',
       muteTo: '',
       errors,

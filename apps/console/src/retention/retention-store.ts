@@ -68,7 +68,7 @@ export class RetentionStore extends Store<RetentionFormsState> {
   async toggleHold(): Promise<boolean> {
     const h = this.get().hold;
     if (h.sending) return false;
-    const hold = true;
+    const hold = !this.deps.current()?.legalHold;
     const error = reasonError(h.reason, hold ? 'the legal hold' : 'releasing the hold');
     if (error) {
       this.patch({ hold: { ...h, error } });

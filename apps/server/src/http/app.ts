@@ -14,6 +14,8 @@ import { authRoutes } from './routes/auth.routes.js';
 import { evidenceRoutes } from './routes/evidence.routes.js';
 import { exportRoutes } from './routes/exports.routes.js';
 import { joinRoutes } from './routes/join.routes.js';
+import { libraryRoutes } from './routes/library.routes.js';
+import { retentionRoutes } from './routes/retention.routes.js';
 import { sessionRoutes } from './routes/sessions.routes.js';
 import { wsRoutes } from './routes/ws.routes.js';
 import { installSecurityHeaders } from './security.js';
@@ -57,6 +59,8 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(sessionRoutes(c));
   await app.register(evidenceRoutes(c));
   await app.register(exportRoutes(c));
+  await app.register(libraryRoutes(c));
+  await app.register(retentionRoutes(c));
   await app.register(adminRoutes(c));
   await app.register(joinRoutes(c, sendJoinPage));
   await app.register(wsRoutes(c));

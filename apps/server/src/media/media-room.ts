@@ -37,6 +37,7 @@ type Candidate = NonNullable<IceCandidate> | null;
 export class MediaRoom extends TypedEmitter<RoomEvents> {
   #publisher: Publisher | null = null;
   #publisherPending: Candidate[] = [];
+  #publishesInFlight = 0;
   /** A handle attached ahead of time, so publishing costs one Janus round trip instead of two. */
   #spare: Promise<JanusHandle | null> | null = null;
   #publishing: Promise<unknown> = Promise.resolve();
@@ -72,9 +73,10 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
     recording: { recordingId: string; fileBase: string },
     videoCodec?: 'vp8' | 'h264',
   ): Promise<string> {
+    this.#publishesInFlight++;
     const run = this.#publishing.then(() => this.#publish(offer, recording, videoCodec));
     this.#publishing = run.catch(() => {});
-    return run;
+    return run.finally(() => this.#publishesInFlight--);
   }
 
   async #publish(
@@ -123,7 +125,11 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
   /** Relays one of the caller's ICE candidates (null = end of candidates). */
   async addPublisherCandidate(candidate: Candidate): Promise<void> {
     const pub = this.#publisher;
+    if (!pub && this.#publishesInFlight === 0) {
+      throw new DomainError('not_publishing', 'send an offer before ICE candidates');
+    }
     if (!pub) {
+      // The offer is on its way to Janus; hold the candidate until its handle exists.
       this.#publisherPending.push(candidate);
       if (this.#publisherPending.length > 50) this.#publisherPending.shift();
       return;

@@ -22,6 +22,12 @@ export interface EvidenceStore {
   exists(key: string): Promise<boolean>;
   /** A fresh SHA-256 of the stored bytes, for verification. */
   hash(key: string): Promise<string>;
+  /**
+   * Deletes an object. Only the retention disposal job calls this, after the
+   * policy allows it and with an audited disposal record: evidence is never
+   * removed any other way.
+   */
+  dispose(key: string): Promise<void>;
 }
 
 /** Keys are relative paths of safe segments; nothing can escape the store root. */

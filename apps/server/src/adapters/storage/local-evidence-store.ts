@@ -50,6 +50,14 @@ export class LocalEvidenceStore implements EvidenceStore {
     return hash.digest('hex');
   }
 
+  async dispose(key: string): Promise<void> {
+    const path = this.path(key);
+    await unlink(path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+    });
+    await syncDir(dirname(path)).catch(() => {});
+  }
+
   private path(key: string): string {
     assertSafeKey(key);
     return join(this.root, key);

@@ -1,0 +1,134 @@
+import type { EvidenceItem } from '@sightline/protocol';
+import { type ReactNode, type RefObject, useEffect } from 'react';
+import { useStore } from '../lib/use-store.js';
+import { formatMediaTime } from './playback.js';
+import type { PlaybackStore } from './playback-store.js';
+
+export const contentUrl = (id: string, download = false): string =>
+  `/api/evidence/${encodeURIComponent(id)}/content${download ? '?download=1' : ''}`;
+
+/**
+ * The evidence <video>. It reports its position into the playback store and
+ * applies the seeks others ask for. While redacting, a drawing overlay covers
+ * the picture, so the native controls give way to our own transport below it.
+ */
+export function EvidencePlayer({
+  playback,
+  item,
+  videoRef,
+  customControls,
+  overlay,
+}: {
+  playback: PlaybackStore;
+  item: EvidenceItem;
+  videoRef: RefObject<HTMLVideoElement | null>;
+  customControls: boolean;
+  overlay?: ReactNode;
+}) {
+  const p = useStore(playback);
+  const { seek } = p;
+  const id = item.id;
+
+  // Recorder WebM often reports an infinite duration; the server measured it when it stored the file.
+  useEffect(() => {
+    if (item.durationMs !== null) playback.reportDuration(id, item.durationMs / 1000);
+  }, [playback, id, item.durationMs]);
+
+  useEffect(() => {
+    const v = videoRef.current;
+    if (!v || !seek || seek.itemId !== id) return;
+    const apply = () => {
+      v.currentTime = seek.t;
+      playback.seekApplied(seek.nonce);
+    };
+    if (v.readyState >= HTMLMediaElement.HAVE_METADATA) {
+      apply();
+      return;
+    }
+    v.addEventListener('loadedmetadata', apply, { once: true });
+    return () => v.removeEventListener('loadedmetadata', apply);
+  }, [seek, id, playback, videoRef]);
+
+  return (
+    <>
+      <div className="video-frame ev-frame">
+        {/* biome-ignore lint/a11y/useMediaCaption: evidence recordings have no captions; the audio is the evidence. */}
+        <video
+          key={id}
+          ref={videoRef}
+          data-testid="evidence-player"
+          data-item-id={id}
+          src={contentUrl(id)}
+          controls={!customControls}
+          preload="metadata"
+          playsInline
+          onTimeUpdate={(e) => playback.reportTime(id, e.currentTarget.currentTime)}
+          onSeeked={(e) => playback.reportTime(id, e.currentTarget.currentTime)}
+          onPlay={() => playback.reportPlaying(id, true)}
+          onPause={() => playback.reportPlaying(id, false)}
+          onEnded={() => playback.reportPlaying(id, false)}
+          onLoadedMetadata={(e) => playback.reportDuration(id, e.currentTarget.duration)}
+          onDurationChange={(e) => playback.reportDuration(id, e.currentTarget.duration)}
+        />
+        {overlay}
+      </div>
+      {customControls ? <Transport playback={playback} itemId={id} videoRef={videoRef} /> : null}
+    </>
+  );
+}
+
+const STEPS = [-5, -1, -0.1, 0.1, 1, 5] as const;
+
+/** Play, pause, step and scrub with buttons and a slider: usable by keyboard while the overlay has the picture. */
+function Transport({
+  playback,
+  itemId,
+  videoRef,
+}: {
+  playback: PlaybackStore;
+  itemId: string;
+  videoRef: RefObject<HTMLVideoElement | null>;
+}) {
+  const { mediaTime, duration, playing } = useStore(playback);
+  const seek = (t: number) => playback.seekTo(itemId, playback.get().recordingId, t);
+  const toggle = () => {
+    const v = videoRef.current;
+    if (!v) return;
+    if (v.paused) void v.play().catch(() => {});
+    else v.pause();
+  };
+  return (
+    <fieldset className="transport">
+      <legend className="visually-hidden">Playback controls</legend>
+      <button type="button" className="btn btn-secondary btn-small" onClick={toggle}>
+        {playing ? 'Pause' : 'Play'}
+      </button>
+      {STEPS.map((s) => (
+        <button
+          key={s}
+          type="button"
+          className="btn btn-secondary btn-small"
+          onClick={() => seek(mediaTime + s)}
+          aria-label={`${s < 0 ? 'Back' : 'Forward'} ${Math.abs(s)} seconds`}
+        >
+          {s < 0 ? '−' : '+'}
+          {Math.abs(s)} s
+        </button>
+      ))}
+      <input
+        type="range"
+        className="transport-range"
+        aria-label="Position in the recording, seconds"
+        min={0}
+        max={duration ?? Math.max(mediaTime, 1)}
+        step={0.1}
+        value={mediaTime}
+        onChange={(e) => seek(Number(e.target.value))}
+      />
+      <span className="mono transport-time" aria-live="off">
+        {formatMediaTime(mediaTime)}
+        {duration !== null ? ` / ${formatMediaTime(duration)}` : ''}
+      </span>
+    </fieldset>
+  );
+}

@@ -1,0 +1,52 @@
+import { CreateNoteRequest, LibraryList, LibraryQuery, Note, NoteList, SarQuery } from '@sightline/protocol';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Container } from '../../container.js';
+import { officerActor } from '../auth-hooks.js';
+
+const Params = z.object({ id: z.string().uuid() });
+
+/** The evidence library, notes and bookmarks, and subject-access search. */
+export const libraryRoutes =
+  (c: Container): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/api/library/sessions',
+      {
+        schema: { querystring: LibraryQuery, response: { 200: LibraryList } },
+        config: { auth: { officer: true, permission: 'evidence:read' } },
+      },
+      async (request) => ({
+        sessions: await c.library.search(request.query, officerActor(request), request.ip),
+      }),
+    );
+    app.get(
+      '/api/sessions/:id/notes',
+      {
+        schema: { params: Params, response: { 200: NoteList } },
+        config: { auth: { officer: true, permission: 'evidence:read' } },
+      },
+      async (request) => ({ notes: await c.library.notes(request.params.id) }),
+    );
+    app.post(
+      '/api/sessions/:id/notes',
+      {
+        schema: { params: Params, body: CreateNoteRequest, response: { 201: Note } },
+        config: { auth: { officer: true, permission: 'evidence:annotate' } },
+      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(await c.library.addNote(request.params.id, officerActor(request), request.body, request.ip)),
+    );
+    app.get(
+      '/api/sar/sessions',
+      {
+        schema: { querystring: SarQuery, response: { 200: LibraryList } },
+        config: { auth: { officer: true, permission: 'sar:search' } },
+      },
+      async (request) => ({
+        sessions: await c.library.subjectAccess(request.query, officerActor(request), request.ip),
+      }),
+    );
+  };

@@ -1,0 +1,90 @@
+import type { LibrarySession } from '@sightline/protocol';
+import { sql } from 'kysely';
+import type { Db } from '../adapters/db/database.js';
+import type { SessionRepository } from '../sessions/session.repository.js';
+
+export interface LibraryFilter {
+  reference?: string | undefined;
+  officer?: string | undefined;
+  phoneE164?: string | undefined;
+  state?: string | undefined;
+  policyId?: string | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  reviewDueBefore?: number | undefined;
+  ids?: string[];
+  limit: number;
+}
+
+const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`).toLowerCase()}%`;
+
+/** Sessions as the evidence library shows them: the summary plus retention facts. */
+export class LibraryRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly sessions: SessionRepository,
+  ) {}
+
+  async find(f: LibraryFilter): Promise<LibrarySession[]> {
+    let q = this.db
+      .selectFrom('sessions as s')
+      .innerJoin('officers as o', 'o.id', 's.created_by')
+      .select([
+        's.id',
+        's.policy_id',
+        's.classified_at',
+        's.legal_hold',
+        's.hold_reason',
+        's.retain_until',
+        's.review_due_at',
+        's.disposed_at',
+      ])
+      .select((eb) =>
+        eb
+          .selectFrom('evidence_items as e')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('e.session_id', '=', 's.id')
+          .where('e.disposed_at', 'is', null)
+          .as('evidence_count'),
+      )
+      .orderBy('s.created_at', 'desc')
+      .limit(f.limit);
+    if (f.ids) q = q.where('s.id', 'in', f.ids.length ? f.ids : ['']);
+    if (f.reference) q = q.where(sql`lower(s.reference)`, 'like', like(f.reference));
+    if (f.officer) {
+      const o = like(f.officer);
+      q = q.where((eb) =>
+        eb.or([eb(sql`lower(o.display_name)`, 'like', o), eb(sql`lower(o.username)`, 'like', o)]),
+      );
+    }
+    if (f.phoneE164) q = q.where('s.phone_e164', '=', f.phoneE164);
+    if (f.state) q = q.where('s.state', '=', f.state);
+    if (f.policyId) q = q.where('s.policy_id', '=', f.policyId);
+    if (f.from !== undefined) q = q.where('s.created_at', '>=', f.from);
+    if (f.to !== undefined) q = q.where('s.created_at', '<=', f.to);
+    if (f.reviewDueBefore !== undefined)
+      q = q.where('s.review_due_at', '<=', f.reviewDueBefore).where('s.disposed_at', 'is', null);
+    const rows = await q.execute();
+    const summaries = new Map(
+      (await this.sessions.summaries({ ids: rows.map((r) => r.id) })).map((x) => [x.id, x]),
+    );
+    return rows.map((r) => {
+      const n = (v: number | null) => (v === null ? null : Number(v));
+      return {
+        ...summaries.get(r.id)!,
+        policyId: r.policy_id,
+        classifiedAt: n(r.classified_at),
+        legalHold: r.legal_hold === 1,
+        holdReason: r.hold_reason,
+        retainUntil: n(r.retain_until),
+        reviewDueAt: n(r.review_due_at),
+        disposedAt: n(r.disposed_at),
+        evidenceCount: Number(r.evidence_count ?? 0),
+      };
+    });
+  }
+
+  async one(id: string): Promise<LibrarySession | undefined> {
+    return (await this.find({ ids: [id], limit: 1 }))[0];
+  }
+}

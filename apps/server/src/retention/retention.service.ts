@@ -1,0 +1,161 @@
+import type { LibrarySession, RetentionPolicy } from '@sightline/protocol';
+import type { Clock } from '../adapters/clock.js';
+import type { Db } from '../adapters/db/database.js';
+import type { Actor, AuditService } from '../audit/audit.service.js';
+import { DomainError, notFound } from '../lib/errors.js';
+import type { LibraryRepository } from '../library/library.repository.js';
+import type { SessionService } from '../sessions/session.service.js';
+import { retentionDates } from './policies.js';
+
+type Officer = Actor & { type: 'officer' };
+
+/** Classification under a retention policy, legal holds and reviews. Every change is audited with its reason. */
+export class RetentionService {
+  constructor(
+    private readonly db: Db,
+    private readonly library: LibraryRepository,
+    private readonly sessions: SessionService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    readonly policies: RetentionPolicy[],
+    readonly unclassifiedDays: number,
+  ) {}
+
+  policy(id: string): RetentionPolicy {
+    const p = this.policies.find((x) => x.id === id);
+    if (!p)
+      throw new DomainError('bad_request', `no retention policy "${id}"`, { policyId: 'unknown policy' });
+    return p;
+  }
+
+  async classify(
+    sessionId: string,
+    officer: Officer,
+    input: {
+      policyId: string;
+      reason: string;
+      subjectDateOfBirth?: string | undefined;
+      clearPeriodStart?: number | undefined;
+    },
+    ip: string | null,
+  ): Promise<LibrarySession> {
+    const policy = this.policy(input.policyId);
+    const row = await this.live(sessionId);
+    const now = this.clock.now();
+    const dates = retentionDates(policy, {
+      now,
+      clearPeriodStart: input.clearPeriodStart,
+      subjectDob: input.subjectDateOfBirth,
+    });
+    await this.db
+      .updateTable('sessions')
+      .set({
+        policy_id: policy.id,
+        classified_at: now,
+        classified_by: officer.id,
+        subject_dob: input.subjectDateOfBirth ?? null,
+        clear_period_start: input.clearPeriodStart ?? now,
+        retain_until: dates.retainUntil,
+        review_due_at: dates.reviewDueAt,
+      })
+      .where('id', '=', row.id)
+      .execute();
+    await this.audit.record({
+      actor: officer,
+      action: 'retention.classify',
+      subject: { type: 'session', id: sessionId },
+      detail: {
+        policyId: policy.id,
+        previous: row.policy_id,
+        reason: input.reason,
+        retainUntil: dates.retainUntil,
+        reviewDueAt: dates.reviewDueAt,
+      },
+      ip,
+    });
+    await this.sessions.addEvent(
+      sessionId,
+      'retention.classified',
+      officer.name,
+      `${policy.label}: ${input.reason}`,
+    );
+    return (await this.library.one(sessionId))!;
+  }
+
+  async hold(
+    sessionId: string,
+    officer: Officer,
+    input: { hold: boolean; reason: string },
+    ip: string | null,
+  ): Promise<LibrarySession> {
+    await this.live(sessionId);
+    await this.db
+      .updateTable('sessions')
+      .set({ legal_hold: input.hold ? 1 : 0, hold_reason: input.hold ? input.reason : null })
+      .where('id', '=', sessionId)
+      .execute();
+    await this.audit.record({
+      actor: officer,
+      action: input.hold ? 'retention.hold' : 'retention.release',
+      subject: { type: 'session', id: sessionId },
+      detail: { reason: input.reason },
+      ip,
+    });
+    await this.sessions.addEvent(
+      sessionId,
+      input.hold ? 'retention.hold' : 'retention.release',
+      officer.name,
+      input.reason,
+    );
+    return (await this.library.one(sessionId))!;
+  }
+
+  /** Records a periodic review: keep (next review in N years) or mark for disposal. */
+  async review(
+    sessionId: string,
+    officer: Officer,
+    input: { outcome: 'retain' | 'dispose'; reason: string },
+    ip: string | null,
+  ): Promise<LibrarySession> {
+    const row = await this.live(sessionId);
+    if (!row.policy_id) throw new DomainError('conflict', 'classify the session before reviewing it');
+    const policy = this.policy(row.policy_id);
+    const now = this.clock.now();
+    const patch =
+      input.outcome === 'retain'
+        ? { review_due_at: retentionDates(policy, { now }).reviewDueAt }
+        : { retain_until: now, review_due_at: null };
+    await this.db.updateTable('sessions').set(patch).where('id', '=', sessionId).execute();
+    await this.audit.record({
+      actor: officer,
+      action: 'retention.review',
+      subject: { type: 'session', id: sessionId },
+      detail: { outcome: input.outcome, reason: input.reason, policyId: policy.id, ...patch },
+      ip,
+    });
+    await this.sessions.addEvent(
+      sessionId,
+      'retention.reviewed',
+      officer.name,
+      `${input.outcome}: ${input.reason}`,
+    );
+    return (await this.library.one(sessionId))!;
+  }
+
+  /** Sessions whose review is due now or within 30 days. */
+  reviewQueue(): Promise<LibrarySession[]> {
+    return this.library.find({ reviewDueBefore: this.clock.now() + 30 * 86_400_000, limit: 500 });
+  }
+
+  private async live(sessionId: string) {
+    const row = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('id', '=', sessionId)
+      .executeTakeFirst();
+    if (!row) throw notFound('session');
+    if (row.disposed_at !== null)
+      throw new DomainError('conflict', 'this session’s media has already been disposed of');
+    return row;
+  }
+}
