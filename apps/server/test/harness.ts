@@ -19,9 +19,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A settable clock for expiry tests. */
+/** Real time plus an adjustable offset: `clock.t += days` moves the server into the future. */
 export class TestClock implements Clock {
-  constructor(public t = Date.now()) {}
+  #offset = 0;
+  get t(): number {
+    return Date.now() + this.#offset;
+  }
+  set t(value: number) {
+    this.#offset = value - Date.now();
+  }
   now() {
     return this.t;
   }

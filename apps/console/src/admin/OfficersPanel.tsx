@@ -4,7 +4,7 @@ import { useApp } from '../app/context.js';
 import { ROLE_LABELS } from '../lib/permissions.js';
 import { useStore } from '../lib/use-store.js';
 
-const ROLES: Role[] = ['call-handler', 'supervisor', 'admin'];
+const ROLES: Role[] = ['call-handler', 'supervisor', 'admin', 'dpo'];
 
 /** Officer accounts: who can sign in, with which roles, and a form to add one. */
 export function OfficersPanel() {

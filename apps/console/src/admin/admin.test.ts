@@ -16,6 +16,14 @@ describe('validateOfficer', () => {
       }),
     ).toEqual({});
   });
+
+  it('allows at most three roles, as the server does', () => {
+    const ok = { username: 'dpo.one', displayName: 'DPO One', password: 'x'.repeat(12) };
+    expect(validateOfficer({ ...ok, roles: ['supervisor', 'admin', 'dpo'] })).toEqual({});
+    expect(validateOfficer({ ...ok, roles: ['call-handler', 'supervisor', 'admin', 'dpo'] })).toEqual({
+      roles: 'Choose at most three roles.',
+    });
+  });
 });
 
 describe('OfficersStore', () => {

@@ -37,6 +37,8 @@ export function validateOfficer(f: NewOfficer): OfficerFormErrors {
   if (f.password.length < 12) e.password = 'Use at least 12 characters.';
   else if (f.password.length > 256) e.password = 'Use at most 256 characters.';
   if (f.roles.length === 0) e.roles = 'Choose at least one role.';
+  // CreateOfficerRequest allows three; now that there are four roles, all four can be ticked.
+  else if (f.roles.length > 3) e.roles = 'Choose at most three roles.';
   return e;
 }
 

@@ -12,6 +12,15 @@ import { matchRoute, safeReturnPath } from './router.js';
 
 // Leaflet is most of the session page's weight; the dashboard (the first screen of every call) loads without it.
 const SessionPage = lazy(() => import('../session/SessionPage.js').then((m) => ({ default: m.SessionPage })));
+// The evidence screens are back-office work: none of their code delays a call handler's first screen.
+const EvidencePage = lazy(() =>
+  import('../evidence/EvidencePage.js').then((m) => ({ default: m.EvidencePage })),
+);
+const LibraryPage = lazy(() => import('../library/LibraryPage.js').then((m) => ({ default: m.LibraryPage })));
+const RetentionPage = lazy(() =>
+  import('../retention/RetentionPage.js').then((m) => ({ default: m.RetentionPage })),
+);
+const SarPage = lazy(() => import('../sar/SarPage.js').then((m) => ({ default: m.SarPage })));
 
 /** Chooses the page from the sign-in state and the path. */
 export function App() {
@@ -60,17 +69,33 @@ export function App() {
   if (status === 'signed-out' || !signedIn) return <LoginPage />;
 
   const roles = signedIn.officer.roles;
+  const lazyPage = (allowed: boolean, el: React.ReactNode) =>
+    allowed ? <Suspense fallback={<Loading />}>{el}</Suspense> : <NoAccess />;
   let page: React.ReactNode;
   if (route.name === 'dashboard' || route.name === 'login') {
-    page = can(roles, 'session:read') ? <DashboardPage /> : canSeeAdmin(roles) ? <AdminPage /> : <NoAccess />;
-  } else if (route.name === 'session') {
+    // A data protection officer has no live sessions to watch: their home is the library.
     page = can(roles, 'session:read') ? (
-      <Suspense fallback={<Loading />}>
-        <SessionPage key={route.id} id={route.id} />
-      </Suspense>
+      <DashboardPage />
+    ) : can(roles, 'evidence:read') ? (
+      lazyPage(true, <LibraryPage />)
+    ) : canSeeAdmin(roles) ? (
+      <AdminPage />
     ) : (
       <NoAccess />
     );
+  } else if (route.name === 'session') {
+    page = lazyPage(can(roles, 'session:read'), <SessionPage key={route.id} id={route.id} />);
+  } else if (route.name === 'library') {
+    page = lazyPage(can(roles, 'evidence:read'), <LibraryPage />);
+  } else if (route.name === 'evidence') {
+    page = lazyPage(
+      can(roles, 'evidence:read'),
+      <EvidencePage key={route.id} id={route.id} redact={route.redact} />,
+    );
+  } else if (route.name === 'retention') {
+    page = lazyPage(can(roles, 'retention:read'), <RetentionPage />);
+  } else if (route.name === 'sar') {
+    page = lazyPage(can(roles, 'sar:search'), <SarPage />);
   } else if (route.name === 'admin') {
     page = canSeeAdmin(roles) ? <AdminPage /> : <NoAccess />;
   } else {

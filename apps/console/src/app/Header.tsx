@@ -11,8 +11,20 @@ export function Header() {
   const agency = useStore(config)?.agency;
   if (!officer) return null;
   const links: Array<{ href: string; label: string; current: boolean }> = [];
-  if (can(officer.roles, 'session:read')) {
+  const live = can(officer.roles, 'session:read');
+  if (live) {
     links.push({ href: '/', label: 'Sessions', current: path === '/' || path.startsWith('/sessions/') });
+  }
+  if (can(officer.roles, 'evidence:read')) {
+    // Without live sessions, "/" shows the library, so it is current there too.
+    const here = path === '/library' || path.startsWith('/library/') || (!live && path === '/');
+    links.push({ href: '/library', label: 'Library', current: here });
+  }
+  if (can(officer.roles, 'retention:read')) {
+    links.push({ href: '/retention', label: 'Retention', current: path === '/retention' });
+  }
+  if (can(officer.roles, 'sar:search')) {
+    links.push({ href: '/sar', label: 'Subject access', current: path === '/sar' });
   }
   if (canSeeAdmin(officer.roles)) links.push({ href: '/admin', label: 'Admin', current: path === '/admin' });
 

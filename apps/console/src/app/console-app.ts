@@ -3,6 +3,7 @@ import { AuditStore, SystemStore } from '../admin/audit-store.js';
 import { OfficersStore } from '../admin/officers-store.js';
 import { ApiClient } from '../api/api-client.js';
 import { AuthStore } from '../auth/auth-store.js';
+import { ExportStore } from '../exports/export-store.js';
 import { InviteForm } from '../invites/invite-form.js';
 import { Store, Ticker } from '../lib/store.js';
 import { LibraryCache } from '../library/library-query.js';
@@ -35,6 +36,8 @@ export interface ConsoleApp {
   library: LibraryStore;
   policies: PoliciesStore;
   sar: SarStore;
+  /** The subject-access export of the SAR page's selection; kept here so it survives opening a session. */
+  sarExport: ExportStore;
   ticker: Ticker;
 }
 
@@ -74,6 +77,7 @@ export function createConsoleApp(win: Window): ConsoleApp {
   const library = new LibraryStore(api, libraryCache);
   const policies = new PoliciesStore(api);
   const sar = new SarStore(api, libraryCache);
+  const sarExport = new ExportStore({ api, socket, kind: 'sar', sessionIds: () => sar.get().selected });
 
   const app: ConsoleApp = {
     router,
@@ -93,6 +97,7 @@ export function createConsoleApp(win: Window): ConsoleApp {
     library,
     policies,
     sar,
+    sarExport,
     ticker: new Ticker(),
   };
 
@@ -119,6 +124,7 @@ export function createConsoleApp(win: Window): ConsoleApp {
       // Search results name members of the public: nothing of them may outlive the sign-in.
       library.reset();
       sar.reset();
+      sarExport.reset();
       policies.reset();
       libraryCache.clear();
     }

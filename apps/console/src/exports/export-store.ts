@@ -27,6 +27,8 @@ export interface ExportStoreDeps {
 export class ExportStore extends Store<ExportState> {
   #stopWatch: (() => void) | null = null;
   #disposed = false;
+  /** Bumped by reset(), so an answer to a request made before it is ignored. */
+  #gen = 0;
 
   constructor(private readonly deps: ExportStoreDeps) {
     super(initialExport);
@@ -60,20 +62,29 @@ export class ExportStore extends Store<ExportState> {
       return false;
     }
     this.dispatch({ type: 'sending' });
+    const gen = this.#gen;
     try {
       const created = await this.deps.api.createExport({
         sessionIds,
         reason: reason.trim(),
         kind: this.deps.kind,
       });
-      if (this.#disposed) return false;
+      if (this.#disposed || gen !== this.#gen) return false;
       this.dispatch({ type: 'created', job: created });
       this.follow(created);
       return true;
     } catch (err) {
-      if (!this.#disposed) this.dispatch({ type: 'rejected', error: errorMessage(err) });
+      if (!this.#disposed && gen === this.#gen) this.dispatch({ type: 'rejected', error: errorMessage(err) });
       return false;
     }
+  }
+
+  /** Forgets the export (sign-out); the store stays usable. */
+  reset(): void {
+    this.#gen++;
+    this.#stopWatch?.();
+    this.#stopWatch = null;
+    this.set(initialExport);
   }
 
   /** Stops following the job (the page is going away). */

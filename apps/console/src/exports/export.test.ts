@@ -121,6 +121,18 @@ describe('ExportStore', () => {
     expect(s.listeners()).toBe(0);
   });
 
+  it('forgets everything on reset, including an answer still on its way', async () => {
+    let answer: (j: ExportJob) => void = () => {};
+    const { st, s } = store({ createExport: vi.fn(() => new Promise<ExportJob>((r) => (answer = r))) });
+    st.setReason('Disclosure to CPS');
+    const sent = st.submit();
+    st.reset();
+    answer(job());
+    expect(await sent).toBe(false);
+    expect(st.get().job).toBeNull();
+    expect(s.listeners()).toBe(0);
+  });
+
   it('shows the server’s refusal', async () => {
     const { st } = store({
       createExport: vi.fn(async () => {

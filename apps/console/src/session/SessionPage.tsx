@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useApp, useCan } from '../app/context.js';
 import { Link } from '../app/Link.js';
+import { evidencePath } from '../app/router.js';
 import { usePageTitle } from '../app/use-page-title.js';
 import { EvidencePanel } from '../evidence/EvidencePanel.js';
 import { formatWhen } from '../lib/format.js';
@@ -91,6 +92,11 @@ function SessionView({ ctl }: { ctl: SessionController }) {
               </span>
               <span>{STATE_TEXT[session.state]}</span>
               {session.state === 'ended' && endReason ? <span>Ended: {endReason}</span> : null}
+              {can('evidence:read') ? (
+                <Link href={evidencePath(session.id)} data-testid="open-evidence-view">
+                  {over ? 'Open in the evidence library' : 'Evidence view'}
+                </Link>
+              ) : null}
             </p>
           ) : (
             <p className="session-meta muted">Loading…</p>

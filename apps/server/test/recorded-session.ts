@@ -1,0 +1,40 @@
+import { syntheticCall } from '@sightline/testkit/caller';
+import type { RtpSource } from '@sightline/testkit/synthetic';
+import { eventually, jsonApi, type OfficerClient, type TestServer } from './harness.js';
+
+/**
+ * A real recorded session for evidence tests: a synthetic caller streams the
+ * looped clip for `seconds` with a few location fixes, then the session ends and
+ * the recording is ingested (masters, working copy, location track).
+ */
+export async function recordedSession(
+  s: TestServer,
+  officer: OfficerClient,
+  source: RtpSource,
+  seconds = 4,
+): Promise<string> {
+  const call = await syntheticCall(s.url, jsonApi(officer), source);
+  for (let i = 0; i < seconds; i++) {
+    await s.c.location.add(call.sessionId, {
+      lat: 51.5 + i * 1e-4,
+      lon: -0.12,
+      accuracy: 6,
+      altitude: null,
+      altitudeAccuracy: null,
+      heading: null,
+      speed: null,
+      fixTime: Date.now(),
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  await s.c.sessions.end(call.sessionId, 'test over', { type: 'system' });
+  call.hangUp();
+  await eventually(
+    async () => (await s.c.evidence.recordings(call.sessionId))[0]?.state === 'stored',
+    30_000,
+  );
+  await eventually(async () =>
+    (await s.c.evidence.list(call.sessionId)).some((i) => i.kind === 'location-track'),
+  );
+  return call.sessionId;
+}
