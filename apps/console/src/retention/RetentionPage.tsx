@@ -107,7 +107,7 @@ export function RetentionPage() {
             is kept as the record of what was deleted.
           </p>
         ) : null}
-        {report && report.candidates.length ? (
+        {report?.candidates.length ? (
           <div className="table-wrap">
             <table className="table disposal-table">
               <thead>

@@ -19,6 +19,17 @@ const EVENT_TEXT: Record<string, string> = {
   'evidence.conversion_failed': 'Working copy could not be made',
   'evidence.playback': 'Evidence played back',
   'evidence.download': 'Evidence downloaded',
+  'evidence.redacted': 'Redacted copy made',
+  'evidence.exported': 'Evidence exported',
+  'evidence.disposed': 'Evidence disposed of under the retention policy',
+  'evidence.recovered': 'Recording recovered after a restart',
+  'evidence.seal_mismatch': 'Recording does not match its seal',
+  'retention.classified': 'Retention policy set',
+  'retention.hold': 'Legal hold placed',
+  'retention.release': 'Legal hold released',
+  'retention.reviewed': 'Retention reviewed',
+  'note.added': 'Note added',
+  'bookmark.added': 'Bookmark added',
 };
 
 const PERMISSION_KIND: Record<string, string> = {
@@ -48,7 +59,7 @@ export function describeEventType(type: string): string {
 
 /** The kind of an event for styling: problems stand out, routine steps recede. */
 export function eventTone(type: string): 'problem' | 'milestone' | 'routine' {
-  if (/failed|refused|expired|empty|unpublished|denied|unavailable/.test(type)) return 'problem';
+  if (/failed|refused|expired|empty|unpublished|denied|unavailable|mismatch/.test(type)) return 'problem';
   if (/^(link\.opened|consent\.accepted|media\.published|session\.ended|evidence\.stored)$/.test(type))
     return 'milestone';
   return 'routine';

@@ -3,6 +3,7 @@ import { DomainError } from '../lib/errors.js';
 import { AUDIT_USAGE, auditCommand } from './audit.js';
 import { EVIDENCE_USAGE, evidenceCommand } from './evidence.js';
 import { KEYS_USAGE, keysCommand } from './keys.js';
+import { RETENTION_USAGE, retentionCommand } from './retention.js';
 import { USER_USAGE, userCommand } from './user.js';
 
 const COMMANDS: Record<
@@ -13,6 +14,7 @@ const COMMANDS: Record<
   audit: { usage: AUDIT_USAGE, run: auditCommand },
   keys: { usage: KEYS_USAGE, run: keysCommand },
   evidence: { usage: EVIDENCE_USAGE, run: evidenceCommand },
+  retention: { usage: RETENTION_USAGE, run: retentionCommand },
 };
 
 const USAGE = `Usage:
