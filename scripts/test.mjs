@@ -25,6 +25,8 @@ if (!only) {
   run('npx', ['tsc', '-p', 'apps/join', '--noEmit']);
   run('npx', ['tsc', '-p', 'e2e', '--noEmit']);
   run('npx', ['tsc', '-p', 'bench', '--noEmit']);
+  run('npx', ['tsc', '-p', 'apps/server/test']);
+  run('npx', ['tsc', '-p', 'packages/testkit']);
   run('npx', ['biome', 'check', '.']);
 }
 const ns = 'scripts/netns-run.sh';
