@@ -8,7 +8,7 @@ type Role = 'call-handler' | 'supervisor' | 'admin' | 'dpo';
  */
 export const PERMISSIONS = {
   'session:create': ['call-handler', 'supervisor'],
-  'session:read': ['call-handler', 'supervisor'],
+  'session:read': ['call-handler', 'supervisor', 'dpo'],
   'session:view-live': ['call-handler', 'supervisor'],
   'session:end': ['call-handler', 'supervisor'],
   'outbox:read': ['call-handler', 'supervisor'],

@@ -151,10 +151,23 @@ function EvidenceView({ ctl, redact }: { ctl: EvidencePageController; redact: bo
 function SyncedMap({ ctl }: { ctl: EvidencePageController }) {
   const { config } = useApp();
   const cfg = useStore(config);
-  const { track, evidence } = useStore(ctl.state);
+  const { track, evidence, detail } = useStore(ctl.state);
   const p = useStore(ctl.playback);
   const wall = playbackWallClock(p, evidence.recordings);
-  return <PlaybackMap config={cfg} track={track} fixIndex={wall === null ? -1 : fixIndexAt(track, wall)} />;
+  return (
+    <PlaybackMap
+      config={cfg}
+      track={track}
+      fixIndex={wall === null ? -1 : fixIndexAt(track, wall)}
+      unavailable={
+        detail === 'forbidden'
+          ? 'Location is not available to your role.'
+          : detail === 'error'
+            ? 'The location track could not be loaded.'
+            : null
+      }
+    />
+  );
 }
 
 function SyncedTimeline({ ctl }: { ctl: EvidencePageController }) {

@@ -60,7 +60,8 @@ export function EvidencePlayer({
           data-item-id={id}
           src={contentUrl(id)}
           controls={!customControls}
-          preload="metadata"
+          // "auto" so the first frame shows before Play (Chromium paints nothing with "metadata").
+          preload="auto"
           playsInline
           onTimeUpdate={(e) => playback.reportTime(id, e.currentTarget.currentTime)}
           onSeeked={(e) => playback.reportTime(id, e.currentTarget.currentTime)}

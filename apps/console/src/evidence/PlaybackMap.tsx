@@ -36,10 +36,13 @@ export function PlaybackMap({
   config,
   track,
   fixIndex,
+  unavailable,
 }: {
   config: ConsoleConfig | null;
   track: ReceivedFix[];
   fixIndex: number;
+  /** Why there is no track to show (the role cannot read it), if so. */
+  unavailable?: string | null;
 }) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const mapRef = useRef<HTMLElement>(null);
@@ -167,11 +170,13 @@ export function PlaybackMap({
         </button>
       ) : null}
       <p className="map-note">
-        {fix
-          ? `Fix taken ${formatTime(fix.fixTime)}, ±${Math.round(fix.accuracy)} m`
-          : track.length
-            ? 'No position had been reported yet at this moment.'
-            : 'No positions were recorded for this session.'}
+        {unavailable
+          ? unavailable
+          : fix
+            ? `Fix taken ${formatTime(fix.fixTime)}, ±${Math.round(fix.accuracy)} m`
+            : track.length
+              ? 'No position had been reported yet at this moment.'
+              : 'No positions were recorded for this session.'}
         {tiles === 'failed'
           ? ' Map tiles could not be loaded.'
           : tiles === 'none'

@@ -130,6 +130,18 @@ describe('EvidencePageController', () => {
     expect(ctl.notePosition()).toEqual({ recordingId: 'r2', mediaTime: 4.5, at: T0 + 64_500 });
   });
 
+  it('adds timeline events that arrive while the page is open', async () => {
+    const { ctl, s } = page();
+    await settle();
+    s.deliver({
+      type: 'session.event',
+      sessionId: 's1',
+      event: event('e9', T0 + 90_000, 'evidence.redacted'),
+    });
+    s.deliver({ type: 'session.event', sessionId: 'other', event: event('x', T0, 'evidence.redacted') });
+    expect(ctl.state.get().timeline.map((e) => e.id)).toEqual(['e1', 'e2', 'e9']);
+  });
+
   it('reloads evidence when told it changed, and takes a disposed copy out of the player', async () => {
     const evidence = vi
       .fn()

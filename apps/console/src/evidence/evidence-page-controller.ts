@@ -15,7 +15,7 @@ import { findLibrarySession, type LibraryCache } from '../library/library-query.
 import { type NotePosition, NotesStore } from '../notes/notes-store.js';
 import { RedactionStore } from '../redaction/redaction-store.js';
 import { RetentionStore } from '../retention/retention-store.js';
-import { sortEvidence } from '../session/session-model.js';
+import { addTimelineEvent, sortEvidence } from '../session/session-model.js';
 import type { ConsoleSocket } from '../signalling/console-socket.js';
 import { isPlayable, locateMoment, sortByFixTime, wallClockAt, workingCopyOf } from './playback.js';
 import { PlaybackStore } from './playback-store.js';
@@ -110,6 +110,9 @@ export class EvidencePageController {
         if (m.type === 'evidence.updated' && m.sessionId === this.sessionId) void this.loadEvidence();
         if (m.type === 'session.updated' && m.session.id === this.sessionId)
           this.state.patch({ summary: m.session });
+        // Work done here (classification, exports, redactions, notes) is itself recorded on the timeline.
+        if (m.type === 'session.event' && m.sessionId === this.sessionId)
+          this.state.set((s) => ({ ...s, timeline: addTimelineEvent(s.timeline, m.event) }));
       }),
       socket.onReconnected(() => {
         void this.loadEvidence();

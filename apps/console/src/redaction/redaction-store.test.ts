@@ -94,6 +94,7 @@ describe('RedactionStore', () => {
     st.addMute();
     st.setReason('Face of a bystander');
     expect(await st.submit()).toBe(true);
+    expect(st.get()).toMatchObject({ open: false, regions: [], mute: [] });
     expect(deps.createRedaction).toHaveBeenCalledWith('w1', {
       regions: [{ x: 0.25, y: 0.25, width: 0.5, height: 0.5, from: 2, to: 7 }],
       mute: [{ from: 3, to: 4.5 }],

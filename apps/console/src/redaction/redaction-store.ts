@@ -223,8 +223,8 @@ export class RedactionStore extends Store<RedactionState> {
     try {
       const job = await this.deps.api.createRedaction(s.sourceId, built.body);
       if (this.#disposed) return false;
-      // The drafts are done with; the reason stays on show with the job it started.
-      this.patch({ sending: false, job, progress: null, regions: [], selected: null, mute: [] });
+      // The drafts are done with: the editor closes and the job's progress shows in its place.
+      this.patch({ open: false, sending: false, job, progress: null, regions: [], selected: null, mute: [] });
       this.follow(job);
       return true;
     } catch (err) {
