@@ -118,23 +118,34 @@ async function share(): Promise<void> {
   store.update({ screen: 'live' });
 }
 
+/** A fix this recent means a GPS timeout is a hiccup, not "location unavailable". */
+const LOCATION_STALE_MS = 30_000;
+let lastFixAt = 0;
+
 function startLocation(): void {
   stopLocation?.();
   stopLocation = watchLocation(
     (fix) => {
-      if (store.state.location !== 'on') report('location', 'on');
+      lastFixAt = Date.now();
+      report('location', 'on');
       store.update({ location: 'on', accuracy: fix.accuracy });
       signalling?.send({ type: 'location.fix', fix });
     },
     (kind) => {
+      // Phones time out between fixes indoors; only a refusal or a lasting gap changes the state.
+      if (kind === 'unavailable' && Date.now() - lastFixAt < LOCATION_STALE_MS) return;
       store.update({ location: kind });
       report('location', kind);
     },
   );
 }
 
+const reported: Record<string, string> = {};
+/** Tells the officer about a permission only when its state actually changes. */
 function report(kind: 'camera' | 'microphone' | 'location', state: string): void {
   const mapped = state === 'on' ? 'granted' : state === 'denied' ? 'denied' : 'unavailable';
+  if (reported[kind] === mapped) return;
+  reported[kind] = mapped;
   signalling?.send({ type: 'permission', kind, state: mapped });
 }
 

@@ -83,7 +83,7 @@ export const CreateOfficerRequest = z.object({
     .regex(/^[a-z0-9._-]+$/, 'lower-case letters, digits, dot, underscore and dash only'),
   displayName: z.string().trim().min(1).max(100),
   password: z.string().min(12, 'at least 12 characters').max(256),
-  roles: z.array(Role).min(1).max(3),
+  roles: z.array(Role).min(1).max(4),
 });
 export type CreateOfficerRequest = z.infer<typeof CreateOfficerRequest>;
 export const OfficerList = z.object({ officers: z.array(OfficerView) });

@@ -10,6 +10,7 @@ const Id = z.string().uuid();
 export const LibrarySession = SessionSummary.extend({
   policyId: z.string().nullable(),
   classifiedAt: Ms.nullable(),
+  classifiedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
   legalHold: z.boolean(),
   holdReason: z.string().nullable(),
   retainUntil: Ms.nullable(),

@@ -176,6 +176,9 @@ export class ApiClient {
     const path = `/api/library/sessions${queryString(query)}`;
     return (await this.request<{ sessions: LibrarySession[] }>('GET', path)).sessions;
   }
+  librarySession(id: string): Promise<LibrarySession> {
+    return this.request('GET', `/api/library/sessions/${seg(id)}`);
+  }
   async notes(sessionId: string): Promise<Note[]> {
     return (await this.request<{ notes: Note[] }>('GET', `/api/sessions/${seg(sessionId)}/notes`)).notes;
   }

@@ -183,7 +183,11 @@ function SyncedTimeline({ ctl }: { ctl: EvidencePageController }) {
       items={st.evidence.items}
       onSeek={(at) => ctl.seekToMoment(at)}
       unavailable={
-        st.detail === 'forbidden' ? 'The timeline and location are not available to your role.' : null
+        st.detail === 'forbidden'
+          ? 'The timeline and location are not available to your role.'
+          : st.detail === 'error'
+            ? 'The timeline could not be loaded. Reload the page to try again.'
+            : null
       }
     />
   );

@@ -41,7 +41,7 @@ function page(api: Partial<ApiClient> = {}, opts: { canReadSession?: boolean; ca
     session: vi.fn(async () => detail()),
     evidence: vi.fn(async () => ({ items, recordings: recs })),
     notes: vi.fn(async () => []),
-    librarySessions: vi.fn(async () => [librarySession('s1', T0, { policyId: 'mopi-3' })]),
+    librarySession: vi.fn(async () => librarySession('s1', T0, { policyId: 'mopi-3' })),
     ...api,
   };
   const ctl = new EvidencePageController('s1', {
@@ -63,7 +63,7 @@ describe('EvidencePageController', () => {
     expect(st).toMatchObject({ status: 'ready', detail: 'ready', libraryStatus: 'ready' });
     expect(st.library?.policyId).toBe('mopi-3');
     expect(st.track.map((f) => f.lat)).toEqual([51.1, 51.2]);
-    expect(api.librarySessions).toHaveBeenCalledWith({ from: T0, to: T0 + 1, limit: 500 });
+    expect(api.librarySession).toHaveBeenCalledWith('s1');
     expect(ctl.playback.get()).toMatchObject({ itemId: 'w1', recordingId: 'r1' });
     expect(s.watched).toEqual(['+s1']);
     ctl.dispose();

@@ -123,7 +123,8 @@ export class EvidencePageController {
     if (canReadSession) socket.watch(this.sessionId);
     const cached = this.deps.cache.get(this.sessionId);
     if (cached) this.state.patch({ library: cached, libraryStatus: 'ready', summary: cached });
-    void this.loadDetail().then((createdAt) => this.loadLibrary(createdAt ?? cached?.createdAt ?? null));
+    void this.loadDetail();
+    void this.loadLibrary();
     void this.loadEvidence();
     void this.notes.load();
   }
@@ -167,9 +168,9 @@ export class EvidencePageController {
     }
   }
 
-  async loadLibrary(createdAt: number | null): Promise<void> {
+  async loadLibrary(): Promise<void> {
     try {
-      const found = await findLibrarySession(this.deps.api, this.sessionId, createdAt);
+      const found = await findLibrarySession(this.deps.api, this.sessionId);
       if (this.#disposed) return;
       if (found) this.applyLibrary(found);
       else if (!this.state.get().library) this.state.patch({ libraryStatus: 'missing' });

@@ -1,5 +1,5 @@
 import type { LibrarySession, SessionState } from '@sightline/protocol';
-import type { ApiClient, QueryParams } from '../api/api-client.js';
+import { type ApiClient, ApiRequestError, type QueryParams } from '../api/api-client.js';
 import { endOfLocalDay, startOfLocalDay } from '../lib/dates.js';
 
 /** The library search form as typed. Dates are YYYY-MM-DD from date inputs. */
@@ -80,19 +80,15 @@ export class LibraryCache {
   }
 }
 
-/**
- * Reads one session's library record (retention facts). The API has no
- * per-session route for it, so this searches the library around the session's
- * creation time, which identifies it among very few; without that time it
- * falls back to the newest sessions.
- */
+/** Reads one session's library record (retention facts); null if there is no such session. */
 export async function findLibrarySession(
-  api: Pick<ApiClient, 'librarySessions'>,
+  api: Pick<ApiClient, 'librarySession'>,
   id: string,
-  createdAt: number | null,
 ): Promise<LibrarySession | null> {
-  const query: QueryParams =
-    createdAt === null ? { limit: 500 } : { from: createdAt, to: createdAt + 1, limit: 500 };
-  const list = await api.librarySessions(query);
-  return list.find((s) => s.id === id) ?? null;
+  try {
+    return await api.librarySession(id);
+  } catch (err) {
+    if (err instanceof ApiRequestError && err.status === 404) return null;
+    throw err;
+  }
 }

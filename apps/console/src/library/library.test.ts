@@ -1,6 +1,6 @@
 import type { LibrarySession } from '@sightline/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { queryString } from '../api/api-client.js';
+import { ApiRequestError, queryString } from '../api/api-client.js';
 import { endOfLocalDay, isoDate, startOfLocalDay } from '../lib/dates.js';
 import { librarySession, settle } from '../testing/fixtures.js';
 import { buildLibraryQuery, EMPTY_LIBRARY_FORM, findLibrarySession, LibraryCache } from './library-query.js';
@@ -51,13 +51,17 @@ describe('dates', () => {
 });
 
 describe('findLibrarySession', () => {
-  it('looks the session up by its creation time and picks it out by id', async () => {
-    const librarySessions = vi.fn(async () => [librarySession('other', 5000), librarySession('s1', 5000)]);
-    const found = await findLibrarySession({ librarySessions }, 's1', 5000);
-    expect(found?.id).toBe('s1');
-    expect(librarySessions).toHaveBeenCalledWith({ from: 5000, to: 5001, limit: 500 });
-    expect(await findLibrarySession({ librarySessions }, 'missing', null)).toBeNull();
-    expect(librarySessions).toHaveBeenLastCalledWith({ limit: 500 });
+  it('reads one session by id, and treats 404 as "no such session"', async () => {
+    const lookup = vi.fn(async (id: string) => {
+      if (id === 's1') return librarySession('s1', 5000);
+      throw new ApiRequestError(404, 'not_found', 'session not found');
+    });
+    expect((await findLibrarySession({ librarySession: lookup }, 's1'))?.id).toBe('s1');
+    expect(await findLibrarySession({ librarySession: lookup }, 'missing')).toBeNull();
+    const broken = vi.fn(async () => {
+      throw new ApiRequestError(500, 'internal', 'boom');
+    });
+    await expect(findLibrarySession({ librarySession: broken }, 's1')).rejects.toThrow('boom');
   });
 });
 

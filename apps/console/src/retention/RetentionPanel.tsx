@@ -49,7 +49,11 @@ export function RetentionPanel({
         <dl className="facts retention-facts">
           <div>
             <dt>Classified</dt>
-            <dd>{library.classifiedAt !== null ? formatDateTime(library.classifiedAt) : 'Not yet'}</dd>
+            <dd>
+              {library.classifiedAt !== null
+                ? `${formatDateTime(library.classifiedAt)}${library.classifiedBy ? ` by ${library.classifiedBy.name}` : ''}`
+                : 'Not yet'}
+            </dd>
           </div>
           <div>
             <dt>Keep until</dt>

@@ -109,6 +109,7 @@ export function librarySession(
     ...summary(id, createdAt, { state: 'ended' }),
     policyId: null,
     classifiedAt: null,
+    classifiedBy: null,
     legalHold: false,
     holdReason: null,
     retainUntil: null,

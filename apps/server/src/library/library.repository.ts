@@ -29,7 +29,10 @@ export class LibraryRepository {
     let q = this.db
       .selectFrom('sessions as s')
       .innerJoin('officers as o', 'o.id', 's.created_by')
+      .leftJoin('officers as c', 'c.id', 's.classified_by')
       .select([
+        's.classified_by',
+        'c.display_name as classified_by_name',
         's.id',
         's.policy_id',
         's.classified_at',
@@ -74,6 +77,9 @@ export class LibraryRepository {
         ...summaries.get(r.id)!,
         policyId: r.policy_id,
         classifiedAt: n(r.classified_at),
+        classifiedBy: r.classified_by
+          ? { id: r.classified_by, name: r.classified_by_name ?? r.classified_by }
+          : null,
         legalHold: r.legal_hold === 1,
         holdReason: r.hold_reason,
         retainUntil: n(r.retain_until),

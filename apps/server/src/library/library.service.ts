@@ -4,6 +4,7 @@ import type { Db } from '../adapters/db/database.js';
 import type { Random } from '../adapters/random.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import { parseMobileNumber } from '../invites/phone.js';
+import { notFound } from '../lib/errors.js';
 import type { SessionService } from '../sessions/session.service.js';
 import type { LibraryRepository } from './library.repository.js';
 
@@ -31,6 +32,13 @@ export class LibraryService {
       ip,
     });
     return sessions;
+  }
+
+  /** One session's library record (summary plus retention facts). */
+  async one(id: string): Promise<LibrarySession> {
+    const s = await this.repo.one(id);
+    if (!s) throw notFound('session');
+    return s;
   }
 
   /** Every session for one phone number in a time range (right of access, DPA 2018 / UK GDPR art. 15). */

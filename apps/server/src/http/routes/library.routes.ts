@@ -1,4 +1,12 @@
-import { CreateNoteRequest, LibraryList, LibraryQuery, Note, NoteList, SarQuery } from '@sightline/protocol';
+import {
+  CreateNoteRequest,
+  LibraryList,
+  LibraryQuery,
+  LibrarySession,
+  Note,
+  NoteList,
+  SarQuery,
+} from '@sightline/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
@@ -19,6 +27,14 @@ export const libraryRoutes =
       async (request) => ({
         sessions: await c.library.search(request.query, officerActor(request), request.ip),
       }),
+    );
+    app.get(
+      '/api/library/sessions/:id',
+      {
+        schema: { params: Params, response: { 200: LibrarySession } },
+        config: { auth: { officer: true, permission: 'evidence:read' } },
+      },
+      async (request) => c.library.one(request.params.id),
     );
     app.get(
       '/api/sessions/:id/notes',
