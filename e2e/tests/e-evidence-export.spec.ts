@@ -14,7 +14,9 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => server?.stop());
 
-test('stream, end, classify, export from the console with a reason, download the zip and verify it with the CLI', async ({ browser }, testInfo) => {
+test('stream, end, classify, export from the console with a reason, download the zip and verify it with the CLI', async ({
+  browser,
+}, testInfo) => {
   // A call: the handler sends a link, the phone streams for a few seconds, the handler ends it.
   const handler = await signInConsole(browser, server.url, 'handler');
   const reference = `CAD ${Date.now() % 10_000}/28NOV`;
@@ -29,7 +31,10 @@ test('stream, end, classify, export from the console with a reason, download the
   await handler.page.getByTestId('end-session').click();
   await handler.page.getByTestId('end-session-confirm').click();
   await expect(handler.page.getByTestId('session-state')).toHaveText(/ended/i);
-  await expect(handler.page.locator('[data-testid="evidence-item"][data-kind="working-copy"]')).toHaveCount(1, { timeout: 60_000 });
+  await expect(handler.page.locator('[data-testid="evidence-item"][data-kind="working-copy"]')).toHaveCount(
+    1,
+    { timeout: 60_000 },
+  );
   await phone.context.close();
 
   // A supervisor finds it in the library, classifies it and exports it with a reason.
@@ -47,26 +52,40 @@ test('stream, end, classify, export from the console with a reason, download the
   await sup.page.getByTestId('export-open').click();
   await sup.page.getByTestId('export-reason').fill('CPS pre-charge file');
   await sup.page.getByTestId('export-submit').click();
-  await expect(sup.page.getByTestId('export-progress')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
-  const [download] = await Promise.all([sup.page.waitForEvent('download'), sup.page.getByTestId('export-download').click()]);
+  await expect(sup.page.getByTestId('export-progress')).toHaveAttribute('data-state', 'done', {
+    timeout: 60_000,
+  });
+  const [download] = await Promise.all([
+    sup.page.waitForEvent('download'),
+    sup.page.getByTestId('export-download').click(),
+  ]);
   const zip = join(testInfo.outputDir, download.suggestedFilename());
   await download.saveAs(zip);
   expect(download.suggestedFilename()).toMatch(/^SIGHTLINE-EXPORT-\d{8}-[0-9a-f]{8}\.zip$/);
 
   // The force's published key, and the offline verifier (no server settings at all).
   const api = await apiAs(server.url, 'supervisor');
-  const key = (await (await api.get('/api/keys/signing')).json()) as { publicKeyPem: string; fingerprint: string };
+  const key = (await (await api.get('/api/keys/signing')).json()) as {
+    publicKeyPem: string;
+    fingerprint: string;
+  };
   const keyFile = join(testInfo.outputDir, 'force-key.pub.pem');
   writeFileSync(keyFile, key.publicKeyPem);
-  const { stdout } = await run('node', [CLI, 'evidence', 'verify', zip, '--public-key', keyFile], { env: { PATH: process.env.PATH } });
+  const { stdout } = await run('node', [CLI, 'evidence', 'verify', zip, '--public-key', keyFile], {
+    env: { PATH: process.env.PATH },
+  });
   expect(stdout).toMatch(/matches all \d+ seals/);
   expect(stdout).toMatch(/^VERIFIED:/m);
 
   // The export and its reason are in the audit trail.
   const sessionId = new URL(sup.page.url()).pathname.split('/').pop();
-  const audit = (await (await api.get(`/api/audit?subjectId=${sessionId}&limit=200`)).json()) as { entries: Array<{ action: string; detail: { reason?: string } }> };
+  const audit = (await (await api.get(`/api/audit?subjectId=${sessionId}&limit=200`)).json()) as {
+    entries: Array<{ action: string; detail: { reason?: string } }>;
+  };
   expect(audit.entries.find((e) => e.action === 'export.request')?.detail.reason).toBe('CPS pre-charge file');
-  expect(audit.entries.find((e) => e.action === 'retention.classify')?.detail.reason).toBe('Theft: evidence of identity');
+  expect(audit.entries.find((e) => e.action === 'retention.classify')?.detail.reason).toBe(
+    'Theft: evidence of identity',
+  );
   await api.dispose();
   await sup.context.close();
   await handler.context.close();

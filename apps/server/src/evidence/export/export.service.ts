@@ -74,7 +74,7 @@ export class ExportService {
 
   async get(id: string): Promise<ExportJob> {
     const job = await this.jobs.get(id);
-    if (!job || job.type !== 'export') throw notFound('export');
+    if (job?.type !== 'export') throw notFound('export');
     return this.view(job);
   }
 
@@ -89,7 +89,7 @@ export class ExportService {
     ip: string | null,
   ): Promise<{ stream: Readable; fileName: string; size: number; sha256: string }> {
     const job = await this.jobs.get(id);
-    if (!job || job.type !== 'export') throw notFound('export');
+    if (job?.type !== 'export') throw notFound('export');
     if (job.state !== 'done' || !job.result)
       throw new DomainError('conflict', 'this export is not ready yet');
     const r = JSON.parse(job.result) as ExportResult;

@@ -75,7 +75,7 @@ export class RedactionService {
 
   async get(id: string): Promise<RedactionJob> {
     const job = await this.jobs.get(id);
-    if (!job || job.type !== 'redaction') throw notFound('redaction');
+    if (job?.type !== 'redaction') throw notFound('redaction');
     return this.view(job);
   }
 
