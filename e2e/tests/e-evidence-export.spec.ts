@@ -44,6 +44,20 @@ test('stream, end, classify, export from the console with a reason, download the
   await sup.page.getByTestId('library-search').click();
   await expect(sup.page.getByTestId('library-row')).toHaveCount(1);
   await sup.page.getByTestId('library-row').first().click();
+  // Playback with the map in step: seek into the recording and the marker sits where the phone was.
+  const player = sup.page.getByTestId('evidence-player');
+  await expect
+    .poll(() => player.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 20_000 })
+    .toBeGreaterThanOrEqual(1);
+  await player.evaluate((v: HTMLVideoElement) => {
+    v.currentTime = 2;
+  });
+  await expect(sup.page.getByTestId('playback-map')).toHaveAttribute('data-marker-lat', /^51\.508/);
+  await sup.page.getByTestId('note-text').fill('Suspect vehicle visible');
+  await sup.page.getByTestId('note-kind').selectOption('bookmark');
+  await sup.page.getByTestId('note-submit').click();
+  await expect(sup.page.getByTestId('note-item').first()).toHaveAttribute('data-media-time', /^2(\.\d+)?$/);
+
   await sup.page.getByTestId('classify-policy').selectOption('mopi-3');
   await sup.page.getByTestId('classify-reason').fill('Theft: evidence of identity');
   await sup.page.getByTestId('classify-submit').click();
