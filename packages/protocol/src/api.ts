@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorCode, ReceivedFix, Role } from './common.js';
+import { ChatMessage, ErrorCode, Language, ReceivedFix, Role, SessionMode } from './common.js';
 import {
   EvidenceItem,
   MediaPlaneStatus,
@@ -49,6 +49,11 @@ export const IncidentReference = z
 export const CreateInviteRequest = z.object({
   phone: z.string().trim().min(1, 'enter a mobile number').max(32),
   reference: IncidentReference.optional(),
+  mode: SessionMode.default('video'),
+  /** The caller's language, for the text message and the page (the page can still switch). */
+  language: Language.default('en'),
+  /** Location-only links end after this many minutes. */
+  locationMinutes: z.number().int().min(5).max(24 * 60).default(120),
 });
 export type CreateInviteRequest = z.infer<typeof CreateInviteRequest>;
 
@@ -61,6 +66,7 @@ export const SessionDetail = z.object({
 export type SessionDetail = z.infer<typeof SessionDetail>;
 
 export const EndSessionRequest = z.object({ reason: z.string().trim().max(200).optional() });
+export const MessageList = z.object({ messages: z.array(ChatMessage) });
 export const EvidenceList = z.object({ items: z.array(EvidenceItem), recordings: z.array(Recording) });
 
 export const OutboxMessage = z.object({

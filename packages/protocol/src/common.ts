@@ -92,3 +92,50 @@ export const IceServer = z.object({
   credential: z.string().optional(),
 });
 export type IceServer = z.infer<typeof IceServer>;
+
+/** What a link shares: live video (default), location only (missing-person / welfare), or two-way video (bail checks). */
+export const SessionMode = z.enum(['video', 'location', 'two-way']);
+export type SessionMode = z.infer<typeof SessionMode>;
+
+/** Languages the caller page and the text message come in (London's most common). RTL: ar, ur. */
+export const Language = z.enum(['en', 'cy', 'pl', 'ro', 'bn', 'ur', 'ar', 'es', 'pt', 'so', 'tr', 'gu']);
+export type Language = z.infer<typeof Language>;
+export const RTL_LANGUAGES: readonly Language[] = ['ar', 'ur'];
+
+/** One text message between the caller and the officers. */
+export const ChatMessage = z.object({
+  id: z.string(),
+  /** Order within the session, assigned by the server. */
+  seq: z.number().int(),
+  from: z.enum(['caller', 'officer']),
+  officerName: z.string().nullable(),
+  text: z.string(),
+  /** The sender's own id for the message, so a resend after a reconnect is not stored twice. */
+  clientId: z.string(),
+  /** When the sender wrote it (their clock), ms. */
+  sentAt: z.number().int(),
+  receivedAt: z.number().int(),
+  deliveredAt: z.number().int().nullable(),
+  readAt: z.number().int().nullable(),
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+export const ChatText = z.string().trim().min(1).max(2000);
+export const ClientId = z.string().min(6).max(64);
+
+/** What the officer can ask the caller's phone to do; the caller always decides. */
+export const OfficerRequestAction = z.enum(['switch-camera', 'torch-on', 'torch-off']);
+export type OfficerRequestAction = z.infer<typeof OfficerRequestAction>;
+
+/** The caller's media controls as they stand. */
+export const CallerMediaState = z.object({
+  video: z.enum(['on', 'paused', 'off']),
+  audio: z.enum(['on', 'muted', 'off']),
+  camera: z.enum(['back', 'front', 'unknown']),
+  torch: z.boolean(),
+});
+export type CallerMediaState = z.infer<typeof CallerMediaState>;
+
+/** Connection quality as the caller's page measures it, and the video step it chose. */
+export const QualityLevel = z.enum(['good', 'fair', 'poor', 'stills']);
+export type QualityLevel = z.infer<typeof QualityLevel>;

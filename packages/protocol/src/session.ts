@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ReceivedFix, Role, SessionState } from './common.js';
+import { Language, ReceivedFix, Role, SessionMode, SessionState } from './common.js';
 
 export const OfficerRef = z.object({ id: z.string(), name: z.string() });
 export type OfficerRef = z.infer<typeof OfficerRef>;
@@ -10,6 +10,10 @@ export const SessionSummary = z.object({
   reference: z.string().nullable(),
   phoneMasked: z.string(),
   state: SessionState,
+  mode: SessionMode,
+  language: Language,
+  verificationCode: z.string(),
+  locationUntil: z.number().int().nullable(),
   createdAt: z.number().int(),
   createdBy: OfficerRef,
   expiresAt: z.number().int(),
@@ -33,7 +37,16 @@ export const TimelineEvent = z.object({
 });
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 
-export const EvidenceKind = z.enum(['master', 'working-copy', 'location-track', 'redacted-copy']);
+export const EvidenceKind = z.enum([
+  'master',
+  'working-copy',
+  'location-track',
+  'redacted-copy',
+  /** A photo or video the caller sent from their phone. */
+  'caller-upload',
+  /** The full-quality recording made on the phone itself and uploaded in chunks. */
+  'device-copy',
+]);
 export type EvidenceKind = z.infer<typeof EvidenceKind>;
 
 export const EvidenceItem = z.object({
