@@ -13,6 +13,7 @@ import { OutboxGateway } from './adapters/sms/outbox-gateway.js';
 import { LocalEvidenceStore } from './adapters/storage/local-evidence-store.js';
 import { AuditService } from './audit/audit.service.js';
 import { AuthService } from './auth/auth.service.js';
+import { ChatService } from './chat/chat.service.js';
 import type { Config } from './config/config.js';
 import { EvidenceRepository } from './evidence/evidence.repository.js';
 import { EvidenceService } from './evidence/evidence.service.js';
@@ -23,6 +24,7 @@ import { RecordingIngest } from './evidence/recording-ingest.js';
 import { RedactionService } from './evidence/redaction/redaction.service.js';
 import { Sealer } from './evidence/sealer.js';
 import { InviteService } from './invites/invite.service.js';
+import { SmsTexts } from './invites/sms-text.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { Logger } from './lib/logger.js';
 import { findFreePort } from './lib/ports.js';
@@ -40,6 +42,7 @@ import { SessionRepository } from './sessions/session.repository.js';
 import { SessionService } from './sessions/session.service.js';
 import { CallerSignalling } from './signalling/caller-signalling.js';
 import { ConsoleSignalling } from './signalling/console-signalling.js';
+import { CallerSide } from './signalling/officer-requests.js';
 
 export interface Container {
   config: Config;
@@ -53,6 +56,7 @@ export interface Container {
   invites: InviteService;
   location: LocationService;
   evidence: EvidenceService;
+  chat: ChatService;
   jobs: JobRunner;
   exports: ExportService;
   manifests: SessionManifests;
@@ -121,6 +125,8 @@ export async function buildContainer(
       agency: config.agency,
       ttlMs: config.inviteTtlMs,
       defaultRegion: config.phoneDefaultRegion,
+      senderId: config.sms.senderId,
+      texts: new SmsTexts(config.sms.templatesDir),
     },
     log.child({ component: 'invites' }),
   );
@@ -215,12 +221,17 @@ export async function buildContainer(
     log.child({ component: 'retention' }),
   );
 
+  const chat = new ChatService(db, sessions, clock, random);
+  const callerSide = new CallerSide(sessions, random);
   const callers = new CallerSignalling(
     sessions,
     media,
     location,
     config.agency,
     config.iceServers,
+    config.maxUploadBytes,
+    chat,
+    callerSide,
     log.child({ component: 'caller-ws' }),
   );
   consoles = new ConsoleSignalling(
@@ -230,6 +241,8 @@ export async function buildContainer(
     config.iceServers,
     location,
     evidence,
+    chat,
+    callerSide,
     log.child({ component: 'console-ws' }),
   );
 
@@ -264,6 +277,7 @@ export async function buildContainer(
     invites,
     location,
     evidence,
+    chat,
     jobs,
     exports,
     manifests,

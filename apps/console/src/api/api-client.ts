@@ -2,6 +2,7 @@ import type {
   ApiError,
   AuditEntry,
   AuthState,
+  ChatMessage,
   ClassifyRequest,
   ConsoleConfig,
   CreateExportRequest,
@@ -15,6 +16,7 @@ import type {
   ExportJob,
   HoldRequest,
   LibrarySession,
+  MessageList,
   Note,
   OfficerView,
   OutboxMessage,
@@ -132,7 +134,7 @@ export class ApiClient {
   async sessions(): Promise<SessionSummary[]> {
     return (await this.request<{ sessions: SessionSummary[] }>('GET', '/api/sessions')).sessions;
   }
-  createInvite(body: CreateInviteRequest): Promise<{ session: SessionSummary; link: string }> {
+  createInvite(body: Body<typeof CreateInviteRequest>): Promise<{ session: SessionSummary; link: string }> {
     return this.request('POST', '/api/sessions', body);
   }
   session(id: string): Promise<SessionDetail> {
@@ -150,6 +152,11 @@ export class ApiClient {
   /** A session's stored evidence and the recordings it came from. */
   evidence(sessionId: string): Promise<Reply<typeof EvidenceList>> {
     return this.request('GET', `/api/sessions/${seg(sessionId)}/evidence`);
+  }
+  /** A session's chat so far, both directions. */
+  async messages(sessionId: string): Promise<ChatMessage[]> {
+    const res = await this.request<Reply<typeof MessageList>>('GET', `/api/sessions/${seg(sessionId)}/messages`);
+    return res.messages;
   }
   async outbox(): Promise<OutboxMessage[]> {
     return (await this.request<{ messages: OutboxMessage[] }>('GET', '/api/outbox')).messages;

@@ -1,9 +1,12 @@
+import type { Language, SessionMode } from '@sightline/protocol';
 import { type FormEvent, useEffect, useRef } from 'react';
 import { useApp } from '../app/context.js';
 import { Link } from '../app/Link.js';
 import { CopyButton } from '../lib/CopyButton.js';
 import { formatHm } from '../lib/format.js';
+import { LANGUAGES, LOCATION_MINUTES, languageName, MODES, modeName } from '../lib/session-options.js';
 import { useStore } from '../lib/use-store.js';
+import { VerificationCode } from '../lib/VerificationCode.js';
 import { describeEndReason } from '../session/event-text.js';
 import { StateBadge } from '../sessions/StateBadge.js';
 
@@ -14,13 +17,16 @@ import { StateBadge } from '../sessions/StateBadge.js';
  */
 export function InviteForm() {
   const { invite } = useApp();
-  const { phone, reference, sending, errors } = useStore(invite);
+  const { phone, reference, mode, language, locationMinutes, sending, errors } = useStore(invite);
   const phoneRef = useRef<HTMLInputElement>(null);
+  const minutesRef = useRef<HTMLInputElement>(null);
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     const ok = await invite.submit();
-    if (!ok && invite.get().errors.phone) phoneRef.current?.focus();
+    const after = invite.get().errors;
+    if (!ok && after.phone) phoneRef.current?.focus();
+    else if (!ok && after.locationMinutes) minutesRef.current?.focus();
   };
 
   const phoneError = errors.phone ?? null;
@@ -83,6 +89,70 @@ export function InviteForm() {
             </p>
           ) : null}
         </div>
+        <div className="field field-mode">
+          <label htmlFor="invite-mode">What to share</label>
+          <select
+            id="invite-mode"
+            data-testid="invite-mode"
+            value={mode}
+            onChange={(e) => invite.setMode(e.target.value as SessionMode)}
+          >
+            {MODES.map((m) => (
+              <option key={m.value} value={m.value}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field-language">
+          <label htmlFor="invite-language">Caller's language</label>
+          <select
+            id="invite-language"
+            data-testid="invite-language"
+            value={language}
+            onChange={(e) => invite.setLanguage(e.target.value as Language)}
+            aria-describedby="invite-language-hint"
+          >
+            {LANGUAGES.map((l) => (
+              <option key={l.code} value={l.code} lang={l.code}>
+                {l.native}
+              </option>
+            ))}
+          </select>
+          <p id="invite-language-hint" className="field-hint">
+            Text and page in {languageName(language)}.
+          </p>
+        </div>
+        {mode === 'location' ? (
+          <div className="field field-minutes">
+            <label htmlFor="invite-location-minutes">End location sharing after (minutes)</label>
+            <input
+              id="invite-location-minutes"
+              ref={minutesRef}
+              data-testid="invite-location-minutes"
+              type="number"
+              inputMode="numeric"
+              min={LOCATION_MINUTES.min}
+              max={LOCATION_MINUTES.max}
+              step={1}
+              value={locationMinutes}
+              onChange={(e) => invite.setLocationMinutes(e.target.value)}
+              aria-invalid={errors.locationMinutes ? true : undefined}
+              aria-describedby={
+                errors.locationMinutes ? 'invite-location-minutes-error' : 'invite-location-minutes-hint'
+              }
+            />
+            {errors.locationMinutes ? (
+              <p id="invite-location-minutes-error" className="field-error" role="alert">
+                {errors.locationMinutes}
+              </p>
+            ) : (
+              <p id="invite-location-minutes-hint" className="field-hint">
+                {LOCATION_MINUTES.min} to {LOCATION_MINUTES.max} (24 hours). The caller can stop sooner.
+              </p>
+            )}
+          </div>
+        ) : null}
         <div className="field field-submit">
           <button
             type="submit"
@@ -131,8 +201,12 @@ function InviteResult() {
       {failed ? (
         <p>{`Session ${describeEndReason(session.endReason)}. Read the link to the caller, or check the number and send again.`}</p>
       ) : (
-        <p className="muted">Link works once and expires at {formatHm(session.expiresAt)} if not opened.</p>
+        <p className="muted">
+          {modeName(session.mode)} · {languageName(session.language)}. Link works once and expires at{' '}
+          {formatHm(session.expiresAt)} if not opened.
+        </p>
       )}
+      <VerificationCode code={session.verificationCode} />
       <div className="invite-link-row">
         <code className="invite-link" data-testid="invite-link">
           {result.link}

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiRequestError } from '../api/api-client.js';
 import { summary } from '../testing/fixtures.js';
-import { InviteForm, validateInvite } from './invite-form.js';
+import { InviteForm, parseMinutes, validateInvite } from './invite-form.js';
 
 describe('validateInvite', () => {
   it('asks for a number and checks the reference characters', () => {
@@ -11,7 +11,57 @@ describe('validateInvite', () => {
   });
 });
 
+describe('location minutes', () => {
+  it('accepts whole minutes from 5 to 24 hours', () => {
+    expect(parseMinutes(' 120 ')).toBe(120);
+    expect(parseMinutes('5')).toBe(5);
+    expect(parseMinutes('1440')).toBe(1440);
+    expect(parseMinutes('4')).toBeNull();
+    expect(parseMinutes('1441')).toBeNull();
+    expect(parseMinutes('12.5')).toBeNull();
+    expect(parseMinutes('')).toBeNull();
+    expect(validateInvite('07911 123456', '', '2').locationMinutes).toMatch(/5 to 1440/);
+  });
+});
+
 describe('InviteForm', () => {
+  it('sends the mode and language, and minutes only for a location-only link', async () => {
+    const createInvite = vi.fn(async () => ({ session: summary('s1', 1), link: 'https://x/j/abc' }));
+    const form = new InviteForm({ createInvite });
+    form.setPhone('07911 123456');
+    form.setMode('location');
+    form.setLanguage('pl');
+    form.setLocationMinutes('45');
+    await form.submit();
+    expect(createInvite).toHaveBeenLastCalledWith({
+      phone: '07911 123456',
+      mode: 'location',
+      language: 'pl',
+      locationMinutes: 45,
+    });
+    // Back to the defaults for the next call.
+    expect(form.get()).toMatchObject({ mode: 'video', language: 'en', locationMinutes: '120' });
+
+    form.setPhone('07911 123456');
+    form.setMode('two-way');
+    form.setLocationMinutes('3');
+    await form.submit();
+    expect(createInvite).toHaveBeenLastCalledWith({ phone: '07911 123456', mode: 'two-way', language: 'en' });
+  });
+
+  it('keeps a location-only link with bad minutes from being sent', async () => {
+    const createInvite = vi.fn();
+    const form = new InviteForm({ createInvite });
+    form.setPhone('07911 123456');
+    form.setMode('location');
+    form.setLocationMinutes('2000');
+    expect(await form.submit()).toBe(false);
+    expect(form.get().errors.locationMinutes).toBeDefined();
+    expect(createInvite).not.toHaveBeenCalled();
+    form.setMode('video');
+    expect(form.get().errors.locationMinutes).toBeUndefined();
+  });
+
   it("puts the server's phone-number message under the phone field", async () => {
     const message =
       'That looks like a landline number, which cannot receive a text message. Ask for a mobile number.';
@@ -35,7 +85,7 @@ describe('InviteForm', () => {
     form.setPhone(' 07911 123456 ');
     form.setReference('  ');
     expect(await form.submit()).toBe(true);
-    expect(createInvite).toHaveBeenCalledWith({ phone: '07911 123456' });
+    expect(createInvite).toHaveBeenCalledWith({ phone: '07911 123456', mode: 'video', language: 'en' });
     expect(onCreated).toHaveBeenCalledWith(expect.objectContaining({ id: 's1' }));
     expect(form.get()).toMatchObject({
       phone: '',

@@ -1,5 +1,6 @@
-import type { SessionSummary } from '@sightline/protocol';
-import { type ApiClient, ApiRequestError, errorMessage } from '../api/api-client.js';
+import type { CreateInviteRequest, Language, SessionMode, SessionSummary } from '@sightline/protocol';
+import { type ApiClient, ApiRequestError, type Body, errorMessage } from '../api/api-client.js';
+import { LOCATION_MINUTES } from '../lib/session-options.js';
 import { Store } from '../lib/store.js';
 
 export interface InviteResult {
@@ -12,35 +13,79 @@ export interface InviteResult {
 export interface InviteFormState {
   phone: string;
   reference: string;
+  mode: SessionMode;
+  language: Language;
+  /** As typed (a number input's text), checked on submit; used only for location-only links. */
+  locationMinutes: string;
   sending: boolean;
-  errors: { phone?: string; reference?: string; form?: string };
+  errors: { phone?: string; reference?: string; locationMinutes?: string; form?: string };
   result: InviteResult | null;
 }
 
-const EMPTY: InviteFormState = { phone: '', reference: '', sending: false, errors: {}, result: null };
+// Defaults are what most calls need, so a handler under pressure types a number and presses Enter.
+const EMPTY: InviteFormState = {
+  phone: '',
+  reference: '',
+  mode: 'video',
+  language: 'en',
+  locationMinutes: String(LOCATION_MINUTES.default),
+  sending: false,
+  errors: {},
+  result: null,
+};
 
 // Mirrors IncidentReference in @sightline/protocol, so the handler hears about a typo before sending.
 const REFERENCE_OK = /^[\p{L}\p{N} ./:#_-]*$/u;
 
 /** Checks what can be checked without the server; the server still has the last word on the number. */
-export function validateInvite(phone: string, reference: string): InviteFormState['errors'] {
+export function validateInvite(
+  phone: string,
+  reference: string,
+  locationMinutes: string | null = null,
+): InviteFormState['errors'] {
   const errors: InviteFormState['errors'] = {};
   if (!phone.trim()) errors.phone = "Enter the caller's mobile number.";
   else if (phone.trim().length > 32) errors.phone = 'That is too long for a phone number.';
   const ref = reference.trim();
   if (ref.length > 64) errors.reference = 'Use at most 64 characters.';
   else if (!REFERENCE_OK.test(ref)) errors.reference = 'Use letters, numbers, spaces and . / : # _ - only.';
+  if (locationMinutes !== null && parseMinutes(locationMinutes) === null) {
+    errors.locationMinutes = `Enter whole minutes from ${LOCATION_MINUTES.min} to ${LOCATION_MINUTES.max} (24 hours).`;
+  }
   return errors;
+}
+
+/** The typed minutes as a number the server accepts, or null. */
+export function parseMinutes(text: string): number | null {
+  const t = text.trim();
+  if (!/^\d{1,5}$/.test(t)) return null;
+  const n = Number(t);
+  return n >= LOCATION_MINUTES.min && n <= LOCATION_MINUTES.max ? n : null;
+}
+
+/** The request for the form's values; location minutes only go with a location-only link. */
+export function inviteRequest(state: InviteFormState): Body<typeof CreateInviteRequest> {
+  const ref = state.reference.trim();
+  const minutes = state.mode === 'location' ? parseMinutes(state.locationMinutes) : null;
+  return {
+    phone: state.phone.trim(),
+    ...(ref ? { reference: ref } : {}),
+    mode: state.mode,
+    language: state.language,
+    ...(minutes !== null ? { locationMinutes: minutes } : {}),
+  };
 }
 
 /** Maps a failed invite to the field it concerns, so the message sits under the right box. */
 export function inviteErrors(err: unknown): InviteFormState['errors'] {
   if (!(err instanceof ApiRequestError)) return { form: errorMessage(err) };
   if (err.code === 'invalid_phone_number') return { phone: err.fields.phone ?? err.message };
-  if (err.code === 'bad_request' && (err.fields.phone || err.fields.reference)) {
+  const { phone, reference, locationMinutes } = err.fields;
+  if (err.code === 'bad_request' && (phone || reference || locationMinutes)) {
     const out: InviteFormState['errors'] = {};
-    if (err.fields.phone) out.phone = sentenceCase(err.fields.phone);
-    if (err.fields.reference) out.reference = sentenceCase(err.fields.reference);
+    if (phone) out.phone = sentenceCase(phone);
+    if (reference) out.reference = sentenceCase(reference);
+    if (locationMinutes) out.locationMinutes = sentenceCase(locationMinutes);
     return out;
   }
   if (err.code === 'forbidden') return { form: 'Your role does not allow sending links.' };
@@ -72,20 +117,35 @@ export class InviteForm extends Store<InviteFormState> {
     this.patch({ reference, errors: rest });
   }
 
+  setMode(mode: SessionMode): void {
+    const { locationMinutes: _old, ...rest } = this.get().errors;
+    this.patch({ mode, errors: rest });
+  }
+
+  setLanguage(language: Language): void {
+    this.patch({ language });
+  }
+
+  setLocationMinutes(locationMinutes: string): void {
+    const { locationMinutes: _old, ...rest } = this.get().errors;
+    this.patch({ locationMinutes, errors: rest });
+  }
+
   /** Sends the link; resolves true on success. */
   async submit(): Promise<boolean> {
-    const { phone, reference, sending } = this.get();
+    const state = this.get();
+    const { phone, reference, mode, sending } = state;
     if (sending) return false;
-    const errors = validateInvite(phone, reference);
+    const errors = validateInvite(phone, reference, mode === 'location' ? state.locationMinutes : null);
     if (Object.keys(errors).length) {
       this.patch({ errors });
       return false;
     }
     this.patch({ sending: true, errors: {} });
     try {
-      const ref = reference.trim();
-      const res = await this.api.createInvite({ phone: phone.trim(), ...(ref ? { reference: ref } : {}) });
+      const res = await this.api.createInvite(inviteRequest(state));
       this.onCreated(res.session);
+      // The next caller most likely needs the defaults again, not this caller's choices.
       this.set({ ...EMPTY, result: { session: res.session, link: res.link, phone: phone.trim() } });
       return true;
     } catch (err) {

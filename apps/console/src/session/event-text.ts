@@ -98,4 +98,6 @@ export const EVIDENCE_KIND_TEXT: Record<EvidenceKind, string> = {
   'working-copy': 'Working copy',
   'location-track': 'Location track',
   'redacted-copy': 'Redacted copy',
+  'caller-upload': 'Sent by caller',
+  'device-copy': 'Full-quality copy from the phone',
 };

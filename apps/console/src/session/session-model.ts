@@ -58,7 +58,14 @@ export function canBeEnded(session: SessionSummary | null): boolean {
   return !!session && session.state !== 'ended' && session.state !== 'expired';
 }
 
-const KIND_RANK = { 'working-copy': 0, 'redacted-copy': 1, master: 2, 'location-track': 3 } as const;
+const KIND_RANK: Record<EvidenceItem['kind'], number> = {
+  'working-copy': 0,
+  'redacted-copy': 1,
+  'device-copy': 2,
+  master: 3,
+  'location-track': 4,
+  'caller-upload': 5,
+};
 
 /** Evidence in a useful reading order: by recording, working copy (the playable one) first, redacted copies, then masters. */
 export function sortEvidence(items: readonly EvidenceItem[]): EvidenceItem[] {
@@ -74,28 +81,38 @@ export interface EvidenceGroup {
 
 /**
  * Groups evidence by recording (each publish of the caller's camera is one
- * recording: its masters and the working copy made from them). Session-wide
- * items, such as the location track, come last.
+ * recording: its masters and the working copy made from them). Photos and
+ * videos the caller sent form their own group; session-wide items, such as
+ * the location track, come last.
  */
 export function groupEvidence(items: readonly EvidenceItem[]): EvidenceGroup[] {
   const byKey = new Map<string, EvidenceItem[]>();
   for (const item of items) {
-    const key = item.recordingId ?? 'session';
+    // What the caller chose to send is not part of any recording; keep it together, apart from ours.
+    const key = item.kind === 'caller-upload' ? 'caller' : (item.recordingId ?? 'session');
     byKey.set(key, [...(byKey.get(key) ?? []), item]);
   }
   const first = (list: EvidenceItem[]) => Math.min(...list.map((i) => i.createdAt));
   const recordings = [...byKey.entries()]
-    .filter(([k]) => k !== 'session')
+    .filter(([k]) => k !== 'session' && k !== 'caller')
     .sort((a, b) => first(a[1]) - first(b[1]));
   const groups: EvidenceGroup[] = recordings.map(([key, list], i) => ({
     key,
     label: `Recording ${i + 1}`,
     items: list,
   }));
+  const caller = byKey.get('caller');
+  if (caller) groups.push({ key: 'caller', label: 'Sent by the caller', items: caller });
   const session = byKey.get('session');
   if (session) groups.push({ key: 'session', label: 'Whole session', items: session });
   for (const g of groups) {
-    g.items.sort((a, b) => KIND_RANK[a.kind] - KIND_RANK[b.kind] || a.fileName.localeCompare(b.fileName));
+    g.items.sort(
+      (a, b) =>
+        KIND_RANK[a.kind] - KIND_RANK[b.kind] ||
+        // The caller's photos read as a story, in the order they were sent.
+        (a.kind === 'caller-upload' ? a.createdAt - b.createdAt : 0) ||
+        a.fileName.localeCompare(b.fileName),
+    );
   }
   return groups;
 }

@@ -26,6 +26,12 @@ const EnvSchema = z.object({
   TRUST_PROXY: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AGENCY: z.string().min(1).max(80).default('the police'),
+  SMS_SENDER_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9 ]{1,11}$/, 'an alphanumeric sender ID of at most 11 characters')
+    .default('Police'),
+  SMS_TEMPLATES_DIR: optionalString,
+  MAX_UPLOAD_MB: int(1, 4096).default(500),
   PHONE_DEFAULT_REGION: z
     .string()
     .regex(/^[A-Z]{2}$/)
@@ -117,6 +123,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     secureCookies: publicUrl.protocol === 'https:',
     logLevel: e.LOG_LEVEL,
     agency: e.AGENCY,
+    sms: { senderId: e.SMS_SENDER_ID, templatesDir: e.SMS_TEMPLATES_DIR },
+    maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     phoneDefaultRegion: e.PHONE_DEFAULT_REGION,
     inviteTtlMs: e.INVITE_TTL_MINUTES * 60_000,
     officerSessionMs: e.OFFICER_SESSION_HOURS * 3_600_000,

@@ -53,7 +53,10 @@ export class RecordingIngest {
    * Registers a new recording and starts sealing it. The id and file base are
    * known at once (Janus needs the base now); `saved` resolves when the row is committed.
    */
-  begin(sessionId: string): { recordingId: string; fileBase: string; saved: Promise<void> } {
+  begin(
+    sessionId: string,
+    source: 'caller' | 'officer' = 'caller',
+  ): { recordingId: string; fileBase: string; saved: Promise<void> } {
     const recordingId = this.random.id();
     const fileBase = `rec-${recordingId}`;
     const saved = this.repo
@@ -66,6 +69,7 @@ export class RecordingIngest {
         state: 'recording',
         video_codec: null,
         error: null,
+        source,
       })
       .then(() => this.sealer.track(recordingId, sessionId, this.spoolFor(sessionId), fileBase));
     return { recordingId, fileBase, saved };

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { CreateInviteRequest, SessionSummary } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import { hashSecret, type Random } from '../adapters/random.js';
@@ -7,12 +8,15 @@ import type { Logger } from '../lib/logger.js';
 import type { SessionRepository } from '../sessions/session.repository.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { parseMobileNumber } from './phone.js';
+import type { SmsTexts } from './sms-text.js';
 
 export interface InviteSettings {
   publicUrl: URL;
   agency: string;
   ttlMs: number;
   defaultRegion: string;
+  senderId: string;
+  texts: SmsTexts;
 }
 
 /** 256 bits: far beyond guessing, and still a short link. */
@@ -42,6 +46,8 @@ export class InviteService {
     const id = this.random.id();
     const token = this.random.secret(TOKEN_BYTES);
     const reference = input.reference?.trim() || null;
+    // Four digits read aloud by the call handler: the caller sees the same on the genuine page.
+    const verificationCode = String(randomInt(0, 10_000)).padStart(4, '0');
     await this.repo.insert({
       id,
       reference,
@@ -62,19 +68,34 @@ export class InviteService {
       end_reason: null,
       caller_user_agent: null,
       publishing: 0,
+      mode: input.mode,
+      language: input.language,
+      verification_code: verificationCode,
+      location_minutes: input.mode === 'location' ? input.locationMinutes : null,
     });
     await this.audit.record({
       actor: officer,
       action: 'invite.create',
       subject: { type: 'session', id },
-      detail: { phone: phone.masked, reference, gateway: this.sms.name },
+      detail: {
+        phone: phone.masked,
+        reference,
+        gateway: this.sms.name,
+        mode: input.mode,
+        language: input.language,
+      },
       ip,
     });
     const link = new URL(`/j/${token}`, this.settings.publicUrl).toString();
     try {
+      const body = this.settings.texts.render(input.language, input.mode, {
+        agency: this.settings.agency,
+        link,
+      });
       const { providerRef } = await this.sms.send({
         to: phone.e164,
-        body: this.messageText(link),
+        from: this.settings.senderId,
+        body,
         sessionId: id,
       });
       await this.sessions.addEvent(id, 'invite.sent', officer.name, `${this.sms.name} ${providerRef}`);
@@ -84,9 +105,5 @@ export class InviteService {
       return { session: await this.sessions.end(id, 'sms_failed', officer, ip), link };
     }
     return { session: await this.sessions.announce(id), link };
-  }
-
-  private messageText(link: string): string {
-    return `This is ${this.settings.agency}. To show us where you are and what you can see, open this link: ${link} — it works once, on this phone.`;
   }
 }

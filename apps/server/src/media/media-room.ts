@@ -4,6 +4,7 @@ import type { VideoRoomApi } from '../adapters/janus/videoroom.js';
 import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { TypedEmitter } from '../lib/typed-emitter.js';
+import { OfficerLink } from './officer-link.js';
 
 export interface RoomEvents {
   /** The caller's media is flowing into Janus. */
@@ -11,6 +12,9 @@ export interface RoomEvents {
   /** The caller's PeerConnection is gone; `janusGone` if Janus itself went away. */
   publisherDown: (recordingId: string, reason: string, janusGone: boolean) => void;
   viewerEnded: (viewer: Viewer, reason: string) => void;
+  /** Two-way: the officer's camera is up (offer it to the caller) or down. */
+  officerUp: () => void;
+  officerDown: (recordingId: string, reason: string, janusGone: boolean) => void;
 }
 
 interface Publisher {
@@ -42,6 +46,7 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
   #spare: Promise<JanusHandle | null> | null = null;
   #publishing: Promise<unknown> = Promise.resolve();
   readonly #viewers = new Map<string, Viewer>();
+  #officer: OfficerLink | null = null;
   #closed = false;
 
   constructor(
@@ -114,6 +119,21 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
       ...(videoCodec ? { videoCodec } : {}),
     });
     return answer.sdp;
+  }
+
+  /** The two-way link (the officer's camera and the caller's view of it), created on first use. */
+  officer(): OfficerLink {
+    this.assertOpen();
+    this.#officer ??= new OfficerLink(
+      this.sessionId,
+      this.api,
+      {
+        officerUp: () => this.safeEmit('officerUp'),
+        officerDown: (recordingId, reason, gone) => this.safeEmit('officerDown', recordingId, reason, gone),
+      },
+      this.log,
+    );
+    return this.#officer;
   }
 
   /** Attaches the publisher's handle before the caller taps Start (best effort). */
@@ -195,6 +215,7 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
     if (this.#closed) return;
     this.#closed = true;
     for (const id of [...this.#viewers.keys()]) await this.stopView(id, reason);
+    await this.#officer?.stop(reason);
     await this.#publishing;
     await this.unpublish(reason);
     await (await this.#spare)?.detach();

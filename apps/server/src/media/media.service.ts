@@ -17,6 +17,8 @@ export interface MediaEvents {
   /** The media server came back after a failure: this session's caller must publish again. */
   republishNeeded: (sessionId: string) => void;
   viewEnded: (viewId: string, ownerId: string, reason: string) => void;
+  /** Two-way: the officer's video became available to the caller, or stopped. */
+  officerVideo: (sessionId: string, live: boolean) => void;
 }
 
 type Officer = Actor & { type: 'officer' };
@@ -93,6 +95,57 @@ export class MediaService extends TypedEmitter<MediaEvents> {
     const room = this.#rooms.get(sessionId);
     if (!room) throw new DomainError('not_publishing', 'send an offer before ICE candidates');
     await room.addPublisherCandidate(candidate);
+  }
+
+  /** Two-way video: publishes the officer's camera into the session; returns Janus's answer. */
+  async officerPublish(sessionId: string, officer: Officer, offer: string): Promise<string> {
+    const row = await this.sessions.requireConsented(sessionId);
+    if (row.mode !== 'two-way')
+      throw new DomainError('conflict', 'this link was not sent as a two-way video call');
+    const room = await this.room(sessionId);
+    const recording = this.recordings.begin(sessionId, 'officer');
+    try {
+      const answer = await room.officer().publish(offer, recording);
+      await recording.saved;
+      await this.audit.record({
+        actor: officer,
+        action: 'officer_video.start',
+        subject: { type: 'session', id: sessionId },
+      });
+      await this.sessions.addEvent(sessionId, 'officer_video.started', officer.name, null);
+      return answer;
+    } catch (err) {
+      void recording.saved.then(() => this.recordings.finish(recording.recordingId, false));
+      throw err;
+    }
+  }
+
+  async officerCandidate(sessionId: string, candidate: IceCandidate): Promise<void> {
+    await this.requireRoom(sessionId).officer().addCandidate(candidate);
+  }
+
+  async officerStop(sessionId: string, officer: Officer): Promise<void> {
+    await this.requireRoom(sessionId).officer().stop('stopped by officer');
+    await this.sessions.addEvent(sessionId, 'officer_video.stopped', officer.name, null);
+  }
+
+  /** The caller's view of the officer's camera: Janus's offer for the caller's page. */
+  callerViewOffer(sessionId: string): Promise<string> {
+    return this.requireRoom(sessionId).officer().subscribeCaller();
+  }
+
+  callerViewAnswer(sessionId: string, sdp: string): Promise<void> {
+    return this.requireRoom(sessionId).officer().answerCaller(sdp);
+  }
+
+  callerViewCandidate(sessionId: string, candidate: IceCandidate): Promise<void> {
+    return this.requireRoom(sessionId).officer().callerCandidate(candidate);
+  }
+
+  private requireRoom(sessionId: string): MediaRoom {
+    const room = this.#rooms.get(sessionId);
+    if (!room) throw new DomainError('not_publishing', 'no media for this session');
+    return room;
   }
 
   /** Starts a live view for an officer; returns the view id and Janus's offer. */

@@ -1,4 +1,11 @@
-import type { ReceivedFix, SessionState, SessionSummary, TimelineEvent } from '@sightline/protocol';
+import type {
+  Language,
+  ReceivedFix,
+  SessionMode,
+  SessionState,
+  SessionSummary,
+  TimelineEvent,
+} from '@sightline/protocol';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../adapters/db/database.js';
 import type { LocationFixesTable, SessionsTable } from '../adapters/db/schema.js';
@@ -58,6 +65,17 @@ export class SessionRepository {
       .select('id')
       .where('state', '=', 'sent')
       .where('expires_at', '<=', now)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Location-only sessions whose sharing time is up. */
+  async dueToStopSharing(now: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('location_until', '<=', now)
+      .where('state', 'in', ['opened', 'consented', 'live'])
       .execute();
     return rows.map((r) => r.id);
   }
@@ -148,6 +166,10 @@ function toSummary(r: SessionRow, createdByName: string, lastFix: ReceivedFix | 
     reference: r.reference,
     phoneMasked: r.phone_masked,
     state: r.state as SessionState,
+    mode: r.mode as SessionMode,
+    language: r.language as Language,
+    verificationCode: r.verification_code,
+    locationUntil: n(r.location_until),
     createdAt: Number(r.created_at),
     createdBy: { id: r.created_by, name: createdByName },
     expiresAt: Number(r.expires_at),

@@ -127,6 +127,12 @@ export class SessionService extends TypedEmitter<SessionEvents> {
         throw new DomainError('session_ended', 'this session has ended');
       throw new DomainError('already_decided', `consent was already recorded (${row.state})`);
     }
+    if (decision === 'accepted') {
+      const row = await this.get(sessionId);
+      // A location-only link's time limit starts when sharing does.
+      if (row.location_minutes)
+        await this.repo.update(sessionId, { location_until: now + row.location_minutes * 60_000 });
+    }
     await this.addEvent(sessionId, `consent.${decision}`, 'caller', null);
     await this.audit.record({
       actor: { type: 'caller', sessionId },
@@ -200,10 +206,12 @@ export class SessionService extends TypedEmitter<SessionEvents> {
     return summary;
   }
 
-  /** Marks every unopened session past its expiry as expired. Run periodically. */
+  /** Expires unopened links past their time and ends location sharing past its limit. Run periodically. */
   async expireDue(): Promise<number> {
-    const ids = await this.repo.dueForExpiry(this.clock.now());
+    const now = this.clock.now();
+    const ids = await this.repo.dueForExpiry(now);
     for (const id of ids) await this.expire(id);
+    for (const id of await this.repo.dueToStopSharing(now)) await this.end(id, 'time_limit', SYSTEM);
     return ids.length;
   }
 

@@ -2,15 +2,19 @@ import {
   type CallerToServer,
   CallerToServer as CallerToServerSchema,
   type IceServer,
+  Language,
   type ServerToCaller,
+  SessionMode,
   SessionState,
 } from '@sightline/protocol';
 import type { WebSocket } from 'ws';
 import type { Actor } from '../audit/audit.service.js';
+import type { ChatService } from '../chat/chat.service.js';
 import type { Logger } from '../lib/logger.js';
 import type { LocationService } from '../location/location.service.js';
 import type { MediaService } from '../media/media.service.js';
 import type { SessionService } from '../sessions/session.service.js';
+import type { CallerSide } from './officer-requests.js';
 import { CloseCode, SocketChannel } from './socket-channel.js';
 
 type CallerChannel = SocketChannel<CallerToServer, ServerToCaller>;
@@ -25,6 +29,9 @@ export class CallerSignalling {
     private readonly location: LocationService,
     private readonly agency: string,
     private readonly iceServers: IceServer[],
+    private readonly maxUploadBytes: number,
+    private readonly chat: ChatService,
+    private readonly side: CallerSide,
     private readonly log: Logger,
   ) {
     sessions.on('ended', (sessionId, reason) => {
@@ -33,6 +40,19 @@ export class CallerSignalling {
       channel?.close(CloseCode.sessionEnded, 'session ended');
       this.location.forget(sessionId);
     });
+    chat.on('message', (sessionId, message) =>
+      this.#sockets.get(sessionId)?.send({ type: 'chat.message', message }),
+    );
+    chat.on('status', (sessionId, u) => {
+      if (u.from === 'caller')
+        this.#sockets
+          .get(sessionId)
+          ?.send({ type: 'chat.status', id: u.id, clientId: u.clientId, state: u.state, at: u.at });
+    });
+    side.on('request', (sessionId, r) =>
+      this.#sockets.get(sessionId)?.send({ type: 'officer.request', ...r }),
+    );
+    media.on('officerVideo', (sessionId, live) => void this.offerOfficerVideo(sessionId, live));
     media.on('republishNeeded', (sessionId) => {
       this.#sockets.get(sessionId)?.send({ type: 'media.restart', reason: 'the media server restarted' });
     });
@@ -55,10 +75,21 @@ export class CallerSignalling {
     const row = await this.sessions.get(sessionId);
     channel.send({
       type: 'welcome',
-      session: { state: SessionState.parse(row.state), agency: this.agency, recorded: true },
+      session: {
+        state: SessionState.parse(row.state),
+        mode: SessionMode.parse(row.mode),
+        language: Language.parse(row.language),
+        verificationCode: row.verification_code,
+        locationUntil: row.location_until === null ? null : Number(row.location_until),
+        maxUploadBytes: this.maxUploadBytes,
+        agency: this.agency,
+        recorded: true,
+      },
       iceServers: this.iceServers,
     });
-    if (!['ended', 'expired'].includes(row.state)) void this.media.prepare(sessionId);
+    channel.send({ type: 'chat.history', messages: await this.chat.history(sessionId) });
+    if (!['ended', 'expired'].includes(row.state) && row.mode !== 'location')
+      void this.media.prepare(sessionId);
   }
 
   private async handle(
@@ -94,6 +125,43 @@ export class CallerSignalling {
       case 'ping':
         channel.send({ type: 'pong' });
         return;
+      case 'chat.send':
+        await this.chat.send(
+          sessionId,
+          { from: 'caller' },
+          { clientId: msg.clientId, text: msg.text, sentAt: msg.sentAt },
+        );
+        return;
+      case 'chat.receipt':
+        await this.chat.receipt(sessionId, 'caller', msg.ids, msg.state);
+        return;
+      case 'request.answer':
+        await this.side.answer(sessionId, msg.requestId, msg.accepted);
+        return;
+      case 'media.state':
+        await this.side.media(sessionId, msg.state);
+        return;
+      case 'quality':
+        await this.side.quality(sessionId, msg.level, msg.kbps);
+        return;
+      case 'officer-view.answer':
+        await this.media.callerViewAnswer(sessionId, msg.sdp);
+        return;
+      case 'officer-view.candidate':
+        await this.media.callerViewCandidate(sessionId, msg.candidate);
+        return;
+    }
+  }
+
+  /** Two-way: offers the officer's camera to the caller as soon as it is up (or says it stopped). */
+  private async offerOfficerVideo(sessionId: string, live: boolean): Promise<void> {
+    const channel = this.#sockets.get(sessionId);
+    if (!channel) return;
+    if (!live) return channel.send({ type: 'officer-view.ended' });
+    try {
+      channel.send({ type: 'officer-view.offer', sdp: await this.media.callerViewOffer(sessionId) });
+    } catch (err) {
+      this.log.warn({ err, sessionId }, 'signalling: could not offer the officer video to the caller');
     }
   }
 

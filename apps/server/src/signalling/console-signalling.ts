@@ -7,6 +7,7 @@ import {
 } from '@sightline/protocol';
 import type { WebSocket } from 'ws';
 import { can, type Permission } from '../auth/permissions.js';
+import type { ChatService } from '../chat/chat.service.js';
 import type { EvidenceService } from '../evidence/evidence.service.js';
 import { forbidden } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -14,6 +15,7 @@ import type { LocationService } from '../location/location.service.js';
 import type { MediaService } from '../media/media.service.js';
 import type { MediaPlane } from '../media/media-plane.js';
 import type { SessionService } from '../sessions/session.service.js';
+import type { CallerSide } from './officer-requests.js';
 import { CloseCode, SocketChannel } from './socket-channel.js';
 
 interface ConsoleClient {
@@ -37,6 +39,8 @@ export class ConsoleSignalling {
     private readonly iceServers: IceServer[],
     location: LocationService,
     evidence: EvidenceService,
+    private readonly chat: ChatService,
+    private readonly side: CallerSide,
     private readonly log: Logger,
   ) {
     sessions.on('updated', (session) =>
@@ -53,6 +57,25 @@ export class ConsoleSignalling {
     );
     evidence.on('updated', (sessionId) =>
       this.broadcast({ type: 'evidence.updated', sessionId }, (c) => c.watched.has(sessionId)),
+    );
+    const watching = (sessionId: string) => (c: ConsoleClient) => c.watched.has(sessionId);
+    chat.on('message', (sessionId, message) =>
+      this.broadcast({ type: 'chat.message', sessionId, message }, watching(sessionId)),
+    );
+    chat.on('status', (sessionId, u) =>
+      this.broadcast(
+        { type: 'chat.status', sessionId, id: u.id, clientId: u.clientId, state: u.state, at: u.at },
+        watching(sessionId),
+      ),
+    );
+    side.on('answered', (sessionId, r) =>
+      this.broadcast({ type: 'request.answered', sessionId, ...r }, watching(sessionId)),
+    );
+    side.on('media', (sessionId, state) =>
+      this.broadcast({ type: 'caller.media', sessionId, state }, watching(sessionId)),
+    );
+    side.on('quality', (sessionId, level, kbps) =>
+      this.broadcast({ type: 'caller.quality', sessionId, level, kbps }, watching(sessionId)),
     );
     plane.on('status', (status) => this.broadcast({ type: 'media.status', media: status }, () => true));
     media.on('viewEnded', (viewId, ownerId, reason) => {
@@ -127,6 +150,49 @@ export class ConsoleSignalling {
         return;
       case 'ping':
         c.channel.send({ type: 'pong' });
+        return;
+      case 'chat.send':
+        require(c, 'session:view-live');
+        await this.chat.send(
+          msg.sessionId,
+          { from: 'officer', id: officer.id, name: officer.name },
+          { clientId: msg.clientId, text: msg.text },
+        );
+        return;
+      case 'chat.receipt':
+        require(c, 'session:read');
+        await this.chat.receipt(msg.sessionId, 'officer', msg.ids, msg.state);
+        return;
+      case 'request.send': {
+        require(c, 'session:view-live');
+        const requestId = await this.side.request(msg.sessionId, officer.name, msg.action);
+        c.channel.send({
+          type: 'request.sent',
+          sessionId: msg.sessionId,
+          requestId,
+          action: msg.action,
+          ...(msg.id ? { ref: msg.id } : {}),
+        });
+        return;
+      }
+      case 'officer.publish.offer': {
+        require(c, 'session:view-live');
+        const sdp = await this.media.officerPublish(msg.sessionId, officer, msg.sdp);
+        c.channel.send({
+          type: 'officer.publish.answer',
+          sessionId: msg.sessionId,
+          sdp,
+          ...(msg.id ? { ref: msg.id } : {}),
+        });
+        return;
+      }
+      case 'officer.publish.candidate':
+        require(c, 'session:view-live');
+        await this.media.officerCandidate(msg.sessionId, msg.candidate);
+        return;
+      case 'officer.publish.stop':
+        require(c, 'session:view-live');
+        await this.media.officerStop(msg.sessionId, officer);
         return;
     }
   }

@@ -63,6 +63,12 @@ export interface SessionsTable {
   legal_hold: Later<number>;
   hold_reason: Later<string>;
   disposed_at: Later<Ms>;
+  // Caller side (migration 0003)
+  mode: ColumnType<string, string | undefined, string>;
+  language: ColumnType<string, string | undefined, string>;
+  verification_code: ColumnType<string, string | undefined, string>;
+  location_minutes: Later<number>;
+  location_until: Later<Ms>;
 }
 
 export interface SessionEventsTable {
@@ -100,6 +106,8 @@ export interface RecordingsTable {
   video_codec: string | null;
   error: string | null;
   media_started_at: Later<Ms>;
+  /** 'caller', or 'officer' for the officer's side of a two-way call. */
+  source: ColumnType<string, string | undefined, string>;
 }
 
 export interface EvidenceItemsTable {
@@ -202,6 +210,47 @@ export interface JobsTable {
   error: string | null;
 }
 
+export interface MessagesTable {
+  id: string;
+  session_id: string;
+  seq: number;
+  sender: string;
+  officer_id: string | null;
+  officer_name: string | null;
+  text: string;
+  client_id: string;
+  sent_at: Ms;
+  received_at: Ms;
+  delivered_at: Ms | null;
+  read_at: Ms | null;
+}
+
+/** A resumable (tus) upload from the caller; its bytes live in the upload spool until complete. */
+export interface UploadsTable {
+  id: string;
+  session_id: string;
+  file_name: string;
+  declared_type: string | null;
+  length: number;
+  offset: number;
+  /** receiving → stored | rejected */
+  state: string;
+  created_at: Ms;
+  completed_at: Ms | null;
+  evidence_id: string | null;
+  error: string | null;
+}
+
+export interface DeviceCopyChunksTable {
+  session_id: string;
+  /** One MediaRecorder run on the phone (a reload starts a new part). */
+  part: string;
+  seq: number;
+  size: number;
+  sha256: string;
+  received_at: Ms;
+}
+
 export interface Database {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;
@@ -216,4 +265,7 @@ export interface Database {
   seals: SealsTable;
   notes: NotesTable;
   jobs: JobsTable;
+  messages: MessagesTable;
+  uploads: UploadsTable;
+  device_copy_chunks: DeviceCopyChunksTable;
 }

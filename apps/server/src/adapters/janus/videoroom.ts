@@ -45,7 +45,8 @@ export class VideoRoomApi {
         description: o.description,
         permanent: false,
         is_private: true,
-        publishers: 1,
+        // The caller, and the officer in a two-way call.
+        publishers: 2,
         bitrate: o.bitrate,
         fir_freq: o.firFreq,
         audiocodec: 'opus',

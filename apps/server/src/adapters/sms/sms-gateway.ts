@@ -1,6 +1,8 @@
 /** One text message to send. */
 export interface SmsMessage {
   to: string;
+  /** Alphanumeric sender ID the phone shows (configured per force). */
+  from: string;
   body: string;
   sessionId: string | null;
 }

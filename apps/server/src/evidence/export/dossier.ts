@@ -4,6 +4,7 @@ import type { Db } from '../../adapters/db/database.js';
 import type {
   AuditEventsTable,
   EvidenceItemsTable,
+  MessagesTable,
   NotesTable,
   RecordingsTable,
   SealsTable,
@@ -23,6 +24,7 @@ export interface Dossier {
   recordings: Selectable<RecordingsTable>[];
   seals: Map<string, Selectable<SealsTable>[]>;
   notes: Array<Selectable<NotesTable> & { author_name: string }>;
+  messages: Selectable<MessagesTable>[];
   audit: Selectable<AuditEventsTable>[];
   deviceSummary: string | null;
   viewers: Array<{ id: string; name: string; firstViewedAt: number; views: number }>;
@@ -83,6 +85,12 @@ export async function loadDossier(db: Db, sessionId: string): Promise<Dossier> {
     .where('n.session_id', '=', sessionId)
     .orderBy('n.created_at')
     .execute();
+  const messages = await db
+    .selectFrom('messages')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .orderBy('seq')
+    .execute();
   const subjects = [sessionId, ...items.map((i) => i.id), ...recordings.map((r) => r.id)];
   const audit = await db
     .selectFrom('audit_events')
@@ -111,6 +119,7 @@ export async function loadDossier(db: Db, sessionId: string): Promise<Dossier> {
     recordings,
     seals,
     notes,
+    messages,
     audit,
     deviceSummary: summariseUserAgent(session.caller_user_agent),
     viewers: [...viewers.values()],

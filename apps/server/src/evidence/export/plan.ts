@@ -19,6 +19,9 @@ const LABELS: Record<string, string> = {
   'redacted-copy':
     'REDACTED DERIVATIVE: re-encoded with the redactions in its metadata; derived from the listed masters',
   'location-track': 'Location track (GeoJSON) as stored when the session ended',
+  'caller-upload': 'Photo or video the caller sent from their phone, as received (type checked by content)',
+  'device-copy':
+    'Full-quality recording made on the phone and uploaded in chunks (each chunk hashed on arrival)',
 };
 
 const safe = (s: string) =>
@@ -49,6 +52,7 @@ export function planSession(
   };
   for (const item of d.items) {
     if (item.disposed_at !== null) continue;
+    // A subject-access package never holds masters or unredacted video; caller uploads may show others too.
     if (kind === 'sar' && item.kind !== 'redacted-copy' && item.kind !== 'location-track') continue;
     const rec = item.recording_id ? item.recording_id.slice(0, 8) : 'session';
     const ext = item.file_name.slice(item.file_name.lastIndexOf('.'));
@@ -59,7 +63,11 @@ export function planSession(
           ? `${dir}/working-copies/WORKING-COPY_${ref}_${rec}${ext}`
           : item.kind === 'redacted-copy'
             ? `${dir}/redacted/${item.file_name}`
-            : `${dir}/location/${item.file_name}`;
+            : item.kind === 'caller-upload'
+              ? `${dir}/caller-uploads/${item.file_name}`
+              : item.kind === 'device-copy'
+                ? `${dir}/device-copies/${item.file_name}`
+                : `${dir}/location/${item.file_name}`;
     add(
       { path, from: 'store', key: item.storage_key, sha256: item.sha256, size: Number(item.size) },
       {
@@ -143,7 +151,22 @@ export function planSession(
     'timeline',
     'Session timeline',
   );
-  // Chat between caller and officers arrives with the caller-side work (issue 5); the file is kept so the layout is stable.
-  generated('events/chat.json', json({ messages: [] }), 'chat', 'Text chat between caller and officers');
+  generated(
+    'events/chat.json',
+    json({
+      messages: d.messages.map((m) => ({
+        seq: m.seq,
+        from: m.sender,
+        officer: m.officer_name,
+        text: m.text,
+        sentAt: iso(m.sent_at),
+        receivedAt: iso(m.received_at),
+        deliveredAt: iso(m.delivered_at),
+        readAt: iso(m.read_at),
+      })),
+    }),
+    'chat',
+    'Text chat between caller and officers',
+  );
   return { entries, meta };
 }

@@ -2,6 +2,7 @@ import {
   CreateInviteRequest,
   EndSessionRequest,
   EvidenceList,
+  MessageList,
   SessionDetail,
   SessionList,
   SessionSummary,
@@ -80,6 +81,18 @@ export const sessionRoutes =
           request.ip,
         ),
       }),
+    );
+
+    app.get(
+      '/api/sessions/:id/messages',
+      {
+        schema: { params: Params, response: { 200: MessageList } },
+        config: { auth: { officer: true, permission: 'session:read' } },
+      },
+      async (request) => {
+        await c.sessions.get(request.params.id);
+        return { messages: await c.chat.history(request.params.id) };
+      },
     );
 
     app.get(

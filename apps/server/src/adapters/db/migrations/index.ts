@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_evidence.js';
+import * as m0003 from './0003_caller.js';
 
 /** Migrations in order. Never edit one that has shipped: add the next number. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_evidence': m0002,
+  '0003_caller': m0003,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,165 @@
+import type { ChatMessage } from '@sightline/protocol';
+import type { Selectable } from 'kysely';
+import type { Clock } from '../adapters/clock.js';
+import type { Db } from '../adapters/db/database.js';
+import type { MessagesTable } from '../adapters/db/schema.js';
+import type { Random } from '../adapters/random.js';
+import { DomainError } from '../lib/errors.js';
+import { TypedEmitter } from '../lib/typed-emitter.js';
+import type { SessionService } from '../sessions/session.service.js';
+
+export interface ChatEvents {
+  message: (sessionId: string, message: ChatMessage) => void;
+  status: (
+    sessionId: string,
+    update: {
+      id: string;
+      clientId: string;
+      from: 'caller' | 'officer';
+      state: 'sent' | 'delivered' | 'read';
+      at: number;
+    },
+  ) => void;
+}
+
+type Sender = { from: 'caller' } | { from: 'officer'; id: string; name: string };
+
+const CHATTABLE = ['opened', 'consented', 'refused', 'live'];
+
+/**
+ * Text chat between caller and officers, kept as evidence. Messages get a server
+ * order (`seq`); a resend with the same client id (after a reconnect) returns the
+ * stored message instead of a duplicate. Receipts move a message to delivered,
+ * then read, and only the other side can send them.
+ */
+export class ChatService extends TypedEmitter<ChatEvents> {
+  readonly #locks = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly sessions: SessionService,
+    private readonly clock: Clock,
+    private readonly random: Random,
+  ) {
+    super();
+  }
+
+  async send(
+    sessionId: string,
+    sender: Sender,
+    m: { clientId: string; text: string; sentAt?: number },
+  ): Promise<ChatMessage> {
+    // One writer per session at a time, so seq numbers are gap-free and in arrival order.
+    const previous = this.#locks.get(sessionId) ?? Promise.resolve();
+    const run = previous.then(() => this.store(sessionId, sender, m));
+    this.#locks.set(
+      sessionId,
+      run.catch(() => {}),
+    );
+    return run;
+  }
+
+  private async store(
+    sessionId: string,
+    sender: Sender,
+    m: { clientId: string; text: string; sentAt?: number },
+  ): Promise<ChatMessage> {
+    const session = await this.sessions.get(sessionId);
+    if (!CHATTABLE.includes(session.state))
+      throw new DomainError('session_ended', 'this session is not open for messages');
+    const existing = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .where('sender', '=', sender.from)
+      .where('client_id', '=', m.clientId)
+      .executeTakeFirst();
+    if (existing) return toMessage(existing);
+    const last = await this.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('session_id', '=', sessionId)
+      .executeTakeFirst();
+    const now = this.clock.now();
+    const row = {
+      id: this.random.id(),
+      session_id: sessionId,
+      seq: Number(last?.seq ?? 0) + 1,
+      sender: sender.from,
+      officer_id: sender.from === 'officer' ? sender.id : null,
+      officer_name: sender.from === 'officer' ? sender.name : null,
+      text: m.text,
+      client_id: m.clientId,
+      // The caller's own time, if it is sane (queued offline messages keep theirs).
+      sent_at: m.sentAt !== undefined && Math.abs(now - m.sentAt) < 24 * 3_600_000 ? m.sentAt : now,
+      received_at: now,
+      delivered_at: null,
+      read_at: null,
+    };
+    await this.db.insertInto('messages').values(row).execute();
+    const message = toMessage(row);
+    this.safeEmit('message', sessionId, message);
+    this.safeEmit('status', sessionId, {
+      id: row.id,
+      clientId: row.client_id,
+      from: sender.from,
+      state: 'sent',
+      at: now,
+    });
+    return message;
+  }
+
+  /** Marks the other side's messages delivered or read (read implies delivered). */
+  async receipt(
+    sessionId: string,
+    by: 'caller' | 'officer',
+    ids: string[],
+    state: 'delivered' | 'read',
+  ): Promise<void> {
+    const other = by === 'caller' ? 'officer' : 'caller';
+    const now = this.clock.now();
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .where('sender', '=', other)
+      .where('id', 'in', ids)
+      .execute();
+    for (const r of rows) {
+      const patch =
+        state === 'read'
+          ? { read_at: r.read_at ?? now, delivered_at: r.delivered_at ?? now }
+          : { delivered_at: r.delivered_at ?? now };
+      if ((state === 'read' && r.read_at !== null) || (state === 'delivered' && r.delivered_at !== null))
+        continue;
+      await this.db.updateTable('messages').set(patch).where('id', '=', r.id).execute();
+      this.safeEmit('status', sessionId, { id: r.id, clientId: r.client_id, from: other, state, at: now });
+    }
+  }
+
+  async history(sessionId: string): Promise<ChatMessage[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .orderBy('seq')
+      .execute();
+    return rows.map(toMessage);
+  }
+}
+
+function toMessage(r: Selectable<MessagesTable>): ChatMessage {
+  const n = (v: number | null) => (v === null ? null : Number(v));
+  return {
+    id: r.id,
+    seq: Number(r.seq),
+    from: r.sender as ChatMessage['from'],
+    officerName: r.officer_name,
+    text: r.text,
+    clientId: r.client_id,
+    sentAt: Number(r.sent_at),
+    receivedAt: Number(r.received_at),
+    deliveredAt: n(r.delivered_at),
+    readAt: n(r.read_at),
+  };
+}
