@@ -43,6 +43,8 @@ import { SessionService } from './sessions/session.service.js';
 import { CallerSignalling } from './signalling/caller-signalling.js';
 import { ConsoleSignalling } from './signalling/console-signalling.js';
 import { CallerSide } from './signalling/officer-requests.js';
+import { DeviceCopyService } from './uploads/device-copy.service.js';
+import { UploadService } from './uploads/upload.service.js';
 
 export interface Container {
   config: Config;
@@ -57,6 +59,8 @@ export interface Container {
   location: LocationService;
   evidence: EvidenceService;
   chat: ChatService;
+  uploads: UploadService;
+  deviceCopies: DeviceCopyService;
   jobs: JobRunner;
   exports: ExportService;
   manifests: SessionManifests;
@@ -216,12 +220,30 @@ export async function buildContainer(
     {
       unclassifiedDays: config.retention.unclassifiedDays,
       intervalMs: config.retention.disposalIntervalMs,
-      spoolFor: (id) => recordings.spoolFor(id),
+      spoolFor: (id) => [recordings.spoolFor(id), join(config.dataDir, 'device-copy', id)],
     },
     log.child({ component: 'retention' }),
   );
 
   const chat = new ChatService(db, sessions, clock, random);
+  const uploads = new UploadService(
+    db,
+    ledger,
+    sessions,
+    audit,
+    clock,
+    random,
+    { spoolDir: join(config.dataDir, 'uploads'), maxBytes: config.maxUploadBytes },
+    (sessionId) => evidence.changed(sessionId),
+  );
+  const deviceCopies = new DeviceCopyService(
+    db,
+    ledger,
+    sessions,
+    clock,
+    join(config.dataDir, 'device-copy'),
+    (sessionId) => evidence.changed(sessionId),
+  );
   const callerSide = new CallerSide(sessions, random);
   const callers = new CallerSignalling(
     sessions,
@@ -278,6 +300,8 @@ export async function buildContainer(
     location,
     evidence,
     chat,
+    uploads,
+    deviceCopies,
     jobs,
     exports,
     manifests,

@@ -55,7 +55,11 @@ async function settle() {
 
 function controller(api: Partial<ApiClient>, s = fakeSocket()) {
   const ctl = new SessionController('s1', {
-    api: { evidence: async () => ({ items: [] as EvidenceItem[], recordings: [] }), ...api } as ApiClient,
+    api: {
+      evidence: async () => ({ items: [] as EvidenceItem[], recordings: [] }),
+      messages: async () => [],
+      ...api,
+    } as ApiClient,
     socket: s.socket,
     iceServers: () => [],
     canViewLive: false,
@@ -126,6 +130,29 @@ describe('SessionController', () => {
     expect(evidence).toHaveBeenCalledTimes(2);
     ctl.askToEnd();
     expect(ctl.state.get().end.step).toBe('idle');
+  });
+
+  it('never asks for video in a location-only session', async () => {
+    const s = fakeSocket();
+    const ctl = new SessionController('s1', {
+      api: {
+        session: async () => detail({ session: summary('s1', 1000, { state: 'live', mode: 'location', publishing: true }) }),
+        evidence: async () => ({ items: [] as EvidenceItem[], recordings: [] }),
+        messages: async () => [],
+      } as unknown as ApiClient,
+      socket: s.socket,
+      iceServers: () => [],
+      canViewLive: true,
+      canReadEvidence: false,
+    });
+    ctl.start();
+    await settle();
+    expect(ctl.state.get().session?.mode).toBe('location');
+    const types = (s.socket.send as unknown as { mock: { calls: Array<[{ type: string }]> } }).mock.calls.map(
+      (c) => c[0].type,
+    );
+    expect(types).not.toContain('view.start');
+    ctl.dispose();
   });
 
   it('stops listening and unwatches on dispose', async () => {

@@ -1,9 +1,12 @@
 import type { IceServer, SessionSummary } from '@sightline/protocol';
 import { type ApiClient, ApiRequestError, errorMessage } from '../api/api-client.js';
+import { CallerControls } from '../caller-controls/caller-controls.js';
+import { ChatStore } from '../chat/chat-store.js';
 import { Store } from '../lib/store.js';
 import { LiveViewer, type LiveViewerDeps } from '../live-video/live-viewer.js';
 import { appendFix, mergeTrack } from '../location/map-state.js';
 import type { ConsoleSocket } from '../signalling/console-socket.js';
+import { OfficerCamera, type OfficerCameraDeps } from '../two-way/officer-camera.js';
 import {
   addTimelineEvent,
   canBeEnded,
@@ -19,20 +22,28 @@ export interface SessionControllerDeps {
   iceServers: () => IceServer[];
   /** Told about every summary we see, so the dashboard list agrees with this page. */
   onSummary?: (s: SessionSummary) => void;
+  /** Watch the video, and take part: chat, requests to the phone, the officer's own camera. */
   canViewLive: boolean;
   canReadEvidence: boolean;
   createPeer?: LiveViewerDeps['createPeer'];
+  camera?: Pick<OfficerCameraDeps, 'getUserMedia' | 'createPeer'>;
 }
 
 /**
  * Runs the session page: loads the session, watches it over the socket
- * (timeline, fixes, evidence changes), drives the live viewer from the
- * `publishing` flag, and ends the session on request. After a reconnect it
- * reloads, because events sent while the socket was down are gone.
+ * (timeline, fixes, evidence changes, chat, the caller's media state), drives
+ * the live viewer from the `publishing` flag, and ends the session on request.
+ * After a reconnect it reloads, because events sent while the socket was down
+ * are gone. Chat, requests and the officer's camera are parts it owns and
+ * closes with the page.
  */
 export class SessionController {
   readonly state = new Store<SessionPageState>(initialSessionPage);
   readonly viewer: LiveViewer | null;
+  readonly chat: ChatStore;
+  readonly controls: CallerControls;
+  /** The officer's own camera, for two-way sessions. */
+  readonly camera: OfficerCamera | null;
   readonly #off: Array<() => void> = [];
   #disposed = false;
   #evidenceSeq = 0;
@@ -48,10 +59,17 @@ export class SessionController {
           ...(deps.createPeer ? { createPeer: deps.createPeer } : {}),
         })
       : null;
+    this.chat = new ChatStore(sessionId, { api: deps.api, socket: deps.socket });
+    this.controls = new CallerControls(sessionId, deps.socket);
+    this.camera = deps.canViewLive
+      ? new OfficerCamera(sessionId, { socket: deps.socket, iceServers: deps.iceServers, ...deps.camera })
+      : null;
   }
 
   start(): void {
     const { socket } = this.deps;
+    this.chat.start();
+    this.controls.start();
     this.#off.push(
       socket.onMessage((msg) => {
         switch (msg.type) {
@@ -94,6 +112,9 @@ export class SessionController {
     for (const off of this.#off.splice(0)) off();
     this.deps.socket.unwatch(this.sessionId);
     this.viewer?.dispose();
+    this.chat.dispose();
+    this.controls.dispose();
+    this.camera?.dispose();
   }
 
   async load(): Promise<void> {
@@ -165,6 +186,10 @@ export class SessionController {
     if (cur && (cur.state === 'ended' || cur.state === 'expired') && session.state !== cur.state) return;
     this.state.patch({ session });
     this.deps.onSummary?.(session);
-    this.viewer?.setPublishing(session.publishing && session.state !== 'ended');
+    const over = session.state === 'ended' || session.state === 'expired';
+    // A location-only link never carries video: asking to view would only earn "not live" errors.
+    this.viewer?.setPublishing(session.publishing && !over && session.mode !== 'location');
+    // The server has closed the publish with the session; only the camera is left to release.
+    if (over) this.camera?.stop(false);
   }
 }

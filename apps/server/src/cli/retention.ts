@@ -35,7 +35,7 @@ export async function retentionCommand(verb: string | undefined): Promise<number
       {
         unclassifiedDays: config.retention.unclassifiedDays,
         intervalMs: config.retention.disposalIntervalMs,
-        spoolFor: (id) => join(config.recordingsDir, id),
+        spoolFor: (id) => [join(config.recordingsDir, id), join(config.dataDir, 'device-copy', id)],
       },
       silentLogger,
     );

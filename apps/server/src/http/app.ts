@@ -17,6 +17,7 @@ import { joinRoutes } from './routes/join.routes.js';
 import { libraryRoutes } from './routes/library.routes.js';
 import { retentionRoutes } from './routes/retention.routes.js';
 import { sessionRoutes } from './routes/sessions.routes.js';
+import { uploadRoutes } from './routes/uploads.routes.js';
 import { wsRoutes } from './routes/ws.routes.js';
 import { installSecurityHeaders } from './security.js';
 import { installStaticAssets } from './static-assets.js';
@@ -61,6 +62,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(exportRoutes(c));
   await app.register(libraryRoutes(c));
   await app.register(retentionRoutes(c));
+  await app.register(uploadRoutes(c));
   await app.register(adminRoutes(c));
   await app.register(joinRoutes(c, sendJoinPage));
   await app.register(wsRoutes(c));

@@ -1,6 +1,7 @@
 import type { ApiError, ErrorCode } from '@sightline/protocol';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
 import { DomainError } from '../lib/errors.js';
 
 /** The one place domain error codes become HTTP statuses. */
@@ -35,6 +36,10 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof DomainError) {
       return reply.status(HTTP_STATUS[err.code]).send(body(err.code, err.message, err.fields));
+    }
+    if (err instanceof ZodError) {
+      const issue = err.issues[0];
+      return reply.status(400).send(body('bad_request', `${issue?.path.join('.') || 'request'}: ${issue?.message ?? 'invalid'}`));
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const fields: Record<string, string> = {};

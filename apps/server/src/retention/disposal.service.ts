@@ -27,7 +27,8 @@ export class DisposalService {
     private readonly settings: {
       unclassifiedDays: number;
       intervalMs: number;
-      spoolFor: (sessionId: string) => string;
+      /** Spool folders that may still hold the session's media (recordings, device-copy chunks). */
+      spoolFor: (sessionId: string) => string[];
     },
     private readonly log: Logger,
   ) {}
@@ -149,7 +150,8 @@ export class DisposalService {
       .deleteFrom('location_fixes')
       .where('session_id', '=', c.sessionId)
       .executeTakeFirst();
-    await rm(this.settings.spoolFor(c.sessionId), { recursive: true, force: true });
+    for (const dir of this.settings.spoolFor(c.sessionId)) await rm(dir, { recursive: true, force: true });
+    const messages = await this.db.deleteFrom('messages').where('session_id', '=', c.sessionId).executeTakeFirst();
     await this.db.updateTable('sessions').set({ disposed_at: now }).where('id', '=', c.sessionId).execute();
     await this.audit.record({
       actor,
@@ -162,6 +164,7 @@ export class DisposalService {
         items: c.items,
         exportPackages: packages,
         locationFixesDeleted: Number(fixes.numDeletedRows),
+        chatMessagesDeleted: Number(messages.numDeletedRows),
       },
     });
     await this.sessions.addEvent(c.sessionId, 'evidence.disposed', null, c.why);

@@ -1,0 +1,201 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Clock } from '../adapters/clock.js';
+import type { Db } from '../adapters/db/database.js';
+import type { Random } from '../adapters/random.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { EvidenceLedger } from '../evidence/evidence-ledger.js';
+import { DomainError, notFound } from '../lib/errors.js';
+import type { SessionService } from '../sessions/session.service.js';
+import { extensionFor, sniffMediaType } from './sniff.js';
+
+export interface UploadSettings {
+  spoolDir: string;
+  maxBytes: number;
+}
+
+/**
+ * Resumable uploads from the caller (the tus 1.0 core protocol): photos and
+ * videos from the phone's camera or gallery. Bytes are appended to a spool file
+ * as they arrive, so a dropped connection loses nothing already received; the
+ * client asks for the offset and carries on. A finished file is checked by its
+ * content, hashed, and stored as evidence.
+ */
+export class UploadService {
+  constructor(
+    private readonly db: Db,
+    private readonly ledger: EvidenceLedger,
+    private readonly sessions: SessionService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly settings: UploadSettings,
+    private readonly onStored: (sessionId: string) => void,
+  ) {}
+
+  async create(
+    sessionId: string,
+    p: { length: number; fileName: string; declaredType: string | null },
+  ): Promise<string> {
+    const session = await this.sessions.get(sessionId);
+    if (session.disposed_at !== null || session.state === 'expired')
+      throw new DomainError('session_ended', 'this session no longer takes files');
+    if (p.length > this.settings.maxBytes)
+      throw new DomainError(
+        'message_too_large',
+        `files up to ${Math.round(this.settings.maxBytes / 1048576)} MB`,
+      );
+    const id = this.random.id();
+    await mkdir(this.settings.spoolDir, { recursive: true, mode: 0o700 });
+    await (await open(this.spool(id), 'wx', 0o600)).close();
+    await this.db
+      .insertInto('uploads')
+      .values({
+        id,
+        session_id: sessionId,
+        file_name: p.fileName.slice(0, 200),
+        declared_type: p.declaredType?.slice(0, 100) ?? null,
+        length: p.length,
+        offset: 0,
+        state: 'receiving',
+        created_at: this.clock.now(),
+        completed_at: null,
+        evidence_id: null,
+        error: null,
+      })
+      .execute();
+    await this.sessions.addEvent(
+      sessionId,
+      'upload.started',
+      'caller',
+      `${p.fileName.slice(0, 80)} (${p.length} bytes)`,
+    );
+    return id;
+  }
+
+  async status(sessionId: string, id: string) {
+    const row = await this.row(sessionId, id);
+    return { offset: Number(row.offset), length: Number(row.length), state: row.state };
+  }
+
+  /** Appends the body at `offset`; returns the new offset (what was received, even if the connection broke). */
+  async append(sessionId: string, id: string, offset: number, body: Readable): Promise<number> {
+    const row = await this.row(sessionId, id);
+    if (row.state !== 'receiving') throw new DomainError('conflict', 'this upload is already complete');
+    const onDisk = (await stat(this.spool(id))).size;
+    if (offset !== onDisk) throw new DomainError('conflict', `wrong offset: the server has ${onDisk} bytes`);
+    const room = Number(row.length) - onDisk;
+    let seen = 0;
+    const limit = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        seen += chunk.length;
+        if (seen > room)
+          return done(new DomainError('message_too_large', 'more bytes than the upload declared'));
+        done(null, chunk);
+      },
+    });
+    let failure: unknown = null;
+    await pipeline(body, limit, createWriteStream(this.spool(id), { flags: 'a' })).catch((err: unknown) => {
+      failure = err;
+    });
+    const newOffset = (await stat(this.spool(id))).size;
+    await this.db.updateTable('uploads').set({ offset: newOffset }).where('id', '=', id).execute();
+    if (failure instanceof DomainError) throw failure;
+    if (newOffset === Number(row.length)) await this.finish(row);
+    return newOffset;
+  }
+
+  private async finish(row: {
+    id: string;
+    session_id: string;
+    file_name: string;
+    declared_type: string | null;
+  }): Promise<void> {
+    const path = this.spool(row.id);
+    const head = Buffer.alloc(32);
+    const fh = await open(path, 'r');
+    await fh.read(head, 0, 32, 0);
+    await fh.close();
+    const type = sniffMediaType(head);
+    if (!type) {
+      await this.db
+        .updateTable('uploads')
+        .set({ state: 'rejected', completed_at: this.clock.now(), error: 'not a photo or video' })
+        .where('id', '=', row.id)
+        .execute();
+      await this.audit.record({
+        actor: { type: 'caller', sessionId: row.session_id },
+        action: 'upload.rejected',
+        subject: { type: 'session', id: row.session_id },
+        detail: {
+          uploadId: row.id,
+          fileName: row.file_name,
+          declaredType: row.declared_type,
+          reason: 'content is not a photo or video',
+        },
+      });
+      await this.sessions.addEvent(
+        row.session_id,
+        'upload.rejected',
+        'caller',
+        `${row.file_name}: not a photo or video`,
+      );
+      await rm(path, { force: true });
+      throw new DomainError('bad_request', 'this file is not a photo or video');
+    }
+    const name = `upload-${row.id.slice(0, 8)}.${extensionFor(type)}`;
+    const key = `sessions/${row.session_id}/uploads/${name}`;
+    const stored = await this.ledger.storeVerified(key, () => this.ledger.store.putFile(key, path));
+    const evidenceId = await this.ledger.record(
+      {
+        sessionId: row.session_id,
+        recordingId: null,
+        kind: 'caller-upload',
+        fileName: name,
+        mediaType: type,
+        derivedFrom: [],
+        durationMs: null,
+        metadata: {
+          uploadId: row.id,
+          declaredName: row.file_name,
+          declaredType: row.declared_type,
+          sniffedType: type,
+        },
+        auditDetail: { uploadedBy: 'caller', declaredName: row.file_name },
+      },
+      stored,
+    );
+    await this.db
+      .updateTable('uploads')
+      .set({ state: 'stored', completed_at: this.clock.now(), evidence_id: evidenceId })
+      .where('id', '=', row.id)
+      .execute();
+    await rm(path, { force: true });
+    await this.sessions.addEvent(
+      row.session_id,
+      'upload.received',
+      'caller',
+      `${row.file_name} → ${name} (${type}, sha256 ${stored.sha256.slice(0, 12)}…)`,
+    );
+    this.onStored(row.session_id);
+  }
+
+  private async row(sessionId: string, id: string) {
+    const row = await this.db
+      .selectFrom('uploads')
+      .selectAll()
+      .where('id', '=', id)
+      .where('session_id', '=', sessionId)
+      .executeTakeFirst();
+    if (!row) throw notFound('upload');
+    return row;
+  }
+
+  private spool(id: string): string {
+    return join(this.settings.spoolDir, `${id}.part`);
+  }
+}
