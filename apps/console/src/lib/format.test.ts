@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatAge, formatBitrate, formatBytes, formatDuration, formatWhen } from './format.js';
+import { formatAge, formatBitrate, formatBytes, formatClock, formatDuration, formatWhen } from './format.js';
+import { languageName, spacedCode } from './session-options.js';
 
 describe('formatAge', () => {
   it('counts seconds, then minutes, then hours', () => {
@@ -41,5 +42,23 @@ describe('formatWhen', () => {
     const now = new Date(2025, 10, 28, 15, 0, 0).getTime();
     expect(formatWhen(new Date(2025, 10, 28, 9, 5, 7).getTime(), now)).toBe('09:05:07');
     expect(formatWhen(new Date(2025, 10, 27, 9, 5, 7).getTime(), now)).toBe('27 Nov 09:05');
+  });
+});
+
+describe('formatClock', () => {
+  it('says "tomorrow" when a time ahead crosses midnight', () => {
+    const now = new Date(2025, 10, 28, 22, 0).getTime();
+    expect(formatClock(new Date(2025, 10, 28, 23, 5).getTime(), now)).toBe('23:05');
+    expect(formatClock(new Date(2025, 10, 29, 1, 5).getTime(), now)).toBe('01:05 tomorrow');
+    expect(formatClock(new Date(2025, 10, 30, 1, 5).getTime(), now)).toBe('01:05 on 30 Nov');
+  });
+});
+
+describe('session options', () => {
+  it('spaces a code for reading aloud and names languages for the handler', () => {
+    expect(spacedCode('4829')).toBe('4 8 2 9');
+    expect(spacedCode(' 48 29')).toBe('4 8 2 9');
+    expect(languageName('pl')).toBe('Polish (Polski)');
+    expect(languageName('en')).toBe('English');
   });
 });

@@ -23,6 +23,16 @@ export function formatWhen(ms: number, now: number): string {
   return `${d.getDate()} ${month} ${formatHm(ms)}`;
 }
 
+/** "14:03" today, "14:03 tomorrow", else "14:03 on 28 Nov": a time ahead that may cross midnight. */
+export function formatClock(ms: number, now: number): string {
+  const d = new Date(ms);
+  const today = new Date(now);
+  if (d.toDateString() === today.toDateString()) return formatHm(ms);
+  const tomorrow = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1);
+  if (d.toDateString() === tomorrow.toDateString()) return `${formatHm(ms)} tomorrow`;
+  return `${formatHm(ms)} on ${d.getDate()} ${d.toLocaleString('en-GB', { month: 'short' })}`;
+}
+
 /** ISO-like "2025-11-28 14:03:27" for audit tables, where the date always matters. */
 export function formatDateTime(ms: number): string {
   const d = new Date(ms);

@@ -34,10 +34,13 @@ export function SessionMap({
   config,
   track,
   latest,
+  tall,
 }: {
   config: ConsoleConfig | null;
   track: ReceivedFix[];
   latest: ReceivedFix | null;
+  /** The main view (location-only sessions), rather than beside the video. */
+  tall?: boolean;
 }) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const mapRef = useRef<HTMLElement>(null);
@@ -156,7 +159,7 @@ export function SessionMap({
   };
 
   return (
-    <div className="map-wrap" data-testid="map" ref={wrapRef}>
+    <div className={`map-wrap${tall ? ' map-wrap-tall' : ''}`} data-testid="map" ref={wrapRef}>
       <section className="map" ref={mapRef} aria-label="Map of the caller's position" />
       {!following && latest ? (
         <button type="button" className="btn btn-primary btn-small map-follow" onClick={resume}>

@@ -3,20 +3,29 @@ import { useApp, useCan } from '../app/context.js';
 import { Link } from '../app/Link.js';
 import { evidencePath } from '../app/router.js';
 import { usePageTitle } from '../app/use-page-title.js';
+import { CallerPanel } from '../caller-controls/CallerPanel.js';
+import { ChatPanel } from '../chat/ChatPanel.js';
 import { EvidencePanel } from '../evidence/EvidencePanel.js';
-import { formatWhen } from '../lib/format.js';
-import { useStore } from '../lib/use-store.js';
+import { formatClock, formatWhen } from '../lib/format.js';
+import { languageName, modeName } from '../lib/session-options.js';
+import { useStore, useStoreValue } from '../lib/use-store.js';
+import { VerificationCode } from '../lib/VerificationCode.js';
 import { LiveVideo } from '../live-video/LiveVideo.js';
 import { PositionPanel } from '../location/PositionPanel.js';
 import { SessionMap } from '../location/SessionMap.js';
 import { StateBadge } from '../sessions/StateBadge.js';
+import { OfficerCameraPanel } from '../two-way/OfficerCameraPanel.js';
 import { EndSession } from './EndSession.js';
 import { describeEndReason, STATE_TEXT } from './event-text.js';
 import { SessionController } from './session-controller.js';
 import { latestFix } from './session-model.js';
 import { Timeline } from './Timeline.js';
 
-/** The working screen for one session: video beside the map, then timeline and evidence. */
+/**
+ * The working screen for one session: video (with the caller's phone state)
+ * beside the map and the chat, then timeline and evidence. A location-only
+ * session has no video: the map is the main view.
+ */
 export function SessionPage({ id }: { id: string }) {
   const { api, socket, iceServers, sessions } = useApp();
   const can = useCan();
@@ -72,6 +81,20 @@ function SessionView({ ctl }: { ctl: SessionController }) {
   const fix = latestFix(state.track, session);
   const over = session?.state === 'ended' || session?.state === 'expired';
   const endReason = describeEndReason(session?.endReason ?? null);
+  const locationOnly = session?.mode === 'location';
+  const canTalk = can('session:view-live');
+  // Before the caller has agreed, reading the code is the handler's next job, so it is large.
+  const beforeConsent = !session || session.state === 'sent' || session.state === 'opened';
+
+  const map = (
+    <section className="card map-card" aria-labelledby="map-title">
+      <h2 id="map-title" className="visually-hidden">
+        Map
+      </h2>
+      <SessionMap config={cfg} track={state.track} latest={fix} tall={locationOnly} />
+    </section>
+  );
+  const chat = <ChatPanel chat={ctl.chat} canSend={canTalk} closed={over} />;
 
   return (
     <main id="main" className="page session-page" tabIndex={-1}>
@@ -83,12 +106,16 @@ function SessionView({ ctl }: { ctl: SessionController }) {
           <div className="session-title-row">
             <h1>{title}</h1>
             {session ? <StateBadge state={session.state} testId="session-state" large /> : null}
+            <UnreadLink ctl={ctl} />
           </div>
           {session ? (
             <p className="session-meta">
               <span className="mono">{session.phoneMasked}</span>
               <span>
                 Sent {formatWhen(session.createdAt, now)} by {session.createdBy.name}
+              </span>
+              <span>
+                {modeName(session.mode)} · {languageName(session.language)}
               </span>
               <span>{STATE_TEXT[session.state]}</span>
               {session.state === 'ended' && endReason ? <span>Ended: {endReason}</span> : null}
@@ -101,22 +128,49 @@ function SessionView({ ctl }: { ctl: SessionController }) {
           ) : (
             <p className="session-meta muted">Loading…</p>
           )}
+          {locationOnly && session?.locationUntil != null ? (
+            <p className="location-until" data-testid="location-until">
+              {over || session.locationUntil <= now ? 'Location sharing ended at ' : 'Location sharing ends at '}
+              <strong>{formatClock(session.locationUntil, now)}</strong>
+            </p>
+          ) : null}
         </div>
-        {can('session:end') ? <EndSession ctl={ctl} /> : null}
+        <div className="session-head-side">
+          {session ? <VerificationCode code={session.verificationCode} compact={!beforeConsent} /> : null}
+          {can('session:end') ? <EndSession ctl={ctl} /> : null}
+        </div>
       </div>
 
-      <div className="session-main">
-        {ctl.viewer ? <LiveVideo viewer={ctl.viewer} session={session} /> : <div className="video-panel" />}
-        <div className="session-side">
-          <section className="card map-card" aria-labelledby="map-title">
-            <h2 id="map-title" className="visually-hidden">
-              Map
-            </h2>
-            <SessionMap config={cfg} track={state.track} latest={fix} />
-          </section>
-          <PositionPanel fix={fix} over={over} />
+      {locationOnly ? (
+        <div className="session-main session-main-location">
+          <div className="session-primary">{map}</div>
+          <div className="session-side">
+            <PositionPanel fix={fix} over={over} />
+          </div>
+          <div className="session-chat">{chat}</div>
         </div>
-      </div>
+      ) : (
+        <div className="session-main session-main-video">
+          <div className="session-primary">
+            {ctl.viewer ? (
+              <LiveVideo viewer={ctl.viewer} session={session} />
+            ) : (
+              <div className="video-panel video-panel-none">
+                <p className="muted">Your role cannot watch live video.</p>
+              </div>
+            )}
+            <CallerPanel controls={ctl.controls} session={session} canAsk={canTalk} />
+            {session?.mode === 'two-way' && ctl.camera ? (
+              <OfficerCameraPanel camera={ctl.camera} session={session} />
+            ) : null}
+          </div>
+          <div className="session-side">
+            {map}
+            <PositionPanel fix={fix} over={over} />
+          </div>
+          <div className="session-chat">{chat}</div>
+        </div>
+      )}
 
       <div className="session-lower">
         <Timeline events={state.timeline} announced={state.announced} />
@@ -129,5 +183,24 @@ function SessionView({ ctl }: { ctl: SessionController }) {
         ) : null}
       </div>
     </main>
+  );
+}
+
+/** "3 unread messages", taking the officer to the chat when it is scrolled out of view. */
+function UnreadLink({ ctl }: { ctl: SessionController }) {
+  const unread = useStoreValue(ctl.chat, (c) => c.unread);
+  const visible = useStoreValue(ctl.chat, (c) => c.visible);
+  if (!unread || visible) return null;
+  return (
+    <button
+      type="button"
+      className="btn btn-small unread-link"
+      onClick={() => {
+        document.getElementById('chat')?.scrollIntoView({ block: 'nearest' });
+        document.getElementById('chat-input')?.focus({ preventScroll: true });
+      }}
+    >
+      {unread === 1 ? '1 unread message' : `${unread} unread messages`}
+    </button>
   );
 }

@@ -39,7 +39,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (err instanceof ZodError) {
       const issue = err.issues[0];
-      return reply.status(400).send(body('bad_request', `${issue?.path.join('.') || 'request'}: ${issue?.message ?? 'invalid'}`));
+      return reply
+        .status(400)
+        .send(body('bad_request', `${issue?.path.join('.') || 'request'}: ${issue?.message ?? 'invalid'}`));
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const fields: Record<string, string> = {};

@@ -151,7 +151,10 @@ export class DisposalService {
       .where('session_id', '=', c.sessionId)
       .executeTakeFirst();
     for (const dir of this.settings.spoolFor(c.sessionId)) await rm(dir, { recursive: true, force: true });
-    const messages = await this.db.deleteFrom('messages').where('session_id', '=', c.sessionId).executeTakeFirst();
+    const messages = await this.db
+      .deleteFrom('messages')
+      .where('session_id', '=', c.sessionId)
+      .executeTakeFirst();
     await this.db.updateTable('sessions').set({ disposed_at: now }).where('id', '=', c.sessionId).execute();
     await this.audit.record({
       actor,

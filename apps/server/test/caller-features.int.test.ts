@@ -1,0 +1,244 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cookieFrom,
+  eventually,
+  invite,
+  type OfficerClient,
+  openLink,
+  signIn,
+  startServer,
+  type TestServer,
+  TestSocket,
+} from './harness.js';
+
+let s: TestServer;
+let officer: OfficerClient;
+
+beforeAll(async () => {
+  s = await startServer({ env: { SIGHTLINE_MAX_UPLOAD_MB: '20' } });
+  officer = await signIn(s, ['call-handler', 'supervisor']);
+});
+afterAll(() => s?.close());
+
+async function caller() {
+  const { sessionId, token } = await invite(s, officer);
+  const cookie = cookieFrom(await openLink(s, token), 'sl_caller');
+  const sock = await TestSocket.open(`${s.wsUrl}/ws/caller`, cookie);
+  await sock.next((m) => m.type === 'welcome');
+  return { sessionId, cookie, sock };
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('chat', () => {
+  it('works both ways with video off, in order, with sent, delivered and read states, and no duplicates on resend', async () => {
+    const { sessionId, sock } = await caller();
+    const con = await TestSocket.open(`${s.wsUrl}/ws/console`, officer.cookie);
+    await con.next((m) => m.type === 'hello');
+    con.send({ type: 'watch', sessionId });
+    await new Promise((r) => setTimeout(r, 100));
+
+    // Written while offline a minute ago, sent now: keeps its own time.
+    const writtenAt = Date.now() - 60_000;
+    sock.send({
+      type: 'chat.send',
+      clientId: 'caller-msg-1',
+      text: 'I cannot speak, he is in the next room',
+      sentAt: writtenAt,
+    });
+    const got = (await con.next((m) => m.type === 'chat.message')) as {
+      message: { id: string; seq: number; from: string; sentAt: number };
+    };
+    expect(got.message).toMatchObject({ seq: 1, from: 'caller', sentAt: writtenAt });
+    expect(await sock.next((m) => m.type === 'chat.status')).toMatchObject({
+      clientId: 'caller-msg-1',
+      state: 'sent',
+    });
+    con.send({ type: 'chat.receipt', sessionId, ids: [got.message.id], state: 'read' });
+    expect(await sock.next((m) => m.type === 'chat.status' && m.state === 'read')).toMatchObject({
+      clientId: 'caller-msg-1',
+    });
+
+    con.send({
+      type: 'chat.send',
+      sessionId,
+      clientId: 'officer-msg-1',
+      text: 'Stay where you are. Officers are on the way.',
+    });
+    const toCaller = (await sock.next((m) => m.type === 'chat.message')) as {
+      message: { id: string; seq: number; from: string; officerName: string };
+    };
+    expect(toCaller.message).toMatchObject({ seq: 2, from: 'officer' });
+    expect(toCaller.message.officerName).toMatch(/^Officer /);
+    sock.send({ type: 'chat.receipt', ids: [toCaller.message.id], state: 'delivered' });
+    await con.next(
+      (m) => m.type === 'chat.status' && m.state === 'delivered' && m.clientId === 'officer-msg-1',
+    );
+    sock.send({ type: 'chat.receipt', ids: [toCaller.message.id], state: 'read' });
+    await con.next((m) => m.type === 'chat.status' && m.state === 'read' && m.clientId === 'officer-msg-1');
+
+    // A resend after a reconnect is recognised, not stored twice.
+    sock.send({
+      type: 'chat.send',
+      clientId: 'caller-msg-1',
+      text: 'I cannot speak, he is in the next room',
+      sentAt: writtenAt,
+    });
+    sock.send({ type: 'ping' });
+    await sock.next((m) => m.type === 'pong');
+    const history = (await (await officer.request('GET', `/api/sessions/${sessionId}/messages`)).json()) as {
+      messages: Array<{ seq: number; readAt: number | null }>;
+    };
+    expect(history.messages.map((m) => m.seq)).toEqual([1, 2]);
+    expect(history.messages.every((m) => m.readAt !== null)).toBe(true);
+
+    // A caller cannot mark their own messages read.
+    sock.send({ type: 'chat.receipt', ids: [got.message.id], state: 'read' });
+    await s.c.sessions.end(sessionId, 'done', { type: 'system' });
+    expect((await s.c.chat.history(sessionId))[0]!.from).toBe('caller');
+    con.close();
+  });
+});
+
+/** A tus PATCH that sends `bytes` then, if `cutAfter` is set, drops the connection part-way, as a phone losing signal would. */
+function patch(
+  path: string,
+  cookie: string,
+  offset: number,
+  bytes: Buffer,
+  cutAfter?: number,
+): Promise<number | null> {
+  const url = new URL(path, s.url);
+  return new Promise((resolve) => {
+    const req = httpRequest(url, {
+      method: 'PATCH',
+      headers: {
+        cookie,
+        'tus-resumable': '1.0.0',
+        'upload-offset': String(offset),
+        'content-type': 'application/offset+octet-stream',
+        'content-length': String(bytes.length),
+      },
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode === 204 ? Number(res.headers['upload-offset']) : -res.statusCode!);
+    });
+    req.on('error', () => resolve(null));
+    if (cutAfter === undefined) {
+      req.end(bytes);
+      return;
+    }
+    req.write(bytes.subarray(0, cutAfter), () => setTimeout(() => req.destroy(), 200));
+  });
+}
+
+async function tusCreate(cookie: string, length: number, name: string) {
+  const res = await fetch(`${s.url}/api/uploads`, {
+    method: 'POST',
+    headers: {
+      cookie,
+      'tus-resumable': '1.0.0',
+      'upload-length': String(length),
+      'upload-metadata': `filename ${Buffer.from(name).toString('base64')},filetype ${Buffer.from('image/jpeg').toString('base64')}`,
+    },
+  });
+  expect(res.status).toBe(201);
+  return res.headers.get('location')!;
+}
+
+async function tusOffset(cookie: string, location: string): Promise<number> {
+  const res = await fetch(`${s.url}${location}`, {
+    method: 'HEAD',
+    headers: { cookie, 'tus-resumable': '1.0.0' },
+  });
+  return Number(res.headers.get('upload-offset'));
+}
+
+describe('resumable uploads (tus)', () => {
+  it('survive a dropped connection and resume to a byte-identical, hashed evidence file', async () => {
+    const { sessionId, cookie } = await caller();
+    const file = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(6 * 1024 * 1024)]);
+    const location = await tusCreate(cookie, file.length, 'IMG_0042.jpg');
+    expect(await patch(location, cookie, 0, file, 2 * 1024 * 1024)).toBeNull(); // connection lost mid-way
+    const offset = await eventually(async () => {
+      const o = await tusOffset(cookie, location);
+      return o > 0 ? o : null;
+    });
+    expect(offset).toBeLessThan(file.length);
+    expect(await patch(location, cookie, offset + 1, file.subarray(offset + 1))).toBe(-409); // wrong offset is refused
+    expect(await patch(location, cookie, offset, file.subarray(offset))).toBe(file.length);
+
+    const items = await s.c.evidence.list(sessionId);
+    const upload = items.find((i) => i.kind === 'caller-upload')!;
+    expect(upload.mediaType).toBe('image/jpeg');
+    expect(upload.sha256).toBe(sha(file));
+    const stored = Buffer.from(
+      await (await officer.request('GET', `/api/evidence/${upload.id}/content`)).arrayBuffer(),
+    );
+    expect(stored.equals(file)).toBe(true);
+  });
+
+  it('checks the type by content, not by name, and enforces the size limit', async () => {
+    const { sessionId, cookie } = await caller();
+    const fake = Buffer.concat([Buffer.from('MZ'), randomBytes(1000)]); // a Windows program called "photo.jpg"
+    const location = await tusCreate(cookie, fake.length, 'photo.jpg');
+    expect(await patch(location, cookie, 0, fake)).toBe(-400);
+    expect((await s.c.evidence.list(sessionId)).some((i) => i.kind === 'caller-upload')).toBe(false);
+    const audit = await s.c.audit.list({ limit: 10, action: 'upload.rejected' });
+    expect(audit[0]?.detail).toMatchObject({ fileName: 'photo.jpg' });
+    const big = await fetch(`${s.url}/api/uploads`, {
+      method: 'POST',
+      headers: { cookie, 'tus-resumable': '1.0.0', 'upload-length': String(21 * 1024 * 1024) },
+    });
+    expect(big.status).toBe(413);
+    const anon = await fetch(`${s.url}/api/uploads`, {
+      method: 'POST',
+      headers: { 'tus-resumable': '1.0.0', 'upload-length': '10' },
+    });
+    expect(anon.status).toBe(401);
+  });
+});
+
+describe('device copy', () => {
+  it('stores chunks idempotently, reports what arrived, and joins them into a hashed device copy', async () => {
+    const { sessionId, cookie } = await caller();
+    const chunks = [
+      Buffer.concat([Buffer.from([0x1a, 0x45, 0xdf, 0xa3]), randomBytes(50_000)]),
+      randomBytes(70_000),
+      randomBytes(30_000),
+    ];
+    const put = (seq: number, body: Buffer) =>
+      fetch(`${s.url}/api/device-copy/part-abc123/${seq}`, {
+        method: 'PUT',
+        headers: { cookie, 'content-type': 'application/octet-stream', 'x-chunk-sha256': sha(body) },
+        body,
+      });
+    expect((await put(0, chunks[0]!)).status).toBe(200);
+    expect((await put(2, chunks[2]!)).status).toBe(200);
+    const early = await fetch(`${s.url}/api/device-copy/part-abc123/complete`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ chunks: 3, mimeType: 'video/webm;codecs=vp8,opus' }),
+    });
+    expect(early.status).toBe(409); // chunk 1 missing
+    const status = (await (await fetch(`${s.url}/api/device-copy`, { headers: { cookie } })).json()) as {
+      parts: Record<string, { received: number[] }>;
+    };
+    expect(status.parts['part-abc123']!.received).toEqual([0, 2]);
+    expect((await put(1, chunks[1]!)).status).toBe(200);
+    expect((await put(1, chunks[1]!)).status).toBe(200); // the same again: fine
+    expect((await put(1, randomBytes(10))).status).toBe(409); // different content: refused
+    const done = await fetch(`${s.url}/api/device-copy/part-abc123/complete`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ chunks: 3, mimeType: 'video/webm;codecs=vp8,opus' }),
+    });
+    expect(done.status).toBe(200);
+    const copy = (await s.c.evidence.list(sessionId)).find((i) => i.kind === 'device-copy')!;
+    expect(copy.sha256).toBe(sha(Buffer.concat(chunks)));
+    expect(copy.size).toBe(150_004);
+  });
+});
