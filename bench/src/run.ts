@@ -79,7 +79,11 @@ function writeSummary(fresh: Record<string, BenchResult['rows']>): void {
   writeFileSync(join(RESULTS_DIR, 'summary.md'), `${lines.join('\n')}\n${notes}`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+// Exit explicitly: synthetic peers and sockets can keep the event loop alive after the last benchmark.
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,39 +1,89 @@
 import type { LocationFix } from '@sightline/protocol';
 
-/** Phones report about once a second; sending faster adds nothing but battery drain. */
-const MIN_INTERVAL_MS = 900;
-
 const finiteOrNull = (v: number | null | undefined) =>
   typeof v === 'number' && Number.isFinite(v) ? v : null;
 
-/** Wraps watchPosition: high accuracy, throttled, with the device's own fix time. */
+/** Metres between two fixes (equirectangular: plenty for "has the phone moved?"). */
+function metres(a: LocationFix, b: LocationFix): number {
+  const k = 111_320;
+  const dx = (a.lon - b.lon) * k * Math.cos((a.lat * Math.PI) / 180);
+  const dy = (a.lat - b.lat) * k;
+  return Math.hypot(dx, dy);
+}
+
+export interface WatchOptions {
+  /** Location-only links run for a long time: spend less battery when still or low on charge. */
+  batteryAware: boolean;
+}
+
+/**
+ * Wraps watchPosition: high accuracy, throttled, with the device's own fix time.
+ * When battery-aware, sends a fix every 2 s while moving, every 10 s while still,
+ * and every 15 s (with lower accuracy) when the battery is low and not charging.
+ */
 export function watchLocation(
   onFix: (fix: LocationFix) => void,
   onError: (kind: 'denied' | 'unavailable') => void,
+  options: WatchOptions = { batteryAware: false },
 ): () => void {
   if (!('geolocation' in navigator)) {
     onError('unavailable');
     return () => {};
   }
-  let last = 0;
-  const id = navigator.geolocation.watchPosition(
-    (p) => {
-      if (p.timestamp - last < MIN_INTERVAL_MS) return;
-      last = p.timestamp;
-      const c = p.coords;
-      onFix({
-        lat: c.latitude,
-        lon: c.longitude,
-        accuracy: c.accuracy,
-        altitude: finiteOrNull(c.altitude),
-        altitudeAccuracy: finiteOrNull(c.altitudeAccuracy),
-        heading: finiteOrNull(c.heading),
-        speed: finiteOrNull(c.speed),
-        fixTime: Math.round(p.timestamp),
-      });
-    },
-    (err) => onError(err.code === err.PERMISSION_DENIED ? 'denied' : 'unavailable'),
-    { enableHighAccuracy: true, maximumAge: 0, timeout: 30_000 },
-  );
-  return () => navigator.geolocation.clearWatch(id);
+  let last: LocationFix | null = null;
+  let interval = options.batteryAware ? 2_000 : 900;
+  let watchId: number | null = null;
+  let lowBattery = false;
+
+  const start = () => {
+    if (watchId !== null) navigator.geolocation.clearWatch(watchId);
+    watchId = navigator.geolocation.watchPosition(
+      (p) => {
+        const c = p.coords;
+        const fix: LocationFix = {
+          lat: c.latitude,
+          lon: c.longitude,
+          accuracy: c.accuracy,
+          altitude: finiteOrNull(c.altitude),
+          altitudeAccuracy: finiteOrNull(c.altitudeAccuracy),
+          heading: finiteOrNull(c.heading),
+          speed: finiteOrNull(c.speed),
+          fixTime: Math.round(p.timestamp),
+        };
+        if (last && fix.fixTime - last.fixTime < interval) return;
+        if (options.batteryAware && !lowBattery)
+          interval = last && metres(fix, last) < Math.max(10, fix.accuracy) ? 10_000 : 2_000;
+        last = fix;
+        onFix(fix);
+      },
+      (err) => onError(err.code === err.PERMISSION_DENIED ? 'denied' : 'unavailable'),
+      { enableHighAccuracy: !lowBattery, maximumAge: lowBattery ? 10_000 : 0, timeout: 30_000 },
+    );
+  };
+  start();
+
+  if (options.batteryAware) {
+    const nav = navigator as Navigator & {
+      getBattery?: () => Promise<{
+        level: number;
+        charging: boolean;
+        addEventListener(t: string, l: () => void): void;
+      }>;
+    };
+    void nav.getBattery?.().then((battery) => {
+      const check = () => {
+        const low = battery.level < 0.2 && !battery.charging;
+        if (low === lowBattery) return;
+        lowBattery = low;
+        interval = low ? 15_000 : 2_000;
+        start();
+      };
+      battery.addEventListener('levelchange', check);
+      battery.addEventListener('chargingchange', check);
+      check();
+    });
+  }
+  return () => {
+    if (watchId !== null) navigator.geolocation.clearWatch(watchId);
+  };
 }

@@ -1,42 +1,104 @@
-import type { ServerToCaller } from '@sightline/protocol';
-import { watchLocation } from './location.js';
-import { openCamera, Publisher } from './publisher.js';
+import type { Language, ServerToCaller } from '@sightline/protocol';
+import { ChatController } from './chat-controller.js';
+import { detectEnvironment } from './env.js';
+import { initialLanguage, setLanguage, t } from './i18n.js';
+import { MediaController } from './media-controller.js';
 import { Signalling } from './signalling.js';
-import { Store } from './store.js';
-import { createRenderer } from './ui.js';
+import { Store, type Transfer } from './store.js';
+import { createRenderer } from './ui/render.js';
 
 const store = new Store();
+const env = detectEnvironment();
 const root = document.getElementById('app')!;
-const preview = Object.assign(document.createElement('video'), {
-  muted: true,
-  autoplay: true,
-  playsInline: true,
-});
-preview.className = 'preview';
-preview.setAttribute('aria-label', 'What your camera is showing');
-
-let iceServers: RTCIceServer[] = [];
-let publisher: Publisher | null = null;
-let stopLocation: (() => void) | null = null;
+const announcer = document.getElementById('announce')!;
+const token = location.pathname.split('/')[2] ?? '';
 let signalling: Signalling | null = null;
+let iceServers: RTCIceServer[] = [];
 
-const actions = {
-  start: () => void start(),
-  decline: () => {
-    signalling?.send({ type: 'consent', decision: 'refused' });
-    store.update({ screen: 'refused' });
-  },
-  stop: () => {
-    signalling?.send({ type: 'stop' });
-    finish();
-  },
-  retry: () => void share(),
+const video = (attrs: Record<string, string>, muted: boolean) => {
+  const v = Object.assign(document.createElement('video'), { muted, autoplay: true, playsInline: true });
+  for (const [k, val] of Object.entries(attrs)) v.setAttribute(k, val);
+  return v;
 };
-store.subscribe(createRenderer(root, preview, actions));
+const preview = video({ class: 'preview', 'data-testid': 'caller-preview' }, true);
+const officerVideo = video({ class: 'officer-video', 'data-testid': 'officer-video' }, false);
+
+/** Speaks a change to screen-reader users without moving their focus. */
+const announce = (text: string) => {
+  announcer.textContent = '';
+  requestAnimationFrame(() => {
+    announcer.textContent = text;
+  });
+};
+
+const media = new MediaController(
+  store,
+  () => signalling,
+  () => iceServers,
+  preview,
+  officerVideo,
+);
+const chat = new ChatController(
+  store,
+  () => signalling,
+  announce,
+  (text) => t('chat.newMessage', { text }),
+);
+
+const render = createRenderer(
+  root,
+  env,
+  { preview, officer: officerVideo },
+  {
+    language: (code) => void switchLanguage(code as Language),
+    start: () => void start(),
+    decline: () => {
+      signalling?.send({ type: 'consent', decision: 'refused' });
+      store.update({ screen: 'refused' });
+    },
+    chatOnly: () => chat.open(),
+    stop: () => {
+      signalling?.send({ type: 'stop' });
+      void finish();
+    },
+    retry: () => void media.share(),
+    switchCamera: () => void media.switchCamera(),
+    togglePause: () => media.togglePause(),
+    toggleMute: () => media.toggleMute(),
+    toggleTorch: () => void media.toggleTorch(),
+    answerRequest: (accepted) => void answerRequest(accepted),
+    sendChat: (text) => chat.send(text),
+    openChat: () => chat.open(),
+    sendFiles: (files) => void sendFiles(files),
+    copyLink: () =>
+      void navigator.clipboard
+        ?.writeText(location.href)
+        .then(() => announce(t('inApp.copied', { browser: env.platform === 'ios' ? 'Safari' : 'Chrome' }))),
+    continueInApp: () => {
+      store.update({ inAppDismissed: true });
+      void claim();
+    },
+  },
+);
+store.subscribe(render);
+
+async function switchLanguage(code: Language, remember = true): Promise<void> {
+  await setLanguage(code, remember);
+  store.update({ language: code });
+}
+
+/** Starts in the right language; in an app's built-in browser, explains first (the link is not claimed there yet). */
+async function boot(): Promise<void> {
+  await switchLanguage(initialLanguage(new URLSearchParams(location.search).get('l')), false);
+  if (env.inAppBrowser) {
+    store.update({ screen: 'inapp' });
+    return;
+  }
+  await claim();
+}
 
 /** Claims the link for this phone, then opens signalling. */
-async function boot(): Promise<void> {
-  const token = location.pathname.split('/')[2] ?? '';
+async function claim(): Promise<void> {
   const res = await fetch('/api/join/open', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -48,9 +110,13 @@ async function boot(): Promise<void> {
     return;
   }
   signalling = new Signalling(onMessage, (state, code) => {
-    if (state === 'connected') store.update({ link: 'connected' });
-    else if (state === 'reconnecting') store.update({ link: 'reconnecting' });
-    else if (code === 4401) store.update({ screen: 'unavailable' });
+    if (state === 'connected') {
+      store.update({ link: 'connected' });
+      chat.resendPending();
+    } else if (state === 'reconnecting') {
+      store.update({ link: 'reconnecting' });
+      announce(t('connection.reconnecting'));
+    } else if (code === 4401) store.update({ screen: 'unavailable' });
   });
   signalling.connect();
 }
@@ -59,25 +125,55 @@ function onMessage(msg: ServerToCaller): void {
   switch (msg.type) {
     case 'welcome': {
       iceServers = msg.iceServers;
-      const s = msg.session.state;
-      store.update({ agency: msg.session.agency });
-      if (s === 'ended' || s === 'expired') finish();
-      else if (store.state.screen === 'loading')
-        store.update({ screen: s === 'refused' ? 'refused' : 'consent' });
+      const s = msg.session;
+      store.update({
+        agency: s.agency,
+        mode: s.mode,
+        verificationCode: s.verificationCode,
+        locationMinutes: s.locationMinutes,
+        locationUntil: s.locationUntil,
+        maxUploadBytes: s.maxUploadBytes,
+      });
+      if (s.state === 'ended' || s.state === 'expired') void finish();
+      else if (store.state.screen === 'loading' || store.state.screen === 'inapp')
+        store.update({ screen: s.state === 'refused' ? 'refused' : 'consent' });
       return;
     }
+    case 'consent.recorded':
+      return;
     case 'publish.answer':
-      void publisher?.acceptAnswer(msg.sdp);
+      media.acceptAnswer(msg.sdp);
       return;
     case 'media.restart':
-      publisher?.restart();
+      media.restart();
       return;
     case 'session.ended':
-      finish();
+      void finish();
+      return;
+    case 'chat.history':
+      chat.history(msg.messages);
+      return;
+    case 'chat.message':
+      chat.received(msg.message);
+      return;
+    case 'chat.status':
+      chat.status(msg);
+      return;
+    case 'officer.request':
+      store.update({
+        request: { requestId: msg.requestId, action: msg.action, officerName: msg.officerName },
+      });
+      announce(t(`request.${msg.action}`, { name: msg.officerName }));
+      return;
+    case 'officer-view.offer':
+      void media.officerOffer(msg.sdp);
+      return;
+    case 'officer-view.ended':
+      media.officerEnded();
       return;
     case 'error':
-      if (msg.code === 'session_ended') finish();
-      else if (msg.code === 'media_unavailable') setTimeout(() => publisher?.restart(), 1_000);
+      if (msg.code === 'session_ended') void finish();
+      else if (msg.code === 'media_unavailable') setTimeout(() => media.restart(), 1_000);
       return;
     default:
       return;
@@ -87,76 +183,67 @@ function onMessage(msg: ServerToCaller): void {
 async function start(): Promise<void> {
   signalling?.send({ type: 'consent', decision: 'accepted' });
   store.update({ screen: 'starting' });
-  await share();
+  await media.share();
+  announce(store.state.camera === 'on' ? t('live.banner.video') : t('live.banner.location'));
+  // While the location window is set on the server, show when sharing stops.
+  if (store.state.mode === 'location' && store.state.locationMinutes)
+    store.update({ locationUntil: Date.now() + store.state.locationMinutes * 60_000 });
 }
 
-/** Opens camera and location (again, after a refusal is fixed) and publishes. */
-async function share(): Promise<void> {
-  const s = store.state;
-  if (s.location !== 'on') startLocation();
-  if (s.camera !== 'on') {
-    const capture = await openCamera();
-    store.update({ camera: capture.camera, microphone: capture.microphone });
-    report('camera', capture.camera);
-    report('microphone', capture.microphone);
-    if (capture.stream) {
-      if (capture.stream.getVideoTracks().length) preview.srcObject = capture.stream;
-      publisher = new Publisher(capture.stream, iceServers, {
-        sendOffer: (sdp) => signalling?.send({ type: 'publish.offer', sdp }),
-        sendCandidate: (c) =>
-          signalling?.send({
-            type: 'publish.candidate',
-            candidate: c?.candidate
-              ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null }
-              : null,
-          }),
-        onState: (media) => store.update({ media }),
-      });
-      await publisher.start();
-    }
+/** The caller's answer to an officer's request; nothing happens on the phone unless they accept. */
+async function answerRequest(accepted: boolean): Promise<void> {
+  const r = store.state.request;
+  if (!r) return;
+  store.update({ request: null });
+  if (accepted) {
+    if (r.action === 'switch-camera') await media.switchCamera();
+    else await media.toggleTorch(r.action === 'torch-on');
   }
-  store.update({ screen: 'live' });
+  signalling?.send({ type: 'request.answer', requestId: r.requestId, accepted });
 }
 
-/** A fix this recent means a GPS timeout is a hiccup, not "location unavailable". */
-const LOCATION_STALE_MS = 30_000;
-let lastFixAt = 0;
-
-function startLocation(): void {
-  stopLocation?.();
-  stopLocation = watchLocation(
-    (fix) => {
-      lastFixAt = Date.now();
-      report('location', 'on');
-      store.update({ location: 'on', accuracy: fix.accuracy });
-      signalling?.send({ type: 'location.fix', fix });
-    },
-    (kind) => {
-      // Phones time out between fixes indoors; only a refusal or a lasting gap changes the state.
-      if (kind === 'unavailable' && Date.now() - lastFixAt < LOCATION_STALE_MS) return;
-      store.update({ location: kind });
-      report('location', kind);
-    },
-  );
+async function sendFiles(files: File[]): Promise<void> {
+  const { uploadFile } = await import('./upload.js');
+  for (const file of files) {
+    const id = crypto.randomUUID();
+    const set = (patch: Partial<Transfer>) =>
+      store.update({ uploads: store.state.uploads.map((u) => (u.id === id ? { ...u, ...patch } : u)) });
+    store.update({
+      uploads: [...store.state.uploads, { id, name: file.name, sent: 0, total: file.size, state: 'sending' }],
+    });
+    if (file.size > store.state.maxUploadBytes) {
+      set({ state: 'too-big' });
+      continue;
+    }
+    const outcome = await uploadFile(file, (sent, total) => set({ sent, total })).catch(
+      () => 'failed' as const,
+    );
+    set({ state: outcome, sent: file.size });
+  }
 }
 
-const reported: Record<string, string> = {};
-/** Tells the officer about a permission only when its state actually changes. */
-function report(kind: 'camera' | 'microphone' | 'location', state: string): void {
-  const mapped = state === 'on' ? 'granted' : state === 'denied' ? 'denied' : 'unavailable';
-  if (reported[kind] === mapped) return;
-  reported[kind] = mapped;
-  signalling?.send({ type: 'permission', kind, state: mapped });
-}
-
-function finish(): void {
-  publisher?.stop();
-  publisher = null;
-  stopLocation?.();
-  stopLocation = null;
-  preview.srcObject = null;
+async function finish(): Promise<void> {
+  if (store.state.screen === 'ended') return;
+  store.update({
+    screen: 'ended',
+    camera: 'off',
+    location: 'off',
+    media: 'idle',
+    request: null,
+    officerVideo: false,
+  });
+  await media.stop();
   signalling?.close();
-  store.update({ screen: 'ended', camera: 'off', location: 'off', media: 'idle' });
 }
+
+// Leaving before the full-quality copy is sent loses it: say so.
+window.addEventListener('beforeunload', (e) => {
+  if (media.pendingBytes > 0 || store.state.uploads.some((u) => u.state === 'sending')) {
+    e.preventDefault();
+    e.returnValue = t('deviceCopy.leaveWarning');
+  }
+});
+// Back on the network: reconnect now rather than at the next backoff tick.
+window.addEventListener('online', () => signalling?.reconnectNow());
 
 void boot();

@@ -5,12 +5,12 @@ export interface Capture {
   microphone: 'on' | 'denied' | 'unavailable';
 }
 
-const VIDEO: MediaTrackConstraints = {
-  facingMode: { ideal: 'environment' },
+const video = (facing: 'back' | 'front'): MediaTrackConstraints => ({
+  facingMode: { ideal: facing === 'back' ? 'environment' : 'user' },
   width: { ideal: 1280 },
   height: { ideal: 720 },
   frameRate: { ideal: 30, max: 30 },
-};
+});
 
 /**
  * Opens the rear camera and microphone. If the pair is refused, tries each on
@@ -21,17 +21,17 @@ export async function openCamera(): Promise<Capture> {
     return { stream: null, camera: 'unavailable', microphone: 'unavailable' };
   try {
     const stream = await navigator.mediaDevices.getUserMedia({
-      video: VIDEO,
+      video: video('back'),
       audio: { echoCancellation: true, noiseSuppression: true },
     });
     return { stream, camera: 'on', microphone: 'on' };
   } catch (both) {
-    const [video, audio] = await Promise.all([tryGet({ video: VIDEO }), tryGet({ audio: true })]);
-    const tracks = [...(video.stream?.getTracks() ?? []), ...(audio.stream?.getTracks() ?? [])];
+    const [v, a] = await Promise.all([tryGet({ video: video('back') }), tryGet({ audio: true })]);
+    const tracks = [...(v.stream?.getTracks() ?? []), ...(a.stream?.getTracks() ?? [])];
     return {
       stream: tracks.length ? new MediaStream(tracks) : null,
-      camera: video.stream ? 'on' : classify(video.error ?? both),
-      microphone: audio.stream ? 'on' : classify(audio.error ?? both),
+      camera: v.stream ? 'on' : classify(v.error ?? both),
+      microphone: a.stream ? 'on' : classify(a.error ?? both),
     };
   }
 }
@@ -56,22 +56,28 @@ export interface PublisherCallbacks {
 }
 
 /** How long a "disconnected" PeerConnection may stay so before we publish afresh. */
-const DISCONNECT_GRACE_MS = 2_500;
+const DISCONNECT_GRACE_MS = 2_000;
 
 /**
  * Sends the caller's stream to the server over WebRTC. Any failure of the
- * connection leads to a fresh publish, with no tap needed.
+ * connection leads to a fresh publish, with no tap needed. Camera switch, pause,
+ * mute and torch work on the live connection (replaceTrack / track.enabled).
  */
 export class Publisher {
   #pc: RTCPeerConnection | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #stopped = false;
+  #stills = false;
 
   constructor(
-    private readonly stream: MediaStream,
+    readonly stream: MediaStream,
     private readonly iceServers: RTCIceServer[],
     private readonly cb: PublisherCallbacks,
   ) {}
+
+  get connection(): RTCPeerConnection | null {
+    return this.#pc;
+  }
 
   async start(): Promise<void> {
     if (this.#stopped) return;
@@ -91,8 +97,10 @@ export class Publisher {
   }
 
   async acceptAnswer(sdp: string): Promise<void> {
-    if (this.#pc && this.#pc.signalingState === 'have-local-offer')
+    if (this.#pc && this.#pc.signalingState === 'have-local-offer') {
       await this.#pc.setRemoteDescription({ type: 'answer', sdp });
+      await this.setStills(this.#stills);
+    }
   }
 
   /** Publishes again on a new connection (after a media server restart or a failure). */
@@ -100,6 +108,62 @@ export class Publisher {
     if (this.#stopped) return;
     this.cb.onState('reconnecting');
     void this.start();
+  }
+
+  /** Switches between back and front cameras without renegotiating. */
+  async switchCamera(to: 'back' | 'front'): Promise<void> {
+    const old = this.stream.getVideoTracks()[0];
+    const fresh = (await navigator.mediaDevices.getUserMedia({ video: video(to) })).getVideoTracks()[0];
+    if (!fresh) return;
+    fresh.enabled = old?.enabled ?? true;
+    await this.#pc
+      ?.getSenders()
+      .find((s) => s.track?.kind === 'video')
+      ?.replaceTrack(fresh);
+    if (old) {
+      this.stream.removeTrack(old);
+      old.stop();
+    }
+    this.stream.addTrack(fresh);
+  }
+
+  setVideoPaused(paused: boolean): void {
+    for (const t of this.stream.getVideoTracks()) t.enabled = !paused;
+  }
+
+  setMuted(muted: boolean): void {
+    for (const t of this.stream.getAudioTracks()) t.enabled = !muted;
+  }
+
+  /** True if this camera has a torch the page may control. */
+  torchSupported(): boolean {
+    const track = this.stream.getVideoTracks()[0];
+    const caps = track?.getCapabilities?.() as (MediaTrackCapabilities & { torch?: boolean }) | undefined;
+    return caps?.torch === true;
+  }
+
+  async setTorch(on: boolean): Promise<boolean> {
+    const track = this.stream.getVideoTracks()[0];
+    if (!track || !this.torchSupported()) return false;
+    await track.applyConstraints({ advanced: [{ torch: on } as MediaTrackConstraintSet] });
+    return true;
+  }
+
+  /**
+   * Stills: about one frame a second at full detail, for links too thin for moving
+   * video. Otherwise the browser's own adaptation scales resolution and frame rate.
+   */
+  async setStills(on: boolean): Promise<void> {
+    this.#stills = on;
+    const sender = this.#pc?.getSenders().find((s) => s.track?.kind === 'video');
+    if (!sender) return;
+    const p = sender.getParameters();
+    if (!p.encodings?.length) return;
+    p.encodings[0]!.maxFramerate = on ? 1 : 30;
+    p.encodings[0]!.scaleResolutionDownBy = 1;
+    (p as RTCRtpSendParameters & { degradationPreference?: RTCDegradationPreference }).degradationPreference =
+      on ? 'maintain-resolution' : 'balanced';
+    await sender.setParameters(p).catch(() => {});
   }
 
   stop(): void {

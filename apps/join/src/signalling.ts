@@ -15,6 +15,7 @@ export class Signalling {
   #queue: string[] = [];
   #backoff = 500;
   #closed = false;
+  #retry: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly onMessage: Handler,
@@ -23,6 +24,8 @@ export class Signalling {
 
   connect(): void {
     if (this.#closed) return;
+    if (this.#retry) clearTimeout(this.#retry);
+    this.#retry = null;
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/caller`;
     const ws = new WebSocket(url);
     this.#ws = ws;
@@ -47,9 +50,15 @@ export class Signalling {
         return;
       }
       this.onLink('reconnecting');
-      setTimeout(() => this.connect(), this.#backoff);
-      this.#backoff = Math.min(this.#backoff * 2, 5_000);
+      this.#retry = setTimeout(() => this.connect(), this.#backoff);
+      // Capped low: after a network change the caller should be back within a few seconds.
+      this.#backoff = Math.min(this.#backoff * 2, 2_000);
     };
+  }
+
+  /** The phone says it is back online: try at once instead of waiting for the backoff. */
+  reconnectNow(): void {
+    if (!this.#ws && !this.#closed) this.connect();
   }
 
   /** Sends now, or queues if the socket is down (at most 500 messages are kept). */

@@ -1,11 +1,50 @@
+import type {
+  ChatMessage,
+  Language,
+  OfficerRequestAction,
+  QualityLevel,
+  SessionMode,
+} from '@sightline/protocol';
+
 /** Everything the caller's screen shows, in one plain object. */
-export type Screen = 'loading' | 'unavailable' | 'consent' | 'starting' | 'live' | 'refused' | 'ended';
+export type Screen =
+  | 'loading'
+  | 'unavailable'
+  | 'inapp'
+  | 'consent'
+  | 'starting'
+  | 'live'
+  | 'refused'
+  | 'ended';
 export type Capability = 'pending' | 'on' | 'denied' | 'unavailable' | 'off';
 export type Link = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
+/** A message as the caller's page shows it: stored ones, plus the caller's own not yet confirmed. */
+export interface ChatLine {
+  key: string;
+  from: 'caller' | 'officer';
+  text: string;
+  at: number;
+  status: 'queued' | 'sent' | 'delivered' | 'read' | null;
+}
+
+export interface Transfer {
+  id: string;
+  name: string;
+  sent: number;
+  total: number;
+  state: 'sending' | 'done' | 'failed' | 'rejected' | 'too-big';
+}
+
 export interface CallerState {
   screen: Screen;
+  language: Language;
   agency: string;
+  mode: SessionMode;
+  verificationCode: string;
+  locationMinutes: number | null;
+  locationUntil: number | null;
+  maxUploadBytes: number;
   camera: Capability;
   microphone: Capability;
   location: Capability;
@@ -13,21 +52,53 @@ export interface CallerState {
   link: Link;
   /** Media connection (WebRTC) to the server. */
   media: 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed';
+  quality: QualityLevel | null;
+  videoPaused: boolean;
+  muted: boolean;
+  facing: 'back' | 'front';
+  torch: boolean | null;
   /** Accuracy of the last fix, metres. */
   accuracy: number | null;
-  error: string | null;
+  chatOpen: boolean;
+  chat: ChatLine[];
+  unread: number;
+  request: { requestId: string; action: OfficerRequestAction; officerName: string } | null;
+  officerVideo: boolean;
+  uploads: Transfer[];
+  /** The full-quality copy still to send: 0–100, null when there is none. */
+  deviceCopyPercent: number | null;
+  /** The caller chose to carry on inside an in-app browser. */
+  inAppDismissed: boolean;
 }
 
 export const initialState: CallerState = {
   screen: 'loading',
+  language: 'en',
   agency: 'the police',
+  mode: 'video',
+  verificationCode: '',
+  locationMinutes: null,
+  locationUntil: null,
+  maxUploadBytes: 500 * 1024 * 1024,
   camera: 'pending',
   microphone: 'pending',
   location: 'pending',
   link: 'connecting',
   media: 'idle',
+  quality: null,
+  videoPaused: false,
+  muted: false,
+  facing: 'back',
+  torch: null,
   accuracy: null,
-  error: null,
+  chatOpen: false,
+  chat: [],
+  unread: 0,
+  request: null,
+  officerVideo: false,
+  uploads: [],
+  deviceCopyPercent: null,
+  inAppDismissed: false,
 };
 
 type Listener = (s: CallerState) => void;
@@ -53,4 +124,26 @@ export class Store {
     this.#listeners.add(l);
     l(this.#state);
   }
+}
+
+/** Merges stored messages with the caller's queued ones, in server order then send order. */
+export function chatLines(
+  stored: ChatMessage[],
+  queued: Array<{ clientId: string; text: string; sentAt: number }>,
+): ChatLine[] {
+  const status = (m: ChatMessage) => (m.readAt ? 'read' : m.deliveredAt ? 'delivered' : 'sent');
+  const lines: ChatLine[] = [...stored]
+    .sort((a, b) => a.seq - b.seq)
+    .map((m) => ({
+      key: m.id,
+      from: m.from,
+      text: m.text,
+      at: m.sentAt,
+      status: m.from === 'caller' ? status(m) : null,
+    }));
+  const known = new Set(stored.map((m) => m.clientId));
+  for (const q of queued)
+    if (!known.has(q.clientId))
+      lines.push({ key: q.clientId, from: 'caller', text: q.text, at: q.sentAt, status: 'queued' });
+  return lines;
 }

@@ -53,7 +53,12 @@ export const CreateInviteRequest = z.object({
   /** The caller's language, for the text message and the page (the page can still switch). */
   language: Language.default('en'),
   /** Location-only links end after this many minutes. */
-  locationMinutes: z.number().int().min(5).max(24 * 60).default(120),
+  locationMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(120),
 });
 export type CreateInviteRequest = z.infer<typeof CreateInviteRequest>;
 

@@ -36,11 +36,32 @@ export const CallerToServer = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stop'), id: MessageId }),
   z.object({ type: z.literal('ping'), id: MessageId }),
   /** A text message; `sentAt` is when the caller wrote it (it may be sent later, after a reconnect). */
-  z.object({ type: z.literal('chat.send'), id: MessageId, clientId: ClientId, text: ChatText, sentAt: z.number().int() }),
-  z.object({ type: z.literal('chat.receipt'), id: MessageId, ids: z.array(z.string()).min(1).max(200), state: z.enum(['delivered', 'read']) }),
-  z.object({ type: z.literal('request.answer'), id: MessageId, requestId: z.string().max(64), accepted: z.boolean() }),
+  z.object({
+    type: z.literal('chat.send'),
+    id: MessageId,
+    clientId: ClientId,
+    text: ChatText,
+    sentAt: z.number().int(),
+  }),
+  z.object({
+    type: z.literal('chat.receipt'),
+    id: MessageId,
+    ids: z.array(z.string()).min(1).max(200),
+    state: z.enum(['delivered', 'read']),
+  }),
+  z.object({
+    type: z.literal('request.answer'),
+    id: MessageId,
+    requestId: z.string().max(64),
+    accepted: z.boolean(),
+  }),
   z.object({ type: z.literal('media.state'), id: MessageId, state: CallerMediaState }),
-  z.object({ type: z.literal('quality'), id: MessageId, level: QualityLevel, kbps: z.number().min(0).max(100_000) }),
+  z.object({
+    type: z.literal('quality'),
+    id: MessageId,
+    level: QualityLevel,
+    kbps: z.number().min(0).max(100_000),
+  }),
   /** Two-way video: the caller's answer to the officer's video offer. */
   z.object({ type: z.literal('officer-view.answer'), id: MessageId, sdp: Sdp }),
   z.object({ type: z.literal('officer-view.candidate'), id: MessageId, candidate: IceCandidate }),
@@ -53,7 +74,9 @@ export const CallerSessionView = z.object({
   language: Language,
   /** Four digits the call handler reads out, so the caller knows the page is genuine. */
   verificationCode: z.string(),
-  /** Location-only links end by themselves at this time (ms), if set. */
+  /** Location-only links end by themselves this long after sharing starts… */
+  locationMinutes: z.number().int().nullable(),
+  /** …that is, at this time (ms), once sharing has started. */
   locationUntil: z.number().int().nullable(),
   maxUploadBytes: z.number().int(),
   /** The force or service asking, shown on the consent screen. */
@@ -75,8 +98,19 @@ export const ServerToCaller = z.discriminatedUnion('type', [
   /** Messages so far (on connect and reconnect), then each new one. */
   z.object({ type: z.literal('chat.history'), messages: z.array(ChatMessage) }),
   z.object({ type: z.literal('chat.message'), message: ChatMessage }),
-  z.object({ type: z.literal('chat.status'), id: z.string(), clientId: z.string(), state: z.enum(['sent', 'delivered', 'read']), at: z.number().int() }),
-  z.object({ type: z.literal('officer.request'), requestId: z.string(), action: OfficerRequestAction, officerName: z.string() }),
+  z.object({
+    type: z.literal('chat.status'),
+    id: z.string(),
+    clientId: z.string(),
+    state: z.enum(['sent', 'delivered', 'read']),
+    at: z.number().int(),
+  }),
+  z.object({
+    type: z.literal('officer.request'),
+    requestId: z.string(),
+    action: OfficerRequestAction,
+    officerName: z.string(),
+  }),
   /** Two-way video: the officer's camera, offered by the media server. */
   z.object({ type: z.literal('officer-view.offer'), sdp: Sdp }),
   z.object({ type: z.literal('officer-view.ended') }),

@@ -29,13 +29,35 @@ export const ConsoleToServer = z.discriminatedUnion('type', [
   z.object({ type: z.literal('view.candidate'), id: MessageId, viewId: ViewId, candidate: IceCandidate }),
   z.object({ type: z.literal('view.stop'), id: MessageId, viewId: ViewId }),
   z.object({ type: z.literal('ping'), id: MessageId }),
-  z.object({ type: z.literal('chat.send'), id: MessageId, sessionId: SessionId, clientId: ClientId, text: ChatText }),
-  z.object({ type: z.literal('chat.receipt'), id: MessageId, sessionId: SessionId, ids: z.array(z.string()).min(1).max(200), state: z.enum(['delivered', 'read']) }),
+  z.object({
+    type: z.literal('chat.send'),
+    id: MessageId,
+    sessionId: SessionId,
+    clientId: ClientId,
+    text: ChatText,
+  }),
+  z.object({
+    type: z.literal('chat.receipt'),
+    id: MessageId,
+    sessionId: SessionId,
+    ids: z.array(z.string()).min(1).max(200),
+    state: z.enum(['delivered', 'read']),
+  }),
   /** Ask the caller's phone to switch camera or use its torch; the caller decides. */
-  z.object({ type: z.literal('request.send'), id: MessageId, sessionId: SessionId, action: OfficerRequestAction }),
+  z.object({
+    type: z.literal('request.send'),
+    id: MessageId,
+    sessionId: SessionId,
+    action: OfficerRequestAction,
+  }),
   /** Two-way video: the officer publishes their own camera to the caller. */
   z.object({ type: z.literal('officer.publish.offer'), id: MessageId, sessionId: SessionId, sdp: Sdp }),
-  z.object({ type: z.literal('officer.publish.candidate'), id: MessageId, sessionId: SessionId, candidate: IceCandidate }),
+  z.object({
+    type: z.literal('officer.publish.candidate'),
+    id: MessageId,
+    sessionId: SessionId,
+    candidate: IceCandidate,
+  }),
   z.object({ type: z.literal('officer.publish.stop'), id: MessageId, sessionId: SessionId }),
 ]);
 export type ConsoleToServer = z.infer<typeof ConsoleToServer>;
@@ -73,12 +95,41 @@ export const ServerToConsole = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('pong') }),
   z.object({ type: z.literal('chat.message'), sessionId: SessionId, message: ChatMessage }),
-  z.object({ type: z.literal('chat.status'), sessionId: SessionId, id: z.string(), clientId: z.string(), state: z.enum(['sent', 'delivered', 'read']), at: z.number().int() }),
-  z.object({ type: z.literal('request.answered'), sessionId: SessionId, requestId: z.string(), action: OfficerRequestAction, accepted: z.boolean() }),
-  z.object({ type: z.literal('request.sent'), sessionId: SessionId, requestId: z.string(), action: OfficerRequestAction, ref: z.string().optional() }),
-  z.object({ type: z.literal('officer.publish.answer'), sessionId: SessionId, sdp: Sdp, ref: z.string().optional() }),
+  z.object({
+    type: z.literal('chat.status'),
+    sessionId: SessionId,
+    id: z.string(),
+    clientId: z.string(),
+    state: z.enum(['sent', 'delivered', 'read']),
+    at: z.number().int(),
+  }),
+  z.object({
+    type: z.literal('request.answered'),
+    sessionId: SessionId,
+    requestId: z.string(),
+    action: OfficerRequestAction,
+    accepted: z.boolean(),
+  }),
+  z.object({
+    type: z.literal('request.sent'),
+    sessionId: SessionId,
+    requestId: z.string(),
+    action: OfficerRequestAction,
+    ref: z.string().optional(),
+  }),
+  z.object({
+    type: z.literal('officer.publish.answer'),
+    sessionId: SessionId,
+    sdp: Sdp,
+    ref: z.string().optional(),
+  }),
   z.object({ type: z.literal('caller.media'), sessionId: SessionId, state: CallerMediaState }),
-  z.object({ type: z.literal('caller.quality'), sessionId: SessionId, level: QualityLevel, kbps: z.number() }),
+  z.object({
+    type: z.literal('caller.quality'),
+    sessionId: SessionId,
+    level: QualityLevel,
+    kbps: z.number(),
+  }),
   ErrorMessage,
 ]);
 export type ServerToConsole = z.infer<typeof ServerToConsole>;

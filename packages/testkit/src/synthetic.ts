@@ -131,6 +131,9 @@ export class RtpSource {
       ],
       { stdio: 'ignore' },
     );
+    // Never outlive the test or benchmark that started it.
+    const ffmpeg = this.#ffmpeg;
+    process.once('exit', () => ffmpeg.kill('SIGKILL'));
   }
 
   async stop(): Promise<void> {

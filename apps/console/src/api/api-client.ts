@@ -155,7 +155,10 @@ export class ApiClient {
   }
   /** A session's chat so far, both directions. */
   async messages(sessionId: string): Promise<ChatMessage[]> {
-    const res = await this.request<Reply<typeof MessageList>>('GET', `/api/sessions/${seg(sessionId)}/messages`);
+    const res = await this.request<Reply<typeof MessageList>>(
+      'GET',
+      `/api/sessions/${seg(sessionId)}/messages`,
+    );
     return res.messages;
   }
   async outbox(): Promise<OutboxMessage[]> {

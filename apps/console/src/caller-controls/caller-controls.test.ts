@@ -36,7 +36,13 @@ describe('CallerControls', () => {
     expect(h.sent).toEqual([{ type: 'request.send', sessionId: 's1', action: 'switch-camera', id: 'm1' }]);
     expect(h.controls.isPending('switch-camera')).toBe(true);
     h.deliver({ type: 'request.sent', sessionId: 's1', requestId: 'r1', action: 'switch-camera', ref: 'm1' });
-    h.deliver({ type: 'request.answered', sessionId: 's1', requestId: 'r1', action: 'switch-camera', accepted: true });
+    h.deliver({
+      type: 'request.answered',
+      sessionId: 's1',
+      requestId: 'r1',
+      action: 'switch-camera',
+      accepted: true,
+    });
     expect(h.controls.isPending('switch-camera')).toBe(false);
     expect(h.controls.get().answer).toEqual({ requestId: 'r1', action: 'switch-camera', accepted: true });
   });

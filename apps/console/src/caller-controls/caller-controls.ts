@@ -47,7 +47,8 @@ export class CallerControls extends Store<CallerControlsState> {
             if (msg.sessionId === this.sessionId) this.patch({ media: msg.state });
             return;
           case 'caller.quality':
-            if (msg.sessionId === this.sessionId) this.patch({ quality: { level: msg.level, kbps: msg.kbps } });
+            if (msg.sessionId === this.sessionId)
+              this.patch({ quality: { level: msg.level, kbps: msg.kbps } });
             return;
           case 'request.sent': {
             if (msg.sessionId !== this.sessionId) return;
@@ -91,7 +92,10 @@ export class CallerControls extends Store<CallerControlsState> {
     }
     const ref = this.socket.send({ type: 'request.send', sessionId: this.sessionId, action });
     // One question per action at a time: asking again replaces the older one on our side.
-    const pending = [...this.get().pending.filter((p) => p.action !== action), { action, ref, requestId: null }];
+    const pending = [
+      ...this.get().pending.filter((p) => p.action !== action),
+      { action, ref, requestId: null },
+    ];
     this.patch({ pending, error: null });
   }
 
@@ -103,7 +107,11 @@ export class CallerControls extends Store<CallerControlsState> {
 const ACTION_TEXT: Record<OfficerRequestAction, { ask: string; done: string; verb: string }> = {
   'switch-camera': { ask: 'Ask to switch camera', done: 'Caller switched camera', verb: 'switch camera' },
   'torch-on': { ask: 'Ask to turn on torch', done: 'Caller turned on the torch', verb: 'turn on the torch' },
-  'torch-off': { ask: 'Ask to turn off torch', done: 'Caller turned off the torch', verb: 'turn off the torch' },
+  'torch-off': {
+    ask: 'Ask to turn off torch',
+    done: 'Caller turned off the torch',
+    verb: 'turn off the torch',
+  },
 };
 
 /** The button's words for a request. */
@@ -124,7 +132,12 @@ const CAMERA_TEXT = { back: 'Back camera', front: 'Front camera', unknown: 'Came
 
 /** The caller's controls in words, one phrase each, in the order an officer scans them. */
 export function describeMedia(m: CallerMediaState): string[] {
-  return [VIDEO_TEXT[m.video], CAMERA_TEXT[m.camera], AUDIO_TEXT[m.audio], m.torch ? 'Torch on' : 'Torch off'];
+  return [
+    VIDEO_TEXT[m.video],
+    CAMERA_TEXT[m.camera],
+    AUDIO_TEXT[m.audio],
+    m.torch ? 'Torch on' : 'Torch off',
+  ];
 }
 
 const QUALITY_TEXT: Record<QualityLevel, string> = {

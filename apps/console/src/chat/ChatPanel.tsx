@@ -10,7 +10,19 @@ import type { ChatStore } from './chat-store.js';
  * Caller messages are announced politely; the caller is told "read" only
  * while this panel is actually on screen.
  */
-export function ChatPanel({ chat, canSend, closed }: { chat: ChatStore; canSend: boolean; closed: boolean }) {
+export function ChatPanel({
+  chat,
+  canSend,
+  closed,
+  waiting,
+}: {
+  chat: ChatStore;
+  canSend: boolean;
+  /** The session is over: the history stays, the composer goes. */
+  closed: boolean;
+  /** The caller has not opened the link yet, and the server takes messages only from then on. */
+  waiting: boolean;
+}) {
   const st = useStore(chat);
   const sectionRef = useRef<HTMLElement>(null);
   const listRef = useRef<HTMLOListElement>(null);
@@ -48,14 +60,14 @@ export function ChatPanel({ chat, canSend, closed }: { chat: ChatStore; canSend:
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    chat.send();
+    if (!waiting) chat.send();
     inputRef.current?.focus();
   };
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     // Enter sends, Shift+Enter is a new line; never while an input method is composing a character.
     if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
       e.preventDefault();
-      chat.send();
+      if (!waiting) chat.send();
     }
   };
 
@@ -84,11 +96,10 @@ export function ChatPanel({ chat, canSend, closed }: { chat: ChatStore; canSend:
         </p>
       ) : null}
       {count ? (
-        // Focusable so a keyboard user can scroll the conversation; it holds no controls of its own.
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1).
         <ol
           className="chat-list"
           ref={listRef}
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard to scroll it (WCAG 2.1.1).
           tabIndex={0}
           aria-label="Conversation with the caller, oldest first"
           onScroll={(e) => {
@@ -125,13 +136,19 @@ export function ChatPanel({ chat, canSend, closed }: { chat: ChatStore; canSend:
               <p id="chat-input-error" className="field-error small" role="alert">
                 {st.draftError}
               </p>
+            ) : waiting ? (
+              <p id="chat-input-hint" className="field-hint small">
+                You can send once the caller has opened the link.
+              </p>
             ) : (
               <p id="chat-input-hint" className="field-hint small">
                 Enter sends. Shift+Enter starts a new line.
-                {st.draft.length > MAX_CHAT_CHARS - 200 ? ` ${MAX_CHAT_CHARS - st.draft.length} characters left.` : ''}
+                {st.draft.length > MAX_CHAT_CHARS - 200
+                  ? ` ${MAX_CHAT_CHARS - st.draft.length} characters left.`
+                  : ''}
               </p>
             )}
-            <button type="submit" className="btn btn-primary" data-testid="chat-send">
+            <button type="submit" className="btn btn-primary" data-testid="chat-send" disabled={waiting}>
               Send
             </button>
           </div>

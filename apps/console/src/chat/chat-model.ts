@@ -104,7 +104,11 @@ export function applyStatus(
 }
 
 /** Marks entries (by id) as at least `state`, for receipts we sent ourselves. */
-export function markStatus(list: readonly ChatEntry[], ids: ReadonlySet<string>, state: ChatStatus): ChatEntry[] {
+export function markStatus(
+  list: readonly ChatEntry[],
+  ids: ReadonlySet<string>,
+  state: ChatStatus,
+): ChatEntry[] {
   let changed = false;
   const next = list.map((e) => {
     if (e.id === null || !ids.has(e.id)) return e;

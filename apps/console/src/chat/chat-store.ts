@@ -85,7 +85,11 @@ export class ChatStore extends Store<ChatState> {
           case 'chat.message': {
             if (msg.sessionId !== this.sessionId) return;
             const isNew = !this.get().messages.some((e) => e.id === msg.message.id);
-            const messages = mergeMessage(this.get().messages, msg.message, this.#mine.has(msg.message.clientId));
+            const messages = mergeMessage(
+              this.get().messages,
+              msg.message,
+              this.#mine.has(msg.message.clientId),
+            );
             const entry = messages.find((e) => e.id === msg.message.id) ?? null;
             this.update(messages, isNew && msg.message.from === 'caller' ? { announced: entry } : {});
             return;
@@ -192,7 +196,12 @@ export class ChatStore extends Store<ChatState> {
     const { socket } = this.#deps;
     // Not connected: it stays "sending" and goes out when the socket opens.
     if (!socket.connected) return;
-    const ref = socket.send({ type: 'chat.send', sessionId: this.sessionId, clientId: e.clientId, text: e.text });
+    const ref = socket.send({
+      type: 'chat.send',
+      sessionId: this.sessionId,
+      clientId: e.clientId,
+      text: e.text,
+    });
     this.#refs.set(ref, e.clientId);
   }
 
@@ -224,4 +233,5 @@ export class ChatStore extends Store<ChatState> {
   }
 }
 
-const tooLong = (n: number): string => `Too long by ${n - MAX_CHAT_CHARS} characters: split it into two messages.`;
+const tooLong = (n: number): string =>
+  `Too long by ${n - MAX_CHAT_CHARS} characters: split it into two messages.`;

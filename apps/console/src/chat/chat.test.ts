@@ -96,10 +96,31 @@ describe('ChatStore', () => {
 
     const stored = msg('m1', 7, { from: 'officer', officerName: 'PC Jones', clientId: 'cid-1-abcdef' });
     h.deliver({ type: 'chat.message', sessionId: 's1', message: stored });
-    h.deliver({ type: 'chat.status', sessionId: 's1', id: 'm1', clientId: 'cid-1-abcdef', state: 'sent', at: 1 });
+    h.deliver({
+      type: 'chat.status',
+      sessionId: 's1',
+      id: 'm1',
+      clientId: 'cid-1-abcdef',
+      state: 'sent',
+      at: 1,
+    });
     expect(h.chat.get().messages).toMatchObject([{ id: 'm1', seq: 7, status: 'sent', mine: true }]);
-    h.deliver({ type: 'chat.status', sessionId: 's1', id: 'm1', clientId: 'cid-1-abcdef', state: 'delivered', at: 2 });
-    h.deliver({ type: 'chat.status', sessionId: 's1', id: 'm1', clientId: 'cid-1-abcdef', state: 'read', at: 3 });
+    h.deliver({
+      type: 'chat.status',
+      sessionId: 's1',
+      id: 'm1',
+      clientId: 'cid-1-abcdef',
+      state: 'delivered',
+      at: 2,
+    });
+    h.deliver({
+      type: 'chat.status',
+      sessionId: 's1',
+      id: 'm1',
+      clientId: 'cid-1-abcdef',
+      state: 'read',
+      at: 3,
+    });
     expect(h.chat.get().messages[0]?.status).toBe('read');
     // Nothing is announced for our own messages.
     expect(h.chat.get().announced).toBeNull();
@@ -121,9 +142,7 @@ describe('ChatStore', () => {
     const h = harness([msg('c1', 1, { deliveredAt: 1 }), msg('c2', 2)]);
     h.chat.start();
     await settle();
-    expect(h.ofType('chat.receipt')).toEqual([
-      expect.objectContaining({ ids: ['c2'], state: 'delivered' }),
-    ]);
+    expect(h.ofType('chat.receipt')).toEqual([expect.objectContaining({ ids: ['c2'], state: 'delivered' })]);
     expect(h.chat.get().unread).toBe(2);
 
     h.deliver({ type: 'chat.message', sessionId: 's1', message: msg('c3', 3, { text: 'help' }) });

@@ -6,7 +6,7 @@ import { formatBytes, formatDateTime, formatDuration } from '../lib/format.js';
 import { EVIDENCE_KIND_TEXT } from '../session/event-text.js';
 import { groupEvidence, type SessionPageState } from '../session/session-model.js';
 import { contentUrl } from './EvidencePlayer.js';
-import { isPlayable } from './playback.js';
+import { isPlayable, ownMedia } from './playback.js';
 
 /**
  * Stored evidence with its hashes; supervisors can download. Copies play in
@@ -63,9 +63,12 @@ export function EvidencePanel({
                 sources={sourcesOf(item, items)}
                 canPlay={can('evidence:play')}
                 canDownload={can('evidence:download')}
-                playing={playing === item.id}
-                external={!!onPlay}
-                onPlay={() => (onPlay ? onPlay(item) : setInline(inline === item.id ? null : item.id))}
+                playing={ownMedia(item) ? inline === item.id : playing === item.id}
+                // What the phone made or sent has no place on the recording's timeline: it plays here.
+                external={!!onPlay && !ownMedia(item)}
+                onPlay={() =>
+                  onPlay && !ownMedia(item) ? onPlay(item) : setInline(inline === item.id ? null : item.id)
+                }
               />
             ))}
           </ul>
@@ -98,7 +101,9 @@ function Item(props: {
 }) {
   const { item } = props;
   const disposed = item.disposedAt !== null;
-  const playable = isPlayable(item) && props.canPlay;
+  const own = disposed ? null : ownMedia(item);
+  const playable = (isPlayable(item) || own === 'video') && props.canPlay;
+  const image = own === 'image' && props.canPlay;
   return (
     <li
       className={`evidence-item evidence-${item.kind}${disposed ? ' evidence-disposed' : ''}`}
@@ -170,6 +175,10 @@ function Item(props: {
           ) : null}
         </div>
       ) : null}
+      {image ? <Thumbnail item={item} /> : null}
+      {own === 'unviewable' ? (
+        <p className="small muted">This browser cannot show this photo format; download it to view.</p>
+      ) : null}
       <div className="ev-hash">
         <span className="ev-hash-label">SHA-256</span>
         <code className="mono ev-hash-value">{item.sha256}</code>
@@ -188,5 +197,21 @@ function Item(props: {
         />
       ) : null}
     </li>
+  );
+}
+
+/** A photo the caller sent, small, opening full size in a new tab. Shown only to those who may play evidence. */
+function Thumbnail({ item }: { item: EvidenceItem }) {
+  const alt = `Photo sent by the caller (${item.fileName}), received ${formatDateTime(item.createdAt)}`;
+  return (
+    <a className="ev-thumb-link" href={contentUrl(item.id)} target="_blank" rel="noopener">
+      <img
+        className="ev-thumb"
+        src={contentUrl(item.id)}
+        alt={alt}
+        loading="lazy"
+        data-testid="evidence-thumbnail"
+      />
+    </a>
   );
 }

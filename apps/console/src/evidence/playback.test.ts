@@ -6,6 +6,7 @@ import {
   formatMediaTime,
   locateMoment,
   mediaTimeAt,
+  ownMedia,
   sortByFixTime,
   wallClockAt,
 } from './playback.js';
@@ -144,4 +145,18 @@ it('formats a media time to a tenth of a second', () => {
   expect(formatMediaTime(7.44)).toBe('0:07.4');
   expect(formatMediaTime(65)).toBe('1:05.0');
   expect(formatMediaTime(-1)).toBe('0:00.0');
+});
+
+describe('ownMedia', () => {
+  it("shows the caller's photos and plays videos from the phone on their own", () => {
+    expect(ownMedia(evidenceItem('p', 'caller-upload', null, { mediaType: 'image/jpeg' }))).toBe('image');
+    expect(ownMedia(evidenceItem('h', 'caller-upload', null, { mediaType: 'image/heic' }))).toBe(
+      'unviewable',
+    );
+    expect(ownMedia(evidenceItem('v', 'caller-upload', null, { mediaType: 'video/quicktime' }))).toBe(
+      'video',
+    );
+    expect(ownMedia(evidenceItem('d', 'device-copy', 'r1', { mediaType: 'video/mp4' }))).toBe('video');
+    expect(ownMedia(evidenceItem('w', 'working-copy', 'r1'))).toBeNull();
+  });
 });

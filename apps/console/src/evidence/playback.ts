@@ -74,6 +74,21 @@ export function isPlayable(item: EvidenceItem): boolean {
   return (item.kind === 'working-copy' || item.kind === 'redacted-copy') && item.disposedAt === null;
 }
 
+// Browsers show these; HEIC (iPhone photos) they do not, so it is offered as a download only.
+const VIEWABLE_IMAGES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/gif']);
+
+/**
+ * Media the phone made or sent (a photo or video from the caller, the phone's
+ * own full-quality recording): how it shows in the evidence list, or null for
+ * anything else. These are not on the recording's timeline, so they play on their own.
+ */
+export function ownMedia(item: EvidenceItem): 'image' | 'video' | 'unviewable' | null {
+  if (item.kind !== 'caller-upload' && item.kind !== 'device-copy') return null;
+  if (item.mediaType.startsWith('video/')) return 'video';
+  if (VIEWABLE_IMAGES.has(item.mediaType)) return 'image';
+  return 'unviewable';
+}
+
 /** How long a recording's media lasts (ms), from its working copy, else from when publishing stopped. */
 export function recordingLengthMs(rec: Recording, items: readonly EvidenceItem[]): number | null {
   const copy = workingCopyOf(items, rec.id);

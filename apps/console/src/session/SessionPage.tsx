@@ -16,7 +16,7 @@ import { SessionMap } from '../location/SessionMap.js';
 import { StateBadge } from '../sessions/StateBadge.js';
 import { OfficerCameraPanel } from '../two-way/OfficerCameraPanel.js';
 import { EndSession } from './EndSession.js';
-import { describeEndReason, STATE_TEXT } from './event-text.js';
+import { describeEndReason, sessionStateText } from './event-text.js';
 import { SessionController } from './session-controller.js';
 import { latestFix } from './session-model.js';
 import { Timeline } from './Timeline.js';
@@ -94,7 +94,14 @@ function SessionView({ ctl }: { ctl: SessionController }) {
       <SessionMap config={cfg} track={state.track} latest={fix} tall={locationOnly} />
     </section>
   );
-  const chat = <ChatPanel chat={ctl.chat} canSend={canTalk} closed={over} />;
+  const chat = (
+    <ChatPanel
+      chat={ctl.chat}
+      canSend={canTalk}
+      closed={over}
+      waiting={!session || session.state === 'sent'}
+    />
+  );
 
   return (
     <main id="main" className="page session-page" tabIndex={-1}>
@@ -117,7 +124,7 @@ function SessionView({ ctl }: { ctl: SessionController }) {
               <span>
                 {modeName(session.mode)} · {languageName(session.language)}
               </span>
-              <span>{STATE_TEXT[session.state]}</span>
+              <span>{sessionStateText(session)}</span>
               {session.state === 'ended' && endReason ? <span>Ended: {endReason}</span> : null}
               {can('evidence:read') ? (
                 <Link href={evidencePath(session.id)} data-testid="open-evidence-view">
@@ -130,7 +137,9 @@ function SessionView({ ctl }: { ctl: SessionController }) {
           )}
           {locationOnly && session?.locationUntil != null ? (
             <p className="location-until" data-testid="location-until">
-              {over || session.locationUntil <= now ? 'Location sharing ended at ' : 'Location sharing ends at '}
+              {over || session.locationUntil <= now
+                ? 'Location sharing ended at '
+                : 'Location sharing ends at '}
               <strong>{formatClock(session.locationUntil, now)}</strong>
             </p>
           ) : null}

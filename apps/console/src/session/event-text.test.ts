@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { describeEndReason, describeEventDetail, describeEventType, eventTone } from './event-text.js';
+import {
+  describeEndReason,
+  describeEventDetail,
+  describeEventType,
+  eventTone,
+  sessionStateText,
+} from './event-text.js';
 
 describe('describeEventType', () => {
   it('names known events in plain words', () => {
@@ -33,5 +39,16 @@ describe('describeEndReason', () => {
     expect(describeEndReason('sms_failed')).toBe('the text message could not be sent');
     expect(describeEndReason('some_new_reason')).toBe('some new reason');
     expect(describeEndReason(null)).toBeNull();
+  });
+});
+
+describe('sessionStateText', () => {
+  it('does not tell an officer to wait for video on a location-only link', () => {
+    expect(sessionStateText({ state: 'consented', mode: 'location' })).toBe(
+      'The caller is sharing their location',
+    );
+    expect(sessionStateText({ state: 'consented', mode: 'video' })).toBe(
+      'The caller agreed; waiting for video',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import type { EvidenceKind, SessionState } from '@sightline/protocol';
+import type { EvidenceKind, SessionState, SessionSummary } from '@sightline/protocol';
 
 /** What each timeline event type means, in the words a control room uses. */
 const EVENT_TEXT: Record<string, string> = {
@@ -30,6 +30,17 @@ const EVENT_TEXT: Record<string, string> = {
   'retention.reviewed': 'Retention reviewed',
   'note.added': 'Note added',
   'bookmark.added': 'Bookmark added',
+  'request.sent': "Officer sent a request to the caller's phone",
+  'request.accepted': 'Caller accepted the request',
+  'request.declined': 'Caller declined the request',
+  'caller.controls': 'Caller changed their phone controls',
+  'caller.quality': 'Connection quality changed',
+  'officer_video.started': "Officer's camera started",
+  'officer_video.stopped': "Officer's camera stopped",
+  'upload.started': 'Caller started sending a photo or video',
+  'upload.received': 'Caller sent a photo or video',
+  'upload.rejected': "Caller's file was not accepted",
+  'device_copy.stored': 'Full-quality copy from the phone saved',
 };
 
 const PERMISSION_KIND: Record<string, string> = {
@@ -59,7 +70,8 @@ export function describeEventType(type: string): string {
 
 /** The kind of an event for styling: problems stand out, routine steps recede. */
 export function eventTone(type: string): 'problem' | 'milestone' | 'routine' {
-  if (/failed|refused|expired|empty|unpublished|denied|unavailable|mismatch/.test(type)) return 'problem';
+  if (/failed|refused|expired|empty|unpublished|denied|unavailable|mismatch|rejected/.test(type))
+    return 'problem';
   if (/^(link\.opened|consent\.accepted|media\.published|session\.ended|evidence\.stored)$/.test(type))
     return 'milestone';
   return 'routine';
@@ -81,6 +93,18 @@ export const STATE_TEXT: Record<SessionState, string> = {
   ended: 'The session has ended',
   expired: 'The link expired unopened',
 };
+
+/** What the session's state means for its kind of link (a location-only caller never sends video). */
+export function sessionStateText(session: Pick<SessionSummary, 'state' | 'mode'>): string {
+  if (session.mode === 'location') {
+    if (session.state === 'consented' || session.state === 'live')
+      return 'The caller is sharing their location';
+    if (session.state === 'refused') return 'The caller refused to share their location';
+  }
+  if (session.mode === 'two-way' && session.state === 'consented')
+    return 'The caller agreed; waiting for their camera';
+  return STATE_TEXT[session.state];
+}
 
 /** Why a session ended, in words. */
 export function describeEndReason(reason: string | null): string | null {

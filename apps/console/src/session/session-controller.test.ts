@@ -136,7 +136,8 @@ describe('SessionController', () => {
     const s = fakeSocket();
     const ctl = new SessionController('s1', {
       api: {
-        session: async () => detail({ session: summary('s1', 1000, { state: 'live', mode: 'location', publishing: true }) }),
+        session: async () =>
+          detail({ session: summary('s1', 1000, { state: 'live', mode: 'location', publishing: true }) }),
         evidence: async () => ({ items: [] as EvidenceItem[], recordings: [] }),
         messages: async () => [],
       } as unknown as ApiClient,
@@ -211,6 +212,21 @@ describe('groupEvidence', () => {
     expect(groups.map((g) => `${g.label}: ${g.items.map((i) => i.id).join(',')}`)).toEqual([
       'Recording 1: r1-copy,r1-video',
       'Recording 2: r2-master',
+      'Whole session: track',
+    ]);
+  });
+
+  it("keeps what the caller sent apart, in the order it came, and the phone's copy with its recording", () => {
+    const groups = groupEvidence([
+      item('photo-2', 'caller-upload', null, 30),
+      item('photo-1', 'caller-upload', null, 20),
+      item('r1-phone', 'device-copy', 'r1', 15),
+      item('r1-video', 'master', 'r1', 10),
+      item('track', 'location-track', null, 50),
+    ]);
+    expect(groups.map((g) => `${g.label}: ${g.items.map((i) => i.id).join(',')}`)).toEqual([
+      'Recording 1: r1-phone,r1-video',
+      'Sent by the caller: photo-1,photo-2',
       'Whole session: track',
     ]);
   });

@@ -12,7 +12,13 @@ const PHASE_TEXT: Record<CameraPhase, string> = {
 };
 
 /** Two-way sessions: the officer's own camera, with a small self-view of what the caller sees. */
-export function OfficerCameraPanel({ camera, session }: { camera: OfficerCamera; session: SessionSummary | null }) {
+export function OfficerCameraPanel({
+  camera,
+  session,
+}: {
+  camera: OfficerCamera;
+  session: SessionSummary | null;
+}) {
   const { phase, stream, error, notice } = useStore(camera.state);
   const videoRef = useRef<HTMLVideoElement>(null);
   const over = session?.state === 'ended' || session?.state === 'expired' || session?.state === 'refused';
@@ -27,7 +33,12 @@ export function OfficerCameraPanel({ camera, session }: { camera: OfficerCamera;
   }, [stream]);
 
   return (
-    <section className="card officer-camera" aria-labelledby="officer-camera-title">
+    <section
+      className="card officer-camera"
+      aria-labelledby="officer-camera-title"
+      data-testid="officer-camera"
+      data-phase={phase}
+    >
       <div className="card-head">
         <h2 id="officer-camera-title">Your camera</h2>
         {phase === 'live' ? <span className="tag tag-sent">Sending</span> : null}

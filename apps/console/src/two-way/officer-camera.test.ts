@@ -34,7 +34,9 @@ function fakeStream() {
   return { stream: { getTracks: () => tracks } as unknown as MediaStream, tracks };
 }
 
-function harness(getUserMedia = vi.fn(async () => fakeStream().stream)) {
+function harness(
+  getUserMedia: (c: MediaStreamConstraints) => Promise<MediaStream> = vi.fn(async () => fakeStream().stream),
+) {
   const sent: Array<Record<string, unknown>> = [];
   const handlers = new Set<(m: ServerToConsole) => void>();
   const opens = new Set<(i: { reconnect: boolean }) => void>();
@@ -99,7 +101,12 @@ describe('OfficerCamera', () => {
     h.peers[0]?.candidate('candidate:1');
     expect(h.ofType('officer.publish.candidate')).toHaveLength(0);
 
-    h.deliver({ type: 'officer.publish.answer', sessionId: 's1', sdp: 'v=0 answer', ref: offer?.id as string });
+    h.deliver({
+      type: 'officer.publish.answer',
+      sessionId: 's1',
+      sdp: 'v=0 answer',
+      ref: offer?.id as string,
+    });
     await flush();
     expect(h.peers[0]?.remote).toEqual({ type: 'answer', sdp: 'v=0 answer' });
     h.peers[0]?.candidate(null);
@@ -132,7 +139,10 @@ describe('OfficerCamera', () => {
       }),
     );
     await refused.camera.start();
-    expect(refused.camera.state.get()).toMatchObject({ phase: 'failed', error: expect.stringMatching(/not allowed/) });
+    expect(refused.camera.state.get()).toMatchObject({
+      phase: 'failed',
+      error: expect.stringMatching(/not allowed/),
+    });
     expect(refused.sent).toHaveLength(0);
     expect(cameraError({ name: 'NotFoundError' })).toMatch(/No camera/);
   });

@@ -41,7 +41,11 @@ export interface OfficerCameraDeps {
   answerTimeoutMs?: number;
 }
 
-const VIDEO: MediaTrackConstraints = { width: { ideal: 640 }, height: { ideal: 480 }, frameRate: { ideal: 24 } };
+const VIDEO: MediaTrackConstraints = {
+  width: { ideal: 640 },
+  height: { ideal: 480 },
+  frameRate: { ideal: 24 },
+};
 
 /**
  * The officer's own camera in a two-way session: getUserMedia, a send-only
@@ -140,7 +144,8 @@ export class OfficerCamera {
     this.#pc = pc;
     this.#answered = false;
     this.#buffered = [];
-    for (const track of stream.getTracks()) pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+    for (const track of stream.getTracks())
+      pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
     pc.onicecandidate = (e) => {
       if (this.#pc !== pc) return;
       const c = e.candidate;
@@ -153,13 +158,18 @@ export class OfficerCamera {
     pc.onconnectionstatechange = () => {
       if (this.#pc !== pc) return;
       if (pc.connectionState === 'connected') this.state.patch({ phase: 'live', error: null });
-      else if (pc.connectionState === 'failed') this.fail(gen, 'Your video stopped reaching the caller. Start it again.');
+      else if (pc.connectionState === 'failed')
+        this.fail(gen, 'Your video stopped reaching the caller. Start it again.');
     };
     try {
       const offer = await pc.createOffer();
       await pc.setLocalDescription(offer);
       if (this.#pc !== pc || gen !== this.#generation) return;
-      this.#ref = this.#deps.socket.send({ type: 'officer.publish.offer', sessionId: this.sessionId, sdp: offer.sdp ?? '' });
+      this.#ref = this.#deps.socket.send({
+        type: 'officer.publish.offer',
+        sessionId: this.sessionId,
+        sdp: offer.sdp ?? '',
+      });
       this.#published = true;
       this.clearTimer();
       this.#timer = setTimeout(() => {

@@ -86,7 +86,8 @@ export class InviteService {
       },
       ip,
     });
-    const link = new URL(`/j/${token}`, this.settings.publicUrl).toString();
+    // The page needs the language before it can ask the server anything (even to say a link is bad).
+    const link = new URL(`/j/${token}${input.language === 'en' ? '' : `?l=${input.language}`}`, this.settings.publicUrl).toString();
     try {
       const body = this.settings.texts.render(input.language, input.mode, {
         agency: this.settings.agency,

@@ -80,6 +80,7 @@ export class CallerSignalling {
         mode: SessionMode.parse(row.mode),
         language: Language.parse(row.language),
         verificationCode: row.verification_code,
+        locationMinutes: row.location_minutes === null ? null : Number(row.location_minutes),
         locationUntil: row.location_until === null ? null : Number(row.location_until),
         maxUploadBytes: this.maxUploadBytes,
         agency: this.agency,

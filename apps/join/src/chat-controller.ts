@@ -1,0 +1,106 @@
+import type { ChatMessage } from '@sightline/protocol';
+import type { Signalling } from './signalling.js';
+import { chatLines, type Store } from './store.js';
+
+/**
+ * The caller's side of the chat: stored messages by id, the caller's own until
+ * the server confirms them (sent again after a reconnect, with their original
+ * time), unread count, and delivered/read receipts for the officers' messages.
+ */
+export class ChatController {
+  readonly #stored = new Map<string, ChatMessage>();
+  readonly #queued: Array<{ clientId: string; text: string; sentAt: number }> = [];
+  readonly #receipted = new Set<string>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly signalling: () => Signalling | null,
+    private readonly announce: (text: string) => void,
+    private readonly describeIncoming: (text: string) => string,
+  ) {
+    document.addEventListener('visibilitychange', () => this.markRead());
+  }
+
+  send(text: string): void {
+    const q = { clientId: crypto.randomUUID(), text, sentAt: Date.now() };
+    this.#queued.push(q);
+    this.signalling()?.send({ type: 'chat.send', clientId: q.clientId, text: q.text, sentAt: q.sentAt });
+    this.refresh();
+  }
+
+  /** After a reconnect: anything not confirmed goes again (the server ignores duplicates). */
+  resendPending(): void {
+    for (const q of this.#queued)
+      this.signalling()?.send({ type: 'chat.send', clientId: q.clientId, text: q.text, sentAt: q.sentAt });
+  }
+
+  history(messages: ChatMessage[]): void {
+    for (const m of messages) this.#stored.set(m.id, m);
+    this.confirm();
+    this.deliver(messages.filter((m) => m.from === 'officer' && !m.deliveredAt).map((m) => m.id));
+    this.refresh();
+    this.markRead();
+  }
+
+  received(m: ChatMessage): void {
+    const isNew = !this.#stored.has(m.id);
+    this.#stored.set(m.id, m);
+    this.confirm();
+    if (isNew && m.from === 'officer') {
+      this.deliver([m.id]);
+      this.announce(this.describeIncoming(m.text));
+      if (!this.visible()) this.store.update({ unread: this.store.state.unread + 1 });
+    }
+    this.refresh();
+    this.markRead();
+  }
+
+  status(u: { id: string; state: 'sent' | 'delivered' | 'read'; at: number }): void {
+    const m = this.#stored.get(u.id);
+    if (!m) return;
+    if (u.state === 'delivered') m.deliveredAt ??= u.at;
+    if (u.state === 'read') {
+      m.deliveredAt ??= u.at;
+      m.readAt ??= u.at;
+    }
+    this.refresh();
+  }
+
+  open(): void {
+    this.store.update({ chatOpen: true });
+    this.markRead();
+  }
+
+  /** Officers' messages count as read once the chat is open on a visible page. */
+  markRead(): void {
+    if (!this.visible()) return;
+    const ids = [...this.#stored.values()]
+      .filter((m) => m.from === 'officer' && !m.readAt && !this.#receipted.has(`read:${m.id}`))
+      .map((m) => m.id);
+    for (const id of ids) this.#receipted.add(`read:${id}`);
+    if (ids.length) this.signalling()?.send({ type: 'chat.receipt', ids, state: 'read' });
+    if (this.store.state.unread) this.store.update({ unread: 0 });
+  }
+
+  private deliver(ids: string[]): void {
+    const fresh = ids.filter((id) => !this.#receipted.has(`delivered:${id}`));
+    for (const id of fresh) this.#receipted.add(`delivered:${id}`);
+    if (fresh.length) this.signalling()?.send({ type: 'chat.receipt', ids: fresh, state: 'delivered' });
+  }
+
+  private confirm(): void {
+    const stored = new Set(
+      [...this.#stored.values()].filter((m) => m.from === 'caller').map((m) => m.clientId),
+    );
+    for (let i = this.#queued.length - 1; i >= 0; i--)
+      if (stored.has(this.#queued[i]!.clientId)) this.#queued.splice(i, 1);
+  }
+
+  private visible(): boolean {
+    return this.store.state.chatOpen && document.visibilityState === 'visible';
+  }
+
+  private refresh(): void {
+    this.store.update({ chat: chatLines([...this.#stored.values()], this.#queued) });
+  }
+}

@@ -1,0 +1,160 @@
+// Loaded only once sharing starts: records the camera on the phone itself and sends the
+// full-quality copy in numbered chunks, so evidence is complete even if live video degraded.
+
+const TIMESLICE_MS = 2_000;
+
+interface Chunk {
+  seq: number;
+  blob: Blob;
+}
+
+async function sha256(blob: Blob): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function pickType(): string | null {
+  if (typeof MediaRecorder === 'undefined') return null;
+  return (
+    ['video/webm;codecs=vp8,opus', 'video/webm', 'video/mp4'].find((t) => MediaRecorder.isTypeSupported(t)) ??
+    null
+  );
+}
+
+/**
+ * One recording "part" (a camera switch or a reload starts a new one). Chunks go
+ * out one at a time, each with its SHA-256, retried until the server has them;
+ * sending a chunk twice is harmless. When recording stops and every chunk has
+ * arrived, the server is told to join them.
+ */
+export class DeviceCopy {
+  readonly part = crypto.randomUUID().replace(/-/g, '').slice(0, 16);
+  readonly #queue: Chunk[] = [];
+  #recorder: MediaRecorder | null = null;
+  #seq = 0;
+  #sentBytes = 0;
+  #totalBytes = 0;
+  #allowed = true;
+  #pumping = false;
+  #stopped: Promise<void> | null = null;
+  #finished = false;
+
+  private constructor(
+    private readonly mimeType: string,
+    private readonly onProgress: (percent: number | null) => void,
+  ) {}
+
+  /** Starts recording `stream`, or returns null if this browser cannot record. */
+  static start(stream: MediaStream, onProgress: (percent: number | null) => void): DeviceCopy | null {
+    const type = pickType();
+    if (!type || stream.getTracks().length === 0) return null;
+    const copy = new DeviceCopy(type, onProgress);
+    const rec = new MediaRecorder(stream, { mimeType: type, videoBitsPerSecond: 2_500_000 });
+    rec.ondataavailable = (e) => {
+      if (e.data.size === 0) return;
+      copy.#queue.push({ seq: copy.#seq++, blob: e.data });
+      copy.#totalBytes += e.data.size;
+      void copy.pump();
+    };
+    rec.start(TIMESLICE_MS);
+    copy.#recorder = rec;
+    return copy;
+  }
+
+  /** Whether to send now: during the call, only when the network has room (after it, always). */
+  setAllowed(allowed: boolean): void {
+    this.#allowed = allowed;
+    if (allowed) void this.pump();
+  }
+
+  /** Bytes recorded but not yet on the server. */
+  get remainingBytes(): number {
+    return this.#totalBytes - this.#sentBytes;
+  }
+
+  get sentBytes(): number {
+    return this.#sentBytes;
+  }
+
+  get totalBytes(): number {
+    return this.#totalBytes;
+  }
+
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** Stops recording; sending continues until everything has arrived. */
+  stop(): Promise<void> {
+    this.#stopped ??= new Promise<void>((resolve) => {
+      const rec = this.#recorder;
+      if (!rec || rec.state === 'inactive') return resolve();
+      rec.addEventListener('stop', () => resolve(), { once: true });
+      rec.stop();
+    }).then(() => {
+      this.#allowed = true;
+      return this.pump();
+    });
+    return this.#stopped;
+  }
+
+  private report(): void {
+    this.onProgress(this.#totalBytes === 0 ? null : Math.floor((100 * this.#sentBytes) / this.#totalBytes));
+  }
+
+  private async pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#queue.length && this.#allowed) {
+        const chunk = this.#queue[0]!;
+        if (await this.send(chunk)) {
+          this.#queue.shift();
+          this.#sentBytes += chunk.blob.size;
+          this.report();
+        } else {
+          await new Promise((r) => setTimeout(r, 2_000));
+        }
+      }
+      if (this.#stopped && this.#queue.length === 0 && !this.#finished) await this.complete();
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  private async send(chunk: Chunk): Promise<boolean> {
+    try {
+      const res = await fetch(`/api/device-copy/${this.part}/${chunk.seq}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/octet-stream', 'x-chunk-sha256': await sha256(chunk.blob) },
+        body: chunk.blob,
+        credentials: 'same-origin',
+      });
+      return res.ok || res.status === 409;
+    } catch {
+      return false;
+    }
+  }
+
+  private async complete(): Promise<void> {
+    if (this.#seq === 0) {
+      this.#finished = true; // nothing was recorded: nothing to join
+      this.report();
+      return;
+    }
+    for (let attempt = 0; attempt < 30; attempt++) {
+      const res = await fetch(`/api/device-copy/${this.part}/complete`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ chunks: this.#seq, mimeType: this.mimeType }),
+        credentials: 'same-origin',
+      }).catch(() => null);
+      if (res?.ok) {
+        this.#finished = true;
+        this.report();
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+  }
+}

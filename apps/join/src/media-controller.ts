@@ -1,0 +1,239 @@
+import type { CallerMediaState, LocationFix } from '@sightline/protocol';
+import type { DeviceCopy } from './device-copy.js';
+import { watchLocation } from './location.js';
+import { OfficerView } from './officer-view.js';
+import { openCamera, Publisher } from './publisher.js';
+import { QualityTracker, sampleStats } from './quality.js';
+import type { Signalling } from './signalling.js';
+import type { Store } from './store.js';
+
+/** A GPS timeout this soon after a fix is a hiccup, not "location unavailable". */
+const LOCATION_STALE_MS = 30_000;
+/** Bandwidth estimation ramps up for the first seconds; judge quality only after that. */
+const QUALITY_WARMUP_MS = 6_000;
+
+/**
+ * Everything the phone captures and sends: camera and microphone (with the
+ * caller's controls), location, the quality steps, the full-quality device copy,
+ * and, for two-way calls, the officer's video coming back.
+ */
+export class MediaController {
+  #publisher: Publisher | null = null;
+  #deviceCopy: DeviceCopy | null = null;
+  #deviceCopies: DeviceCopy[] = [];
+  #stopLocation: (() => void) | null = null;
+  #lastFixAt = 0;
+  #quality = new QualityTracker();
+  #qualityTimer: ReturnType<typeof setInterval> | null = null;
+  #lastQualitySent = 0;
+  #officerView: OfficerView | null = null;
+  readonly #reported: Record<string, string> = {};
+
+  constructor(
+    private readonly store: Store,
+    private readonly signalling: () => Signalling | null,
+    private readonly iceServers: () => RTCIceServer[],
+    readonly preview: HTMLVideoElement,
+    readonly officer: HTMLVideoElement,
+  ) {}
+
+  /** Opens camera and location as the link's mode allows (again, after a refusal is fixed). */
+  async share(): Promise<void> {
+    const s = this.store.state;
+    if (s.location !== 'on') this.startLocation(s.mode === 'location');
+    if (s.mode !== 'location' && s.camera !== 'on') await this.startCamera();
+    this.store.update({ screen: 'live' });
+  }
+
+  private async startCamera(): Promise<void> {
+    const capture = await openCamera();
+    this.store.update({ camera: capture.camera, microphone: capture.microphone });
+    this.report('camera', capture.camera);
+    this.report('microphone', capture.microphone);
+    if (!capture.stream) return;
+    if (capture.stream.getVideoTracks().length) this.preview.srcObject = capture.stream;
+    const publisher = new Publisher(capture.stream, this.iceServers(), {
+      sendOffer: (sdp) => this.signalling()?.send({ type: 'publish.offer', sdp }),
+      sendCandidate: (c) =>
+        this.signalling()?.send({
+          type: 'publish.candidate',
+          candidate: c?.candidate
+            ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null }
+            : null,
+        }),
+      onState: (media) => this.store.update({ media }),
+    });
+    this.#publisher = publisher;
+    this.store.update({ torch: publisher.torchSupported() ? false : null });
+    await publisher.start();
+    this.sendMediaState();
+    this.startQualityLoop();
+    void this.startDeviceCopy(capture.stream);
+  }
+
+  acceptAnswer(sdp: string): void {
+    void this.#publisher?.acceptAnswer(sdp);
+  }
+
+  restart(): void {
+    this.#publisher?.restart();
+  }
+
+  async switchCamera(): Promise<void> {
+    const p = this.#publisher;
+    if (!p) return;
+    const to = this.store.state.facing === 'back' ? 'front' : 'back';
+    await p.switchCamera(to);
+    this.preview.srcObject = p.stream;
+    this.store.update({ facing: to, torch: p.torchSupported() ? false : null });
+    this.sendMediaState();
+    // A recorder cannot change tracks mid-way: finish this part of the device copy and start the next.
+    void this.#deviceCopy?.stop();
+    void this.startDeviceCopy(p.stream);
+  }
+
+  togglePause(): void {
+    const paused = !this.store.state.videoPaused;
+    this.#publisher?.setVideoPaused(paused);
+    this.store.update({ videoPaused: paused });
+    this.sendMediaState();
+  }
+
+  toggleMute(): void {
+    const muted = !this.store.state.muted;
+    this.#publisher?.setMuted(muted);
+    this.store.update({ muted });
+    this.sendMediaState();
+  }
+
+  async toggleTorch(on = !this.store.state.torch): Promise<void> {
+    if (await this.#publisher?.setTorch(on)) {
+      this.store.update({ torch: on });
+      this.sendMediaState();
+    }
+  }
+
+  /** Two-way: the officer's camera is offered; answer and show it. */
+  async officerOffer(sdp: string): Promise<void> {
+    this.#officerView ??= new OfficerView(this.iceServers(), {
+      sendAnswer: (answer) => this.signalling()?.send({ type: 'officer-view.answer', sdp: answer }),
+      sendCandidate: (c) =>
+        this.signalling()?.send({
+          type: 'officer-view.candidate',
+          candidate: c?.candidate
+            ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null }
+            : null,
+        }),
+      onStream: (stream) => {
+        this.officer.srcObject = stream;
+        this.store.update({ officerVideo: stream !== null });
+      },
+    });
+    await this.#officerView.accept(sdp);
+  }
+
+  officerEnded(): void {
+    this.#officerView?.close();
+  }
+
+  /** Stops capturing. Resolves when the device copy has been sent (the page should stay open until then). */
+  async stop(): Promise<void> {
+    if (this.#qualityTimer) clearInterval(this.#qualityTimer);
+    this.#stopLocation?.();
+    this.#stopLocation = null;
+    const copies = [...this.#deviceCopies];
+    const stopping = copies.map((c) => c.stop());
+    this.#publisher?.stop();
+    this.#publisher = null;
+    this.#officerView?.close();
+    this.preview.srcObject = null;
+    await Promise.all(stopping);
+  }
+
+  /** Bytes of the device copy not yet on the server. */
+  get pendingBytes(): number {
+    return this.#deviceCopies.reduce((a, c) => a + (c.finished ? 0 : c.remainingBytes), 0);
+  }
+
+  private async startDeviceCopy(stream: MediaStream): Promise<void> {
+    const { DeviceCopy } = await import('./device-copy.js');
+    const copy = DeviceCopy.start(stream, () => this.updateDeviceCopyProgress());
+    if (!copy) return;
+    this.#deviceCopy = copy;
+    this.#deviceCopies.push(copy);
+    copy.setAllowed(this.store.state.quality === 'good' || this.store.state.quality === null);
+  }
+
+  private updateDeviceCopyProgress(): void {
+    const copies = this.#deviceCopies;
+    if (!copies.length) return;
+    const total = copies.reduce((a, c) => a + c.totalBytes, 0);
+    const sent = copies.reduce((a, c) => a + c.sentBytes, 0);
+    const done = copies.every((c) => c.finished);
+    this.store.update({
+      deviceCopyPercent: done ? 100 : total ? Math.min(99, Math.floor((100 * sent) / total)) : 0,
+    });
+  }
+
+  private startLocation(batteryAware: boolean): void {
+    this.#stopLocation?.();
+    this.#stopLocation = watchLocation(
+      (fix: LocationFix) => {
+        this.#lastFixAt = Date.now();
+        this.report('location', 'on');
+        this.store.update({ location: 'on', accuracy: fix.accuracy });
+        // Sent now, or queued with its own fix time while the phone is offline.
+        this.signalling()?.send({ type: 'location.fix', fix });
+      },
+      (kind) => {
+        // Phones time out between fixes indoors; only a refusal or a lasting gap changes the state.
+        if (kind === 'unavailable' && Date.now() - this.#lastFixAt < LOCATION_STALE_MS) return;
+        this.store.update({ location: kind });
+        this.report('location', kind);
+      },
+      { batteryAware },
+    );
+  }
+
+  private startQualityLoop(): void {
+    const started = Date.now();
+    this.#qualityTimer ??= setInterval(async () => {
+      const pc = this.#publisher?.connection;
+      if (!pc || pc.connectionState !== 'connected' || Date.now() - started < QUALITY_WARMUP_MS) return;
+      const sample = await sampleStats(pc).catch(() => null);
+      if (!sample) return;
+      const before = this.store.state.quality;
+      const wasStills = this.#quality.stills;
+      const level = this.#quality.push(sample);
+      if (this.#quality.stills !== wasStills) await this.#publisher?.setStills(this.#quality.stills);
+      if (level !== before) {
+        this.store.update({ quality: level });
+        // The full-quality copy waits while the network is busy with live video.
+        for (const c of this.#deviceCopies) c.setAllowed(level === 'good');
+      }
+      if (level !== before || Date.now() - this.#lastQualitySent > 10_000) {
+        this.#lastQualitySent = Date.now();
+        this.signalling()?.send({ type: 'quality', level, kbps: Math.round(sample.kbps) });
+      }
+    }, 2_000);
+  }
+
+  private sendMediaState(): void {
+    const s = this.store.state;
+    const state: CallerMediaState = {
+      video: s.camera !== 'on' ? 'off' : s.videoPaused ? 'paused' : 'on',
+      audio: s.microphone !== 'on' ? 'off' : s.muted ? 'muted' : 'on',
+      camera: s.camera === 'on' ? s.facing : 'unknown',
+      torch: s.torch === true,
+    };
+    this.signalling()?.send({ type: 'media.state', state });
+  }
+
+  /** Tells the officer about a permission only when its state actually changes. */
+  private report(kind: 'camera' | 'microphone' | 'location', state: string): void {
+    const mapped = state === 'on' ? 'granted' : state === 'denied' ? 'denied' : 'unavailable';
+    if (this.#reported[kind] === mapped) return;
+    this.#reported[kind] = mapped;
+    this.signalling()?.send({ type: 'permission', kind, state: mapped });
+  }
+}

@@ -1,0 +1,83 @@
+import type { QualityLevel } from '@sightline/protocol';
+
+export interface QualitySample {
+  /** Bandwidth estimate towards the server, kbit/s. */
+  kbps: number;
+  /** Fraction of video packets the server reports lost, 0–1. */
+  loss: number;
+}
+
+/** The level a single sample suggests. */
+export function levelFor(s: QualitySample): QualityLevel {
+  if (s.loss > 0.15 || s.kbps < 150) return 'stills';
+  if (s.kbps < 500 || s.loss > 0.08) return 'poor';
+  if (s.kbps < 1100 || s.loss > 0.03) return 'fair';
+  return 'good';
+}
+
+/** Sustained readings needed before going to stills, and how long to stay before trying video again. */
+const STILLS_AFTER = 3;
+const RETRY_VIDEO_AFTER = 10;
+
+/**
+ * Tracks connection quality from successive samples. Between good and poor the
+ * browser's own adaptation already lowers resolution and frame rate as the
+ * bandwidth estimate falls; this tracker reports the level (for the caller and
+ * the officer) and decides the one step the browser does not take: stills, when
+ * the link stays too thin for moving video. In stills the estimate cannot grow
+ * (little is sent), so every so often it tries video again.
+ */
+export class QualityTracker {
+  #level: QualityLevel = 'good';
+  #stills = false;
+  #thin = 0;
+  #inStills = 0;
+
+  get level(): QualityLevel {
+    return this.#level;
+  }
+
+  /** True while video should be sent as stills. */
+  get stills(): boolean {
+    return this.#stills;
+  }
+
+  push(s: QualitySample): QualityLevel {
+    const suggested = levelFor(s);
+    if (this.#stills) {
+      // Try moving video again now and then; if the link is still thin it will come back here.
+      if (++this.#inStills >= RETRY_VIDEO_AFTER || suggested !== 'stills') {
+        this.#stills = false;
+        this.#inStills = 0;
+        this.#thin = 0;
+      }
+    } else if (suggested === 'stills') {
+      if (++this.#thin >= STILLS_AFTER) {
+        this.#stills = true;
+        this.#inStills = 0;
+      }
+    } else {
+      this.#thin = 0;
+    }
+    this.#level = this.#stills ? 'stills' : suggested === 'stills' ? 'poor' : suggested;
+    return this.#level;
+  }
+}
+
+/** Reads the bandwidth estimate and loss from the publishing connection's stats. */
+export async function sampleStats(pc: RTCPeerConnection): Promise<QualitySample | null> {
+  const stats = await pc.getStats();
+  let kbps: number | null = null;
+  let loss = 0;
+  stats.forEach((r: Record<string, unknown>) => {
+    if (
+      r.type === 'candidate-pair' &&
+      r.state === 'succeeded' &&
+      typeof r.availableOutgoingBitrate === 'number'
+    )
+      kbps = r.availableOutgoingBitrate / 1000;
+    if (r.type === 'remote-inbound-rtp' && r.kind === 'video' && typeof r.fractionLost === 'number')
+      loss = r.fractionLost;
+  });
+  return kbps === null ? null : { kbps, loss };
+}
