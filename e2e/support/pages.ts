@@ -53,7 +53,7 @@ export async function sendInvite(
   const shown = (await page.getByTestId('invite-link').textContent())?.trim() ?? '';
   const sms = page.getByTestId('outbox-message').filter({ hasText: shown }).first();
   await expect(sms).toBeVisible();
-  const link = /https?:\/\/\S+\/j\/[A-Za-z0-9_-]+/.exec((await sms.textContent()) ?? '')?.[0];
+  const link = /https?:\/\/\S+\/j\/[A-Za-z0-9_-]+(\?l=[a-z]{2})?/.exec((await sms.textContent()) ?? '')?.[0];
   if (!link) throw new Error('no link in the outbox message');
   return link;
 }
@@ -75,4 +75,32 @@ export async function apiAs(url: string, username: string) {
   const res = await ctx.post('/api/auth/login', { data: { username, password: PASSWORD } });
   if (!res.ok()) throw new Error(`API sign-in failed: ${res.status()}`);
   return ctx;
+}
+
+/** Counts getUserMedia calls on a page, so a test can prove the camera was never asked for. */
+export async function countCameraRequests(page: Page): Promise<() => Promise<number>> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __gum: number };
+    w.__gum = 0;
+    const orig = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = (c) => {
+      w.__gum++;
+      return orig(c);
+    };
+  });
+  return () => page.evaluate(() => (window as unknown as { __gum: number }).__gum);
+}
+
+/** Sends an invite with the chosen mode and language from the dashboard; returns the link from the outbox. */
+export async function sendInviteWith(
+  page: Page,
+  opts: { mode?: 'video' | 'location' | 'two-way'; language?: string; reference?: string },
+) {
+  if (opts.mode) await page.getByTestId('invite-mode').selectOption(opts.mode);
+  if (opts.language) await page.getByTestId('invite-language').selectOption(opts.language);
+  return sendInvite(
+    page,
+    '07911 123456',
+    opts.reference ?? `CAD ${Math.floor(Math.random() * 9000) + 1000}/28NOV`,
+  );
 }

@@ -244,6 +244,10 @@ window.addEventListener('beforeunload', (e) => {
   }
 });
 // Back on the network: reconnect now rather than at the next backoff tick.
-window.addEventListener('online', () => signalling?.reconnectNow());
+window.addEventListener('online', () => {
+  signalling?.reconnectNow();
+  media.networkChanged();
+});
+window.addEventListener('offline', () => signalling?.wentOffline());
 
 void boot();

@@ -79,6 +79,12 @@ export class MediaController {
     this.#publisher?.restart();
   }
 
+  /** Back on a network (perhaps a different one): a media connection that is not healthy is replaced now. */
+  networkChanged(): void {
+    const pc = this.#publisher?.connection;
+    if (pc && pc.connectionState !== 'connected') this.#publisher?.restart();
+  }
+
   async switchCamera(): Promise<void> {
     const p = this.#publisher;
     if (!p) return;

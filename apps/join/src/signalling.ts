@@ -4,18 +4,29 @@ type Handler = (msg: ServerToCaller) => void;
 
 /** Close codes after which reconnecting is pointless. */
 const FINAL_CLOSE = new Set([4001, 4002, 4401]);
+/** A link quiet for this long is asked for a pong... */
+const QUIET_MS = 4_000;
+/** ...and taken for dead if none comes back this soon (a half-open TCP connection never closes by itself). */
+const PONG_WITHIN_MS = 3_000;
+/** Fixes sent this shortly before a drop may never have arrived: they are sent again (the server ignores repeats). */
+const RESEND_FIXES_MS = 20_000;
 
 /**
  * The caller's WebSocket. Reconnects by itself with backoff; messages sent while
  * disconnected are queued (with their original content, e.g. fix times) and
- * flushed on reconnect.
+ * flushed on reconnect. A heartbeat finds dead connections (a network change
+ * leaves the old one hanging) within seconds rather than TCP's minutes.
  */
 export class Signalling {
   #ws: WebSocket | null = null;
   #queue: string[] = [];
+  #recentFixes: { at: number; text: string }[] = [];
   #backoff = 500;
   #closed = false;
   #retry: ReturnType<typeof setTimeout> | null = null;
+  #heartbeat: ReturnType<typeof setInterval> | null = null;
+  #lastHeard = 0;
+  #pingSentAt: number | null = null;
 
   constructor(
     private readonly onMessage: Handler,
@@ -26,15 +37,24 @@ export class Signalling {
     if (this.#closed) return;
     if (this.#retry) clearTimeout(this.#retry);
     this.#retry = null;
+    this.#heartbeat ??= setInterval(() => this.#check(), 1_000);
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/caller`;
     const ws = new WebSocket(url);
     this.#ws = ws;
+    this.#pingSentAt = null;
     ws.onopen = () => {
       this.#backoff = 500;
+      this.#lastHeard = Date.now();
       this.onLink('connected');
-      for (const m of this.#queue.splice(0)) ws.send(m);
+      const since = Date.now() - RESEND_FIXES_MS;
+      this.#recentFixes = this.#recentFixes.filter((f) => f.at >= since);
+      const queued = new Set(this.#queue);
+      for (const f of this.#recentFixes) if (!queued.has(f.text)) ws.send(f.text);
+      this.#flush(ws);
     };
     ws.onmessage = (e) => {
+      this.#lastHeard = Date.now();
+      this.#pingSentAt = null;
       try {
         this.onMessage(JSON.parse(String(e.data)) as ServerToCaller);
       } catch {
@@ -45,26 +65,34 @@ export class Signalling {
       if (this.#ws !== ws) return;
       this.#ws = null;
       if (this.#closed || FINAL_CLOSE.has(e.code)) {
-        this.#closed = true;
+        this.#stop();
         this.onLink('closed', e.code);
         return;
       }
-      this.onLink('reconnecting');
-      this.#retry = setTimeout(() => this.connect(), this.#backoff);
-      // Capped low: after a network change the caller should be back within a few seconds.
-      this.#backoff = Math.min(this.#backoff * 2, 2_000);
+      this.#reconnectLater();
     };
   }
 
-  /** The phone says it is back online: try at once instead of waiting for the backoff. */
+  /** The phone says its network changed: try at once, and check a connection that claims to be open. */
   reconnectNow(): void {
-    if (!this.#ws && !this.#closed) this.connect();
+    if (this.#closed) return;
+    if (!this.#ws) this.connect();
+    else if (this.#ws.readyState === WebSocket.OPEN) {
+      this.#flush(this.#ws);
+      this.#probe(this.#ws);
+    }
   }
 
-  /** Sends now, or queues if the socket is down (at most 500 messages are kept). */
+  /** The phone went offline: hold messages back, and find out soon whether the connection survives. */
+  wentOffline(): void {
+    if (this.#ws?.readyState === WebSocket.OPEN) this.#probe(this.#ws);
+  }
+
+  /** Sends now, or queues if the socket is down or the phone offline (at most 500 messages are kept). */
   send(msg: CallerToServer): void {
     const text = JSON.stringify(msg);
-    if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(text);
+    if (msg.type === 'location.fix') this.#recentFixes.push({ at: Date.now(), text });
+    if (this.#ws?.readyState === WebSocket.OPEN && navigator.onLine !== false) this.#ws.send(text);
     else {
       this.#queue.push(text);
       if (this.#queue.length > 500) this.#queue.shift();
@@ -73,6 +101,48 @@ export class Signalling {
 
   close(): void {
     this.#closed = true;
+    this.#stop();
     this.#ws?.close(1000, 'done');
+  }
+
+  #flush(ws: WebSocket): void {
+    for (const m of this.#queue.splice(0)) ws.send(m);
+  }
+
+  #probe(ws: WebSocket): void {
+    if (this.#pingSentAt !== null) return;
+    this.#pingSentAt = Date.now();
+    ws.send(JSON.stringify({ type: 'ping' }));
+  }
+
+  #check(): void {
+    const ws = this.#ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (this.#pingSentAt !== null) {
+      if (Date.now() - this.#pingSentAt > PONG_WITHIN_MS) this.#drop(ws);
+    } else if (Date.now() - this.#lastHeard > QUIET_MS) this.#probe(ws);
+  }
+
+  /** Gives up on a connection that stopped answering and starts a new one. */
+  #drop(ws: WebSocket): void {
+    if (this.#ws !== ws) return;
+    this.#ws = null;
+    ws.onclose = null;
+    ws.onmessage = null;
+    ws.close();
+    this.#reconnectLater(0);
+  }
+
+  #reconnectLater(delay = this.#backoff): void {
+    this.onLink('reconnecting');
+    this.#retry = setTimeout(() => this.connect(), delay);
+    // Capped low: after a network change the caller should be back within a few seconds.
+    this.#backoff = Math.min(this.#backoff * 2, 2_000);
+  }
+
+  #stop(): void {
+    if (this.#heartbeat) clearInterval(this.#heartbeat);
+    this.#heartbeat = null;
+    this.#recentFixes = [];
   }
 }

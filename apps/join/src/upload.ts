@@ -18,7 +18,15 @@ function pause(ms: number): Promise<void> {
   });
 }
 
-/** Sends one PATCH with progress events; resolves with the new offset, or rejects on a network failure. */
+/** A PATCH that has moved no bytes for this long is on a dead connection. */
+const STALL_MS = 15_000;
+
+/**
+ * Sends one PATCH with progress events; resolves with the new offset, or rejects on a
+ * network failure. Going offline or a stalled transfer abandons the request at once:
+ * after a network change the old connection is dead, and waiting for TCP to notice
+ * would take minutes.
+ */
 function patch(
   url: string,
   offset: number,
@@ -27,15 +35,34 @@ function patch(
 ): Promise<{ status: number; offset: number }> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
+    let stall: ReturnType<typeof setTimeout> | undefined;
+    const abandon = () => xhr.abort();
+    const watch = () => {
+      clearTimeout(stall);
+      stall = setTimeout(abandon, STALL_MS);
+    };
+    const settle = () => {
+      clearTimeout(stall);
+      window.removeEventListener('offline', abandon);
+    };
     xhr.open('PATCH', url);
     xhr.setRequestHeader('tus-resumable', '1.0.0');
     xhr.setRequestHeader('upload-offset', String(offset));
     xhr.setRequestHeader('content-type', 'application/offset+octet-stream');
-    xhr.upload.onprogress = (e) => onBytes(e.loaded);
-    xhr.onload = () =>
+    xhr.upload.onprogress = (e) => {
+      watch();
+      onBytes(e.loaded);
+    };
+    xhr.onload = () => {
+      settle();
       resolve({ status: xhr.status, offset: Number(xhr.getResponseHeader('upload-offset') ?? offset) });
-    xhr.onerror = () => reject(new Error('network'));
-    xhr.ontimeout = () => reject(new Error('timeout'));
+    };
+    xhr.onerror = xhr.onabort = () => {
+      settle();
+      reject(new Error('network'));
+    };
+    window.addEventListener('offline', abandon);
+    watch();
     xhr.send(blob);
   });
 }

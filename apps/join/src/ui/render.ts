@@ -64,9 +64,18 @@ export function createRenderer(
         last.unread !== s.unread)
     )
       chat.render(s);
-    const uploadsVisible = s.screen === 'live';
+    // Photos and videos go with live sharing, and with chat for callers who cannot or will not use video.
+    const uploadsVisible = s.screen === 'live' || (chatVisible && s.chatOpen);
     uploads.element.hidden = !uploadsVisible;
-    if (uploadsVisible && (!last || languageChanged || last.uploads !== s.uploads)) uploads.render(s);
+    if (
+      uploadsVisible &&
+      (!last ||
+        languageChanged ||
+        last.uploads !== s.uploads ||
+        last.chatOpen !== s.chatOpen ||
+        last.screen !== s.screen)
+    )
+      uploads.render(s);
     last = s;
     lastLanguage = s.language;
   };

@@ -9,12 +9,17 @@ export interface LocationEvents {
   fix: (sessionId: string, fix: ReceivedFix) => void;
 }
 
-/** Phones report at most ~1 Hz; anything much faster is a bug or abuse. */
-const MIN_INTERVAL_MS = 200;
+/**
+ * Phones report about once a second. A phone coming back from a dead spot sends its
+ * backlog at once, so the limit is a bucket: a burst of up to BURST fixes (ten
+ * minutes offline at 1 Hz), refilled at REFILL_PER_S, which still stops a flood.
+ */
+const BURST = 600;
+const REFILL_PER_S = 2;
 
 /** Stores the caller's position fixes and relays each to whoever watches the session. */
 export class LocationService extends TypedEmitter<LocationEvents> {
-  readonly #lastAccepted = new Map<string, number>();
+  readonly #buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(
     private readonly db: Db,
@@ -23,15 +28,15 @@ export class LocationService extends TypedEmitter<LocationEvents> {
     super();
   }
 
-  /** Stores one fix. The caller must already have consented (checked by the caller). */
-  async add(sessionId: string, fix: LocationFix): Promise<ReceivedFix> {
+  /**
+   * Stores one fix (the caller must already have consented; checked by the caller).
+   * A fix already stored (same fix time: the phone re-sent it after a reconnect) is
+   * accepted and ignored, so re-sending is always safe. Returns null for such a repeat.
+   */
+  async add(sessionId: string, fix: LocationFix): Promise<ReceivedFix | null> {
     const now = this.clock.now();
-    const last = this.#lastAccepted.get(sessionId);
-    if (last !== undefined && now - last < MIN_INTERVAL_MS) {
-      throw new DomainError('rate_limited', `at most one fix every ${MIN_INTERVAL_MS} ms`);
-    }
-    this.#lastAccepted.set(sessionId, now);
-    await this.db
+    this.take(sessionId, now);
+    const inserted = await this.db
       .insertInto('location_fixes')
       .values({
         session_id: sessionId,
@@ -45,10 +50,24 @@ export class LocationService extends TypedEmitter<LocationEvents> {
         fix_time: fix.fixTime,
         received_at: now,
       })
-      .execute();
+      .onConflict((oc) => oc.columns(['session_id', 'fix_time']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return null;
     const received: ReceivedFix = { ...fix, receivedAt: now };
     this.safeEmit('fix', sessionId, received);
     return received;
+  }
+
+  private take(sessionId: string, now: number): void {
+    const b = this.#buckets.get(sessionId) ?? { tokens: BURST, at: now };
+    b.tokens = Math.min(BURST, b.tokens + ((now - b.at) / 1000) * REFILL_PER_S);
+    b.at = now;
+    if (b.tokens < 1) {
+      this.#buckets.set(sessionId, b);
+      throw new DomainError('rate_limited', `too many location fixes; at most ${REFILL_PER_S} a second`);
+    }
+    b.tokens -= 1;
+    this.#buckets.set(sessionId, b);
   }
 
   /** Every fix of a session in arrival order. */
@@ -64,6 +83,6 @@ export class LocationService extends TypedEmitter<LocationEvents> {
 
   /** Drops per-session state once a session is over. */
   forget(sessionId: string): void {
-    this.#lastAccepted.delete(sessionId);
+    this.#buckets.delete(sessionId);
   }
 }

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_evidence.js';
 import * as m0003 from './0003_caller.js';
+import * as m0004 from './0004_fix_once.js';
 
 /** Migrations in order. Never edit one that has shipped: add the next number. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_evidence': m0002,
   '0003_caller': m0003,
+  '0004_fix_once': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,96 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+const inPhone = (name: string, ...args: string[]) => ip('netns', 'exec', name, ...args);
+
+/**
+ * A phone on its own network: a network namespace joined to the test namespace by
+ * a veth pair, so the test can throttle or cut the phone's link (WebSocket and
+ * media alike) without touching the officer's. Chromium for the phone is started
+ * inside it through a small wrapper script.
+ */
+export class PhoneNetwork {
+  readonly hostIp: string;
+  readonly phoneIp: string;
+  readonly chromium: string;
+  readonly #name: string;
+  readonly #dev: string;
+
+  constructor(index = 1) {
+    if (process.env.SIGHTLINE_IN_NETNS !== '1')
+      throw new Error('PhoneNetwork needs the private network namespace');
+    this.#name = `sl-phone${index}-${process.pid}`;
+    this.#dev = `slp${index}`;
+    this.hostIp = `10.77.${10 + index}.1`;
+    this.phoneIp = `10.77.${10 + index}.2`;
+    ip('netns', 'add', this.#name);
+    ip('link', 'add', this.#dev, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', this.#name);
+    ip('addr', 'add', `${this.hostIp}/24`, 'dev', this.#dev);
+    ip('link', 'set', this.#dev, 'up');
+    inPhone(this.#name, 'ip', 'link', 'set', 'lo', 'up');
+    inPhone(this.#name, 'ip', 'addr', 'add', `${this.phoneIp}/24`, 'dev', 'eth0');
+    this.up();
+    const dir = mkdtempSync(join(tmpdir(), 'phone-net-'));
+    this.chromium = join(dir, 'chromium-on-phone-network');
+    writeFileSync(
+      this.chromium,
+      `#!/bin/sh\nexec ip netns exec ${this.#name} ${process.env.SIGHTLINE_CHROMIUM ?? '/usr/bin/chromium'} "$@"\n`,
+    );
+    chmodSync(this.chromium, 0o755);
+  }
+
+  /** Brings the phone's link up, with a route to the media server's address. */
+  up(): void {
+    inPhone(this.#name, 'ip', 'link', 'set', 'eth0', 'up');
+    inPhone(this.#name, 'ip', 'route', 'replace', 'default', 'via', this.hostIp);
+  }
+
+  /** Cuts the phone off completely, as losing signal would. */
+  down(): void {
+    inPhone(this.#name, 'ip', 'link', 'set', 'eth0', 'down');
+  }
+
+  /** Limits the phone's uplink (and downlink) to `kbit` kbit/s; 0 removes the limit. */
+  throttle(kbit: number): void {
+    for (const [ns, dev] of [
+      [this.#name, 'eth0'],
+      [null, this.#dev],
+    ] as const) {
+      const tc = (...args: string[]) =>
+        ns ? inPhone(ns, 'tc', ...args) : execFileSync('tc', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      try {
+        tc('qdisc', 'del', 'dev', dev, 'root');
+      } catch {
+        // no limit set yet
+      }
+      // The bucket must hold at least one timer tick's worth of bytes, or tbf caps below the rate.
+      const burstKb = Math.max(16, Math.ceil(kbit / 8 / 100));
+      if (kbit > 0)
+        tc(
+          'qdisc',
+          'add',
+          'dev',
+          dev,
+          'root',
+          'tbf',
+          'rate',
+          `${kbit}kbit`,
+          'burst',
+          `${burstKb}kb`,
+          'latency',
+          '400ms',
+        );
+    }
+  }
+
+  destroy(): void {
+    try {
+      ip('netns', 'del', this.#name);
+    } catch {
+      // already gone
+    }
+  }
+}
