@@ -5,11 +5,17 @@ export interface QualitySample {
   kbps: number;
   /** Fraction of video packets the server reports lost, 0–1. */
   loss: number;
+  /** The encoder says bandwidth is what holds it back (outbound-rtp qualityLimitationReason). */
+  bandwidthLimited: boolean;
 }
 
 /** The level a single sample suggests. */
 export function levelFor(s: QualitySample): QualityLevel {
-  if (s.loss > 0.15 || s.kbps < 150) return 'stills';
+  if (s.loss > 0.15) return 'stills';
+  // The estimate means something only when the encoder is held back by it: a still
+  // scene sends little, and the browser's estimate then stays low on the best of links.
+  if (!s.bandwidthLimited) return s.loss > 0.08 ? 'poor' : s.loss > 0.03 ? 'fair' : 'good';
+  if (s.kbps < 150) return 'stills';
   if (s.kbps < 500 || s.loss > 0.08) return 'poor';
   if (s.kbps < 1100 || s.loss > 0.03) return 'fair';
   return 'good';
@@ -46,7 +52,8 @@ export class QualityTracker {
     const suggested = levelFor(s);
     if (this.#stills) {
       // Try moving video again now and then; if the link is still thin it will come back here.
-      if (++this.#inStills >= RETRY_VIDEO_AFTER || suggested !== 'stills') {
+      // Stills send little, so the encoder is never held back: judge by the estimate alone.
+      if (++this.#inStills >= RETRY_VIDEO_AFTER || levelFor({ ...s, bandwidthLimited: true }) !== 'stills') {
         this.#stills = false;
         this.#inStills = 0;
         this.#thin = 0;
@@ -69,7 +76,10 @@ export async function sampleStats(pc: RTCPeerConnection): Promise<QualitySample 
   const stats = await pc.getStats();
   let kbps: number | null = null;
   let loss = 0;
+  let bandwidthLimited = false;
   stats.forEach((r: Record<string, unknown>) => {
+    if (r.type === 'outbound-rtp' && r.kind === 'video' && r.qualityLimitationReason === 'bandwidth')
+      bandwidthLimited = true;
     if (
       r.type === 'candidate-pair' &&
       r.state === 'succeeded' &&
@@ -79,5 +89,5 @@ export async function sampleStats(pc: RTCPeerConnection): Promise<QualitySample 
     if (r.type === 'remote-inbound-rtp' && r.kind === 'video' && typeof r.fractionLost === 'number')
       loss = r.fractionLost;
   });
-  return kbps === null ? null : { kbps, loss };
+  return kbps === null ? null : { kbps, loss, bandwidthLimited };
 }

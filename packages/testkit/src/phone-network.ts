@@ -16,6 +16,8 @@ export class PhoneNetwork {
   readonly hostIp: string;
   readonly phoneIp: string;
   readonly chromium: string;
+  /** The test side of the phone's link (give it to Janus as its media interface). */
+  readonly iface: string;
   readonly #name: string;
   readonly #dev: string;
 
@@ -24,6 +26,7 @@ export class PhoneNetwork {
       throw new Error('PhoneNetwork needs the private network namespace');
     this.#name = `sl-phone${index}-${process.pid}`;
     this.#dev = `slp${index}`;
+    this.iface = this.#dev;
     this.hostIp = `10.77.${10 + index}.1`;
     this.phoneIp = `10.77.${10 + index}.2`;
     ip('netns', 'add', this.#name);
