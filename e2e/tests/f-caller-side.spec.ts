@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { type Sightline, startSightline } from '@sightline/testkit/server';
-import { countCameraRequests, openPhone, sendInviteWith, signInConsole } from '../support/pages.js';
+import { apiAs, countCameraRequests, openPhone, sendInviteWith, signInConsole } from '../support/pages.js';
 
 let server: Sightline;
 test.beforeAll(async () => {
@@ -165,6 +165,34 @@ test('two-way: the caller sees and hears the officer', async ({ browser }) => {
     officerVideo.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
   const first = await decoded();
   await expect.poll(decoded, { timeout: 10_000 }).toBeGreaterThan(first + 20);
+  // And hears them: the officer's microphone arrives as a live audio track.
+  expect(
+    await officerVideo.evaluate(
+      (v: HTMLVideoElement) =>
+        (v.srcObject as MediaStream).getAudioTracks().filter((t) => t.readyState === 'live').length,
+    ),
+  ).toBe(1);
+  expect(await officerVideo.evaluate((v: HTMLVideoElement) => v.muted)).toBe(false);
+  const sessionId = /sessions\/([0-9a-f-]{36})/.exec(officer.page.url())?.[1];
+  expect(sessionId).toBeTruthy();
+
+  // The officer turns their camera off: it leaves the caller's screen.
+  await officer.page.getByTestId('officer-camera-stop').click();
+  await expect(officerVideo).toBeHidden();
+  // Both sides of the call are evidence: the officer's camera was recorded too.
+  await phone.page.getByRole('button', { name: 'Stop sharing' }).click();
+  const api = await apiAs(server.url, 'supervisor');
+  await expect
+    .poll(
+      async () => {
+        const res = await api.get(`/api/sessions/${sessionId}/evidence`);
+        const body = (await res.json()) as { recordings: { state: string }[] };
+        return body.recordings.filter((r) => r.state === 'stored').length;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(2);
+  await api.dispose();
   await phone.context.close();
   await officer.context.close();
 });

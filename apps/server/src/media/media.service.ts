@@ -241,6 +241,13 @@ export class MediaService extends TypedEmitter<MediaEvents> {
       void this.sessions.setPublishing(sessionId, false, reason).catch((err) => this.logErr(err));
       void this.recordings.finish(recordingId, janusGone).catch((err) => this.logErr(err));
     });
+    // Two-way calls: the officer's camera goes to the caller's page once Janus has it,
+    // and its recording is finished (and sealed, ingested) like the caller's.
+    room.on('officerUp', () => this.safeEmit('officerVideo', sessionId, true));
+    room.on('officerDown', (recordingId, _reason, janusGone) => {
+      this.safeEmit('officerVideo', sessionId, false);
+      void this.recordings.finish(recordingId, janusGone).catch((err) => this.logErr(err));
+    });
     room.on(
       'viewerEnded',
       (viewer, reason) => void this.onViewerEnded(sessionId, viewer, reason).catch((err) => this.logErr(err)),
