@@ -164,7 +164,7 @@ test('two-way: the caller sees and hears the officer', async ({ browser }) => {
   const decoded = () =>
     officerVideo.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
   const first = await decoded();
-  await expect.poll(decoded, { timeout: 10_000 }).toBeGreaterThan(first + 20);
+  await expect.poll(decoded, { timeout: 30_000 }).toBeGreaterThan(first + 20);
   // And hears them: the officer's microphone arrives as a live audio track.
   expect(
     await officerVideo.evaluate(
