@@ -32,7 +32,9 @@ test('a caller streams live video and location to the call handler, and the stre
   await phone.page.getByRole('button', { name: 'Start sharing' }).click();
   const startedAt = Date.now();
   await expect(phone.page.locator('main')).toHaveAttribute('data-screen', 'live');
-  await expect(phone.page.getByRole('heading', { name: 'You are sharing live video with the police' })).toBeVisible();
+  await expect(
+    phone.page.getByRole('heading', { name: 'You are sharing live video with the police' }),
+  ).toBeVisible();
   await expect(row).toHaveAttribute('data-state', 'live');
 
   // 3. The console decodes the caller's video, and keeps decoding.

@@ -41,7 +41,18 @@ export class MediaController {
   async share(): Promise<void> {
     const s = this.store.state;
     if (s.location !== 'on') this.startLocation(s.mode === 'location');
-    if (s.mode !== 'location' && s.camera !== 'on') await this.startCamera();
+    if (s.mode !== 'location' && s.camera !== 'on') {
+      // No WebRTC (an old browser): no video, but location, chat and files still work.
+      if (typeof RTCPeerConnection !== 'function') {
+        this.store.update({ camera: 'unavailable', microphone: 'unavailable' });
+        this.report('camera', 'unavailable');
+      } else {
+        await this.startCamera().catch(() => {
+          this.store.update({ camera: 'unavailable' });
+          this.report('camera', 'unavailable');
+        });
+      }
+    }
     this.store.update({ screen: 'live' });
   }
 

@@ -50,7 +50,12 @@ export function AuditPanel() {
           {error}
         </p>
       ) : null}
-      <div className="table-wrap table-scroll">
+      <section
+        className="table-wrap table-scroll"
+        aria-label="Audit entries"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the table scrolls and holds no controls; a keyboard must reach it to scroll (WCAG 2.1.1).
+        tabIndex={0}
+      >
         <table className="table audit-table">
           <thead>
             <tr>
@@ -74,7 +79,7 @@ export function AuditPanel() {
           </tbody>
         </table>
         {status === 'ready' && !entries.length ? <p className="empty">No matching entries.</p> : null}
-      </div>
+      </section>
     </section>
   );
 }

@@ -1,6 +1,13 @@
 import type { ServerToConsole } from '@sightline/protocol';
 import { describe, expect, it } from 'vitest';
-import { answerText, CallerControls, describeMedia, describeQuality } from './caller-controls.js';
+import { event } from '../testing/fixtures.js';
+import {
+  answerText,
+  CallerControls,
+  describeMedia,
+  describeQuality,
+  stateFromTimeline,
+} from './caller-controls.js';
 
 function harness(connected = true) {
   const sent: Array<Record<string, unknown>> = [];
@@ -78,5 +85,29 @@ describe('CallerControls', () => {
   it('words answers so a declined request is plain', () => {
     expect(answerText('switch-camera', true)).toBe('Caller switched camera');
     expect(answerText('torch-on', false)).toBe('Caller declined to turn on the torch');
+  });
+});
+
+describe('stateFromTimeline', () => {
+  it("rebuilds the phone's last state from the timeline, and live reports win", () => {
+    const timeline = [
+      event('1', 1, 'caller.controls', { detail: 'video on, microphone on, back camera' }),
+      event('2', 2, 'caller.quality', { detail: 'good (1200 kbit/s)' }),
+      event('3', 3, 'caller.controls', { detail: 'microphone muted, torch on' }),
+      event('4', 4, 'caller.quality', { detail: 'poor (180 kbit/s)' }),
+    ];
+    expect(stateFromTimeline(timeline)).toEqual({
+      media: { video: 'on', audio: 'muted', camera: 'back', torch: true },
+      quality: { level: 'poor', kbps: 180 },
+    });
+    expect(
+      stateFromTimeline([event('1', 1, 'caller.controls', { detail: 'front camera' })]).media,
+    ).toBeNull();
+
+    const h = harness();
+    h.deliver({ type: 'caller.quality', sessionId: 's1', level: 'good', kbps: 900 });
+    h.controls.seed(timeline);
+    expect(h.controls.get().quality).toEqual({ level: 'good', kbps: 900 });
+    expect(h.controls.get().media?.torch).toBe(true);
   });
 });

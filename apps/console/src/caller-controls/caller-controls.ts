@@ -1,4 +1,9 @@
-import type { CallerMediaState, OfficerRequestAction, QualityLevel } from '@sightline/protocol';
+import type {
+  CallerMediaState,
+  OfficerRequestAction,
+  QualityLevel,
+  TimelineEvent,
+} from '@sightline/protocol';
 import { Store } from '../lib/store.js';
 import type { ConsoleSocket } from '../signalling/console-socket.js';
 
@@ -84,6 +89,18 @@ export class CallerControls extends Store<CallerControlsState> {
     for (const off of this.#off.splice(0)) off();
   }
 
+  /**
+   * Takes the phone's state from the session's timeline, for a page opened after
+   * the phone last reported (the server sends `caller.media` only on a change).
+   * Anything heard live since wins.
+   */
+  seed(timeline: readonly TimelineEvent[]): void {
+    const cur = this.get();
+    if (cur.media && cur.quality) return;
+    const known = stateFromTimeline(timeline);
+    this.patch({ media: cur.media ?? known.media, quality: cur.quality ?? known.quality });
+  }
+
   /** Asks the caller's phone; the caller sees the question and decides. */
   ask(action: OfficerRequestAction): void {
     if (!this.socket.connected) {
@@ -150,4 +167,40 @@ const QUALITY_TEXT: Record<QualityLevel, string> = {
 /** "Connection: Fair · 420 kbit/s". */
 export function describeQuality(q: { level: QualityLevel; kbps: number }): string {
   return `Connection: ${QUALITY_TEXT[q.level]} · ${Math.round(q.kbps)} kbit/s`;
+}
+
+/**
+ * The phone's last reported state, rebuilt from the timeline's "caller.controls"
+ * ("video on, microphone muted, back camera") and "caller.quality" ("fair (420
+ * kbit/s)") entries. The words are the server's timeline text, so this is a
+ * best effort: anything it cannot read is left unknown, never guessed.
+ */
+export function stateFromTimeline(timeline: readonly TimelineEvent[]): {
+  media: CallerMediaState | null;
+  quality: { level: QualityLevel; kbps: number } | null;
+} {
+  const m: Partial<CallerMediaState> = {};
+  let quality: { level: QualityLevel; kbps: number } | null = null;
+  for (const e of timeline) {
+    if (e.type === 'caller.quality') {
+      const q = /^(good|fair|poor|stills) \((\d+(?:\.\d+)?) kbit\/s\)$/.exec(e.detail ?? '');
+      if (q) quality = { level: q[1] as QualityLevel, kbps: Number(q[2]) };
+    }
+    if (e.type !== 'caller.controls') continue;
+    for (const part of (e.detail ?? '').split(', ')) {
+      let x = /^video (on|paused|off)$/.exec(part);
+      if (x) m.video = x[1] as CallerMediaState['video'];
+      x = /^microphone (on|muted|off)$/.exec(part);
+      if (x) m.audio = x[1] as CallerMediaState['audio'];
+      x = /^(back|front) camera$/.exec(part);
+      if (x) m.camera = x[1] as CallerMediaState['camera'];
+      x = /^torch (on|off)$/.exec(part);
+      if (x) m.torch = x[1] === 'on';
+    }
+  }
+  const media =
+    m.video && m.audio
+      ? { video: m.video, audio: m.audio, camera: m.camera ?? 'unknown', torch: m.torch ?? false }
+      : null;
+  return { media, quality };
 }

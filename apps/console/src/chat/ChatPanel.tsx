@@ -29,7 +29,7 @@ export function ChatPanel({
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const count = st.messages.length;
 
-  // "Read" must mean the officer could see it: half the panel on screen, in the tab in front.
+  // "Read" must mean the officer could see it: a good part of the panel on screen, in the tab in front.
   useEffect(() => {
     const el = sectionRef.current;
     if (!el) return;
@@ -37,10 +37,14 @@ export function ChatPanel({
     const update = () => chat.setVisible(onScreen && document.visibilityState === 'visible');
     const io = new IntersectionObserver(
       (entries) => {
-        onScreen = entries.some((e) => e.isIntersecting);
+        for (const e of entries) {
+          // Half the panel, or 240 px of it when the panel is taller than a short window.
+          const seen = e.intersectionRect.height;
+          onScreen = e.isIntersecting && seen >= Math.min(240, e.boundingClientRect.height * 0.5);
+        }
         update();
       },
-      { threshold: 0.5 },
+      { threshold: [0, 0.1, 0.25, 0.5, 0.75, 1] },
     );
     io.observe(el);
     document.addEventListener('visibilitychange', update);

@@ -64,6 +64,8 @@ export class ChatStore extends Store<ChatState> {
   readonly #receipted = { delivered: new Set<string>(), read: new Set<string>() };
   #loadSeq = 0;
   #disposed = false;
+  /** Off until the page knows the session is running and this officer takes part in it. */
+  #receipts = false;
 
   constructor(
     readonly sessionId: string,
@@ -185,6 +187,17 @@ export class ChatStore extends Store<ChatState> {
     this.transmit(again);
   }
 
+  /**
+   * Whether this console tells the caller "delivered" and "read". Only while the
+   * session runs, and only for officers who take part: a later review of the record
+   * must not change it, and a caller long gone gains nothing from the receipt.
+   */
+  setReceipts(on: boolean): void {
+    if (this.#receipts === on) return;
+    this.#receipts = on;
+    this.update(this.get().messages);
+  }
+
   /** The panel came on or went off screen; coming on marks the caller's messages read. */
   setVisible(visible: boolean): void {
     if (this.get().visible === visible) return;
@@ -208,11 +221,12 @@ export class ChatStore extends Store<ChatState> {
   /** Stores the list, then tells the server what this console has received and shown. */
   private update(messages: ChatEntry[], extra: Partial<ChatState> = {}): void {
     let next = messages;
-    if (this.#deps.socket.connected) {
+    if (this.#receipts && this.#deps.socket.connected) {
       next = this.receipt(next, 'delivered', (e) => e.status === 'sent');
       if (this.get().visible) next = this.receipt(next, 'read', (e) => e.status !== 'read');
     }
-    this.patch({ messages: next, unread: unreadCount(next), ...extra });
+    // "Unread" is a call to act; on a closed session or for a reviewer there is nothing to act on.
+    this.patch({ messages: next, unread: this.#receipts ? unreadCount(next) : 0, ...extra });
   }
 
   private receipt(

@@ -48,6 +48,7 @@ function harness(history: ChatMessage[] | (() => Promise<ChatMessage[]>) = []) {
     newClientId: () => `cid-${++ids}-abcdef`,
     now: () => 99_000,
   });
+  chat.setReceipts(true);
   return {
     chat,
     sent,
@@ -162,6 +163,18 @@ describe('ChatStore', () => {
     const before = h.sent.length;
     h.deliver({ type: 'chat.message', sessionId: 's1', message: msg('c4', 4) });
     expect(h.sent.length).toBe(before);
+  });
+
+  it('sends no receipts once the session is over (a later review must not change the record)', async () => {
+    const h = harness([msg('c1', 1)]);
+    h.chat.setReceipts(false);
+    h.chat.start();
+    await settle();
+    h.chat.setVisible(true);
+    expect(h.ofType('chat.receipt')).toHaveLength(0);
+    expect(h.chat.get().unread).toBe(0);
+    h.chat.setReceipts(true);
+    expect(h.ofType('chat.receipt').map((m) => m.state)).toEqual(['delivered', 'read']);
   });
 
   it('holds a message written while offline and sends it, once, when the link is back', async () => {

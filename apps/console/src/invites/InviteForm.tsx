@@ -4,7 +4,8 @@ import { useApp } from '../app/context.js';
 import { Link } from '../app/Link.js';
 import { CopyButton } from '../lib/CopyButton.js';
 import { formatHm } from '../lib/format.js';
-import { LANGUAGES, LOCATION_MINUTES, languageName, MODES, modeName } from '../lib/session-options.js';
+import { LanguageName } from '../lib/LanguageName.js';
+import { LANGUAGES, LOCATION_MINUTES, MODES, modeName } from '../lib/session-options.js';
 import { useStore } from '../lib/use-store.js';
 import { VerificationCode } from '../lib/VerificationCode.js';
 import { describeEndReason } from '../session/event-text.js';
@@ -120,7 +121,7 @@ export function InviteForm() {
             ))}
           </select>
           <p id="invite-language-hint" className="field-hint">
-            Text and page in {languageName(language)}.
+            Text and page in <LanguageName code={language} />.
           </p>
         </div>
         {mode === 'location' ? (
@@ -202,7 +203,7 @@ function InviteResult() {
         <p>{`Session ${describeEndReason(session.endReason)}. Read the link to the caller, or check the number and send again.`}</p>
       ) : (
         <p className="muted">
-          {modeName(session.mode)} · {languageName(session.language)}. Link works once and expires at{' '}
+          {modeName(session.mode)} · <LanguageName code={session.language} />. Link works once and expires at{' '}
           {formatHm(session.expiresAt)} if not opened.
         </p>
       )}

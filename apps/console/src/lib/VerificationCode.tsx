@@ -12,7 +12,8 @@ export function VerificationCode({ code, compact }: { code: string; compact?: bo
       <span className="verify-code mono" data-testid="verification-code">
         {spacedCode(code)}
       </span>
-      <span className="verify-hint">Read this to the caller before they tap Start.</span>
+      {/* Once the caller has decided, the instruction is noise; the code stays for reference. */}
+      {compact ? null : <span className="verify-hint">Read this to the caller before they tap Start.</span>}
     </div>
   );
 }

@@ -32,13 +32,6 @@ export function modeName(mode: SessionMode): string {
   return MODES.find((m) => m.value === mode)?.short ?? mode;
 }
 
-/** "Polish (Polski)": the handler reads English first, the caller's own name follows. */
-export function languageName(code: Language): string {
-  const l = LANGUAGES.find((x) => x.code === code);
-  if (!l) return code;
-  return l.code === 'en' ? 'English' : `${l.english} (${l.native})`;
-}
-
 /** "4 8 2 9": one digit at a time, the way it is read aloud over a phone line. */
 export function spacedCode(code: string): string {
   return code.replace(/\s+/g, '').split('').join(' ');

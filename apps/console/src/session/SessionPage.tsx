@@ -7,7 +7,8 @@ import { CallerPanel } from '../caller-controls/CallerPanel.js';
 import { ChatPanel } from '../chat/ChatPanel.js';
 import { EvidencePanel } from '../evidence/EvidencePanel.js';
 import { formatClock, formatWhen } from '../lib/format.js';
-import { languageName, modeName } from '../lib/session-options.js';
+import { LanguageName } from '../lib/LanguageName.js';
+import { modeName } from '../lib/session-options.js';
 import { useStore, useStoreValue } from '../lib/use-store.js';
 import { VerificationCode } from '../lib/VerificationCode.js';
 import { LiveVideo } from '../live-video/LiveVideo.js';
@@ -122,7 +123,7 @@ function SessionView({ ctl }: { ctl: SessionController }) {
                 Sent {formatWhen(session.createdAt, now)} by {session.createdBy.name}
               </span>
               <span>
-                {modeName(session.mode)} · {languageName(session.language)}
+                {modeName(session.mode)} · <LanguageName code={session.language} />
               </span>
               <span>{sessionStateText(session)}</span>
               {session.state === 'ended' && endReason ? <span>Ended: {endReason}</span> : null}

@@ -33,6 +33,9 @@ export function Timeline({
         className="timeline"
         data-testid="timeline"
         ref={listRef}
+        aria-label="Session events, oldest first"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the list scrolls, and a keyboard must be able to scroll it (WCAG 2.1.1).
+        tabIndex={0}
         onScroll={(e) => {
           const el = e.currentTarget;
           el.dataset.stuck = el.scrollHeight - el.scrollTop - el.clientHeight < 80 ? 'yes' : 'no';

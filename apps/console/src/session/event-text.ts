@@ -33,7 +33,7 @@ const EVENT_TEXT: Record<string, string> = {
   'request.sent': "Officer sent a request to the caller's phone",
   'request.accepted': 'Caller accepted the request',
   'request.declined': 'Caller declined the request',
-  'caller.controls': 'Caller changed their phone controls',
+  'caller.controls': "Caller's camera, microphone or torch",
   'caller.quality': 'Connection quality changed',
   'officer_video.started': "Officer's camera started",
   'officer_video.stopped': "Officer's camera stopped",

@@ -102,6 +102,17 @@ describe('SessionController', () => {
     expect(ctl.state.get().track).toHaveLength(1);
   });
 
+  it('keeps a live summary that arrived while an older snapshot was loading', async () => {
+    let answer: (d: SessionDetail) => void = () => {};
+    const { ctl, s } = controller({ session: () => new Promise((r) => (answer = r)) });
+    ctl.start();
+    s.deliver({ type: 'session.updated', session: summary('s1', 1000, { state: 'live', publishing: true }) });
+    answer(detail({ session: summary('s1', 1000, { state: 'consented' }) }));
+    await settle();
+    expect(ctl.state.get().session).toMatchObject({ state: 'live', publishing: true });
+    expect(ctl.state.get().timeline).toHaveLength(2);
+  });
+
   it('shows not-found for an unknown session', async () => {
     const { ctl } = controller({
       session: async () => {

@@ -47,6 +47,8 @@ export class SessionController {
   readonly #off: Array<() => void> = [];
   #disposed = false;
   #evidenceSeq = 0;
+  /** Counts live summaries, so a load that was overtaken by one does not put an older state back. */
+  #broadcasts = 0;
 
   constructor(
     readonly sessionId: string,
@@ -74,7 +76,9 @@ export class SessionController {
       socket.onMessage((msg) => {
         switch (msg.type) {
           case 'session.updated':
-            if (msg.session.id === this.sessionId) this.applySummary(msg.session);
+            if (msg.session.id !== this.sessionId) return;
+            this.#broadcasts++;
+            this.applySummary(msg.session);
             return;
           case 'session.event':
             if (msg.sessionId !== this.sessionId) return;
@@ -118,6 +122,7 @@ export class SessionController {
   }
 
   async load(): Promise<void> {
+    const heard = this.#broadcasts;
     try {
       const detail = await this.deps.api.session(this.sessionId);
       if (this.#disposed) return;
@@ -128,7 +133,10 @@ export class SessionController {
         timeline: mergeTimeline(s.timeline, detail.timeline),
         track: mergeTrack(s.track, detail.track),
       }));
-      this.applySummary(detail.session);
+      this.controls.seed(detail.timeline);
+      // A summary broadcast while the request was out is at least as new as this snapshot
+      // (a change after the snapshot is broadcast too): keep it, or "live" can fall back to "consented".
+      if (heard === this.#broadcasts || !this.state.get().session) this.applySummary(detail.session);
     } catch (err) {
       if (this.#disposed) return;
       const notFound =
@@ -191,5 +199,6 @@ export class SessionController {
     this.viewer?.setPublishing(session.publishing && !over && session.mode !== 'location');
     // The server has closed the publish with the session; only the camera is left to release.
     if (over) this.camera?.stop(false);
+    this.chat.setReceipts(this.deps.canViewLive && !over);
   }
 }

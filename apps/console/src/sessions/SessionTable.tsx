@@ -2,6 +2,7 @@ import type { SessionSummary } from '@sightline/protocol';
 import { useApp } from '../app/context.js';
 import { Link } from '../app/Link.js';
 import { formatAge, formatWhen } from '../lib/format.js';
+import { modeName } from '../lib/session-options.js';
 import { useStore } from '../lib/use-store.js';
 import { fixAgeLevel } from '../location/position.js';
 import { StateBadge } from './StateBadge.js';
@@ -71,6 +72,8 @@ function SessionRow({ s }: { s: SessionSummary }) {
         <Link href={`/sessions/${s.id}`} className="row-link">
           {s.reference ?? <span className="muted">No reference</span>}
         </Link>
+        {/* Video is the usual case; only the others are worth a second look in a busy list. */}
+        {s.mode !== 'video' ? <span className="row-mode">{modeName(s.mode)}</span> : null}
       </td>
       <td className="mono">{s.phoneMasked}</td>
       <td>

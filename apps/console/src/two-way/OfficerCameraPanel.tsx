@@ -7,7 +7,8 @@ const PHASE_TEXT: Record<CameraPhase, string> = {
   off: 'Your camera is off. The caller cannot see you.',
   starting: 'Starting your camera… If the browser asks, allow the camera.',
   connecting: 'Connecting your video to the caller…',
-  live: 'The caller can see you.',
+  // Honest about what we know: the media server has the picture; nothing reports the phone showing it.
+  live: 'Your video is going to the caller.',
   failed: 'Your camera is off.',
 };
 
