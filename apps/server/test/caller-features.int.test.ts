@@ -242,3 +242,67 @@ describe('device copy', () => {
     expect(copy.size).toBe(150_004);
   });
 });
+
+describe('what the phone reports', () => {
+  it('reaches a console that starts watching after the phone last reported it', async () => {
+    const { sessionId, sock } = await caller();
+    sock.send({ type: 'consent', decision: 'accepted' });
+    await sock.next((m) => m.type === 'consent.recorded');
+    sock.send({
+      type: 'media.state',
+      state: { video: 'paused', audio: 'muted', camera: 'front', torch: false },
+    });
+    sock.send({ type: 'quality', level: 'fair', kbps: 640 });
+    await eventually(async () => {
+      const { timeline } = await s.c.sessions.detail(sessionId);
+      return timeline.some((e) => e.type === 'caller.quality') ? true : undefined;
+    });
+    // Only now does the officer open the session.
+    const con = await TestSocket.open(`${s.wsUrl}/ws/console`, officer.cookie);
+    await con.next((m) => m.type === 'hello');
+    con.send({ type: 'watch', sessionId });
+    expect(await con.next((m) => m.type === 'caller.media')).toMatchObject({
+      sessionId,
+      state: { video: 'paused', audio: 'muted', camera: 'front', torch: false },
+    });
+    expect(await con.next((m) => m.type === 'caller.quality')).toMatchObject({
+      sessionId,
+      level: 'fair',
+      kbps: 640,
+    });
+    con.close();
+  });
+
+  it('a location-only link goes live with its first fix, and fixes sent twice are stored once', async () => {
+    const res = await officer.request('POST', '/api/sessions', {
+      phone: '07911 123456',
+      reference: 'MISPER 12/28NOV',
+      mode: 'location',
+      locationMinutes: 60,
+    });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { session: { id: string }; link: string };
+    const sessionId = body.session.id;
+    const cookie = cookieFrom(await openLink(s, body.link.split('/j/')[1]!), 'sl_caller');
+    const sock = await TestSocket.open(`${s.wsUrl}/ws/caller`, cookie);
+    await sock.next((m) => m.type === 'welcome');
+    sock.send({ type: 'consent', decision: 'accepted' });
+    await sock.next((m) => m.type === 'consent.recorded');
+    expect((await s.c.sessions.get(sessionId)).state).toBe('consented');
+    const fix = {
+      lat: 51.5,
+      lon: -0.12,
+      accuracy: 20,
+      altitude: null,
+      altitudeAccuracy: null,
+      heading: null,
+      speed: null,
+      fixTime: Date.now() - 1000,
+    };
+    sock.send({ type: 'location.fix', fix });
+    sock.send({ type: 'location.fix', fix }); // re-sent after a reconnect
+    await eventually(async () => ((await s.c.sessions.get(sessionId)).state === 'live' ? true : undefined));
+    expect(await s.c.location.track(sessionId)).toHaveLength(1);
+    sock.close();
+  });
+});

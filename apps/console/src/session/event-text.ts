@@ -9,6 +9,7 @@ const EVENT_TEXT: Record<string, string> = {
   'consent.accepted': 'Caller gave consent to share',
   'consent.refused': 'Caller refused consent to share',
   'media.published': "Caller's video reached us",
+  'location.sharing': 'Caller started sharing their location',
   'media.unpublished': "Caller's video stopped reaching us",
   'view.started': 'Officer started watching',
   'view.stopped': 'Officer stopped watching',

@@ -87,7 +87,10 @@ export class InviteService {
       ip,
     });
     // The page needs the language before it can ask the server anything (even to say a link is bad).
-    const link = new URL(`/j/${token}${input.language === 'en' ? '' : `?l=${input.language}`}`, this.settings.publicUrl).toString();
+    const link = new URL(
+      `/j/${token}${input.language === 'en' ? '' : `?l=${input.language}`}`,
+      this.settings.publicUrl,
+    ).toString();
     try {
       const body = this.settings.texts.render(input.language, input.mode, {
         agency: this.settings.agency,

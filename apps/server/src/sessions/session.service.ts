@@ -155,6 +155,14 @@ export class SessionService extends TypedEmitter<SessionEvents> {
     return row;
   }
 
+  /** A location-only link is live from its first fix (there is no media to wait for). */
+  async locationSharing(sessionId: string): Promise<void> {
+    const now = this.clock.now();
+    if (!(await this.repo.transition(sessionId, ['consented'], { state: 'live', live_at: now }))) return;
+    await this.announce(sessionId);
+    await this.addEvent(sessionId, 'location.sharing', 'caller', null);
+  }
+
   /** Media reached the server (first time: the session goes live) or stopped. */
   async setPublishing(sessionId: string, publishing: boolean, detail: string | null): Promise<void> {
     const now = this.clock.now();

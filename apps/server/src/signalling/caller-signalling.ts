@@ -113,10 +113,13 @@ export class CallerSignalling {
       case 'publish.candidate':
         await this.media.addPublisherCandidate(sessionId, msg.candidate);
         return;
-      case 'location.fix':
-        await this.sessions.requireConsented(sessionId);
+      case 'location.fix': {
+        const row = await this.sessions.requireConsented(sessionId);
         await this.location.add(sessionId, msg.fix);
+        if (row.mode === 'location' && row.state === 'consented')
+          await this.sessions.locationSharing(sessionId);
         return;
+      }
       case 'permission':
         await this.sessions.addEvent(sessionId, `permission.${msg.kind}.${msg.state}`, 'caller', null);
         return;

@@ -121,6 +121,13 @@ export class ConsoleSignalling {
         require(c, 'session:read');
         await this.sessions.get(msg.sessionId);
         c.watched.add(msg.sessionId);
+        {
+          // The phone reports its state only on a change; a console arriving later needs it now.
+          const now = this.side.current(msg.sessionId);
+          if (now.media) c.channel.send({ type: 'caller.media', sessionId: msg.sessionId, state: now.media });
+          if (now.quality)
+            c.channel.send({ type: 'caller.quality', sessionId: msg.sessionId, ...now.quality });
+        }
         return;
       case 'unwatch':
         c.watched.delete(msg.sessionId);

@@ -33,6 +33,7 @@ export class CallerSide extends TypedEmitter<CallerSideEvents> {
   readonly #pending = new Map<string, { sessionId: string; action: OfficerRequestAction }>();
   readonly #lastMedia = new Map<string, CallerMediaState>();
   readonly #lastQuality = new Map<string, QualityLevel>();
+  readonly #lastKbps = new Map<string, number>();
 
   constructor(
     private readonly sessions: SessionService,
@@ -42,6 +43,7 @@ export class CallerSide extends TypedEmitter<CallerSideEvents> {
     sessions.on('ended', (id) => {
       this.#lastMedia.delete(id);
       this.#lastQuality.delete(id);
+      this.#lastKbps.delete(id);
       for (const [k, v] of this.#pending) if (v.sessionId === id) this.#pending.delete(k);
     });
   }
@@ -84,7 +86,20 @@ export class CallerSide extends TypedEmitter<CallerSideEvents> {
     this.safeEmit('media', sessionId, state);
   }
 
+  /** What the phone last reported, for a console that starts watching after it did. */
+  current(sessionId: string): {
+    media: CallerMediaState | null;
+    quality: { level: QualityLevel; kbps: number } | null;
+  } {
+    const level = this.#lastQuality.get(sessionId);
+    return {
+      media: this.#lastMedia.get(sessionId) ?? null,
+      quality: level ? { level, kbps: this.#lastKbps.get(sessionId) ?? 0 } : null,
+    };
+  }
+
   async quality(sessionId: string, level: QualityLevel, kbps: number): Promise<void> {
+    this.#lastKbps.set(sessionId, kbps);
     if (this.#lastQuality.get(sessionId) !== level) {
       this.#lastQuality.set(sessionId, level);
       await this.sessions.addEvent(

@@ -95,8 +95,10 @@ export class DeviceCopyService {
       .execute();
     const done = await this.completedParts(sessionId);
     const out: Record<string, { received: number[]; complete: boolean }> = {};
-    for (const c of chunks)
-      (out[c.part] ??= { received: [], complete: done.has(c.part) }).received.push(Number(c.seq));
+    for (const c of chunks) {
+      out[c.part] ??= { received: [], complete: done.has(c.part) };
+      out[c.part]!.received.push(Number(c.seq));
+    }
     for (const p of done) out[p] ??= { received: [], complete: true };
     return out;
   }
