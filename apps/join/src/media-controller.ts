@@ -2,8 +2,8 @@ import type { CallerMediaState, LocationFix } from '@sightline/protocol';
 import type { DeviceCopy } from './device-copy.js';
 import { watchLocation } from './location.js';
 import { OfficerView } from './officer-view.js';
-import { openCamera, Publisher } from './publisher.js';
-import { QualityTracker, sampleStats } from './quality.js';
+import { openCamera, Publisher, type VideoStep } from './publisher.js';
+import { QualityTracker, sampleStats, stepFor } from './quality.js';
 import type { Signalling } from './signalling.js';
 import type { Store } from './store.js';
 
@@ -24,6 +24,7 @@ export class MediaController {
   #stopLocation: (() => void) | null = null;
   #lastFixAt = 0;
   #quality = new QualityTracker();
+  #step: VideoStep = 'smooth';
   #qualityTimer: ReturnType<typeof setInterval> | null = null;
   #lastQualitySent = 0;
   #officerView: OfficerView | null = null;
@@ -220,9 +221,12 @@ export class MediaController {
       const sample = await sampleStats(pc).catch(() => null);
       if (!sample) return;
       const before = this.store.state.quality;
-      const wasStills = this.#quality.stills;
       const level = this.#quality.push(sample);
-      if (this.#quality.stills !== wasStills) await this.#publisher?.setStills(this.#quality.stills);
+      const step = stepFor(level);
+      if (step !== this.#step) {
+        this.#step = step;
+        await this.#publisher?.setStep(step);
+      }
       if (level !== before) {
         this.store.update({ quality: level });
         // The full-quality copy waits while the network is busy with live video.

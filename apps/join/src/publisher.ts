@@ -55,6 +55,16 @@ export interface PublisherCallbacks {
   onState(state: 'connecting' | 'connected' | 'reconnecting' | 'failed'): void;
 }
 
+export type VideoStep = 'smooth' | 'low' | 'stills';
+
+// "balanced" alone held a fake 720p camera at about 10 fps while the estimate ramped up,
+// so moving video asks for its frame rate explicitly.
+const DEGRADATION: Record<VideoStep, RTCDegradationPreference> = {
+  smooth: 'maintain-framerate',
+  low: 'balanced',
+  stills: 'maintain-resolution',
+};
+
 /** How long a "disconnected" PeerConnection may stay so before we publish afresh. */
 const DISCONNECT_GRACE_MS = 2_000;
 
@@ -67,7 +77,7 @@ export class Publisher {
   #pc: RTCPeerConnection | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #stopped = false;
-  #stills = false;
+  #step: VideoStep = 'smooth';
 
   constructor(
     readonly stream: MediaStream,
@@ -99,7 +109,7 @@ export class Publisher {
   async acceptAnswer(sdp: string): Promise<void> {
     if (this.#pc && this.#pc.signalingState === 'have-local-offer') {
       await this.#pc.setRemoteDescription({ type: 'answer', sdp });
-      await this.setStills(this.#stills);
+      await this.setStep(this.#step);
     }
   }
 
@@ -150,19 +160,21 @@ export class Publisher {
   }
 
   /**
-   * Stills: about one frame a second at full detail, for links too thin for moving
-   * video. Otherwise the browser's own adaptation scales resolution and frame rate.
+   * The video step for the link's quality. "smooth": the frame rate holds and the
+   * browser lowers resolution as the bandwidth estimate falls (also while it ramps up
+   * at the start). "low": frame rate and resolution both give way. "stills": about one
+   * frame a second at full detail, for links too thin for moving video.
    */
-  async setStills(on: boolean): Promise<void> {
-    this.#stills = on;
+  async setStep(step: VideoStep): Promise<void> {
+    this.#step = step;
     const sender = this.#pc?.getSenders().find((s) => s.track?.kind === 'video');
     if (!sender) return;
     const p = sender.getParameters();
     if (!p.encodings?.length) return;
-    p.encodings[0]!.maxFramerate = on ? 1 : 30;
+    p.encodings[0]!.maxFramerate = step === 'stills' ? 1 : step === 'low' ? 15 : 30;
     p.encodings[0]!.scaleResolutionDownBy = 1;
     (p as RTCRtpSendParameters & { degradationPreference?: RTCDegradationPreference }).degradationPreference =
-      on ? 'maintain-resolution' : 'balanced';
+      DEGRADATION[step];
     await sender.setParameters(p).catch(() => {});
   }
 

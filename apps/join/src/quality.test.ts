@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { levelFor, QualityTracker } from './quality.js';
+import { levelFor, QualityTracker, stepFor } from './quality.js';
 
 describe('quality', () => {
   it('maps bandwidth and loss to a level', () => {
@@ -8,6 +8,15 @@ describe('quality', () => {
     expect(levelFor({ kbps: 300, loss: 0, bandwidthLimited: true })).toBe('poor');
     expect(levelFor({ kbps: 120, loss: 0, bandwidthLimited: true })).toBe('stills');
     expect(levelFor({ kbps: 2000, loss: 0.2, bandwidthLimited: true })).toBe('stills');
+  });
+
+  it('degrades in steps: frame rate held, then frame rate given up, then stills', () => {
+    expect(['good', 'fair', 'poor', 'stills'].map((l) => stepFor(l as 'good'))).toEqual([
+      'smooth',
+      'smooth',
+      'low',
+      'stills',
+    ]);
   });
 
   it('does not read a low estimate as a weak link when the encoder is not short of bandwidth', () => {

@@ -1,4 +1,5 @@
 import type { QualityLevel } from '@sightline/protocol';
+import type { VideoStep } from './publisher.js';
 
 export interface QualitySample {
   /** Bandwidth estimate towards the server, kbit/s. */
@@ -69,6 +70,11 @@ export class QualityTracker {
     this.#level = this.#stills ? 'stills' : suggested === 'stills' ? 'poor' : suggested;
     return this.#level;
   }
+}
+
+/** The video step for a level: moving video while the link allows, then lower frame rate, then stills. */
+export function stepFor(level: QualityLevel): VideoStep {
+  return level === 'stills' ? 'stills' : level === 'poor' ? 'low' : 'smooth';
 }
 
 /** Reads the bandwidth estimate and loss from the publishing connection's stats. */

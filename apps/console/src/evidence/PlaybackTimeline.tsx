@@ -45,7 +45,13 @@ export function PlaybackTimeline({
       </div>
       {unavailable ? <p className="muted">{unavailable}</p> : null}
       {!unavailable && events.length === 0 ? <p className="muted">No events.</p> : null}
-      <ol className="timeline pb-timeline" ref={listRef}>
+      <ol
+        className="timeline pb-timeline"
+        ref={listRef}
+        aria-label="Session events, with links to their moment in the recording"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the list scrolls, and a keyboard must be able to scroll it (WCAG 2.1.1).
+        tabIndex={0}
+      >
         {events.map((e, i) => {
           const target = locateMoment(recordings, items, e.at);
           const isCurrent = i === current;

@@ -96,7 +96,12 @@ export function NotesPanel({
         </p>
       ) : null}
       {st.status === 'ready' && st.notes.length === 0 ? <p className="muted">No notes yet.</p> : null}
-      <ol className="notes-list">
+      <ol
+        className="notes-list"
+        aria-label="Notes and bookmarks"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the list scrolls, and a keyboard must be able to scroll it (WCAG 2.1.1).
+        tabIndex={0}
+      >
         {st.notes.map((n) => (
           <li
             key={n.id}

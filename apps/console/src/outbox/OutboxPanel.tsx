@@ -22,7 +22,12 @@ export function OutboxPanel() {
         </p>
       ) : null}
       {status === 'ready' && !messages.length ? <p className="empty">No messages yet.</p> : null}
-      <ol className="outbox-list">
+      <ol
+        className="outbox-list"
+        aria-label="Text messages sent, newest first"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the list scrolls, and a keyboard must be able to scroll it (WCAG 2.1.1).
+        tabIndex={0}
+      >
         {messages.slice(0, 30).map((m) => (
           <li key={m.id} className="outbox-item" data-testid="outbox-message">
             <div className="outbox-meta">
