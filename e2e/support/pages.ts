@@ -107,3 +107,21 @@ export async function sendInviteWith(
     opts.reference ?? `CAD ${Math.floor(Math.random() * 9000) + 1000}/28NOV`,
   );
 }
+
+/**
+ * Opens the newest session from the dashboard's list. The list re-renders as states
+ * change (sent → opened → live) and the invite card above it grows, so a click can land
+ * while rows move; like an officer, try again until the session page is there.
+ */
+export async function openNewestSession(page: Page): Promise<void> {
+  const row = page.getByTestId('session-row').first();
+  const id = await row.getAttribute('data-session-id');
+  if (!id) throw new Error('no session in the list');
+  await expect(async () => {
+    if (!page.url().includes(`/sessions/${id}`))
+      await page
+        .locator(`[data-testid="session-row"][data-session-id="${id}"] a.row-link`)
+        .click({ timeout: 3_000 });
+    await expect(page.getByTestId('session-state')).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 20_000 });
+}

@@ -1,7 +1,7 @@
 import { chromium, expect, test } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@sightline/testkit/chromium';
 import { type Sightline, startSightline } from '@sightline/testkit/server';
-import { sendInvite, signInConsole } from '../support/pages.js';
+import { openNewestSession, sendInvite, signInConsole } from '../support/pages.js';
 
 let server: Sightline;
 test.beforeAll(async () => {
@@ -47,7 +47,7 @@ test('a caller who refuses the camera is told how to allow it, and still shares 
   await expect(main).toHaveAttribute('data-location', 'on');
 
   // The officer sees the position, and the timeline says the camera was refused.
-  await officer.page.getByTestId('session-row').first().click();
+  await openNewestSession(officer.page);
   await expect(officer.page.getByTestId('map')).toHaveAttribute('data-marker-lat', /^53\.48/);
   await expect(
     officer.page.locator('[data-testid="timeline-event"][data-type="permission.camera.denied"]'),

@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { type Sightline, startSightline } from '@sightline/testkit/server';
-import { apiAs, countCameraRequests, openPhone, sendInviteWith, signInConsole } from '../support/pages.js';
+import {
+  apiAs,
+  countCameraRequests,
+  openNewestSession,
+  openPhone,
+  sendInviteWith,
+  signInConsole,
+} from '../support/pages.js';
 
 let server: Sightline;
 test.beforeAll(async () => {
@@ -23,7 +30,7 @@ test('the verification code the call handler reads out is the one on the callerâ
   await phone.page.goto(link);
   await expect(phone.page.getByTestId('verification-code')).toBeVisible();
   expect(digits(await phone.page.getByTestId('verification-code').textContent())).toBe(shown);
-  await officer.page.getByTestId('session-row').first().click();
+  await openNewestSession(officer.page);
   expect(digits(await officer.page.getByTestId('verification-code').textContent())).toBe(shown);
   await phone.context.close();
   await officer.context.close();
@@ -69,7 +76,7 @@ test('chat works both ways with the video off', async ({ browser }) => {
   await phone.page.locator('#chat-input').fill('I am deaf. He has a knife.');
   await phone.page.locator('#chat-send').click();
 
-  await officer.page.getByTestId('session-row').first().click();
+  await openNewestSession(officer.page);
   const fromCaller = officer.page.locator('[data-testid="chat-message"][data-from="caller"]');
   await expect(fromCaller).toContainText('I am deaf. He has a knife.');
   await officer.page.getByTestId('chat-input').fill('Police are on the way. Stay where you are.');
@@ -101,7 +108,7 @@ test('a location-only link never asks for the camera, says so, and shares locati
   await expect(
     phone.page.getByRole('heading', { name: 'You are sharing your location with the police' }),
   ).toBeVisible();
-  await officer.page.getByTestId('session-row').first().click();
+  await openNewestSession(officer.page);
   await expect(officer.page.getByTestId('map')).toHaveAttribute('data-marker-lat', /^53\.48/);
   await expect(officer.page.getByTestId('location-until')).toBeVisible();
   expect(await gum()).toBe(0);
@@ -118,7 +125,7 @@ test('the caller switches camera, on their own or when the officer asks, and the
   const phone = await openPhone(browser, HERE);
   await phone.page.goto(link);
   await phone.page.getByRole('button', { name: 'Start sharing' }).click();
-  await officer.page.getByTestId('session-row').first().click();
+  await openNewestSession(officer.page);
   const stats = officer.page.getByTestId('video-stats');
   await expect
     .poll(async () => Number(await stats.getAttribute('data-frames-decoded')), { timeout: 20_000 })
@@ -154,7 +161,7 @@ test('two-way: the caller sees and hears the officer', async ({ browser }) => {
   await phone.page.goto(link);
   await expect(phone.page.getByText('You will see and hear the officer')).toBeVisible();
   await phone.page.getByRole('button', { name: 'Start the video call' }).click();
-  await officer.page.getByTestId('session-row').first().click();
+  await openNewestSession(officer.page);
   await expect(officer.page.getByTestId('session-state')).toHaveText(/live/i, { timeout: 20_000 });
   await officer.page.getByTestId('officer-camera-start').click();
   const officerVideo = phone.page.getByTestId('officer-video');

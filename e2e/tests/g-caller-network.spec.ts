@@ -8,7 +8,7 @@ import { PhoneNetwork } from '@sightline/testkit/phone-network';
 import { type Sightline, startSightline } from '@sightline/testkit/server';
 import Database from 'better-sqlite3';
 import { probe, sha256 } from '../support/media.js';
-import { openPhone, sendInviteWith, signInConsole } from '../support/pages.js';
+import { openNewestSession, openPhone, sendInviteWith, signInConsole } from '../support/pages.js';
 
 // The phone runs in its own network namespace behind a veth link, so the test can
 // cut or throttle the phone's network (signalling, media and uploads alike) while
@@ -74,7 +74,7 @@ const framesDecoded = async (page: Page) =>
   Number(await page.getByTestId('video-stats').getAttribute('data-frames-decoded'));
 
 async function watchUntilFrames(officer: Page, min: number) {
-  await officer.getByTestId('session-row').first().click();
+  await openNewestSession(officer);
   await expect.poll(() => framesDecoded(officer), { timeout: 30_000 }).toBeGreaterThan(min);
 }
 

@@ -5,7 +5,7 @@ import AxeBuilder from '@axe-core/playwright';
 import { type Browser, chromium, expect, type Page, type TestInfo, test } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@sightline/testkit/chromium';
 import { type Sightline, startSightline } from '@sightline/testkit/server';
-import { openPhone, sendInviteWith, signInConsole } from '../support/pages.js';
+import { openNewestSession, openPhone, sendInviteWith, signInConsole } from '../support/pages.js';
 
 // axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on every state of the caller's page and
 // on the console's main pages. Each caller state is also photographed at phone size;
@@ -78,7 +78,7 @@ test('every state of the caller’s page passes axe, with touch targets of 44 px
   await page.locator('#chat-only').click();
   await page.locator('#chat-input').fill('I cannot speak. There is a man outside my door.');
   await page.locator('#chat-send').click();
-  await officer.page.getByTestId('session-row').first().click();
+  await openNewestSession(officer.page);
   await officer.page.getByTestId('chat-input').fill('Police are on the way. Keep your door locked.');
   await officer.page.getByTestId('chat-send').click();
   await expect(page.locator('.msg.officer')).toBeVisible();
@@ -222,7 +222,7 @@ test('the console’s main pages pass axe', async ({ browser }) => {
   const phone = await openPhone(browser, HERE);
   await phone.page.goto(link);
   await phone.page.getByRole('button', { name: 'Start sharing' }).click();
-  await officer.page.getByTestId('session-row').first().click();
+  await openNewestSession(officer.page);
   await expect
     .poll(
       async () => Number(await officer.page.getByTestId('video-stats').getAttribute('data-frames-decoded')),
