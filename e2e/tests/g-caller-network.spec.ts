@@ -250,6 +250,37 @@ test('the phone loses its network for 3 s: video comes back by itself, and fixes
   await phone.context.close();
 });
 
+test('the phone changes network (a new address, as from Wi-Fi to 4G): video and location come back by themselves', async ({
+  browser,
+}, testInfo) => {
+  const reference = 'CAD 5104/28NOV';
+  const { officer, phone, sessionId } = await startCall(browser, reference);
+  await watchUntilFrames(officer.page, 30);
+  const fixesBefore = fixesOf(sessionId).length;
+
+  const changedAt = Date.now();
+  const framesAtChange = await framesDecoded(officer.page);
+  net.renumber();
+
+  // Nobody touches the phone. The officer's video moves again, over the new address.
+  await expect
+    .poll(() => framesDecoded(officer.page), { timeout: 30_000, intervals: [250] })
+    .toBeGreaterThan(framesAtChange + 30);
+  testInfo.annotations.push({
+    type: 'video back after the network changed (ms, includes 30 frames)',
+    description: String(Date.now() - changedAt),
+  });
+  // Location flows again too: the caller moves, and the officer's map follows.
+  await phone.context.setGeolocation({ latitude: 51.5072, longitude: -0.1276, accuracy: 7 });
+  await expect(officer.page.getByTestId('map')).toHaveAttribute('data-marker-lat', /^51\.5072/);
+  expect(fixesOf(sessionId).length).toBeGreaterThan(fixesBefore);
+  await expect(
+    phone.page.getByRole('heading', { name: 'You are sharing live video with the police' }),
+  ).toBeVisible();
+  await officer.context.close();
+  await phone.context.close();
+});
+
 test('at 300 kbit/s the officer still gets pictures and location; the full-quality copy follows when the network allows', async ({
   browser,
 }, testInfo) => {

@@ -142,7 +142,7 @@ function onMessage(msg: ServerToCaller): void {
     case 'consent.recorded':
       return;
     case 'publish.answer':
-      media.acceptAnswer(msg.sdp);
+      media.acceptAnswer(msg.sdp, msg.offerId);
       return;
     case 'media.restart':
       media.restart();
@@ -249,5 +249,10 @@ window.addEventListener('online', () => {
   media.networkChanged();
 });
 window.addEventListener('offline', () => signalling?.wentOffline());
+// Android's Chrome reports a change of network (Wi-Fi → mobile) here, often with no offline/online pair.
+(navigator as Navigator & { connection?: EventTarget }).connection?.addEventListener?.('change', () => {
+  signalling?.reconnectNow();
+  media.networkChanged();
+});
 
 void boot();

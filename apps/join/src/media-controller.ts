@@ -9,6 +9,13 @@ import type { Store } from './store.js';
 
 /** A GPS timeout this soon after a fix is a hiccup, not "location unavailable". */
 const LOCATION_STALE_MS = 30_000;
+/** Silence from the server on a connected publish for this long means the path is gone. */
+const SILENT_MS = 2_000;
+
+/** When the device copy starts: after live video is up, or at the latest after the fallback. */
+const COPY_AFTER_CONNECTED_MS = 1_500;
+const COPY_FALLBACK_MS = 5_000;
+
 /** Bandwidth estimation ramps up for the first seconds; judge quality only after that. */
 const QUALITY_WARMUP_MS = 6_000;
 
@@ -26,6 +33,8 @@ export class MediaController {
   #quality = new QualityTracker();
   #step: VideoStep = 'smooth';
   #qualityTimer: ReturnType<typeof setInterval> | null = null;
+  #livenessTimer: ReturnType<typeof setInterval> | null = null;
+  #backOnlineAt = 0;
   #lastQualitySent = 0;
   #officerView: OfficerView | null = null;
   readonly #reported: Record<string, string> = {};
@@ -65,7 +74,7 @@ export class MediaController {
     if (!capture.stream) return;
     if (capture.stream.getVideoTracks().length) this.preview.srcObject = capture.stream;
     const publisher = new Publisher(capture.stream, this.iceServers(), {
-      sendOffer: (sdp) => this.signalling()?.send({ type: 'publish.offer', sdp }),
+      sendOffer: (sdp, id) => this.signalling()?.send({ type: 'publish.offer', id, sdp }),
       sendCandidate: (c) =>
         this.signalling()?.send({
           type: 'publish.candidate',
@@ -73,18 +82,39 @@ export class MediaController {
             ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null }
             : null,
         }),
-      onState: (media) => this.store.update({ media }),
+      onState: (media) => {
+        this.store.update({ media });
+        if (media === 'connected') copySoon(COPY_AFTER_CONNECTED_MS);
+        // Media trouble is usually network trouble (a new address after Wi-Fi → 4G leaves
+        // the socket hanging too): check the signalling now, not at the next heartbeat,
+        // so the fresh publish is not stuck behind a dead socket.
+        else if (media === 'reconnecting') this.signalling()?.reconnectNow();
+      },
     });
+    // The recorder is a second encoder. Starting it with the live connection slowed the
+    // officer's first frame by about 100 ms on a 2-core machine, so it waits until live
+    // video is flowing (the server records the live stream from its first packet), or
+    // starts anyway if the live connection is slow to come up.
+    let copyTimer: ReturnType<typeof setTimeout> | null = null;
+    const copySoon = (ms: number) => {
+      if (copyTimer === null || ms < COPY_FALLBACK_MS) {
+        if (copyTimer) clearTimeout(copyTimer);
+        copyTimer = setTimeout(() => {
+          if (this.#publisher === publisher && !this.#deviceCopy) void this.startDeviceCopy(publisher.stream);
+        }, ms);
+      }
+    };
     this.#publisher = publisher;
     this.store.update({ torch: publisher.torchSupported() ? false : null });
     await publisher.start();
     this.sendMediaState();
     this.startQualityLoop();
-    void this.startDeviceCopy(capture.stream);
+    this.startLivenessCheck();
+    copySoon(COPY_FALLBACK_MS);
   }
 
-  acceptAnswer(sdp: string): void {
-    void this.#publisher?.acceptAnswer(sdp);
+  acceptAnswer(sdp: string, offerId?: string): void {
+    void this.#publisher?.acceptAnswer(sdp, offerId);
   }
 
   restart(): void {
@@ -93,7 +123,10 @@ export class MediaController {
 
   /** Back on a network (perhaps a different one): a media connection that is not healthy is replaced now. */
   networkChanged(): void {
+    this.#backOnlineAt = Date.now();
     const pc = this.#publisher?.connection;
+    // A connection the browser still calls connected may simply resume on the same path
+    // (no new publish, no new candidates to gather); the liveness check replaces it if not.
     if (pc && pc.connectionState !== 'connected') this.#publisher?.restart();
   }
 
@@ -157,6 +190,7 @@ export class MediaController {
   /** Stops capturing. Resolves when the device copy has been sent (the page should stay open until then). */
   async stop(): Promise<void> {
     if (this.#qualityTimer) clearInterval(this.#qualityTimer);
+    if (this.#livenessTimer) clearInterval(this.#livenessTimer);
     this.#stopLocation?.();
     this.#stopLocation = null;
     const copies = [...this.#deviceCopies];
@@ -213,11 +247,24 @@ export class MediaController {
     );
   }
 
+  /** Publishes afresh as soon as the server goes quiet, rather than waiting for ICE to give up. */
+  private startLivenessCheck(): void {
+    this.#livenessTimer ??= setInterval(async () => {
+      // Offline, a new publish could not even gather candidates; "online" starts one.
+      if (navigator.onLine === false || Date.now() - this.#backOnlineAt < SILENT_MS) return;
+      const p = this.#publisher;
+      if (p && (await p.silentFor(SILENT_MS)) && this.#publisher === p) {
+        this.signalling()?.mediaSilent();
+        p.restart();
+      }
+    }, 500);
+  }
+
   private startQualityLoop(): void {
     const started = Date.now();
     this.#qualityTimer ??= setInterval(async () => {
       const pc = this.#publisher?.connection;
-      if (!pc || pc.connectionState !== 'connected' || Date.now() - started < QUALITY_WARMUP_MS) return;
+      if (pc?.connectionState !== 'connected' || Date.now() - started < QUALITY_WARMUP_MS) return;
       const sample = await sampleStats(pc).catch(() => null);
       if (!sample) return;
       const before = this.store.state.quality;

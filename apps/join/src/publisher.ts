@@ -50,7 +50,7 @@ function classify(err: unknown): 'denied' | 'unavailable' {
 }
 
 export interface PublisherCallbacks {
-  sendOffer(sdp: string): void;
+  sendOffer(sdp: string, offerId: string): void;
   sendCandidate(c: RTCIceCandidateInit | null): void;
   onState(state: 'connecting' | 'connected' | 'reconnecting' | 'failed'): void;
 }
@@ -67,6 +67,8 @@ const DEGRADATION: Record<VideoStep, RTCDegradationPreference> = {
 
 /** How long a "disconnected" PeerConnection may stay so before we publish afresh. */
 const DISCONNECT_GRACE_MS = 2_000;
+/** A publish not connected after this long is tried again. */
+const CONNECT_WITHIN_MS = 10_000;
 
 /**
  * Sends the caller's stream to the server over WebRTC. Any failure of the
@@ -78,6 +80,8 @@ export class Publisher {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #stopped = false;
   #step: VideoStep = 'smooth';
+  #offers = 0;
+  #offerId = '';
 
   constructor(
     readonly stream: MediaStream,
@@ -101,16 +105,46 @@ export class Publisher {
     };
     pc.onconnectionstatechange = () => this.#onConnectionState(pc);
     this.cb.onState('connecting');
+    // An offer or answer lost on the way (a socket that died unnoticed) must not leave
+    // the video stuck: a publish that has not connected after a while starts again.
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(
+      () => this.#pc === pc && pc.connectionState !== 'connected' && this.restart(),
+      CONNECT_WITHIN_MS,
+    );
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
-    this.cb.sendOffer(pc.localDescription?.sdp ?? offer.sdp ?? '');
+    this.#offerId = `o${++this.#offers}`;
+    this.cb.sendOffer(pc.localDescription?.sdp ?? offer.sdp ?? '', this.#offerId);
   }
 
-  async acceptAnswer(sdp: string): Promise<void> {
+  async acceptAnswer(sdp: string, offerId?: string): Promise<void> {
+    if (offerId && offerId !== this.#offerId) return; // the answer to an offer since replaced
     if (this.#pc && this.#pc.signalingState === 'have-local-offer') {
       await this.#pc.setRemoteDescription({ type: 'answer', sdp });
       await this.setStep(this.#step);
     }
+  }
+
+  /**
+   * True if the live connection has heard nothing from the server for `ms`. Janus
+   * answers a flowing stream with feedback many times a second; silence means the path
+   * is gone, which the browser's own ICE takes 6–7 s to declare after a change of address.
+   */
+  async silentFor(ms: number): Promise<boolean> {
+    const pc = this.#pc;
+    if (pc?.connectionState !== 'connected') return false;
+    const stats = await pc.getStats().catch(() => null);
+    if (!stats) return false;
+    let pairId: string | undefined;
+    stats.forEach((r: Record<string, unknown>) => {
+      if (r.type === 'transport' && typeof r.selectedCandidatePairId === 'string')
+        pairId = r.selectedCandidatePairId;
+    });
+    const pair = pairId ? (stats.get(pairId) as Record<string, unknown> | undefined) : undefined;
+    const last = pair?.lastPacketReceivedTimestamp;
+    const now = pair?.timestamp;
+    return typeof last === 'number' && typeof now === 'number' && now - last > ms;
   }
 
   /** Publishes again on a new connection (after a media server restart or a failure). */

@@ -5,9 +5,10 @@ type Handler = (msg: ServerToCaller) => void;
 /** Close codes after which reconnecting is pointless. */
 const FINAL_CLOSE = new Set([4001, 4002, 4401]);
 /** A link quiet for this long is asked for a pong... */
-const QUIET_MS = 4_000;
+const QUIET_MS = 1_500;
 /** ...and taken for dead if none comes back this soon (a half-open TCP connection never closes by itself). */
-const PONG_WITHIN_MS = 3_000;
+const PONG_WITHIN_MS = 2_000;
+const STALE_ON_NEW_OFFER = /^\{"type":"publish\.(offer|candidate)"/;
 /** Fixes sent this shortly before a drop may never have arrived: they are sent again (the server ignores repeats). */
 const RESEND_FIXES_MS = 20_000;
 
@@ -37,7 +38,7 @@ export class Signalling {
     if (this.#closed) return;
     if (this.#retry) clearTimeout(this.#retry);
     this.#retry = null;
-    this.#heartbeat ??= setInterval(() => this.#check(), 1_000);
+    this.#heartbeat ??= setInterval(() => this.#check(), 500);
     const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/caller`;
     const ws = new WebSocket(url);
     this.#ws = ws;
@@ -54,7 +55,10 @@ export class Signalling {
     };
     ws.onmessage = (e) => {
       this.#lastHeard = Date.now();
-      this.#pingSentAt = null;
+      if (this.#pingSentAt !== null) {
+        this.#pingSentAt = null;
+        this.#flush(ws); // the connection answered: what was held back can go
+      }
       try {
         this.onMessage(JSON.parse(String(e.data)) as ServerToCaller);
       } catch {
@@ -83,16 +87,36 @@ export class Signalling {
     }
   }
 
+  /**
+   * The media connection has heard nothing for a while. If this socket is quiet too and
+   * has not answered a ping for half a second, the network is most likely gone (a new
+   * address after Wi-Fi → 4G): reconnect now instead of waiting out the heartbeat.
+   */
+  mediaSilent(): void {
+    const ws = this.#ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (this.#pingSentAt !== null && Date.now() - this.#pingSentAt > 500) this.#drop(ws);
+    else this.#probe(ws);
+  }
+
   /** The phone went offline: hold messages back, and find out soon whether the connection survives. */
   wentOffline(): void {
     if (this.#ws?.readyState === WebSocket.OPEN) this.#probe(this.#ws);
   }
 
-  /** Sends now, or queues if the socket is down or the phone offline (at most 500 messages are kept). */
+  /**
+   * Sends now, or queues if the socket is down, the phone offline, or the socket is
+   * being checked (a ping is unanswered: what is sent on a dead socket is lost, and a
+   * lost publish offer would leave the video stuck). At most 500 messages are kept.
+   */
   send(msg: CallerToServer): void {
     const text = JSON.stringify(msg);
     if (msg.type === 'location.fix') this.#recentFixes.push({ at: Date.now(), text });
-    if (this.#ws?.readyState === WebSocket.OPEN && navigator.onLine !== false) this.#ws.send(text);
+    // A new publish replaces any still queued: an old offer's answer would otherwise be
+    // applied to the new connection, and the video would not come back.
+    if (msg.type === 'publish.offer') this.#queue = this.#queue.filter((m) => !STALE_ON_NEW_OFFER.test(m));
+    if (this.#ws?.readyState === WebSocket.OPEN && navigator.onLine !== false && this.#pingSentAt === null)
+      this.#ws.send(text);
     else {
       this.#queue.push(text);
       if (this.#queue.length > 500) this.#queue.shift();

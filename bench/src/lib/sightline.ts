@@ -13,10 +13,11 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
 export { type OfficerApi, officerApi } from '@sightline/testkit/officer';
 
 /** Creates an invite; returns the session id and link. */
-export async function createInvite(api: OfficerApi, phone = '07911 123456') {
+export async function createInvite(api: OfficerApi, phone = '07911 123456', language?: string) {
   const r = await api.request<{ session: { id: string }; link: string }>('POST', '/api/sessions', {
     phone,
     reference: 'BENCH',
+    ...(language ? { language } : {}),
   });
   return { sessionId: r.session.id, link: r.link };
 }

@@ -90,7 +90,8 @@ export type CallerSessionView = z.infer<typeof CallerSessionView>;
 export const ServerToCaller = z.discriminatedUnion('type', [
   z.object({ type: z.literal('welcome'), session: CallerSessionView, iceServers: z.array(IceServer) }),
   z.object({ type: z.literal('consent.recorded'), decision: z.enum(['accepted', 'refused']) }),
-  z.object({ type: z.literal('publish.answer'), sdp: Sdp }),
+  // offerId echoes the offer's id, so a late answer to an abandoned offer is recognised.
+  z.object({ type: z.literal('publish.answer'), sdp: Sdp, offerId: MessageId }),
   /** The media server restarted or the publish failed: create a new connection and publish again. */
   z.object({ type: z.literal('media.restart'), reason: z.string() }),
   z.object({ type: z.literal('session.ended'), reason: z.string() }),

@@ -63,8 +63,11 @@ export async function syntheticCall(url: string, api: InviteApi, source: RtpSour
   ws.send(JSON.stringify({ type: 'consent', decision: 'accepted' }));
   await next('consent.recorded');
   const pub = await publisherOffer(source);
-  ws.send(JSON.stringify({ type: 'publish.offer', sdp: pub.sdp }));
-  await pub.accept((await next('publish.answer')).sdp as string);
+  ws.send(JSON.stringify({ type: 'publish.offer', id: 'offer-1', sdp: pub.sdp }));
+  const answer = await next('publish.answer');
+  // The server names the offer it answers, so a page can ignore answers to offers it replaced.
+  if (answer.offerId !== 'offer-1') throw new Error(`caller: answer for ${String(answer.offerId)}`);
+  await pub.accept(answer.sdp as string);
   return {
     sessionId: session.id,
     ws,

@@ -14,7 +14,7 @@ const inPhone = (name: string, ...args: string[]) => ip('netns', 'exec', name, .
  */
 export class PhoneNetwork {
   readonly hostIp: string;
-  readonly phoneIp: string;
+  phoneIp: string;
   readonly chromium: string;
   /** The test side of the phone's link (give it to Janus as its media interface). */
   readonly iface: string;
@@ -25,7 +25,9 @@ export class PhoneNetwork {
     if (process.env.SIGHTLINE_IN_NETNS !== '1')
       throw new Error('PhoneNetwork needs the private network namespace');
     this.#name = `sl-phone${index}-${process.pid}`;
-    this.#dev = `slp${index}`;
+    // Unique per process: a namespace deleted by the previous test worker may still be
+    // freeing its end of the pair when the next worker starts.
+    this.#dev = `slp${index}-${process.pid}`.slice(0, 15);
     this.iface = this.#dev;
     this.hostIp = `10.77.${10 + index}.1`;
     this.phoneIp = `10.77.${10 + index}.2`;
@@ -54,6 +56,22 @@ export class PhoneNetwork {
   /** Cuts the phone off completely, as losing signal would. */
   down(): void {
     inPhone(this.#name, 'ip', 'link', 'set', 'eth0', 'down');
+  }
+
+  /**
+   * The phone moves to another network, as from Wi-Fi to 4G: its address changes at
+   * once and nothing sent to the old one arrives. The link itself never goes down, so
+   * the browser gets no "offline" event; the page has to notice by itself.
+   */
+  renumber(): string {
+    const old = this.phoneIp;
+    const last = Number(old.split('.').pop());
+    this.phoneIp = old.replace(/\d+$/, String(last >= 250 ? 2 : last + 1));
+    // Old address first: removing a primary address also removes secondaries in its subnet.
+    inPhone(this.#name, 'ip', 'addr', 'del', `${old}/24`, 'dev', 'eth0');
+    inPhone(this.#name, 'ip', 'addr', 'add', `${this.phoneIp}/24`, 'dev', 'eth0');
+    inPhone(this.#name, 'ip', 'route', 'replace', 'default', 'via', this.hostIp);
+    return this.phoneIp;
   }
 
   /** Limits the phone's uplink (and downlink) to `kbit` kbit/s; 0 removes the limit. */
@@ -90,6 +108,11 @@ export class PhoneNetwork {
   }
 
   destroy(): void {
+    try {
+      ip('link', 'del', this.#dev); // removes both ends at once
+    } catch {
+      // already gone
+    }
     try {
       ip('netns', 'del', this.#name);
     } catch {

@@ -133,6 +133,17 @@ describe('LiveViewer', () => {
     expect(h.sent.filter((m) => m.type === 'view.start')).toHaveLength(2);
   });
 
+  it('while the caller publishes afresh, looks again every few hundred ms without backing off', async () => {
+    const h = harness();
+    h.viewer.setPublishing(true);
+    for (let i = 1; i <= 4; i++) {
+      const ref = h.lastOf('view.start')?.id as string;
+      h.deliver({ type: 'error', code: 'session_not_live', message: 'not live', ref });
+      vi.advanceTimersByTime(400);
+      expect(h.sent.filter((m) => m.type === 'view.start')).toHaveLength(i + 1);
+    }
+  });
+
   it('closes the connection when publishing stops, and starts a new view when it returns', async () => {
     const h = harness();
     h.viewer.setPublishing(true);

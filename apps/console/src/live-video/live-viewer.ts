@@ -41,6 +41,8 @@ export interface LiveViewerDeps {
   createPeer?: (config: RTCConfiguration) => PeerLike;
   /** First retry delay after a lost or refused view; doubles up to maxRetryMs. */
   retryMs?: number;
+  /** Retry interval while the caller's publish is being replaced (no backoff: it is back in moments). */
+  republishRetryMs?: number;
   maxRetryMs?: number;
   /** How long to wait for an offer before asking again. */
   offerTimeoutMs?: number;
@@ -78,6 +80,7 @@ export class LiveViewer {
     this.#deps = {
       createPeer: (config) => new RTCPeerConnection(config) as unknown as PeerLike,
       retryMs: 1500,
+      republishRetryMs: 400,
       maxRetryMs: 15_000,
       offerTimeoutMs: 15_000,
       ...deps,
@@ -169,7 +172,8 @@ export class LiveViewer {
         this.closePeer();
         this.#viewId = null;
         this.state.patch({ phase: 'interrupted' });
-        this.scheduleRetry();
+        // Usually the phone publishing afresh (a network change): look again very soon.
+        this.scheduleRetry(this.#deps.republishRetryMs);
         return;
       case 'error':
         if (!msg.ref || msg.ref !== this.#pendingRef) return;
@@ -182,7 +186,7 @@ export class LiveViewer {
           this.state.patch({ phase: 'idle' });
           return;
         }
-        this.scheduleRetry();
+        this.scheduleRetry(msg.code === 'session_not_live' ? this.#deps.republishRetryMs : undefined);
         return;
       default:
         return;
@@ -248,10 +252,11 @@ export class LiveViewer {
     if (this.#wanted && !this.#viewId && !this.#pendingRef) this.requestView();
   }
 
-  private scheduleRetry(): void {
+  /** Tries again after `fixed` ms, or after a growing delay for real failures. */
+  private scheduleRetry(fixed?: number): void {
     if (this.#disposed || !this.#wanted || this.#retryTimer) return;
-    const delay = this.#retryDelay;
-    this.#retryDelay = Math.min(this.#retryDelay * 2, this.#deps.maxRetryMs);
+    const delay = fixed ?? this.#retryDelay;
+    if (fixed === undefined) this.#retryDelay = Math.min(this.#retryDelay * 2, this.#deps.maxRetryMs);
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = null;
       if (!this.#viewId && !this.#pendingRef) this.requestView();

@@ -107,7 +107,7 @@ export class CallerSignalling {
         return;
       case 'publish.offer': {
         const sdp = await this.media.publish(sessionId, msg.sdp);
-        channel.send({ type: 'publish.answer', sdp });
+        channel.send({ type: 'publish.answer', sdp, ...(msg.id ? { offerId: msg.id } : {}) });
         return;
       }
       case 'publish.candidate':
