@@ -249,10 +249,11 @@ window.addEventListener('online', () => {
   media.networkChanged();
 });
 window.addEventListener('offline', () => signalling?.wentOffline());
-// Android's Chrome reports a change of network (Wi-Fi → mobile) here, often with no offline/online pair.
-(navigator as Navigator & { connection?: EventTarget }).connection?.addEventListener?.('change', () => {
-  signalling?.reconnectNow();
-  media.networkChanged();
-});
+// Android's Chrome reports a change of network (Wi-Fi → mobile) here, often with no
+// offline/online pair, and also mere changes of estimated speed: check the socket now;
+// the media connection's own liveness check replaces it if its path has gone.
+(navigator as Navigator & { connection?: EventTarget }).connection?.addEventListener?.('change', () =>
+  signalling?.reconnectNow(),
+);
 
 void boot();

@@ -6,8 +6,13 @@ type Handler = (msg: ServerToCaller) => void;
 const FINAL_CLOSE = new Set([4001, 4002, 4401]);
 /** A link quiet for this long is asked for a pong... */
 const QUIET_MS = 1_500;
-/** ...and taken for dead if none comes back this soon (a half-open TCP connection never closes by itself). */
-const PONG_WITHIN_MS = 2_000;
+/**
+ * ...and taken for dead if none comes back this soon (a half-open TCP connection never
+ * closes by itself). Generous, because a mobile uplink busy with an upload can hold a
+ * pong back for seconds; when the media connection has gone quiet too, `mediaSilent()`
+ * drops the socket much sooner.
+ */
+const PONG_WITHIN_MS = 3_000;
 const STALE_ON_NEW_OFFER = /^\{"type":"publish\.(offer|candidate)"/;
 /** Fixes sent this shortly before a drop may never have arrived: they are sent again (the server ignores repeats). */
 const RESEND_FIXES_MS = 20_000;
