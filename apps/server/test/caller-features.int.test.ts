@@ -102,6 +102,34 @@ describe('chat', () => {
   });
 });
 
+describe('chat before the link is opened', () => {
+  it('an officer may write first; the caller finds the message on opening the link', async () => {
+    const { sessionId, token } = await invite(s, officer);
+    const con = await TestSocket.open(`${s.wsUrl}/ws/console`, officer.cookie);
+    await con.next((m) => m.type === 'hello');
+    con.send({ type: 'watch', sessionId });
+    con.send({
+      type: 'chat.send',
+      sessionId,
+      clientId: 'officer-first-1',
+      text: 'This is PC Smith. Your code is on the page.',
+    });
+    expect(await con.next((m) => m.type === 'chat.message')).toMatchObject({
+      message: { from: 'officer', text: 'This is PC Smith. Your code is on the page.' },
+    });
+    const cookie = cookieFrom(await openLink(s, token), 'sl_caller');
+    const sock = await TestSocket.open(`${s.wsUrl}/ws/caller`, cookie);
+    const history = (await sock.next((m) => m.type === 'chat.history')) as {
+      messages: { from: string; text: string }[];
+    };
+    expect(history.messages).toEqual([
+      expect.objectContaining({ from: 'officer', text: 'This is PC Smith. Your code is on the page.' }),
+    ]);
+    con.close();
+    sock.close();
+  });
+});
+
 /** A tus PATCH that sends `bytes` then, if `cutAfter` is set, drops the connection part-way, as a phone losing signal would. */
 function patch(
   path: string,

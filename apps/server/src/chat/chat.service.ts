@@ -25,6 +25,8 @@ export interface ChatEvents {
 type Sender = { from: 'caller' } | { from: 'officer'; id: string; name: string };
 
 const CHATTABLE = ['opened', 'consented', 'refused', 'live'];
+/** An officer may write before the caller opens the link (an introduction, the code); it waits for them. */
+const OFFICER_CHATTABLE = ['sent', ...CHATTABLE];
 
 /**
  * Text chat between caller and officers, kept as evidence. Messages get a server
@@ -65,7 +67,7 @@ export class ChatService extends TypedEmitter<ChatEvents> {
     m: { clientId: string; text: string; sentAt?: number },
   ): Promise<ChatMessage> {
     const session = await this.sessions.get(sessionId);
-    if (!CHATTABLE.includes(session.state))
+    if (!(sender.from === 'officer' ? OFFICER_CHATTABLE : CHATTABLE).includes(session.state))
       throw new DomainError('session_ended', 'this session is not open for messages');
     const existing = await this.db
       .selectFrom('messages')
