@@ -36,6 +36,26 @@ test('the verification code the call handler reads out is the one on the callerâ
   await officer.context.close();
 });
 
+test('the officer can write before the caller opens the link, and the caller finds it there', async ({
+  browser,
+}) => {
+  const officer = await signInConsole(browser, server.url, 'handler');
+  const link = await sendInviteWith(officer.page, {});
+  await openNewestSession(officer.page);
+  await expect(officer.page.getByText('The caller will see this when they open the link.')).toBeVisible();
+  await officer.page.getByTestId('chat-input').fill('This is PC Smith. Check the code I read out.');
+  await officer.page.getByTestId('chat-send').click();
+  await expect(officer.page.getByTestId('chat-message').last()).toHaveAttribute('data-status', 'sent');
+  const phone = await openPhone(browser, HERE);
+  await phone.page.goto(link);
+  await phone.page.locator('#chat-open').click();
+  await expect(phone.page.locator('li.msg[data-from="officer"]')).toContainText(
+    'This is PC Smith. Check the code I read out.',
+  );
+  await phone.context.close();
+  await officer.context.close();
+});
+
 test('an Arabic link renders right to left, in Arabic, with the language switchable', async ({
   browser,
 }, testInfo) => {

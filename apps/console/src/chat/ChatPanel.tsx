@@ -15,13 +15,16 @@ export function ChatPanel({
   canSend,
   closed,
   waiting,
+  notOpened = false,
 }: {
   chat: ChatStore;
   canSend: boolean;
   /** The session is over: the history stays, the composer goes. */
   closed: boolean;
-  /** The caller has not opened the link yet, and the server takes messages only from then on. */
+  /** The session is still loading: nothing to send to yet. */
   waiting: boolean;
+  /** The caller has not opened the link yet: messages wait for them. */
+  notOpened?: boolean;
 }) {
   const st = useStore(chat);
   const sectionRef = useRef<HTMLElement>(null);
@@ -142,11 +145,12 @@ export function ChatPanel({
               </p>
             ) : waiting ? (
               <p id="chat-input-hint" className="field-hint small">
-                You can send once the caller has opened the link.
+                Loading the session…
               </p>
             ) : (
               <p id="chat-input-hint" className="field-hint small">
-                Enter sends. Shift+Enter starts a new line.
+                {notOpened ? 'The caller will see this when they open the link. ' : ''}Enter sends.
+                Shift+Enter starts a new line.
                 {st.draft.length > MAX_CHAT_CHARS - 200
                   ? ` ${MAX_CHAT_CHARS - st.draft.length} characters left.`
                   : ''}

@@ -100,7 +100,8 @@ function SessionView({ ctl }: { ctl: SessionController }) {
       chat={ctl.chat}
       canSend={canTalk}
       closed={over}
-      waiting={!session || session.state === 'sent'}
+      waiting={!session}
+      notOpened={session?.state === 'sent'}
     />
   );
 
