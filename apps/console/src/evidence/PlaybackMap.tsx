@@ -3,6 +3,7 @@ import * as L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState } from 'react';
 import { formatTime } from '../lib/format.js';
+import { showFix } from '../location/fix-marker.js';
 import {
   type FollowState,
   initialFollow,
@@ -15,7 +16,6 @@ import {
 import { addTiles, type TileState } from '../location/tiles.js';
 
 const FALLBACK_VIEW = { center: [54.5, -2.5] as [number, number], zoom: 6 };
-const MARKER = '#c8102e';
 const TRAIL_ALL = '#8fa6c6';
 const TRAIL_DONE = '#1d4f91';
 
@@ -115,39 +115,10 @@ export function PlaybackMap({
       l.accuracy = null;
       delete wrap.dataset.markerLat;
       delete wrap.dataset.markerLng;
+      delete wrap.dataset.accuracy;
       return;
     }
-    const at = L.latLng(current.lat, current.lon);
-    if (!l.accuracy) {
-      l.accuracy = L.circle(at, {
-        radius: current.accuracy,
-        color: MARKER,
-        weight: 1,
-        fillColor: MARKER,
-        fillOpacity: 0.12,
-        interactive: false,
-      }).addTo(l.map);
-    } else {
-      l.accuracy.setLatLng(at).setRadius(current.accuracy);
-    }
-    if (!l.marker) {
-      l.marker = L.circleMarker(at, {
-        radius: 8,
-        color: '#ffffff',
-        weight: 3,
-        fillColor: MARKER,
-        fillOpacity: 1,
-      })
-        .bindTooltip('Caller at this moment of the recording')
-        .addTo(l.map);
-    } else {
-      l.marker.setLatLng(at);
-      l.marker.bringToFront();
-    }
-    // Read back from the layer itself, so tests see what Leaflet actually holds.
-    const pos = l.marker.getLatLng();
-    wrap.dataset.markerLat = String(pos.lat);
-    wrap.dataset.markerLng = String(pos.lng);
+    showFix(l, current, 'Caller at this moment of the recording', wrap);
     const step = onFix(follow.current, current);
     follow.current = step.state;
     apply(l.map, step.move);

@@ -2,6 +2,7 @@ import type { ConsoleConfig, ReceivedFix } from '@sightline/protocol';
 import * as L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState } from 'react';
+import { showFix } from './fix-marker.js';
 import {
   type FollowState,
   initialFollow,
@@ -14,7 +15,6 @@ import {
 
 /** Great Britain, for when neither the settings nor a fix have told us where to look. */
 const FALLBACK_VIEW = { center: [54.5, -2.5] as [number, number], zoom: 6 };
-const MARKER = '#c8102e';
 const TRAIL = '#1d4f91';
 
 interface Layers {
@@ -113,38 +113,7 @@ export function SessionMap({
     if (!l || !wrap) return;
     l.trail.setLatLngs(trailLatLngs(track));
     if (!latest) return;
-    const at = L.latLng(latest.lat, latest.lon);
-    if (!l.accuracy) {
-      l.accuracy = L.circle(at, {
-        radius: latest.accuracy,
-        color: MARKER,
-        weight: 1,
-        fillColor: MARKER,
-        fillOpacity: 0.12,
-        interactive: false,
-      }).addTo(l.map);
-    } else {
-      l.accuracy.setLatLng(at).setRadius(latest.accuracy);
-    }
-    if (!l.marker) {
-      l.marker = L.circleMarker(at, {
-        radius: 8,
-        color: '#ffffff',
-        weight: 3,
-        fillColor: MARKER,
-        fillOpacity: 1,
-      })
-        .bindTooltip('Caller (latest fix)')
-        .addTo(l.map);
-    } else {
-      l.marker.setLatLng(at);
-      l.marker.bringToFront();
-    }
-    // Read back from the layers themselves, so tests see what Leaflet actually holds.
-    const pos = l.marker.getLatLng();
-    wrap.dataset.markerLat = String(pos.lat);
-    wrap.dataset.markerLng = String(pos.lng);
-    wrap.dataset.accuracy = String(l.accuracy.getRadius());
+    showFix(l, latest, 'Caller (latest fix)', wrap);
     const step = onFix(follow.current, latest);
     follow.current = step.state;
     apply(l.map, step.move);
