@@ -1,19 +1,26 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import type { Command } from 'commander';
 import { verifyAuditTrail } from '../audit/audit-verify.js';
-import { out, withContext } from './context.js';
-
-export const AUDIT_USAGE = `  sightline audit verify [--public-key <pem>]
-      Checks the whole audit trail: every entry's hash, the chain between entries, and the
-      signed checkpoints (with this deployment's key, or the given public key).
-      Exit 0 when intact, 1 when tampering is found (the first bad entry is named).`;
+import { exitWith, out, withContext } from './context.js';
 
 /** `sightline audit verify`. */
-export async function auditCommand(verb: string | undefined, args: string[]): Promise<number> {
-  if (verb !== 'verify') return 64;
-  const { values } = parseArgs({ args, options: { 'public-key': { type: 'string' } }, strict: true });
+export function registerAudit(program: Command): void {
+  program
+    .command('audit')
+    .description('The audit trail.')
+    .command('verify')
+    .description(
+      "Check the whole audit trail: every entry's hash, the chain between entries, and the signed " +
+        "checkpoints (with this deployment's key, or the given public key). " +
+        'Exit 0 when intact, 1 when tampering is found (the first bad entry is named).',
+    )
+    .option('--public-key <pem>', 'PEM file of the public key to check the checkpoints with')
+    .action(exitWith((opts: { publicKey?: string }) => auditVerify(opts.publicKey)));
+}
+
+async function auditVerify(publicKey: string | undefined): Promise<number> {
   return withContext(async ({ db, signer }) => {
-    const key = values['public-key'] ? readFileSync(values['public-key'], 'utf8') : signer.publicKeyPem;
+    const key = publicKey ? readFileSync(publicKey, 'utf8') : signer.publicKeyPem;
     const v = await verifyAuditTrail(db, key);
     if (v.ok) {
       out(

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { systemClock } from '../adapters/clock.js';
 import { type Db, migrateToLatest, openDatabase } from '../adapters/db/database.js';
 import { loadOrCreateSigner, type Signer } from '../adapters/keys/signer.js';
@@ -12,9 +13,45 @@ export interface CliContext {
   audit: AuditService;
 }
 
-/** Opens what a server-side command needs (same SIGHTLINE_* settings as the server), runs it, closes. */
-export async function withContext<T>(run: (ctx: CliContext) => Promise<T>): Promise<T> {
+/** A refusal the CLI explains in one line (no stack trace) before exiting non-zero. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+export interface ContextOptions {
+  /** Only `user add --create-database` sets this: every other command refuses to start a new, empty database. */
+  createDatabase?: boolean;
+}
+
+/** The SQLite file a database URL points at, or null when there is no file to check (in-memory). */
+function sqliteFile(url: string): string | null {
+  if (!url.startsWith('sqlite:')) return null;
+  const file = url.slice('sqlite:'.length);
+  return file === ':memory:' ? null : file;
+}
+
+/**
+ * Opens what a server-side command needs (same SIGHTLINE_* settings as the server), runs it, closes.
+ * It says on stderr which data directory and database it uses, and refuses when the database does
+ * not exist: run from the wrong folder, it would otherwise create an empty one and report "no users",
+ * "nothing to dispose" or an intact empty audit trail about the wrong deployment.
+ */
+export async function withContext<T>(
+  run: (ctx: CliContext) => Promise<T>,
+  options: ContextOptions = {},
+): Promise<T> {
   const config = loadConfig();
+  const file = sqliteFile(config.databaseUrl);
+  process.stderr.write(
+    `sightline: data directory ${config.dataDir}, database ${file ?? config.databaseUrl}\n`,
+  );
+  if (file && !existsSync(file) && !options.createDatabase)
+    throw new CliError(
+      `no Sightline database at ${file} (data directory ${config.dataDir}). Run the command where the server ` +
+        'runs, or set SIGHTLINE_DATA_DIR (or SIGHTLINE_DATABASE_URL) to its data directory. Nothing was created. ' +
+        'To start a new deployment, start the server once or create the first account with ' +
+        '"sightline user add --create-database …".',
+    );
   const db = openDatabase(config.databaseUrl);
   try {
     await migrateToLatest(db);
@@ -23,6 +60,15 @@ export async function withContext<T>(run: (ctx: CliContext) => Promise<T>): Prom
   } finally {
     await db.destroy();
   }
+}
+
+/** Wraps a command's body for commander: the number it resolves to becomes the exit code. */
+export function exitWith<A extends unknown[]>(
+  body: (...args: A) => Promise<number>,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    process.exitCode = await body(...args);
+  };
 }
 
 export const out = (line = '') => process.stdout.write(`${line}\n`);

@@ -1,25 +1,29 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import type { Command } from 'commander';
 import { verifyPackage } from '../evidence/export/verify-package.js';
-import { out } from './context.js';
-
-export const EVIDENCE_USAGE = `  sightline evidence verify <package.zip> [--public-key <pem>]
-      Checks an export package on its own (no server, no database, no network): every file's
-      SHA-256, the manifest signature, the seal chains and the masters against their seals.
-      Exit 0 when VERIFIED, 1 when FAILED.`;
+import { exitWith, out } from './context.js';
 
 /** `sightline evidence verify`: deliberately reads no configuration and opens no database. */
-export async function evidenceCommand(verb: string | undefined, args: string[]): Promise<number> {
-  if (verb !== 'verify') return 64;
-  const { values, positionals } = parseArgs({
-    args,
-    options: { 'public-key': { type: 'string' } },
-    allowPositionals: true,
-    strict: true,
-  });
-  const zip = positionals[0];
-  if (!zip) return 64;
-  const key = values['public-key'] ? readFileSync(values['public-key'], 'utf8') : null;
+export function registerEvidence(program: Command): void {
+  program
+    .command('evidence')
+    .description('Export packages.')
+    .command('verify')
+    .description(
+      "Check an export package on its own (no server, no database, no network): every file's " +
+        'SHA-256, the manifest signature, the seal chains and the masters against their seals. ' +
+        'Exit 0 when VERIFIED, 1 when FAILED.',
+    )
+    .argument('<package.zip>', 'the export package')
+    .option(
+      '--public-key <pem>',
+      "PEM file of your force's public key (else the key inside the package is used)",
+    )
+    .action(exitWith((zip: string, opts: { publicKey?: string }) => evidenceVerify(zip, opts.publicKey)));
+}
+
+async function evidenceVerify(zip: string, publicKey: string | undefined): Promise<number> {
+  const key = publicKey ? readFileSync(publicKey, 'utf8') : null;
   const v = await verifyPackage(zip, key);
   for (const c of v.checks) out(`  ok    ${c}`);
   for (const p of v.problems) out(`  FAIL  ${p}`);

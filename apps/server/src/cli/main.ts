@@ -1,44 +1,59 @@
+import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { DomainError } from '../lib/errors.js';
-import { AUDIT_USAGE, auditCommand } from './audit.js';
-import { EVIDENCE_USAGE, evidenceCommand } from './evidence.js';
-import { KEYS_USAGE, keysCommand } from './keys.js';
-import { RETENTION_USAGE, retentionCommand } from './retention.js';
-import { USER_USAGE, userCommand } from './user.js';
+import { registerAudit } from './audit.js';
+import { CliError } from './context.js';
+import { registerEvidence } from './evidence.js';
+import { registerKeys } from './keys.js';
+import { registerRetention } from './retention.js';
+import { registerUser } from './user.js';
 
-const COMMANDS: Record<
-  string,
-  { usage: string; run: (verb: string | undefined, args: string[]) => Promise<number> }
-> = {
-  user: { usage: USER_USAGE, run: userCommand },
-  audit: { usage: AUDIT_USAGE, run: auditCommand },
-  keys: { usage: KEYS_USAGE, run: keysCommand },
-  evidence: { usage: EVIDENCE_USAGE, run: evidenceCommand },
-  retention: { usage: RETENTION_USAGE, run: retentionCommand },
-};
+/** Exit code for a usage error (unknown command or flag, missing argument), as in sysexits.h. */
+const EX_USAGE = 64;
 
-const USAGE = `Usage:
-${Object.values(COMMANDS)
-  .map((c) => c.usage)
-  .join('\n')}
-
-Commands that use the database read the same SIGHTLINE_* settings as the server
-(SIGHTLINE_DATA_DIR, SIGHTLINE_DATABASE_URL, SIGHTLINE_KEY_DIR).`;
+/**
+ * The whole command tree. Settings made here before the `register*` calls (exit override, help
+ * after errors) are inherited by every subcommand created with `.command()`; so each module adds
+ * its subcommands with `parent.command(...)`, never with `addCommand(new Command())`.
+ */
+export function buildProgram(): Command {
+  const program = new Command('sightline')
+    .description(
+      'Sightline administration. Commands that use the database read the same SIGHTLINE_* settings as the ' +
+        'server (SIGHTLINE_DATA_DIR, SIGHTLINE_DATABASE_URL, SIGHTLINE_KEY_DIR) and say on stderr which ' +
+        'data directory they use. They refuse to run when that directory holds no database, rather than ' +
+        'create an empty one (only "user add --create-database" may).',
+    )
+    // Commander's default is process.exit from deep inside parsing; throwing lets main() map codes.
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .showSuggestionAfterError();
+  registerUser(program);
+  registerAudit(program);
+  registerKeys(program);
+  registerEvidence(program);
+  registerRetention(program);
+  return program;
+}
 
 async function main(argv: string[]): Promise<number> {
-  const [noun, verb, ...rest] = argv;
-  const command = noun ? COMMANDS[noun] : undefined;
-  const code = command ? await command.run(verb, rest) : 64;
-  if (code === 64) console.error(USAGE);
-  return code;
+  process.exitCode = 0;
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    // Help and version are "errors" with exit code 0; anything else commander throws is a usage
+    // error it has already explained on stderr, and no command's action has run.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EX_USAGE;
+    throw err;
+  }
+  return Number(process.exitCode ?? 0);
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof DomainError) console.error(`error: ${err.message}`);
-    else if (err instanceof Error && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
-      console.error(`error: ${err.message}\n\n${USAGE}`);
+    if (err instanceof ConfigError || err instanceof DomainError || err instanceof CliError)
+      console.error(`error: ${err.message}`);
     else console.error(err);
     process.exit(2);
   },

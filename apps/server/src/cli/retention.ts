@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Command } from 'commander';
 import { systemClock } from '../adapters/clock.js';
 import { cryptoRandom } from '../adapters/random.js';
 import { LocalEvidenceStore } from '../adapters/storage/local-evidence-store.js';
@@ -7,16 +8,33 @@ import { LocationService } from '../location/location.service.js';
 import { DisposalService } from '../retention/disposal.service.js';
 import { SessionRepository } from '../sessions/session.repository.js';
 import { SessionService } from '../sessions/session.service.js';
-import { out, withContext } from './context.js';
+import { exitWith, out, withContext } from './context.js';
 
-export const RETENTION_USAGE = `  sightline retention dry-run | dispose
-      dry-run: lists every session whose media the retention policies would dispose of now, why,
-      and each file's SHA-256, without deleting anything. dispose: does it (audited), as the
-      scheduled job would.`;
+/** Exit code of `retention dispose` without `--yes`: it showed what it would do and did nothing. */
+export const NOT_CONFIRMED = 1;
 
 /** `sightline retention dry-run|dispose`. */
-export async function retentionCommand(verb: string | undefined): Promise<number> {
-  if (verb !== 'dry-run' && verb !== 'dispose') return 64;
+export function registerRetention(program: Command): void {
+  const retention = program.command('retention').description('Retention and disposal of media.');
+  retention
+    .command('dry-run')
+    .description(
+      'List every session whose media the retention policies would dispose of now, why, and each ' +
+        "file's SHA-256, without deleting anything.",
+    )
+    .action(exitWith(() => retentionRun('dry-run')));
+  retention
+    .command('dispose')
+    .description(
+      'Dispose of that media (audited), as the scheduled job would. Without --yes it only lists what ' +
+        'it would dispose of, deletes nothing and exits 1.',
+    )
+    .option('--yes', 'confirm: really delete the media listed by dry-run', false)
+    .action(exitWith((opts: { yes: boolean }) => retentionRun(opts.yes ? 'dispose' : 'unconfirmed')));
+}
+
+/** `unconfirmed` is `dispose` without `--yes`: a dry run that then says nothing was disposed, and why. */
+async function retentionRun(mode: 'dry-run' | 'unconfirmed' | 'dispose'): Promise<number> {
   return withContext(async ({ config, db, audit }) => {
     const sessions = new SessionService(
       new SessionRepository(db),
@@ -39,7 +57,7 @@ export async function retentionCommand(verb: string | undefined): Promise<number
       },
       silentLogger,
     );
-    const report = await disposal.run({ dryRun: verb === 'dry-run', actor: { type: 'system' } });
+    const report = await disposal.run({ dryRun: mode !== 'dispose', actor: { type: 'system' } });
     out(
       `${report.dryRun ? 'DRY RUN: would dispose of' : 'Disposed of'} media from ${report.candidates.length} session(s).`,
     );
@@ -47,6 +65,10 @@ export async function retentionCommand(verb: string | undefined): Promise<number
       out(`\n${c.reference ?? '(no reference)'}  session ${c.sessionId}\n  why: ${c.why}`);
       for (const i of c.items) out(`  ${i.sha256}  ${i.size.toString().padStart(10)}  ${i.fileName}`);
     }
-    return 0;
+    if (mode !== 'unconfirmed') return 0;
+    process.stderr.write(
+      `Nothing was disposed: "retention dispose" needs --yes. Run it again with --yes to delete the media of these ${report.candidates.length} session(s).\n`,
+    );
+    return NOT_CONFIRMED;
   });
 }
