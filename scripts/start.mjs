@@ -3,6 +3,7 @@
 // `npm start -- --isolated` runs it (and Janus) inside a private network namespace instead:
 // use that on shared machines where media must not touch real interfaces.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureDependencies, ROOT, requireTools, run, step } from './lib.mjs';
 
@@ -17,7 +18,14 @@ step('Build');
 run('npm', ['run', 'build', '--silent']);
 
 step('Accounts');
-const list = spawnSync('node', [cli, 'user', 'list'], { encoding: 'utf8' });
+// The CLI refuses to open a data directory with no database (so a command run from the wrong
+// folder cannot create an empty one); a first run creates it explicitly with the first account.
+const dbUrl =
+  process.env.SIGHTLINE_DATABASE_URL ?? `sqlite:${join(process.env.SIGHTLINE_DATA_DIR, 'sightline.db')}`;
+const fresh = dbUrl.startsWith('sqlite:') && !existsSync(dbUrl.slice('sqlite:'.length));
+const list = fresh
+  ? { status: 0, stdout: '' }
+  : spawnSync('node', [cli, 'user', 'list'], { encoding: 'utf8' });
 if (list.status !== 0) {
   console.error(list.stderr);
   process.exit(1);
@@ -41,6 +49,7 @@ if (list.stdout.trim() === '') {
       'supervisor',
       '--role',
       'call-handler',
+      ...(fresh ? ['--create-database'] : []),
     ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
