@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { DomainError } from '../lib/errors.js';
 import { parseMobileNumber } from './phone.js';
 
-// Ofcom's drama range (07700 900xxx) is rejected by libphonenumber as unallocated, so tests use ordinary-looking numbers.
 describe('parseMobileNumber', () => {
   it('accepts a UK national mobile number and returns E.164', () => {
     expect(parseMobileNumber('07911 123456', 'GB')).toEqual({
@@ -14,6 +13,19 @@ describe('parseMobileNumber', () => {
   it('accepts E.164 with spaces, and foreign mobiles', () => {
     expect(parseMobileNumber('+44 7911 123456', 'GB').e164).toBe('+447911123456');
     expect(parseMobileNumber('+48 601 234 567', 'GB').e164).toBe('+48601234567');
+  });
+
+  it("accepts Ofcom's drama range (07700 900000–900999), which no real phone is given, for training and demos", () => {
+    expect(parseMobileNumber('07700 900123', 'GB')).toEqual({
+      e164: '+447700900123',
+      masked: '+44 •••••••123',
+    });
+    expect(parseMobileNumber('+44 7700 900000', 'GB').e164).toBe('+447700900000');
+    expect(parseMobileNumber('07700900999', 'GB').e164).toBe('+447700900999');
+  });
+
+  it('still refuses unallocated numbers just outside the drama range', () => {
+    expect(() => parseMobileNumber('07700 901123', 'GB')).toThrow(/not a valid phone number/);
   });
 
   it.each([

@@ -10,9 +10,16 @@ export interface MobileNumber {
 const TEXTABLE = new Set(['MOBILE', 'FIXED_LINE_OR_MOBILE', 'PERSONAL_NUMBER', undefined]);
 
 /**
- * Accepts a UK national number (07700 900123) or any E.164 number (+48 601 234 567)
- * and returns it in E.164. Rejects numbers that cannot receive a text, with a
- * message a call handler can act on mid-call.
+ * Ofcom's drama range, 07700 900000–900999: mobile numbers set aside for fiction and never
+ * given to a real phone, so training, demos and docs can use them without texting anyone.
+ * libphonenumber calls them unallocated, so they are let through here by name.
+ */
+const DRAMA_RANGE = /^\+447700900\d{3}$/;
+
+/**
+ * Accepts a UK national number (07911 123456, or 07700 900123 from the drama range) or any
+ * E.164 number (+48 601 234 567) and returns it in E.164. Rejects numbers that cannot
+ * receive a text, with a message a call handler can act on mid-call.
  */
 export function parseMobileNumber(input: string, defaultRegion: string): MobileNumber {
   const cleaned = input.trim();
@@ -20,6 +27,9 @@ export function parseMobileNumber(input: string, defaultRegion: string): MobileN
     throw invalid('Enter the number using digits, e.g. 07911 123456 or +44 7911 123456.');
   }
   const parsed = parsePhoneNumberFromString(cleaned, defaultRegion as CountryCode);
+  if (parsed && DRAMA_RANGE.test(parsed.number)) {
+    return { e164: parsed.number, masked: mask(parsed.number, parsed.countryCallingCode) };
+  }
   if (!parsed?.isValid()) {
     throw invalid(
       'That is not a valid phone number. Check the digits, and add the country code (e.g. +33) for a foreign number.',
