@@ -24,6 +24,10 @@ export const ErrorCode = z.enum([
   'session_ended',
   'media_unavailable',
   'rate_limited',
+  /** Too many invites to one number in the last hour (429). */
+  'invite_limit_number',
+  /** Too many invites by one officer in the last minute or hour (429). */
+  'invite_limit_officer',
   'conflict',
   'internal',
 ]);

@@ -23,6 +23,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   session_ended: 409,
   media_unavailable: 503,
   rate_limited: 429,
+  invite_limit_number: 429,
+  invite_limit_officer: 429,
   conflict: 409,
   internal: 500,
 };
