@@ -12,6 +12,7 @@ import { cryptoRandom, type Random } from './adapters/random.js';
 import { OutboxGateway } from './adapters/sms/outbox-gateway.js';
 import { LocalEvidenceStore } from './adapters/storage/local-evidence-store.js';
 import { AuditService } from './audit/audit.service.js';
+import { AuditHeadFile, auditHeadPath } from './audit/head-file.js';
 import { AuthService } from './auth/auth.service.js';
 import { ChatService } from './chat/chat.service.js';
 import type { Config } from './config/config.js';
@@ -108,7 +109,11 @@ export async function buildContainer(
       { fingerprint: signer.fingerprint, dir: config.keyDir },
       'keys: created a new evidence signing key; back it up',
     );
-  const audit = new AuditService(db, clock, random, signer);
+  // The newest signed checkpoint is also kept beside the key, out of a database-only attacker's reach.
+  const audit = new AuditService(db, clock, random, signer, undefined, {
+    file: new AuditHeadFile(auditHeadPath(config.keyDir)),
+    log,
+  });
   const officers = new OfficerService(db, clock, random, audit);
   const auth = new AuthService(db, clock, random, audit, config.officerSessionMs);
   const location = new LocationService(db, clock);
@@ -322,6 +327,7 @@ export async function buildContainer(
       // Recordings left open by a previous run are final now: ingest them.
       await recordings.recoverUnfinished();
       sealer.start();
+      audit.start();
       await jobs.start();
       disposal.start();
       await resetPublishingFlags(sessionRepo);
@@ -340,6 +346,7 @@ export async function buildContainer(
       jobs.stop();
       disposal.stop();
       await evidence.idle();
+      audit.stop();
       await audit.checkpointNow();
       janus.connection.close();
       await janus.supervisor?.stop();

@@ -167,6 +167,36 @@ describe('audit trail tamper evidence', () => {
     expect(forged.problems.some((p) => p.kind === 'checkpoint')).toBe(true);
   });
 
+  it('detects the newest entries removed together with their checkpoints, through the signed head kept outside the database', async () => {
+    // More activity, signed: the head checkpoint now covers the newest entry.
+    const officer = await signIn(s, ['call-handler']);
+    await invite(s, officer);
+    await s.c.audit.checkpointNow();
+    const newest = Number(
+      (
+        await s.c.db
+          .selectFrom('audit_events')
+          .select((e) => e.fn.max('seq').as('m'))
+          .executeTakeFirstOrThrow()
+      ).m,
+    );
+    const keep = newest - 3;
+    // A database-only attacker removes the newest entries and every checkpoint row that mentions them.
+    const cut = await tamperedCopy((db) => {
+      db.prepare('delete from audit_events where seq > ?').run(keep);
+      db.prepare('delete from audit_checkpoints where seq > ?').run(keep);
+    });
+    expect((await verify(cut)).ok).toBe(true); // the database alone no longer shows it
+    const env = { ...process.env, SIGHTLINE_DATA_DIR: s.dataDir, SIGHTLINE_KEY_DIR: join(s.dataDir, 'keys') };
+    const bad = await run('node', [CLI, 'audit', 'verify'], {
+      env: { ...env, SIGHTLINE_DATABASE_URL: `sqlite:${cut}` },
+    }).catch((e: { code: number; stdout: string }) => e);
+    expect((bad as { code: number }).code).toBe(1);
+    expect((bad as { stdout: string }).stdout).toMatch(
+      new RegExp(`^TAMPERED: first bad entry #${keep + 1}: .*truncated after #${keep}`, 'm'),
+    );
+  });
+
   it('`sightline audit verify` prints a plain verdict and exits 1 naming the first bad entry', async () => {
     const env = { ...process.env, SIGHTLINE_DATA_DIR: s.dataDir, SIGHTLINE_KEY_DIR: join(s.dataDir, 'keys') };
     const good = await run('node', [CLI, 'audit', 'verify'], {

@@ -2,12 +2,13 @@ import type { Db } from '../adapters/db/database.js';
 import { GENESIS } from '../adapters/db/migrations/0002_evidence.js';
 import { verifySignature } from '../adapters/keys/signer.js';
 import { auditHash, checkpointMessage } from './audit-chain.js';
+import type { HeadRead } from './head-file.js';
 
 export interface AuditProblem {
   /** Position in the trail where the problem shows (an entry's seq). */
   seq: number;
   id: string | null;
-  kind: 'changed' | 'missing' | 'inserted' | 'moved' | 'chain-broken' | 'checkpoint';
+  kind: 'changed' | 'missing' | 'inserted' | 'moved' | 'chain-broken' | 'checkpoint' | 'truncated';
   message: string;
 }
 
@@ -16,6 +17,8 @@ export interface AuditVerdict {
   entries: number;
   checkpoints: number;
   lastCheckpointSeq: number | null;
+  /** The signed head kept outside the database: the entry it covers, or why it could not be used. */
+  head: { seq: number; at: number } | { missing: string } | null;
   firstBad: AuditProblem | null;
   problems: AuditProblem[];
 }
@@ -26,9 +29,15 @@ const MAX_PROBLEMS = 20;
  * Walks the whole trail and its signed checkpoints. Reports edits (hash no longer
  * matches), removals (gaps in the sequence, or a checkpoint beyond the end),
  * insertions and reorderings (an entry that hashes correctly only at another
- * position, or whose predecessor is not the one it was chained to).
+ * position, or whose predecessor is not the one it was chained to). Given the signed head
+ * kept outside the database, also removal of the newest entries together with their
+ * checkpoint rows (truncation), which the database alone cannot show.
  */
-export async function verifyAuditTrail(db: Db, publicKeyPem: string | null): Promise<AuditVerdict> {
+export async function verifyAuditTrail(
+  db: Db,
+  publicKeyPem: string | null,
+  head?: HeadRead,
+): Promise<AuditVerdict> {
   const rows = await db.selectFrom('audit_events').selectAll().orderBy('seq').execute();
   const checkpoints = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute();
   const problems: AuditProblem[] = [];
@@ -118,6 +127,7 @@ export async function verifyAuditTrail(db: Db, publicKeyPem: string | null): Pro
         message: `${at}: entry #${seq} differs from what was signed`,
       });
   }
+  const headSummary = head ? checkHead(head, rows, publicKeyPem, add) : null;
   problems.sort((a, b) => a.seq - b.seq);
   const last = checkpoints.at(-1);
   return {
@@ -125,9 +135,59 @@ export async function verifyAuditTrail(db: Db, publicKeyPem: string | null): Pro
     entries: rows.length,
     checkpoints: checkpoints.length,
     lastCheckpointSeq: last ? Number(last.seq) : null,
+    head: headSummary,
     firstBad: problems[0] ?? null,
     problems,
   };
+}
+
+/** Compares the trail's newest entries with the signed head kept outside the database. */
+function checkHead(
+  read: HeadRead,
+  rows: Array<{ seq: number | bigint | string; id: string; hash: string }>,
+  publicKeyPem: string | null,
+  add: (p: AuditProblem) => void,
+): AuditVerdict['head'] {
+  const lastSeq = rows.length ? Number(rows.at(-1)!.seq) : 0;
+  if (read.state === 'absent') return { missing: 'there is no signed head file' };
+  if (read.state === 'unreadable') {
+    add({
+      seq: lastSeq,
+      id: null,
+      kind: 'checkpoint',
+      message: `the signed head file cannot be read: ${read.reason}`,
+    });
+    return { missing: read.reason };
+  }
+  const h = read.head;
+  if (publicKeyPem && !verifySignature(publicKeyPem, checkpointMessage(h.seq, h.hash, h.at), h.signature)) {
+    add({
+      seq: h.seq,
+      id: null,
+      kind: 'checkpoint',
+      message: `the signed head file (at #${h.seq}): the signature is not valid for this deployment's key`,
+    });
+    return { seq: h.seq, at: h.at };
+  }
+  const when = new Date(h.at).toISOString();
+  if (lastSeq < h.seq) {
+    add({
+      seq: lastSeq + 1,
+      id: null,
+      kind: 'truncated',
+      message: `the trail was truncated after #${lastSeq}: the signed head kept outside the database (${when}) covers entries up to #${h.seq}, so #${lastSeq + 1}–#${h.seq} were removed`,
+    });
+  } else {
+    const row = rows.find((r) => Number(r.seq) === h.seq);
+    if (row && row.hash !== h.hash)
+      add({
+        seq: h.seq,
+        id: row.id,
+        kind: 'checkpoint',
+        message: `entry #${h.seq} differs from the one the signed head kept outside the database (${when}) covers`,
+      });
+  }
+  return { seq: h.seq, at: h.at };
 }
 
 /** The position an entry's stored hash was computed for, if it is not where it now sits. */

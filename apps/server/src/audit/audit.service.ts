@@ -4,7 +4,9 @@ import type { Db } from '../adapters/db/database.js';
 import { GENESIS } from '../adapters/db/migrations/0002_evidence.js';
 import type { Signer } from '../adapters/keys/signer.js';
 import type { Random } from '../adapters/random.js';
+import type { Logger } from '../lib/logger.js';
 import { auditHash, checkpointMessage } from './audit-chain.js';
+import type { AuditHeadFile, SignedHead } from './head-file.js';
 
 /** Who did something. Callers are identified by their session, never by name or number. */
 export type Actor =
@@ -25,8 +27,14 @@ export const SYSTEM: Actor = { type: 'system' };
 export interface CheckpointPolicy {
   /** Sign a checkpoint at least every this many entries… */
   everyEntries: number;
-  /** …and when this long has passed since the last one (checked on the next entry). */
+  /** …and this long after the last one when there are new entries (on the next entry, and by timer once started). */
   everyMs: number;
+}
+
+/** The copy of the newest checkpoint kept outside the database (see head-file.ts). */
+export interface HeadKeeping {
+  file: AuditHeadFile;
+  log: Logger;
 }
 
 interface Head {
@@ -46,14 +54,37 @@ interface Head {
 export class AuditService {
   #queue: Promise<unknown> = Promise.resolve();
   #head: Head | null = null;
+  #timer: NodeJS.Timeout | null = null;
+  #headFileRefused = false;
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly signer: Signer | null,
-    private readonly policy: CheckpointPolicy = { everyEntries: 50, everyMs: 10 * 60_000 },
+    private readonly policy: CheckpointPolicy = { everyEntries: 50, everyMs: 10_000 },
+    private readonly headKeeping: HeadKeeping | null = null,
   ) {}
+
+  /**
+   * Signs the head every `everyMs` while entries arrive, so that at most that long of the newest
+   * entries (or `everyEntries`, whichever comes first) is ever unsigned. The server calls this;
+   * one-shot CLI commands do not (the server signs what they wrote on its next tick).
+   */
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => {
+      this.checkpointNow().catch((err: unknown) =>
+        this.headKeeping?.log.error({ err }, 'audit: signing a checkpoint failed'),
+      );
+    }, this.policy.everyMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
 
   record(input: AuditInput): Promise<void> {
     const run = this.#queue.then(() => this.append(input));
@@ -136,19 +167,67 @@ export class AuditService {
 
   private async checkpoint(head: Head): Promise<void> {
     if (!this.signer) return;
-    const at = this.clock.now();
+    const signed: SignedHead = {
+      seq: head.seq,
+      hash: head.hash,
+      at: this.clock.now(),
+      keyFingerprint: this.signer.fingerprint,
+      signature: '',
+    };
+    signed.signature = this.signer.sign(checkpointMessage(signed.seq, signed.hash, signed.at));
     await this.db
       .insertInto('audit_checkpoints')
       .values({
-        seq: head.seq,
-        hash: head.hash,
-        at,
-        key_fingerprint: this.signer.fingerprint,
-        signature: this.signer.sign(checkpointMessage(head.seq, head.hash, at)),
+        seq: signed.seq,
+        hash: signed.hash,
+        at: signed.at,
+        key_fingerprint: signed.keyFingerprint,
+        signature: signed.signature,
       })
       .execute();
     head.checkpointSeq = head.seq;
-    head.checkpointAt = at;
+    head.checkpointAt = signed.at;
+    await this.advanceHeadFile(signed);
+  }
+
+  /**
+   * Moves the head file forward along the same chain only: never back, and never onto a trail
+   * that no longer holds the entry the file last signed (that trail was cut or rewritten, and
+   * the file is the proof). A failure here never stops an entry being recorded.
+   */
+  private async advanceHeadFile(next: SignedHead): Promise<void> {
+    if (!this.headKeeping) return;
+    const { file, log } = this.headKeeping;
+    const refuse = (why: string) => {
+      if (!this.#headFileRefused)
+        log.error({ file: file.path, seq: next.seq }, `audit: the signed head file is kept as it is: ${why}`);
+      this.#headFileRefused = true;
+    };
+    try {
+      const current = file.read();
+      if (current.state === 'unreadable') return refuse(`it cannot be read (${current.reason})`);
+      if (current.state === 'present') {
+        const c = current.head;
+        if (c.seq > next.seq)
+          return refuse(`it signs entry #${c.seq} but the trail ends at #${next.seq} (entries removed?)`);
+        if (c.seq === next.seq) {
+          if (c.hash !== next.hash) refuse(`entry #${c.seq} differs from the one it signs (rewritten?)`);
+          return;
+        }
+        const row = await this.db
+          .selectFrom('audit_events')
+          .select('hash')
+          .where('seq', '=', c.seq)
+          .executeTakeFirst();
+        if (row?.hash !== c.hash)
+          return refuse(
+            `entry #${c.seq} is missing or differs from the one it signs (removed or rewritten?)`,
+          );
+      }
+      file.write(next);
+    } catch (err) {
+      log.error({ err, file: file.path }, 'audit: writing the signed head file failed');
+    }
   }
 
   private async loadHead(): Promise<Head> {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { verifyAuditTrail } from '../audit/audit-verify.js';
+import { AuditHeadFile, auditHeadPath } from '../audit/head-file.js';
 import { exitWith, out, withContext } from './context.js';
 
 /** `sightline audit verify`. */
@@ -11,7 +12,8 @@ export function registerAudit(program: Command): void {
     .command('verify')
     .description(
       "Check the whole audit trail: every entry's hash, the chain between entries, and the signed " +
-        "checkpoints (with this deployment's key, or the given public key). " +
+        "checkpoints (with this deployment's key, or the given public key), and the signed head kept " +
+        'beside the key, which shows whether the newest entries were removed. ' +
         'Exit 0 when intact, 1 when tampering is found (the first bad entry is named).',
     )
     .option('--public-key <pem>', 'PEM file of the public key to check the checkpoints with')
@@ -19,14 +21,24 @@ export function registerAudit(program: Command): void {
 }
 
 async function auditVerify(publicKey: string | undefined): Promise<number> {
-  return withContext(async ({ db, signer }) => {
+  return withContext(async ({ config, db, signer }) => {
     const key = publicKey ? readFileSync(publicKey, 'utf8') : signer.publicKeyPem;
-    const v = await verifyAuditTrail(db, key);
+    const headFile = new AuditHeadFile(auditHeadPath(config.keyDir));
+    const v = await verifyAuditTrail(db, key, headFile.read());
     if (v.ok) {
       out(
         `INTACT: ${v.entries} audit entries, chain unbroken; ${v.checkpoints} signed checkpoints verified (last at #${v.lastCheckpointSeq ?? '—'}).`,
       );
-      const unsigned = v.entries - (v.lastCheckpointSeq ?? 0);
+      if (v.head && 'seq' in v.head)
+        out(
+          `The signed head kept outside the database (${headFile.path}, ${new Date(v.head.at).toISOString()}) covers #${v.head.seq}: nothing up to there was removed.`,
+        );
+      else
+        out(
+          `Note: no signed head at ${headFile.path}; removal of the newest entries cannot be ruled out (the server writes it within seconds of new entries).`,
+        );
+      const signedUpTo = Math.max(v.lastCheckpointSeq ?? 0, v.head && 'seq' in v.head ? v.head.seq : 0);
+      const unsigned = v.entries - signedUpTo;
       if (unsigned > 0)
         out(`Note: the last ${unsigned} entries are chained but not yet covered by a signed checkpoint.`);
       return 0;
