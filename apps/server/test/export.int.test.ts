@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManifestBody } from '../src/evidence/export/manifest.js';
 import { verifyPackage } from '../src/evidence/export/verify-package.js';
 import { eventually, jsonApi, type OfficerClient, signIn, startServer, type TestServer } from './harness.js';
-import { readZip, unzipTo, writeZip } from './zip-tools.js';
+import { entryDataRanges, readZip, seededRandom, unzipTo, writeZip } from './zip-tools.js';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '../bin/sightline.js');
@@ -199,4 +199,141 @@ describe('export packages', () => {
     );
     expect(stdout).toMatch(/Signature Verified Successfully/);
   });
+});
+
+describe('the verifier on damaged packages', () => {
+  /** Runs the CLI verifier; never throws, returns the exit code and both streams. */
+  const cli = (...args: string[]) =>
+    run('node', [CLI, 'evidence', 'verify', ...args], { env: { PATH: process.env.PATH } }).then(
+      (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({
+        code: e.code,
+        stdout: e.stdout,
+        stderr: e.stderr,
+      }),
+    );
+
+  it('without --public-key says the package is only self-consistent, not proven to be the force’s, and exits 3', async () => {
+    const r = await cli(zipPath);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/^SELF-CONSISTENT ONLY:/m);
+    expect(r.stdout).toMatch(/not proven/);
+    expect(r.stdout).not.toMatch(/^VERIFIED/m);
+    expect((await cli(zipPath, '--public-key', publicKey)).code).toBe(0);
+  });
+
+  it('a truncated, damaged or non-zip file is FAILED with exit 1 and a reason, never a stack trace', async () => {
+    const bytes = readFileSync(zipPath);
+    const eocd = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    const cases: Record<string, Buffer> = {
+      truncated: bytes.subarray(0, Math.floor(bytes.length / 2)),
+      'central directory zeroed': Buffer.concat([
+        bytes.subarray(0, eocd - 200),
+        Buffer.alloc(bytes.length - eocd + 200),
+      ]),
+      'not a zip': Buffer.from('hello, this is not a zip file\n'),
+    };
+    for (const [what, b] of Object.entries(cases)) {
+      const file = join(work, `damaged-${what.replaceAll(' ', '-')}.zip`);
+      writeFileSync(file, b);
+      const r = await cli(file, '--public-key', publicKey);
+      expect(r.code, what).toBe(1);
+      expect(r.stdout, what).toMatch(/^ {2}FAIL {2}.*zip/m);
+      expect(r.stdout, what).toMatch(/^FAILED:/m);
+      expect(r.stderr, what).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('checks the zip’s own CRC-32: a changed line ending in manifest.sig, which the signature check ignores, is caught', async () => {
+    // Re-store manifest.sig uncompressed so one byte of its content can be changed in place.
+    const files = await readZip(zipPath);
+    const sigName = [...files.keys()].find((n) => n.endsWith('/manifest.sig'))!;
+    const plain = join(work, 'sig-stored.zip');
+    await writeZip(plain, files, (name) => name === sigName);
+    expect((await verifyPackage(plain, readFileSync(publicKey, 'utf8'))).ok).toBe(true);
+    const stored = Buffer.from(readFileSync(plain));
+    const range = (await entryDataRanges(stored)).find((e) => e.name === sigName)!;
+    expect(stored[range.end - 1]).toBe(0x0a);
+    stored[range.end - 1] = 0x20; // "\n" → " ": the zip still opens, the signature still decodes
+    const v = await verifyPackage(stored, readFileSync(publicKey, 'utf8'));
+    expect(v.ok).toBe(false);
+    expect(v.problems.join('\n')).toMatch(/manifest\.sig.*CRC-32/);
+  });
+
+  it('survives 1,000 seeded random mutations: it never throws, and changed media bytes never verify', async () => {
+    const original = readFileSync(zipPath);
+    const key = readFileSync(publicKey, 'utf8');
+    const ranges = await entryDataRanges(original);
+    const media = ranges.filter((e) => e.stored && /\/(masters|working-copies)\//.test(e.name));
+    expect(media.length).toBeGreaterThanOrEqual(3);
+    const inMedia = (pos: number) => media.some((m) => pos >= m.start && pos < m.end);
+    const random = seededRandom(0x5161);
+    const int = (n: number) => Math.floor(random() * n);
+    const thrown: string[] = [];
+    const verifiedDespiteChange: string[] = [];
+    let failed = 0;
+    for (let i = 0; i < 1_000; i++) {
+      let bytes = Buffer.from(original);
+      let mediaChanged = false;
+      let what: string;
+      const changeAt = (pos: number, value: number) => {
+        if (bytes[pos] === value) return;
+        bytes[pos] = value;
+        if (inMedia(pos)) mediaChanged = true;
+      };
+      switch (i % 5) {
+        case 0: {
+          const n = 1 + int(4);
+          for (let k = 0; k < n; k++) {
+            const pos = int(bytes.length);
+            changeAt(pos, bytes[pos]! ^ (1 << int(8)));
+          }
+          what = `${n} bit flips anywhere`;
+          break;
+        }
+        case 1: {
+          const m = media[int(media.length)]!;
+          const pos = m.start + int(m.end - m.start);
+          changeAt(pos, bytes[pos]! ^ (1 + int(255)));
+          what = `one byte of ${m.name}`;
+          break;
+        }
+        case 2: {
+          bytes = bytes.subarray(0, int(bytes.length));
+          mediaChanged = true; // the end of the zip is gone: it must never verify
+          what = `truncated to ${bytes.length} bytes`;
+          break;
+        }
+        case 3: {
+          const pos = int(bytes.length);
+          const len = 1 + int(64);
+          for (let k = pos; k < Math.min(bytes.length, pos + len); k++) changeAt(k, int(256));
+          what = `${len} random bytes at ${pos}`;
+          break;
+        }
+        default: {
+          const pos = int(bytes.length);
+          const len = 1 + int(16);
+          const insert = random() < 0.5;
+          bytes = insert
+            ? Buffer.concat([bytes.subarray(0, pos), Buffer.alloc(len, int(256)), bytes.subarray(pos)])
+            : Buffer.concat([bytes.subarray(0, pos), bytes.subarray(pos + len)]);
+          if (media.some((m) => pos > m.start && pos < m.end)) mediaChanged = true;
+          what = `${len} bytes ${insert ? 'inserted' : 'deleted'} at ${pos}`;
+        }
+      }
+      try {
+        const v = await verifyPackage(bytes, key);
+        if (!v.ok) {
+          failed++;
+          if (v.problems.length === 0) thrown.push(`#${i} (${what}): FAILED without a reason`);
+        } else if (mediaChanged) verifiedDespiteChange.push(`#${i} (${what})`);
+      } catch (err) {
+        thrown.push(`#${i} (${what}): ${String(err)}`);
+      }
+    }
+    expect(thrown).toEqual([]);
+    expect(verifiedDespiteChange).toEqual([]);
+    expect(failed).toBeGreaterThan(500);
+  }, 180_000);
 });

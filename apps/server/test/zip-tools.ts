@@ -17,10 +17,14 @@ export async function readZip(path: string): Promise<Map<string, Buffer>> {
   }
 }
 
-/** Writes files back into a zip (for tampering tests). */
-export async function writeZip(path: string, files: Map<string, Buffer>): Promise<void> {
+/** Writes files back into a zip (for tampering tests); `stored` names the files to keep uncompressed. */
+export async function writeZip(
+  path: string,
+  files: Map<string, Buffer>,
+  stored: (name: string) => boolean = () => false,
+): Promise<void> {
   const zip = new yazl.ZipFile();
-  for (const [name, bytes] of files) zip.addBuffer(bytes, name);
+  for (const [name, bytes] of files) zip.addBuffer(bytes, name, { compress: !stored(name) });
   zip.end();
   await pipeline(zip.outputStream, createWriteStream(path));
 }
@@ -31,4 +35,32 @@ export async function unzipTo(path: string, dir: string): Promise<void> {
     await mkdir(dirname(join(dir, name)), { recursive: true });
     await writeFile(join(dir, name), bytes);
   }
+}
+
+/** Where each entry's stored bytes sit in the zip file (after its local header), and whether they are stored uncompressed. */
+export async function entryDataRanges(
+  zipBytes: Buffer,
+): Promise<Array<{ name: string; start: number; end: number; stored: boolean }>> {
+  const zip = await ZipReader.open(zipBytes);
+  try {
+    return [...zip.entries.values()].map((e) => {
+      const local = e.relativeOffsetOfLocalHeader;
+      const start = local + 30 + zipBytes.readUInt16LE(local + 26) + zipBytes.readUInt16LE(local + 28);
+      return { name: e.fileName, start, end: start + e.compressedSize, stored: e.compressionMethod === 0 };
+    });
+  } finally {
+    zip.close();
+  }
+}
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same mutations on every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

@@ -1,5 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { createPublicKey } from 'node:crypto';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { fingerprintOf } from '../adapters/keys/signer.js';
 import { verifyPackage } from '../evidence/export/verify-package.js';
 import { exitWith, out } from './context.js';
 
@@ -11,8 +13,10 @@ export function registerEvidence(program: Command): void {
     .command('verify')
     .description(
       "Check an export package on its own (no server, no database, no network): every file's " +
-        'SHA-256, the manifest signature, the seal chains and the masters against their seals. ' +
-        'Exit 0 when VERIFIED, 1 when FAILED.',
+        'SHA-256 and zip CRC-32, the manifest signature, the seal chains and the masters against their ' +
+        'seals. Exit 0 when VERIFIED against --public-key; 3 when only self-consistent (no --public-key: ' +
+        'signed by the key inside the package, which proves nothing about who made it); 1 when FAILED ' +
+        '(also for a truncated or damaged zip); 64 for a usage error (missing argument, unreadable file).',
     )
     .argument('<package.zip>', 'the export package')
     .option(
@@ -22,19 +26,51 @@ export function registerEvidence(program: Command): void {
     .action(exitWith((zip: string, opts: { publicKey?: string }) => evidenceVerify(zip, opts.publicKey)));
 }
 
+/** Exit codes of `evidence verify`, documented in docs/evidence.md. */
+const VERIFIED = 0;
+const FAILED = 1;
+const SELF_CONSISTENT_ONLY = 3;
+const USAGE = 64;
+
 async function evidenceVerify(zip: string, publicKey: string | undefined): Promise<number> {
-  const key = publicKey ? readFileSync(publicKey, 'utf8') : null;
+  // Arguments that cannot be used are the caller's mistake (64), not a verdict on the package.
+  let key: string | null = null;
+  try {
+    accessSync(zip, constants.R_OK);
+  } catch (err) {
+    console.error(`error: cannot read the package ${zip}: ${(err as Error).message}`);
+    return USAGE;
+  }
+  if (publicKey) {
+    try {
+      key = readFileSync(publicKey, 'utf8');
+      createPublicKey(key);
+    } catch (err) {
+      console.error(
+        `error: --public-key ${publicKey} is not a readable PEM public key: ${(err as Error).message}`,
+      );
+      return USAGE;
+    }
+  }
   const v = await verifyPackage(zip, key);
   for (const c of v.checks) out(`  ok    ${c}`);
   for (const p of v.problems) out(`  FAIL  ${p}`);
+  if (v.ok && v.keySource === 'given') {
+    out(
+      `VERIFIED: every file is exactly as exported and signed with the given key (${fingerprintOf(createPublicKey(key!))}).`,
+    );
+    return VERIFIED;
+  }
   if (v.ok) {
     out(
-      `VERIFIED: every file is exactly as exported and signed${v.keySource === 'embedded' ? ' (with the key inside the package; pass --public-key to check it is your force’s)' : ''}.`,
+      'SELF-CONSISTENT ONLY: every file matches the manifest, and the manifest is signed by the key inside the package. ' +
+        'That is not proven to be your force’s key: anyone can sign a package with a key of their own. ' +
+        'Run again with --public-key <your force’s published key>, or compare the fingerprint above with the published one.',
     );
-    return 0;
+    return SELF_CONSISTENT_ONLY;
   }
   out(
     `FAILED: ${v.problems.length} problem${v.problems.length === 1 ? '' : 's'} found. Do not rely on this package.`,
   );
-  return 1;
+  return FAILED;
 }
