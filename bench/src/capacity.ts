@@ -65,7 +65,7 @@ async function plateau(
 
 /** Sightline: synthetic callers through real invites, links, consent and signalling; viewers through the console socket. */
 async function throughSightline(source: RtpSource): Promise<LevelResult[]> {
-  const server = await startSightline({ SIGHTLINE_TRUST_PROXY: 'true', SIGHTLINE_LOG_LEVEL: 'warn' });
+  const server = await startSightline({ SIGHTLINE_TRUST_PROXY: 'loopback', SIGHTLINE_LOG_LEVEL: 'warn' });
   const results: LevelResult[] = [];
   const closers: Array<() => void> = [];
   const viewers: ReceiveStats[] = [];

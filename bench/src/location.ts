@@ -47,7 +47,7 @@ async function connectCaller(url: string, link: string, index: number): Promise<
 export async function location(): Promise<BenchResult> {
   // Behind a proxy each phone has its own address; trusting X-Forwarded-For lets the
   // per-address rate limits see 200 phones rather than one.
-  const server = await startSightline({ SIGHTLINE_TRUST_PROXY: 'true', SIGHTLINE_LOG_LEVEL: 'warn' });
+  const server = await startSightline({ SIGHTLINE_TRUST_PROXY: 'loopback', SIGHTLINE_LOG_LEVEL: 'warn' });
   let result: { latencies: number[]; received: number } = { latencies: [], received: 0 };
   let sent = 0;
   let cpu: ReturnType<ReturnType<typeof meter>['stop']> | null = null;

@@ -30,7 +30,7 @@ describe('crash recovery', () => {
     await source.start(ensureClip());
     const env = {
       SIGHTLINE_SEAL_INTERVAL_SECONDS: '2',
-      SIGHTLINE_TRUST_PROXY: 'true',
+      SIGHTLINE_TRUST_PROXY: 'loopback',
       SIGHTLINE_LOG_LEVEL: 'warn',
     };
     server = await startSightline(env);

@@ -16,7 +16,7 @@ let sessionId: string;
 
 beforeAll(async () => {
   await source.start(ensureClip());
-  s = await startServer({ env: { SIGHTLINE_SEAL_INTERVAL_SECONDS: '1', SIGHTLINE_TRUST_PROXY: 'true' } });
+  s = await startServer({ env: { SIGHTLINE_SEAL_INTERVAL_SECONDS: '1', SIGHTLINE_TRUST_PROXY: 'loopback' } });
   sessionId = await recordedSession(s, await signIn(s, ['call-handler']), source, 3);
   supervisor = await signIn(s, ['supervisor', 'dpo']);
 }, 120_000);

@@ -23,7 +23,7 @@ let sessionId: string;
 
 beforeAll(async () => {
   await source.start(ensureClip());
-  s = await startServer({ env: { SIGHTLINE_SEAL_INTERVAL_SECONDS: '1', SIGHTLINE_TRUST_PROXY: 'true' } });
+  s = await startServer({ env: { SIGHTLINE_SEAL_INTERVAL_SECONDS: '1', SIGHTLINE_TRUST_PROXY: 'loopback' } });
   const handler = await signIn(s, ['call-handler']);
   supervisor = await signIn(s, ['supervisor']);
   const call = await syntheticCall(s.url, jsonApi(handler), source);

@@ -18,7 +18,7 @@ let sessionId: string;
 
 beforeAll(async () => {
   await source.start(ensureClip());
-  s = await startServer({ env: { SIGHTLINE_SEAL_INTERVAL_SECONDS: '1', SIGHTLINE_TRUST_PROXY: 'true' } });
+  s = await startServer({ env: { SIGHTLINE_SEAL_INTERVAL_SECONDS: '1', SIGHTLINE_TRUST_PROXY: 'loopback' } });
   sessionId = await recordedSession(s, await signIn(s, ['call-handler']), source, 5);
   dpo = await signIn(s, ['dpo']);
 }, 120_000);

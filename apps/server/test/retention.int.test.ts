@@ -20,7 +20,7 @@ beforeAll(async () => {
     clock,
     env: {
       SIGHTLINE_SEAL_INTERVAL_SECONDS: '1',
-      SIGHTLINE_TRUST_PROXY: 'true',
+      SIGHTLINE_TRUST_PROXY: 'loopback',
       SIGHTLINE_RETENTION_NFPA_DAYS: '31',
     },
   });

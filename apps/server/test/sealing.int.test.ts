@@ -12,7 +12,7 @@ const source = new RtpSource();
 
 beforeAll(async () => {
   await source.start(ensureClip());
-  s = await startServer({ env: { SIGHTLINE_SEAL_INTERVAL_SECONDS: '1', SIGHTLINE_TRUST_PROXY: 'true' } });
+  s = await startServer({ env: { SIGHTLINE_SEAL_INTERVAL_SECONDS: '1', SIGHTLINE_TRUST_PROXY: 'loopback' } });
 });
 afterAll(async () => {
   await s?.close();

@@ -6,6 +6,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../lib/errors.js';
 import { toView } from '../officers/officer.service.js';
 import { verifyAgainstDummy, verifyPassword } from '../officers/password.js';
+import { LoginThrottle } from './login-throttle.js';
 
 export interface OfficerSession {
   officer: OfficerView;
@@ -27,6 +28,7 @@ export class AuthService {
     private readonly random: Random,
     private readonly audit: AuditService,
     private readonly sessionTtlMs: number,
+    private readonly throttle = new LoginThrottle(clock),
   ) {}
 
   async login(
@@ -34,6 +36,20 @@ export class AuthService {
     password: string,
     ip: string | null,
   ): Promise<OfficerSession & { cookie: string }> {
+    // Refused before the password is checked, so a throttled guess learns nothing.
+    const verdict = this.throttle.check(username, ip);
+    if (!verdict.allowed) {
+      await this.audit.record({
+        actor: { type: 'system' },
+        action: 'auth.login_throttled',
+        detail: { username: username.slice(0, 64) },
+        ip,
+      });
+      throw new DomainError(
+        'rate_limited',
+        `too many failed sign-ins for this account from this address; try again in ${waitText(verdict.retryAfterMs)}`,
+      );
+    }
     const row = await this.db
       .selectFrom('officers')
       .selectAll()
@@ -44,6 +60,7 @@ export class AuthService {
         ? await verifyPassword(row.password_hash, password)
         : await verifyAgainstDummy(password);
     if (!row || !ok) {
+      this.throttle.failed(username, ip);
       await this.audit.record({
         actor: { type: 'system' },
         action: 'auth.login_failed',
@@ -52,6 +69,7 @@ export class AuthService {
       });
       throw new DomainError('unauthenticated', 'wrong username or password');
     }
+    this.throttle.succeeded(username, ip);
     const now = this.clock.now();
     const cookie = this.random.secret(32);
     const csrfToken = this.random.secret(24);
@@ -116,4 +134,9 @@ export class AuthService {
       ip,
     });
   }
+}
+
+function waitText(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  return seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`;
 }

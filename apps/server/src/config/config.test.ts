@@ -37,4 +37,16 @@ describe('loadConfig', () => {
     expect(c.iceServers).toEqual([{ urls: 'stun:stun.example.org:3478' }]);
     expect(c.map.tileUrl).toBeNull();
   });
+
+  it('trusts X-Forwarded-For only from a listed set of proxies, never from everyone', () => {
+    expect(loadConfig({}).http.trustProxy).toBe(false);
+    expect(
+      loadConfig({ SIGHTLINE_TRUST_PROXY: '10.0.0.0/8, 192.0.2.1,::1,fd00::/8,loopback' }).http.trustProxy,
+    ).toEqual(['10.0.0.0/8', '192.0.2.1', '::1', 'fd00::/8', 'loopback']);
+    expect(() => loadConfig({ SIGHTLINE_TRUST_PROXY: 'true' })).toThrow(
+      /SIGHTLINE_TRUST_PROXY: list the proxies' addresses/,
+    );
+    expect(() => loadConfig({ SIGHTLINE_TRUST_PROXY: '10.0.0.0/33' })).toThrow(/SIGHTLINE_TRUST_PROXY/);
+    expect(() => loadConfig({ SIGHTLINE_TRUST_PROXY: 'proxy.example' })).toThrow(/SIGHTLINE_TRUST_PROXY/);
+  });
 });

@@ -1,11 +1,38 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { IceServer } from '@sightline/protocol';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+/** proxy-addr's named ranges, which Fastify's trustProxy accepts beside addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+/**
+ * The reverse proxies whose X-Forwarded-For is believed: addresses, CIDRs or proxy-addr's
+ * names, comma-separated. Empty (the default) believes no one. There is deliberately no
+ * "trust everyone": then any client could pick the address its sign-in limits apply to.
+ */
+const trustedProxies = z
+  .string()
+  .default('')
+  .transform((v, ctx) => {
+    const list = v
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== '');
+    if (list.length === 1 && ['false', 'no', '0', 'none'].includes(list[0]!.toLowerCase())) return [];
+    for (const entry of list) {
+      if (!isProxyEntry(entry)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: ['true', 'yes', '1'].includes(entry.toLowerCase())
+            ? "list the proxies' addresses (e.g. 127.0.0.1 or 10.0.0.0/8): trusting every peer lets any client forge X-Forwarded-For"
+            : `"${entry}" is not an IP address, a CIDR (e.g. 10.0.0.0/8) or one of loopback, linklocal, uniquelocal`,
+        });
+        return z.NEVER;
+      }
+    }
+    return list;
+  });
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const optionalString = z
   .string()
@@ -23,7 +50,7 @@ const EnvSchema = z.object({
   PUBLIC_URL: optionalString,
   TLS_CERT: optionalString,
   TLS_KEY: optionalString,
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: trustedProxies,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AGENCY: z.string().min(1).max(80).default('the police'),
   SMS_SENDER_ID: z
@@ -117,7 +144,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
   const dataDir = resolve(e.DATA_DIR);
   return Object.freeze({
     dataDir,
-    http: { host: e.HOST, port: e.PORT, tls, trustProxy: e.TRUST_PROXY },
+    /** Passed to Fastify's trustProxy: false, or the list of trusted proxy addresses. */
+    http: { host: e.HOST, port: e.PORT, tls, trustProxy: e.TRUST_PROXY.length > 0 ? e.TRUST_PROXY : false },
     publicUrl,
     /** Cookies are Secure whenever the public URL is https (always, in production). */
     secureCookies: publicUrl.protocol === 'https:',
@@ -164,6 +192,16 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     videoBitrate: e.VIDEO_BITRATE,
     tools: { janusPpRec: e.JANUS_PP_REC, ffmpeg: e.FFMPEG, ffprobe: e.FFPROBE },
   });
+}
+
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [ip = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(ip);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 function parseUrl(value: string): URL {

@@ -6,6 +6,7 @@ import type { Random } from '../adapters/random.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../lib/errors.js';
 import { hashPassword } from './password.js';
+import { assertStrongPassword } from './password-rules.js';
 
 /** Officer accounts: local users with argon2id passwords and one or more roles. */
 export class OfficerService {
@@ -24,6 +25,7 @@ export class OfficerService {
       .executeTakeFirst();
     if (existing)
       throw new DomainError('conflict', `username "${input.username}" is taken`, { username: 'taken' });
+    assertStrongPassword(input.password, input);
     const row: OfficersTable = {
       id: this.random.id(),
       username: input.username,

@@ -11,7 +11,10 @@ prove that in three ways:
      npx sightline evidence verify <this zip> --public-key <the force's published key>
 
    It checks every file's SHA-256 against manifest.json, the signature on
-   manifest.json, and each recording's seal chain, and prints VERIFIED or FAILED.
+   manifest.json, and each recording's seal chain, and prints VERIFIED (exit 0)
+   or FAILED (exit 1). Without --public-key it can only say SELF-CONSISTENT ONLY
+   (exit 3): signed by the key inside the package, which proves nothing about who
+   made it.
 
 2. By hand, with standard tools, from inside the unzipped folder:
 

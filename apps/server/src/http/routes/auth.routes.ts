@@ -12,7 +12,9 @@ export const authRoutes =
       '/api/auth/login',
       {
         schema: { body: LoginRequest, response: { 200: AuthState } },
-        config: { auth: { public: true }, rateLimit: { max: 10, timeWindow: '1 minute' } },
+        // A coarse flood guard per address, generous for a station behind one NAT address; the
+        // real limits on guessing are per account and per address in auth/login-throttle.ts.
+        config: { auth: { public: true }, rateLimit: { max: 120, timeWindow: '1 minute' } },
       },
       async (request, reply) => {
         const s = await c.auth.login(request.body.username, request.body.password, request.ip);
