@@ -5,6 +5,7 @@ const src = (pkg: string, file = 'index') =>
   fileURLToPath(new URL(`./packages/${pkg}/src/${file}.ts`, import.meta.url));
 const alias = [
   { find: /^@sightline\/protocol\/permissions$/, replacement: src('protocol', 'permissions') },
+  { find: /^@sightline\/protocol\/close-codes$/, replacement: src('protocol', 'close-codes') },
   { find: /^@sightline\/protocol$/, replacement: src('protocol') },
   { find: /^@sightline\/geo$/, replacement: src('geo') },
 ];

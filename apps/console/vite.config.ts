@@ -13,6 +13,7 @@ export default defineConfig({
     // Package sources, so neither a prior build nor a stale dist can change what the console runs.
     alias: [
       { find: /^@sightline\/protocol\/permissions$/, replacement: src('protocol', 'permissions') },
+      { find: /^@sightline\/protocol\/close-codes$/, replacement: src('protocol', 'close-codes') },
       { find: /^@sightline\/protocol$/, replacement: src('protocol') },
       { find: /^@sightline\/geo$/, replacement: src('geo') },
     ],

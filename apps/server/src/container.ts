@@ -44,6 +44,7 @@ import { SessionService } from './sessions/session.service.js';
 import { CallerSignalling } from './signalling/caller-signalling.js';
 import { ConsoleSignalling } from './signalling/console-signalling.js';
 import { CallerSide } from './signalling/officer-requests.js';
+import { CloseCode } from './signalling/socket-channel.js';
 import { DeviceCopyService } from './uploads/device-copy.service.js';
 import { UploadService } from './uploads/upload.service.js';
 
@@ -271,6 +272,16 @@ export async function buildContainer(
     chat,
     callerSide,
     log.child({ component: 'console-ws' }),
+  );
+
+  // Signing out, a disabled account or a password reset ends the officer's open consoles at once;
+  // a role change too, since a socket holds the roles it connected with.
+  const signOut = (officerId: string, reason: string) =>
+    consoles?.disconnectOfficer(officerId, CloseCode.signedOut, reason);
+  auth.on('signedOut', signOut);
+  officers.on('signedOut', signOut);
+  officers.on('rolesChanged', (officerId) =>
+    consoles?.disconnectOfficer(officerId, CloseCode.rolesChanged, 'roles changed'),
   );
 
   jobs.on('updated', (job) =>

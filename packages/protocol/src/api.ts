@@ -95,9 +95,55 @@ export const CreateOfficerRequest = z.object({
   displayName: z.string().trim().min(1).max(100),
   password: z.string().min(12, 'at least 12 characters').max(256),
   roles: z.array(Role).min(1).max(4),
+  /** Why the account is needed; recorded with the role grant a second admin approves. */
+  reason: z.string().trim().min(3).max(200).optional(),
 });
 export type CreateOfficerRequest = z.infer<typeof CreateOfficerRequest>;
-export const OfficerList = z.object({ officers: z.array(OfficerView) });
+
+/** An officer account as admins see it: also whether it is disabled. */
+export const OfficerAccount = OfficerView.extend({
+  disabledAt: z.number().int().nullable(),
+  lastLoginAt: z.number().int().nullable(),
+});
+export type OfficerAccount = z.infer<typeof OfficerAccount>;
+export const OfficerList = z.object({ officers: z.array(OfficerAccount) });
+
+/** Every change an admin makes to an account says why; the reason goes into the audit trail. */
+export const AccountChangeReason = z.string().trim().min(3, 'say why (at least 3 characters)').max(200);
+export const AccountChangeRequest = z.object({ reason: AccountChangeReason });
+export type AccountChangeRequest = z.infer<typeof AccountChangeRequest>;
+export const SetRolesRequest = z.object({ roles: z.array(Role).max(4), reason: AccountChangeReason });
+export type SetRolesRequest = z.infer<typeof SetRolesRequest>;
+export const ResetPasswordRequest = z.object({
+  password: CreateOfficerRequest.shape.password,
+  reason: AccountChangeReason,
+});
+export type ResetPasswordRequest = z.infer<typeof ResetPasswordRequest>;
+
+/**
+ * Roles an admin asked for on someone's behalf. They apply only when a second
+ * admin (neither the requester nor the subject) approves.
+ */
+export const RoleGrant = z.object({
+  id: z.string(),
+  officerId: z.string(),
+  officerUsername: z.string(),
+  roles: z.array(Role),
+  reason: z.string(),
+  requestedAt: z.number().int(),
+  requestedById: z.string().nullable(),
+  requestedByName: z.string().nullable(),
+  state: z.enum(['pending', 'approved', 'refused', 'superseded']),
+  decidedAt: z.number().int().nullable(),
+  decidedById: z.string().nullable(),
+  decidedByName: z.string().nullable(),
+  decisionReason: z.string().nullable(),
+});
+export type RoleGrant = z.infer<typeof RoleGrant>;
+export const RoleGrantList = z.object({ grants: z.array(RoleGrant) });
+/** The result of an account change: the account now, and the grant waiting for approval if roles were added. */
+export const AccountChangeResult = z.object({ officer: OfficerAccount, grant: RoleGrant.nullable() });
+export type AccountChangeResult = z.infer<typeof AccountChangeResult>;
 
 export const AuditEntry = z.object({
   id: z.string(),

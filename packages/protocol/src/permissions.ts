@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   'sar:search': ['dpo'],
   'audit:read': ['supervisor', 'admin', 'dpo'],
   'officer:manage': ['admin'],
+  // Approving another admin's role grant (a second person; the service refuses the requester and the subject).
+  'officer:approve': ['admin'],
   'system:read': ['supervisor', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 

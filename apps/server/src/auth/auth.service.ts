@@ -4,6 +4,7 @@ import type { Db } from '../adapters/db/database.js';
 import { hashSecret, type Random } from '../adapters/random.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../lib/errors.js';
+import { TypedEmitter } from '../lib/typed-emitter.js';
 import { toView } from '../officers/officer.service.js';
 import { verifyAgainstDummy, verifyPassword } from '../officers/password.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -21,7 +22,12 @@ const TOUCH_EVERY_MS = 60_000;
  * Officer sign-in. The cookie holds a random 256-bit id; the database holds only
  * its SHA-256, so a leaked database cannot be replayed as a login.
  */
-export class AuthService {
+export interface AuthEvents {
+  /** The officer signed out: every sign-in of theirs has ended; close what they have open. */
+  signedOut: (officerId: string, reason: string) => void;
+}
+
+export class AuthService extends TypedEmitter<AuthEvents> {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -29,7 +35,9 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly sessionTtlMs: number,
     private readonly throttle = new LoginThrottle(clock),
-  ) {}
+  ) {
+    super();
+  }
 
   async login(
     username: string,
@@ -121,11 +129,19 @@ export class AuthService {
     return { officer: toView(row), csrfToken: row.csrf_token, expiresAt: Number(row.expires_at) };
   }
 
+  /** Signs the officer out everywhere: every sign-in of theirs ends, not only this browser's. */
   async logout(cookie: string, officer: OfficerView, ip: string | null): Promise<void> {
+    const session = await this.db
+      .selectFrom('officer_sessions')
+      .select('officer_id')
+      .where('id_hash', '=', hashSecret(cookie))
+      .executeTakeFirst();
+    if (session?.officer_id !== officer.id) return;
     await this.db
       .updateTable('officer_sessions')
       .set({ revoked_at: this.clock.now() })
-      .where('id_hash', '=', hashSecret(cookie))
+      .where('officer_id', '=', officer.id)
+      .where('revoked_at', 'is', null)
       .execute();
     await this.audit.record({
       actor: { type: 'officer', id: officer.id, name: officer.displayName },
@@ -133,6 +149,7 @@ export class AuthService {
       subject: { type: 'officer', id: officer.id },
       ip,
     });
+    this.safeEmit('signedOut', officer.id, 'signed out');
   }
 }
 

@@ -23,6 +23,8 @@ interface ConsoleClient {
   officer: OfficerView;
   watched: Set<string>;
   views: Set<string>;
+  /** Set when the server dropped it: messages still in flight are ignored. */
+  dropped: boolean;
 }
 
 /** Above this much unsent data a console is too slow; location fixes to it are skipped, not queued. */
@@ -91,6 +93,18 @@ export class ConsoleSignalling {
     this.broadcast(msg, (c) => c.officer.id === officerId);
   }
 
+  /**
+   * Closes every console the officer has open, at once: signed out, disabled, or
+   * roles changed (a socket holds the roles it connected with). Their live views end too.
+   */
+  disconnectOfficer(officerId: string, code: number, reason: string): void {
+    for (const c of [...this.#clients]) {
+      if (c.officer.id !== officerId) continue;
+      c.channel.close(code, reason);
+      this.drop(c, reason);
+    }
+  }
+
   /** Tells consoles that may read the outbox that it changed. */
   outboxChanged(): void {
     this.broadcast({ type: 'outbox.updated' }, (c) => can(c.officer.roles, 'outbox:read'));
@@ -102,15 +116,13 @@ export class ConsoleSignalling {
       officer,
       watched: new Set(),
       views: new Set(),
+      dropped: false,
     };
     this.#clients.add(client);
-    socket.on('close', () => {
-      this.#clients.delete(client);
-      void this.media
-        .stopViewsOf(officer.id, client.views, 'console closed')
-        .catch((err: unknown) => this.log.warn({ err }, 'console: stopping views failed'));
+    socket.on('close', () => this.drop(client, 'console closed'));
+    client.channel.listen(async (msg) => {
+      if (!client.dropped) await this.handle(client, msg);
     });
-    client.channel.listen((msg) => this.handle(client, msg));
     client.channel.send({ type: 'hello', officer, media: this.plane.status, iceServers: this.iceServers });
   }
 
@@ -202,6 +214,16 @@ export class ConsoleSignalling {
         await this.media.officerStop(msg.sessionId, officer);
         return;
     }
+  }
+
+  /** Forgets a console and ends its views; idempotent (the server's close is followed by the socket's). */
+  private drop(client: ConsoleClient, reason: string): void {
+    if (client.dropped) return;
+    client.dropped = true;
+    this.#clients.delete(client);
+    void this.media
+      .stopViewsOf(client.officer.id, client.views, reason)
+      .catch((err: unknown) => this.log.warn({ err }, 'console: stopping views failed'));
   }
 
   private broadcast(msg: ServerToConsole, filter: (c: ConsoleClient) => boolean): void {

@@ -1,4 +1,5 @@
 import type { ErrorCode, ErrorMessage } from '@sightline/protocol';
+import { ConsoleCloseCode } from '@sightline/protocol/close-codes';
 import type { WebSocket } from 'ws';
 import type { z } from 'zod';
 import { JanusError } from '../adapters/janus/janus-errors.js';
@@ -11,6 +12,8 @@ export const CloseCode = {
   sessionEnded: 4002,
   unauthenticated: 4401,
   shuttingDown: 1001,
+  signedOut: ConsoleCloseCode.signedOut,
+  rolesChanged: ConsoleCloseCode.rolesChanged,
 } as const;
 
 /**

@@ -28,6 +28,24 @@ export interface OfficerSessionsTable {
   revoked_at: Ms | null;
 }
 
+/** A role grant waiting for (or decided by) a second admin. */
+export interface RoleGrantsTable {
+  id: string;
+  officer_id: string;
+  /** JSON array of the roles to add. */
+  roles: string;
+  reason: string;
+  requested_at: Ms;
+  /** Null: the server's own CLI. */
+  requested_by: string | null;
+  requested_by_name: string | null;
+  state: 'pending' | 'approved' | 'refused' | 'superseded';
+  decided_at: Ms | null;
+  decided_by: string | null;
+  decided_by_name: string | null;
+  decision_reason: string | null;
+}
+
 export interface SessionsTable {
   id: string;
   reference: string | null;
@@ -254,6 +272,7 @@ export interface DeviceCopyChunksTable {
 export interface Database {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;
+  role_grants: RoleGrantsTable;
   sessions: SessionsTable;
   session_events: SessionEventsTable;
   location_fixes: LocationFixesTable;

@@ -1,20 +1,27 @@
 import {
+  AccountChangeRequest,
+  AccountChangeResult,
   AuditList,
   AuditQuery,
   ConsoleConfig,
   CreateOfficerRequest,
+  OfficerAccount,
   OfficerList,
-  OfficerView,
   OutboxList,
+  ResetPasswordRequest,
+  RoleGrant,
+  RoleGrantList,
+  SetRolesRequest,
   SystemStatus,
 } from '@sightline/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Container } from '../../container.js';
 import { officerActor } from '../auth-hooks.js';
 
 const VERSION = '0.1.0';
 
-/** Officer accounts, audit trail, SMS outbox, system status and console settings. */
+/** Officer accounts (and their two-person role grants), audit trail, SMS outbox, system status and console settings. */
 export const adminRoutes =
   (c: Container): FastifyPluginAsyncZod =>
   async (app) => {
@@ -45,11 +52,71 @@ export const adminRoutes =
     app.post(
       '/api/officers',
       {
-        schema: { body: CreateOfficerRequest, response: { 201: OfficerView } },
+        schema: { body: CreateOfficerRequest, response: { 201: AccountChangeResult } },
         config: { auth: { officer: true, permission: 'officer:manage' } },
       },
-      async (request, reply) =>
-        reply.status(201).send(await c.officers.create(request.body, officerActor(request))),
+      async (request, reply) => {
+        // The roles asked for wait as a grant for a second admin (OfficerService's two-person rule).
+        const officer = await c.officers.create(request.body, officerActor(request));
+        return reply.status(201).send({ officer, grant: await c.officers.pendingGrant(officer.id) });
+      },
+    );
+
+    const byId = { params: z.object({ id: z.string().max(64) }) };
+    const manage = { auth: { officer: true as const, permission: 'officer:manage' as const } };
+    app.post(
+      '/api/officers/:id/disable',
+      { schema: { ...byId, body: AccountChangeRequest, response: { 200: OfficerAccount } }, config: manage },
+      async (request) => c.officers.disable(request.params.id, request.body.reason, officerActor(request)),
+    );
+    app.post(
+      '/api/officers/:id/enable',
+      { schema: { ...byId, body: AccountChangeRequest, response: { 200: OfficerAccount } }, config: manage },
+      async (request) => c.officers.enable(request.params.id, request.body.reason, officerActor(request)),
+    );
+    app.put(
+      '/api/officers/:id/roles',
+      { schema: { ...byId, body: SetRolesRequest, response: { 200: AccountChangeResult } }, config: manage },
+      async (request) =>
+        c.officers.setRoles(
+          request.params.id,
+          request.body.roles,
+          request.body.reason,
+          officerActor(request),
+        ),
+    );
+    app.post(
+      '/api/officers/:id/password',
+      {
+        schema: { ...byId, body: ResetPasswordRequest, response: { 200: AccountChangeResult } },
+        config: manage,
+      },
+      async (request) =>
+        c.officers.resetPassword(
+          request.params.id,
+          request.body.password,
+          request.body.reason,
+          officerActor(request),
+        ),
+    );
+
+    app.get(
+      '/api/role-grants',
+      { schema: { response: { 200: RoleGrantList } }, config: manage },
+      async () => ({ grants: await c.officers.grants() }),
+    );
+    const approve = { auth: { officer: true as const, permission: 'officer:approve' as const } };
+    app.post(
+      '/api/role-grants/:id/approve',
+      { schema: { ...byId, body: AccountChangeRequest, response: { 200: RoleGrant } }, config: approve },
+      async (request) =>
+        c.officers.approveGrant(request.params.id, request.body.reason, officerActor(request)),
+    );
+    app.post(
+      '/api/role-grants/:id/refuse',
+      { schema: { ...byId, body: AccountChangeRequest, response: { 200: RoleGrant } }, config: approve },
+      async (request) =>
+        c.officers.refuseGrant(request.params.id, request.body.reason, officerActor(request)),
     );
 
     app.get(
