@@ -23,7 +23,13 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     /** Every route with its auth policy, for audits of the policy itself (and the role tests). */
-    routePolicies: Array<{ method: string; url: string; auth: RouteAuth | undefined }>;
+    routePolicies: Array<{
+      method: string;
+      url: string;
+      auth: RouteAuth | undefined;
+      /** The route's zod schemas (body, params, querystring), for generated checks such as the fuzz test. */
+      schema: FastifySchema | undefined;
+    }>;
   }
   interface FastifyRequest {
     officer: OfficerView | null;
@@ -44,7 +50,7 @@ export function installAuth(app: FastifyInstance, auth: AuthService, sessions: S
   app.decorate('routePolicies', policies);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat())
-      policies.push({ method, url: route.url, auth: route.config?.auth });
+      policies.push({ method, url: route.url, auth: route.config?.auth, schema: route.schema });
     if (!route.config?.auth && (route.url.startsWith('/api') || route.url.startsWith('/ws'))) {
       throw new Error(`route ${route.method} ${route.url} declares no auth policy`);
     }

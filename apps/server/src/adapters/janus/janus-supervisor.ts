@@ -103,11 +103,12 @@ export class JanusSupervisor extends TypedEmitter<SupervisorEvents> {
     ];
     // setpriv makes the kernel send Janus SIGTERM if this process dies, so a crash of the
     // server never leaves Janus recording on its own; Janus then closes its files cleanly.
+    // Janus runs in its own folder, so a core dump (when core dumps are enabled and the
+    // kernel's core_pattern is a plain name) lands beside its config, not in the server's.
+    const opts = { stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], cwd: this.files.dir };
     const child = SETPRIV
-      ? spawn(SETPRIV, ['--pdeathsig', 'SIGTERM', '--', this.binary, ...args], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-        })
-      : spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      ? spawn(SETPRIV, ['--pdeathsig', 'SIGTERM', '--', this.binary, ...args], opts)
+      : spawn(this.binary, args, opts);
     this.#child = child;
     this.#startedAt = Date.now();
     this.#lines = [];
