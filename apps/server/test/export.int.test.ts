@@ -255,7 +255,9 @@ describe('the verifier on damaged packages', () => {
     const range = (await entryDataRanges(stored)).find((e) => e.name === sigName)!;
     expect(stored[range.end - 1]).toBe(0x0a);
     stored[range.end - 1] = 0x20; // "\n" → " ": the zip still opens, the signature still decodes
-    const v = await verifyPackage(stored, readFileSync(publicKey, 'utf8'));
+    const changed = join(work, 'sig-changed.zip');
+    writeFileSync(changed, stored);
+    const v = await verifyPackage(changed, readFileSync(publicKey, 'utf8'));
     expect(v.ok).toBe(false);
     expect(v.problems.join('\n')).toMatch(/manifest\.sig.*CRC-32/);
   });

@@ -248,8 +248,8 @@ async function hashWithCheckpoints(zip: ZipReader, name: string, offsets: number
   const prefixes = new Map<number, string>();
   const pending = [...new Set(offsets)].sort((a, b) => a - b);
   let pos = 0;
-  for await (const c of await zip.stream(name)) {
-    let chunk = c as Buffer;
+  await zip.forEachChunk(name, (c) => {
+    let chunk = c;
     while (pending.length && pos + chunk.length >= pending[0]!) {
       const cut = pending.shift()! - pos;
       hash.update(chunk.subarray(0, cut));
@@ -259,7 +259,7 @@ async function hashWithCheckpoints(zip: ZipReader, name: string, offsets: number
     }
     hash.update(chunk);
     pos += chunk.length;
-  }
+  });
   for (const o of pending) if (o === 0) prefixes.set(0, createHash('sha256').digest('hex'));
   return { sha256: hash.digest('hex'), size: pos, prefixes };
 }

@@ -1,11 +1,10 @@
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import zlib from 'node:zlib';
 import yauzl from 'yauzl';
 
 /**
- * Minimal promise wrapper over yauzl: list entries, then stream any of them. Every stream is
+ * Minimal promise wrapper over yauzl: list entries, then read any of them. Every read is
  * checked against the CRC-32 the zip records for the entry (yauzl checks sizes, not CRCs), so
- * a damaged or altered entry fails as it is read, before anything else looks at its bytes.
+ * a damaged or altered entry fails as it is read.
  */
 export class ZipReader {
   private constructor(
@@ -33,24 +32,39 @@ export class ZipReader {
     });
   }
 
-  stream(name: string): Promise<Readable> {
+  /**
+   * Feeds an entry's bytes to `onChunk` as they are read. Resolves at the end; rejects if the
+   * entry is damaged (inflate or size error) or its bytes do not match its CRC-32. Listeners
+   * are attached before any byte flows, so no error can escape the caller.
+   */
+  forEachChunk(name: string, onChunk: (chunk: Buffer) => void): Promise<void> {
     const entry = this.entries.get(name);
     if (!entry) return Promise.reject(new Error(`${name} is not in the package`));
     return new Promise((resolve, reject) =>
       this.zip.openReadStream(entry, (err, s) => {
         if (err || !s) return reject(err ?? new Error(`cannot read ${name}`));
-        const check = crcCheck(entry.crc32);
-        // pipe() does not forward errors: a damaged entry's inflate error must reach the reader.
-        s.on('error', (e) => check.destroy(e));
-        check.on('close', () => s.destroy());
-        resolve(s.pipe(check));
+        let crc = 0;
+        s.on('data', (c: Buffer) => {
+          crc = crc32(c, crc);
+          onChunk(c);
+        });
+        s.on('error', reject);
+        s.on('end', () =>
+          crc >>> 0 === entry.crc32 >>> 0
+            ? resolve()
+            : reject(
+                new ZipCrcError(
+                  `CRC-32 ${hex(crc)} does not match the ${hex(entry.crc32)} the zip records (the zip is damaged or was altered)`,
+                ),
+              ),
+        );
       }),
     );
   }
 
   async read(name: string): Promise<Buffer> {
     const chunks: Buffer[] = [];
-    for await (const c of await this.stream(name)) chunks.push(c as Buffer);
+    await this.forEachChunk(name, (c) => chunks.push(c));
     return Buffer.concat(chunks);
   }
 
@@ -62,25 +76,6 @@ export class ZipReader {
 /** Thrown (as a stream error) when an entry's bytes do not match the CRC-32 the zip records. */
 export class ZipCrcError extends Error {
   override name = 'ZipCrcError';
-}
-
-/** Passes bytes through and fails at the end if their CRC-32 is not `expected`. */
-function crcCheck(expected: number): Transform {
-  let crc = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, done: TransformCallback) {
-      crc = crc32(chunk, crc);
-      done(null, chunk);
-    },
-    flush(done: TransformCallback) {
-      if (crc >>> 0 === expected >>> 0) return done();
-      done(
-        new ZipCrcError(
-          `CRC-32 ${hex(crc)} does not match the ${hex(expected)} the zip records (the zip is damaged or was altered)`,
-        ),
-      );
-    },
-  });
 }
 
 const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
