@@ -3,6 +3,7 @@ import { type FormEvent, useEffect } from 'react';
 import { useApp } from '../app/context.js';
 import { ROLE_LABELS } from '../lib/permissions.js';
 import { useStore } from '../lib/use-store.js';
+import { AccountEditForm, OfficerActions, RoleGrantsPanel } from './AccountControlsPanel.js';
 
 const ROLES: Role[] = ['call-handler', 'supervisor', 'admin', 'dpo'];
 
@@ -39,6 +40,8 @@ export function OfficersPanel() {
                 <th scope="col">Name</th>
                 <th scope="col">Username</th>
                 <th scope="col">Roles</th>
+                <th scope="col">Status</th>
+                <th scope="col">Actions</th>
               </tr>
             </thead>
             <tbody>
@@ -46,11 +49,17 @@ export function OfficersPanel() {
                 <tr key={o.id} data-testid="officer-row">
                   <td>{o.displayName}</td>
                   <td className="mono">{o.username}</td>
-                  <td>{o.roles.map((r) => ROLE_LABELS[r]).join(', ')}</td>
+                  <td>{o.roles.map((r) => ROLE_LABELS[r]).join(', ') || 'None yet'}</td>
+                  <td>{o.disabledAt === null ? 'Active' : 'Disabled'}</td>
+                  <td>
+                    <OfficerActions officer={o} />
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
+          <AccountEditForm />
+          <RoleGrantsPanel />
         </div>
         <form
           className="stack officer-form"
@@ -106,6 +115,15 @@ export function OfficersPanel() {
               </p>
             ) : null}
           </fieldset>
+          <TextField
+            id="officer-reason"
+            label="Reason (optional)"
+            hint="Why the account is needed; the administrator who approves its roles reads it."
+            value={st.form.reason}
+            error={err.reason}
+            onChange={(v) => officers.setField('reason', v)}
+            autoComplete="off"
+          />
           {err.form ? (
             <p className="form-error" role="alert">
               {err.form}
@@ -115,6 +133,9 @@ export function OfficersPanel() {
             {st.created ? (
               <p className="success">
                 Created {st.created.displayName} ({st.created.username}).
+                {st.createdGrant
+                  ? ` Its roles (${st.createdGrant.roles.map((r) => ROLE_LABELS[r]).join(', ')}) wait for a second administrator's approval.`
+                  : ''}
               </p>
             ) : null}
           </div>

@@ -1,12 +1,15 @@
-import type { OfficerView, Role } from '@sightline/protocol';
+import type { OfficerAccount, Role, RoleGrant } from '@sightline/protocol';
 import { type ApiClient, ApiRequestError, errorMessage } from '../api/api-client.js';
 import { Store } from '../lib/store.js';
+import { AccountControls } from './account-controls.js';
 
 export interface NewOfficer {
   username: string;
   displayName: string;
   password: string;
   roles: Role[];
+  /** Why the account is needed (optional); the approving admin reads it. */
+  reason: string;
 }
 
 type Field = keyof NewOfficer;
@@ -14,16 +17,24 @@ export type OfficerFormErrors = Partial<Record<Field | 'form', string>>;
 
 export interface OfficersState {
   status: 'idle' | 'loading' | 'ready' | 'error';
-  officers: OfficerView[];
+  officers: OfficerAccount[];
   error: string | null;
   form: NewOfficer;
   sending: boolean;
   errors: OfficerFormErrors;
   /** The account just created, for the confirmation. */
-  created: OfficerView | null;
+  created: OfficerAccount | null;
+  /** Its roles, waiting for a second admin's approval. */
+  createdGrant: RoleGrant | null;
 }
 
-const EMPTY_FORM: NewOfficer = { username: '', displayName: '', password: '', roles: ['call-handler'] };
+const EMPTY_FORM: NewOfficer = {
+  username: '',
+  displayName: '',
+  password: '',
+  roles: ['call-handler'],
+  reason: '',
+};
 
 /** The same rules as CreateOfficerRequest in @sightline/protocol, with messages for a form. */
 export function validateOfficer(f: NewOfficer): OfficerFormErrors {
@@ -36,15 +47,24 @@ export function validateOfficer(f: NewOfficer): OfficerFormErrors {
   else if (f.displayName.trim().length > 100) e.displayName = 'Use at most 100 characters.';
   if (f.password.length < 12) e.password = 'Use at least 12 characters.';
   else if (f.password.length > 256) e.password = 'Use at most 256 characters.';
+  const reason = f.reason.trim();
+  if (reason && (reason.length < 3 || reason.length > 200))
+    e.reason = 'Use 3 to 200 characters, or leave it empty.';
   if (f.roles.length === 0) e.roles = 'Choose at least one role.';
   // CreateOfficerRequest allows three; now that there are four roles, all four can be ticked.
   else if (f.roles.length > 3) e.roles = 'Choose at most three roles.';
   return e;
 }
 
-/** Officer accounts (admins only): the list and the "create officer" form. */
+/** Officer accounts (admins only): the list, the "create officer" form and the account controls. */
 export class OfficersStore extends Store<OfficersState> {
-  constructor(private readonly api: Pick<ApiClient, 'officers' | 'createOfficer'>) {
+  /** Disable, enable, roles, password reset and the grants waiting for approval. */
+  readonly controls: AccountControls;
+
+  constructor(
+    private readonly api: Pick<ApiClient, 'officers' | 'createOfficer'> &
+      ConstructorParameters<typeof AccountControls>[0],
+  ) {
     super({
       status: 'idle',
       officers: [],
@@ -53,7 +73,9 @@ export class OfficersStore extends Store<OfficersState> {
       sending: false,
       errors: {},
       created: null,
+      createdGrant: null,
     });
+    this.controls = new AccountControls(api, () => this.load());
   }
 
   /** Forgets everything (sign-out), so the next officer in this browser sees nothing of it. */
@@ -66,7 +88,9 @@ export class OfficersStore extends Store<OfficersState> {
       sending: false,
       errors: {},
       created: null,
+      createdGrant: null,
     });
+    this.controls.reset();
   }
 
   async load(): Promise<void> {
@@ -97,19 +121,22 @@ export class OfficersStore extends Store<OfficersState> {
     if (sending) return false;
     const errors = validateOfficer(form);
     if (Object.keys(errors).length) {
-      this.patch({ errors, created: null });
+      this.patch({ errors, created: null, createdGrant: null });
       return false;
     }
-    this.patch({ sending: true, errors: {}, created: null });
+    this.patch({ sending: true, errors: {}, created: null, createdGrant: null });
     try {
-      const created = await this.api.createOfficer({
+      const reason = form.reason.trim();
+      const { officer, grant } = await this.api.createOfficer({
         username: form.username.trim(),
         displayName: form.displayName.trim(),
         password: form.password,
         roles: form.roles,
+        ...(reason ? { reason } : {}),
       });
-      this.patch({ sending: false, created, form: EMPTY_FORM });
+      this.patch({ sending: false, created: officer, createdGrant: grant, form: EMPTY_FORM });
       void this.load();
+      void this.controls.loadGrants();
       return true;
     } catch (err) {
       this.patch({ sending: false, errors: officerErrors(err) });
@@ -122,7 +149,7 @@ function officerErrors(err: unknown): OfficerFormErrors {
   if (err instanceof ApiRequestError) {
     if (err.code === 'conflict') return { username: err.message };
     const fields = Object.entries(err.fields).filter(([k]) =>
-      ['username', 'displayName', 'password', 'roles'].includes(k.split('.')[0] ?? ''),
+      ['username', 'displayName', 'password', 'roles', 'reason'].includes(k.split('.')[0] ?? ''),
     );
     if (fields.length) {
       return Object.fromEntries(

@@ -1,4 +1,5 @@
 import type {
+  AccountChangeResult,
   ApiError,
   AuditEntry,
   AuthState,
@@ -18,11 +19,13 @@ import type {
   LibrarySession,
   MessageList,
   Note,
-  OfficerView,
+  OfficerAccount,
   OutboxMessage,
   PolicyList,
   RedactionJob,
   ReviewRequest,
+  Role,
+  RoleGrant,
   SessionDetail,
   SessionSummary,
   SignedManifest,
@@ -164,11 +167,34 @@ export class ApiClient {
   async outbox(): Promise<OutboxMessage[]> {
     return (await this.request<{ messages: OutboxMessage[] }>('GET', '/api/outbox')).messages;
   }
-  async officers(): Promise<OfficerView[]> {
-    return (await this.request<{ officers: OfficerView[] }>('GET', '/api/officers')).officers;
+  async officers(): Promise<OfficerAccount[]> {
+    return (await this.request<{ officers: OfficerAccount[] }>('GET', '/api/officers')).officers;
   }
-  createOfficer(body: CreateOfficerRequest): Promise<OfficerView> {
+  /** Creates an account; the roles asked for wait as a grant for a second admin. */
+  createOfficer(body: CreateOfficerRequest): Promise<AccountChangeResult> {
     return this.request('POST', '/api/officers', body);
+  }
+  disableOfficer(id: string, reason: string): Promise<OfficerAccount> {
+    return this.request('POST', `/api/officers/${seg(id)}/disable`, { reason });
+  }
+  enableOfficer(id: string, reason: string): Promise<OfficerAccount> {
+    return this.request('POST', `/api/officers/${seg(id)}/enable`, { reason });
+  }
+  /** Removed roles go at once; added ones wait as a grant for a second admin. */
+  setOfficerRoles(id: string, roles: Role[], reason: string): Promise<AccountChangeResult> {
+    return this.request('PUT', `/api/officers/${seg(id)}/roles`, { roles, reason });
+  }
+  resetOfficerPassword(id: string, password: string, reason: string): Promise<AccountChangeResult> {
+    return this.request('POST', `/api/officers/${seg(id)}/password`, { password, reason });
+  }
+  async roleGrants(): Promise<RoleGrant[]> {
+    return (await this.request<{ grants: RoleGrant[] }>('GET', '/api/role-grants')).grants;
+  }
+  approveRoleGrant(id: string, reason: string): Promise<RoleGrant> {
+    return this.request('POST', `/api/role-grants/${seg(id)}/approve`, { reason });
+  }
+  refuseRoleGrant(id: string, reason: string): Promise<RoleGrant> {
+    return this.request('POST', `/api/role-grants/${seg(id)}/refuse`, { reason });
   }
   async audit(query: { limit: number; subjectId?: string; action?: string }): Promise<AuditEntry[]> {
     const q = new URLSearchParams({ limit: String(query.limit) });
@@ -241,7 +267,7 @@ export class ApiClient {
   }
 
   private async request<T>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     body?: unknown,
     opts: { authProbe?: boolean; retried?: boolean } = {},

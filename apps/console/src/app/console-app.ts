@@ -55,7 +55,11 @@ export function createConsoleApp(win: Window): ConsoleApp {
   const wsUrl = () =>
     `${win.location.protocol === 'https:' ? 'wss' : 'ws'}://${win.location.host}/ws/console`;
   // A refused upgrade looks like any dropped connection; checking /me tells an expired sign-in apart.
-  const socket = new ConsoleSocket({ url: wsUrl, onDropped: () => void auth.verify() });
+  const socket = new ConsoleSocket({
+    url: wsUrl,
+    onDropped: () => void auth.verify(),
+    onSignedOut: (reason) => auth.signedOutByServer(reason),
+  });
   const config = new Store<ConsoleConfig | null>(null);
   const iceServers = new Store<IceServer[]>([]);
   const sessions = new SessionListStore(api);

@@ -110,6 +110,12 @@ export class AuthStore extends Store<AuthStoreState> {
     });
   }
 
+  /** The server closed the console because this sign-in ended: signed out elsewhere, disabled, or password reset. */
+  signedOutByServer(reason: string): void {
+    if (this.get().status !== 'signed-in') return;
+    this.patch({ status: 'signed-out', auth: null, notice: signedOutText(reason) });
+  }
+
   /** A fresh token from /api/auth/me (after a CSRF failure). */
   refreshed(auth: AuthState): void {
     if (this.get().status === 'signed-in') this.patch({ auth });
@@ -118,6 +124,20 @@ export class AuthStore extends Store<AuthStoreState> {
   private get api(): ApiClient {
     if (!this.#api) throw new Error('AuthStore used before attachApi()');
     return this.#api;
+  }
+}
+
+/** Why the server ended the sign-in, in words (the socket's close reason names the cause). */
+export function signedOutText(reason: string): string {
+  switch (reason) {
+    case 'signed out':
+      return 'You signed out in another window, so you are signed out here too.';
+    case 'account disabled':
+      return 'Your account has been disabled. Ask an administrator if you need access.';
+    case 'password reset':
+      return 'An administrator reset your password. Sign in with the new one.';
+    default:
+      return 'You have been signed out. Sign in again to continue.';
   }
 }
 

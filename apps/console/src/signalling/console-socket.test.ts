@@ -6,7 +6,7 @@ class FakeSocket implements SocketLike {
   sent: Array<Record<string, unknown>> = [];
   onopen: ((ev: unknown) => void) | null = null;
   onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onclose: ((ev: { code: number }) => void) | null = null;
+  onclose: ((ev: { code: number; reason?: string }) => void) | null = null;
   onerror: ((ev: unknown) => void) | null = null;
   send(data: string): void {
     this.sent.push(JSON.parse(data) as Record<string, unknown>);
@@ -18,9 +18,9 @@ class FakeSocket implements SocketLike {
     this.readyState = 1;
     this.onopen?.({});
   }
-  drop(): void {
+  drop(code = 1006, reason = ''): void {
     this.readyState = 3;
-    this.onclose?.({ code: 1006 });
+    this.onclose?.({ code, reason });
   }
   receive(msg: unknown): void {
     this.onmessage?.({ data: JSON.stringify(msg) });
@@ -120,6 +120,41 @@ describe('ConsoleSocket', () => {
     vi.advanceTimersByTime(10_000);
     expect(sockets).toHaveLength(1);
     expect(socket.link.get()).toBe('closed');
+  });
+
+  it('stops for good when the server ends the sign-in (4403) and says why', () => {
+    const signedOut = vi.fn();
+    const s = new ConsoleSocket({
+      url: () => 'ws://x',
+      create: () => {
+        const f = new FakeSocket();
+        sockets.push(f);
+        return f;
+      },
+      onSignedOut: signedOut,
+      minBackoffMs: 100,
+    });
+    s.start();
+    last().open();
+    s.watch('s1');
+    last().drop(4403, 'account disabled');
+    expect(signedOut).toHaveBeenCalledWith('account disabled');
+    expect(s.link.get()).toBe('closed');
+    vi.advanceTimersByTime(10_000);
+    expect(sockets).toHaveLength(1);
+  });
+
+  it('comes back at once after a role change (4409), even after a long backoff', () => {
+    socket.start();
+    for (let i = 0; i < 5; i++) {
+      last().drop();
+      vi.advanceTimersByTime(1300);
+    }
+    last().open();
+    const before = sockets.length;
+    last().drop(4409, 'roles changed');
+    vi.advanceTimersByTime(130);
+    expect(sockets).toHaveLength(before + 1);
   });
 
   it('treats a silent connection as dropped', () => {

@@ -1,4 +1,5 @@
 import type { ConsoleToServer, ServerToConsole } from '@sightline/protocol';
+import { ConsoleCloseCode } from '@sightline/protocol/close-codes';
 import { Store } from '../lib/store.js';
 
 /** The link to the server as the officer should see it. */
@@ -9,7 +10,7 @@ export interface SocketLike {
   readonly readyState: number;
   onopen: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: { code: number }) => void) | null;
+  onclose: ((ev: { code: number; reason?: string }) => void) | null;
   onerror: ((ev: unknown) => void) | null;
   send(data: string): void;
   close(code?: number, reason?: string): void;
@@ -20,6 +21,8 @@ export interface ConsoleSocketOptions {
   create?: (url: string) => SocketLike;
   /** Called after a failed or dropped connection, before retrying; lets the app check the sign-in. */
   onDropped?: () => void;
+  /** The server ended this officer's sign-in (signed out elsewhere, disabled, password reset): no reconnecting. */
+  onSignedOut?: (reason: string) => void;
   minBackoffMs?: number;
   maxBackoffMs?: number;
   pingEveryMs?: number;
@@ -160,11 +163,18 @@ export class ConsoleSocket {
     ws.onerror = () => {
       // onclose follows and handles it.
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       if (this.#ws !== ws) return;
       this.#ws = null;
       this.clearTimers();
       if (this.#stopped) return;
+      if (ev.code === ConsoleCloseCode.signedOut) {
+        this.stop();
+        this.opts.onSignedOut?.(ev.reason ?? '');
+        return;
+      }
+      // New roles: come back at once, and the new connection carries them.
+      if (ev.code === ConsoleCloseCode.rolesChanged) this.#backoff = this.opts.minBackoffMs ?? 500;
       this.link.set('reconnecting');
       this.opts.onDropped?.();
       this.scheduleReconnect();
