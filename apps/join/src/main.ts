@@ -117,6 +117,9 @@ async function claim(): Promise<void> {
       store.update({ link: 'reconnecting' });
       announce(t('connection.reconnecting'));
     } else if (code === 4401) store.update({ screen: 'unavailable' });
+    // Closed because the session ended (the "session.ended" message may have been lost with
+    // a dying connection): show the end and stop the camera, never "Video on" for nobody.
+    else if (code === 4002) void finish();
   });
   signalling.connect();
 }
@@ -231,6 +234,7 @@ async function finish(): Promise<void> {
     media: 'idle',
     request: null,
     officerVideo: false,
+    quality: null,
   });
   await media.stop();
   signalling?.close();

@@ -38,6 +38,8 @@ export class MediaController {
   #lastQualitySent = 0;
   #officerView: OfficerView | null = null;
   readonly #reported: Record<string, string> = {};
+  /** Set by stop(): the session is over, and a camera still opening must not come back on. */
+  #stopped = false;
 
   constructor(
     private readonly store: Store,
@@ -58,16 +60,22 @@ export class MediaController {
         this.report('camera', 'unavailable');
       } else {
         await this.startCamera().catch(() => {
+          if (this.#stopped) return;
           this.store.update({ camera: 'unavailable' });
           this.report('camera', 'unavailable');
         });
       }
     }
-    this.store.update({ screen: 'live' });
+    // The session may have ended while the camera was opening: the ended screen stays.
+    if (!this.#stopped) this.store.update({ screen: 'live' });
   }
 
   private async startCamera(): Promise<void> {
     const capture = await openCamera();
+    if (this.#stopped) {
+      for (const t of capture.stream?.getTracks() ?? []) t.stop();
+      return;
+    }
     this.store.update({ camera: capture.camera, microphone: capture.microphone });
     this.report('camera', capture.camera);
     this.report('microphone', capture.microphone);
@@ -83,6 +91,7 @@ export class MediaController {
             : null,
         }),
       onState: (media) => {
+        if (this.#stopped) return;
         this.store.update({ media });
         if (media === 'connected') copySoon(COPY_AFTER_CONNECTED_MS);
         // Media trouble is usually network trouble (a new address after Wi-Fi → 4G leaves
@@ -107,6 +116,7 @@ export class MediaController {
     this.#publisher = publisher;
     this.store.update({ torch: publisher.torchSupported() ? false : null });
     await publisher.start();
+    if (this.#stopped) return;
     this.sendMediaState();
     this.startQualityLoop();
     this.startLivenessCheck();
@@ -189,6 +199,7 @@ export class MediaController {
 
   /** Stops capturing. Resolves when the device copy has been sent (the page should stay open until then). */
   async stop(): Promise<void> {
+    this.#stopped = true;
     if (this.#qualityTimer) clearInterval(this.#qualityTimer);
     if (this.#livenessTimer) clearInterval(this.#livenessTimer);
     this.#stopLocation?.();
