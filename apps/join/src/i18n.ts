@@ -58,10 +58,35 @@ export async function setLanguage(code: Language, remember = false): Promise<voi
 
 export const language = () => current;
 
-/** A string in the current language (falling back to English), with {placeholders} filled in. */
-export function t(key: string, vars: Record<string, string | number> = {}): string {
-  const template = strings[key] || (en as Strings)[key] || key;
-  return template.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+/**
+ * A string in the current language (falling back to English), with {placeholders} filled in.
+ * A null `agency` means none is configured: the language's own `agency.default` is used.
+ */
+export function t(key: string, vars: Record<string, string | number | null> = {}): string {
+  return translate(strings, key, vars, current);
+}
+
+/**
+ * `t` for given strings. The agency is a noun phrase: the force's configured name, or the
+ * language's own phrase ("the police", "la policía"); templates add no article of their own.
+ * A string that opens with a placeholder (the text's "{agency}: …") starts with a capital.
+ */
+export function translate(
+  table: Strings,
+  key: string,
+  vars: Record<string, string | number | null>,
+  locale: string,
+): string {
+  const english = en as Strings;
+  const template = table[key] || english[key] || key;
+  const value = (name: string): string | undefined => {
+    const v = vars[name];
+    if (v !== null && v !== undefined && String(v).trim() !== '') return String(v);
+    if (name === 'agency') return table['agency.default'] || english['agency.default'];
+    return undefined;
+  };
+  const out = template.replace(/\{(\w+)\}/g, (m, name: string) => value(name) ?? m);
+  return template.startsWith('{') ? out.charAt(0).toLocaleUpperCase(locale) + out.slice(1) : out;
 }
 
 function safeStorage(): Storage | null {

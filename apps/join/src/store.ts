@@ -39,7 +39,8 @@ export interface Transfer {
 export interface CallerState {
   screen: Screen;
   language: Language;
-  agency: string;
+  /** The configured force name, or null for the language's own phrase (see i18n `translate`). */
+  agency: string | null;
   mode: SessionMode;
   verificationCode: string;
   locationMinutes: number | null;
@@ -74,7 +75,7 @@ export interface CallerState {
 export const initialState: CallerState = {
   screen: 'loading',
   language: 'en',
-  agency: 'the police',
+  agency: null,
   mode: 'video',
   verificationCode: '',
   locationMinutes: null,

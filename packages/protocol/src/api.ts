@@ -28,7 +28,8 @@ export const AuthState = z.object({ officer: OfficerView, csrfToken: z.string() 
 export type AuthState = z.infer<typeof AuthState>;
 
 export const ConsoleConfig = z.object({
-  agency: z.string(),
+  /** The configured force name; null when none is configured. */
+  agency: z.string().nullable(),
   map: z.object({
     tileUrl: z.string().nullable(),
     attribution: z.string(),

@@ -79,8 +79,9 @@ export const CallerSessionView = z.object({
   /** …that is, at this time (ms), once sharing has started. */
   locationUntil: z.number().int().nullable(),
   maxUploadBytes: z.number().int(),
-  /** The force or service asking, shown on the consent screen. */
-  agency: z.string(),
+  /** The force asking, as configured (a name, e.g. "Thames Valley Police"), shown on the consent
+   * screen; null when none is: the page then uses its language's own phrase ("the police"). */
+  agency: z.string().nullable(),
   /** Recording is always on; said on the consent screen. */
   recorded: z.literal(true),
 });

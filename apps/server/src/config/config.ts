@@ -52,7 +52,8 @@ const EnvSchema = z.object({
   TLS_KEY: optionalString,
   TRUST_PROXY: trustedProxies,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  AGENCY: z.string().min(1).max(80).default('the police'),
+  // A name ("Thames Valley Police"); unset, each language says "the police" in its own words.
+  AGENCY: optionalString.pipe(z.string().min(1).max(80).nullable()),
   SMS_SENDER_ID: z
     .string()
     .regex(/^[A-Za-z0-9 ]{1,11}$/, 'an alphanumeric sender ID of at most 11 characters')

@@ -12,7 +12,8 @@ import type { SmsTexts } from './sms-text.js';
 
 export interface InviteSettings {
   publicUrl: URL;
-  agency: string;
+  /** The configured force name; null: the text's language says "the police" its own way. */
+  agency: string | null;
   ttlMs: number;
   defaultRegion: string;
   senderId: string;

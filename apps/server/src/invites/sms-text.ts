@@ -22,12 +22,23 @@ export class SmsTexts {
 
   constructor(private readonly overridesDir: string | null) {}
 
-  render(language: Language, mode: SessionMode, vars: { agency: string; link: string }): string {
+  /**
+   * A null agency (none configured) is said the language's own way (`agency.default`, e.g.
+   * "la policía"); a text that opens with it starts with a capital ("The police: …").
+   */
+  render(language: Language, mode: SessionMode, vars: { agency: string | null; link: string }): string {
     const key = KEY[mode];
     const template = this.lookup(language, key) ?? this.lookup('en', key) ?? '{agency}: {link}';
-    return template.replace(/\{(\w+)\}/g, (m, name: string) =>
-      name in vars ? vars[name as keyof typeof vars] : m,
-    );
+    const filled: Record<string, string> = {
+      link: vars.link,
+      agency:
+        vars.agency ??
+        this.lookup(language, 'agency.default') ??
+        this.lookup('en', 'agency.default') ??
+        'Police',
+    };
+    const out = template.replace(/\{(\w+)\}/g, (m, name: string) => filled[name] ?? m);
+    return template.startsWith('{') ? out.charAt(0).toLocaleUpperCase(language) + out.slice(1) : out;
   }
 
   private lookup(language: string, key: string): string | undefined {

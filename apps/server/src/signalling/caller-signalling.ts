@@ -27,7 +27,7 @@ export class CallerSignalling {
     private readonly sessions: SessionService,
     private readonly media: MediaService,
     private readonly location: LocationService,
-    private readonly agency: string,
+    private readonly agency: string | null,
     private readonly iceServers: IceServer[],
     private readonly maxUploadBytes: number,
     private readonly chat: ChatService,
