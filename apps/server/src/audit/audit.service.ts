@@ -56,6 +56,7 @@ export class AuditService {
   #head: Head | null = null;
   #timer: NodeJS.Timeout | null = null;
   #headFileRefused = false;
+  #headFileFailing = false;
 
   constructor(
     private readonly db: Db,
@@ -225,8 +226,12 @@ export class AuditService {
           );
       }
       file.write(next);
+      this.#headFileFailing = false;
     } catch (err) {
-      log.error({ err, file: file.path }, 'audit: writing the signed head file failed');
+      // Once per outage (a read-only or full key directory would otherwise log every 10 s).
+      if (!this.#headFileFailing)
+        log.error({ err, file: file.path }, 'audit: writing the signed head file failed');
+      this.#headFileFailing = true;
     }
   }
 
