@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from './create-logger.js';
+
+/** The top-level keys of one JSON object, in order, duplicates kept (JSON.parse would hide them). */
+function topLevelKeys(line: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (line[j] !== '"') j += line[j] === '\\' ? 2 : 1;
+      const rest = line.slice(j + 1).trimStart();
+      if (depth === 1 && rest.startsWith(':')) keys.push(JSON.parse(line.slice(i, j + 1)) as string);
+      i = j;
+    } else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') depth--;
+  }
+  return keys;
+}
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, log: createLogger('info', { write: (l: string) => lines.push(l) }) };
+}
+
+const duplicates = (line: string) => topLevelKeys(line).filter((k, i, all) => all.indexOf(k) !== i);
+
+describe('createLogger', () => {
+  it('writes no JSON line with a key twice, whatever children and callers add', () => {
+    const { lines, log } = capture();
+    const janus = log.child({ component: 'janus' });
+    janus.info({ pid: 4242 }, 'janus: started');
+    const room = log.child({ component: 'media' }).child({ sessionId: 's1' });
+    room.info({ sessionId: 's1', reason: 'hangup' }, 'media: publisher gone');
+    log.child({ component: 'janus' }).child({ component: 'janus-ws' }).warn('nested component');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(duplicates(line), line).toEqual([]);
+  });
+
+  it("keeps the server's own pid and the most specific value of a repeated key", () => {
+    const { lines, log } = capture();
+    log.child({ component: 'janus' }).info({ pid: 4242 }, 'janus: started');
+    log.child({ component: 'janus' }).child({ component: 'janus-ws' }).info('x');
+    const started = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(started.pid).toBe(process.pid);
+    expect(started.childPid).toBe(4242);
+    expect((JSON.parse(lines[1]!) as Record<string, unknown>).component).toBe('janus-ws');
+  });
+
+  it('still redacts secrets', () => {
+    const { lines, log } = capture();
+    log.info({ body: { password: 'hunter2-hunter2' } }, 'login');
+    expect(lines[0]).not.toContain('hunter2');
+  });
+});
