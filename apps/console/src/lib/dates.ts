@@ -1,5 +1,7 @@
 /** Calendar dates as <input type="date"> gives them ("2025-11-28"), in the officer's local time zone. */
 
+import { shortMonth } from './format.js';
+
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Local midnight at the start of the date, ms; null if it is not a real YYYY-MM-DD date. */
@@ -33,5 +35,5 @@ export function isoDate(ms: number): string {
 /** "28 Nov 2025": a date on its own, for retention dates that are years away. */
 export function formatDate(ms: number): string {
   const d = new Date(ms);
-  return `${d.getDate()} ${d.toLocaleString('en-GB', { month: 'short' })} ${d.getFullYear()}`;
+  return `${d.getDate()} ${shortMonth(ms)} ${d.getFullYear()}`;
 }

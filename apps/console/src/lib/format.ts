@@ -1,6 +1,16 @@
-/** Display formatting shared by every page. Times are the officer's local time, 24-hour. */
+/**
+ * Display formatting shared by every page. Dates and times are British English (en-GB) whatever
+ * the browser's own locale: "28 Nov 2025", day before month, 24-hour clock, in the officer's
+ * local time. Nothing here uses the browser's default locale.
+ */
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
+const MONTH = new Intl.DateTimeFormat('en-GB', { month: 'short' });
+
+/** "Nov": the en-GB short month name. */
+export function shortMonth(ms: number): string {
+  return MONTH.format(ms);
+}
 
 /** "14:03" */
 export function formatHm(ms: number): string {
@@ -19,8 +29,7 @@ export function formatWhen(ms: number, now: number): string {
   const d = new Date(ms);
   const today = new Date(now);
   if (d.toDateString() === today.toDateString()) return formatTime(ms);
-  const month = d.toLocaleString('en-GB', { month: 'short' });
-  return `${d.getDate()} ${month} ${formatHm(ms)}`;
+  return `${d.getDate()} ${shortMonth(ms)} ${formatHm(ms)}`;
 }
 
 /** "14:03" today, "14:03 tomorrow", else "14:03 on 28 Nov": a time ahead that may cross midnight. */
@@ -30,13 +39,13 @@ export function formatClock(ms: number, now: number): string {
   if (d.toDateString() === today.toDateString()) return formatHm(ms);
   const tomorrow = new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1);
   if (d.toDateString() === tomorrow.toDateString()) return `${formatHm(ms)} tomorrow`;
-  return `${formatHm(ms)} on ${d.getDate()} ${d.toLocaleString('en-GB', { month: 'short' })}`;
+  return `${formatHm(ms)} on ${d.getDate()} ${shortMonth(ms)}`;
 }
 
-/** ISO-like "2025-11-28 14:03:27" for audit tables, where the date always matters. */
+/** "28 Nov 2025 14:03:27" for audit tables and records, where the date always matters. */
 export function formatDateTime(ms: number): string {
   const d = new Date(ms);
-  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${formatTime(ms)}`;
+  return `${d.getDate()} ${shortMonth(ms)} ${d.getFullYear()} ${formatTime(ms)}`;
 }
 
 /** "12 s", "4 min 05 s", "2 h 13 min": an age or elapsed time. Negative input (clock skew) reads as 0 s. */
