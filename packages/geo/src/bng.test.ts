@@ -8,6 +8,7 @@ import {
   osgb36ToGrid,
   TRAFALGAR_SQUARE,
   wgs84ToBng,
+  wholeMetres,
 } from './index.js';
 
 // Expected values come from published sources, named with each group: Ordnance Survey's own
@@ -173,6 +174,14 @@ describe('end-to-end location: Trafalgar Square', () => {
     const g = wgs84ToBng(TRAFALGAR_SQUARE.lat, TRAFALGAR_SQUARE.lon)!;
     expect(distance(g, TRAFALGAR_SQUARE.ostn15)).toBeLessThan(2);
     expect(formatGridRef(g.easting, g.northing, 8)).toBe('TQ 2997 8045');
+  });
+});
+
+describe('wholeMetres', () => {
+  it('truncates like a grid reference, so the two agree to the metre', () => {
+    expect(wholeMetres(530012.6)).toBe(530012);
+    expect(formatGridRef(530012.6, 180452.9)).toBe(`TQ ${String(wholeMetres(530012.6)).slice(-5)} 80452`);
+    expect(wholeMetres(179999.999)).toBe(179999);
   });
 });
 

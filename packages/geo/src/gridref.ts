@@ -12,6 +12,15 @@ function squareLetters(e100k: number, n100k: number): string {
   return `${LETTERS.charAt(first)}${LETTERS.charAt(second)}`;
 }
 
+/**
+ * Whole metres of a National Grid coordinate, truncated as grid references are (the south-west
+ * corner of the 1 m square). Show eastings and northings with this, never `Math.round`, or the
+ * number beside a 10-figure reference can disagree with it by a metre.
+ */
+export function wholeMetres(metres: number): number {
+  return Math.floor(metres);
+}
+
 /** Formats National Grid metres as a lettered reference, e.g. "TQ 30012 80452"; throws RangeError off-grid. */
 export function formatGridRef(easting: number, northing: number, digits = 10): string {
   if (!Number.isInteger(digits) || digits < 0 || digits > 10 || digits % 2 !== 0) {
@@ -20,8 +29,8 @@ export function formatGridRef(easting: number, northing: number, digits = 10): s
   if (!isInGrid(easting, northing)) {
     throw new RangeError(`(${easting}, ${northing}) is outside the National Grid`);
   }
-  const e = Math.floor(easting);
-  const n = Math.floor(northing);
+  const e = wholeMetres(easting);
+  const n = wholeMetres(northing);
   const letters = squareLetters(Math.floor(e / 100000), Math.floor(n / 100000));
   if (digits === 0) return letters;
   // OS references truncate rather than round: they name the square's south-west corner,

@@ -1,5 +1,5 @@
 export type { GridPoint, LatLon } from './bng.js';
 export { bngToWgs84, isInGrid, wgs84ToBng } from './bng.js';
-export { formatGridRef } from './gridref.js';
+export { formatGridRef, wholeMetres } from './gridref.js';
 export { gridToOsgb36, osgb36ToGrid } from './projection.js';
 export { TRAFALGAR_SQUARE } from './reference-points.js';

@@ -15,6 +15,17 @@ describe('describeFix', () => {
     expect(p.gridRef).toMatch(/^TQ \d{5} \d{5}$/);
   });
 
+  it('shows the grid reference and the easting/northing as the same whole metres', () => {
+    // Positions spread over Great Britain, so fractions of a metre above and below .5 both occur.
+    for (let i = 0; i < 200; i++) {
+      const p = describeFix(fix(50.2 + (i % 20) * 0.37, -5.1 + Math.floor(i / 20) * 0.61 + i * 0.0001237, 0));
+      if (!p.gridRef) continue;
+      const [, e, n] = p.gridRef.split(' ');
+      expect(p.easting!.slice(-5), `${p.gridRef} vs ${p.easting}`).toBe(e);
+      expect(p.northing!.slice(-5), `${p.gridRef} vs ${p.northing}`).toBe(n);
+    }
+  });
+
   it('says nothing about the grid outside Great Britain', () => {
     const p = describeFix(fix(48.8584, 2.2945, 0));
     expect(p.easting).toBeNull();

@@ -1,4 +1,4 @@
-import { formatGridRef, wgs84ToBng } from '@sightline/geo';
+import { formatGridRef, wgs84ToBng, wholeMetres } from '@sightline/geo';
 import type { LocationFix } from '@sightline/protocol';
 import { formatAge } from '../lib/format.js';
 
@@ -6,7 +6,10 @@ import { formatAge } from '../lib/format.js';
 export interface PositionText {
   lat: string;
   lon: string;
-  /** Whole metres, no separators, so it can be read out or typed into another system as is. */
+  /**
+   * Whole metres, no separators, so it can be read out or typed into another system as is;
+   * truncated like the grid reference, so the two always agree.
+   */
   easting: string | null;
   northing: string | null;
   /** 10-figure OS reference, e.g. "TQ 30012 80452"; null outside the grid. */
@@ -34,8 +37,8 @@ export function describeFix(fix: LocationFix): PositionText {
   return {
     lat: fix.lat.toFixed(6),
     lon: fix.lon.toFixed(6),
-    easting: grid ? String(Math.round(grid.easting)) : null,
-    northing: grid ? String(Math.round(grid.northing)) : null,
+    easting: grid ? String(wholeMetres(grid.easting)) : null,
+    northing: grid ? String(wholeMetres(grid.northing)) : null,
     gridRef,
     accuracy: `${Math.round(fix.accuracy)} m`,
     altitude: fix.altitude === null ? null : `${Math.round(fix.altitude)} m`,
