@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clearPeriodStartProblem, dateOfBirthProblem } from './retention-bounds.js';
 import { SessionSummary } from './session.js';
 
 // HTTP shapes for the evidence library, retention, exports, redaction and subject access.
@@ -85,13 +86,22 @@ const Reason = z.string().trim().min(5, 'give a reason (at least 5 characters)')
 export const ClassifyRequest = z.object({
   policyId: z.string().min(1).max(40),
   reason: Reason,
-  /** ISO date (YYYY-MM-DD); needed to keep until the subject is 100 (group 1). */
+  /** ISO date (YYYY-MM-DD), a real past date from 1900; needed to keep until the subject is 100 (group 1). */
   subjectDateOfBirth: z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .superRefine((v, ctx) => {
+      const problem = dateOfBirthProblem(v, Date.now());
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
-  /** When the clear period starts, ms; defaults to now. */
-  clearPeriodStart: Ms.optional(),
+  /** When the clear period starts, milliseconds since the epoch (never seconds), 1990 to now; defaults to now. */
+  clearPeriodStart: z
+    .number()
+    .superRefine((v, ctx) => {
+      const problem = clearPeriodStartProblem(v, Date.now());
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
 });
 export const HoldRequest = z.object({ hold: z.boolean(), reason: Reason });
 export const ReviewRequest = z.object({ outcome: z.enum(['retain', 'dispose']), reason: Reason });
@@ -107,10 +117,23 @@ export const DisposalCandidate = z.object({
   ),
 });
 export type DisposalCandidate = z.infer<typeof DisposalCandidate>;
+/** A session the disposal job would have taken but refused: its dates are impossible, so a person must look. */
+export const RefusedDisposal = z.object({
+  sessionId: z.string(),
+  reference: z.string().nullable(),
+  policyId: z.string().nullable(),
+  /** As stored; null when it is not a representable time. */
+  retainUntil: Ms.nullable(),
+  createdAt: Ms,
+  why: z.string(),
+});
+export type RefusedDisposal = z.infer<typeof RefusedDisposal>;
 export const DisposalReport = z.object({
   dryRun: z.boolean(),
   at: Ms,
   candidates: z.array(DisposalCandidate),
+  /** Flagged for a supervisor, never disposed of by the job (e.g. retention date before creation). */
+  refused: z.array(RefusedDisposal),
 });
 export type DisposalReport = z.infer<typeof DisposalReport>;
 

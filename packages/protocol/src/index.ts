@@ -3,4 +3,5 @@ export * from './caller.js';
 export * from './common.js';
 export * from './console.js';
 export * from './evidence-api.js';
+export * from './retention-bounds.js';
 export * from './session.js';

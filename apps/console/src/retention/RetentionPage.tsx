@@ -107,6 +107,25 @@ export function RetentionPage() {
             is kept as the record of what was deleted.
           </p>
         ) : null}
+        {report?.refused.length ? (
+          <div className="banner banner-warning" role="alert" data-testid="disposal-refused">
+            <p>
+              <strong className="banner-title">
+                {report.refused.length} session{report.refused.length === 1 ? '' : 's'} will not be disposed
+                of:
+              </strong>{' '}
+              the retention date is before the session was created, which no valid classification gives. Check
+              and reclassify {report.refused.length === 1 ? 'it' : 'them'}.
+            </p>
+            <ul>
+              {report.refused.map((r) => (
+                <li key={r.sessionId} data-session-id={r.sessionId}>
+                  <Link href={evidencePath(r.sessionId)}>{r.reference ?? 'No reference'}</Link>: {r.why}
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
         {report?.candidates.length ? (
           <div className="table-wrap">
             <table className="table disposal-table">

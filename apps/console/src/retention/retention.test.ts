@@ -160,6 +160,7 @@ describe('retention page', () => {
           items: [item(5), item(7)],
         },
       ],
+      refused: [],
     };
     expect(disposalBytes(report)).toBe(12);
   });

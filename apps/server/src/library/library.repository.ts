@@ -1,4 +1,4 @@
-import type { LibrarySession } from '@sightline/protocol';
+import { type LibrarySession, MAX_DATE_MS } from '@sightline/protocol';
 import { sql } from 'kysely';
 import type { Db } from '../adapters/db/database.js';
 import type { SessionRepository } from '../sessions/session.repository.js';
@@ -72,7 +72,12 @@ export class LibraryRepository {
       (await this.sessions.summaries({ ids: rows.map((r) => r.id) })).map((x) => [x.id, x]),
     );
     return rows.map((r) => {
-      const n = (v: number | null) => (v === null ? null : Number(v));
+      // A stored time no Date can hold (written before classification was bounded, or by hand)
+      // reads as "no date" rather than failing the response schema for the whole listing.
+      const n = (v: number | null) => {
+        const x = v === null ? null : Number(v);
+        return x !== null && Number.isSafeInteger(x) && Math.abs(x) <= MAX_DATE_MS ? x : null;
+      };
       return {
         ...summaries.get(r.id)!,
         policyId: r.policy_id,

@@ -1,5 +1,10 @@
 import { rm } from 'node:fs/promises';
-import type { DisposalCandidate, DisposalReport } from '@sightline/protocol';
+import {
+  type DisposalCandidate,
+  type DisposalReport,
+  MAX_DATE_MS,
+  type RefusedDisposal,
+} from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
 import type { EvidenceStore } from '../adapters/storage/evidence-store.js';
@@ -8,12 +13,23 @@ import type { Logger } from '../lib/logger.js';
 import type { SessionService } from '../sessions/session.service.js';
 
 const DAY = 86_400_000;
+/** Sessions that can no longer change: no recording or device copy is still being written. */
+const TERMINAL = ['ended', 'expired'] as const;
+
+/** An ISO time for the audit trail and reports; a stored value no Date can hold is shown as it is. */
+const when = (ms: number) =>
+  Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS
+    ? new Date(ms).toISOString()
+    : `${ms} (not a valid time)`;
 
 /**
- * The only code that deletes evidence. A session's media goes when its policy's
- * date has passed (or, never classified, `unclassifiedDays` after it ended) and
- * no legal hold applies. Each disposal leaves an audit record: what (file names
- * and hashes), why, and by which policy. The rows and hashes stay.
+ * The only code that deletes evidence. A session's media goes when the session has
+ * ended, its policy's date has passed (or, never classified, `unclassifiedDays`
+ * after it ended), any review date has passed too, and no legal hold applies. A
+ * session whose retention date is before its own creation is never disposed of:
+ * it is refused, audited, logged and listed in the report for a supervisor. Each
+ * disposal leaves an audit record: what (file names and hashes), why, and by which
+ * policy. The rows and hashes stay.
  */
 export class DisposalService {
   #timer: NodeJS.Timeout | null = null;
@@ -49,6 +65,11 @@ export class DisposalService {
 
   /** What is due for disposal now. */
   async candidates(): Promise<DisposalCandidate[]> {
+    return (await this.scan()).candidates;
+  }
+
+  /** What is due now, and what would be due but is refused because its dates are impossible. */
+  async scan(): Promise<{ candidates: DisposalCandidate[]; refused: RefusedDisposal[] }> {
     const now = this.clock.now();
     const unclassifiedBefore = now - this.settings.unclassifiedDays * DAY;
     const rows = await this.db
@@ -56,12 +77,15 @@ export class DisposalService {
       .selectAll()
       .where('disposed_at', 'is', null)
       .where((eb) => eb.or([eb('legal_hold', 'is', null), eb('legal_hold', '=', 0)]))
+      // Never a session that may still be live: Janus could be writing into its spool folder.
+      .where('state', 'in', TERMINAL)
+      // A retention date does not override a review still to come (MoPI group 1 at 100).
+      .where((eb) => eb.or([eb('review_due_at', 'is', null), eb('review_due_at', '<=', now)]))
       .where((eb) =>
         eb.or([
           eb('retain_until', '<=', now),
           eb.and([
             eb('policy_id', 'is', null),
-            eb('state', 'in', ['ended', 'expired']),
             eb(eb.fn.coalesce('ended_at', 'expires_at'), '<=', unclassifiedBefore),
           ]),
         ]),
@@ -69,6 +93,7 @@ export class DisposalService {
       .orderBy('created_at')
       .execute();
     const out: DisposalCandidate[] = [];
+    const refused: RefusedDisposal[] = [];
     for (const s of rows) {
       const items = await this.db
         .selectFrom('evidence_items')
@@ -80,14 +105,26 @@ export class DisposalService {
         s.retain_until !== null
           ? Number(s.retain_until)
           : Number(s.ended_at ?? s.expires_at) + this.settings.unclassifiedDays * DAY;
+      const createdAt = Number(s.created_at);
+      if (!(retainUntil >= createdAt)) {
+        refused.push({
+          sessionId: s.id,
+          reference: s.reference,
+          policyId: s.policy_id,
+          retainUntil: Number.isSafeInteger(retainUntil) ? retainUntil : null,
+          createdAt,
+          why: `retention date ${when(retainUntil)} is before the session was created (${when(createdAt)}): not disposed of; a supervisor must check and reclassify it`,
+        });
+        continue;
+      }
       out.push({
         sessionId: s.id,
         reference: s.reference,
         policyId: s.policy_id,
         retainUntil,
         why: s.policy_id
-          ? `policy ${s.policy_id}: retention ended ${new Date(retainUntil).toISOString()}`
-          : `never classified: ${this.settings.unclassifiedDays}-day default ended ${new Date(retainUntil).toISOString()}`,
+          ? `policy ${s.policy_id}: retention ended ${when(retainUntil)}`
+          : `never classified: ${this.settings.unclassifiedDays}-day default ended ${when(retainUntil)}`,
         items: items.map((i) => ({
           id: i.id,
           fileName: i.file_name,
@@ -96,26 +133,44 @@ export class DisposalService {
         })),
       });
     }
-    return out;
+    return { candidates: out, refused };
   }
 
   /** Disposes of what is due (or, with `dryRun`, only reports it). Audited either way. */
   async run(o: { dryRun: boolean; actor: Actor; ip?: string | null }): Promise<DisposalReport> {
-    const candidates = await this.candidates();
+    const { candidates, refused } = await this.scan();
     const at = this.clock.now();
     if (o.dryRun) {
       await this.audit.record({
         actor: o.actor,
         action: 'retention.dry_run',
-        detail: { candidates: candidates.map((c) => ({ sessionId: c.sessionId, items: c.items.length })) },
+        detail: {
+          candidates: candidates.map((c) => ({ sessionId: c.sessionId, items: c.items.length })),
+          refused: refused.map((r) => r.sessionId),
+        },
         ip: o.ip ?? null,
       });
-      return { dryRun: true, at, candidates };
+      return { dryRun: true, at, candidates, refused };
     }
+    for (const r of refused) await this.refuse(r, o.actor);
     for (const c of candidates) await this.dispose(c, o.actor);
     if (candidates.length)
       this.log.info({ sessions: candidates.length }, 'retention: disposed of media as the policies require');
-    return { dryRun: false, at, candidates };
+    return { dryRun: false, at, candidates, refused };
+  }
+
+  /** Flags a session the job will not dispose of: in the audit trail and the log (and the report). */
+  private async refuse(r: RefusedDisposal, actor: Actor): Promise<void> {
+    this.log.warn(
+      { sessionId: r.sessionId, retainUntil: r.retainUntil, createdAt: r.createdAt },
+      'retention: refused to dispose of a session whose retention date is before its creation',
+    );
+    await this.audit.record({
+      actor,
+      action: 'retention.refused',
+      subject: { type: 'session', id: r.sessionId },
+      detail: { why: r.why, policyId: r.policyId, retainUntil: r.retainUntil, createdAt: r.createdAt },
+    });
   }
 
   private async dispose(c: DisposalCandidate, actor: Actor): Promise<void> {

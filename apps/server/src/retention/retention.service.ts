@@ -1,4 +1,10 @@
-import type { LibrarySession, RetentionPolicy } from '@sightline/protocol';
+import {
+  clearPeriodStartProblem,
+  dateOfBirthProblem,
+  type LibrarySession,
+  MAX_DATE_MS,
+  type RetentionPolicy,
+} from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
@@ -8,6 +14,10 @@ import type { SessionService } from '../sessions/session.service.js';
 import { retentionDates } from './policies.js';
 
 type Officer = Actor & { type: 'officer' };
+
+/** A 400 that names the request field at fault, as the route's schema errors do. */
+const invalid = (field: string, problem: string) =>
+  new DomainError('bad_request', `${field}: ${problem}`, { [field]: problem });
 
 /** Classification under a retention policy, legal holds and reviews. Every change is audited with its reason. */
 export class RetentionService {
@@ -42,11 +52,37 @@ export class RetentionService {
     const policy = this.policy(input.policyId);
     const row = await this.live(sessionId);
     const now = this.clock.now();
+    // The route's schema checks these too; the service must not rely on every caller having done so.
+    const dobProblem =
+      input.subjectDateOfBirth === undefined ? null : dateOfBirthProblem(input.subjectDateOfBirth, now);
+    if (dobProblem) throw invalid('subjectDateOfBirth', dobProblem);
+    const startProblem =
+      input.clearPeriodStart === undefined ? null : clearPeriodStartProblem(input.clearPeriodStart, now);
+    if (startProblem) throw invalid('clearPeriodStart', startProblem);
     const dates = retentionDates(policy, {
       now,
       clearPeriodStart: input.clearPeriodStart,
       subjectDob: input.subjectDateOfBirth,
     });
+    // What made the date: the date of birth for "until the subject is N", else the clear period.
+    const cause =
+      policy.retainUntilSubjectAge !== null && input.subjectDateOfBirth
+        ? 'subjectDateOfBirth'
+        : 'clearPeriodStart';
+    for (const [field, value] of [
+      [cause, dates.retainUntil],
+      ['policyId', dates.reviewDueAt],
+    ] as const) {
+      // Anything the library cannot serialise would turn every library and SAR listing into a 500.
+      if (value !== null && !(Number.isSafeInteger(value) && Math.abs(value) <= MAX_DATE_MS))
+        throw invalid(field, 'gives a retention date that is not a representable time');
+    }
+    const createdAt = Number(row.created_at);
+    if (dates.retainUntil !== null && dates.retainUntil < createdAt)
+      throw invalid(
+        cause,
+        `gives a retention date (${new Date(dates.retainUntil).toISOString().slice(0, 10)}) before the session was created (${new Date(createdAt).toISOString().slice(0, 10)}): the media would be disposed of at once`,
+      );
     await this.db
       .updateTable('sessions')
       .set({
