@@ -179,7 +179,7 @@ export async function buildContainer(
     audit,
     clock,
     random,
-    { videoBitrate: config.videoBitrate },
+    { videoBitrate: config.videoBitrate, stallGraceMs: config.mediaStallGraceMs },
     log.child({ component: 'media' }),
   );
   const jobs = new JobRunner(db, clock, random, log.child({ component: 'jobs' }));

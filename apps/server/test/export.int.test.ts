@@ -283,7 +283,7 @@ describe('the verifier on damaged packages', () => {
         bytes[pos] = value;
         if (inMedia(pos)) mediaChanged = true;
       };
-      switch (i % 5) {
+      switch (i % 6) {
         case 0: {
           const n = 1 + int(4);
           for (let k = 0; k < n; k++) {
@@ -311,6 +311,14 @@ describe('the verifier on damaged packages', () => {
           const len = 1 + int(64);
           for (let k = pos; k < Math.min(bytes.length, pos + len); k++) changeAt(k, int(256));
           what = `${len} random bytes at ${pos}`;
+          break;
+        }
+        case 4: {
+          // Media is nearly all of the package: aim at the rest too (headers, central directory, JSON).
+          let pos = int(bytes.length);
+          while (inMedia(pos)) pos = int(bytes.length);
+          changeAt(pos, bytes[pos]! ^ (1 + int(255)));
+          what = `one byte outside the media at ${pos}`;
           break;
         }
         default: {

@@ -24,6 +24,12 @@ export const SessionSummary = z.object({
   endReason: z.string().nullable(),
   /** True while the caller's camera is reaching the media server. */
   publishing: z.boolean(),
+  /**
+   * When a live session's caller media stopped arriving (phone died, lost network, hung
+   * up without Stop), and why; both null while video flows or before it started.
+   */
+  videoStoppedAt: z.number().int().nullable(),
+  videoStopReason: z.string().nullable(),
   lastFix: ReceivedFix.nullable(),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;

@@ -9,8 +9,16 @@ export interface InviteApi {
 export interface SyntheticCall {
   sessionId: string;
   ws: WebSocket;
+  /** The caller's device cookie and address, for coming back as the same phone. */
+  cookie: string;
+  ip: string;
   /** Stops sending media and closes the caller's sockets. */
   hangUp(): void;
+  /**
+   * The phone dies (browser killed, battery): media stops and the socket is torn down
+   * with no close frame. werift's close sends no DTLS alert or RTCP BYE, so Janus hears nothing.
+   */
+  vanish(): void;
 }
 
 let callers = 0;
@@ -41,6 +49,34 @@ export async function syntheticCall(url: string, api: InviteApi, source: RtpSour
     .getSetCookie()
     .find((c) => c.startsWith('sl_caller='))!
     .split(';')[0]!;
+  const { ws, close, vanish } = await connectAndPublish(url, cookie, ip, source, true);
+  return {
+    sessionId: session.id,
+    ws,
+    cookie,
+    ip,
+    hangUp: close,
+    vanish,
+  };
+}
+
+/** The same phone comes back (a reload after a crash): a new socket and a new publish, no second consent. */
+export async function rejoinCall(
+  url: string,
+  call: SyntheticCall,
+  source: RtpSource,
+): Promise<Omit<SyntheticCall, 'sessionId' | 'cookie' | 'ip'>> {
+  const { ws, close, vanish } = await connectAndPublish(url, call.cookie, call.ip, source, false);
+  return { ws, hangUp: close, vanish };
+}
+
+async function connectAndPublish(
+  url: string,
+  cookie: string,
+  ip: string,
+  source: RtpSource,
+  consent: boolean,
+) {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/caller`, {
     headers: { cookie, 'x-forwarded-for': ip },
   });
@@ -60,8 +96,10 @@ export async function syntheticCall(url: string, api: InviteApi, source: RtpSour
     }
   };
   await next('welcome');
-  ws.send(JSON.stringify({ type: 'consent', decision: 'accepted' }));
-  await next('consent.recorded');
+  if (consent) {
+    ws.send(JSON.stringify({ type: 'consent', decision: 'accepted' }));
+    await next('consent.recorded');
+  }
   const pub = await publisherOffer(source);
   ws.send(JSON.stringify({ type: 'publish.offer', id: 'offer-1', sdp: pub.sdp }));
   const answer = await next('publish.answer');
@@ -69,11 +107,14 @@ export async function syntheticCall(url: string, api: InviteApi, source: RtpSour
   if (answer.offerId !== 'offer-1') throw new Error(`caller: answer for ${String(answer.offerId)}`);
   await pub.accept(answer.sdp as string);
   return {
-    sessionId: session.id,
     ws,
-    hangUp() {
+    close() {
       pub.close();
       ws.close();
+    },
+    vanish() {
+      pub.close();
+      ws.terminate();
     },
   };
 }

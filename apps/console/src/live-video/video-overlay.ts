@@ -1,8 +1,20 @@
 import type { SessionSummary } from '@sightline/protocol';
+import { formatTime } from '../lib/format.js';
 import type { ViewerPhase } from './live-viewer.js';
 
 /** The officer-facing line for "not reaching us": one wording everywhere, so staff learn it. */
 export const VIDEO_LOST = "Caller's video is not reaching us right now";
+
+/**
+ * "Video stopped at 14:02:11 — caller disconnected" while a live session's media has
+ * stopped arriving (the phone died, lost its network); null otherwise. Shown instead of
+ * LIVE so nobody mistakes the last frame for the scene now.
+ */
+export function videoStoppedText(session: SessionSummary): string | null {
+  if (session.state !== 'live' || session.publishing || session.videoStoppedAt === null) return null;
+  const why = session.videoStopReason ? ` — ${session.videoStopReason}` : '';
+  return `Video stopped at ${formatTime(session.videoStoppedAt)}${why}`;
+}
 
 /**
  * What to show over the video area instead of a picture; null when the
@@ -26,7 +38,7 @@ export function videoOverlay(session: SessionSummary | null, phase: ViewerPhase)
         return phase === 'interrupted' ? VIDEO_LOST : 'Caller agreed; waiting for their camera';
       break;
     case 'live':
-      if (!session.publishing) return VIDEO_LOST;
+      if (!session.publishing) return videoStoppedText(session) ?? VIDEO_LOST;
       break;
   }
   switch (phase) {

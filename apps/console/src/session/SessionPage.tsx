@@ -12,9 +12,10 @@ import { modeName } from '../lib/session-options.js';
 import { useStore, useStoreValue } from '../lib/use-store.js';
 import { VerificationCode } from '../lib/VerificationCode.js';
 import { LiveVideo } from '../live-video/LiveVideo.js';
+import { videoStoppedText } from '../live-video/video-overlay.js';
 import { PositionPanel } from '../location/PositionPanel.js';
 import { SessionMap } from '../location/SessionMap.js';
-import { StateBadge } from '../sessions/StateBadge.js';
+import { StateBadge, videoStopped } from '../sessions/StateBadge.js';
 import { OfficerCameraPanel } from '../two-way/OfficerCameraPanel.js';
 import { EndSession } from './EndSession.js';
 import { describeEndReason, sessionStateText } from './event-text.js';
@@ -114,7 +115,14 @@ function SessionView({ ctl }: { ctl: SessionController }) {
           </Link>
           <div className="session-title-row">
             <h1>{title}</h1>
-            {session ? <StateBadge state={session.state} testId="session-state" large /> : null}
+            {session ? (
+              <StateBadge
+                state={session.state}
+                videoStopped={videoStopped(session)}
+                testId="session-state"
+                large
+              />
+            ) : null}
             <UnreadLink ctl={ctl} />
           </div>
           {session ? (
@@ -137,6 +145,11 @@ function SessionView({ ctl }: { ctl: SessionController }) {
           ) : (
             <p className="session-meta muted">Loading…</p>
           )}
+          {session && videoStoppedText(session) ? (
+            <p className="video-stopped" role="alert" data-testid="video-stopped">
+              {videoStoppedText(session)}
+            </p>
+          ) : null}
           {locationOnly && session?.locationUntil != null ? (
             <p className="location-until" data-testid="location-until">
               {over || session.locationUntil <= now

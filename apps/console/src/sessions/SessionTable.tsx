@@ -1,11 +1,11 @@
 import type { SessionSummary } from '@sightline/protocol';
 import { useApp } from '../app/context.js';
 import { Link } from '../app/Link.js';
-import { formatAge, formatWhen } from '../lib/format.js';
+import { formatAge, formatTime, formatWhen } from '../lib/format.js';
 import { modeName } from '../lib/session-options.js';
 import { useStore } from '../lib/use-store.js';
 import { fixAgeLevel } from '../location/position.js';
-import { StateBadge } from './StateBadge.js';
+import { StateBadge, videoStopped } from './StateBadge.js';
 
 /** The live list of sessions, newest first; each row opens its session. */
 export function SessionTable() {
@@ -77,8 +77,14 @@ function SessionRow({ s }: { s: SessionSummary }) {
       </td>
       <td className="mono">{s.phoneMasked}</td>
       <td>
-        <StateBadge state={s.state} />
-        {s.state === 'live' && !s.publishing ? <span className="row-note">video lost</span> : null}
+        <StateBadge state={s.state} videoStopped={videoStopped(s)} />
+        {videoStopped(s) ? (
+          <span className="row-note" data-testid="video-stopped-at">
+            since {formatTime(s.videoStoppedAt!)}
+          </span>
+        ) : s.state === 'live' && !s.publishing ? (
+          <span className="row-note">video lost</span>
+        ) : null}
       </td>
       <td>{formatWhen(s.createdAt, now)}</td>
       <td>{s.createdBy.name}</td>

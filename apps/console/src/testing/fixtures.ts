@@ -29,6 +29,8 @@ export function summary(id: string, createdAt: number, patch: Partial<SessionSum
     endedAt: null,
     endReason: null,
     publishing: false,
+    videoStoppedAt: null,
+    videoStopReason: null,
     lastFix: null,
     ...patch,
   };

@@ -88,6 +88,9 @@ const EnvSchema = z.object({
     .default('20000-40000'),
   ICE_SERVERS: z.string().default('[]'),
   VIDEO_BITRATE: int(100_000, 8_000_000).default(2_000_000),
+  // How long a live caller's media may stay stopped (phone died, tunnel) before the recording
+  // is closed and ingested; a caller who returns later starts a new recording segment.
+  MEDIA_STALL_GRACE_SECONDS: int(1, 600).default(15),
   KEY_DIR: optionalString,
   SEAL_INTERVAL_SECONDS: int(1, 300).default(10),
   MANIFEST_PHONE: z.enum(['masked', 'hashed', 'full']).default('masked'),
@@ -164,6 +167,7 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     /** The Ed25519 signing key lives here, outside the database. */
     keyDir: resolve(e.KEY_DIR ?? resolve(dataDir, 'keys')),
     sealIntervalMs: e.SEAL_INTERVAL_SECONDS * 1000,
+    mediaStallGraceMs: e.MEDIA_STALL_GRACE_SECONDS * 1000,
     manifestPhone: e.MANIFEST_PHONE,
     retention: {
       unclassifiedDays: e.RETENTION_UNCLASSIFIED_DAYS,

@@ -9,6 +9,9 @@ import { OfficerLink } from './officer-link.js';
 export interface RoomEvents {
   /** The caller's media is flowing into Janus. */
   publisherUp: (recordingId: string) => void;
+  /** Janus stopped receiving any of the caller's media (no packet for its no-media time), or it came back. */
+  publisherStalled: (recordingId: string) => void;
+  publisherFlowing: (recordingId: string) => void;
   /** The caller's PeerConnection is gone; `janusGone` if Janus itself went away. */
   publisherDown: (recordingId: string, reason: string, janusGone: boolean) => void;
   viewerEnded: (viewer: Viewer, reason: string) => void;
@@ -22,6 +25,9 @@ interface Publisher {
   feedId: string;
   recordingId: string;
   up: boolean;
+  /** Whether each m-line (by mid) is receiving, as Janus last reported. */
+  receiving: Map<string, boolean>;
+  stalled: boolean;
 }
 
 export interface Viewer {
@@ -99,11 +105,23 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
       feedId: `caller-${recording.recordingId.slice(0, 8)}`,
       recordingId: recording.recordingId,
       up: false,
+      receiving: new Map(),
+      stalled: false,
     };
     this.#publisher = pub;
     handle.on('webrtcup', () => {
       pub.up = true;
       this.safeEmit('publisherUp', pub.recordingId);
+    });
+    // A phone that dies sends no hang-up; its connection stays up in Janus while nothing
+    // arrives. Janus reports each m-line that stops (and starts again): stalled = none receiving.
+    handle.on('media', (m) => {
+      if (this.#publisher !== pub) return;
+      pub.receiving.set(m.mid ?? m.type, m.receiving);
+      const stalled = ![...pub.receiving.values()].some(Boolean);
+      if (stalled === pub.stalled) return;
+      pub.stalled = stalled;
+      this.safeEmit(stalled ? 'publisherStalled' : 'publisherFlowing', pub.recordingId);
     });
     // markGone() reports a lost connection as this hangup reason: Janus is gone, so are its open files' writers.
     handle.on('hangup', (reason) => void this.dropPublisher(pub, reason, reason === JANUS_LOST));
@@ -161,6 +179,12 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
   async unpublish(reason: string): Promise<void> {
     const pub = this.#publisher;
     if (pub) await this.dropPublisher(pub, reason, false);
+  }
+
+  /** Stops the publisher if it is still this recording's (a newer publish may have replaced it). */
+  async unpublishRecording(recordingId: string, reason: string): Promise<void> {
+    const pub = this.#publisher;
+    if (pub?.recordingId === recordingId) await this.dropPublisher(pub, reason, false);
   }
 
   /** Subscribes a viewer to the caller's feed; returns Janus's offer for the viewer. */

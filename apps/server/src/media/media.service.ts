@@ -32,6 +32,10 @@ export class MediaService extends TypedEmitter<MediaEvents> {
   readonly #roomsCreated = new Set<string>();
   /** Who holds each live view, for the audit entry when it stops. */
   readonly #viewOwners = new Map<string, Officer>();
+  /** Sessions whose caller's media has stopped: the timer closes the recording if it does not resume. */
+  readonly #stallTimers = new Map<string, NodeJS.Timeout>();
+  /** Sessions whose caller has a signalling socket open (to say why the video stopped). */
+  readonly #callersOnline = new Set<string>();
   #admin: Promise<JanusHandle> | null = null;
 
   constructor(
@@ -42,7 +46,7 @@ export class MediaService extends TypedEmitter<MediaEvents> {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly random: Random,
-    private readonly settings: { videoBitrate: number },
+    private readonly settings: { videoBitrate: number; stallGraceMs: number },
     private readonly log: Logger,
   ) {
     super();
@@ -192,6 +196,12 @@ export class MediaService extends TypedEmitter<MediaEvents> {
     }
   }
 
+  /** The caller's signalling socket opened or closed. */
+  callerLink(sessionId: string, online: boolean): void {
+    if (online) this.#callersOnline.add(sessionId);
+    else this.#callersOnline.delete(sessionId);
+  }
+
   /** Closes every room (shutdown). */
   async closeAll(reason: string): Promise<void> {
     for (const id of [...this.#rooms.keys()]) await this.closeRoom(id, reason);
@@ -199,6 +209,7 @@ export class MediaService extends TypedEmitter<MediaEvents> {
 
   private async closeRoom(sessionId: string, reason: string): Promise<void> {
     const room = this.#rooms.get(sessionId);
+    this.clearStall(sessionId);
     if (!room) return;
     await room.close(reason);
     this.#rooms.delete(sessionId);
@@ -237,7 +248,13 @@ export class MediaService extends TypedEmitter<MediaEvents> {
       'publisherUp',
       () => void this.sessions.setPublishing(sessionId, true, null).catch((err) => this.logErr(err)),
     );
+    room.on('publisherStalled', (recordingId) => this.onStalled(room, recordingId));
+    room.on('publisherFlowing', () => {
+      this.clearStall(sessionId);
+      void this.sessions.videoResumed(sessionId).catch((err) => this.logErr(err));
+    });
     room.on('publisherDown', (recordingId, reason, janusGone) => {
+      this.clearStall(sessionId);
       void this.sessions.setPublishing(sessionId, false, reason).catch((err) => this.logErr(err));
       void this.recordings.finish(recordingId, janusGone).catch((err) => this.logErr(err));
     });
@@ -253,6 +270,34 @@ export class MediaService extends TypedEmitter<MediaEvents> {
       (viewer, reason) => void this.onViewerEnded(sessionId, viewer, reason).catch((err) => this.logErr(err)),
     );
     return room;
+  }
+
+  /**
+   * No media from the caller: tell consoles now, and if it does not come back within the
+   * grace, close the publisher so Janus finalises the recording and it becomes evidence.
+   * A caller who returns later publishes afresh (a new recording segment).
+   */
+  private onStalled(room: MediaRoom, recordingId: string): void {
+    const { sessionId } = room;
+    const reason = this.#callersOnline.has(sessionId)
+      ? 'no video reaching the server'
+      : 'caller disconnected';
+    void this.sessions.videoStopped(sessionId, reason).catch((err) => this.logErr(err));
+    this.clearStall(sessionId);
+    const grace = this.settings.stallGraceMs;
+    const timer = setTimeout(() => {
+      this.#stallTimers.delete(sessionId);
+      const why = `no media from the caller for ${Math.round(grace / 1000)} s; recording closed`;
+      void room.unpublishRecording(recordingId, why).catch((err) => this.logErr(err));
+    }, grace);
+    timer.unref();
+    this.#stallTimers.set(sessionId, timer);
+  }
+
+  private clearStall(sessionId: string): void {
+    const timer = this.#stallTimers.get(sessionId);
+    if (timer) clearTimeout(timer);
+    this.#stallTimers.delete(sessionId);
   }
 
   private async onViewerEnded(sessionId: string, viewer: Viewer, reason: string): Promise<void> {

@@ -179,6 +179,8 @@ function toSummary(r: SessionRow, createdByName: string, lastFix: ReceivedFix | 
     endedAt: n(r.ended_at),
     endReason: r.end_reason,
     publishing: r.publishing === 1,
+    videoStoppedAt: n(r.video_stopped_at ?? null),
+    videoStopReason: r.video_stop_reason ?? null,
     lastFix,
   };
 }

@@ -166,21 +166,64 @@ export class SessionService extends TypedEmitter<SessionEvents> {
   /** Media reached the server (first time: the session goes live) or stopped. */
   async setPublishing(sessionId: string, publishing: boolean, detail: string | null): Promise<void> {
     const now = this.clock.now();
+    const before = await this.get(sessionId);
     if (publishing) {
+      const back = { publishing: 1, video_stopped_at: null, video_stop_reason: null };
       const first = await this.repo.transition(sessionId, ['consented'], {
         state: 'live',
         live_at: now,
-        publishing: 1,
+        ...back,
       });
-      if (!first) await this.repo.transition(sessionId, ['live'], { publishing: 1 });
+      if (!first) await this.repo.transition(sessionId, ['live'], back);
       // Consoles start their views on this update: send it before writing the timeline entry.
       await this.announce(sessionId);
       await this.addEvent(sessionId, 'media.published', 'caller', detail);
+      if (before.state === 'live' && before.video_stopped_at != null)
+        await this.addEvent(sessionId, 'media.resumed', 'caller', stoppedFor(before, now));
       return;
     }
-    const changed = await this.repo.transition(sessionId, [...ACTIVE, ...FINAL], { publishing: 0 });
-    if (changed) await this.addEvent(sessionId, 'media.unpublished', null, detail);
+    // A live session's publisher gone without Stop (Janus hung up, replaced, closed after
+    // the grace) is video that stopped: the console shows when, until it comes back.
+    const stopping = before.state === 'live' && before.video_stopped_at == null;
+    const changed = await this.repo.transition(sessionId, [...ACTIVE, ...FINAL], {
+      publishing: 0,
+      ...(stopping ? { video_stopped_at: now, video_stop_reason: detail } : {}),
+    });
+    if (changed)
+      await this.addEvent(sessionId, stopping ? 'media.stopped' : 'media.unpublished', null, detail, now);
     await this.announce(sessionId);
+  }
+
+  /**
+   * The caller's media stopped arriving while the connection still stands (Janus heard
+   * nothing for its no-media time): say so at once, with the time, instead of LIVE.
+   */
+  async videoStopped(sessionId: string, reason: string): Promise<void> {
+    const before = await this.get(sessionId);
+    if (before.state !== 'live' || before.video_stopped_at != null) return;
+    const now = this.clock.now();
+    const ok = await this.repo.transition(sessionId, ['live'], {
+      publishing: 0,
+      video_stopped_at: now,
+      video_stop_reason: reason,
+    });
+    if (!ok) return;
+    await this.announce(sessionId);
+    await this.addEvent(sessionId, 'media.stopped', null, reason, now);
+  }
+
+  /** Media arrives again on the same connection (the phone's network came back). */
+  async videoResumed(sessionId: string): Promise<void> {
+    const before = await this.get(sessionId);
+    if (before.state !== 'live' || before.video_stopped_at == null) return;
+    const ok = await this.repo.transition(sessionId, ['live'], {
+      publishing: 1,
+      video_stopped_at: null,
+      video_stop_reason: null,
+    });
+    if (!ok) return;
+    await this.announce(sessionId);
+    await this.addEvent(sessionId, 'media.resumed', 'caller', stoppedFor(before, this.clock.now()));
   }
 
   /** Ends a session. Idempotent: ending an ended session returns it unchanged. */
@@ -228,8 +271,9 @@ export class SessionService extends TypedEmitter<SessionEvents> {
     type: string,
     actor: string | null,
     detail: string | null,
+    at: number = this.clock.now(),
   ): Promise<TimelineEvent> {
-    const event: TimelineEvent = { id: this.random.id(), at: this.clock.now(), type, actor, detail };
+    const event: TimelineEvent = { id: this.random.id(), at, type, actor, detail };
     await this.repo.addEvent(sessionId, event);
     this.safeEmit('event', sessionId, event);
     return event;
@@ -256,6 +300,10 @@ export class SessionService extends TypedEmitter<SessionEvents> {
       Number(row.caller_secret_expires_at ?? 0) > now
     );
   }
+}
+
+function stoppedFor(row: SessionRow, now: number): string {
+  return `after ${Math.round((now - Number(row.video_stopped_at)) / 1000)} s without video`;
 }
 
 function linkUnavailable(): DomainError {

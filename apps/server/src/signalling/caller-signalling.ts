@@ -67,8 +67,13 @@ export class CallerSignalling {
     );
     this.#sockets.get(sessionId)?.close(CloseCode.replaced, 'opened elsewhere');
     this.#sockets.set(sessionId, channel);
+    this.media.callerLink(sessionId, true);
     socket.on('close', () => {
-      if (this.#sockets.get(sessionId) === channel) this.#sockets.delete(sessionId);
+      if (this.#sockets.get(sessionId) !== channel) return;
+      this.#sockets.delete(sessionId);
+      // Not a stop by itself (a phone changing network reconnects in seconds and its media
+      // may never pause); it tells the media side why, if the video stops too.
+      this.media.callerLink(sessionId, false);
     });
     const actor: Actor = { type: 'caller', sessionId };
     channel.listen((msg) => this.handle(channel, sessionId, actor, msg, ip));

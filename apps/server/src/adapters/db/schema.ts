@@ -69,6 +69,9 @@ export interface SessionsTable {
   end_reason: string | null;
   caller_user_agent: string | null;
   publishing: number;
+  /** Set while a live session's caller media has stopped arriving (migration 0006); null once it flows. */
+  video_stopped_at: Later<Ms>;
+  video_stop_reason: Later<string>;
   // Retention (migration 0002)
   policy_id: Later<string>;
   classified_at: Later<Ms>;

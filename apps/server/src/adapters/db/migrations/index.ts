@@ -4,6 +4,7 @@ import * as m0002 from './0002_evidence.js';
 import * as m0003 from './0003_caller.js';
 import * as m0004 from './0004_fix_once.js';
 import * as m0005 from './0005_role_grants.js';
+import * as m0006 from './0006_video_stopped.js';
 
 /** Migrations in order. Never edit one that has shipped: add the next number. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_caller': m0003,
   '0004_fix_once': m0004,
   '0005_role_grants': m0005,
+  '0006_video_stopped': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {
