@@ -73,9 +73,15 @@ export function describeEventType(type: string): string {
 
 /** The kind of an event for styling: problems stand out, routine steps recede. */
 export function eventTone(type: string): 'problem' | 'milestone' | 'routine' {
-  if (/failed|refused|expired|empty|unpublished|denied|unavailable|mismatch|rejected/.test(type))
+  if (
+    /failed|refused|expired|empty|unpublished|media\.stopped|denied|unavailable|mismatch|rejected/.test(type)
+  )
     return 'problem';
-  if (/^(link\.opened|consent\.accepted|media\.published|session\.ended|evidence\.stored)$/.test(type))
+  if (
+    /^(link\.opened|consent\.accepted|media\.published|media\.resumed|session\.ended|evidence\.stored)$/.test(
+      type,
+    )
+  )
     return 'milestone';
   return 'routine';
 }
