@@ -164,14 +164,14 @@ export function ExportDialog({
 function Verify({ store }: { store: ExportStore }) {
   const key = useStore(store).key;
   return (
-    <div className="verify">
+    <div className="export-verify">
       <h3>Verifying the package</h3>
       <p className="small">
         Anyone receiving the zip can check that nothing in it has changed since it was signed. Save the public
         key as <code>signing-key.pub.pem</code> next to the zip and run:
       </p>
       <div className="ev-hash">
-        <code className="mono verify-cmd" data-testid="export-verify-command">
+        <code className="mono export-verify-cmd" data-testid="export-verify-command">
           {VERIFY_COMMAND}
         </code>
         <CopyButton text={VERIFY_COMMAND} label="Copy command" />
