@@ -6,6 +6,7 @@ import { findJanusLibDir } from './adapters/janus/janus-config.js';
 import { JanusConnection } from './adapters/janus/janus-connection.js';
 import { JanusSupervisor } from './adapters/janus/janus-supervisor.js';
 import { VideoRoomApi } from './adapters/janus/videoroom.js';
+import { loadOrCreateSecretBox } from './adapters/keys/secret-box.js';
 import { loadOrCreateSigner, type Signer } from './adapters/keys/signer.js';
 import { MediaTools } from './adapters/media-tools/media-tools.js';
 import { cryptoRandom, type Random } from './adapters/random.js';
@@ -25,6 +26,7 @@ import { RecordingIngest } from './evidence/recording-ingest.js';
 import { RedactionService } from './evidence/redaction/redaction.service.js';
 import { Sealer } from './evidence/sealer.js';
 import { InviteService } from './invites/invite.service.js';
+import { InviteLimits } from './invites/invite-limits.js';
 import { SmsTexts } from './invites/sms-text.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { Logger } from './lib/logger.js';
@@ -122,7 +124,19 @@ export async function buildContainer(
   const sessions = new SessionService(sessionRepo, location, clock, random, audit, config.callerSessionMs);
 
   let consoles: ConsoleSignalling | null = null;
-  const outbox = new OutboxGateway(db, clock, random, () => consoles?.outboxChanged());
+  // Caller links in the outbox are sealed with a key beside the signing key, outside the database.
+  const outbox = new OutboxGateway(
+    db,
+    clock,
+    random,
+    loadOrCreateSecretBox(config.keyDir, 'outbox-links'),
+    () => consoles?.outboxChanged(),
+  );
+  // Once a link is opened, expires or its session ends, no one needs it: erase the outbox's copy.
+  sessions.on('updated', (s) => {
+    if (s.state !== 'sent')
+      outbox.forget(s.id).catch((err: unknown) => log.error({ err }, 'outbox: erasing a link failed'));
+  });
   const invites = new InviteService(
     sessionRepo,
     sessions,
@@ -138,6 +152,7 @@ export async function buildContainer(
       senderId: config.sms.senderId,
       texts: new SmsTexts(config.sms.templatesDir),
     },
+    new InviteLimits(sessionRepo, config.inviteLimits),
     log.child({ component: 'invites' }),
   );
 

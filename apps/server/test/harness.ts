@@ -50,6 +50,10 @@ export async function startServer(
     SIGHTLINE_JANUS_WS_PORT: '0',
     SIGHTLINE_MAP_TILE_URL: '',
     SIGHTLINE_MEDIA_IFACE: process.env.SIGHTLINE_MEDIA_IFACE ?? '',
+    // Tests text one number from one officer many times; invites.int.test.ts sets and tests real limits.
+    SIGHTLINE_INVITES_PER_NUMBER_HOUR: '10000',
+    SIGHTLINE_INVITES_PER_OFFICER_MINUTE: '10000',
+    SIGHTLINE_INVITES_PER_OFFICER_HOUR: '100000',
     ...opts.env,
   };
   const config = loadConfig(env);

@@ -78,10 +78,16 @@ export const EvidenceList = z.object({ items: z.array(EvidenceItem), recordings:
 export const OutboxMessage = z.object({
   id: z.string(),
   sessionId: z.string().nullable(),
+  /** The caller's number, masked as everywhere else in the console (e.g. +44 •••••••456). */
   to: z.string(),
+  /** The text; its link is in clear only for the officer who sent it, until it is opened or expires. */
   body: z.string(),
   createdAt: z.number().int(),
   status: z.enum(['queued', 'sent', 'failed']),
+  /** Sent by the officer reading the outbox. */
+  mine: z.boolean(),
+  /** The body's link is masked (another officer's text, or a link already opened or expired). */
+  linkHidden: z.boolean(),
 });
 export type OutboxMessage = z.infer<typeof OutboxMessage>;
 export const OutboxList = z.object({ messages: z.array(OutboxMessage) });

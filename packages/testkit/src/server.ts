@@ -57,6 +57,10 @@ export async function startSightline(
     SIGHTLINE_LOG_LEVEL: 'info',
     // Tiles cannot load in the namespace; the map must work without them (and the test proves it).
     SIGHTLINE_MAP_TILE_URL: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+    // e2e and bench text one number from one officer many times (invite limits are tested in integration).
+    SIGHTLINE_INVITES_PER_NUMBER_HOUR: '10000',
+    SIGHTLINE_INVITES_PER_OFFICER_MINUTE: '10000',
+    SIGHTLINE_INVITES_PER_OFFICER_HOUR: '100000',
     ...env,
   };
   for (const [username, roles] of fresh

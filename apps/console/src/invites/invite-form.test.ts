@@ -78,6 +78,31 @@ describe('InviteForm', () => {
     expect(form.get().errors.phone).toBeUndefined();
   });
 
+  it('shows a per-number invite limit under the phone field, and a per-officer one for the form', async () => {
+    const perNumber =
+      'This number has already been sent 5 links in the last hour. Ask the caller to use the last one, or try again in 12 minutes.';
+    const form = new InviteForm({
+      createInvite: async () => {
+        throw new ApiRequestError(429, 'invite_limit_number', perNumber, { phone: perNumber });
+      },
+    });
+    form.setPhone('07911 123456');
+    expect(await form.submit()).toBe(false);
+    expect(form.get().errors).toEqual({ phone: perNumber });
+
+    const perOfficer =
+      'You have sent 10 links in the last minute, the most allowed. Try again in 20 seconds.';
+    const busy = new InviteForm({
+      createInvite: async () => {
+        throw new ApiRequestError(429, 'invite_limit_officer', perOfficer);
+      },
+    });
+    busy.setPhone('07911 123456');
+    expect(await busy.submit()).toBe(false);
+    expect(busy.get().errors).toEqual({ form: perOfficer });
+    expect(busy.get().phone).toBe('07911 123456');
+  });
+
   it('sends a trimmed number, omits an empty reference, and clears the form on success', async () => {
     const createInvite = vi.fn(async () => ({ session: summary('s1', 1), link: 'https://x/j/abc' }));
     const onCreated = vi.fn();

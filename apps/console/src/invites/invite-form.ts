@@ -79,7 +79,9 @@ export function inviteRequest(state: InviteFormState): Body<typeof CreateInviteR
 /** Maps a failed invite to the field it concerns, so the message sits under the right box. */
 export function inviteErrors(err: unknown): InviteFormState['errors'] {
   if (!(err instanceof ApiRequestError)) return { form: errorMessage(err) };
-  if (err.code === 'invalid_phone_number') return { phone: err.fields.phone ?? err.message };
+  // Too many texts to this number is about the number, so it sits under the phone box too.
+  if (err.code === 'invalid_phone_number' || err.code === 'invite_limit_number')
+    return { phone: err.fields.phone ?? err.message };
   const { phone, reference, locationMinutes } = err.fields;
   if (err.code === 'bad_request' && (phone || reference || locationMinutes)) {
     const out: InviteFormState['errors'] = {};

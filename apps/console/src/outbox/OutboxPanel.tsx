@@ -2,8 +2,12 @@ import { useEffect } from 'react';
 import { useApp } from '../app/context.js';
 import { formatWhen } from '../lib/format.js';
 import { useStore } from '../lib/use-store.js';
+import { outboxNote } from './outbox-store.js';
 
-/** Recent texts as the SMS gateway recorded them (the default gateway only records; nothing leaves). */
+/**
+ * Recent texts as the SMS gateway recorded them (the default gateway only records; nothing
+ * leaves). Numbers are masked, and a link is readable only by the officer who sent it.
+ */
 export function OutboxPanel() {
   const { outbox, ticker } = useApp();
   const { status, messages, error } = useStore(outbox);
@@ -15,7 +19,10 @@ export function OutboxPanel() {
       <div className="card-head">
         <h2 id="outbox-title">SMS outbox</h2>
       </div>
-      <p className="muted small">What the text gateway sent (or would have sent), newest first.</p>
+      <p className="muted small">
+        What the text gateway sent (or would have sent), newest first. You see the link only in your own
+        texts, until the caller opens it.
+      </p>
       {status === 'error' ? (
         <p className="form-error" role="alert">
           {error}
@@ -35,6 +42,11 @@ export function OutboxPanel() {
               <span className="muted">{formatWhen(m.createdAt, now)}</span>
               <span className={`tag tag-${m.status}`}>{m.status}</span>
             </div>
+            {outboxNote(m) ? (
+              <p className="muted small outbox-note" data-testid="outbox-note">
+                {outboxNote(m)}
+              </p>
+            ) : null}
             <p className="outbox-body">{m.body}</p>
           </li>
         ))}

@@ -60,3 +60,17 @@ export class OutboxStore extends Store<OutboxState> {
 export function newestFirst(messages: readonly OutboxMessage[]): OutboxMessage[] {
   return [...messages].sort((a, b) => b.createdAt - a.createdAt);
 }
+
+/**
+ * A line under a text saying who can read its link. The server decides what is masked
+ * (the link only for its sender, until opened or expired); this only explains it.
+ */
+export function outboxNote(m: OutboxMessage): string | null {
+  if (m.linkHidden)
+    return m.mine
+      ? 'Link hidden: the caller has opened it, or it has expired or ended.'
+      : 'Link hidden: only the officer who sent it can see it.';
+  if (m.mine && m.body.includes('/j/'))
+    return 'Only you can see this link, until the caller opens it. Give it to no one else.';
+  return null;
+}

@@ -23,6 +23,21 @@ describe('loadConfig', () => {
     ).toThrow(/SIGHTLINE_TLS_KEY: no file/);
   });
 
+  it('limits invites per number and per officer by default, and refuses a limit of zero', () => {
+    expect(loadConfig({}).inviteLimits).toEqual({
+      perNumberHour: 5,
+      perOfficerMinute: 10,
+      perOfficerHour: 100,
+    });
+    expect(loadConfig({ SIGHTLINE_INVITES_PER_NUMBER_HOUR: '3' }).inviteLimits.perNumberHour).toBe(3);
+    expect(() => loadConfig({ SIGHTLINE_INVITES_PER_NUMBER_HOUR: '0' })).toThrow(
+      /SIGHTLINE_INVITES_PER_NUMBER_HOUR/,
+    );
+    expect(() => loadConfig({ SIGHTLINE_INVITES_PER_OFFICER_MINUTE: 'lots' })).toThrow(
+      /SIGHTLINE_INVITES_PER_OFFICER_MINUTE/,
+    );
+  });
+
   it('makes cookies Secure whenever the public URL is https', () => {
     expect(loadConfig({ SIGHTLINE_PUBLIC_URL: 'https://sightline.example.police.uk' }).secureCookies).toBe(
       true,

@@ -65,6 +65,10 @@ const EnvSchema = z.object({
     .regex(/^[A-Z]{2}$/)
     .default('GB'),
   INVITE_TTL_MINUTES: int(1, 24 * 60).default(30),
+  // Invite limits: a number is not flooded with texts, and one account cannot send a stream of them.
+  INVITES_PER_NUMBER_HOUR: int(1, 10_000).default(5),
+  INVITES_PER_OFFICER_MINUTE: int(1, 10_000).default(10),
+  INVITES_PER_OFFICER_HOUR: int(1, 100_000).default(100),
   OFFICER_SESSION_HOURS: int(1, 24).default(12),
   CALLER_SESSION_HOURS: int(1, 48).default(12),
   DATABASE_URL: optionalString,
@@ -159,6 +163,11 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
     phoneDefaultRegion: e.PHONE_DEFAULT_REGION,
     inviteTtlMs: e.INVITE_TTL_MINUTES * 60_000,
+    inviteLimits: {
+      perNumberHour: e.INVITES_PER_NUMBER_HOUR,
+      perOfficerMinute: e.INVITES_PER_OFFICER_MINUTE,
+      perOfficerHour: e.INVITES_PER_OFFICER_HOUR,
+    },
     officerSessionMs: e.OFFICER_SESSION_HOURS * 3_600_000,
     callerSessionMs: e.CALLER_SESSION_HOURS * 3_600_000,
     databaseUrl: e.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'sightline.db')}`,

@@ -58,6 +58,20 @@ export class SessionRepository {
     await this.db.updateTable('sessions').set(patch).where('id', '=', id).execute();
   }
 
+  /** Creation times, oldest first, of invites to a number or by an officer since `since` (invite limits). */
+  async recentInviteTimes(
+    filter: { phoneE164: string } | { createdBy: string },
+    since: number,
+  ): Promise<number[]> {
+    let q = this.db.selectFrom('sessions').select('created_at').where('created_at', '>', since);
+    q =
+      'phoneE164' in filter
+        ? q.where('phone_e164', '=', filter.phoneE164)
+        : q.where('created_by', '=', filter.createdBy);
+    const rows = await q.orderBy('created_at', 'asc').execute();
+    return rows.map((r) => Number(r.created_at));
+  }
+
   /** Ids of unopened sessions whose link has expired. */
   async dueForExpiry(now: number): Promise<string[]> {
     const rows = await this.db

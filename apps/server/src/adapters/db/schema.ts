@@ -158,6 +158,8 @@ export interface SmsOutboxTable {
   created_at: Ms;
   status: string;
   provider_ref: string | null;
+  /** The link, sealed (secret-box) for its sender; null once opened or expired (migration 0007). */
+  link_sealed: Later<string>;
 }
 
 export interface AuditEventsTable {

@@ -5,6 +5,8 @@ export interface SmsMessage {
   from: string;
   body: string;
   sessionId: string | null;
+  /** The secret part of the body (the caller's link), so a gateway that keeps a copy can mask it. */
+  secret?: string;
 }
 
 /** Sends text messages. Implementations: the outbox (no account needed); real providers later. */

@@ -134,7 +134,8 @@ export const adminRoutes =
         schema: { response: { 200: OutboxList } },
         config: { auth: { officer: true, permission: 'outbox:read' } },
       },
-      async () => ({ messages: await c.outbox.list() }),
+      // Each officer sees only their own live links; numbers are masked for everyone.
+      async (request) => ({ messages: await c.outbox.list(officerActor(request).id) }),
     );
 
     app.get(

@@ -5,6 +5,7 @@ import * as m0003 from './0003_caller.js';
 import * as m0004 from './0004_fix_once.js';
 import * as m0005 from './0005_role_grants.js';
 import * as m0006 from './0006_video_stopped.js';
+import * as m0007 from './0007_outbox_private.js';
 
 /** Migrations in order. Never edit one that has shipped: add the next number. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_fix_once': m0004,
   '0005_role_grants': m0005,
   '0006_video_stopped': m0006,
+  '0007_outbox_private': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {
