@@ -14,12 +14,14 @@ import { OutboxGateway } from './adapters/sms/outbox-gateway.js';
 import { LocalEvidenceStore } from './adapters/storage/local-evidence-store.js';
 import { AuditService } from './audit/audit.service.js';
 import { AuditHeadFile, auditHeadPath } from './audit/head-file.js';
+import { ReadAudit } from './audit/read-audit.js';
 import { AuthService } from './auth/auth.service.js';
 import { ChatService } from './chat/chat.service.js';
 import type { Config } from './config/config.js';
 import { EvidenceRepository } from './evidence/evidence.repository.js';
 import { EvidenceService } from './evidence/evidence.service.js';
 import { EvidenceLedger } from './evidence/evidence-ledger.js';
+import { EvidenceViewings } from './evidence/evidence-viewings.js';
 import { ExportService } from './evidence/export/export.service.js';
 import { SessionManifests } from './evidence/export/session-manifest.js';
 import { RecordingIngest } from './evidence/recording-ingest.js';
@@ -56,6 +58,8 @@ export interface Container {
   db: Db;
   clock: Clock;
   audit: AuditService;
+  /** Audits reads of evidence and personal data, coalescing repeats. */
+  reads: ReadAudit;
   officers: OfficerService;
   auth: AuthService;
   sessions: SessionService;
@@ -117,6 +121,7 @@ export async function buildContainer(
     file: new AuditHeadFile(auditHeadPath(config.keyDir)),
     log,
   });
+  const reads = new ReadAudit(audit, clock);
   const officers = new OfficerService(db, clock, random, audit);
   const auth = new AuthService(db, clock, random, audit, config.officerSessionMs);
   const location = new LocationService(db, clock);
@@ -166,7 +171,14 @@ export async function buildContainer(
     clock,
     random,
   );
-  const evidence = new EvidenceService(evidenceRepo, ledger, sessions, audit, evidenceQueue);
+  const evidence = new EvidenceService(
+    evidenceRepo,
+    ledger,
+    sessions,
+    audit,
+    evidenceQueue,
+    new EvidenceViewings(clock, random),
+  );
   const sealer = new Sealer(db, clock, random, config.sealIntervalMs, evidenceLog);
   const recordings = new RecordingIngest(
     evidenceRepo,
@@ -287,6 +299,7 @@ export async function buildContainer(
     chat,
     callerSide,
     log.child({ component: 'console-ws' }),
+    reads,
   );
 
   // Signing out, a disabled account or a password reset ends the officer's open consoles at once;
@@ -324,6 +337,7 @@ export async function buildContainer(
     db,
     clock,
     audit,
+    reads,
     officers,
     auth,
     sessions,

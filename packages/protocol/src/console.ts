@@ -13,6 +13,7 @@ import {
   ReceivedFix,
   Sdp,
 } from './common.js';
+import type { Permission } from './permissions.js';
 import { MediaPlaneStatus, OfficerView, SessionSummary, TimelineEvent } from './session.js';
 
 const SessionId = z.string().min(1).max(64);
@@ -61,6 +62,27 @@ export const ConsoleToServer = z.discriminatedUnion('type', [
   z.object({ type: z.literal('officer.publish.stop'), id: MessageId, sessionId: SessionId }),
 ]);
 export type ConsoleToServer = z.infer<typeof ConsoleToServer>;
+
+/**
+ * The permission each console message needs (null: any signed-in officer), the
+ * socket's half of the route policy table. The server checks it before any
+ * handler runs and refuses to start if a message type is missing here.
+ */
+export const CONSOLE_MESSAGE_PERMISSIONS = {
+  watch: 'session:read',
+  unwatch: null,
+  'view.start': 'session:view-live',
+  'view.answer': 'session:view-live',
+  'view.candidate': 'session:view-live',
+  'view.stop': 'session:view-live',
+  ping: null,
+  'chat.send': 'session:view-live',
+  'chat.receipt': 'session:read',
+  'request.send': 'session:view-live',
+  'officer.publish.offer': 'session:view-live',
+  'officer.publish.candidate': 'session:view-live',
+  'officer.publish.stop': 'session:view-live',
+} as const satisfies Record<ConsoleToServer['type'], Permission | null>;
 
 /** Messages from the server to the officer console. */
 export const ServerToConsole = z.discriminatedUnion('type', [

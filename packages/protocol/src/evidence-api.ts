@@ -208,3 +208,21 @@ export const SignedManifest = z.object({
   publicKeyPem: z.string(),
   fingerprint: z.string(),
 });
+
+/**
+ * One audited viewing of an evidence item: playback fetches the item's bytes only
+ * through `url`, only for the officer who started it, and only until `expiresAt`.
+ */
+export const EvidenceViewing = z.object({
+  viewingId: Id,
+  itemId: Id,
+  expiresAt: Ms,
+  /** The content URL the player uses (any Range requests) while the viewing lasts. */
+  url: z.string(),
+});
+export type EvidenceViewing = z.infer<typeof EvidenceViewing>;
+/** How a content request is served: within a viewing (playback), or as an audited download. */
+export const EvidenceContentQuery = z.object({
+  viewing: Id.optional(),
+  download: z.enum(['0', '1']).default('0'),
+});

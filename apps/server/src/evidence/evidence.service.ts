@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { EvidenceItem, ReceivedFix, Recording } from '@sightline/protocol';
+import type { EvidenceItem, EvidenceViewing, ReceivedFix, Recording } from '@sightline/protocol';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import { notFound } from '../lib/errors.js';
 import type { SerialQueue } from '../lib/serial-queue.js';
@@ -7,6 +7,7 @@ import { TypedEmitter } from '../lib/typed-emitter.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { type EvidenceRepository, toEvidenceItem } from './evidence.repository.js';
 import type { EvidenceLedger } from './evidence-ledger.js';
+import type { EvidenceViewings } from './evidence-viewings.js';
 import { toGeoJson } from './location-track.js';
 
 export interface EvidenceEvents {
@@ -25,6 +26,7 @@ export class EvidenceService extends TypedEmitter<EvidenceEvents> {
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
     private readonly queue: SerialQueue,
+    private readonly viewings: EvidenceViewings,
   ) {
     super();
   }
@@ -53,38 +55,83 @@ export class EvidenceService extends TypedEmitter<EvidenceEvents> {
     return toEvidenceItem(row);
   }
 
-  /** Opens an item's bytes (optionally a range) and audits the access. */
+  /**
+   * Starts (or, within a minute, returns) an officer's viewing of an item: the one
+   * audit entry for a playback, however many range requests the player makes.
+   */
+  async startViewing(
+    id: string,
+    actor: Actor & { type: 'officer' },
+    ip: string | null,
+  ): Promise<EvidenceViewing> {
+    const { item } = await this.readable(id);
+    const recent = this.viewings.recent(id, actor.id);
+    const v = recent ?? this.viewings.start(id, actor.id, item.durationMs);
+    if (!recent) {
+      await this.audit.record({
+        actor,
+        action: 'evidence.playback',
+        subject: { type: 'evidence', id },
+        detail: {
+          sessionId: item.sessionId,
+          fileName: item.fileName,
+          sha256: item.sha256,
+          viewingId: v.id,
+          expiresAt: v.expiresAt,
+        },
+        ip,
+      });
+      await this.sessions.addEvent(item.sessionId, 'evidence.playback', actor.name, item.fileName);
+    }
+    return {
+      viewingId: v.id,
+      itemId: id,
+      expiresAt: v.expiresAt,
+      url: `/api/evidence/${id}/content?viewing=${v.id}`,
+    };
+  }
+
+  /**
+   * Opens an item's bytes (optionally a range). Playback is served only within the
+   * officer's live viewing (audited when it started); a download is audited on
+   * every request, with its range.
+   */
   async open(
     id: string,
     range: { start: number; end: number } | null,
-    access: { actor: Actor; purpose: 'playback' | 'download'; ip: string | null; audit: boolean },
+    access:
+      | { purpose: 'playback'; actor: Actor & { type: 'officer' }; viewingId: string }
+      | { purpose: 'download'; actor: Actor; ip: string | null },
   ): Promise<{ item: EvidenceItem; stream: Readable; size: number }> {
-    const row = await this.repo.item(id);
-    if (!row) throw notFound('evidence item');
-    const item = toEvidenceItem(row);
-    if (item.disposedAt !== null) throw notFound('evidence item (disposed of under the retention policy)');
-    if (access.audit) {
+    const { item, storageKey } = await this.readable(id);
+    if (access.purpose === 'playback') {
+      this.viewings.check(access.viewingId, id, access.actor.id);
+    } else {
       await this.audit.record({
         actor: access.actor,
-        action: access.purpose === 'download' ? 'evidence.download' : 'evidence.playback',
+        action: 'evidence.download',
         subject: { type: 'evidence', id },
-        detail: { sessionId: item.sessionId, fileName: item.fileName, sha256: item.sha256 },
+        detail: { sessionId: item.sessionId, fileName: item.fileName, sha256: item.sha256, range },
         ip: access.ip,
       });
       if (access.actor.type === 'officer') {
-        await this.sessions.addEvent(
-          item.sessionId,
-          `evidence.${access.purpose}`,
-          access.actor.name,
-          item.fileName,
-        );
+        await this.sessions.addEvent(item.sessionId, 'evidence.download', access.actor.name, item.fileName);
       }
     }
     return {
       item,
-      stream: await this.ledger.store.read(row.storage_key, range ?? undefined),
+      stream: await this.ledger.store.read(storageKey, range ?? undefined),
       size: item.size,
     };
+  }
+
+  /** The item, if it exists and has not been disposed of. */
+  private async readable(id: string): Promise<{ item: EvidenceItem; storageKey: string }> {
+    const row = await this.repo.item(id);
+    if (!row) throw notFound('evidence item');
+    const item = toEvidenceItem(row);
+    if (item.disposedAt !== null) throw notFound('evidence item (disposed of under the retention policy)');
+    return { item, storageKey: row.storage_key };
   }
 
   /** Saves the session's location track as GeoJSON evidence (once, when the session ends). */

@@ -6,6 +6,7 @@ import {
   type ServerToConsole,
 } from '@sightline/protocol';
 import type { WebSocket } from 'ws';
+import type { ReadAudit } from '../audit/read-audit.js';
 import { can, type Permission } from '../auth/permissions.js';
 import type { ChatService } from '../chat/chat.service.js';
 import type { EvidenceService } from '../evidence/evidence.service.js';
@@ -15,6 +16,7 @@ import type { LocationService } from '../location/location.service.js';
 import type { MediaService } from '../media/media.service.js';
 import type { MediaPlane } from '../media/media-plane.js';
 import type { SessionService } from '../sessions/session.service.js';
+import { assertConsolePolicy, permissionFor } from './console-policy.js';
 import type { CallerSide } from './officer-requests.js';
 import { CloseCode, SocketChannel } from './socket-channel.js';
 
@@ -23,6 +25,8 @@ interface ConsoleClient {
   officer: OfficerView;
   watched: Set<string>;
   views: Set<string>;
+  /** The address the socket connected from, for audit entries. */
+  ip: string | null;
   /** Set when the server dropped it: messages still in flight are ignored. */
   dropped: boolean;
 }
@@ -44,7 +48,9 @@ export class ConsoleSignalling {
     private readonly chat: ChatService,
     private readonly side: CallerSide,
     private readonly log: Logger,
+    private readonly reads: ReadAudit,
   ) {
+    assertConsolePolicy();
     sessions.on('updated', (session) =>
       this.broadcast({ type: 'session.updated', session }, (c) => can(c.officer.roles, 'session:read')),
     );
@@ -110,12 +116,13 @@ export class ConsoleSignalling {
     this.broadcast({ type: 'outbox.updated' }, (c) => can(c.officer.roles, 'outbox:read'));
   }
 
-  accept(socket: WebSocket, officer: OfficerView): void {
+  accept(socket: WebSocket, officer: OfficerView, ip: string | null = null): void {
     const client: ConsoleClient = {
       channel: new SocketChannel(socket, ConsoleToServerSchema, this.log.child({ officer: officer.id })),
       officer,
       watched: new Set(),
       views: new Set(),
+      ip,
       dropped: false,
     };
     this.#clients.add(client);
@@ -128,10 +135,19 @@ export class ConsoleSignalling {
 
   private async handle(c: ConsoleClient, msg: ConsoleToServer): Promise<void> {
     const officer = { type: 'officer' as const, id: c.officer.id, name: c.officer.displayName };
+    // One table decides, before any handler runs (the route policy's twin).
+    const permission = permissionFor(msg.type);
+    if (permission) require(c, permission);
     switch (msg.type) {
       case 'watch':
-        require(c, 'session:read');
         await this.sessions.get(msg.sessionId);
+        // Watching streams the caller's position, chat and timeline: a read of personal data.
+        await this.reads.record({
+          actor: officer,
+          action: 'session.watch',
+          subject: { type: 'session', id: msg.sessionId },
+          ip: c.ip,
+        });
         c.watched.add(msg.sessionId);
         {
           // The phone reports its state only on a change; a console arriving later needs it now.
@@ -145,7 +161,6 @@ export class ConsoleSignalling {
         c.watched.delete(msg.sessionId);
         return;
       case 'view.start': {
-        require(c, 'session:view-live');
         await this.sessions.get(msg.sessionId);
         const { viewId, sdp } = await this.media.startView(msg.sessionId, officer);
         c.views.add(viewId);
@@ -171,7 +186,6 @@ export class ConsoleSignalling {
         c.channel.send({ type: 'pong' });
         return;
       case 'chat.send':
-        require(c, 'session:view-live');
         await this.chat.send(
           msg.sessionId,
           { from: 'officer', id: officer.id, name: officer.name },
@@ -179,11 +193,9 @@ export class ConsoleSignalling {
         );
         return;
       case 'chat.receipt':
-        require(c, 'session:read');
         await this.chat.receipt(msg.sessionId, 'officer', msg.ids, msg.state);
         return;
       case 'request.send': {
-        require(c, 'session:view-live');
         const requestId = await this.side.request(msg.sessionId, officer.name, msg.action);
         c.channel.send({
           type: 'request.sent',
@@ -195,7 +207,6 @@ export class ConsoleSignalling {
         return;
       }
       case 'officer.publish.offer': {
-        require(c, 'session:view-live');
         const sdp = await this.media.officerPublish(msg.sessionId, officer, msg.sdp);
         c.channel.send({
           type: 'officer.publish.answer',
@@ -206,11 +217,9 @@ export class ConsoleSignalling {
         return;
       }
       case 'officer.publish.candidate':
-        require(c, 'session:view-live');
         await this.media.officerCandidate(msg.sessionId, msg.candidate);
         return;
       case 'officer.publish.stop':
-        require(c, 'session:view-live');
         await this.media.officerStop(msg.sessionId, officer);
         return;
     }

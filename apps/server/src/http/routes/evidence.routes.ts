@@ -1,3 +1,4 @@
+import { EvidenceContentQuery, EvidenceViewing } from '@sightline/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { can } from '../../auth/permissions.js';
@@ -5,33 +6,48 @@ import type { Container } from '../../container.js';
 import { DomainError, forbidden } from '../../lib/errors.js';
 import { officerActor } from '../auth-hooks.js';
 
-/** Streams stored evidence for playback (with Range support) or download. */
+const Params = z.object({ id: z.string().uuid() });
+
+/**
+ * Stored evidence: playback within an audited viewing (any Range requests, for its
+ * officer, until it expires), or download (its own permission, every request audited).
+ */
 export const evidenceRoutes =
   (c: Container): FastifyPluginAsyncZod =>
   async (app) => {
+    app.post(
+      '/api/evidence/:id/viewings',
+      {
+        schema: { params: Params, response: { 201: EvidenceViewing } },
+        config: { auth: { officer: true, permission: 'evidence:play' } },
+      },
+      async (request, reply) =>
+        reply
+          .status(201)
+          .send(await c.evidence.startViewing(request.params.id, officerActor(request), request.ip)),
+    );
+
     app.get(
       '/api/evidence/:id/content',
       {
-        schema: {
-          params: z.object({ id: z.string().uuid() }),
-          querystring: z.object({ download: z.enum(['0', '1']).default('0') }),
-        },
+        schema: { params: Params, querystring: EvidenceContentQuery },
         config: { auth: { officer: true, permission: 'evidence:play' } },
       },
       async (request, reply) => {
-        const download = request.query.download === '1';
-        if (download && !can(request.officer!.roles, 'evidence:download')) throw forbidden();
         const meta = await c.evidence.item(request.params.id);
+        // Bytes outside a viewing are a download: its own permission, audited on every request.
+        const viewingId = request.query.download === '1' ? undefined : request.query.viewing;
+        if (!viewingId && !can(request.officer!.roles, 'evidence:download'))
+          throw forbidden('playback needs a viewing: POST /api/evidence/:id/viewings, then use its url');
         const range = parseRange(request.headers.range, meta.size);
-        // A player fetches many ranges; the access is audited once, on the request that starts at byte 0.
-        const audit = download || range === null || range.start === 0;
-        const purpose = download ? 'download' : 'playback';
-        const { item, stream, size } = await c.evidence.open(meta.id, range, {
-          actor: officerActor(request),
-          purpose,
-          ip: request.ip,
-          audit,
-        });
+        const actor = officerActor(request);
+        const { item, stream, size } = await c.evidence.open(
+          meta.id,
+          range,
+          viewingId
+            ? { purpose: 'playback', actor, viewingId }
+            : { purpose: 'download', actor, ip: request.ip },
+        );
         reply
           .header('content-type', item.mediaType)
           .header('accept-ranges', 'bytes')
@@ -39,7 +55,7 @@ export const evidenceRoutes =
           .header('x-content-sha256', item.sha256)
           .header(
             'content-disposition',
-            `${download ? 'attachment' : 'inline'}; filename="${item.fileName.replace(/[^\w.-]/g, '_')}"`,
+            `${viewingId ? 'inline' : 'attachment'}; filename="${item.fileName.replace(/[^\w.-]/g, '_')}"`,
           );
         if (range) {
           reply

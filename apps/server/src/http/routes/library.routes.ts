@@ -34,7 +34,16 @@ export const libraryRoutes =
         schema: { params: Params, response: { 200: LibrarySession } },
         config: { auth: { officer: true, permission: 'evidence:read' } },
       },
-      async (request) => c.library.one(request.params.id),
+      async (request) => {
+        const session = await c.library.one(request.params.id);
+        await c.reads.record({
+          actor: officerActor(request),
+          action: 'library.read',
+          subject: { type: 'session', id: request.params.id },
+          ip: request.ip,
+        });
+        return session;
+      },
     );
     app.get(
       '/api/sessions/:id/notes',
@@ -42,7 +51,16 @@ export const libraryRoutes =
         schema: { params: Params, response: { 200: NoteList } },
         config: { auth: { officer: true, permission: 'evidence:read' } },
       },
-      async (request) => ({ notes: await c.library.notes(request.params.id) }),
+      async (request) => {
+        const notes = await c.library.notes(request.params.id);
+        await c.reads.record({
+          actor: officerActor(request),
+          action: 'notes.read',
+          subject: { type: 'session', id: request.params.id },
+          ip: request.ip,
+        });
+        return { notes };
+      },
     );
     app.post(
       '/api/sessions/:id/notes',

@@ -27,7 +27,18 @@ export const sessionRoutes =
         },
         config: { auth: { officer: true, permission: 'session:read' } },
       },
-      async (request) => ({ sessions: await c.sessions.list(request.query.limit) }),
+      async (request) => {
+        const sessions = await c.sessions.list(request.query.limit);
+        // The list carries each session's last position fix: a read of personal data too.
+        await c.reads.record({
+          actor: officerActor(request),
+          action: 'session.list',
+          subject: { type: 'sessions', id: 'live-list' },
+          detail: { count: sessions.length },
+          ip: request.ip,
+        });
+        return { sessions };
+      },
     );
 
     app.post(
@@ -91,6 +102,12 @@ export const sessionRoutes =
       },
       async (request) => {
         await c.sessions.get(request.params.id);
+        await c.reads.record({
+          actor: officerActor(request),
+          action: 'chat.read',
+          subject: { type: 'session', id: request.params.id },
+          ip: request.ip,
+        });
         return { messages: await c.chat.history(request.params.id) };
       },
     );
@@ -103,6 +120,12 @@ export const sessionRoutes =
       },
       async (request) => {
         await c.sessions.get(request.params.id);
+        await c.reads.record({
+          actor: officerActor(request),
+          action: 'evidence.list',
+          subject: { type: 'session', id: request.params.id },
+          ip: request.ip,
+        });
         const [items, recordings] = await Promise.all([
           c.evidence.list(request.params.id),
           c.evidence.recordings(request.params.id),

@@ -28,6 +28,6 @@ export const wsRoutes =
         config: { auth: { officer: true } },
         preValidation: async (request) => assertSameOrigin(request),
       },
-      (socket, request) => c.consoles.accept(socket, request.officer!),
+      (socket, request) => c.consoles.accept(socket, request.officer!, request.ip),
     );
   };

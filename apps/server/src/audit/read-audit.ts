@@ -1,0 +1,54 @@
+import type { Clock } from '../adapters/clock.js';
+import type { Actor, AuditService } from './audit.service.js';
+
+/**
+ * A repeat of the same read (same officer, action and subject) within this long
+ * is the same read: the console re-fetches a session's chat, notes and evidence
+ * whenever they change, and one officer looking at one session for a few minutes
+ * should be one entry, not dozens. A read after a longer gap is a new entry.
+ */
+export const READ_COALESCE_MS = 5 * 60_000;
+
+/** Above this many remembered reads, forget the ones whose window has passed. */
+const PRUNE_AT = 10_000;
+
+/**
+ * Audits reads of evidence and personal data (who read what, when, from where),
+ * coalescing repeats so the trail records each read without flooding. The memory
+ * is per process: after a restart the first read is recorded again.
+ */
+export class ReadAudit {
+  readonly #last = new Map<string, number>();
+
+  constructor(
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly windowMs = READ_COALESCE_MS,
+  ) {}
+
+  /** Records that `actor` read `subject` (unless they did within the window). */
+  async record(input: {
+    actor: Actor;
+    action: string;
+    subject: { type: string; id: string };
+    detail?: Record<string, unknown>;
+    ip?: string | null;
+  }): Promise<void> {
+    const who = input.actor.type === 'officer' ? input.actor.id : input.actor.type;
+    const key = `${who}\n${input.action}\n${input.subject.type}:${input.subject.id}`;
+    const now = this.clock.now();
+    const last = this.#last.get(key);
+    if (last !== undefined && now - last < this.windowMs) return;
+    this.#last.set(key, now);
+    if (this.#last.size > PRUNE_AT) {
+      for (const [k, at] of this.#last) if (now - at >= this.windowMs) this.#last.delete(k);
+    }
+    try {
+      await this.audit.record(input);
+    } catch (err) {
+      // Not recorded: the next read must try again, and this one fails rather than go unaudited.
+      this.#last.delete(key);
+      throw err;
+    }
+  }
+}
