@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { type Sightline, startSightline } from '@sightline/testkit/server';
 import { TRAFALGAR_SQUARE } from '../../packages/geo/src/reference-points.js';
 import { probe, sha256 } from '../support/media.js';
@@ -13,6 +13,19 @@ test.beforeAll(async () => {
 test.afterAll(async () => server?.stop());
 
 const PHONE = { latitude: TRAFALGAR_SQUARE.lat, longitude: TRAFALGAR_SQUARE.lon, accuracy: 5 };
+
+/** Starts an audited viewing as the console's player does; returns the url that serves its bytes. */
+async function viewingUrl(page: Page, id: string | null): Promise<string> {
+  const { csrfToken } = (await (await page.request.get(`${server.url}/api/auth/me`)).json()) as {
+    csrfToken: string;
+  };
+  const res = await page.request.post(`${server.url}/api/evidence/${id}/viewings`, {
+    headers: { 'x-csrf-token': csrfToken },
+    data: {},
+  });
+  expect(res.status()).toBe(201);
+  return `${server.url}${((await res.json()) as { url: string }).url}`;
+}
 
 test('a caller streams live video and location to the call handler, and the stream is saved as verifiable evidence', async ({
   browser,
@@ -87,7 +100,7 @@ test('a caller streams live video and location to the call handler, and the stre
   await expect(officer.page.locator('[data-testid="evidence-item"][data-kind="master"]')).toHaveCount(2);
   const id = await working.getAttribute('data-id');
   const storedSha = await working.getAttribute('data-sha256');
-  const res = await officer.page.request.get(`${server.url}/api/evidence/${id}/content`);
+  const res = await officer.page.request.get(await viewingUrl(officer.page, id));
   expect(res.status()).toBe(200);
   const bytes = await res.body();
   expect(sha256(bytes)).toBe(storedSha);
@@ -176,7 +189,7 @@ test('an iPhone publishes H264; the caller can stop, and the recording is an MP4
   const working = officer.page.locator('[data-testid="evidence-item"][data-kind="working-copy"]');
   await expect(working).toHaveCount(1, { timeout: 60_000 });
   const id = await working.getAttribute('data-id');
-  const res = await officer.page.request.get(`${server.url}/api/evidence/${id}/content`);
+  const res = await officer.page.request.get(await viewingUrl(officer.page, id));
   expect(res.headers()['content-type']).toBe('video/mp4');
   const bytes = await res.body();
   expect(sha256(bytes)).toBe(await working.getAttribute('data-sha256'));

@@ -14,6 +14,7 @@ import type {
   DisposalReport,
   ErrorCode,
   EvidenceList,
+  EvidenceViewing,
   ExportJob,
   HoldRequest,
   LibrarySession,
@@ -155,6 +156,10 @@ export class ApiClient {
   /** A session's stored evidence and the recordings it came from. */
   evidence(sessionId: string): Promise<Reply<typeof EvidenceList>> {
     return this.request('GET', `/api/sessions/${seg(sessionId)}/evidence`);
+  }
+  /** Starts an audited viewing of an item; playback fetches its bytes only through the returned url. */
+  startViewing(itemId: string): Promise<EvidenceViewing> {
+    return this.request('POST', `/api/evidence/${seg(itemId)}/viewings`, {});
   }
   /** A session's chat so far, both directions. */
   async messages(sessionId: string): Promise<ChatMessage[]> {

@@ -5,8 +5,8 @@ import { CopyButton } from '../lib/CopyButton.js';
 import { formatBytes, formatDateTime, formatDuration } from '../lib/format.js';
 import { EVIDENCE_KIND_TEXT } from '../session/event-text.js';
 import { groupEvidence, type SessionPageState } from '../session/session-model.js';
-import { contentUrl } from './EvidencePlayer.js';
 import { isPlayable, ownMedia } from './playback.js';
+import { downloadUrl, useViewing } from './use-viewing.js';
 
 /**
  * Stored evidence with its hashes; supervisors can download. Copies play in
@@ -137,11 +137,7 @@ function Item(props: {
             </button>
           ) : null}
           {props.canDownload && !disposed ? (
-            <a
-              className="btn btn-secondary btn-small"
-              href={contentUrl(item.id, true)}
-              download={item.fileName}
-            >
+            <a className="btn btn-secondary btn-small" href={downloadUrl(item.id)} download={item.fileName}>
               Download
             </a>
           ) : null}
@@ -184,34 +180,40 @@ function Item(props: {
         <code className="mono ev-hash-value">{item.sha256}</code>
         <CopyButton text={item.sha256} label="Copy hash" />
       </div>
-      {props.playing && !props.external ? (
-        // The officer pressed Play, so play: starting it is the request, not a surprise.
-        // biome-ignore lint/a11y/useMediaCaption: evidence recordings have no captions; the audio is the evidence.
-        <video
-          className="ev-player"
-          data-testid="evidence-player"
-          controls
-          autoPlay
-          preload="auto"
-          src={contentUrl(item.id)}
-        />
-      ) : null}
+      {props.playing && !props.external ? <InlinePlayer item={item} /> : null}
     </li>
   );
 }
 
-/** A photo the caller sent, small, opening full size in a new tab. Shown only to those who may play evidence. */
+/** The player under an item: pressing Play starts an audited viewing, and its url is the source. */
+function InlinePlayer({ item }: { item: EvidenceItem }) {
+  const { url, renew } = useViewing(item.id);
+  return (
+    // The officer pressed Play, so play: starting it is the request, not a surprise.
+    // biome-ignore lint/a11y/useMediaCaption: evidence recordings have no captions; the audio is the evidence.
+    <video
+      className="ev-player"
+      data-testid="evidence-player"
+      controls
+      autoPlay
+      preload="auto"
+      src={url ?? undefined}
+      onError={renew}
+    />
+  );
+}
+
+/**
+ * A photo the caller sent, small, opening full size in a new tab. Shown only to
+ * those who may play evidence; showing it is a viewing, audited like playback.
+ */
 function Thumbnail({ item }: { item: EvidenceItem }) {
   const alt = `Photo sent by the caller (${item.fileName}), received ${formatDateTime(item.createdAt)}`;
+  const { url } = useViewing(item.id);
+  if (!url) return <p className="small muted">Loading the photo…</p>;
   return (
-    <a className="ev-thumb-link" href={contentUrl(item.id)} target="_blank" rel="noopener">
-      <img
-        className="ev-thumb"
-        src={contentUrl(item.id)}
-        alt={alt}
-        loading="lazy"
-        data-testid="evidence-thumbnail"
-      />
+    <a className="ev-thumb-link" href={url} target="_blank" rel="noopener">
+      <img className="ev-thumb" src={url} alt={alt} loading="lazy" data-testid="evidence-thumbnail" />
     </a>
   );
 }

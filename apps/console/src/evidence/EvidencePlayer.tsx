@@ -1,11 +1,9 @@
 import type { EvidenceItem } from '@sightline/protocol';
-import { type ReactNode, type RefObject, useEffect } from 'react';
+import { type ReactNode, type RefObject, useEffect, useRef } from 'react';
 import { useStore } from '../lib/use-store.js';
 import { formatMediaTime } from './playback.js';
 import type { PlaybackStore } from './playback-store.js';
-
-export const contentUrl = (id: string, download = false): string =>
-  `/api/evidence/${encodeURIComponent(id)}/content${download ? '?download=1' : ''}`;
+import { useViewing } from './use-viewing.js';
 
 /**
  * The evidence <video>. It reports its position into the playback store and
@@ -28,6 +26,9 @@ export function EvidencePlayer({
   const p = useStore(playback);
   const { seek } = p;
   const id = item.id;
+  // Playback is an audited viewing; if it lapses mid-review, a new one carries on from the same place.
+  const { url, renew } = useViewing(id);
+  const resumeAt = useRef<number | null>(null);
 
   // Recorder WebM often reports an infinite duration; the server measured it when it stored the file.
   useEffect(() => {
@@ -58,7 +59,7 @@ export function EvidencePlayer({
           ref={videoRef}
           data-testid="evidence-player"
           data-item-id={id}
-          src={contentUrl(id)}
+          src={url ?? undefined}
           controls={!customControls}
           // "auto" so the first frame shows before Play (Chromium paints nothing with "metadata").
           preload="auto"
@@ -68,7 +69,15 @@ export function EvidencePlayer({
           onPlay={() => playback.reportPlaying(id, true)}
           onPause={() => playback.reportPlaying(id, false)}
           onEnded={() => playback.reportPlaying(id, false)}
-          onLoadedMetadata={(e) => playback.reportDuration(id, e.currentTarget.duration)}
+          onLoadedMetadata={(e) => {
+            playback.reportDuration(id, e.currentTarget.duration);
+            if (resumeAt.current !== null) e.currentTarget.currentTime = resumeAt.current;
+            resumeAt.current = null;
+          }}
+          onError={(e) => {
+            resumeAt.current = e.currentTarget.currentTime;
+            renew();
+          }}
           onDurationChange={(e) => playback.reportDuration(id, e.currentTarget.duration)}
         />
         {overlay}
