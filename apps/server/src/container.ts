@@ -274,7 +274,7 @@ export async function buildContainer(
     ledger,
     sessions,
     clock,
-    join(config.dataDir, 'device-copy'),
+    { spoolDir: join(config.dataDir, 'device-copy'), maxSessionBytes: config.deviceCopyMaxBytes },
     (sessionId) => evidence.changed(sessionId),
   );
   const callerSide = new CallerSide(sessions, random);
@@ -288,6 +288,7 @@ export async function buildContainer(
     chat,
     callerSide,
     log.child({ component: 'caller-ws' }),
+    clock,
   );
   consoles = new ConsoleSignalling(
     sessions,

@@ -44,6 +44,9 @@ const EVENT_TEXT: Record<string, string> = {
   'upload.received': 'Caller sent a photo or video',
   'upload.rejected': "Caller's file was not accepted",
   'device_copy.stored': 'Full-quality copy from the phone saved',
+  'device_copy.limit': 'Full-quality copy from the phone stopped at its size limit',
+  'caller.throttled': "Caller's phone was sending too fast; some messages were refused",
+  'storage.unavailable': 'Evidence storage unavailable; the caller could not send a file (kept, will retry)',
 };
 
 const PERMISSION_KIND: Record<string, string> = {

@@ -60,6 +60,7 @@ const EnvSchema = z.object({
     .default('Police'),
   SMS_TEMPLATES_DIR: optionalString,
   MAX_UPLOAD_MB: int(1, 4096).default(500),
+  DEVICE_COPY_MAX_MB: int(1, 65_536).default(4096),
   PHONE_DEFAULT_REGION: z
     .string()
     .regex(/^[A-Z]{2}$/)
@@ -161,6 +162,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     agency: e.AGENCY,
     sms: { senderId: e.SMS_SENDER_ID, templatesDir: e.SMS_TEMPLATES_DIR },
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,
+    /** All device-copy chunks of one session together (a 2.5 Mbit/s phone recording is ~1.1 GB an hour). */
+    deviceCopyMaxBytes: e.DEVICE_COPY_MAX_MB * 1024 * 1024,
     phoneDefaultRegion: e.PHONE_DEFAULT_REGION,
     inviteTtlMs: e.INVITE_TTL_MINUTES * 60_000,
     inviteLimits: {

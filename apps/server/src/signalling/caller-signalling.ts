@@ -8,20 +8,29 @@ import {
   SessionState,
 } from '@sightline/protocol';
 import type { WebSocket } from 'ws';
+import { type Clock, systemClock } from '../adapters/clock.js';
 import type { Actor } from '../audit/audit.service.js';
 import type { ChatService } from '../chat/chat.service.js';
 import type { Logger } from '../lib/logger.js';
 import type { LocationService } from '../location/location.service.js';
 import type { MediaService } from '../media/media.service.js';
 import type { SessionService } from '../sessions/session.service.js';
+import { CallerLimiter, type ThrottleKind } from './caller-limits.js';
 import type { CallerSide } from './officer-requests.js';
 import { CloseCode, SocketChannel } from './socket-channel.js';
 
 type CallerChannel = SocketChannel<CallerToServer, ServerToCaller>;
 
+const THROTTLED: Record<ThrottleKind, string> = {
+  chat: 'You are sending messages too fast. Wait a few seconds, then send again.',
+  messages: 'Your phone is sending too much too fast. Wait a few seconds.',
+};
+
 /** The caller side of signalling: one socket per session (a newer one replaces an older one). */
 export class CallerSignalling {
   readonly #sockets = new Map<string, CallerChannel>();
+  /** Per session, not per socket: reconnecting does not refill the allowance. */
+  readonly #limits = new Map<string, CallerLimiter>();
 
   constructor(
     private readonly sessions: SessionService,
@@ -33,8 +42,10 @@ export class CallerSignalling {
     private readonly chat: ChatService,
     private readonly side: CallerSide,
     private readonly log: Logger,
+    private readonly clock: Clock = systemClock,
   ) {
     sessions.on('ended', (sessionId, reason) => {
+      this.#limits.delete(sessionId);
       const channel = this.#sockets.get(sessionId);
       channel?.send({ type: 'session.ended', reason });
       channel?.close(CloseCode.sessionEnded, 'session ended');
@@ -76,7 +87,10 @@ export class CallerSignalling {
       this.media.callerLink(sessionId, false);
     });
     const actor: Actor = { type: 'caller', sessionId };
-    channel.listen((msg) => this.handle(channel, sessionId, actor, msg, ip));
+    channel.listen(
+      (msg) => this.handle(channel, sessionId, actor, msg, ip),
+      (msg) => this.admit(channel, sessionId, msg),
+    );
     const row = await this.sessions.get(sessionId);
     channel.send({
       type: 'welcome',
@@ -160,6 +174,29 @@ export class CallerSignalling {
         await this.media.callerViewCandidate(sessionId, msg.candidate);
         return;
     }
+  }
+
+  /**
+   * Per-caller limits (caller-limits.ts). A refused message gets a `rate_limited` error
+   * the page can show; the console's timeline says so once per burst, so a flood cannot
+   * flood the record either.
+   */
+  private admit(channel: CallerChannel, sessionId: string, msg: CallerToServer): boolean {
+    let limiter = this.#limits.get(sessionId);
+    if (!limiter) {
+      limiter = new CallerLimiter(() => this.clock.now());
+      this.#limits.set(sessionId, limiter);
+    }
+    const hit = limiter.check(msg);
+    if (!hit) return true;
+    channel.error('rate_limited', THROTTLED[hit], msg.id);
+    if (limiter.shouldNotice(hit)) {
+      const what = hit === 'chat' ? 'chat messages' : 'messages from the phone';
+      void this.sessions
+        .addEvent(sessionId, 'caller.throttled', 'caller', `${what} refused: sending too fast`)
+        .catch((err: unknown) => this.log.warn({ err, sessionId }, 'signalling: could not note throttling'));
+    }
+    return false;
   }
 
   /** Two-way: offers the officer's camera to the caller as soon as it is up (or says it stopped). */

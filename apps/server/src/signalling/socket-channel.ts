@@ -33,11 +33,15 @@ export class SocketChannel<
     private readonly log: Logger,
   ) {}
 
-  /** Starts reading; `handle` runs for each valid message, one at a time. */
-  listen(handle: (msg: In) => Promise<void>): void {
+  /**
+   * Starts reading; `handle` runs for each valid message, one at a time. `admit` is
+   * asked on arrival (before queueing, so a flood never piles up) and may drop one.
+   */
+  listen(handle: (msg: In) => Promise<void>, admit?: (msg: In) => boolean): void {
     this.socket.on('message', (data, isBinary) => {
       const msg = this.parse(data.toString(), isBinary);
       if (!msg) return;
+      if (admit && !admit(msg)) return;
       this.#queue = this.#queue.then(() => handle(msg)).catch((err: unknown) => this.fail(err, msg.id));
     });
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,9 +9,24 @@ import type { Db } from '../adapters/db/database.js';
 import type { EvidenceLedger } from '../evidence/evidence-ledger.js';
 import { DomainError } from '../lib/errors.js';
 import type { SessionService } from '../sessions/session.service.js';
+import { type RecordingContainer, sniffRecording, startsAnotherFile } from './sniff.js';
 
 const MAX_CHUNK = 16 * 1024 * 1024;
 const PART = /^[A-Za-z0-9_-]{6,40}$/;
+const HEAD_BYTES = 64;
+/**
+ * After a session ends, a device copy that had already started may still send chunks
+ * for this long: the phone stops its recorder when the call ends and its last chunks
+ * are still on the way. A copy that had not started by then is refused.
+ */
+export const DEVICE_COPY_GRACE_MS = 2 * 60_000;
+const CLOSED = new Set(['ended', 'expired', 'refused']);
+
+export interface DeviceCopySettings {
+  spoolDir: string;
+  /** Most bytes one session may send as device copies, all parts together. */
+  maxSessionBytes: number;
+}
 
 /**
  * The full-quality copy the phone records locally (MediaRecorder) and sends in
@@ -19,14 +34,20 @@ const PART = /^[A-Za-z0-9_-]{6,40}$/;
  * chunk is hashed on arrival; sending one again is harmless (same bytes → ok,
  * different bytes → refused). When the phone says it is complete, the chunks are
  * joined in order and stored as a "device copy" with every chunk's hash.
+ *
+ * A caller cannot fill the disk: a session's copies are capped in total, chunks must
+ * belong to a WebM or MP4 recording (the first starts one, later ones start nothing
+ * else), and nothing new is taken once the session has ended (see DEVICE_COPY_GRACE_MS).
  */
 export class DeviceCopyService {
+  readonly #limitNoted = new Set<string>();
+
   constructor(
     private readonly db: Db,
     private readonly ledger: EvidenceLedger,
     private readonly sessions: SessionService,
     private readonly clock: Clock,
-    private readonly spoolDir: string,
+    private readonly settings: DeviceCopySettings,
     private readonly onStored: (sessionId: string) => void,
   ) {}
 
@@ -36,19 +57,28 @@ export class DeviceCopyService {
     seq: number,
     body: Readable,
     claimedSha: string | null,
+    declaredLength: number | null = null,
   ): Promise<{ sha256: string; size: number }> {
     this.checkPart(part);
-    await this.requireOpen(sessionId);
-    const dir = join(this.spoolDir, sessionId, part);
+    await this.requireOpen(sessionId, part);
+    const room = this.settings.maxSessionBytes - (await this.usedBytes(sessionId));
+    // Refused before a byte is read when the length says so (the body is then discarded cleanly).
+    if (room <= 0 || (declaredLength !== null && declaredLength > room))
+      await this.refuseOverLimit(sessionId);
+    const dir = join(this.settings.spoolDir, sessionId, part);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const temp = join(dir, `${seq}.incoming-${process.pid}-${Date.now()}`);
     const hash = createHash('sha256');
     let size = 0;
+    let head = Buffer.alloc(0);
     const counter = async function* (src: Readable) {
       for await (const c of src) {
         const chunk = c as Buffer;
         size += chunk.length;
         if (size > MAX_CHUNK) throw new DomainError('message_too_large', 'chunks are at most 16 MB');
+        if (size > room) throw new OverLimit();
+        if (head.length < HEAD_BYTES)
+          head = Buffer.concat([head, chunk.subarray(0, HEAD_BYTES - head.length)]);
         hash.update(chunk);
         yield chunk;
       }
@@ -57,12 +87,18 @@ export class DeviceCopyService {
       await pipeline(body, counter, createWriteStream(temp, { mode: 0o600 }));
     } catch (err) {
       await rm(temp, { force: true });
+      if (err instanceof OverLimit) await this.refuseOverLimit(sessionId);
       throw err;
     }
     const sha256 = hash.digest('hex');
     if (claimedSha && claimedSha !== sha256) {
       await rm(temp, { force: true });
       throw new DomainError('bad_request', 'the chunk did not arrive intact (hash mismatch); send it again');
+    }
+    const problem = checkContent(seq, head);
+    if (problem) {
+      await rm(temp, { force: true });
+      throw new DomainError('bad_request', problem);
     }
     const existing = await this.db
       .selectFrom('device_copy_chunks')
@@ -131,18 +167,22 @@ export class DeviceCopyService {
     const missing = Array.from({ length: chunks }, (_, i) => i).filter(
       (i) => !rows.some((r) => Number(r.seq) === i),
     );
-    if (missing.length)
+    if (missing.length && (await this.canStillSend(sessionId))) {
       throw new DomainError('conflict', `chunks still missing: ${missing.slice(0, 20).join(', ')}`);
-    const dir = join(this.spoolDir, sessionId, part);
-    const joined = join(dir, 'joined');
-    const out = createWriteStream(joined, { mode: 0o600 });
-    for (const r of rows.slice(0, chunks)) {
-      await pipeline(createReadStream(join(dir, `${r.seq}.chunk`)), out, { end: false });
     }
-    await new Promise<void>((resolve, reject) =>
-      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    // Once no more chunks can come (the grace period is over), what arrived in order is kept.
+    const taken = missing.length ? missing[0]! : chunks;
+    if (taken === 0) throw new DomainError('session_ended', 'the first chunk never arrived in time');
+    const dir = join(this.settings.spoolDir, sessionId, part);
+    const container = await this.containerOf(join(dir, '0.chunk'));
+    const ext: RecordingContainer = mimeType.includes('mp4') ? 'mp4' : 'webm';
+    if (container !== ext)
+      throw new DomainError('bad_request', `the recording is ${container ?? 'unknown'}, not ${mimeType}`);
+    const joined = join(dir, 'joined');
+    await joinChunks(
+      rows.slice(0, taken).map((r) => join(dir, `${r.seq}.chunk`)),
+      joined,
     );
-    const ext = mimeType.includes('mp4') ? 'mp4' : 'webm';
     const name = `device-copy-${part.slice(0, 8)}.${ext}`;
     const key = `sessions/${sessionId}/device-copy/${name}`;
     const stored = await this.ledger.storeVerified(key, () => this.ledger.store.putFile(key, joined));
@@ -159,10 +199,11 @@ export class DeviceCopyService {
           part,
           mimeType,
           chunks: rows
-            .slice(0, chunks)
+            .slice(0, taken)
             .map((r) => ({ seq: Number(r.seq), size: Number(r.size), sha256: r.sha256 })),
+          ...(taken < chunks ? { truncated: { announced: chunks, missingFrom: taken } } : {}),
         },
-        auditDetail: { part, chunks },
+        auditDetail: { part, chunks: taken },
       },
       stored,
     );
@@ -170,7 +211,7 @@ export class DeviceCopyService {
       sessionId,
       'device_copy.stored',
       'caller',
-      `${name}: ${chunks} chunks, ${(await stat(joined)).size} bytes`,
+      `${name}: ${taken} chunks, ${(await stat(joined)).size} bytes${taken < chunks ? ` (chunks from ${taken} never arrived)` : ''}`,
     );
     await rm(dir, { recursive: true, force: true });
     this.onStored(sessionId);
@@ -191,8 +232,82 @@ export class DeviceCopyService {
     if (!PART.test(part)) throw new DomainError('bad_request', 'bad part id');
   }
 
-  private async requireOpen(sessionId: string): Promise<void> {
+  /** Refuses chunks once the session is over, except a started part within the grace period. */
+  private async requireOpen(sessionId: string, part: string): Promise<void> {
     const s = await this.sessions.get(sessionId);
     if (s.disposed_at !== null) throw new DomainError('session_ended', 'this session no longer takes files');
+    if (!CLOSED.has(s.state)) return;
+    const endedAt = Number(s.ended_at ?? s.refused_at ?? s.expires_at);
+    const started = await this.db
+      .selectFrom('device_copy_chunks')
+      .select('seq')
+      .where('session_id', '=', sessionId)
+      .where('part', '=', part)
+      .executeTakeFirst();
+    if (!started || this.clock.now() > endedAt + DEVICE_COPY_GRACE_MS)
+      throw new DomainError('session_ended', 'the call has ended; the phone copy can no longer be sent');
+  }
+
+  /** Whether missing chunks may still arrive (the session is open or within the grace period). */
+  private async canStillSend(sessionId: string): Promise<boolean> {
+    const s = await this.sessions.get(sessionId);
+    if (s.disposed_at !== null) return false;
+    if (!CLOSED.has(s.state)) return true;
+    return this.clock.now() <= Number(s.ended_at ?? s.refused_at ?? s.expires_at) + DEVICE_COPY_GRACE_MS;
+  }
+
+  private async usedBytes(sessionId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('device_copy_chunks')
+      .select((eb) => eb.fn.sum<number>('size').as('total'))
+      .where('session_id', '=', sessionId)
+      .executeTakeFirst();
+    return Number(row?.total ?? 0);
+  }
+
+  /** Throws 413; the first time per session, the console's timeline says the copy stopped at the limit. */
+  private async refuseOverLimit(sessionId: string): Promise<never> {
+    const mb = Math.round(this.settings.maxSessionBytes / 1048576);
+    if (!this.#limitNoted.has(sessionId)) {
+      this.#limitNoted.add(sessionId);
+      await this.sessions.addEvent(sessionId, 'device_copy.limit', 'caller', `stopped at ${mb} MB`);
+    }
+    throw new DomainError('message_too_large', `the phone copy is limited to ${mb} MB per call`);
+  }
+
+  private async containerOf(path: string): Promise<RecordingContainer | null> {
+    const fh = await open(path, 'r');
+    try {
+      const head = Buffer.alloc(HEAD_BYTES);
+      const { bytesRead } = await fh.read(head, 0, HEAD_BYTES, 0);
+      return sniffRecording(head.subarray(0, bytesRead));
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+class OverLimit extends Error {}
+
+/** Why a chunk cannot be part of a phone recording, or null if it can. */
+function checkContent(seq: number, head: Buffer): string | null {
+  if (seq === 0) return sniffRecording(head) ? null : 'the phone copy must be a WebM or MP4 recording';
+  return startsAnotherFile(head) ? 'this chunk starts another file, not the rest of the recording' : null;
+}
+
+/**
+ * Concatenates files into `target` through one file handle. (A pipeline() per chunk
+ * into one shared write stream added listeners to it for every chunk, which tripped
+ * Node's MaxListenersExceededWarning on any copy of more than ten chunks.)
+ */
+async function joinChunks(sources: string[], target: string): Promise<void> {
+  const out = await open(target, 'w', 0o600);
+  try {
+    for (const source of sources) {
+      for await (const data of createReadStream(source)) await out.write(data as Buffer);
+    }
+    await out.sync();
+  } finally {
+    await out.close();
   }
 }

@@ -38,3 +38,34 @@ const EXT: Record<string, string> = {
 
 /** The extension that matches the sniffed type (the stored name never trusts the caller's). */
 export const extensionFor = (type: string) => EXT[type] ?? 'bin';
+
+/** The containers a phone's MediaRecorder writes, judged by the first chunk's bytes. */
+export type RecordingContainer = 'webm' | 'mp4';
+
+/** Whether the first chunk of a device copy starts a WebM (EBML) or MP4 (video `ftyp` brand) recording. */
+export function sniffRecording(head: Uint8Array): RecordingContainer | null {
+  const type = sniffMediaType(head);
+  if (type === 'video/webm') return 'webm';
+  if (type === 'video/mp4' || type === 'video/quicktime') return 'mp4';
+  return null;
+}
+
+/** Magic numbers of files that have no business in the middle of a recording. */
+const FOREIGN: number[][] = [
+  [0x50, 0x4b, 0x03, 0x04], // zip (also docx, apk, jar)
+  [0x7f, 0x45, 0x4c, 0x46], // ELF executable
+  [0x25, 0x50, 0x44, 0x46, 0x2d], // %PDF-
+  [0x1f, 0x8b, 0x08], // gzip
+  [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], // 7z
+  [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07], // rar
+];
+
+/**
+ * Whether a later chunk (seq > 0) starts a file of its own: a second recording spliced
+ * in (an EBML header or an `ftyp` box), a photo, or an archive or program. A real
+ * MediaRecorder stream writes its container header once, in the first chunk only.
+ */
+export function startsAnotherFile(head: Uint8Array): boolean {
+  if (sniffMediaType(head) !== null) return true;
+  return FOREIGN.some((magic) => magic.every((v, i) => head[i] === v));
+}

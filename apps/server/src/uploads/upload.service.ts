@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
@@ -13,6 +13,11 @@ import { DomainError, notFound } from '../lib/errors.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { extensionFor, sniffMediaType } from './sniff.js';
 
+/** How long a PATCH's claim on an upload lasts without renewal (it renews while bytes flow). */
+const WRITER_LEASE_MS = 60_000;
+const RENEW_EVERY_MS = 15_000;
+const CLOSED = new Set(['ended', 'expired', 'refused']);
+
 export interface UploadSettings {
   spoolDir: string;
   maxBytes: number;
@@ -23,7 +28,9 @@ export interface UploadSettings {
  * videos from the phone's camera or gallery. Bytes are appended to a spool file
  * as they arrive, so a dropped connection loses nothing already received; the
  * client asks for the offset and carries on. A finished file is checked by its
- * content, hashed, and stored as evidence.
+ * content, hashed, and stored as evidence. One PATCH writes at a time: it claims the
+ * upload in the database at its offset first, and any other gets 409. Nothing is taken
+ * once the session is over.
  */
 export class UploadService {
   constructor(
@@ -41,9 +48,7 @@ export class UploadService {
     sessionId: string,
     p: { length: number; fileName: string; declaredType: string | null },
   ): Promise<string> {
-    const session = await this.sessions.get(sessionId);
-    if (session.disposed_at !== null || session.state === 'expired')
-      throw new DomainError('session_ended', 'this session no longer takes files');
+    await this.requireOpen(sessionId);
     if (p.length > this.settings.maxBytes)
       throw new DomainError(
         'message_too_large',
@@ -85,28 +90,102 @@ export class UploadService {
   /** Appends the body at `offset`; returns the new offset (what was received, even if the connection broke). */
   async append(sessionId: string, id: string, offset: number, body: Readable): Promise<number> {
     const row = await this.row(sessionId, id);
+    await this.requireOpen(sessionId);
     if (row.state !== 'receiving') throw new DomainError('conflict', 'this upload is already complete');
-    const onDisk = (await stat(this.spool(id))).size;
-    if (offset !== onDisk) throw new DomainError('conflict', `wrong offset: the server has ${onDisk} bytes`);
-    const room = Number(row.length) - onDisk;
-    let seen = 0;
-    const limit = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        seen += chunk.length;
-        if (seen > room)
-          return done(new DomainError('message_too_large', 'more bytes than the upload declared'));
-        done(null, chunk);
-      },
-    });
-    let failure: unknown = null;
-    await pipeline(body, limit, createWriteStream(this.spool(id), { flags: 'a' })).catch((err: unknown) => {
-      failure = err;
-    });
-    const newOffset = (await stat(this.spool(id))).size;
-    await this.db.updateTable('uploads').set({ offset: newOffset }).where('id', '=', id).execute();
-    if (failure instanceof DomainError) throw failure;
-    if (newOffset === Number(row.length)) await this.finish(row);
-    return newOffset;
+    const writer = await this.claim(id, offset);
+    const path = this.spool(id);
+    let newOffset = offset;
+    try {
+      // The database's offset is the truth: bytes past it are from a write that was cut off.
+      const onDisk = (await stat(path)).size;
+      if (onDisk < offset) throw new DomainError('conflict', `wrong offset: the server has ${onDisk} bytes`);
+      if (onDisk > offset) await truncate(path, offset);
+      const room = Number(row.length) - offset;
+      let seen = 0;
+      let renewedAt = this.clock.now();
+      const renew = () => this.renew(id, writer);
+      const clock = this.clock;
+      const limit = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          seen += chunk.length;
+          if (seen > room)
+            return done(new DomainError('message_too_large', 'more bytes than the upload declared'));
+          if (clock.now() - renewedAt < RENEW_EVERY_MS) return done(null, chunk);
+          renewedAt = clock.now();
+          renew().then(
+            () => done(null, chunk),
+            (err: unknown) => done(err as Error),
+          );
+        },
+      });
+      let failure: unknown = null;
+      await pipeline(body, limit, createWriteStream(path, { flags: 'a' })).catch((err: unknown) => {
+        failure = err;
+      });
+      newOffset = (await stat(path)).size;
+      await this.db.updateTable('uploads').set({ offset: newOffset }).where('id', '=', id).execute();
+      if (failure instanceof DomainError) throw failure;
+      if (newOffset === Number(row.length)) await this.finish(row);
+      return newOffset;
+    } finally {
+      await this.db
+        .updateTable('uploads')
+        .set({ writer: null, writer_until: null })
+        .where('id', '=', id)
+        .where('writer', '=', writer)
+        .execute();
+    }
+  }
+
+  /**
+   * Claims the upload for one PATCH by a conditional update: it must still be receiving,
+   * at exactly `offset`, with no live writer. Holds across instances sharing the database.
+   */
+  private async claim(id: string, offset: number): Promise<string> {
+    const now = this.clock.now();
+    const writer = this.random.id();
+    const res = await this.db
+      .updateTable('uploads')
+      .set({ writer, writer_until: now + WRITER_LEASE_MS })
+      .where('id', '=', id)
+      .where('state', '=', 'receiving')
+      .where('offset', '=', offset)
+      .where((eb) => eb.or([eb('writer', 'is', null), eb('writer_until', '<', now)]))
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 1) return writer;
+    const cur = await this.db
+      .selectFrom('uploads')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    if (cur.state !== 'receiving') throw new DomainError('conflict', 'this upload is already complete');
+    if (Number(cur.offset) !== offset)
+      throw new DomainError('conflict', `wrong offset: the server has ${Number(cur.offset)} bytes`);
+    throw new DomainError(
+      'conflict',
+      'another request is writing to this upload; ask for the offset and resume',
+    );
+  }
+
+  /** Extends this PATCH's lease while bytes flow; fails if another writer has taken over. */
+  private async renew(id: string, writer: string): Promise<void> {
+    const res = await this.db
+      .updateTable('uploads')
+      .set({ writer_until: this.clock.now() + WRITER_LEASE_MS })
+      .where('id', '=', id)
+      .where('writer', '=', writer)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1)
+      throw new DomainError(
+        'conflict',
+        'another request took over this upload; ask for the offset and resume',
+      );
+  }
+
+  private async requireOpen(sessionId: string): Promise<void> {
+    const s = await this.sessions.get(sessionId);
+    if (s.disposed_at !== null || CLOSED.has(s.state))
+      throw new DomainError('session_ended', 'the call has ended; files can no longer be sent');
   }
 
   private async finish(row: {

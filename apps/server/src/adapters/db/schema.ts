@@ -262,6 +262,9 @@ export interface UploadsTable {
   completed_at: Ms | null;
   evidence_id: string | null;
   error: string | null;
+  /** The PATCH writing now (migration 0008): a claim token and when its lease lapses. */
+  writer: Later<string>;
+  writer_until: Later<Ms>;
 }
 
 export interface DeviceCopyChunksTable {

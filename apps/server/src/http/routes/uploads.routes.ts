@@ -75,6 +75,7 @@ export const uploadRoutes =
       '/api/uploads/:id',
       { config: { auth: { caller: true }, rateLimit: { max: 600, timeWindow: '1 minute' } } },
       async (request, reply) => {
+        tus(reply); // on errors too: a 409 for a racing PATCH is a tus answer
         if (request.headers['content-type'] !== 'application/offset+octet-stream') {
           throw new DomainError('bad_request', 'Content-Type must be application/offset+octet-stream');
         }
@@ -102,6 +103,7 @@ export const uploadRoutes =
           Seq.parse(p.seq),
           request.body as never,
           typeof claimed === 'string' && /^[0-9a-f]{64}$/.test(claimed) ? claimed : null,
+          request.headers['content-length'] ? Number(request.headers['content-length']) : null,
         );
       },
     );

@@ -6,6 +6,7 @@ import * as m0004 from './0004_fix_once.js';
 import * as m0005 from './0005_role_grants.js';
 import * as m0006 from './0006_video_stopped.js';
 import * as m0007 from './0007_outbox_private.js';
+import * as m0008 from './0008_upload_writer.js';
 
 /** Migrations in order. Never edit one that has shipped: add the next number. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_role_grants': m0005,
   '0006_video_stopped': m0006,
   '0007_outbox_private': m0007,
+  '0008_upload_writer': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {
