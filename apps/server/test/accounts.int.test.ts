@@ -1,8 +1,11 @@
 import type { Role } from '@sightline/protocol';
+import { syntheticCall } from '@sightline/testkit/caller';
+import { ensureClip, RtpSource } from '@sightline/testkit/synthetic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
   invite,
+  jsonApi,
   type OfficerClient,
   signIn,
   startServer,
@@ -144,6 +147,33 @@ describe('signing out signs out everywhere', () => {
     // The dropped role is gone over HTTP too, without signing in again.
     expect((await client.request('GET', '/api/retention/review-queue')).status).toBe(403);
     again.close();
+  });
+
+  it('disabling an officer ends the live view they were watching, at once', async () => {
+    const source = new RtpSource();
+    await source.start(ensureClip());
+    try {
+      const { client } = await account(['call-handler']);
+      const call = await syntheticCall(s.url, jsonApi(client), source);
+      await eventually(async () => (await s.c.sessions.get(call.sessionId)).publishing, 20_000);
+      const sock = await consoleSocket(client);
+      sock.send({ type: 'view.start', id: 'v1', sessionId: call.sessionId });
+      const offer = await sock.next((m) => m.type === 'view.offer', 20_000);
+      const ended = new Promise<string>((resolve) =>
+        s.c.media.on('viewEnded', (viewId, _owner, reason) => {
+          if (viewId === offer.viewId) resolve(reason);
+        }),
+      );
+      await json(
+        await admin1.request('POST', `/api/officers/${client.id}/disable`, { reason: 'suspended' }),
+        200,
+      );
+      expect(await ended).toBe('account disabled');
+      expect(await sock.closedWith()).toBe(4403);
+      call.hangUp();
+    } finally {
+      await source.stop();
+    }
   });
 
   it('disable, enable, roles and password reset are refused without a reason, and to non-admins', async () => {
