@@ -77,6 +77,8 @@ export async function startSightline(
         BIN,
         'user',
         'add',
+        // A fresh data directory: the CLI creates the database only when told to.
+        '--create-database',
         '--username',
         username,
         ...roles.flatMap((r) => ['--role', r]),
