@@ -72,6 +72,17 @@ describe('behind a trusted proxy (the test client is the proxy)', () => {
     expect(res.status).toBe(400);
     const body = (await res.json()) as { error: { fields: Record<string, string> } };
     expect(body.error.fields.password).toMatch(/common/i);
+
+    // A reset is held to the same rules: the officer's own name is refused.
+    await createOfficer(s, 'resetme');
+    const target = (await s.c.officers.findByUsername('resetme'))!;
+    const reset = await admin.request('POST', `/api/officers/${target.id}/password`, {
+      password: 'resetme-winter-2026',
+      reason: 'forgotten password, identity checked in person',
+    });
+    expect(reset.status).toBe(400);
+    const resetBody = (await reset.json()) as { error: { fields: Record<string, string> } };
+    expect(resetBody.error.fields.password).toMatch(/username or name/);
   });
 });
 
