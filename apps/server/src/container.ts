@@ -375,6 +375,9 @@ export async function buildContainer(
       void janus.connection.start();
       sweeper = setInterval(() => {
         sessions.expireDue().catch((err: unknown) => log.error({ err }, 'sessions: expiry sweep failed'));
+        consoles
+          ?.sweep((officerId) => auth.standing(officerId))
+          .catch((err: unknown) => log.error({ err }, 'consoles: sign-in sweep failed'));
       }, SWEEP_EVERY_MS);
       await sessions.expireDue();
     },

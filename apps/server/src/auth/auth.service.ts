@@ -129,6 +129,28 @@ export class AuthService extends TypedEmitter<AuthEvents> {
     return { officer: toView(row), csrfToken: row.csrf_token, expiresAt: Number(row.expires_at) };
   }
 
+  /**
+   * Whether the officer may still have consoles open, and with which roles: for the sweep
+   * that catches changes made outside this process (the CLI) and sign-ins that expired.
+   */
+  async standing(officerId: string): Promise<{ ended: string | null; roles: OfficerView['roles'] }> {
+    const row = await this.db
+      .selectFrom('officers')
+      .selectAll()
+      .where('id', '=', officerId)
+      .executeTakeFirst();
+    if (!row) return { ended: 'signed out', roles: [] };
+    if (row.disabled_at !== null) return { ended: 'account disabled', roles: [] };
+    const live = await this.db
+      .selectFrom('officer_sessions')
+      .select('id_hash')
+      .where('officer_id', '=', officerId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', this.clock.now())
+      .executeTakeFirst();
+    return { ended: live ? null : 'signed out', roles: toView(row).roles };
+  }
+
   /** Signs the officer out everywhere: every sign-in of theirs ends, not only this browser's. */
   async logout(cookie: string, officer: OfficerView, ip: string | null): Promise<void> {
     const session = await this.db

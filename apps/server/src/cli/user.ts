@@ -1,10 +1,15 @@
 import { userInfo } from 'node:os';
-import { CreateOfficerRequest } from '@sightline/protocol';
+import {
+  AccountChangeReason,
+  type AccountChangeResult,
+  CreateOfficerRequest,
+  Role,
+} from '@sightline/protocol';
 import type { Command } from 'commander';
 import { systemClock } from '../adapters/clock.js';
 import { cryptoRandom } from '../adapters/random.js';
 import { OfficerService } from '../officers/officer.service.js';
-import { exitWith, out, withContext } from './context.js';
+import { CliError, exitWith, out, withContext } from './context.js';
 import { readPassword } from './prompt.js';
 
 interface AddOptions {
@@ -52,6 +57,126 @@ export function registerUser(program: Command): void {
         }),
       ),
     );
+
+  // Break-glass: whoever has a shell on the server acts without a second admin's approval.
+  // The service applies these at once and audits them with breakGlass, plus the OS user here.
+  const BREAK_GLASS =
+    "\nRun on the server, this is the break-glass path: it applies at once, without the second admin an\nadmin in the console needs, and is audited as such (with your OS user name). The last active admin\ncannot be disabled or lose the admin role. A running server sees the change on the officer's next\nrequest, and closes their open consoles within its next sweep.";
+
+  user
+    .command('disable')
+    .description('Disable an account: it can no longer sign in, and every sign-in of it ends.')
+    .argument('<username>')
+    .requiredOption('--reason <text>', 'why (recorded in the audit trail)')
+    .addHelpText('after', BREAK_GLASS)
+    .action(
+      exitWith((username: string, o: { reason: string }) =>
+        accountChange('disable', username, o.reason, async (svc, id, reason) => {
+          const a = await svc.disable(id, reason, { type: 'system' });
+          return `Disabled ${a.username}.`;
+        }),
+      ),
+    );
+
+  user
+    .command('enable')
+    .description('Enable a disabled account again.')
+    .argument('<username>')
+    .requiredOption('--reason <text>', 'why (recorded in the audit trail)')
+    .addHelpText('after', BREAK_GLASS)
+    .action(
+      exitWith((username: string, o: { reason: string }) =>
+        accountChange('enable', username, o.reason, async (svc, id, reason) => {
+          const a = await svc.enable(id, reason, { type: 'system' });
+          return `Enabled ${a.username}.`;
+        }),
+      ),
+    );
+
+  user
+    .command('roles')
+    .description("Set an account's roles to exactly the ones given.")
+    .argument('<username>')
+    .option('--role <role>', 'call-handler, supervisor, admin or dpo; repeat for several', collect, [])
+    .requiredOption('--reason <text>', 'why (recorded in the audit trail)')
+    .addHelpText('after', BREAK_GLASS)
+    .action(
+      exitWith((username: string, o: { role: string[]; reason: string }) => {
+        const roles = Role.array().min(1).safeParse(o.role);
+        if (!roles.success) {
+          console.error('error: --role: give one or more of call-handler, supervisor, admin, dpo');
+          return Promise.resolve(64);
+        }
+        return accountChange('roles', username, o.reason, async (svc, id, reason) =>
+          rolesLine(await svc.setRoles(id, roles.data, reason, { type: 'system' })),
+        );
+      }),
+    );
+
+  user
+    .command('reset-password')
+    .description('Set a new password; every sign-in of the account ends.')
+    .argument('<username>')
+    .requiredOption('--reason <text>', 'why (recorded in the audit trail)')
+    .option('--password-stdin', 'read the password from stdin', false)
+    .addHelpText(
+      'after',
+      `\nWithout --password-stdin the password is asked for (hidden) or, with no terminal, generated and\nprinted once.${BREAK_GLASS}`,
+    )
+    .action(
+      exitWith(async (username: string, o: { reason: string; passwordStdin: boolean }) => {
+        let shown: string | null = null;
+        return accountChange('reset-password', username, o.reason, async (svc, id, reason) => {
+          const { password, generated } = await newPassword(o.passwordStdin);
+          if (password.length < 12 || password.length > 256)
+            throw new CliError('the password must be 12 to 256 characters');
+          if (generated) shown = password;
+          await svc.resetPassword(id, password, reason, { type: 'system' });
+          return `Password reset for ${username}; every sign-in of it has ended.${
+            shown ? `\nPassword (shown once): ${shown}` : ''
+          }`;
+        });
+      }),
+    );
+}
+
+/** Runs one account change as the CLI (break-glass): checks the reason, finds the account, audits the OS user. */
+async function accountChange(
+  verb: string,
+  username: string,
+  reasonText: string,
+  change: (svc: OfficerService, officerId: string, reason: string) => Promise<string>,
+): Promise<number> {
+  const reason = AccountChangeReason.safeParse(reasonText);
+  if (!reason.success) {
+    console.error(`error: --reason: ${reason.error.issues[0]?.message ?? 'invalid'}`);
+    return 64;
+  }
+  return withContext(async ({ db, audit }) => {
+    const officers = new OfficerService(db, systemClock, cryptoRandom, audit);
+    const row = await officers.findByUsername(username);
+    if (!row) throw new CliError(`no officer with the username "${username}"`);
+    const said = await change(officers, row.id, reason.data);
+    await audit.record({
+      actor: { type: 'system' },
+      action: `cli.user_${verb.replace('-', '_')}`,
+      subject: { type: 'officer', id: row.id },
+      detail: { osUser: userInfo().username, reason: reason.data },
+    });
+    out(said);
+    return 0;
+  });
+}
+
+function rolesLine(r: AccountChangeResult): string {
+  return `${r.officer.username} now has: ${r.officer.roles.join(', ') || 'no roles'}.`;
+}
+
+async function newPassword(fromStdin: boolean): Promise<{ password: string; generated: boolean }> {
+  if (fromStdin) return { password: (await readStdin()).replace(/\r?\n$/, ''), generated: false };
+  if (process.stdin.isTTY)
+    return { password: await readPassword('New password (12+ characters): '), generated: false };
+  return { password: cryptoRandom.secret(18), generated: true };
 }
 
 async function addUser(opts: AddOptions): Promise<number> {

@@ -322,7 +322,14 @@ export class OfficerService extends TypedEmitter<OfficerEvents> {
   }
 
   private record(by: AccountActor, action: string, officerId: string, detail: Record<string, unknown>) {
-    return this.audit.record({ actor: by, action, subject: { type: 'officer', id: officerId }, detail });
+    // The server's CLI acts alone: every change it makes is marked as the break-glass path.
+    const marked = by.type === 'system' ? { ...detail, breakGlass: true } : detail;
+    return this.audit.record({
+      actor: by,
+      action,
+      subject: { type: 'officer', id: officerId },
+      detail: marked,
+    });
   }
 }
 

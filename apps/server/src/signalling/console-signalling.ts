@@ -111,6 +111,33 @@ export class ConsoleSignalling {
     }
   }
 
+  /**
+   * Closes the consoles whose officer has since been signed out, disabled or given other
+   * roles by something this process did not hear about (the CLI, an expired sign-in).
+   */
+  async sweep(
+    standing: (officerId: string) => Promise<{ ended: string | null; roles: readonly string[] }>,
+  ): Promise<void> {
+    const ids = new Set([...this.#clients].map((c) => c.officer.id));
+    for (const id of ids) {
+      const now = await standing(id);
+      if (now.ended) {
+        this.disconnectOfficer(id, CloseCode.signedOut, now.ended);
+        continue;
+      }
+      const same = (roles: readonly string[]) =>
+        roles.length === now.roles.length && roles.every((r) => now.roles.includes(r));
+      if ([...this.#clients].some((c) => c.officer.id === id && !same(c.officer.roles)))
+        this.disconnectOfficer(id, CloseCode.rolesChanged, 'roles changed');
+    }
+  }
+
+  /** Evidence store and spool health, for every console (an alert while one is full or read-only). */
+  storageChanged(status: StorageStatus): void {
+    this.#storage = status;
+    this.broadcast({ type: 'storage.status', storage: status }, () => true);
+  }
+
   /** Tells consoles that may read the outbox that it changed. */
   outboxChanged(): void {
     this.broadcast({ type: 'outbox.updated' }, (c) => can(c.officer.roles, 'outbox:read'));
