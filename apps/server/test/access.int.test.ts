@@ -1,7 +1,22 @@
-import { type Role, Role as RoleSchema } from '@sightline/protocol';
+import {
+  CONSOLE_MESSAGE_PERMISSIONS,
+  type ConsoleToServer,
+  type Role,
+  Role as RoleSchema,
+} from '@sightline/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, PERMISSIONS, type Permission } from '../src/auth/permissions.js';
-import { invite, type OfficerClient, signIn, startServer, type TestServer } from './harness.js';
+import { consoleMessageTypes } from '../src/signalling/console-policy.js';
+import {
+  cookieFrom,
+  invite,
+  type OfficerClient,
+  openLink,
+  signIn,
+  startServer,
+  type TestServer,
+  TestSocket,
+} from './harness.js';
 
 let s: TestServer;
 const byRoles = new Map<string, OfficerClient>();
@@ -155,5 +170,97 @@ describe('every route declares and enforces its access policy', () => {
     expect(await unknown.json()).toEqual(await known.json());
     const failures = await s.c.audit.list({ limit: 50, action: 'auth.login_failed' });
     expect(failures.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+/** One valid message of every type the console may send (a missing type fails the type check). */
+const NO_SUCH = '00000000-0000-4000-8000-00000000dead';
+const SDP = 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
+const CONSOLE_SAMPLES: { [T in ConsoleToServer['type']]: Extract<ConsoleToServer, { type: T }> } = {
+  watch: { type: 'watch', sessionId: NO_SUCH },
+  unwatch: { type: 'unwatch', sessionId: NO_SUCH },
+  'view.start': { type: 'view.start', sessionId: NO_SUCH },
+  'view.answer': { type: 'view.answer', viewId: NO_SUCH, sdp: SDP },
+  'view.candidate': { type: 'view.candidate', viewId: NO_SUCH, candidate: null },
+  'view.stop': { type: 'view.stop', viewId: NO_SUCH },
+  ping: { type: 'ping' },
+  'chat.send': { type: 'chat.send', sessionId: NO_SUCH, clientId: 'client-1', text: 'hello' },
+  'chat.receipt': { type: 'chat.receipt', sessionId: NO_SUCH, ids: ['x'], state: 'read' },
+  'request.send': { type: 'request.send', sessionId: NO_SUCH, action: 'torch-on' },
+  'officer.publish.offer': { type: 'officer.publish.offer', sessionId: NO_SUCH, sdp: SDP },
+  'officer.publish.candidate': { type: 'officer.publish.candidate', sessionId: NO_SUCH, candidate: null },
+  'officer.publish.stop': { type: 'officer.publish.stop', sessionId: NO_SUCH },
+};
+
+describe('every console socket message declares and enforces its permission', () => {
+  it('has a permission entry for every message type the socket accepts', () => {
+    const types = consoleMessageTypes();
+    expect(types.filter((t) => !Object.hasOwn(CONSOLE_MESSAGE_PERMISSIONS, t))).toEqual([]);
+    expect(Object.keys(CONSOLE_SAMPLES).sort()).toEqual([...types].sort());
+  });
+
+  it('answers "forbidden" to each role lacking a message\'s permission, and only to them (0 mismatches)', async () => {
+    const mismatches: string[] = [];
+    let checked = 0;
+    for (const role of RoleSchema.options) {
+      const sock = await TestSocket.open(`${s.wsUrl}/ws/console`, officerFor([role]).cookie);
+      await sock.next((m) => m.type === 'hello');
+      for (const [type, sample] of Object.entries(CONSOLE_SAMPLES)) {
+        const id = `${type}/${role}`;
+        const from = sock.messages.length;
+        sock.send({ ...sample, id });
+        // Messages are handled in order: once this pong is back, the sample has had its answer.
+        if (type !== 'ping') sock.send({ type: 'ping', id: `after ${id}` });
+        await sock.next((m) => m.type === 'pong', 10_000, from);
+        const answer = sock.messages.slice(from).find((m) => m.type === 'error' && m.ref === id);
+        const permission = CONSOLE_MESSAGE_PERMISSIONS[type as ConsoleToServer['type']];
+        const allowed = permission === null || can([role], permission);
+        if (allowed === (answer?.code === 'forbidden'))
+          mismatches.push(`${role} → ${type}: ${String(answer?.code ?? 'no error')}`);
+        checked++;
+      }
+      sock.close();
+    }
+    expect(mismatches).toEqual([]);
+    expect(checked).toBe(RoleSchema.options.length * Object.keys(CONSOLE_SAMPLES).length);
+  });
+});
+
+describe('the caller socket acts only on its own session', () => {
+  it("ignores another session named in a message, and cannot touch that session's messages", async () => {
+    const handler = officerFor(['call-handler']);
+    const mine = await invite(s, handler, '07911 123471');
+    const theirs = await invite(s, handler, '07911 123472');
+    const forThem = await s.c.chat.send(
+      theirs.sessionId,
+      { from: 'officer', id: handler.id, name: 'Officer' },
+      { clientId: 'officer-msg-1', text: 'for the other caller only' },
+    );
+    const cookie = cookieFrom(await openLink(s, mine.token), 'sl_caller');
+    const sock = await TestSocket.open(`${s.wsUrl}/ws/caller`, cookie);
+    await sock.next((m) => m.type === 'welcome');
+
+    const other = { sessionId: theirs.sessionId };
+    sock.send({ type: 'chat.receipt', id: 'r1', ids: [forThem.id], state: 'read', ...other });
+    sock.send({
+      type: 'chat.send',
+      id: 'c1',
+      clientId: 'caller-msg-1',
+      text: 'hello',
+      sentAt: Date.now(),
+      ...other,
+    });
+    sock.send({ type: 'ping', id: 'p1' });
+    await sock.next((m) => m.type === 'pong');
+
+    const theirChat = await s.c.chat.history(theirs.sessionId);
+    expect(theirChat).toHaveLength(1);
+    expect(theirChat[0]).toMatchObject({ id: forThem.id, deliveredAt: null, readAt: null });
+    expect((await s.c.chat.history(mine.sessionId)).map((m) => m.text)).toEqual(['hello']);
+    sock.send({ type: 'stop', id: 's1', ...other });
+    expect(await sock.closedWith()).toBe(4002);
+    // "stop" ended the caller's own session, never the one it named.
+    expect((await s.c.sessions.get(theirs.sessionId)).state).toBe('sent');
+    expect((await s.c.sessions.get(mine.sessionId)).state).toBe('ended');
   });
 });
