@@ -59,6 +59,9 @@ describe('account commands in the CLI (break-glass)', () => {
     });
     expect(audit.find((a) => a.action === 'cli.user_disable')?.detail).toHaveProperty('osUser');
 
+    expect(cli(['user', 'list']).stdout).toContain(
+      `${username}\tCLI ${username.slice(3)}\tcall-handler\tdisabled\n`,
+    );
     expect(cli(['user', 'enable', username, '--reason', 'enquiry closed']).code).toBe(0);
     await expect(s.c.auth.login(username, PASSWORD, null)).resolves.toBeDefined();
   });

@@ -47,12 +47,16 @@ export function registerUser(program: Command): void {
 
   user
     .command('list')
-    .description('List officer accounts: username, display name, roles.')
+    .description('List officer accounts: username, display name, roles, and "disabled" if so.')
     .action(
       exitWith(() =>
         withContext(async ({ db, audit }) => {
           const officers = new OfficerService(db, systemClock, cryptoRandom, audit);
-          for (const o of await officers.list()) out(`${o.username}\t${o.displayName}\t${o.roles.join(',')}`);
+          // Disabled accounts are listed too (they can be enabled again), marked as such.
+          for (const o of await officers.list())
+            out(
+              `${o.username}\t${o.displayName}\t${o.roles.join(',')}${o.disabledAt === null ? '' : '\tdisabled'}`,
+            );
           return 0;
         }),
       ),
