@@ -40,6 +40,7 @@ afterAll(async () => {
 class Watcher {
   stats = new ReceiveStats();
   views = 0;
+  lastError = '';
   #viewId: string | null = null;
   #stopped = false;
   #pc: { close(): Promise<void> } | null = null;
@@ -67,10 +68,20 @@ class Watcher {
         this.#viewId = offer.viewId as string;
         this.con.send({ type: 'view.answer', id: `a${this.views}`, viewId: this.#viewId, sdp: answer.sdp });
         this.views++;
-      } catch {
+      } catch (err) {
+        this.lastError = String(err);
         await new Promise((r) => setTimeout(r, 100)); // not live right now: the caller is republishing
       }
     }
+  }
+
+  state() {
+    return {
+      viewId: this.#viewId,
+      views: this.views,
+      packets: this.stats.packets,
+      lastError: this.lastError,
+    };
   }
 
   /** Stops and starts again at once: an officer closing and reopening the tile. */
@@ -114,65 +125,73 @@ async function republish(call: SyntheticCall, n: number, waitForAnswer: boolean)
 }
 
 describe('Janus under rapid republishing with subscribed viewers', () => {
-  it(`survives ${SOAK_MS / 1000} s of republishes and resubscribes: no crash, no core, media still flows, no recording lost`, async ({
-    annotate,
-  }) => {
-    const rng = new Rng(7);
-    const janusPid = s.c.janus.supervisor!.pid;
-    const call = await syntheticCall(s.url, jsonApi(officer), source);
-    const watchers: Watcher[] = [];
-    for (let i = 0; i < VIEWERS; i++) {
-      const con = await ConsoleClient.open(s.url, officer.cookie);
-      const w = new Watcher(con, call.sessionId);
-      watchers.push(w);
-      await w.start();
-    }
-    const closers: Array<() => void> = [];
-    let cycles = 0;
-    const deadline = Date.now() + SOAK_MS;
-    while (Date.now() < deadline) {
-      const roll = rng.next();
-      // Mostly a clean republish; sometimes two offers back to back (the old one not yet
-      // answered), and sometimes an officer reopening a tile at the same moment.
-      closers.push(await republish(call, cycles, roll < 0.7));
-      if (roll >= 0.85) void rng.pick(watchers).restart();
-      // The previous peer connection goes away a little later, as a phone's does.
-      if (closers.length > 2) closers.shift()!();
-      cycles++;
-      await new Promise((r) => setTimeout(r, rng.int(150, 600)));
-    }
-    // Settle on one last clean publish and check a fresh viewer receives it.
-    closers.push(await republish(call, cycles, true));
-    for (const c of closers.splice(0, closers.length - 1)) c();
-    const before = watchers.map((w) => w.stats.packets);
-    await eventually(() => watchers.every((w, i) => w.stats.packets > before[i]! + 50), 20_000);
+  it(
+    `survives ${SOAK_MS / 1000} s of republishes and resubscribes: no crash, no core, media still flows, no recording lost`,
+    async ({ annotate }) => {
+      const rng = new Rng(7);
+      const janusPid = s.c.janus.supervisor!.pid;
+      const call = await syntheticCall(s.url, jsonApi(officer), source);
+      const watchers: Watcher[] = [];
+      for (let i = 0; i < VIEWERS; i++) {
+        const con = await ConsoleClient.open(s.url, officer.cookie);
+        const w = new Watcher(con, call.sessionId);
+        watchers.push(w);
+        await w.start();
+      }
+      const closers: Array<() => void> = [];
+      let cycles = 0;
+      const deadline = Date.now() + SOAK_MS;
+      while (Date.now() < deadline) {
+        const roll = rng.next();
+        // Mostly a clean republish; sometimes two offers back to back (the old one not yet
+        // answered), and sometimes an officer reopening a tile at the same moment.
+        closers.push(await republish(call, cycles, roll < 0.7));
+        if (roll >= 0.85) void rng.pick(watchers).restart();
+        // The previous peer connection goes away a little later, as a phone's does.
+        if (closers.length > 2) closers.shift()!();
+        cycles++;
+        await new Promise((r) => setTimeout(r, rng.int(150, 600)));
+      }
+      // Settle on one last clean publish and check a fresh viewer receives it.
+      closers.push(await republish(call, cycles, true));
+      for (const c of closers.splice(0, closers.length - 1)) c();
+      const before = watchers.map((w) => w.stats.packets);
+      await eventually(() => watchers.every((w, i) => w.stats.packets > before[i]! + 50), 20_000).catch(
+        () => {
+          throw new Error(
+            `viewers stopped receiving after ${cycles} republishes: ${JSON.stringify(watchers.map((w) => w.state()))}`,
+          );
+        },
+      );
 
-    // Janus never died: same process, no restarts, no core file.
-    expect(s.c.janus.supervisor!.pid).toBe(janusPid);
-    expect(s.c.plane.status.restarts).toBe(0);
-    const cores = (await readdir(`${s.dataDir}/janus`)).filter((f) => f.startsWith('core'));
-    expect(cores, 'Janus dumped core: keep the file and read the backtrace').toEqual([]);
-    expect(watchers.reduce((n, w) => n + w.views, 0)).toBeGreaterThan(VIEWERS * 5);
+      // Janus never died: same process, no restarts, no core file.
+      expect(s.c.janus.supervisor!.pid).toBe(janusPid);
+      expect(s.c.plane.status.restarts).toBe(0);
+      const cores = (await readdir(`${s.dataDir}/janus`)).filter((f) => f.startsWith('core'));
+      expect(cores, 'Janus dumped core: keep the file and read the backtrace').toEqual([]);
+      expect(watchers.reduce((n, w) => n + w.views, 0)).toBeGreaterThan(VIEWERS * 5);
 
-    // Nothing lost: after the call ends, every recording segment is stored (or had no media yet).
-    await officer.request('POST', `/api/sessions/${call.sessionId}/end`, { reason: 'soak finished' });
-    call.hangUp();
-    for (const w of watchers) w.stop();
-    const rows = await eventually(async () => {
-      const all = await s.c.db
-        .selectFrom('recordings')
-        .select(['state'])
-        .where('session_id', '=', call.sessionId)
-        .execute();
-      return all.every((r) => r.state === 'stored' || r.state === 'empty' || r.state === 'failed') && all;
-    }, 120_000);
-    expect(rows.length).toBeGreaterThanOrEqual(cycles / 2);
-    expect(rows.filter((r) => r.state === 'failed')).toEqual([]);
-    expect(rows.filter((r) => r.state === 'stored').length).toBeGreaterThan(cycles / 4);
-    await annotate(
-      `${cycles} republishes in ${SOAK_MS / 1000} s, ${watchers.reduce((n, w) => n + w.views, 0)} views, ` +
-        `${rows.filter((r) => r.state === 'stored').length} recordings stored, ` +
-        `${rows.filter((r) => r.state === 'empty').length} empty`,
-    );
-  });
+      // Nothing lost: after the call ends, every recording segment is stored (or had no media yet).
+      await officer.request('POST', `/api/sessions/${call.sessionId}/end`, { reason: 'soak finished' });
+      call.hangUp();
+      for (const w of watchers) w.stop();
+      const rows = await eventually(async () => {
+        const all = await s.c.db
+          .selectFrom('recordings')
+          .select(['state', 'error'])
+          .where('session_id', '=', call.sessionId)
+          .execute();
+        return all.every((r) => r.state === 'stored' || r.state === 'empty' || r.state === 'failed') && all;
+      }, 120_000);
+      expect(rows.length).toBeGreaterThanOrEqual(cycles / 2);
+      expect(rows.filter((r) => r.state === 'failed')).toEqual([]);
+      expect(rows.filter((r) => r.state === 'stored').length).toBeGreaterThan(cycles / 4);
+      await annotate(
+        `${cycles} republishes in ${SOAK_MS / 1000} s, ${watchers.reduce((n, w) => n + w.views, 0)} views, ` +
+          `${rows.filter((r) => r.state === 'stored').length} recordings stored, ` +
+          `${rows.filter((r) => r.state === 'empty').length} empty`,
+      );
+    },
+    SOAK_MS + 240_000,
+  );
 });

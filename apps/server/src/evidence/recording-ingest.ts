@@ -152,6 +152,15 @@ export class RecordingIngest {
       return;
     }
     this.onChange(rec.session_id);
+    if (masters.every((m) => m.header === null)) {
+      // Janus opened the files but no packet arrived (the caller republished at once): the
+      // masters are kept as they are, but this is an empty recording, not a failed conversion.
+      await this.repo.setRecording(recordingId, { state: 'empty', error: null });
+      await this.sessions.addEvent(rec.session_id, 'recording.empty', null, 'no media reached the server');
+      for (const m of masters) await unlink(m.spoolPath).catch(() => {});
+      this.onChange(rec.session_id);
+      return;
+    }
     const video = masters.find((m) => m.header?.kind === 'video') ?? null;
     try {
       const summary = await this.makeWorkingCopy(rec, masters);

@@ -191,6 +191,7 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
   async startView(viewId: string, ownerId: string, now: number): Promise<string> {
     this.assertOpen();
     const feed = this.feedId;
+    const publisher = this.#publisher;
     if (!feed) throw new DomainError('session_not_live', 'the caller is not sending video right now');
     const handle = await this.api.attach(`viewer:${this.sessionId}`);
     const viewer: Viewer = { viewId, handle, ownerId, startedAt: now };
@@ -202,13 +203,21 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
         void this.stopView(viewId, 'caller stopped sending');
       }
     });
+    let sdp: string;
     try {
-      const offer = await this.api.subscribe(handle, { room: this.sessionId, feed });
-      return offer.sdp;
+      sdp = (await this.api.subscribe(handle, { room: this.sessionId, feed })).sdp;
     } catch (err) {
       await this.stopView(viewId, 'subscribe failed');
       throw err;
     }
+    // The caller may have republished while we subscribed: this viewer then hangs on a feed
+    // that is gone, and nobody would tell the officer (dropPublisher ran before it was listed,
+    // or Janus still had the old feed). Found by the republish soak test; the console retries.
+    if (this.#publisher !== publisher || this.#closed) {
+      await this.stopView(viewId, 'caller reconnected');
+      throw new DomainError('session_not_live', 'the caller is reconnecting; try again');
+    }
+    return sdp;
   }
 
   async answerView(viewId: string, sdp: string): Promise<void> {
