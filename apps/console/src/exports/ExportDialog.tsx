@@ -4,7 +4,7 @@ import { CopyButton } from '../lib/CopyButton.js';
 import { fieldAria } from '../lib/Field.js';
 import { formatBytes } from '../lib/format.js';
 import { useStore } from '../lib/use-store.js';
-import { downloadable, downloadUrl, publicKeyHref, VERIFY_COMMAND } from './export-model.js';
+import { downloadable, downloadUrl, FORCE_KEY_FILE, publicKeyHref, VERIFY_COMMAND } from './export-model.js';
 import type { ExportStore } from './export-store.js';
 
 const STATE_TEXT = {
@@ -167,8 +167,10 @@ function Verify({ store }: { store: ExportStore }) {
     <div className="export-verify">
       <h3>Verifying the package</h3>
       <p className="small">
-        Anyone receiving the zip can check that nothing in it has changed since it was signed. Save the public
-        key as <code>signing-key.pub.pem</code> next to the zip and run:
+        Anyone receiving the zip can check that nothing in it has changed since it was signed, and that this
+        force signed it. Download the force's public key below, save it as <code>{FORCE_KEY_FILE}</code> next
+        to the zip (not the copy inside the zip, which proves only that the package is self-consistent) and
+        run:
       </p>
       <div className="ev-hash">
         <code className="mono export-verify-cmd" data-testid="export-verify-command">
@@ -179,7 +181,7 @@ function Verify({ store }: { store: ExportStore }) {
       {key ? (
         <p className="small">
           Signing key fingerprint: <code data-testid="export-key-fingerprint">{key.fingerprint}</code>{' '}
-          <a href={publicKeyHref(key.publicKeyPem)} download="signing-key.pub.pem">
+          <a href={publicKeyHref(key.publicKeyPem)} download={FORCE_KEY_FILE}>
             Download the public key
           </a>
           . Give the recipient this fingerprint by a separate channel (e.g. by phone) so they can be sure the

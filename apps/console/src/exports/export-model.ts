@@ -104,8 +104,15 @@ export function downloadUrl(jobId: string): string {
   return `/api/exports/${encodeURIComponent(jobId)}/download`;
 }
 
-/** The command a recipient runs to check a zip against the signing key (written as the CLI documents it). */
-export const VERIFY_COMMAND = 'npx sightline evidence verify <zip> --public-key signing-key.pub.pem';
+/**
+ * The key file a recipient saves from the console. Named apart from the `signing-key.pub.pem`
+ * inside every package: checking a package against its own key proves only that it is
+ * self-consistent (the verifier says so and exits 3), not that it is ours.
+ */
+export const FORCE_KEY_FILE = 'force-signing-key.pub.pem';
+
+/** The command a recipient runs to check a zip against the force's key (written as the CLI documents it). */
+export const VERIFY_COMMAND = `npx sightline evidence verify <zip> --public-key ${FORCE_KEY_FILE}`;
 
 /** The public key as a file the recipient can save next to the zip. */
 export function publicKeyHref(pem: string): string {

@@ -2,7 +2,14 @@ import type { ExportJob } from '@sightline/protocol';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiRequestError } from '../api/api-client.js';
 import { fakeSocket, settle } from '../testing/fixtures.js';
-import { downloadable, initialExport, reduceExport, validateExportReason } from './export-model.js';
+import {
+  downloadable,
+  FORCE_KEY_FILE,
+  initialExport,
+  reduceExport,
+  VERIFY_COMMAND,
+  validateExportReason,
+} from './export-model.js';
 import { ExportStore } from './export-store.js';
 
 const job = (patch: Partial<ExportJob> = {}): ExportJob => ({
@@ -64,6 +71,14 @@ describe('reduceExport', () => {
   it('requires a reason of at least five characters', () => {
     expect(validateExportReason(' abcd ')).toMatch(/at least 5/);
     expect(validateExportReason('For CPS')).toBeNull();
+  });
+});
+
+describe('the verify instructions', () => {
+  it('check a package against the force key saved from the console, never the copy inside the zip', () => {
+    // The package carries its own signing-key.pub.pem: checking against it proves nothing about origin.
+    expect(FORCE_KEY_FILE).not.toBe('signing-key.pub.pem');
+    expect(VERIFY_COMMAND).toContain(`--public-key ${FORCE_KEY_FILE}`);
   });
 });
 
