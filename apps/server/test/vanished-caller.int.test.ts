@@ -120,4 +120,29 @@ describe('a caller whose phone dies mid-call', () => {
     con.close();
     await s.c.sessions.end(id, 'test over', { type: 'system' });
   });
+
+  it('resumes on the same connection when media flows again within the grace (a tunnel), in one recording', async () => {
+    const { call, con } = await watchedCall();
+    const id = call.sessionId;
+    call.silence(true);
+    const stopped = (await con.next(
+      updateOf(id, (x) => !x.publishing && x.videoStoppedAt !== null),
+      GRACE_SECONDS * 1000,
+    )) as { session: Summary & { videoStopReason: string | null } };
+    // The caller's socket is still open: the video stopped, the caller did not hang up.
+    expect(stopped.session.videoStopReason).toMatch(/no video/i);
+
+    call.silence(false);
+    const resumed = (await con.next(
+      updateOf(id, (x) => x.publishing),
+      10_000,
+    )) as { session: Summary };
+    expect(resumed.session).toMatchObject({ state: 'live', videoStoppedAt: null });
+    await con.next(eventOf(id, 'media.resumed'), 5_000);
+    const recs = await s.c.evidence.recordings(id);
+    expect(recs.map((r) => r.state)).toEqual(['recording']);
+    call.hangUp();
+    con.close();
+    await s.c.sessions.end(id, 'test over', { type: 'system' });
+  });
 });

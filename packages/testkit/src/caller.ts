@@ -19,6 +19,8 @@ export interface SyntheticCall {
    * with no close frame. werift's close sends no DTLS alert or RTCP BYE, so Janus hears nothing.
    */
   vanish(): void;
+  /** Media stops (true) or flows again (false) on the same connection and socket. */
+  silence(on: boolean): void;
 }
 
 let callers = 0;
@@ -49,7 +51,7 @@ export async function syntheticCall(url: string, api: InviteApi, source: RtpSour
     .getSetCookie()
     .find((c) => c.startsWith('sl_caller='))!
     .split(';')[0]!;
-  const { ws, close, vanish } = await connectAndPublish(url, cookie, ip, source, true);
+  const { ws, close, vanish, pub } = await connectAndPublish(url, cookie, ip, source, true);
   return {
     sessionId: session.id,
     ws,
@@ -57,6 +59,7 @@ export async function syntheticCall(url: string, api: InviteApi, source: RtpSour
     ip,
     hangUp: close,
     vanish,
+    silence: pub.silence,
   };
 }
 
@@ -66,8 +69,8 @@ export async function rejoinCall(
   call: SyntheticCall,
   source: RtpSource,
 ): Promise<Omit<SyntheticCall, 'sessionId' | 'cookie' | 'ip'>> {
-  const { ws, close, vanish } = await connectAndPublish(url, call.cookie, call.ip, source, false);
-  return { ws, hangUp: close, vanish };
+  const { ws, close, vanish, pub } = await connectAndPublish(url, call.cookie, call.ip, source, false);
+  return { ws, hangUp: close, vanish, silence: pub.silence };
 }
 
 async function connectAndPublish(
@@ -108,6 +111,7 @@ async function connectAndPublish(
   await pub.accept(answer.sdp as string);
   return {
     ws,
+    pub,
     close() {
       pub.close();
       ws.close();

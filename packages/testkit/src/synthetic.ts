@@ -159,6 +159,16 @@ export async function publisherOffer(source: RtpSource) {
       source.video.add(video);
       source.audio.add(audio);
     },
+    /** Stops or restarts sending media while the connection stays up (a tunnel, a frozen phone). */
+    silence(on: boolean) {
+      for (const [set, track] of [
+        [source.video, video],
+        [source.audio, audio],
+      ] as const) {
+        if (on) set.delete(track);
+        else set.add(track);
+      }
+    },
     close() {
       source.video.delete(video);
       source.audio.delete(audio);
