@@ -12,6 +12,8 @@ import { MediaTools } from './adapters/media-tools/media-tools.js';
 import { cryptoRandom, type Random } from './adapters/random.js';
 import { OutboxGateway } from './adapters/sms/outbox-gateway.js';
 import { LocalEvidenceStore } from './adapters/storage/local-evidence-store.js';
+import { MonitoredEvidenceStore } from './adapters/storage/monitored-evidence-store.js';
+import { StorageHealth } from './adapters/storage/storage-health.js';
 import { AuditService } from './audit/audit.service.js';
 import { AuditHeadFile, auditHeadPath } from './audit/head-file.js';
 import { ReadAudit } from './audit/read-audit.js';
@@ -80,6 +82,8 @@ export interface Container {
   sealer: Sealer;
   media: MediaService;
   plane: MediaPlane;
+  /** Whether the evidence store and the spool can be written (alerts, /api/system/status). */
+  storage: StorageHealth;
   outbox: OutboxGateway;
   callers: CallerSignalling;
   consoles: ConsoleSignalling;
@@ -162,10 +166,15 @@ export async function buildContainer(
   );
 
   const evidenceLog = log.child({ component: 'evidence' });
+  const storage = new StorageHealth(
+    { evidence: config.evidenceDir, spool: config.dataDir },
+    clock,
+    log.child({ component: 'storage' }),
+  );
   const evidenceRepo = new EvidenceRepository(db);
   const evidenceQueue = new SerialQueue(evidenceLog, 'evidence');
   const ledger = new EvidenceLedger(
-    new LocalEvidenceStore(config.evidenceDir),
+    new MonitoredEvidenceStore(new LocalEvidenceStore(config.evidenceDir), storage),
     evidenceRepo,
     audit,
     clock,
@@ -268,6 +277,7 @@ export async function buildContainer(
     random,
     { spoolDir: join(config.dataDir, 'uploads'), maxBytes: config.maxUploadBytes },
     (sessionId) => evidence.changed(sessionId),
+    storage,
   );
   const deviceCopies = new DeviceCopyService(
     db,
@@ -276,6 +286,7 @@ export async function buildContainer(
     clock,
     { spoolDir: join(config.dataDir, 'device-copy'), maxSessionBytes: config.deviceCopyMaxBytes },
     (sessionId) => evidence.changed(sessionId),
+    storage,
   );
   const callerSide = new CallerSide(sessions, random);
   const callers = new CallerSignalling(
@@ -324,6 +335,15 @@ export async function buildContainer(
     }),
   );
 
+  storage.on('changed', (status) => consoles?.storageChanged(status));
+  // Nothing is lost: what waited in the spool is stored as soon as storage takes writes again.
+  storage.on('recovered', () => {
+    uploads
+      .retryPending()
+      .catch((err: unknown) => log.error({ err }, 'uploads: retry after storage recovery failed'));
+    void deviceCopies.retryPending();
+  });
+
   sessions.on('ended', (sessionId) => {
     void location
       .track(sessionId)
@@ -359,6 +379,7 @@ export async function buildContainer(
     sealer,
     media,
     plane,
+    storage,
     outbox,
     callers,
     consoles,
@@ -372,6 +393,11 @@ export async function buildContainer(
       await jobs.start();
       disposal.start();
       await resetPublishingFlags(sessionRepo);
+      void uploads
+        .retryPending()
+        .catch((err: unknown) =>
+          log.error({ err }, 'uploads: storing uploads kept from a previous run failed'),
+        );
       void janus.connection.start();
       sweeper = setInterval(() => {
         sessions.expireDue().catch((err: unknown) => log.error({ err }, 'sessions: expiry sweep failed'));
@@ -387,6 +413,7 @@ export async function buildContainer(
       consoles?.closeAll();
       await media.closeAll('server shutting down').catch(() => {});
       sealer.stop();
+      storage.stop();
       jobs.stop();
       disposal.stop();
       await evidence.idle();

@@ -6,6 +6,7 @@ import {
   OfficerView,
   Recording,
   SessionSummary,
+  StorageStatus,
   TimelineEvent,
 } from './session.js';
 
@@ -174,5 +175,9 @@ export const AuditList = z.object({ entries: z.array(AuditEntry) });
 export const JoinOpenRequest = z.object({ token: z.string().min(16).max(128) });
 export const JoinOpenResponse = z.object({ ok: z.literal(true) });
 
-export const SystemStatus = z.object({ media: MediaPlaneStatus, version: z.string() });
+export const SystemStatus = z.object({
+  media: MediaPlaneStatus,
+  storage: StorageStatus,
+  version: z.string(),
+});
 export type SystemStatus = z.infer<typeof SystemStatus>;

@@ -29,6 +29,8 @@ export const ErrorCode = z.enum([
   /** Too many invites by one officer in the last minute or hour (429). */
   'invite_limit_officer',
   'conflict',
+  /** The evidence store or the server's spool is full or read-only; what arrived is kept (507). */
+  'storage_unavailable',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -14,7 +14,7 @@ import {
   Sdp,
 } from './common.js';
 import type { Permission } from './permissions.js';
-import { MediaPlaneStatus, OfficerView, SessionSummary, TimelineEvent } from './session.js';
+import { MediaPlaneStatus, OfficerView, SessionSummary, StorageStatus, TimelineEvent } from './session.js';
 
 const SessionId = z.string().min(1).max(64);
 const ViewId = z.string().min(1).max(64);
@@ -104,6 +104,8 @@ export const ServerToConsole = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('view.ended'), viewId: ViewId, reason: z.string() }),
   z.object({ type: z.literal('media.status'), media: MediaPlaneStatus }),
+  /** Evidence store and spool health (sent after hello and on every change). */
+  z.object({ type: z.literal('storage.status'), storage: StorageStatus }),
   z.object({ type: z.literal('outbox.updated') }),
   z.object({ type: z.literal('evidence.updated'), sessionId: SessionId }),
   /** An export or redaction job changed state or progress (sent to whoever started it). */

@@ -99,6 +99,17 @@ export const MediaPlaneStatus = z.object({
 });
 export type MediaPlaneStatus = z.infer<typeof MediaPlaneStatus>;
 
+/** One storage area's health: the evidence store, or the spool where uploads and recordings wait. */
+export const StorageAreaStatus = z.object({
+  state: z.enum(['ok', 'full', 'read-only']),
+  since: z.number().int(),
+  /** What an officer should read, e.g. "the evidence store is full"; null when ok. */
+  message: z.string().nullable(),
+});
+export type StorageAreaStatus = z.infer<typeof StorageAreaStatus>;
+export const StorageStatus = z.object({ evidence: StorageAreaStatus, spool: StorageAreaStatus });
+export type StorageStatus = z.infer<typeof StorageStatus>;
+
 export const OfficerView = z.object({
   id: z.string(),
   username: z.string(),

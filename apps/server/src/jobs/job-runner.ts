@@ -3,6 +3,7 @@ import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
 import type { JobsTable } from '../adapters/db/schema.js';
 import type { Random } from '../adapters/random.js';
+import { describeProblem, storageErrorMessage, storageProblem } from '../adapters/storage/storage-health.js';
 import type { Logger } from '../lib/logger.js';
 import { TypedEmitter } from '../lib/typed-emitter.js';
 
@@ -164,7 +165,7 @@ export class JobRunner extends TypedEmitter<JobEvents> {
       await this.update(job, {
         state: 'failed',
         finished_at: this.clock.now(),
-        error: (err instanceof Error ? err.message : String(err)).slice(0, 500),
+        error: jobError(err).slice(0, 500),
       });
     }
   }
@@ -174,4 +175,11 @@ export class JobRunner extends TypedEmitter<JobEvents> {
     await this.db.updateTable('jobs').set(patch).where('id', '=', job.id).execute();
     this.safeEmit('updated', { ...job });
   }
+}
+
+/** The job's error as an officer reads it: a full or read-only disk is named as such, not as ENOSPC. */
+function jobError(err: unknown): string {
+  const problem = storageProblem(err);
+  if (problem) return storageErrorMessage(describeProblem('spool', problem));
+  return err instanceof Error ? err.message : String(err);
 }

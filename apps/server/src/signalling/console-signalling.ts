@@ -4,6 +4,7 @@ import {
   type IceServer,
   type OfficerView,
   type ServerToConsole,
+  type StorageStatus,
 } from '@sightline/protocol';
 import type { WebSocket } from 'ws';
 import type { ReadAudit } from '../audit/read-audit.js';
@@ -37,6 +38,7 @@ const SLOW_CONSOLE_BYTES = 1024 * 1024;
 /** The officer side of signalling: live session list, per-session watch, and video views. */
 export class ConsoleSignalling {
   readonly #clients = new Set<ConsoleClient>();
+  #storage: StorageStatus | null = null;
 
   constructor(
     private readonly sessions: SessionService,
@@ -158,6 +160,7 @@ export class ConsoleSignalling {
       if (!client.dropped) await this.handle(client, msg);
     });
     client.channel.send({ type: 'hello', officer, media: this.plane.status, iceServers: this.iceServers });
+    if (this.#storage) client.channel.send({ type: 'storage.status', storage: this.#storage });
   }
 
   private async handle(c: ConsoleClient, msg: ConsoleToServer): Promise<void> {

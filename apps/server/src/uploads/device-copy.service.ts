@@ -6,9 +6,11 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
+import type { StorageHealth } from '../adapters/storage/storage-health.js';
 import type { EvidenceLedger } from '../evidence/evidence-ledger.js';
 import { DomainError } from '../lib/errors.js';
 import type { SessionService } from '../sessions/session.service.js';
+import { detachableBody } from './request-body.js';
 import { type RecordingContainer, sniffRecording, startsAnotherFile } from './sniff.js';
 
 const MAX_CHUNK = 16 * 1024 * 1024;
@@ -41,6 +43,11 @@ export interface DeviceCopySettings {
  */
 export class DeviceCopyService {
   readonly #limitNoted = new Set<string>();
+  /** Completions the evidence store could not take; retried when storage recovers. */
+  readonly #pending = new Map<
+    string,
+    { sessionId: string; part: string; chunks: number; mimeType: string }
+  >();
 
   constructor(
     private readonly db: Db,
@@ -49,6 +56,7 @@ export class DeviceCopyService {
     private readonly clock: Clock,
     private readonly settings: DeviceCopySettings,
     private readonly onStored: (sessionId: string) => void,
+    private readonly health: StorageHealth,
   ) {}
 
   async putChunk(
@@ -66,7 +74,7 @@ export class DeviceCopyService {
     if (room <= 0 || (declaredLength !== null && declaredLength > room))
       await this.refuseOverLimit(sessionId);
     const dir = join(this.settings.spoolDir, sessionId, part);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await this.health.guard('spool', () => mkdir(dir, { recursive: true, mode: 0o700 }));
     const temp = join(dir, `${seq}.incoming-${process.pid}-${Date.now()}`);
     const hash = createHash('sha256');
     let size = 0;
@@ -83,13 +91,16 @@ export class DeviceCopyService {
         yield chunk;
       }
     };
+    const { source, discard } = detachableBody(body);
     try {
-      await pipeline(body, counter, createWriteStream(temp, { mode: 0o600 }));
+      await pipeline(source, counter, createWriteStream(temp, { mode: 0o600 }));
     } catch (err) {
+      discard(); // answer the phone (413/507) instead of resetting its connection
       await rm(temp, { force: true });
       if (err instanceof OverLimit) await this.refuseOverLimit(sessionId);
-      throw err;
+      throw this.health.fail('spool', err);
     }
+    this.health.ok('spool');
     const sha256 = hash.digest('hex');
     if (claimedSha && claimedSha !== sha256) {
       await rm(temp, { force: true });
@@ -139,8 +150,43 @@ export class DeviceCopyService {
     return out;
   }
 
-  /** Joins chunks 0…n-1 into one file and stores it as evidence (once). */
+  /**
+   * Joins chunks 0…n-1 into one file and stores it as evidence (once). If storage is
+   * full or read-only the chunks stay in the spool and the join is retried on recovery.
+   */
   async complete(
+    sessionId: string,
+    part: string,
+    chunks: number,
+    mimeType: string,
+  ): Promise<{ evidenceId: string }> {
+    try {
+      const done = await this.joinAndStore(sessionId, part, chunks, mimeType);
+      this.#pending.delete(`${sessionId}/${part}`);
+      return done;
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'storage_unavailable') {
+        if (!this.#pending.has(`${sessionId}/${part}`))
+          await this.sessions.addEvent(
+            sessionId,
+            'storage.unavailable',
+            'caller',
+            'full-quality copy kept, not yet stored; will retry',
+          );
+        this.#pending.set(`${sessionId}/${part}`, { sessionId, part, chunks, mimeType });
+      }
+      throw err;
+    }
+  }
+
+  /** Retries the completions that storage refused (see complete). */
+  async retryPending(): Promise<void> {
+    for (const p of [...this.#pending.values()]) {
+      await this.complete(p.sessionId, p.part, p.chunks, p.mimeType).catch(() => {});
+    }
+  }
+
+  private async joinAndStore(
     sessionId: string,
     part: string,
     chunks: number,
@@ -179,9 +225,11 @@ export class DeviceCopyService {
     if (container !== ext)
       throw new DomainError('bad_request', `the recording is ${container ?? 'unknown'}, not ${mimeType}`);
     const joined = join(dir, 'joined');
-    await joinChunks(
-      rows.slice(0, taken).map((r) => join(dir, `${r.seq}.chunk`)),
-      joined,
+    await this.health.guard('spool', () =>
+      joinChunks(
+        rows.slice(0, taken).map((r) => join(dir, `${r.seq}.chunk`)),
+        joined,
+      ),
     );
     const name = `device-copy-${part.slice(0, 8)}.${ext}`;
     const key = `sessions/${sessionId}/device-copy/${name}`;

@@ -7,10 +7,12 @@ import { pipeline } from 'node:stream/promises';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
 import type { Random } from '../adapters/random.js';
+import { type StorageHealth, storageProblem } from '../adapters/storage/storage-health.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { EvidenceLedger } from '../evidence/evidence-ledger.js';
 import { DomainError, notFound } from '../lib/errors.js';
 import type { SessionService } from '../sessions/session.service.js';
+import { detachableBody } from './request-body.js';
 import { extensionFor, sniffMediaType } from './sniff.js';
 
 /** How long a PATCH's claim on an upload lasts without renewal (it renews while bytes flow). */
@@ -42,6 +44,7 @@ export class UploadService {
     private readonly random: Random,
     private readonly settings: UploadSettings,
     private readonly onStored: (sessionId: string) => void,
+    private readonly health: StorageHealth,
   ) {}
 
   async create(
@@ -55,8 +58,10 @@ export class UploadService {
         `files up to ${Math.round(this.settings.maxBytes / 1048576)} MB`,
       );
     const id = this.random.id();
-    await mkdir(this.settings.spoolDir, { recursive: true, mode: 0o700 });
-    await (await open(this.spool(id), 'wx', 0o600)).close();
+    await this.health.guard('spool', async () => {
+      await mkdir(this.settings.spoolDir, { recursive: true, mode: 0o700 });
+      await (await open(this.spool(id), 'wx', 0o600)).close();
+    });
     await this.db
       .insertInto('uploads')
       .values({
@@ -119,21 +124,21 @@ export class UploadService {
         },
       });
       let failure: unknown = null;
-      await pipeline(body, limit, createWriteStream(path, { flags: 'a' })).catch((err: unknown) => {
+      const { source, discard } = detachableBody(body);
+      await pipeline(source, limit, createWriteStream(path, { flags: 'a' })).catch((err: unknown) => {
         failure = err;
+        discard(); // answer the client (409/413/507) instead of resetting its connection
       });
       newOffset = (await stat(path)).size;
       await this.db.updateTable('uploads').set({ offset: newOffset }).where('id', '=', id).execute();
       if (failure instanceof DomainError) throw failure;
-      if (newOffset === Number(row.length)) await this.finish(row);
+      // A full or read-only spool: what arrived is kept, and the caller is told clearly.
+      if (storageProblem(failure)) throw this.health.fail('spool', failure);
+      if (!failure) this.health.ok('spool');
+      if (newOffset === Number(row.length)) await this.finishOrKeep(row);
       return newOffset;
     } finally {
-      await this.db
-        .updateTable('uploads')
-        .set({ writer: null, writer_until: null })
-        .where('id', '=', id)
-        .where('writer', '=', writer)
-        .execute();
+      await this.release(id, writer);
     }
   }
 
@@ -186,6 +191,62 @@ export class UploadService {
     const s = await this.sessions.get(sessionId);
     if (s.disposed_at !== null || CLOSED.has(s.state))
       throw new DomainError('session_ended', 'the call has ended; files can no longer be sent');
+  }
+
+  /**
+   * Stores uploads that arrived whole while the evidence store could not take them
+   * (their spool files were kept). Runs when storage recovers and at start.
+   */
+  async retryPending(): Promise<number> {
+    const waiting = await this.db
+      .selectFrom('uploads')
+      .selectAll()
+      .where('state', '=', 'receiving')
+      .whereRef('offset', '=', 'length')
+      .execute();
+    let stored = 0;
+    for (const row of waiting) {
+      let writer: string;
+      try {
+        writer = await this.claim(row.id, Number(row.length));
+      } catch {
+        continue; // someone is on it
+      }
+      try {
+        await this.finish(row);
+        stored++;
+      } catch (err) {
+        if (!(err instanceof DomainError && err.code === 'storage_unavailable')) throw err;
+      } finally {
+        await this.release(row.id, writer);
+      }
+    }
+    return stored;
+  }
+
+  /** Finishes; if the evidence store cannot take it now, the spool file is kept for retryPending. */
+  private async finishOrKeep(row: Parameters<UploadService['finish']>[0]): Promise<void> {
+    try {
+      await this.finish(row);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'storage_unavailable')
+        await this.sessions.addEvent(
+          row.session_id,
+          'storage.unavailable',
+          'caller',
+          `${row.file_name}: received, not yet stored (${this.health.status.evidence.message ?? 'storage unavailable'}); kept, will retry`,
+        );
+      throw err;
+    }
+  }
+
+  private async release(id: string, writer: string): Promise<void> {
+    await this.db
+      .updateTable('uploads')
+      .set({ writer: null, writer_until: null })
+      .where('id', '=', id)
+      .where('writer', '=', writer)
+      .execute();
   }
 
   private async finish(row: {

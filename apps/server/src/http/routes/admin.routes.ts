@@ -144,6 +144,6 @@ export const adminRoutes =
         schema: { response: { 200: SystemStatus } },
         config: { auth: { officer: true, permission: 'system:read' } },
       },
-      async () => ({ media: c.plane.status, version: VERSION }),
+      async () => ({ media: c.plane.status, storage: c.storage.status, version: VERSION }),
     );
   };

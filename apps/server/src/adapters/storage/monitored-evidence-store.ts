@@ -1,0 +1,47 @@
+import type { Readable } from 'node:stream';
+import type { EvidenceStore, StoredObject } from './evidence-store.js';
+import type { StorageHealth } from './storage-health.js';
+
+/**
+ * An evidence store whose writes report to StorageHealth: a full or read-only store
+ * becomes a clear `storage_unavailable` error and an alert instead of a bare ENOSPC,
+ * and the first write that succeeds again clears the alert.
+ */
+export class MonitoredEvidenceStore implements EvidenceStore {
+  constructor(
+    private readonly inner: EvidenceStore,
+    private readonly health: StorageHealth,
+  ) {}
+
+  get kind(): string {
+    return this.inner.kind;
+  }
+
+  putFile(key: string, sourcePath: string): Promise<StoredObject> {
+    return this.health.guard('evidence', () => this.inner.putFile(key, sourcePath));
+  }
+
+  putBytes(key: string, bytes: Uint8Array): Promise<StoredObject> {
+    return this.health.guard('evidence', () => this.inner.putBytes(key, bytes));
+  }
+
+  read(key: string, range?: { start: number; end: number }): Promise<Readable> {
+    return this.inner.read(key, range);
+  }
+
+  size(key: string): Promise<number> {
+    return this.inner.size(key);
+  }
+
+  exists(key: string): Promise<boolean> {
+    return this.inner.exists(key);
+  }
+
+  hash(key: string): Promise<string> {
+    return this.inner.hash(key);
+  }
+
+  dispose(key: string): Promise<void> {
+    return this.inner.dispose(key);
+  }
+}
