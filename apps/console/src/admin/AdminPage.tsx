@@ -72,6 +72,18 @@ function SystemPanel() {
               <dd className="mono">{data.version}</dd>
             </div>
           ) : null}
+          {data
+            ? (['evidence', 'spool'] as const).map((area) => (
+                <div key={area} className="facts-wide">
+                  <dt>{area === 'evidence' ? 'Evidence store' : 'Spool (data directory)'}</dt>
+                  <dd data-testid={`storage-${area}`}>
+                    {data.storage[area].state === 'ok'
+                      ? 'Writable'
+                      : `${data.storage[area].message} (since ${formatDateTime(data.storage[area].since)})`}
+                  </dd>
+                </div>
+              ))
+            : null}
         </dl>
       ) : status === 'loading' ? (
         <p className="muted">Loading…</p>

@@ -5,6 +5,7 @@ import { can, canSeeAdmin } from '../lib/permissions.js';
 import { useStore } from '../lib/use-store.js';
 import { LinkBanner, MediaBanner } from '../media/MediaBanner.js';
 import { DashboardPage } from '../sessions/DashboardPage.js';
+import { StorageBanner } from '../storage/StorageBanner.js';
 import { useApp } from './context.js';
 import { Header } from './Header.js';
 import { Link } from './Link.js';
@@ -109,6 +110,7 @@ export function App() {
       </a>
       <Header />
       <MediaBanner />
+      <StorageBanner />
       <LinkBanner />
       {page}
     </>

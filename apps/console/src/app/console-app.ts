@@ -14,6 +14,7 @@ import { PoliciesStore } from '../retention/policies-store.js';
 import { SarStore } from '../sar/sar-store.js';
 import { SessionListStore } from '../sessions/session-list.js';
 import { ConsoleSocket } from '../signalling/console-socket.js';
+import { StorageStore } from '../storage/storage-status.js';
 import { Router } from './router.js';
 
 /** Every store and service of the console; built once at start-up and handed to React by context. */
@@ -28,6 +29,7 @@ export interface ConsoleApp {
   invite: InviteForm;
   outbox: OutboxStore;
   media: MediaStore;
+  storage: StorageStore;
   officers: OfficersStore;
   audit: AuditStore;
   system: SystemStore;
@@ -65,11 +67,13 @@ export function createConsoleApp(win: Window): ConsoleApp {
   const sessions = new SessionListStore(api);
   const outbox = new OutboxStore(api);
   const media = new MediaStore();
+  const storage = new StorageStore();
   const invite = new InviteForm(api, (s) => sessions.upsert(s));
 
   sessions.connect(socket);
   outbox.connect(socket);
   media.connect(socket);
+  storage.connect(socket);
   socket.onMessage((m) => {
     if (m.type === 'hello') iceServers.set(m.iceServers);
   });
@@ -94,6 +98,7 @@ export function createConsoleApp(win: Window): ConsoleApp {
     invite,
     outbox,
     media,
+    storage,
     officers,
     audit,
     system,
