@@ -1,6 +1,10 @@
 import type { ChatMessage } from '@sightline/protocol';
+import { t } from './i18n.js';
 import type { Signalling } from './signalling.js';
 import { chatLines, type Store } from './store.js';
+
+/** The server refills a caller's chat allowance at one message every 2 s. */
+const THROTTLE_RETRY_MS = 5_000;
 
 /**
  * The caller's side of the chat: stored messages by id, the caller's own until
@@ -11,6 +15,7 @@ export class ChatController {
   readonly #stored = new Map<string, ChatMessage>();
   readonly #queued: Array<{ clientId: string; text: string; sentAt: number }> = [];
   readonly #receipted = new Set<string>();
+  #retry: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly store: Store,
@@ -26,6 +31,19 @@ export class ChatController {
     this.#queued.push(q);
     this.signalling()?.send({ type: 'chat.send', clientId: q.clientId, text: q.text, sentAt: q.sentAt });
     this.refresh();
+  }
+
+  /**
+   * The server refused messages for coming too fast (per-caller limit): say so, and send
+   * what is still unconfirmed again once the allowance has refilled. Nothing typed is lost.
+   */
+  throttled(): void {
+    if (this.#retry) return;
+    this.announce(t('chat.tooFast'));
+    this.#retry = setTimeout(() => {
+      this.#retry = null;
+      this.resendPending();
+    }, THROTTLE_RETRY_MS);
   }
 
   /** After a reconnect: anything not confirmed goes again (the server ignores duplicates). */

@@ -114,7 +114,15 @@ export class DeviceCopy {
     try {
       while (this.#queue.length && this.#allowed) {
         const chunk = this.#queue[0]!;
-        if (await this.send(chunk)) {
+        const sent = await this.send(chunk);
+        if (sent === 'refused') {
+          // Over the server's size limit, or not taken as part of a recording: sending more cannot help.
+          this.#queue.length = 0;
+          this.#finished = true;
+          this.report();
+          return;
+        }
+        if (sent) {
           this.#queue.shift();
           this.#sentBytes += chunk.blob.size;
           this.report();
@@ -128,7 +136,8 @@ export class DeviceCopy {
     }
   }
 
-  private async send(chunk: Chunk): Promise<boolean> {
+  /** True once the server has the chunk; 'refused' if it never will (413, 400); false to retry. */
+  private async send(chunk: Chunk): Promise<boolean | 'refused'> {
     try {
       const res = await fetch(`/api/device-copy/${this.part}/${chunk.seq}`, {
         method: 'PUT',
@@ -136,7 +145,8 @@ export class DeviceCopy {
         body: chunk.blob,
         credentials: 'same-origin',
       });
-      return res.ok || res.status === 409;
+      if (res.status === 413 || res.status === 400) return 'refused';
+      return res.ok || res.status === 409; // 507 (storage full) and network errors: try again
     } catch {
       return false;
     }
@@ -148,6 +158,7 @@ export class DeviceCopy {
       this.report();
       return;
     }
+    // 507 means the server has the chunks but cannot store the copy yet: that does not use up attempts.
     for (let attempt = 0; attempt < 30; attempt++) {
       const res = await fetch(`/api/device-copy/${this.part}/complete`, {
         method: 'POST',
@@ -160,6 +171,7 @@ export class DeviceCopy {
         this.report();
         return;
       }
+      if (res?.status === 507) attempt--;
       await new Promise((r) => setTimeout(r, 2_000));
     }
   }

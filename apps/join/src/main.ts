@@ -176,6 +176,7 @@ function onMessage(msg: ServerToCaller): void {
       return;
     case 'error':
       if (msg.code === 'session_ended') void finish();
+      else if (msg.code === 'rate_limited') chat.throttled();
       else if (msg.code === 'media_unavailable') setTimeout(() => media.restart(), 1_000);
       return;
     default:
@@ -218,9 +219,11 @@ async function sendFiles(files: File[]): Promise<void> {
       set({ state: 'too-big' });
       continue;
     }
-    const outcome = await uploadFile(file, (sent, total) => set({ sent, total })).catch(
-      () => 'failed' as const,
-    );
+    const outcome = await uploadFile(
+      file,
+      (sent, total) => set({ sent, total }),
+      (unavailable) => set({ state: unavailable ? 'waiting' : 'sending' }),
+    ).catch(() => 'failed' as const);
     set({ state: outcome, sent: file.size });
   }
 }

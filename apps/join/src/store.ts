@@ -33,7 +33,8 @@ export interface Transfer {
   name: string;
   sent: number;
   total: number;
-  state: 'sending' | 'done' | 'failed' | 'rejected' | 'too-big';
+  /** `waiting`: the server cannot store files now and the page keeps trying; `kept`: all arrived, saved later. */
+  state: 'sending' | 'waiting' | 'done' | 'kept' | 'failed' | 'rejected' | 'too-big';
 }
 
 export interface CallerState {

@@ -3,7 +3,10 @@
 const CHUNK = 4 * 1024 * 1024;
 const TUS = { 'tus-resumable': '1.0.0' };
 
-export type UploadOutcome = 'done' | 'rejected' | 'too-big';
+export type UploadOutcome = 'done' | 'kept' | 'rejected' | 'too-big';
+
+/** 507: the police system's storage is full or read-only; what arrived is kept, so keep trying. */
+const STORAGE_UNAVAILABLE = 507;
 
 /** Waits for `ms`, or less if the phone comes back online. */
 function pause(ms: number): Promise<void> {
@@ -75,6 +78,7 @@ function patch(
 export async function uploadFile(
   file: File,
   onProgress: (sent: number, total: number) => void,
+  onStorage: (unavailable: boolean) => void = () => {},
 ): Promise<UploadOutcome> {
   const meta = `filename ${btoa(unescape(encodeURIComponent(file.name)))},filetype ${btoa(file.type || 'application/octet-stream')}`;
   let location: string | null = null;
@@ -86,6 +90,7 @@ export async function uploadFile(
         credentials: 'same-origin',
       });
       if (res.status === 413) return 'too-big';
+      onStorage(res.status === STORAGE_UNAVAILABLE);
       if (res.status === 201) location = res.headers.get('location');
       else if (res.status < 500) throw new Error(`refused: ${res.status}`);
     } catch (err) {
@@ -95,6 +100,7 @@ export async function uploadFile(
   }
   let offset = 0;
   let failures = 0;
+  let storageDown = false;
   while (offset < file.size) {
     try {
       const end = Math.min(offset + CHUNK, file.size);
@@ -103,6 +109,8 @@ export async function uploadFile(
       );
       if (r.status === 400) return 'rejected';
       if (r.status === 413) return 'too-big';
+      storageDown = r.status === STORAGE_UNAVAILABLE;
+      onStorage(storageDown);
       if (r.status !== 204) throw new Error(`status ${r.status}`);
       offset = r.offset;
       failures = 0;
@@ -116,5 +124,6 @@ export async function uploadFile(
       if (head?.ok) offset = Number(head.headers.get('upload-offset') ?? offset);
     }
   }
-  return 'done';
+  // Every byte arrived, but the last answer said it could not be stored yet: the server keeps it.
+  return storageDown ? 'kept' : 'done';
 }

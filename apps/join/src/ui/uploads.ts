@@ -55,11 +55,15 @@ export function createUploads(onFiles: (files: File[]) => void) {
           const text =
             u.state === 'done'
               ? t('upload.done', { name: u.name })
-              : u.state === 'rejected'
-                ? t('upload.notMedia', { name: u.name })
-                : u.state === 'too-big'
-                  ? t('upload.tooBig', { name: u.name, size: mb(s.maxUploadBytes) })
-                  : t('upload.failed', { name: u.name });
+              : u.state === 'waiting'
+                ? t('upload.storageWait', { name: u.name })
+                : u.state === 'kept'
+                  ? t('upload.kept', { name: u.name })
+                  : u.state === 'rejected'
+                    ? t('upload.notMedia', { name: u.name })
+                    : u.state === 'too-big'
+                      ? t('upload.tooBig', { name: u.name, size: mb(s.maxUploadBytes) })
+                      : t('upload.failed', { name: u.name });
           return h('p', { class: `transfer ${u.state}`, 'data-state': u.state }, text);
         }),
       );
