@@ -43,6 +43,7 @@ class Watcher {
   lastError = '';
   #viewId: string | null = null;
   #stopped = false;
+  #starting = false;
   #pc: { close(): Promise<void> } | null = null;
 
   constructor(
@@ -59,19 +60,32 @@ class Watcher {
   }
 
   async start(): Promise<void> {
-    while (!this.#stopped && !this.#viewId) {
-      try {
-        const offer = await this.con.request({ type: 'view.start', sessionId: this.sessionId }, 'view.offer');
-        void this.#pc?.close();
-        const answer = await viewerAnswer(offer.sdp as string, this.stats);
-        this.#pc = answer.pc;
-        this.#viewId = offer.viewId as string;
-        this.con.send({ type: 'view.answer', id: `a${this.views}`, viewId: this.#viewId, sdp: answer.sdp });
-        this.views++;
-      } catch (err) {
-        this.lastError = String(err);
-        await new Promise((r) => setTimeout(r, 100)); // not live right now: the caller is republishing
+    if (this.#starting) return; // the running loop sees the ended view and asks again
+    this.#starting = true;
+    try {
+      while (!this.#stopped && !this.#viewId) {
+        try {
+          const offer = await this.con.request(
+            { type: 'view.start', sessionId: this.sessionId },
+            'view.offer',
+          );
+          const id = offer.viewId as string;
+          // Known at once: Janus may end this view while we answer, and that 'view.ended' must count.
+          this.#viewId = id;
+          const answer = await viewerAnswer(offer.sdp as string, this.stats);
+          void this.#pc?.close();
+          this.#pc = answer.pc;
+          if (this.#viewId !== id) continue; // ended while we answered: ask again
+          this.con.send({ type: 'view.answer', id: `a${this.views}`, viewId: id, sdp: answer.sdp });
+          this.views++;
+        } catch (err) {
+          this.lastError = String(err);
+          this.#viewId = null;
+          await new Promise((r) => setTimeout(r, 100)); // not live right now: the caller is republishing
+        }
       }
+    } finally {
+      this.#starting = false;
     }
   }
 
