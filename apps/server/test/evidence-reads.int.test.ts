@@ -162,4 +162,12 @@ describe('every read of personal data is audited', () => {
     expect(got[0]!.actorName).toBeTruthy();
     con.close();
   });
+
+  it('reading the audit trail is itself recorded, with the filter asked for', async () => {
+    const auditor = await signIn(s, ['dpo']);
+    const res = await auditor.request('GET', '/api/audit?limit=20&action=auth.login');
+    expect(res.status).toBe(200);
+    const [entry] = await entries('all', 'audit.read', auditor);
+    expect(entry?.detail).toMatchObject({ action: 'auth.login', limit: 20 });
+  });
 });

@@ -125,7 +125,21 @@ export const adminRoutes =
         schema: { querystring: AuditQuery, response: { 200: AuditList } },
         config: { auth: { officer: true, permission: 'audit:read' } },
       },
-      async (request) => ({ entries: await c.audit.list(request.query) }),
+      async (request) => {
+        // The trail names officers, callers' sessions and addresses: reading it is a read of
+        // personal data like any other, recorded (coalesced) with the filter that was asked for.
+        await c.reads.record({
+          actor: officerActor(request),
+          action: 'audit.read',
+          subject: {
+            type: request.query.subjectId ? 'audit-subject' : 'audit',
+            id: request.query.subjectId ?? 'all',
+          },
+          detail: { action: request.query.action ?? null, limit: request.query.limit },
+          ip: request.ip,
+        });
+        return { entries: await c.audit.list(request.query) };
+      },
     );
 
     app.get(
