@@ -109,3 +109,13 @@ export function officerActor(request: FastifyRequest) {
   if (!o) throw new DomainError('unauthenticated', 'sign in first');
   return { type: 'officer' as const, id: o.id, name: o.displayName };
 }
+
+/** The read-audit entry for an officer reading one session's `action` (chat, notes, evidence list…). */
+export function sessionRead(request: FastifyRequest, sessionId: string, action: string) {
+  return {
+    actor: officerActor(request),
+    action,
+    subject: { type: 'session', id: sessionId },
+    ip: request.ip,
+  };
+}

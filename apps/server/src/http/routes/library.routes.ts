@@ -10,7 +10,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
-import { officerActor } from '../auth-hooks.js';
+import { officerActor, sessionRead } from '../auth-hooks.js';
 
 const Params = z.object({ id: z.string().uuid() });
 
@@ -36,12 +36,7 @@ export const libraryRoutes =
       },
       async (request) => {
         const session = await c.library.one(request.params.id);
-        await c.reads.record({
-          actor: officerActor(request),
-          action: 'library.read',
-          subject: { type: 'session', id: request.params.id },
-          ip: request.ip,
-        });
+        await c.reads.record(sessionRead(request, request.params.id, 'library.read'));
         return session;
       },
     );
@@ -53,12 +48,7 @@ export const libraryRoutes =
       },
       async (request) => {
         const notes = await c.library.notes(request.params.id);
-        await c.reads.record({
-          actor: officerActor(request),
-          action: 'notes.read',
-          subject: { type: 'session', id: request.params.id },
-          ip: request.ip,
-        });
+        await c.reads.record(sessionRead(request, request.params.id, 'notes.read'));
         return { notes };
       },
     );

@@ -10,7 +10,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
-import { officerActor } from '../auth-hooks.js';
+import { officerActor, sessionRead } from '../auth-hooks.js';
 
 const Params = z.object({ id: z.string().uuid() });
 
@@ -102,12 +102,7 @@ export const sessionRoutes =
       },
       async (request) => {
         await c.sessions.get(request.params.id);
-        await c.reads.record({
-          actor: officerActor(request),
-          action: 'chat.read',
-          subject: { type: 'session', id: request.params.id },
-          ip: request.ip,
-        });
+        await c.reads.record(sessionRead(request, request.params.id, 'chat.read'));
         return { messages: await c.chat.history(request.params.id) };
       },
     );
@@ -120,12 +115,7 @@ export const sessionRoutes =
       },
       async (request) => {
         await c.sessions.get(request.params.id);
-        await c.reads.record({
-          actor: officerActor(request),
-          action: 'evidence.list',
-          subject: { type: 'session', id: request.params.id },
-          ip: request.ip,
-        });
+        await c.reads.record(sessionRead(request, request.params.id, 'evidence.list'));
         const [items, recordings] = await Promise.all([
           c.evidence.list(request.params.id),
           c.evidence.recordings(request.params.id),
