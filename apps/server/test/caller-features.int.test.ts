@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  connectCaller,
   cookieFrom,
   eventually,
   invite,
@@ -22,13 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-async function caller() {
-  const { sessionId, token } = await invite(s, officer);
-  const cookie = cookieFrom(await openLink(s, token), 'sl_caller');
-  const sock = await TestSocket.open(`${s.wsUrl}/ws/caller`, cookie);
-  await sock.next((m) => m.type === 'welcome');
-  return { sessionId, cookie, sock };
-}
+const caller = () => connectCaller(s, officer);
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

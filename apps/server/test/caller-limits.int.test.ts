@@ -2,10 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  cookieFrom,
-  invite,
+  connectCaller,
   type OfficerClient,
-  openLink,
   signIn,
   startServer,
   TestClock,
@@ -24,13 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-async function caller() {
-  const { sessionId, token } = await invite(s, officer);
-  const cookie = cookieFrom(await openLink(s, token), 'sl_caller');
-  const sock = await TestSocket.open(`${s.wsUrl}/ws/caller`, cookie);
-  await sock.next((m) => m.type === 'welcome');
-  return { sessionId, cookie, sock };
-}
+const caller = () => connectCaller(s, officer);
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const WEBM = Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01]);

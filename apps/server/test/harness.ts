@@ -160,6 +160,15 @@ export async function openLink(s: TestServer, token: string, cookie?: string): P
   });
 }
 
+/** A caller who has claimed a link and opened the caller socket (its welcome already read). */
+export async function connectCaller(s: TestServer, officer: OfficerClient) {
+  const { sessionId, token } = await invite(s, officer);
+  const cookie = cookieFrom(await openLink(s, token), 'sl_caller');
+  const sock = await TestSocket.open(`${s.wsUrl}/ws/caller`, cookie);
+  await sock.next((m) => m.type === 'welcome');
+  return { sessionId, cookie, sock };
+}
+
 /** A WebSocket that buffers incoming JSON so tests can await specific messages. */
 export class TestSocket {
   readonly messages: Array<Record<string, unknown>> = [];
