@@ -64,4 +64,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SIGHTLINE_TRUST_PROXY: '10.0.0.0/33' })).toThrow(/SIGHTLINE_TRUST_PROXY/);
     expect(() => loadConfig({ SIGHTLINE_TRUST_PROXY: 'proxy.example' })).toThrow(/SIGHTLINE_TRUST_PROXY/);
   });
+
+  it('names each instance uniquely by default, and refuses an instance id that is not a plain name', () => {
+    const a = loadConfig({}).instanceId;
+    const b = loadConfig({}).instanceId;
+    expect(a).toMatch(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/);
+    expect(a).toContain(`-${process.pid}-`);
+    expect(a).not.toBe(b);
+    expect(loadConfig({ SIGHTLINE_INSTANCE_ID: 'server-b' }).instanceId).toBe('server-b');
+    expect(() => loadConfig({ SIGHTLINE_INSTANCE_ID: 'two words' })).toThrow(/SIGHTLINE_INSTANCE_ID/);
+    expect(() => loadConfig({ SIGHTLINE_INSTANCE_ID: 'x'.repeat(65) })).toThrow(/SIGHTLINE_INSTANCE_ID/);
+  });
 });

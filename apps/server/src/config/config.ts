@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { IceServer } from '@sightline/protocol';
 import { z } from 'zod';
@@ -33,6 +35,7 @@ const trustedProxies = z
     }
     return list;
   });
+const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const optionalString = z
   .string()
@@ -73,6 +76,14 @@ const EnvSchema = z.object({
   OFFICER_SESSION_HOURS: int(1, 24).default(12),
   CALLER_SESSION_HOURS: int(1, 48).default(12),
   DATABASE_URL: optionalString,
+  // Names this process among the server instances sharing one database: it owns job and
+  // sweeper leases under this name. Unset, each start is a new instance (see defaultInstanceId).
+  INSTANCE_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(INSTANCE_ID, 'letters, digits and . _ - : (at most 64), starting with a letter or digit')
+      .nullable(),
+  ),
   EVIDENCE_DIR: optionalString,
   SMS_GATEWAY: z.enum(['outbox']).default('outbox'),
   MAP_TILE_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
@@ -174,6 +185,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     officerSessionMs: e.OFFICER_SESSION_HOURS * 3_600_000,
     callerSessionMs: e.CALLER_SESSION_HOURS * 3_600_000,
     databaseUrl: e.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'sightline.db')}`,
+    /** This instance's name in job and sweeper leases; unique among instances sharing the database. */
+    instanceId: e.INSTANCE_ID ?? defaultInstanceId(),
     evidenceDir: resolve(e.EVIDENCE_DIR ?? resolve(dataDir, 'evidence')),
     recordingsDir: resolve(dataDir, 'recordings'),
     /** The Ed25519 signing key lives here, outside the database. */
@@ -209,6 +222,18 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     videoBitrate: e.VIDEO_BITRATE,
     tools: { janusPpRec: e.JANUS_PP_REC, ffmpeg: e.FFMPEG, ffprobe: e.FFPROBE },
   });
+}
+
+/**
+ * Host name, process id and a short random part: unique per start, so a restarted server never
+ * mistakes a lease its previous run held for its own (the lease lapses instead).
+ */
+function defaultInstanceId(): string {
+  const host = hostname()
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 40);
+  return `${host || 'host'}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
 function isProxyEntry(entry: string): boolean {
