@@ -30,4 +30,8 @@ describe('Janus config rendering', () => {
     expect(renderWebsocketConfig(files)).toContain('ws_ip = "127.0.0.1"');
     expect(renderVideoRoomConfig(files)).toContain('admin_key = "k\\"ey"');
   });
+
+  it("binds a media node's API to the address it is given, so server instances elsewhere reach it", () => {
+    expect(renderWebsocketConfig({ ...files, wsIp: '10.0.4.7' })).toContain('ws_ip = "10.0.4.7"');
+  });
 });

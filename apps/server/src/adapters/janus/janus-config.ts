@@ -9,6 +9,11 @@ export interface JanusFiles {
   /** Janus's own library folder holding plugins/, transports/, events/, loggers/. */
   libDir: string;
   wsPort: number;
+  /**
+   * Address the WebSocket API listens on: loopback for the embedded Janus (only this process
+   * talks to it); a media node's private address, so server instances on other machines reach it.
+   */
+  wsIp?: string;
   apiSecret: string;
   /** Guards room creation in the VideoRoom plugin. */
   adminKey: string;
@@ -115,13 +120,13 @@ function stunLines(server: string): string[] {
   return [`stun_server = ${q(host ?? server)}`, `stun_port = ${Number(port ?? 3478)}`];
 }
 
-/** Renders the WebSocket transport config: loopback only, no admin API. */
+/** Renders the WebSocket transport config: loopback unless told otherwise, no admin API. */
 export function renderWebsocketConfig(f: JanusFiles): string {
   return `general: {
   json = "plain"
   ws = true
   ws_port = ${f.wsPort}
-  ws_ip = "127.0.0.1"
+  ws_ip = ${q(f.wsIp ?? '127.0.0.1')}
   wss = false
 }
 admin: {
