@@ -75,4 +75,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SIGHTLINE_INSTANCE_ID: 'two words' })).toThrow(/SIGHTLINE_INSTANCE_ID/);
     expect(() => loadConfig({ SIGHTLINE_INSTANCE_ID: 'x'.repeat(65) })).toThrow(/SIGHTLINE_INSTANCE_ID/);
   });
+  it('uses Redis for events only when SIGHTLINE_REDIS_URL is set, and refuses anything but a redis URL', () => {
+    expect(loadConfig({}).redisUrl).toBeNull();
+    expect(loadConfig({ SIGHTLINE_REDIS_URL: 'redis://10.0.0.5:6379/2' }).redisUrl).toBe(
+      'redis://10.0.0.5:6379/2',
+    );
+    expect(loadConfig({ SIGHTLINE_REDIS_URL: 'rediss://:pw@cache.internal' }).redisUrl).toBe(
+      'rediss://:pw@cache.internal',
+    );
+    expect(() => loadConfig({ SIGHTLINE_REDIS_URL: 'localhost:6379' })).toThrow(/SIGHTLINE_REDIS_URL/);
+  });
 });

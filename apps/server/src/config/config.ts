@@ -85,6 +85,14 @@ const EnvSchema = z.object({
       .nullable(),
   ),
   EVIDENCE_DIR: optionalString,
+  // Several instances: their events (sessions, chat, location, requests, media relays) go
+  // through this Redis. Unset, events stay in this process (one instance, the default).
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, 'expected redis://[user:password@]host[:port][/db] (or rediss:// for TLS)')
+      .nullable(),
+  ),
   SMS_GATEWAY: z.enum(['outbox']).default('outbox'),
   MAP_TILE_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   MAP_ATTRIBUTION: z.string().default('© OpenStreetMap contributors'),
@@ -187,6 +195,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     databaseUrl: e.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'sightline.db')}`,
     /** This instance's name in job and sweeper leases; unique among instances sharing the database. */
     instanceId: e.INSTANCE_ID ?? defaultInstanceId(),
+    /** Redis for events between instances; null: one instance, events in process. */
+    redisUrl: e.REDIS_URL,
     evidenceDir: resolve(e.EVIDENCE_DIR ?? resolve(dataDir, 'evidence')),
     recordingsDir: resolve(dataDir, 'recordings'),
     /** The Ed25519 signing key lives here, outside the database. */
