@@ -1,0 +1,57 @@
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
+import type { Database } from './schema.js';
+
+type Db = Kysely<Database>;
+
+/** True when the handle speaks to PostgreSQL (false: SQLite). */
+// biome-ignore lint/suspicious/noExplicitAny: works for any schema, migrations included
+export function isPostgres(db: Kysely<any>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+// Handles that are inside a SQLite transaction we began by hand (Kysely does not mark them).
+const openSqliteTransactions = new WeakSet<object>();
+
+/** True when `db` is a handle given out by withTransaction (or Kysely's own transaction()). */
+export function inTransaction(db: Db): boolean {
+  return db.isTransaction || openSqliteTransactions.has(db);
+}
+
+/**
+ * Runs `fn` in one transaction: its writes commit together or not at all. `fn` must use only
+ * the handle it is given: on SQLite that handle holds the one connection until `fn` ends, so a
+ * query on the outer `db` would wait for ever. A call inside a transaction joins it.
+ *
+ * SQLite: `BEGIN IMMEDIATE` takes the database's single write lock at the start, so a read that
+ * decides a write cannot be overtaken by another process (a deferred transaction would instead
+ * fail with SQLITE_BUSY when it tried to write). PostgreSQL: READ COMMITTED; call
+ * `advisoryLock()` first where a read decides the write.
+ */
+export async function withTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  if (inTransaction(db)) return fn(db);
+  if (isPostgres(db)) return db.transaction().execute(fn);
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    openSqliteTransactions.add(conn);
+    try {
+      const result = await fn(conn);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (err) {
+      await sql`rollback`.execute(conn).catch(() => {});
+      throw err;
+    } finally {
+      openSqliteTransactions.delete(conn);
+    }
+  });
+}
+
+/**
+ * Holds a named lock until the transaction ends, so that every server instance sharing the
+ * database runs the guarded read-then-write one at a time. PostgreSQL: a transaction-scoped
+ * advisory lock. SQLite: nothing more to do, withTransaction already holds the only write lock.
+ */
+export async function advisoryLock(trx: Db, name: string): Promise<void> {
+  if (!inTransaction(trx)) throw new Error(`advisoryLock("${name}") needs a transaction (withTransaction)`);
+  if (isPostgres(trx)) await sql`select pg_advisory_xact_lock(hashtextextended(${name}, 0))`.execute(trx);
+}
