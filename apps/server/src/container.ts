@@ -56,6 +56,8 @@ import { UploadService } from './uploads/upload.service.js';
 
 export interface Container {
   config: Config;
+  /** This server's name among the instances sharing the database (config.instanceId): it owns leases under it. */
+  instanceId: string;
   signer: Signer;
   db: Db;
   clock: Clock;
@@ -218,7 +220,9 @@ export async function buildContainer(
     { videoBitrate: config.videoBitrate, stallGraceMs: config.mediaStallGraceMs },
     log.child({ component: 'media' }),
   );
-  const jobs = new JobRunner(db, clock, random, log.child({ component: 'jobs' }));
+  const jobs = new JobRunner(db, clock, random, log.child({ component: 'jobs' }), {
+    owner: config.instanceId,
+  });
   const exports = new ExportService(db, ledger, jobs, audit, sessions, signer, clock, {
     workDir: join(config.dataDir, 'work', 'exports'),
     phone: config.manifestPhone,
@@ -354,6 +358,7 @@ export async function buildContainer(
   let sweeper: NodeJS.Timeout | null = null;
   const container: Container = {
     config,
+    instanceId: config.instanceId,
     signer,
     db,
     clock,

@@ -231,6 +231,33 @@ export interface JobsTable {
   total: number;
   result: string | null;
   error: string | null;
+  /** The instance running it and when its lease lapses unless renewed (migration 0009). */
+  lease_owner: Later<string>;
+  lease_expires_at: Later<Ms>;
+}
+
+/** A named lease: periodic work runs only on the instance holding it (migration 0009). */
+export interface LeasesTable {
+  name: string;
+  owner: string;
+  acquired_at: Ms;
+  expires_at: Ms;
+}
+
+/** Sign-in failures in a row for one account from one address (migration 0009). */
+export interface LoginPairsTable {
+  account: string;
+  address: string;
+  failures: number;
+  last_failure_at: Ms;
+}
+
+/** One checked wrong password, for per-account and per-address windows (migration 0009). */
+export interface LoginFailuresTable {
+  id: string;
+  account: string;
+  address: string;
+  at: Ms;
 }
 
 export interface MessagesTable {
@@ -295,4 +322,7 @@ export interface Database {
   messages: MessagesTable;
   uploads: UploadsTable;
   device_copy_chunks: DeviceCopyChunksTable;
+  leases: LeasesTable;
+  login_pairs: LoginPairsTable;
+  login_failures: LoginFailuresTable;
 }

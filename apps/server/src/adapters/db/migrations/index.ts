@@ -7,6 +7,7 @@ import * as m0005 from './0005_role_grants.js';
 import * as m0006 from './0006_video_stopped.js';
 import * as m0007 from './0007_outbox_private.js';
 import * as m0008 from './0008_upload_writer.js';
+import * as m0009 from './0009_run_once.js';
 
 /** Migrations in order. Never edit one that has shipped: add the next number. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_video_stopped': m0006,
   '0007_outbox_private': m0007,
   '0008_upload_writer': m0008,
+  '0009_run_once': m0009,
 };
 
 export const migrationProvider: MigrationProvider = {
