@@ -90,6 +90,8 @@ export interface SessionsTable {
   verification_code: ColumnType<string, string | undefined, string>;
   location_minutes: Later<number>;
   location_until: Later<Ms>;
+  /** The media node the session's room is on (migration 0010); null before it has a room. */
+  media_node: Later<string>;
 }
 
 export interface SessionEventsTable {
@@ -129,6 +131,31 @@ export interface RecordingsTable {
   media_started_at: Later<Ms>;
   /** 'caller', or 'officer' for the officer's side of a two-way call. */
   source: ColumnType<string, string | undefined, string>;
+  /** The media node whose spool holds the files (migration 0010). */
+  media_node: Later<string>;
+  /** When the node's heartbeat expired with this recording still open (the loss is audited). */
+  node_lost_at: Later<Ms>;
+}
+
+/** A media node (Janus plus the `sightline media-node` beside it) and its heartbeat (migration 0010). */
+export interface MediaNodesTable {
+  id: string;
+  /** Where server instances reach its Janus WebSocket API. */
+  janus_url: string;
+  /** Its recordings spool, a path on the node's own machine (Janus's rec_dir). */
+  spool_dir: string;
+  health_url: string | null;
+  /** Fresh per start: the process whose value is in the row owns the id. */
+  incarnation: string;
+  started_at: Ms;
+  heartbeat_at: Ms;
+  /** Set on a clean stop. */
+  stopped_at: Ms | null;
+  janus_up: number;
+  rooms: number;
+  publishers: number;
+  /** Janus's CPU use in cores over the last heartbeat interval. */
+  cpu: number;
 }
 
 export interface EvidenceItemsTable {
@@ -323,6 +350,7 @@ export interface Database {
   uploads: UploadsTable;
   device_copy_chunks: DeviceCopyChunksTable;
   leases: LeasesTable;
+  media_nodes: MediaNodesTable;
   login_pairs: LoginPairsTable;
   login_failures: LoginFailuresTable;
 }
