@@ -37,6 +37,10 @@ const trustedProxies = z
   });
 const INSTANCE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .default('false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const optionalString = z
   .string()
   .optional()
@@ -85,6 +89,34 @@ const EnvSchema = z.object({
       .nullable(),
   ),
   EVIDENCE_DIR: optionalString,
+  // Where evidence lives: a local directory (the default), or an S3-compatible bucket.
+  EVIDENCE_STORE: z.enum(['local', 's3']).default('local'),
+  S3_BUCKET: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        'an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)',
+      )
+      .nullable(),
+  ),
+  S3_PREFIX: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/,
+        'segments of letters, digits, ".", "_", "-" joined by "/"',
+      )
+      .nullable(),
+  ),
+  S3_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'an http(s) URL' }).nullable()),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_FORCE_PATH_STYLE: flag,
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_OBJECT_LOCK: z.enum(['off', 'governance', 'compliance']).default('off'),
+  // S3 allows 10,000 parts: 16 MiB parts carry objects up to 160 GB.
+  S3_PART_SIZE_MB: int(5, 5120).default(16),
   // Several instances: their events (sessions, chat, location, requests, media relays) go
   // through this Redis. Unset, events stay in this process (one instance, the default).
   REDIS_URL: optionalString.pipe(
@@ -170,6 +202,7 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
   const tls = e.TLS_CERT && e.TLS_KEY ? { cert: e.TLS_CERT, key: e.TLS_KEY } : null;
   const publicUrl = parseUrl(e.PUBLIC_URL ?? `${tls ? 'https' : 'http'}://localhost:${e.PORT}`);
   const dataDir = resolve(e.DATA_DIR);
+  const evidenceStore = shapeEvidenceStore(e);
   return Object.freeze({
     dataDir,
     /** Passed to Fastify's trustProxy: false, or the list of trusted proxy addresses. */
@@ -198,6 +231,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     /** Redis for events between instances; null: one instance, events in process. */
     redisUrl: e.REDIS_URL,
     evidenceDir: resolve(e.EVIDENCE_DIR ?? resolve(dataDir, 'evidence')),
+    /** `local` keeps evidence in evidenceDir; `s3` in a bucket (then evidenceDir is unused). */
+    evidenceStore,
     recordingsDir: resolve(dataDir, 'recordings'),
     /** The Ed25519 signing key lives here, outside the database. */
     keyDir: resolve(e.KEY_DIR ?? resolve(dataDir, 'keys')),
@@ -244,6 +279,34 @@ function defaultInstanceId(): string {
     .replace(/^[^A-Za-z0-9]+/, '')
     .slice(0, 40);
   return `${host || 'host'}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The evidence store's settings; with `s3`, a bucket is required and keys come in pairs. */
+function shapeEvidenceStore(e: z.infer<typeof EnvSchema>) {
+  if (e.EVIDENCE_STORE === 'local') return { kind: 'local' as const };
+  if (e.S3_BUCKET === null)
+    throw new ConfigError(
+      'invalid configuration: SIGHTLINE_S3_BUCKET is required with SIGHTLINE_EVIDENCE_STORE=s3',
+    );
+  if ((e.S3_ACCESS_KEY_ID === null) !== (e.S3_SECRET_ACCESS_KEY === null))
+    throw new ConfigError(
+      'invalid configuration: set both SIGHTLINE_S3_ACCESS_KEY_ID and SIGHTLINE_S3_SECRET_ACCESS_KEY, or neither (the AWS SDK then finds credentials itself)',
+    );
+  const prefix = e.S3_PREFIX === null ? '' : `${e.S3_PREFIX.replace(/\/$/, '')}/`;
+  return {
+    kind: 's3' as const,
+    bucket: e.S3_BUCKET,
+    prefix,
+    endpoint: e.S3_ENDPOINT,
+    region: e.S3_REGION,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE,
+    credentials:
+      e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+        : null,
+    objectLock: e.S3_OBJECT_LOCK,
+    partSize: e.S3_PART_SIZE_MB * 1024 * 1024,
+  };
 }
 
 function isProxyEntry(entry: string): boolean {

@@ -29,6 +29,8 @@ export class EvidenceLedger {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly random: Random,
+    /** Locks a new item as its session's retention and hold say (S3 Object Lock); absent, nothing is locked. */
+    private readonly protection?: { item(sessionId: string, key: string): Promise<void> },
   ) {}
 
   /** Stores an object, then re-reads it from the store and checks the hash before anything refers to it. */
@@ -72,6 +74,16 @@ export class EvidenceLedger {
         ...item.auditDetail,
       },
     });
+    // The item is stored and recorded either way; a lock that failed is applied again by the
+    // next classification, hold or review of the session, and the audit trail says so now.
+    await this.protection?.item(item.sessionId, stored.key).catch((err: unknown) =>
+      this.audit.record({
+        actor: SYSTEM,
+        action: 'evidence.protect_failed',
+        subject: { type: 'evidence', id },
+        detail: { sessionId: item.sessionId, error: err instanceof Error ? err.message : String(err) },
+      }),
+    );
     return id;
   }
 }

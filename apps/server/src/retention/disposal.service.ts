@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import {
   type DisposalCandidate,
@@ -7,12 +8,24 @@ import {
 } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
-import type { EvidenceStore } from '../adapters/storage/evidence-store.js';
+import {
+  describeLock,
+  EvidenceLockedError,
+  type EvidenceStore,
+  isLocked,
+} from '../adapters/storage/evidence-store.js';
 import { type Actor, type AuditService, SYSTEM } from '../audit/audit.service.js';
+import type { LeaseRepository } from '../jobs/lease.repository.js';
+import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { SessionService } from '../sessions/session.service.js';
 
 const DAY = 86_400_000;
+/** Held while a disposal runs anywhere (renewed as it runs), so no two runs overlap. */
+const RUN_LEASE = 'retention.disposal.run';
+const RUN_LEASE_MS = 120_000;
+/** Taken by the instance whose timer fires first and kept for an interval: one scheduled run per interval. */
+const SCHEDULE_LEASE = 'retention.disposal.schedule';
 /** Sessions that can no longer change: no recording or device copy is still being written. */
 const TERMINAL = ['ended', 'expired'] as const;
 
@@ -30,6 +43,9 @@ const when = (ms: number) =>
  * it is refused, audited, logged and listed in the report for a supervisor. Each
  * disposal leaves an audit record: what (file names and hashes), why, and by which
  * policy. The rows and hashes stay.
+ *
+ * Several instances may share the database: the scheduled run happens on one instance per
+ * interval, and no two runs (scheduled or asked for) overlap anywhere, by leases.
  */
 export class DisposalService {
   #timer: NodeJS.Timeout | null = null;
@@ -40,7 +56,10 @@ export class DisposalService {
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly leases: LeaseRepository,
     private readonly settings: {
+      /** This instance's id (config.instanceId), the owner of the leases it takes. */
+      instanceId: string;
       unclassifiedDays: number;
       intervalMs: number;
       /** Spool folders that may still hold the session's media (recordings, device-copy chunks). */
@@ -51,9 +70,7 @@ export class DisposalService {
 
   start(): void {
     const tick = () =>
-      this.run({ dryRun: false, actor: SYSTEM }).catch((err: unknown) =>
-        this.log.error({ err }, 'retention: disposal run failed'),
-      );
+      this.scheduledRun().catch((err: unknown) => this.log.error({ err }, 'retention: disposal run failed'));
     this.#timer ??= setInterval(tick, this.settings.intervalMs);
     setTimeout(tick, 60_000).unref();
   }
@@ -97,7 +114,7 @@ export class DisposalService {
     for (const s of rows) {
       const items = await this.db
         .selectFrom('evidence_items')
-        .select(['id', 'file_name', 'sha256', 'size'])
+        .select(['id', 'file_name', 'sha256', 'size', 'storage_key'])
         .where('session_id', '=', s.id)
         .where('disposed_at', 'is', null)
         .execute();
@@ -114,6 +131,19 @@ export class DisposalService {
           retainUntil: Number.isSafeInteger(retainUntil) ? retainUntil : null,
           createdAt,
           why: `retention date ${when(retainUntil)} is before the session was created (${when(createdAt)}): not disposed of; a supervisor must check and reclassify it`,
+        });
+        continue;
+      }
+      // The store's own lock (S3 Object Lock) outranks the database: what it still keeps is not touched.
+      const locked = await this.storeLock(items, now);
+      if (locked) {
+        refused.push({
+          sessionId: s.id,
+          reference: s.reference,
+          policyId: s.policy_id,
+          retainUntil,
+          createdAt,
+          why: `the evidence store still locks ${locked}: not disposed of until the lock ends (or a supervisor has it lifted)`,
         });
         continue;
       }
@@ -136,8 +166,38 @@ export class DisposalService {
     return { candidates: out, refused };
   }
 
-  /** Disposes of what is due (or, with `dryRun`, only reports it). Audited either way. */
+  /** The timer's run: on the one instance that takes this interval's lease, and never beside another run. */
+  private async scheduledRun(): Promise<void> {
+    const { instanceId, intervalMs } = this.settings;
+    if (!(await this.leases.tryAcquire(SCHEDULE_LEASE, instanceId, intervalMs))) return;
+    const done = await this.leases.exclusive(RUN_LEASE, runOwner(instanceId), RUN_LEASE_MS, () =>
+      this.disposeDue({ dryRun: false, actor: SYSTEM, ip: null }),
+    );
+    if (!done.ran) this.log.info({}, 'retention: a disposal run is in progress elsewhere; skipping this one');
+  }
+
+  /**
+   * Disposes of what is due (or, with `dryRun`, only reports it). Audited either way. A real
+   * run refuses (409) while another is in progress on any instance.
+   */
   async run(o: { dryRun: boolean; actor: Actor; ip?: string | null }): Promise<DisposalReport> {
+    if (o.dryRun) return this.disposeDue(o);
+    const done = await this.leases.exclusive(
+      RUN_LEASE,
+      runOwner(this.settings.instanceId),
+      RUN_LEASE_MS,
+      () => this.disposeDue(o),
+    );
+    if (!done.ran)
+      throw new DomainError('conflict', 'a disposal run is in progress; try again when it has finished');
+    return done.value;
+  }
+
+  private async disposeDue(o: {
+    dryRun: boolean;
+    actor: Actor;
+    ip?: string | null;
+  }): Promise<DisposalReport> {
     const { candidates, refused } = await this.scan();
     const at = this.clock.now();
     if (o.dryRun) {
@@ -153,17 +213,46 @@ export class DisposalService {
       return { dryRun: true, at, candidates, refused };
     }
     for (const r of refused) await this.refuse(r, o.actor);
-    for (const c of candidates) await this.dispose(c, o.actor);
-    if (candidates.length)
-      this.log.info({ sessions: candidates.length }, 'retention: disposed of media as the policies require');
-    return { dryRun: false, at, candidates, refused };
+    const disposed: DisposalCandidate[] = [];
+    for (const c of candidates) {
+      try {
+        await this.dispose(c, o.actor);
+        disposed.push(c);
+      } catch (err) {
+        // A lock the scan did not see (set meanwhile, or the bucket's own default): say so, go on.
+        if (!(err instanceof EvidenceLockedError)) throw err;
+        const session = await this.sessions.get(c.sessionId);
+        const r: RefusedDisposal = {
+          sessionId: c.sessionId,
+          reference: c.reference,
+          policyId: c.policyId,
+          retainUntil: c.retainUntil,
+          createdAt: Number(session.created_at),
+          why: `${err.message}; the rest of the session was not disposed of`,
+        };
+        refused.push(r);
+        await this.refuse(r, o.actor);
+      }
+    }
+    if (disposed.length)
+      this.log.info({ sessions: disposed.length }, 'retention: disposed of media as the policies require');
+    return { dryRun: false, at, candidates: disposed, refused };
+  }
+
+  /** "master-1.mjr (Object Lock retains it until …)" for the first item the store still locks, or null. */
+  private async storeLock(items: Array<{ file_name: string; storage_key: string }>, now: number) {
+    for (const i of items) {
+      const p = await this.store.protection(i.storage_key);
+      if (isLocked(p, now)) return `${i.file_name} (${describeLock(p)})`;
+    }
+    return null;
   }
 
   /** Flags a session the job will not dispose of: in the audit trail and the log (and the report). */
   private async refuse(r: RefusedDisposal, actor: Actor): Promise<void> {
     this.log.warn(
       { sessionId: r.sessionId, retainUntil: r.retainUntil, createdAt: r.createdAt },
-      'retention: refused to dispose of a session whose retention date is before its creation',
+      `retention: refused to dispose of a session: ${r.why}`,
     );
     await this.audit.record({
       actor,
@@ -227,4 +316,9 @@ export class DisposalService {
     });
     await this.sessions.addEvent(c.sessionId, 'evidence.disposed', null, c.why);
   }
+}
+
+/** A lease owner unique to one run, so a second run on the same instance does not share the first's lease. */
+function runOwner(instanceId: string): string {
+  return `${instanceId}/${randomUUID()}`;
 }

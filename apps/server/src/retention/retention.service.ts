@@ -11,6 +11,7 @@ import type { Actor, AuditService } from '../audit/audit.service.js';
 import { DomainError, notFound } from '../lib/errors.js';
 import type { LibraryRepository } from '../library/library.repository.js';
 import type { SessionService } from '../sessions/session.service.js';
+import type { EvidenceProtection } from './evidence-protection.js';
 import { retentionDates } from './policies.js';
 
 type Officer = Actor & { type: 'officer' };
@@ -29,6 +30,8 @@ export class RetentionService {
     private readonly clock: Clock,
     readonly policies: RetentionPolicy[],
     readonly unclassifiedDays: number,
+    /** Carries dates and holds into the store's own lock (S3 Object Lock); first, so a refused lock changes nothing. */
+    private readonly protection?: EvidenceProtection,
   ) {}
 
   policy(id: string): RetentionPolicy {
@@ -83,6 +86,11 @@ export class RetentionService {
         cause,
         `gives a retention date (${new Date(dates.retainUntil).toISOString().slice(0, 10)}) before the session was created (${new Date(createdAt).toISOString().slice(0, 10)}): the media would be disposed of at once`,
       );
+    await this.protection?.session(row.id, {
+      retain_until: dates.retainUntil,
+      review_due_at: dates.reviewDueAt,
+      legal_hold: row.legal_hold,
+    });
     await this.db
       .updateTable('sessions')
       .set({
@@ -124,7 +132,8 @@ export class RetentionService {
     input: { hold: boolean; reason: string },
     ip: string | null,
   ): Promise<LibrarySession> {
-    await this.live(sessionId);
+    const row = await this.live(sessionId);
+    await this.protection?.session(sessionId, { ...row, legal_hold: input.hold ? 1 : 0 });
     await this.db
       .updateTable('sessions')
       .set({ legal_hold: input.hold ? 1 : 0, hold_reason: input.hold ? input.reason : null })
@@ -161,6 +170,7 @@ export class RetentionService {
       input.outcome === 'retain'
         ? { review_due_at: retentionDates(policy, { now }).reviewDueAt }
         : { retain_until: now, review_due_at: null };
+    await this.protection?.session(sessionId, { ...row, ...patch });
     await this.db.updateTable('sessions').set(patch).where('id', '=', sessionId).execute();
     await this.audit.record({
       actor: officer,

@@ -7,6 +7,18 @@ export interface StoredObject {
 }
 
 /**
+ * What a store's own lock (S3 Object Lock) keeps: the object cannot be deleted before
+ * `retainUntil` (ms) nor while `legalHold` is on. The database's retention rules apply
+ * either way; this is the storage refusing too, even to someone with the credentials.
+ */
+export interface Protection {
+  retainUntil: number | null;
+  legalHold: boolean;
+}
+
+export const UNPROTECTED: Protection = Object.freeze({ retainUntil: null, legalHold: false });
+
+/**
  * Write-once storage for evidence files. Implementations never overwrite or
  * modify an object; `put` on an existing key fails.
  */
@@ -28,7 +40,49 @@ export interface EvidenceStore {
    * removed any other way.
    */
   dispose(key: string): Promise<void>;
+  /**
+   * Locks an object until a date and/or under legal hold. Only ever lengthens a lock:
+   * a date earlier than the one set stays as it was (S3 refuses to shorten one).
+   * Stores without a lock do nothing.
+   */
+  protect(key: string, p: Protection): Promise<void>;
+  /** The lock on an object now (UNPROTECTED for stores without one). */
+  protection(key: string): Promise<Protection>;
 }
+
+/** A put on a key that already holds an object (the store is write-once). */
+export class EvidenceExistsError extends Error {
+  override name = 'EvidenceExistsError';
+  readonly code = 'EEXIST';
+  constructor(readonly key: string) {
+    super(`evidence object "${key}" already exists; evidence is never overwritten`);
+  }
+}
+
+/** A delete the store's lock refuses: retention date not reached, or under legal hold. */
+export class EvidenceLockedError extends Error {
+  override name = 'EvidenceLockedError';
+  constructor(
+    readonly key: string,
+    readonly lock: Protection,
+    detail = describeLock(lock),
+  ) {
+    super(`the evidence store refuses to delete "${key}": ${detail}`);
+  }
+}
+
+/** "locked until 2032-01-05 and under legal hold", for refusals. */
+export function describeLock(p: Protection): string {
+  const parts: string[] = [];
+  if (p.retainUntil !== null)
+    parts.push(`Object Lock retains it until ${new Date(p.retainUntil).toISOString()}`);
+  if (p.legalHold) parts.push('it is under an Object Lock legal hold');
+  return parts.length ? parts.join(' and ') : 'the bucket refused the delete (Object Lock)';
+}
+
+/** Whether `p` forbids deleting at `now`. */
+export const isLocked = (p: Protection, now: number) =>
+  p.legalHold || (p.retainUntil !== null && p.retainUntil > now);
 
 /** Keys are relative paths of safe segments; nothing can escape the store root. */
 export function assertSafeKey(key: string): void {

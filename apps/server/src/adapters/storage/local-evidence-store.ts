@@ -4,7 +4,14 @@ import { chmod, link, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { assertSafeKey, type EvidenceStore, type StoredObject } from './evidence-store.js';
+import {
+  assertSafeKey,
+  EvidenceExistsError,
+  type EvidenceStore,
+  type Protection,
+  type StoredObject,
+  UNPROTECTED,
+} from './evidence-store.js';
 
 /**
  * Evidence in a directory. Each object is written to a temporary file, fsynced,
@@ -58,6 +65,13 @@ export class LocalEvidenceStore implements EvidenceStore {
     await syncDir(dirname(path)).catch(() => {});
   }
 
+  /** A directory has no lock of its own; the database's retention rules are what protect it. */
+  async protect(_key: string, _p: Protection): Promise<void> {}
+
+  async protection(_key: string): Promise<Protection> {
+    return UNPROTECTED;
+  }
+
   private path(key: string): string {
     assertSafeKey(key);
     return join(this.root, key);
@@ -78,7 +92,9 @@ export class LocalEvidenceStore implements EvidenceStore {
       const fh = await open(temp, 'r');
       await fh.sync();
       await fh.close();
-      await link(temp, final);
+      await link(temp, final).catch((err: NodeJS.ErrnoException) => {
+        throw err.code === 'EEXIST' ? new EvidenceExistsError(key) : err;
+      });
     } finally {
       await unlink(temp).catch(() => {});
     }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { EvidenceStore, StoredObject } from './evidence-store.js';
+import type { EvidenceStore, Protection, StoredObject } from './evidence-store.js';
 import type { StorageHealth } from './storage-health.js';
 
 /**
@@ -43,5 +43,13 @@ export class MonitoredEvidenceStore implements EvidenceStore {
 
   dispose(key: string): Promise<void> {
     return this.inner.dispose(key);
+  }
+
+  protect(key: string, p: Protection): Promise<void> {
+    return this.inner.protect(key, p);
+  }
+
+  protection(key: string): Promise<Protection> {
+    return this.inner.protection(key);
   }
 }

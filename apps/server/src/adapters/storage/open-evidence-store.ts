@@ -1,0 +1,33 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import type { Config } from '../../config/config.js';
+import type { Clock } from '../clock.js';
+import type { EvidenceStore } from './evidence-store.js';
+import { LocalEvidenceStore } from './local-evidence-store.js';
+import { S3EvidenceStore } from './s3-evidence-store.js';
+
+/**
+ * The evidence store the configuration names: the local directory, or the S3 bucket
+ * (checked now, so a wrong bucket or a bucket without the Object Lock the settings ask
+ * for stops the server at boot rather than at the first recording).
+ */
+export async function openEvidenceStore(config: Config, clock: Clock): Promise<EvidenceStore> {
+  const s = config.evidenceStore;
+  if (s.kind === 'local') return new LocalEvidenceStore(config.evidenceDir);
+  const client = new S3Client({
+    region: s.region,
+    ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+    forcePathStyle: s.forcePathStyle,
+    ...(s.credentials ? { credentials: s.credentials } : {}),
+    // Checksums are the store's own (SHA-256 on every PUT and part). The SDK's automatic
+    // ones would stream CRC32 as an aws-chunked trailer, which not every S3 server accepts.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const store = new S3EvidenceStore(
+    client,
+    { bucket: s.bucket, prefix: s.prefix, partSize: s.partSize, objectLock: s.objectLock },
+    clock,
+  );
+  await store.verifyBucket();
+  return store;
+}
