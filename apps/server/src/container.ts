@@ -33,6 +33,7 @@ import { InviteService } from './invites/invite.service.js';
 import { InviteLimits } from './invites/invite-limits.js';
 import { SmsTexts } from './invites/sms-text.js';
 import { JobRunner } from './jobs/job-runner.js';
+import { LeaseRepository } from './jobs/lease.repository.js';
 import type { Logger } from './lib/logger.js';
 import { findFreePort } from './lib/ports.js';
 import { SerialQueue } from './lib/serial-queue.js';
@@ -220,6 +221,8 @@ export async function buildContainer(
     { videoBitrate: config.videoBitrate, stallGraceMs: config.mediaStallGraceMs },
     log.child({ component: 'media' }),
   );
+  // Periodic work that must run on one instance at a time takes a named lease first.
+  const leases = new LeaseRepository(db, clock);
   const jobs = new JobRunner(db, clock, random, log.child({ component: 'jobs' }), {
     owner: config.instanceId,
   });
@@ -263,7 +266,9 @@ export async function buildContainer(
     sessions,
     audit,
     clock,
+    leases,
     {
+      instanceId: config.instanceId,
       unclassifiedDays: config.retention.unclassifiedDays,
       intervalMs: config.retention.disposalIntervalMs,
       spoolFor: (id) => [recordings.spoolFor(id), join(config.dataDir, 'device-copy', id)],
@@ -356,6 +361,12 @@ export async function buildContainer(
   });
 
   let sweeper: NodeJS.Timeout | null = null;
+  // Expiring is idempotent (conditional updates), but one instance per sweep is enough: whichever
+  // holds the lease, renewed on each of its sweeps; another takes over if it stops.
+  const expireDue = async () => {
+    if (await leases.tryAcquire('sessions.expiry', config.instanceId, SWEEP_EVERY_MS))
+      await sessions.expireDue();
+  };
   const container: Container = {
     config,
     instanceId: config.instanceId,
@@ -405,12 +416,12 @@ export async function buildContainer(
         );
       void janus.connection.start();
       sweeper = setInterval(() => {
-        sessions.expireDue().catch((err: unknown) => log.error({ err }, 'sessions: expiry sweep failed'));
+        expireDue().catch((err: unknown) => log.error({ err }, 'sessions: expiry sweep failed'));
         consoles
           ?.sweep((officerId) => auth.standing(officerId))
           .catch((err: unknown) => log.error({ err }, 'consoles: sign-in sweep failed'));
       }, SWEEP_EVERY_MS);
-      await sessions.expireDue();
+      await expireDue();
     },
     async stop() {
       if (sweeper) clearInterval(sweeper);

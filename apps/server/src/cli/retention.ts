@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { systemClock } from '../adapters/clock.js';
 import { cryptoRandom } from '../adapters/random.js';
 import { LocalEvidenceStore } from '../adapters/storage/local-evidence-store.js';
+import { LeaseRepository } from '../jobs/lease.repository.js';
 import { silentLogger } from '../lib/logger.js';
 import { LocationService } from '../location/location.service.js';
 import { DisposalService } from '../retention/disposal.service.js';
@@ -50,7 +51,10 @@ async function retentionRun(mode: 'dry-run' | 'unconfirmed' | 'dispose'): Promis
       sessions,
       audit,
       systemClock,
+      // The same lease as the servers': a CLI run never overlaps a server's run.
+      new LeaseRepository(db, systemClock),
       {
+        instanceId: config.instanceId,
         unclassifiedDays: config.retention.unclassifiedDays,
         intervalMs: config.retention.disposalIntervalMs,
         spoolFor: (id) => [join(config.recordingsDir, id), join(config.dataDir, 'device-copy', id)],
