@@ -11,6 +11,12 @@ describe('loadConfig', () => {
     expect(c.databaseUrl).toMatch(/^sqlite:.*sightline\.db$/);
   });
 
+  it('takes a PostgreSQL URL for the database', () => {
+    const url = 'postgres://sightline:secret@db.internal:5432/sightline';
+    expect(loadConfig({ SIGHTLINE_DATABASE_URL: url }).databaseUrl).toBe(url);
+    expect(loadConfig({ SIGHTLINE_DATABASE_URL: 'postgresql://db/x' }).databaseUrl).toBe('postgresql://db/x');
+  });
+
   it('names the variable that is wrong', () => {
     expect(() => loadConfig({ SIGHTLINE_PORT: 'eighty' })).toThrow(/SIGHTLINE_PORT/);
     expect(() => loadConfig({ SIGHTLINE_INVITE_TTL_MINUTES: '0' })).toThrow(/SIGHTLINE_INVITE_TTL_MINUTES/);
@@ -18,6 +24,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SIGHTLINE_ICE_SERVERS: '{"urls":1}' })).toThrow(/SIGHTLINE_ICE_SERVERS/);
     expect(() => loadConfig({ SIGHTLINE_RTP_PORT_RANGE: '1-2' })).toThrow(/SIGHTLINE_RTP_PORT_RANGE/);
     expect(() => loadConfig({ SIGHTLINE_TLS_CERT: '/nope.pem' })).toThrow(ConfigError);
+    expect(() => loadConfig({ SIGHTLINE_DATABASE_URL: 'mysql://db/sightline' })).toThrow(
+      /SIGHTLINE_DATABASE_URL/,
+    );
     expect(() =>
       loadConfig({ SIGHTLINE_TLS_CERT: '/etc/hostname', SIGHTLINE_TLS_KEY: '/does/not/exist' }),
     ).toThrow(/SIGHTLINE_TLS_KEY: no file/);

@@ -79,7 +79,16 @@ const EnvSchema = z.object({
   INVITES_PER_OFFICER_HOUR: int(1, 100_000).default(100),
   OFFICER_SESSION_HOURS: int(1, 24).default(12),
   CALLER_SESSION_HOURS: int(1, 48).default(12),
-  DATABASE_URL: optionalString,
+  // Unset: SQLite in the data directory. Several instances share one PostgreSQL.
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(
+        /^(sqlite:\S+|postgres(ql)?:\/\/\S+)$/,
+        'expected sqlite:<file> or postgres://user:password@host:port/database',
+      )
+      .nullable(),
+  ),
   // Names this process among the server instances sharing one database: it owns job and
   // sweeper leases under this name. Unset, each start is a new instance (see defaultInstanceId).
   INSTANCE_ID: optionalString.pipe(
