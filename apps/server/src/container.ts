@@ -11,8 +11,8 @@ import { loadOrCreateSigner, type Signer } from './adapters/keys/signer.js';
 import { MediaTools } from './adapters/media-tools/media-tools.js';
 import { cryptoRandom, type Random } from './adapters/random.js';
 import { OutboxGateway } from './adapters/sms/outbox-gateway.js';
-import { LocalEvidenceStore } from './adapters/storage/local-evidence-store.js';
 import { MonitoredEvidenceStore } from './adapters/storage/monitored-evidence-store.js';
+import { openEvidenceStore } from './adapters/storage/open-evidence-store.js';
 import { StorageHealth } from './adapters/storage/storage-health.js';
 import { AuditService } from './audit/audit.service.js';
 import { AuditHeadFile, auditHeadPath } from './audit/head-file.js';
@@ -44,6 +44,7 @@ import { MediaService } from './media/media.service.js';
 import { MediaPlane } from './media/media-plane.js';
 import { OfficerService } from './officers/officer.service.js';
 import { DisposalService } from './retention/disposal.service.js';
+import { EvidenceProtection } from './retention/evidence-protection.js';
 import { loadPolicies } from './retention/policies.js';
 import { RetentionService } from './retention/retention.service.js';
 import { SessionRepository } from './sessions/session.repository.js';
@@ -176,13 +177,10 @@ export async function buildContainer(
   );
   const evidenceRepo = new EvidenceRepository(db);
   const evidenceQueue = new SerialQueue(evidenceLog, 'evidence');
-  const ledger = new EvidenceLedger(
-    new MonitoredEvidenceStore(new LocalEvidenceStore(config.evidenceDir), storage),
-    evidenceRepo,
-    audit,
-    clock,
-    random,
-  );
+  // The local directory or the S3 bucket, as configured; retention dates and holds reach its lock.
+  const store = new MonitoredEvidenceStore(await openEvidenceStore(config, clock), storage);
+  const protection = new EvidenceProtection(db, store);
+  const ledger = new EvidenceLedger(store, evidenceRepo, audit, clock, random, protection);
   const evidence = new EvidenceService(
     evidenceRepo,
     ledger,
@@ -259,6 +257,7 @@ export async function buildContainer(
     clock,
     loadPolicies(config.retention.policiesFile, config.retention.nfpaDays),
     config.retention.unclassifiedDays,
+    protection,
   );
   const disposal = new DisposalService(
     db,
