@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../adapters/clock.js';
 import { cryptoRandom } from '../adapters/random.js';
-import { LocalEvidenceStore } from '../adapters/storage/local-evidence-store.js';
+import { openEvidenceStore } from '../adapters/storage/open-evidence-store.js';
 import { LeaseRepository } from '../jobs/lease.repository.js';
 import { silentLogger } from '../lib/logger.js';
 import { LocationService } from '../location/location.service.js';
@@ -47,7 +47,8 @@ async function retentionRun(mode: 'dry-run' | 'unconfirmed' | 'dispose'): Promis
     );
     const disposal = new DisposalService(
       db,
-      new LocalEvidenceStore(config.evidenceDir),
+      // The store the server uses (directory or bucket): the CLI must dispose of the same objects.
+      await openEvidenceStore(config, systemClock),
       sessions,
       audit,
       systemClock,
@@ -69,6 +70,9 @@ async function retentionRun(mode: 'dry-run' | 'unconfirmed' | 'dispose'): Promis
       out(`\n${c.reference ?? '(no reference)'}  session ${c.sessionId}\n  why: ${c.why}`);
       for (const i of c.items) out(`  ${i.sha256}  ${i.size.toString().padStart(10)}  ${i.fileName}`);
     }
+    // Impossible dates, and media the evidence store still locks (S3 Object Lock): kept, and why.
+    for (const r of report.refused)
+      out(`\nREFUSED ${r.reference ?? '(no reference)'}  session ${r.sessionId}\n  why: ${r.why}`);
     if (mode !== 'unconfirmed') return 0;
     process.stderr.write(
       `Nothing was disposed: "retention dispose" needs --yes. Run it again with --yes to delete the media of these ${report.candidates.length} session(s).\n`,
