@@ -5,6 +5,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ClusterProcess, freePort, startProcess } from './cluster-process.js';
 import { type Haproxy, startHaproxy } from './engines/haproxy.js';
+import { type PostgresEngine, startPostgres } from './engines/postgres.js';
+import { type RedisEngine, startRedis } from './engines/redis.js';
+import { type S3Engine, startS3 } from './engines/s3.js';
 import { PASSWORD } from './server.js';
 
 export type { ClusterProcess } from './cluster-process.js';
@@ -15,8 +18,9 @@ const MAIN = join(ROOT, 'apps/server/dist/main.js');
 
 /**
  * The several-instance topology, as `npm run cluster` runs it and the cluster e2e tests use it:
- * a load balancer in front of server instances that share one database, evidence store and
- * signing key. Everything runs on 127.0.0.1 inside the network namespace, in one folder.
+ * HAProxy in front of server instances that share PostgreSQL, Redis (events between instances),
+ * an S3 bucket (s3rver) and one signing key. Everything runs on 127.0.0.1 inside the network
+ * namespace; programs' data and logs are in one folder.
  */
 export interface ClusterOptions {
   /** Folder for every program's data and logs; a fresh temporary one by default (removed on stop). */
@@ -42,6 +46,10 @@ export interface Cluster {
   url: string;
   dir: string;
   lb: Haproxy;
+  postgres: PostgresEngine;
+  /** Restart or kill it to test how instances ride out a Redis outage. */
+  redis: RedisEngine;
+  s3: S3Engine;
   /** Server instances, in the load balancer's order; `instances[i].name` is its backend name. */
   instances: ClusterProcess[];
   /** The `generated` account's sign-in. */
@@ -67,9 +75,20 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
   };
   try {
+    const postgres = await startPostgres();
+    stops.push(() => postgres.stop());
+    const redis = await startRedis();
+    stops.push(() => redis.stop());
+    const s3 = await startS3({ dir: mkdirAndReturn(join(dir, 's3')) });
+    stops.push(() => s3.stop());
     const lbPort = opts.port || (await freePort());
     const lbUrl = `http://127.0.0.1:${lbPort}`;
-    const shared = sharedSettings(dir, lbUrl);
+    const shared = {
+      ...sharedSettings(dir, lbUrl),
+      SIGHTLINE_DATABASE_URL: postgres.createDatabase('sightline'),
+      ...redis.env(),
+      ...s3.env(),
+    };
     const login = createAccounts({ ...process.env, ...shared, ...opts.env }, opts.accounts ?? 'test');
 
     const instances: ClusterProcess[] = [];
@@ -115,6 +134,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       url: lbUrl,
       dir,
       lb,
+      postgres,
+      redis,
+      s3,
       instances,
       login,
       backendName: (p) => names.get(p) ?? '',
@@ -130,7 +152,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   }
 }
 
-/** Settings every program of the cluster shares: one database, one evidence store, one key. */
+/** Settings every program of the cluster shares besides the engines' addresses. */
 function sharedSettings(dir: string, lbUrl: string): Record<string, string> {
   return {
     SIGHTLINE_HOST: '127.0.0.1',
@@ -138,8 +160,6 @@ function sharedSettings(dir: string, lbUrl: string): Record<string, string> {
     SIGHTLINE_PUBLIC_URL: lbUrl,
     // HAProxy adds X-Forwarded-For; sign-in throttles then see the browser's address.
     SIGHTLINE_TRUST_PROXY: 'loopback',
-    SIGHTLINE_DATABASE_URL: `sqlite:${join(dir, 'sightline.db')}`,
-    SIGHTLINE_EVIDENCE_DIR: join(dir, 'evidence'),
     // Every instance signs with the same key, so any of them can verify and export.
     SIGHTLINE_KEY_DIR: join(dir, 'keys'),
     SIGHTLINE_JANUS_WS_PORT: '0',
