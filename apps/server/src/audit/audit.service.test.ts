@@ -112,3 +112,51 @@ describe('AuditService: the signed head kept outside the database', () => {
     expect(v.firstBad!.message).toMatch(/signature is not valid/);
   });
 });
+
+describe('AuditService: several processes append to one trail', () => {
+  let dir: string;
+  const dbs: Db[] = [];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'audit-two-'));
+  });
+  afterEach(async () => {
+    for (const db of dbs.splice(0)) await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('two instances on one database file, appending at once, make one straight chain that verifies', async () => {
+    const url = `sqlite:${join(dir, 'sightline.db')}`;
+    const first = openDatabase(url);
+    dbs.push(first);
+    await migrateToLatest(first);
+    dbs.push(openDatabase(url));
+    const signer = loadOrCreateSigner(join(dir, 'keys'));
+    const file = new AuditHeadFile(auditHeadPath(join(dir, 'keys')));
+    const [a, b] = dbs.map(
+      (db) =>
+        new AuditService(
+          db,
+          { now: () => Date.now() },
+          cryptoRandom,
+          signer,
+          { everyEntries: 7, everyMs: 60_000 },
+          {
+            file,
+            log: silentLogger,
+          },
+        ),
+    ) as [AuditService, AuditService];
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        (i % 2 ? a : b).record({ actor: { type: 'system' }, action: `test.${i % 2 ? 'a' : 'b'}.${i}` }),
+      ),
+    );
+    await a.checkpointNow();
+    const rows = await first.selectFrom('audit_events').select(['seq', 'action']).orderBy('seq').execute();
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(new Set(rows.map((r) => r.action.split('.')[1]))).toEqual(new Set(['a', 'b']));
+    const v = await verifyAuditTrail(first, signer.publicKeyPem, file.read());
+    expect(v.problems).toEqual([]);
+    expect(v).toMatchObject({ ok: true, entries: 100, head: { seq: 100 } });
+  });
+});

@@ -2,6 +2,7 @@ import type { AuditEntry } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
 import { GENESIS } from '../adapters/db/migrations/0002_evidence.js';
+import { advisoryLock, withTransaction } from '../adapters/db/transaction.js';
 import type { Signer } from '../adapters/keys/signer.js';
 import type { Random } from '../adapters/random.js';
 import type { Logger } from '../lib/logger.js';
@@ -47,13 +48,16 @@ interface Head {
 /**
  * Append-only, hash-chained record of who did what to which evidence. Each entry
  * carries the previous entry's hash; signed checkpoints pin the chain so that
- * truncation or a rewritten tail is detectable too (see audit-verify.ts). Writes
- * are serialised in-process; a write that loses a race with another process
- * (the CLI) reloads the head and retries.
+ * truncation or a rewritten tail is detectable too (see audit-verify.ts).
+ *
+ * One straight chain however many processes append (server instances sharing a database, the
+ * CLI): each append reads the head from the database and writes after it in one transaction
+ * that holds the chain's lock (PostgreSQL: an advisory lock; SQLite: the database's write lock).
+ * Within a process, entries queue and whatever has queued is written in one transaction.
  */
 export class AuditService {
   #queue: Promise<unknown> = Promise.resolve();
-  #head: Head | null = null;
+  #pending: Array<{ input: AuditInput; done: (err?: unknown) => void }> = [];
   #timer: NodeJS.Timeout | null = null;
   #headFileRefused = false;
   #headFileFailing = false;
@@ -87,20 +91,41 @@ export class AuditService {
     this.#timer = null;
   }
 
+  /**
+   * Appends an entry; resolves once it is committed. It runs on its own connection, so never
+   * await it inside withTransaction (on SQLite it would wait for that transaction's connection).
+   */
   record(input: AuditInput): Promise<void> {
-    const run = this.#queue.then(() => this.append(input));
-    this.#queue = run.catch(() => {});
-    return run;
+    return new Promise<void>((resolve, reject) => {
+      const batchStarts = this.#pending.length === 0;
+      this.#pending.push({ input, done: (err) => (err === undefined ? resolve() : reject(err)) });
+      if (batchStarts) this.#enqueue(() => this.appendPending());
+    });
   }
 
   /** Signs a checkpoint at the current head if it is not already covered (shutdown, before verification). */
   checkpointNow(): Promise<void> {
-    const run = this.#queue.then(async () => {
-      const head = await this.loadHead();
-      if (head.seq > head.checkpointSeq) await this.checkpoint(head);
+    return this.#enqueue(async () => {
+      const signed = await this.#underChainLock(async (trx) => {
+        const head = await loadHead(trx, this.clock);
+        return head.seq > head.checkpointSeq ? this.checkpoint(trx, head) : null;
+      });
+      if (signed) await this.advanceHeadFile(signed);
     });
+  }
+
+  #enqueue(work: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(work);
     this.#queue = run.catch(() => {});
     return run;
+  }
+
+  /** Runs `fn` holding the chain's lock, in one transaction, with its own view of the head. */
+  #underChainLock<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
+    return withTransaction(this.db, async (trx) => {
+      await advisoryLock(trx, 'sightline.audit-chain');
+      return fn(trx);
+    });
   }
 
   async list(q: {
@@ -125,49 +150,61 @@ export class AuditService {
       .execute();
   }
 
-  private async append(input: AuditInput): Promise<void> {
-    const a = input.actor;
-    for (let attempt = 0; ; attempt++) {
-      const head = this.#head ?? (await this.loadHead());
-      const row = {
-        seq: head.seq + 1,
-        id: this.random.id(),
-        at: this.clock.now(),
-        actor_type: a.type,
-        actor_id: a.type === 'officer' ? a.id : a.type === 'caller' ? a.sessionId : null,
-        actor_name: a.type === 'officer' ? a.name : null,
-        action: input.action,
-        subject_type: input.subject?.type ?? null,
-        subject_id: input.subject?.id ?? null,
-        detail: input.detail ? JSON.stringify(input.detail) : null,
-        ip: input.ip ?? null,
-        prev_hash: head.hash,
-      };
-      const hash = auditHash(row);
-      try {
-        await this.db
-          .insertInto('audit_events')
-          .values({ ...row, hash })
-          .execute();
-      } catch (err) {
-        // Another process appended first: reload the head and chain onto it.
-        this.#head = null;
-        if (attempt < 5) continue;
-        throw err;
-      }
-      this.#head = { ...head, seq: row.seq, hash };
-      if (
-        row.seq - head.checkpointSeq >= this.policy.everyEntries ||
-        row.at - head.checkpointAt >= this.policy.everyMs
-      ) {
-        await this.checkpoint(this.#head);
-      }
-      return;
+  /** Writes every entry queued so far in one transaction, chained onto the head in the database. */
+  private async appendPending(): Promise<void> {
+    const batch = this.#pending.splice(0);
+    try {
+      const signed = await retry(() =>
+        this.#underChainLock(async (trx) => {
+          const head = await loadHead(trx, this.clock);
+          let newest: SignedHead | null = null;
+          for (const { input } of batch) {
+            await this.insertEntry(trx, head, input);
+            if (
+              head.seq - head.checkpointSeq >= this.policy.everyEntries ||
+              this.clock.now() - head.checkpointAt >= this.policy.everyMs
+            )
+              newest = (await this.checkpoint(trx, head)) ?? newest;
+          }
+          return newest;
+        }),
+      );
+      if (signed) await this.advanceHeadFile(signed);
+      for (const p of batch) p.done();
+    } catch (err) {
+      for (const p of batch) p.done(err ?? new Error('audit append failed'));
     }
   }
 
-  private async checkpoint(head: Head): Promise<void> {
-    if (!this.signer) return;
+  /** Appends one entry after `head` and moves `head` onto it. */
+  private async insertEntry(trx: Db, head: Head, input: AuditInput): Promise<void> {
+    const a = input.actor;
+    const row = {
+      seq: head.seq + 1,
+      id: this.random.id(),
+      at: this.clock.now(),
+      actor_type: a.type,
+      actor_id: a.type === 'officer' ? a.id : a.type === 'caller' ? a.sessionId : null,
+      actor_name: a.type === 'officer' ? a.name : null,
+      action: input.action,
+      subject_type: input.subject?.type ?? null,
+      subject_id: input.subject?.id ?? null,
+      detail: input.detail ? JSON.stringify(input.detail) : null,
+      ip: input.ip ?? null,
+      prev_hash: head.hash,
+    };
+    const hash = auditHash(row);
+    await trx
+      .insertInto('audit_events')
+      .values({ ...row, hash })
+      .execute();
+    head.seq = row.seq;
+    head.hash = hash;
+  }
+
+  /** Signs `head` and stores the checkpoint in the same transaction; null without a signing key. */
+  private async checkpoint(trx: Db, head: Head): Promise<SignedHead | null> {
+    if (!this.signer) return null;
     const signed: SignedHead = {
       seq: head.seq,
       hash: head.hash,
@@ -176,7 +213,7 @@ export class AuditService {
       signature: '',
     };
     signed.signature = this.signer.sign(checkpointMessage(signed.seq, signed.hash, signed.at));
-    await this.db
+    await trx
       .insertInto('audit_checkpoints')
       .values({
         seq: signed.seq,
@@ -188,7 +225,7 @@ export class AuditService {
       .execute();
     head.checkpointSeq = head.seq;
     head.checkpointAt = signed.at;
-    await this.advanceHeadFile(signed);
+    return signed;
   }
 
   /**
@@ -209,18 +246,17 @@ export class AuditService {
       if (current.state === 'unreadable') return refuse(`it cannot be read (${current.reason})`);
       if (current.state === 'present') {
         const c = current.head;
-        if (c.seq > next.seq)
+        if (c.seq > next.seq) {
+          // Another instance sharing this key folder signed a newer head first: fine, if the
+          // trail holds the entry it signs.
+          if (await this.holds(c)) return;
           return refuse(`it signs entry #${c.seq} but the trail ends at #${next.seq} (entries removed?)`);
+        }
         if (c.seq === next.seq) {
           if (c.hash !== next.hash) refuse(`entry #${c.seq} differs from the one it signs (rewritten?)`);
           return;
         }
-        const row = await this.db
-          .selectFrom('audit_events')
-          .select('hash')
-          .where('seq', '=', c.seq)
-          .executeTakeFirst();
-        if (row?.hash !== c.hash)
+        if (!(await this.holds(c)))
           return refuse(
             `entry #${c.seq} is missing or differs from the one it signs (removed or rewritten?)`,
           );
@@ -235,27 +271,55 @@ export class AuditService {
     }
   }
 
-  private async loadHead(): Promise<Head> {
-    const last = await this.db
+  /** True when the trail holds the entry a signed head signs, unchanged. */
+  private async holds(head: SignedHead): Promise<boolean> {
+    const row = await this.db
       .selectFrom('audit_events')
-      .select(['seq', 'hash'])
-      .orderBy('seq', 'desc')
-      .limit(1)
+      .select('hash')
+      .where('seq', '=', head.seq)
       .executeTakeFirst();
-    const cp = await this.db
-      .selectFrom('audit_checkpoints')
-      .select(['seq', 'at'])
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    this.#head = {
-      seq: last ? Number(last.seq) : 0,
-      hash: last?.hash ?? GENESIS,
-      checkpointSeq: cp ? Number(cp.seq) : 0,
-      checkpointAt: cp ? Number(cp.at) : this.clock.now(),
-    };
-    return this.#head;
+    return row?.hash === head.hash;
   }
+}
+
+/**
+ * A transaction that failed wrote nothing, so it can run again. Only a writer that skips the
+ * chain's lock (an older version during an upgrade) should ever make that necessary.
+ */
+async function retry<T>(fn: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts) throw err;
+    }
+  }
+}
+
+/** The newest entry and checkpoint as the database has them (read under the chain's lock). */
+async function loadHead(db: Db, clock: Clock): Promise<Head> {
+  const last = await db
+    .selectFrom('audit_events')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const cp = await db
+    .selectFrom('audit_checkpoints')
+    .select(['seq', 'at'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  // Before the first checkpoint, the time to sign one runs from the first entry.
+  const first = cp
+    ? undefined
+    : await db.selectFrom('audit_events').select('at').orderBy('seq').limit(1).executeTakeFirst();
+  return {
+    seq: last ? Number(last.seq) : 0,
+    hash: last?.hash ?? GENESIS,
+    checkpointSeq: cp ? Number(cp.seq) : 0,
+    checkpointAt: cp ? Number(cp.at) : first ? Number(first.at) : clock.now(),
+  };
 }
 
 function toEntry(r: {

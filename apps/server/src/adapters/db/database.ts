@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../../lib/logger.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
+import { shareSqliteTurns } from './transaction.js';
 
 export type Db = Kysely<Database>;
 
@@ -25,7 +26,9 @@ export function openDatabase(url: string, log?: Logger): Db {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    shareSqliteTurns(db, file === ':memory:' ? file : resolve(file));
+    return db;
   }
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({

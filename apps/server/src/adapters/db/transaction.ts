@@ -12,6 +12,22 @@ export function isPostgres(db: Kysely<any>): boolean {
 // Handles that are inside a SQLite transaction we began by hand (Kysely does not mark them).
 const openSqliteTransactions = new WeakSet<object>();
 
+// better-sqlite3 waits for a busy database synchronously, blocking the event loop: two handles on
+// one file in one process (tests that play two instances) would each hold up the other. Their
+// transactions take turns here first. Separate processes simply wait on SQLite's lock.
+const sqliteTurns = new WeakMap<object, { tail: Promise<unknown> }>();
+const sqliteTurnsByFile = new Map<string, { tail: Promise<unknown> }>();
+
+/** Called by openDatabase: transactions of every handle on `file` in this process take turns. */
+export function shareSqliteTurns(db: Db, file: string): void {
+  let turns = file === ':memory:' ? undefined : sqliteTurnsByFile.get(file);
+  if (!turns) {
+    turns = { tail: Promise.resolve() };
+    if (file !== ':memory:') sqliteTurnsByFile.set(file, turns);
+  }
+  sqliteTurns.set(db, turns);
+}
+
 /** True when `db` is a handle given out by withTransaction (or Kysely's own transaction()). */
 export function inTransaction(db: Db): boolean {
   return db.isTransaction || openSqliteTransactions.has(db);
@@ -30,6 +46,14 @@ export function inTransaction(db: Db): boolean {
 export async function withTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
   if (inTransaction(db)) return fn(db);
   if (isPostgres(db)) return db.transaction().execute(fn);
+  const turns = sqliteTurns.get(db);
+  if (!turns) return sqliteTransaction(db, fn);
+  const run = turns.tail.then(() => sqliteTransaction(db, fn));
+  turns.tail = run.catch(() => {});
+  return run;
+}
+
+function sqliteTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
   return db.connection().execute(async (conn) => {
     await sql`begin immediate`.execute(conn);
     openSqliteTransactions.add(conn);
