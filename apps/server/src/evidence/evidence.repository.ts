@@ -22,14 +22,24 @@ export class EvidenceRepository {
     await this.db.updateTable('recordings').set(patch).where('id', '=', id).execute();
   }
 
-  /** Recordings the pipeline has not finished with (after a crash or restart). */
-  unfinishedRecordings(): Promise<RecordingRow[]> {
-    return this.db
-      .selectFrom('recordings')
-      .selectAll()
-      .where('state', 'in', ['recording', 'ingesting'])
-      .orderBy('started_at')
+  /** The publisher left: the end time, unless one was already recorded. */
+  async endRecording(id: string, at: number): Promise<void> {
+    await this.db
+      .updateTable('recordings')
+      .set({ ended_at: at })
+      .where('id', '=', id)
+      .where('ended_at', 'is', null)
       .execute();
+  }
+
+  /**
+   * Recordings the pipeline has not finished with (after a crash or restart): all of them,
+   * or only those a given media node holds (a node recovers its own, never another's).
+   */
+  unfinishedRecordings(mediaNode?: string): Promise<RecordingRow[]> {
+    let q = this.db.selectFrom('recordings').selectAll().where('state', 'in', ['recording', 'ingesting']);
+    if (mediaNode !== undefined) q = q.where('media_node', '=', mediaNode);
+    return q.orderBy('started_at').execute();
   }
 
   /** A session's recordings with their seal counts. */

@@ -39,7 +39,8 @@ export class RecordingIngest {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly queue: SerialQueue,
-    private readonly paths: { spoolDir: string; workDir: string },
+    /** `nodeId`: the media node whose spool this is (recorded on each recording it begins). */
+    private readonly paths: { spoolDir: string; workDir: string; nodeId?: string },
     private readonly onChange: (sessionId: string) => void,
     private readonly log: Logger,
   ) {}
@@ -70,9 +71,15 @@ export class RecordingIngest {
         video_codec: null,
         error: null,
         source,
+        media_node: this.paths.nodeId ?? null,
       })
-      .then(() => this.sealer.track(recordingId, sessionId, this.spoolFor(sessionId), fileBase));
+      .then(() => this.track(recordingId, sessionId, fileBase));
     return { recordingId, fileBase, saved };
+  }
+
+  /** Starts sealing a recording whose row exists (a media node picks up rows server instances wrote). */
+  track(recordingId: string, sessionId: string, fileBase: string): void {
+    this.sealer.track(recordingId, sessionId, this.spoolFor(sessionId), fileBase);
   }
 
   /**
@@ -81,7 +88,7 @@ export class RecordingIngest {
    */
   finish(recordingId: string, writerGone: boolean): Promise<void> {
     return this.queue.run(async () => {
-      await this.repo.setRecording(recordingId, { ended_at: this.clock.now() });
+      await this.repo.endRecording(recordingId, this.clock.now());
       await this.ingest(recordingId, writerGone, null);
     });
   }
@@ -89,9 +96,10 @@ export class RecordingIngest {
   /**
    * After a restart: seal what the crashed run had not (flagged "recovered"), then
    * ingest. A file that no longer matches its last seal is flagged and left alone.
+   * A media node passes its id, so it recovers only its own recordings.
    */
-  async recoverUnfinished(): Promise<number> {
-    const rows = await this.repo.unfinishedRecordings();
+  async recoverUnfinished(mediaNode?: string): Promise<number> {
+    const rows = await this.repo.unfinishedRecordings(mediaNode);
     for (const rec of rows) {
       void this.queue.run(async () => {
         let finalSeals: SealResult[];
