@@ -1,3 +1,4 @@
+/// <reference path="../types/s3rver.d.ts" />
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -91,7 +92,7 @@ export interface S3Recorder {
   /** Point the store here instead of at the engine. */
   endpoint: string;
   requests: RecordedRequest[];
-  /** Answers requests matching `when` with `response` instead of forwarding them (until removed). */
+  /** Answers requests matching `when` with `response` instead of forwarding them (until removed); a later answer overrides an earlier one. */
   answer(when: (r: RecordedRequest) => boolean, response: CannedResponse): () => void;
   stop(): Promise<void>;
 }
@@ -119,8 +120,8 @@ export async function recordS3(target: string): Promise<S3Recorder> {
       sha256: '',
       text: null,
     };
-    // Canned answers are chosen on the request line and headers, before the body.
-    const answer = canned.find((c) => c.when(rec));
+    // Canned answers are chosen on the request line and headers, before the body; the newest wins.
+    const answer = canned.findLast((c) => c.when(rec));
     const chunks: Buffer[] = [];
     const hash = createHash('sha256');
     req.on('data', (c: Buffer) => {

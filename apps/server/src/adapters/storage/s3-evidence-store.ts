@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   DeleteObjectCommand,
@@ -109,7 +109,8 @@ export class S3EvidenceStore implements EvidenceStore {
         }),
       );
       // In Node the body is the HTTP response itself: bytes flow from the bucket as they are read.
-      return r.Body as Readable;
+      const body = r.Body as Readable;
+      return range ? exactRange(body, range, r.ContentRange, Number(r.ContentLength)) : body;
     } catch (err) {
       throw isMissing(err) ? missing(key) : err;
     }
@@ -252,6 +253,42 @@ export class S3EvidenceStore implements EvidenceStore {
   private objectKey(key: string): string {
     assertSafeKey(key);
     return `${this.s.prefix}${key}`;
+  }
+}
+
+/**
+ * The range asked for, or an error: a server that answers with more than asked (s3rver
+ * sends the whole object for "bytes=0-0") is cut to the length the HTTP route announced.
+ */
+function exactRange(
+  body: Readable,
+  range: { start: number; end: number },
+  contentRange: string | undefined,
+  length: number,
+): Readable {
+  const want = range.end - range.start + 1;
+  if (length === want) return body;
+  const from = Number(/^bytes (\d+)-/.exec(contentRange ?? '')?.[1]);
+  if (from !== range.start || !(length > want)) {
+    body.destroy();
+    throw new Error(
+      `the bucket answered bytes=${range.start}-${range.end} with ${contentRange ?? 'no range'}`,
+    );
+  }
+  return Readable.from(take(body, want));
+}
+
+async function* take(body: Readable, bytes: number): AsyncGenerator<Buffer> {
+  let left = bytes;
+  try {
+    for await (const chunk of body) {
+      const b = chunk as Buffer;
+      yield b.length <= left ? b : b.subarray(0, left);
+      left -= Math.min(left, b.length);
+      if (left === 0) return;
+    }
+  } finally {
+    body.destroy();
   }
 }
 
