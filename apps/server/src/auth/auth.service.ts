@@ -7,6 +7,7 @@ import { DomainError } from '../lib/errors.js';
 import { TypedEmitter } from '../lib/typed-emitter.js';
 import { toView } from '../officers/officer.service.js';
 import { verifyAgainstDummy, verifyPassword } from '../officers/password.js';
+import { LoginFailureRepository } from './login-failure.repository.js';
 import { LoginThrottle } from './login-throttle.js';
 
 export interface OfficerSession {
@@ -34,7 +35,7 @@ export class AuthService extends TypedEmitter<AuthEvents> {
     private readonly random: Random,
     private readonly audit: AuditService,
     private readonly sessionTtlMs: number,
-    private readonly throttle = new LoginThrottle(clock),
+    private readonly throttle = new LoginThrottle(new LoginFailureRepository(db, random), clock),
   ) {
     super();
   }
@@ -45,7 +46,7 @@ export class AuthService extends TypedEmitter<AuthEvents> {
     ip: string | null,
   ): Promise<OfficerSession & { cookie: string }> {
     // Refused before the password is checked, so a throttled guess learns nothing.
-    const verdict = this.throttle.check(username, ip);
+    const verdict = await this.throttle.check(username, ip);
     if (!verdict.allowed) {
       await this.audit.record({
         actor: { type: 'system' },
@@ -68,7 +69,7 @@ export class AuthService extends TypedEmitter<AuthEvents> {
         ? await verifyPassword(row.password_hash, password)
         : await verifyAgainstDummy(password);
     if (!row || !ok) {
-      this.throttle.failed(username, ip);
+      await this.throttle.failed(username, ip);
       await this.audit.record({
         actor: { type: 'system' },
         action: 'auth.login_failed',
@@ -77,7 +78,7 @@ export class AuthService extends TypedEmitter<AuthEvents> {
       });
       throw new DomainError('unauthenticated', 'wrong username or password');
     }
-    this.throttle.succeeded(username, ip);
+    await this.throttle.succeeded(username, ip);
     const now = this.clock.now();
     const cookie = this.random.secret(32);
     const csrfToken = this.random.secret(24);

@@ -1,5 +1,6 @@
 import { isIPv6 } from 'node:net';
 import type { Clock } from '../adapters/clock.js';
+import type { LoginFailureRepository } from './login-failure.repository.js';
 
 /** The limits; defaults fit a control room where a whole station shares one NAT address. */
 export interface ThrottleLimits {
@@ -14,8 +15,6 @@ export interface ThrottleLimits {
   maxWaitMs: number;
   /** Failures one address may make across all accounts (credential stuffing) in the window. */
   failuresPerAddress: number;
-  /** Upper bound on remembered keys, so a spray of invented usernames cannot exhaust memory. */
-  maxEntries: number;
 }
 
 export const DEFAULT_LIMITS: ThrottleLimits = {
@@ -25,15 +24,9 @@ export const DEFAULT_LIMITS: ThrottleLimits = {
   baseWaitMs: 30_000,
   maxWaitMs: 15 * 60_000,
   failuresPerAddress: 100,
-  maxEntries: 50_000,
 };
 
 export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterMs: number };
-
-interface PairState {
-  failures: number;
-  lastFailureAt: number;
-}
 
 /**
  * Decides whether a sign-in attempt may have its password checked at all.
@@ -46,33 +39,36 @@ interface PairState {
  * - Per address: a generous cap on failures across all accounts (stuffing), high enough that
  *   one officer's typos, which stop at their own pair limit, cannot reach it for a station.
  *
- * Only checked passwords count; refused attempts do not extend anything. State is in memory:
- * a restart forgets it, which errs towards letting officers in.
+ * Only checked passwords count; refused attempts do not extend anything. The counts are kept in
+ * the database (LoginFailureRepository), so they hold across every server instance sharing it
+ * and across restarts, and only one window of failures is ever kept.
  */
 export class LoginThrottle {
-  readonly #pairs = new Map<string, PairState>();
-  readonly #accounts = new Map<string, number[]>();
-  readonly #addresses = new Map<string, number[]>();
-
   constructor(
+    private readonly failures: LoginFailureRepository,
     private readonly clock: Clock,
     private readonly limits: ThrottleLimits = DEFAULT_LIMITS,
   ) {}
 
   /** Whether `username` may try a password from `ip` now. */
-  check(username: string, ip: string | null): ThrottleVerdict {
+  async check(username: string, ip: string | null): Promise<ThrottleVerdict> {
     const now = this.clock.now();
     const { windowMs } = this.limits;
+    const account = accountKey(username);
     const addr = addressKey(ip);
-    const byAddress = recent(this.#addresses.get(addr), now, windowMs);
+    const byAddress = await this.failures.recentForAddress(
+      addr,
+      now - windowMs,
+      this.limits.failuresPerAddress,
+    );
     if (byAddress.length >= this.limits.failuresPerAddress) {
       return { allowed: false, retryAfterMs: byAddress[0]! + windowMs - now };
     }
-    const pair = this.#pair(accountKey(username), addr, now);
-    if (!pair) return { allowed: true };
+    const pair = await this.failures.pair(account, addr);
+    if (!pair || now - pair.lastFailureAt > windowMs) return { allowed: true };
     const underAttack =
-      recent(this.#accounts.get(accountKey(username)), now, windowMs).length >=
-      this.limits.accountAttackFailures;
+      (await this.failures.recentForAccount(account, now - windowMs, this.limits.accountAttackFailures))
+        .length >= this.limits.accountAttackFailures;
     const free = underAttack ? 1 : this.limits.freeFailuresPerPair;
     if (pair.failures < free) return { allowed: true };
     const wait = Math.min(this.limits.maxWaitMs, this.limits.baseWaitMs * 2 ** (pair.failures - free));
@@ -81,65 +77,15 @@ export class LoginThrottle {
   }
 
   /** Records a checked, wrong password. */
-  failed(username: string, ip: string | null): void {
+  async failed(username: string, ip: string | null): Promise<void> {
     const now = this.clock.now();
-    const account = accountKey(username);
-    const addr = addressKey(ip);
-    const key = pairKey(account, addr);
-    const pair = this.#pair(account, addr, now) ?? { failures: 0, lastFailureAt: now };
-    pair.failures += 1;
-    pair.lastFailureAt = now;
-    touch(this.#pairs, key, pair);
-    this.#push(this.#accounts, account, now, this.limits.accountAttackFailures);
-    this.#push(this.#addresses, addr, now, this.limits.failuresPerAddress);
-    this.#bound();
+    await this.failures.record(accountKey(username), addressKey(ip), now, now - this.limits.windowMs);
   }
 
   /** A correct password clears that address's failures for that account (and nothing else). */
-  succeeded(username: string, ip: string | null): void {
-    this.#pairs.delete(pairKey(accountKey(username), addressKey(ip)));
+  async succeeded(username: string, ip: string | null): Promise<void> {
+    await this.failures.clearPair(accountKey(username), addressKey(ip));
   }
-
-  #pair(account: string, addr: string, now: number): PairState | undefined {
-    const key = pairKey(account, addr);
-    const pair = this.#pairs.get(key);
-    if (pair && now - pair.lastFailureAt > this.limits.windowMs) {
-      this.#pairs.delete(key);
-      return undefined;
-    }
-    return pair;
-  }
-
-  #push(map: Map<string, number[]>, key: string, now: number, keep: number): void {
-    const list = recent(map.get(key), now, this.limits.windowMs);
-    list.push(now);
-    // Only the newest `keep` matter: the threshold is reached or not within them.
-    touch(map, key, list.slice(-keep));
-  }
-
-  /** Drops the least recently failed keys (Map order, as `touch` re-inserts) once a map is full. */
-  #bound(): void {
-    for (const map of [this.#pairs, this.#accounts, this.#addresses] as Map<string, unknown>[]) {
-      if (map.size <= this.limits.maxEntries) continue;
-      for (const key of map.keys()) {
-        if (map.size <= this.limits.maxEntries * 0.9) break;
-        map.delete(key);
-      }
-    }
-  }
-}
-
-function recent(list: number[] | undefined, now: number, windowMs: number): number[] {
-  return (list ?? []).filter((t) => now - t < windowMs);
-}
-
-function touch<T>(map: Map<string, T>, key: string, value: T): void {
-  map.delete(key);
-  map.set(key, value);
-}
-
-function pairKey(account: string, addr: string): string {
-  return `${account}\u0000${addr}`;
 }
 
 /** Usernames are matched case-insensitively for throttling so `Victim` and `victim` share a limit. */
