@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, mediaNodeRole } from './config.js';
 
 describe('loadConfig', () => {
   it('gives working defaults with no settings at all', () => {
@@ -93,5 +93,56 @@ describe('loadConfig', () => {
       'rediss://:pw@cache.internal',
     );
     expect(() => loadConfig({ SIGHTLINE_REDIS_URL: 'localhost:6379' })).toThrow(/SIGHTLINE_REDIS_URL/);
+  });
+});
+
+describe('media nodes settings', () => {
+  const secrets = { SIGHTLINE_JANUS_API_SECRET: 'api-secret', SIGHTLINE_JANUS_ADMIN_KEY: 'admin-key' };
+
+  it('keeps the embedded Janus by default', () => {
+    expect(loadConfig({}).media.mode).toBe('embedded');
+  });
+
+  it('refuses cluster media without the shared Janus secrets, naming both', () => {
+    expect(() => loadConfig({ SIGHTLINE_MEDIA: 'nodes' })).toThrow(
+      /SIGHTLINE_JANUS_API_SECRET and SIGHTLINE_JANUS_ADMIN_KEY required with SIGHTLINE_MEDIA=nodes/,
+    );
+    expect(loadConfig({ SIGHTLINE_MEDIA: 'nodes', ...secrets }).media.mode).toBe('nodes');
+    expect(() => loadConfig({ SIGHTLINE_MEDIA: 'cluster' })).toThrow(/SIGHTLINE_MEDIA/);
+  });
+
+  it('refuses an external Janus URL in cluster media mode', () => {
+    expect(() =>
+      loadConfig({ SIGHTLINE_MEDIA: 'nodes', SIGHTLINE_JANUS_URL: 'ws://10.0.0.5:8188', ...secrets }),
+    ).toThrow(/SIGHTLINE_JANUS_URL/);
+  });
+
+  it('gives the media-node role its name, URLs and heartbeat, and refuses it without the secrets', () => {
+    const c = loadConfig({
+      SIGHTLINE_MEDIA_NODE_ID: 'media-2',
+      SIGHTLINE_JANUS_WS_HOST: '10.0.4.7',
+      SIGHTLINE_MEDIA_NODE_JANUS_URL: 'ws://10.0.4.7:8188',
+      SIGHTLINE_MEDIA_NODE_HEARTBEAT_SECONDS: '3',
+      ...secrets,
+    });
+    expect(mediaNodeRole(c)).toMatchObject({
+      id: 'media-2',
+      wsHost: '10.0.4.7',
+      janusUrl: 'ws://10.0.4.7:8188',
+      heartbeatMs: 3000,
+      apiSecret: 'api-secret',
+      adminKey: 'admin-key',
+    });
+    expect(() => mediaNodeRole(loadConfig({}))).toThrow(/SIGHTLINE_JANUS_API_SECRET/);
+    expect(() => loadConfig({ SIGHTLINE_MEDIA_NODE_JANUS_URL: 'http://x' })).toThrow(
+      /SIGHTLINE_MEDIA_NODE_JANUS_URL/,
+    );
+    expect(() => loadConfig({ SIGHTLINE_MEDIA_NODE_ID: 'no spaces' })).toThrow(/SIGHTLINE_MEDIA_NODE_ID/);
+  });
+
+  it('refuses a staleness window a single late heartbeat would cross', () => {
+    expect(() =>
+      loadConfig({ SIGHTLINE_MEDIA_NODE_HEARTBEAT_SECONDS: '5', SIGHTLINE_MEDIA_NODE_STALE_SECONDS: '6' }),
+    ).toThrow(/SIGHTLINE_MEDIA_NODE_STALE_SECONDS/);
   });
 });

@@ -144,6 +144,25 @@ const EnvSchema = z.object({
   JANUS_LIB_DIR: optionalString,
   JANUS_WS_PORT: int(0, 65535).default(8188),
   JANUS_DEBUG_LEVEL: int(0, 7).default(4),
+  // Where Janus runs: `embedded` (this process runs one, or uses JANUS_URL's) or `nodes`
+  // (server instances run none and use the media nodes registered in the database).
+  MEDIA: z.enum(['embedded', 'nodes']).default('embedded'),
+  // The `sightline media-node` role: its name, where its Janus listens and is reached, /healthz.
+  MEDIA_NODE_ID: optionalString.pipe(
+    z.string().regex(INSTANCE_ID, 'letters, digits, ".", "_", ":" or "-", at most 64').nullable(),
+  ),
+  JANUS_WS_HOST: z.string().default('127.0.0.1'),
+  MEDIA_NODE_JANUS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^wss?:\/\/\S+$/, 'expected ws://host:port (where server instances reach this Janus)')
+      .nullable(),
+  ),
+  MEDIA_NODE_HEALTH_PORT: int(0, 65535).default(8189),
+  MEDIA_NODE_HEARTBEAT_SECONDS: int(1, 60).default(2),
+  // Server side: a node silent this long gets no new rooms; this long with recordings open, their loss is audited.
+  MEDIA_NODE_STALE_SECONDS: int(2, 600).default(10),
+  MEDIA_NODE_LOST_SECONDS: int(5, 86_400).default(300),
   MEDIA_IFACE: optionalString,
   MEDIA_NAT_1_1: optionalString,
   STUN_SERVER: optionalString,
@@ -212,6 +231,7 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
   const publicUrl = parseUrl(e.PUBLIC_URL ?? `${tls ? 'https' : 'http'}://localhost:${e.PORT}`);
   const dataDir = resolve(e.DATA_DIR);
   const evidenceStore = shapeEvidenceStore(e);
+  const media = shapeMedia(e);
   return Object.freeze({
     dataDir,
     /** Passed to Fastify's trustProxy: false, or the list of trusted proxy addresses. */
@@ -272,6 +292,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
       stunServer: e.STUN_SERVER,
       rtpPortRange: e.RTP_PORT_RANGE,
     },
+    /** `embedded` (one Janus, this process's) or `nodes` (media nodes from the database), and the node role's settings. */
+    media,
     iceServers,
     videoBitrate: e.VIDEO_BITRATE,
     tools: { janusPpRec: e.JANUS_PP_REC, ffmpeg: e.FFMPEG, ffprobe: e.FFPROBE },
@@ -288,6 +310,70 @@ function defaultInstanceId(): string {
     .replace(/^[^A-Za-z0-9]+/, '')
     .slice(0, 40);
   return `${host || 'host'}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Media nodes. With `nodes`, every Janus is a media node sharing the cluster's API secret and
+ * admin key (server instances and nodes must agree on both), and JANUS_URL (the embedded
+ * mode's external Janus) makes no sense. The node role's own requirements: mediaNodeRole().
+ */
+function shapeMedia(e: z.infer<typeof EnvSchema>) {
+  if (e.MEDIA === 'nodes') {
+    if (e.JANUS_URL !== null)
+      throw new ConfigError(
+        'invalid configuration: SIGHTLINE_JANUS_URL is for one external Janus; with SIGHTLINE_MEDIA=nodes server instances find media nodes in the database',
+      );
+    requireJanusSecrets(e.JANUS_API_SECRET, e.JANUS_ADMIN_KEY, 'with SIGHTLINE_MEDIA=nodes');
+  }
+  if (e.MEDIA_NODE_STALE_SECONDS < 2 * e.MEDIA_NODE_HEARTBEAT_SECONDS)
+    throw new ConfigError(
+      'invalid configuration: SIGHTLINE_MEDIA_NODE_STALE_SECONDS must be at least twice SIGHTLINE_MEDIA_NODE_HEARTBEAT_SECONDS (one late heartbeat must not look like a dead node)',
+    );
+  if (e.MEDIA_NODE_LOST_SECONDS < e.MEDIA_NODE_STALE_SECONDS)
+    throw new ConfigError(
+      'invalid configuration: SIGHTLINE_MEDIA_NODE_LOST_SECONDS must be at least SIGHTLINE_MEDIA_NODE_STALE_SECONDS',
+    );
+  return {
+    mode: e.MEDIA,
+    node: {
+      /** This media node's name (the `media-node` role); the host name by default, so it is the same after a restart. */
+      id: e.MEDIA_NODE_ID ?? defaultNodeId(),
+      wsHost: e.JANUS_WS_HOST,
+      /** Advertised Janus URL; null: ws://<wsHost>:<port> (loopback when wsHost is 0.0.0.0). */
+      janusUrl: e.MEDIA_NODE_JANUS_URL,
+      healthPort: e.MEDIA_NODE_HEALTH_PORT,
+      heartbeatMs: e.MEDIA_NODE_HEARTBEAT_SECONDS * 1000,
+    },
+    staleMs: e.MEDIA_NODE_STALE_SECONDS * 1000,
+    lostMs: e.MEDIA_NODE_LOST_SECONDS * 1000,
+  };
+}
+
+function requireJanusSecrets(apiSecret: string | null, adminKey: string | null, when: string): void {
+  const missing = [
+    apiSecret === null ? 'SIGHTLINE_JANUS_API_SECRET' : null,
+    adminKey === null ? 'SIGHTLINE_JANUS_ADMIN_KEY' : null,
+  ].filter((k) => k !== null);
+  if (missing.length)
+    throw new ConfigError(
+      `invalid configuration: ${missing.join(' and ')} required ${when} (the same values on every server instance and media node)`,
+    );
+}
+
+/** The `sightline media-node` role's settings; refuses without the cluster's Janus secrets. */
+export function mediaNodeRole(config: Config) {
+  const { apiSecret, adminKey } = config.janus;
+  requireJanusSecrets(apiSecret, adminKey, 'for sightline media-node');
+  return { ...config.media.node, apiSecret: apiSecret!, adminKey: adminKey! };
+}
+
+function defaultNodeId(): string {
+  return (
+    hostname()
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .replace(/^[^A-Za-z0-9]+/, '')
+      .slice(0, 64) || 'media-node'
+  );
 }
 
 /** The evidence store's settings; with `s3`, a bucket is required and keys come in pairs. */
