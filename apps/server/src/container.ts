@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 import { type Clock, systemClock } from './adapters/clock.js';
 import { type Db, migrateToLatest, openDatabase } from './adapters/db/database.js';
 import { findJanusLibDir } from './adapters/janus/janus-config.js';
@@ -20,6 +21,8 @@ import { ReadAudit } from './audit/read-audit.js';
 import { AuthService } from './auth/auth.service.js';
 import { ChatService } from './chat/chat.service.js';
 import type { Config } from './config/config.js';
+import { connectCluster } from './events/cluster.js';
+import type { EventBus } from './events/event-bus.js';
 import { EvidenceRepository } from './evidence/evidence.repository.js';
 import { EvidenceService } from './evidence/evidence.service.js';
 import { EvidenceLedger } from './evidence/evidence-ledger.js';
@@ -52,7 +55,6 @@ import { SessionService } from './sessions/session.service.js';
 import { CallerSignalling } from './signalling/caller-signalling.js';
 import { ConsoleSignalling } from './signalling/console-signalling.js';
 import { CallerSide } from './signalling/officer-requests.js';
-import { CloseCode } from './signalling/socket-channel.js';
 import { DeviceCopyService } from './uploads/device-copy.service.js';
 import { UploadService } from './uploads/upload.service.js';
 
@@ -63,6 +65,10 @@ export interface Container {
   signer: Signer;
   db: Db;
   clock: Clock;
+  /** Domain events: in this process, or shared with the other instances through Redis. */
+  events: EventBus;
+  /** The Redis client when SIGHTLINE_REDIS_URL is set (shared state, rate limits); null otherwise. */
+  redis: Redis | null;
   audit: AuditService;
   /** Audits reads of evidence and personal data, coalescing repeats. */
   reads: ReadAudit;
@@ -117,6 +123,9 @@ export async function buildContainer(
   const db = openDatabase(config.databaseUrl);
   const applied = await migrateToLatest(db);
   if (applied.length) log.info({ applied }, 'database: migrations applied');
+  // Before any service: they publish to it from their first action.
+  const cluster = await connectCluster(config, clock, random, log.child({ component: 'events' }));
+  const { events } = cluster;
 
   const signer = loadOrCreateSigner(config.keyDir);
   if (signer.created)
@@ -130,11 +139,19 @@ export async function buildContainer(
     log,
   });
   const reads = new ReadAudit(audit, clock);
-  const officers = new OfficerService(db, clock, random, audit);
-  const auth = new AuthService(db, clock, random, audit, config.officerSessionMs);
-  const location = new LocationService(db, clock);
+  const officers = new OfficerService(db, clock, random, audit, events);
+  const auth = new AuthService(db, clock, random, audit, config.officerSessionMs, events);
+  const location = new LocationService(db, clock, events);
   const sessionRepo = new SessionRepository(db);
-  const sessions = new SessionService(sessionRepo, location, clock, random, audit, config.callerSessionMs);
+  const sessions = new SessionService(
+    sessionRepo,
+    location,
+    clock,
+    random,
+    audit,
+    config.callerSessionMs,
+    events,
+  );
 
   let consoles: ConsoleSignalling | null = null;
   // Caller links in the outbox are sealed with a key beside the signing key, outside the database.
@@ -143,10 +160,11 @@ export async function buildContainer(
     clock,
     random,
     loadOrCreateSecretBox(config.keyDir, 'outbox-links'),
-    () => consoles?.outboxChanged(),
+    () => events.publish('outbox.changed', {}),
   );
-  // Once a link is opened, expires or its session ends, no one needs it: erase the outbox's copy.
-  sessions.on('updated', (s) => {
+  // Once a link is opened, expires or its session ends, no one needs it: erase the outbox's copy
+  // (once, on the instance where it happened).
+  events.subscribeLocal('session.updated', ({ session: s }) => {
     if (s.state !== 'sent')
       outbox.forget(s.id).catch((err: unknown) => log.error({ err }, 'outbox: erasing a link failed'));
   });
@@ -174,6 +192,7 @@ export async function buildContainer(
     { evidence: config.evidenceDir, spool: config.dataDir },
     clock,
     log.child({ component: 'storage' }),
+    events,
   );
   const evidenceRepo = new EvidenceRepository(db);
   const evidenceQueue = new SerialQueue(evidenceLog, 'evidence');
@@ -188,6 +207,7 @@ export async function buildContainer(
     audit,
     evidenceQueue,
     new EvidenceViewings(clock, random),
+    events,
   );
   const sealer = new Sealer(db, clock, random, config.sealIntervalMs, evidenceLog);
   const recordings = new RecordingIngest(
@@ -208,6 +228,8 @@ export async function buildContainer(
   const janus = await buildJanus(config, log.child({ component: 'janus' }));
   const api = new VideoRoomApi(janus.connection, janus.adminKey);
   const plane = new MediaPlane(janus.connection, janus.supervisor, clock, log);
+  // This instance's media server health, for its own consoles (a local event).
+  plane.on('status', (status) => events.publish('media.status', { status }));
   const media = new MediaService(
     janus.connection,
     api,
@@ -218,7 +240,10 @@ export async function buildContainer(
     random,
     { videoBitrate: config.videoBitrate, stallGraceMs: config.mediaStallGraceMs },
     log.child({ component: 'media' }),
+    events,
   );
+  // With several instances, what signalling asks of a session's media is relayed to the one holding it.
+  const mediaGateway = cluster.gateway(media);
   // Periodic work that must run on one instance at a time takes a named lease first.
   const leases = new LeaseRepository(db, clock);
   const jobs = new JobRunner(db, clock, random, log.child({ component: 'jobs' }), {
@@ -275,7 +300,7 @@ export async function buildContainer(
     log.child({ component: 'retention' }),
   );
 
-  const chat = new ChatService(db, sessions, clock, random);
+  const chat = new ChatService(db, sessions, clock, random, events);
   const uploads = new UploadService(
     db,
     ledger,
@@ -296,10 +321,16 @@ export async function buildContainer(
     (sessionId) => evidence.changed(sessionId),
     storage,
   );
-  const callerSide = new CallerSide(sessions, random);
+  const callerSide = new CallerSide(
+    sessions,
+    random,
+    cluster.callerState,
+    events,
+    log.child({ component: 'caller-side' }),
+  );
   const callers = new CallerSignalling(
     sessions,
-    media,
+    mediaGateway,
     location,
     config.agency,
     config.iceServers,
@@ -307,52 +338,44 @@ export async function buildContainer(
     chat,
     callerSide,
     log.child({ component: 'caller-ws' }),
+    events,
     clock,
   );
   consoles = new ConsoleSignalling(
     sessions,
-    media,
-    plane,
+    mediaGateway,
+    () => plane.status,
     config.iceServers,
-    location,
-    evidence,
+    events,
     chat,
     callerSide,
     log.child({ component: 'console-ws' }),
     reads,
   );
 
-  // Signing out, a disabled account or a password reset ends the officer's open consoles at once;
-  // a role change too, since a socket holds the roles it connected with.
-  const signOut = (officerId: string, reason: string) =>
-    consoles?.disconnectOfficer(officerId, CloseCode.signedOut, reason);
-  auth.on('signedOut', signOut);
-  officers.on('signedOut', signOut);
-  officers.on('rolesChanged', (officerId) =>
-    consoles?.disconnectOfficer(officerId, CloseCode.rolesChanged, 'roles changed'),
-  );
-
+  // Job progress reaches the requesting officer's consoles on every instance.
+  // (JobRunner still has its own emitter; it could publish job.updated itself.)
   jobs.on('updated', (job) =>
-    consoles?.notifyOfficer(job.requested_by, {
-      type: 'job.updated',
-      jobType: job.type === 'redaction' ? 'redaction' : 'export',
+    events.publish('job.updated', {
       jobId: job.id,
+      jobType: job.type,
+      requestedBy: job.requested_by,
       state: job.state,
       done: Number(job.done),
       total: Number(job.total),
     }),
   );
 
-  storage.on('changed', (status) => consoles?.storageChanged(status));
-  // Nothing is lost: what waited in the spool is stored as soon as storage takes writes again.
-  storage.on('recovered', () => {
+  // Nothing is lost: what waited in this instance's spool is stored as soon as storage takes writes again.
+  events.subscribe('storage.recovered', () => {
     uploads
       .retryPending()
       .catch((err: unknown) => log.error({ err }, 'uploads: retry after storage recovery failed'));
     void deviceCopies.retryPending();
   });
 
-  sessions.on('ended', (sessionId) => {
+  // Once per session, by the instance that ended it.
+  events.subscribeLocal('session.ended', ({ sessionId }) => {
     void location
       .track(sessionId)
       .then((track) => evidence.saveLocationTrack(sessionId, track))
@@ -372,6 +395,8 @@ export async function buildContainer(
     signer,
     db,
     clock,
+    events,
+    redis: cluster.redis,
     audit,
     reads,
     officers,
@@ -405,6 +430,7 @@ export async function buildContainer(
       await recordings.recoverUnfinished();
       sealer.start();
       audit.start();
+      cluster.start();
       await jobs.start();
       disposal.start();
       await resetPublishingFlags(sessionRepo);
@@ -434,6 +460,8 @@ export async function buildContainer(
       await evidence.idle();
       audit.stop();
       await audit.checkpointNow();
+      // After the last events of the shutdown (rooms closed, views ended) are sent.
+      await cluster.stop();
       janus.connection.close();
       await janus.supervisor?.stop();
       await db.destroy();

@@ -160,7 +160,7 @@ describe('signing out signs out everywhere', () => {
       sock.send({ type: 'view.start', id: 'v1', sessionId: call.sessionId });
       const offer = await sock.next((m) => m.type === 'view.offer', 20_000);
       const ended = new Promise<string>((resolve) =>
-        s.c.media.on('viewEnded', (viewId, _owner, reason) => {
+        s.c.events.subscribe('view.ended', ({ viewId, reason }) => {
           if (viewId === offer.viewId) resolve(reason);
         }),
       );

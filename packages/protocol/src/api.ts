@@ -175,9 +175,26 @@ export const AuditList = z.object({ entries: z.array(AuditEntry) });
 export const JoinOpenRequest = z.object({ token: z.string().min(16).max(128) });
 export const JoinOpenResponse = z.object({ ok: z.literal(true) });
 
+/**
+ * This instance's link to the others (the event bus): `in-process` with one instance;
+ * `redis` when several share events through Redis, `down` while Redis cannot be reached.
+ */
+export const EventsStatus = z.object({
+  backend: z.enum(['in-process', 'redis']),
+  state: z.enum(['up', 'down']),
+  since: z.number().int(),
+  lastError: z.string().nullable(),
+  /** Events waiting for Redis to come back. */
+  queued: z.number().int(),
+  /** Events not delivered to other instances because too many waited (since this instance started). */
+  dropped: z.number().int(),
+});
+export type EventsStatus = z.infer<typeof EventsStatus>;
+
 export const SystemStatus = z.object({
   media: MediaPlaneStatus,
   storage: StorageStatus,
+  events: EventsStatus,
   version: z.string(),
 });
 export type SystemStatus = z.infer<typeof SystemStatus>;

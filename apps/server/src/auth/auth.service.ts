@@ -3,8 +3,8 @@ import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
 import { hashSecret, type Random } from '../adapters/random.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { EventPublisher } from '../events/event-bus.js';
 import { DomainError } from '../lib/errors.js';
-import { TypedEmitter } from '../lib/typed-emitter.js';
 import { toView } from '../officers/officer.service.js';
 import { verifyAgainstDummy, verifyPassword } from '../officers/password.js';
 import { LoginFailureRepository } from './login-failure.repository.js';
@@ -21,24 +21,19 @@ const TOUCH_EVERY_MS = 60_000;
 
 /**
  * Officer sign-in. The cookie holds a random 256-bit id; the database holds only
- * its SHA-256, so a leaked database cannot be replayed as a login.
+ * its SHA-256, so a leaked database cannot be replayed as a login. Signing out
+ * publishes `officer.signedOut`: every instance closes that officer's consoles.
  */
-export interface AuthEvents {
-  /** The officer signed out: every sign-in of theirs has ended; close what they have open. */
-  signedOut: (officerId: string, reason: string) => void;
-}
-
-export class AuthService extends TypedEmitter<AuthEvents> {
+export class AuthService {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly audit: AuditService,
     private readonly sessionTtlMs: number,
+    private readonly events: EventPublisher,
     private readonly throttle = new LoginThrottle(new LoginFailureRepository(db, random), clock),
-  ) {
-    super();
-  }
+  ) {}
 
   async login(
     username: string,
@@ -172,7 +167,7 @@ export class AuthService extends TypedEmitter<AuthEvents> {
       subject: { type: 'officer', id: officer.id },
       ip,
     });
-    this.safeEmit('signedOut', officer.id, 'signed out');
+    this.events.publish('officer.signedOut', { officerId: officer.id, reason: 'signed out' });
   }
 }
 

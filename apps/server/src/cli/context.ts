@@ -5,12 +5,19 @@ import { loadOrCreateSigner, type Signer } from '../adapters/keys/signer.js';
 import { cryptoRandom } from '../adapters/random.js';
 import { AuditService } from '../audit/audit.service.js';
 import { type Config, loadConfig } from '../config/config.js';
+import { EventBus } from '../events/event-bus.js';
+import { silentLogger } from '../lib/logger.js';
 
 export interface CliContext {
   config: Config;
   db: Db;
   signer: Signer;
   audit: AuditService;
+  /**
+   * Events of what a command does go nowhere: the CLI does not join the servers' bus. A running
+   * server notices account changes by its 15 s sweep of open consoles.
+   */
+  events: EventBus;
 }
 
 /** A refusal the CLI explains in one line (no stack trace) before exiting non-zero. */
@@ -56,7 +63,13 @@ export async function withContext<T>(
   try {
     await migrateToLatest(db);
     const signer = loadOrCreateSigner(config.keyDir);
-    return await run({ config, db, signer, audit: new AuditService(db, systemClock, cryptoRandom, signer) });
+    return await run({
+      config,
+      db,
+      signer,
+      audit: new AuditService(db, systemClock, cryptoRandom, signer),
+      events: new EventBus('cli', silentLogger),
+    });
   } finally {
     await db.destroy();
   }

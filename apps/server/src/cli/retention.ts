@@ -36,14 +36,15 @@ export function registerRetention(program: Command): void {
 
 /** `unconfirmed` is `dispose` without `--yes`: a dry run that then says nothing was disposed, and why. */
 async function retentionRun(mode: 'dry-run' | 'unconfirmed' | 'dispose'): Promise<number> {
-  return withContext(async ({ config, db, audit }) => {
+  return withContext(async ({ config, db, audit, events }) => {
     const sessions = new SessionService(
       new SessionRepository(db),
-      new LocationService(db, systemClock),
+      new LocationService(db, systemClock, events),
       systemClock,
       cryptoRandom,
       audit,
       config.callerSessionMs,
+      events,
     );
     const disposal = new DisposalService(
       db,

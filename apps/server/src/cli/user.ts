@@ -50,8 +50,8 @@ export function registerUser(program: Command): void {
     .description('List officer accounts: username, display name, roles, and "disabled" if so.')
     .action(
       exitWith(() =>
-        withContext(async ({ db, audit }) => {
-          const officers = new OfficerService(db, systemClock, cryptoRandom, audit);
+        withContext(async ({ db, audit, events }) => {
+          const officers = new OfficerService(db, systemClock, cryptoRandom, audit, events);
           // Disabled accounts are listed too (they can be enabled again), marked as such.
           for (const o of await officers.list())
             out(
@@ -156,8 +156,8 @@ async function accountChange(
     console.error(`error: --reason: ${reason.error.issues[0]?.message ?? 'invalid'}`);
     return 64;
   }
-  return withContext(async ({ db, audit }) => {
-    const officers = new OfficerService(db, systemClock, cryptoRandom, audit);
+  return withContext(async ({ db, audit, events }) => {
+    const officers = new OfficerService(db, systemClock, cryptoRandom, audit, events);
     const row = await officers.findByUsername(username);
     if (!row) throw new CliError(`no officer with the username "${username}"`);
     const said = await change(officers, row.id, reason.data);
@@ -185,8 +185,8 @@ async function newPassword(fromStdin: boolean): Promise<{ password: string; gene
 
 async function addUser(opts: AddOptions): Promise<number> {
   return withContext(
-    async ({ db, audit }) => {
-      const officers = new OfficerService(db, systemClock, cryptoRandom, audit);
+    async ({ db, audit, events }) => {
+      const officers = new OfficerService(db, systemClock, cryptoRandom, audit, events);
       let password: string;
       let generated = false;
       if (opts.passwordStdin) {

@@ -1,25 +1,20 @@
 import type { Readable } from 'node:stream';
 import type { EvidenceItem, EvidenceViewing, ReceivedFix, Recording } from '@sightline/protocol';
 import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { EventPublisher } from '../events/event-bus.js';
 import { notFound } from '../lib/errors.js';
 import type { SerialQueue } from '../lib/serial-queue.js';
-import { TypedEmitter } from '../lib/typed-emitter.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { type EvidenceRepository, toEvidenceItem } from './evidence.repository.js';
 import type { EvidenceLedger } from './evidence-ledger.js';
 import type { EvidenceViewings } from './evidence-viewings.js';
 import { toGeoJson } from './location-track.js';
 
-export interface EvidenceEvents {
-  /** A session's evidence list changed. */
-  updated: (sessionId: string) => void;
-}
-
 /**
  * The read side of evidence (lists, playback, download, all audited) and the
  * location track, which is stored when a session ends.
  */
-export class EvidenceService extends TypedEmitter<EvidenceEvents> {
+export class EvidenceService {
   constructor(
     private readonly repo: EvidenceRepository,
     private readonly ledger: EvidenceLedger,
@@ -27,13 +22,12 @@ export class EvidenceService extends TypedEmitter<EvidenceEvents> {
     private readonly audit: AuditService,
     private readonly queue: SerialQueue,
     private readonly viewings: EvidenceViewings,
-  ) {
-    super();
-  }
+    private readonly events: EventPublisher,
+  ) {}
 
-  /** Tells listeners (consoles watching the session) that its evidence changed. */
+  /** Tells consoles watching the session, on any instance, that its evidence changed. */
   changed(sessionId: string): void {
-    this.safeEmit('updated', sessionId);
+    this.events.publish('evidence.updated', { sessionId });
   }
 
   /** Resolves when every queued evidence task has finished (shutdown and tests). */

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, migrateToLatest, openDatabase } from '../adapters/db/database.js';
+import { EventBus } from '../events/event-bus.js';
+import { silentLogger } from '../lib/logger.js';
 import { LocationService } from './location.service.js';
 
 const fix = (fixTime: number, lat = 51.5) => ({
@@ -18,11 +20,13 @@ describe('LocationService', () => {
   let db: Db;
   const clock = { t: 1_800_000_000_000, now: () => clock.t };
   let svc: LocationService;
+  let events: EventBus;
   beforeEach(async () => {
     db = openDatabase('sqlite::memory:');
     await migrateToLatest(db);
     await sql`pragma foreign_keys = off`.execute(db); // fixes only; no session rows needed here
-    svc = new LocationService(db, clock);
+    events = new EventBus('test', silentLogger);
+    svc = new LocationService(db, clock, events);
   });
   afterEach(async () => db.destroy());
 
@@ -37,7 +41,7 @@ describe('LocationService', () => {
 
   it('stores a re-sent fix once and does not announce it again', async () => {
     const seen: number[] = [];
-    svc.on('fix', (_s, f) => seen.push(f.fixTime));
+    events.subscribe('location.fix', ({ fix: f }) => void seen.push(f.fixTime));
     expect(await svc.add('s1', fix(clock.t - 5000))).not.toBeNull();
     expect(await svc.add('s1', fix(clock.t - 5000))).toBeNull();
     expect(await svc.track('s1')).toHaveLength(1);

@@ -1,13 +1,9 @@
 import type { LocationFix, ReceivedFix } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
+import type { EventPublisher } from '../events/event-bus.js';
 import { DomainError } from '../lib/errors.js';
-import { TypedEmitter } from '../lib/typed-emitter.js';
 import { toFix } from '../sessions/session.repository.js';
-
-export interface LocationEvents {
-  fix: (sessionId: string, fix: ReceivedFix) => void;
-}
 
 /**
  * Phones report about once a second. A phone coming back from a dead spot sends its
@@ -17,16 +13,15 @@ export interface LocationEvents {
 const BURST = 600;
 const REFILL_PER_S = 2;
 
-/** Stores the caller's position fixes and relays each to whoever watches the session. */
-export class LocationService extends TypedEmitter<LocationEvents> {
+/** Stores the caller's position fixes and publishes each (`location.fix`) for whoever watches the session. */
+export class LocationService {
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-  ) {
-    super();
-  }
+    private readonly events: EventPublisher,
+  ) {}
 
   /**
    * Stores one fix (the caller must already have consented; checked by the caller).
@@ -54,7 +49,7 @@ export class LocationService extends TypedEmitter<LocationEvents> {
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return null;
     const received: ReceivedFix = { ...fix, receivedAt: now };
-    this.safeEmit('fix', sessionId, received);
+    this.events.publish('location.fix', { sessionId, fix: received });
     return received;
   }
 

@@ -5,29 +5,20 @@ import type { JanusConnection } from '../adapters/janus/janus-connection.js';
 import type { JanusHandle } from '../adapters/janus/janus-handle.js';
 import type { VideoRoomApi } from '../adapters/janus/videoroom.js';
 import type { Random } from '../adapters/random.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { RecordingIngest } from '../evidence/recording-ingest.js';
 import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { TypedEmitter } from '../lib/typed-emitter.js';
 import type { SessionService } from '../sessions/session.service.js';
+import type { MediaGateway, Officer } from './media-gateway.js';
 import { MediaRoom, type Viewer } from './media-room.js';
-
-export interface MediaEvents {
-  /** The media server came back after a failure: this session's caller must publish again. */
-  republishNeeded: (sessionId: string) => void;
-  viewEnded: (viewId: string, ownerId: string, reason: string) => void;
-  /** Two-way: the officer's video became available to the caller, or stopped. */
-  officerVideo: (sessionId: string, live: boolean) => void;
-}
-
-type Officer = Actor & { type: 'officer' };
 
 /**
  * Owns every session's MediaRoom and keeps sessions, evidence and audit in step
  * with what Janus reports. Browsers never see Janus: they hand SDP to us.
  */
-export class MediaService extends TypedEmitter<MediaEvents> {
+export class MediaService implements MediaGateway {
   readonly #rooms = new Map<string, MediaRoom>();
   readonly #roomsCreated = new Set<string>();
   /** Who holds each live view, for the audit entry when it stops. */
@@ -48,17 +39,26 @@ export class MediaService extends TypedEmitter<MediaEvents> {
     private readonly random: Random,
     private readonly settings: { videoBitrate: number; stallGraceMs: number },
     private readonly log: Logger,
+    /**
+     * Publishes `view.ended`, `media.officerVideo` and `media.republishNeeded` (the caller's
+     * socket or the officer's console may be on another instance).
+     */
+    private readonly events: EventBus,
   ) {
-    super();
     janus.on('disconnected', () => {
       this.#admin = null;
       this.#roomsCreated.clear();
     });
     janus.on('connected', () => {
       // Rooms died with the old Janus; callers that were live must publish again.
-      for (const room of this.#rooms.values()) this.safeEmit('republishNeeded', room.sessionId);
+      for (const room of this.#rooms.values()) this.events.publish('media.republishNeeded', { sessionId: room.sessionId });
     });
-    sessions.on('ended', (sessionId, reason) => void this.closeRoom(sessionId, reason));
+    events.subscribe('session.ended', ({ sessionId, reason }) => this.closeRoom(sessionId, reason));
+    // The caller published through another instance: that one holds the session's media now.
+    events.subscribe('media.owner', ({ sessionId, instanceId }) => {
+      if (instanceId !== events.instanceId)
+        return this.closeRoom(sessionId, 'the caller is now connected through another server');
+    });
   }
 
   /** Publishes the caller's offer and returns the SDP answer. The caller must have consented. */
@@ -260,9 +260,9 @@ export class MediaService extends TypedEmitter<MediaEvents> {
     });
     // Two-way calls: the officer's camera goes to the caller's page once Janus has it,
     // and its recording is finished (and sealed, ingested) like the caller's.
-    room.on('officerUp', () => this.safeEmit('officerVideo', sessionId, true));
+    room.on('officerUp', () => this.events.publish('media.officerVideo', { sessionId, live: true }));
     room.on('officerDown', (recordingId, _reason, janusGone) => {
-      this.safeEmit('officerVideo', sessionId, false);
+      this.events.publish('media.officerVideo', { sessionId, live: false });
       void this.recordings.finish(recordingId, janusGone).catch((err) => this.logErr(err));
     });
     room.on(
@@ -311,7 +311,7 @@ export class MediaService extends TypedEmitter<MediaEvents> {
       detail: { viewId: viewer.viewId, reason, durationMs },
     });
     await this.sessions.addEvent(sessionId, 'view.stopped', officer?.name ?? null, reason);
-    this.safeEmit('viewEnded', viewer.viewId, viewer.ownerId, reason);
+    this.events.publish('view.ended', { viewId: viewer.viewId, ownerId: viewer.ownerId, reason });
   }
 
   private adminHandle(): Promise<JanusHandle> {

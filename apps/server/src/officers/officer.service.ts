@@ -11,21 +11,14 @@ import type { Db } from '../adapters/db/database.js';
 import type { OfficersTable } from '../adapters/db/schema.js';
 import type { Random } from '../adapters/random.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { EventPublisher } from '../events/event-bus.js';
 import { DomainError, forbidden, notFound } from '../lib/errors.js';
-import { TypedEmitter } from '../lib/typed-emitter.js';
 import { hashPassword } from './password.js';
 import { assertStrongPassword } from './password-rules.js';
 import { RoleGrantRepository } from './role-grants.js';
 
 /** Who changes an account: an admin over HTTP, or the server's CLI (break-glass: whoever has a shell on the server). */
 export type AccountActor = Extract<Actor, { type: 'officer' | 'system' }>;
-
-export interface OfficerEvents {
-  /** Every sign-in of the officer ended (disabled, password reset): close what they have open. */
-  signedOut: (officerId: string, reason: string) => void;
-  /** The officer's roles changed: open connections still carry the old ones. */
-  rolesChanged: (officerId: string, roles: Role[]) => void;
-}
 
 /**
  * Officer accounts: local users with argon2id passwords and one or more roles.
@@ -37,7 +30,7 @@ export interface OfficerEvents {
  * and approve their own requests with it. Removing roles, disabling and enabling
  * apply at once. The CLI is the audited break-glass path and applies directly.
  */
-export class OfficerService extends TypedEmitter<OfficerEvents> {
+export class OfficerService {
   readonly #grants: RoleGrantRepository;
 
   constructor(
@@ -45,8 +38,9 @@ export class OfficerService extends TypedEmitter<OfficerEvents> {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly audit: AuditService,
+    /** `officer.signedOut` (disabled, password reset) and `officer.rolesChanged` close open consoles. */
+    private readonly events: EventPublisher,
   ) {
-    super();
     this.#grants = new RoleGrantRepository(db);
   }
 
@@ -130,7 +124,7 @@ export class OfficerService extends TypedEmitter<OfficerEvents> {
     await this.db.updateTable('officers').set({ disabled_at: now }).where('id', '=', id).execute();
     await this.revokeSessions(id);
     await this.record(by, 'officer.disable', id, { reason });
-    this.safeEmit('signedOut', id, 'account disabled');
+    this.events.publish('officer.signedOut', { officerId: id, reason: 'account disabled' });
     return toAccount({ ...row, disabled_at: now });
   }
 
@@ -193,7 +187,7 @@ export class OfficerService extends TypedEmitter<OfficerEvents> {
       reason,
       ...(by.type === 'system' ? { breakGlass: true } : { rolesHeld: held }),
     });
-    this.safeEmit('signedOut', id, 'password reset');
+    this.events.publish('officer.signedOut', { officerId: id, reason: 'password reset' });
     if (by.type === 'system' || held.length === 0)
       return { officer: toAccount(row), grant: await this.pendingGrant(id) };
     const grant = await this.requestGrant(id, held, `restore roles after a password reset: ${reason}`, by);
@@ -290,7 +284,7 @@ export class OfficerService extends TypedEmitter<OfficerEvents> {
       reason,
       ...(by.type === 'system' ? { breakGlass: true } : {}),
     });
-    this.safeEmit('rolesChanged', row.id, roles);
+    this.events.publish('officer.rolesChanged', { officerId: row.id, roles });
     return toAccount({ ...row, roles: json });
   }
 

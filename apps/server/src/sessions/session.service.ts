@@ -2,25 +2,20 @@ import type { SessionDetail, SessionState, SessionSummary, TimelineEvent } from 
 import type { Clock } from '../adapters/clock.js';
 import { hashSecret, type Random } from '../adapters/random.js';
 import { type Actor, type AuditService, SYSTEM } from '../audit/audit.service.js';
+import type { EventPublisher } from '../events/event-bus.js';
 import { DomainError, notFound } from '../lib/errors.js';
-import { TypedEmitter } from '../lib/typed-emitter.js';
 import type { LocationService } from '../location/location.service.js';
 import type { SessionRepository, SessionRow } from './session.repository.js';
-
-export interface SessionEvents {
-  /** Anything on the summary changed. */
-  updated: (session: SessionSummary) => void;
-  /** A timeline entry was added. */
-  event: (sessionId: string, event: TimelineEvent) => void;
-  /** The session ended (by officer, caller, or system); media and evidence wrap up on this. */
-  ended: (sessionId: string, reason: string) => void;
-}
 
 const FINAL: readonly SessionState[] = ['ended', 'expired'];
 const ACTIVE: readonly SessionState[] = ['sent', 'opened', 'consented', 'refused', 'live'];
 
-/** The lifecycle of one caller session: sent → opened → consented/refused → live → ended (or expired). */
-export class SessionService extends TypedEmitter<SessionEvents> {
+/**
+ * The lifecycle of one caller session: sent → opened → consented/refused → live → ended (or expired).
+ * Publishes `session.updated` (summary), `session.event` (timeline) and `session.ended`, on
+ * which media and evidence wrap up wherever they are.
+ */
+export class SessionService {
   constructor(
     private readonly repo: SessionRepository,
     private readonly location: LocationService,
@@ -28,9 +23,8 @@ export class SessionService extends TypedEmitter<SessionEvents> {
     private readonly random: Random,
     private readonly audit: AuditService,
     private readonly callerSessionMs: number,
-  ) {
-    super();
-  }
+    private readonly events: EventPublisher,
+  ) {}
 
   async summary(id: string): Promise<SessionSummary> {
     const [s] = await this.repo.summaries({ ids: [id] });
@@ -253,7 +247,7 @@ export class SessionService extends TypedEmitter<SessionEvents> {
       ip,
     });
     const summary = await this.announce(sessionId);
-    this.safeEmit('ended', sessionId, reason);
+    this.events.publish('session.ended', { sessionId, reason });
     return summary;
   }
 
@@ -275,7 +269,7 @@ export class SessionService extends TypedEmitter<SessionEvents> {
   ): Promise<TimelineEvent> {
     const event: TimelineEvent = { id: this.random.id(), at, type, actor, detail };
     await this.repo.addEvent(sessionId, event);
-    this.safeEmit('event', sessionId, event);
+    this.events.publish('session.event', { sessionId, event });
     return event;
   }
 
@@ -289,7 +283,7 @@ export class SessionService extends TypedEmitter<SessionEvents> {
   /** Sends the current summary to listeners (consoles). */
   async announce(id: string): Promise<SessionSummary> {
     const summary = await this.summary(id);
-    this.safeEmit('updated', summary);
+    this.events.publish('session.updated', { session: summary });
     return summary;
   }
 

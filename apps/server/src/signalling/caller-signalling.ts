@@ -11,9 +11,10 @@ import type { WebSocket } from 'ws';
 import { type Clock, systemClock } from '../adapters/clock.js';
 import type { Actor } from '../audit/audit.service.js';
 import type { ChatService } from '../chat/chat.service.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../lib/logger.js';
 import type { LocationService } from '../location/location.service.js';
-import type { MediaService } from '../media/media.service.js';
+import type { MediaGateway } from '../media/media-gateway.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { CallerLimiter, type ThrottleKind } from './caller-limits.js';
 import type { CallerSide } from './officer-requests.js';
@@ -26,7 +27,11 @@ const THROTTLED: Record<ThrottleKind, string> = {
   messages: 'Your phone is sending too much too fast. Wait a few seconds.',
 };
 
-/** The caller side of signalling: one socket per session (a newer one replaces an older one). */
+/**
+ * The caller side of signalling: one socket per session (a newer one replaces an older one).
+ * What must reach the caller's socket comes as events, from whichever instance it happened on:
+ * the session's end, chat, officers' requests, the officer's video, a republish.
+ */
 export class CallerSignalling {
   readonly #sockets = new Map<string, CallerChannel>();
   /** Per session, not per socket: reconnecting does not refill the allowance. */
@@ -34,7 +39,7 @@ export class CallerSignalling {
 
   constructor(
     private readonly sessions: SessionService,
-    private readonly media: MediaService,
+    private readonly media: MediaGateway,
     private readonly location: LocationService,
     private readonly agency: string | null,
     private readonly iceServers: IceServer[],
@@ -42,29 +47,30 @@ export class CallerSignalling {
     private readonly chat: ChatService,
     private readonly side: CallerSide,
     private readonly log: Logger,
+    events: EventBus,
     private readonly clock: Clock = systemClock,
   ) {
-    sessions.on('ended', (sessionId, reason) => {
+    events.subscribe('session.ended', ({ sessionId, reason }) => {
       this.#limits.delete(sessionId);
       const channel = this.#sockets.get(sessionId);
       channel?.send({ type: 'session.ended', reason });
       channel?.close(CloseCode.sessionEnded, 'session ended');
       this.location.forget(sessionId);
     });
-    chat.on('message', (sessionId, message) =>
+    events.subscribe('chat.message', ({ sessionId, message }) =>
       this.#sockets.get(sessionId)?.send({ type: 'chat.message', message }),
     );
-    chat.on('status', (sessionId, u) => {
+    events.subscribe('chat.status', (u) => {
       if (u.from === 'caller')
         this.#sockets
-          .get(sessionId)
+          .get(u.sessionId)
           ?.send({ type: 'chat.status', id: u.id, clientId: u.clientId, state: u.state, at: u.at });
     });
-    side.on('request', (sessionId, r) =>
-      this.#sockets.get(sessionId)?.send({ type: 'officer.request', ...r }),
+    events.subscribe('caller.request', ({ sessionId, requestId, action, officerName }) =>
+      this.#sockets.get(sessionId)?.send({ type: 'officer.request', requestId, action, officerName }),
     );
-    media.on('officerVideo', (sessionId, live) => void this.offerOfficerVideo(sessionId, live));
-    media.on('republishNeeded', (sessionId) => {
+    events.subscribe('media.officerVideo', ({ sessionId, live }) => this.offerOfficerVideo(sessionId, live));
+    events.subscribe('media.republishNeeded', ({ sessionId }) => {
       this.#sockets.get(sessionId)?.send({ type: 'media.restart', reason: 'the media server restarted' });
     });
   }

@@ -2,6 +2,7 @@ import {
   type ConsoleToServer,
   ConsoleToServer as ConsoleToServerSchema,
   type IceServer,
+  type MediaPlaneStatus,
   type OfficerView,
   type ServerToConsole,
   type StorageStatus,
@@ -10,12 +11,10 @@ import type { WebSocket } from 'ws';
 import type { ReadAudit } from '../audit/read-audit.js';
 import { can, type Permission } from '../auth/permissions.js';
 import type { ChatService } from '../chat/chat.service.js';
-import type { EvidenceService } from '../evidence/evidence.service.js';
+import type { EventBus } from '../events/event-bus.js';
 import { forbidden } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
-import type { LocationService } from '../location/location.service.js';
-import type { MediaService } from '../media/media.service.js';
-import type { MediaPlane } from '../media/media-plane.js';
+import type { MediaGateway } from '../media/media-gateway.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { assertConsolePolicy, permissionFor } from './console-policy.js';
 import type { CallerSide } from './officer-requests.js';
@@ -35,70 +34,100 @@ interface ConsoleClient {
 /** Above this much unsent data a console is too slow; location fixes to it are skipped, not queued. */
 const SLOW_CONSOLE_BYTES = 1024 * 1024;
 
-/** The officer side of signalling: live session list, per-session watch, and video views. */
+/**
+ * The officer side of signalling: live session list, per-session watch, and video views.
+ * Everything a console shows arrives as an event, from this instance or another (the
+ * caller may be connected elsewhere); views are started through the MediaGateway, which
+ * reaches the instance holding the session's media.
+ */
 export class ConsoleSignalling {
   readonly #clients = new Set<ConsoleClient>();
   #storage: StorageStatus | null = null;
 
   constructor(
     private readonly sessions: SessionService,
-    private readonly media: MediaService,
-    private readonly plane: MediaPlane,
+    private readonly media: MediaGateway,
+    /** This instance's media server health, for a console's hello. */
+    private readonly mediaStatus: () => MediaPlaneStatus,
     private readonly iceServers: IceServer[],
-    location: LocationService,
-    evidence: EvidenceService,
+    events: EventBus,
     private readonly chat: ChatService,
     private readonly side: CallerSide,
     private readonly log: Logger,
     private readonly reads: ReadAudit,
   ) {
     assertConsolePolicy();
-    sessions.on('updated', (session) =>
+    const on = events.subscribe.bind(events);
+    const watching = (sessionId: string) => (c: ConsoleClient) => c.watched.has(sessionId);
+    on('session.updated', ({ session }) =>
       this.broadcast({ type: 'session.updated', session }, (c) => can(c.officer.roles, 'session:read')),
     );
-    sessions.on('event', (sessionId, event) =>
-      this.broadcast({ type: 'session.event', sessionId, event }, (c) => c.watched.has(sessionId)),
+    on('session.event', ({ sessionId, event }) =>
+      this.broadcast({ type: 'session.event', sessionId, event }, watching(sessionId)),
     );
-    location.on('fix', (sessionId, fix) =>
+    on('location.fix', ({ sessionId, fix }) =>
       this.broadcast(
         { type: 'location.fix', sessionId, fix },
         (c) => c.watched.has(sessionId) && c.channel.socket.bufferedAmount < SLOW_CONSOLE_BYTES,
       ),
     );
-    evidence.on('updated', (sessionId) =>
-      this.broadcast({ type: 'evidence.updated', sessionId }, (c) => c.watched.has(sessionId)),
+    on('evidence.updated', ({ sessionId }) =>
+      this.broadcast({ type: 'evidence.updated', sessionId }, watching(sessionId)),
     );
-    const watching = (sessionId: string) => (c: ConsoleClient) => c.watched.has(sessionId);
-    chat.on('message', (sessionId, message) =>
+    on('chat.message', ({ sessionId, message }) =>
       this.broadcast({ type: 'chat.message', sessionId, message }, watching(sessionId)),
     );
-    chat.on('status', (sessionId, u) =>
+    on('chat.status', ({ sessionId, id, clientId, state, at }) =>
+      this.broadcast({ type: 'chat.status', sessionId, id, clientId, state, at }, watching(sessionId)),
+    );
+    on('caller.answered', ({ sessionId, requestId, action, accepted }) =>
       this.broadcast(
-        { type: 'chat.status', sessionId, id: u.id, clientId: u.clientId, state: u.state, at: u.at },
+        { type: 'request.answered', sessionId, requestId, action, accepted },
         watching(sessionId),
       ),
     );
-    side.on('answered', (sessionId, r) =>
-      this.broadcast({ type: 'request.answered', sessionId, ...r }, watching(sessionId)),
-    );
-    side.on('media', (sessionId, state) =>
+    on('caller.media', ({ sessionId, state }) =>
       this.broadcast({ type: 'caller.media', sessionId, state }, watching(sessionId)),
     );
-    side.on('quality', (sessionId, level, kbps) =>
+    on('caller.quality', ({ sessionId, level, kbps }) =>
       this.broadcast({ type: 'caller.quality', sessionId, level, kbps }, watching(sessionId)),
     );
-    plane.on('status', (status) => this.broadcast({ type: 'media.status', media: status }, () => true));
-    media.on('viewEnded', (viewId, ownerId, reason) => {
+    on('media.status', ({ status }) => this.broadcast({ type: 'media.status', media: status }, () => true));
+    on('view.ended', ({ viewId, ownerId, reason }) => {
       for (const c of this.#clients) {
         if (c.officer.id === ownerId && c.views.delete(viewId))
           c.channel.send({ type: 'view.ended', viewId, reason });
       }
     });
-  }
-
-  /** Sends a message to every console the given officer has open. */
-  notifyOfficer(officerId: string, msg: ServerToConsole): void {
-    this.broadcast(msg, (c) => c.officer.id === officerId);
+    // Signing out, a disabled account or a password reset ends the officer's open consoles at
+    // once, on every instance; a role change too, since a socket holds the roles it connected with.
+    on('officer.signedOut', ({ officerId, reason }) =>
+      this.disconnectOfficer(officerId, CloseCode.signedOut, reason),
+    );
+    on('officer.rolesChanged', ({ officerId }) =>
+      this.disconnectOfficer(officerId, CloseCode.rolesChanged, 'roles changed'),
+    );
+    on('job.updated', (job) =>
+      this.broadcast(
+        {
+          type: 'job.updated',
+          jobType: job.jobType === 'redaction' ? 'redaction' : 'export',
+          jobId: job.jobId,
+          state: job.state,
+          done: Math.trunc(job.done),
+          total: Math.trunc(job.total),
+        },
+        (c) => c.officer.id === job.requestedBy,
+      ),
+    );
+    // Evidence store and spool health of this instance, for every console here.
+    on('storage.changed', ({ status }) => {
+      this.#storage = status;
+      this.broadcast({ type: 'storage.status', storage: status }, () => true);
+    });
+    on('outbox.changed', () =>
+      this.broadcast({ type: 'outbox.updated' }, (c) => can(c.officer.roles, 'outbox:read')),
+    );
   }
 
   /**
@@ -134,17 +163,6 @@ export class ConsoleSignalling {
     }
   }
 
-  /** Evidence store and spool health, for every console (an alert while one is full or read-only). */
-  storageChanged(status: StorageStatus): void {
-    this.#storage = status;
-    this.broadcast({ type: 'storage.status', storage: status }, () => true);
-  }
-
-  /** Tells consoles that may read the outbox that it changed. */
-  outboxChanged(): void {
-    this.broadcast({ type: 'outbox.updated' }, (c) => can(c.officer.roles, 'outbox:read'));
-  }
-
   accept(socket: WebSocket, officer: OfficerView, ip: string | null = null): void {
     const client: ConsoleClient = {
       channel: new SocketChannel(socket, ConsoleToServerSchema, this.log.child({ officer: officer.id })),
@@ -159,7 +177,7 @@ export class ConsoleSignalling {
     client.channel.listen(async (msg) => {
       if (!client.dropped) await this.handle(client, msg);
     });
-    client.channel.send({ type: 'hello', officer, media: this.plane.status, iceServers: this.iceServers });
+    client.channel.send({ type: 'hello', officer, media: this.mediaStatus(), iceServers: this.iceServers });
     if (this.#storage) client.channel.send({ type: 'storage.status', storage: this.#storage });
   }
 
@@ -181,7 +199,7 @@ export class ConsoleSignalling {
         c.watched.add(msg.sessionId);
         {
           // The phone reports its state only on a change; a console arriving later needs it now.
-          const now = this.side.current(msg.sessionId);
+          const now = await this.side.current(msg.sessionId);
           if (now.media) c.channel.send({ type: 'caller.media', sessionId: msg.sessionId, state: now.media });
           if (now.quality)
             c.channel.send({ type: 'caller.quality', sessionId: msg.sessionId, ...now.quality });

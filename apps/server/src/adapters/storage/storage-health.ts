@@ -1,9 +1,9 @@
 import { open, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { StorageAreaStatus, StorageStatus } from '@sightline/protocol';
+import type { EventPublisher } from '../../events/event-bus.js';
 import { DomainError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
-import { TypedEmitter } from '../../lib/typed-emitter.js';
 import type { Clock } from '../clock.js';
 
 /** The evidence store, or the spool (data directory) where uploads, copies and recordings wait. */
@@ -36,18 +36,14 @@ export function describeProblem(area: StorageArea, problem: Problem): string {
 export const storageErrorMessage = (cause: string) =>
   `Cannot store files right now: ${cause}. What was sent is kept and will be stored when there is room.`;
 
-type Events = {
-  changed: (status: StorageStatus) => void;
-  /** An area came back: retry what waits for it. */
-  recovered: (area: StorageArea) => void;
-};
-
 /**
  * Whether the evidence store and the spool can be written. Writers report failures
  * (`fail`) and successes (`ok`); while an area is down it is probed, so recovery is
  * noticed without waiting for a caller. Consoles and GET /api/system/status show it.
+ * Publishes `storage.changed` and, when an area takes writes again, `storage.recovered`
+ * (retry what waits); both stay on this instance, whose disks they describe.
  */
-export class StorageHealth extends TypedEmitter<Events> {
+export class StorageHealth {
   readonly #areas: Record<StorageArea, StorageAreaStatus>;
   readonly #probeDir: Partial<Record<StorageArea, string>> = {};
   #timer: NodeJS.Timeout | null = null;
@@ -56,8 +52,8 @@ export class StorageHealth extends TypedEmitter<Events> {
     private readonly roots: Record<StorageArea, string>,
     private readonly clock: Clock,
     private readonly log: Logger,
+    private readonly events: EventPublisher,
   ) {
-    super();
     const ok = (): StorageAreaStatus => ({ state: 'ok', since: clock.now(), message: null });
     this.#areas = { evidence: ok(), spool: ok() };
   }
@@ -80,7 +76,7 @@ export class StorageHealth extends TypedEmitter<Events> {
     if (this.#areas[area].state !== problem) {
       this.#areas[area] = { state: problem, since: this.clock.now(), message };
       this.log.error({ area, err }, `storage: ${message}`);
-      this.safeEmit('changed', this.status);
+      this.events.publish('storage.changed', { status: this.status });
     }
     this.startProbing();
     return new DomainError('storage_unavailable', storageErrorMessage(message));
@@ -91,8 +87,8 @@ export class StorageHealth extends TypedEmitter<Events> {
     if (this.#areas[area].state === 'ok') return;
     this.#areas[area] = { state: 'ok', since: this.clock.now(), message: null };
     this.log.info({ area }, 'storage: writable again');
-    this.safeEmit('changed', this.status);
-    this.safeEmit('recovered', area);
+    this.events.publish('storage.changed', { status: this.status });
+    this.events.publish('storage.recovered', { area });
   }
 
   /** Runs `write` against `area`, reporting the outcome. */

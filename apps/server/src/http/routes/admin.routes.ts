@@ -158,6 +158,11 @@ export const adminRoutes =
         schema: { response: { 200: SystemStatus } },
         config: { auth: { officer: true, permission: 'system:read' } },
       },
-      async () => ({ media: c.plane.status, storage: c.storage.status, version: VERSION }),
+      async () => ({
+        media: c.plane.status,
+        storage: c.storage.status,
+        events: c.events.health(),
+        version: VERSION,
+      }),
     );
   };

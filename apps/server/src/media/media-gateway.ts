@@ -1,0 +1,32 @@
+import type { IceCandidate } from '@sightline/protocol';
+import type { Actor } from '../audit/audit.service.js';
+
+export type Officer = Actor & { type: 'officer' };
+
+/**
+ * What signalling asks of the media side, wherever the session's media room is. With one
+ * instance this is the MediaService itself; with several (Redis) it is a RoutedMediaGateway
+ * that relays to the instance holding the room (media/routed-media-gateway.ts).
+ */
+export interface MediaGateway {
+  // The caller's side: its socket is on this instance.
+  /** Publishes the caller's offer here (this instance becomes the session's media owner); returns the answer. */
+  publish(sessionId: string, offer: string): Promise<string>;
+  prepare(sessionId: string): Promise<void>;
+  addPublisherCandidate(sessionId: string, candidate: IceCandidate): Promise<void>;
+  /** The caller's signalling socket opened or closed on this instance. */
+  callerLink(sessionId: string, online: boolean): void;
+  callerViewOffer(sessionId: string): Promise<string>;
+  callerViewAnswer(sessionId: string, sdp: string): Promise<void>;
+  callerViewCandidate(sessionId: string, candidate: IceCandidate): Promise<void>;
+  // The officers' side: a console on any instance.
+  startView(sessionId: string, officer: Officer): Promise<{ viewId: string; sdp: string }>;
+  answerView(viewId: string, ownerId: string, sdp: string): Promise<void>;
+  addViewerCandidate(viewId: string, ownerId: string, candidate: IceCandidate): Promise<void>;
+  stopView(viewId: string, ownerId: string, reason: string): Promise<void>;
+  /** Ends every view an officer's console holds (it disconnected). */
+  stopViewsOf(ownerId: string, viewIds: Iterable<string>, reason: string): Promise<void>;
+  officerPublish(sessionId: string, officer: Officer, offer: string): Promise<string>;
+  officerCandidate(sessionId: string, candidate: IceCandidate): Promise<void>;
+  officerStop(sessionId: string, officer: Officer): Promise<void>;
+}
