@@ -2,6 +2,7 @@ import type { ChatMessage } from '@sightline/protocol';
 import type { Selectable } from 'kysely';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
+import { isUniqueViolation } from '../adapters/db/errors.js';
 import type { MessagesTable } from '../adapters/db/schema.js';
 import type { Random } from '../adapters/random.js';
 import { DomainError } from '../lib/errors.js';
@@ -21,6 +22,9 @@ export interface ChatEvents {
     },
   ) => void;
 }
+
+/** Tries at taking the next number while other instances take the same one (each failure means one of theirs succeeded). */
+const MAX_SEQ_ATTEMPTS = 50;
 
 type Sender = { from: 'caller' } | { from: 'officer'; id: string; name: string };
 
@@ -51,7 +55,8 @@ export class ChatService extends TypedEmitter<ChatEvents> {
     sender: Sender,
     m: { clientId: string; text: string; sentAt?: number },
   ): Promise<ChatMessage> {
-    // One writer per session at a time, so seq numbers are gap-free and in arrival order.
+    // One writer per session at a time in this process, so its messages keep their arrival order;
+    // across instances the unique index decides (see store()).
     const previous = this.#locks.get(sessionId) ?? Promise.resolve();
     const run = previous.then(() => this.store(sessionId, sender, m));
     this.#locks.set(
@@ -69,24 +74,12 @@ export class ChatService extends TypedEmitter<ChatEvents> {
     const session = await this.sessions.get(sessionId);
     if (!(sender.from === 'officer' ? OFFICER_CHATTABLE : CHATTABLE).includes(session.state))
       throw new DomainError('session_ended', 'this session is not open for messages');
-    const existing = await this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('session_id', '=', sessionId)
-      .where('sender', '=', sender.from)
-      .where('client_id', '=', m.clientId)
-      .executeTakeFirst();
+    const existing = await this.find(sessionId, sender.from, m.clientId);
     if (existing) return toMessage(existing);
-    const last = await this.db
-      .selectFrom('messages')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .where('session_id', '=', sessionId)
-      .executeTakeFirst();
     const now = this.clock.now();
-    const row = {
+    const base = {
       id: this.random.id(),
       session_id: sessionId,
-      seq: Number(last?.seq ?? 0) + 1,
       sender: sender.from,
       officer_id: sender.from === 'officer' ? sender.id : null,
       officer_name: sender.from === 'officer' ? sender.name : null,
@@ -98,7 +91,23 @@ export class ChatService extends TypedEmitter<ChatEvents> {
       delivered_at: null,
       read_at: null,
     };
-    await this.db.insertInto('messages').values(row).execute();
+    // The next number is the highest so far plus one. The unique (session_id, seq) index decides
+    // between writers: when another instance took that number first, the insert fails and this
+    // one takes the next, so numbers never repeat and never skip.
+    let row: typeof base & { seq: number };
+    for (let attempt = 1; ; attempt++) {
+      row = { ...base, seq: (await this.lastSeq(sessionId)) + 1 };
+      try {
+        await this.db.insertInto('messages').values(row).execute();
+        break;
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        // The same message, resent to another instance, may have been stored there meanwhile.
+        const stored = await this.find(sessionId, sender.from, m.clientId);
+        if (stored) return toMessage(stored);
+        if (attempt >= MAX_SEQ_ATTEMPTS) throw err;
+      }
+    }
     const message = toMessage(row);
     this.safeEmit('message', sessionId, message);
     this.safeEmit('status', sessionId, {
@@ -109,6 +118,25 @@ export class ChatService extends TypedEmitter<ChatEvents> {
       at: now,
     });
     return message;
+  }
+
+  private find(sessionId: string, from: Sender['from'], clientId: string) {
+    return this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .where('sender', '=', from)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+  }
+
+  private async lastSeq(sessionId: string): Promise<number> {
+    const last = await this.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('session_id', '=', sessionId)
+      .executeTakeFirst();
+    return Number(last?.seq ?? 0);
   }
 
   /** Marks the other side's messages delivered or read (read implies delivered). */
