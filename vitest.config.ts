@@ -29,6 +29,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['apps/*/test/**/*.int.test.ts'],
+          // SIGHTLINE_TEST_DB=postgres: one throwaway PostgreSQL cluster for the run (else SQLite).
+          globalSetup: ['apps/server/test/postgres.global.ts'],
           testTimeout: 90_000,
           hookTimeout: 90_000,
           // Each file starts its own Janus; on 2 cores one at a time is faster and less flaky.

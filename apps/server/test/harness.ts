@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config/config.js';
 import { buildContainer, type Container } from '../src/container.js';
 import { buildApp } from '../src/http/app.js';
 import { createLogger } from '../src/lib/create-logger.js';
+import { freshDatabase } from './test-db.js';
 
 export interface TestServer {
   url: string;
@@ -16,6 +17,10 @@ export interface TestServer {
   app: FastifyInstance;
   c: Container;
   dataDir: string;
+  /** The database it uses: SQLite in dataDir, or its own PostgreSQL database (SIGHTLINE_TEST_DB=postgres). */
+  databaseUrl: string;
+  /** The SIGHTLINE_* settings it runs with, for a CLI run against the same deployment. */
+  env: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -34,8 +39,10 @@ export class TestClock implements Clock {
 }
 
 /**
- * Starts a real server with a real Janus, SQLite and evidence store in a temp
- * directory. Must run inside scripts/netns-run.sh so media never touches real interfaces.
+ * Starts a real server with a real Janus, database and evidence store in a temp directory. The
+ * database is SQLite in that directory, or with SIGHTLINE_TEST_DB=postgres a new database in the
+ * tier's PostgreSQL cluster (dropped on close; pass SIGHTLINE_DATABASE_URL to share one). Must
+ * run inside scripts/netns-run.sh so media never touches real interfaces.
  */
 export async function startServer(
   opts: { env?: Record<string, string>; clock?: Clock } = {},
@@ -44,7 +51,9 @@ export async function startServer(
     throw new Error('integration tests start Janus: run them through `npm test` or scripts/netns-run.sh');
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'sightline-int-'));
+  const database = opts.env?.SIGHTLINE_DATABASE_URL ? null : await freshDatabase();
   const env: Record<string, string> = {
+    ...(database ? { SIGHTLINE_DATABASE_URL: database.url } : {}),
     SIGHTLINE_DATA_DIR: dataDir,
     SIGHTLINE_PORT: '0',
     SIGHTLINE_JANUS_WS_PORT: '0',
@@ -72,11 +81,14 @@ export async function startServer(
     app,
     c,
     dataDir,
+    databaseUrl: config.databaseUrl,
+    env,
     async close() {
       if (closed) return;
       closed = true;
       await app.close();
       await c.stop();
+      await database?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
