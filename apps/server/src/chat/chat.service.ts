@@ -5,23 +5,9 @@ import type { Db } from '../adapters/db/database.js';
 import { isUniqueViolation } from '../adapters/db/errors.js';
 import type { MessagesTable } from '../adapters/db/schema.js';
 import type { Random } from '../adapters/random.js';
+import type { EventPublisher } from '../events/event-bus.js';
 import { DomainError } from '../lib/errors.js';
-import { TypedEmitter } from '../lib/typed-emitter.js';
 import type { SessionService } from '../sessions/session.service.js';
-
-export interface ChatEvents {
-  message: (sessionId: string, message: ChatMessage) => void;
-  status: (
-    sessionId: string,
-    update: {
-      id: string;
-      clientId: string;
-      from: 'caller' | 'officer';
-      state: 'sent' | 'delivered' | 'read';
-      at: number;
-    },
-  ) => void;
-}
 
 /** Tries at taking the next number while other instances take the same one (each failure means one of theirs succeeded). */
 const MAX_SEQ_ATTEMPTS = 50;
@@ -36,9 +22,10 @@ const OFFICER_CHATTABLE = ['sent', ...CHATTABLE];
  * Text chat between caller and officers, kept as evidence. Messages get a server
  * order (`seq`); a resend with the same client id (after a reconnect) returns the
  * stored message instead of a duplicate. Receipts move a message to delivered,
- * then read, and only the other side can send them.
+ * then read, and only the other side can send them. Publishes `chat.message` and
+ * `chat.status`, which reach the caller's socket and the consoles on any instance.
  */
-export class ChatService extends TypedEmitter<ChatEvents> {
+export class ChatService {
   readonly #locks = new Map<string, Promise<unknown>>();
 
   constructor(
@@ -46,9 +33,8 @@ export class ChatService extends TypedEmitter<ChatEvents> {
     private readonly sessions: SessionService,
     private readonly clock: Clock,
     private readonly random: Random,
-  ) {
-    super();
-  }
+    private readonly events: EventPublisher,
+  ) {}
 
   async send(
     sessionId: string,
@@ -109,8 +95,9 @@ export class ChatService extends TypedEmitter<ChatEvents> {
       }
     }
     const message = toMessage(row);
-    this.safeEmit('message', sessionId, message);
-    this.safeEmit('status', sessionId, {
+    this.events.publish('chat.message', { sessionId, message });
+    this.events.publish('chat.status', {
+      sessionId,
       id: row.id,
       clientId: row.client_id,
       from: sender.from,
@@ -163,7 +150,14 @@ export class ChatService extends TypedEmitter<ChatEvents> {
       if ((state === 'read' && r.read_at !== null) || (state === 'delivered' && r.delivered_at !== null))
         continue;
       await this.db.updateTable('messages').set(patch).where('id', '=', r.id).execute();
-      this.safeEmit('status', sessionId, { id: r.id, clientId: r.client_id, from: other, state, at: now });
+      this.events.publish('chat.status', {
+        sessionId,
+        id: r.id,
+        clientId: r.client_id,
+        from: other,
+        state,
+        at: now,
+      });
     }
   }
 
