@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import { systemClock } from '../adapters/clock.js';
-import { type Db, migrateToLatest, openDatabase } from '../adapters/db/database.js';
+import {
+  type Db,
+  describeDatabaseUrl,
+  isPostgresUrl,
+  migrateToLatest,
+  openDatabase,
+} from '../adapters/db/database.js';
 import { loadOrCreateSigner, type Signer } from '../adapters/keys/signer.js';
 import { cryptoRandom } from '../adapters/random.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -50,7 +56,7 @@ export async function withContext<T>(
   const config = loadConfig();
   const file = sqliteFile(config.databaseUrl);
   process.stderr.write(
-    `sightline: data directory ${config.dataDir}, database ${file ?? config.databaseUrl}\n`,
+    `sightline: data directory ${config.dataDir}, database ${file ?? describeDatabaseUrl(config.databaseUrl)}\n`,
   );
   if (file && !existsSync(file) && !options.createDatabase)
     throw new CliError(
@@ -61,6 +67,8 @@ export async function withContext<T>(
     );
   const db = openDatabase(config.databaseUrl);
   try {
+    if (isPostgresUrl(config.databaseUrl) && !options.createDatabase)
+      await requireSchema(db, config.databaseUrl);
     await migrateToLatest(db);
     const signer = loadOrCreateSigner(config.keyDir);
     return await run({
@@ -73,6 +81,26 @@ export async function withContext<T>(
   } finally {
     await db.destroy();
   }
+}
+
+/**
+ * PostgreSQL's counterpart of the missing-file check: the database must exist and hold Sightline's
+ * schema, or the command refuses rather than fill an empty (wrong) database with one.
+ */
+async function requireSchema(db: Db, url: string): Promise<void> {
+  const where = describeDatabaseUrl(url);
+  let tables: string[];
+  try {
+    tables = (await db.introspection.getTables()).map((t) => t.name);
+  } catch (err) {
+    throw new CliError(`cannot use the database ${where}: ${(err as Error).message}. Nothing was changed.`);
+  }
+  if (!tables.includes('audit_events'))
+    throw new CliError(
+      `no Sightline schema in the database ${where}. Check SIGHTLINE_DATABASE_URL. Nothing was created. ` +
+        'To start a new deployment, start the server once or create the first account with ' +
+        '"sightline user add --create-database …".',
+    );
 }
 
 /** Wraps a command's body for commander: the number it resolves to becomes the exit code. */
