@@ -116,6 +116,7 @@ const EnvSchema = z.object({
         /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/,
         'segments of letters, digits, ".", "_", "-" joined by "/"',
       )
+      .refine((v) => !v.split('/').some((seg) => seg === '.' || seg === '..'), 'no "." or ".." segments')
       .nullable(),
   ),
   S3_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/, message: 'an http(s) URL' }).nullable()),

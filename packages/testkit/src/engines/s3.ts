@@ -88,12 +88,15 @@ export interface CannedResponse {
   body?: string;
 }
 
+/** Builds an answer from the whole request (its body included), e.g. to keep state between requests. */
+export type Responder = (r: RecordedRequest) => CannedResponse;
+
 export interface S3Recorder {
   /** Point the store here instead of at the engine. */
   endpoint: string;
   requests: RecordedRequest[];
   /** Answers requests matching `when` with `response` instead of forwarding them (until removed); a later answer overrides an earlier one. */
-  answer(when: (r: RecordedRequest) => boolean, response: CannedResponse): () => void;
+  answer(when: (r: RecordedRequest) => boolean, response: CannedResponse | Responder): () => void;
   stop(): Promise<void>;
 }
 
@@ -108,7 +111,7 @@ const TEXT_LIMIT = 64 * 1024;
 export async function recordS3(target: string): Promise<S3Recorder> {
   const upstream = new URL(target);
   const requests: RecordedRequest[] = [];
-  const canned: Array<{ when: (r: RecordedRequest) => boolean; response: CannedResponse }> = [];
+  const canned: Array<{ when: (r: RecordedRequest) => boolean; response: CannedResponse | Responder }> = [];
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const rec: RecordedRequest = {
@@ -134,11 +137,9 @@ export async function recordS3(target: string): Promise<S3Recorder> {
       rec.text = rec.size <= TEXT_LIMIT ? Buffer.concat(chunks).toString('utf8') : null;
       requests.push(rec);
       if (!answer) return;
-      res.writeHead(answer.response.status, {
-        'content-type': 'application/xml',
-        ...answer.response.headers,
-      });
-      res.end(answer.response.body ?? '');
+      const response = typeof answer.response === 'function' ? answer.response(rec) : answer.response;
+      res.writeHead(response.status, { 'content-type': 'application/xml', ...response.headers });
+      res.end(response.body ?? '');
     });
     if (answer) return;
     const out = httpRequest(
