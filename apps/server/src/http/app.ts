@@ -41,7 +41,13 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   installErrorHandler(app);
 
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
+  // With several instances (Redis configured) the counts live in Redis, so a route's limit holds
+  // whichever instance the load balancer picks. While Redis is unreachable requests are let
+  // through rather than refused: a restart of Redis must not stop callers joining.
+  await app.register(rateLimit, {
+    global: false,
+    ...(c.redis ? { redis: c.redis, nameSpace: 'sightline:rate-limit:', skipOnError: true } : {}),
+  });
   await installSecurityHeaders(app, c.config);
   await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
   await app.register(swagger, {
