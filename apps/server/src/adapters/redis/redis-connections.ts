@@ -68,14 +68,15 @@ export class RedisConnections {
   async connect(): Promise<void> {
     const timeout = new Promise<never>((_, reject) => {
       const t = setTimeout(
-        () => reject(new Error(`Redis at ${this.where} did not answer within ${READY_TIMEOUT_MS / 1000} s`)),
+        () => reject(new Error(`no answer within ${READY_TIMEOUT_MS / 1000} s`)),
         READY_TIMEOUT_MS,
       );
       t.unref();
     });
     await Promise.race([Promise.all(this.all.map((c) => c.connect())), timeout]).catch((err: unknown) => {
       this.disconnect();
-      throw err;
+      const why = this.#health.lastError ?? (err as Error).message;
+      throw new Error(`SIGHTLINE_REDIS_URL: cannot reach Redis at ${this.where} (${why})`);
     });
   }
 
