@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { type Clock, systemClock } from './adapters/clock.js';
 import { type Db, migrateToLatest, openDatabase } from './adapters/db/database.js';
-import { findJanusLibDir } from './adapters/janus/janus-config.js';
-import { JanusConnection } from './adapters/janus/janus-connection.js';
-import { JanusSupervisor } from './adapters/janus/janus-supervisor.js';
-import { VideoRoomApi } from './adapters/janus/videoroom.js';
+import type { JanusConnection } from './adapters/janus/janus-connection.js';
+import type { JanusSupervisor } from './adapters/janus/janus-supervisor.js';
 import { loadOrCreateSecretBox } from './adapters/keys/secret-box.js';
 import { loadOrCreateSigner, type Signer } from './adapters/keys/signer.js';
 import { MediaTools } from './adapters/media-tools/media-tools.js';
@@ -38,13 +36,15 @@ import { SmsTexts } from './invites/sms-text.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { LeaseRepository } from './jobs/lease.repository.js';
 import type { Logger } from './lib/logger.js';
-import { findFreePort } from './lib/ports.js';
 import { SerialQueue } from './lib/serial-queue.js';
 import { LibraryRepository } from './library/library.repository.js';
 import { LibraryService } from './library/library.service.js';
 import { LocationService } from './location/location.service.js';
 import { MediaService } from './media/media.service.js';
 import { MediaPlane } from './media/media-plane.js';
+import { EMBEDDED_NODE_ID } from './media/nodes/embedded-node.js';
+import type { MediaNodes } from './media/nodes/media-nodes.js';
+import { buildMediaTopology } from './media/nodes/media-topology.js';
 import { OfficerService } from './officers/officer.service.js';
 import { DisposalService } from './retention/disposal.service.js';
 import { EvidenceProtection } from './retention/evidence-protection.js';
@@ -91,6 +91,8 @@ export interface Container {
   recordings: RecordingIngest;
   sealer: Sealer;
   media: MediaService;
+  /** The media nodes (Janus servers) this instance places rooms on; the embedded default has one. */
+  nodes: MediaNodes;
   plane: MediaPlane;
   /** Whether the evidence store and the spool can be written (alerts, /api/system/status). */
   storage: StorageHealth;
@@ -220,21 +222,25 @@ export async function buildContainer(
     clock,
     random,
     evidenceQueue,
-    { spoolDir: config.recordingsDir, workDir: join(config.dataDir, 'work') },
+    { spoolDir: config.recordingsDir, workDir: join(config.dataDir, 'work'), nodeId: EMBEDDED_NODE_ID },
     (sessionId) => evidence.changed(sessionId),
     evidenceLog,
   );
 
-  const janus = await buildJanus(config, log.child({ component: 'janus' }));
-  const api = new VideoRoomApi(janus.connection, janus.adminKey);
-  const plane = new MediaPlane(janus.connection, janus.supervisor, clock, log);
+  // The embedded Janus, or (SIGHTLINE_MEDIA=nodes) the media nodes registered in the database.
+  const topology = await buildMediaTopology(
+    config,
+    { db, recordings, evidenceRepo, audit, sessions, clock, random },
+    log,
+  );
+  const { nodes, embedded } = topology;
+  const plane = new MediaPlane(nodes, embedded?.supervisor ?? null, clock, log);
   // This instance's media server health, for its own consoles (a local event).
   plane.on('status', (status) => events.publish('media.status', { status }));
   const media = new MediaService(
-    janus.connection,
-    api,
+    nodes,
     sessions,
-    recordings,
+    topology.recorder,
     audit,
     clock,
     random,
@@ -418,28 +424,38 @@ export async function buildContainer(
     recordings,
     sealer,
     media,
+    nodes,
     plane,
     storage,
     outbox,
     callers,
     consoles,
-    janus: { connection: janus.connection, supervisor: janus.supervisor },
+    get janus() {
+      if (!embedded)
+        throw new Error(
+          'SIGHTLINE_MEDIA=nodes: this instance runs no Janus (its media nodes are in `nodes`)',
+        );
+      return { connection: embedded.node.connection, supervisor: embedded.supervisor };
+    },
     async start() {
-      await janus.supervisor?.start();
-      // Recordings left open by a previous run are final now: ingest them.
-      await recordings.recoverUnfinished();
-      sealer.start();
+      await topology.start();
+      if (embedded) {
+        // Recordings left open by a previous run are final now: ingest them. (With media
+        // nodes each node does this for its own recordings, never this instance for all.)
+        await recordings.recoverUnfinished();
+        sealer.start();
+      }
       audit.start();
       cluster.start();
       await jobs.start();
       disposal.start();
-      await resetPublishingFlags(sessionRepo);
+      // With media nodes, a restarted node clears its own sessions' flags; other nodes' calls go on.
+      if (embedded) await resetPublishingFlags(sessionRepo);
       void uploads
         .retryPending()
         .catch((err: unknown) =>
           log.error({ err }, 'uploads: storing uploads kept from a previous run failed'),
         );
-      void janus.connection.start();
       sweeper = setInterval(() => {
         expireDue().catch((err: unknown) => log.error({ err }, 'sessions: expiry sweep failed'));
         consoles
@@ -462,51 +478,11 @@ export async function buildContainer(
       await audit.checkpointNow();
       // After the last events of the shutdown (rooms closed, views ended) are sent.
       await cluster.stop();
-      janus.connection.close();
-      await janus.supervisor?.stop();
+      await topology.stop();
       await db.destroy();
     },
   };
   return container;
-}
-
-async function buildJanus(config: Config, log: Logger) {
-  const j = config.janus;
-  if (j.externalUrl) {
-    if (!j.adminKey) throw new Error('SIGHTLINE_JANUS_ADMIN_KEY is required with SIGHTLINE_JANUS_URL');
-    const connection = new JanusConnection({
-      url: j.externalUrl,
-      apiSecret: j.apiSecret ?? undefined,
-      logger: log,
-    });
-    return { connection, supervisor: null, adminKey: j.adminKey };
-  }
-  const libDir = j.libDir ?? findJanusLibDir();
-  if (!libDir)
-    throw new Error('Janus plugins not found: install the janus package or set SIGHTLINE_JANUS_LIB_DIR');
-  // Secrets are fresh per start: only this process ever talks to this Janus.
-  const apiSecret = cryptoRandom.secret(24);
-  const adminKey = cryptoRandom.secret(24);
-  const wsPort = j.wsPort === 0 ? await findFreePort() : j.wsPort;
-  const supervisor = new JanusSupervisor(
-    j.binary,
-    {
-      dir: join(config.dataDir, 'janus'),
-      libDir,
-      wsPort,
-      apiSecret,
-      adminKey,
-      rtpPortRange: j.rtpPortRange,
-      iceEnforceList: j.iceEnforceList,
-      iceIgnoreList: null,
-      nat1to1: j.nat1to1,
-      stunServer: j.stunServer,
-      debugLevel: j.debugLevel,
-    },
-    log,
-  );
-  const connection = new JanusConnection({ url: `ws://127.0.0.1:${wsPort}`, apiSecret, logger: log });
-  return { connection, supervisor, adminKey };
 }
 
 /**

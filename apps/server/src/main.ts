@@ -26,7 +26,12 @@ async function main(): Promise<void> {
     {
       port,
       publicUrl: config.publicUrl.toString(),
-      media: container.janus.supervisor ? 'managed janus' : 'external janus',
+      media:
+        container.config.media.mode === 'nodes'
+          ? `media nodes: ${container.nodes.healthy().length} reachable`
+          : container.janus.supervisor
+            ? 'managed janus'
+            : 'external janus',
     },
     'sightline: ready',
   );

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAudit } from './audit.js';
 import { registerEvidence } from './evidence.js';
 import { registerKeys } from './keys.js';
+import { registerMediaNode } from './media-node.js';
 import { registerRetention } from './retention.js';
 import { registerUser } from './user.js';
 
@@ -30,5 +31,6 @@ export function buildProgram(): Command {
   registerKeys(program);
   registerEvidence(program);
   registerRetention(program);
+  registerMediaNode(program);
   return program;
 }

@@ -96,10 +96,11 @@ export class RecordingIngest {
   /**
    * After a restart: seal what the crashed run had not (flagged "recovered"), then
    * ingest. A file that no longer matches its last seal is flagged and left alone.
-   * A media node passes its id, so it recovers only its own recordings.
+   * A media node passes its id, so it recovers only its own recordings, and the ones
+   * it knows belong to its previous run (`only`), never a recording just begun.
    */
-  async recoverUnfinished(mediaNode?: string): Promise<number> {
-    const rows = await this.repo.unfinishedRecordings(mediaNode);
+  async recoverUnfinished(mediaNode?: string, only?: ReadonlySet<string>): Promise<number> {
+    const rows = (await this.repo.unfinishedRecordings(mediaNode)).filter((r) => !only || only.has(r.id));
     for (const rec of rows) {
       void this.queue.run(async () => {
         let finalSeals: SealResult[];

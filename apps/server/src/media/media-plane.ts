@@ -1,9 +1,9 @@
 import type { MediaPlaneStatus } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
-import type { JanusConnection } from '../adapters/janus/janus-connection.js';
 import type { JanusSupervisor } from '../adapters/janus/janus-supervisor.js';
 import type { Logger } from '../lib/logger.js';
 import { TypedEmitter } from '../lib/typed-emitter.js';
+import type { MediaNodes } from './nodes/media-nodes.js';
 
 export interface MediaPlaneEvents {
   status: (status: MediaPlaneStatus) => void;
@@ -11,13 +11,14 @@ export interface MediaPlaneEvents {
 
 /**
  * Health of the media server as officers should see it: up, down (with why),
- * and how many times it has been restarted since we started.
+ * and how many times it has been restarted since we started. With several media
+ * nodes it is up while any node is, and a lost node is named in lastError.
  */
 export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
   #status: MediaPlaneStatus;
 
   constructor(
-    connection: JanusConnection,
+    private readonly nodes: MediaNodes,
     supervisor: JanusSupervisor | null,
     private readonly clock: Clock,
     log: Logger,
@@ -30,8 +31,16 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
       lastError: null,
       managed: supervisor !== null,
     };
-    connection.on('connected', () => this.set({ state: 'up' }));
-    connection.on('disconnected', (reason) => {
+    nodes.on('nodeUp', () => this.set({ state: 'up' }));
+    nodes.on('nodeDown', (node, reason) => {
+      if (this.nodes.all().length > 1) {
+        const others = this.nodes.healthy().length > 0;
+        this.set({
+          state: others ? 'up' : 'down',
+          lastError: `Lost media node ${node.id} (${reason}). ${others ? 'Its callers are reconnecting to another node.' : 'No media node is reachable.'}`,
+        });
+        return;
+      }
       if (this.#status.state === 'down') return; // the supervisor already said why
       this.set({ state: 'down', lastError: `Lost the connection to the media server (${reason}).` });
     });

@@ -1,39 +1,46 @@
-import { mkdir } from 'node:fs/promises';
 import type { IceCandidate } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
-import type { JanusConnection } from '../adapters/janus/janus-connection.js';
-import type { JanusHandle } from '../adapters/janus/janus-handle.js';
-import type { VideoRoomApi } from '../adapters/janus/videoroom.js';
 import type { Random } from '../adapters/random.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { EventBus } from '../events/event-bus.js';
-import type { RecordingIngest } from '../evidence/recording-ingest.js';
 import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { SessionService } from '../sessions/session.service.js';
 import type { MediaGateway, Officer } from './media-gateway.js';
 import { MediaRoom, type Viewer } from './media-room.js';
+import type { MediaNode } from './nodes/media-node.js';
+import type { MediaNodes } from './nodes/media-nodes.js';
+import type { Recorder } from './recorder.js';
+
+/** A session's room and the media node it is on. */
+interface Placed {
+  room: MediaRoom;
+  node: MediaNode;
+}
 
 /**
  * Owns every session's MediaRoom and keeps sessions, evidence and audit in step
- * with what Janus reports. Browsers never see Janus: they hand SDP to us.
+ * with what Janus reports. Browsers never see Janus: they hand SDP to us. Each room
+ * is on one media node; when that node goes away its callers publish again and
+ * their rooms are placed on a healthy node.
  */
 export class MediaService implements MediaGateway {
-  readonly #rooms = new Map<string, MediaRoom>();
-  readonly #roomsCreated = new Set<string>();
+  readonly #rooms = new Map<string, Placed>();
+  /** Placements in flight, so a prepare and a publish racing for one session share one room. */
+  readonly #placing = new Map<string, Promise<Placed>>();
+  /** Sessions whose node went away while no other node was up: told to publish when one is. */
+  readonly #waiting = new Set<string>();
   /** Who holds each live view, for the audit entry when it stops. */
   readonly #viewOwners = new Map<string, Officer>();
   /** Sessions whose caller's media has stopped: the timer closes the recording if it does not resume. */
   readonly #stallTimers = new Map<string, NodeJS.Timeout>();
   /** Sessions whose caller has a signalling socket open (to say why the video stopped). */
   readonly #callersOnline = new Set<string>();
-  #admin: Promise<JanusHandle> | null = null;
 
   constructor(
-    private readonly janus: JanusConnection,
-    private readonly api: VideoRoomApi,
+    private readonly nodes: MediaNodes,
     private readonly sessions: SessionService,
-    private readonly recordings: RecordingIngest,
+    private readonly recordings: Recorder,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly random: Random,
@@ -45,15 +52,10 @@ export class MediaService implements MediaGateway {
      */
     private readonly events: EventBus,
   ) {
-    janus.on('disconnected', () => {
-      this.#admin = null;
-      this.#roomsCreated.clear();
-    });
-    janus.on('connected', () => {
-      // Rooms died with the old Janus; callers that were live must publish again.
-      for (const room of this.#rooms.values()) this.events.publish('media.republishNeeded', { sessionId: room.sessionId });
-    });
-    events.subscribe('session.ended', ({ sessionId, reason }) => this.closeRoom(sessionId, reason));
+    nodes.on('nodeDown', (node, reason) => this.onNodeDown(node, reason));
+    // Rooms died with the old Janus; callers waiting for a node can publish again now.
+    nodes.on('nodeUp', () => this.releaseWaiting());
+    events.subscribe('session.ended', ({ sessionId, reason }) => this.closeRoom(sessionId, reason, true));
     // The caller published through another instance: that one holds the session's media now.
     events.subscribe('media.owner', ({ sessionId, instanceId }) => {
       if (instanceId !== events.instanceId)
@@ -64,15 +66,14 @@ export class MediaService implements MediaGateway {
   /** Publishes the caller's offer and returns the SDP answer. The caller must have consented. */
   async publish(sessionId: string, offer: string): Promise<string> {
     const row = await this.sessions.requireConsented(sessionId);
-    if (!this.janus.ready) {
-      throw new DomainError('media_unavailable', 'the media server is restarting; try again in a moment');
-    }
+    // No healthy node: media_unavailable, and the page tries again in a moment.
+    const placed = await this.placed(sessionId);
     // The recording row is written while Janus works: the DB and Janus round trips overlap.
-    const recording = this.recordings.begin(sessionId);
+    const recording = this.recordings.begin(sessionId, placed.node);
     // iPhones encode H264 in hardware: better picture and battery than VP8 in software.
     const videoCodec = /iPhone|iPad|iPod/.test(row.caller_user_agent ?? '') ? 'h264' : undefined;
     try {
-      const room = await this.room(sessionId);
+      const room = await this.ready(placed);
       const answer = await room.publish(offer, recording, videoCodec);
       await recording.saved;
       return answer;
@@ -87,18 +88,18 @@ export class MediaService implements MediaGateway {
    * consent screen, so tapping Start waits for one Janus round trip, not three.
    */
   async prepare(sessionId: string): Promise<void> {
-    if (!this.janus.ready) return;
+    if (this.nodes.healthy().length === 0) return;
     try {
-      (await this.room(sessionId)).prepare();
+      (await this.ready(await this.placed(sessionId))).prepare();
     } catch (err) {
       this.log.warn({ err, sessionId }, 'media: preparing the room failed; publishing will retry');
     }
   }
 
   async addPublisherCandidate(sessionId: string, candidate: IceCandidate): Promise<void> {
-    const room = this.#rooms.get(sessionId);
-    if (!room) throw new DomainError('not_publishing', 'send an offer before ICE candidates');
-    await room.addPublisherCandidate(candidate);
+    const placed = this.#rooms.get(sessionId);
+    if (!placed) throw new DomainError('not_publishing', 'send an offer before ICE candidates');
+    await placed.room.addPublisherCandidate(candidate);
   }
 
   /** Two-way video: publishes the officer's camera into the session; returns Janus's answer. */
@@ -106,8 +107,9 @@ export class MediaService implements MediaGateway {
     const row = await this.sessions.requireConsented(sessionId);
     if (row.mode !== 'two-way')
       throw new DomainError('conflict', 'this link was not sent as a two-way video call');
-    const room = await this.room(sessionId);
-    const recording = this.recordings.begin(sessionId, 'officer');
+    const placed = await this.placed(sessionId);
+    const room = await this.ready(placed);
+    const recording = this.recordings.begin(sessionId, placed.node, 'officer');
     try {
       const answer = await room.officer().publish(offer, recording);
       await recording.saved;
@@ -147,14 +149,14 @@ export class MediaService implements MediaGateway {
   }
 
   private requireRoom(sessionId: string): MediaRoom {
-    const room = this.#rooms.get(sessionId);
-    if (!room) throw new DomainError('not_publishing', 'no media for this session');
-    return room;
+    const placed = this.#rooms.get(sessionId);
+    if (!placed) throw new DomainError('not_publishing', 'no media for this session');
+    return placed.room;
   }
 
   /** Starts a live view for an officer; returns the view id and Janus's offer. */
   async startView(sessionId: string, officer: Officer): Promise<{ viewId: string; sdp: string }> {
-    const room = this.#rooms.get(sessionId);
+    const room = this.#rooms.get(sessionId)?.room;
     if (!room?.feedId) throw new DomainError('session_not_live', 'the caller is not sending video right now');
     const viewId = this.random.id();
     this.#viewOwners.set(viewId, officer);
@@ -207,43 +209,83 @@ export class MediaService implements MediaGateway {
     for (const id of [...this.#rooms.keys()]) await this.closeRoom(id, reason);
   }
 
-  private async closeRoom(sessionId: string, reason: string): Promise<void> {
-    const room = this.#rooms.get(sessionId);
+  /**
+   * Closes this instance's hold on the session's room. Only when the session has ended is the
+   * Janus room destroyed: otherwise (a shutdown, the caller now connected through another
+   * instance) another instance may be using the same room on the same node.
+   */
+  private async closeRoom(sessionId: string, reason: string, sessionEnded = false): Promise<void> {
+    const placed = this.#rooms.get(sessionId);
     this.clearStall(sessionId);
-    if (!room) return;
-    await room.close(reason);
-    this.#rooms.delete(sessionId);
-    if (this.#roomsCreated.delete(sessionId) && this.janus.ready) {
-      try {
-        await this.api.destroyRoom(await this.adminHandle(), sessionId);
-      } catch (err) {
-        this.log.warn({ err, sessionId }, 'media: could not destroy room');
-      }
+    this.#waiting.delete(sessionId);
+    if (!placed) return;
+    await placed.room.close(reason);
+    if (this.#rooms.get(sessionId) === placed) this.#rooms.delete(sessionId);
+    if (!sessionEnded) return placed.node.forgetRoom(sessionId);
+    try {
+      await placed.node.destroyRoom(sessionId);
+    } catch (err) {
+      this.log.warn({ err, sessionId, node: placed.node.id }, 'media: could not destroy room');
     }
   }
 
-  private async room(sessionId: string): Promise<MediaRoom> {
-    let room = this.#rooms.get(sessionId);
-    if (!room) {
-      room = this.createRoom(sessionId);
-      this.#rooms.set(sessionId, room);
+  /** The session's room, placed on a healthy node on first use (shared with a placement in flight). */
+  private placed(sessionId: string): Promise<Placed> {
+    const placed = this.#rooms.get(sessionId);
+    if (placed?.node.connection.ready) return Promise.resolve(placed);
+    if (placed) {
+      // Placed just as its node went away: let it go and place the room afresh.
+      this.#rooms.delete(sessionId);
+      void placed.room.close('media node lost').catch((err) => this.logErr(err));
     }
-    if (!this.#roomsCreated.has(sessionId)) {
-      await mkdir(this.recordings.spoolFor(sessionId), { recursive: true, mode: 0o700 });
-      await this.api.createRoom(await this.adminHandle(), {
-        room: sessionId,
-        description: `session ${sessionId}`,
-        recDir: this.recordings.spoolFor(sessionId),
-        bitrate: this.settings.videoBitrate,
-        firFreq: 10,
+    let pending = this.#placing.get(sessionId);
+    if (!pending) {
+      pending = this.nodes.place(sessionId).then((node) => {
+        const p: Placed = { node, room: this.createRoom(sessionId, node) };
+        this.#rooms.set(sessionId, p);
+        this.#waiting.delete(sessionId);
+        return p;
       });
-      this.#roomsCreated.add(sessionId);
+      this.#placing.set(sessionId, pending);
+      const done = () => this.#placing.delete(sessionId);
+      pending.then(done, done);
     }
-    return room;
+    return pending;
   }
 
-  private createRoom(sessionId: string): MediaRoom {
-    const room = new MediaRoom(sessionId, this.api, this.log.child({ sessionId }));
+  /** The placed room once its node has the Janus room (created once per connection). */
+  private async ready(placed: Placed): Promise<MediaRoom> {
+    await placed.node.createRoom(placed.room.sessionId, this.settings.videoBitrate);
+    return placed.room;
+  }
+
+  /**
+   * A node's connection dropped: every handle on it is gone (publishers and viewers have
+   * already been told by their handles). Its rooms are let go, and their callers publish
+   * again at once if another node is up, or as soon as one is.
+   */
+  private onNodeDown(node: MediaNode, reason: string): void {
+    let lost = 0;
+    for (const [sessionId, placed] of this.#rooms) {
+      if (placed.node !== node) continue;
+      this.#rooms.delete(sessionId);
+      void placed.room.close(`media node lost: ${reason}`).catch((err) => this.logErr(err));
+      this.#waiting.add(sessionId);
+      lost++;
+    }
+    if (lost) this.log.warn({ node: node.id, reason, rooms: lost }, 'media: a media node went away');
+    this.releaseWaiting();
+  }
+
+  private releaseWaiting(): void {
+    if (this.#waiting.size === 0 || this.nodes.healthy().length === 0) return;
+    const ids = [...this.#waiting];
+    this.#waiting.clear();
+    for (const sessionId of ids) this.events.publish('media.republishNeeded', { sessionId });
+  }
+
+  private createRoom(sessionId: string, node: MediaNode): MediaRoom {
+    const room = new MediaRoom(sessionId, node.api, this.log.child({ sessionId, node: node.id }));
     room.on(
       'publisherUp',
       () => void this.sessions.setPublishing(sessionId, true, null).catch((err) => this.logErr(err)),
@@ -314,14 +356,6 @@ export class MediaService implements MediaGateway {
     this.events.publish('view.ended', { viewId: viewer.viewId, ownerId: viewer.ownerId, reason });
   }
 
-  private adminHandle(): Promise<JanusHandle> {
-    this.#admin ??= this.api.attach('sightline-admin').catch((err: unknown) => {
-      this.#admin = null;
-      throw err;
-    });
-    return this.#admin;
-  }
-
   private roomOfView(viewId: string, ownerId: string): MediaRoom {
     const room = this.findRoomOfView(viewId);
     if (!room?.viewers.some((v) => v.viewId === viewId && v.ownerId === ownerId)) {
@@ -331,7 +365,7 @@ export class MediaService implements MediaGateway {
   }
 
   private findRoomOfView(viewId: string): MediaRoom | undefined {
-    for (const room of this.#rooms.values()) if (room.hasViewer(viewId)) return room;
+    for (const { room } of this.#rooms.values()) if (room.hasViewer(viewId)) return room;
     return undefined;
   }
 

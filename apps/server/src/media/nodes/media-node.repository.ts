@@ -123,6 +123,22 @@ export class MediaNodeRepository implements PlacementStore {
     return Number(res.numUpdatedRows) === 1;
   }
 
+  /** What is sealed of a recording: each file's last seal (bytes sealed and their SHA-256). */
+  async sealedFiles(recordingId: string): Promise<Array<{ file: string; bytes: number; sha256: string }>> {
+    const rows = await this.db
+      .selectFrom('seals')
+      .select(['file_name', 'offset', 'prefix_sha256', 'seq'])
+      .where('recording_id', '=', recordingId)
+      .orderBy('seq')
+      .execute();
+    const last = new Map(rows.map((r) => [r.file_name, r]));
+    return [...last.values()].map((r) => ({
+      file: r.file_name,
+      bytes: Number(r.offset),
+      sha256: r.prefix_sha256,
+    }));
+  }
+
   /** After a node restarts nothing on it is publishing (its rooms died with its Janus). */
   async clearPublishing(nodeId: string): Promise<number> {
     const res = await this.db

@@ -103,6 +103,11 @@ export class MediaNode extends TypedEmitter<MediaNodeEvents> {
     await this.api.destroyRoom(await this.adminHandle(), sessionId);
   }
 
+  /** This server no longer uses the room (another instance may): it is created again if needed. */
+  forgetRoom(sessionId: string): void {
+    this.#rooms.delete(sessionId);
+  }
+
   /** Starts connecting (reconnects forever); resolves on the first connection. */
   start(): Promise<void> {
     return this.connection.start();
