@@ -127,6 +127,15 @@ describe('RoutedMediaGateway', () => {
     expect(b.local.calls).toEqual([]);
   });
 
+  it("relays the officer's camera (two-way) and a caller's late ICE candidate to the owner", async () => {
+    const { a, b } = await twoInstances();
+    await a.gateway.publish('s1', 'v=0 caller offer');
+    expect(await b.gateway.officerPublish('s1', officer, 'v=0 officer offer')).toBe('officer answer from a');
+    await b.gateway.addPublisherCandidate('s1', { candidate: 'candidate:1 1 udp 1 10.0.0.1 9 typ host' });
+    expect(a.local.calls).toEqual(['publish s1', 'officerPublish s1', 'addPublisherCandidate s1']);
+    expect(b.local.calls).toEqual([]);
+  });
+
   it("brings the owner's refusal back with its code (a view that has ended)", async () => {
     const { a, b } = await twoInstances();
     await a.gateway.publish('s1', 'v=0');
