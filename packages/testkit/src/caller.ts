@@ -21,6 +21,16 @@ export interface SyntheticCall {
   vanish(): void;
   /** Media stops (true) or flows again (false) on the same connection and socket. */
   silence(on: boolean): void;
+  /**
+   * Publishes completed after the server said `media.restart` (its media node went away), as
+   * the caller's page does; only with `{ republish: true }`.
+   */
+  readonly republished: number;
+}
+
+export interface CallOptions {
+  /** Answer the server's `media.restart` with a fresh publish, as the real page does (off by default). */
+  republish?: boolean;
 }
 
 let callers = 0;
@@ -30,7 +40,12 @@ let callers = 0;
  * (from its own address via X-Forwarded-For when the server trusts a proxy),
  * consent, publish the looped clip, and wait for the answer.
  */
-export async function syntheticCall(url: string, api: InviteApi, source: RtpSource): Promise<SyntheticCall> {
+export async function syntheticCall(
+  url: string,
+  api: InviteApi,
+  source: RtpSource,
+  opts: CallOptions = {},
+): Promise<SyntheticCall> {
   const { session, link } = await api.request<{ session: { id: string }; link: string }>(
     'POST',
     '/api/sessions',
@@ -51,15 +66,18 @@ export async function syntheticCall(url: string, api: InviteApi, source: RtpSour
     .getSetCookie()
     .find((c) => c.startsWith('sl_caller='))!
     .split(';')[0]!;
-  const { ws, close, vanish, pub } = await connectAndPublish(url, cookie, ip, source, true);
+  const c = await connectAndPublish(url, cookie, ip, source, true, opts);
   return {
     sessionId: session.id,
-    ws,
+    ws: c.ws,
     cookie,
     ip,
-    hangUp: close,
-    vanish,
-    silence: pub.silence,
+    hangUp: c.close,
+    vanish: c.vanish,
+    silence: (on) => c.silence(on),
+    get republished() {
+      return c.republished;
+    },
   };
 }
 
@@ -68,9 +86,9 @@ export async function rejoinCall(
   url: string,
   call: SyntheticCall,
   source: RtpSource,
-): Promise<Omit<SyntheticCall, 'sessionId' | 'cookie' | 'ip'>> {
-  const { ws, close, vanish, pub } = await connectAndPublish(url, call.cookie, call.ip, source, false);
-  return { ws, hangUp: close, vanish, silence: pub.silence };
+): Promise<Omit<SyntheticCall, 'sessionId' | 'cookie' | 'ip' | 'republished'>> {
+  const c = await connectAndPublish(url, call.cookie, call.ip, source, false, {});
+  return { ws: c.ws, hangUp: c.close, vanish: c.vanish, silence: (on) => c.silence(on) };
 }
 
 async function connectAndPublish(
@@ -79,6 +97,7 @@ async function connectAndPublish(
   ip: string,
   source: RtpSource,
   consent: boolean,
+  opts: CallOptions,
 ) {
   const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/caller`, {
     headers: { cookie, 'x-forwarded-for': ip },
@@ -103,22 +122,59 @@ async function connectAndPublish(
     ws.send(JSON.stringify({ type: 'consent', decision: 'accepted' }));
     await next('consent.recorded');
   }
-  const pub = await publisherOffer(source);
-  ws.send(JSON.stringify({ type: 'publish.offer', id: 'offer-1', sdp: pub.sdp }));
-  const answer = await next('publish.answer');
-  // The server names the offer it answers, so a page can ignore answers to offers it replaced.
-  if (answer.offerId !== 'offer-1') throw new Error(`caller: answer for ${String(answer.offerId)}`);
-  await pub.accept(answer.sdp as string);
-  return {
+  let offers = 0;
+  const publish = async () => {
+    const pub = await publisherOffer(source);
+    const id = `offer-${++offers}`;
+    try {
+      ws.send(JSON.stringify({ type: 'publish.offer', id, sdp: pub.sdp }));
+      const answer = await next('publish.answer');
+      // The server names the offer it answers, so a page can ignore answers to offers it replaced.
+      if (answer.offerId !== id) throw new Error(`caller: answer for ${String(answer.offerId)}`);
+      await pub.accept(answer.sdp as string);
+      return pub;
+    } catch (err) {
+      pub.close();
+      throw err;
+    }
+  };
+  let pub = await publish();
+  let closed = false;
+  const c = {
     ws,
-    pub,
+    republished: 0,
+    silence: (on: boolean) => pub.silence(on),
     close() {
+      closed = true;
       pub.close();
       ws.close();
     },
     vanish() {
+      closed = true;
       pub.close();
       ws.terminate();
     },
   };
+  if (opts.republish) {
+    // As the page does: drop the dead connection and publish again (placed on a healthy node),
+    // trying again while the server says no media server is available yet.
+    ws.on('message', (d) => {
+      if ((JSON.parse(d.toString()) as { type?: string }).type !== 'media.restart') return;
+      const seen = inbox.findIndex((m) => m.type === 'media.restart');
+      if (seen >= 0) inbox.splice(seen, 1);
+      pub.close();
+      void (async () => {
+        for (let attempt = 0; attempt < 20 && !closed; attempt++) {
+          try {
+            pub = await publish();
+            c.republished++;
+            return;
+          } catch {
+            await new Promise((r) => setTimeout(r, 1_000));
+          }
+        }
+      })();
+    });
+  }
+  return c;
 }
