@@ -16,7 +16,13 @@ export interface LibraryFilter {
   limit: number;
 }
 
-const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`).toLowerCase()}%`;
+/**
+ * Case-insensitive "contains" on a column, the same on SQLite and PostgreSQL: both sides lowered
+ * (PostgreSQL's LIKE is case-sensitive, SQLite's is not for ASCII), and the searched text's own
+ * % _ \ matched literally through an explicit ESCAPE (SQLite has no default escape character).
+ */
+const contains = (column: string, text: string) =>
+  sql<boolean>`lower(${sql.ref(column)}) like ${`%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`;
 
 /** Sessions as the evidence library shows them: the summary plus retention facts. */
 export class LibraryRepository {
@@ -51,14 +57,13 @@ export class LibraryRepository {
           .as('evidence_count'),
       )
       .orderBy('s.created_at', 'desc')
+      .orderBy('s.id')
       .limit(f.limit);
     if (f.ids) q = q.where('s.id', 'in', f.ids.length ? f.ids : ['']);
-    if (f.reference) q = q.where(sql`lower(s.reference)`, 'like', like(f.reference));
+    if (f.reference) q = q.where(contains('s.reference', f.reference));
     if (f.officer) {
-      const o = like(f.officer);
-      q = q.where((eb) =>
-        eb.or([eb(sql`lower(o.display_name)`, 'like', o), eb(sql`lower(o.username)`, 'like', o)]),
-      );
+      const o = f.officer;
+      q = q.where((eb) => eb.or([contains('o.display_name', o), contains('o.username', o)]));
     }
     if (f.phoneE164) q = q.where('s.phone_e164', '=', f.phoneE164);
     if (f.state) q = q.where('s.state', '=', f.state);
