@@ -37,20 +37,24 @@ export class SessionRepository {
   }
 
   /**
-   * Applies `patch` only if the session is still in one of `from`: the check and
-   * the write are one statement, so two racing transitions cannot both win.
+   * Applies `patch` only if the session is still in one of `from` (and, with `videoStopped`,
+   * only if its video is or is not marked stopped): the check and the write are one statement,
+   * so two racing transitions, on this instance or another, cannot both win.
    */
   async transition(
     id: string,
     from: readonly SessionState[],
     patch: Updateable<SessionsTable>,
+    guard: { videoStopped?: boolean } = {},
   ): Promise<boolean> {
-    const res = await this.db
+    let q = this.db
       .updateTable('sessions')
       .set(patch)
       .where('id', '=', id)
-      .where('state', 'in', [...from])
-      .executeTakeFirst();
+      .where('state', 'in', [...from]);
+    if (guard.videoStopped !== undefined)
+      q = q.where('video_stopped_at', guard.videoStopped ? 'is not' : 'is', null);
+    const res = await q.executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
   }
 

@@ -178,13 +178,20 @@ export class SessionService {
     }
     // A live session's publisher gone without Stop (Janus hung up, replaced, closed after
     // the grace) is video that stopped: the console shows when, until it comes back.
-    const stopping = before.state === 'live' && before.video_stopped_at == null;
-    const changed = await this.repo.transition(sessionId, [...ACTIVE, ...FINAL], {
-      publishing: 0,
-      ...(stopping ? { video_stopped_at: now, video_stop_reason: detail } : {}),
-    });
+    // Marked stopped only if still live and not already stopped, checked in the same statement.
+    const stopped =
+      before.state === 'live' &&
+      before.video_stopped_at == null &&
+      (await this.repo.transition(
+        sessionId,
+        ['live'],
+        { publishing: 0, video_stopped_at: now, video_stop_reason: detail },
+        { videoStopped: false },
+      ));
+    const changed =
+      stopped || (await this.repo.transition(sessionId, [...ACTIVE, ...FINAL], { publishing: 0 }));
     if (changed)
-      await this.addEvent(sessionId, stopping ? 'media.stopped' : 'media.unpublished', null, detail, now);
+      await this.addEvent(sessionId, stopped ? 'media.stopped' : 'media.unpublished', null, detail, now);
     await this.announce(sessionId);
   }
 
@@ -196,11 +203,12 @@ export class SessionService {
     const before = await this.get(sessionId);
     if (before.state !== 'live' || before.video_stopped_at != null) return;
     const now = this.clock.now();
-    const ok = await this.repo.transition(sessionId, ['live'], {
-      publishing: 0,
-      video_stopped_at: now,
-      video_stop_reason: reason,
-    });
+    const ok = await this.repo.transition(
+      sessionId,
+      ['live'],
+      { publishing: 0, video_stopped_at: now, video_stop_reason: reason },
+      { videoStopped: false },
+    );
     if (!ok) return;
     await this.announce(sessionId);
     await this.addEvent(sessionId, 'media.stopped', null, reason, now);
@@ -210,11 +218,12 @@ export class SessionService {
   async videoResumed(sessionId: string): Promise<void> {
     const before = await this.get(sessionId);
     if (before.state !== 'live' || before.video_stopped_at == null) return;
-    const ok = await this.repo.transition(sessionId, ['live'], {
-      publishing: 1,
-      video_stopped_at: null,
-      video_stop_reason: null,
-    });
+    const ok = await this.repo.transition(
+      sessionId,
+      ['live'],
+      { publishing: 1, video_stopped_at: null, video_stop_reason: null },
+      { videoStopped: true },
+    );
     if (!ok) return;
     await this.announce(sessionId);
     await this.addEvent(sessionId, 'media.resumed', 'caller', stoppedFor(before, this.clock.now()));
