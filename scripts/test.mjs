@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every test the project has. Builds, checks types and lint, then runs unit,
-// integration (real Janus, SQLite, ffmpeg) and end-to-end (real Chromium) tests inside a
-// private network namespace, so media never touches the machine's real interfaces.
+// integration (real Janus and ffmpeg, on SQLite and on PostgreSQL) and end-to-end (real Chromium)
+// tests inside a private network namespace, so media never touches the machine's real interfaces.
 import { ensureDependencies, requireTools, run, step } from './lib.mjs';
 
 const only = process.argv[2]; // optional: unit | integration | e2e
@@ -30,9 +30,27 @@ if (!only) {
   run('npx', ['biome', 'check', '.']);
 }
 const ns = 'scripts/netns-run.sh';
-if (!only || only === 'unit' || only === 'integration') {
-  step(`Vitest: ${only ?? 'unit and integration'}`);
-  run(ns, ['npx', 'vitest', 'run', ...(only ? ['--project', only] : [])]);
+/** One labelled step whose time is printed, so the log shows what each tier costs. */
+const timed = (title, body) => {
+  step(title);
+  const started = Date.now();
+  body();
+  console.log(`  ${title}: ${Math.round((Date.now() - started) / 1000)} s`);
+};
+if (!only || only === 'unit')
+  timed('Vitest unit', () => run(ns, ['npx', 'vitest', 'run', '--project', 'unit']));
+if (!only || only === 'integration') {
+  // The integration tier runs on each database: SQLite (the default deployment), then a
+  // throwaway PostgreSQL cluster that the tier starts itself (apps/server/test/postgres.global.ts).
+  for (const [db, name] of [
+    ['sqlite', 'SQLite'],
+    ['postgres', 'PostgreSQL'],
+  ])
+    timed(`Vitest integration on ${name}`, () =>
+      run(ns, ['npx', 'vitest', 'run', '--project', 'integration'], {
+        env: { ...process.env, SIGHTLINE_TEST_DB: db },
+      }),
+    );
 }
 if (!only || only === 'e2e') {
   step('Playwright end-to-end (Chromium)');
