@@ -22,6 +22,7 @@ describe('eventTone', () => {
   it('marks problems so they stand out', () => {
     expect(eventTone('consent.refused')).toBe('problem');
     expect(eventTone('permission.location.denied')).toBe('problem');
+    expect(eventTone('recording.node_lost')).toBe('problem');
     expect(eventTone('media.published')).toBe('milestone');
     expect(eventTone('view.started')).toBe('routine');
   });

@@ -26,6 +26,8 @@ const EVENT_TEXT: Record<string, string> = {
   'evidence.exported': 'Evidence exported',
   'evidence.disposed': 'Evidence disposed of under the retention policy',
   'evidence.recovered': 'Recording recovered after a restart',
+  'recording.node_lost':
+    'Media server holding this recording stopped responding (what it had not sealed is recovered only if it returns)',
   'evidence.seal_mismatch': 'Recording does not match its seal',
   'retention.classified': 'Retention policy set',
   'retention.hold': 'Legal hold placed',
@@ -77,7 +79,9 @@ export function describeEventType(type: string): string {
 /** The kind of an event for styling: problems stand out, routine steps recede. */
 export function eventTone(type: string): 'problem' | 'milestone' | 'routine' {
   if (
-    /failed|refused|expired|empty|unpublished|media\.stopped|denied|unavailable|mismatch|rejected/.test(type)
+    /failed|refused|expired|empty|unpublished|media\.stopped|denied|unavailable|mismatch|rejected|node_lost/.test(
+      type,
+    )
   )
     return 'problem';
   if (
