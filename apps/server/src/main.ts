@@ -15,7 +15,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const log = createLogger(config.logLevel);
+  // Several instances log to one place: every line names the instance it came from.
+  const log = createLogger(config.logLevel).child({ instance: config.instanceId });
   const container = await buildContainer(config, log);
   const app = await buildApp(container, { logger: log });
   await container.start();
