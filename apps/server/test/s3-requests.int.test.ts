@@ -163,6 +163,7 @@ describe('S3 store: Object Lock (requests sent; s3rver has no Object Lock)', () 
 
   it('protect() never shortens a retention date, and releases a hold (GOVERNANCE mode)', async () => {
     const key = 'sessions/s3/master.mjr';
+    await store().putBytes(key, Buffer.from('rtp'));
     answer(
       on('GET', key, 'retention'),
       xml(
@@ -174,6 +175,14 @@ describe('S3 store: Object Lock (requests sent; s3rver has no Object Lock)', () 
     await store('governance').protect(key, { retainUntil: Date.UTC(2031, 0, 1), legalHold: false });
     expect(rec.requests.some(on('PUT', key, 'retention'))).toBe(false);
     expect(rec.requests.find(on('PUT', key, 'legal-hold'))?.text).toContain('<Status>OFF</Status>');
+  });
+
+  it('protect() on an object that is not there (a disposal cut short) locks nothing', async () => {
+    await store('compliance').protect('sessions/gone/master.mjr', {
+      retainUntil: Date.UTC(2032, 0, 1),
+      legalHold: true,
+    });
+    expect(rec.requests.filter((r) => r.method === 'PUT')).toEqual([]);
   });
 
   it('dispose() refuses an object retained or held, naming why, and sends no DELETE', async () => {

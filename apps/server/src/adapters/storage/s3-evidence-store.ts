@@ -158,7 +158,7 @@ export class S3EvidenceStore implements EvidenceStore {
   }
 
   async protect(key: string, p: Protection): Promise<void> {
-    if (this.s.objectLock === 'off') return;
+    if (this.s.objectLock === 'off' || !(await this.exists(key))) return;
     const Key = this.objectKey(key);
     const now = await this.protection(key);
     if (now.legalHold !== p.legalHold)
@@ -187,8 +187,9 @@ export class S3EvidenceStore implements EvidenceStore {
     if (this.s.objectLock === 'off') return UNPROTECTED;
     const Bucket = this.s.bucket;
     const Key = this.objectKey(key);
+    // No lock on it, or no object at all (a disposal interrupted before its database update).
     const none = (err: unknown) => {
-      if (errorName(err) === 'NoSuchObjectLockConfiguration') return null;
+      if (errorName(err) === 'NoSuchObjectLockConfiguration' || isMissing(err)) return null;
       throw err;
     };
     const [retention, hold] = await Promise.all([
