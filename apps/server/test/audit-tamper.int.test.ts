@@ -1,20 +1,25 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database as Schema } from '../src/adapters/db/schema.js';
+import { type Db, migrateToLatest, openDatabase } from '../src/adapters/db/database.js';
+import { isPostgres } from '../src/adapters/db/transaction.js';
 import { auditHash } from '../src/audit/audit-chain.js';
 import { verifyAuditTrail } from '../src/audit/audit-verify.js';
 import { invite, openLink, signIn, startServer, type TestServer } from './harness.js';
+import { type FreshDatabase, freshDatabase } from './test-db.js';
+
+// On the tier's database (SQLite or PostgreSQL): an attacker who can write to the database
+// itself lifts the append-only guard and edits a copy of the trail; verification must say so.
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '../bin/sightline.js');
 let s: TestServer;
 const work = mkdtempSync(join(tmpdir(), 'audit-tamper-'));
+const copiesMade: FreshDatabase[] = [];
 
 beforeAll(async () => {
   s = await startServer();
@@ -26,33 +31,49 @@ beforeAll(async () => {
   }
   await s.c.audit.checkpointNow();
 });
-afterAll(() => s?.close());
+afterAll(async () => {
+  await s?.close();
+  for (const c of copiesMade) await c.drop();
+  rmSync(work, { recursive: true, force: true });
+});
 
-let copies = 0;
-/** A consistent copy of the live database (SQLite backup API), with the append-only triggers dropped as an attacker with file access could. */
-async function tamperedCopy(tamper: (db: Database.Database) => void): Promise<string> {
-  const file = join(work, `copy-${++copies}.db`);
-  const live = new Database(join(s.dataDir, 'sightline.db'), { readonly: true });
-  await live.backup(file);
-  live.close();
-  const db = new Database(file);
-  for (const t of [
-    'audit_events_no_update',
-    'audit_events_no_delete',
-    'audit_checkpoints_no_update',
-    'audit_checkpoints_no_delete',
-  ]) {
-    db.exec(`DROP TRIGGER IF EXISTS ${t}`);
+const exec = (db: Db, statement: string) => sql.raw(statement).execute(db);
+
+/** Lifts the append-only guard, as someone with the database's own rights could. */
+async function dropAppendOnly(db: Db): Promise<void> {
+  for (const table of ['audit_events', 'audit_checkpoints']) {
+    if (isPostgres(db)) await exec(db, `ALTER TABLE ${table} DISABLE TRIGGER USER`);
+    else for (const op of ['update', 'delete']) await exec(db, `DROP TRIGGER IF EXISTS ${table}_no_${op}`);
   }
-  tamper(db);
-  db.close();
-  return file;
 }
 
-async function verify(file: string) {
-  const db = new Kysely<Schema>({
-    dialect: new SqliteDialect({ database: new Database(file, { readonly: true }) }),
-  });
+let copies = 0;
+/** A copy of the live audit trail and its checkpoints in a new database, tampered with; its URL. */
+async function tamperedCopy(tamper: (db: Db) => Promise<unknown>): Promise<string> {
+  const fresh = await freshDatabase();
+  if (fresh) copiesMade.push(fresh);
+  const url = fresh?.url ?? `sqlite:${join(work, `copy-${++copies}.db`)}`;
+  const db = openDatabase(url);
+  try {
+    await migrateToLatest(db);
+    await dropAppendOnly(db);
+    const events = await s.c.db.selectFrom('audit_events').selectAll().orderBy('seq').execute();
+    for (let i = 0; i < events.length; i += 100)
+      await db
+        .insertInto('audit_events')
+        .values(events.slice(i, i + 100))
+        .execute();
+    const checkpoints = await s.c.db.selectFrom('audit_checkpoints').selectAll().execute();
+    if (checkpoints.length) await db.insertInto('audit_checkpoints').values(checkpoints).execute();
+    await tamper(db);
+  } finally {
+    await db.destroy();
+  }
+  return url;
+}
+
+async function verify(url: string) {
+  const db = openDatabase(url);
   try {
     return await verifyAuditTrail(db, s.c.signer.publicKeyPem);
   } finally {
@@ -62,28 +83,23 @@ async function verify(file: string) {
 
 describe('audit trail tamper evidence', () => {
   it('verifies an untouched trail, with its signed checkpoints', async () => {
-    const v = await verify(await tamperedCopy(() => {}));
+    const v = await verify(await tamperedCopy(async () => {}));
     expect(v.ok).toBe(true);
     expect(v.entries).toBeGreaterThan(15);
     expect(v.checkpoints).toBeGreaterThanOrEqual(1);
   });
 
-  it('refuses to update or delete audit rows in the live database', () => {
-    const db = new Database(join(s.dataDir, 'sightline.db'));
-    try {
-      expect(() => db.prepare("update audit_events set action = 'x' where seq = 3").run()).toThrow(
-        /append-only/,
-      );
-      expect(() => db.prepare('delete from audit_events where seq = 3').run()).toThrow(/append-only/);
-    } finally {
-      db.close();
-    }
+  it('refuses to update or delete audit rows in the live database', async () => {
+    await expect(exec(s.c.db, "update audit_events set action = 'x' where seq = 3")).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(exec(s.c.db, 'delete from audit_events where seq = 3')).rejects.toThrow(/append-only/);
   });
 
   it('names an edited entry', async () => {
     const v = await verify(
       await tamperedCopy((db) =>
-        db.prepare(`update audit_events set detail = '{"username":"someone-else"}' where seq = 6`).run(),
+        exec(db, `update audit_events set detail = '{"username":"someone-else"}' where seq = 6`),
       ),
     );
     expect(v.ok).toBe(false);
@@ -91,18 +107,16 @@ describe('audit trail tamper evidence', () => {
   });
 
   it('names a removed entry', async () => {
-    const v = await verify(
-      await tamperedCopy((db) => db.prepare('delete from audit_events where seq = 7').run()),
-    );
+    const v = await verify(await tamperedCopy((db) => exec(db, 'delete from audit_events where seq = 7')));
     expect(v.firstBad).toMatchObject({ seq: 7, kind: 'missing' });
   });
 
   it('names a removed entry even when the later entries are renumbered to hide the gap', async () => {
     const v = await verify(
-      await tamperedCopy((db) => {
-        db.prepare('delete from audit_events where seq = 7').run();
-        db.prepare('update audit_events set seq = -(seq - 1) where seq > 7').run();
-        db.prepare('update audit_events set seq = -seq where seq < 0').run();
+      await tamperedCopy(async (db) => {
+        await exec(db, 'delete from audit_events where seq = 7');
+        await exec(db, 'update audit_events set seq = -(seq - 1) where seq > 7');
+        await exec(db, 'update audit_events set seq = -seq where seq < 0');
       }),
     );
     expect(v.firstBad).toMatchObject({ seq: 7, kind: 'missing' });
@@ -110,10 +124,14 @@ describe('audit trail tamper evidence', () => {
 
   it('names an inserted entry, even one forged with a correct link to its predecessor', async () => {
     const v = await verify(
-      await tamperedCopy((db) => {
-        db.prepare('update audit_events set seq = -(seq + 1) where seq >= 5').run();
-        db.prepare('update audit_events set seq = -seq where seq < 0').run();
-        const prev = db.prepare('select hash from audit_events where seq = 4').get() as { hash: string };
+      await tamperedCopy(async (db) => {
+        await exec(db, 'update audit_events set seq = -(seq + 1) where seq >= 5');
+        await exec(db, 'update audit_events set seq = -seq where seq < 0');
+        const prev = await db
+          .selectFrom('audit_events')
+          .select('hash')
+          .where('seq', '=', 4)
+          .executeTakeFirstOrThrow();
         const row = {
           seq: 5,
           id: 'forged-entry',
@@ -128,9 +146,10 @@ describe('audit trail tamper evidence', () => {
           ip: null,
           prev_hash: prev.hash,
         };
-        db.prepare(
-          'insert into audit_events (seq, id, at, actor_type, actor_id, actor_name, action, subject_type, subject_id, detail, ip, prev_hash, hash) values (@seq, @id, @at, @actor_type, @actor_id, @actor_name, @action, @subject_type, @subject_id, @detail, @ip, @prev_hash, @hash)',
-        ).run({ ...row, hash: auditHash(row) });
+        await db
+          .insertInto('audit_events')
+          .values({ ...row, hash: auditHash(row) })
+          .execute();
       }),
     );
     expect(v.firstBad).toMatchObject({ seq: 5, kind: 'inserted' });
@@ -138,10 +157,10 @@ describe('audit trail tamper evidence', () => {
 
   it('names reordered entries', async () => {
     const v = await verify(
-      await tamperedCopy((db) => {
-        db.prepare('update audit_events set seq = -1 where seq = 9').run();
-        db.prepare('update audit_events set seq = 9 where seq = 10').run();
-        db.prepare('update audit_events set seq = 10 where seq = -1').run();
+      await tamperedCopy(async (db) => {
+        await exec(db, 'update audit_events set seq = -1 where seq = 9');
+        await exec(db, 'update audit_events set seq = 9 where seq = 10');
+        await exec(db, 'update audit_events set seq = 10 where seq = -1');
       }),
     );
     expect(v.firstBad).toMatchObject({ seq: 9, kind: 'moved' });
@@ -155,13 +174,13 @@ describe('audit trail tamper evidence', () => {
         .executeTakeFirstOrThrow()
     ).m;
     const cut = await verify(
-      await tamperedCopy((db) => db.prepare('delete from audit_events where seq >= ?').run(Number(max) - 1)),
+      await tamperedCopy((db) => exec(db, `delete from audit_events where seq >= ${Number(max) - 1}`)),
     );
     expect(cut.ok).toBe(false);
     expect(cut.problems.some((p) => p.kind === 'missing' && p.seq === Number(max))).toBe(true);
     const forged = await verify(
       await tamperedCopy((db) =>
-        db.prepare("update audit_checkpoints set signature = 'AAAA' where seq = ?").run(Number(max)),
+        exec(db, `update audit_checkpoints set signature = 'AAAA' where seq = ${Number(max)}`),
       ),
     );
     expect(forged.problems.some((p) => p.kind === 'checkpoint')).toBe(true);
@@ -182,14 +201,14 @@ describe('audit trail tamper evidence', () => {
     );
     const keep = newest - 3;
     // A database-only attacker removes the newest entries and every checkpoint row that mentions them.
-    const cut = await tamperedCopy((db) => {
-      db.prepare('delete from audit_events where seq > ?').run(keep);
-      db.prepare('delete from audit_checkpoints where seq > ?').run(keep);
+    const cut = await tamperedCopy(async (db) => {
+      await exec(db, `delete from audit_events where seq > ${keep}`);
+      await exec(db, `delete from audit_checkpoints where seq > ${keep}`);
     });
     expect((await verify(cut)).ok).toBe(true); // the database alone no longer shows it
     const env = { ...process.env, SIGHTLINE_DATA_DIR: s.dataDir, SIGHTLINE_KEY_DIR: join(s.dataDir, 'keys') };
     const bad = await run('node', [CLI, 'audit', 'verify'], {
-      env: { ...env, SIGHTLINE_DATABASE_URL: `sqlite:${cut}` },
+      env: { ...env, SIGHTLINE_DATABASE_URL: cut },
     }).catch((e: { code: number; stdout: string }) => e);
     expect((bad as { code: number }).code).toBe(1);
     expect((bad as { stdout: string }).stdout).toMatch(
@@ -200,13 +219,15 @@ describe('audit trail tamper evidence', () => {
   it('`sightline audit verify` prints a plain verdict and exits 1 naming the first bad entry', async () => {
     const env = { ...process.env, SIGHTLINE_DATA_DIR: s.dataDir, SIGHTLINE_KEY_DIR: join(s.dataDir, 'keys') };
     const good = await run('node', [CLI, 'audit', 'verify'], {
-      env: { ...env, SIGHTLINE_DATABASE_URL: `sqlite:${await tamperedCopy(() => {})}` },
+      env: { ...env, SIGHTLINE_DATABASE_URL: await tamperedCopy(async () => {}) },
     });
     expect(good.stdout).toMatch(/^INTACT: \d+ audit entries/);
     const bad = await run('node', [CLI, 'audit', 'verify'], {
       env: {
         ...env,
-        SIGHTLINE_DATABASE_URL: `sqlite:${await tamperedCopy((db) => db.prepare("update audit_events set action = 'x' where seq = 4").run())}`,
+        SIGHTLINE_DATABASE_URL: await tamperedCopy((db) =>
+          exec(db, "update audit_events set action = 'x' where seq = 4"),
+        ),
       },
     }).catch((e: { code: number; stdout: string }) => e);
     expect((bad as { code: number }).code).toBe(1);

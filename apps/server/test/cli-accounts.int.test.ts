@@ -19,7 +19,7 @@ afterAll(() => s?.close());
 const cli = (args: string[], input = '') => {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SIGHTLINE_')));
   const r = spawnSync('node', [CLI, ...args], {
-    env: { ...env, SIGHTLINE_DATA_DIR: s.dataDir },
+    env: { ...env, SIGHTLINE_DATA_DIR: s.dataDir, SIGHTLINE_DATABASE_URL: s.databaseUrl },
     input,
     encoding: 'utf8',
   });
