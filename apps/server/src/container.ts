@@ -122,7 +122,7 @@ export async function buildContainer(
   const clock = o.clock ?? systemClock;
   const random = o.random ?? cryptoRandom;
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const db = openDatabase(config.databaseUrl);
+  const db = openDatabase(config.databaseUrl, log);
   const applied = await migrateToLatest(db);
   if (applied.length) log.info({ applied }, 'database: migrations applied');
   // Before any service: they publish to it from their first action.
