@@ -35,6 +35,9 @@ export function openDatabase(url: string, log?: Logger): Db {
       connectionString: url,
       types: postgresTypes(),
       application_name: 'sightline',
+      // An unreachable database fails a query (and boot) within 10 s instead of hanging.
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
     });
     // An idle connection can fail (the server restarted); the pool drops it and the next query
     // opens a fresh one. Without a listener the 'error' event would end the process.
