@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
+import { connectCaller } from './lib/caller-socket.js';
 import { childPid, meter } from './lib/proc.js';
 import type { BenchResult } from './lib/results.js';
 import { createInvite, officerApi, startSightline } from './lib/sightline.js';
@@ -11,34 +12,6 @@ const WARMUP_S = 5;
 const MEASURE_S = Number(process.env.BENCH_LOCATION_SECONDS ?? 45);
 const TARGET_P95_MS = 50;
 const RECEIVER = fileURLToPath(new URL('./lib/location-console.mjs', import.meta.url));
-
-/** A simulated phone: its own session, own address (via X-Forwarded-For), real WebSocket. */
-async function connectCaller(url: string, link: string, index: number): Promise<WebSocket> {
-  const ip = `10.${100 + Math.floor(index / 250)}.${Math.floor(index / 250) % 250}.${(index % 250) + 1}`;
-  const token = link.split('/j/')[1]!;
-  const res = await fetch(`${url}/api/join/open`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
-    body: JSON.stringify({ token }),
-  });
-  if (!res.ok) throw new Error(`open failed: ${res.status}`);
-  const cookie = res.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('sl_caller='))!
-    .split(';')[0]!;
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/caller`, {
-    headers: { cookie, 'x-forwarded-for': ip },
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('error', reject);
-    ws.on('message', (d) => {
-      const m = JSON.parse(d.toString()) as { type: string };
-      if (m.type === 'welcome') ws.send(JSON.stringify({ type: 'consent', decision: 'accepted' }));
-      if (m.type === 'consent.recorded') resolve();
-    });
-  });
-  return ws;
-}
 
 /**
  * 200 simulated callers each send one fix a second over real WebSockets; a console

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { capacity } from './capacity.js';
+import { cluster } from './cluster.js';
 import { latency } from './latency.js';
 import { type BenchResult, machine, RESULTS_DIR, readResult, writeResult } from './lib/results.js';
 import { location } from './location.js';
@@ -16,7 +17,10 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   capacity,
   location,
   'page-weight': pageWeight,
+  cluster,
 };
+/** Run only when named: each starts a whole cluster and takes several minutes of its own. */
+const ON_REQUEST = new Set(['cluster']);
 
 /** Runs the named benchmarks (all by default), writes each JSON file, then summary.md from all present results. */
 async function main(): Promise<void> {
@@ -28,7 +32,7 @@ async function main(): Promise<void> {
   const unknown = names.filter((n) => !BENCHES[n]);
   if (unknown.length)
     throw new Error(`unknown benchmark(s): ${unknown.join(', ')}; have ${Object.keys(BENCHES).join(', ')}`);
-  const selected = names.length ? names : Object.keys(BENCHES);
+  const selected = names.length ? names : Object.keys(BENCHES).filter((n) => !ON_REQUEST.has(n));
   const rows: Record<string, BenchResult['rows']> = {};
   for (const name of selected) {
     const started = Date.now();

@@ -1,0 +1,206 @@
+import type { Cluster } from '@sightline/testkit/cluster';
+import { type OfficerApi, officerApi } from '@sightline/testkit/officer';
+import type WebSocket from 'ws';
+import { connectCaller } from './lib/caller-socket.js';
+import { ConsoleProcess } from './lib/console-process.js';
+import { FixFleet } from './lib/fix-fleet.js';
+import { childrenNamed, type TreeWindow, treeMeter } from './lib/proc-tree.js';
+import { round, summarise } from './lib/stats.js';
+import { StreamTap, type TapSecond } from './lib/stream-tap.js';
+
+const CALLERS = Number(process.env.BENCH_CLUSTER_CALLERS ?? 1000);
+/** Measured seconds per phase; phases alternate cross, same, cross, same so drift hits both. */
+const PHASE_S = Number(process.env.BENCH_CLUSTER_PHASE_SECONDS ?? 20);
+const ROUNDS = 2;
+const WARMUP_MS = 3_000;
+/** Instance A keeps up: 3 s in a row whose fixes reached Redis within a median 1 s. */
+const STEADY = { lagMs: 1_000, seconds: 3, timeoutMs: 120_000 };
+/** Setting up callers several at a time, as phones arriving at once would. */
+const CONCURRENCY = 16;
+
+export type Path = 'cross' | 'same';
+
+export interface PathResult {
+  latencies: number[];
+  /** Fix → appended to the Redis stream (the sending instance's share), per fix. */
+  appendDelays: number[];
+  sent: number;
+  windows: TreeWindow[];
+  consoleLoopDelayP99Ms: number[];
+  generatorLoopDelayP99Ms: number[];
+}
+
+export interface LocationRun {
+  callers: number;
+  setupSeconds: number;
+  paths: Record<Path, PathResult>;
+  callersClosed: number;
+  /** Per second since the phones started: fixes instance A appended to Redis, and their lag. */
+  timeline: TapSecond[];
+  /** When each phase watched and measured, in seconds on the timeline's clock. */
+  phases: Array<{ path: Path; watch: number; settled: number; from: number; to: number }>;
+  /** Seconds from the phones' first fixes until instance A kept up with them. */
+  catchUpSeconds: number;
+  /** Phases that could not be measured, and why. */
+  failures: string[];
+}
+
+/** Runs `fn` over 0..n-1, `limit` at a time, keeping the order of results. */
+async function pool<T>(n: number, limit: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(n);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, n) }, async () => {
+      while (next < n) {
+        const i = next++;
+        out[i] = await fn(i);
+      }
+    }),
+  );
+  return out;
+}
+
+/** A location-only link: the fix path is the video link's, without a Janus room prepared per caller. */
+async function locationInvite(api: OfficerApi): Promise<{ sessionId: string; link: string }> {
+  const r = await api.request<{ session: { id: string }; link: string }>('POST', '/api/sessions', {
+    phone: '07700 900123',
+    reference: 'BENCH CLUSTER',
+    mode: 'location',
+    locationMinutes: 60,
+  });
+  return { sessionId: r.session.id, link: r.link };
+}
+
+/**
+ * 1,000 phones on instance A send a fix a second; an officer console (its own process)
+ * watches every session from instance B (`cross`: through Redis), then from A itself
+ * (`same`), alternating. Measures fix → console latency, delivery, and CPU per process.
+ */
+export async function locationAcrossInstances(cluster: Cluster): Promise<LocationRun> {
+  const [a, b] = cluster.instances;
+  if (!a || !b) throw new Error('the cluster location benchmark needs two instances');
+  const setupStart = Date.now();
+  const apiA = await officerApi(a.url);
+  const apiB = await officerApi(b.url);
+  const invites = await pool(CALLERS, CONCURRENCY, () => locationInvite(apiA));
+  process.stdout.write(`  ${CALLERS} invites in ${((Date.now() - setupStart) / 1000).toFixed(0)} s\n`);
+  const sockets: WebSocket[] = [];
+  await pool(CALLERS, CONCURRENCY, async (i) => {
+    sockets.push(await connectCaller(a.url, invites[i]!.link, i));
+  });
+  const setupSeconds = (Date.now() - setupStart) / 1000;
+  process.stdout.write(`  ${CALLERS} callers on instance A after ${setupSeconds.toFixed(0)} s\n`);
+  const fleet = new FixFleet(sockets);
+  const ids = invites.map((x) => x.sessionId);
+  const consoles: Record<Path, ConsoleProcess | null> = { cross: null, same: null };
+  const empty = (): PathResult => ({
+    latencies: [],
+    appendDelays: [],
+    sent: 0,
+    windows: [],
+    consoleLoopDelayP99Ms: [],
+    generatorLoopDelayP99Ms: [],
+  });
+  const paths: Record<Path, PathResult> = { cross: empty(), same: empty() };
+  const tap = new StreamTap(cluster.redis.url);
+  const phases: LocationRun['phases'] = [];
+  const failures: string[] = [];
+  let catchUpSeconds = Number.NaN;
+  const since = (t: number) => round1((t - started) / 1000);
+  let started = Date.now();
+  try {
+    tap.start();
+    started = Date.now();
+    fleet.start();
+    // 1,000 phones starting at once is a burst of its own (each first fix also starts the
+    // location-only session): measure only once instance A has caught up, and say how long.
+    catchUpSeconds = await tap.steady(STEADY);
+    process.stdout.write(`  instance A caught up with the phones after ${catchUpSeconds.toFixed(0)} s\n`);
+    consoles.cross = await ConsoleProcess.open(b.url, apiB.cookie, ids);
+    consoles.same = await ConsoleProcess.open(a.url, apiA.cookie, ids);
+    const roots = {
+      instanceA: a.process.pid!,
+      instanceB: b.process.pid!,
+      redis: only(childrenNamed(process.pid, 'redis-server'), 'redis-server'),
+      postgres: only(childrenNamed(process.pid, 'postgres'), 'postgres'),
+      consoleB: consoles.cross.pid,
+      consoleA: consoles.same.pid,
+      // Idle here (the phones and consoles bypass the load balancer), measured so the
+      // machine's busy time can be accounted for.
+      mediaNode: cluster.mediaNodes[0]!.process.pid!,
+      haproxy: only(childrenNamed(process.pid, 'haproxy'), 'haproxy'),
+    };
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const path of ['cross', 'same'] as const) {
+        const con = consoles[path]!;
+        const watch = Date.now();
+        try {
+          await con.watch();
+        } catch (err) {
+          // Record it and go on: the timeline shows why, which is the finding.
+          failures.push(`${path} phase at ${since(watch)} s: ${(err as Error).message}`);
+          await con.unwatch();
+          continue;
+        }
+        // Watching writes an audit entry per session: let that burst pass too.
+        const settle = await tap.steady(STEADY);
+        await new Promise((r) => setTimeout(r, WARMUP_MS));
+        const from = Date.now();
+        const to = from + PHASE_S * 1000;
+        const cpu0 = process.cpuUsage();
+        fleet.loopDelayP99Ms(true);
+        const meter = treeMeter(roots);
+        const measured = con.measure(from, to);
+        const appended = tap.measure(from, to);
+        await new Promise((r) => setTimeout(r, to - Date.now()));
+        const window = meter.stop();
+        const own = process.cpuUsage(cpu0);
+        window.cpu.generator = (own.user + own.system) / 1e6 / window.seconds;
+        const generatorDelay = fleet.loopDelayP99Ms();
+        const got = await measured;
+        const appendDelays = await appended;
+        await con.unwatch();
+        phases.push({ path, watch: since(watch), settled: round1(settle), from: since(from), to: since(to) });
+        const p = paths[path];
+        p.latencies.push(...got.latencies);
+        p.appendDelays.push(...appendDelays);
+        p.sent += fleet.sentBetween(from, to);
+        p.windows.push(window);
+        p.consoleLoopDelayP99Ms.push(round1(got.loopDelayP99Ms));
+        p.generatorLoopDelayP99Ms.push(round1(generatorDelay));
+        const s = summarise(got.latencies);
+        const ap = summarise(appendDelays);
+        process.stdout.write(
+          `  ${path}: p50 ${s.p50} p95 ${s.p95} p99 ${s.p99} ms, ${got.latencies.length}/${fleet.sentBetween(from, to)} fixes ` +
+            `(append p50 ${ap.p50} p95 ${ap.p95}; loop delay console ${round1(got.loopDelayP99Ms)} generator ${round1(generatorDelay)} ms); ` +
+            `A ${pct(window.cpu.instanceA)} B ${pct(window.cpu.instanceB)} redis ${pct(window.cpu.redis)} ` +
+            `pg ${pct(window.cpu.postgres)} generator ${pct(window.cpu.generator)} consoles ${pct(window.cpu.consoleA)}/${pct(window.cpu.consoleB)}; machine ${window.machine.busyCores.toFixed(2)}/${window.machine.cores} cores busy\n`,
+        );
+      }
+    }
+  } finally {
+    fleet.stop();
+    await tap.close();
+    for (const c of Object.values(consoles)) await c?.close();
+    for (const ws of sockets) ws.close();
+  }
+  return {
+    callers: CALLERS,
+    setupSeconds,
+    paths,
+    callersClosed: fleet.closed,
+    timeline: tap.timeline(),
+    phases,
+    failures,
+    catchUpSeconds,
+  };
+}
+
+function only(pids: number[], what: string): number {
+  if (pids.length !== 1)
+    throw new Error(`expected one ${what} started by the benchmark, found ${pids.length}`);
+  return pids[0]!;
+}
+
+const round1 = (v: number) => round(v, 1) ?? Number.NaN;
+const pct = (v: number | undefined) => `${((v ?? Number.NaN) * 100).toFixed(0)}%`;
