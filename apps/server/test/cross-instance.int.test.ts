@@ -79,6 +79,16 @@ async function consoleOn(s: TestServer): Promise<TestSocket> {
   return sock;
 }
 
+/**
+ * Starts watching and waits until the server has done it: a console's messages are handled
+ * in order, so the pong to a ping sent after the watch comes once the watch is in place.
+ */
+async function watch(consoleSock: TestSocket, sessionId: string): Promise<void> {
+  consoleSock.send({ type: 'watch', sessionId });
+  consoleSock.send({ type: 'ping' });
+  await consoleSock.next((m) => m.type === 'pong' || m.type === 'error');
+}
+
 /** A caller without media on A: invited, link claimed, socket open, consented. */
 async function callerOnA(): Promise<{ sessionId: string; sock: TestSocket }> {
   const { session, link } = await apiOn(a).request<{ session: { id: string }; link: string }>(
@@ -131,7 +141,7 @@ describe('a console on instance B and a caller on instance A', () => {
         0,
       );
     }
-    consoleB.send({ type: 'watch', sessionId });
+    await watch(consoleB, sessionId);
     const t = Date.now();
     sock.send({ type: 'location.fix', fix: fixAt(t) });
     const fix = await consoleB.next((m) => m.type === 'location.fix' && m.sessionId === sessionId);
@@ -150,7 +160,7 @@ describe('a console on instance B and a caller on instance A', () => {
   it('chats both ways: the officer on B writes to the caller on A, and the caller answers', async () => {
     const consoleB = await consoleOn(b);
     const { sessionId, sock } = await callerOnA();
-    consoleB.send({ type: 'watch', sessionId });
+    await watch(consoleB, sessionId);
     consoleB.send({ type: 'chat.send', sessionId, clientId: 'officer-msg-1', text: 'Are you safe?' });
     expect(await sock.next((m) => m.type === 'chat.message')).toMatchObject({
       message: { from: 'officer', text: 'Are you safe?' },
@@ -191,7 +201,7 @@ describe('live video of a caller on A, watched from B', () => {
     const caller = inbox(call.ws);
     await eventually(async () => (await b.c.sessions.get(call.sessionId)).state === 'live', 20_000);
     const consoleB = await consoleOn(b);
-    consoleB.send({ type: 'watch', sessionId: call.sessionId });
+    await watch(consoleB, call.sessionId);
 
     // The view: offered by A's Janus, answered from B, media received.
     consoleB.send({ type: 'view.start', id: 'v1', sessionId: call.sessionId });
@@ -219,9 +229,13 @@ describe('live video of a caller on A, watched from B', () => {
     expect(await consoleB.next((m) => m.type === 'caller.media')).toMatchObject({ state });
     await consoleB.next((m) => m.type === 'caller.quality');
     const lateB = await consoleOn(b);
-    lateB.send({ type: 'watch', sessionId: call.sessionId });
-    expect(await lateB.next((m) => m.type === 'caller.media')).toMatchObject({ state });
-    expect(await lateB.next((m) => m.type === 'caller.quality')).toMatchObject({ level: 'fair', kbps: 800 });
+    await watch(lateB, call.sessionId);
+    // Sent while the watch is handled, so before the pong watch() waited for: look from the start.
+    expect(await lateB.next((m) => m.type === 'caller.media', 10_000, 0)).toMatchObject({ state });
+    expect(await lateB.next((m) => m.type === 'caller.quality', 10_000, 0)).toMatchObject({
+      level: 'fair',
+      kbps: 800,
+    });
     lateB.close();
 
     // Stopping the view on B stops it on A, and B hears that it ended.
@@ -241,7 +255,7 @@ describe('Redis restarts', () => {
     const caller = inbox(call.ws);
     await eventually(async () => (await a.c.sessions.get(call.sessionId)).state === 'live', 20_000);
     const consoleB = await consoleOn(b);
-    consoleB.send({ type: 'watch', sessionId: call.sessionId });
+    await watch(consoleB, call.sessionId);
     const before = Date.now();
     caller.send({ type: 'location.fix', fix: fixAt(before) });
     await consoleB.next(
