@@ -26,6 +26,8 @@ export class RedisConnections {
   readonly writer: Redis;
   readonly reader: Redis;
   #health: RedisHealth;
+  /** Set by close(): the connections going down then is not an outage. */
+  #closing = false;
 
   constructor(
     readonly url: string,
@@ -81,11 +83,13 @@ export class RedisConnections {
   }
 
   disconnect(): void {
+    this.#closing = true;
     for (const client of this.all) client.disconnect();
   }
 
   /** Sends what is still queued (up to 1 s, e.g. the events of a shutdown), then disconnects. */
   async close(): Promise<void> {
+    this.#closing = true;
     const flushed = Promise.all(
       this.all.map((c) =>
         c.status === 'ready'
@@ -108,7 +112,7 @@ export class RedisConnections {
     if (error) this.#health.lastError = error;
     const up = this.all.every((c) => c.status === 'ready');
     const state = up ? 'up' : 'down';
-    if (state === this.#health.state) return;
+    if (state === this.#health.state || this.#closing) return;
     this.#health = { state, since: this.clock.now(), lastError: up ? null : this.#health.lastError };
     if (up) this.log.info({ redis: this.where }, 'redis: connected');
     else
