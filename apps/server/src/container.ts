@@ -254,6 +254,7 @@ export async function buildContainer(
   const leases = new LeaseRepository(db, clock);
   const jobs = new JobRunner(db, clock, random, log.child({ component: 'jobs' }), {
     owner: config.instanceId,
+    events,
   });
   const exports = new ExportService(db, ledger, jobs, audit, sessions, signer, clock, {
     workDir: join(config.dataDir, 'work', 'exports'),
@@ -357,19 +358,6 @@ export async function buildContainer(
     callerSide,
     log.child({ component: 'console-ws' }),
     reads,
-  );
-
-  // Job progress reaches the requesting officer's consoles on every instance.
-  // (JobRunner still has its own emitter; it could publish job.updated itself.)
-  jobs.on('updated', (job) =>
-    events.publish('job.updated', {
-      jobId: job.id,
-      jobType: job.type,
-      requestedBy: job.requested_by,
-      state: job.state,
-      done: Number(job.done),
-      total: Number(job.total),
-    }),
   );
 
   // Nothing is lost: what waited in this instance's spool is stored as soon as storage takes writes again.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Db, migrateToLatest, openDatabase } from '../adapters/db/database.js';
 import { cryptoRandom } from '../adapters/random.js';
+import { EventBus } from '../events/event-bus.js';
 import { silentLogger } from '../lib/logger.js';
 import { type JobContext, JobRunner } from './job-runner.js';
 
@@ -19,6 +20,7 @@ describe('JobRunner across instances sharing a database', () => {
       owner,
       leaseMs: 30_000,
       pollMs: 60_000,
+      events: new EventBus(owner, silentLogger),
     });
     runners.push(r);
     return r;

@@ -4,8 +4,8 @@ import type { Db } from '../adapters/db/database.js';
 import type { JobsTable } from '../adapters/db/schema.js';
 import type { Random } from '../adapters/random.js';
 import { describeProblem, storageErrorMessage, storageProblem } from '../adapters/storage/storage-health.js';
+import type { EventPublisher } from '../events/event-bus.js';
 import type { Logger } from '../lib/logger.js';
-import { TypedEmitter } from '../lib/typed-emitter.js';
 
 export type JobRow = Selectable<JobsTable>;
 
@@ -21,10 +21,6 @@ export interface JobContext {
 /** Does one job; returns its result (stored as JSON). Must be safe to run again after a crash (resume). */
 export type JobHandler = (ctx: JobContext) => Promise<unknown>;
 
-export interface JobEvents {
-  updated: (job: JobRow) => void;
-}
-
 export interface JobRunnerOptions {
   /** This instance's id (config.instanceId): the lease owner named on each job it runs. */
   owner: string;
@@ -32,6 +28,8 @@ export interface JobRunnerOptions {
   leaseMs?: number;
   /** How often the runner looks for jobs queued by other instances and for lapsed leases. */
   pollMs?: number;
+  /** Where `job.updated` goes: the requesting officer's consoles, on whichever instance they are. */
+  events: EventPublisher;
 }
 
 const PROGRESS_EVERY_MS = 500;
@@ -50,7 +48,7 @@ const CANDIDATES = 10;
  *   or hung), never while another live instance is running it. Its handler then resumes from
  *   what it had already done.
  */
-export class JobRunner extends TypedEmitter<JobEvents> {
+export class JobRunner {
   readonly #handlers = new Map<string, JobHandler>();
   readonly #owner: string;
   readonly #leaseMs: number;
@@ -65,9 +63,8 @@ export class JobRunner extends TypedEmitter<JobEvents> {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly log: Logger,
-    options: JobRunnerOptions,
+    private readonly options: JobRunnerOptions,
   ) {
-    super();
     this.#owner = options.owner;
     this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.#pollMs = options.pollMs ?? DEFAULT_POLL_MS;
@@ -95,7 +92,7 @@ export class JobRunner extends TypedEmitter<JobEvents> {
       lease_expires_at: null,
     };
     await this.db.insertInto('jobs').values(row).execute();
-    this.safeEmit('updated', row);
+    this.announce(row);
     void this.pump();
     return row;
   }
@@ -212,7 +209,7 @@ export class JobRunner extends TypedEmitter<JobEvents> {
           .executeTakeFirst();
         if (Number(res.numUpdatedRows) !== 1) continue; // another instance won it
         const claimed = { ...job, ...patch };
-        this.safeEmit('updated', { ...claimed });
+        this.announce(claimed);
         return claimed;
       }
     }
@@ -304,7 +301,18 @@ export class JobRunner extends TypedEmitter<JobEvents> {
       return;
     }
     Object.assign(job, patch);
-    this.safeEmit('updated', { ...job });
+    this.announce(job);
+  }
+
+  private announce(job: JobRow): void {
+    this.options.events.publish('job.updated', {
+      jobId: job.id,
+      jobType: job.type,
+      requestedBy: job.requested_by,
+      state: job.state,
+      done: Number(job.done),
+      total: Number(job.total),
+    });
   }
 }
 
