@@ -234,9 +234,7 @@ export async function buildContainer(
     log,
   );
   const { nodes, embedded } = topology;
-  const plane = new MediaPlane(nodes, embedded?.supervisor ?? null, clock, log);
-  // This instance's media server health, for its own consoles (a local event).
-  plane.on('status', (status) => events.publish('media.status', { status }));
+  const plane = new MediaPlane(nodes, embedded?.supervisor ?? null, clock, log, events);
   const media = new MediaService(
     nodes,
     sessions,

@@ -1,20 +1,17 @@
 import type { MediaPlaneStatus } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { JanusSupervisor } from '../adapters/janus/janus-supervisor.js';
+import type { EventPublisher } from '../events/event-bus.js';
 import type { Logger } from '../lib/logger.js';
-import { TypedEmitter } from '../lib/typed-emitter.js';
 import type { MediaNodes } from './nodes/media-nodes.js';
-
-export interface MediaPlaneEvents {
-  status: (status: MediaPlaneStatus) => void;
-}
 
 /**
  * Health of the media server as officers should see it: up, down (with why),
  * and how many times it has been restarted since we started. With several media
- * nodes it is up while any node is, and a lost node is named in lastError.
+ * nodes it is up while any node is, and a lost node is named in lastError. Each change is
+ * published as `media.status`, for this instance's consoles (a local event).
  */
-export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
+export class MediaPlane {
   #status: MediaPlaneStatus;
 
   constructor(
@@ -22,8 +19,8 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
     supervisor: JanusSupervisor | null,
     private readonly clock: Clock,
     log: Logger,
+    private readonly events: EventPublisher,
   ) {
-    super();
     this.#status = {
       state: 'starting',
       since: clock.now(),
@@ -59,6 +56,6 @@ export class MediaPlane extends TypedEmitter<MediaPlaneEvents> {
   private set(patch: Partial<MediaPlaneStatus>): void {
     const changedState = patch.state !== undefined && patch.state !== this.#status.state;
     this.#status = { ...this.#status, ...patch, ...(changedState ? { since: this.clock.now() } : {}) };
-    this.safeEmit('status', this.#status);
+    this.events.publish('media.status', { status: this.#status });
   }
 }
