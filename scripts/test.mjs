@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: every test the project has. Builds, checks types and lint, then runs unit,
-// integration (real Janus and ffmpeg, on SQLite and on PostgreSQL) and end-to-end (real Chromium)
-// tests inside a private network namespace, so media never touches the machine's real interfaces.
+// integration (real Janus and ffmpeg, on SQLite and on PostgreSQL), end-to-end (real Chromium)
+// and cluster (the several-instance topology, broken on purpose) tests inside a private network
+// namespace, so media never touches the machine's real interfaces.
 import { ensureDependencies, requireTools, run, step } from './lib.mjs';
 
-const only = process.argv[2]; // optional: unit | integration | e2e
+const only = process.argv[2]; // optional: unit | integration | e2e | cluster
 ensureDependencies();
 requireTools([
   'janus',
@@ -13,7 +14,8 @@ requireTools([
   'ffprobe',
   'ip',
   'unshare',
-  ...(only && only !== 'e2e' ? [] : ['chromium']),
+  ...(only && only !== 'e2e' && only !== 'cluster' ? [] : ['chromium']),
+  ...(only && only !== 'cluster' ? [] : ['haproxy', 'redis-server', 'setpriv']),
 ]);
 
 step('Build');
@@ -52,8 +54,20 @@ if (!only || only === 'integration') {
       }),
     );
 }
-if (!only || only === 'e2e') {
-  step('Playwright end-to-end (Chromium)');
-  run(ns, ['npx', 'playwright', 'test', '-c', 'e2e/playwright.config.ts', ...process.argv.slice(3)]);
-}
+if (!only || only === 'e2e')
+  timed('Playwright end-to-end (Chromium)', () =>
+    run(ns, ['npx', 'playwright', 'test', '-c', 'e2e/playwright.config.ts', ...process.argv.slice(3)]),
+  );
+if (!only || only === 'cluster')
+  // Its own config: each spec starts HAProxy, 2 instances, 2 media nodes, PostgreSQL, Redis, s3rver.
+  timed('Playwright cluster (Chromium, several instances)', () =>
+    run(ns, [
+      'npx',
+      'playwright',
+      'test',
+      '-c',
+      'e2e/playwright.cluster.config.ts',
+      ...process.argv.slice(3),
+    ]),
+  );
 console.log('\n✓ all tests passed');

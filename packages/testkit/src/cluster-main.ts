@@ -44,7 +44,11 @@ say('\n  Sightline cluster is running.\n');
 row('Console:', `${c.url}   (the load balancer)`);
 row('Sign in:', `${c.login?.username} / ${c.login?.password}   (call handler and supervisor)`);
 for (const p of c.instances) row(`Instance ${c.backendName(p)}:`, `${p.url}   log ${p.logFile}`);
-row('Load balancer:', `HAProxy, admin socket ${c.dir}/haproxy/admin.sock`);
+for (const p of c.mediaNodes) row(`Media node:`, `${p.name}, ${p.url}/healthz   log ${p.logFile}`);
+row('Load balancer:', `HAProxy, admin socket ${c.dir}/haproxy/admin.sock, log ${c.dir}/haproxy/haproxy.log`);
+row('PostgreSQL:', c.postgres.url('sightline'));
+row('Redis:', c.redis.url);
+row('S3:', `${c.s3.endpoint}, bucket ${c.s3.bucket} (s3rver)`);
 row('Data and logs:', `${c.dir}${keepData ? '' : '   (removed on stop; --keep-data keeps it)'}`);
 say(
   `\n  Everything listens inside a private network namespace. Reach it from this machine with\n` +

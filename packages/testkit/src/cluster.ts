@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,7 +20,8 @@ const MAIN = join(ROOT, 'apps/server/dist/main.js');
 /**
  * The several-instance topology, as `npm run cluster` runs it and the cluster e2e tests use it:
  * HAProxy in front of server instances that share PostgreSQL, Redis (events between instances),
- * an S3 bucket (s3rver) and one signing key. Everything runs on 127.0.0.1 inside the network
+ * an S3 bucket (s3rver) and one signing key, with media nodes (`sightline media-node`, each
+ * supervising its own Janus) holding the rooms. Everything runs on 127.0.0.1 inside the network
  * namespace; programs' data and logs are in one folder.
  */
 export interface ClusterOptions {
@@ -29,6 +31,8 @@ export interface ClusterOptions {
   port?: number;
   /** Server instances behind the load balancer (default 2). */
   instances?: number;
+  /** Media nodes (default 2). */
+  mediaNodes?: number;
   /**
    * Officer accounts: `test` makes one per role named after it (`handler`, `supervisor`,
    * `admin`, `dpo`) with testkit's PASSWORD; `generated` makes one `officer` (call handler and
@@ -52,6 +56,8 @@ export interface Cluster {
   s3: S3Engine;
   /** Server instances, in the load balancer's order; `instances[i].name` is its backend name. */
   instances: ClusterProcess[];
+  /** Media nodes; `url` serves the node's GET /healthz (its Janus, rooms and publishers). */
+  mediaNodes: ClusterProcess[];
   /** The `generated` account's sign-in. */
   login: { username: string; password: string } | null;
   /** The load balancer's name for an instance (`a`, `b`, …). */
@@ -69,7 +75,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'sightline-cluster-'));
   const ownDir = !opts.dir;
   const count = opts.instances ?? 2;
+  const nodeCount = opts.mediaNodes ?? 2;
   if (count < 1 || count > LETTERS.length) throw new Error(`instances: 1 to ${LETTERS.length}`);
+  if (nodeCount < 1 || nodeCount > 8) throw new Error('mediaNodes: 1 to 8');
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => {});
@@ -85,16 +93,50 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     const lbUrl = `http://127.0.0.1:${lbPort}`;
     const shared = {
       ...sharedSettings(dir, lbUrl),
+      // Server instances run no Janus: they place rooms on the media nodes and relay to them.
+      SIGHTLINE_MEDIA: 'nodes',
+      // Every instance and node must agree on both; a fresh pair per cluster.
+      SIGHTLINE_JANUS_API_SECRET: randomBytes(24).toString('base64url'),
+      SIGHTLINE_JANUS_ADMIN_KEY: randomBytes(24).toString('base64url'),
       SIGHTLINE_DATABASE_URL: postgres.createDatabase('sightline'),
       ...redis.env(),
       ...s3.env(),
     };
     const login = createAccounts({ ...process.env, ...shared, ...opts.env }, opts.accounts ?? 'test');
 
+    // One at a time: two Janus booting at once on two cores only slow each other down.
+    const mediaNodes: ClusterProcess[] = [];
+    for (let i = 0; i < nodeCount; i++) {
+      const name = `media-${i + 1}`;
+      const healthPort = await freePort();
+      const dataDir = mkdirAndReturn(join(dir, name));
+      const p = await startProcess({
+        name,
+        port: healthPort,
+        args: [BIN, 'media-node'],
+        env: {
+          ...process.env,
+          ...shared,
+          SIGHTLINE_DATA_DIR: dataDir,
+          // Fixed for the node's life, so a restarted node is found where it was.
+          SIGHTLINE_MEDIA_NODE_ID: name,
+          SIGHTLINE_JANUS_WS_PORT: String(await freePort()),
+          SIGHTLINE_MEDIA_NODE_HEALTH_PORT: String(healthPort),
+          // Each Janus gets its own slice of UDP ports, so their media never collide.
+          SIGHTLINE_RTP_PORT_RANGE: `${20000 + i * 2000}-${20000 + i * 2000 + 1999}`,
+          ...opts.env,
+        },
+        logFile: join(dir, `${name}.log`),
+        ready: async (url) => (await fetch(`${url}/healthz`)).ok,
+        onLine: opts.onLine,
+      });
+      stops.push(() => p.stop());
+      mediaNodes.push(p);
+    }
+
     const instances: ClusterProcess[] = [];
     const names = new Map<ClusterProcess, string>();
-    // One at a time: the first creates the signing key the others then load, and two
-    // servers booting Janus at once on two cores only slow each other down.
+    // One at a time: the first creates the signing key the others then load.
     for (let i = 0; i < count; i++) {
       const letter = LETTERS[i]!;
       const port = await freePort();
@@ -109,8 +151,6 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
           ...shared,
           SIGHTLINE_DATA_DIR: dataDir,
           SIGHTLINE_PORT: String(port),
-          // Each embedded Janus gets its own slice of UDP ports, so their media never collide.
-          SIGHTLINE_RTP_PORT_RANGE: `${20000 + i * 2000}-${20000 + i * 2000 + 1999}`,
           ...opts.env,
         },
         logFile: join(dir, `instance-${letter}.log`),
@@ -138,6 +178,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       redis,
       s3,
       instances,
+      mediaNodes,
       login,
       backendName: (p) => names.get(p) ?? '',
       async stop(o = {}) {
@@ -162,7 +203,6 @@ function sharedSettings(dir: string, lbUrl: string): Record<string, string> {
     SIGHTLINE_TRUST_PROXY: 'loopback',
     // Every instance signs with the same key, so any of them can verify and export.
     SIGHTLINE_KEY_DIR: join(dir, 'keys'),
-    SIGHTLINE_JANUS_WS_PORT: '0',
     SIGHTLINE_LOG_LEVEL: 'info',
     // Tiles cannot load in the namespace; the map works without them.
     SIGHTLINE_MAP_TILE_URL: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
