@@ -173,12 +173,13 @@ export async function openLink(s: TestServer, token: string, cookie?: string): P
   });
 }
 
-/** A caller who has claimed a link and opened the caller socket (its welcome already read). */
+/** A caller who has claimed a link and opened the caller socket (its welcome and chat history already read). */
 export async function connectCaller(s: TestServer, officer: OfficerClient) {
   const { sessionId, token } = await invite(s, officer);
   const cookie = cookieFrom(await openLink(s, token), 'sl_caller');
   const sock = await TestSocket.open(`${s.wsUrl}/ws/caller`, cookie);
-  await sock.next((m) => m.type === 'welcome');
+  // The greeting is the welcome, then the chat history (after a database read).
+  await sock.next((m) => m.type === 'chat.history');
   return { sessionId, cookie, sock };
 }
 

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { MAX_DATE_MS } from '@sightline/protocol';
 import { type SyntheticCall, syntheticCall } from '@sightline/testkit/caller';
 import { ensureClip, RtpSource } from '@sightline/testkit/synthetic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonApi, type OfficerClient, signIn, startServer, TestClock, type TestServer } from './harness.js';
 import { recordedSession } from './recorded-session.js';
+import { testDatabase } from './test-db.js';
 
 // Issue 8 item 1: retention can never destroy evidence early. Each test drives the real server
 // (Janus, SQLite, evidence store) the way a supervisor or the scheduled job would.
@@ -103,12 +105,19 @@ describe('classification inputs are validated and bounded', () => {
   });
 
   it('a bad value already in the database does not turn the library or SAR listing into a 500', async () => {
-    // As a classification stored before these checks existed could have left it.
-    await s.c.db
-      .updateTable('sessions')
-      .set({ retain_until: Number.MAX_SAFE_INTEGER + 31 * DAY, review_due_at: 1e300 })
-      .where('id', '=', tampered)
-      .execute();
+    // As a classification stored before these checks existed could have left it. SQLite holds
+    // anything in a BIGINT column; PostgreSQL refuses a non-integer outright, and a time beyond
+    // any Date that still fits a BIGINT is the bad value it can hold. (One beyond 2^53 fails the
+    // read loudly by design: see postgres.int.test.ts.)
+    const bad =
+      testDatabase === 'postgres'
+        ? { retain_until: MAX_DATE_MS + 31 * DAY, review_due_at: MAX_DATE_MS + 1 }
+        : { retain_until: Number.MAX_SAFE_INTEGER + 31 * DAY, review_due_at: 1e300 };
+    if (testDatabase === 'postgres')
+      await expect(
+        s.c.db.updateTable('sessions').set({ review_due_at: 1e300 }).where('id', '=', tampered).execute(),
+      ).rejects.toThrow(/bigint/);
+    await s.c.db.updateTable('sessions').set(bad).where('id', '=', tampered).execute();
     try {
       await listingsStillWork();
       const one = await supervisor.request('GET', `/api/library/sessions/${tampered}`);

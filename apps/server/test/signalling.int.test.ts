@@ -26,7 +26,8 @@ async function callerSocket(): Promise<{ sock: TestSocket; sessionId: string }> 
   const res = await openLink(s, token);
   expect(res.status).toBe(200);
   const sock = await TestSocket.open(`${s.wsUrl}/ws/caller`, cookieFrom(res, 'sl_caller'));
-  await sock.next((m) => m.type === 'welcome');
+  // The greeting ends with the chat history, which follows the welcome after a database read.
+  await sock.next((m) => m.type === 'chat.history');
   return { sock, sessionId };
 }
 

@@ -5,10 +5,14 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../../lib/logger.js';
 import { migrationProvider } from './migrations/index.js';
+import { RefuseNulPlugin } from './refuse-nul.js';
 import type { Database } from './schema.js';
 import { shareSqliteTurns } from './transaction.js';
 
 export type Db = Kysely<Database>;
+
+// Text with NUL is bad input on both engines (PostgreSQL cannot store it): see refuse-nul.ts.
+const plugins = [new RefuseNulPlugin()];
 
 /**
  * Opens the database named by a URL: `sqlite:/path/file.db`, `sqlite::memory:`, or
@@ -26,7 +30,7 @@ export function openDatabase(url: string, log?: Logger): Db {
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), plugins });
     shareSqliteTurns(db, file === ':memory:' ? file : resolve(file));
     return db;
   }
@@ -44,7 +48,7 @@ export function openDatabase(url: string, log?: Logger): Db {
     pool.on('error', (err) =>
       log?.warn({ err: err.message }, 'database: an idle PostgreSQL connection failed'),
     );
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins });
   }
   throw new Error(
     `unsupported database URL scheme in "${url.split(':')[0]}:": use sqlite:<path> or postgres://…`,
