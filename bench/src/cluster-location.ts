@@ -10,7 +10,7 @@ import { StreamTap, type TapSecond } from './lib/stream-tap.js';
 
 const CALLERS = Number(process.env.BENCH_CLUSTER_CALLERS ?? 1000);
 /** Measured seconds per phase; phases alternate cross, same, cross, same so drift hits both. */
-const PHASE_S = Number(process.env.BENCH_CLUSTER_PHASE_SECONDS ?? 20);
+const PHASE_S = Number(process.env.BENCH_CLUSTER_PHASE_SECONDS ?? 15);
 const ROUNDS = 2;
 const WARMUP_MS = 3_000;
 /** Instance A keeps up: 3 s in a row whose fixes reached Redis within a median 1 s. */

@@ -1,5 +1,7 @@
 import { startCluster } from '@sightline/testkit/cluster';
+import { ensureClip, RtpSource } from '@sightline/testkit/synthetic';
 import { type LocationRun, locationAcrossInstances, type Path, type PathResult } from './cluster-location.js';
+import { type MediaPhase, mediaAcrossNodes } from './cluster-media.js';
 import type { TreeWindow } from './lib/proc-tree.js';
 import type { BenchResult, SummaryRow } from './lib/results.js';
 import { round, summarise } from './lib/stats.js';
@@ -108,38 +110,126 @@ function locationRows(run: LocationRun): { json: Record<string, unknown>; rows: 
 
 const pctOf = (v: number | null | undefined) => `${Math.round((v ?? Number.NaN) * 100)}%`;
 
+/** CPU per session on each node: (Janus + media-node process) / sessions placed there. */
+function perSession(p: MediaPhase) {
+  return p.nodes.map((n) => ({
+    node: n.node,
+    sessions: n.sessions,
+    janus_cpu_s_per_s: round(n.janus, 4),
+    node_process_cpu_s_per_s: round(n.nodeProcess, 4),
+    per_session_core_fraction: n.sessions ? round((n.janus + n.nodeProcess) / n.sessions, 5) : null,
+  }));
+}
+
+function mediaRows(phases: MediaPhase[]): { json: Record<string, unknown>; rows: SummaryRow[] } {
+  const [two, one] = phases as [MediaPhase, MediaPhase];
+  const json = (p: MediaPhase) => ({
+    sessions: p.sessions,
+    nodes: perSession(p),
+    cpu_s_per_s: Object.fromEntries(Object.entries(p.window.cpu).map(([k, v]) => [k, round(v, 4)])),
+    machine_busy_cores: round(p.window.machine.busyCores, 2),
+    machine_steal_cores: round(p.window.machine.stealCores, 2),
+    viewer_kbps: round(p.viewerKbps),
+    viewer_loss_pct: round(p.viewerLossPct, 3),
+    seconds: round(p.window.seconds, 1),
+  });
+  const nodeCost = (p: MediaPhase) =>
+    perSession(p)
+      .map(
+        (n) =>
+          `${n.node}: ${n.sessions} sessions, ${((n.per_session_core_fraction ?? Number.NaN) * 100).toFixed(2)}% of a core each`,
+      )
+      .join('; ');
+  const total = (p: MediaPhase) => p.nodes.reduce((s, n) => s + n.janus + n.nodeProcess, 0) / p.sessions;
+  const ratio = round(total(two) / total(one), 2);
+  const instances = (p: MediaPhase) =>
+    `A ${pctOf(p.window.cpu.instanceA)}, B ${pctOf(p.window.cpu.instanceB)}, load generator ${pctOf(p.window.cpu.generator)}; ` +
+    `viewers ${round(p.viewerKbps)} kbit/s, loss ${round(p.viewerLossPct, 2)}%; machine ${round(p.window.machine.busyCores, 2)} of ${p.window.machine.cores} cores busy`;
+  return {
+    json: {
+      viewers_per_session: 2,
+      recording: true,
+      two_nodes: json(two),
+      one_node: json(one),
+      per_session_ratio_two_over_one: ratio,
+    },
+    rows: [
+      {
+        metric: `media: placement of ${two.sessions} sessions over two nodes`,
+        value: two.nodes.map((n) => `${n.node} ${n.sessions}`).join(', '),
+      },
+      {
+        metric: 'media: CPU per session per node, two nodes (Janus + media-node, 2 viewers, recording)',
+        value: nodeCost(two),
+      },
+      {
+        metric: 'media: the same sessions on one node (same run)',
+        value: `${nodeCost(one)}; two nodes / one node per session ${ratio}`,
+      },
+      { metric: 'media: instances and viewers, two nodes', value: instances(two) },
+      { metric: 'media: instances and viewers, one node', value: instances(one) },
+    ],
+  };
+}
+
+/** Which parts run (both by default): BENCH_CLUSTER_PARTS=media,location. */
+const PARTS = new Set((process.env.BENCH_CLUSTER_PARTS ?? 'media,location').split(','));
+
 /**
- * Scale-out (issue 9): location fan-out across two server instances through Redis, against the
- * same instance in the same run.
+ * Scale-out (issue 9), on the cluster topology (HAProxy, two server instances, two media nodes,
+ * PostgreSQL, Redis, S3): calls spread over two media nodes against the same calls on one, then
+ * location fan-out across instances against the same instance. Media first, so the 1,000
+ * location sessions are not in the way of the calls.
  */
 export async function cluster(): Promise<BenchResult> {
   process.stdout.write(
-    '  starting the cluster (PostgreSQL, Redis, S3, HAProxy, 2 instances, 1 media node)\n',
+    '  starting the cluster (PostgreSQL, Redis, S3, HAProxy, 2 instances, 2 media nodes)\n',
   );
   const c = await startCluster({
     instances: 2,
-    mediaNodes: 1,
+    mediaNodes: 2,
     env: { SIGHTLINE_LOG_LEVEL: process.env.BENCH_CLUSTER_LOG_LEVEL ?? 'warn' },
   });
-  let location: ReturnType<typeof locationRows>;
+  const source = new RtpSource();
+  let media: ReturnType<typeof mediaRows> | null = null;
+  let location: ReturnType<typeof locationRows> | null = null;
   try {
     if (process.env.SIGHTLINE_KEEP_E2E_DATA) process.stdout.write(`  cluster data and logs: ${c.dir}\n`);
-    location = locationRows(await locationAcrossInstances(c));
+    if (PARTS.has('media')) {
+      await source.start(ensureClip());
+      media = mediaRows(await mediaAcrossNodes(c, source));
+    }
+    if (PARTS.has('location')) location = locationRows(await locationAcrossInstances(c));
   } finally {
+    await source.stop();
     await c.stop();
   }
   return {
     name: 'cluster',
     json: {
-      location: {
-        ...location.json,
-        method:
-          'phones (ws, own session, own X-Forwarded-For address, consent, location-only links) on instance A; ' +
-          'console in its own process on B (cross) or A (same), alternating 2 × 2 windows; fixTime stamped just ' +
-          'before send, arrival − fixTime at the console, Date.now() on one machine; CPU from /proc/<pid>/stat ' +
-          'of each process tree (PostgreSQL: postmaster and backends); machine busy from /proc/stat',
-      },
+      ...(media && {
+        media: {
+          ...media.json,
+          method:
+            'werift synthetic callers (looped 720p VP8 ~1.5 Mbit/s + Opus) through HAProxy: invite, link, consent, ' +
+            'publish; 2 viewers each through one console socket; recording on. Two nodes, then the second node ' +
+            'stopped and the same number of calls on the first, after the first calls ended and their ingest ' +
+            'finished. 4 s warm-up, then CPU from /proc/<pid>/stat of Janus and of the media-node process tree ' +
+            "(sealing, ingest helpers); sessions per node from each node's /healthz",
+        },
+      }),
+      ...(location && {
+        location: {
+          ...location.json,
+          method:
+            'phones (ws, own session, own X-Forwarded-For address, consent, location-only links) on instance A; ' +
+            'console in its own process on B (cross) or A (same), alternating 2 × 2 windows, each after instance A ' +
+            'kept up again; fixTime stamped just before send, arrival − fixTime at the console, Date.now() on one ' +
+            'machine; a reader on the Redis stream gives the append time (entry id); CPU from /proc/<pid>/stat of ' +
+            'each process tree (PostgreSQL: postmaster and backends); machine busy from /proc/stat',
+        },
+      }),
     },
-    rows: location.rows,
+    rows: [...(media?.rows ?? []), ...(location?.rows ?? [])],
   };
 }

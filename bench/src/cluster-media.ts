@@ -1,0 +1,173 @@
+import { type SyntheticCall, syntheticCall } from '@sightline/testkit/caller';
+import type { Cluster, ClusterProcess } from '@sightline/testkit/cluster';
+import { ConsoleClient } from '@sightline/testkit/console-client';
+import { type OfficerApi, officerApi } from '@sightline/testkit/officer';
+import { ReceiveStats, type RtpSource, viewerAnswer } from '@sightline/testkit/synthetic';
+import { childrenNamed, type TreeWindow, treeMeter } from './lib/proc-tree.js';
+import { endSession } from './lib/sightline.js';
+
+const SESSIONS = Number(process.env.BENCH_CLUSTER_SESSIONS ?? 16);
+const VIEWERS = 2;
+const DEBUG = process.env.BENCH_DEBUG === '1';
+const WARMUP_MS = 4_000;
+const MEASURE_MS = Number(process.env.BENCH_CLUSTER_MEASURE_MS ?? 15_000);
+
+export interface NodeShare {
+  node: string;
+  /** Live publishers on the node (its /healthz), i.e. sessions placed there. */
+  sessions: number;
+  /** CPU-s/s of its Janus, and of the media-node process with the helpers it ran (sealing, ingest). */
+  janus: number;
+  nodeProcess: number;
+}
+
+export interface MediaPhase {
+  label: 'two-nodes' | 'one-node';
+  sessions: number;
+  nodes: NodeShare[];
+  window: TreeWindow;
+  viewerKbps: number;
+  viewerLossPct: number;
+}
+
+/** A media node's own view of its load. */
+async function health(node: ClusterProcess): Promise<{ rooms: number; publishers: number }> {
+  return (await (await fetch(`${node.url}/healthz`)).json()) as { rooms: number; publishers: number };
+}
+
+/** Waits until the media nodes are idle (ingest of ended calls done): under 5% of a core over 2 s each. */
+async function quiet(nodes: ClusterProcess[]): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    const m = treeMeter(Object.fromEntries(nodes.map((n) => [n.name, n.process.pid!])));
+    await new Promise((r) => setTimeout(r, 2_000));
+    if (Object.values(m.stop().cpu).every((c) => c < 0.05)) return;
+  }
+  throw new Error('media nodes still busy 90 s after the calls ended');
+}
+
+/**
+ * N synthetic calls through the load balancer (werift publisher, 2 viewers each through one
+ * console socket, recording on), placed by the servers; measures every process over a plateau.
+ */
+async function phase(
+  cluster: Cluster,
+  api: OfficerApi,
+  source: RtpSource,
+  label: MediaPhase['label'],
+  nodes: ClusterProcess[],
+): Promise<MediaPhase> {
+  const con = await ConsoleClient.open(cluster.url, api.cookie);
+  const live = new Set<string>();
+  con.ws.on('message', (d) => {
+    const m = JSON.parse(d.toString()) as { type: string; session?: { id: string; publishing?: boolean } };
+    if (m.type === 'session.updated' && m.session?.publishing) live.add(m.session.id);
+  });
+  const calls: SyntheticCall[] = [];
+  const viewers: Array<{ stats: ReceiveStats; close: () => void }> = [];
+  try {
+    for (let i = 0; i < SESSIONS; i++) {
+      if (DEBUG) process.stdout.write(`  [${i}] calling\n`);
+      const call = await within(30_000, syntheticCall(cluster.url, api, source), 'a synthetic call');
+      if (DEBUG) process.stdout.write(`  [${i}] published ${call.sessionId}\n`);
+      calls.push(call);
+      const deadline = Date.now() + 20_000;
+      while (!live.has(call.sessionId)) {
+        if (Date.now() > deadline) throw new Error(`session ${call.sessionId} never went live`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      for (let v = 0; v < VIEWERS; v++) {
+        const stats = new ReceiveStats();
+        const offer = await con.request({ type: 'view.start', sessionId: call.sessionId }, 'view.offer');
+        const answer = await within(30_000, viewerAnswer(offer.sdp as string, stats), "a viewer's answer");
+        con.send({ type: 'view.answer', viewId: offer.viewId, sdp: answer.sdp });
+        viewers.push({ stats, close: () => void answer.pc.close() });
+      }
+      process.stdout.write(`\r  ${label}: ${i + 1} of ${SESSIONS} calls live with their viewers`);
+    }
+    process.stdout.write('\n');
+    await new Promise((r) => setTimeout(r, WARMUP_MS));
+    const roots: Record<string, number> = {
+      instanceA: cluster.instances[0]!.process.pid!,
+      instanceB: cluster.instances[1]!.process.pid!,
+      redis: childrenNamed(process.pid, 'redis-server')[0]!,
+      postgres: childrenNamed(process.pid, 'postgres')[0]!,
+    };
+    for (const n of nodes) {
+      roots[n.name] = n.process.pid!;
+      roots[`${n.name}:janus`] = childrenNamed(n.process.pid!, 'janus')[0]!;
+    }
+    const before = viewers.map((v) => v.stats.snapshot());
+    const cpu0 = process.cpuUsage();
+    const meter = treeMeter(roots);
+    await new Promise((r) => setTimeout(r, MEASURE_MS));
+    const window = meter.stop();
+    const own = process.cpuUsage(cpu0);
+    // The load generator (werift callers and viewers) and s3rver share this process.
+    window.cpu.generator = (own.user + own.system) / 1e6 / window.seconds;
+    const after = viewers.map((v) => v.stats.snapshot());
+    const kbps = after.map((a, i) => ((a.bytes - before[i]!.bytes) * 8) / window.seconds / 1000);
+    const lost = after.reduce((s, a, i) => s + a.lost - before[i]!.lost, 0);
+    const got = after.reduce((s, a, i) => s + a.packets - before[i]!.packets, 0);
+    const shares: NodeShare[] = [];
+    for (const n of nodes) {
+      const janus = window.cpu[`${n.name}:janus`]!;
+      shares.push({
+        node: n.name,
+        sessions: (await health(n)).publishers,
+        janus,
+        nodeProcess: window.cpu[n.name]! - janus,
+      });
+    }
+    const result: MediaPhase = {
+      label,
+      sessions: SESSIONS,
+      nodes: shares,
+      window,
+      viewerKbps: kbps.reduce((a, b) => a + b, 0) / Math.max(1, kbps.length),
+      viewerLossPct: (100 * lost) / Math.max(1, got + lost),
+    };
+    process.stdout.write(
+      `  ${label}: ${shares
+        .map((s) => `${s.node} ${s.sessions} sessions, Janus ${pct(s.janus)} node ${pct(s.nodeProcess)}`)
+        .join(
+          '; ',
+        )}; A ${pct(window.cpu.instanceA)} B ${pct(window.cpu.instanceB)} generator ${pct(window.cpu.generator)}; ` +
+        `viewer ${result.viewerKbps.toFixed(0)} kbit/s, loss ${result.viewerLossPct.toFixed(2)}%; machine ${window.machine.busyCores.toFixed(2)}/${window.machine.cores} busy\n`,
+    );
+    return result;
+  } finally {
+    for (const call of calls) await endSession(api, call.sessionId).catch(() => {});
+    for (const call of calls) call.hangUp();
+    for (const v of viewers) v.close();
+    con.close();
+  }
+}
+
+/**
+ * The same calls spread over two media nodes, then all on one (the second node stopped), in
+ * one run: CPU per session per node, and where the servers placed them.
+ */
+export async function mediaAcrossNodes(cluster: Cluster, source: RtpSource): Promise<MediaPhase[]> {
+  const [first, second] = cluster.mediaNodes;
+  if (!first || !second) throw new Error('the cluster media benchmark needs two media nodes');
+  const api = await officerApi(cluster.url);
+  const spread = await phase(cluster, api, source, 'two-nodes', [first, second]);
+  await quiet([first, second]);
+  // A stopped node's connection closes at once, so no instance places a room on it.
+  await second.stop();
+  const single = await phase(cluster, api, source, 'one-node', [first]);
+  await quiet([first]);
+  return [spread, single];
+}
+
+/** Fails loudly instead of hanging the run (werift's ICE gathering has no deadline of its own). */
+function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took over ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+const pct = (v: number | undefined) => `${((v ?? Number.NaN) * 100).toFixed(1)}%`;
