@@ -35,9 +35,15 @@ export async function startRedis(o: { port?: number } = {}): Promise<RedisEngine
 
   const start = async () => {
     if (child) return;
+    // setpriv's parent-death signal: if the test process is killed (no 'exit' event), Redis goes too.
+    // setpriv execs redis-server, so the child's pid is Redis's own.
     const c = spawn(
-      BINARY,
+      'setpriv',
       [
+        '--pdeathsig',
+        'KILL',
+        '--',
+        BINARY,
         '--bind',
         '127.0.0.1',
         '--port',
