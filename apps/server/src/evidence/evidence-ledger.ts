@@ -1,7 +1,11 @@
 import type { EvidenceKind } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { Random } from '../adapters/random.js';
-import type { EvidenceStore, StoredObject } from '../adapters/storage/evidence-store.js';
+import {
+  EvidenceExistsError,
+  type EvidenceStore,
+  type StoredObject,
+} from '../adapters/storage/evidence-store.js';
 import { type AuditService, SYSTEM } from '../audit/audit.service.js';
 import type { EvidenceRepository } from './evidence.repository.js';
 
@@ -35,7 +39,18 @@ export class EvidenceLedger {
 
   /** Stores an object, then re-reads it from the store and checks the hash before anything refers to it. */
   async storeVerified(key: string, put: () => Promise<StoredObject>): Promise<StoredObject> {
-    const stored = await put();
+    let stored: StoredObject;
+    try {
+      stored = await put();
+    } catch (err) {
+      if (!(err instanceof EvidenceExistsError)) throw err;
+      // An earlier attempt stored this object and stopped before recording it (a crash, a
+      // node killed between the put and the database write). Puts are atomic in both stores,
+      // so the object is whole: take it as stored, by the hash of its own bytes. Callers with
+      // an expected hash (masters and their final seal) still check it. Retrying the put
+      // could only ever fail: evidence is never overwritten.
+      return { key, sha256: await this.store.hash(key), size: await this.store.size(key) };
+    }
     const reread = await this.store.hash(key);
     if (reread !== stored.sha256) throw new Error(`evidence store returned different bytes for ${key}`);
     return stored;

@@ -24,12 +24,14 @@ export class LocalEvidenceStore implements EvidenceStore {
   constructor(private readonly root: string) {}
 
   async putFile(key: string, sourcePath: string): Promise<StoredObject> {
-    return this.write(key, createReadStream(sourcePath));
+    // The stream is made only once it is piped: opened earlier, a missing source file would
+    // emit its error with no listener while the folder is made, and take the process down.
+    return this.write(key, () => createReadStream(sourcePath));
   }
 
   async putBytes(key: string, bytes: Uint8Array): Promise<StoredObject> {
     const { Readable } = await import('node:stream');
-    return this.write(key, Readable.from([Buffer.from(bytes)]));
+    return this.write(key, () => Readable.from([Buffer.from(bytes)]));
   }
 
   async read(key: string, range?: { start: number; end: number }): Promise<Readable> {
@@ -77,9 +79,10 @@ export class LocalEvidenceStore implements EvidenceStore {
     return join(this.root, key);
   }
 
-  private async write(key: string, source: Readable): Promise<StoredObject> {
+  private async write(key: string, openSource: () => Readable): Promise<StoredObject> {
     const final = this.path(key);
     await mkdir(dirname(final), { recursive: true, mode: 0o700 });
+    const source = openSource();
     const temp = `${final}.partial-${process.pid}-${Date.now()}`;
     const hash = createHash('sha256');
     let size = 0;
