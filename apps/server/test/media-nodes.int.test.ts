@@ -159,10 +159,13 @@ const sealsOf = (recordingId: string) =>
 /** An officer's live view over the console socket, answered by a headless viewer. */
 async function watch(con: TestSocket, sessionId: string, ref: string) {
   con.send({ type: 'view.start', id: ref, sessionId });
-  const offer = (await con.next((m) => m.type === 'view.offer' && m.ref === ref, 20_000)) as {
-    viewId: string;
-    sdp: string;
-  };
+  const reply = await con.next(
+    (m) => m.ref === ref && (m.type === 'view.offer' || m.type === 'error'),
+    20_000,
+  );
+  // Not live yet (the publisher's connection is still coming up): the console asks again, as the caller does.
+  if (reply.type === 'error') throw new Error(`view.start: ${String(reply.code)}`);
+  const offer = reply as unknown as { viewId: string; sdp: string };
   const stats = new ReceiveStats();
   const answer = await viewerAnswer(offer.sdp, stats);
   con.send({ type: 'view.answer', id: `${ref}-answer`, viewId: offer.viewId, sdp: answer.sdp });
@@ -200,7 +203,8 @@ describe('several media nodes', () => {
     const con = await TestSocket.open(`${s.wsUrl}/ws/console`, officer.cookie);
     await con.next((m) => m.type === 'hello');
     con.send({ type: 'watch', id: 'w1', sessionId: victim.sessionId });
-    const before = await watch(con, victim.sessionId, 'v1');
+    await eventually(async () => (await s.c.sessions.summary(victim.sessionId)).publishing);
+    const before = await eventually(() => watch(con, victim.sessionId, `v1-${Date.now()}`).catch(() => null));
     await eventually(() => before.stats.packets > 100, 20_000);
 
     // Let a few seals land, then pull the plug between two seal ticks.
@@ -222,12 +226,11 @@ describe('several media nodes', () => {
 
     // The officer watches again (the console asks again when the session is live again).
     await eventually(async () => (await s.c.sessions.summary(victim.sessionId)).publishing, 20_000);
-    let after: Awaited<ReturnType<typeof watch>> | null = null;
-    await eventually(async () => {
-      after = await watch(con, victim.sessionId, `v2-${Date.now()}`).catch(() => null);
-      return after;
-    }, 20_000);
-    await eventually(() => (after?.stats.packets ?? 0) > 100, 20_000);
+    const after = await eventually(
+      () => watch(con, victim.sessionId, `v2-${Date.now()}`).catch(() => null),
+      20_000,
+    );
+    await eventually(() => after.stats.packets > 100, 20_000);
     const videoAgainMs = Date.now() - killedAt;
     process.stdout.write(
       `[media-nodes] node killed: caller republished on ${survivor} after ${republishedMs} ms; viewer receiving again after ${videoAgainMs} ms\n`,
@@ -236,7 +239,7 @@ describe('several media nodes', () => {
     expect(other.republished).toBe(0);
     expect(await nodeOf(other.sessionId)).toBe(survivor);
     before.close();
-    after!.close();
+    after.close();
     con.close();
   });
 
