@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../lib/create-logger.js';
 import { startMediaNode } from '../media-node/media-node.js';
-import { exitWith } from './context.js';
+import { CliError, exitWith } from './context.js';
 
 /** Exit code when another process took this node id over (EX_TEMPFAIL: a supervisor may restart it). */
 const TAKEN_OVER = 75;
@@ -28,6 +29,12 @@ export function registerMediaNode(program: Command): void {
 
 async function runMediaNode(): Promise<number> {
   const config = loadConfig();
+  // As every command: never start a new, empty database by running in the wrong folder.
+  const file = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice('sqlite:'.length) : null;
+  if (file && file !== ':memory:' && !existsSync(file))
+    throw new CliError(
+      `no Sightline database at ${file}: a media node joins an existing deployment; set SIGHTLINE_DATABASE_URL to the servers' database. Nothing was created.`,
+    );
   const log = createLogger(config.logLevel);
   const node = await startMediaNode(config, log);
   let signalled = false;
