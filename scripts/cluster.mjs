@@ -11,11 +11,24 @@ step('Build');
 run('npm', ['run', 'build', '--silent']);
 
 step('Cluster');
+// Its own process group: a terminal's Ctrl-C goes to every process of the foreground group, and
+// would stop PostgreSQL and Redis under the still-running instances. Only this script hears it
+// and asks the cluster to stop, which it does in order. The parent-death signal stops the
+// cluster if this script is killed.
 const child = spawn(
-  'scripts/netns-run.sh',
-  ['node', '--import', 'tsx', 'packages/testkit/src/cluster-main.ts', ...process.argv.slice(2)],
-  { stdio: 'inherit' },
+  'setpriv',
+  [
+    '--pdeathsig',
+    'INT',
+    '--',
+    'scripts/netns-run.sh',
+    'node',
+    '--import',
+    'tsx',
+    'packages/testkit/src/cluster-main.ts',
+    ...process.argv.slice(2),
+  ],
+  { stdio: 'inherit', detached: true },
 );
-// The terminal's Ctrl-C reaches the cluster process too; it stops everything and exits, and so do we.
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill('SIGINT'));
 child.on('exit', (code) => process.exit(code ?? 0));
