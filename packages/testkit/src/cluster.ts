@@ -62,7 +62,7 @@ export interface Cluster {
   login: { username: string; password: string } | null;
   /** The load balancer's name for an instance (`a`, `b`, …). */
   backendName(instance: ClusterProcess): string;
-  /** Stops every program, instances first (they close sessions cleanly), then the engines. */
+  /** Stops every program in reverse start order: HAProxy, instances, media nodes, then the engines. */
   stop(opts?: { keepData?: boolean }): Promise<void>;
 }
 
