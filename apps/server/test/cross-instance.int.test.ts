@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { syntheticCall } from '@sightline/testkit/caller';
+import { rejoinCall, syntheticCall } from '@sightline/testkit/caller';
 import { type RedisEngine, startRedis } from '@sightline/testkit/engines/redis';
 import { ensureClip, ReceiveStats, RtpSource, viewerAnswer } from '@sightline/testkit/synthetic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -246,6 +246,32 @@ describe('live video of a caller on A, watched from B', () => {
     await viewer.pc.close();
     call.hangUp();
     consoleB.close();
+  });
+});
+
+describe('a caller whose phone comes back through the other instance', () => {
+  it('moves the media to B while A still holds a room, and the video never reads as stopped', async () => {
+    const call = await syntheticCall(a.url, apiOn(a), source);
+    const id = call.sessionId;
+    await eventually(async () => (await b.c.sessions.get(id)).state === 'live', 20_000);
+    // A reconnect through the load balancer lands on B while A is alive and still has the
+    // room: B publishes, takes the session over, and A lets its room go.
+    const moved = await rejoinCall(b.url, call, source);
+    await eventually(async () => {
+      const recs = await b.c.evidence.recordings(id);
+      return (
+        recs.length === 2 &&
+        recs.some((r) => r.state === 'stored') &&
+        recs.some((r) => r.state === 'recording')
+      );
+    }, 60_000);
+    const { session, timeline } = await b.c.sessions.detail(id);
+    expect(session).toMatchObject({ state: 'live', publishing: true, videoStoppedAt: null });
+    // A hand-over is not the caller's video stopping: no "video stopped" on the timeline.
+    expect(timeline.map((e) => e.type)).not.toContain('media.stopped');
+    moved.hangUp();
+    call.hangUp();
+    await b.c.sessions.end(id, 'test over', { type: 'system' });
   });
 });
 

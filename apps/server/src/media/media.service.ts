@@ -26,6 +26,8 @@ interface Placed {
  */
 export class MediaService implements MediaGateway {
   readonly #rooms = new Map<string, Placed>();
+  /** Rooms let go because their caller now publishes through another instance (a WeakSet: they are dropped with the room). */
+  readonly #handedOver = new WeakSet<MediaRoom>();
   /** Placements in flight, so a prepare and a publish racing for one session share one room. */
   readonly #placing = new Map<string, Promise<Placed>>();
   /** Sessions whose node went away while no other node was up: told to publish when one is. */
@@ -58,8 +60,10 @@ export class MediaService implements MediaGateway {
     events.subscribe('session.ended', ({ sessionId, reason }) => this.closeRoom(sessionId, reason, true));
     // The caller published through another instance: that one holds the session's media now.
     events.subscribe('media.owner', ({ sessionId, instanceId }) => {
-      if (instanceId !== events.instanceId)
-        return this.closeRoom(sessionId, 'the caller is now connected through another server');
+      if (instanceId === events.instanceId) return;
+      const placed = this.#rooms.get(sessionId);
+      if (placed) this.#handedOver.add(placed.room);
+      return this.closeRoom(sessionId, 'the caller is now connected through another server');
     });
   }
 
@@ -297,7 +301,11 @@ export class MediaService implements MediaGateway {
     });
     room.on('publisherDown', (recordingId, reason, janusGone) => {
       this.clearStall(sessionId);
-      void this.sessions.setPublishing(sessionId, false, reason).catch((err) => this.logErr(err));
+      // A room let go because the caller now publishes through another instance: that one
+      // marks the session publishing; marking it stopped from here could land after, and the
+      // console would show the video stopped while it plays.
+      if (!this.#handedOver.has(room))
+        void this.sessions.setPublishing(sessionId, false, reason).catch((err) => this.logErr(err));
       void this.recordings.finish(recordingId, janusGone).catch((err) => this.logErr(err));
     });
     // Two-way calls: the officer's camera goes to the caller's page once Janus has it,
