@@ -166,8 +166,11 @@ export class DisposalService {
     return { candidates: out, refused };
   }
 
-  /** The timer's run: on the one instance that takes this interval's lease, and never beside another run. */
-  private async scheduledRun(): Promise<void> {
+  /**
+   * What the timer does each interval: runs on the one instance that takes this interval's
+   * lease, and never beside another run. Public so tests can fire two instances' timers at once.
+   */
+  async scheduledRun(): Promise<void> {
     const { instanceId, intervalMs } = this.settings;
     if (!(await this.leases.tryAcquire(SCHEDULE_LEASE, instanceId, intervalMs))) return;
     const done = await this.leases.exclusive(RUN_LEASE, runOwner(instanceId), RUN_LEASE_MS, () =>
