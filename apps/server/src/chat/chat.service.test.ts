@@ -22,7 +22,14 @@ describe('ChatService across instances sharing a database', () => {
     await migrateToLatest(dbs[0]!);
     await dbs[0]!
       .insertInto('officers')
-      .values({ id: 'o1', username: 'o1', display_name: 'O 1', password_hash: 'x', roles: '[]', created_at: 1 })
+      .values({
+        id: 'o1',
+        username: 'o1',
+        display_name: 'O 1',
+        password_hash: 'x',
+        roles: '[]',
+        created_at: 1,
+      })
       .execute();
     await dbs[0]!
       .insertInto('sessions')
