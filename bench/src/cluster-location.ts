@@ -4,7 +4,8 @@ import type WebSocket from 'ws';
 import { connectCaller } from './lib/caller-socket.js';
 import { ConsoleProcess } from './lib/console-process.js';
 import { FixFleet } from './lib/fix-fleet.js';
-import { childrenNamed, type TreeWindow, treeMeter } from './lib/proc-tree.js';
+import { PgSampler, type PoolUse } from './lib/pg-sampler.js';
+import { childrenNamed, quietMachine, type TreeWindow, treeMeter } from './lib/proc-tree.js';
 import { round, summarise } from './lib/stats.js';
 import { StreamTap, type TapSecond } from './lib/stream-tap.js';
 
@@ -13,8 +14,12 @@ const CALLERS = Number(process.env.BENCH_CLUSTER_CALLERS ?? 1000);
 const PHASE_S = Number(process.env.BENCH_CLUSTER_PHASE_SECONDS ?? 15);
 const ROUNDS = 2;
 const WARMUP_MS = 3_000;
+/** node-postgres's default pool size, which the server keeps: one instance's statements at once. */
+const POOL_SIZE = 10;
 /** Instance A keeps up: 3 s in a row whose fixes reached Redis within a median 1 s. */
-const STEADY = { lagMs: 1_000, seconds: 3, timeoutMs: 120_000 };
+const STEADY = { lagMs: 1_000, seconds: 3, timeoutMs: 90_000 };
+/** Measure when other work on the shared machine is below a quarter core (waiting at most 20 s). */
+const QUIET = { maxOtherCores: 0.25, timeoutMs: 20_000 };
 /** Setting up callers several at a time, as phones arriving at once would. */
 const CONCURRENCY = 16;
 
@@ -24,6 +29,10 @@ export interface PathResult {
   latencies: number[];
   /** Fix → appended to the Redis stream (the sending instance's share), per fix. */
   appendDelays: number[];
+  /** Fixes instance A appended per second in each window: what it got through, against 1,000 offered. */
+  appendedPerS: number[];
+  /** What the servers' PostgreSQL connections were doing in each window. */
+  pool: PoolUse[];
   sent: number;
   windows: TreeWindow[];
   consoleLoopDelayP99Ms: number[];
@@ -96,6 +105,8 @@ export async function locationAcrossInstances(cluster: Cluster): Promise<Locatio
   const empty = (): PathResult => ({
     latencies: [],
     appendDelays: [],
+    appendedPerS: [],
+    pool: [],
     sent: 0,
     windows: [],
     consoleLoopDelayP99Ms: [],
@@ -103,6 +114,8 @@ export async function locationAcrossInstances(cluster: Cluster): Promise<Locatio
   });
   const paths: Record<Path, PathResult> = { cross: empty(), same: empty() };
   const tap = new StreamTap(cluster.redis.url);
+  const sampler = new PgSampler(cluster.postgres.url('sightline'));
+  await sampler.connect();
   const phases: LocationRun['phases'] = [];
   const failures: string[] = [];
   let catchUpSeconds = Number.NaN;
@@ -114,7 +127,10 @@ export async function locationAcrossInstances(cluster: Cluster): Promise<Locatio
     fleet.start();
     // 1,000 phones starting at once is a burst of its own (each first fix also starts the
     // location-only session): measure only once instance A has caught up, and say how long.
-    catchUpSeconds = await tap.steady(STEADY);
+    catchUpSeconds = await tap.steady(STEADY).catch((err: Error) => {
+      failures.push(`start: ${err.message}; measured anyway`);
+      return Number.NaN;
+    });
     process.stdout.write(`  instance A caught up with the phones after ${catchUpSeconds.toFixed(0)} s\n`);
     consoles.cross = await ConsoleProcess.open(b.url, apiB.cookie, ids);
     consoles.same = await ConsoleProcess.open(a.url, apiA.cookie, ids);
@@ -143,19 +159,22 @@ export async function locationAcrossInstances(cluster: Cluster): Promise<Locatio
           continue;
         }
         // Watching writes an audit entry per session: let that burst pass too.
-        const settle = await tap.steady(STEADY);
+        const settle = await tap.steady(STEADY).catch((err: Error) => {
+          failures.push(`${path} phase at ${since(watch)} s: ${err.message}; measured anyway`);
+          return Number.NaN;
+        });
         await new Promise((r) => setTimeout(r, WARMUP_MS));
+        await quietMachine(roots, QUIET);
         const from = Date.now();
         const to = from + PHASE_S * 1000;
-        const cpu0 = process.cpuUsage();
         fleet.loopDelayP99Ms(true);
         const meter = treeMeter(roots);
+        sampler.start();
         const measured = con.measure(from, to);
         const appended = tap.measure(from, to);
         await new Promise((r) => setTimeout(r, to - Date.now()));
         const window = meter.stop();
-        const own = process.cpuUsage(cpu0);
-        window.cpu.generator = (own.user + own.system) / 1e6 / window.seconds;
+        const pool = sampler.stop(POOL_SIZE);
         const generatorDelay = fleet.loopDelayP99Ms();
         const got = await measured;
         const appendDelays = await appended;
@@ -164,6 +183,12 @@ export async function locationAcrossInstances(cluster: Cluster): Promise<Locatio
         const p = paths[path];
         p.latencies.push(...got.latencies);
         p.appendDelays.push(...appendDelays);
+        p.pool.push(pool);
+        const first = Math.ceil((from - started) / 1000);
+        const inWindow = tap.timeline().filter((x) => x.t >= first && x.t < first + PHASE_S);
+        p.appendedPerS.push(
+          round1(inWindow.reduce((n, x) => n + x.appended, 0) / Math.max(1, inWindow.length)),
+        );
         p.sent += fleet.sentBetween(from, to);
         p.windows.push(window);
         p.consoleLoopDelayP99Ms.push(round1(got.loopDelayP99Ms));
@@ -172,7 +197,7 @@ export async function locationAcrossInstances(cluster: Cluster): Promise<Locatio
         const ap = summarise(appendDelays);
         process.stdout.write(
           `  ${path}: p50 ${s.p50} p95 ${s.p95} p99 ${s.p99} ms, ${got.latencies.length}/${fleet.sentBetween(from, to)} fixes ` +
-            `(append p50 ${ap.p50} p95 ${ap.p95}; loop delay console ${round1(got.loopDelayP99Ms)} generator ${round1(generatorDelay)} ms); ` +
+            `(A appended ${p.appendedPerS.at(-1)}/s; pool ${pool.meanActive.toFixed(1)} active, full ${Math.round(pool.busyShare * 100)}% of the time; append p50 ${ap.p50} p95 ${ap.p95}; loop delay console ${round1(got.loopDelayP99Ms)} generator ${round1(generatorDelay)} ms); ` +
             `A ${pct(window.cpu.instanceA)} B ${pct(window.cpu.instanceB)} redis ${pct(window.cpu.redis)} ` +
             `pg ${pct(window.cpu.postgres)} generator ${pct(window.cpu.generator)} consoles ${pct(window.cpu.consoleA)}/${pct(window.cpu.consoleB)}; machine ${window.machine.busyCores.toFixed(2)}/${window.machine.cores} cores busy\n`,
         );
@@ -181,6 +206,7 @@ export async function locationAcrossInstances(cluster: Cluster): Promise<Locatio
   } finally {
     fleet.stop();
     await tap.close();
+    await sampler.close();
     for (const c of Object.values(consoles)) await c?.close();
     for (const ws of sockets) ws.close();
   }

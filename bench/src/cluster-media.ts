@@ -3,7 +3,7 @@ import type { Cluster, ClusterProcess } from '@sightline/testkit/cluster';
 import { ConsoleClient } from '@sightline/testkit/console-client';
 import { type OfficerApi, officerApi } from '@sightline/testkit/officer';
 import { ReceiveStats, type RtpSource, viewerAnswer } from '@sightline/testkit/synthetic';
-import { childrenNamed, type TreeWindow, treeMeter } from './lib/proc-tree.js';
+import { childrenNamed, quietMachine, type TreeWindow, treeMeter } from './lib/proc-tree.js';
 import { endSession } from './lib/sightline.js';
 
 const SESSIONS = Number(process.env.BENCH_CLUSTER_SESSIONS ?? 16);
@@ -11,6 +11,8 @@ const VIEWERS = 2;
 const DEBUG = process.env.BENCH_DEBUG === '1';
 const WARMUP_MS = 4_000;
 const MEASURE_MS = Number(process.env.BENCH_CLUSTER_MEASURE_MS ?? 15_000);
+/** Measure when other work on the shared machine is below a quarter core (waiting at most 30 s). */
+const QUIET = { maxOtherCores: 0.25, timeoutMs: 30_000 };
 
 export interface NodeShare {
   node: string;
@@ -97,14 +99,11 @@ async function phase(
       roots[n.name] = n.process.pid!;
       roots[`${n.name}:janus`] = childrenNamed(n.process.pid!, 'janus')[0]!;
     }
+    await quietMachine(roots, QUIET);
     const before = viewers.map((v) => v.stats.snapshot());
-    const cpu0 = process.cpuUsage();
     const meter = treeMeter(roots);
     await new Promise((r) => setTimeout(r, MEASURE_MS));
     const window = meter.stop();
-    const own = process.cpuUsage(cpu0);
-    // The load generator (werift callers and viewers) and s3rver share this process.
-    window.cpu.generator = (own.user + own.system) / 1e6 / window.seconds;
     const after = viewers.map((v) => v.stats.snapshot());
     const kbps = after.map((a, i) => ((a.bytes - before[i]!.bytes) * 8) / window.seconds / 1000);
     const lost = after.reduce((s, a, i) => s + a.lost - before[i]!.lost, 0);
@@ -133,7 +132,7 @@ async function phase(
         .join(
           '; ',
         )}; A ${pct(window.cpu.instanceA)} B ${pct(window.cpu.instanceB)} generator ${pct(window.cpu.generator)}; ` +
-        `viewer ${result.viewerKbps.toFixed(0)} kbit/s, loss ${result.viewerLossPct.toFixed(2)}%; machine ${window.machine.busyCores.toFixed(2)}/${window.machine.cores} busy\n`,
+        `viewer ${result.viewerKbps.toFixed(0)} kbit/s, loss ${result.viewerLossPct.toFixed(2)}%; machine ${window.machine.busyCores.toFixed(2)}/${window.machine.cores} busy (${window.machine.otherCores.toFixed(2)} other)\n`,
     );
     return result;
   } finally {

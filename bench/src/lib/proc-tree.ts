@@ -84,15 +84,23 @@ function machineTimes(): { busy: number; steal: number; total: number } {
 
 export interface TreeWindow {
   seconds: number;
-  /** CPU seconds per wall second for each named tree (1.0 = one core busy). */
+  /**
+   * CPU seconds per wall second for each named tree (1.0 = one core busy), plus `generator`:
+   * this process alone (the load generator, and s3rver, which runs in it).
+   */
   cpu: Record<string, number>;
-  /** The machine: cores busy (of `cores`), and time the hypervisor gave to others (steal). */
-  machine: { cores: number; busyCores: number; stealCores: number };
+  /**
+   * The machine: cores busy (of `cores`); `otherCores`, busy time none of the measured
+   * processes accounts for (other work on a shared machine); time the hypervisor gave to
+   * other guests (steal).
+   */
+  machine: { cores: number; busyCores: number; otherCores: number; stealCores: number };
 }
 
-/** Measures named process trees and the whole machine over a window; stop() ends it. */
+/** Measures named process trees, this process and the whole machine over a window; stop() ends it. */
 export function treeMeter(roots: Record<string, number>) {
   const start = Date.now();
+  const self0 = process.cpuUsage();
   const first = allStats();
   const cpu0 = Object.fromEntries(Object.entries(roots).map(([k, pid]) => [k, treeCpuSeconds(pid, first)]));
   const m0 = machineTimes();
@@ -103,15 +111,37 @@ export function treeMeter(roots: Record<string, number>) {
       const m1 = machineTimes();
       const cpu: Record<string, number> = {};
       for (const [k, pid] of Object.entries(roots)) cpu[k] = (treeCpuSeconds(pid, last) - cpu0[k]!) / seconds;
+      const self = process.cpuUsage(self0);
+      cpu.generator = (self.user + self.system) / 1e6 / seconds;
+      const busyCores = (m1.busy - m0.busy) / seconds;
       return {
         seconds,
         cpu,
         machine: {
           cores: cpus().length,
-          busyCores: (m1.busy - m0.busy) / seconds,
+          busyCores,
+          otherCores: busyCores - Object.values(cpu).reduce((a, b) => a + b, 0),
           stealCores: (m1.steal - m0.steal) / seconds,
         },
       };
     },
   };
+}
+
+/**
+ * Waits (up to `timeoutMs`) for a moment when other work on this shared machine uses under
+ * `maxOtherCores`, so a measurement is not mostly someone else's build. Resolves with the
+ * last reading either way: the result records it.
+ */
+export async function quietMachine(
+  roots: Record<string, number>,
+  o: { maxOtherCores: number; timeoutMs: number },
+): Promise<number> {
+  const deadline = Date.now() + o.timeoutMs;
+  for (;;) {
+    const m = treeMeter(roots);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const other = m.stop().machine.otherCores;
+    if (other < o.maxOtherCores || Date.now() > deadline) return other;
+  }
 }
