@@ -64,7 +64,10 @@ async function callerState(page: Page, state: string, testInfo: TestInfo): Promi
 test('every state of the caller’s page passes axe, with touch targets of 44 px or more', async ({
   browser,
 }, testInfo) => {
-  test.setTimeout(240_000);
+  // Eleven states, each an axe run and a full-page screenshot, plus an offline/online cycle and
+  // an upload. On a loaded 2-core machine it reached its last screenshot at 240 s (issue 9's
+  // note); the time is a guard rail, not a requirement.
+  test.setTimeout(360_000);
   const officer = await signInConsole(browser, server.url, 'handler');
 
   // Video link: consent, chat instead, then live, an officer's request, paused, offline, a file sent, ended.
