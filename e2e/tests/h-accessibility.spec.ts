@@ -64,7 +64,7 @@ async function callerState(page: Page, state: string, testInfo: TestInfo): Promi
 test('every state of the caller’s page passes axe, with touch targets of 44 px or more', async ({
   browser,
 }, testInfo) => {
-  // Eleven states, each an axe run and a full-page screenshot, plus an offline/online cycle and
+  // Sixteen states, each an axe run and a full-page screenshot, plus an offline/online cycle and
   // an upload. On a loaded 2-core machine it reached its last screenshot at 240 s (issue 9's
   // note); the time is a guard rail, not a requirement.
   test.setTimeout(360_000);
