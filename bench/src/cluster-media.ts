@@ -70,7 +70,7 @@ async function phase(
   try {
     for (let i = 0; i < SESSIONS; i++) {
       if (DEBUG) process.stdout.write(`  [${i}] calling\n`);
-      const call = await within(30_000, syntheticCall(cluster.url, api, source), 'a synthetic call');
+      const call = await within(60_000, syntheticCall(cluster.url, api, source), 'a synthetic call');
       if (DEBUG) process.stdout.write(`  [${i}] published ${call.sessionId}\n`);
       calls.push(call);
       const deadline = Date.now() + 20_000;
@@ -92,25 +92,30 @@ async function phase(
     const roots: Record<string, number> = {
       instanceA: cluster.instances[0]!.process.pid!,
       instanceB: cluster.instances[1]!.process.pid!,
-      redis: childrenNamed(process.pid, 'redis-server')[0]!,
-      postgres: childrenNamed(process.pid, 'postgres')[0]!,
+      redis: only(childrenNamed(process.pid, 'redis-server'), 'redis-server'),
+      postgres: only(childrenNamed(process.pid, 'postgres'), 'postgres'),
     };
+    // Each node's whole tree (its Janus included) in `roots`, so the machine's busy time adds
+    // up; each Janus alone in a second meter, to split a node's cost.
+    const januses: Record<string, number> = {};
     for (const n of nodes) {
       roots[n.name] = n.process.pid!;
-      roots[`${n.name}:janus`] = childrenNamed(n.process.pid!, 'janus')[0]!;
+      januses[n.name] = only(childrenNamed(n.process.pid!, 'janus'), `${n.name}'s janus`);
     }
     await quietMachine(roots, QUIET);
     const before = viewers.map((v) => v.stats.snapshot());
     const meter = treeMeter(roots);
+    const janusMeter = treeMeter(januses);
     await new Promise((r) => setTimeout(r, MEASURE_MS));
     const window = meter.stop();
+    const janusCpu = janusMeter.stop().cpu;
     const after = viewers.map((v) => v.stats.snapshot());
     const kbps = after.map((a, i) => ((a.bytes - before[i]!.bytes) * 8) / window.seconds / 1000);
     const lost = after.reduce((s, a, i) => s + a.lost - before[i]!.lost, 0);
     const got = after.reduce((s, a, i) => s + a.packets - before[i]!.packets, 0);
     const shares: NodeShare[] = [];
     for (const n of nodes) {
-      const janus = window.cpu[`${n.name}:janus`]!;
+      const janus = janusCpu[n.name]!;
       shares.push({
         node: n.name,
         sessions: (await health(n)).publishers,
@@ -158,6 +163,11 @@ export async function mediaAcrossNodes(cluster: Cluster, source: RtpSource): Pro
   const single = await phase(cluster, api, source, 'one-node', [first]);
   await quiet([first]);
   return [spread, single];
+}
+
+function only(pids: number[], what: string): number {
+  if (pids.length !== 1) throw new Error(`expected one ${what}, found ${pids.length}`);
+  return pids[0]!;
 }
 
 /** Fails loudly instead of hanging the run (werift's ICE gathering has no deadline of its own). */

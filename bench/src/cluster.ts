@@ -1,194 +1,19 @@
 import { startCluster } from '@sightline/testkit/cluster';
 import { ensureClip, RtpSource } from '@sightline/testkit/synthetic';
-import { type LocationRun, locationAcrossInstances, type Path, type PathResult } from './cluster-location.js';
-import { type MediaPhase, mediaAcrossNodes } from './cluster-media.js';
-import type { TreeWindow } from './lib/proc-tree.js';
-import type { BenchResult, SummaryRow } from './lib/results.js';
-import { round, summarise } from './lib/stats.js';
-
-/** The location target the single-instance benchmark holds to (issue 3), held across instances too. */
-const TARGET_P95_MS = 50;
-
-/** Mean of each process's CPU-s/s (and the machine's busy cores) over a path's windows. */
-function meanCpu(windows: TreeWindow[]) {
-  const keys = Object.keys(windows[0]?.cpu ?? {});
-  const mean = (f: (w: TreeWindow) => number) => windows.reduce((s, w) => s + f(w), 0) / windows.length;
-  return {
-    cpu_s_per_s: Object.fromEntries(
-      keys.map((k) => [
-        k,
-        round(
-          mean((w) => w.cpu[k]!),
-          3,
-        ),
-      ]),
-    ),
-    machine_busy_cores: round(
-      mean((w) => w.machine.busyCores),
-      2,
-    ),
-    // Busy time no measured process accounts for: other work on this shared machine.
-    other_work_cores: round(
-      mean((w) => w.machine.otherCores),
-      2,
-    ),
-    machine_steal_cores: round(
-      mean((w) => w.machine.stealCores),
-      2,
-    ),
-    cores: windows[0]?.machine.cores ?? null,
-  };
-}
-
-function pathJson(p: PathResult) {
-  const s = summarise(p.latencies);
-  const appended = summarise(p.appendDelays);
-  return {
-    p50_ms: s.p50,
-    p95_ms: s.p95,
-    p99_ms: s.p99,
-    max_ms: s.max,
-    /** Fix → appended to the Redis stream by instance A: the sending side's share. */
-    append_p50_ms: appended.p50,
-    append_p95_ms: appended.p95,
-    append_p99_ms: appended.p99,
-    appended_per_s: p.appendedPerS,
-    pg_active_statements_mean: p.pool.map((x) => round(x.meanActive, 1)),
-    pg_waiting_statements_mean: p.pool.map((x) => round(x.meanWaiting, 1)),
-    pg_connections_mean: p.pool.map((x) => round(x.meanConnections, 1)),
-    pg_pool_full_share: p.pool.map((x) => round(x.busyShare, 2)),
-    fixes_sent: p.sent,
-    fixes_received: p.latencies.length,
-    delivered_pct: round((100 * p.latencies.length) / Math.max(1, p.sent), 2),
-    seconds: round(
-      p.windows.reduce((t, w) => t + w.seconds, 0),
-      1,
-    ),
-    ...meanCpu(p.windows),
-    console_loop_delay_p99_ms: p.consoleLoopDelayP99Ms,
-    generator_loop_delay_p99_ms: p.generatorLoopDelayP99Ms,
-  };
-}
-
-function locationRows(run: LocationRun): { json: Record<string, unknown>; rows: SummaryRow[] } {
-  const paths = Object.fromEntries(
-    (['cross', 'same'] as Path[]).map((k) => [k, pathJson(run.paths[k])]),
-  ) as Record<Path, ReturnType<typeof pathJson>>;
-  const { cross, same } = paths;
-  const ratio = round((cross.p95_ms ?? Number.NaN) / (same.p95_ms ?? Number.NaN), 2);
-  const cpu = (p: typeof cross) =>
-    `A ${pctOf(p.cpu_s_per_s.instanceA)}, B ${pctOf(p.cpu_s_per_s.instanceB)}, Redis ${pctOf(p.cpu_s_per_s.redis)}, ` +
-    `PostgreSQL ${pctOf(p.cpu_s_per_s.postgres)}, load generator ${pctOf(p.cpu_s_per_s.generator)}; ` +
-    `machine ${p.machine_busy_cores} of ${p.cores} cores busy (${p.other_work_cores} by other work on the machine)`;
-  const line = (p: typeof cross) =>
-    `${p.p95_ms} ms (p50 ${p.p50_ms}, p99 ${p.p99_ms}; ${p.fixes_received} of ${p.fixes_sent} fixes, ${p.delivered_pct}%)`;
-  return {
-    json: {
-      callers: run.callers,
-      rate_hz: 1,
-      setup_seconds: round(run.setupSeconds, 0),
-      catch_up_seconds: round(run.catchUpSeconds, 0),
-      callers_closed_by_server: run.callersClosed,
-      cross_instance: cross,
-      same_instance: same,
-      p95_ratio_cross_over_same: ratio,
-      failures: run.failures,
-      phases: run.phases,
-      timeline: run.timeline,
-    },
-    rows: [
-      {
-        metric: `location fix → console on another instance, p95 (${run.callers} callers on A, console on B, 1 Hz)`,
-        value: line(cross),
-        target: `≤ ${TARGET_P95_MS} ms`,
-        pass: (cross.p95_ms ?? Infinity) <= TARGET_P95_MS && cross.delivered_pct === 100,
-      },
-      {
-        metric: 'location fix → console on the same instance, p95 (A → A, same run)',
-        value: `${line(same)}; cross/same p95 ${ratio}`,
-      },
-      { metric: 'location CPU, cross-instance (CPU-s/s as % of one core)', value: cpu(cross) },
-      { metric: 'location CPU, same instance', value: cpu(same) },
-    ],
-  };
-}
-
-const pctOf = (v: number | null | undefined) => `${Math.round((v ?? Number.NaN) * 100)}%`;
-
-/** CPU per session on each node: (Janus + media-node process) / sessions placed there. */
-function perSession(p: MediaPhase) {
-  return p.nodes.map((n) => ({
-    node: n.node,
-    sessions: n.sessions,
-    janus_cpu_s_per_s: round(n.janus, 4),
-    node_process_cpu_s_per_s: round(n.nodeProcess, 4),
-    per_session_core_fraction: n.sessions ? round((n.janus + n.nodeProcess) / n.sessions, 5) : null,
-  }));
-}
-
-function mediaRows(phases: MediaPhase[]): { json: Record<string, unknown>; rows: SummaryRow[] } {
-  const [two, one] = phases as [MediaPhase, MediaPhase];
-  const json = (p: MediaPhase) => ({
-    sessions: p.sessions,
-    nodes: perSession(p),
-    cpu_s_per_s: Object.fromEntries(Object.entries(p.window.cpu).map(([k, v]) => [k, round(v, 4)])),
-    machine_busy_cores: round(p.window.machine.busyCores, 2),
-    other_work_cores: round(p.window.machine.otherCores, 2),
-    machine_steal_cores: round(p.window.machine.stealCores, 2),
-    viewer_kbps: round(p.viewerKbps),
-    viewer_loss_pct: round(p.viewerLossPct, 3),
-    seconds: round(p.window.seconds, 1),
-  });
-  const nodeCost = (p: MediaPhase) =>
-    perSession(p)
-      .map(
-        (n) =>
-          `${n.node}: ${n.sessions} sessions, ${((n.per_session_core_fraction ?? Number.NaN) * 100).toFixed(2)}% of a core each`,
-      )
-      .join('; ');
-  const total = (p: MediaPhase) => p.nodes.reduce((s, n) => s + n.janus + n.nodeProcess, 0) / p.sessions;
-  const ratio = round(total(two) / total(one), 2);
-  const instances = (p: MediaPhase) =>
-    `A ${pctOf(p.window.cpu.instanceA)}, B ${pctOf(p.window.cpu.instanceB)}, load generator ${pctOf(p.window.cpu.generator)}; ` +
-    `viewers ${round(p.viewerKbps)} kbit/s, loss ${round(p.viewerLossPct, 2)}%; machine ${round(p.window.machine.busyCores, 2)} of ${p.window.machine.cores} cores busy (${round(p.window.machine.otherCores, 2)} by other work)`;
-  return {
-    json: {
-      viewers_per_session: 2,
-      viewer_loss_note:
-        'loss = RTP sequence gaps as packets first arrive (late or reordered packets count too): read it beside the received bitrate',
-      recording: true,
-      two_nodes: json(two),
-      one_node: json(one),
-      per_session_ratio_two_over_one: ratio,
-    },
-    rows: [
-      {
-        metric: `media: placement of ${two.sessions} sessions over two nodes`,
-        value: two.nodes.map((n) => `${n.node} ${n.sessions}`).join(', '),
-      },
-      {
-        metric: 'media: CPU per session per node, two nodes (Janus + media-node, 2 viewers, recording)',
-        value: nodeCost(two),
-      },
-      {
-        metric: 'media: the same sessions on one node (same run)',
-        value: `${nodeCost(one)}; two nodes / one node per session ${ratio}`,
-      },
-      { metric: 'media: instances and viewers, two nodes', value: instances(two) },
-      { metric: 'media: instances and viewers, one node', value: instances(one) },
-    ],
-  };
-}
+import { locationAcrossInstances } from './cluster-location.js';
+import { mediaAcrossNodes } from './cluster-media.js';
+import { locationRows, mediaRows } from './cluster-report.js';
+import type { BenchResult } from './lib/results.js';
 
 /** Which parts run (both by default): BENCH_CLUSTER_PARTS=media,location. */
 const PARTS = new Set((process.env.BENCH_CLUSTER_PARTS ?? 'media,location').split(','));
 
 /**
  * Scale-out (issue 9), on the cluster topology (HAProxy, two server instances, two media nodes,
- * PostgreSQL, Redis, S3): location fan-out across instances against the same instance, then
- * calls spread over two media nodes against the same calls on one. Location first: it needs
- * the machine at its quietest (see bench/NOTES.md); its sessions hold no media rooms, so they
- * do not change where the calls are placed.
+ * PostgreSQL, Redis, S3): calls spread over two media nodes against the same calls on one, then
+ * location fan-out across instances against the same instance. Media first: when 1,000 phones
+ * are more than instance A can take on this machine, it is still working through their backlog
+ * long after they stop, and calls placed through it then would measure that.
  */
 export async function cluster(): Promise<BenchResult> {
   process.stdout.write(
@@ -203,7 +28,6 @@ export async function cluster(): Promise<BenchResult> {
   let location: ReturnType<typeof locationRows> | null = null;
   try {
     if (process.env.SIGHTLINE_KEEP_E2E_DATA) process.stdout.write(`  cluster data and logs: ${c.dir}\n`);
-    if (PARTS.has('location')) location = locationRows(await locationAcrossInstances(c));
     if (PARTS.has('media')) {
       const source = new RtpSource();
       await source.start(ensureClip());
@@ -213,6 +37,7 @@ export async function cluster(): Promise<BenchResult> {
         await source.stop();
       }
     }
+    if (PARTS.has('location')) location = locationRows(await locationAcrossInstances(c));
   } finally {
     await c.stop();
   }
@@ -235,10 +60,11 @@ export async function cluster(): Promise<BenchResult> {
           ...location.json,
           method:
             'phones (ws, own session, own X-Forwarded-For address, consent, location-only links) on instance A; ' +
-            'console in its own process on B (cross) or A (same), alternating 2 × 2 windows, each after instance A ' +
-            'kept up again; fixTime stamped just before send, arrival − fixTime at the console, Date.now() on one ' +
+            'console in its own process on B (cross) or A (same), alternating 2 × 2 windows of 15 s, each once instance ' +
+            'A keeps up again (unless it never did) and other work on the machine is under 0.25 cores; fixTime stamped just before send, arrival − fixTime at the console, Date.now() on one ' +
             'machine; a reader on the Redis stream gives the append time (entry id); CPU from /proc/<pid>/stat of ' +
-            'each process tree (PostgreSQL: postmaster and backends); machine busy from /proc/stat',
+            'each process tree (PostgreSQL: postmaster and backends); machine busy from /proc/stat; PostgreSQL ' +
+            'statements from pg_stat_activity once a second',
         },
       }),
     },

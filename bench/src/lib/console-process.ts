@@ -39,7 +39,7 @@ export class ConsoleProcess {
   }
 
   /** Watches every session; resolves once each has delivered a fix to this console. */
-  async watch(timeoutMs = 60_000): Promise<void> {
+  async watch(timeoutMs: number): Promise<void> {
     this.#send({ watch: true });
     await this.#next('covered', timeoutMs);
   }
