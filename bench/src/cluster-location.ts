@@ -10,51 +10,60 @@ import { round, summarise } from './lib/stats.js';
 import { StreamTap, type TapSecond } from './lib/stream-tap.js';
 
 const CALLERS = Number(process.env.BENCH_CLUSTER_CALLERS ?? 1000);
-/** Measured seconds per phase; phases alternate cross, same, cross, same so drift hits both. */
-const PHASE_S = Number(process.env.BENCH_CLUSTER_PHASE_SECONDS ?? 15);
-const ROUNDS = 2;
-const WARMUP_MS = 3_000;
+/** Consecutive measured windows, each this long: their spread shows how steady the run was. */
+const WINDOWS = 3;
+const WINDOW_S = Number(process.env.BENCH_CLUSTER_WINDOW_SECONDS ?? 15);
 /** node-postgres's default pool size, which the server keeps: one instance's statements at once. */
 const POOL_SIZE = 10;
-/** Instance A keeps up: 3 s in a row whose fixes reached Redis within a median 1 s. */
-const STEADY = { lagMs: 1_000, seconds: 3, timeoutMs: 60_000 };
-/** How long a console may take to hear from every session after asking to watch them all. */
-const COVER_TIMEOUT_MS = 45_000;
+/** Instance A keeps up with the phones' start: 3 s in a row whose fixes reached Redis within a median 1 s. */
+const CAUGHT_UP = { lagMs: 1_000, seconds: 3, timeoutMs: 60_000 };
+/** Steady before measuring: 5 s in a row within a median 100 ms (the watch burst's audit writes done). */
+const STEADY = { lagMs: 100, seconds: 5, timeoutMs: 90_000 };
 /** Measure when other work on the shared machine is below a quarter core (waiting at most 20 s). */
 const QUIET = { maxOtherCores: 0.25, timeoutMs: 20_000 };
+/** How long a console may take to hear from every session after asking to watch them all. */
+const COVER_TIMEOUT_MS = 60_000;
 /** Setting up callers several at a time, as phones arriving at once would. */
 const CONCURRENCY = 16;
 
+/** `cross`: the console on instance B (fixes through Redis); `same`: the console on A itself. */
 export type Path = 'cross' | 'same';
 
-export interface PathResult {
-  latencies: number[];
-  /** Fix → appended to the Redis stream (the sending instance's share), per fix. */
-  appendDelays: number[];
-  /** Fixes instance A appended per second in each window: what it got through, against 1,000 offered. */
-  appendedPerS: number[];
-  /** How late (median) the fixes A appended in each window's last second were, in s. */
-  lagAtEndS: number[];
-  /** What the servers' PostgreSQL connections were doing in each window. */
-  pool: PoolUse[];
+export interface LocationWindow {
+  /** Seconds on the timeline's clock. */
+  from: number;
+  to: number;
+  /** Fixes the phones stamped in the window. */
   sent: number;
-  windows: TreeWindow[];
-  consoleLoopDelayP99Ms: number[];
-  generatorLoopDelayP99Ms: number[];
+  /** Arrival − fixTime at each console, ms. */
+  latencies: Record<Path, number[]>;
+  /** Fix → appended to the Redis stream by A (the sending side's share), ms. */
+  appendDelays: number[];
+  /** Fixes A appended per second: what it got through against the phones' 1,000. */
+  appendedPerS: number;
+  /** Median lag of the fixes A appended in the window's last second, s. */
+  lagAtEndS: number;
+  cpu: TreeWindow;
+  /** What the servers' PostgreSQL connections were doing. */
+  pool: PoolUse;
+  consoleLoopDelayP99Ms: Record<Path, number>;
+  generatorLoopDelayP99Ms: number;
 }
 
 export interface LocationRun {
   callers: number;
   setupSeconds: number;
-  paths: Record<Path, PathResult>;
-  callersClosed: number;
-  /** Per second since the phones started: fixes instance A appended to Redis, and their lag. */
-  timeline: TapSecond[];
-  /** When each phase watched and measured, in seconds on the timeline's clock. */
-  phases: Array<{ path: Path; watch: number; settled: number; from: number; to: number }>;
-  /** Seconds from the phones' first fixes until instance A kept up with them. */
+  /** From the phones' first fixes until A kept up with them (NaN: it did not within 60 s). */
   catchUpSeconds: number;
-  /** Phases that could not be measured, and why. */
+  /** From asking to watch all sessions until each console had heard from every one. */
+  watchSeconds: Record<Path, number>;
+  /** From both consoles covered until fixes flowed steadily again. */
+  settleSeconds: number;
+  windows: LocationWindow[];
+  callersClosed: number;
+  /** Per second since the phones started: fixes A appended to Redis, and their lag. */
+  timeline: TapSecond[];
+  /** What could not be done as planned, and why. */
   failures: string[];
 }
 
@@ -84,88 +93,13 @@ async function locationInvite(api: OfficerApi): Promise<{ sessionId: string; lin
   return { sessionId: r.session.id, link: r.link };
 }
 
-interface Context {
-  fleet: FixFleet;
-  tap: StreamTap;
-  sampler: PgSampler;
-  roots: Record<string, number>;
-  started: number;
-  /** False once instance A has been seen not to keep up: waiting for it again only burns time. */
-  keepsUp: boolean;
-  failures: string[];
-}
-
-const since = (c: Context, t: number) => round1((t - c.started) / 1000);
-
-/** Watches every session from one console, waits for a steady state, measures one window. */
-async function phase(
-  c: Context,
-  path: Path,
-  con: ConsoleProcess,
-  into: PathResult,
-): Promise<LocationRun['phases'][number] | null> {
-  const watch = Date.now();
-  try {
-    await con.watch(COVER_TIMEOUT_MS);
-  } catch (err) {
-    // Record it and go on: the timeline shows why, which is the finding.
-    c.failures.push(`${path} window at ${since(c, watch)} s: ${(err as Error).message}`);
-    await con.unwatch();
-    return null;
-  }
-  // Watching writes an audit entry per session: let that burst pass too.
-  const settle = c.keepsUp
-    ? await c.tap.steady(STEADY).catch((err: Error) => {
-        c.failures.push(`${path} window at ${since(c, watch)} s: ${err.message}; measured anyway`);
-        c.keepsUp = false;
-        return Number.NaN;
-      })
-    : Number.NaN;
-  await new Promise((r) => setTimeout(r, WARMUP_MS));
-  await quietMachine(c.roots, QUIET);
-  const from = Date.now();
-  const to = from + PHASE_S * 1000;
-  c.fleet.loopDelayP99Ms(true);
-  const meter = treeMeter(c.roots);
-  c.sampler.start();
-  const measured = con.measure(from, to);
-  const appended = c.tap.measure(from, to);
-  await new Promise((r) => setTimeout(r, to - Date.now()));
-  const window = meter.stop();
-  const pool = c.sampler.stop(POOL_SIZE);
-  const generatorDelay = c.fleet.loopDelayP99Ms();
-  const got = await measured;
-  const appendDelays = await appended;
-  await con.unwatch();
-  const first = Math.ceil((from - c.started) / 1000);
-  const seconds = c.tap.timeline().filter((x) => x.t >= first && x.t < first + PHASE_S);
-  const appendedPerS = seconds.reduce((n, x) => n + x.appended, 0) / Math.max(1, seconds.length);
-  const lagAtEnd = (seconds.at(-1)?.lagP50Ms ?? Number.NaN) / 1000;
-  into.latencies.push(...got.latencies);
-  into.appendDelays.push(...appendDelays);
-  into.pool.push(pool);
-  into.appendedPerS.push(round1(appendedPerS));
-  into.lagAtEndS.push(round1(lagAtEnd));
-  into.sent += c.fleet.sentBetween(from, to);
-  into.windows.push(window);
-  into.consoleLoopDelayP99Ms.push(round1(got.loopDelayP99Ms));
-  into.generatorLoopDelayP99Ms.push(round1(generatorDelay));
-  const s = summarise(got.latencies);
-  process.stdout.write(
-    `  ${path}: p50 ${s.p50} p95 ${s.p95} p99 ${s.p99} ms, ${got.latencies.length}/${c.fleet.sentBetween(from, to)} fixes; ` +
-      `A appended ${appendedPerS.toFixed(0)}/s, ${lagAtEnd.toFixed(1)} s late at the end; ` +
-      `PostgreSQL ${pool.meanActive.toFixed(1)} statements running; ` +
-      `A ${pct(window.cpu.instanceA)} B ${pct(window.cpu.instanceB)} Redis ${pct(window.cpu.redis)} ` +
-      `PostgreSQL ${pct(window.cpu.postgres)} generator ${pct(window.cpu.generator)}; ` +
-      `machine ${window.machine.busyCores.toFixed(2)}/${window.machine.cores} busy (${window.machine.otherCores.toFixed(2)} other)\n`,
-  );
-  return { path, watch: since(c, watch), settled: round1(settle), from: since(c, from), to: since(c, to) };
-}
+/** Seconds since `start`, to one decimal. */
+const secondsSince = (start: number, t = Date.now()) => round1((t - start) / 1000);
 
 /**
- * 1,000 phones on instance A send a fix a second; an officer console (its own process)
- * watches every session from instance B (`cross`: through Redis), then from A itself
- * (`same`), alternating. Measures fix → console latency, delivery, and CPU per process.
+ * 1,000 phones on instance A send a fix a second. Two officer consoles, each in its own
+ * process, watch every session: one on instance B (`cross`: every fix through Redis) and one on
+ * A (`same`). Both measure the same fixes in the same windows, so the comparison is exact.
  */
 export async function locationAcrossInstances(cluster: Cluster): Promise<LocationRun> {
   const [a, b] = cluster.instances;
@@ -174,7 +108,7 @@ export async function locationAcrossInstances(cluster: Cluster): Promise<Locatio
   const apiA = await officerApi(a.url);
   const apiB = await officerApi(b.url);
   const invites = await pool(CALLERS, CONCURRENCY, () => locationInvite(apiA));
-  process.stdout.write(`  ${CALLERS} invites in ${((Date.now() - setupStart) / 1000).toFixed(0)} s\n`);
+  process.stdout.write(`  ${CALLERS} invites in ${secondsSince(setupStart)} s\n`);
   const sockets: WebSocket[] = [];
   await pool(CALLERS, CONCURRENCY, async (i) => {
     sockets.push(await connectCaller(a.url, invites[i]!.link, i));
@@ -182,29 +116,27 @@ export async function locationAcrossInstances(cluster: Cluster): Promise<Locatio
   const setupSeconds = (Date.now() - setupStart) / 1000;
   process.stdout.write(`  ${CALLERS} callers on instance A after ${setupSeconds.toFixed(0)} s\n`);
   const ids = invites.map((x) => x.sessionId);
+  const fleet = new FixFleet(sockets);
+  const tap = new StreamTap(cluster.redis.url);
+  const sampler = new PgSampler(cluster.postgres.url('sightline'));
   const consoles: Partial<Record<Path, ConsoleProcess>> = {};
-  const paths: Record<Path, PathResult> = { cross: emptyPath(), same: emptyPath() };
-  const phases: LocationRun['phases'] = [];
-  const c: Context = {
-    fleet: new FixFleet(sockets),
-    tap: new StreamTap(cluster.redis.url),
-    sampler: new PgSampler(cluster.postgres.url('sightline')),
-    roots: {},
-    started: Date.now(),
-    keepsUp: true,
-    failures: [],
-  };
+  const failures: string[] = [];
+  const windows: LocationWindow[] = [];
+  const watchSeconds: Record<Path, number> = { cross: Number.NaN, same: Number.NaN };
   let catchUpSeconds = Number.NaN;
+  let settleSeconds = Number.NaN;
+  let started = Date.now();
   try {
-    await c.sampler.connect();
-    c.tap.start();
-    c.started = Date.now();
-    c.fleet.start();
-    // 1,000 phones starting at once is a burst of its own (each first fix also starts the
-    // location-only session): measure only once instance A has caught up, and say how long.
-    catchUpSeconds = await c.tap.steady(STEADY).catch((err: Error) => {
-      c.failures.push(`start: ${err.message}; measured anyway`);
-      c.keepsUp = false;
+    await sampler.connect();
+    tap.start();
+    started = Date.now();
+    fleet.start();
+    // 1,000 phones starting at once is a burst of its own (each first fix also starts its
+    // location-only session): say how long A takes to catch up, then go on either way.
+    let keepsUp = true;
+    catchUpSeconds = await tap.steady(CAUGHT_UP).catch((err: Error) => {
+      failures.push(`start: ${err.message}`);
+      keepsUp = false;
       return Number.NaN;
     });
     process.stdout.write(`  instance A caught up with the phones after ${catchUpSeconds.toFixed(0)} s\n`);
@@ -212,7 +144,28 @@ export async function locationAcrossInstances(cluster: Cluster): Promise<Locatio
     consoles.cross = cross;
     const same = await ConsoleProcess.open(a.url, apiA.cookie, ids);
     consoles.same = same;
-    c.roots = {
+    const watchStart = Date.now();
+    await Promise.all(
+      (['cross', 'same'] as const).map((path) =>
+        (path === 'cross' ? cross : same).watch(COVER_TIMEOUT_MS).then(
+          () => {
+            watchSeconds[path] = secondsSince(watchStart);
+          },
+          (err: Error) => failures.push(`${path} console: ${err.message}`),
+        ),
+      ),
+    );
+    process.stdout.write(
+      `  consoles heard from every session after ${watchSeconds.cross} s (B) and ${watchSeconds.same} s (A)\n`,
+    );
+    // Watching writes one audit entry per session and console: let that burst pass too.
+    if (keepsUp) {
+      settleSeconds = await tap.steady(STEADY).catch((err: Error) => {
+        failures.push(`after watching: ${err.message}; measured anyway`);
+        return Number.NaN;
+      });
+    }
+    const roots = {
       instanceA: a.process.pid!,
       instanceB: b.process.pid!,
       redis: only(childrenNamed(process.pid, 'redis-server'), 'redis-server'),
@@ -223,43 +176,89 @@ export async function locationAcrossInstances(cluster: Cluster): Promise<Locatio
       // Media nodes hold no room here but read the event stream like every instance.
       ...Object.fromEntries(cluster.mediaNodes.filter((n) => n.running).map((n) => [n.name, n.process.pid!])),
     };
-    for (let r = 0; r < ROUNDS; r++) {
-      for (const path of ['cross', 'same'] as const) {
-        const done = await phase(c, path, path === 'cross' ? cross : same, paths[path]);
-        if (done) phases.push(done);
-      }
+    await quietMachine(roots, QUIET);
+    for (let i = 0; i < WINDOWS; i++) {
+      const w = await measureWindow({ fleet, tap, sampler, roots, started, cross, same });
+      windows.push(w);
+      printWindow(w);
     }
   } finally {
-    c.fleet.stop();
-    await c.tap.close();
-    await c.sampler.close();
+    fleet.stop();
+    await tap.close();
+    await sampler.close();
     for (const con of Object.values(consoles)) await con.close();
     for (const ws of sockets) ws.close();
   }
   return {
     callers: CALLERS,
     setupSeconds,
-    paths,
-    callersClosed: c.fleet.closed,
-    timeline: c.tap.timeline(),
-    phases,
-    failures: c.failures,
     catchUpSeconds,
+    watchSeconds,
+    settleSeconds,
+    windows,
+    callersClosed: fleet.closed,
+    timeline: tap.timeline(),
+    failures,
   };
 }
 
-function emptyPath(): PathResult {
+/** One window: both consoles, the stream tap, every process's CPU and PostgreSQL's connections. */
+async function measureWindow(c: {
+  fleet: FixFleet;
+  tap: StreamTap;
+  sampler: PgSampler;
+  roots: Record<string, number>;
+  started: number;
+  cross: ConsoleProcess;
+  same: ConsoleProcess;
+}): Promise<LocationWindow> {
+  const from = Date.now();
+  const to = from + WINDOW_S * 1000;
+  c.fleet.loopDelayP99Ms(true);
+  const meter = treeMeter(c.roots);
+  c.sampler.start();
+  const crossDone = c.cross.measure(from, to);
+  const sameDone = c.same.measure(from, to);
+  const appended = c.tap.measure(from, to);
+  await new Promise((r) => setTimeout(r, to - Date.now()));
+  const cpu = meter.stop();
+  const pool = c.sampler.stop(POOL_SIZE);
+  const generatorLoopDelayP99Ms = round1(c.fleet.loopDelayP99Ms());
+  // The consoles answer 3 s after `to`, so fixes late by up to 3 s still count.
+  const [crossGot, sameGot, appendDelays] = await Promise.all([crossDone, sameDone, appended]);
+  const first = Math.ceil((from - c.started) / 1000);
+  const seconds = c.tap.timeline().filter((x) => x.t >= first && x.t < first + WINDOW_S);
   return {
-    latencies: [],
-    appendDelays: [],
-    appendedPerS: [],
-    lagAtEndS: [],
-    pool: [],
-    sent: 0,
-    windows: [],
-    consoleLoopDelayP99Ms: [],
-    generatorLoopDelayP99Ms: [],
+    from: secondsSince(c.started, from),
+    to: secondsSince(c.started, to),
+    sent: c.fleet.sentBetween(from, to),
+    latencies: { cross: crossGot.latencies, same: sameGot.latencies },
+    appendDelays,
+    appendedPerS: round1(seconds.reduce((n, x) => n + x.appended, 0) / Math.max(1, seconds.length)),
+    lagAtEndS: round1((seconds.at(-1)?.lagP50Ms ?? Number.NaN) / 1000),
+    cpu,
+    pool,
+    consoleLoopDelayP99Ms: {
+      cross: round1(crossGot.loopDelayP99Ms),
+      same: round1(sameGot.loopDelayP99Ms),
+    },
+    generatorLoopDelayP99Ms,
   };
+}
+
+function printWindow(w: LocationWindow): void {
+  const p = (path: Path) => {
+    const s = summarise(w.latencies[path]);
+    return `${path} p50 ${s.p50} p95 ${s.p95} p99 ${s.p99} ms (${w.latencies[path].length}/${w.sent})`;
+  };
+  const cpu = w.cpu.cpu;
+  process.stdout.write(
+    `  window ${w.from}–${w.to} s: ${p('cross')}, ${p('same')}; A appended ${w.appendedPerS}/s, ` +
+      `${w.lagAtEndS} s late at the end; PostgreSQL ${w.pool.meanActive.toFixed(1)} statements running; ` +
+      `A ${pct(cpu.instanceA)} B ${pct(cpu.instanceB)} Redis ${pct(cpu.redis)} PostgreSQL ${pct(cpu.postgres)} ` +
+      `generator ${pct(cpu.generator)}; machine ${w.cpu.machine.busyCores.toFixed(2)}/${w.cpu.machine.cores} busy ` +
+      `(${w.cpu.machine.otherCores.toFixed(2)} other)\n`,
+  );
 }
 
 function only(pids: number[], what: string): number {

@@ -10,6 +10,7 @@ const SESSIONS = Number(process.env.BENCH_CLUSTER_SESSIONS ?? 16);
 const VIEWERS = 2;
 const DEBUG = process.env.BENCH_DEBUG === '1';
 const WARMUP_MS = 4_000;
+const IDLE_MS = 5_000;
 const MEASURE_MS = Number(process.env.BENCH_CLUSTER_MEASURE_MS ?? 15_000);
 /** Measure when other work on the shared machine is below a quarter core (waiting at most 30 s). */
 const QUIET = { maxOtherCores: 0.25, timeoutMs: 30_000 };
@@ -21,6 +22,8 @@ export interface NodeShare {
   /** CPU-s/s of its Janus, and of the media-node process with the helpers it ran (sealing, ingest). */
   janus: number;
   nodeProcess: number;
+  /** The same node's CPU-s/s (Janus + media-node) with no call, measured before the first calls. */
+  idle: number;
 }
 
 export interface MediaPhase {
@@ -58,6 +61,7 @@ async function phase(
   source: RtpSource,
   label: MediaPhase['label'],
   nodes: ClusterProcess[],
+  idle: Record<string, number>,
 ): Promise<MediaPhase> {
   const con = await ConsoleClient.open(cluster.url, api.cookie);
   const live = new Set<string>();
@@ -121,6 +125,7 @@ async function phase(
         sessions: (await health(n)).publishers,
         janus,
         nodeProcess: window.cpu[n.name]! - janus,
+        idle: idle[n.name]!,
       });
     }
     const result: MediaPhase = {
@@ -156,11 +161,16 @@ export async function mediaAcrossNodes(cluster: Cluster, source: RtpSource): Pro
   const [first, second] = cluster.mediaNodes;
   if (!first || !second) throw new Error('the cluster media benchmark needs two media nodes');
   const api = await officerApi(cluster.url);
-  const spread = await phase(cluster, api, source, 'two-nodes', [first, second]);
+  // What a node costs with no call at all, so a per-session cost can be split into the node's
+  // fixed part and each call's own.
+  const idleMeter = treeMeter({ [first.name]: first.process.pid!, [second.name]: second.process.pid! });
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  const idle = idleMeter.stop().cpu;
+  const spread = await phase(cluster, api, source, 'two-nodes', [first, second], idle);
   await quiet([first, second]);
   // A stopped node's connection closes at once, so no instance places a room on it.
   await second.stop();
-  const single = await phase(cluster, api, source, 'one-node', [first]);
+  const single = await phase(cluster, api, source, 'one-node', [first], idle);
   await quiet([first]);
   return [spread, single];
 }

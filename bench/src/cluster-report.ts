@@ -1,4 +1,4 @@
-import type { LocationRun, Path, PathResult } from './cluster-location.js';
+import type { LocationRun, Path } from './cluster-location.js';
 import type { MediaPhase } from './cluster-media.js';
 import type { TreeWindow } from './lib/proc-tree.js';
 import type { SummaryRow } from './lib/results.js';
@@ -7,13 +7,12 @@ import { round, summarise } from './lib/stats.js';
 /** The location target the single-instance benchmark holds to (issue 3), held across instances too. */
 const TARGET_P95_MS = 50;
 
-/** Mean of each process's CPU-s/s (and the machine's busy cores) over a path's windows. */
+/** Mean of each process's CPU-s/s and of the machine's busy cores over the windows. */
 function meanCpu(windows: TreeWindow[]) {
-  const keys = Object.keys(windows[0]?.cpu ?? {});
   const mean = (f: (w: TreeWindow) => number) => windows.reduce((s, w) => s + f(w), 0) / windows.length;
   return {
     cpu_s_per_s: Object.fromEntries(
-      keys.map((k) => [
+      Object.keys(windows[0]?.cpu ?? {}).map((k) => [
         k,
         round(
           mean((w) => w.cpu[k]!),
@@ -38,64 +37,63 @@ function meanCpu(windows: TreeWindow[]) {
   };
 }
 
-function pathJson(p: PathResult) {
-  const s = summarise(p.latencies);
-  const appended = summarise(p.appendDelays);
+/** One path's latencies over every window, with each window's p95 to show the spread. */
+function pathJson(run: LocationRun, path: Path) {
+  const all = run.windows.flatMap((w) => w.latencies[path]);
+  const sent = run.windows.reduce((n, w) => n + w.sent, 0);
+  const s = summarise(all);
   return {
     p50_ms: s.p50,
     p95_ms: s.p95,
     p99_ms: s.p99,
     max_ms: s.max,
-    /** Fix → appended to the Redis stream by instance A: the sending side's share. */
-    append_p50_ms: appended.p50,
-    append_p95_ms: appended.p95,
-    append_p99_ms: appended.p99,
-    appended_per_s: p.appendedPerS,
-    lag_at_end_s: p.lagAtEndS,
-    pg_active_statements_mean: p.pool.map((x) => round(x.meanActive, 1)),
-    pg_waiting_statements_mean: p.pool.map((x) => round(x.meanWaiting, 1)),
-    pg_connections_mean: p.pool.map((x) => round(x.meanConnections, 1)),
-    pg_pool_full_share: p.pool.map((x) => round(x.busyShare, 2)),
-    fixes_sent: p.sent,
-    fixes_received: p.latencies.length,
-    delivered_pct: round((100 * p.latencies.length) / Math.max(1, p.sent), 2),
-    seconds: round(
-      p.windows.reduce((t, w) => t + w.seconds, 0),
-      1,
-    ),
-    ...meanCpu(p.windows),
-    console_loop_delay_p99_ms: p.consoleLoopDelayP99Ms,
-    generator_loop_delay_p99_ms: p.generatorLoopDelayP99Ms,
+    p95_per_window_ms: run.windows.map((w) => summarise(w.latencies[path]).p95),
+    fixes_sent: sent,
+    fixes_received: all.length,
+    delivered_pct: round((100 * all.length) / Math.max(1, sent), 2),
+    console_loop_delay_p99_ms: run.windows.map((w) => w.consoleLoopDelayP99Ms[path]),
   };
 }
 
 export function locationRows(run: LocationRun): { json: Record<string, unknown>; rows: SummaryRow[] } {
-  const paths = Object.fromEntries(
-    (['cross', 'same'] as Path[]).map((k) => [k, pathJson(run.paths[k])]),
-  ) as Record<Path, ReturnType<typeof pathJson>>;
-  const { cross, same } = paths;
+  const cross = pathJson(run, 'cross');
+  const same = pathJson(run, 'same');
+  const appended = summarise(run.windows.flatMap((w) => w.appendDelays));
+  const cpu = meanCpu(run.windows.map((w) => w.cpu));
   const ratio = round((cross.p95_ms ?? Number.NaN) / (same.p95_ms ?? Number.NaN), 2);
-  const cpu = (p: typeof cross) =>
-    `A ${pctOf(p.cpu_s_per_s.instanceA)}, B ${pctOf(p.cpu_s_per_s.instanceB)}, Redis ${pctOf(p.cpu_s_per_s.redis)}, ` +
-    `PostgreSQL ${pctOf(p.cpu_s_per_s.postgres)}, media-1 (reads the bus) ${pctOf(p.cpu_s_per_s['media-1'])}, ` +
-    `load generator ${pctOf(p.cpu_s_per_s.generator)}; ` +
-    `machine ${p.machine_busy_cores} of ${p.cores} cores busy (${p.other_work_cores} by other work on the machine)`;
+  const rate = run.windows.map((w) => w.appendedPerS);
+  const behind = run.windows.map((w) => w.lagAtEndS);
   const line = (p: typeof cross) =>
     p.fixes_received === 0
-      ? `not measurable: no fix of ${p.fixes_sent} arrived within 3 s of its window (A appended ${p.appended_per_s.join(', ')} a second against ${run.callers} offered, ${p.lag_at_end_s.join(', ')} s behind)`
-      : `${p.p95_ms} ms (p50 ${p.p50_ms}, p99 ${p.p99_ms}; ${p.fixes_received} of ${p.fixes_sent} fixes, ${p.delivered_pct}%; A appended ${p.appended_per_s.join(', ')} a second)`;
+      ? `not measurable: no fix of ${p.fixes_sent} arrived within 3 s of its window (A appended ${rate.join(', ')} a second against ${run.callers} offered, ${behind.join(', ')} s behind)`
+      : `${p.p95_ms} ms (p50 ${p.p50_ms}, p99 ${p.p99_ms}; per window ${p.p95_per_window_ms.join(', ')}; ${p.fixes_received} of ${p.fixes_sent} fixes, ${p.delivered_pct}%)`;
+  const c = cpu.cpu_s_per_s;
   return {
     json: {
       callers: run.callers,
       rate_hz: 1,
       setup_seconds: round(run.setupSeconds, 0),
       catch_up_seconds: round(run.catchUpSeconds, 0),
+      watch_seconds: run.watchSeconds,
+      settle_seconds: round(run.settleSeconds, 1),
       callers_closed_by_server: run.callersClosed,
+      windows_s: run.windows.map((w) => [w.from, w.to]),
       cross_instance: cross,
       same_instance: same,
       p95_ratio_cross_over_same: ratio,
+      /** Fix → appended to the Redis stream by instance A: the sending side's share of both paths. */
+      append_p50_ms: appended.p50,
+      append_p95_ms: appended.p95,
+      append_p99_ms: appended.p99,
+      appended_per_s: rate,
+      lag_at_end_s: behind,
+      ...cpu,
+      pg_connections_mean: run.windows.map((w) => round(w.pool.meanConnections, 1)),
+      pg_running_statements_mean: run.windows.map((w) => round(w.pool.meanActive, 2)),
+      pg_waiting_statements_mean: run.windows.map((w) => round(w.pool.meanWaiting, 2)),
+      pg_pool_full_share: run.windows.map((w) => round(w.pool.busyShare, 2)),
+      generator_loop_delay_p99_ms: run.windows.map((w) => w.generatorLoopDelayP99Ms),
       failures: run.failures,
-      phases: run.phases,
       timeline: run.timeline,
     },
     rows: [
@@ -106,11 +104,23 @@ export function locationRows(run: LocationRun): { json: Record<string, unknown>;
         pass: (cross.p95_ms ?? Infinity) <= TARGET_P95_MS && cross.delivered_pct === 100,
       },
       {
-        metric: 'location fix → console on the same instance, p95 (A → A, same run)',
+        metric: 'location fix → console on the same instance, p95 (A → A, the same fixes)',
         value: `${line(same)}; cross/same p95 ${ratio}`,
       },
-      { metric: 'location CPU, cross-instance (CPU-s/s as % of one core)', value: cpu(cross) },
-      { metric: 'location CPU, same instance', value: cpu(same) },
+      {
+        metric: 'location: where the time goes (p50 / p95)',
+        value:
+          `fix → appended to Redis by A ${appended.p50} / ${appended.p95} ms; A appended ${rate.join(', ')} fixes a second; ` +
+          `1,000 phones starting at once: A caught up after ${round(run.catchUpSeconds, 0) ?? 'more than 60'} s`,
+      },
+      {
+        metric: 'location CPU (CPU-s/s as % of one core)',
+        value:
+          `A ${pctOf(c.instanceA)}, B ${pctOf(c.instanceB)}, Redis ${pctOf(c.redis)}, PostgreSQL ${pctOf(c.postgres)}, ` +
+          `media-1 (reads the bus) ${pctOf(c['media-1'])}, consoles ${pctOf(c.consoleA)} + ${pctOf(c.consoleB)}, ` +
+          `load generator ${pctOf(c.generator)}; machine ${cpu.machine_busy_cores} of ${cpu.cores} cores busy ` +
+          `(${cpu.other_work_cores} by other work)`,
+      },
     ],
   };
 }
@@ -125,6 +135,11 @@ function perSession(p: MediaPhase) {
     janus_cpu_s_per_s: round(n.janus, 4),
     node_process_cpu_s_per_s: round(n.nodeProcess, 4),
     per_session_core_fraction: n.sessions ? round((n.janus + n.nodeProcess) / n.sessions, 5) : null,
+    idle_cpu_s_per_s: round(n.idle, 4),
+    /** Each call's own cost: the node's CPU above its idle, per session. */
+    per_session_above_idle_core_fraction: n.sessions
+      ? round((n.janus + n.nodeProcess - n.idle) / n.sessions, 5)
+      : null,
   }));
 }
 
@@ -145,11 +160,15 @@ export function mediaRows(phases: MediaPhase[]): { json: Record<string, unknown>
     perSession(p)
       .map(
         (n) =>
-          `${n.node}: ${n.sessions} sessions, ${((n.per_session_core_fraction ?? Number.NaN) * 100).toFixed(2)}% of a core each`,
+          `${n.node}: ${n.sessions} sessions, ${((n.per_session_core_fraction ?? Number.NaN) * 100).toFixed(2)}% of a core each ` +
+          `(${((n.per_session_above_idle_core_fraction ?? Number.NaN) * 100).toFixed(2)}% above the idle node's ${pctOf(n.idle_cpu_s_per_s)})`,
       )
       .join('; ');
   const total = (p: MediaPhase) => p.nodes.reduce((s, n) => s + n.janus + n.nodeProcess, 0) / p.sessions;
   const ratio = round(total(two) / total(one), 2);
+  const aboveIdle = (p: MediaPhase) =>
+    p.nodes.reduce((s, n) => s + n.janus + n.nodeProcess - n.idle, 0) / p.sessions;
+  const ratioAboveIdle = round(aboveIdle(two) / aboveIdle(one), 2);
   const instances = (p: MediaPhase) =>
     `A ${pctOf(p.window.cpu.instanceA)}, B ${pctOf(p.window.cpu.instanceB)}, load generator ${pctOf(p.window.cpu.generator)}; ` +
     `viewers ${round(p.viewerKbps)} kbit/s, loss ${round(p.viewerLossPct, 2)}%; machine ${round(p.window.machine.busyCores, 2)} of ${p.window.machine.cores} cores busy (${round(p.window.machine.otherCores, 2)} by other work)`;
@@ -162,6 +181,7 @@ export function mediaRows(phases: MediaPhase[]): { json: Record<string, unknown>
       two_nodes: json(two),
       one_node: json(one),
       per_session_ratio_two_over_one: ratio,
+      per_session_above_idle_ratio_two_over_one: ratioAboveIdle,
     },
     rows: [
       {
@@ -174,7 +194,7 @@ export function mediaRows(phases: MediaPhase[]): { json: Record<string, unknown>
       },
       {
         metric: 'media: the same sessions on one node (same run)',
-        value: `${nodeCost(one)}; two nodes / one node per session ${ratio}`,
+        value: `${nodeCost(one)}; two nodes / one node per session ${ratio} (above idle ${ratioAboveIdle})`,
       },
       { metric: 'media: instances and viewers, two nodes', value: instances(two) },
       { metric: 'media: instances and viewers, one node', value: instances(one) },

@@ -60,8 +60,8 @@ export async function cluster(): Promise<BenchResult> {
           ...location.json,
           method:
             'phones (ws, own session, own X-Forwarded-For address, consent, location-only links) on instance A; ' +
-            'console in its own process on B (cross) or A (same), alternating 2 × 2 windows of 15 s, each once instance ' +
-            'A keeps up again (unless it never did) and other work on the machine is under 0.25 cores; fixTime stamped just before send, arrival − fixTime at the console, Date.now() on one ' +
+            'two consoles, each in its own process, watching every session: on B (cross) and on A (same); 3 windows of ' +
+            '15 s once A keeps up again (unless it never did) and other work on the machine is under 0.25 cores; fixTime stamped just before send, arrival − fixTime at the console, Date.now() on one ' +
             'machine; a reader on the Redis stream gives the append time (entry id); CPU from /proc/<pid>/stat of ' +
             'each process tree (PostgreSQL: postmaster and backends); machine busy from /proc/stat; PostgreSQL ' +
             'statements from pg_stat_activity once a second',

@@ -4,7 +4,8 @@
 //   {"watch":true}          watch every session; answers {"covered":n} once each has sent a fix
 //   {"unwatch":true}        stop watching; answers {"unwatched":n}
 //   {"window":[from,to]}    record (arrival − fixTime) of fixes stamped in [from, to); answers
-//                           {"result":{…}} `graceMs` after `to`, so late fixes still count
+//                           {"result":{…}} GRACE_MS after `to`, so late fixes still count.
+//                           Windows may follow each other at once: each keeps its own fixes.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
@@ -15,7 +16,7 @@ const GRACE_MS = 3_000;
 const say = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
 let seen = null; // sessions heard from since the last watch, until all have been
-let window = null;
+const windows = new Set();
 const loop = monitorEventLoopDelay({ resolution: 5 });
 
 const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/console`, { headers: { cookie } });
@@ -41,7 +42,7 @@ ws.on('message', (data) => {
     }
   }
   const t = msg.fix.fixTime;
-  if (window && t >= window.from && t < window.to) window.latencies.push(at - t);
+  for (const w of windows) if (t >= w.from && t < w.to) w.latencies.push(at - t);
 });
 
 createInterface({ input: process.stdin }).on('line', (line) => {
@@ -54,20 +55,22 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     say({ unwatched: sessions.length });
   } else if (cmd.window) {
     const [from, to] = cmd.window;
+    const w = { from, to, latencies: [] };
+    windows.add(w);
     loop.reset();
     loop.enable();
-    window = { from, to, latencies: [] };
+    // The event loop's delay is read at the window's end, the fixes after the grace.
+    let loopDelayP99Ms = 0;
     setTimeout(
       () => {
-        const { latencies } = window;
-        window = null;
-        loop.disable();
-        say({
-          result: {
-            latencies,
-            loopDelayP99Ms: loop.percentile(99) / 1e6,
-          },
-        });
+        loopDelayP99Ms = loop.percentile(99) / 1e6;
+      },
+      Math.max(0, to - Date.now()),
+    );
+    setTimeout(
+      () => {
+        windows.delete(w);
+        say({ result: { latencies: w.latencies, loopDelayP99Ms } });
       },
       Math.max(0, to + GRACE_MS - Date.now()),
     );
