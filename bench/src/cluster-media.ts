@@ -11,7 +11,8 @@ const VIEWERS = 2;
 const DEBUG = process.env.BENCH_DEBUG === '1';
 const WARMUP_MS = 4_000;
 const IDLE_MS = 5_000;
-const MEASURE_MS = Number(process.env.BENCH_CLUSTER_MEASURE_MS ?? 15_000);
+const REDISCOVER_MS = 8_000;
+const MEASURE_MS = Number(process.env.BENCH_CLUSTER_MEASURE_MS ?? 10_000);
 /** Measure when other work on the shared machine is below a quarter core (waiting at most 30 s). */
 const QUIET = { maxOtherCores: 0.25, timeoutMs: 30_000 };
 
@@ -27,7 +28,7 @@ export interface NodeShare {
 }
 
 export interface MediaPhase {
-  label: 'two-nodes' | 'one-node';
+  label: 'two-nodes' | 'one-node' | 'two-nodes-again';
   sessions: number;
   nodes: NodeShare[];
   window: TreeWindow;
@@ -154,8 +155,9 @@ async function phase(
 }
 
 /**
- * The same calls spread over two media nodes, then all on one (the second node stopped), in
- * one run: CPU per session per node, and where the servers placed them.
+ * The same calls spread over two media nodes, then all on one (the second node stopped), then
+ * on two again (it restarted), in one run: CPU per session per node, and where the servers
+ * placed them. Measuring two nodes before and after one shows whether the order matters.
  */
 export async function mediaAcrossNodes(cluster: Cluster, source: RtpSource): Promise<MediaPhase[]> {
   const [first, second] = cluster.mediaNodes;
@@ -168,11 +170,20 @@ export async function mediaAcrossNodes(cluster: Cluster, source: RtpSource): Pro
   const idle = idleMeter.stop().cpu;
   const spread = await phase(cluster, api, source, 'two-nodes', [first, second], idle);
   await quiet([first, second]);
-  // A stopped node's connection closes at once, so no instance places a room on it.
-  await second.stop();
+  // A stopped node's connection closes at once, so no instance places a room on it. SIGTERM
+  // (its clean shutdown) sent here rather than through stop(), which also closes the node's
+  // log file and would leave restart() writing to a closed stream.
+  const exited = new Promise((r) => second.process.once('exit', r));
+  second.process.kill('SIGTERM');
+  await exited;
   const single = await phase(cluster, api, source, 'one-node', [first], idle);
   await quiet([first]);
-  return [spread, single];
+  await second.restart();
+  // Each instance reads the media_nodes table every 2 s and then connects to the node.
+  await new Promise((r) => setTimeout(r, REDISCOVER_MS));
+  const again = await phase(cluster, api, source, 'two-nodes-again', [first, second], idle);
+  await quiet([first, second]);
+  return [spread, single, again];
 }
 
 function only(pids: number[], what: string): number {

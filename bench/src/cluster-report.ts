@@ -117,7 +117,10 @@ export function locationRows(run: LocationRun): { json: Record<string, unknown>;
         metric: 'location CPU (CPU-s/s as % of one core)',
         value:
           `A ${pctOf(c.instanceA)}, B ${pctOf(c.instanceB)}, Redis ${pctOf(c.redis)}, PostgreSQL ${pctOf(c.postgres)}, ` +
-          `media-1 (reads the bus) ${pctOf(c['media-1'])}, consoles ${pctOf(c.consoleA)} + ${pctOf(c.consoleB)}, ` +
+          `media nodes (no calls; they read the bus) ${Object.keys(c)
+            .filter((k) => k.startsWith('media-'))
+            .map((k) => pctOf(c[k]))
+            .join(' + ')}, consoles ${pctOf(c.consoleA)} + ${pctOf(c.consoleB)}, ` +
           `load generator ${pctOf(c.generator)}; machine ${cpu.machine_busy_cores} of ${cpu.cores} cores busy ` +
           `(${cpu.other_work_cores} by other work)`,
       },
@@ -144,7 +147,7 @@ function perSession(p: MediaPhase) {
 }
 
 export function mediaRows(phases: MediaPhase[]): { json: Record<string, unknown>; rows: SummaryRow[] } {
-  const [two, one] = phases as [MediaPhase, MediaPhase];
+  const [two, one, again] = phases as [MediaPhase, MediaPhase, MediaPhase];
   const json = (p: MediaPhase) => ({
     sessions: p.sessions,
     nodes: perSession(p),
@@ -160,15 +163,14 @@ export function mediaRows(phases: MediaPhase[]): { json: Record<string, unknown>
     perSession(p)
       .map(
         (n) =>
-          `${n.node}: ${n.sessions} sessions, ${((n.per_session_core_fraction ?? Number.NaN) * 100).toFixed(2)}% of a core each ` +
-          `(${((n.per_session_above_idle_core_fraction ?? Number.NaN) * 100).toFixed(2)}% above the idle node's ${pctOf(n.idle_cpu_s_per_s)})`,
+          `${n.node} ${n.sessions} sessions, ${pct2(n.per_session_core_fraction)} each (${pct2(n.per_session_above_idle_core_fraction)} above idle)`,
       )
       .join('; ');
+  // Per session over the whole phase: every node's Janus and media-node process, with and without their idle.
   const total = (p: MediaPhase) => p.nodes.reduce((s, n) => s + n.janus + n.nodeProcess, 0) / p.sessions;
-  const ratio = round(total(two) / total(one), 2);
   const aboveIdle = (p: MediaPhase) =>
     p.nodes.reduce((s, n) => s + n.janus + n.nodeProcess - n.idle, 0) / p.sessions;
-  const ratioAboveIdle = round(aboveIdle(two) / aboveIdle(one), 2);
+  const ratio = (f: (p: MediaPhase) => number) => round((f(two) + f(again)) / 2 / f(one), 2);
   const instances = (p: MediaPhase) =>
     `A ${pctOf(p.window.cpu.instanceA)}, B ${pctOf(p.window.cpu.instanceB)}, load generator ${pctOf(p.window.cpu.generator)}; ` +
     `viewers ${round(p.viewerKbps)} kbit/s, loss ${round(p.viewerLossPct, 2)}%; machine ${round(p.window.machine.busyCores, 2)} of ${p.window.machine.cores} cores busy (${round(p.window.machine.otherCores, 2)} by other work)`;
@@ -180,24 +182,33 @@ export function mediaRows(phases: MediaPhase[]): { json: Record<string, unknown>
       recording: true,
       two_nodes: json(two),
       one_node: json(one),
-      per_session_ratio_two_over_one: ratio,
-      per_session_above_idle_ratio_two_over_one: ratioAboveIdle,
+      two_nodes_again: json(again),
+      per_session_core_fraction: {
+        two_nodes: round(total(two), 5),
+        one_node: round(total(one), 5),
+        two_nodes_again: round(total(again), 5),
+      },
+      per_session_ratio_two_over_one: ratio(total),
+      per_session_above_idle_ratio_two_over_one: ratio(aboveIdle),
     },
     rows: [
       {
-        metric: `media: placement of ${two.sessions} sessions over two nodes`,
-        value: two.nodes.map((n) => `${n.node} ${n.sessions}`).join(', '),
+        metric: `media: placement of ${two.sessions} sessions over two nodes (before and after the one-node run)`,
+        value: `${two.nodes.map((n) => `${n.node} ${n.sessions}`).join(', ')}; again ${again.nodes.map((n) => `${n.node} ${n.sessions}`).join(', ')}`,
       },
       {
-        metric: 'media: CPU per session per node, two nodes (Janus + media-node, 2 viewers, recording)',
-        value: nodeCost(two),
+        metric:
+          'media: CPU per session per node, two nodes (Janus + media-node, 2 viewers, recording; % of a core)',
+        value: `${nodeCost(two)}; again: ${nodeCost(again)}`,
       },
       {
         metric: 'media: the same sessions on one node (same run)',
-        value: `${nodeCost(one)}; two nodes / one node per session ${ratio} (above idle ${ratioAboveIdle})`,
+        value: `${nodeCost(one)}; two nodes / one node per session ${ratio(total)} (above idle ${ratio(aboveIdle)})`,
       },
       { metric: 'media: instances and viewers, two nodes', value: instances(two) },
       { metric: 'media: instances and viewers, one node', value: instances(one) },
     ],
   };
 }
+
+const pct2 = (v: number | null) => `${((v ?? Number.NaN) * 100).toFixed(2)}%`;
