@@ -8,6 +8,11 @@ interface Chunk {
   blob: Blob;
 }
 
+async function errorCode(res: Response): Promise<string | null> {
+  const body = (await res.json().catch(() => null)) as { error?: { code?: string } } | null;
+  return body?.error?.code ?? null;
+}
+
 async function sha256(blob: Blob): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
@@ -44,6 +49,7 @@ export class DeviceCopy {
   #pumping = false;
   #stopped: Promise<void> | null = null;
   #finished = false;
+  #givenUp = false;
 
   private constructor(
     private readonly mimeType: string,
@@ -57,7 +63,7 @@ export class DeviceCopy {
     const copy = new DeviceCopy(type, onProgress);
     const rec = new MediaRecorder(stream, { mimeType: type, videoBitsPerSecond: 2_500_000 });
     rec.ondataavailable = (e) => {
-      if (e.data.size === 0) return;
+      if (e.data.size === 0 || copy.#givenUp) return;
       copy.#queue.push({ seq: copy.#seq++, blob: e.data });
       copy.#totalBytes += e.data.size;
       void copy.pump();
@@ -104,6 +110,15 @@ export class DeviceCopy {
     return this.#stopped;
   }
 
+  /** Stops recording and sending for good: the copy is chunks 0…seq-1. */
+  private giveUp(seq: number): void {
+    this.#givenUp = true;
+    this.#queue.length = 0;
+    this.#seq = seq;
+    this.#stopped ??= Promise.resolve();
+    if (this.#recorder && this.#recorder.state !== 'inactive') this.#recorder.stop();
+  }
+
   private report(): void {
     this.onProgress(this.#totalBytes === 0 ? null : Math.floor((100 * this.#sentBytes) / this.#totalBytes));
   }
@@ -115,11 +130,18 @@ export class DeviceCopy {
       while (this.#queue.length && this.#allowed) {
         const chunk = this.#queue[0]!;
         const sent = await this.send(chunk);
-        if (sent === 'refused') {
-          // Over the server's size limit, or not taken as part of a recording: sending more cannot help.
-          this.#queue.length = 0;
+        if (sent === 'ended') {
+          // The call is over and this part had not started in time: the server keeps what it has.
+          this.giveUp(chunk.seq);
           this.#finished = true;
           this.report();
+          return;
+        }
+        if (sent === 'refused') {
+          // Over the server's size limit, or not taken as part of a recording: sending more cannot
+          // help, but what arrived before this chunk is joined and stored.
+          this.giveUp(chunk.seq);
+          await this.complete();
           return;
         }
         if (sent) {
@@ -136,8 +158,12 @@ export class DeviceCopy {
     }
   }
 
-  /** True once the server has the chunk; 'refused' if it never will (413, 400); false to retry. */
-  private async send(chunk: Chunk): Promise<boolean | 'refused'> {
+  /**
+   * True once the server has the chunk; 'refused' if it never will (413, 400); 'ended' if the
+   * call is over and the server takes no more of this part; false to try again (network errors,
+   * 507 storage full, 422 damaged on the way).
+   */
+  private async send(chunk: Chunk): Promise<boolean | 'refused' | 'ended'> {
     try {
       const res = await fetch(`/api/device-copy/${this.part}/${chunk.seq}`, {
         method: 'PUT',
@@ -146,7 +172,8 @@ export class DeviceCopy {
         credentials: 'same-origin',
       });
       if (res.status === 413 || res.status === 400) return 'refused';
-      return res.ok || res.status === 409; // 507 (storage full) and network errors: try again
+      if (res.status === 409) return (await errorCode(res)) === 'session_ended' ? 'ended' : true; // else: already there
+      return res.ok;
     } catch {
       return false;
     }
@@ -166,7 +193,8 @@ export class DeviceCopy {
         body: JSON.stringify({ chunks: this.#seq, mimeType: this.mimeType }),
         credentials: 'same-origin',
       }).catch(() => null);
-      if (res?.ok) {
+      // 409 session_ended: too late to join (the first chunk never arrived); nothing more to do.
+      if (res?.ok || (res?.status === 409 && (await errorCode(res)) === 'session_ended')) {
         this.#finished = true;
         this.report();
         return;

@@ -447,6 +447,10 @@ export async function buildContainer(
         consoles
           ?.sweep((officerId) => auth.standing(officerId))
           .catch((err: unknown) => log.error({ err }, 'consoles: sign-in sweep failed'));
+        // Every instance, for its own spool: copies whose phone never finished are stored anyway.
+        deviceCopies
+          .finishAbandoned()
+          .catch((err: unknown) => log.error({ err }, 'device copies: storing abandoned copies failed'));
       }, SWEEP_EVERY_MS);
       await expireDue();
     },

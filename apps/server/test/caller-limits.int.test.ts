@@ -205,6 +205,50 @@ describe('after the session ends', () => {
   });
 });
 
+describe('a phone that never finishes its copy', () => {
+  it('has a chunk damaged on the way refused with 422 so it is sent again', async () => {
+    const { cookie } = await caller();
+    const body = webmStart(3000);
+    const damaged = await fetch(`${s.url}/api/device-copy/part-dmg001/0`, {
+      method: 'PUT',
+      headers: { cookie, 'content-type': 'application/octet-stream', 'x-chunk-sha256': sha(randomBytes(8)) },
+      body,
+    });
+    expect(await errorOf(damaged)).toMatchObject({ status: 422, code: 'damaged_in_transit' });
+    expect((await putChunk(cookie, 'part-dmg001', 0, body)).status).toBe(200);
+  });
+
+  it('is stored by the server once the grace period is over, once, and marked as finished by the server', async () => {
+    const { sessionId, cookie } = await caller();
+    const chunks = [webmStart(3000), randomBytes(3000), randomBytes(3000)];
+    for (const [seq, body] of chunks.entries())
+      expect((await putChunk(cookie, 'part-gone01', seq, body)).status).toBe(200);
+    await officer.request('POST', `/api/sessions/${sessionId}/end`, {});
+    const copies = async () => (await s.c.evidence.list(sessionId)).filter((i) => i.kind === 'device-copy');
+
+    // Within the grace period the phone may still finish: nothing is taken from it.
+    expect(await s.c.deviceCopies.finishAbandoned()).toBe(0);
+    expect(await copies()).toHaveLength(0);
+
+    clock.t += 2 * 60_000 + 1_000;
+    expect(await s.c.deviceCopies.finishAbandoned()).toBe(1);
+    const [copy] = await copies();
+    expect(copy!.sha256).toBe(sha(Buffer.concat(chunks)));
+    const event = await s.c.db
+      .selectFrom('session_events')
+      .select('detail')
+      .where('session_id', '=', sessionId)
+      .where('type', '=', 'device_copy.stored')
+      .executeTakeFirstOrThrow();
+    expect(event.detail).toMatch(/3 chunks.*the phone never said it had finished/);
+
+    // Once: neither the next sweep nor the phone's late completion stores it again.
+    expect(await s.c.deviceCopies.finishAbandoned()).toBe(0);
+    expect((await completeCopy(cookie, 'part-gone01', 3)).status).toBe(200);
+    expect(await copies()).toHaveLength(1);
+  });
+});
+
 describe('tus', () => {
   it('a second PATCH at the same offset while one is writing gets 409, and the stored file is the first one intact', async () => {
     const { sessionId, cookie } = await caller();

@@ -29,6 +29,8 @@ export const ErrorCode = z.enum([
   /** Too many invites by one officer in the last minute or hour (429). */
   'invite_limit_officer',
   'conflict',
+  /** A chunk's bytes do not match the hash sent with it: damaged on the way; send it again (422). */
+  'damaged_in_transit',
   /** The evidence store or the server's spool is full or read-only; what arrived is kept (507). */
   'storage_unavailable',
   'internal',

@@ -47,6 +47,8 @@ const EVENT_TEXT: Record<string, string> = {
   'upload.rejected': "Caller's file was not accepted",
   'device_copy.stored': 'Full-quality copy from the phone saved',
   'device_copy.limit': 'Full-quality copy from the phone stopped at its size limit',
+  'device_copy.unjoinable':
+    "Part of the phone's full-quality copy could not be joined (its start never arrived)",
   'caller.throttled': "Caller's phone was sending too fast; some messages were refused",
   'storage.unavailable': 'Evidence storage unavailable; the caller could not send a file (kept, will retry)',
 };

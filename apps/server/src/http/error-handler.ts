@@ -26,6 +26,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   invite_limit_number: 429,
   invite_limit_officer: 429,
   conflict: 409,
+  damaged_in_transit: 422,
   storage_unavailable: 507,
   internal: 500,
 };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -43,6 +43,10 @@ export interface DeviceCopySettings {
  */
 export class DeviceCopyService {
   readonly #limitNoted = new Set<string>();
+  /** Joins in progress, by session/part: the phone's completion and the sweep never store one part twice. */
+  readonly #joining = new Map<string, Promise<{ evidenceId: string }>>();
+  /** Abandoned parts the sweep could not store (no first chunk), noted once each. */
+  readonly #unjoinable = new Set<string>();
   /** Completions the evidence store could not take; retried when storage recovers. */
   readonly #pending = new Map<
     string,
@@ -104,7 +108,10 @@ export class DeviceCopyService {
     const sha256 = hash.digest('hex');
     if (claimedSha && claimedSha !== sha256) {
       await rm(temp, { force: true });
-      throw new DomainError('bad_request', 'the chunk did not arrive intact (hash mismatch); send it again');
+      throw new DomainError(
+        'damaged_in_transit',
+        'the chunk did not arrive intact (hash mismatch); send it again',
+      );
     }
     const problem = checkContent(seq, head);
     if (problem) {
@@ -161,7 +168,7 @@ export class DeviceCopyService {
     mimeType: string,
   ): Promise<{ evidenceId: string }> {
     try {
-      const done = await this.joinAndStore(sessionId, part, chunks, mimeType);
+      const done = await this.joinOnce(sessionId, part, chunks, mimeType, 'phone');
       this.#pending.delete(`${sessionId}/${part}`);
       return done;
     } catch (err) {
@@ -186,11 +193,87 @@ export class DeviceCopyService {
     }
   }
 
+  /**
+   * Stores the copies whose phone never said they were complete (the battery died, the page
+   * was closed, the phone lost its network for good): once the session is over and its grace
+   * period has passed, what arrived in order is joined and stored like any other copy, and the
+   * timeline says the server finished it. Only parts in this instance's own spool: the load
+   * balancer keeps a caller's chunks on one instance. Returns how many were stored.
+   */
+  async finishAbandoned(): Promise<number> {
+    let stored = 0;
+    const failures: unknown[] = [];
+    for (const sessionId of await readdir(this.settings.spoolDir).catch(() => [] as string[])) {
+      const parts = await readdir(join(this.settings.spoolDir, sessionId)).catch(() => [] as string[]);
+      if (!parts.length) continue;
+      const session = await this.sessions.get(sessionId).catch(() => null);
+      // Open (or within the grace period) the phone may still finish; disposed, nothing may be kept.
+      if (!session || session.disposed_at !== null || (await this.canStillSend(sessionId))) continue;
+      const done = await this.completedParts(sessionId);
+      for (const part of parts.filter((p) => PART.test(p) && !done.has(p))) {
+        const key = `${sessionId}/${part}`;
+        if (this.#unjoinable.has(key)) continue;
+        const chunks = await this.db
+          .selectFrom('device_copy_chunks')
+          .select((eb) => eb.fn.max<number>('seq').as('last'))
+          .where('session_id', '=', sessionId)
+          .where('part', '=', part)
+          .executeTakeFirst();
+        const dir = join(this.settings.spoolDir, sessionId, part);
+        if (chunks?.last === null || chunks?.last === undefined) {
+          await rm(dir, { recursive: true, force: true }); // only an interrupted write: no chunk was taken
+          continue;
+        }
+        const container = await this.containerOf(join(dir, '0.chunk')).catch(() => null);
+        if (!container) {
+          this.#unjoinable.add(key);
+          const here = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.chunk'));
+          await this.sessions.addEvent(
+            sessionId,
+            'device_copy.unjoinable',
+            'system',
+            `part ${part}: its first chunk is not in this instance's spool, so the ${here.length} chunks kept here cannot be joined`,
+          );
+          continue;
+        }
+        const mimeType = container === 'mp4' ? 'video/mp4' : 'video/webm';
+        try {
+          await this.joinOnce(sessionId, part, Number(chunks.last) + 1, mimeType, 'server');
+          stored++;
+        } catch (err) {
+          // Storage refusing is retried on recovery (and on the next sweep); anything else is reported.
+          if (!(err instanceof DomainError && err.code === 'storage_unavailable')) failures.push(err);
+        }
+      }
+    }
+    if (failures.length) throw new AggregateError(failures, `${failures.length} abandoned copies not stored`);
+    return stored;
+  }
+
+  /** One join per part at a time: a second caller waits for the first and gets its result. */
+  private joinOnce(
+    sessionId: string,
+    part: string,
+    chunks: number,
+    mimeType: string,
+    by: 'phone' | 'server',
+  ): Promise<{ evidenceId: string }> {
+    const key = `${sessionId}/${part}`;
+    const running = this.#joining.get(key);
+    if (running) return running;
+    const join = this.joinAndStore(sessionId, part, chunks, mimeType, by).finally(() =>
+      this.#joining.delete(key),
+    );
+    this.#joining.set(key, join);
+    return join;
+  }
+
   private async joinAndStore(
     sessionId: string,
     part: string,
     chunks: number,
     mimeType: string,
+    by: 'phone' | 'server',
   ): Promise<{ evidenceId: string }> {
     this.checkPart(part);
     const already = await this.db
@@ -203,6 +286,7 @@ export class DeviceCopyService {
       (i) => i.metadata && (JSON.parse(i.metadata) as { part?: string }).part === part,
     );
     if (found) return { evidenceId: found.id };
+    const dir = join(this.settings.spoolDir, sessionId, part);
     const rows = await this.db
       .selectFrom('device_copy_chunks')
       .selectAll()
@@ -217,9 +301,16 @@ export class DeviceCopyService {
       throw new DomainError('conflict', `chunks still missing: ${missing.slice(0, 20).join(', ')}`);
     }
     // Once no more chunks can come (the grace period is over), what arrived in order is kept.
-    const taken = missing.length ? missing[0]! : chunks;
+    // The sweep keeps what is in order on this instance: if the instance that took a caller's
+    // first chunks died mid-copy, later ones went to another, which notes them as unjoinable.
+    let taken = missing.length ? missing[0]! : chunks;
+    if (by === 'server')
+      for (let seq = 0; seq < taken; seq++)
+        if (!(await exists(join(dir, `${seq}.chunk`)))) {
+          taken = seq;
+          break;
+        }
     if (taken === 0) throw new DomainError('session_ended', 'the first chunk never arrived in time');
-    const dir = join(this.settings.spoolDir, sessionId, part);
     const container = await this.containerOf(join(dir, '0.chunk'));
     const ext: RecordingContainer = mimeType.includes('mp4') ? 'mp4' : 'webm';
     if (container !== ext)
@@ -250,8 +341,9 @@ export class DeviceCopyService {
             .slice(0, taken)
             .map((r) => ({ seq: Number(r.seq), size: Number(r.size), sha256: r.sha256 })),
           ...(taken < chunks ? { truncated: { announced: chunks, missingFrom: taken } } : {}),
+          ...(by === 'server' ? { completedBy: 'server' } : {}),
         },
-        auditDetail: { part, chunks: taken },
+        auditDetail: { part, chunks: taken, ...(by === 'server' ? { completedBy: 'server' } : {}) },
       },
       stored,
     );
@@ -259,7 +351,7 @@ export class DeviceCopyService {
       sessionId,
       'device_copy.stored',
       'caller',
-      `${name}: ${taken} chunks, ${(await stat(joined)).size} bytes${taken < chunks ? ` (chunks from ${taken} never arrived)` : ''}`,
+      `${name}: ${taken} chunks, ${(await stat(joined)).size} bytes${taken < chunks ? ` (chunks from ${taken} never arrived)` : ''}${by === 'server' ? '; the phone never said it had finished, so the server stored what had arrived' : ''}`,
     );
     await rm(dir, { recursive: true, force: true });
     this.onStored(sessionId);
@@ -348,6 +440,13 @@ function checkContent(seq: number, head: Buffer): string | null {
  * into one shared write stream added listeners to it for every chunk, which tripped
  * Node's MaxListenersExceededWarning on any copy of more than ten chunks.)
  */
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
 async function joinChunks(sources: string[], target: string): Promise<void> {
   const out = await open(target, 'w', 0o600);
   try {
