@@ -118,6 +118,26 @@ function videoSpanSeconds(path: string): number {
   return Math.max(...times) - Math.min(...times);
 }
 
+/** The session's timeline and the device-copy chunks per part, for a failure message. */
+function copyDiagnosis(sessionId: string): string {
+  const d = db();
+  try {
+    const events = d
+      .prepare('select type, detail from session_events where session_id = ? order by at, id')
+      .all(sessionId) as { type: string; detail: string | null }[];
+    const parts = d
+      .prepare(
+        'select part, count(*) as n, min(seq) as first, max(seq) as last from device_copy_chunks where session_id = ? group by part',
+      )
+      .all(sessionId);
+    return `device-copy chunks per part: ${JSON.stringify(parts)}; timeline: ${events
+      .map((e) => `${e.type}${e.detail ? ` (${e.detail})` : ''}`)
+      .join(', ')}`;
+  } finally {
+    d.close();
+  }
+}
+
 function fixesOf(sessionId: string) {
   const d = db();
   try {
@@ -350,7 +370,8 @@ test('at 300 kbit/s the officer still gets pictures and location; the full-quali
   await expect(phone.page.locator('#device-copy-done')).toBeVisible({ timeout: 60_000 });
 
   const copies = (await evidenceOf(sessionId)).filter((i) => i.kind === 'device-copy');
-  expect(copies.length).toBeGreaterThanOrEqual(1);
+  // If the page says "sent" with no copy stored, the failure names what the server saw.
+  expect(copies.length, copyDiagnosis(sessionId)).toBeGreaterThanOrEqual(1);
   const copy = copies[0]!;
   const path = testInfo.outputPath('device-copy.webm');
   expect(await download(copy.id, path)).toBe(copy.sha256);

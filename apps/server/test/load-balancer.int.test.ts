@@ -121,6 +121,35 @@ describe('load balancer', () => {
     expect(answers).toContain('a');
   });
 
+  it("keeps each caller's upload and device-copy requests on one instance, and moves them when it is down", async () => {
+    const as = (caller: string, path: string) =>
+      fetch(`${lb.url}${path}`, { headers: { cookie: `sl_caller=${caller}` } }).then((r) => r.text());
+    // Every piece of one caller's copy reaches the same spool, while other requests go round.
+    const homes = new Map<string, string>();
+    for (let i = 0; i < 12; i++) {
+      const caller = `caller-${i}`;
+      const seen = new Set<string>();
+      for (let seq = 0; seq < 4; seq++) {
+        seen.add(await as(caller, `/api/device-copy/part-abc123/${seq}`));
+        seen.add(await as(caller, '/api/uploads/u1'));
+      }
+      expect(seen.size).toBe(1);
+      homes.set(caller, [...seen][0]!);
+    }
+    expect(new Set(homes.values())).toEqual(new Set(['a', 'b'])); // callers are spread
+    const other = new Set<string>();
+    for (let i = 0; i < 4; i++) other.add(await as('caller-0', '/api/chat'));
+    expect(other).toEqual(new Set(['a', 'b']));
+
+    // B down: B's callers go to A (their chunks so far wait in B's spool); A's stay where they are.
+    b.healthy = false;
+    await lb.waitFor('b', 'DOWN');
+    for (const caller of homes.keys()) expect(await as(caller, '/api/device-copy/part-abc123/9')).toBe('a');
+    b.healthy = true;
+    await lb.waitFor('b', 'UP');
+    for (const [caller, home] of homes) expect(await as(caller, '/api/device-copy/part-abc123/9')).toBe(home);
+  });
+
   it('an instance failing its health check gets nothing, though it still accepts connections', async () => {
     b.healthy = false;
     await lb.waitFor('b', 'DOWN');
