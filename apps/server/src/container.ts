@@ -208,7 +208,7 @@ export async function buildContainer(
     sessions,
     audit,
     evidenceQueue,
-    new EvidenceViewings(clock, random),
+    new EvidenceViewings(db, clock, random),
     events,
   );
   const sealer = new Sealer(db, clock, random, config.sealIntervalMs, evidenceLog);

@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RedisEngine, startRedis } from '@sightline/testkit/engines/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  connectCaller,
   cookieFrom,
   eventually,
   invite,
@@ -200,6 +202,46 @@ describe('several instances on one database', () => {
       }
     } finally {
       clock.t -= shifted;
+    }
+  });
+
+  it("a viewing started on one instance plays from the other (the player's range requests go to either)", async () => {
+    const { cookie, sock } = await connectCaller(a, handlerA);
+    try {
+      const bytes = Buffer.concat([
+        Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01]),
+        randomBytes(4000),
+      ]);
+      const put = await fetch(`${a.url}/api/device-copy/part-view01/0`, {
+        method: 'PUT',
+        headers: { cookie, 'content-type': 'application/octet-stream' },
+        body: bytes,
+      });
+      expect(put.status).toBe(200);
+      const done = await fetch(`${a.url}/api/device-copy/part-view01/complete`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json' },
+        body: JSON.stringify({ chunks: 1, mimeType: 'video/webm' }),
+      });
+      const { evidenceId } = (await done.json()) as { evidenceId: string };
+      const started = await handlerA.request('POST', `/api/evidence/${evidenceId}/viewings`, {});
+      expect(started.status).toBe(201);
+      const { url } = (await started.json()) as { url: string };
+      for (const s of [b, a, b]) {
+        const res = await fetch(`${s.url}${url}`, {
+          headers: { cookie: handlerA.cookie, range: 'bytes=0-99' },
+        });
+        expect(res.status).toBe(206);
+        expect(Buffer.from(await res.arrayBuffer())).toEqual(bytes.subarray(0, 100));
+      }
+      // Still one audited viewing, wherever the bytes came from.
+      expect(await auditCount('evidence.playback', evidenceId)).toBe(1);
+      // Another officer cannot ride on it, on either instance.
+      const other = await fetch(`${b.url}${url}`, { headers: { cookie: handlerB.cookie } });
+      expect(other.status).toBe(403);
+      await other.arrayBuffer();
+    } finally {
+      sock.close();
     }
   });
 

@@ -1,4 +1,5 @@
 import type { Clock } from '../adapters/clock.js';
+import type { Db } from '../adapters/db/database.js';
 import type { Random } from '../adapters/random.js';
 import { forbidden } from '../lib/errors.js';
 
@@ -9,7 +10,7 @@ export const VIEWING_MAX_MS = 12 * 3_600_000;
 /** Asking again within this long (a re-render, a double click) returns the same viewing. */
 export const VIEWING_REUSE_MS = 60_000;
 
-interface Viewing {
+export interface Viewing {
   id: string;
   itemId: string;
   officerId: string;
@@ -18,51 +19,78 @@ interface Viewing {
 }
 
 /**
- * Playback grants: each is one audited viewing of one item by one officer, and the
- * only way playback can fetch bytes. They live in memory: a restart ends every
- * viewing, and the console starts a new one (audited again).
+ * Playback grants: each is one audited viewing of one item by one officer, and the only way
+ * playback can fetch bytes. They are rows in the database, so a player whose range requests
+ * the load balancer spreads over several instances is served by each of them.
  */
 export class EvidenceViewings {
-  readonly #byId = new Map<string, Viewing>();
-
   constructor(
+    private readonly db: Db,
     private readonly clock: Clock,
     private readonly random: Random,
   ) {}
 
   /** A recent unexpired viewing of this item by this officer, if there is one to reuse. */
-  recent(itemId: string, officerId: string): Viewing | null {
+  async recent(itemId: string, officerId: string): Promise<Viewing | null> {
     const now = this.clock.now();
-    for (const v of this.#byId.values()) {
-      const mine = v.itemId === itemId && v.officerId === officerId;
-      if (mine && now - v.startedAt < VIEWING_REUSE_MS && v.expiresAt > now) return v;
-    }
-    return null;
+    const row = await this.db
+      .selectFrom('evidence_viewings')
+      .selectAll()
+      .where('item_id', '=', itemId)
+      .where('officer_id', '=', officerId)
+      .where('started_at', '>', now - VIEWING_REUSE_MS)
+      .where('expires_at', '>', now)
+      .orderBy('started_at', 'desc')
+      .executeTakeFirst();
+    return row ? toViewing(row) : null;
   }
 
   /** Starts a viewing; the caller audits it. */
-  start(itemId: string, officerId: string, durationMs: number | null): Viewing {
+  async start(itemId: string, officerId: string, durationMs: number | null): Promise<Viewing> {
     const now = this.clock.now();
-    this.prune(now);
+    await this.db.deleteFrom('evidence_viewings').where('expires_at', '<=', now).execute();
     const lifetime = Math.min(VIEWING_MAX_MS, VIEWING_BASE_MS + 2 * Math.max(0, durationMs ?? 0));
     const v = { id: this.random.id(), itemId, officerId, startedAt: now, expiresAt: now + lifetime };
-    this.#byId.set(v.id, v);
+    await this.db
+      .insertInto('evidence_viewings')
+      .values({
+        id: v.id,
+        item_id: itemId,
+        officer_id: officerId,
+        started_at: now,
+        expires_at: v.expiresAt,
+      })
+      .execute();
     return v;
   }
 
   /** Throws unless `viewingId` is a live viewing of `itemId` by `officerId`. */
-  check(viewingId: string, itemId: string, officerId: string): Viewing {
-    const v = this.#byId.get(viewingId);
-    if (!v || v.itemId !== itemId || v.officerId !== officerId)
+  async check(viewingId: string, itemId: string, officerId: string): Promise<Viewing> {
+    const row = await this.db
+      .selectFrom('evidence_viewings')
+      .selectAll()
+      .where('id', '=', viewingId)
+      .executeTakeFirst();
+    if (!row || row.item_id !== itemId || row.officer_id !== officerId)
       throw forbidden('this is not your viewing of this item; press Play again');
-    if (v.expiresAt <= this.clock.now()) {
-      this.#byId.delete(viewingId);
+    if (Number(row.expires_at) <= this.clock.now())
       throw forbidden('this viewing has ended; press Play again');
-    }
-    return v;
+    return toViewing(row);
   }
+}
 
-  private prune(now: number): void {
-    for (const [id, v] of this.#byId) if (v.expiresAt <= now) this.#byId.delete(id);
-  }
+function toViewing(row: {
+  id: string;
+  item_id: string;
+  officer_id: string;
+  started_at: number;
+  expires_at: number;
+}): Viewing {
+  return {
+    id: row.id,
+    itemId: row.item_id,
+    officerId: row.officer_id,
+    startedAt: Number(row.started_at),
+    expiresAt: Number(row.expires_at),
+  };
 }

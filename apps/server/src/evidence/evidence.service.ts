@@ -59,8 +59,8 @@ export class EvidenceService {
     ip: string | null,
   ): Promise<EvidenceViewing> {
     const { item } = await this.readable(id);
-    const recent = this.viewings.recent(id, actor.id);
-    const v = recent ?? this.viewings.start(id, actor.id, item.durationMs);
+    const recent = await this.viewings.recent(id, actor.id);
+    const v = recent ?? (await this.viewings.start(id, actor.id, item.durationMs));
     if (!recent) {
       await this.audit.record({
         actor,
@@ -99,7 +99,7 @@ export class EvidenceService {
   ): Promise<{ item: EvidenceItem; stream: Readable; size: number }> {
     const { item, storageKey } = await this.readable(id);
     if (access.purpose === 'playback') {
-      this.viewings.check(access.viewingId, id, access.actor.id);
+      await this.viewings.check(access.viewingId, id, access.actor.id);
     } else {
       await this.audit.record({
         actor: access.actor,

@@ -331,6 +331,15 @@ export interface DeviceCopyChunksTable {
   received_at: Ms;
 }
 
+/** A playback grant: one audited viewing of one item by one officer (migration 0012). */
+export interface EvidenceViewingsTable {
+  id: string;
+  item_id: string;
+  officer_id: string;
+  started_at: Ms;
+  expires_at: Ms;
+}
+
 export interface Database {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;
@@ -353,4 +362,5 @@ export interface Database {
   media_nodes: MediaNodesTable;
   login_pairs: LoginPairsTable;
   login_failures: LoginFailuresTable;
+  evidence_viewings: EvidenceViewingsTable;
 }
