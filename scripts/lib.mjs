@@ -1,6 +1,7 @@
 // Helpers shared by the project scripts. Node built-ins only: these run before `npm ci`.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,5 +36,40 @@ export function requireTools(tools) {
       `✗ missing: ${missing.join(', ')}. On Debian: sudo apt-get install --no-install-recommends janus janus-tools ffmpeg chromium iproute2`,
     );
     process.exit(69);
+  }
+}
+
+/**
+ * Runs commands side by side, each writing to its own log so their output does not interleave,
+ * then prints each log whole with how long it took. Resolves with the titles of those that failed.
+ */
+export async function runConcurrently(jobs) {
+  const dir = mkdtempSync(join(tmpdir(), 'sightline-tiers-'));
+  try {
+    const results = await Promise.all(
+      jobs.map((j, i) => {
+        const log = join(dir, `${i}.log`);
+        const fd = openSync(log, 'w');
+        const started = Date.now();
+        const child = spawn(j.cmd, j.args, {
+          cwd: ROOT,
+          env: j.env ?? process.env,
+          stdio: ['ignore', fd, fd],
+        });
+        return new Promise((resolve) => {
+          child.on('close', (code, signal) => {
+            closeSync(fd);
+            resolve({ j, log, code: code ?? signal, seconds: Math.round((Date.now() - started) / 1000) });
+          });
+        });
+      }),
+    );
+    for (const r of results) {
+      console.log(`\n── ${r.j.title}: ${r.seconds} s, exit ${r.code} ──`);
+      process.stdout.write(readFileSync(r.log, 'utf8'));
+    }
+    return results.filter((r) => r.code !== 0).map((r) => r.j.title);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
