@@ -56,12 +56,25 @@ export class DeviceCopy {
     private readonly onProgress: (percent: number | null) => void,
   ) {}
 
-  /** Starts recording `stream`, or returns null if this browser cannot record. */
-  static start(stream: MediaStream, onProgress: (percent: number | null) => void): DeviceCopy | null {
+  /**
+   * Starts recording `stream`, or returns null if this browser cannot record. `onFailed` runs if
+   * the recorder stops by itself mid-call (an encoder error): what it recorded is still sent,
+   * and the caller of start() can begin the next part.
+   */
+  static start(
+    stream: MediaStream,
+    onProgress: (percent: number | null) => void,
+    onFailed: () => void = () => {},
+  ): DeviceCopy | null {
     const type = pickType();
     if (!type || stream.getTracks().length === 0) return null;
     const copy = new DeviceCopy(type, onProgress);
     const rec = new MediaRecorder(stream, { mimeType: type, videoBitsPerSecond: 2_500_000 });
+    rec.addEventListener('error', () => {
+      if (copy.#stopped || copy.#givenUp) return;
+      void copy.stop();
+      onFailed();
+    });
     rec.ondataavailable = (e) => {
       if (e.data.size === 0 || copy.#givenUp) return;
       copy.#queue.push({ seq: copy.#seq++, blob: e.data });
@@ -94,6 +107,11 @@ export class DeviceCopy {
 
   get finished(): boolean {
     return this.#finished;
+  }
+
+  /** Finished with nothing recorded: there is no copy to speak of. */
+  get empty(): boolean {
+    return this.#finished && this.#seq === 0;
   }
 
   /** Stops recording; sending continues until everything has arrived. */

@@ -15,6 +15,8 @@ const SILENT_MS = 2_000;
 /** When the device copy starts: after live video is up, or at the latest after the fallback. */
 const COPY_AFTER_CONNECTED_MS = 1_500;
 const COPY_FALLBACK_MS = 5_000;
+/** Parts of the device copy one call may start (camera switches, recorder failures). */
+const MAX_COPY_PARTS = 20;
 
 /** Bandwidth estimation ramps up for the first seconds; judge quality only after that. */
 const QUALITY_WARMUP_MS = 6_000;
@@ -220,7 +222,15 @@ export class MediaController {
 
   private async startDeviceCopy(stream: MediaStream): Promise<void> {
     const { DeviceCopy } = await import('./device-copy.js');
-    const copy = DeviceCopy.start(stream, () => this.updateDeviceCopyProgress());
+    const copy = DeviceCopy.start(
+      stream,
+      () => this.updateDeviceCopyProgress(),
+      // The recorder failed on its own: start the next part (a few times at most, not in a loop).
+      () => {
+        if (!this.#stopped && this.#deviceCopy === copy && this.#deviceCopies.length < MAX_COPY_PARTS)
+          void this.startDeviceCopy(stream);
+      },
+    );
     if (!copy) return;
     this.#deviceCopy = copy;
     this.#deviceCopies.push(copy);
@@ -228,8 +238,12 @@ export class MediaController {
   }
 
   private updateDeviceCopyProgress(): void {
-    const copies = this.#deviceCopies;
-    if (!copies.length) return;
+    // A part that recorded nothing is no copy: the page must not say one was sent.
+    const copies = this.#deviceCopies.filter((c) => !c.empty);
+    if (!copies.length) {
+      this.store.update({ deviceCopyPercent: null });
+      return;
+    }
     const total = copies.reduce((a, c) => a + c.totalBytes, 0);
     const sent = copies.reduce((a, c) => a + c.sentBytes, 0);
     const done = copies.every((c) => c.finished);
