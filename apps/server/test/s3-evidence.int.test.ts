@@ -18,6 +18,7 @@ import { ensureClip, RtpSource } from '@sightline/testkit/synthetic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPackage } from '../src/evidence/export/verify-package.js';
 import {
+  connectCaller,
   eventually,
   jsonApi,
   type OfficerClient,
@@ -42,6 +43,7 @@ let s3: S3Engine;
 let rec: S3Recorder;
 let s: TestServer;
 let supervisor: OfficerClient;
+let handler: OfficerClient;
 let call: SyntheticCall;
 let sessionId: string;
 const upload = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(6 * 1024 * 1024)]);
@@ -110,7 +112,7 @@ beforeAll(async () => {
       SIGHTLINE_TRUST_PROXY: 'loopback',
     },
   });
-  const handler = await signIn(s, ['call-handler']);
+  handler = await signIn(s, ['call-handler']);
   supervisor = await signIn(s, ['supervisor']);
   call = await syntheticCall(s.url, jsonApi(handler), source);
   sessionId = call.sessionId;
@@ -279,6 +281,54 @@ describe('evidence in an S3 bucket, through the real server', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the bucket cannot be reached', () => {
+  it('a file sent meanwhile gets 507 storage_unavailable and an alert, is kept, and is stored when the bucket answers again', async () => {
+    const { sessionId: id, cookie, sock } = await connectCaller(s, handler);
+    const bytes = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(200_000)]);
+    // The bucket answers every request with 503, as S3 does when it cannot serve.
+    const down = rec.answer(() => true, {
+      status: 503,
+      body: s3Error('ServiceUnavailable', 'Please reduce your request rate.'),
+    });
+    try {
+      const created = await fetch(`${s.url}/api/uploads`, {
+        method: 'POST',
+        headers: { cookie, 'tus-resumable': '1.0.0', 'upload-length': String(bytes.length) },
+      });
+      const res = await fetch(`${s.url}${created.headers.get('location')}`, {
+        method: 'PATCH',
+        headers: {
+          cookie,
+          'tus-resumable': '1.0.0',
+          'upload-offset': '0',
+          'content-type': 'application/offset+octet-stream',
+        },
+        body: bytes,
+      });
+      expect(res.status).toBe(507);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('storage_unavailable');
+      expect(s.c.storage.status.evidence).toMatchObject({
+        state: 'unreachable',
+        message: expect.stringMatching(/evidence store cannot be reached/),
+      });
+      const status = (await (await supervisor.request('GET', '/api/system/status')).json()) as {
+        storage: { evidence: { state: string } };
+      };
+      expect(status.storage.evidence.state).toBe('unreachable');
+    } finally {
+      down();
+    }
+    // The health probe finds the bucket again, and what waited is stored, byte for byte.
+    const stored = await eventually(
+      async () => (await s.c.evidence.list(id)).find((i) => i.kind === 'caller-upload') ?? false,
+      30_000,
+    );
+    expect(stored.sha256).toBe(sha(bytes));
+    expect(s.c.storage.status.evidence.state).toBe('ok');
+    sock.close();
   });
 });
 

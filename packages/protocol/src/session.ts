@@ -101,7 +101,7 @@ export type MediaPlaneStatus = z.infer<typeof MediaPlaneStatus>;
 
 /** One storage area's health: the evidence store, or the spool where uploads and recordings wait. */
 export const StorageAreaStatus = z.object({
-  state: z.enum(['ok', 'full', 'read-only']),
+  state: z.enum(['ok', 'full', 'read-only', 'unreachable']),
   since: z.number().int(),
   /** What an officer should read, e.g. "the evidence store is full"; null when ok. */
   message: z.string().nullable(),

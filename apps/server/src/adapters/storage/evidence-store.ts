@@ -24,6 +24,8 @@ export const UNPROTECTED: Protection = Object.freeze({ retainUntil: null, legalH
  */
 export interface EvidenceStore {
   readonly kind: string;
+  /** Throws unless the store can be reached now (stores that are not a local directory). */
+  probe?(): Promise<void>;
   /** Copies a local file in, hashing the bytes as they are written. */
   putFile(key: string, sourcePath: string): Promise<StoredObject>;
   /** Stores bytes held in memory (small artefacts such as location tracks). */

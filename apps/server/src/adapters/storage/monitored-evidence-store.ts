@@ -11,7 +11,10 @@ export class MonitoredEvidenceStore implements EvidenceStore {
   constructor(
     private readonly inner: EvidenceStore,
     private readonly health: StorageHealth,
-  ) {}
+  ) {
+    // A bucket is probed by asking it, not by writing into a local directory.
+    if (inner.probe) health.probeWith('evidence', () => inner.probe!());
+  }
 
   get kind(): string {
     return this.inner.kind;

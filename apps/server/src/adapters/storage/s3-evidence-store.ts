@@ -56,6 +56,11 @@ export class S3EvidenceStore implements EvidenceStore {
     private readonly clock: Clock,
   ) {}
 
+  /** Reachable: the bucket answers (the health probe while the store is down). */
+  async probe(): Promise<void> {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.s.bucket }));
+  }
+
   /** Checks at boot that the bucket is there, and has Object Lock when the settings use it. */
   async verifyBucket(): Promise<void> {
     const where = `bucket "${this.s.bucket}"`;

@@ -8,7 +8,7 @@ import type { Clock } from '../clock.js';
 
 /** The evidence store, or the spool (data directory) where uploads, copies and recordings wait. */
 export type StorageArea = 'evidence' | 'spool';
-type Problem = 'full' | 'read-only';
+type Problem = 'full' | 'read-only' | 'unreachable';
 
 const AREA_NAME: Record<StorageArea, string> = {
   evidence: 'the evidence store',
@@ -17,7 +17,19 @@ const AREA_NAME: Record<StorageArea, string> = {
 /** While an area is unhealthy, it is probed this often; the first good probe retries what waits. */
 const PROBE_EVERY_MS = 2_000;
 
-/** ENOSPC / EDQUOT → full, EROFS → read-only; anything else is not a storage condition. */
+/** The network failing under an object store, or the store saying it cannot serve now (5xx). */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
+
+/** ENOSPC / EDQUOT → full, EROFS → read-only; anything else is not a disk condition. */
 export function storageProblem(err: unknown): Problem | null {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return 'full';
@@ -25,16 +37,27 @@ export function storageProblem(err: unknown): Problem | null {
   return null;
 }
 
+/**
+ * An object store that cannot be reached: the network failing under it, or S3 answering 5xx.
+ * Only for the evidence area: on the spool's side the same codes are a phone hanging up.
+ */
+export function unreachable(err: unknown): boolean {
+  const e = err as (NodeJS.ErrnoException & { $metadata?: { httpStatusCode?: number } }) | null;
+  if (e?.code && NETWORK_CODES.has(e.code)) return true;
+  return (e?.$metadata?.httpStatusCode ?? 0) >= 500 || e?.name === 'TimeoutError';
+}
+
 /** "the evidence store is full (no space left on its disk)", for officers and export errors. */
 export function describeProblem(area: StorageArea, problem: Problem): string {
-  return problem === 'full'
-    ? `${AREA_NAME[area]} is full (no space left on its disk)`
-    : `${AREA_NAME[area]} is read-only (its disk was mounted read-only or failed)`;
+  if (problem === 'full') return `${AREA_NAME[area]} is full (no space left on its disk)`;
+  if (problem === 'read-only')
+    return `${AREA_NAME[area]} is read-only (its disk was mounted read-only or failed)`;
+  return `${AREA_NAME[area]} cannot be reached (the network to it, or the store itself, is down)`;
 }
 
 /** The error's message: the cause, and that nothing sent is lost (the caller's page shows its own translated words for the code). */
 export const storageErrorMessage = (cause: string) =>
-  `Cannot store files right now: ${cause}. What was sent is kept and will be stored when there is room.`;
+  `Cannot store files right now: ${cause}. What was sent is kept and will be stored when it can be.`;
 
 /**
  * Whether the evidence store and the spool can be written. Writers report failures
@@ -46,6 +69,8 @@ export const storageErrorMessage = (cause: string) =>
 export class StorageHealth {
   readonly #areas: Record<StorageArea, StorageAreaStatus>;
   readonly #probeDir: Partial<Record<StorageArea, string>> = {};
+  /** How to test an area that is not a local directory (an S3 bucket). */
+  readonly #probes: Partial<Record<StorageArea, () => Promise<void>>> = {};
   #timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -58,17 +83,22 @@ export class StorageHealth {
     this.#areas = { evidence: ok(), spool: ok() };
   }
 
+  /** Tests `area` with `probe` rather than by writing a file into its directory. */
+  probeWith(area: StorageArea, probe: () => Promise<void>): void {
+    this.#probes[area] = probe;
+  }
+
   get status(): StorageStatus {
     return { evidence: { ...this.#areas.evidence }, spool: { ...this.#areas.spool } };
   }
 
   /**
-   * Turns a write failure into what the caller sees: a full or read-only area becomes a
+   * Turns a write failure into what the caller sees: a full, read-only or unreachable area becomes a
    * `storage_unavailable` DomainError (and an alert); anything else is returned as it was.
    */
   fail(area: StorageArea, err: unknown): unknown {
     if (err instanceof DomainError) return err;
-    const problem = storageProblem(err);
+    const problem = storageProblem(err) ?? (area === 'evidence' && unreachable(err) ? 'unreachable' : null);
     if (!problem) return err;
     const path = (err as NodeJS.ErrnoException).path;
     this.#probeDir[area] = path ? dirname(path) : this.roots[area];
@@ -146,7 +176,8 @@ export class StorageHealth {
     for (const area of ['evidence', 'spool'] as const) {
       if (this.#areas[area].state === 'ok') continue;
       try {
-        await this.tryWrite(this.#probeDir[area] ?? this.roots[area]);
+        const probe = this.#probes[area];
+        await (probe ? probe() : this.tryWrite(this.#probeDir[area] ?? this.roots[area]));
         this.ok(area);
       } catch {
         down++;
