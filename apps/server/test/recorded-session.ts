@@ -29,10 +29,15 @@ export async function recordedSession(
   }
   await s.c.sessions.end(call.sessionId, 'test over', { type: 'system' });
   call.hangUp();
-  await eventually(
-    async () => (await s.c.evidence.recordings(call.sessionId))[0]?.state === 'stored',
-    30_000,
-  );
+  // Ingest waits for Janus to close the file and then remuxes it; on a loaded 2-core machine
+  // (two integration passes side by side) that has taken longer than 30 s. A recording that
+  // ends in any other state fails at once, naming it.
+  await eventually(async () => {
+    const [rec] = await s.c.evidence.recordings(call.sessionId);
+    if (rec && rec.state !== 'stored' && rec.state !== 'recording' && rec.state !== 'ingesting')
+      throw new Error(`the recording ended ${rec.state}, not stored (${JSON.stringify(rec)})`);
+    return rec?.state === 'stored';
+  }, 90_000);
   await eventually(async () =>
     (await s.c.evidence.list(call.sessionId)).some((i) => i.kind === 'location-track'),
   );
