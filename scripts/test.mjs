@@ -63,7 +63,8 @@ if (!only || only === 'integration') {
   // The integration tier runs on each database: SQLite (the default deployment) and a throwaway
   // PostgreSQL cluster that the tier starts itself (apps/server/test/postgres.global.ts). Each
   // pass runs one file at a time and mostly waits on Janus, ffmpeg and timers (about 0.9 of a
-  // core), so the two passes run side by side, each in its own network namespace.
+  // core), so the two passes run side by side, each in its own network namespace (when npm test
+  // is started outside one, as it normally is; inside one, they share it).
   // Left out of the PostgreSQL pass: files whose outcome cannot depend on the database (no
   // database at all, or the CLI, which opens SQLite data directories), run once on SQLite.
   // The Janus soak runs alone afterwards: it measures Janus under churn and must not share

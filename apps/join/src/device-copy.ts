@@ -42,6 +42,10 @@ export class DeviceCopy {
   readonly part = crypto.randomUUID().replace(/-/g, '').slice(0, 16);
   readonly #queue: Chunk[] = [];
   #recorder: MediaRecorder | null = null;
+  /** Resolves on the recorder's stop event. */
+  #recorderStopped: Promise<void> = Promise.resolve();
+  /** The recorder has stopped and the copy is to be finished: joined once every chunk is sent. */
+  #ending = false;
   #seq = 0;
   #sentBytes = 0;
   #totalBytes = 0;
@@ -83,6 +87,9 @@ export class DeviceCopy {
     };
     rec.start(TIMESLICE_MS);
     copy.#recorder = rec;
+    copy.#recorderStopped = new Promise((resolve) =>
+      rec.addEventListener('stop', () => resolve(), { once: true }),
+    );
     return copy;
   }
 
@@ -116,21 +123,23 @@ export class DeviceCopy {
 
   /** Stops recording; sending continues until everything has arrived. */
   stop(): Promise<void> {
-    this.#stopped ??= new Promise<void>((resolve) => {
+    this.#stopped ??= (async () => {
       const rec = this.#recorder;
-      if (!rec || rec.state === 'inactive') return resolve();
-      rec.addEventListener('stop', () => resolve(), { once: true });
-      rec.stop();
-    }).then(() => {
+      if (rec && rec.state !== 'inactive') rec.stop();
+      // The last chunk arrives (dataavailable) before the recorder's stop event, also when it
+      // stopped by itself after an error: only then is the count of chunks final.
+      await this.#recorderStopped;
+      this.#ending = true;
       this.#allowed = true;
-      return this.pump();
-    });
+      await this.pump();
+    })();
     return this.#stopped;
   }
 
   /** Stops recording and sending for good: the copy is chunks 0…seq-1. */
   private giveUp(seq: number): void {
     this.#givenUp = true;
+    this.#ending = true;
     this.#queue.length = 0;
     this.#seq = seq;
     this.#stopped ??= Promise.resolve();
@@ -170,7 +179,7 @@ export class DeviceCopy {
           await new Promise((r) => setTimeout(r, 2_000));
         }
       }
-      if (this.#stopped && this.#queue.length === 0 && !this.#finished) await this.complete();
+      if (this.#ending && this.#queue.length === 0 && !this.#finished) await this.complete();
     } finally {
       this.#pumping = false;
     }

@@ -1,5 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectCaller,
@@ -246,6 +249,60 @@ describe('a phone that never finishes its copy', () => {
     expect(await s.c.deviceCopies.finishAbandoned()).toBe(0);
     expect((await completeCopy(cookie, 'part-gone01', 3)).status).toBe(200);
     expect(await copies()).toHaveLength(1);
+  });
+});
+
+describe('a part split across instances (the balancer moved the caller while its instance was down)', () => {
+  it('a chunk sent again for a part whose file is not here is kept here too', async () => {
+    const { sessionId, cookie } = await caller();
+    const dir = join(s.dataDir, 'device-copy', sessionId, 'part-split1');
+    expect((await putChunk(cookie, 'part-split1', 0, webmStart(2000))).status).toBe(200);
+    const one = randomBytes(2000);
+    expect((await putChunk(cookie, 'part-split1', 1, one)).status).toBe(200);
+    await rm(join(dir, '1.chunk')); // as if chunk 1 had gone to the other instance
+    expect((await putChunk(cookie, 'part-split1', 1, one)).status).toBe(200);
+    expect(existsSync(join(dir, '1.chunk'))).toBe(true);
+  });
+
+  it('the sweep stores what is in order here, keeps the rest, and the timeline says which and why', async () => {
+    const { sessionId, cookie } = await caller();
+    const dir = join(s.dataDir, 'device-copy', sessionId, 'part-split2');
+    const chunks = [webmStart(2000), randomBytes(2000), randomBytes(2000)];
+    for (const [seq, body] of chunks.entries())
+      expect((await putChunk(cookie, 'part-split2', seq, body)).status).toBe(200);
+    await rm(join(dir, '1.chunk')); // chunk 1 is on the other instance
+    await officer.request('POST', `/api/sessions/${sessionId}/end`, {});
+    clock.t += 2 * 60_000 + 1_000;
+    expect(await s.c.deviceCopies.finishAbandoned()).toBe(1);
+    const copy = (await s.c.evidence.list(sessionId)).find((i) => i.kind === 'device-copy')!;
+    expect(copy.sha256).toBe(sha(chunks[0]!));
+    const timeline = await s.c.db
+      .selectFrom('session_events')
+      .select(['type', 'detail'])
+      .where('session_id', '=', sessionId)
+      .where('type', 'like', 'device_copy.%')
+      .execute();
+    expect(timeline.find((e) => e.type === 'device_copy.stored')?.detail).toMatch(
+      /1 chunks.*chunks from 1 are not on this instance/,
+    );
+    expect(timeline.find((e) => e.type === 'device_copy.unjoinable')?.detail).toMatch(
+      /1 chunks kept.*2\.chunk/,
+    );
+    // Kept, not deleted: chunk 2 is still in the spool; chunk 0 (stored) is gone from it.
+    expect(existsSync(join(dir, '2.chunk'))).toBe(true);
+    expect(existsSync(join(dir, '0.chunk'))).toBe(false);
+    // Noted once.
+    await s.c.deviceCopies.finishAbandoned();
+    expect(
+      (
+        await s.c.db
+          .selectFrom('session_events')
+          .select('id')
+          .where('session_id', '=', sessionId)
+          .where('type', '=', 'device_copy.unjoinable')
+          .execute()
+      ).length,
+    ).toBe(1);
   });
 });
 

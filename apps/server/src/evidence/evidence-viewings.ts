@@ -45,23 +45,26 @@ export class EvidenceViewings {
     return row ? toViewing(row) : null;
   }
 
-  /** Starts a viewing; the caller audits it. */
-  async start(itemId: string, officerId: string, durationMs: number | null): Promise<Viewing> {
+  /** A new viewing, not yet saved: the caller audits it, then saves it (so none is usable unaudited). */
+  plan(itemId: string, officerId: string, durationMs: number | null): Viewing {
     const now = this.clock.now();
-    await this.db.deleteFrom('evidence_viewings').where('expires_at', '<=', now).execute();
     const lifetime = Math.min(VIEWING_MAX_MS, VIEWING_BASE_MS + 2 * Math.max(0, durationMs ?? 0));
-    const v = { id: this.random.id(), itemId, officerId, startedAt: now, expiresAt: now + lifetime };
+    return { id: this.random.id(), itemId, officerId, startedAt: now, expiresAt: now + lifetime };
+  }
+
+  /** Makes a planned viewing usable on every instance (and forgets expired ones). */
+  async save(v: Viewing): Promise<void> {
+    await this.db.deleteFrom('evidence_viewings').where('expires_at', '<=', this.clock.now()).execute();
     await this.db
       .insertInto('evidence_viewings')
       .values({
         id: v.id,
-        item_id: itemId,
-        officer_id: officerId,
-        started_at: now,
+        item_id: v.itemId,
+        officer_id: v.officerId,
+        started_at: v.startedAt,
         expires_at: v.expiresAt,
       })
       .execute();
-    return v;
   }
 
   /** Throws unless `viewingId` is a live viewing of `itemId` by `officerId`. */

@@ -60,8 +60,9 @@ export class EvidenceService {
   ): Promise<EvidenceViewing> {
     const { item } = await this.readable(id);
     const recent = await this.viewings.recent(id, actor.id);
-    const v = recent ?? (await this.viewings.start(id, actor.id, item.durationMs));
+    const v = recent ?? this.viewings.plan(id, actor.id, item.durationMs);
     if (!recent) {
+      // Audited first: a viewing that any instance honours must never exist without its entry.
       await this.audit.record({
         actor,
         action: 'evidence.playback',
@@ -75,6 +76,7 @@ export class EvidenceService {
         },
         ip,
       });
+      await this.viewings.save(v);
       await this.sessions.addEvent(item.sessionId, 'evidence.playback', actor.name, item.fileName);
     }
     return {

@@ -126,9 +126,15 @@ export class DeviceCopyService {
       .where('seq', '=', seq)
       .executeTakeFirst();
     if (existing) {
-      await rm(temp, { force: true });
-      if (existing.sha256 !== sha256)
+      if (existing.sha256 !== sha256) {
+        await rm(temp, { force: true });
         throw new DomainError('conflict', `chunk ${seq} was already received with different content`);
+      }
+      // Received before, perhaps by another instance (the balancer moved this caller while one
+      // was down): keep the bytes here too, so this instance's spool holds the part in order.
+      const here = join(dir, `${seq}.chunk`);
+      if (await exists(here)) await rm(temp, { force: true });
+      else await rename(temp, here);
       return { sha256, size };
     }
     await rename(temp, join(dir, `${seq}.chunk`));
@@ -210,9 +216,13 @@ export class DeviceCopyService {
       // Open (or within the grace period) the phone may still finish; disposed, nothing may be kept.
       if (!session || session.disposed_at !== null || (await this.canStillSend(sessionId))) continue;
       const done = await this.completedParts(sessionId);
-      for (const part of parts.filter((p) => PART.test(p) && !done.has(p))) {
+      for (const part of parts.filter((p) => PART.test(p))) {
         const key = `${sessionId}/${part}`;
         if (this.#unjoinable.has(key)) continue;
+        if (done.has(part)) {
+          await this.noteLeftovers(sessionId, part); // stored elsewhere: what is here was not part of it
+          continue;
+        }
         const chunks = await this.db
           .selectFrom('device_copy_chunks')
           .select((eb) => eb.fn.max<number>('seq').as('last'))
@@ -226,14 +236,7 @@ export class DeviceCopyService {
         }
         const container = await this.containerOf(join(dir, '0.chunk')).catch(() => null);
         if (!container) {
-          this.#unjoinable.add(key);
-          const here = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.chunk'));
-          await this.sessions.addEvent(
-            sessionId,
-            'device_copy.unjoinable',
-            'system',
-            `part ${part}: its first chunk is not in this instance's spool, so the ${here.length} chunks kept here cannot be joined`,
-          );
+          await this.noteLeftovers(sessionId, part, "its first chunk is not in this instance's spool");
           continue;
         }
         const mimeType = container === 'mp4' ? 'video/mp4' : 'video/webm';
@@ -241,13 +244,42 @@ export class DeviceCopyService {
           await this.joinOnce(sessionId, part, Number(chunks.last) + 1, mimeType, 'server');
           stored++;
         } catch (err) {
-          // Storage refusing is retried on recovery (and on the next sweep); anything else is reported.
-          if (!(err instanceof DomainError && err.code === 'storage_unavailable')) failures.push(err);
+          if (err instanceof DomainError && err.code === 'session_ended')
+            // Chunk 0's file is here but its record is not (a crash between the two): nothing to join.
+            await this.noteLeftovers(sessionId, part, 'its first chunk was never recorded as received');
+          // Storage refusing is tried again at the next sweep; anything else is reported.
+          else if (!(err instanceof DomainError && err.code === 'storage_unavailable')) failures.push(err);
         }
       }
     }
     if (failures.length) throw new AggregateError(failures, `${failures.length} abandoned copies not stored`);
     return stored;
+  }
+
+  /**
+   * Chunk files of a part left in this instance's spool that are not in a stored copy: noted
+   * once on the session's timeline (kept, never deleted unseen); the folder goes when empty.
+   */
+  private async noteLeftovers(
+    sessionId: string,
+    part: string,
+    why = 'they were not part of the stored copy',
+  ): Promise<void> {
+    const dir = join(this.settings.spoolDir, sessionId, part);
+    const left = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.chunk'));
+    if (!left.length) {
+      await rm(dir, { recursive: true, force: true });
+      return;
+    }
+    const key = `${sessionId}/${part}`;
+    if (this.#unjoinable.has(key)) return;
+    this.#unjoinable.add(key);
+    await this.sessions.addEvent(
+      sessionId,
+      'device_copy.unjoinable',
+      'system',
+      `part ${part}: ${left.length} chunks kept in this instance's spool (${left.slice(0, 10).join(', ')}${left.length > 10 ? ', …' : ''}) cannot be joined: ${why}`,
+    );
   }
 
   /** One join per part at a time: a second caller waits for the first and gets its result. */
@@ -301,15 +333,15 @@ export class DeviceCopyService {
       throw new DomainError('conflict', `chunks still missing: ${missing.slice(0, 20).join(', ')}`);
     }
     // Once no more chunks can come (the grace period is over), what arrived in order is kept.
-    // The sweep keeps what is in order on this instance: if the instance that took a caller's
-    // first chunks died mid-copy, later ones went to another, which notes them as unjoinable.
-    let taken = missing.length ? missing[0]! : chunks;
-    if (by === 'server')
-      for (let seq = 0; seq < taken; seq++)
-        if (!(await exists(join(dir, `${seq}.chunk`)))) {
-          taken = seq;
-          break;
-        }
+    // And what is in order on this instance: if the balancer moved this caller while its
+    // instance was down, later chunks are on another, which notes them as unjoinable.
+    const arrived = missing.length ? missing[0]! : chunks;
+    let taken = arrived;
+    for (let seq = 0; seq < arrived; seq++)
+      if (!(await exists(join(dir, `${seq}.chunk`)))) {
+        taken = seq;
+        break;
+      }
     if (taken === 0) throw new DomainError('session_ended', 'the first chunk never arrived in time');
     const container = await this.containerOf(join(dir, '0.chunk'));
     const ext: RecordingContainer = mimeType.includes('mp4') ? 'mp4' : 'webm';
@@ -351,9 +383,13 @@ export class DeviceCopyService {
       sessionId,
       'device_copy.stored',
       'caller',
-      `${name}: ${taken} chunks, ${(await stat(joined)).size} bytes${taken < chunks ? ` (chunks from ${taken} never arrived)` : ''}${by === 'server' ? '; the phone never said it had finished, so the server stored what had arrived' : ''}`,
+      `${name}: ${taken} chunks, ${(await stat(joined)).size} bytes${taken < chunks ? ` (chunks from ${taken} ${taken < arrived ? 'are not on this instance' : 'never arrived'})` : ''}${by === 'server' ? '; the phone never said it had finished, so the server stored what had arrived in order' : ''}`,
     );
-    await rm(dir, { recursive: true, force: true });
+    // Only what was joined goes: chunks after a gap (the rest of a part split across instances)
+    // stay, and the timeline says so.
+    await rm(joined, { force: true });
+    for (const r of rows.slice(0, taken)) await rm(join(dir, `${r.seq}.chunk`), { force: true });
+    await this.noteLeftovers(sessionId, part);
     this.onStored(sessionId);
     return { evidenceId };
   }

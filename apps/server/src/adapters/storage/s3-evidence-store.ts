@@ -58,7 +58,9 @@ export class S3EvidenceStore implements EvidenceStore {
 
   /** Reachable: the bucket answers (the health probe while the store is down). */
   async probe(): Promise<void> {
-    await this.client.send(new HeadBucketCommand({ Bucket: this.s.bucket }));
+    await this.client.send(new HeadBucketCommand({ Bucket: this.s.bucket }), {
+      abortSignal: AbortSignal.timeout(5_000),
+    });
   }
 
   /** Checks at boot that the bucket is there, and has Object Lock when the settings use it. */

@@ -72,6 +72,7 @@ export class StorageHealth {
   /** How to test an area that is not a local directory (an S3 bucket). */
   readonly #probes: Partial<Record<StorageArea, () => Promise<void>>> = {};
   #timer: NodeJS.Timeout | null = null;
+  #probing = false;
 
   constructor(
     private readonly roots: Record<StorageArea, string>,
@@ -172,6 +173,17 @@ export class StorageHealth {
   }
 
   private async probe(): Promise<void> {
+    // One probe at a time: a bucket that never answers must not gather a pile of them.
+    if (this.#probing) return;
+    this.#probing = true;
+    try {
+      await this.probeOnce();
+    } finally {
+      this.#probing = false;
+    }
+  }
+
+  private async probeOnce(): Promise<void> {
     let down = 0;
     for (const area of ['evidence', 'spool'] as const) {
       if (this.#areas[area].state === 'ok') continue;
