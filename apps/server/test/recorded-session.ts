@@ -32,12 +32,16 @@ export async function recordedSession(
   // Ingest waits for Janus to close the file and then remuxes it; on a loaded 2-core machine
   // (two integration passes side by side) that has taken longer than 30 s. A recording that
   // ends in any other state fails at once, naming it.
+  let last: unknown = null;
   await eventually(async () => {
     const [rec] = await s.c.evidence.recordings(call.sessionId);
+    last = rec;
     if (rec && rec.state !== 'stored' && rec.state !== 'recording' && rec.state !== 'ingesting')
       throw new Error(`the recording ended ${rec.state}, not stored (${JSON.stringify(rec)})`);
     return rec?.state === 'stored';
-  }, 90_000);
+  }, 90_000).catch((err: Error) => {
+    throw new Error(`${err.message}: the recording is still ${JSON.stringify(last)}`);
+  });
   await eventually(async () =>
     (await s.c.evidence.list(call.sessionId)).some((i) => i.kind === 'location-track'),
   );

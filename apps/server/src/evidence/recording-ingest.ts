@@ -197,13 +197,15 @@ export class RecordingIngest {
   /** Lists the recording's files once Janus has closed them (or the wait runs out). */
   private async waitForClosedFiles(rec: RecordingRow, writerGone: boolean): Promise<string[]> {
     const dir = this.spoolFor(rec.session_id);
-    const deadline = this.clock.now() + CLOSE_WAIT_MS;
+    // Real elapsed time, not the injected clock: this waits on Janus, a process, and a clock
+    // that tests hold still would make the wait endless (a recording stuck "ingesting").
+    const deadline = performance.now() + CLOSE_WAIT_MS;
     for (;;) {
       const names = (await readdir(dir).catch(() => [] as string[])).filter(
         (n) => n.startsWith(`${rec.file_base}-`) && /\.mjr(\.tmp)?$/.test(n),
       );
       const open = names.some((n) => n.endsWith('.tmp'));
-      if (!open || writerGone || this.clock.now() > deadline) {
+      if (!open || writerGone || performance.now() > deadline) {
         if (open && !writerGone)
           this.log.warn({ recordingId: rec.id }, 'evidence: Janus did not close the recording in time');
         return names.sort().map((n) => join(dir, n));
