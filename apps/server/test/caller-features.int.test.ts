@@ -2,12 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  completeDeviceCopy,
   connectCaller,
   cookieFrom,
   eventually,
   invite,
   type OfficerClient,
   openLink,
+  putDeviceCopyChunk,
   signIn,
   startServer,
   type TestServer,
@@ -233,19 +235,10 @@ describe('device copy', () => {
       randomBytes(70_000),
       randomBytes(30_000),
     ];
-    const put = (seq: number, body: Buffer) =>
-      fetch(`${s.url}/api/device-copy/part-abc123/${seq}`, {
-        method: 'PUT',
-        headers: { cookie, 'content-type': 'application/octet-stream', 'x-chunk-sha256': sha(body) },
-        body,
-      });
+    const put = (seq: number, body: Buffer) => putDeviceCopyChunk(s, cookie, 'part-abc123', seq, body);
     expect((await put(0, chunks[0]!)).status).toBe(200);
     expect((await put(2, chunks[2]!)).status).toBe(200);
-    const early = await fetch(`${s.url}/api/device-copy/part-abc123/complete`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json' },
-      body: JSON.stringify({ chunks: 3, mimeType: 'video/webm;codecs=vp8,opus' }),
-    });
+    const early = await completeDeviceCopy(s, cookie, 'part-abc123', 3);
     expect(early.status).toBe(409); // chunk 1 missing
     const status = (await (await fetch(`${s.url}/api/device-copy`, { headers: { cookie } })).json()) as {
       parts: Record<string, { received: number[] }>;
@@ -254,11 +247,7 @@ describe('device copy', () => {
     expect((await put(1, chunks[1]!)).status).toBe(200);
     expect((await put(1, chunks[1]!)).status).toBe(200); // the same again: fine
     expect((await put(1, randomBytes(10))).status).toBe(409); // different content: refused
-    const done = await fetch(`${s.url}/api/device-copy/part-abc123/complete`, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/json' },
-      body: JSON.stringify({ chunks: 3, mimeType: 'video/webm;codecs=vp8,opus' }),
-    });
+    const done = await completeDeviceCopy(s, cookie, 'part-abc123', 3);
     expect(done.status).toBe(200);
     const copy = (await s.c.evidence.list(sessionId)).find((i) => i.kind === 'device-copy')!;
     expect(copy.sha256).toBe(sha(Buffer.concat(chunks)));

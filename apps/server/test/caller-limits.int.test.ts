@@ -5,8 +5,10 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  completeDeviceCopy,
   connectCaller,
   type OfficerClient,
+  putDeviceCopyChunk,
   signIn,
   startServer,
   TestClock,
@@ -32,21 +34,10 @@ const WEBM = Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01])
 const MP4 = Buffer.from([0, 0, 0, 0x18, ...Buffer.from('ftypisom')]);
 const webmStart = (n: number) => Buffer.concat([WEBM, randomBytes(n)]);
 
-function putChunk(cookie: string, part: string, seq: number, body: Buffer) {
-  return fetch(`${s.url}/api/device-copy/${part}/${seq}`, {
-    method: 'PUT',
-    headers: { cookie, 'content-type': 'application/octet-stream', 'x-chunk-sha256': sha(body) },
-    body,
-  });
-}
-
-function completeCopy(cookie: string, part: string, chunks: number, mimeType = 'video/webm;codecs=vp8,opus') {
-  return fetch(`${s.url}/api/device-copy/${part}/complete`, {
-    method: 'POST',
-    headers: { cookie, 'content-type': 'application/json' },
-    body: JSON.stringify({ chunks, mimeType }),
-  });
-}
+const putChunk = (cookie: string, part: string, seq: number, body: Buffer) =>
+  putDeviceCopyChunk(s, cookie, part, seq, body);
+const completeCopy = (cookie: string, part: string, chunks: number, mimeType?: string) =>
+  completeDeviceCopy(s, cookie, part, chunks, mimeType);
 
 async function errorOf(res: Response): Promise<{ status: number; code: string; message: string }> {
   const body = (await res.json()) as { error: { code: string; message: string } };

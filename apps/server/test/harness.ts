@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -162,6 +163,33 @@ export async function invite(_s: TestServer, officer: OfficerClient, phone = '07
   if (res.status !== 201) throw new Error(`invite failed: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { session: { id: string }; link: string };
   return { sessionId: body.session.id, link: body.link, token: body.link.split('/j/')[1]! };
+}
+
+/** The phone's device-copy requests: one chunk (with its SHA-256), and the request to join a part. */
+export function putDeviceCopyChunk(s: TestServer, cookie: string, part: string, seq: number, body: Buffer) {
+  return fetch(`${s.url}/api/device-copy/${part}/${seq}`, {
+    method: 'PUT',
+    headers: {
+      cookie,
+      'content-type': 'application/octet-stream',
+      'x-chunk-sha256': createHash('sha256').update(body).digest('hex'),
+    },
+    body,
+  });
+}
+
+export function completeDeviceCopy(
+  s: TestServer,
+  cookie: string,
+  part: string,
+  chunks: number,
+  mimeType = 'video/webm;codecs=vp8,opus',
+) {
+  return fetch(`${s.url}/api/device-copy/${part}/complete`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json' },
+    body: JSON.stringify({ chunks, mimeType }),
+  });
 }
 
 /** Claims a link as the caller's phone would; returns the caller cookie. */

@@ -116,7 +116,7 @@ beforeAll(async () => {
   supervisor = await signIn(s, ['supervisor']);
   call = await syntheticCall(s.url, jsonApi(handler), source);
   sessionId = call.sessionId;
-  await tusUpload(call.cookie, upload, 'IMG_0042.jpg');
+  expect((await tusUpload(call.cookie, upload, 'IMG_0042.jpg')).status).toBe(204);
   for (let i = 0; i < 3; i++) {
     await s.c.location.add(sessionId, {
       lat: 51.5 + i * 1e-4,
@@ -142,7 +142,8 @@ afterAll(async () => {
   await source.stop();
 });
 
-async function tusUpload(cookie: string, bytes: Buffer, name: string): Promise<void> {
+/** Creates a tus upload and sends it whole; returns the PATCH's response. */
+async function tusUpload(cookie: string, bytes: Buffer, name: string): Promise<Response> {
   const meta = `filename ${Buffer.from(name).toString('base64')},filetype ${Buffer.from('image/jpeg').toString('base64')}`;
   const created = await fetch(`${s.url}/api/uploads`, {
     method: 'POST',
@@ -154,7 +155,7 @@ async function tusUpload(cookie: string, bytes: Buffer, name: string): Promise<v
     },
   });
   expect(created.status).toBe(201);
-  const res = await fetch(`${s.url}${created.headers.get('location')}`, {
+  return fetch(`${s.url}${created.headers.get('location')}`, {
     method: 'PATCH',
     headers: {
       cookie,
@@ -164,7 +165,6 @@ async function tusUpload(cookie: string, bytes: Buffer, name: string): Promise<v
     },
     body: bytes,
   });
-  expect(res.status).toBe(204);
 }
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -294,20 +294,7 @@ describe('the bucket cannot be reached', () => {
       body: s3Error('ServiceUnavailable', 'Please reduce your request rate.'),
     });
     try {
-      const created = await fetch(`${s.url}/api/uploads`, {
-        method: 'POST',
-        headers: { cookie, 'tus-resumable': '1.0.0', 'upload-length': String(bytes.length) },
-      });
-      const res = await fetch(`${s.url}${created.headers.get('location')}`, {
-        method: 'PATCH',
-        headers: {
-          cookie,
-          'tus-resumable': '1.0.0',
-          'upload-offset': '0',
-          'content-type': 'application/offset+octet-stream',
-        },
-        body: bytes,
-      });
+      const res = await tusUpload(cookie, bytes, 'IMG_0043.jpg');
       expect(res.status).toBe(507);
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('storage_unavailable');
       expect(s.c.storage.status.evidence).toMatchObject({

@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { type RedisEngine, startRedis } from '@sightline/testkit/engines/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  completeDeviceCopy,
   connectCaller,
   cookieFrom,
   eventually,
   invite,
   type OfficerClient,
   openLink,
+  putDeviceCopyChunk,
   signIn,
   startServer,
   TestClock,
@@ -212,17 +214,8 @@ describe('several instances on one database', () => {
         Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f, 0x42, 0x86, 0x81, 0x01]),
         randomBytes(4000),
       ]);
-      const put = await fetch(`${a.url}/api/device-copy/part-view01/0`, {
-        method: 'PUT',
-        headers: { cookie, 'content-type': 'application/octet-stream' },
-        body: bytes,
-      });
-      expect(put.status).toBe(200);
-      const done = await fetch(`${a.url}/api/device-copy/part-view01/complete`, {
-        method: 'POST',
-        headers: { cookie, 'content-type': 'application/json' },
-        body: JSON.stringify({ chunks: 1, mimeType: 'video/webm' }),
-      });
+      expect((await putDeviceCopyChunk(a, cookie, 'part-view01', 0, bytes)).status).toBe(200);
+      const done = await completeDeviceCopy(a, cookie, 'part-view01', 1, 'video/webm');
       const { evidenceId } = (await done.json()) as { evidenceId: string };
       const started = await handlerA.request('POST', `/api/evidence/${evidenceId}/viewings`, {});
       expect(started.status).toBe(201);
