@@ -13,7 +13,8 @@ const root = document.getElementById('app')!;
 const announcer = document.getElementById('announce')!;
 const token = location.pathname.split('/')[2] ?? '';
 let signalling: Signalling | null = null;
-let iceServers: RTCIceServer[] = [];
+/** What every PeerConnection is made with; `relay` keeps the caller's address from Janus. */
+let rtcConfig: RTCConfiguration = { iceServers: [] };
 
 const video = (attrs: Record<string, string>, muted: boolean) => {
   const v = Object.assign(document.createElement('video'), { muted, autoplay: true, playsInline: true });
@@ -34,7 +35,7 @@ const announce = (text: string) => {
 const media = new MediaController(
   store,
   () => signalling,
-  () => iceServers,
+  () => rtcConfig,
   preview,
   officerVideo,
 );
@@ -127,7 +128,7 @@ async function claim(): Promise<void> {
 function onMessage(msg: ServerToCaller): void {
   switch (msg.type) {
     case 'welcome': {
-      iceServers = msg.iceServers;
+      rtcConfig = { iceServers: msg.iceServers, iceTransportPolicy: msg.iceTransportPolicy };
       const s = msg.session;
       store.update({
         agency: s.agency,
@@ -142,6 +143,10 @@ function onMessage(msg: ServerToCaller): void {
         store.update({ screen: s.state === 'refused' ? 'refused' : 'consent' });
       return;
     }
+    case 'ice.servers':
+      // Renewed before the last credential expires: the next (re)publish uses these.
+      rtcConfig = { iceServers: msg.iceServers, iceTransportPolicy: msg.iceTransportPolicy };
+      return;
     case 'consent.recorded':
       return;
     case 'publish.answer':

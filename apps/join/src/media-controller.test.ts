@@ -39,7 +39,7 @@ describe('MediaController after the session ends', () => {
     const media = new MediaController(
       store,
       () => null,
-      () => [],
+      () => ({ iceServers: [] }),
       preview,
       preview,
     );

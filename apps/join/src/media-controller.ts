@@ -46,7 +46,8 @@ export class MediaController {
   constructor(
     private readonly store: Store,
     private readonly signalling: () => Signalling | null,
-    private readonly iceServers: () => RTCIceServer[],
+    /** ICE servers and policy as the server last sent them (TURN credentials are renewed). */
+    private readonly rtcConfig: () => RTCConfiguration,
     readonly preview: HTMLVideoElement,
     readonly officer: HTMLVideoElement,
   ) {}
@@ -83,7 +84,7 @@ export class MediaController {
     this.report('microphone', capture.microphone);
     if (!capture.stream) return;
     if (capture.stream.getVideoTracks().length) this.preview.srcObject = capture.stream;
-    const publisher = new Publisher(capture.stream, this.iceServers(), {
+    const publisher = new Publisher(capture.stream, this.rtcConfig, {
       sendOffer: (sdp, id) => this.signalling()?.send({ type: 'publish.offer', id, sdp }),
       sendCandidate: (c) =>
         this.signalling()?.send({
@@ -178,7 +179,7 @@ export class MediaController {
 
   /** Two-way: the officer's camera is offered; answer and show it. */
   async officerOffer(sdp: string): Promise<void> {
-    this.#officerView ??= new OfficerView(this.iceServers(), {
+    this.#officerView ??= new OfficerView(this.rtcConfig, {
       sendAnswer: (answer) => this.signalling()?.send({ type: 'officer-view.answer', sdp: answer }),
       sendCandidate: (c) =>
         this.signalling()?.send({

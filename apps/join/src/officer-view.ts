@@ -6,7 +6,7 @@ export class OfficerView {
   #pc: RTCPeerConnection | null = null;
 
   constructor(
-    private readonly iceServers: RTCIceServer[],
+    private readonly rtcConfig: () => RTCConfiguration,
     private readonly cb: {
       sendAnswer(sdp: string): void;
       sendCandidate(c: RTCIceCandidateInit | null): void;
@@ -16,7 +16,7 @@ export class OfficerView {
 
   async accept(offer: string): Promise<void> {
     this.close();
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers });
+    const pc = new RTCPeerConnection(this.rtcConfig());
     this.#pc = pc;
     pc.ontrack = (e) => this.cb.onStream(e.streams[0] ?? new MediaStream([e.track]));
     pc.onicecandidate = (e) => this.cb.sendCandidate(e.candidate ? e.candidate.toJSON() : null);

@@ -85,7 +85,8 @@ export class Publisher {
 
   constructor(
     readonly stream: MediaStream,
-    private readonly iceServers: RTCIceServer[],
+    /** Read at every (re)publish: TURN credentials are renewed during a long call. */
+    private readonly rtcConfig: () => RTCConfiguration,
     private readonly cb: PublisherCallbacks,
   ) {}
 
@@ -96,7 +97,7 @@ export class Publisher {
   async start(): Promise<void> {
     if (this.#stopped) return;
     this.#pc?.close();
-    const pc = new RTCPeerConnection({ iceServers: this.iceServers, bundlePolicy: 'max-bundle' });
+    const pc = new RTCPeerConnection({ ...this.rtcConfig(), bundlePolicy: 'max-bundle' });
     this.#pc = pc;
     for (const track of this.stream.getTracks())
       pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream] });

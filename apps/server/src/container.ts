@@ -34,6 +34,7 @@ import { InviteService } from './invites/invite.service.js';
 import { InviteLimits } from './invites/invite-limits.js';
 import { SmsTexts } from './invites/sms-text.js';
 import { JobRunner } from './jobs/job-runner.js';
+import { IceServerIssuer } from './ice/ice-servers.js';
 import { LeaseRepository } from './jobs/lease.repository.js';
 import type { Logger } from './lib/logger.js';
 import { SerialQueue } from './lib/serial-queue.js';
@@ -109,6 +110,8 @@ export interface Container {
 export interface ContainerOverrides {
   clock?: Clock;
   random?: Random;
+  /** ICE servers per browser: STUN, and TURN credentials of its own. */
+  ice: IceServerIssuer;
 }
 
 const SWEEP_EVERY_MS = 15_000;
@@ -338,7 +341,7 @@ export async function buildContainer(
     mediaGateway,
     location,
     config.agency,
-    config.iceServers,
+    iceServers,
     config.maxUploadBytes,
     chat,
     callerSide,
@@ -350,7 +353,7 @@ export async function buildContainer(
     sessions,
     mediaGateway,
     () => plane.status,
-    config.iceServers,
+    iceServers,
     events,
     chat,
     callerSide,
@@ -370,6 +373,7 @@ export async function buildContainer(
   events.subscribeLocal('session.ended', ({ sessionId }) => {
     void location
       .track(sessionId)
+  const iceServers = new IceServerIssuer(config.ice, clock);
       .then((track) => evidence.saveLocationTrack(sessionId, track))
       .catch((err: unknown) => log.error({ err, sessionId }, 'evidence: saving the location track failed'));
   });
@@ -460,6 +464,7 @@ export async function buildContainer(
       consoles?.closeAll();
       await media.closeAll('server shutting down').catch(() => {});
       sealer.stop();
+    ice: iceServers,
       storage.stop();
       jobs.stop();
       disposal.stop();

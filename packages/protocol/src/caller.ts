@@ -7,6 +7,7 @@ import {
   ErrorMessage,
   IceCandidate,
   IceServer,
+  IceTransportPolicy,
   Language,
   LocationFix,
   MessageId,
@@ -89,7 +90,18 @@ export type CallerSessionView = z.infer<typeof CallerSessionView>;
 
 /** Messages from the server to the caller's page. */
 export const ServerToCaller = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('welcome'), session: CallerSessionView, iceServers: z.array(IceServer) }),
+  z.object({
+    type: z.literal('welcome'),
+    session: CallerSessionView,
+    iceServers: z.array(IceServer),
+    iceTransportPolicy: IceTransportPolicy,
+  }),
+  /** Fresh TURN credentials before the last ones expire: used by the next (re)publish. */
+  z.object({
+    type: z.literal('ice.servers'),
+    iceServers: z.array(IceServer),
+    iceTransportPolicy: IceTransportPolicy,
+  }),
   z.object({ type: z.literal('consent.recorded'), decision: z.enum(['accepted', 'refused']) }),
   // offerId echoes the offer's id, so a late answer to an abandoned offer is recognised.
   z.object({ type: z.literal('publish.answer'), sdp: Sdp, offerId: MessageId }),

@@ -33,6 +33,8 @@ export const ErrorCode = z.enum([
   'damaged_in_transit',
   /** The evidence store or the server's spool is full or read-only; what arrived is kept (507). */
   'storage_unavailable',
+  /** A TURN check was asked for, but no TURN server is configured (409). */
+  'turn_not_configured',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -100,6 +102,10 @@ export const IceServer = z.object({
   credential: z.string().optional(),
 });
 export type IceServer = z.infer<typeof IceServer>;
+
+/** `relay`: the browser sends media only through TURN (SIGHTLINE_CALLER_ICE_POLICY). */
+export const IceTransportPolicy = z.enum(['all', 'relay']);
+export type IceTransportPolicy = z.infer<typeof IceTransportPolicy>;
 
 /** What a link shares: live video (default), location only (missing-person / welfare), or two-way video (bail checks). */
 export const SessionMode = z.enum(['video', 'location', 'two-way']);

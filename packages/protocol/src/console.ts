@@ -92,6 +92,8 @@ export const ServerToConsole = z.discriminatedUnion('type', [
     media: MediaPlaneStatus,
     iceServers: z.array(IceServer),
   }),
+  /** Fresh TURN credentials before the last ones expire: used by the next view or officer camera. */
+  z.object({ type: z.literal('ice.servers'), iceServers: z.array(IceServer) }),
   z.object({ type: z.literal('session.updated'), session: SessionSummary }),
   z.object({ type: z.literal('session.event'), sessionId: SessionId, event: TimelineEvent }),
   z.object({ type: z.literal('location.fix'), sessionId: SessionId, fix: ReceivedFix }),

@@ -5,3 +5,4 @@ export * from './console.js';
 export * from './evidence-api.js';
 export * from './retention-bounds.js';
 export * from './session.js';
+export * from './turn.js';

@@ -26,6 +26,8 @@ export const PERMISSIONS = {
   // Approving another admin's role grant (a second person; the service refuses the requester and the subject).
   'officer:approve': ['admin'],
   'system:read': ['supervisor', 'admin'],
+  // The TURN settings page and its "test from this browser" (which issues a credential).
+  'turn:check': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

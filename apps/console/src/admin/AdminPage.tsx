@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useApp, useCan } from '../app/context.js';
+import { Link } from '../app/Link.js';
 import { usePageTitle } from '../app/use-page-title.js';
 import { formatDateTime } from '../lib/format.js';
 import { useStore } from '../lib/use-store.js';
@@ -13,6 +14,11 @@ export function AdminPage() {
   return (
     <main id="main" className="page admin-page" tabIndex={-1}>
       <h1>Administration</h1>
+      {can('turn:check') ? (
+        <p>
+          <Link href="/admin/turn">TURN relay settings</Link>
+        </p>
+      ) : null}
       {can('system:read') ? <SystemPanel /> : null}
       {can('officer:manage') ? <OfficersPanel /> : null}
       {can('audit:read') ? <AuditPanel /> : null}

@@ -32,6 +32,8 @@ import type {
   SignedManifest,
   SigningKey,
   SystemStatus,
+  TurnCheckGrant,
+  TurnSettings,
 } from '@sightline/protocol';
 
 /** What the server accepts for a request schema: its zod input type, read without loading zod. */
@@ -133,6 +135,14 @@ export class ApiClient {
   }
   config(): Promise<ConsoleConfig> {
     return this.request('GET', '/api/config');
+  }
+  /** TURN as configured (never the secret); admins only. */
+  turnSettings(): Promise<TurnSettings> {
+    return this.request('GET', '/api/turn');
+  }
+  /** A short-lived TURN credential for "test from this browser" (audited). */
+  turnCheck(): Promise<TurnCheckGrant> {
+    return this.request('POST', '/api/turn/check', {});
   }
 
   async sessions(): Promise<SessionSummary[]> {

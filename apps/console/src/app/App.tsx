@@ -22,6 +22,9 @@ const RetentionPage = lazy(() =>
   import('../retention/RetentionPage.js').then((m) => ({ default: m.RetentionPage })),
 );
 const SarPage = lazy(() => import('../sar/SarPage.js').then((m) => ({ default: m.SarPage })));
+const TurnSettingsPage = lazy(() =>
+  import('../turn/TurnSettingsPage.js').then((m) => ({ default: m.TurnSettingsPage })),
+);
 
 /** Chooses the page from the sign-in state and the path. */
 export function App() {
@@ -99,6 +102,8 @@ export function App() {
     page = lazyPage(can(roles, 'sar:search'), <SarPage />);
   } else if (route.name === 'admin') {
     page = canSeeAdmin(roles) ? <AdminPage /> : <NoAccess />;
+  } else if (route.name === 'turn-settings') {
+    page = lazyPage(can(roles, 'turn:check'), <TurnSettingsPage />);
   } else {
     page = <NotFound />;
   }

@@ -75,7 +75,8 @@ export function createConsoleApp(win: Window): ConsoleApp {
   media.connect(socket);
   storage.connect(socket);
   socket.onMessage((m) => {
-    if (m.type === 'hello') iceServers.set(m.iceServers);
+    // A fresh TURN credential arrives before the last expires; new views and the camera use it.
+    if (m.type === 'hello' || m.type === 'ice.servers') iceServers.set(m.iceServers);
   });
 
   const officers = new OfficersStore(api);

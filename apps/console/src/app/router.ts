@@ -10,6 +10,7 @@ export type Route =
   | { name: 'retention' }
   | { name: 'sar' }
   | { name: 'admin' }
+  | { name: 'turn-settings' }
   | { name: 'not-found'; path: string };
 
 /** Where a session's evidence lives: the library view, distinct from the live page at /sessions/:id. */
@@ -22,6 +23,7 @@ export function matchRoute(path: string): Route {
   if (clean === '/') return { name: 'dashboard' };
   if (clean === '/login') return { name: 'login' };
   if (clean === '/admin') return { name: 'admin' };
+  if (clean === '/admin/turn') return { name: 'turn-settings' };
   if (clean === '/library') return { name: 'library' };
   if (clean === '/retention') return { name: 'retention' };
   if (clean === '/sar') return { name: 'sar' };

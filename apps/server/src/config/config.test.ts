@@ -58,7 +58,7 @@ describe('loadConfig', () => {
       SIGHTLINE_ICE_SERVERS: '[{"urls":"stun:stun.example.org:3478"}]',
       SIGHTLINE_MAP_TILE_URL: '',
     });
-    expect(c.iceServers).toEqual([{ urls: 'stun:stun.example.org:3478' }]);
+    expect(c.ice.staticServers).toEqual([{ urls: 'stun:stun.example.org:3478' }]);
     expect(c.map.tileUrl).toBeNull();
   });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
@@ -175,6 +175,12 @@ const EnvSchema = z.object({
   VIDEO_BITRATE: int(100_000, 8_000_000).default(2_000_000),
   // How long a live caller's media may stay stopped (phone died, tunnel) before the recording
   // is closed and ingested; a caller who returns later starts a new recording segment.
+  // TURN (coturn use-auth-secret): browsers get credentials of their own, never the secret.
+  TURN_URLS: optionalString,
+  TURN_SECRET: optionalString,
+  TURN_SECRET_FILE: optionalString,
+  TURN_TTL_SECONDS: int(30, 7 * 86_400).default(3600),
+  CALLER_ICE_POLICY: z.enum(['all', 'relay']).default('all'),
   MEDIA_STALL_GRACE_SECONDS: int(1, 600).default(15),
   KEY_DIR: optionalString,
   SEAL_INTERVAL_SECONDS: int(1, 300).default(10),
@@ -220,14 +226,7 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     if (path !== null && !existsSync(path))
       throw new ConfigError(`invalid configuration: SIGHTLINE_${key}: no file at ${path}`);
   }
-  let iceServers: z.infer<typeof IceServers>;
-  try {
-    iceServers = IceServers.parse(JSON.parse(e.ICE_SERVERS));
-  } catch {
-    throw new ConfigError(
-      'invalid configuration: SIGHTLINE_ICE_SERVERS: expected a JSON array of RTCIceServer objects',
-    );
-  }
+  const ice = shapeIce(e);
   const tls = e.TLS_CERT && e.TLS_KEY ? { cert: e.TLS_CERT, key: e.TLS_KEY } : null;
   const publicUrl = parseUrl(e.PUBLIC_URL ?? `${tls ? 'https' : 'http'}://localhost:${e.PORT}`);
   const dataDir = resolve(e.DATA_DIR);
@@ -295,7 +294,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     },
     /** `embedded` (one Janus, this process's) or `nodes` (media nodes from the database), and the node role's settings. */
     media,
-    iceServers,
+    /** STUN for everyone, TURN credentials issued per browser (ice/ice-servers.ts), the caller's ICE policy. */
+    ice,
     videoBitrate: e.VIDEO_BITRATE,
     tools: { janusPpRec: e.JANUS_PP_REC, ffmpeg: e.FFMPEG, ffprobe: e.FFPROBE },
   });
@@ -385,6 +385,63 @@ function shapeEvidenceStore(e: z.infer<typeof EnvSchema>) {
       'invalid configuration: SIGHTLINE_S3_BUCKET is required with SIGHTLINE_EVIDENCE_STORE=s3',
     );
   if ((e.S3_ACCESS_KEY_ID === null) !== (e.S3_SECRET_ACCESS_KEY === null))
+/**
+ * ICE: static servers (STUN) and TURN. A TURN password in SIGHTLINE_ICE_SERVERS would reach
+ * every browser for ever, so it is refused: TURN goes through TURN_URLS and the shared secret.
+ */
+function shapeIce(e: z.infer<typeof EnvSchema>) {
+  let staticServers: z.infer<typeof IceServers>;
+  try {
+    staticServers = IceServers.parse(JSON.parse(e.ICE_SERVERS));
+  } catch {
+    throw new ConfigError(
+      'invalid configuration: SIGHTLINE_ICE_SERVERS: expected a JSON array of RTCIceServer objects',
+    );
+  }
+  if (staticServers.some((s) => s.username !== undefined || s.credential !== undefined))
+    throw new ConfigError(
+      'invalid configuration: SIGHTLINE_ICE_SERVERS: no usernames or credentials here (every browser would get them); set SIGHTLINE_TURN_URLS and SIGHTLINE_TURN_SECRET for TURN',
+    );
+  if (e.TURN_SECRET !== null && e.TURN_SECRET_FILE !== null)
+    throw new ConfigError(
+      'invalid configuration: set SIGHTLINE_TURN_SECRET or SIGHTLINE_TURN_SECRET_FILE, not both',
+    );
+  let secret = e.TURN_SECRET;
+  if (e.TURN_SECRET_FILE !== null) {
+    if (!existsSync(e.TURN_SECRET_FILE))
+      throw new ConfigError(
+        `invalid configuration: SIGHTLINE_TURN_SECRET_FILE: no file at ${e.TURN_SECRET_FILE}`,
+      );
+    secret = readFileSync(e.TURN_SECRET_FILE, 'utf8').trim();
+    if (secret === '')
+      throw new ConfigError(
+        `invalid configuration: SIGHTLINE_TURN_SECRET_FILE: ${e.TURN_SECRET_FILE} is empty`,
+      );
+  }
+  const urls = (e.TURN_URLS ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
+  for (const url of urls)
+    if (!/^turns?:[^\s?]+(\?transport=(udp|tcp))?$/.test(url))
+      throw new ConfigError(
+        `invalid configuration: SIGHTLINE_TURN_URLS: "${url}" is not a turn: or turns: URL (e.g. turn:turn.example.org:3478?transport=udp)`,
+      );
+  if (urls.length > 0 !== (secret !== null))
+    throw new ConfigError(
+      'invalid configuration: SIGHTLINE_TURN_URLS and SIGHTLINE_TURN_SECRET (or _FILE) go together: set both, or neither',
+    );
+  if (e.CALLER_ICE_POLICY === 'relay' && urls.length === 0)
+    throw new ConfigError(
+      'invalid configuration: SIGHTLINE_CALLER_ICE_POLICY=relay needs TURN (SIGHTLINE_TURN_URLS and SIGHTLINE_TURN_SECRET): without it no caller could send video',
+    );
+  return {
+    staticServers,
+    turn: secret !== null && urls.length > 0 ? { urls, secret, ttlSeconds: e.TURN_TTL_SECONDS } : null,
+    callerPolicy: e.CALLER_ICE_POLICY,
+  };
+}
+
     throw new ConfigError(
       'invalid configuration: set both SIGHTLINE_S3_ACCESS_KEY_ID and SIGHTLINE_S3_SECRET_ACCESS_KEY, or neither (the AWS SDK then finds credentials itself)',
     );

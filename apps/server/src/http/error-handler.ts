@@ -28,6 +28,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   damaged_in_transit: 422,
   storage_unavailable: 507,
+  turn_not_configured: 409,
   internal: 500,
 };
 

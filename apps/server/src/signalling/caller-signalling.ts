@@ -1,7 +1,6 @@
 import {
   type CallerToServer,
   CallerToServer as CallerToServerSchema,
-  type IceServer,
   Language,
   type ServerToCaller,
   SessionMode,
@@ -12,6 +11,7 @@ import { type Clock, systemClock } from '../adapters/clock.js';
 import type { Actor } from '../audit/audit.service.js';
 import type { ChatService } from '../chat/chat.service.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { IceServerIssuer } from '../ice/ice-servers.js';
 import type { Logger } from '../lib/logger.js';
 import type { LocationService } from '../location/location.service.js';
 import type { MediaGateway } from '../media/media-gateway.js';
@@ -42,7 +42,7 @@ export class CallerSignalling {
     private readonly media: MediaGateway,
     private readonly location: LocationService,
     private readonly agency: string | null,
-    private readonly iceServers: IceServer[],
+    private readonly ice: IceServerIssuer,
     private readonly maxUploadBytes: number,
     private readonly chat: ChatService,
     private readonly side: CallerSide,
@@ -85,7 +85,9 @@ export class CallerSignalling {
     this.#sockets.get(sessionId)?.close(CloseCode.replaced, 'opened elsewhere');
     this.#sockets.set(sessionId, channel);
     this.media.callerLink(sessionId, true);
+    let stopIce = () => {};
     socket.on('close', () => {
+      stopIce();
       if (this.#sockets.get(sessionId) !== channel) return;
       this.#sockets.delete(sessionId);
       // Not a stop by itself (a phone changing network reconnects in seconds and its media
@@ -98,6 +100,16 @@ export class CallerSignalling {
       (msg) => this.admit(channel, sessionId, msg),
     );
     const row = await this.sessions.get(sessionId);
+    const iceTransportPolicy = this.ice.callerPolicy;
+    const grant = this.ice.forCaller(sessionId);
+    // Fresh TURN credentials for as long as the socket lives: a republish hours into a call
+    // (or after a network change) must not present an expired one.
+    if (socket.readyState === socket.OPEN)
+      stopIce = this.ice.keepFresh(
+        grant,
+        () => this.ice.forCaller(sessionId),
+        (g) => channel.send({ type: 'ice.servers', iceServers: g.iceServers, iceTransportPolicy }),
+      );
     channel.send({
       type: 'welcome',
       session: {
@@ -111,7 +123,8 @@ export class CallerSignalling {
         agency: this.agency,
         recorded: true,
       },
-      iceServers: this.iceServers,
+      iceServers: grant.iceServers,
+      iceTransportPolicy,
     });
     channel.send({ type: 'chat.history', messages: await this.chat.history(sessionId) });
     if (!['ended', 'expired'].includes(row.state) && row.mode !== 'location')

@@ -1,7 +1,6 @@
 import {
   type ConsoleToServer,
   ConsoleToServer as ConsoleToServerSchema,
-  type IceServer,
   type MediaPlaneStatus,
   type OfficerView,
   type ServerToConsole,
@@ -12,6 +11,7 @@ import type { ReadAudit } from '../audit/read-audit.js';
 import { can, type Permission } from '../auth/permissions.js';
 import type { ChatService } from '../chat/chat.service.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { IceServerIssuer } from '../ice/ice-servers.js';
 import { forbidden } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { MediaGateway } from '../media/media-gateway.js';
@@ -49,7 +49,7 @@ export class ConsoleSignalling {
     private readonly media: MediaGateway,
     /** This instance's media server health, for a console's hello. */
     private readonly mediaStatus: () => MediaPlaneStatus,
-    private readonly iceServers: IceServer[],
+    private readonly ice: IceServerIssuer,
     events: EventBus,
     private readonly chat: ChatService,
     private readonly side: CallerSide,
@@ -173,11 +173,21 @@ export class ConsoleSignalling {
       dropped: false,
     };
     this.#clients.add(client);
-    socket.on('close', () => this.drop(client, 'console closed'));
+    const grant = this.ice.forOfficer(officer.id);
+    // The officer's browser keeps valid TURN credentials for new views and its camera.
+    const stopIce = this.ice.keepFresh(
+      grant,
+      () => this.ice.forOfficer(officer.id),
+      (g) => client.channel.send({ type: 'ice.servers', iceServers: g.iceServers }),
+    );
+    socket.on('close', () => {
+      stopIce();
+      this.drop(client, 'console closed');
+    });
     client.channel.listen(async (msg) => {
       if (!client.dropped) await this.handle(client, msg);
     });
-    client.channel.send({ type: 'hello', officer, media: this.mediaStatus(), iceServers: this.iceServers });
+    client.channel.send({ type: 'hello', officer, media: this.mediaStatus(), iceServers: grant.iceServers });
     if (this.#storage) client.channel.send({ type: 'storage.status', storage: this.#storage });
   }
 
