@@ -5,4 +5,5 @@ export * from './console.js';
 export * from './evidence-api.js';
 export * from './retention-bounds.js';
 export * from './session.js';
+export * from './sign-in.js';
 export * from './turn.js';

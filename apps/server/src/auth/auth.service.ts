@@ -1,6 +1,7 @@
 import type { OfficerView } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
+import type { OfficersTable } from '../adapters/db/schema.js';
 import { hashSecret, type Random } from '../adapters/random.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { EventPublisher } from '../events/event-bus.js';
@@ -9,12 +10,25 @@ import { toView } from '../officers/officer.service.js';
 import { verifyAgainstDummy, verifyPassword } from '../officers/password.js';
 import { LoginFailureRepository } from './login-failure.repository.js';
 import { LoginThrottle } from './login-throttle.js';
+import type { MfaService } from './mfa/mfa.service.js';
+import { SignInChallenges } from './sign-in-challenges.js';
 
 export interface OfficerSession {
   officer: OfficerView;
   csrfToken: string;
   expiresAt: number;
 }
+
+export type SignedIn = OfficerSession & { cookie: string };
+/** The password was right; a code (or setting up TOTP) comes next, under `challenge`'s cookie. */
+export interface SecondStep {
+  step: 'code' | 'enrol';
+  challenge: string;
+}
+
+/** How long the code step waits after the password, and the forced enrolment step. */
+export const MFA_STEP_MS = 5 * 60_000;
+export const ENROL_STEP_MS = 15 * 60_000;
 
 /** How often an active session's last-seen time is written (not on every request). */
 const TOUCH_EVERY_MS = 60_000;
@@ -32,14 +46,32 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly sessionTtlMs: number,
     private readonly events: EventPublisher,
-    private readonly throttle = new LoginThrottle(new LoginFailureRepository(db, random), clock),
-  ) {}
+    private readonly mfa: MfaService | null = null,
+    readonly throttle = new LoginThrottle(new LoginFailureRepository(db, random), clock),
+  ) {
+    this.challenges = new SignInChallenges(db, clock, random);
+  }
 
-  async login(
+  /** Pending second steps (and OIDC redirects): see SignInChallenges. */
+  readonly challenges: SignInChallenges;
+
+  /** A password sign-in that needs no second step (tests and tools); refuses an account with MFA. */
+  async login(username: string, password: string, ip: string | null): Promise<SignedIn> {
+    const r = await this.passwordSignIn(username, password, ip);
+    if ('step' in r) throw new DomainError('unauthenticated', 'this account needs a second step to sign in');
+    return r;
+  }
+
+  /**
+   * The password step. Signed in at once, or (MFA) a second step with its own short-lived cookie.
+   * With MFA the (account, address) failures are cleared only when the code is right, so
+   * re-entering the password does not buy more guesses at the code.
+   */
+  async passwordSignIn(
     username: string,
     password: string,
     ip: string | null,
-  ): Promise<OfficerSession & { cookie: string }> {
+  ): Promise<SignedIn | SecondStep> {
     // Refused before the password is checked, so a throttled guess learns nothing.
     const verdict = await this.throttle.check(username, ip);
     if (!verdict.allowed) {
@@ -59,8 +91,9 @@ export class AuthService {
       .selectAll()
       .where('username', '=', username)
       .executeTakeFirst();
+    // SSO accounts have no password (a '!' marker that is no hash): they take as long to refuse as any other.
     const ok =
-      row && row.disabled_at === null
+      row && row.disabled_at === null && !row.password_hash.startsWith('!')
         ? await verifyPassword(row.password_hash, password)
         : await verifyAgainstDummy(password);
     if (!row || !ok) {
@@ -73,7 +106,102 @@ export class AuthService {
       });
       throw new DomainError('unauthenticated', 'wrong username or password');
     }
+    if (this.mfa) {
+      if (await this.mfa.enabled(row.id))
+        return { step: 'code', challenge: await this.challenges.create('mfa', row.id, null, MFA_STEP_MS) };
+      if ((await this.mfa.policy()).requireForLocal)
+        return {
+          step: 'enrol',
+          challenge: await this.challenges.create('enrol', row.id, null, ENROL_STEP_MS),
+        };
+    }
     await this.throttle.succeeded(username, ip);
+    return this.startSession(row, ip, { method: 'password' });
+  }
+
+  /**
+   * The code step after a password: a TOTP code or a recovery code. Wrong codes count as failed
+   * sign-ins for the account and address (the same throttle as passwords).
+   */
+  async codeSignIn(challenge: string | undefined, code: string, ip: string | null): Promise<SignedIn> {
+    const { step, row } = await this.pendingStep(challenge, 'mfa');
+    await this.assertNotThrottled(row.username, ip);
+    const used = await this.mfa!.verify(row.id, code);
+    if (!used) return this.codeFailed(row, ip);
+    if (!(await this.challenges.consume(step.id_hash))) throw stepExpired();
+    await this.throttle.succeeded(row.username, ip);
+    return this.startSession(row, ip, { method: 'password', factor: used });
+  }
+
+  /** The enrolment step forced by the MFA policy: a new secret for the account's app. */
+  async enrolmentForStep(challenge: string | undefined) {
+    const { row } = await this.pendingStep(challenge, 'enrol');
+    return this.mfa!.begin({ id: row.id, username: row.username });
+  }
+
+  /** Confirms the forced enrolment with a code; signs in and returns the recovery codes once. */
+  async confirmEnrolmentStep(
+    challenge: string | undefined,
+    code: string,
+    ip: string | null,
+  ): Promise<SignedIn & { recoveryCodes: string[] }> {
+    const { step, row } = await this.pendingStep(challenge, 'enrol');
+    await this.assertNotThrottled(row.username, ip);
+    const codes = await this.mfa!.confirm({ id: row.id, displayName: row.display_name }, code, ip);
+    if (!codes) return this.codeFailed(row, ip);
+    if (!(await this.challenges.consume(step.id_hash))) throw stepExpired();
+    await this.throttle.succeeded(row.username, ip);
+    return {
+      ...(await this.startSession(row, ip, { method: 'password', factor: 'totp' })),
+      recoveryCodes: codes,
+    };
+  }
+
+  private async pendingStep(challenge: string | undefined, kind: 'mfa' | 'enrol') {
+    const step = await this.challenges.find(challenge, kind);
+    const row = step?.officer_id
+      ? await this.db.selectFrom('officers').selectAll().where('id', '=', step.officer_id).executeTakeFirst()
+      : undefined;
+    if (!step || !row || row.disabled_at !== null || !this.mfa) throw stepExpired();
+    return { step, row };
+  }
+
+  private async assertNotThrottled(username: string, ip: string | null): Promise<void> {
+    const verdict = await this.throttle.check(username, ip);
+    if (verdict.allowed) return;
+    await this.audit.record({
+      actor: { type: 'system' },
+      action: 'auth.login_throttled',
+      detail: { username: username.slice(0, 64), step: 'code' },
+      ip,
+    });
+    throw new DomainError(
+      'rate_limited',
+      `too many failed sign-ins for this account from this address; try again in ${waitText(verdict.retryAfterMs)}`,
+    );
+  }
+
+  private async codeFailed(row: OfficersTable, ip: string | null): Promise<never> {
+    await this.throttle.failed(row.username, ip);
+    await this.audit.record({
+      actor: { type: 'officer', id: row.id, name: row.display_name },
+      action: 'auth.mfa_failed',
+      subject: { type: 'officer', id: row.id },
+      ip,
+    });
+    throw new DomainError('unauthenticated', 'wrong or already used code');
+  }
+
+  /**
+   * Starts a signed-in session for an officer whose every step is done (password, code, or the
+   * identity provider). `ssoIdToken` is kept sealed for the provider's sign-out.
+   */
+  async startSession(
+    row: OfficersTable,
+    ip: string | null,
+    how: Record<string, unknown>,
+    sealIdToken?: (sessionKey: string) => string,
+  ): Promise<SignedIn> {
     const now = this.clock.now();
     const cookie = this.random.secret(32);
     const csrfToken = this.random.secret(24);
@@ -88,6 +216,7 @@ export class AuthService {
         last_seen_at: now,
         expires_at: expiresAt,
         revoked_at: null,
+        sso_id_token: sealIdToken ? sealIdToken(hashSecret(cookie)) : null,
       })
       .execute();
     await this.db.updateTable('officers').set({ last_login_at: now }).where('id', '=', row.id).execute();
@@ -96,6 +225,7 @@ export class AuthService {
       actor: { type: 'officer', id: officer.id, name: officer.displayName },
       action: 'auth.login',
       subject: { type: 'officer', id: officer.id },
+      detail: how,
       ip,
     });
     return { cookie, officer, csrfToken, expiresAt };
@@ -148,13 +278,18 @@ export class AuthService {
   }
 
   /** Signs the officer out everywhere: every sign-in of theirs ends, not only this browser's. */
-  async logout(cookie: string, officer: OfficerView, ip: string | null): Promise<void> {
+  async logout(
+    cookie: string,
+    officer: OfficerView,
+    ip: string | null,
+  ): Promise<{ ssoIdToken: string | null; sessionKey: string } | null> {
+    const sessionKey = hashSecret(cookie);
     const session = await this.db
       .selectFrom('officer_sessions')
-      .select('officer_id')
-      .where('id_hash', '=', hashSecret(cookie))
+      .select(['officer_id', 'sso_id_token'])
+      .where('id_hash', '=', sessionKey)
       .executeTakeFirst();
-    if (session?.officer_id !== officer.id) return;
+    if (session?.officer_id !== officer.id) return null;
     await this.db
       .updateTable('officer_sessions')
       .set({ revoked_at: this.clock.now() })
@@ -168,8 +303,12 @@ export class AuthService {
       ip,
     });
     this.events.publish('officer.signedOut', { officerId: officer.id, reason: 'signed out' });
+    return { ssoIdToken: session.sso_id_token ?? null, sessionKey };
   }
 }
+
+const stepExpired = () =>
+  new DomainError('unauthenticated', 'this sign-in step has expired or was already used; start again');
 
 function waitText(ms: number): string {
   const seconds = Math.max(1, Math.ceil(ms / 1000));

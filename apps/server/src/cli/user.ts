@@ -7,9 +7,11 @@ import {
 } from '@sightline/protocol';
 import type { Command } from 'commander';
 import { systemClock } from '../adapters/clock.js';
+import { loadOrCreateSecretBox } from '../adapters/keys/secret-box.js';
 import { cryptoRandom } from '../adapters/random.js';
+import { MfaService } from '../auth/mfa/mfa.service.js';
 import { OfficerService } from '../officers/officer.service.js';
-import { CliError, exitWith, out, withContext } from './context.js';
+import { type CliContext, CliError, exitWith, out, withContext } from './context.js';
 import { readPassword } from './prompt.js';
 
 interface AddOptions {
@@ -142,6 +144,26 @@ export function registerUser(program: Command): void {
         });
       }),
     );
+  user
+    .command('reset-mfa')
+    .description("Remove an account's two-step sign-in (TOTP and recovery codes), e.g. a lost phone.")
+    .argument('<username>')
+    .requiredOption('--reason <text>', 'why (recorded in the audit trail)')
+    .addHelpText(
+      'after',
+      `\nIf the MFA policy requires it, the account sets up TOTP again at its next sign-in.${BREAK_GLASS}`,
+    )
+    .action(
+      exitWith(async (username: string, o: { reason: string }) =>
+        accountChange('reset-mfa', username, o.reason, async (_svc, id, reason, { db, audit, config }) => {
+          const mfa = new MfaService(db, systemClock, audit, loadOrCreateSecretBox(config.keyDir, 'sign-in'));
+          const had = await mfa.reset(id, reason, { type: 'system' });
+          return had
+            ? `Two-step sign-in removed for ${username}.`
+            : `${username} had no two-step sign-in; nothing to remove.`;
+        }),
+      ),
+    );
 }
 
 /** Runs one account change as the CLI (break-glass): checks the reason, finds the account, audits the OS user. */
@@ -149,18 +171,19 @@ async function accountChange(
   verb: string,
   username: string,
   reasonText: string,
-  change: (svc: OfficerService, officerId: string, reason: string) => Promise<string>,
+  change: (svc: OfficerService, officerId: string, reason: string, ctx: CliContext) => Promise<string>,
 ): Promise<number> {
   const reason = AccountChangeReason.safeParse(reasonText);
   if (!reason.success) {
     console.error(`error: --reason: ${reason.error.issues[0]?.message ?? 'invalid'}`);
     return 64;
   }
-  return withContext(async ({ db, audit, events }) => {
+  return withContext(async (ctx) => {
+    const { db, audit, events } = ctx;
     const officers = new OfficerService(db, systemClock, cryptoRandom, audit, events);
     const row = await officers.findByUsername(username);
     if (!row) throw new CliError(`no officer with the username "${username}"`);
-    const said = await change(officers, row.id, reason.data);
+    const said = await change(officers, row.id, reason.data, ctx);
     await audit.record({
       actor: { type: 'system' },
       action: `cli.user_${verb.replace('-', '_')}`,

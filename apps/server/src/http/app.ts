@@ -11,6 +11,7 @@ import { installAuth } from './auth-hooks.js';
 import { installErrorHandler } from './error-handler.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { signInRoutes } from './routes/sign-in.routes.js';
 import { evidenceRoutes } from './routes/evidence.routes.js';
 import { exportRoutes } from './routes/exports.routes.js';
 import { joinRoutes } from './routes/join.routes.js';
@@ -65,6 +66,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   }));
   app.get('/api/openapi.json', { config: { auth: { officer: true } } }, async () => app.swagger());
   await app.register(authRoutes(c));
+  await app.register(signInRoutes(c));
   await app.register(sessionRoutes(c));
   await app.register(evidenceRoutes(c));
   await app.register(exportRoutes(c));

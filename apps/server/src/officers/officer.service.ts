@@ -175,6 +175,9 @@ export class OfficerService {
     if (by.type === 'officer' && by.id === id)
       throw forbidden('you cannot reset your own password here; ask another admin');
     const row = await this.require(id);
+    // An account from the identity provider has no password here; giving it one would open a second way in.
+    if (row.password_hash.startsWith('!'))
+      throw new DomainError('conflict', 'this officer signs in with single sign-on and has no password here');
     assertStrongPassword(password, { username: row.username, displayName: row.display_name });
     const held = rolesOf(row);
     await this.db

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { SignInTables } from './sign-in-schema.js';
 
 /** Times are integer milliseconds since the epoch (UTC) everywhere. */
 type Ms = number;
@@ -26,6 +27,8 @@ export interface OfficerSessionsTable {
   last_seen_at: Ms;
   expires_at: Ms;
   revoked_at: Ms | null;
+  /** Sealed ID token of an SSO sign-in (id_token_hint at sign-out); null for local sign-ins. */
+  sso_id_token?: string | null;
 }
 
 /** A role grant waiting for (or decided by) a second admin. */
@@ -340,7 +343,7 @@ export interface EvidenceViewingsTable {
   expires_at: Ms;
 }
 
-export interface Database {
+export interface Database extends SignInTables {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;
   role_grants: RoleGrantsTable;
