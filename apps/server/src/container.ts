@@ -30,11 +30,11 @@ import { SessionManifests } from './evidence/export/session-manifest.js';
 import { RecordingIngest } from './evidence/recording-ingest.js';
 import { RedactionService } from './evidence/redaction/redaction.service.js';
 import { Sealer } from './evidence/sealer.js';
+import { IceServerIssuer } from './ice/ice-servers.js';
 import { InviteService } from './invites/invite.service.js';
 import { InviteLimits } from './invites/invite-limits.js';
 import { SmsTexts } from './invites/sms-text.js';
 import { JobRunner } from './jobs/job-runner.js';
-import { IceServerIssuer } from './ice/ice-servers.js';
 import { LeaseRepository } from './jobs/lease.repository.js';
 import type { Logger } from './lib/logger.js';
 import { SerialQueue } from './lib/serial-queue.js';
@@ -100,6 +100,8 @@ export interface Container {
   outbox: OutboxGateway;
   callers: CallerSignalling;
   consoles: ConsoleSignalling;
+  /** ICE servers per browser: STUN, and TURN credentials of its own. */
+  ice: IceServerIssuer;
   janus: { connection: JanusConnection; supervisor: JanusSupervisor | null };
   /** Starts background work: Janus, expiry sweeps, evidence recovery. */
   start(): Promise<void>;
@@ -110,8 +112,6 @@ export interface Container {
 export interface ContainerOverrides {
   clock?: Clock;
   random?: Random;
-  /** ICE servers per browser: STUN, and TURN credentials of its own. */
-  ice: IceServerIssuer;
 }
 
 const SWEEP_EVERY_MS = 15_000;
@@ -336,6 +336,7 @@ export async function buildContainer(
     events,
     log.child({ component: 'caller-side' }),
   );
+  const iceServers = new IceServerIssuer(config.ice, clock);
   const callers = new CallerSignalling(
     sessions,
     mediaGateway,
@@ -373,7 +374,6 @@ export async function buildContainer(
   events.subscribeLocal('session.ended', ({ sessionId }) => {
     void location
       .track(sessionId)
-  const iceServers = new IceServerIssuer(config.ice, clock);
       .then((track) => evidence.saveLocationTrack(sessionId, track))
       .catch((err: unknown) => log.error({ err, sessionId }, 'evidence: saving the location track failed'));
   });
@@ -420,6 +420,7 @@ export async function buildContainer(
     outbox,
     callers,
     consoles,
+    ice: iceServers,
     get janus() {
       if (!embedded)
         throw new Error(
@@ -464,7 +465,6 @@ export async function buildContainer(
       consoles?.closeAll();
       await media.closeAll('server shutting down').catch(() => {});
       sealer.stop();
-    ice: iceServers,
       storage.stop();
       jobs.stop();
       disposal.stop();

@@ -172,15 +172,15 @@ const EnvSchema = z.object({
     .regex(/^\d{4,5}-\d{4,5}$/, 'expected e.g. 20000-40000')
     .default('20000-40000'),
   ICE_SERVERS: z.string().default('[]'),
-  VIDEO_BITRATE: int(100_000, 8_000_000).default(2_000_000),
-  // How long a live caller's media may stay stopped (phone died, tunnel) before the recording
-  // is closed and ingested; a caller who returns later starts a new recording segment.
   // TURN (coturn use-auth-secret): browsers get credentials of their own, never the secret.
   TURN_URLS: optionalString,
   TURN_SECRET: optionalString,
   TURN_SECRET_FILE: optionalString,
   TURN_TTL_SECONDS: int(30, 7 * 86_400).default(3600),
   CALLER_ICE_POLICY: z.enum(['all', 'relay']).default('all'),
+  VIDEO_BITRATE: int(100_000, 8_000_000).default(2_000_000),
+  // How long a live caller's media may stay stopped (phone died, tunnel) before the recording
+  // is closed and ingested; a caller who returns later starts a new recording segment.
   MEDIA_STALL_GRACE_SECONDS: int(1, 600).default(15),
   KEY_DIR: optionalString,
   SEAL_INTERVAL_SECONDS: int(1, 300).default(10),
@@ -377,14 +377,6 @@ function defaultNodeId(): string {
   );
 }
 
-/** The evidence store's settings; with `s3`, a bucket is required and keys come in pairs. */
-function shapeEvidenceStore(e: z.infer<typeof EnvSchema>) {
-  if (e.EVIDENCE_STORE === 'local') return { kind: 'local' as const };
-  if (e.S3_BUCKET === null)
-    throw new ConfigError(
-      'invalid configuration: SIGHTLINE_S3_BUCKET is required with SIGHTLINE_EVIDENCE_STORE=s3',
-    );
-  if ((e.S3_ACCESS_KEY_ID === null) !== (e.S3_SECRET_ACCESS_KEY === null))
 /**
  * ICE: static servers (STUN) and TURN. A TURN password in SIGHTLINE_ICE_SERVERS would reach
  * every browser for ever, so it is refused: TURN goes through TURN_URLS and the shared secret.
@@ -442,6 +434,14 @@ function shapeIce(e: z.infer<typeof EnvSchema>) {
   };
 }
 
+/** The evidence store's settings; with `s3`, a bucket is required and keys come in pairs. */
+function shapeEvidenceStore(e: z.infer<typeof EnvSchema>) {
+  if (e.EVIDENCE_STORE === 'local') return { kind: 'local' as const };
+  if (e.S3_BUCKET === null)
+    throw new ConfigError(
+      'invalid configuration: SIGHTLINE_S3_BUCKET is required with SIGHTLINE_EVIDENCE_STORE=s3',
+    );
+  if ((e.S3_ACCESS_KEY_ID === null) !== (e.S3_SECRET_ACCESS_KEY === null))
     throw new ConfigError(
       'invalid configuration: set both SIGHTLINE_S3_ACCESS_KEY_ID and SIGHTLINE_S3_SECRET_ACCESS_KEY, or neither (the AWS SDK then finds credentials itself)',
     );

@@ -18,9 +18,8 @@ import { joinRoutes } from './routes/join.routes.js';
 import { libraryRoutes } from './routes/library.routes.js';
 import { retentionRoutes } from './routes/retention.routes.js';
 import { sessionRoutes } from './routes/sessions.routes.js';
-import { uploadRoutes } from './routes/uploads.routes.js';
-import { smsRoutes } from './routes/sms.routes.js';
 import { turnRoutes } from './routes/turn.routes.js';
+import { uploadRoutes } from './routes/uploads.routes.js';
 import { wsRoutes } from './routes/ws.routes.js';
 import { installSecurityHeaders } from './security.js';
 import { installStaticAssets } from './static-assets.js';
@@ -74,8 +73,8 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(retentionRoutes(c));
   await app.register(uploadRoutes(c));
   await app.register(adminRoutes(c));
+  await app.register(turnRoutes(c));
   await app.register(joinRoutes(c, sendJoinPage));
   await app.register(wsRoutes(c));
   return app;
-  await app.register(turnRoutes(c));
 }
