@@ -9,6 +9,7 @@ import { loadOrCreateSecretBox } from './adapters/keys/secret-box.js';
 import { loadOrCreateSigner, type Signer } from './adapters/keys/signer.js';
 import { MediaTools } from './adapters/media-tools/media-tools.js';
 import { cryptoRandom, type Random } from './adapters/random.js';
+import { buildGateways } from './adapters/sms/build-gateways.js';
 import { OutboxGateway } from './adapters/sms/outbox-gateway.js';
 import { MonitoredEvidenceStore } from './adapters/storage/monitored-evidence-store.js';
 import { openEvidenceStore } from './adapters/storage/open-evidence-store.js';
@@ -32,8 +33,8 @@ import { RedactionService } from './evidence/redaction/redaction.service.js';
 import { Sealer } from './evidence/sealer.js';
 import { IceServerIssuer } from './ice/ice-servers.js';
 import { InviteService } from './invites/invite.service.js';
-import { InviteLimits } from './invites/invite-limits.js';
 import { SmsTexts } from './invites/sms-text.js';
+import { TextDeliveries } from './invites/text-deliveries.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { LeaseRepository } from './jobs/lease.repository.js';
 import type { Logger } from './lib/logger.js';
@@ -98,6 +99,8 @@ export interface Container {
   /** Whether the evidence store and the spool can be written (alerts, /api/system/status). */
   storage: StorageHealth;
   outbox: OutboxGateway;
+  /** Texts sent by the configured gateways, and what became of each. */
+  deliveries: TextDeliveries;
   callers: CallerSignalling;
   consoles: ConsoleSignalling;
   /** ICE servers per browser: STUN, and TURN credentials of its own. */
@@ -170,13 +173,24 @@ export async function buildContainer(
   // Once a link is opened, expires or its session ends, no one needs it: erase the outbox's copy
   // (once, on the instance where it happened).
   events.subscribeLocal('session.updated', ({ session: s }) => {
-    if (s.state !== 'sent')
-      outbox.forget(s.id).catch((err: unknown) => log.error({ err }, 'outbox: erasing a link failed'));
+    if (s.state === 'sent') return;
+    outbox.forget(s.id).catch((err: unknown) => log.error({ err }, 'outbox: erasing a link failed'));
+    deliveries.forget(s.id).catch((err: unknown) => log.error({ err }, 'sms: erasing a link failed'));
   });
-  const invites = new InviteService(
-    sessionRepo,
+  // Each text's link is sealed too (for a resend), with its own key; erased once the link is used.
+  const deliveries = new TextDeliveries(
+    db,
+    buildGateways(config.smsGateways, config.sms.senderId, outbox, clock, log.child({ component: 'sms' })),
     sessions,
-    outbox,
+    clock,
+    random,
+    loadOrCreateSecretBox(config.keyDir, 'sms-links'),
+    log.child({ component: 'sms' }),
+  );
+  const invites = new InviteService(
+    db,
+    sessions,
+    deliveries,
     clock,
     random,
     audit,
@@ -188,8 +202,7 @@ export async function buildContainer(
       senderId: config.sms.senderId,
       texts: new SmsTexts(config.sms.templatesDir),
     },
-    new InviteLimits(sessionRepo, config.inviteLimits),
-    log.child({ component: 'invites' }),
+    config.inviteLimits,
   );
 
   const evidenceLog = log.child({ component: 'evidence' });
@@ -378,6 +391,10 @@ export async function buildContainer(
       .catch((err: unknown) => log.error({ err, sessionId }, 'evidence: saving the location track failed'));
   });
 
+  // Statuses a provider does not call back with (Notify without a callback) are asked for, by one instance.
+  const pollTexts = async () => {
+    if (await leases.tryAcquire('sms.poll', config.instanceId, SWEEP_EVERY_MS)) await deliveries.poll();
+  };
   let sweeper: NodeJS.Timeout | null = null;
   // Expiring is idempotent (conditional updates), but one instance per sweep is enough: whichever
   // holds the lease, renewed on each of its sweeps; another takes over if it stops.
@@ -418,6 +435,7 @@ export async function buildContainer(
     plane,
     storage,
     outbox,
+    deliveries,
     callers,
     consoles,
     ice: iceServers,
@@ -439,6 +457,8 @@ export async function buildContainer(
       audit.start();
       cluster.start();
       await jobs.start();
+      // SMPP binds here; a gateway that cannot be reached yet keeps trying (texts fail over meanwhile).
+      await deliveries.start();
       disposal.start();
       // With media nodes, a restarted node clears its own sessions' flags; other nodes' calls go on.
       if (embedded) await resetPublishingFlags(sessionRepo);
@@ -448,6 +468,7 @@ export async function buildContainer(
           log.error({ err }, 'uploads: storing uploads kept from a previous run failed'),
         );
       sweeper = setInterval(() => {
+        pollTexts().catch((err: unknown) => log.error({ err }, 'sms: polling statuses failed'));
         expireDue().catch((err: unknown) => log.error({ err }, 'sessions: expiry sweep failed'));
         consoles
           ?.sweep((officerId) => auth.standing(officerId))
@@ -467,6 +488,7 @@ export async function buildContainer(
       sealer.stop();
       storage.stop();
       jobs.stop();
+      await deliveries.close();
       disposal.stop();
       await evidence.idle();
       audit.stop();

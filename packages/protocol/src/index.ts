@@ -6,4 +6,5 @@ export * from './evidence-api.js';
 export * from './retention-bounds.js';
 export * from './session.js';
 export * from './sign-in.js';
+export * from './sms.js';
 export * from './turn.js';

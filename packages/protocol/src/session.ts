@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Language, ReceivedFix, Role, SessionMode, SessionState } from './common.js';
+import { TextDelivery } from './sms.js';
 
 export const OfficerRef = z.object({ id: z.string(), name: z.string() });
 export type OfficerRef = z.infer<typeof OfficerRef>;
@@ -31,6 +32,8 @@ export const SessionSummary = z.object({
   videoStoppedAt: z.number().int().nullable(),
   videoStopReason: z.string().nullable(),
   lastFix: ReceivedFix.nullable(),
+  /** The newest text of the link, and what became of it; null before any (or for sessions older than texts' records). */
+  text: TextDelivery.nullable(),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
 

@@ -32,6 +32,7 @@ export function summary(id: string, createdAt: number, patch: Partial<SessionSum
     videoStoppedAt: null,
     videoStopReason: null,
     lastFix: null,
+    text: null,
     ...patch,
   };
 }

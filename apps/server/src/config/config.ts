@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { IceServer } from '@sightline/protocol';
 import { z } from 'zod';
+import { SMS_ENV, shapeSmsGateways } from './sms-config.js';
 
 /** proxy-addr's named ranges, which Fastify's trustProxy accepts beside addresses and CIDRs. */
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -135,7 +136,8 @@ const EnvSchema = z.object({
       .regex(/^rediss?:\/\/\S+$/, 'expected redis://[user:password@]host[:port][/db] (or rediss:// for TLS)')
       .nullable(),
   ),
-  SMS_GATEWAY: z.enum(['outbox']).default('outbox'),
+  // Text messages: the outbox (default), GOV.UK Notify, Twilio or SMPP (config/sms-config.ts).
+  ...SMS_ENV,
   MAP_TILE_URL: z.string().default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
   MAP_ATTRIBUTION: z.string().default('© OpenStreetMap contributors'),
   JANUS_URL: optionalString,
@@ -274,7 +276,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
       policiesFile: e.RETENTION_POLICIES,
       disposalIntervalMs: e.DISPOSAL_INTERVAL_MINUTES * 60_000,
     },
-    smsGateway: e.SMS_GATEWAY,
+    /** The SMS gateway and its fallback, with each one's settings. */
+    smsGateways: shapeSmsGateways(e, publicUrl, (m) => new ConfigError(`invalid configuration: ${m}`)),
     map: {
       tileUrl: e.MAP_TILE_URL.trim() === '' ? null : e.MAP_TILE_URL.trim(),
       attribution: e.MAP_ATTRIBUTION,

@@ -18,6 +18,7 @@ import { joinRoutes } from './routes/join.routes.js';
 import { libraryRoutes } from './routes/library.routes.js';
 import { retentionRoutes } from './routes/retention.routes.js';
 import { sessionRoutes } from './routes/sessions.routes.js';
+import { smsRoutes } from './routes/sms.routes.js';
 import { turnRoutes } from './routes/turn.routes.js';
 import { uploadRoutes } from './routes/uploads.routes.js';
 import { wsRoutes } from './routes/ws.routes.js';
@@ -67,6 +68,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(authRoutes(c));
   await app.register(signInRoutes(c));
   await app.register(sessionRoutes(c));
+  await app.register(smsRoutes(c));
   await app.register(evidenceRoutes(c));
   await app.register(exportRoutes(c));
   await app.register(libraryRoutes(c));

@@ -1,15 +1,26 @@
 import { randomInt } from 'node:crypto';
-import type { CreateInviteRequest, SessionSummary } from '@sightline/protocol';
+import type {
+  CreateInviteRequest,
+  Language,
+  SessionMode,
+  SessionSummary,
+  TextDelivery,
+  TextRoute,
+} from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
+import type { Db } from '../adapters/db/database.js';
+import { isUniqueViolation } from '../adapters/db/errors.js';
+import { advisoryLock, withTransaction } from '../adapters/db/transaction.js';
 import { hashSecret, type Random } from '../adapters/random.js';
-import type { SmsGateway } from '../adapters/sms/sms-gateway.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
-import type { Logger } from '../lib/logger.js';
-import type { SessionRepository } from '../sessions/session.repository.js';
+import { DomainError } from '../lib/errors.js';
+import { SessionRepository } from '../sessions/session.repository.js';
 import type { SessionService } from '../sessions/session.service.js';
-import type { InviteLimits } from './invite-limits.js';
+import { type InviteLimitSettings, InviteLimits } from './invite-limits.js';
 import { parseMobileNumber } from './phone.js';
+import type { DeliveryRow } from './sms-delivery.repository.js';
 import type { SmsTexts } from './sms-text.js';
+import { TextDeliveries } from './text-deliveries.js';
 
 export interface InviteSettings {
   publicUrl: URL;
@@ -21,55 +32,60 @@ export interface InviteSettings {
   texts: SmsTexts;
 }
 
+type Officer = Actor & { type: 'officer' };
+
 /** 256 bits: far beyond guessing, and still a short link. */
 const TOKEN_BYTES = 32;
 
-/** Creates a session for a caller's number and texts them a single-use link. */
+/**
+ * Creates a session for a caller's number and texts them a single-use link; sends it again on
+ * request. Each press of Send carries an idempotency key: one text per key, whichever instance
+ * the request (or its retry) reaches, and a repeat gets the first answer.
+ */
 export class InviteService {
   constructor(
-    private readonly repo: SessionRepository,
+    private readonly db: Db,
     private readonly sessions: SessionService,
-    private readonly sms: SmsGateway,
+    private readonly deliveries: TextDeliveries,
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly audit: AuditService,
     private readonly settings: InviteSettings,
-    private readonly limits: InviteLimits,
-    private readonly log: Logger,
+    private readonly limits: InviteLimitSettings,
   ) {}
 
-  /** Checking a limit and inserting the invite happen one at a time, so a burst cannot overshoot. */
+  /** Checking a limit and claiming the press happen one at a time here; the transaction does so across instances. */
   #gate: Promise<unknown> = Promise.resolve();
 
   /**
-   * Returns the new session and its link. The link is shown once to this officer and never
-   * stored in clear (the session keeps its token's SHA-256). Refused (429) past the invite limits.
+   * Returns the new session and its link. The link is shown to this officer and never stored in
+   * clear (the session keeps its token's SHA-256; the texts table a sealed copy for resends).
+   * Refused (429) past the limits. A text that fails leaves the session open for a resend.
    */
   async create(
     input: CreateInviteRequest,
-    officer: Actor & { type: 'officer' },
+    officer: Officer,
     ip: string | null,
+    idempotencyKey: string | null = null,
   ): Promise<{ session: SessionSummary; link: string }> {
+    const key = idempotencyKey ?? this.random.id();
+    const earlier = await this.replay(key, officer);
+    if (earlier) return this.replayedInvite(earlier);
     const phone = parseMobileNumber(input.phone, this.settings.defaultRegion);
     const id = this.random.id();
+    const claimId = this.random.id();
     const token = this.random.secret(TOKEN_BYTES);
     const reference = input.reference?.trim() || null;
     // Four digits read aloud by the call handler: the caller sees the same on the genuine page.
     const verificationCode = String(randomInt(0, 10_000)).padStart(4, '0');
-    const admitted = this.#gate.then(async () => {
+    // The page needs the language before it can ask the server anything (even to say a link is bad).
+    const link = new URL(
+      `/j/${token}${input.language === 'en' ? '' : `?l=${input.language}`}`,
+      this.settings.publicUrl,
+    ).toString();
+    const claimed = await this.#admit(phone.e164, phone.masked, officer, ip, async (trx) => {
       const now = this.clock.now();
-      try {
-        await this.limits.check(phone.e164, officer.id, now);
-      } catch (err) {
-        await this.audit.record({
-          actor: officer,
-          action: 'invite.refused',
-          detail: { phone: phone.masked, reason: err instanceof Error ? err.message : String(err) },
-          ip,
-        });
-        throw err;
-      }
-      await this.repo.insert({
+      await new SessionRepository(trx).insert({
         id,
         reference,
         phone_e164: phone.e164,
@@ -94,9 +110,19 @@ export class InviteService {
         verification_code: verificationCode,
         location_minutes: input.mode === 'location' ? input.locationMinutes : null,
       });
+      await TextDeliveries.repo(trx).insert(
+        this.deliveries.claimRow({
+          id: claimId,
+          sessionId: id,
+          key,
+          attempt: 1,
+          route: 'primary',
+          officerId: officer.id,
+          link,
+        }),
+      );
     });
-    this.#gate = admitted.catch(() => {});
-    await admitted;
+    if (!claimed) return this.replayedInvite((await this.replay(key, officer))!);
     await this.audit.record({
       actor: officer,
       action: 'invite.create',
@@ -104,35 +130,202 @@ export class InviteService {
       detail: {
         phone: phone.masked,
         reference,
-        gateway: this.sms.name,
+        gateway: this.deliveries.names.primary,
         mode: input.mode,
         language: input.language,
       },
       ip,
     });
-    // The page needs the language before it can ask the server anything (even to say a link is bad).
-    const link = new URL(
-      `/j/${token}${input.language === 'en' ? '' : `?l=${input.language}`}`,
-      this.settings.publicUrl,
-    ).toString();
-    try {
-      const body = this.settings.texts.render(input.language, input.mode, {
-        agency: this.settings.agency,
-        link,
-      });
-      const { providerRef } = await this.sms.send({
-        to: phone.e164,
-        from: this.settings.senderId,
-        body,
-        sessionId: id,
-        secret: link,
-      });
-      await this.sessions.addEvent(id, 'invite.sent', officer.name, `${this.sms.name} ${providerRef}`);
-    } catch (err) {
-      this.log.error({ err, sessionId: id }, 'sms: sending the invite failed');
-      await this.sessions.addEvent(id, 'invite.failed', null, 'the text message could not be sent');
-      return { session: await this.sessions.end(id, 'sms_failed', officer, ip), link };
+    const body = this.settings.texts.render(input.language, input.mode, {
+      agency: this.settings.agency,
+      link,
+    });
+    const text = await this.deliveries.deliver({
+      claimId,
+      sessionId: id,
+      key,
+      attempt: 1,
+      route: 'primary',
+      officerId: officer.id,
+      officerName: officer.name,
+      message: { to: phone.e164, from: this.settings.senderId, body, sessionId: id, secret: link },
+    });
+    await this.#auditFailure(id, text, officer, ip);
+    return { session: await this.sessions.summary(id), link };
+  }
+
+  /**
+   * Texts the same link again, by the configured gateway or the fallback. Only while the link is
+   * unopened and unexpired (it is single-use; afterwards a new link is what the caller needs).
+   * Counts against the number's limit like any text.
+   */
+  async resend(
+    sessionId: string,
+    route: TextRoute,
+    officer: Officer,
+    ip: string | null,
+    idempotencyKey: string | null,
+  ): Promise<{ session: SessionSummary; text: TextDelivery }> {
+    const key = idempotencyKey ?? this.random.id();
+    const earlier = await this.replay(key, officer);
+    if (earlier) {
+      if (earlier[0]!.session_id !== sessionId) throw replayConflict();
+      return { session: await this.sessions.summary(sessionId), text: (await this.textsOf(earlier)).at(-1)! };
     }
-    return { session: await this.sessions.announce(id), link };
+    const row = await this.sessions.get(sessionId);
+    if (row.state !== 'sent' || Number(row.expires_at) <= this.clock.now())
+      throw new DomainError(
+        'conflict',
+        row.state === 'sent' || row.state === 'expired'
+          ? 'The link has expired. Send the caller a new link.'
+          : 'The caller has already opened the link; it works only once. Send a new link if they need one.',
+      );
+    if (!this.deliveries.gateway(route))
+      throw new DomainError(
+        'bad_request',
+        'No second text route is configured (SIGHTLINE_SMS_FALLBACK_GATEWAY).',
+      );
+    const link = await this.deliveries.link(sessionId);
+    if (!link)
+      throw new DomainError('conflict', 'The link is no longer held here. Send the caller a new link.');
+    const claimId = this.random.id();
+    let attempt = 0;
+    const claimed = await this.#admit(row.phone_e164, row.phone_masked, officer, ip, async (trx) => {
+      const texts = TextDeliveries.repo(trx);
+      attempt = await texts.nextAttempt(sessionId);
+      await texts.insert(
+        this.deliveries.claimRow({
+          id: claimId,
+          sessionId,
+          key,
+          attempt,
+          route,
+          officerId: officer.id,
+          link,
+        }),
+      );
+    });
+    if (!claimed) return this.resend(sessionId, route, officer, ip, key);
+    const gateway = this.deliveries.gateway(route)!.name;
+    await this.audit.record({
+      actor: officer,
+      action: 'invite.resend',
+      subject: { type: 'session', id: sessionId },
+      detail: { phone: row.phone_masked, gateway, attempt },
+      ip,
+    });
+    const body = this.settings.texts.render(row.language as Language, row.mode as SessionMode, {
+      agency: this.settings.agency,
+      link,
+    });
+    const text = await this.deliveries.deliver({
+      claimId,
+      sessionId,
+      key,
+      attempt,
+      route,
+      officerId: officer.id,
+      officerName: officer.name,
+      message: { to: row.phone_e164, from: this.settings.senderId, body, sessionId, secret: link },
+    });
+    await this.#auditFailure(sessionId, text, officer, ip);
+    return { session: await this.sessions.summary(sessionId), text };
+  }
+
+  /**
+   * Runs `insert` after the limits pass, in one transaction holding the number's and the
+   * officer's locks, so neither a burst nor two instances overshoot. False if the press's key
+   * was claimed meanwhile (a retry of the same press): nothing was written.
+   */
+  async #admit(
+    e164: string,
+    masked: string,
+    officer: Officer,
+    ip: string | null,
+    insert: (trx: Db) => Promise<void>,
+  ): Promise<boolean> {
+    const admitted = this.#gate.then(() =>
+      withTransaction(this.db, async (trx) => {
+        await advisoryLock(trx, `sms:number:${e164}`);
+        await advisoryLock(trx, `sms:officer:${officer.id}`);
+        try {
+          await new InviteLimits(TextDeliveries.repo(trx), this.limits).check(
+            e164,
+            officer.id,
+            this.clock.now(),
+          );
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          return err;
+        }
+        await insert(trx);
+        return null;
+      }),
+    );
+    this.#gate = admitted.catch(() => {});
+    let refused: DomainError | null;
+    try {
+      refused = await admitted;
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+    if (refused) {
+      // Recorded outside the transaction: the refusal stands even though nothing was written.
+      await this.audit.record({
+        actor: officer,
+        action: 'invite.refused',
+        detail: { phone: masked, reason: refused.message },
+        ip,
+      });
+      throw refused;
+    }
+    return true;
+  }
+
+  /** A text that could not be sent is on the record with its reason (the session stays open for a resend). */
+  async #auditFailure(sessionId: string, text: TextDelivery, officer: Officer, ip: string | null) {
+    if (text.status !== 'failed') return;
+    await this.audit.record({
+      actor: officer,
+      action: 'invite.text_failed',
+      subject: { type: 'session', id: sessionId },
+      detail: {
+        gateway: text.gateway,
+        attempt: text.attempt,
+        reason: text.reason,
+        uncertain: text.uncertain,
+      },
+      ip,
+    });
+  }
+
+  /** The rows of a press already handled under `key`; refused if another officer's. */
+  private async replay(key: string, officer: Officer): Promise<DeliveryRow[] | null> {
+    const rows = await this.deliveries.byKey(key);
+    if (rows.length === 0) return null;
+    if (rows[0]!.officer_id !== officer.id) throw replayConflict();
+    return rows;
+  }
+
+  private async replayedInvite(rows: DeliveryRow[]): Promise<{ session: SessionSummary; link: string }> {
+    const first = rows[0]!;
+    if (first.attempt !== 1) throw replayConflict();
+    const link = await this.deliveries.link(first.session_id);
+    if (!link)
+      throw new DomainError(
+        'conflict',
+        'This link was already sent, and has been opened or has expired since. See the session list.',
+      );
+    return { session: await this.sessions.summary(first.session_id), link };
+  }
+
+  private async textsOf(rows: DeliveryRow[]): Promise<TextDelivery[]> {
+    const all = (await this.deliveries.list(rows[0]!.session_id)).texts;
+    const ids = new Set(rows.map((r) => r.id));
+    return all.filter((t) => ids.has(t.id));
   }
 }
+
+const replayConflict = () =>
+  new DomainError('conflict', 'This request key was already used for something else; reload and try again.');

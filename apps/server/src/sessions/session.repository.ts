@@ -9,6 +9,7 @@ import type {
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../adapters/db/database.js';
 import type { LocationFixesTable, SessionsTable } from '../adapters/db/schema.js';
+import { SmsDeliveryRepository } from '../invites/sms-delivery.repository.js';
 
 export type SessionRow = Selectable<SessionsTable>;
 
@@ -139,8 +140,15 @@ export class SessionRepository {
     }
     if (filter.limit) q = q.limit(filter.limit);
     const rows = await q.execute();
-    const fixes = await this.latestFixes(rows.map((r) => r.id));
-    return rows.map((r) => toSummary(r, r.created_by_name, fixes.get(r.id) ?? null));
+    const ids = rows.map((r) => r.id);
+    const [fixes, texts] = await Promise.all([
+      this.latestFixes(ids),
+      new SmsDeliveryRepository(this.db).latest(ids),
+    ]);
+    return rows.map((r) => ({
+      ...toSummary(r, r.created_by_name, fixes.get(r.id) ?? null),
+      text: texts.get(r.id) ?? null,
+    }));
   }
 
   async latestFixes(sessionIds: string[]): Promise<Map<string, ReceivedFix>> {
@@ -178,7 +186,11 @@ export function toFix(r: Selectable<LocationFixesTable>): ReceivedFix {
 
 const n = (v: number | null) => (v === null ? null : Number(v));
 
-function toSummary(r: SessionRow, createdByName: string, lastFix: ReceivedFix | null): SessionSummary {
+function toSummary(
+  r: SessionRow,
+  createdByName: string,
+  lastFix: ReceivedFix | null,
+): Omit<SessionSummary, 'text'> {
   return {
     id: r.id,
     reference: r.reference,

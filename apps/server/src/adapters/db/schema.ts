@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { SignInTables } from './sign-in-schema.js';
+import type { SmsTables } from './sms-schema.js';
 
 /** Times are integer milliseconds since the epoch (UTC) everywhere. */
 type Ms = number;
@@ -343,7 +344,7 @@ export interface EvidenceViewingsTable {
   expires_at: Ms;
 }
 
-export interface Database extends SignInTables {
+export interface Database extends SignInTables, SmsTables {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;
   role_grants: RoleGrantsTable;

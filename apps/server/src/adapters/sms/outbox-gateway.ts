@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/database.js';
 import type { SecretBox } from '../keys/secret-box.js';
 import type { Random } from '../random.js';
-import type { SmsGateway, SmsMessage } from './sms-gateway.js';
+import type { SendResult, SmsGateway, SmsMessage } from './sms-gateway.js';
 
 /** What stands in for a link token wherever the link is not to be read. */
 const TOKEN_IN_LINK = /(\/j\/)[A-Za-z0-9_-]{16,}/g;
@@ -19,7 +19,7 @@ export const maskLink = (text: string): string => text.replace(TOKEN_IN_LINK, MA
  * Numbers are shown masked, as everywhere else in the console.
  */
 export class OutboxGateway implements SmsGateway {
-  readonly name = 'outbox';
+  readonly name = 'outbox' as const;
 
   constructor(
     private readonly db: Db,
@@ -29,7 +29,7 @@ export class OutboxGateway implements SmsGateway {
     private readonly onChange: () => void,
   ) {}
 
-  async send(message: SmsMessage): Promise<{ providerRef: string }> {
+  async send(message: SmsMessage): Promise<SendResult> {
     const id = this.random.id();
     const secret = message.secret;
     await this.db
@@ -46,7 +46,7 @@ export class OutboxGateway implements SmsGateway {
       })
       .execute();
     this.onChange();
-    return { providerRef: `outbox:${id}` };
+    return { providerRef: `outbox:${id}`, status: 'sent' };
   }
 
   /** The newest texts as `officerId` may see them: their own live links in clear, nothing else. */

@@ -2,6 +2,8 @@ import {
   CreateInviteRequest,
   EndSessionRequest,
   EvidenceList,
+  IDEMPOTENCY_HEADER,
+  IdempotencyKey,
   MessageList,
   SessionDetail,
   SessionList,
@@ -46,12 +48,19 @@ export const sessionRoutes =
       {
         schema: {
           body: CreateInviteRequest,
+          // One press of Send: a retry with the same key gets the first answer and sends nothing.
+          headers: z.object({ [IDEMPOTENCY_HEADER]: IdempotencyKey.optional() }),
           response: { 201: z.object({ session: SessionSummary, link: z.string().url() }) },
         },
         config: { auth: { officer: true, permission: 'session:create' } },
       },
       async (request, reply) => {
-        const result = await c.invites.create(request.body, officerActor(request), request.ip);
+        const result = await c.invites.create(
+          request.body,
+          officerActor(request),
+          request.ip,
+          request.headers[IDEMPOTENCY_HEADER] ?? null,
+        );
         return reply.status(201).send(result);
       },
     );

@@ -11,6 +11,7 @@ import * as m0009 from './0009_run_once.js';
 import * as m0010 from './0010_media_nodes.js';
 import * as m0011 from './0011_postgres.js';
 import * as m0012 from './0012_evidence_viewings.js';
+import * as m0013 from './0013_sms_delivery.js';
 import * as m0014 from './0014_sign_in.js';
 
 /** Migrations in order. Never edit one that has shipped: add the next number. */
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_media_nodes': m0010,
   '0011_postgres': m0011,
   '0012_evidence_viewings': m0012,
+  '0013_sms_delivery': m0013,
   '0014_sign_in': m0014,
 };
 

@@ -1,0 +1,225 @@
+import type { TextDelivery, TextList, TextRoute } from '@sightline/protocol';
+import type { Clock } from '../adapters/clock.js';
+import type { Db } from '../adapters/db/database.js';
+import type { SecretBox } from '../adapters/keys/secret-box.js';
+import type { Random } from '../adapters/random.js';
+import {
+  type GatewayName,
+  type SmsGateway,
+  type SmsMessage,
+  SmsSendError,
+  type StatusReport,
+} from '../adapters/sms/sms-gateway.js';
+import type { Logger } from '../lib/logger.js';
+import type { SessionService } from '../sessions/session.service.js';
+import { type DeliveryRow, SmsDeliveryRepository, toTextDelivery } from './sms-delivery.repository.js';
+
+/** The configured gateways: the one every text goes by, and the other route. */
+export interface Gateways {
+  primary: SmsGateway;
+  fallback: SmsGateway | null;
+}
+
+/** One press of Send (or resend), already claimed by its try-1 row. */
+export interface Press {
+  claimId: string;
+  sessionId: string;
+  key: string;
+  attempt: number;
+  route: TextRoute;
+  officerId: string;
+  officerName: string;
+  message: Omit<SmsMessage, 'reference'>;
+}
+
+/** A report for a text we have not stored the reference of yet is tried again this often. */
+const EARLY_REPORT_RETRIES = 10;
+const EARLY_REPORT_WAIT_MS = 200;
+/** Polling (Notify without a callback) gives up on a text after this long. */
+const POLL_WINDOW_MS = 24 * 3_600_000;
+
+/**
+ * Sends a press's text and follows what becomes of it. The rule for a second try (docs/deployment.md):
+ * only a definite failure (the provider refused, or could not be reached) of the configured gateway
+ * goes on to the fallback by itself, as try 2 of the same press. A timeout or dropped connection may
+ * have sent the text, so it is recorded as failed-and-uncertain and left to the officer to resend.
+ */
+export class TextDeliveries {
+  readonly #repo: SmsDeliveryRepository;
+
+  constructor(
+    db: Db,
+    private readonly gateways: Gateways,
+    private readonly sessions: SessionService,
+    private readonly clock: Clock,
+    private readonly random: Random,
+    private readonly box: SecretBox,
+    private readonly log: Logger,
+  ) {
+    this.#repo = new SmsDeliveryRepository(db);
+    for (const g of [gateways.primary, gateways.fallback]) g?.onStatus?.((r) => void this.report(r));
+  }
+
+  get names(): { primary: GatewayName; fallback: GatewayName | null } {
+    return { primary: this.gateways.primary.name, fallback: this.gateways.fallback?.name ?? null };
+  }
+
+  /** The gateway a route names; null for the fallback when none is configured. */
+  gateway(route: TextRoute): SmsGateway | null {
+    return route === 'primary' ? this.gateways.primary : this.gateways.fallback;
+  }
+
+  /** The configured gateway of that name (a callback route checks its provider's proof with it). */
+  gatewayNamed(name: GatewayName): SmsGateway | null {
+    return [this.gateways.primary, this.gateways.fallback].find((g) => g?.name === name) ?? null;
+  }
+
+  /** The try-1 row of a press, to insert inside the transaction that admits it. */
+  claimRow(p: Omit<Press, 'claimId' | 'message' | 'officerName'> & { id: string; link: string }) {
+    const now = this.clock.now();
+    return {
+      id: p.id,
+      session_id: p.sessionId,
+      idempotency_key: p.key,
+      try_no: 1,
+      attempt: p.attempt,
+      officer_id: p.officerId,
+      route: p.route,
+      gateway: this.gateway(p.route)!.name,
+      provider_ref: null,
+      status: 'queued',
+      failure_reason: null,
+      failure_kind: null,
+      link_sealed: this.box.seal(p.link, p.id),
+      created_at: now,
+      updated_at: now,
+      delivered_at: null,
+    };
+  }
+
+  /** Sends a claimed press: try 1 by its route's gateway, try 2 by the fallback after a definite failure. */
+  async deliver(press: Press): Promise<TextDelivery> {
+    const first = await this.#try(press, press.claimId, this.gateway(press.route)!);
+    if (first.status !== 'failed' || first.uncertain || press.route !== 'primary' || !this.gateways.fallback)
+      return first;
+    const id = this.random.id();
+    const row = {
+      ...this.claimRow({ ...press, id, link: press.message.secret ?? '', route: 'fallback' as const }),
+      try_no: 2,
+      link_sealed: null,
+    };
+    await this.#repo.insert(row);
+    await this.sessions.addEvent(
+      press.sessionId,
+      'text.fallback',
+      null,
+      `${first.gateway} refused the text; sending by ${this.gateways.fallback.name}`,
+    );
+    return this.#try(press, id, this.gateways.fallback);
+  }
+
+  async #try(press: Press, rowId: string, gateway: SmsGateway): Promise<TextDelivery> {
+    const reference = `${press.key}.${rowId.slice(0, 8)}`;
+    try {
+      const res = await gateway.send({ ...press.message, reference });
+      await this.#repo.accepted(rowId, res.providerRef, res.status, this.clock.now());
+      await this.sessions.addEvent(
+        press.sessionId,
+        press.attempt === 1 ? 'invite.sent' : 'invite.resent',
+        press.officerName,
+        `${gateway.name} ${res.providerRef}`,
+      );
+    } catch (err) {
+      const failure =
+        err instanceof SmsSendError
+          ? err
+          : new SmsSendError('ambiguous', 'the gateway failed unexpectedly', { cause: err });
+      this.log.warn(
+        { err, sessionId: press.sessionId, gateway: gateway.name, kind: failure.kind },
+        'sms: send failed',
+      );
+      await this.#repo.failed(rowId, failure.reason, failure.kind, this.clock.now());
+      await this.sessions.addEvent(
+        press.sessionId,
+        'text.failed',
+        null,
+        `${gateway.name}: ${failure.reason}`,
+      );
+    }
+    const row = (await this.#repo.byKey(press.key)).find((r) => r.id === rowId)!;
+    await this.sessions.announce(press.sessionId);
+    return toTextDelivery(row);
+  }
+
+  /** A provider's later word on a text (callback, receipt, poll); stale and unknown reports change nothing. */
+  async report(r: StatusReport, retry = 0): Promise<boolean> {
+    const row = await this.#repo.byRef(r.gateway, r.providerRef);
+    if (!row) {
+      // An SMSC can send the receipt before this instance has stored the submit's answer.
+      if (retry < EARLY_REPORT_RETRIES) {
+        await new Promise((res) => setTimeout(res, EARLY_REPORT_WAIT_MS));
+        return this.report(r, retry + 1);
+      }
+      this.log.warn({ gateway: r.gateway, ref: r.providerRef }, 'sms: status for a text we do not know');
+      return false;
+    }
+    if (!(await this.#repo.advance(row.id, r.status, r.reason, r.at))) return false;
+    if (r.status !== 'sent')
+      await this.sessions.addEvent(
+        row.session_id,
+        `text.${r.status}`,
+        null,
+        r.status === 'failed'
+          ? `${row.gateway}: ${r.reason ?? 'failed'}`
+          : `${row.gateway} text ${row.attempt}`,
+        r.at,
+      );
+    await this.sessions.announce(row.session_id);
+    return true;
+  }
+
+  /** Asks providers that need asking (Notify without a callback) about texts still on their way. */
+  async poll(): Promise<void> {
+    for (const g of [this.gateways.primary, this.gateways.fallback]) {
+      if (!g?.poll) continue;
+      for (const row of await this.#repo.pending(g.name, this.clock.now() - POLL_WINDOW_MS)) {
+        const report = await g.poll(row.provider_ref!);
+        if (report) await this.report(report, EARLY_REPORT_RETRIES);
+      }
+    }
+  }
+
+  /** A press already handled, by its key: its rows, oldest try first (empty if new). */
+  byKey(key: string): Promise<DeliveryRow[]> {
+    return this.#repo.byKey(key);
+  }
+
+  async list(sessionId: string): Promise<TextList> {
+    const rows = await this.#repo.forSession(sessionId);
+    return { texts: rows.map(toTextDelivery), gateways: this.names };
+  }
+
+  /** The session's link in clear, while it is still held (for a resend or a replayed press). */
+  async link(sessionId: string): Promise<string | null> {
+    const row = await this.#repo.sealedLink(sessionId);
+    return row?.link_sealed ? this.box.open(row.link_sealed, row.id) : null;
+  }
+
+  /** Erases the sealed link once the session has left 'sent' (opened, expired, ended). */
+  forget(sessionId: string): Promise<boolean> {
+    return this.#repo.forget(sessionId);
+  }
+
+  /** The repository bound to a transaction's handle (limits and claims inside it). */
+  static repo(db: Db): SmsDeliveryRepository {
+    return new SmsDeliveryRepository(db);
+  }
+
+  async start(): Promise<void> {
+    for (const g of [this.gateways.primary, this.gateways.fallback]) await g?.start?.();
+  }
+
+  async close(): Promise<void> {
+    for (const g of [this.gateways.primary, this.gateways.fallback]) await g?.close?.().catch(() => {});
+  }
+}
