@@ -266,6 +266,10 @@ test('the console’s main pages pass axe', async ({ browser }) => {
   await admin.page.goto(`${server.url}/admin`);
   await expect(admin.page.getByRole('heading', { level: 1 })).toBeVisible();
   await noViolations(admin.page, 'console: admin');
+  // No TURN here: the page says so (e2e/tests/j-turn-relay.spec.ts checks it with TURN and a test result).
+  await admin.page.getByRole('link', { name: 'TURN relay settings' }).click();
+  await expect(admin.page.getByTestId('turn-configured')).toHaveText('Not configured');
+  await noViolations(admin.page, 'console: TURN relay settings');
   await admin.context.close();
 
   const anon = await browser.newContext();

@@ -53,6 +53,15 @@ export class PhoneNetwork {
     inPhone(this.#name, 'ip', 'route', 'replace', 'default', 'via', this.hostIp);
   }
 
+  /**
+   * Leaves the phone only its own link: no default route, so it reaches the test side's
+   * address (hostIp) and nothing behind it, as a network that lets through only the servers
+   * it must. `up()` gives the route back.
+   */
+  confineToLink(): void {
+    inPhone(this.#name, 'ip', 'route', 'del', 'default');
+  }
+
   /** Cuts the phone off completely, as losing signal would. */
   down(): void {
     inPhone(this.#name, 'ip', 'link', 'set', 'eth0', 'down');
