@@ -132,7 +132,7 @@ export class SmppGateway implements SmsGateway {
       );
       if (!written) {
         clearTimeout(timer);
-        reject(new SmsSendError('unreachable', 'the connection to the SMSC is closed'));
+        reject(new SmsSendError('unreachable', 'not connected to the SMSC (the connection closed)'));
       }
     });
   }
