@@ -23,7 +23,8 @@ export interface Sightline {
   crash(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const srv = createServer();
     srv.listen(0, '127.0.0.1', () => {
@@ -46,7 +47,8 @@ export async function startSightline(
   // Reusing a data directory (a restart after a crash) keeps its accounts.
   const fresh = !opts.dataDir;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'sightline-e2e-'));
-  const port = await freePort();
+  // A caller may fix the port (an identity provider registered the redirect URI before the server started).
+  const port = env.SIGHTLINE_PORT ? Number(env.SIGHTLINE_PORT) : await freePort();
   const fullEnv = {
     ...process.env,
     SIGHTLINE_DATA_DIR: dataDir,

@@ -19,6 +19,11 @@ export function AdminPage() {
           <Link href="/admin/turn">TURN relay settings</Link>
         </p>
       ) : null}
+      {can('officer:manage') ? (
+        <p>
+          <Link href="/admin/sign-in">Sign-in settings (single sign-on and two-step sign-in)</Link>
+        </p>
+      ) : null}
       {can('system:read') ? <SystemPanel /> : null}
       {can('officer:manage') ? <OfficersPanel /> : null}
       {can('audit:read') ? <AuditPanel /> : null}

@@ -18,7 +18,12 @@ import type {
   ExportJob,
   HoldRequest,
   LibrarySession,
+  LoginResult,
+  LogoutResult,
   MessageList,
+  MfaEnrolment,
+  MfaSignedIn,
+  MyMfaStatus,
   Note,
   OfficerAccount,
   OutboxMessage,
@@ -30,8 +35,13 @@ import type {
   SessionDetail,
   SessionSummary,
   SignedManifest,
+  SignInOptions,
+  SignInSettings,
   SigningKey,
   SystemStatus,
+  TextDelivery,
+  TextList,
+  TextRoute,
   TurnCheckGrant,
   TurnSettings,
 } from '@sightline/protocol';
@@ -103,6 +113,10 @@ export function sentence(message: string): string {
   return /[.!?]$/.test(first) ? first : `${first}.`;
 }
 
+// Protocol's IDEMPOTENCY_HEADER; the console imports only types from the protocol package.
+const idempotency = (key: string | undefined): Record<string, string> =>
+  key ? { 'idempotency-key': key } : {};
+
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 export interface ApiClientOptions {
@@ -123,11 +137,45 @@ export class ApiClient {
     this.#fetch = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
 
-  login(username: string, password: string): Promise<AuthState> {
+  /** Signed in, or `{ mfa }`: a code (or setting up TOTP) comes next. */
+  login(username: string, password: string): Promise<LoginResult> {
     return this.request('POST', '/api/auth/login', { username, password }, { authProbe: true });
   }
-  logout(): Promise<{ ok: true }> {
+  /** `endSessionUrl`: the identity provider's sign-out, for an officer who signed in with SSO. */
+  logout(): Promise<LogoutResult> {
     return this.request('POST', '/api/auth/logout', {});
+  }
+  signInOptions(): Promise<SignInOptions> {
+    return this.request('GET', '/api/auth/options', undefined, { authProbe: true });
+  }
+  /** The code step after the password: a TOTP code or a recovery code. */
+  mfaCode(code: string): Promise<MfaSignedIn> {
+    return this.request('POST', '/api/auth/mfa', { code }, { authProbe: true });
+  }
+  /** The enrolment step the MFA policy forces: a new secret to scan. */
+  mfaEnrolStep(): Promise<MfaEnrolment> {
+    return this.request('POST', '/api/auth/mfa/enrol', {}, { authProbe: true });
+  }
+  mfaEnrolStepConfirm(code: string): Promise<MfaSignedIn> {
+    return this.request('POST', '/api/auth/mfa/enrol/confirm', { code }, { authProbe: true });
+  }
+  myMfa(): Promise<MyMfaStatus> {
+    return this.request('GET', '/api/account/mfa');
+  }
+  beginMfa(): Promise<MfaEnrolment> {
+    return this.request('POST', '/api/account/mfa/enrol', {});
+  }
+  confirmMfa(code: string): Promise<{ recoveryCodes: string[] }> {
+    return this.request('POST', '/api/account/mfa/confirm', { code });
+  }
+  signInSettings(): Promise<SignInSettings> {
+    return this.request('GET', '/api/admin/sign-in');
+  }
+  setMfaPolicy(requireForLocal: boolean, reason: string): Promise<SignInSettings['mfa']> {
+    return this.request('PUT', '/api/admin/sign-in/mfa-policy', { requireForLocal, reason });
+  }
+  resetMfa(officerId: string, reason: string): Promise<{ ok: true; hadMfa: boolean }> {
+    return this.request('POST', `/api/officers/${seg(officerId)}/mfa/reset`, { reason });
   }
   /** Who is signed in; rejects with code "unauthenticated" when no one is. */
   me(): Promise<AuthState> {
@@ -148,8 +196,29 @@ export class ApiClient {
   async sessions(): Promise<SessionSummary[]> {
     return (await this.request<{ sessions: SessionSummary[] }>('GET', '/api/sessions')).sessions;
   }
-  createInvite(body: Body<typeof CreateInviteRequest>): Promise<{ session: SessionSummary; link: string }> {
-    return this.request('POST', '/api/sessions', body);
+  /** One press of Send: `key` makes a retry of the same press safe (the server sends one text per key). */
+  createInvite(
+    body: Body<typeof CreateInviteRequest>,
+    key?: string,
+  ): Promise<{ session: SessionSummary; link: string }> {
+    return this.request('POST', '/api/sessions', body, { headers: idempotency(key) });
+  }
+  /** Every text of a session's link, and the gateways a resend may take. */
+  texts(sessionId: string): Promise<TextList> {
+    return this.request('GET', `/api/sessions/${seg(sessionId)}/texts`);
+  }
+  /** Texts the same link again, by the configured gateway or the fallback; `key` as for createInvite. */
+  resendText(
+    sessionId: string,
+    route: TextRoute,
+    key: string,
+  ): Promise<{ session: SessionSummary; text: TextDelivery }> {
+    return this.request(
+      'POST',
+      `/api/sessions/${seg(sessionId)}/texts`,
+      { route },
+      { headers: idempotency(key) },
+    );
   }
   session(id: string): Promise<SessionDetail> {
     return this.request('GET', `/api/sessions/${encodeURIComponent(id)}`);
@@ -285,9 +354,9 @@ export class ApiClient {
     method: 'GET' | 'POST' | 'PUT',
     path: string,
     body?: unknown,
-    opts: { authProbe?: boolean; retried?: boolean } = {},
+    opts: { authProbe?: boolean; retried?: boolean; headers?: Record<string, string> } = {},
   ): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
     const token = this.opts.csrfToken();
     if (method !== 'GET' && token) headers['x-csrf-token'] = token;

@@ -22,6 +22,10 @@ const RetentionPage = lazy(() =>
   import('../retention/RetentionPage.js').then((m) => ({ default: m.RetentionPage })),
 );
 const SarPage = lazy(() => import('../sar/SarPage.js').then((m) => ({ default: m.SarPage })));
+const SignInSettingsPage = lazy(() =>
+  import('../admin/SignInSettingsPage.js').then((m) => ({ default: m.SignInSettingsPage })),
+);
+const AccountPage = lazy(() => import('../account/AccountPage.js').then((m) => ({ default: m.AccountPage })));
 const TurnSettingsPage = lazy(() =>
   import('../turn/TurnSettingsPage.js').then((m) => ({ default: m.TurnSettingsPage })),
 );
@@ -102,6 +106,10 @@ export function App() {
     page = lazyPage(can(roles, 'sar:search'), <SarPage />);
   } else if (route.name === 'admin') {
     page = canSeeAdmin(roles) ? <AdminPage /> : <NoAccess />;
+  } else if (route.name === 'sign-in-settings') {
+    page = lazyPage(can(roles, 'officer:manage'), <SignInSettingsPage />);
+  } else if (route.name === 'account') {
+    page = lazyPage(true, <AccountPage />);
   } else if (route.name === 'turn-settings') {
     page = lazyPage(can(roles, 'turn:check'), <TurnSettingsPage />);
   } else {

@@ -48,12 +48,17 @@ export function Header() {
       <div className="whoami">
         <span className="whoami-name">{officer.displayName}</span>
         <span className="whoami-roles">{officer.roles.map((r) => ROLE_LABELS[r]).join(' · ')}</span>
+        <Link href="/account" className="nav-link" aria-current={path === '/account' ? 'page' : undefined}>
+          Your account
+        </Link>
         <button
           type="button"
           className="btn btn-quiet"
           onClick={async () => {
-            await auth.logout();
-            router.navigate('/login', { replace: true });
+            const endSessionUrl = await auth.logout();
+            // Signed in with the force account: its identity provider signs the browser out too.
+            if (endSessionUrl) window.location.assign(endSessionUrl);
+            else router.navigate('/login', { replace: true });
           }}
         >
           Sign out

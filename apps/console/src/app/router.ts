@@ -11,6 +11,8 @@ export type Route =
   | { name: 'sar' }
   | { name: 'admin' }
   | { name: 'turn-settings' }
+  | { name: 'sign-in-settings' }
+  | { name: 'account' }
   | { name: 'not-found'; path: string };
 
 /** Where a session's evidence lives: the library view, distinct from the live page at /sessions/:id. */
@@ -24,6 +26,8 @@ export function matchRoute(path: string): Route {
   if (clean === '/login') return { name: 'login' };
   if (clean === '/admin') return { name: 'admin' };
   if (clean === '/admin/turn') return { name: 'turn-settings' };
+  if (clean === '/admin/sign-in') return { name: 'sign-in-settings' };
+  if (clean === '/account') return { name: 'account' };
   if (clean === '/library') return { name: 'library' };
   if (clean === '/retention') return { name: 'retention' };
   if (clean === '/sar') return { name: 'sar' };

@@ -1,0 +1,117 @@
+import AxeBuilder from '@axe-core/playwright';
+import { type Browser, expect, type Page, test } from '@playwright/test';
+import { type OidcEngine, startOidcProvider } from '@sightline/testkit/engines/oidc';
+import { freePort, PASSWORD, type Sightline, startSightline } from '@sightline/testkit/server';
+import { Secret, TOTP } from 'otpauth';
+import { signInConsole } from '../support/pages.js';
+
+// Officer sign-in in Chromium: the force's identity provider (a real OpenID provider,
+// oidc-provider, started here) through the console's button, a refusal, sign-out at the provider;
+// and TOTP for a local account, set up on the account page and asked for at the next sign-in.
+
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+let idp: OidcEngine;
+let server: Sightline;
+
+test.beforeAll(async () => {
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
+  idp = await startOidcProvider({
+    publicUrl,
+    accounts: {
+      'sgt.stone': { name: 'Sgt Sam Stone', groups: ['0b1c-supervisors', '9f9f-canteen'] },
+      visitor: { name: 'Val Visitor', groups: ['9f9f-canteen'] },
+    },
+  });
+  server = await startSightline({
+    SIGHTLINE_PORT: String(port),
+    SIGHTLINE_PUBLIC_URL: publicUrl,
+    ...idp.env({ '0b1c-supervisors': ['supervisor'], '1a2b-handlers': ['call-handler'] }),
+  });
+});
+test.afterAll(async () => {
+  await server?.stop();
+  await idp?.stop();
+});
+
+async function noViolations(page: Page, state: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const found = violations.map(
+    (v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`,
+  );
+  expect(found, `axe violations in "${state}"`).toEqual([]);
+}
+
+/** Presses the console's SSO button and signs in at the provider as `login`. */
+async function viaProvider(browser: Browser, login: string) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/login`);
+  await page.getByRole('link', { name: 'Sign in with Test Constabulary' }).click();
+  await expect(page).toHaveURL(new RegExp(`^${idp.issuer}/interaction/`));
+  await page.getByLabel('Account').fill(login);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  return { context, page };
+}
+
+test('an officer signs in with the force account and lands with the mapped role; sign-out ends it at the provider too', async ({
+  browser,
+}) => {
+  const { context, page } = await viaProvider(browser, 'sgt.stone');
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.locator('.whoami-name')).toHaveText('Sgt Sam Stone');
+  await expect(page.locator('.whoami-roles')).toHaveText('Supervisor');
+  // A supervisor's pages, not an admin's.
+  await expect(page.getByRole('link', { name: 'Retention' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  // RP-initiated logout: the provider asks to confirm, then sends the browser back to the sign-in page.
+  await expect(page).toHaveURL(new RegExp(`^${idp.issuer}/session/end`));
+  await page.getByRole('button', { name: /sign me out/i }).click();
+  await expect(page).toHaveURL(`${server.url}/login`);
+  await expect(page.getByRole('link', { name: 'Sign in with Test Constabulary' })).toBeVisible();
+  expect((await page.request.get(`${server.url}/api/auth/me`)).status()).toBe(401);
+  await context.close();
+});
+
+test('a user in no mapped group is refused with a clear page', async ({ browser }) => {
+  const { context, page } = await viaProvider(browser, 'visitor');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign-in refused');
+  await expect(page.getByTestId('sso-refused')).toContainText(
+    'not in any group that gives access to Sightline',
+  );
+  await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+  await noViolations(page, 'sign-in refused');
+  await context.close();
+});
+
+test('a local account sets up TOTP on its account page, then signs in with password and code', async ({
+  browser,
+}) => {
+  const { context, page } = await signInConsole(browser, server.url, 'handler');
+  await page.getByRole('link', { name: 'Your account' }).click();
+  await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+  await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
+  const secret = ((await page.getByTestId('totp-secret').textContent()) ?? '').replace(/\s+/g, '');
+  const totp = new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' });
+  await page.getByLabel('Six-digit code').fill(totp.generate());
+  await page.getByRole('button', { name: 'Turn on two-step sign-in' }).click();
+  await expect(page.getByTestId('recovery-codes').locator('li')).toHaveCount(10);
+  await page.getByRole('button', { name: 'I have saved them' }).click();
+  await expect(page.getByTestId('mfa-status')).toContainText('Recovery codes left: 10');
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.locator('#username').fill('handler');
+  await page.locator('#password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Two-step sign-in' })).toBeVisible();
+  await noViolations(page, 'sign-in: code step');
+  await page.getByLabel('Code').fill('000000');
+  await page.getByRole('button', { name: 'Verify code' }).click();
+  await expect(page.getByTestId('code-error')).toContainText('not right');
+  await expect(page.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+  // The code accepted at set-up cannot be used again; the next 30-second step's code can.
+  await page.getByLabel('Code').fill(totp.generate({ timestamp: Date.now() + 30_000 }));
+  await page.getByRole('button', { name: 'Verify code' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await context.close();
+});
