@@ -270,6 +270,14 @@ test('the console’s main pages pass axe', async ({ browser }) => {
   await admin.page.getByRole('link', { name: 'TURN relay settings' }).click();
   await expect(admin.page.getByTestId('turn-configured')).toHaveText('Not configured');
   await noViolations(admin.page, 'console: TURN relay settings');
+  // Sign-in settings (no identity provider here; k-sign-in.spec.ts has one) and setting up TOTP on the account page.
+  await admin.page.goto(`${server.url}/admin/sign-in`);
+  await expect(admin.page.getByTestId('sso-configured')).toHaveText('Not configured');
+  await noViolations(admin.page, 'console: sign-in settings');
+  await admin.page.goto(`${server.url}/account`);
+  await admin.page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+  await expect(admin.page.getByRole('img', { name: /QR code/ })).toBeVisible();
+  await noViolations(admin.page, 'console: account, setting up two-step sign-in');
   await admin.context.close();
 
   const anon = await browser.newContext();
