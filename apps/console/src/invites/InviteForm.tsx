@@ -10,6 +10,8 @@ import { useStore } from '../lib/use-store.js';
 import { VerificationCode } from '../lib/VerificationCode.js';
 import { describeEndReason } from '../session/event-text.js';
 import { StateBadge } from '../sessions/StateBadge.js';
+import { TextBadge } from '../texts/TextBadge.js';
+import { textDetail } from '../texts/text-status.js';
 
 /**
  * The first thing on the dashboard: a call handler types a number and presses
@@ -187,7 +189,8 @@ function InviteResult() {
   }, [sessionId]);
   if (!result) return null;
   const session = list.find((s) => s.id === result.session.id) ?? result.session;
-  const failed = session.endReason === 'sms_failed';
+  // Sessions from before texts were tracked ended with 'sms_failed'; now the session stays open.
+  const failed = session.text?.status === 'failed' || session.endReason === 'sms_failed';
 
   return (
     <div className={`invite-result${failed ? ' invite-result-failed' : ''}`} role="status">
@@ -199,8 +202,13 @@ function InviteResult() {
         </h2>
         <StateBadge state={session.state} testId="invite-state" />
       </div>
+      {session.text ? <TextBadge text={session.text} testId="invite-text-status" /> : null}
       {failed ? (
-        <p>{`Session ${describeEndReason(session.endReason)}. Read the link to the caller, or check the number and send again.`}</p>
+        <p>
+          {session.text
+            ? `${textDetail(session.text)} Open the session to send it again (by the other route if there is one), or read the link to the caller.`
+            : `Session ${describeEndReason(session.endReason)}. Read the link to the caller, or check the number and send again.`}
+        </p>
       ) : (
         <p className="muted">
           {modeName(session.mode)} · <LanguageName code={session.language} />. Link works once and expires at{' '}

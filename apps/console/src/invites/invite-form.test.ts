@@ -33,12 +33,15 @@ describe('InviteForm', () => {
     form.setLanguage('pl');
     form.setLocationMinutes('45');
     await form.submit();
-    expect(createInvite).toHaveBeenLastCalledWith({
-      phone: '07911 123456',
-      mode: 'location',
-      language: 'pl',
-      locationMinutes: 45,
-    });
+    expect(createInvite).toHaveBeenLastCalledWith(
+      {
+        phone: '07911 123456',
+        mode: 'location',
+        language: 'pl',
+        locationMinutes: 45,
+      },
+      expect.any(String),
+    );
     // Back to the defaults for the next call.
     expect(form.get()).toMatchObject({ mode: 'video', language: 'en', locationMinutes: '120' });
 
@@ -46,7 +49,10 @@ describe('InviteForm', () => {
     form.setMode('two-way');
     form.setLocationMinutes('3');
     await form.submit();
-    expect(createInvite).toHaveBeenLastCalledWith({ phone: '07911 123456', mode: 'two-way', language: 'en' });
+    expect(createInvite).toHaveBeenLastCalledWith(
+      { phone: '07911 123456', mode: 'two-way', language: 'en' },
+      expect.any(String),
+    );
   });
 
   it('keeps a location-only link with bad minutes from being sent', async () => {
@@ -110,7 +116,10 @@ describe('InviteForm', () => {
     form.setPhone(' 07911 123456 ');
     form.setReference('  ');
     expect(await form.submit()).toBe(true);
-    expect(createInvite).toHaveBeenCalledWith({ phone: '07911 123456', mode: 'video', language: 'en' });
+    expect(createInvite).toHaveBeenCalledWith(
+      { phone: '07911 123456', mode: 'video', language: 'en' },
+      expect.any(String),
+    );
     expect(onCreated).toHaveBeenCalledWith(expect.objectContaining({ id: 's1' }));
     expect(form.get()).toMatchObject({
       phone: '',
@@ -145,5 +154,31 @@ describe('InviteForm', () => {
     down.setPhone('07911 123456');
     await down.submit();
     expect(down.get().errors).toEqual({ form: 'Cannot reach the Sightline server.' });
+  });
+
+  it('keeps the press’s key after a lost answer, so pressing again cannot send a second text', async () => {
+    const keys: string[] = [];
+    let fail: ApiRequestError | null = new ApiRequestError(0, 'network', 'no connection');
+    const createInvite = vi.fn(async (_body: unknown, key?: string) => {
+      keys.push(key!);
+      if (fail) throw fail;
+      return { session: summary('s1', 1), link: 'https://x/j/abc' };
+    });
+    let n = 0;
+    const form = new InviteForm(
+      { createInvite },
+      () => {},
+      () => `key-${++n}`,
+    );
+    form.setPhone('07911 123456');
+    await form.submit();
+    await form.submit(); // the same press again: same key
+    fail = new ApiRequestError(429, 'invite_limit_number', 'too many');
+    await form.submit();
+    await form.submit(); // a definite answer ends the press: a new key
+    fail = null;
+    form.setPhone('07911 123457'); // an edit is a new press
+    await form.submit();
+    expect(keys).toEqual(['key-1', 'key-1', 'key-1', 'key-2', 'key-3']);
   });
 });

@@ -101,11 +101,25 @@ const sentenceCase = (m: string): string => {
 
 /** The "send a link" form: the call handler's first action on every call. */
 export class InviteForm extends Store<InviteFormState> {
+  /**
+   * The idempotency key of the press whose answer never came (network): pressing again retries
+   * that press, so the server cannot send two texts. Any edit makes it a new press.
+   */
+  #unanswered: string | null = null;
+
   constructor(
     private readonly api: Pick<ApiClient, 'createInvite'>,
     private readonly onCreated: (s: SessionSummary) => void = () => {},
+    private readonly newKey: () => string = () => crypto.randomUUID(),
   ) {
     super(EMPTY);
+  }
+
+  /** Every edit is a new press: a key is only reused for exactly the same request. */
+  override patch(patch: Partial<InviteFormState>): void {
+    if (['phone', 'reference', 'mode', 'language', 'locationMinutes'].some((k) => k in patch))
+      this.#unanswered = null;
+    super.patch(patch);
   }
 
   setPhone(phone: string): void {
@@ -144,13 +158,17 @@ export class InviteForm extends Store<InviteFormState> {
       return false;
     }
     this.patch({ sending: true, errors: {} });
+    const key = this.#unanswered ?? this.newKey();
+    this.#unanswered = key;
     try {
-      const res = await this.api.createInvite(inviteRequest(state));
+      const res = await this.api.createInvite(inviteRequest(state), key);
+      this.#unanswered = null;
       this.onCreated(res.session);
       // The next caller most likely needs the defaults again, not this caller's choices.
       this.set({ ...EMPTY, result: { session: res.session, link: res.link, phone: phone.trim() } });
       return true;
     } catch (err) {
+      if (!(err instanceof ApiRequestError && err.code === 'network')) this.#unanswered = null;
       this.patch({ sending: false, errors: inviteErrors(err) });
       return false;
     }
@@ -158,6 +176,7 @@ export class InviteForm extends Store<InviteFormState> {
 
   /** Forgets everything (sign-out). */
   reset(): void {
+    this.#unanswered = null;
     this.set(EMPTY);
   }
 

@@ -16,6 +16,7 @@ import { videoStoppedText } from '../live-video/video-overlay.js';
 import { PositionPanel } from '../location/PositionPanel.js';
 import { SessionMap } from '../location/SessionMap.js';
 import { StateBadge, videoStopped } from '../sessions/StateBadge.js';
+import { TextsPanel } from '../texts/TextsPanel.js';
 import { OfficerCameraPanel } from '../two-way/OfficerCameraPanel.js';
 import { EndSession } from './EndSession.js';
 import { describeEndReason, sessionStateText } from './event-text.js';
@@ -150,6 +151,7 @@ function SessionView({ ctl }: { ctl: SessionController }) {
               {videoStoppedText(session)}
             </p>
           ) : null}
+          {session?.text ? <TextsPanel session={session} /> : null}
           {locationOnly && session?.locationUntil != null ? (
             <p className="location-until" data-testid="location-until">
               {over || session.locationUntil <= now

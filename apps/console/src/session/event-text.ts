@@ -4,6 +4,10 @@ import type { EvidenceKind, SessionState, SessionSummary } from '@sightline/prot
 const EVENT_TEXT: Record<string, string> = {
   'invite.sent': 'Link sent by text message',
   'invite.failed': 'Text message could not be sent',
+  'invite.resent': 'Link sent again by text message',
+  'text.failed': 'Text message failed',
+  'text.delivered': 'Text message delivered to the phone',
+  'text.fallback': 'Text message sent by the other route',
   'link.opened': 'Caller opened the link',
   'link.expired': 'Link expired without being opened',
   'consent.accepted': 'Caller gave consent to share',

@@ -5,6 +5,7 @@ import { formatAge, formatTime, formatWhen } from '../lib/format.js';
 import { modeName } from '../lib/session-options.js';
 import { useStore } from '../lib/use-store.js';
 import { fixAgeLevel } from '../location/position.js';
+import { TextBadge } from '../texts/TextBadge.js';
 import { StateBadge, videoStopped } from './StateBadge.js';
 
 /** The live list of sessions, newest first; each row opens its session. */
@@ -84,6 +85,12 @@ function SessionRow({ s }: { s: SessionSummary }) {
           </span>
         ) : s.state === 'live' && !s.publishing ? (
           <span className="row-note">video lost</span>
+        ) : null}
+        {/* Until the caller opens the link, whether the text arrived is what matters. */}
+        {s.state === 'sent' && s.text ? (
+          <span className="row-note">
+            <TextBadge text={s.text} testId="row-text-status" />
+          </span>
         ) : null}
       </td>
       <td>{formatWhen(s.createdAt, now)}</td>

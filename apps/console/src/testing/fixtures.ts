@@ -5,6 +5,7 @@ import type {
   Recording,
   ServerToConsole,
   SessionSummary,
+  TextDelivery,
   TimelineEvent,
 } from '@sightline/protocol';
 import type { ConsoleSocket } from '../signalling/console-socket.js';
@@ -161,3 +162,19 @@ export function fakeSocket() {
 export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 }
+
+/** A text of a session's link (queued by Notify unless patched). */
+export const textDelivery = (patch: Partial<TextDelivery> = {}): TextDelivery => ({
+  id: 't1',
+  attempt: 1,
+  tryNo: 1,
+  route: 'primary',
+  gateway: 'notify',
+  status: 'queued',
+  reason: null,
+  uncertain: false,
+  createdAt: 1000,
+  updatedAt: 1000,
+  deliveredAt: null,
+  ...patch,
+});
