@@ -1,0 +1,137 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cookieFrom,
+  invite,
+  type OfficerClient,
+  openLink,
+  signIn,
+  startServer,
+  TestClock,
+  type TestServer,
+  TestSocket,
+} from './harness.js';
+
+// TURN credentials as browsers receive them: one per caller session and per officer, in the
+// coturn REST scheme, renewed over the socket before they expire, fresh after a reconnect.
+// (That coturn accepts them, and refuses expired ones, is e2e/tests/j-turn-relay.spec.ts.)
+
+const SECRET = 'integration-turn-secret';
+const TURN_URLS = ['turn:10.77.0.1:3478?transport=udp', 'turns:turn.example.police.uk:443?transport=tcp'];
+const TTL_S = 30;
+
+let s: TestServer;
+let handler: OfficerClient;
+const clock = new TestClock();
+
+beforeAll(async () => {
+  s = await startServer({
+    clock,
+    env: {
+      SIGHTLINE_ICE_SERVERS: '[{"urls":"stun:stun.example.org:3478"}]',
+      SIGHTLINE_TURN_URLS: TURN_URLS.join(','),
+      SIGHTLINE_TURN_SECRET: SECRET,
+      SIGHTLINE_TURN_TTL_SECONDS: String(TTL_S),
+      SIGHTLINE_CALLER_ICE_POLICY: 'relay',
+    },
+  });
+  handler = await signIn(s, ['call-handler']);
+});
+afterAll(() => s?.close());
+
+type Server = { urls: string | string[]; username?: string; credential?: string };
+
+/** The TURN entry, checked against an HMAC computed here from the shared secret. */
+function turnEntry(servers: Server[]) {
+  expect(servers[0]).toEqual({ urls: 'stun:stun.example.org:3478' });
+  const turn = servers.find((x) => x.username !== undefined)!;
+  expect(turn.urls).toEqual(TURN_URLS);
+  expect(turn.credential).toBe(createHmac('sha1', SECRET).update(turn.username!).digest('base64'));
+  const [expiry, id] = turn.username!.split(':');
+  return { expiresAtMs: Number(expiry) * 1000, id: id! };
+}
+
+async function callerSocket(cookie: string) {
+  const sock = await TestSocket.open(`${s.wsUrl}/ws/caller`, cookie);
+  const welcome = await sock.next((m) => m.type === 'welcome');
+  return { sock, welcome };
+}
+
+describe('TURN credentials handed to browsers', () => {
+  it("gives the caller's page its own credential (session id, never the phone number) and the relay policy", async () => {
+    const { sessionId, token } = await invite(s, handler, '07700 900123');
+    const cookie = cookieFrom(await openLink(s, token), 'sl_caller');
+    const { sock, welcome } = await callerSocket(cookie);
+    expect(welcome.iceTransportPolicy).toBe('relay');
+    const turn = turnEntry(welcome.iceServers as Server[]);
+    expect(turn.id).toBe(`c-${sessionId}`);
+    expect(turn.expiresAtMs).toBeGreaterThan(clock.now() + (TTL_S - 2) * 1000);
+    expect(turn.expiresAtMs).toBeLessThanOrEqual(clock.now() + TTL_S * 1000);
+    expect(JSON.stringify(welcome)).not.toMatch(/7700\s?900123|integration-turn-secret/);
+    sock.close();
+  });
+
+  it("gives each officer's console a credential of their own", async () => {
+    const sock = await TestSocket.open(`${s.wsUrl}/ws/console`, handler.cookie);
+    const hello = await sock.next((m) => m.type === 'hello');
+    expect(turnEntry(hello.iceServers as Server[]).id).toBe(`o-${handler.id}`);
+    expect(JSON.stringify(hello)).not.toContain(SECRET);
+    sock.close();
+  });
+
+  it('renews the credential over the socket at half its lifetime, for caller and console alike', async () => {
+    const { token } = await invite(s, handler);
+    const cookie = cookieFrom(await openLink(s, token), 'sl_caller');
+    const { sock, welcome } = await callerSocket(cookie);
+    const console_ = await TestSocket.open(`${s.wsUrl}/ws/console`, handler.cookie);
+    const hello = await console_.next((m) => m.type === 'hello');
+    const first = turnEntry(welcome.iceServers as Server[]);
+    const renewed = await sock.next((m) => m.type === 'ice.servers', (TTL_S / 2 + 5) * 1000);
+    expect(renewed.iceTransportPolicy).toBe('relay');
+    const next = turnEntry(renewed.iceServers as Server[]);
+    expect(next.id).toBe(first.id);
+    // Issued about half a lifetime later, so it lasts about that much longer.
+    expect(next.expiresAtMs - first.expiresAtMs).toBeGreaterThanOrEqual((TTL_S / 2 - 2) * 1000);
+    const consoleRenewed = await console_.next((m) => m.type === 'ice.servers', 10_000);
+    expect(turnEntry(consoleRenewed.iceServers as Server[]).expiresAtMs).toBeGreaterThan(
+      turnEntry(hello.iceServers as Server[]).expiresAtMs,
+    );
+    sock.close();
+    console_.close();
+  }, 40_000);
+
+  it('a caller reconnecting hours later (the old credential long expired) gets a fresh one', async () => {
+    const { token } = await invite(s, handler);
+    const cookie = cookieFrom(await openLink(s, token), 'sl_caller');
+    const before = await callerSocket(cookie);
+    const old = turnEntry(before.welcome.iceServers as Server[]);
+    before.sock.close();
+    clock.t += 3 * 3_600_000;
+    const after = await callerSocket(cookie);
+    const fresh = turnEntry(after.welcome.iceServers as Server[]);
+    expect(old.expiresAtMs).toBeLessThan(clock.now());
+    expect(fresh.expiresAtMs).toBeGreaterThan(clock.now() + (TTL_S - 2) * 1000);
+    after.sock.close();
+  });
+
+  it('shows admins the TURN settings without the secret, and audits each check credential', async () => {
+    const admin = await signIn(s, ['admin']);
+    const settings = await (await admin.request('GET', '/api/turn')).json();
+    expect(settings).toEqual({
+      turnConfigured: true,
+      turnUrls: TURN_URLS,
+      ttlSeconds: TTL_S,
+      callerPolicy: 'relay',
+      stunUrls: ['stun:stun.example.org:3478'],
+    });
+    const res = await admin.request('POST', '/api/turn/check', {});
+    expect(res.status).toBe(200);
+    const grant = (await res.json()) as { iceServers: Server[]; expiresAt: number };
+    expect(grant.iceServers).toHaveLength(1); // TURN only: relay-only gathering needs nothing else
+    expect(grant.iceServers[0]!.username).toBe(`${grant.expiresAt / 1000}:check-${admin.id}`);
+    const audit = await s.c.audit.list({ action: 'turn.credential.issued', limit: 10 });
+    const entry = audit.find((e) => e.actorId === admin.id);
+    expect(entry?.detail).toEqual({ purpose: 'check', expiresAt: grant.expiresAt });
+    expect(JSON.stringify(audit)).not.toContain(SECRET);
+  });
+});
