@@ -122,6 +122,7 @@ function gatherRelay(page: Page, iceServers: RTCIceServer[]) {
   return page.evaluate(async (servers) => {
     const pc = new RTCPeerConnection({ iceServers: servers, iceTransportPolicy: 'relay' });
     const relays: string[] = [];
+    const protocols: string[] = [];
     const errors: Array<{ url: string; code: number; text: string }> = [];
     const done = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), 15_000);
@@ -129,7 +130,10 @@ function gatherRelay(page: Page, iceServers: RTCIceServer[]) {
         if (!e.candidate) {
           clearTimeout(timer);
           resolve(true);
-        } else if (e.candidate.type === 'relay') relays.push(`${e.candidate.address}:${e.candidate.port}`);
+        } else if (e.candidate.type === 'relay') {
+          relays.push(`${e.candidate.address}:${e.candidate.port}`);
+          protocols.push((e.candidate as RTCIceCandidate & { relayProtocol?: string }).relayProtocol ?? '');
+        }
       };
     });
     pc.onicecandidateerror = (e) => errors.push({ url: e.url, code: e.errorCode, text: e.errorText });
@@ -137,7 +141,7 @@ function gatherRelay(page: Page, iceServers: RTCIceServer[]) {
     await pc.setLocalDescription(await pc.createOffer());
     const complete = await done;
     pc.close();
-    return { relays, errors, complete };
+    return { relays, protocols, errors, complete };
   }, iceServers);
 }
 
@@ -229,17 +233,25 @@ test('expired or forged TURN credentials are refused (401) and give no relay; th
     '/api/turn/check',
     {},
   );
-  const [expired, forged, issued] = await Promise.all([
+  const [expired, forged, issued, overTcp] = await Promise.all([
     // Expired a minute ago, otherwise correctly signed with the shared secret.
     gatherRelay(page, [{ urls, ...credential(coturn.secret, now - 60, 'c-expired') }]),
     // Not expired, but signed with another secret (a forged or stale one).
     gatherRelay(page, [{ urls, ...credential('not-the-secret', now + 600, 'c-forged') }]),
     // The control: what the server issues (here an admin's check credential) opens a relay.
     gatherRelay(page, grant.iceServers),
+    // TURN over TCP alone, as on a network that drops UDP.
+    gatherRelay(
+      page,
+      grant.iceServers.map((x) => ({
+        ...x,
+        urls: [x.urls].flat().filter((u) => u.endsWith('transport=tcp')),
+      })),
+    ),
   ]);
   test.info().annotations.push({
     type: 'gathering',
-    description: JSON.stringify({ expired, forged, issued }),
+    description: JSON.stringify({ expired, forged, issued, overTcp }),
   });
 
   for (const [name, r] of Object.entries({ expired, forged })) {
@@ -252,6 +264,8 @@ test('expired or forged TURN credentials are refused (401) and give no relay; th
   expect(issued.errors.filter((e) => e.code === 401)).toEqual([]);
   expect(issued.relays.length).toBeGreaterThan(0);
   expect(issued.relays.every((r) => r.startsWith(`${coturn.relayIp}:`))).toBe(true);
+  expect(overTcp.relays.length).toBeGreaterThan(0);
+  expect(overTcp.protocols).toContain('tcp');
 
   // coturn's own account: 401 to each, no allocation for either, one for the issued credential.
   for (const id of ['c-expired', 'c-forged'])
