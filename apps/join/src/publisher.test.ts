@@ -48,7 +48,7 @@ describe('Publisher and renewed ICE servers', () => {
       iceTransportPolicy: 'relay',
     };
     await publisher.start(); // what restart() runs: a fresh connection
-    expect(made.map((c) => (c.iceServers?.[0] as RTCIceServer).username)).toEqual(['100:c-s1', '200:c-s1']);
+    expect(made.map((c) => c.iceServers?.[0]?.username)).toEqual(['100:c-s1', '200:c-s1']);
     expect(made.every((c) => c.iceTransportPolicy === 'relay' && c.bundlePolicy === 'max-bundle')).toBe(true);
     expect(offers).toEqual(['o1', 'o2']);
     publisher.stop();
