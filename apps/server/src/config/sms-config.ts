@@ -123,13 +123,10 @@ export function shapeSmsGateways(
   let twilio: SmsGatewaysConfig['twilio'] = null;
   if (used.has('twilio')) {
     need('twilio', ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN']);
-    if (!e.TWILIO_FROM && !e.TWILIO_MESSAGING_SERVICE_SID)
-      throw fail(
-        'SIGHTLINE_TWILIO_FROM or SIGHTLINE_TWILIO_MESSAGING_SERVICE_SID: required for the twilio SMS gateway',
-      );
     twilio = {
       accountSid: e.TWILIO_ACCOUNT_SID!,
       authToken: e.TWILIO_AUTH_TOKEN!,
+      // Unset: the sender ID every gateway uses (SIGHTLINE_SMS_SENDER_ID).
       from: e.TWILIO_FROM ?? '',
       messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
       apiBase: e.TWILIO_API_BASE,
