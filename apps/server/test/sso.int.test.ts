@@ -1,6 +1,6 @@
 import { type OidcEngine, signInAtProvider, startOidcProvider } from '@sightline/testkit/engines/oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cookieFrom, startServer, TestClock, type TestServer } from './harness.js';
+import { cookieFrom, signIn, startServer, TestClock, type TestServer } from './harness.js';
 
 // Officer single sign-on against a real OpenID provider (oidc-provider) in this process: discovery,
 // authorization code + PKCE, ID token validation by openid-client, role mapping, refusals, sign-out.
@@ -162,6 +162,14 @@ describe('officer single sign-on (OpenID Connect)', () => {
     expect((await s.c.officers.findByUsername('dora'))?.roles).toBe('[]');
   });
 
+  it('refuses an SSO officer an admin has disabled, whatever the provider says', async () => {
+    idp.setAccount('erin', { groups: ['g-handlers'] });
+    const first = await ssoSignIn('erin');
+    const id = (await me(cookieFrom(first.res, 'sl_sid'))).body!.officer.id;
+    await s.c.officers.disable(id, 'suspended', { type: 'system' });
+    expect((await ssoSignIn('erin')).location).toBe('/login?sso=disabled');
+  });
+
   it("names Entra ID's group overage instead of treating it as no groups", async () => {
     expect((await ssoSignIn('overage')).location).toBe('/login?sso=group_overage');
   });
@@ -237,5 +245,30 @@ describe('officer single sign-on (OpenID Connect)', () => {
     expect((await me(cookieFrom(a.res, 'sl_sid'))).status).toBe(401);
     // The provider accepts the hint: its sign-out page answers (it asks the user to confirm).
     expect((await fetch(end)).status).toBe(200);
+  });
+});
+
+describe('an identity provider that cannot be reached', () => {
+  let down: TestServer;
+  beforeAll(async () => {
+    // A port where nothing listens: discovery fails.
+    down = await startServer({
+      env: {
+        SIGHTLINE_PUBLIC_URL: PUBLIC,
+        SIGHTLINE_OIDC_ISSUER: 'http://127.0.0.1:9',
+        SIGHTLINE_OIDC_CLIENT_ID: 'sightline',
+        SIGHTLINE_OIDC_CLIENT_SECRET: 'x',
+        SIGHTLINE_OIDC_ROLE_MAP: JSON.stringify(ROLE_MAP),
+      },
+    });
+  });
+  afterAll(() => down?.close());
+
+  it('starts, and sends the button back to the sign-in page with the reason; passwords still work', async () => {
+    const res = await fetch(`${down.url}/api/auth/oidc/start`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/login?sso=provider_unreachable');
+    const officer = await signIn(down, ['call-handler']);
+    expect((await officer.request('GET', '/api/auth/me')).status).toBe(200);
   });
 });

@@ -313,6 +313,8 @@ export function ssoRefusalText(reason: string): string {
       return 'The identity provider did not sign you in. Try again, or ask your administrator.';
     case 'expired':
       return 'That sign-in took too long or was opened in another browser. Try again.';
+    case 'provider_unreachable':
+      return 'The identity provider cannot be reached just now. Try again in a minute, or use a local account if you have one.';
     default:
       return 'Sign-in with your force account failed: the answer from the identity provider could not be trusted. Try again.';
   }

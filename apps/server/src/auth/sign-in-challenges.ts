@@ -17,11 +17,14 @@ export class SignInChallenges {
     private readonly random: Random,
   ) {}
 
-  /** Starts a step; returns the cookie value. Expired steps are swept on the way. */
+  /**
+   * Starts a step; returns the cookie value. `payload` may be made from the step's id (to seal it
+   * to this step alone). Expired steps are swept on the way.
+   */
   async create(
     kind: ChallengeKind,
     officerId: string | null,
-    payload: string | null,
+    payload: string | null | ((idHash: string) => string),
     ttlMs: number,
   ): Promise<string> {
     const now = this.clock.now();
@@ -30,13 +33,14 @@ export class SignInChallenges {
       .where('expires_at', '<', now - 3_600_000)
       .execute();
     const cookie = this.random.secret(32);
+    const idHash = hashSecret(cookie);
     await this.db
       .insertInto('sign_in_challenges')
       .values({
-        id_hash: hashSecret(cookie),
+        id_hash: idHash,
         kind,
         officer_id: officerId,
-        payload,
+        payload: typeof payload === 'function' ? payload(idHash) : payload,
         created_at: now,
         expires_at: now + ttlMs,
         used_at: null,

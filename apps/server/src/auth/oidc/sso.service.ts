@@ -64,14 +64,13 @@ export class SsoService {
       codeVerifier: client.randomPKCECodeVerifier(),
     };
     const url = await this.provider.authorizationUrl(checks);
-    // The id is chosen first so the payload can be sealed to it (a sealed payload cannot be moved).
-    const cookie = await this.auth.challenges.create('oidc', null, 'pending', REDIRECT_MS);
-    const idHash = createHash('sha256').update(cookie, 'utf8').digest('hex');
-    await this.db
-      .updateTable('sign_in_challenges')
-      .set({ payload: this.box.seal(JSON.stringify(checks), idHash) })
-      .where('id_hash', '=', idHash)
-      .execute();
+    // Sealed to this step's id: a sealed payload cannot be moved to another browser's step.
+    const cookie = await this.auth.challenges.create(
+      'oidc',
+      null,
+      (idHash) => this.box.seal(JSON.stringify(checks), idHash),
+      REDIRECT_MS,
+    );
     return { cookie, url: url.href };
   }
 

@@ -22,7 +22,8 @@ export const MFA_COOKIE = 'sl_mfa';
 export const OIDC_COOKIE = 'sl_oidc';
 
 /** Public sign-in steps are flood-guarded per address; guessing is limited per account by LoginThrottle. */
-const PUBLIC = { auth: { public: true as const }, rateLimit: { max: 60, timeWindow: '1 minute' } };
+// As generous as the password route's: a whole station signs in through one NAT address at shift change.
+const PUBLIC = { auth: { public: true as const }, rateLimit: { max: 120, timeWindow: '1 minute' } };
 const MANAGE = { auth: { officer: true as const, permission: 'officer:manage' as const } };
 
 /** Sets the officer's session cookie (as the password route does). */
@@ -80,9 +81,17 @@ export const signInRoutes =
         ),
     );
 
-    app.get('/api/auth/oidc/start', { config: PUBLIC }, async (_request, reply) => {
+    app.get('/api/auth/oidc/start', { config: PUBLIC }, async (request, reply) => {
       if (!c.sso) throw notFound('single sign-on');
-      const { cookie, url } = await c.sso.start();
+      let started: { cookie: string; url: string };
+      try {
+        started = await c.sso.start();
+      } catch (err) {
+        // Discovery failed (the provider is down or unreachable): the sign-in page says so.
+        request.log.warn({ err }, 'sso: the identity provider could not be reached');
+        return reply.redirect('/login?sso=provider_unreachable', 303);
+      }
+      const { cookie, url } = started;
       // Lax, not Strict: the provider sends the browser back with a cross-site top-level GET.
       reply.setCookie(OIDC_COOKIE, cookie, {
         path: '/api/auth/oidc',
