@@ -162,6 +162,24 @@ describe('officer single sign-on (OpenID Connect)', () => {
     expect((await s.c.officers.findByUsername('dora'))?.roles).toBe('[]');
   });
 
+  it("makes one account when a new officer's first two sign-ins (two tabs) arrive at once", async () => {
+    idp.setAccount('twin', { groups: ['g-handlers'] });
+    const a = await start();
+    const b = await start();
+    const backA = await signInAtProvider(a.authUrl, 'twin');
+    const backB = await signInAtProvider(b.authUrl, 'twin');
+    const [ra, rb] = await Promise.all([callback(backA, a.cookie), callback(backB, b.cookie)]);
+    const ida = (await me(cookieFrom(ra, 'sl_sid'))).body!.officer.id;
+    const idb = (await me(cookieFrom(rb, 'sl_sid'))).body!.officer.id;
+    expect(ida).toBe(idb);
+    const rows = await s.c.db
+      .selectFrom('officers')
+      .select('id')
+      .where('username', 'like', 'twin%')
+      .execute();
+    expect(rows).toHaveLength(1);
+  });
+
   it('refuses an SSO officer an admin has disabled, whatever the provider says', async () => {
     idp.setAccount('erin', { groups: ['g-handlers'] });
     const first = await ssoSignIn('erin');

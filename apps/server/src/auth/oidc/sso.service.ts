@@ -3,6 +3,7 @@ import type { Role } from '@sightline/protocol';
 import * as client from 'openid-client';
 import type { Clock } from '../../adapters/clock.js';
 import type { Db } from '../../adapters/db/database.js';
+import { isUniqueViolation } from '../../adapters/db/errors.js';
 import type { OfficersTable } from '../../adapters/db/schema.js';
 import type { SecretBox } from '../../adapters/keys/secret-box.js';
 import type { IdentityProvider } from '../../adapters/oidc/openid-provider.js';
@@ -167,11 +168,25 @@ export class SsoService {
       disabled_at: null,
       last_login_at: null,
     };
+    // The identity first: two first sign-ins of one person at once (two tabs) race on its key,
+    // and the loser signs in to the winner's account instead of making a second one.
+    try {
+      await this.db
+        .insertInto('officer_identities')
+        .values({ ...who, officer_id: row.id, created_at: now, last_login_at: null })
+        .execute();
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const won = await this.db
+        .selectFrom('officer_identities as i')
+        .innerJoin('officers as o', 'o.id', 'i.officer_id')
+        .selectAll('o')
+        .where('i.issuer', '=', who.issuer)
+        .where('i.subject', '=', who.subject)
+        .executeTakeFirstOrThrow();
+      return won;
+    }
     await this.db.insertInto('officers').values(row).execute();
-    await this.db
-      .insertInto('officer_identities')
-      .values({ ...who, officer_id: row.id, created_at: now, last_login_at: null })
-      .execute();
     await this.audit.record({
       actor: { type: 'system' },
       action: 'officer.create',
