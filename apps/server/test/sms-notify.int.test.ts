@@ -163,4 +163,19 @@ describe('GOV.UK Notify gateway', () => {
     expect(again.status).toBe(409);
     expect(again.error?.message).toContain('already opened the link');
   });
+
+  // Last: it uses up this address's callback allowance for a minute.
+  it('rate-limits the public callback route (600 a minute per address)', async () => {
+    const statuses = await Promise.all(
+      Array.from({ length: 620 }, () =>
+        fetch(`${s.url}/api/sms/notify/status`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        }).then((r) => r.status),
+      ),
+    );
+    expect(statuses.filter((x) => x === 400).length).toBeLessThanOrEqual(600);
+    expect(statuses).toContain(429);
+  });
 });
