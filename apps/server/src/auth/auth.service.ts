@@ -47,7 +47,7 @@ export class AuthService {
     private readonly sessionTtlMs: number,
     private readonly events: EventPublisher,
     private readonly mfa: MfaService | null = null,
-    readonly throttle = new LoginThrottle(new LoginFailureRepository(db, random), clock),
+    private readonly throttle = new LoginThrottle(new LoginFailureRepository(db, random), clock),
   ) {
     this.challenges = new SignInChallenges(db, clock, random);
   }
