@@ -8,6 +8,7 @@ import type { JanusSupervisor } from './adapters/janus/janus-supervisor.js';
 import { loadOrCreateSecretBox } from './adapters/keys/secret-box.js';
 import { loadOrCreateSigner, type Signer } from './adapters/keys/signer.js';
 import { MediaTools } from './adapters/media-tools/media-tools.js';
+import { OpenIdProvider } from './adapters/oidc/openid-provider.js';
 import { cryptoRandom, type Random } from './adapters/random.js';
 import { buildGateways } from './adapters/sms/build-gateways.js';
 import { OutboxGateway } from './adapters/sms/outbox-gateway.js';
@@ -18,6 +19,8 @@ import { AuditService } from './audit/audit.service.js';
 import { AuditHeadFile, auditHeadPath } from './audit/head-file.js';
 import { ReadAudit } from './audit/read-audit.js';
 import { AuthService } from './auth/auth.service.js';
+import { MfaService } from './auth/mfa/mfa.service.js';
+import { SsoService } from './auth/oidc/sso.service.js';
 import { ChatService } from './chat/chat.service.js';
 import type { Config } from './config/config.js';
 import { connectCluster } from './events/cluster.js';
@@ -76,6 +79,10 @@ export interface Container {
   reads: ReadAudit;
   officers: OfficerService;
   auth: AuthService;
+  /** TOTP for local accounts and the admin's MFA policy. */
+  mfa: MfaService;
+  /** Officer single sign-on; null when no identity provider is configured. */
+  sso: SsoService | null;
   sessions: SessionService;
   invites: InviteService;
   location: LocationService;
@@ -148,7 +155,24 @@ export async function buildContainer(
   });
   const reads = new ReadAudit(audit, clock);
   const officers = new OfficerService(db, clock, random, audit, events);
-  const auth = new AuthService(db, clock, random, audit, config.officerSessionMs, events);
+  // TOTP secrets and SSO ID tokens are sealed with a key beside the signing key, outside the database.
+  const signInBox = loadOrCreateSecretBox(config.keyDir, 'sign-in');
+  const mfa = new MfaService(db, clock, audit, signInBox);
+  const auth = new AuthService(db, clock, random, audit, config.officerSessionMs, events, mfa);
+  const sso = config.oidc
+    ? new SsoService(
+        db,
+        clock,
+        random,
+        audit,
+        events,
+        auth,
+        new OpenIdProvider(config.oidc, clock),
+        config.oidc,
+        signInBox,
+        log.child({ component: 'sso' }),
+      )
+    : null;
   const location = new LocationService(db, clock, events);
   const sessionRepo = new SessionRepository(db);
   const sessions = new SessionService(
@@ -414,6 +438,8 @@ export async function buildContainer(
     reads,
     officers,
     auth,
+    mfa,
+    sso,
     sessions,
     invites,
     location,

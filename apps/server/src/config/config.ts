@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { IceServer } from '@sightline/protocol';
 import { z } from 'zod';
+import { OIDC_ENV, shapeOidc } from './sign-in-config.js';
 import { SMS_ENV, shapeSmsGateways } from './sms-config.js';
 
 /** proxy-addr's named ranges, which Fastify's trustProxy accepts beside addresses and CIDRs. */
@@ -194,6 +195,8 @@ const EnvSchema = z.object({
   JANUS_PP_REC: z.string().default('janus-pp-rec'),
   FFMPEG: z.string().default('ffmpeg'),
   FFPROBE: z.string().default('ffprobe'),
+  // Officer single sign-on (OpenID Connect): config/sign-in-config.ts.
+  ...OIDC_ENV,
 });
 
 const IceServers = z.array(IceServer);
@@ -301,6 +304,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     ice,
     videoBitrate: e.VIDEO_BITRATE,
     tools: { janusPpRec: e.JANUS_PP_REC, ffmpeg: e.FFMPEG, ffprobe: e.FFPROBE },
+    /** Officer single sign-on; null when no identity provider is configured (the default). */
+    oidc: shapeOidc(e, publicUrl, (m) => new ConfigError(`invalid configuration: ${m}`)),
   });
 }
 
