@@ -22,14 +22,15 @@ export interface SmscText {
   session: smpp.Session;
 }
 
-export async function startSmscFake() {
+/** `tls`: the SMSC speaks SMPP over TLS (ssmpp://) with this key and certificate. */
+export async function startSmscFake(tls?: { key: string; cert: string }) {
   const texts: SmscText[] = [];
   const behaviour = new Map<string, Behaviour>();
   const binds: Array<{ systemId: string; ok: boolean }> = [];
   let seq = 1000;
   let enquiries = 0;
 
-  const server = smpp.createServer({}, (session) => {
+  const server = smpp.createServer(tls ?? {}, (session) => {
     session.on('error', () => {});
     session.on('bind_transceiver', (pdu: smpp.PDU) => {
       const ok = pdu.system_id === SMSC_SYSTEM_ID && pdu.password === SMSC_PASSWORD;
@@ -73,7 +74,7 @@ export async function startSmscFake() {
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `smpp://127.0.0.1:${port}`,
+    url: `${tls ? 'ssmpp' : 'smpp'}://127.0.0.1:${port}`,
     texts,
     binds,
     get enquiries() {
