@@ -188,6 +188,34 @@ describe('officer single sign-on (OpenID Connect)', () => {
     expect((await ssoSignIn('erin')).location).toBe('/login?sso=disabled');
   });
 
+  it("shows admins the provider's settings but never the client secret, and keeps TOTP for local accounts", async () => {
+    idp.setAccount('ada', { groups: ['g-admins'] });
+    const { res } = await ssoSignIn('ada');
+    const sid = cookieFrom(res, 'sl_sid');
+    const { csrfToken } = (await me(sid)).body!;
+    const headers = { cookie: sid, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
+    const settings = await fetch(`${s.url}/api/admin/sign-in`, { headers });
+    const text = await settings.text();
+    expect(JSON.parse(text).sso).toMatchObject({
+      configured: true,
+      issuer: `${idp.issuer}/`,
+      clientId: idp.clientId,
+      redirectUri: `${PUBLIC}/api/auth/oidc/callback`,
+      roleClaim: 'groups',
+      roleMap: ROLE_MAP,
+    });
+    expect(text).not.toContain(idp.clientSecret);
+    expect(JSON.parse(text).officers.find((o: { username: string }) => o.username === 'ada')).toMatchObject({
+      kind: 'sso',
+    });
+    // An SSO officer's second factor is the provider's: no Sightline TOTP for them.
+    expect(await (await fetch(`${s.url}/api/account/mfa`, { headers })).json()).toMatchObject({
+      kind: 'sso',
+    });
+    const enrol = await fetch(`${s.url}/api/account/mfa/enrol`, { method: 'POST', headers, body: '{}' });
+    expect(enrol.status).toBe(409);
+  });
+
   it("names Entra ID's group overage instead of treating it as no groups", async () => {
     expect((await ssoSignIn('overage')).location).toBe('/login?sso=group_overage');
   });
