@@ -120,6 +120,9 @@ describe('GOV.UK Notify gateway', () => {
     const later = await sendLink(officer, '07700 900005', key);
     expect(later.session.id).toBe(a.session.id);
     expect(notify.texts.filter((t) => t.phone === '+447700900005')).toHaveLength(1);
+    // The same key for another number is not this press: refused, nothing sent.
+    expect((await sendLink(officer, '07700 900015', key)).status).toBe(409);
+    expect(notify.texts.some((t) => t.phone === '+447700900015')).toBe(false);
     // Another officer cannot use someone else's key to read their answer.
     const other = await signIn(s, ['call-handler']);
     expect((await sendLink(other, '07700 900005', key)).status).toBe(409);

@@ -70,8 +70,8 @@ export class InviteService {
   ): Promise<{ session: SessionSummary; link: string }> {
     const key = idempotencyKey ?? this.random.id();
     const earlier = await this.replay(key, officer);
-    if (earlier) return this.replayedInvite(earlier);
     const phone = parseMobileNumber(input.phone, this.settings.defaultRegion);
+    if (earlier) return this.replayedInvite(earlier, phone.e164);
     const id = this.random.id();
     const claimId = this.random.id();
     const token = this.random.secret(TOKEN_BYTES);
@@ -122,7 +122,7 @@ export class InviteService {
         }),
       );
     });
-    if (!claimed) return this.replayedInvite((await this.replay(key, officer))!);
+    if (!claimed) return this.replayedInvite((await this.replay(key, officer))!, phone.e164);
     await this.audit.record({
       actor: officer,
       action: 'invite.create',
@@ -308,9 +308,14 @@ export class InviteService {
     return rows;
   }
 
-  private async replayedInvite(rows: DeliveryRow[]): Promise<{ session: SessionSummary; link: string }> {
+  /** The first answer to a repeated press; a key reused for another number is refused, not replayed. */
+  private async replayedInvite(
+    rows: DeliveryRow[],
+    e164: string,
+  ): Promise<{ session: SessionSummary; link: string }> {
     const first = rows[0]!;
-    if (first.attempt !== 1) throw replayConflict();
+    if (first.attempt !== 1 || (await this.sessions.get(first.session_id)).phone_e164 !== e164)
+      throw replayConflict();
     const link = await this.deliveries.link(first.session_id);
     if (!link)
       throw new DomainError(

@@ -75,7 +75,7 @@ export class TextDeliveries {
   }
 
   /** The try-1 row of a press, to insert inside the transaction that admits it. */
-  claimRow(p: Omit<Press, 'claimId' | 'message' | 'officerName'> & { id: string; link: string }) {
+  claimRow(p: Omit<Press, 'claimId' | 'message' | 'officerName'> & { id: string; link: string | null }) {
     const now = this.clock.now();
     return {
       id: p.id,
@@ -90,7 +90,7 @@ export class TextDeliveries {
       status: 'queued',
       failure_reason: null,
       failure_kind: null,
-      link_sealed: this.box.seal(p.link, p.id),
+      link_sealed: p.link === null ? null : this.box.seal(p.link, p.id),
       created_at: now,
       updated_at: now,
       delivered_at: null,
@@ -104,9 +104,9 @@ export class TextDeliveries {
       return first;
     const id = this.random.id();
     const row = {
-      ...this.claimRow({ ...press, id, link: press.message.secret ?? '', route: 'fallback' as const }),
+      // The press's first row keeps the sealed link; this try needs none of its own.
+      ...this.claimRow({ ...press, id, link: null, route: 'fallback' as const }),
       try_no: 2,
-      link_sealed: null,
     };
     await this.#repo.insert(row);
     await this.sessions.addEvent(
