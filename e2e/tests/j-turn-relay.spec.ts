@@ -94,13 +94,16 @@ function selectedPath(page: Page) {
     const pc = pcs[pcs.length - 1];
     if (!pc) return null;
     const stats = await pc.getStats();
+    // The DOM typings here lack RTCStatsReport's map methods; forEach is enough to index it.
+    const byId = new Map<string, Record<string, string | undefined>>();
     let pairId: string | undefined;
     stats.forEach((r) => {
+      byId.set(r.id, r);
       if (r.type === 'transport' && r.selectedCandidatePairId) pairId = r.selectedCandidatePairId;
     });
-    const pair = pairId ? stats.get(pairId) : undefined;
-    const local = pair ? stats.get(pair.localCandidateId) : undefined;
-    const remote = pair ? stats.get(pair.remoteCandidateId) : undefined;
+    const pair = pairId ? byId.get(pairId) : undefined;
+    const local = pair?.localCandidateId ? byId.get(pair.localCandidateId) : undefined;
+    const remote = pair?.remoteCandidateId ? byId.get(pair.remoteCandidateId) : undefined;
     const config = pc.getConfiguration();
     return {
       state: pc.connectionState,
