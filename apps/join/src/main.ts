@@ -129,6 +129,7 @@ function onMessage(msg: ServerToCaller): void {
   switch (msg.type) {
     case 'welcome': {
       rtcConfig = { iceServers: msg.iceServers, iceTransportPolicy: msg.iceTransportPolicy };
+      media.iceRenewed();
       const s = msg.session;
       store.update({
         agency: s.agency,
@@ -146,6 +147,7 @@ function onMessage(msg: ServerToCaller): void {
     case 'ice.servers':
       // Renewed before the last credential expires: the next (re)publish uses these.
       rtcConfig = { iceServers: msg.iceServers, iceTransportPolicy: msg.iceTransportPolicy };
+      media.iceRenewed();
       return;
     case 'consent.recorded':
       return;

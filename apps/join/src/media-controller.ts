@@ -134,6 +134,11 @@ export class MediaController {
     this.#publisher?.restart();
   }
 
+  /** Fresh ICE servers arrived: a publish stuck with an expired TURN credential starts again with them. */
+  iceRenewed(): void {
+    this.#publisher?.iceRenewed();
+  }
+
   /** Back on a network (perhaps a different one): a media connection that is not healthy is replaced now. */
   networkChanged(): void {
     this.#backOnlineAt = Date.now();

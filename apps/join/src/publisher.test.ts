@@ -53,4 +53,47 @@ describe('Publisher and renewed ICE servers', () => {
     expect(offers).toEqual(['o1', 'o2']);
     publisher.stop();
   });
+
+  it('a publish begun with a TURN credential that has expired starts again as soon as a fresh one arrives', async () => {
+    vi.stubGlobal('RTCPeerConnection', FakePeer);
+    const nowS = Math.floor(Date.now() / 1000);
+    const turn = (expiresS: number) => ({
+      iceServers: [{ urls: 'turn:t:3478', username: `${expiresS}:c-s1`, credential: 'x' }],
+      iceTransportPolicy: 'relay' as const,
+    });
+    // Back online after a long outage: the publish is made before the socket is back, with
+    // the last credential the page heard of, which expired during the outage.
+    let config: RTCConfiguration = turn(nowS - 5);
+    const stream = { getTracks: () => [] } as unknown as MediaStream;
+    const publisher = new Publisher(stream, () => config, {
+      sendOffer: () => {},
+      sendCandidate: () => {},
+      onState: () => {},
+    });
+    await publisher.start();
+    config = turn(nowS + 3600); // the reconnect's welcome
+    publisher.iceRenewed();
+    await vi.waitFor(() => expect(made).toHaveLength(2));
+    expect(made[1]?.iceServers?.[0]?.username).toBe(`${nowS + 3600}:c-s1`);
+
+    // Still trying, with a credential that is good: left alone.
+    publisher.iceRenewed();
+    expect(made).toHaveLength(2);
+    publisher.stop();
+
+    // Connected past its credential's expiry (coturn checks it only when a relay is opened):
+    // the call goes on undisturbed.
+    config = turn(nowS - 5);
+    const connected = new Publisher(stream, () => config, {
+      sendOffer: () => {},
+      sendCandidate: () => {},
+      onState: () => {},
+    });
+    await connected.start();
+    (connected.connection as unknown as FakePeer).connectionState = 'connected';
+    config = turn(nowS + 3600);
+    connected.iceRenewed();
+    expect(made).toHaveLength(3);
+    connected.stop();
+  });
 });

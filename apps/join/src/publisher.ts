@@ -65,6 +65,16 @@ const DEGRADATION: Record<VideoStep, RTCDegradationPreference> = {
   stills: 'maintain-resolution',
 };
 
+/** The earliest expiry of the TURN REST credentials ("<unix seconds>:<id>") in a configuration, or null. */
+function turnExpiry(config: RTCConfiguration): number | null {
+  let earliest: number | null = null;
+  for (const server of config.iceServers ?? []) {
+    const seconds = Number(/^(\d+):/.exec(server.username ?? '')?.[1]);
+    if (Number.isFinite(seconds) && seconds > 0) earliest = Math.min(earliest ?? Infinity, seconds * 1000);
+  }
+  return earliest;
+}
+
 /** How long a "disconnected" PeerConnection may stay so before we publish afresh. */
 const DISCONNECT_GRACE_MS = 2_000;
 /** A publish not connected after this long is tried again. */
@@ -82,6 +92,8 @@ export class Publisher {
   #step: VideoStep = 'smooth';
   #offers = 0;
   #offerId = '';
+  /** When the TURN credential the current connection was made with stops opening relays (epoch ms). */
+  #turnExpiresAt: number | null = null;
 
   constructor(
     readonly stream: MediaStream,
@@ -97,8 +109,10 @@ export class Publisher {
   async start(): Promise<void> {
     if (this.#stopped) return;
     this.#pc?.close();
-    const pc = new RTCPeerConnection({ ...this.rtcConfig(), bundlePolicy: 'max-bundle' });
+    const config = this.rtcConfig();
+    const pc = new RTCPeerConnection({ ...config, bundlePolicy: 'max-bundle' });
     this.#pc = pc;
+    this.#turnExpiresAt = turnExpiry(config);
     for (const track of this.stream.getTracks())
       pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream] });
     pc.onicecandidate = (e) => {
@@ -153,6 +167,18 @@ export class Publisher {
     if (this.#stopped) return;
     this.cb.onState('reconnecting');
     void this.start();
+  }
+
+  /**
+   * New ICE servers arrived (a reconnect's welcome, or a renewal). A publish started on
+   * coming back online is made before the socket is back, so after a long outage it may
+   * hold a TURN credential that has expired: it can never get a relay, and would wait out
+   * CONNECT_WITHIN_MS. Such a publish starts again now with the fresh credential.
+   */
+  iceRenewed(): void {
+    const pc = this.#pc;
+    if (!pc || pc.connectionState === 'connected' || this.#turnExpiresAt === null) return;
+    if (this.#turnExpiresAt <= Date.now()) this.restart();
   }
 
   /** Switches between back and front cameras without renegotiating. */
