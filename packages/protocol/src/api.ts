@@ -38,6 +38,8 @@ export const ConsoleConfig = z.object({
     zoom: z.number(),
   }),
   inviteTtlMinutes: z.number(),
+  /** The SMS gateway and its fallback: the outbox panel is shown only where one of them is the outbox. */
+  smsGateways: z.object({ primary: z.string(), fallback: z.string().nullable() }),
 });
 export type ConsoleConfig = z.infer<typeof ConsoleConfig>;
 

@@ -37,6 +37,7 @@ export const adminRoutes =
           zoom: 12,
         },
         inviteTtlMinutes: Math.round(c.config.inviteTtlMs / 60_000),
+        smsGateways: c.deliveries.names,
       }),
     );
 
