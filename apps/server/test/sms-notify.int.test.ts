@@ -130,9 +130,14 @@ describe('GOV.UK Notify gateway', () => {
 
   it('sends by the other route on request, and counts resends against the number limit', async () => {
     const sent = await sendLink(officer, '07700 900006');
-    const viaSmsc = await resend(officer, sent.session.id, 'fallback');
+    const press = newKey();
+    const viaSmsc = await resend(officer, sent.session.id, 'fallback', press);
     expect(viaSmsc.status).toBe(201);
     expect(viaSmsc.text).toMatchObject({ gateway: 'smpp', route: 'fallback', attempt: 2 });
+    // The same resend press again: the first answer, no second text, not counted again.
+    const repeated = await resend(officer, sent.session.id, 'fallback', press);
+    expect(repeated.text.id).toBe(viaSmsc.text.id);
+    expect(smsc.texts.filter((t) => t.to === '447700900006')).toHaveLength(1);
     expect(smsc.texts.find((t) => t.to === '447700900006')?.body).toContain(sent.link);
     expect((await resend(officer, sent.session.id, 'primary')).status).toBe(201);
     // The fourth text to this number within the hour (invite + two resends before it).
