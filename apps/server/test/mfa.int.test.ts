@@ -188,6 +188,36 @@ describe('TOTP for local accounts', () => {
     expect(((await locked.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
   });
 
+  it('gives an account ten code checks per window from all addresses together: spreading guesses gains nothing', async () => {
+    const o = await enrolled();
+    const r = await password(o.username);
+    const step = r.mfaCookie!.slice('sl_mfa='.length);
+    // Someone with the password guesses from ten addresses (an IPv6 /48 holds 65,536 /64s).
+    for (let i = 0; i < 10; i++)
+      await expect(s.c.auth.codeSignIn(step, '000000', `2001:db8:0:${i}::1`)).rejects.toMatchObject({
+        code: 'unauthenticated',
+      });
+    // A fresh address gets no more checks, not even for the right code.
+    const late = await s.c.auth
+      .codeSignIn(step, totpCode(o.secret, clock.now()), '2001:db8:0:99::1')
+      .catch((e: { code: string }) => e);
+    expect(late).toMatchObject({ code: 'rate_limited' });
+    const http = await post('/api/auth/mfa', { code: totpCode(o.secret, clock.now()) }, r.mfaCookie!);
+    expect(http.status).toBe(429);
+    const audit = await s.c.audit.list({ limit: 30, subjectId: o.id });
+    expect(audit.filter((a) => a.action === 'auth.mfa_failed')).toHaveLength(10);
+    expect(audit.find((a) => a.action === 'auth.login_throttled')?.detail).toMatchObject({
+      step: 'code',
+      scope: 'account',
+    });
+    // After the window the officer signs in with the right code.
+    clock.t += 15 * 60_000 + 1;
+    const again = await password(o.username);
+    const ok = await post('/api/auth/mfa', { code: totpCode(o.secret, clock.now()) }, again.mfaCookie!);
+    expect(ok.status).toBe(200);
+    nextStep();
+  });
+
   it('lets an admin reset an officer’s MFA (audited), and the CLI do the same as break-glass', async () => {
     const o = await enrolled();
     const res = await admin.request('POST', `/api/officers/${o.id}/mfa/reset`, { reason: 'lost phone' });

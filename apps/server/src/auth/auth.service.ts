@@ -121,13 +121,30 @@ export class AuthService {
 
   /**
    * The code step after a password: a TOTP code or a recovery code. Wrong codes count as failed
-   * sign-ins for the account and address (the same throttle as passwords).
+   * sign-ins for the account and address (the same throttle as passwords), and every account
+   * has a few code checks per window from all addresses together.
    */
   async codeSignIn(challenge: string | undefined, code: string, ip: string | null): Promise<SignedIn> {
     const { step, row } = await this.pendingStep(challenge, 'mfa');
     await this.assertNotThrottled(row.username, ip);
+    // Counted per account before the code is checked: see LoginThrottle.reserveCodeCheck.
+    const check = await this.throttle.reserveCodeCheck(row.id);
+    if (!check.allowed) {
+      await this.audit.record({
+        actor: { type: 'system' },
+        action: 'auth.login_throttled',
+        subject: { type: 'officer', id: row.id },
+        detail: { username: row.username.slice(0, 64), step: 'code', scope: 'account' },
+        ip,
+      });
+      throw new DomainError(
+        'rate_limited',
+        `too many codes tried for this account; try again in ${waitText(check.retryAfterMs)}`,
+      );
+    }
     const used = await this.mfa!.verify(row.id, code);
     if (!used) return this.codeFailed(row, ip);
+    await check.release();
     if (!(await this.challenges.consume(step.id_hash))) throw stepExpired();
     await this.throttle.succeeded(row.username, ip);
     return this.startSession(row, ip, { method: 'password', factor: used });

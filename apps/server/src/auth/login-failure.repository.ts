@@ -42,7 +42,7 @@ export class LoginFailureRepository {
    * Records one checked wrong password at `at`. The pair's count restarts when its last failure
    * is older than `forgetBefore`; rows older than that are deleted, so the tables hold one window.
    */
-  async record(account: string, address: string, at: number, forgetBefore: number): Promise<void> {
+  async record(account: string, address: string, at: number, forgetBefore: number): Promise<string> {
     await this.db
       .insertInto('login_pairs')
       .values({ account, address, failures: 1, last_failure_at: at })
@@ -58,12 +58,16 @@ export class LoginFailureRepository {
         })),
       )
       .execute();
-    await this.db
-      .insertInto('login_failures')
-      .values({ id: this.random.id(), account, address, at })
-      .execute();
+    const id = this.random.id();
+    await this.db.insertInto('login_failures').values({ id, account, address, at }).execute();
     await this.db.deleteFrom('login_failures').where('at', '<=', forgetBefore).execute();
     await this.db.deleteFrom('login_pairs').where('last_failure_at', '<', forgetBefore).execute();
+    return id;
+  }
+
+  /** Takes back one recorded entry (a reserved check that turned out not to be a guess). */
+  async forget(id: string): Promise<void> {
+    await this.db.deleteFrom('login_failures').where('id', '=', id).execute();
   }
 
   /** A correct password: that address's failures against that account are forgotten. */

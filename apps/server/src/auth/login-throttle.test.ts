@@ -119,6 +119,35 @@ describe('LoginThrottle', async () => {
     }
   });
 
+  it('gives an account ten second-factor checks per window from everywhere, even fired at once', async () => {
+    const { clock, throttle } = setup();
+    const n = DEFAULT_LIMITS.codeChecksPerAccount;
+    const burst = await Promise.all(
+      Array.from({ length: 3 * n }, () => throttle.reserveCodeCheck('officer-1')),
+    );
+    let allowed = burst.filter((c) => c.allowed).length;
+    expect(allowed).toBeLessThanOrEqual(n);
+    while ((await throttle.reserveCodeCheck('officer-1')).allowed) allowed++;
+    expect(allowed).toBe(n);
+    // Refused tries are not counted, so hammering does not push the wait further out.
+    clock.t += DEFAULT_LIMITS.windowMs - 1;
+    expect((await throttle.reserveCodeCheck('officer-1')).allowed).toBe(false);
+    clock.t += 1;
+    expect((await throttle.reserveCodeCheck('officer-1')).allowed).toBe(true);
+    // Another officer has their own checks; a right code gives its check back.
+    const other = await throttle.reserveCodeCheck('officer-2');
+    expect(other.allowed).toBe(true);
+    if (other.allowed) await other.release();
+    for (let i = 0; i < n; i++) expect((await throttle.reserveCodeCheck('officer-2')).allowed).toBe(true);
+    expect((await throttle.reserveCodeCheck('officer-2')).allowed).toBe(false);
+  });
+
+  it('cannot be spent by wrong passwords typed for a username that looks like the key', async () => {
+    const { throttle } = setup();
+    for (let i = 0; i < 30; i++) await throttle.failed(`code:officer-3`, `203.0.113.${i}`);
+    expect((await throttle.reserveCodeCheck('officer-3')).allowed).toBe(true);
+  });
+
   it('limits an IPv6 client by its /64 and an IPv4-mapped address as IPv4', async () => {
     expect(addressKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
     expect(addressKey('2001:0db8:0001:0002:bbbb:0:0:2')).toBe('2001:db8:1:2::/64');

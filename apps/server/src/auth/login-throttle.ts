@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import type { Clock } from '../adapters/clock.js';
 import type { LoginFailureRepository } from './login-failure.repository.js';
@@ -15,6 +16,8 @@ export interface ThrottleLimits {
   maxWaitMs: number;
   /** Failures one address may make across all accounts (credential stuffing) in the window. */
   failuresPerAddress: number;
+  /** Second-factor codes one account may have checked in the window, from all addresses together. */
+  codeChecksPerAccount: number;
 }
 
 export const DEFAULT_LIMITS: ThrottleLimits = {
@@ -24,9 +27,14 @@ export const DEFAULT_LIMITS: ThrottleLimits = {
   baseWaitMs: 30_000,
   maxWaitMs: 15 * 60_000,
   failuresPerAddress: 100,
+  codeChecksPerAccount: 10,
 };
 
 export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterMs: number };
+/** A second-factor check that may go ahead; `release` it when the code was right (it was no guess). */
+export type CodeCheck =
+  | { allowed: true; release: () => Promise<void> }
+  | { allowed: false; retryAfterMs: number };
 
 /**
  * Decides whether a sign-in attempt may have its password checked at all.
@@ -82,10 +90,40 @@ export class LoginThrottle {
     await this.failures.record(accountKey(username), addressKey(ip), now, now - this.limits.windowMs);
   }
 
+  /**
+   * Reserves one check of a second-factor code (TOTP or recovery code) for the officer. The
+   * per-address limits are no bound on a six-digit code: whoever holds the password can spread
+   * guesses over many addresses (an IPv6 /48 is 65,536 of them). So an account has
+   * `codeChecksPerAccount` checks per window from everywhere together. The check is written
+   * before it is counted, so parallel requests cannot all pass a count taken before any of them
+   * failed; a refused reservation is taken back, so hammering does not extend the wait.
+   */
+  async reserveCodeCheck(officerId: string): Promise<CodeCheck> {
+    const now = this.clock.now();
+    const { windowMs, codeChecksPerAccount: limit } = this.limits;
+    const account = codeAccountKey(officerId);
+    const id = await this.failures.record(account, CODE_ADDRESS, now, now - windowMs);
+    const recent = await this.failures.recentForAccount(account, now - windowMs, limit + 1);
+    if (recent.length <= limit) return { allowed: true, release: () => this.failures.forget(id) };
+    await this.failures.forget(id);
+    return { allowed: false, retryAfterMs: Math.max(1000, recent[0]! + windowMs - now) };
+  }
+
   /** A correct password clears that address's failures for that account (and nothing else). */
   async succeeded(username: string, ip: string | null): Promise<void> {
     await this.failures.clearPair(accountKey(username), addressKey(ip));
   }
+}
+
+/** Stands in for the address on second-factor reservations (never an address key). */
+const CODE_ADDRESS = '-';
+
+/**
+ * The key second-factor checks are counted under: longer than any `accountKey` (64 characters),
+ * so no username typed at the password form can spend another officer's checks.
+ */
+function codeAccountKey(officerId: string): string {
+  return `code:${createHash('sha256').update(officerId).digest('hex')}`;
 }
 
 /** Usernames are matched case-insensitively for throttling so `Victim` and `victim` share a limit. */
