@@ -114,6 +114,43 @@ describe('TURN credentials handed to browsers', () => {
     after.sock.close();
   });
 
+  it('gives no relay credential to a page that sends no video: a location-only link, a session that is over', async () => {
+    const res = await handler.request('POST', '/api/sessions', {
+      phone: '07911 123456',
+      reference: 'MISPER 7/30NOV',
+      mode: 'location',
+      locationMinutes: 60,
+    });
+    const located = (await res.json()) as { link: string };
+    const locationOnly = await callerSocket(
+      cookieFrom(await openLink(s, located.link.split('/j/')[1]!), 'sl_caller'),
+    );
+    expect(locationOnly.welcome.iceServers).toEqual([{ urls: 'stun:stun.example.org:3478' }]);
+    locationOnly.sock.close();
+
+    const { sessionId, token } = await invite(s, handler);
+    const cookie = cookieFrom(await openLink(s, token), 'sl_caller');
+    const live = await callerSocket(cookie);
+    turnEntry(live.welcome.iceServers as Server[]);
+    expect((await handler.request('POST', `/api/sessions/${sessionId}/end`, {})).status).toBe(200);
+    await live.sock.next((m) => m.type === 'session.ended');
+    // The link still opens the page (it shows the end), but hands out no relay.
+    const after = await callerSocket(cookie);
+    expect((after.welcome.session as { state: string }).state).toBe('ended');
+    expect(after.welcome.iceServers).toEqual([{ urls: 'stun:stun.example.org:3478' }]);
+    after.sock.close();
+  });
+
+  it('gives no relay credential to officers who cannot watch live video (admin, DPO)', async () => {
+    for (const role of ['admin', 'dpo'] as const) {
+      const officer = await signIn(s, [role]);
+      const sock = await TestSocket.open(`${s.wsUrl}/ws/console`, officer.cookie);
+      const hello = await sock.next((m) => m.type === 'hello');
+      expect(hello.iceServers, role).toEqual([{ urls: 'stun:stun.example.org:3478' }]);
+      sock.close();
+    }
+  });
+
   it('shows admins the TURN settings without the secret, and audits each check credential', async () => {
     const admin = await signIn(s, ['admin']);
     const settings = await (await admin.request('GET', '/api/turn')).json();

@@ -56,6 +56,11 @@ export class IceServerIssuer {
     return this.grant(`o-${officerId}`);
   }
 
+  /** STUN only: for a browser that will make no media connection (no relay to hand out). */
+  withoutTurn(): IceGrant {
+    return { iceServers: [...this.settings.staticServers], expiresAt: null };
+  }
+
   /** Only the TURN servers, for an admin's "test from this browser"; null without TURN. */
   forCheck(officerId: string): IceGrant | null {
     const turn = this.settings.turn;

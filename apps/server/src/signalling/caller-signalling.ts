@@ -101,10 +101,13 @@ export class CallerSignalling {
     );
     const row = await this.sessions.get(sessionId);
     const iceTransportPolicy = this.ice.callerPolicy;
-    const grant = this.ice.forCaller(sessionId);
+    // A relay only for a page that can still send video: a location-only link or a session
+    // that is over makes no media connection, and its link stays valid for a while yet.
+    const publishes = row.mode !== 'location' && !['ended', 'expired'].includes(row.state);
+    const grant = publishes ? this.ice.forCaller(sessionId) : this.ice.withoutTurn();
     // Fresh TURN credentials for as long as the socket lives: a republish hours into a call
     // (or after a network change) must not present an expired one.
-    if (socket.readyState === socket.OPEN)
+    if (publishes && socket.readyState === socket.OPEN)
       stopIce = this.ice.keepFresh(
         grant,
         () => this.ice.forCaller(sessionId),

@@ -173,7 +173,11 @@ export class ConsoleSignalling {
       dropped: false,
     };
     this.#clients.add(client);
-    const grant = this.ice.forOfficer(officer.id);
+    // Only officers who may watch live video (and send their camera) make media connections;
+    // the others (admin, DPO) get no relay credential.
+    const grant = can(officer.roles, 'session:view-live')
+      ? this.ice.forOfficer(officer.id)
+      : this.ice.withoutTurn();
     // The officer's browser keeps valid TURN credentials for new views and its camera.
     const stopIce = this.ice.keepFresh(
       grant,
