@@ -76,13 +76,27 @@ export class SmsDeliveryRepository implements RecentInvites {
       .execute();
   }
 
-  /** Sending failed here (kind from SmsSendError), or the provider reported it failed. */
-  async failed(id: string, reason: string, kind: string, now: number): Promise<void> {
-    await this.db
+  /** Sending failed here (kind from SmsSendError), or the provider reported it failed; true if it changed the row. */
+  async failed(id: string, reason: string, kind: string, now: number): Promise<boolean> {
+    const res = await this.db
       .updateTable('sms_deliveries')
       .set({ status: 'failed', failure_reason: reason, failure_kind: kind, updated_at: now })
       .where('id', '=', id)
       .where('status', 'in', BEFORE.failed)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  /** Claimed texts that never got a provider's answer and were created before a time (oldest first, bounded). */
+  unanswered(before: number, limit = 100): Promise<DeliveryRow[]> {
+    return this.db
+      .selectFrom('sms_deliveries')
+      .selectAll()
+      .where('status', '=', 'queued')
+      .where('provider_ref', 'is', null)
+      .where('created_at', '<', before)
+      .orderBy('created_at')
+      .limit(limit)
       .execute();
   }
 

@@ -11,7 +11,7 @@ import {
 } from '../adapters/sms/sms-gateway.js';
 import { createLogger } from '../lib/create-logger.js';
 import type { SessionService } from '../sessions/session.service.js';
-import { type Press, TextDeliveries } from './text-deliveries.js';
+import { type Press, TextDeliveries, UNANSWERED_AFTER_MS } from './text-deliveries.js';
 
 /** A gateway that answers each send as told, and remembers what it was given. */
 class FakeGateway implements SmsGateway {
@@ -41,6 +41,8 @@ let fallback: FakeGateway;
 let timeline: string[];
 let texts: TextDeliveries;
 let seq = 0;
+/** Added to the test clock, to pass time. */
+let later = 0;
 
 beforeEach(async () => {
   db = openDatabase('sqlite::memory:');
@@ -48,6 +50,7 @@ beforeEach(async () => {
   primary = new FakeGateway('notify');
   fallback = new FakeGateway('smpp');
   timeline = [];
+  later = 0;
   const sessions = {
     addEvent: async (_id: string, type: string) => {
       timeline.push(type);
@@ -58,7 +61,7 @@ beforeEach(async () => {
     db,
     { primary, fallback },
     sessions,
-    { now: () => 1000 + seq },
+    { now: () => 1000 + seq + later },
     { id: () => `00000000-0000-4000-8000-${String(++seq).padStart(12, '0')}` } as never,
     box,
     createLogger('silent'),
@@ -161,5 +164,33 @@ describe('status reports', () => {
     await delivering;
     expect(await reported).toBe(true);
     expect((await texts.list('s1')).texts[0]?.status).toBe('delivered');
+  });
+});
+
+describe('a send cut off between claim and answer', () => {
+  it('is shown failed and uncertain once it can no longer be in progress, not queued for ever', async () => {
+    // The instance claimed the press and stopped before the provider answered: the row is all there is.
+    await TextDeliveries.repo(db).insert(
+      texts.claimRow({
+        id: 'cut-1',
+        sessionId: 's1',
+        key: 'k-cut',
+        attempt: 1,
+        route: 'primary',
+        officerId: 'o1',
+        link: null,
+      }),
+    );
+    await texts.poll();
+    expect((await texts.list('s1')).texts[0]?.status).toBe('queued');
+    later = UNANSWERED_AFTER_MS + 1;
+    await texts.poll();
+    expect((await texts.list('s1')).texts[0]).toMatchObject({ status: 'failed', uncertain: true });
+    expect(timeline).toEqual(['text.failed']);
+    // A text the provider answered is never taken for one cut off.
+    const { rows } = await press();
+    later += UNANSWERED_AFTER_MS * 2;
+    await texts.poll();
+    expect((await texts.byKey(rows[0]!.idempotency_key))[0]?.status).toBe('sent');
   });
 });

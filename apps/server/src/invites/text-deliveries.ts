@@ -37,6 +37,12 @@ const EARLY_REPORT_RETRIES = 10;
 const EARLY_REPORT_WAIT_MS = 200;
 /** Polling (Notify without a callback) gives up on a text after this long. */
 const POLL_WINDOW_MS = 24 * 3_600_000;
+/**
+ * A claimed text still without the provider's answer after this long was cut off (the instance
+ * sending it stopped between claim and answer): longer than two tries at the longest send
+ * timeout (SIGHTLINE_SMS_TIMEOUT_SECONDS ≤ 120), so a send still in progress is never taken.
+ */
+export const UNANSWERED_AFTER_MS = 5 * 60_000;
 
 /**
  * Sends a press's text and follows what becomes of it. The rule for a second try (docs/deployment.md):
@@ -178,14 +184,29 @@ export class TextDeliveries {
     return true;
   }
 
-  /** Asks providers that need asking (Notify without a callback) about texts still on their way. */
+  /**
+   * Asks providers that need asking (Notify without a callback) about texts still on their way,
+   * after closing texts whose send was cut off (see UNANSWERED_AFTER_MS), which would otherwise
+   * say 'queued' for ever while the caller may have nothing.
+   */
   async poll(): Promise<void> {
+    await this.#closeUnanswered();
     for (const g of [this.gateways.primary, this.gateways.fallback]) {
       if (!g?.poll) continue;
       for (const row of await this.#repo.pending(g.name, this.clock.now() - POLL_WINDOW_MS)) {
         const report = await g.poll(row.provider_ref!);
         if (report) await this.report(report, EARLY_REPORT_RETRIES);
       }
+    }
+  }
+
+  async #closeUnanswered(): Promise<void> {
+    const now = this.clock.now();
+    for (const row of await this.#repo.unanswered(now - UNANSWERED_AFTER_MS)) {
+      const reason = 'the send was cut off (the server stopped); the text may or may not have arrived';
+      if (!(await this.#repo.failed(row.id, reason, 'ambiguous', now))) continue;
+      await this.sessions.addEvent(row.session_id, 'text.failed', null, `${row.gateway}: ${reason}`);
+      await this.sessions.announce(row.session_id);
     }
   }
 
