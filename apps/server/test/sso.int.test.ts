@@ -1,5 +1,7 @@
 import { type OidcEngine, signInAtProvider, startOidcProvider } from '@sightline/testkit/engines/oidc';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isPostgres } from '../src/adapters/db/transaction.js';
 import { cookieFrom, signIn, startServer, TestClock, type TestServer } from './harness.js';
 
 // Officer single sign-on against a real OpenID provider (oidc-provider) in this process: discovery,
@@ -178,6 +180,32 @@ describe('officer single sign-on (OpenID Connect)', () => {
       .where('username', 'like', 'twin%')
       .execute();
     expect(rows).toHaveLength(1);
+  });
+
+  it('leaves nothing behind when a first sign-in fails half way: the next one makes the account', async () => {
+    idp.setAccount('fay', { name: 'Flaky Fay', groups: ['g-handlers'] });
+    // The officers insert fails once (as a full disk or a username taken meanwhile would).
+    const pg = isPostgres(s.c.db);
+    const ddl = pg
+      ? [
+          `create function fail_fay() returns trigger language plpgsql as $$ begin
+             if new.display_name = 'Flaky Fay' then raise exception 'simulated failure'; end if;
+             return new; end $$`,
+          'create trigger fail_fay before insert on officers for each row execute function fail_fay()',
+        ]
+      : [
+          `create trigger fail_fay before insert on officers when new.display_name = 'Flaky Fay'
+           begin select raise(abort, 'simulated failure'); end`,
+        ];
+    for (const q of ddl) await sql.raw(q).execute(s.c.db);
+    try {
+      expect((await ssoSignIn('fay')).res.status).toBe(500);
+    } finally {
+      await sql.raw(`drop trigger fail_fay${pg ? ' on officers' : ''}`).execute(s.c.db);
+    }
+    const again = await ssoSignIn('fay');
+    expect(again.location).toBe('/');
+    expect((await me(cookieFrom(again.res, 'sl_sid'))).body?.officer.displayName).toBe('Flaky Fay');
   });
 
   it('refuses an SSO officer an admin has disabled, whatever the provider says', async () => {

@@ -5,6 +5,7 @@ import type { Clock } from '../../adapters/clock.js';
 import type { Db } from '../../adapters/db/database.js';
 import { isUniqueViolation } from '../../adapters/db/errors.js';
 import type { OfficersTable } from '../../adapters/db/schema.js';
+import { withTransaction } from '../../adapters/db/transaction.js';
 import type { SecretBox } from '../../adapters/keys/secret-box.js';
 import type { IdentityProvider } from '../../adapters/oidc/openid-provider.js';
 import type { Random } from '../../adapters/random.js';
@@ -168,13 +169,18 @@ export class SsoService {
       disabled_at: null,
       last_login_at: null,
     };
-    // The identity first: two first sign-ins of one person at once (two tabs) race on its key,
-    // and the loser signs in to the winner's account instead of making a second one.
+    // Both rows in one transaction: an identity whose officer insert failed would otherwise point
+    // at no one, and every later sign-in of that person would fail on it. Two first sign-ins of
+    // one person at once (two tabs) race on the identity's key; the loser's transaction waits for
+    // the winner's and fails, and the loser signs in to the winner's account.
     try {
-      await this.db
-        .insertInto('officer_identities')
-        .values({ ...who, officer_id: row.id, created_at: now, last_login_at: null })
-        .execute();
+      await withTransaction(this.db, async (trx) => {
+        await trx
+          .insertInto('officer_identities')
+          .values({ ...who, officer_id: row.id, created_at: now, last_login_at: null })
+          .execute();
+        await trx.insertInto('officers').values(row).execute();
+      });
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       const won = await this.db
@@ -183,10 +189,11 @@ export class SsoService {
         .selectAll('o')
         .where('i.issuer', '=', who.issuer)
         .where('i.subject', '=', who.subject)
-        .executeTakeFirstOrThrow();
+        .executeTakeFirst();
+      // Not the identity's key: the username was taken meanwhile. Nothing was kept; a retry picks another.
+      if (!won) throw err;
       return won;
     }
-    await this.db.insertInto('officers').values(row).execute();
     await this.audit.record({
       actor: { type: 'system' },
       action: 'officer.create',
