@@ -1,4 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { startCoturn } from '@sightline/testkit/engines/coturn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cookieFrom,
@@ -170,5 +173,33 @@ describe('TURN credentials handed to browsers', () => {
     const entry = audit.find((e) => e.actorId === admin.id);
     expect(entry?.detail).toEqual({ purpose: 'check', expiresAt: grant.expiresAt });
     expect(JSON.stringify(audit)).not.toContain(SECRET);
+  });
+});
+
+describe('the coturn test engine', () => {
+  /** turnserver processes this test process started and that are still running. */
+  const ourTurnservers = () =>
+    readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .filter((pid) => {
+        try {
+          const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+          return (
+            /^Name:\s+turnserver$/m.test(status) && new RegExp(`^PPid:\\s+${process.pid}$`, 'm').test(status)
+          );
+        } catch {
+          return false; // gone meanwhile
+        }
+      });
+  const coturnDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith('sightline-coturn-'));
+
+  it('leaves no turnserver (nor its secret on disk) behind when coturn never listens', async () => {
+    const dirsBefore = coturnDirs();
+    // An address on no interface: coturn cannot bind it and retries for ever.
+    await expect(startCoturn({ listenIp: '10.77.250.1', port: 3478, readyWithinMs: 1_500 })).rejects.toThrow(
+      /did not listen/,
+    );
+    expect(ourTurnservers()).toEqual([]);
+    expect(coturnDirs()).toEqual(dirsBefore);
   });
 });

@@ -42,6 +42,8 @@ export async function startCoturn(o: {
   port?: number;
   realm?: string;
   secret?: string;
+  /** How long coturn may take to listen before the start counts as failed. */
+  readyWithinMs?: number;
 }): Promise<CoturnEngine> {
   if (process.env.SIGHTLINE_IN_NETNS !== '1')
     throw new Error('startCoturn needs the private network namespace (scripts/netns-run.sh)');
@@ -96,12 +98,21 @@ export async function startCoturn(o: {
   process.once('exit', () => child.kill('SIGKILL'));
   const log = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
 
-  const deadline = Date.now() + 10_000;
-  while (!(await listening(o.listenIp, port))) {
-    if (exited) throw new Error(`turnserver exited:\n${output.join('')}\n${log()}`);
-    if (Date.now() > deadline)
-      throw new Error(`turnserver did not listen on ${o.listenIp}:${port}\n${log()}`);
-    await new Promise((r) => setTimeout(r, 50));
+  const deadline = Date.now() + (o.readyWithinMs ?? 10_000);
+  try {
+    while (!(await listening(o.listenIp, port))) {
+      if (exited) throw new Error(`turnserver exited:\n${output.join('')}\n${log()}`);
+      if (Date.now() > deadline)
+        throw new Error(`turnserver did not listen on ${o.listenIp}:${port}\n${log()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } catch (err) {
+    // A turnserver that cannot bind retries for ever: the caller gets no engine to stop, so
+    // it goes now, with its directory (the secret is in its configuration file).
+    child.kill('SIGKILL');
+    await gone;
+    await rm(dir, { recursive: true, force: true });
+    throw err;
   }
 
   const urls = [`turn:${o.listenIp}:${port}?transport=udp`, `turn:${o.listenIp}:${port}?transport=tcp`];
