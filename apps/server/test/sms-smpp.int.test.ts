@@ -1,6 +1,7 @@
+import type { TextDelivery } from '@sightline/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OfficerClient, signIn, startServer, type TestServer } from './harness.js';
-import { detail, resend, sendLink, shownText, texts, until } from './sms/sms-test-helpers.js';
+import { detail, newKey, resend, sendLink, shownText, texts, until } from './sms/sms-test-helpers.js';
 import { SMSC_PASSWORD, SMSC_SYSTEM_ID, startSmscFake } from './sms/smsc-fake.js';
 import { startTwilioFake, TWILIO_SID, TWILIO_TOKEN } from './sms/twilio-fake.js';
 
@@ -65,6 +66,29 @@ describe('SMPP gateway', () => {
     const bodies = smsc.texts.filter((t) => t.to === '447700900202').map((t) => t.body);
     expect(bodies).toHaveLength(2);
     expect(bodies[1]).toBe(bodies[0]);
+  });
+
+  it('a Welsh, Polish or Arabic text arrives as written (UCS-2), an English one as GSM with its link intact', async () => {
+    const cases = [
+      ['en', '07700 900211', 0x00, 'to show the call handler'],
+      ['cy', '07700 900212', 0x08, 'ar y ffôn hwn'],
+      ['pl', '07700 900213', 0x08, 'gdzie jesteś i co widzisz'],
+      ['ar', '07700 900214', 0x08, 'يعمل الرابط مرة واحدة فقط'],
+    ] as const;
+    for (const [language, phone, dataCoding, words] of cases) {
+      const res = await officer.request(
+        'POST',
+        '/api/sessions',
+        { phone, language },
+        { 'idempotency-key': newKey() },
+      );
+      const sent = (await res.json()) as { link: string; session: { text: TextDelivery } };
+      expect(sent.session.text, language).toMatchObject({ gateway: 'smpp', status: 'sent' });
+      const submitted = smsc.texts.find((t) => t.to === `44${phone.slice(1).replace(' ', '')}`)!;
+      expect(submitted.dataCoding, language).toBe(dataCoding);
+      expect(submitted.body, language).toContain(words);
+      expect(submitted.body, language).toContain(sent.link);
+    }
   });
 
   it('falls back to Twilio when the SMSC refuses the destination', async () => {

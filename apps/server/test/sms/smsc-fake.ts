@@ -17,7 +17,9 @@ export interface SmscText {
   messageId: string;
   to: string;
   from: string;
+  /** The text as SMPP 3.4 defines its data_coding (what a handset would show). */
   body: string;
+  dataCoding: number;
   registeredDelivery: number;
   session: smpp.Session;
 }
@@ -63,7 +65,10 @@ export async function startSmscFake(tls?: { key: string; cert: string }) {
         messageId,
         to,
         from: String(pdu.source_addr),
-        body: messageText(pdu.short_message) || messageText(pdu.message_payload),
+        body:
+          specText(Number(pdu.data_coding), pdu.short_message) ||
+          specText(Number(pdu.data_coding), pdu.message_payload),
+        dataCoding: Number(pdu.data_coding),
         registeredDelivery: Number(pdu.registered_delivery),
         session,
       });
@@ -123,6 +128,17 @@ function messageText(v: unknown): string {
   const m = (v as { message?: unknown }).message;
   if (typeof m === 'string') return m;
   return Buffer.isBuffer(m) ? m.toString() : '';
+}
+
+/**
+ * The smpp package decodes data_coding 1 as GSM 03.38, but SMPP 3.4 (5.2.19) defines 1 as IA5/ASCII;
+ * an SMSC following the spec reads those octets as ASCII, so this one does too (other codings as
+ * the package decodes them: 0 GSM 03.38, 3 Latin-1, 8 UCS-2).
+ */
+function specText(dataCoding: number, v: unknown): string {
+  const text = messageText(v);
+  if (dataCoding !== 0x01 || !text) return text;
+  return smpp.gsmCoder.encode(text, 0x00).toString('latin1');
 }
 
 /** YYMMDDhhmm, the receipt's date form. */

@@ -1,6 +1,7 @@
 import * as smpp from 'smpp';
 import type { Logger } from '../../lib/logger.js';
 import type { Clock } from '../clock.js';
+import { encodeSmppText } from './smpp-encoding.js';
 import { parseReceipt } from './smpp-receipt.js';
 import {
   type SendResult,
@@ -30,8 +31,6 @@ const TON_ALPHANUMERIC = 5;
 const NPI_E164 = 1;
 const ESM_DELIVERY_RECEIPT = 0x04;
 const REGISTERED_DELIVERY_FINAL = 0x01;
-/** short_message holds at most 254 octets; a longer text goes in the message_payload TLV. */
-const SHORT_MESSAGE_MAX = 254;
 const RECONNECT_MIN_MS = 1000;
 const RECONNECT_MAX_MS = 30_000;
 
@@ -102,34 +101,44 @@ export class SmppGateway implements SmsGateway {
           `not connected to the SMSC${this.#lastBindError ? ` (${this.#lastBindError})` : ''}`,
         ),
       );
-    const body = message.body;
-    const long = Buffer.byteLength(body, 'utf8') > SHORT_MESSAGE_MAX;
+    const text = encodeSmppText(message.body);
     return new Promise<SendResult>((resolve, reject) => {
       const timer = setTimeout(
         () =>
           reject(new SmsSendError('ambiguous', 'no answer from the SMSC in time; the text may still arrive')),
         this.settings.timeoutMs,
       );
-      const written = session.submit_sm(
-        {
-          source_addr_ton: TON_ALPHANUMERIC,
-          source_addr_npi: 0,
-          source_addr: this.settings.sourceAddr,
-          dest_addr_ton: TON_INTERNATIONAL,
-          dest_addr_npi: NPI_E164,
-          destination_addr: message.to.replace(/^\+/, ''),
-          registered_delivery: REGISTERED_DELIVERY_FINAL,
-          ...(long ? { message_payload: body } : { short_message: body }),
-        },
-        (pdu) => {
-          clearTimeout(timer);
-          if (pdu.command_status === 0) resolve({ providerRef: String(pdu.message_id), status: 'sent' });
-          else {
-            const name = ERROR_NAMES.get(pdu.command_status) ?? `0x${pdu.command_status.toString(16)}`;
-            reject(new SmsSendError('refused', `the SMSC refused the text (${name})`));
-          }
-        },
-      );
+      let written: boolean;
+      try {
+        written = session.submit_sm(
+          {
+            source_addr_ton: TON_ALPHANUMERIC,
+            source_addr_npi: 0,
+            source_addr: this.settings.sourceAddr,
+            dest_addr_ton: TON_INTERNATIONAL,
+            dest_addr_npi: NPI_E164,
+            destination_addr: message.to.replace(/^\+/, ''),
+            registered_delivery: REGISTERED_DELIVERY_FINAL,
+            data_coding: text.dataCoding,
+            [text.field]: text.octets,
+          },
+          (pdu) => {
+            clearTimeout(timer);
+            if (pdu.command_status === 0) resolve({ providerRef: String(pdu.message_id), status: 'sent' });
+            else {
+              const name = ERROR_NAMES.get(pdu.command_status) ?? `0x${pdu.command_status.toString(16)}`;
+              reject(new SmsSendError('refused', `the SMSC refused the text (${name})`));
+            }
+          },
+        );
+      } catch (err) {
+        // The PDU could not even be built (nothing was written): safe to send by another route.
+        clearTimeout(timer);
+        reject(
+          new SmsSendError('unreachable', 'the text could not be put into an SMPP message', { cause: err }),
+        );
+        return;
+      }
       if (!written) {
         clearTimeout(timer);
         reject(new SmsSendError('unreachable', 'not connected to the SMSC (the connection closed)'));

@@ -14,6 +14,12 @@ declare module 'smpp' {
     isResponse(): boolean;
   }
 
+  /** Builds a PDU and puts it on the wire format, or reads one from it (the tests use this). */
+  export const PDU: {
+    new (command: string, options?: Record<string, unknown>): PDU & { toBuffer(): Buffer };
+    fromBuffer(buffer: Buffer): PDU;
+  };
+
   export interface ConnectOptions {
     url?: string;
     host?: string;
@@ -49,5 +55,11 @@ declare module 'smpp' {
     listener: (session: Session) => void,
   ): Server;
   export const errors: Record<string, number>;
+  /** GSM 03.38: its basic and extension characters, and the encoder to unpacked septets. */
+  export const gsmCoder: {
+    GSM: { charRegex: RegExp };
+    encode(text: string, shiftTable: number): Buffer;
+    decode(octets: Buffer, shiftTable: number): string;
+  };
   export const consts: { ESM_CLASS: Record<string, number>; REGISTERED_DELIVERY: Record<string, number> };
 }
