@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../src/auth/mfa/totp.js';
@@ -126,6 +127,10 @@ describe('TOTP for local accounts', () => {
       .where('officer_id', '=', o.id)
       .execute();
     expect(hashes.map((h) => h.code_hash)).not.toContain(recoveryCodes[0]!.replace('-', ''));
+    // Nor a fast unsalted hash that a copied database could be searched against (~49 bits a code).
+    expect(hashes.map((h) => h.code_hash)).not.toContain(
+      createHash('sha256').update(recoveryCodes[0]!.replace('-', '')).digest('hex'),
+    );
     const audit = await s.c.audit.list({ limit: 10, subjectId: o.id });
     expect(audit.map((a) => a.action)).toContain('mfa.enrolled');
   });

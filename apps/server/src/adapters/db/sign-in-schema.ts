@@ -21,7 +21,7 @@ export interface OfficerMfaTable {
 
 export interface MfaRecoveryCodesTable {
   officer_id: string;
-  /** SHA-256 of the normalised code. */
+  /** scrypt of the normalised code, salted with the officer id (see recoveryCodeHash). */
   code_hash: string;
   created_at: Ms;
   used_at: Ms | null;

@@ -2,19 +2,11 @@ import type { MfaEnrolment, MyMfaStatus } from '@sightline/protocol';
 import type { Clock } from '../../adapters/clock.js';
 import type { Db } from '../../adapters/db/database.js';
 import type { SecretBox } from '../../adapters/keys/secret-box.js';
-import { hashSecret } from '../../adapters/random.js';
 import type { AuditService } from '../../audit/audit.service.js';
 import { DomainError, notFound } from '../../lib/errors.js';
 import type { AccountActor } from '../../officers/officer.service.js';
 import { MfaRepository } from './mfa.repository.js';
-import {
-  newRecoveryCodes,
-  newTotpSecret,
-  normaliseRecoveryCode,
-  otpauthUrl,
-  qrSvg,
-  totpStep,
-} from './totp.js';
+import { newRecoveryCodes, newTotpSecret, otpauthUrl, qrSvg, recoveryCodeHash, totpStep } from './totp.js';
 
 /** How a second factor was given, for the audit trail. */
 export type FactorUsed = 'totp' | 'recovery_code';
@@ -22,7 +14,7 @@ export type FactorUsed = 'totp' | 'recovery_code';
 /**
  * TOTP for local accounts. The secret is sealed with a key outside the database (bound to the
  * officer's id, so a sealed secret cannot be moved to another account); a code is accepted at
- * most once (the last accepted time step is kept); recovery codes are kept hashed and used once.
+ * most once (the last accepted time step is kept); recovery codes are kept hashed (scrypt) and used once.
  */
 export class MfaService {
   readonly #repo: MfaRepository;
@@ -105,7 +97,7 @@ export class MfaService {
     const ok = await this.#repo.confirm(
       officer.id,
       step,
-      codes.map((c) => hashSecret(normaliseRecoveryCode(c))),
+      await Promise.all(codes.map((c) => recoveryCodeHash(officer.id, c))),
       this.clock.now(),
     );
     if (!ok) throw new DomainError('conflict', 'two-step sign-in was set up meanwhile');
@@ -128,7 +120,7 @@ export class MfaService {
       const step = secret ? totpStep(secret, digits, this.clock.now()) : null;
       return step !== null && (await this.#repo.acceptStep(officerId, step)) ? 'totp' : null;
     }
-    const hash = hashSecret(normaliseRecoveryCode(code));
+    const hash = await recoveryCodeHash(officerId, code);
     return (await this.#repo.useRecoveryCode(officerId, hash, this.clock.now())) ? 'recovery_code' : null;
   }
 

@@ -5,6 +5,7 @@ import {
   normaliseRecoveryCode,
   otpauthUrl,
   qrSvg,
+  recoveryCodeHash,
   totpCode,
   totpStep,
 } from './totp.js';
@@ -48,5 +49,13 @@ describe('recovery codes', () => {
     expect(normaliseRecoveryCode(codes[0]!.toUpperCase().replace('-', ' - '))).toBe(
       codes[0]!.replace('-', ''),
     );
+  });
+
+  it('hashes a recovery code per officer: dashes and case do not matter, another officer gets another hash', async () => {
+    const [code] = newRecoveryCodes(1);
+    const h = await recoveryCodeHash('officer-a', code!);
+    expect(await recoveryCodeHash('officer-a', code!.toUpperCase().replace('-', ' '))).toBe(h);
+    expect(await recoveryCodeHash('officer-b', code!)).not.toBe(h);
+    expect(h).toMatch(/^[0-9a-f]{64}$/);
   });
 });

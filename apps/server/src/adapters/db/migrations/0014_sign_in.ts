@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 // - officer_identities: an SSO officer is found by (issuer, subject), never by name or e-mail,
 //   which the provider lets users change.
 // - officer_mfa / mfa_recovery_codes: the TOTP secret is sealed with a key outside the database;
-//   recovery codes are kept only as SHA-256 hashes and used at most once (used_at).
+//   recovery codes are kept only as hashes (scrypt, salted per officer) and used at most once (used_at).
 // - sign_in_challenges: short-lived steps between requests (password done, code wanted; an OIDC
 //   redirect's state, nonce and PKCE verifier), in the database so any instance can finish them.
 // - sign_in_settings: the admin policy ("require MFA for local accounts").
