@@ -148,6 +148,10 @@ describe('TOTP for local accounts', () => {
     expect((await fetch(`${s.url}/api/auth/me`, { headers: { cookie: sid } })).status).toBe(200);
     const audit = await s.c.audit.list({ limit: 10, subjectId: o.id });
     expect(audit.map((a) => a.action)).toContain('auth.mfa_failed');
+    // The right password alone is on record, even if no code ever follows.
+    expect(audit.find((a) => a.action === 'auth.password_accepted')).toMatchObject({
+      detail: { next: 'code' },
+    });
     expect(audit.find((a) => a.action === 'auth.login')?.detail).toMatchObject({ factor: 'totp' });
     // The step's cookie is spent: it cannot sign in a second browser.
     expect(

@@ -107,13 +107,29 @@ export class AuthService {
       throw new DomainError('unauthenticated', 'wrong username or password');
     }
     if (this.mfa) {
-      if (await this.mfa.enabled(row.id))
-        return { step: 'code', challenge: await this.challenges.create('mfa', row.id, null, MFA_STEP_MS) };
-      if ((await this.mfa.policy()).requireForLocal)
-        return {
-          step: 'enrol',
-          challenge: await this.challenges.create('enrol', row.id, null, ENROL_STEP_MS),
-        };
+      const step = (await this.mfa.enabled(row.id))
+        ? ('code' as const)
+        : (await this.mfa.policy()).requireForLocal
+          ? ('enrol' as const)
+          : null;
+      if (step) {
+        // A right password is a security event even when no code follows: it may be the only
+        // sign that the password is known to someone else.
+        await this.audit.record({
+          actor: { type: 'officer', id: row.id, name: row.display_name },
+          action: 'auth.password_accepted',
+          subject: { type: 'officer', id: row.id },
+          detail: { next: step },
+          ip,
+        });
+        const challenge = await this.challenges.create(
+          step === 'code' ? 'mfa' : 'enrol',
+          row.id,
+          null,
+          step === 'code' ? MFA_STEP_MS : ENROL_STEP_MS,
+        );
+        return { step, challenge };
+      }
     }
     await this.throttle.succeeded(username, ip);
     return this.startSession(row, ip, { method: 'password' });
