@@ -91,6 +91,14 @@ describe('SMPP gateway', () => {
     }
   });
 
+  it('matches a receipt whose id is the submit_sm_resp id written in hex', async () => {
+    const sent = await sendLink(officer, '07700 900215');
+    const submitted = smsc.texts.find((t) => t.to === '447700900215')!;
+    const hex = BigInt(submitted.messageId).toString(16).toUpperCase();
+    expect(await smsc.receipt(submitted.messageId, 'DELIVRD', '000', hex)).toBe(0);
+    await shownText(officer, sent.session.id, (t) => t.status === 'delivered');
+  });
+
   it('falls back to Twilio when the SMSC refuses the destination', async () => {
     smsc.behave('447700900203', 'refuse');
     const sent = await sendLink(officer, '07700 900203');

@@ -42,6 +42,18 @@ export class SmsDeliveryRepository implements RecentInvites {
       .executeTakeFirst();
   }
 
+  /** Texts of a gateway whose reference is any of `refs`. */
+  byRefs(gateway: string, refs: string[]): Promise<DeliveryRow[]> {
+    if (refs.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('sms_deliveries')
+      .selectAll()
+      .where('gateway', '=', gateway)
+      .where('provider_ref', 'in', refs)
+      .limit(2)
+      .execute();
+  }
+
   forSession(sessionId: string): Promise<DeliveryRow[]> {
     return this.db
       .selectFrom('sms_deliveries')

@@ -159,13 +159,19 @@ export class TextDeliveries {
 
   /** A provider's later word on a text (callback, receipt, poll); stale and unknown reports change nothing. */
   async report(r: StatusReport, retry = 0): Promise<boolean> {
-    const row = await this.#repo.byRef(r.gateway, r.providerRef);
+    let row = await this.#repo.byRef(r.gateway, r.providerRef);
     if (!row) {
       // An SMSC can send the receipt before this instance has stored the submit's answer.
       if (retry < EARLY_REPORT_RETRIES) {
         await new Promise((res) => setTimeout(res, EARLY_REPORT_WAIT_MS));
         return this.report(r, retry + 1);
       }
+      // Only now, and only if exactly one text answers to it: another text's id could be this one
+      // in another base (e.g. decimal 4096 and hex 1000), and the right text may not be stored yet.
+      const others = await this.#repo.byRefs(r.gateway, r.otherRefs ?? []);
+      if (others.length === 1) row = others[0];
+    }
+    if (!row) {
       this.log.warn({ gateway: r.gateway, ref: r.providerRef }, 'sms: status for a text we do not know');
       return false;
     }

@@ -93,11 +93,12 @@ export async function startSmscFake(tls?: { key: string; cert: string }) {
       behaviour.set(to.replace(/^\+/, ''), what);
     },
     /** Sends the final receipt for a text, as an SMSC does (stat: DELIVRD, UNDELIV, EXPIRED…). */
-    receipt(messageId: string, stat: string, err = '000'): Promise<number> {
+    /** `idInReceipt`: the id as this SMSC writes it in receipts (some give hex ids in decimal there). */
+    receipt(messageId: string, stat: string, err = '000', idInReceipt = messageId): Promise<number> {
       const text = texts.find((t) => t.messageId === messageId);
       if (!text) throw new Error(`no message ${messageId}`);
       const date = stamp(new Date());
-      const short = `id:${messageId} sub:001 dlvr:${stat === 'DELIVRD' ? '001' : '000'} submit date:${date} done date:${date} stat:${stat} err:${err} text:${text.body.slice(0, 20)}`;
+      const short = `id:${idInReceipt} sub:001 dlvr:${stat === 'DELIVRD' ? '001' : '000'} submit date:${date} done date:${date} stat:${stat} err:${err} text:${text.body.slice(0, 20)}`;
       return new Promise((resolve) => {
         text.session.deliver_sm(
           {

@@ -2,7 +2,7 @@ import * as smpp from 'smpp';
 import type { Logger } from '../../lib/logger.js';
 import type { Clock } from '../clock.js';
 import { encodeSmppText } from './smpp-encoding.js';
-import { parseReceipt } from './smpp-receipt.js';
+import { otherIdForms, parseReceipt } from './smpp-receipt.js';
 import {
   type SendResult,
   type SmsGateway,
@@ -206,6 +206,7 @@ export class SmppGateway implements SmsGateway {
     const report: StatusReport = {
       gateway: 'smpp',
       providerRef: ref,
+      otherRefs: otherIdForms(ref),
       status: receipt.status,
       reason: receipt.reason,
       at: this.clock.now(),

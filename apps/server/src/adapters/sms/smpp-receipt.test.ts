@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseReceipt } from './smpp-receipt.js';
+import { otherIdForms, parseReceipt } from './smpp-receipt.js';
 
 describe('SMPP delivery receipts', () => {
   it('reads a delivered receipt in the appendix B form', () => {
@@ -28,5 +28,16 @@ describe('SMPP delivery receipts', () => {
 
   it('is null for a message that is not a receipt', () => {
     expect(parseReceipt('hello, I cannot open the link')).toBeNull();
+  });
+
+  it('offers the hex and decimal spellings of a receipt id (an SMSC may answer in one and report in the other)', () => {
+    // 0x1A2B3C = 1715004.
+    expect(otherIdForms('1715004')).toEqual(expect.arrayContaining(['1a2b3c', '1A2B3C']));
+    expect(otherIdForms('1A2B3C')).toEqual(expect.arrayContaining(['1715004', '1a2b3c']));
+    expect(otherIdForms('0001715004')).toEqual(expect.arrayContaining(['1715004', '1a2b3c']));
+    expect(otherIdForms('1715004')).not.toContain('1715004');
+    expect(otherIdForms('5f0e7c2a-4b1d-4c55-9a3e-2d1b0c9e8f7a')).toEqual([
+      '5F0E7C2A-4B1D-4C55-9A3E-2D1B0C9E8F7A',
+    ]);
   });
 });

@@ -40,3 +40,33 @@ export function parseReceipt(text: string): SmppReceipt | null {
     state.status === 'failed' ? `${state.reason}${/^0+$/.test(err) ? '' : ` (error ${err})`}` : null;
   return { id, stat, err, status: state.status, reason };
 }
+
+/** Ids longer than this are not numbers an SMSC counts in (a UUID-like id has no other form). */
+const MAX_NUMERIC_ID = 20;
+
+/**
+ * The other ways an SMSC may write a message id in a receipt: some answer submit_sm with a hex id
+ * and put it in decimal in the receipt text (or the reverse), some pad with zeros or change case.
+ * Tried only when the id as given matches no text (see TextDeliveries.report).
+ */
+export function otherIdForms(id: string): string[] {
+  const forms = new Set<string>();
+  if (id.length <= MAX_NUMERIC_ID) {
+    if (/^[0-9]+$/.test(id)) {
+      const n = BigInt(id);
+      forms.add(n.toString());
+      forms.add(n.toString(16));
+      forms.add(n.toString(16).toUpperCase());
+    }
+    if (/^[0-9a-f]+$/i.test(id)) {
+      const n = BigInt(`0x${id}`);
+      forms.add(n.toString());
+      forms.add(n.toString(16));
+      forms.add(n.toString(16).toUpperCase());
+    }
+  }
+  forms.add(id.toLowerCase());
+  forms.add(id.toUpperCase());
+  forms.delete(id);
+  return [...forms];
+}

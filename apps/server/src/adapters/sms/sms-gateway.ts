@@ -54,6 +54,8 @@ export class SmsSendError extends Error {
 export interface StatusReport {
   gateway: GatewayName;
   providerRef: string;
+  /** Other spellings of providerRef (an SMSC's hex or decimal id), tried only if it matches no text. */
+  otherRefs?: string[];
   status: DeliveryStatus;
   /** For failures: the provider's reason in words. */
   reason: string | null;
