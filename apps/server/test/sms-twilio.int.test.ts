@@ -105,6 +105,14 @@ describe('Twilio gateway', () => {
       ['notify', 'queued'],
     ]);
     expect(list.texts[0]!.reason).toContain('21211');
+    // Twilio's message quotes the number; it is kept out of the reason, the timeline and the audit.
+    expect(list.texts[0]!.reason).toContain('[the number]');
+    const everywhere = JSON.stringify([
+      list,
+      await detail(officer, sent.session.id),
+      await s.c.audit.list({ limit: 500 }),
+    ]);
+    expect(everywhere).not.toContain('7700900104');
     const viaNotify = notify.texts.find((t) => t.phone === '+447700900104')!;
     expect(viaNotify.body).toContain(sent.link);
     await notify.setStatus(viaNotify.id, 'delivered');

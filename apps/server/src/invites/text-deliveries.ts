@@ -140,17 +140,22 @@ export class TextDeliveries {
         err instanceof SmsSendError
           ? err
           : new SmsSendError('ambiguous', 'the gateway failed unexpectedly', { cause: err });
+      // Providers quote the number back ("The 'To' number +44… is not valid"); the reason is
+      // stored, shown, audited and logged, so it goes without it (and a provider's error, whose
+      // message carries the same words, is not logged whole).
+      const reason = withoutNumber(failure.reason, press.message.to);
       this.log.warn(
-        { err, sessionId: press.sessionId, gateway: gateway.name, kind: failure.kind },
+        {
+          ...(err instanceof SmsSendError ? {} : { err }),
+          sessionId: press.sessionId,
+          gateway: gateway.name,
+          kind: failure.kind,
+          reason,
+        },
         'sms: send failed',
       );
-      await this.#repo.failed(rowId, failure.reason, failure.kind, this.clock.now());
-      await this.sessions.addEvent(
-        press.sessionId,
-        'text.failed',
-        null,
-        `${gateway.name}: ${failure.reason}`,
-      );
+      await this.#repo.failed(rowId, reason, failure.kind, this.clock.now());
+      await this.sessions.addEvent(press.sessionId, 'text.failed', null, `${gateway.name}: ${reason}`);
     }
     const row = (await this.#repo.byKey(press.key)).find((r) => r.id === rowId)!;
     await this.sessions.announce(press.sessionId);
@@ -249,4 +254,11 @@ export class TextDeliveries {
   async close(): Promise<void> {
     for (const g of [this.gateways.primary, this.gateways.fallback]) await g?.close?.().catch(() => {});
   }
+}
+
+/** A provider's words with the phone number (in any of its written forms) taken out. */
+export function withoutNumber(text: string, e164: string): string {
+  const digits = e164.replace(/^\+/, '');
+  if (digits.length < 6) return text;
+  return text.split(e164).join('[the number]').split(digits).join('[the number]');
 }
