@@ -431,6 +431,12 @@ function shapeIce(e: z.infer<typeof EnvSchema>) {
     throw new ConfigError(
       'invalid configuration: SIGHTLINE_TURN_URLS and SIGHTLINE_TURN_SECRET (or _FILE) go together: set both, or neither',
     );
+  // Every caller holds a credential made with the secret and can test guesses against it
+  // offline; a guessed secret mints credentials that never expire.
+  if (secret !== null && secret.length < 16)
+    throw new ConfigError(
+      `invalid configuration: SIGHTLINE_TURN_SECRET${e.TURN_SECRET_FILE !== null ? '_FILE' : ''}: the secret must be at least 16 characters (use 32 random bytes, e.g. openssl rand -base64 32)`,
+    );
   if (e.CALLER_ICE_POLICY === 'relay' && urls.length === 0)
     throw new ConfigError(
       'invalid configuration: SIGHTLINE_CALLER_ICE_POLICY=relay needs TURN (SIGHTLINE_TURN_URLS and SIGHTLINE_TURN_SECRET): without it no caller could send video',

@@ -7,7 +7,7 @@ import { loadConfig } from './config.js';
 const TURN = {
   SIGHTLINE_TURN_URLS:
     'turn:turn.example.police.uk:3478?transport=udp, turns:turn.example.police.uk:443?transport=tcp',
-  SIGHTLINE_TURN_SECRET: 'north-wind-7',
+  SIGHTLINE_TURN_SECRET: 'north-wind-7-south-wind-8',
 };
 
 describe('ICE and TURN settings', () => {
@@ -27,7 +27,7 @@ describe('ICE and TURN settings', () => {
         'turn:turn.example.police.uk:3478?transport=udp',
         'turns:turn.example.police.uk:443?transport=tcp',
       ],
-      secret: 'north-wind-7',
+      secret: 'north-wind-7-south-wind-8',
       ttlSeconds: 600,
     });
     expect(ice.callerPolicy).toBe('relay');
@@ -37,9 +37,9 @@ describe('ICE and TURN settings', () => {
   it('reads the secret from a file, trimmed, and refuses a missing or empty file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'turn-secret-'));
     const file = join(dir, 'secret');
-    writeFileSync(file, 'from-a-file\n');
+    writeFileSync(file, 'from-a-file-of-its-own\n');
     const env = { SIGHTLINE_TURN_URLS: TURN.SIGHTLINE_TURN_URLS, SIGHTLINE_TURN_SECRET_FILE: file };
-    expect(loadConfig(env).ice.turn?.secret).toBe('from-a-file');
+    expect(loadConfig(env).ice.turn?.secret).toBe('from-a-file-of-its-own');
     writeFileSync(file, '  \n');
     expect(() => loadConfig(env)).toThrow(/SIGHTLINE_TURN_SECRET_FILE: .* is empty/);
     expect(() => loadConfig({ ...env, SIGHTLINE_TURN_SECRET_FILE: join(dir, 'nope') })).toThrow(
@@ -70,6 +70,20 @@ describe('ICE and TURN settings', () => {
     expect(() => loadConfig({ ...TURN, SIGHTLINE_TURN_TTL_SECONDS: String(8 * 86_400) })).toThrow(
       /SIGHTLINE_TURN_TTL_SECONDS/,
     );
+  });
+
+  it('refuses a TURN secret short enough to guess from a credential (every caller holds one)', () => {
+    expect(() => loadConfig({ ...TURN, SIGHTLINE_TURN_SECRET: 'north-wind-7' })).toThrow(
+      /SIGHTLINE_TURN_SECRET: the secret must be at least 16 characters/,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'turn-secret-'));
+    writeFileSync(join(dir, 'secret'), 'short\n');
+    expect(() =>
+      loadConfig({
+        SIGHTLINE_TURN_URLS: TURN.SIGHTLINE_TURN_URLS,
+        SIGHTLINE_TURN_SECRET_FILE: join(dir, 'secret'),
+      }),
+    ).toThrow(/SIGHTLINE_TURN_SECRET_FILE: the secret must be at least 16 characters/);
   });
 
   it('refuses a static TURN password in SIGHTLINE_ICE_SERVERS: it would reach every browser', () => {
