@@ -2,7 +2,7 @@ import { type OidcEngine, signInAtProvider, startOidcProvider } from '@sightline
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPostgres } from '../src/adapters/db/transaction.js';
-import { cookieFrom, signIn, startServer, TestClock, type TestServer } from './harness.js';
+import { cookieFrom, signIn, startServer, TestClock, type TestServer, TestSocket } from './harness.js';
 
 // Officer single sign-on against a real OpenID provider (oidc-provider) in this process: discovery,
 // authorization code + PKCE, ID token validation by openid-client, role mapping, refusals, sign-out.
@@ -157,10 +157,15 @@ describe('officer single sign-on (OpenID Connect)', () => {
     const ok = await ssoSignIn('dora');
     const sid = cookieFrom(ok.res, 'sl_sid');
     expect((await me(sid)).status).toBe(200);
+    const sock = await TestSocket.open(`${s.wsUrl}/ws/console`, sid);
+    await sock.next((m) => m.type === 'hello');
     idp.setAccount('dora', { groups: [] });
     const refused = await ssoSignIn('dora');
     expect(refused.location).toBe('/login?sso=no_mapped_group');
     expect((await me(sid)).status).toBe(401);
+    // The open console closes saying why (not "you signed out in another window").
+    await sock.closedWith();
+    expect(sock.closed?.reason).toBe('access withdrawn');
     expect((await s.c.officers.findByUsername('dora'))?.roles).toBe('[]');
   });
 

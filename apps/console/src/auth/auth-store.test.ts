@@ -31,6 +31,13 @@ describe('AuthStore', () => {
     auth.signedOutByServer('signed out');
     expect(auth.get().notice).toBe('You signed out in another window, so you are signed out here too.');
   });
+
+  it('says the identity provider withdrew access, not that the officer signed out', async () => {
+    const auth = signedIn();
+    await auth.login('pc.smith', 'a-long-password');
+    auth.signedOutByServer('access withdrawn');
+    expect(auth.get().notice).toMatch(/no longer in a group that gives access/);
+  });
 });
 
 describe('AuthStore: two-step sign-in and single sign-on', () => {

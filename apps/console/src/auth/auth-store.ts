@@ -262,6 +262,8 @@ export function signedOutText(reason: string): string {
       return 'Your account has been disabled. Ask an administrator if you need access.';
     case 'password reset':
       return 'An administrator reset your password. Sign in with the new one.';
+    case 'access withdrawn':
+      return 'Your force account is no longer in a group that gives access to Sightline. Ask your administrator if you need access.';
     default:
       return 'You have been signed out. Sign in again to continue.';
   }

@@ -248,7 +248,8 @@ export class SsoService {
       subject: { type: 'officer', id: row.id },
       detail: { from: before, to: [], reason: 'no mapped group in the identity provider claims', via: 'sso' },
     });
-    this.events.publish('officer.signedOut', { officerId: row.id, reason: 'signed out' });
+    // Its own reason: 'signed out' would tell the officer they had signed out in another window.
+    this.events.publish('officer.signedOut', { officerId: row.id, reason: 'access withdrawn' });
   }
 
   private async refuse(
