@@ -99,6 +99,15 @@ const sentenceCase = (m: string): string => {
   return t ? `${t.charAt(0).toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}` : t;
 };
 
+/**
+ * True when the server may have acted on a press whose answer did not arrive: no answer at all,
+ * or a 5xx (a proxy's 504 while the server was still waiting on the SMS provider, or a failure
+ * after the press was claimed). Only a 4xx is the server's definite word that ends a press.
+ */
+export function answerMayBeLost(err: unknown): boolean {
+  return !(err instanceof ApiRequestError) || err.code === 'network' || err.status >= 500;
+}
+
 /** The "send a link" form: the call handler's first action on every call. */
 export class InviteForm extends Store<InviteFormState> {
   /**
@@ -168,7 +177,7 @@ export class InviteForm extends Store<InviteFormState> {
       this.set({ ...EMPTY, result: { session: res.session, link: res.link, phone: phone.trim() } });
       return true;
     } catch (err) {
-      if (!(err instanceof ApiRequestError && err.code === 'network')) this.#unanswered = null;
+      if (!answerMayBeLost(err)) this.#unanswered = null;
       this.patch({ sending: false, errors: inviteErrors(err) });
       return false;
     }

@@ -47,10 +47,12 @@ describe('TextsStore', () => {
     fail(new ApiRequestError(0, 'network', 'No connection to the server.'));
     expect(await store.resend('primary')).toBe(false);
     expect(store.get().error).toBe('No connection to the server.');
+    fail(new ApiRequestError(502, 'bad_response', 'The server had a problem (HTTP 502).'));
+    await store.resend('primary');
     fail(new ApiRequestError(429, 'invite_limit_number', 'This number has already been sent 5 links.'));
     await store.resend('primary');
     await store.resend('primary');
-    expect(sent.map((s) => s.key)).toEqual(['k1', 'k1', 'k2']);
+    expect(sent.map((s) => s.key)).toEqual(['k1', 'k1', 'k1', 'k2']);
     expect(store.get().error).toContain('already been sent 5 links');
   });
 

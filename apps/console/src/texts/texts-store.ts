@@ -1,5 +1,6 @@
 import type { TextDelivery, TextList, TextRoute } from '@sightline/protocol';
-import { type ApiClient, ApiRequestError, errorMessage } from '../api/api-client.js';
+import { type ApiClient, errorMessage } from '../api/api-client.js';
+import { answerMayBeLost } from '../invites/invite-form.js';
 import { Store } from '../lib/store.js';
 
 export interface TextsState {
@@ -64,7 +65,7 @@ export class TextsStore extends Store<TextsState> {
       return true;
     } catch (err) {
       // Only a lost answer keeps the key: the server may have sent it, and a second press must not send again.
-      if (!(err instanceof ApiRequestError && err.code === 'network')) this.#pending = null;
+      if (!answerMayBeLost(err)) this.#pending = null;
       this.patch({ sending: null, error: errorMessage(err) });
       return false;
     }
