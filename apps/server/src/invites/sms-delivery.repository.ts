@@ -151,6 +151,25 @@ export class SmsDeliveryRepository implements RecentInvites {
     return Number(res.numUpdatedRows) > 0;
   }
 
+  /**
+   * Erases the sealed links of sessions whose link can no longer be used (opened, ended or past
+   * expiry): the catch-all for an instance that stopped before erasing on the state change.
+   */
+  async forgetSpent(now: number): Promise<number> {
+    const res = await this.db
+      .updateTable('sms_deliveries')
+      .set({ link_sealed: null })
+      .where('link_sealed', 'is not', null)
+      .where('session_id', 'in', (eb) =>
+        eb
+          .selectFrom('sessions')
+          .select('id')
+          .where((w) => w.or([w('state', '<>', 'sent'), w('expires_at', '<=', now)])),
+      )
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  }
+
   /** Texts a provider has not finished with, for polling (oldest first, bounded). */
   pending(gateway: string, since: number, limit = 100): Promise<DeliveryRow[]> {
     return this.db

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../adapters/db/database.js';
 import { migrateToLatest, openDatabase } from '../adapters/db/database.js';
@@ -192,5 +193,62 @@ describe('a send cut off between claim and answer', () => {
     later += UNANSWERED_AFTER_MS * 2;
     await texts.poll();
     expect((await texts.byKey(rows[0]!.idempotency_key))[0]?.status).toBe('sent');
+  });
+});
+
+describe('sealed links', () => {
+  /** A session row as InviteService writes it. */
+  async function session(id: string, state: string, expiresAt: number) {
+    // The officer who sent it does not matter here.
+    await sql`PRAGMA foreign_keys = OFF`.execute(db);
+    await db
+      .insertInto('sessions')
+      .values({
+        id,
+        reference: null,
+        phone_e164: '+447700900001',
+        phone_masked: '07700 900•••',
+        state,
+        created_by: 'o1',
+        created_at: 0,
+        expires_at: expiresAt,
+        token_hash: `h-${id}`,
+        caller_secret_hash: null,
+        caller_secret_expires_at: null,
+        opened_at: null,
+        consented_at: null,
+        refused_at: null,
+        live_at: null,
+        ended_at: null,
+        end_reason: null,
+        caller_user_agent: null,
+        publishing: 0,
+        mode: 'video',
+        language: 'en',
+        verification_code: '1234',
+        location_minutes: null,
+      })
+      .execute();
+    await TextDeliveries.repo(db).insert(
+      texts.claimRow({
+        id: `row-${id}`,
+        sessionId: id,
+        key: `k-${id}`,
+        attempt: 1,
+        route: 'primary',
+        officerId: 'o1',
+        link: `https://x/j/${id}`,
+      }),
+    );
+  }
+
+  it('are erased by the sweep once the link is opened or expired, even if no instance saw the change', async () => {
+    await session('waiting', 'sent', 10_000_000);
+    await session('opened', 'opened', 10_000_000);
+    await session('lapsed', 'sent', 500);
+    await texts.poll();
+    expect(await texts.link('waiting')).toBe('https://x/j/waiting');
+    expect(await texts.link('opened')).toBeNull();
+    expect(await texts.link('lapsed')).toBeNull();
   });
 });

@@ -198,7 +198,8 @@ export class TextDeliveries {
   /**
    * Asks providers that need asking (Notify without a callback) about texts still on their way,
    * after closing texts whose send was cut off (see UNANSWERED_AFTER_MS), which would otherwise
-   * say 'queued' for ever while the caller may have nothing.
+   * say 'queued' for ever while the caller may have nothing, and erasing sealed links no longer
+   * needed that the instance which saw the change did not erase (it stopped first).
    */
   async poll(): Promise<void> {
     await this.#closeUnanswered();
@@ -213,6 +214,7 @@ export class TextDeliveries {
 
   async #closeUnanswered(): Promise<void> {
     const now = this.clock.now();
+    await this.#repo.forgetSpent(now);
     for (const row of await this.#repo.unanswered(now - UNANSWERED_AFTER_MS)) {
       const reason = 'the send was cut off (the server stopped); the text may or may not have arrived';
       if (!(await this.#repo.failed(row.id, reason, 'ambiguous', now))) continue;
