@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   IDEMPOTENCY_HEADER,
   IdempotencyKey,
@@ -128,8 +128,8 @@ async function refuse(c: Container, gateway: string, ip: string): Promise<never>
   throw forbidden('callback signature not valid');
 }
 
+/** Compares digests, so neither the token's content nor its length shows in the time taken. */
 function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+  const digest = (v: string) => createHash('sha256').update(v, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
 }
