@@ -103,6 +103,33 @@ describe('TURN credentials handed to browsers', () => {
     console_.close();
   }, 40_000);
 
+  it('stops renewing when a socket closes (no timer left behind per caller or console)', async () => {
+    // Count the renewals started and stopped, through the issuer the signalling shares.
+    const ice = s.c.ice;
+    const keepFresh = ice.keepFresh.bind(ice);
+    let running = 0;
+    ice.keepFresh = (first, reissue, send) => {
+      const stop = keepFresh(first, reissue, send);
+      running++;
+      return () => {
+        running--;
+        stop();
+      };
+    };
+    try {
+      const { token } = await invite(s, handler);
+      const caller = await callerSocket(cookieFrom(await openLink(s, token), 'sl_caller'));
+      const console_ = await TestSocket.open(`${s.wsUrl}/ws/console`, handler.cookie);
+      await console_.next((m) => m.type === 'hello');
+      expect(running).toBe(2);
+      caller.sock.close();
+      console_.close();
+      await expect.poll(() => running, { timeout: 5_000 }).toBe(0);
+    } finally {
+      ice.keepFresh = keepFresh;
+    }
+  });
+
   it('a caller reconnecting hours later (the old credential long expired) gets a fresh one', async () => {
     const { token } = await invite(s, handler);
     const cookie = cookieFrom(await openLink(s, token), 'sl_caller');
