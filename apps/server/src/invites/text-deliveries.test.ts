@@ -168,6 +168,22 @@ describe('status reports', () => {
   });
 });
 
+describe('a receipt the database cannot take', () => {
+  it('is logged, not left as an unhandled rejection that would end the process', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await db.schema.dropTable('sms_deliveries').execute();
+      fallback.emit({ gateway: 'smpp', providerRef: 'r1', status: 'delivered', reason: null, at: 1 });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
 describe('a send cut off between claim and answer', () => {
   it('is shown failed and uncertain once it can no longer be in progress, not queued for ever', async () => {
     // The instance claimed the press and stopped before the provider answered: the row is all there is.

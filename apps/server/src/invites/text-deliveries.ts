@@ -63,7 +63,14 @@ export class TextDeliveries {
     private readonly log: Logger,
   ) {
     this.#repo = new SmsDeliveryRepository(db);
-    for (const g of [gateways.primary, gateways.fallback]) g?.onStatus?.((r) => void this.report(r));
+    // A receipt that cannot be stored (database down) is logged: a rejection left unhandled here
+    // would end the process, and every call on this instance with it.
+    for (const g of [gateways.primary, gateways.fallback])
+      g?.onStatus?.((r) => {
+        this.report(r).catch((err: unknown) =>
+          log.error({ err, gateway: r.gateway, ref: r.providerRef }, 'sms: storing a receipt failed'),
+        );
+      });
   }
 
   get names(): { primary: GatewayName; fallback: GatewayName | null } {
