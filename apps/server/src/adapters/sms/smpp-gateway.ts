@@ -35,7 +35,12 @@ const RECONNECT_MIN_MS = 1000;
 const RECONNECT_MAX_MS = 30_000;
 
 /** The name of an SMPP command_status (ESME_R…), for a reason a person can look up. */
-const ERROR_NAMES = new Map(Object.entries(smpp.errors).map(([name, code]) => [code, name]));
+// Plain Node's ESM loader exposes only the CommonJS exports it finds by reading the source, and
+// `errors` is built at run time: it is on the module object (`default`), not a named export.
+// Vitest's interop adds it, so only the built server (npm start) crashed on it.
+const SMPP_ERRORS =
+  (smpp as unknown as { default?: { errors?: Record<string, number> } }).default?.errors ?? smpp.errors;
+const ERROR_NAMES = new Map(Object.entries(SMPP_ERRORS).map(([name, code]) => [code, name]));
 
 /**
  * An SMPP 3.4 ESME bound as a transceiver: texts go out as submit_sm asking for a final receipt,
