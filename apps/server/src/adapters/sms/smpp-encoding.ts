@@ -1,4 +1,9 @@
-import * as smpp from 'smpp';
+import { createRequire } from 'node:module';
+import type * as Smpp from 'smpp';
+
+// Plain Node's ESM loader sees only the CommonJS exports written out in the smpp package's
+// source; gsmCoder is copied onto them at run time, so it is taken from require's module object.
+const { gsmCoder } = createRequire(import.meta.url)('smpp') as typeof Smpp;
 
 /** SMPP 3.4 data_coding values used (section 5.2.19). */
 export const DATA_CODING_SMSC_DEFAULT = 0x00;
@@ -24,9 +29,9 @@ export interface SmppText {
  * docs/deployment.md), every other text (Welsh, Polish, Arabic, Urdu, …) as UCS-2 (8).
  */
 export function encodeSmppText(body: string): SmppText {
-  const gsm = smpp.gsmCoder.GSM.charRegex.test(body);
+  const gsm = gsmCoder.GSM.charRegex.test(body);
   const dataCoding = gsm ? DATA_CODING_SMSC_DEFAULT : DATA_CODING_UCS2;
-  const octets = gsm ? smpp.gsmCoder.encode(body, 0x00) : Buffer.from(body, 'utf16le').swap16();
+  const octets = gsm ? gsmCoder.encode(body, 0x00) : Buffer.from(body, 'utf16le').swap16();
   return {
     dataCoding,
     octets,
