@@ -107,6 +107,19 @@ describe('GOV.UK Notify gateway', () => {
     );
   });
 
+  it('a text that timed out but that Notify took shows delivered when Notify’s receipt names our reference', async () => {
+    notify.behave('+447700900009', 'late');
+    const sent = await sendLink(officer, '07700 900009');
+    expect(sent.session.text).toMatchObject({ status: 'failed', uncertain: true });
+    await until(() => notify.texts.some((t) => t.phone === '+447700900009'), 'Notify to take the text');
+    const taken = notify.texts.find((t) => t.phone === '+447700900009')!;
+    expect(await notify.setStatus(taken.id, 'delivered')).toBe(204);
+    const shown = await shownText(officer, sent.session.id, (t) => t.status === 'delivered');
+    expect(shown).toMatchObject({ uncertain: false, reason: null, attempt: 1, tryNo: 1 });
+    const timeline = (await detail(officer, sent.session.id)).timeline.map((e) => e.type);
+    expect(timeline).toEqual(expect.arrayContaining(['text.failed', 'text.confirmed', 'text.delivered']));
+  });
+
   it('sends one text for one press: the same key twice, even at once, gives one text and the first answer', async () => {
     const key = newKey();
     const [a, b] = await Promise.all([

@@ -8,6 +8,7 @@ const EVENT_TEXT: Record<string, string> = {
   'text.failed': 'Text message failed',
   'text.delivered': 'Text message delivered to the phone',
   'text.fallback': 'Text message sent by the other route',
+  'text.confirmed': 'Text message taken by the provider after all (its answer came late)',
   'link.opened': 'Caller opened the link',
   'link.expired': 'Link expired without being opened',
   'consent.accepted': 'Caller gave consent to share',

@@ -112,6 +112,28 @@ export class SmsDeliveryRepository implements RecentInvites {
       .execute();
   }
 
+  /**
+   * A text recorded as failed-and-uncertain that the provider did take after all (its answer came
+   * after the timeout): it gets the provider's id and is 'sent'; true if it changed the row.
+   */
+  async adopt(id: string, gateway: string, providerRef: string, now: number): Promise<boolean> {
+    const res = await this.db
+      .updateTable('sms_deliveries')
+      .set({
+        provider_ref: providerRef,
+        status: 'sent',
+        failure_reason: null,
+        failure_kind: null,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .where('gateway', '=', gateway)
+      .where('provider_ref', 'is', null)
+      .where('failure_kind', '=', 'ambiguous')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
   /** Applies a later report if it moves the text forward; true if it did. */
   async advance(id: string, status: TextStatus, reason: string | null, now: number): Promise<boolean> {
     if (RANK[status] === 0) return false;

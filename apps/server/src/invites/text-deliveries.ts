@@ -172,6 +172,11 @@ export class TextDeliveries {
   /** A provider's later word on a text (callback, receipt, poll); stale and unknown reports change nothing. */
   async report(r: StatusReport, retry = 0): Promise<boolean> {
     let row = await this.#repo.byRef(r.gateway, r.providerRef);
+    let adopted = false;
+    if (!row && r.reference) {
+      row = await this.#adopt(r);
+      adopted = row !== undefined;
+    }
     if (!row) {
       // An SMSC can send the receipt before this instance has stored the submit's answer.
       if (retry < EARLY_REPORT_RETRIES) {
@@ -187,7 +192,10 @@ export class TextDeliveries {
       this.log.warn({ gateway: r.gateway, ref: r.providerRef }, 'sms: status for a text we do not know');
       return false;
     }
-    if (!(await this.#repo.advance(row.id, r.status, r.reason, r.at))) return false;
+    if (!(await this.#repo.advance(row.id, r.status, r.reason, r.at))) {
+      if (adopted) await this.sessions.announce(row.session_id);
+      return adopted;
+    }
     if (r.status !== 'sent')
       await this.sessions.addEvent(
         row.session_id,
@@ -200,6 +208,23 @@ export class TextDeliveries {
       );
     await this.sessions.announce(row.session_id);
     return true;
+  }
+
+  /** The press's text `r.reference` names, if it was recorded as uncertain: now known to be taken. */
+  async #adopt(r: StatusReport): Promise<DeliveryRow | undefined> {
+    const dot = r.reference!.lastIndexOf('.');
+    if (dot <= 0) return undefined;
+    const [key, prefix] = [r.reference!.slice(0, dot), r.reference!.slice(dot + 1)];
+    const row = (await this.#repo.byKey(key)).find((x) => x.id.slice(0, 8) === prefix);
+    if (!row || !(await this.#repo.adopt(row.id, r.gateway, r.providerRef, this.clock.now())))
+      return undefined;
+    await this.sessions.addEvent(
+      row.session_id,
+      'text.confirmed',
+      null,
+      `${row.gateway} took text ${row.attempt} after all (its answer came late)`,
+    );
+    return (await this.#repo.byKey(key)).find((x) => x.id === row.id);
   }
 
   /**

@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** What a fake provider does with a text to a given number. */
-export type Behaviour = 'accept' | 'refuse' | 'hang';
+/**
+ * What a fake provider does with a text to a given number. `late`: takes the text but answers
+ * only after the client's timeout (2 s in the tests), as a provider under load does.
+ */
+export type Behaviour = 'accept' | 'refuse' | 'hang' | 'late';
 
 /** A small HTTP server for a fake provider; requests that hang are answered (with a reset) on close. */
 export async function listen(

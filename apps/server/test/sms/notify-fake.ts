@@ -65,6 +65,7 @@ export async function startNotifyFake() {
         status: 'created',
       };
       texts.push(text);
+      if (what === 'late') await new Promise((r) => setTimeout(r, 3000));
       return json(res, 201, {
         id: text.id,
         reference: text.reference,

@@ -54,6 +54,11 @@ export class SmsSendError extends Error {
 export interface StatusReport {
   gateway: GatewayName;
   providerRef: string;
+  /**
+   * Our reference for the attempt (SmsMessage.reference) when the provider gives it back: it
+   * finds a text whose send timed out, so the provider's id was never stored.
+   */
+  reference?: string | null;
   /** Other spellings of providerRef (an SMSC's hex or decimal id), tried only if it matches no text. */
   otherRefs?: string[];
   status: DeliveryStatus;

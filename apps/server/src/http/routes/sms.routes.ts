@@ -91,6 +91,8 @@ export const smsRoutes =
           await c.deliveries.report({
             gateway: 'notify',
             providerRef: request.body.id,
+            // Ours, given back: finds a text whose send timed out before Notify's answer came.
+            reference: request.body.reference ?? null,
             ...mapped,
             at: c.clock.now(),
           });
