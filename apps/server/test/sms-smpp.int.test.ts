@@ -118,6 +118,17 @@ describe('SMPP gateway', () => {
     expect(twilio.texts.some((t) => t.to === '+447700900204')).toBe(false);
   });
 
+  it('a submit_sm_resp that comes after the timeout gives the uncertain text its id, so its receipt is shown', async () => {
+    smsc.behave('447700900216', 'late');
+    const sent = await sendLink(officer, '07700 900216');
+    expect(sent.session.text).toMatchObject({ gateway: 'smpp', status: 'failed', uncertain: true });
+    await shownText(officer, sent.session.id, (t) => t.status === 'sent' && !t.uncertain);
+    const submitted = smsc.texts.find((t) => t.to === '447700900216')!;
+    expect(await smsc.receipt(submitted.messageId, 'DELIVRD')).toBe(0);
+    await shownText(officer, sent.session.id, (t) => t.status === 'delivered');
+    expect(twilio.texts.some((t) => t.to === '+447700900216')).toBe(false);
+  });
+
   it('keeps the bind with enquire_link and binds again after the connection drops', async () => {
     await until(() => smsc.enquiries > 0, 'an enquire_link', 8000);
     const before = smsc.binds.length;

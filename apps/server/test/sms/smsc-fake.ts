@@ -72,7 +72,9 @@ export async function startSmscFake(tls?: { key: string; cert: string }) {
         registeredDelivery: Number(pdu.registered_delivery),
         session,
       });
-      session.send(pdu.response({ message_id: messageId }));
+      const answer = () => session.send(pdu.response({ message_id: messageId }));
+      if (what === 'late') setTimeout(answer, 3000);
+      else answer();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

@@ -108,11 +108,11 @@ export class SmppGateway implements SmsGateway {
       );
     const text = encodeSmppText(message.body);
     return new Promise<SendResult>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          reject(new SmsSendError('ambiguous', 'no answer from the SMSC in time; the text may still arrive')),
-        this.settings.timeoutMs,
-      );
+      let late = false;
+      const timer = setTimeout(() => {
+        late = true;
+        reject(new SmsSendError('ambiguous', 'no answer from the SMSC in time; the text may still arrive'));
+      }, this.settings.timeoutMs);
       let written: boolean;
       try {
         written = session.submit_sm(
@@ -129,7 +129,19 @@ export class SmppGateway implements SmsGateway {
           },
           (pdu) => {
             clearTimeout(timer);
-            if (pdu.command_status === 0) resolve({ providerRef: String(pdu.message_id), status: 'sent' });
+            // Taken after all, past the timeout: said as a report naming our reference, so the
+            // text recorded as uncertain gets its id and its receipt can be matched.
+            if (late && pdu.command_status === 0)
+              this.#emit({
+                gateway: 'smpp',
+                providerRef: String(pdu.message_id),
+                reference: message.reference,
+                status: 'sent',
+                reason: null,
+                at: this.clock.now(),
+              });
+            else if (pdu.command_status === 0)
+              resolve({ providerRef: String(pdu.message_id), status: 'sent' });
             else {
               const name = ERROR_NAMES.get(pdu.command_status) ?? `0x${pdu.command_status.toString(16)}`;
               reject(new SmsSendError('refused', `the SMSC refused the text (${name})`));
@@ -216,6 +228,10 @@ export class SmppGateway implements SmsGateway {
       reason: receipt.reason,
       at: this.clock.now(),
     };
+    this.#emit(report);
+  }
+
+  #emit(report: StatusReport): void {
     for (const l of this.#listeners) {
       try {
         l(report);
