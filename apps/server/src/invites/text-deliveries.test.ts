@@ -168,6 +168,28 @@ describe('status reports', () => {
   });
 });
 
+describe('polling', () => {
+  it('does not start a round while the last is still waiting on the provider', async () => {
+    const asked: string[] = [];
+    let answer!: () => void;
+    (primary as FakeGateway & { poll: SmsGateway['poll'] }).poll = (ref) => {
+      asked.push(ref);
+      return new Promise((resolve) => {
+        answer = () => resolve(null);
+      });
+    };
+    await press();
+    const first = texts.poll();
+    await new Promise((r) => setTimeout(r, 20));
+    const second = texts.poll();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(asked).toHaveLength(1);
+    answer();
+    await Promise.all([first, second]);
+    expect(asked).toHaveLength(1);
+  });
+});
+
 describe('a receipt the database cannot take', () => {
   it('is logged, not left as an unhandled rejection that would end the process', async () => {
     const unhandled: unknown[] = [];

@@ -234,6 +234,18 @@ export class TextDeliveries {
    * needed that the instance which saw the change did not erase (it stopped first).
    */
   async poll(): Promise<void> {
+    // The sweep calls this every 15 s whether or not the last round finished; with Notify slow
+    // (each ask may take the whole send timeout) rounds would pile up, each asking again.
+    if (this.#polling) return this.#polling;
+    this.#polling = this.#pollOnce().finally(() => {
+      this.#polling = null;
+    });
+    return this.#polling;
+  }
+
+  #polling: Promise<void> | null = null;
+
+  async #pollOnce(): Promise<void> {
     await this.#closeUnanswered();
     for (const g of [this.gateways.primary, this.gateways.fallback]) {
       if (!g?.poll) continue;
