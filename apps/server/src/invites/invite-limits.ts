@@ -15,8 +15,8 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 /**
- * Per-number and per-officer limits on invites, counted from the sessions table, so
- * every server sharing the database counts the same invites. A number is not flooded
+ * Per-number and per-officer limits on texts (invites and resends), counted from the
+ * sms_deliveries table, so every server sharing the database counts the same texts. A number is not flooded
  * with texts, and one account (or a stolen session) cannot send a stream of them.
  */
 export class InviteLimits {
