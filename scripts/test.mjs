@@ -77,6 +77,8 @@ if (!only || only === 'integration') {
     'apps/server/test/s3-requests.int.test.ts',
     'apps/server/test/load-balancer.int.test.ts',
     'apps/server/test/fuzz.int.test.ts',
+    // The built server as `npm start` runs it, on its own SQLite: it checks how the SMS clients load.
+    'apps/server/test/sms-built-server.int.test.ts',
   ];
   await timed('Vitest integration on SQLite and on PostgreSQL, side by side', async () => {
     const failed = await runConcurrently(
