@@ -135,6 +135,34 @@ describe('TOTP for local accounts', () => {
     expect(audit.map((a) => a.action)).toContain('mfa.enrolled');
   });
 
+  it('sets up once when "Set up" is pressed several times at once: one secret is kept and works', async () => {
+    const o = await officer();
+    const sid = cookieFrom((await password(o.username)).res, 'sl_sid');
+    const { csrfToken } = (await (
+      await fetch(`${s.url}/api/auth/me`, { headers: { cookie: sid } })
+    ).json()) as {
+      csrfToken: string;
+    };
+    const headers = { cookie: sid, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
+    const begin = () => fetch(`${s.url}/api/account/mfa/enrol`, { method: 'POST', headers, body: '{}' });
+    const presses = await Promise.all(Array.from({ length: 6 }, begin));
+    expect(presses.map((r) => r.status)).toEqual(Array(6).fill(200));
+    const secrets = await Promise.all(
+      presses.map(async (r) => ((await r.json()) as { secret: string }).secret),
+    );
+    const confirm = (secret: string) =>
+      fetch(`${s.url}/api/account/mfa/confirm`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ code: totpCode(secret, clock.now()) }),
+      });
+    // One of the secrets was stored: exactly one confirms, whichever is tried first.
+    const statuses: number[] = [];
+    for (const secret of secrets) statuses.push((await confirm(secret)).status);
+    expect(statuses.filter((x) => x === 200)).toHaveLength(1);
+    nextStep();
+  });
+
   it('signs in with password then code; a wrong code is refused and audited, no session before the code', async () => {
     const o = await enrolled();
     const r = await password(o.username);

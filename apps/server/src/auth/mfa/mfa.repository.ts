@@ -15,29 +15,29 @@ export class MfaRepository {
       .executeTakeFirst();
   }
 
-  /** Replaces an unconfirmed secret (a set-up abandoned half way); never a confirmed one. */
+  /**
+   * Replaces an unconfirmed secret (a set-up abandoned half way); never a confirmed one. One
+   * statement, so two presses of "Set up" at once both succeed (the later secret wins) instead of
+   * the second failing on the key, and a secret confirmed meanwhile is never replaced.
+   */
   async putPending(officerId: string, sealed: string, now: number): Promise<boolean> {
-    const existing = await this.get(officerId);
-    if (existing?.confirmed_at != null) return false;
-    if (existing)
-      await this.db
-        .updateTable('officer_mfa')
-        .set({ secret_sealed: sealed, created_at: now })
-        .where('officer_id', '=', officerId)
-        .where('confirmed_at', 'is', null)
-        .execute();
-    else
-      await this.db
-        .insertInto('officer_mfa')
-        .values({
-          officer_id: officerId,
-          secret_sealed: sealed,
-          created_at: now,
-          confirmed_at: null,
-          last_step: 0,
-        })
-        .execute();
-    return true;
+    const r = await this.db
+      .insertInto('officer_mfa')
+      .values({
+        officer_id: officerId,
+        secret_sealed: sealed,
+        created_at: now,
+        confirmed_at: null,
+        last_step: 0,
+      })
+      .onConflict((oc) =>
+        oc
+          .column('officer_id')
+          .doUpdateSet({ secret_sealed: sealed, created_at: now })
+          .where('officer_mfa.confirmed_at', 'is', null),
+      )
+      .executeTakeFirst();
+    return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
   /** Activates the secret and stores the recovery codes' hashes (replacing any old ones). */
