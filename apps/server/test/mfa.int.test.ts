@@ -259,6 +259,9 @@ describe('TOTP for local accounts', () => {
     const o = await enrolled();
     const res = await admin.request('POST', `/api/officers/${o.id}/mfa/reset`, { reason: 'lost phone' });
     expect(await res.json()).toEqual({ ok: true, hadMfa: true });
+    // Not their own: a console left signed in must not be enough to drop its second factor.
+    const own = await admin.request('POST', `/api/officers/${admin.id}/mfa/reset`, { reason: 'mine' });
+    expect(own.status).toBe(403);
     expect((await password(o.username)).body).toHaveProperty('officer');
     const audit = await s.c.audit.list({ limit: 10, subjectId: o.id });
     expect(audit.find((a) => a.action === 'mfa.reset')?.detail).toMatchObject({

@@ -7,7 +7,9 @@ import { roleMapLines, SignInSettingsStore } from './sign-in-settings-store.js';
 
 /** Admins: single sign-on as configured (never its secret), the MFA policy, and each account's MFA. */
 export function SignInSettingsPage() {
-  const { api } = useApp();
+  const { api, auth } = useApp();
+  // The server refuses a reset of one's own second factor (another admin, or the CLI, does it).
+  const myId = useStore(auth).auth?.officer.id ?? null;
   usePageTitle('Sign-in settings');
   const store = useMemo(() => new SignInSettingsStore(api), [api]);
   const { status, settings, busy, error, notice } = useStore(store);
@@ -168,7 +170,9 @@ export function SignInSettingsPage() {
                         : 'Off'}
                   </td>
                   <td>
-                    {o.mfa ? (
+                    {o.mfa && o.id === myId ? (
+                      'Another admin can reset yours'
+                    ) : o.mfa ? (
                       <button
                         type="button"
                         className="btn btn-secondary btn-small"

@@ -3,7 +3,7 @@ import type { Clock } from '../../adapters/clock.js';
 import type { Db } from '../../adapters/db/database.js';
 import type { SecretBox } from '../../adapters/keys/secret-box.js';
 import type { AuditService } from '../../audit/audit.service.js';
-import { DomainError, notFound } from '../../lib/errors.js';
+import { DomainError, forbidden, notFound } from '../../lib/errors.js';
 import type { AccountActor } from '../../officers/officer.service.js';
 import { MfaRepository } from './mfa.repository.js';
 import { newRecoveryCodes, newTotpSecret, otpauthUrl, qrSvg, recoveryCodeHash, totpStep } from './totp.js';
@@ -126,6 +126,9 @@ export class MfaService {
 
   /** Removes the account's TOTP (lost phone): the next sign-in asks it to set up again if the policy says so. */
   async reset(officerId: string, reason: string, by: AccountActor): Promise<boolean> {
+    // As with passwords: a console left signed in must not be enough to drop its own second factor.
+    if (by.type === 'officer' && by.id === officerId)
+      throw forbidden('you cannot reset your own two-step sign-in here; ask another admin');
     const removed = await this.#repo.remove(officerId);
     await this.audit.record({
       actor: by,
