@@ -95,8 +95,9 @@ export class SsoService {
       ({ claims, idToken } = await this.provider.redeem(callbackUrl, checks));
     } catch (err) {
       const e = err as { code?: string; message?: string; cause?: { message?: string } };
-      this.log.warn({ err }, "sso: the provider's answer was refused");
       const why = [e.code ?? 'error', e.message, e.cause?.message].filter(Boolean).join(': ');
+      // Not the error object: openid-client attaches the token's claims (names, e-mail) to it.
+      this.log.warn({ why: why.slice(0, 300) }, "sso: the provider's answer was refused");
       return this.refuse('invalid', ip, { error: why.slice(0, 300) });
     }
     const issuer = String(claims.iss);
