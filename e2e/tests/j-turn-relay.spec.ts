@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import { type Browser, chromium, expect, type Page, test } from '@playwright/test';
 import { CHROMIUM_ARGS } from '@sightline/testkit/chromium';
 import { type CoturnEngine, startCoturn } from '@sightline/testkit/engines/coturn';
@@ -8,6 +7,7 @@ import { type OfficerApi, officerApi } from '@sightline/testkit/officer';
 import { PhoneNetwork } from '@sightline/testkit/phone-network';
 import { type Sightline, startSightline } from '@sightline/testkit/server';
 import Database from 'better-sqlite3';
+import { noViolations } from '../support/axe.js';
 import { probe, sha256 } from '../support/media.js';
 import { openNewestSession, openPhone, sendInvite, signInConsole } from '../support/pages.js';
 
@@ -349,10 +349,7 @@ test('an admin sees TURN as configured (never the secret) and "test from this br
   const result = admin.page.getByTestId('turn-check-result');
   await expect(result).toHaveAttribute('data-outcome', 'relay', { timeout: 20_000 });
   await expect(result).toContainText(`Relay candidate obtained (${coturn.relayIp}:`);
-  const { violations } = await new AxeBuilder({ page: admin.page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'])
-    .analyze();
-  expect(violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  await noViolations(admin.page, 'TURN settings after a check');
 
   // Issuing it was audited, and the other roles cannot see the page's data.
   const audit = await supervisor.request<{ entries: { actorName: string | null; detail: unknown }[] }>(

@@ -1,15 +1,14 @@
-import AxeBuilder from '@axe-core/playwright';
-import { type Browser, expect, type Page, test } from '@playwright/test';
+import { type Browser, expect, test } from '@playwright/test';
 import { type OidcEngine, startOidcProvider } from '@sightline/testkit/engines/oidc';
 import { freePort, PASSWORD, type Sightline, startSightline } from '@sightline/testkit/server';
 import { Secret, TOTP } from 'otpauth';
+import { noViolations } from '../support/axe.js';
 import { signInConsole } from '../support/pages.js';
 
 // Officer sign-in in Chromium: the force's identity provider (a real OpenID provider,
 // oidc-provider, started here) through the console's button, a refusal, sign-out at the provider;
 // and TOTP for a local account, set up on the account page and asked for at the next sign-in.
 
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 let idp: OidcEngine;
 let server: Sightline;
 
@@ -33,14 +32,6 @@ test.afterAll(async () => {
   await server?.stop();
   await idp?.stop();
 });
-
-async function noViolations(page: Page, state: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const found = violations.map(
-    (v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`,
-  );
-  expect(found, `axe violations in "${state}"`).toEqual([]);
-}
 
 /** Presses the console's SSO button and signs in at the provider as `login`. */
 async function viaProvider(browser: Browser, login: string) {

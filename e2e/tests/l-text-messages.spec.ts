@@ -1,18 +1,17 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { type Sightline, startSightline } from '@sightline/testkit/server';
 import {
   NOTIFY_API_KEY,
   NOTIFY_TEMPLATE_ID,
   startNotifyFake,
 } from '../../apps/server/test/sms/notify-fake.js';
+import { noViolations } from '../support/axe.js';
 import { openPhone, signInConsole } from '../support/pages.js';
 
 // A real gateway end to end: the server texts through GOV.UK Notify's official client (against
 // the local fake speaking Notify's API), and the call handler sees in the console, live, what
 // became of each text: a refusal at once (as an alert, with Notify's reason), a resend, and the
 // delivery receipt Notify calls back with. The caller opens the link from the text itself.
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const CALLBACK_TOKEN = 'e2e-notify-callback-token-0123456789';
 let server: Sightline;
 let notify: Awaited<ReturnType<typeof startNotifyFake>>;
@@ -32,14 +31,6 @@ test.afterAll(async () => {
   await server?.stop();
   await notify?.close();
 });
-
-async function noViolations(page: Page, state: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  expect(
-    violations.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`),
-    `axe violations in "${state}"`,
-  ).toEqual([]);
-}
 
 test('a refused text shows at once with its reason; the link is sent again and its delivery shows live', async ({
   browser,
