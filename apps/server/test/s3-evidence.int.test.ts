@@ -132,9 +132,17 @@ beforeAll(async () => {
   }
   await s.c.sessions.end(sessionId, 'test over', { type: 'system' });
   call.hangUp();
-  await eventually(async () => (await s.c.evidence.recordings(sessionId))[0]?.state === 'stored', 30_000);
+  // Generous: with both integration passes side by side, ingest into the bucket has taken over 30 s.
+  const stored = await eventually(
+    async () => (await s.c.evidence.recordings(sessionId))[0]?.state === 'stored',
+    90_000,
+  ).catch(async (err: Error) => {
+    const states = (await s.c.evidence.recordings(sessionId)).map((r) => r.state);
+    throw new Error(`${err.message}: recording states ${JSON.stringify(states)}`);
+  });
+  expect(stored).toBe(true);
   await eventually(async () => (await s.c.evidence.list(sessionId)).some((i) => i.kind === 'location-track'));
-}, 120_000);
+}, 180_000);
 afterAll(async () => {
   await s?.close();
   await rec?.stop();
