@@ -14,6 +14,8 @@ export async function recordedSession(
   seconds = 4,
 ): Promise<string> {
   const call = await syntheticCall(s.url, jsonApi(officer), source);
+  // Media must reach Janus before the session ends, or the recording is rightly 'empty'.
+  await eventually(async () => (await s.c.sessions.get(call.sessionId)).state === 'live', 60_000);
   for (let i = 0; i < seconds; i++) {
     await s.c.location.add(call.sessionId, {
       lat: 51.5 + i * 1e-4,

@@ -116,6 +116,9 @@ beforeAll(async () => {
   supervisor = await signIn(s, ['supervisor']);
   call = await syntheticCall(s.url, jsonApi(handler), source);
   sessionId = call.sessionId;
+  // Media must reach Janus before the session ends, or the recording is rightly 'empty': on a
+  // loaded machine ICE has taken longer than the few seconds the steps below last.
+  await eventually(async () => (await s.c.sessions.get(sessionId)).state === 'live', 60_000);
   expect((await tusUpload(call.cookie, upload, 'IMG_0042.jpg')).status).toBe(204);
   for (let i = 0; i < 3; i++) {
     await s.c.location.add(sessionId, {
