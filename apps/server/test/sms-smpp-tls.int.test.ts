@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OfficerClient, signIn, startServer, type TestServer } from './harness.js';
+import { selfSignedCert } from './self-signed.js';
 import { sendLink, shownText, until } from './sms/sms-test-helpers.js';
 import { SMSC_PASSWORD, SMSC_SYSTEM_ID, startSmscFake } from './sms/smsc-fake.js';
 
@@ -16,30 +16,8 @@ let dir: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sightline-smsc-tls-'));
-  const key = join(dir, 'smsc.key');
-  const cert = join(dir, 'smsc.pem');
   // Self-signed: the certificate is its own CA, valid for the address the server dials.
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=smsc.test',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
+  const { key, cert } = selfSignedCert(dir, 'smsc', 'smsc.test');
   smsc = await startSmscFake({ key: await readFile(key, 'utf8'), cert: await readFile(cert, 'utf8') });
   s = await startServer({
     env: {

@@ -1,41 +1,20 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './harness.js';
+import { selfSignedCert } from './self-signed.js';
 
 let s: TestServer;
 const dir = mkdtempSync(join(tmpdir(), 'sightline-tls-'));
 
 beforeAll(async () => {
-  // The README's recipe for trying it on a phone: a self-signed certificate for an IP address.
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
+  const { key, cert } = selfSignedCert(dir, 'server');
   s = await startServer({
     env: {
-      SIGHTLINE_TLS_CERT: join(dir, 'cert.pem'),
-      SIGHTLINE_TLS_KEY: join(dir, 'key.pem'),
+      SIGHTLINE_TLS_CERT: cert,
+      SIGHTLINE_TLS_KEY: key,
       SIGHTLINE_PUBLIC_URL: 'https://127.0.0.1:8443',
     },
   });
