@@ -2,8 +2,8 @@
 // Chromium is far too heavy for that on 2 cores. They speak the same signalling as the
 // real caller page and console.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
-import { existsSync, mkdirSync } from 'node:fs';
+import { createSocket, type Socket } from 'node:dgram';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, type RtpPacket } from 'werift';
@@ -39,6 +39,20 @@ export function ensureClip(): string {
   const file = join(CACHE, 'loop-720p-vp8-1500k.webm');
   if (existsSync(file)) return file;
   mkdirSync(CACHE, { recursive: true });
+  // Encoded under a name of its own and renamed into place: the two integration passes start
+  // side by side, and on a fresh clone one of them used to find the other's half-written clip
+  // (it exists, so it was taken), play nothing, and record an 'empty' session.
+  const partial = `${file}.${process.pid}.partial.webm`;
+  try {
+    encodeClip(partial);
+    renameSync(partial, file);
+  } finally {
+    rmSync(partial, { force: true });
+  }
+  return file;
+}
+
+function encodeClip(file: string): void {
   execFileSync('ffmpeg', [
     '-hide_banner',
     '-loglevel',
@@ -76,7 +90,6 @@ export function ensureClip(): string {
     '2',
     file,
   ]);
-  return file;
 }
 
 /**
@@ -129,11 +142,39 @@ export class RtpSource {
         'rtp',
         `rtp://127.0.0.1:${ports[1]}`,
       ],
-      { stdio: 'ignore' },
+      { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     // Never outlive the test or benchmark that started it.
     const ffmpeg = this.#ffmpeg;
     process.once('exit', () => ffmpeg.kill('SIGKILL'));
+    await this.#firstPackets(ffmpeg);
+  }
+
+  /**
+   * Resolves once both tracks have a packet, so a source that plays nothing fails here, with
+   * ffmpeg's words, rather than later as a session whose recording is rightly 'empty'.
+   */
+  #firstPackets(ffmpeg: ChildProcess): Promise<void> {
+    let stderr = '';
+    ffmpeg.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-2000);
+    });
+    const packet = (sock: Socket) => new Promise<void>((r) => sock.once('message', () => r()));
+    return new Promise<void>((resolve, reject) => {
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        reject(new Error(`the synthetic camera (ffmpeg) ${why}: ${stderr.trim() || 'no output'}`));
+      };
+      const exited = (code: number | null, signal: string | null) =>
+        fail(`exited (${signal ?? code}) before sending RTP`);
+      const timer = setTimeout(() => fail('sent no RTP within 30 s'), 30_000);
+      ffmpeg.once('exit', exited);
+      void Promise.all(this.#sockets.map(packet)).then(() => {
+        clearTimeout(timer);
+        ffmpeg.off('exit', exited);
+        resolve();
+      });
+    });
   }
 
   async stop(): Promise<void> {
