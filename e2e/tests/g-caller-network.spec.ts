@@ -6,7 +6,7 @@ import { CHROMIUM_ARGS } from '@sightline/testkit/chromium';
 import { type OfficerApi, officerApi } from '@sightline/testkit/officer';
 import { PhoneNetwork } from '@sightline/testkit/phone-network';
 import { type Sightline, startSightline } from '@sightline/testkit/server';
-import Database from 'better-sqlite3';
+import { readDatabase, sessionIdFor as sessionIdOf } from '../support/database.js';
 import { probe, sha256 } from '../support/media.js';
 import { openNewestSession, openPhone, sendInviteWith, signInConsole } from '../support/pages.js';
 
@@ -43,22 +43,8 @@ const HERE = { latitude: 51.50809, longitude: -0.12859, accuracy: 8 };
 /** The link as the phone reaches the server: over its own network, not the officer's loopback. */
 const overPhoneNetwork = (link: string) => link.replace(/^http:\/\/127\.0\.0\.1:/, `http://${net.hostIp}:`);
 
-function db() {
-  return new Database(`${server.dataDir}/sightline.db`, { readonly: true, fileMustExist: true });
-}
-
-function sessionIdFor(reference: string): string {
-  const d = db();
-  try {
-    const row = d.prepare('select id from sessions where reference = ?').get(reference) as
-      | { id: string }
-      | undefined;
-    if (!row) throw new Error(`no session for ${reference}`);
-    return row.id;
-  } finally {
-    d.close();
-  }
-}
+const db = () => readDatabase(server.dataDir);
+const sessionIdFor = (reference: string) => sessionIdOf(server.dataDir, reference);
 
 /** The officer's console on the test's own network; the caller's phone on its throttled, cuttable one. */
 async function startCall(browser: Browser, reference: string, opts: { start?: boolean } = {}) {

@@ -6,8 +6,8 @@ import { type CoturnEngine, startCoturn } from '@sightline/testkit/engines/cotur
 import { type OfficerApi, officerApi } from '@sightline/testkit/officer';
 import { PhoneNetwork } from '@sightline/testkit/phone-network';
 import { type Sightline, startSightline } from '@sightline/testkit/server';
-import Database from 'better-sqlite3';
 import { noViolations } from '../support/axe.js';
+import { sessionIdFor as sessionIdOf } from '../support/database.js';
 import { probe, sha256 } from '../support/media.js';
 import { openNewestSession, openPhone, sendInvite, signInConsole } from '../support/pages.js';
 
@@ -59,18 +59,7 @@ test.afterAll(async () => {
 
 const overPhoneNetwork = (link: string) => link.replace(/^http:\/\/127\.0\.0\.1:/, `http://${net.hostIp}:`);
 
-function sessionIdFor(reference: string): string {
-  const d = new Database(`${server.dataDir}/sightline.db`, { readonly: true, fileMustExist: true });
-  try {
-    const row = d.prepare('select id from sessions where reference = ?').get(reference) as
-      | { id: string }
-      | undefined;
-    if (!row) throw new Error(`no session for ${reference}`);
-    return row.id;
-  } finally {
-    d.close();
-  }
-}
+const sessionIdFor = (reference: string) => sessionIdOf(server.dataDir, reference);
 
 /** Keeps every RTCPeerConnection the page makes, so the test can read its configuration and stats. */
 async function keepPeerConnections(page: Page): Promise<void> {
