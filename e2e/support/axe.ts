@@ -9,14 +9,21 @@ import { expect, type Page } from '@playwright/test';
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const DOCS = fileURLToPath(new URL('../../docs/screenshots/console/', import.meta.url));
 
-/** Fails with every axe violation on the page as it is now, and where it is. */
-export async function noViolations(page: Page, state: string): Promise<void> {
+/**
+ * Fails with every axe violation on the page as it is now, and where it is. `photograph: false`
+ * for a caller that takes its own pictures (the caller's states go to docs/screenshots/caller).
+ */
+export async function noViolations(
+  page: Page,
+  state: string,
+  { photograph = true }: { photograph?: boolean } = {},
+): Promise<void> {
   const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   const found = violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`,
   );
   expect(found, `axe violations in "${state}"`).toEqual([]);
-  if (process.env.SIGHTLINE_DOC_SCREENSHOTS !== '1') return;
+  if (!photograph || process.env.SIGHTLINE_DOC_SCREENSHOTS !== '1') return;
   mkdirSync(DOCS, { recursive: true });
   const name = state
     .toLowerCase()

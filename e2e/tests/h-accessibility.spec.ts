@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AxeBuilder from '@axe-core/playwright';
 import { type Browser, chromium, expect, type Page, type TestInfo, test } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '@sightline/testkit/chromium';
 import { type Sightline, startSightline } from '@sightline/testkit/server';
+import { noViolations } from '../support/axe.js';
 import { openNewestSession, openPhone, sendInviteWith, signInConsole } from '../support/pages.js';
 
 // axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on every state of the caller's page and
@@ -13,7 +13,6 @@ import { openNewestSession, openPhone, sendInviteWith, signInConsole } from '../
 // docs/caller-experience.md.
 
 const DOCS = fileURLToPath(new URL('../../docs/screenshots/caller/', import.meta.url));
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const HERE = { latitude: 51.50809, longitude: -0.12859, accuracy: 8 };
 
 let server: Sightline;
@@ -21,15 +20,6 @@ test.beforeAll(async () => {
   server = await startSightline();
 });
 test.afterAll(async () => server?.stop());
-
-/** Runs axe on the page as it is now; fails with every violation and where it is. */
-async function noViolations(page: Page, state: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const found = violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`,
-  );
-  expect(found, `axe violations in "${state}"`).toEqual([]);
-}
 
 /** Sends an invite from the dashboard (the officer may be on a session page). */
 async function inviteFrom(page: Page, opts: Parameters<typeof sendInviteWith>[1]): Promise<string> {
@@ -42,7 +32,7 @@ async function inviteFrom(page: Page, opts: Parameters<typeof sendInviteWith>[1]
 
 /** Checks a caller state with axe and photographs it at phone size. */
 async function callerState(page: Page, state: string, testInfo: TestInfo): Promise<void> {
-  await noViolations(page, state);
+  await noViolations(page, state, { photograph: false });
   // Touch targets: every button and control the caller can tap is at least 44 px each way.
   const small = await page.evaluate(() =>
     Array.from(
