@@ -97,6 +97,16 @@ test('two callers in one incident: both live tiles play, both are on one map wit
   await noViolations(page, 'incident page phone');
   await page.setViewportSize({ width: 1440, height: 900 });
 
+  // The dashboard lists the open incident (and says how many callers); its link leads back.
+  const incidentUrl = page.url();
+  await page.goto(`${server.url}/`);
+  const listed = page.getByTestId('incident-list').getByRole('link', { name: 'Fight in Trafalgar Square' });
+  await expect(listed).toBeVisible();
+  await expect(page.getByTestId('incident-list')).toContainText('2 callers');
+  await noViolations(page, 'dashboard with incidents');
+  await listed.click();
+  await expect(page).toHaveURL(incidentUrl);
+
   // 6. The calls end; the incident's evidence is exported as one package and verified offline.
   const api = await apiAs(server.url, 'supervisor');
   const { csrfToken } = (await (await api.get('/api/auth/me')).json()) as { csrfToken: string };
