@@ -55,8 +55,8 @@ test('two callers in one incident: both live tiles play, both are on one map wit
   await expect(page.getByTestId('incident-cad')).toHaveText('CAD CAD 5150/30NOV');
 
   // 2. Two links sent from the incident; two phones stream from two places.
-  const first = await callerStreams(browser, await sendFromIncident(page, '07911 100001'), FIRST);
-  const second = await callerStreams(browser, await sendFromIncident(page, '07911 100002'), SECOND);
+  const first = await callerStreams(browser, await sendFromIncident(page, '07700 900501'), FIRST);
+  const second = await callerStreams(browser, await sendFromIncident(page, '07700 900502'), SECOND);
 
   // 3. Both live tiles decode video.
   const tiles = page.getByTestId('incident-tile');

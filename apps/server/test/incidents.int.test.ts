@@ -118,7 +118,7 @@ describe('incidents', () => {
   it('sends a further link from the incident: the new session is born in it, audited', async () => {
     const inc = await create(handler, { title: 'Flooding' });
     const res = await json<{ session: SessionSummary; link: string }>(
-      handler.request('POST', `/api/incidents/${inc.id}/invites`, { phone: '07911 654321' }),
+      handler.request('POST', `/api/incidents/${inc.id}/invites`, { phone: '07700 900555' }),
       201,
     );
     expect(res.session.incidentId).toBe(inc.id);
@@ -131,7 +131,7 @@ describe('incidents', () => {
     // A closed incident sends no more links.
     await json(handler.request('POST', `/api/incidents/${inc.id}/close`), 200);
     const refused = await handler.request('POST', `/api/incidents/${inc.id}/invites`, {
-      phone: '07911 654322',
+      phone: '07700 900556',
     });
     expect(refused.status).toBe(409);
   });
