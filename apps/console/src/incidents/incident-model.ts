@@ -8,16 +8,6 @@ import type {
 } from '@sightline/protocol';
 import { appendFix, mergeTrack } from '../location/map-state.js';
 
-/** A field officer sharing their position (the field part feeds these; the map only draws them). */
-export interface FieldOfficerMarker {
-  officerId: string;
-  name: string;
-  lat: number;
-  lon: number;
-  accuracy: number;
-  at: number;
-}
-
 export interface IncidentPageState {
   status: 'loading' | 'ready' | 'not-found' | 'error';
   error: string | null;
