@@ -45,6 +45,8 @@ async function callerStreams(browser: Parameters<typeof openPhone>[0], link: str
 test('two callers in one incident: both live tiles play, both are on one map with their labels, and the incident exports as one verified package', async ({
   browser,
 }, testInfo) => {
+  // Two phones streaming, two axe passes, then both recordings ingested before the export.
+  test.setTimeout(240_000);
   // 1. A supervisor creates the incident from the dashboard, with the CAD reference.
   const officer = await signInConsole(browser, server.url, 'supervisor');
   const page = officer.page;
