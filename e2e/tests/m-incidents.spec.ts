@@ -54,7 +54,7 @@ test('two callers in one incident: both live tiles play, both are on one map wit
   await page.getByTestId('incident-cad-input').fill('CAD 5150/30NOV');
   await page.getByTestId('incident-create').click();
   await expect(page).toHaveURL(/\/incidents\/[0-9a-f-]{36}$/);
-  await expect(page.getByTestId('incident-cad')).toHaveText('CAD CAD 5150/30NOV');
+  await expect(page.getByTestId('incident-cad')).toHaveText('CAD reference: CAD 5150/30NOV');
 
   // 2. Two links sent from the incident; two phones stream from two places.
   const first = await callerStreams(browser, await sendFromIncident(page, '07700 900501'), FIRST);
@@ -105,6 +105,7 @@ test('two callers in one incident: both live tiles play, both are on one map wit
   const listed = page.getByTestId('incident-list').getByRole('link', { name: 'Fight in Trafalgar Square' });
   await expect(listed).toBeVisible();
   await expect(page.getByTestId('incident-list')).toContainText('2 callers');
+  await expect(page.getByText('Reconnecting to the server')).toBeHidden();
   await noViolations(page, 'dashboard with incidents');
   await listed.click();
   await expect(page).toHaveURL(incidentUrl);

@@ -120,7 +120,7 @@ function IncidentView({
           <h1 data-testid="incident-title">{incident.title}</h1>
           <p className="session-meta">
             <span data-testid="incident-cad">
-              {incident.cadReference ? `CAD ${incident.cadReference}` : 'No CAD reference'}
+              {incident.cadReference ? `CAD reference: ${incident.cadReference}` : 'No CAD reference'}
             </span>
             <span>
               Opened {formatWhen(incident.createdAt, now)} by {incident.createdBy.name}

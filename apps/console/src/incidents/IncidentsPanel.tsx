@@ -32,7 +32,7 @@ export function IncidentsPanel() {
             <Link href={`/incidents/${i.id}`}>{i.title}</Link>
             <span className="muted small">
               {' '}
-              {i.cadReference ? `CAD ${i.cadReference} · ` : ''}
+              {i.cadReference ? `${i.cadReference} · ` : ''}
               {i.sessionIds.length === 1 ? '1 caller' : `${i.sessionIds.length} callers`} · opened{' '}
               {formatWhen(i.createdAt, now)}
             </span>

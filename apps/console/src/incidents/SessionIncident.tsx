@@ -30,7 +30,7 @@ export function SessionIncident({ session }: { session: SessionSummary }) {
         <p data-testid="session-incident">
           Part of{' '}
           <Link href={`/incidents/${session.incidentId}`}>{current ? current.title : 'an incident'}</Link>
-          {current?.cadReference ? ` (CAD ${current.cadReference})` : ''}.{' '}
+          {current?.cadReference ? ` (${current.cadReference})` : ''}.{' '}
           {manage ? (
             <button
               type="button"
@@ -66,7 +66,7 @@ export function SessionIncident({ session }: { session: SessionSummary }) {
             {others.map((i) => (
               <option key={i.id} value={i.id}>
                 {i.title}
-                {i.cadReference ? ` (CAD ${i.cadReference})` : ''}
+                {i.cadReference ? ` (${i.cadReference})` : ''}
               </option>
             ))}
           </select>

@@ -170,7 +170,15 @@ export class IncidentService {
     const incident = await this.open(incidentId);
     if (incident.sessionIds.length >= MAX_INCIDENT_SESSIONS)
       throw new DomainError('conflict', `an incident holds at most ${MAX_INCIDENT_SESSIONS} sessions`);
-    const result = await this.d.invites.create(input, officer, ip, idempotencyKey, incidentId);
+    // A link sent from the incident carries its CAD reference unless the handler typed another.
+    const reference = input.reference?.trim() || incident.cadReference || undefined;
+    const result = await this.d.invites.create(
+      { ...input, ...(reference ? { reference } : {}) },
+      officer,
+      ip,
+      idempotencyKey,
+      incidentId,
+    );
     // A replayed press returns the first answer: its session is already in (and audited).
     if (!incident.sessionIds.includes(result.session.id)) {
       await this.d.audit.record({
