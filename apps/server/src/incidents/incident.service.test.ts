@@ -24,6 +24,7 @@ describe('IncidentService', () => {
   let incidents: IncidentService;
   let published: Array<{ type: DomainEventName; payload: unknown }>;
   let exported: unknown[];
+  let invited: Array<{ reference?: string | undefined }>;
   const clock = { t: 1_800_000_000_000, now: () => clock.t };
 
   const session = async (createdAt = clock.now()) => {
@@ -80,6 +81,7 @@ describe('IncidentService', () => {
       .execute();
     published = [];
     exported = [];
+    invited = [];
     const events = {
       publish: (type: DomainEventName, payload: unknown) => published.push({ type, payload }),
     };
@@ -97,7 +99,8 @@ describe('IncidentService', () => {
       repo: new IncidentRepository(db),
       sessions,
       invites: {
-        create: async (_input, _o, _ip, _key, incidentId) => {
+        create: async (input, _o, _ip, _key, incidentId) => {
+          invited.push(input);
           const id = await session();
           await db.updateTable('sessions').set({ incident_id: incidentId }).where('id', '=', id).execute();
           return { session: await sessions.summary(id), link: `https://x.test/j/${id}` };
@@ -193,7 +196,7 @@ describe('IncidentService', () => {
   });
 
   it('a link sent from the incident is born in it, and the addition is audited', async () => {
-    const inc = await incidents.create({ title: 'Flood' }, officer, null);
+    const inc = await incidents.create({ title: 'Flood', cadReference: 'CAD 8/30NOV' }, officer, null);
     const { session: born } = await incidents.invite(
       inc.id,
       { phone: '07911123456', mode: 'video', language: 'en', locationMinutes: 120 },
@@ -202,6 +205,8 @@ describe('IncidentService', () => {
       null,
     );
     expect(born.incidentId).toBe(inc.id);
+    // The link carries the incident's CAD reference when none was typed.
+    expect(invited.map((i) => i.reference)).toEqual(['CAD 8/30NOV']);
     expect((await incidents.summary(inc.id)).sessionIds).toEqual([born.id]);
     const added = await audit.list({ limit: 5, action: 'incident.session_add' });
     expect(added[0]!.detail).toMatchObject({ incidentId: inc.id, via: 'invite' });
