@@ -35,6 +35,8 @@ import { RecordingIngest } from './evidence/recording-ingest.js';
 import { RedactionService } from './evidence/redaction/redaction.service.js';
 import { Sealer } from './evidence/sealer.js';
 import { IceServerIssuer } from './ice/ice-servers.js';
+import { IncidentRepository } from './incidents/incident.repository.js';
+import { IncidentService } from './incidents/incident.service.js';
 import { InviteService } from './invites/invite.service.js';
 import { SmsTexts } from './invites/sms-text.js';
 import { TextDeliveries } from './invites/text-deliveries.js';
@@ -85,6 +87,8 @@ export interface Container {
   sso: SsoService | null;
   sessions: SessionService;
   invites: InviteService;
+  /** Several callers' sessions seen together (issue 11). */
+  incidents: IncidentService;
   location: LocationService;
   evidence: EvidenceService;
   chat: ChatService;
@@ -298,6 +302,17 @@ export async function buildContainer(
     workDir: join(config.dataDir, 'work', 'exports'),
     phone: config.manifestPhone,
   });
+  const incidents = new IncidentService({
+    repo: new IncidentRepository(db),
+    sessions,
+    invites,
+    exports,
+    audit,
+    reads,
+    clock,
+    random,
+    events,
+  });
   const manifests = new SessionManifests(db, signer, audit, config.manifestPhone);
   const redactions = new RedactionService(
     db,
@@ -442,6 +457,7 @@ export async function buildContainer(
     sso,
     sessions,
     invites,
+    incidents,
     location,
     evidence,
     chat,

@@ -13,6 +13,7 @@ import {
   ReceivedFix,
   Sdp,
 } from './common.js';
+import { IncidentSummary } from './incident.js';
 import type { Permission } from './permissions.js';
 import { MediaPlaneStatus, OfficerView, SessionSummary, StorageStatus, TimelineEvent } from './session.js';
 
@@ -120,6 +121,8 @@ export const ServerToConsole = z.discriminatedUnion('type', [
     total: z.number().int(),
   }),
   z.object({ type: z.literal('pong') }),
+  /** An incident was created, closed, or gained or lost a session (consoles with incident:read). */
+  z.object({ type: z.literal('incident.updated'), incident: IncidentSummary }),
   z.object({ type: z.literal('chat.message'), sessionId: SessionId, message: ChatMessage }),
   z.object({
     type: z.literal('chat.status'),

@@ -141,6 +141,8 @@ export const ExportJob = z.object({
   id: z.string(),
   kind: z.enum(['full', 'sar']),
   sessionIds: z.array(z.string()),
+  /** Set when the package was asked for from an incident (every session of it, a folder each). */
+  incidentId: z.string().nullish(),
   reason: z.string(),
   /** `disposed`: the package was deleted with the media it held, under the retention policy. */
   state: z.enum(['queued', 'running', 'done', 'failed', 'disposed']),

@@ -11,6 +11,11 @@ export const PERMISSIONS = {
   'session:read': ['call-handler', 'supervisor', 'dpo'],
   'session:view-live': ['call-handler', 'supervisor'],
   'session:end': ['call-handler', 'supervisor'],
+  // Incidents: several callers' sessions on one page. Creating one, and adding, moving or removing
+  // sessions and sending further links from it, is the call handler's job; a DPO only reads.
+  'incident:create': ['call-handler', 'supervisor'],
+  'incident:read': ['call-handler', 'supervisor', 'dpo'],
+  'incident:manage': ['call-handler', 'supervisor'],
   'outbox:read': ['call-handler', 'supervisor'],
   'evidence:read': ['call-handler', 'supervisor', 'dpo'],
   'evidence:play': ['call-handler', 'supervisor', 'dpo'],

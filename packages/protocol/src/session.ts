@@ -34,6 +34,8 @@ export const SessionSummary = z.object({
   lastFix: ReceivedFix.nullable(),
   /** The newest text of the link, and what became of it; null before any (or for sessions older than texts' records). */
   text: TextDelivery.nullable(),
+  /** The incident this session belongs to, if any (a session is in at most one). */
+  incidentId: z.string().nullish(),
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
 

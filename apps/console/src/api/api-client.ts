@@ -17,6 +17,8 @@ import type {
   EvidenceViewing,
   ExportJob,
   HoldRequest,
+  IncidentDetail,
+  IncidentSummary,
   LibrarySession,
   LoginResult,
   LogoutResult,
@@ -349,9 +351,44 @@ export class ApiClient {
   manifest(sessionId: string): Promise<Reply<typeof SignedManifest>> {
     return this.request('GET', `/api/sessions/${seg(sessionId)}/manifest`);
   }
+  async incidents(): Promise<IncidentSummary[]> {
+    return (await this.request<{ incidents: IncidentSummary[] }>('GET', '/api/incidents')).incidents;
+  }
+  createIncident(body: {
+    title: string;
+    cadReference?: string;
+    sessionId?: string;
+  }): Promise<IncidentSummary> {
+    return this.request('POST', '/api/incidents', body);
+  }
+  incident(id: string): Promise<IncidentDetail> {
+    return this.request('GET', `/api/incidents/${seg(id)}`);
+  }
+  /** Adds the session to the incident, moving it out of any other. */
+  addToIncident(incidentId: string, sessionId: string): Promise<IncidentSummary> {
+    return this.request('POST', `/api/incidents/${seg(incidentId)}/sessions`, { sessionId });
+  }
+  async removeFromIncident(sessionId: string): Promise<SessionSummary> {
+    return (
+      await this.request<{ session: SessionSummary }>('DELETE', `/api/sessions/${seg(sessionId)}/incident`)
+    ).session;
+  }
+  /** A further link sent from an incident: the session is born in it. `key` as for createInvite. */
+  incidentInvite(
+    incidentId: string,
+    body: Body<typeof CreateInviteRequest>,
+    key?: string,
+  ): Promise<{ session: SessionSummary; link: string }> {
+    return this.request('POST', `/api/incidents/${seg(incidentId)}/invites`, body, {
+      headers: idempotency(key),
+    });
+  }
+  createIncidentExport(incidentId: string, reason: string): Promise<ExportJob> {
+    return this.request('POST', `/api/incidents/${seg(incidentId)}/exports`, { reason });
+  }
 
   private async request<T>(
-    method: 'GET' | 'POST' | 'PUT',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     body?: unknown,
     opts: { authProbe?: boolean; retried?: boolean; headers?: Record<string, string> } = {},

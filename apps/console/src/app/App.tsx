@@ -13,6 +13,10 @@ import { matchRoute, safeReturnPath } from './router.js';
 
 // Leaflet is most of the session page's weight; the dashboard (the first screen of every call) loads without it.
 const SessionPage = lazy(() => import('../session/SessionPage.js').then((m) => ({ default: m.SessionPage })));
+// An incident page carries several live tiles and the map: loaded like the session page.
+const IncidentPage = lazy(() =>
+  import('../incidents/IncidentPage.js').then((m) => ({ default: m.IncidentPage })),
+);
 // The evidence screens are back-office work: none of their code delays a call handler's first screen.
 const EvidencePage = lazy(() =>
   import('../evidence/EvidencePage.js').then((m) => ({ default: m.EvidencePage })),
@@ -93,6 +97,8 @@ export function App() {
     );
   } else if (route.name === 'session') {
     page = lazyPage(can(roles, 'session:read'), <SessionPage key={route.id} id={route.id} />);
+  } else if (route.name === 'incident') {
+    page = lazyPage(can(roles, 'incident:read'), <IncidentPage key={route.id} id={route.id} />);
   } else if (route.name === 'library') {
     page = lazyPage(can(roles, 'evidence:read'), <LibraryPage />);
   } else if (route.name === 'evidence') {

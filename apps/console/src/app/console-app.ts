@@ -4,6 +4,7 @@ import { OfficersStore } from '../admin/officers-store.js';
 import { ApiClient } from '../api/api-client.js';
 import { AuthStore } from '../auth/auth-store.js';
 import { ExportStore } from '../exports/export-store.js';
+import { IncidentListStore } from '../incidents/incident-list.js';
 import { InviteForm } from '../invites/invite-form.js';
 import { Store, Ticker } from '../lib/store.js';
 import { LibraryCache } from '../library/library-query.js';
@@ -27,6 +28,8 @@ export interface ConsoleApp {
   iceServers: Store<IceServer[]>;
   sessions: SessionListStore;
   invite: InviteForm;
+  /** Open incidents (dashboard, session page), kept current by `incident.updated`. */
+  incidents: IncidentListStore;
   outbox: OutboxStore;
   media: MediaStore;
   storage: StorageStore;
@@ -69,8 +72,10 @@ export function createConsoleApp(win: Window): ConsoleApp {
   const media = new MediaStore();
   const storage = new StorageStore();
   const invite = new InviteForm(api, (s) => sessions.upsert(s));
+  const incidents = new IncidentListStore(api);
 
   sessions.connect(socket);
+  incidents.connect(socket);
   outbox.connect(socket);
   media.connect(socket);
   storage.connect(socket);
@@ -97,6 +102,7 @@ export function createConsoleApp(win: Window): ConsoleApp {
     iceServers,
     sessions,
     invite,
+    incidents,
     outbox,
     media,
     storage,
@@ -126,6 +132,7 @@ export function createConsoleApp(win: Window): ConsoleApp {
     } else {
       socket.stop();
       sessions.reset();
+      incidents.reset();
       outbox.reset();
       officers.reset();
       audit.reset();

@@ -15,6 +15,14 @@ describe('matchRoute', () => {
     });
   });
 
+  it('maps an incident page', () => {
+    expect(matchRoute('/incidents/0b7c1f9e-9d7a-4a53-a5b5-1c2d3e4f5a6b')).toEqual({
+      name: 'incident',
+      id: '0b7c1f9e-9d7a-4a53-a5b5-1c2d3e4f5a6b',
+    });
+    expect(matchRoute('/incidents/')).toEqual({ name: 'not-found', path: '/incidents' });
+  });
+
   it('keeps the evidence view of a session apart from its live page', () => {
     expect(matchRoute('/library')).toEqual({ name: 'library' });
     expect(matchRoute('/library/abc-1')).toEqual({ name: 'evidence', id: 'abc-1', redact: false });

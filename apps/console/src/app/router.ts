@@ -4,6 +4,8 @@ export type Route =
   | { name: 'login' }
   | { name: 'dashboard' }
   | { name: 'session'; id: string }
+  /** Several callers' sessions together: live tiles, one map, one timeline. */
+  | { name: 'incident'; id: string }
   | { name: 'library' }
   /** A session's evidence; `redact` opens the redaction editor on arrival (from subject access). */
   | { name: 'evidence'; id: string; redact: boolean }
@@ -33,6 +35,8 @@ export function matchRoute(path: string): Route {
   if (clean === '/sar') return { name: 'sar' };
   const m = /^\/sessions\/([A-Za-z0-9-]{1,64})$/.exec(clean);
   if (m?.[1]) return { name: 'session', id: m[1] };
+  const inc = /^\/incidents\/([A-Za-z0-9-]{1,64})$/.exec(clean);
+  if (inc?.[1]) return { name: 'incident', id: inc[1] };
   const ev = /^\/library\/([A-Za-z0-9-]{1,64})(\/redact)?$/.exec(clean);
   if (ev?.[1]) return { name: 'evidence', id: ev[1], redact: !!ev[2] };
   return { name: 'not-found', path: clean };

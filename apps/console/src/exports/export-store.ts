@@ -17,6 +17,8 @@ export interface ExportStoreDeps {
   kind: ExportJob['kind'];
   /** Which sessions go in the zip, read at submit time (the SAR page's selection changes). */
   sessionIds: () => string[];
+  /** Starts the job some other way than POST /api/exports (an incident's package); given the reason. */
+  start?: (reason: string) => Promise<ExportJob>;
   pollMs?: number;
 }
 
@@ -64,11 +66,9 @@ export class ExportStore extends Store<ExportState> {
     this.dispatch({ type: 'sending' });
     const gen = this.#gen;
     try {
-      const created = await this.deps.api.createExport({
-        sessionIds,
-        reason: reason.trim(),
-        kind: this.deps.kind,
-      });
+      const created = this.deps.start
+        ? await this.deps.start(reason.trim())
+        : await this.deps.api.createExport({ sessionIds, reason: reason.trim(), kind: this.deps.kind });
       if (this.#disposed || gen !== this.#gen) return false;
       this.dispatch({ type: 'created', job: created });
       this.follow(created);

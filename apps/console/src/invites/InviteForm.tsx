@@ -12,14 +12,27 @@ import { describeEndReason } from '../session/event-text.js';
 import { StateBadge } from '../sessions/StateBadge.js';
 import { TextBadge } from '../texts/TextBadge.js';
 import { textDetail } from '../texts/text-status.js';
+import type { InviteForm as InviteFormStore } from './invite-form.js';
 
 /**
  * The first thing on the dashboard: a call handler types a number and presses
  * Enter. Big fields, errors under the field they concern, and afterwards the
  * link plus a way straight into the session.
  */
-export function InviteForm() {
-  const { invite } = useApp();
+export function InviteForm({
+  form,
+  title = 'Send a link to a caller',
+  main = true,
+}: {
+  /** The form's store: the dashboard's by default; an incident page passes its own (links born in it). */
+  form?: InviteFormStore;
+  title?: string;
+  /** The page's main task (h1, focused on arrival), or one part of a page (h2, not focused). */
+  main?: boolean;
+} = {}) {
+  const app = useApp();
+  const invite = form ?? app.invite;
+  const Heading = main ? 'h1' : 'h2';
   const { phone, reference, mode, language, locationMinutes, sending, errors } = useStore(invite);
   const phoneRef = useRef<HTMLInputElement>(null);
   const minutesRef = useRef<HTMLInputElement>(null);
@@ -38,7 +51,7 @@ export function InviteForm() {
 
   return (
     <section className="card invite-card" aria-labelledby="invite-title">
-      <h1 id="invite-title">Send a link to a caller</h1>
+      <Heading id="invite-title">{title}</Heading>
       <form onSubmit={onSubmit} noValidate className="invite-form">
         <div className="field field-phone">
           <label htmlFor="invite-phone">Mobile number</label>
@@ -56,7 +69,7 @@ export function InviteForm() {
             aria-invalid={phoneError ? true : undefined}
             aria-describedby={phoneError ? 'invite-phone-error' : 'invite-phone-hint'}
             // biome-ignore lint/a11y/noAutofocus: call handlers open this page to do exactly one thing, mid-call.
-            autoFocus
+            autoFocus={main}
           />
           {phoneError ? (
             <p id="invite-phone-error" className="field-error" data-testid="invite-error" role="alert">
@@ -172,13 +185,13 @@ export function InviteForm() {
           {formError}
         </p>
       ) : null}
-      <InviteResult />
+      <InviteResult invite={invite} />
     </section>
   );
 }
 
-function InviteResult() {
-  const { invite, sessions } = useApp();
+function InviteResult({ invite }: { invite: InviteFormStore }) {
+  const { sessions } = useApp();
   const result = useStore(invite).result;
   // Follow the session live, so the handler sees "opened" the moment the caller taps the link.
   const list = useStore(sessions).sessions;

@@ -1,5 +1,5 @@
 import type { SessionSummary } from '@sightline/protocol';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { formatBitrate } from '../lib/format.js';
 import { useStore } from '../lib/use-store.js';
 import type { LiveViewer } from './live-viewer.js';
@@ -10,8 +10,19 @@ import type { VideoStats } from './video-stats.js';
  * The caller's live picture. Starts muted because browsers only autoplay
  * muted video; the officer unmutes with one button.
  */
-export function LiveVideo({ viewer, session }: { viewer: LiveViewer; session: SessionSummary | null }) {
+export function LiveVideo({
+  viewer,
+  session,
+  label,
+}: {
+  viewer: LiveViewer;
+  session: SessionSummary | null;
+  /** Whose video, when a page shows several (an incident's callers: "Caller 2"). */
+  label?: string;
+}) {
   const { phase, stream, stats, problem } = useStore(viewer.state);
+  // Unique per tile: an incident page shows several of these.
+  const titleId = useId();
   const videoRef = useRef<HTMLVideoElement>(null);
   const frameRef = useRef<HTMLDivElement>(null);
   const [muted, setMuted] = useState(true);
@@ -34,9 +45,9 @@ export function LiveVideo({ viewer, session }: { viewer: LiveViewer; session: Se
   const playing = phase === 'playing' && !overlay;
 
   return (
-    <section className="video-panel" aria-labelledby="video-title">
-      <h2 id="video-title" className="visually-hidden">
-        Live video
+    <section className="video-panel" aria-labelledby={titleId}>
+      <h2 id={titleId} className="visually-hidden">
+        {label ? `${label}: live video` : 'Live video'}
       </h2>
       <div className="video-frame" ref={frameRef}>
         <video
@@ -45,7 +56,7 @@ export function LiveVideo({ viewer, session }: { viewer: LiveViewer; session: Se
           autoPlay
           muted
           playsInline
-          aria-label="Caller's live video"
+          aria-label={label ? `${label}'s live video` : "Caller's live video"}
         />
         {overlay ? (
           <div className="video-overlay" role="status">

@@ -6,6 +6,7 @@ import { usePageTitle } from '../app/use-page-title.js';
 import { CallerPanel } from '../caller-controls/CallerPanel.js';
 import { ChatPanel } from '../chat/ChatPanel.js';
 import { EvidencePanel } from '../evidence/EvidencePanel.js';
+import { SessionIncident } from '../incidents/SessionIncident.js';
 import { formatClock, formatWhen } from '../lib/format.js';
 import { LanguageName } from '../lib/LanguageName.js';
 import { modeName } from '../lib/session-options.js';
@@ -200,6 +201,7 @@ function SessionView({ ctl }: { ctl: SessionController }) {
 
       <div className="session-lower">
         <Timeline events={state.timeline} announced={state.announced} />
+        {session && can('incident:read') ? <SessionIncident key={session.id} session={session} /> : null}
         {can('evidence:read') ? (
           <EvidencePanel
             evidence={state.evidence}

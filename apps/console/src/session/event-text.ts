@@ -21,6 +21,8 @@ const EVENT_TEXT: Record<string, string> = {
   'view.started': 'Officer started watching',
   'view.stopped': 'Officer stopped watching',
   'session.ended': 'Session ended',
+  'incident.joined': 'Added to an incident',
+  'incident.left': 'Taken out of its incident',
   'recording.empty': 'Recording had no media',
   'evidence.stored': 'Evidence saved',
   'evidence.store_failed': 'Saving evidence failed (will retry)',

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useApp, useCan } from '../app/context.js';
 import { usePageTitle } from '../app/use-page-title.js';
+import { IncidentsPanel } from '../incidents/IncidentsPanel.js';
 import { InviteForm } from '../invites/InviteForm.js';
 import { useStore } from '../lib/use-store.js';
 import { OutboxPanel } from '../outbox/OutboxPanel.js';
@@ -28,6 +29,7 @@ export function DashboardPage() {
         <SessionTable />
         {showOutbox ? <OutboxPanel /> : null}
       </div>
+      {can('incident:read') ? <IncidentsPanel /> : null}
     </main>
   );
 }

@@ -1,6 +1,7 @@
 import {
   CallerMediaState,
   ChatMessage,
+  IncidentSummary,
   MediaPlaneStatus,
   OfficerRequestAction,
   QualityLevel,
@@ -28,6 +29,8 @@ export const DomainEventSchemas = {
   /** The session ended: the caller's socket closes and its media room closes, wherever they are. */
   'session.ended': z.object({ sessionId, reason: z.string() }),
   'location.fix': z.object({ sessionId, fix: ReceivedFix }),
+  /** An incident was created or closed, or gained or lost a session (every console with incident:read). */
+  'incident.updated': z.object({ incident: IncidentSummary }),
   /** A session's evidence list changed. */
   'evidence.updated': z.object({ sessionId }),
   'chat.message': z.object({ sessionId, message: ChatMessage }),

@@ -7,6 +7,7 @@ import { MAX_MESSAGE_BYTES } from '@sightline/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Container } from '../container.js';
+import { incidentRoutes } from '../incidents/incidents.routes.js';
 import { installAuth } from './auth-hooks.js';
 import { installErrorHandler } from './error-handler.js';
 import { adminRoutes } from './routes/admin.routes.js';
@@ -68,6 +69,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(authRoutes(c));
   await app.register(signInRoutes(c));
   await app.register(sessionRoutes(c));
+  await app.register(incidentRoutes(c));
   await app.register(smsRoutes(c));
   await app.register(evidenceRoutes(c));
   await app.register(exportRoutes(c));

@@ -67,6 +67,8 @@ export class InviteService {
     officer: Officer,
     ip: string | null,
     idempotencyKey: string | null = null,
+    /** The incident the new session is born in (a further link sent from an incident). */
+    incidentId: string | null = null,
   ): Promise<{ session: SessionSummary; link: string }> {
     const key = idempotencyKey ?? this.random.id();
     const earlier = await this.replay(key, officer);
@@ -109,6 +111,7 @@ export class InviteService {
         language: input.language,
         verification_code: verificationCode,
         location_minutes: input.mode === 'location' ? input.locationMinutes : null,
+        incident_id: incidentId,
       });
       await TextDeliveries.repo(trx).insert(
         this.deliveries.claimRow({
@@ -133,6 +136,7 @@ export class InviteService {
         gateway: this.deliveries.names.primary,
         mode: input.mode,
         language: input.language,
+        ...(incidentId ? { incidentId } : {}),
       },
       ip,
     });

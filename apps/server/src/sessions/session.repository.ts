@@ -212,5 +212,6 @@ function toSummary(
     videoStoppedAt: n(r.video_stopped_at ?? null),
     videoStopReason: r.video_stop_reason ?? null,
     lastFix,
+    incidentId: r.incident_id ?? null,
   };
 }

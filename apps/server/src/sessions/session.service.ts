@@ -32,6 +32,11 @@ export class SessionService {
     return s;
   }
 
+  /** Summaries of these sessions, in one query (an incident's callers). */
+  summaries(ids: string[]): Promise<SessionSummary[]> {
+    return this.repo.summaries({ ids });
+  }
+
   list(limit = 100): Promise<SessionSummary[]> {
     return this.repo.summaries({ limit });
   }

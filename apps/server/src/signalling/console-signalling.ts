@@ -125,6 +125,9 @@ export class ConsoleSignalling {
       this.#storage = status;
       this.broadcast({ type: 'storage.status', storage: status }, () => true);
     });
+    on('incident.updated', ({ incident }) =>
+      this.broadcast({ type: 'incident.updated', incident }, (c) => can(c.officer.roles, 'incident:read')),
+    );
     on('outbox.changed', () =>
       this.broadcast({ type: 'outbox.updated' }, (c) => can(c.officer.roles, 'outbox:read')),
     );

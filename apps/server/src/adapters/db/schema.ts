@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { IncidentTables } from './incident-schema.js';
 import type { SignInTables } from './sign-in-schema.js';
 import type { SmsTables } from './sms-schema.js';
 
@@ -96,6 +97,8 @@ export interface SessionsTable {
   location_until: Later<Ms>;
   /** The media node the session's room is on (migration 0010); null before it has a room. */
   media_node: Later<string>;
+  /** The incident the session belongs to (migration 0015); null when in none. */
+  incident_id: Later<string>;
 }
 
 export interface SessionEventsTable {
@@ -344,7 +347,7 @@ export interface EvidenceViewingsTable {
   expires_at: Ms;
 }
 
-export interface Database extends SignInTables, SmsTables {
+export interface Database extends SignInTables, SmsTables, IncidentTables {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;
   role_grants: RoleGrantsTable;

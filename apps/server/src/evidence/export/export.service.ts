@@ -13,6 +13,7 @@ import type { SessionService } from '../../sessions/session.service.js';
 import type { EvidenceLedger } from '../evidence-ledger.js';
 import { type Dossier, loadDossier } from './dossier.js';
 import {
+  type IncidentFacts,
   type ManifestBody,
   type ManifestFile,
   type PhoneInManifest,
@@ -30,7 +31,12 @@ interface ExportParams {
   reason: string;
   kind: 'full' | 'sar';
   officer: Officer;
+  /** Asked for from an incident: its facts go into the manifest and the report. */
+  incident?: IncidentFacts;
 }
+
+export type { IncidentFacts };
+
 interface ExportResult {
   key: string;
   fileName: string;
@@ -65,7 +71,12 @@ export class ExportService {
         actor: officer,
         action: 'export.request',
         subject: { type: 'session', id },
-        detail: { jobId: job.id, kind: p.kind, reason: p.reason },
+        detail: {
+          jobId: job.id,
+          kind: p.kind,
+          reason: p.reason,
+          ...(p.incident ? { incidentId: p.incident.id } : {}),
+        },
         ip,
       });
     }
@@ -116,6 +127,7 @@ export class ExportService {
       id: job.id,
       kind: p.kind,
       sessionIds: p.sessionIds,
+      incidentId: p.incident?.id ?? null,
       reason: p.reason,
       state: job.state as ExportJob['state'],
       progress: { done: Number(job.done), total: Number(job.total) },
@@ -134,7 +146,8 @@ export class ExportService {
     const dossiers: Dossier[] = [];
     for (const id of p.sessionIds) dossiers.push(await loadDossier(this.db, id));
     const date = new Date(this.clock.now()).toISOString().slice(0, 10).replace(/-/g, '');
-    const name = `SIGHTLINE-${p.kind === 'sar' ? 'SAR' : 'EXPORT'}-${date}-${ctx.job.id.slice(0, 8)}`;
+    const label = p.kind === 'sar' ? 'SAR' : p.incident ? 'INCIDENT' : 'EXPORT';
+    const name = `SIGHTLINE-${label}-${date}-${ctx.job.id.slice(0, 8)}`;
     const writer = new PackageWriter(this.ledger.store, join(this.settings.workDir, ctx.job.id, 'staging'));
     const plans = dossiers.map((d) => planSession(d, p.kind));
     const staged = await writer.stage(
@@ -179,6 +192,7 @@ export class ExportService {
       exportedBy: { id: p.officer.id, name: p.officer.name },
       reason: p.reason,
       signingKey: { algorithm: 'Ed25519', fingerprint: this.signer.fingerprint, file: 'signing-key.pub.pem' },
+      ...(p.incident ? { incident: p.incident } : {}),
       sessions: dossiers.map((d) => sessionFacts(d, this.settings.phone)),
       files,
     };
@@ -235,6 +249,7 @@ export class ExportService {
       subject: { type: 'export', id: ctx.job.id },
       detail: {
         sessionIds: p.sessionIds,
+        ...(p.incident ? { incidentId: p.incident.id } : {}),
         kind: p.kind,
         reason: p.reason,
         fileName: result.fileName,

@@ -74,6 +74,16 @@ export function sessionFacts(d: Dossier, phone: PhoneInManifest) {
   };
 }
 
+/** The incident an incident export was made from (absent from per-session packages). */
+export interface IncidentFacts {
+  id: string;
+  title: string;
+  cadReference: string | null;
+  createdAt: string;
+  createdBy: string;
+  closedAt: string | null;
+}
+
 export interface ManifestBody {
   format: 'sightline-evidence-manifest/1';
   package: string;
@@ -82,6 +92,8 @@ export interface ManifestBody {
   exportedBy: { id: string; name: string } | null;
   reason: string | null;
   signingKey: { algorithm: 'Ed25519'; fingerprint: string; file: string };
+  /** Set for an incident's package: every session of it, a folder each under sessions/. */
+  incident?: IncidentFacts;
   sessions: ReturnType<typeof sessionFacts>[];
   files: ManifestFile[];
 }

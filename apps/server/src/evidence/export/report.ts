@@ -87,7 +87,7 @@ ${fileTable(files)}
 </head><body>
 <h1>Evidence report: ${esc(manifest.package)}</h1>
 <p>Generated ${esc(manifest.generatedAt)} ${manifest.exportedBy ? `for ${esc(manifest.exportedBy.name)}` : ''}. Reason given: ${esc(manifest.reason)}. Package kind: ${esc(manifest.kind)}.</p>
-<p>Signed with key ${esc(manifest.signingKey.fingerprint)} (Ed25519). See VERIFY.txt to check that nothing in this package has changed.</p>
+${manifest.incident ? `<p>Incident: <strong>${esc(manifest.incident.title)}</strong>, CAD reference ${esc(manifest.incident.cadReference)}, opened ${esc(manifest.incident.createdAt)} by ${esc(manifest.incident.createdBy)}${manifest.incident.closedAt ? `, closed ${esc(manifest.incident.closedAt)}` : ''}. ${manifest.sessions.length} caller session(s), one section (and one folder) each.</p>\n` : ''}<p>Signed with key ${esc(manifest.signingKey.fingerprint)} (Ed25519). See VERIFY.txt to check that nothing in this package has changed.</p>
 ${sessions}
 ${fileTable(manifest.files.filter((f) => f.sessionId === null))}
 </body></html>

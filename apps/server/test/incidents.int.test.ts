@@ -1,0 +1,243 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { ExportJob, IncidentDetail, IncidentSummary, SessionSummary } from '@sightline/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ManifestBody } from '../src/evidence/export/manifest.js';
+import { verifyPackage } from '../src/evidence/export/verify-package.js';
+import {
+  eventually,
+  invite,
+  type OfficerClient,
+  openLink,
+  signIn,
+  startServer,
+  type TestServer,
+  TestSocket,
+} from './harness.js';
+import { readZip } from './zip-tools.js';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '../bin/sightline.js');
+const work = mkdtempSync(join(tmpdir(), 'incidents-test-'));
+let s: TestServer;
+let handler: OfficerClient;
+let supervisor: OfficerClient;
+let dpo: OfficerClient;
+let admin: OfficerClient;
+
+beforeAll(async () => {
+  s = await startServer();
+  handler = await signIn(s, ['call-handler']);
+  supervisor = await signIn(s, ['supervisor']);
+  dpo = await signIn(s, ['dpo']);
+  admin = await signIn(s, ['admin']);
+});
+afterAll(() => s?.close());
+
+async function json<T>(res: Response | Promise<Response>, status = 200): Promise<T> {
+  const r = await res;
+  const body = await r.text();
+  expect(r.status, body).toBe(status);
+  return JSON.parse(body) as T;
+}
+const create = (o: OfficerClient, body: Record<string, unknown>) =>
+  json<IncidentSummary>(o.request('POST', '/api/incidents', body), 201);
+const actions = async (subjectId: string) =>
+  (await s.c.audit.list({ limit: 100, subjectId })).map((a) => a.action).reverse();
+const fix = (sessionId: string, lat: number, lon: number, accuracy: number) =>
+  s.c.location.add(sessionId, {
+    lat,
+    lon,
+    accuracy,
+    altitude: null,
+    altitudeAccuracy: null,
+    heading: null,
+    speed: null,
+    fixTime: Date.now(),
+  });
+
+describe('incidents', () => {
+  it('creates an incident with a CAD reference (checked printable and short), audited, and tells every console', async () => {
+    const watcher = await TestSocket.open(`${s.wsUrl}/ws/console`, dpo.cookie);
+    const bad = await handler.request('POST', '/api/incidents', {
+      title: 'Crash',
+      cadReference: 'CAD\u0007 1',
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { fields: Record<string, string> } }).error.fields).toHaveProperty(
+      'cadReference',
+    );
+    expect((await handler.request('POST', '/api/incidents', { title: 'x'.repeat(121) })).status).toBe(400);
+
+    const inc = await create(handler, {
+      title: '  Fight on Broad Street ',
+      cadReference: ' CAD 1234/30NOV ',
+    });
+    expect(inc).toMatchObject({
+      title: 'Fight on Broad Street',
+      cadReference: 'CAD 1234/30NOV',
+      sessionIds: [],
+    });
+    const heard = await watcher.next((m) => m.type === 'incident.updated');
+    expect(heard).toMatchObject({ incident: { id: inc.id, title: 'Fight on Broad Street' } });
+    watcher.close();
+    expect(await actions(inc.id)).toEqual(['incident.create']);
+    const listed = await json<{ incidents: IncidentSummary[] }>(dpo.request('GET', '/api/incidents'));
+    expect(listed.incidents.map((i) => i.id)).toContain(inc.id);
+  });
+
+  it('adds a session, moves it to another incident (audited with where from), and takes it out', async () => {
+    const { sessionId } = await invite(s, handler);
+    const a = await create(handler, { title: 'First', sessionId });
+    const b = await create(handler, { title: 'Second' });
+    expect(a.sessionIds).toEqual([sessionId]);
+    const moved = await json<IncidentSummary>(
+      supervisor.request('POST', `/api/incidents/${b.id}/sessions`, { sessionId }),
+    );
+    expect(moved.sessionIds).toEqual([sessionId]);
+    expect((await s.c.incidents.summary(a.id)).sessionIds).toEqual([]);
+    const { session } = await json<{ session: SessionSummary }>(
+      handler.request('GET', `/api/sessions/${sessionId}`),
+    );
+    expect(session.incidentId).toBe(b.id);
+    const removed = await json<{ session: SessionSummary }>(
+      handler.request('DELETE', `/api/sessions/${sessionId}/incident`),
+    );
+    expect(removed.session.incidentId).toBeNull();
+    const trail = await s.c.audit.list({ limit: 100, subjectId: sessionId });
+    const byAction = (x: string) => trail.find((e) => e.action === x);
+    expect(byAction('incident.session_add')?.detail).toMatchObject({ incidentId: a.id, from: null });
+    expect(byAction('incident.session_move')?.detail).toMatchObject({ incidentId: b.id, from: a.id });
+    expect(byAction('incident.session_remove')?.detail).toMatchObject({ incidentId: b.id });
+    expect(byAction('incident.session_move')?.actorId).toBe(supervisor.id);
+  });
+
+  it('sends a further link from the incident: the new session is born in it, audited', async () => {
+    const inc = await create(handler, { title: 'Flooding' });
+    const res = await json<{ session: SessionSummary; link: string }>(
+      handler.request('POST', `/api/incidents/${inc.id}/invites`, { phone: '07700 900555' }),
+      201,
+    );
+    expect(res.session.incidentId).toBe(inc.id);
+    expect((await s.c.incidents.summary(inc.id)).sessionIds).toEqual([res.session.id]);
+    const created = (await s.c.audit.list({ limit: 50, subjectId: res.session.id })).find(
+      (e) => e.action === 'invite.create',
+    );
+    expect(created?.detail).toMatchObject({ incidentId: inc.id });
+    expect(await actions(res.session.id)).toContain('incident.session_add');
+    // A closed incident sends no more links.
+    await json(handler.request('POST', `/api/incidents/${inc.id}/close`), 200);
+    const refused = await handler.request('POST', `/api/incidents/${inc.id}/invites`, {
+      phone: '07700 900556',
+    });
+    expect(refused.status).toBe(409);
+  });
+
+  it("reads every caller's position and trail, and one timeline merged in time order, labelled by caller (audited)", async () => {
+    const one = await invite(s, handler, '07700 900111');
+    const two = await invite(s, handler, '07700 900222');
+    const inc = await create(handler, { title: 'Two callers', sessionId: one.sessionId });
+    await json(handler.request('POST', `/api/incidents/${inc.id}/sessions`, { sessionId: two.sessionId }));
+    // The second caller opens their link first, then the first.
+    expect((await openLink(s, two.token)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await openLink(s, one.token)).status).toBe(200);
+    await s.c.sessions.recordConsent(one.sessionId, 'accepted', null);
+    await s.c.sessions.recordConsent(two.sessionId, 'accepted', null);
+    await fix(one.sessionId, 52.4797, -1.9027, 8);
+    await fix(two.sessionId, 52.4812, -1.8991, 15);
+    await fix(one.sessionId, 52.4799, -1.903, 6);
+
+    const d = await json<IncidentDetail>(dpo.request('GET', `/api/incidents/${inc.id}`));
+    expect(d.callers.map((c) => [c.label, c.session.id])).toEqual([
+      ['Caller 1', one.sessionId],
+      ['Caller 2', two.sessionId],
+    ]);
+    expect(d.callers[0]!.track.map((f) => [f.lat, f.lon])).toEqual([
+      [52.4797, -1.9027],
+      [52.4799, -1.903],
+    ]);
+    expect(d.callers[0]!.session.lastFix).toMatchObject({ lat: 52.4799, accuracy: 6 });
+    expect(d.callers[1]!.session.lastFix).toMatchObject({ lat: 52.4812, accuracy: 15 });
+    const at = d.timeline.map((e) => e.event.at);
+    expect(at).toEqual([...at].sort((x, y) => x - y));
+    const opened = d.timeline.filter((e) => e.event.type === 'link.opened').map((e) => e.label);
+    expect(opened).toEqual(['Caller 2', 'Caller 1']);
+    expect(new Set(d.timeline.map((e) => e.sessionId))).toEqual(new Set([one.sessionId, two.sessionId]));
+    const read = (await s.c.audit.list({ limit: 20, subjectId: inc.id })).find(
+      (e) => e.action === 'incident.read',
+    );
+    expect(read?.actorId).toBe(dpo.id);
+  });
+
+  it('lets each role do only what the permissions table says', async () => {
+    const { sessionId } = await invite(s, handler);
+    const inc = await create(supervisor, { title: 'Roles' });
+    expect((await dpo.request('POST', '/api/incidents', { title: 'DPO may not' })).status).toBe(403);
+    expect((await dpo.request('POST', `/api/incidents/${inc.id}/sessions`, { sessionId })).status).toBe(403);
+    expect((await dpo.request('GET', `/api/incidents/${inc.id}`)).status).toBe(200);
+    expect((await admin.request('GET', `/api/incidents/${inc.id}`)).status).toBe(403);
+    expect(
+      (await handler.request('POST', `/api/incidents/${inc.id}/exports`, { reason: 'not mine to export' }))
+        .status,
+    ).toBe(403);
+    const unknown = await handler.request('GET', '/api/incidents/00000000-0000-4000-8000-000000000000');
+    expect(unknown.status).toBe(404);
+  });
+
+  it('exports every session of the incident as one signed package, a folder each, that verify-package accepts', async () => {
+    const one = await invite(s, handler, '07700 900333');
+    const two = await invite(s, handler, '07700 900444');
+    const inc = await create(handler, {
+      title: 'Export me',
+      cadReference: 'CAD 55/30NOV',
+      sessionId: one.sessionId,
+    });
+    await json(handler.request('POST', `/api/incidents/${inc.id}/sessions`, { sessionId: two.sessionId }));
+    await fix(one.sessionId, 51.5, -0.12, 9);
+
+    const job = await json<ExportJob>(
+      supervisor.request('POST', `/api/incidents/${inc.id}/exports`, { reason: 'CPS file request 77' }),
+      202,
+    );
+    expect(job).toMatchObject({ incidentId: inc.id, sessionIds: [one.sessionId, two.sessionId] });
+    await eventually(async () => {
+      const j = await json<ExportJob>(supervisor.request('GET', `/api/exports/${job.id}`));
+      if (j.state === 'failed') throw new Error(j.error ?? 'export failed');
+      return j.state === 'done';
+    }, 60_000);
+    const res = await supervisor.request('GET', `/api/exports/${job.id}/download`);
+    expect(res.status).toBe(200);
+    const zipPath = join(work, 'incident.zip');
+    writeFileSync(zipPath, Buffer.from(await res.arrayBuffer()));
+
+    const v = await verifyPackage(zipPath, s.c.signer.publicKeyPem);
+    expect(v.problems).toEqual([]);
+    expect(v.ok).toBe(true);
+    const keyFile = join(work, 'force-key.pub.pem');
+    writeFileSync(keyFile, s.c.signer.publicKeyPem);
+    const { stdout } = await run('node', [CLI, 'evidence', 'verify', zipPath, '--public-key', keyFile]);
+    expect(stdout).toMatch(/^VERIFIED/m);
+
+    const files = await readZip(zipPath);
+    const names = [...files.keys()];
+    expect(names[0]).toMatch(/^SIGHTLINE-INCIDENT-\d{8}-/);
+    const folders = new Set(names.map((n) => /\/sessions\/([^/]+)\//.exec(n)?.[1]).filter(Boolean));
+    expect([...folders].sort()).toEqual(
+      [one.sessionId, two.sessionId].map((id) => `CAD_1_28NOV_${id.slice(0, 8)}`).sort(),
+    );
+    const manifest = JSON.parse(
+      files.get(names.find((n) => n.endsWith('/manifest.json'))!)!.toString(),
+    ) as ManifestBody;
+    expect(manifest.incident).toMatchObject({ id: inc.id, title: 'Export me', cadReference: 'CAD 55/30NOV' });
+    expect(manifest.sessions.map((x) => x.id)).toEqual([one.sessionId, two.sessionId]);
+
+    expect(await actions(inc.id)).toContain('incident.export');
+    for (const id of [one.sessionId, two.sessionId]) expect(await actions(id)).toContain('export.request');
+    const done = (await s.c.audit.list({ limit: 5, action: 'export.complete' }))[0];
+    expect(done?.detail).toMatchObject({ incidentId: inc.id });
+  });
+});

@@ -1,0 +1,168 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { expect, type Page, test } from '@playwright/test';
+import { type Sightline, startSightline } from '@sightline/testkit/server';
+import { TRAFALGAR_SQUARE } from '../../packages/geo/src/reference-points.js';
+import { noViolations } from '../support/axe.js';
+import { apiAs, metresBetween, openPhone, signInConsole } from '../support/pages.js';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '../../apps/server/bin/sightline.js');
+
+let server: Sightline;
+test.beforeAll(async () => {
+  server = await startSightline();
+});
+test.afterAll(async () => server?.stop());
+
+// Two callers about 150 m apart: one in Trafalgar Square, one at the top of Whitehall.
+const FIRST: { lat: number; lon: number } = { lat: TRAFALGAR_SQUARE.lat, lon: TRAFALGAR_SQUARE.lon };
+const SECOND = { lat: TRAFALGAR_SQUARE.lat - 0.0012, lon: TRAFALGAR_SQUARE.lon + 0.0009 };
+
+/** Sends a link from the incident page's form; returns the link it shows. */
+async function sendFromIncident(page: Page, phone: string): Promise<string> {
+  const shown = page.getByTestId('invite-link');
+  const previous = (await shown.count()) ? ((await shown.textContent())?.trim() ?? '') : null;
+  await page.getByTestId('invite-phone').fill(phone);
+  await page.getByTestId('invite-send').click();
+  await expect(shown).toBeVisible();
+  if (previous) await expect(shown).not.toHaveText(previous);
+  return (await shown.textContent())?.trim() ?? '';
+}
+
+/** A phone at `at` opens the link, consents and streams. */
+async function callerStreams(browser: Parameters<typeof openPhone>[0], link: string, at: typeof FIRST) {
+  const phone = await openPhone(browser, { latitude: at.lat, longitude: at.lon, accuracy: 5 });
+  await phone.page.goto(link);
+  await expect(phone.page.locator('main')).toHaveAttribute('data-screen', 'consent');
+  await phone.page.getByRole('button', { name: 'Start sharing' }).click();
+  await expect(phone.page.locator('main')).toHaveAttribute('data-screen', 'live');
+  return phone;
+}
+
+test('two callers in one incident: both live tiles play, both are on one map with their labels, and the incident exports as one verified package', async ({
+  browser,
+}, testInfo) => {
+  // Two phones streaming, two axe passes, then both recordings ingested before the export.
+  test.setTimeout(240_000);
+  // 1. A supervisor creates the incident from the dashboard, with the CAD reference.
+  const officer = await signInConsole(browser, server.url, 'supervisor');
+  const page = officer.page;
+  await page.getByTestId('incident-title-input').fill('Fight in Trafalgar Square');
+  await page.getByTestId('incident-cad-input').fill('CAD 5150/30NOV');
+  await page.getByTestId('incident-create').click();
+  await expect(page).toHaveURL(/\/incidents\/[0-9a-f-]{36}$/);
+  await expect(page.getByTestId('incident-cad')).toHaveText('CAD reference: CAD 5150/30NOV');
+
+  // 2. Two links sent from the incident; two phones stream from two places.
+  const first = await callerStreams(browser, await sendFromIncident(page, '07700 900501'), FIRST);
+  const second = await callerStreams(browser, await sendFromIncident(page, '07700 900502'), SECOND);
+
+  // 3. Both live tiles decode video.
+  const tiles = page.getByTestId('incident-tile');
+  await expect(tiles).toHaveCount(2);
+  for (const label of ['Caller 1', 'Caller 2']) {
+    const video = page.getByRole('region', { name: `${label}: live video` }).getByTestId('live-video');
+    await expect
+      .poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 30_000 })
+      .toBeGreaterThan(0);
+    const stats = page.getByRole('region', { name: `${label}: live video` }).getByTestId('video-stats');
+    await expect.poll(async () => Number(await stats.getAttribute('data-frames-decoded'))).toBeGreaterThan(0);
+  }
+
+  // 4. One map, two labelled markers where the phones are (read from Leaflet's own layers).
+  const map = page.getByTestId('incident-map');
+  for (const [label, at] of [
+    ['Caller 1', FIRST],
+    ['Caller 2', SECOND],
+  ] as const) {
+    const marker = map.locator(`[data-testid="map-label"][data-label="${label}"]`);
+    await expect(marker).toHaveText(label);
+    await expect(marker).toHaveAttribute('data-lat', /\d/);
+    const pos = {
+      lat: Number(await marker.getAttribute('data-lat')),
+      lon: Number(await marker.getAttribute('data-lng')),
+    };
+    expect(metresBetween(pos, at), label).toBeLessThan(10);
+    await expect(page.getByTestId('incident-map-legend')).toContainText(label);
+  }
+  // The merged timeline names each caller.
+  await expect(
+    page.getByTestId('incident-timeline-event').filter({ hasText: 'Caller 2:' }).first(),
+  ).toBeVisible();
+
+  // 5. Accessible on a control-room screen and at a phone's width.
+  await noViolations(page, 'incident page');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await noViolations(page, 'incident page phone');
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  // The dashboard lists the open incident (and says how many callers); its link leads back.
+  const incidentUrl = page.url();
+  await page.goto(`${server.url}/`);
+  const listed = page.getByTestId('incident-list').getByRole('link', { name: 'Fight in Trafalgar Square' });
+  await expect(listed).toBeVisible();
+  await expect(page.getByTestId('incident-list')).toContainText('2 callers');
+  await expect(page.getByText('Reconnecting to the server')).toBeHidden();
+  await noViolations(page, 'dashboard with incidents');
+  await listed.click();
+  await expect(page).toHaveURL(incidentUrl);
+
+  // 6. The calls end; the incident's evidence is exported as one package and verified offline.
+  const api = await apiAs(server.url, 'supervisor');
+  const { csrfToken } = (await (await api.get('/api/auth/me')).json()) as { csrfToken: string };
+  const ids = await tiles.evaluateAll((els) => els.map((e) => e.getAttribute('data-session-id')!));
+  for (const id of ids) {
+    const res = await api.post(`/api/sessions/${id}/end`, {
+      headers: { 'x-csrf-token': csrfToken },
+      data: {},
+    });
+    expect(res.status()).toBe(200);
+  }
+  await expect
+    .poll(
+      async () => {
+        let stored = 0;
+        for (const id of ids) {
+          const ev = (await (await api.get(`/api/sessions/${id}/evidence`)).json()) as {
+            recordings: Array<{ state: string }>;
+          };
+          if (
+            ev.recordings.length > 0 &&
+            ev.recordings.every((r) => r.state === 'stored' || r.state === 'empty')
+          )
+            stored++;
+        }
+        return stored;
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(2);
+  await page.getByTestId('export-open').click();
+  await page.getByTestId('export-reason').fill('CPS file for the incident');
+  await page.getByTestId('export-submit').click();
+  await expect(page.getByTestId('export-progress')).toHaveAttribute('data-state', 'done', {
+    timeout: 60_000,
+  });
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-download').click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^SIGHTLINE-INCIDENT-\d{8}-[0-9a-f]{8}\.zip$/);
+  const zip = join(testInfo.outputDir, download.suggestedFilename());
+  await download.saveAs(zip);
+  const key = (await (await api.get('/api/keys/signing')).json()) as { publicKeyPem: string };
+  const keyFile = join(testInfo.outputDir, 'force-key.pub.pem');
+  writeFileSync(keyFile, key.publicKeyPem);
+  const { stdout } = await run('node', [CLI, 'evidence', 'verify', zip, '--public-key', keyFile], {
+    env: { PATH: process.env.PATH },
+  });
+  expect(stdout).toMatch(/^VERIFIED:/m);
+
+  await api.dispose();
+  await first.context.close();
+  await second.context.close();
+  await officer.context.close();
+});
