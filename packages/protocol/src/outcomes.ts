@@ -1,4 +1,15 @@
 import { z } from 'zod';
+import {
+  BAIL_CONDITIONS,
+  BAIL_RESULTS,
+  FIX_ALERT_MINUTES,
+  IDENTITY_METHODS,
+  MISSING_PERSON_STATUSES,
+  OUTCOME_LABELS,
+  TRIAGE_DECISIONS,
+} from './outcome-labels.js';
+
+export * from './outcome-labels.js';
 
 /**
  * Structured outcomes of the pilot workflows (issue 11): triage and TDIU screening, bail and
@@ -7,80 +18,22 @@ import { z } from 'zod';
  */
 
 /** What a triage or TDIU screening decided. The list is fixed so reports can count it. */
-export const TriageDecision = z.enum([
-  'no-further-action',
-  'advice-given',
-  'crime-recorded',
-  'refer-tdiu',
-  'refer-partner-agency',
-  'refer-safeguarding',
-  'appointment-booked',
-  'deploy',
-]);
+export const TriageDecision = z.enum(TRIAGE_DECISIONS);
 export type TriageDecision = z.infer<typeof TriageDecision>;
 
 /** The kind of bail or court-order condition being checked. */
-export const BailCondition = z.enum([
-  'curfew',
-  'residence',
-  'exclusion-zone',
-  'non-contact',
-  'reporting',
-  'other',
-]);
+export const BailCondition = z.enum(BAIL_CONDITIONS);
 export type BailCondition = z.infer<typeof BailCondition>;
 
-export const BailResult = z.enum(['complied', 'breach', 'unable-to-verify', 'no-answer']);
+export const BailResult = z.enum(BAIL_RESULTS);
 export type BailResult = z.infer<typeof BailResult>;
 
 /** How the officer satisfied themself the person on the call is the subject. */
-export const IdentityMethod = z.enum([
-  'face-against-custody-image',
-  'identity-document',
-  'known-to-officer',
-  'other',
-]);
+export const IdentityMethod = z.enum(IDENTITY_METHODS);
 export type IdentityMethod = z.infer<typeof IdentityMethod>;
 
-export const MissingPersonStatus = z.enum([
-  'located-safe',
-  'located-harmed',
-  'not-located',
-  'search-stood-down',
-]);
+export const MissingPersonStatus = z.enum(MISSING_PERSON_STATUSES);
 export type MissingPersonStatus = z.infer<typeof MissingPersonStatus>;
-
-/** Display names, shared by the console, the export's report and the timeline. */
-export const OUTCOME_LABELS: Record<
-  TriageDecision | BailCondition | BailResult | IdentityMethod | MissingPersonStatus,
-  string
-> = {
-  'no-further-action': 'No further action',
-  'advice-given': 'Advice given',
-  'crime-recorded': 'Crime recorded',
-  'refer-tdiu': 'Refer to TDIU',
-  'refer-partner-agency': 'Refer to partner agency',
-  'refer-safeguarding': 'Refer for safeguarding',
-  'appointment-booked': 'Appointment booked',
-  deploy: 'Deploy officers',
-  curfew: 'Curfew at an address',
-  residence: 'Residence at an address',
-  'exclusion-zone': 'Exclusion zone',
-  'non-contact': 'Non-contact',
-  reporting: 'Reporting condition',
-  other: 'Other',
-  complied: 'Complied',
-  breach: 'Breach',
-  'unable-to-verify': 'Unable to verify',
-  'no-answer': 'No answer',
-  'face-against-custody-image': 'Seen face against custody image',
-  'identity-document': 'Photo identity document',
-  'known-to-officer': 'Known to the officer',
-  'located-safe': 'Located safe',
-  'located-harmed': 'Located, harmed or at risk',
-  'not-located': 'Not located',
-  'search-stood-down': 'Search stood down',
-};
 
 const text = (min: number, max: number, what: string) =>
   z
@@ -192,9 +145,6 @@ export type SessionWorkflow = z.infer<typeof SessionWorkflow>;
 
 export const OutcomeList = z.object({ workflow: SessionWorkflow.nullable(), outcomes: z.array(Outcome) });
 export type OutcomeList = z.infer<typeof OutcomeList>;
-
-/** No-fix alert thresholds a missing-person link may set (minutes). */
-export const FIX_ALERT_MINUTES = { min: 1, max: 120, default: 5 } as const;
 
 /** Invite extras: a two-way link's check details, a location link's missing-person search. */
 export const InviteWorkflow = z.discriminatedUnion('kind', [

@@ -12,6 +12,8 @@ import { describeEndReason } from '../session/event-text.js';
 import { StateBadge } from '../sessions/StateBadge.js';
 import { TextBadge } from '../texts/TextBadge.js';
 import { textDetail } from '../texts/text-status.js';
+import { InviteWorkflowFields } from './InviteWorkflowFields.js';
+import { maxMinutesFor } from './invite-form.js';
 
 /**
  * The first thing on the dashboard: a call handler types a number and presses
@@ -20,7 +22,9 @@ import { textDetail } from '../texts/text-status.js';
  */
 export function InviteForm() {
   const { invite } = useApp();
-  const { phone, reference, mode, language, locationMinutes, sending, errors } = useStore(invite);
+  const form = useStore(invite);
+  const { phone, reference, mode, language, locationMinutes, sending, errors } = form;
+  const maxMinutes = maxMinutesFor(form);
   const phoneRef = useRef<HTMLInputElement>(null);
   const minutesRef = useRef<HTMLInputElement>(null);
 
@@ -136,7 +140,7 @@ export function InviteForm() {
               type="number"
               inputMode="numeric"
               min={LOCATION_MINUTES.min}
-              max={LOCATION_MINUTES.max}
+              max={maxMinutes}
               step={1}
               value={locationMinutes}
               onChange={(e) => invite.setLocationMinutes(e.target.value)}
@@ -151,11 +155,12 @@ export function InviteForm() {
               </p>
             ) : (
               <p id="invite-location-minutes-hint" className="field-hint">
-                {LOCATION_MINUTES.min} to {LOCATION_MINUTES.max} (24 hours). The caller can stop sooner.
+                {LOCATION_MINUTES.min} to {maxMinutes} ({maxMinutes / 60} hours). The caller can stop sooner.
               </p>
             )}
           </div>
         ) : null}
+        <InviteWorkflowFields />
         <div className="field field-submit">
           <button
             type="submit"
