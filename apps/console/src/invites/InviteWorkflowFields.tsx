@@ -15,7 +15,7 @@ export function InviteWorkflowFields() {
   if (st.mode === 'location')
     return (
       <div className="field field-workflow">
-        <label className="checkbox">
+        <label className="check-label">
           <input
             type="checkbox"
             data-testid="invite-missing-person"

@@ -68,14 +68,14 @@ export function OutcomeForm({ store, kinds }: { store: OutcomesStore; kinds: Out
 
   return (
     <form className="outcome-form" onSubmit={onSubmit} noValidate aria-labelledby="outcome-form-title">
-      <h3 id="outcome-form-title" className="h4">
+      <h3 id="outcome-form-title">
         {d.correcting ? `Correct a record (${KIND_NAMES[d.kind]})` : 'Record an outcome'}
       </h3>
       {kinds.length > 1 && !d.correcting ? (
         <fieldset className="outcome-kinds">
           <legend>Workflow</legend>
           {kinds.map((k) => (
-            <label key={k} className="radio">
+            <label key={k} className="check-label">
               <input
                 type="radio"
                 name="outcome-kind"
@@ -123,7 +123,7 @@ export function OutcomeForm({ store, kinds }: { store: OutcomesStore; kinds: Out
           {choice('identityMethod', 'How you identified the subject', IDENTITY_METHODS)}
           {text('identityDetail', 'Identification details (optional)', { max: 200 })}
           <div className="field field-check">
-            <label className="checkbox">
+            <label className="check-label">
               <input
                 type="checkbox"
                 {...fieldAria('outcome-identityConfirmed', 'outcome-location', err('identityConfirmed'))}

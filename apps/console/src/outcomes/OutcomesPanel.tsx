@@ -100,7 +100,7 @@ function OutcomeItem({
       data-superseded={superseded ? 'true' : 'false'}
     >
       <div className="outcome-head">
-        <h3 className="h4">{KIND_NAMES[o.record.kind]}</h3>
+        <h3>{KIND_NAMES[o.record.kind]}</h3>
         {superseded ? <span className="tag">Corrected</span> : null}
         <span className="muted small" data-testid="outcome-by">
           {o.recordedBy.name}, {formatDateTime(o.recordedAt)}
