@@ -91,6 +91,28 @@ describe('FixWatch (missing-person no-fix alert)', () => {
     expect(events.map((e) => e.type)).toEqual(['location.stale', 'location.resumed']);
   });
 
+  it('outcomes cannot be changed or deleted, only added to (the database refuses)', async () => {
+    const repo = new OutcomeRepository(dbs[0]!);
+    await repo.insert({
+      id: 'x1',
+      session_id: 's1',
+      kind: 'missing-person',
+      data: { kind: 'missing-person', status: 'not-located', reason: 'Search continues' },
+      supersedes: null,
+      correction_reason: null,
+      recorded_by: 'o1',
+      recorded_by_name: 'PC Jones',
+      recorded_at: start,
+    });
+    await expect(dbs[0]!.updateTable('outcomes').set({ data: '{}' }).execute()).rejects.toThrow(
+      /append-only/,
+    );
+    await expect(dbs[0]!.deleteFrom('outcomes').execute()).rejects.toThrow(/append-only/);
+    expect((await repo.list('s1')).map((o) => o.record)).toEqual([
+      { kind: 'missing-person', status: 'not-located', reason: 'Search continues' },
+    ]);
+  });
+
   it('ignores ended searches and sessions that are not searches', async () => {
     await session(dbs[0]!, 's2', 'live'); // a location link with no search: no alert
     await session(dbs[0]!, 's3', 'ended');

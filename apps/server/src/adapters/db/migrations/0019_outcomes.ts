@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
 
 // Pilot workflows (issue 11): structured outcomes and per-session workflow settings.
-// - outcomes: append-only. A correction is a new row naming the row it supersedes; the unique
+// - outcomes: append-only, enforced by the database as for the audit trail (0002, 0011): UPDATE
+//   and DELETE (and TRUNCATE on PostgreSQL) are refused. A correction is a new row naming the row it supersedes; the unique
 //   index on `supersedes` lets only one correction replace a record, on every instance, so the
 //   chain of corrections is a line and no original is ever lost to an UPDATE.
 // - session_workflows: what the link was sent for (a bail check's subject and condition, a
@@ -28,6 +29,26 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('outcomes')
     .columns(['session_id', 'recorded_at'])
     .execute();
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    // sightline_append_only() is 0002's: it raises '<table> is append-only'.
+    await sql
+      .raw(
+        'CREATE TRIGGER outcomes_append_only BEFORE UPDATE OR DELETE ON outcomes FOR EACH ROW EXECUTE FUNCTION sightline_append_only()',
+      )
+      .execute(db);
+    await sql
+      .raw(
+        'CREATE TRIGGER outcomes_no_truncate BEFORE TRUNCATE ON outcomes FOR EACH STATEMENT EXECUTE FUNCTION sightline_append_only()',
+      )
+      .execute(db);
+  } else {
+    for (const op of ['UPDATE', 'DELETE'])
+      await sql
+        .raw(
+          `CREATE TRIGGER outcomes_no_${op.toLowerCase()} BEFORE ${op} ON outcomes BEGIN SELECT RAISE(ABORT, 'outcomes is append-only'); END`,
+        )
+        .execute(db);
+  }
   await db.schema
     .createIndex('outcomes_supersedes_idx')
     .on('outcomes')
