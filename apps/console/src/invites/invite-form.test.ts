@@ -188,7 +188,7 @@ describe('InviteForm', () => {
 
 describe('invite pilot workflows', () => {
   it('sends a missing-person search with its alert threshold and a 12-hour window', async () => {
-    const createInvite = vi.fn(async () => ({ session: summary(), link: 'https://x/j/t' }));
+    const createInvite = vi.fn(async () => ({ session: summary('s1', 1), link: 'https://x/j/t' }));
     const form = new InviteForm(
       { createInvite },
       () => {},
@@ -210,7 +210,7 @@ describe('invite pilot workflows', () => {
   });
 
   it('sends a two-way link with check details only when they are complete', async () => {
-    const createInvite = vi.fn(async () => ({ session: summary(), link: 'https://x/j/t' }));
+    const createInvite = vi.fn(async () => ({ session: summary('s1', 1), link: 'https://x/j/t' }));
     const form = new InviteForm(
       { createInvite },
       () => {},

@@ -1,11 +1,18 @@
-import {
-  OUTCOME_LABELS,
-  type Outcome,
-  type OutcomeRecord,
+import type {
+  Outcome,
+  OutcomeRecord,
   RecordOutcomeRequest,
-  type SessionMode,
-  type TimelineEvent,
+  SessionMode,
+  TimelineEvent,
 } from '@sightline/protocol';
+import {
+  BAIL_CONDITIONS,
+  BAIL_RESULTS,
+  IDENTITY_METHODS,
+  MISSING_PERSON_STATUSES,
+  OUTCOME_LABELS,
+  TRIAGE_DECISIONS,
+} from '@sightline/protocol/outcome-labels';
 
 export type OutcomeKind = OutcomeRecord['kind'];
 
@@ -64,78 +71,78 @@ export const KIND_NAMES: Record<OutcomeKind, string> = {
   'missing-person': 'Missing person search',
 };
 
-/** Where each validation path is shown on the form. */
-const FIELD_OF: Record<string, keyof OutcomeDraft> = {
-  'record.decision': 'decision',
-  'record.reason': 'reason',
-  'record.followUp.action': 'followUpAction',
-  'record.followUp.due': 'followUpDue',
-  'record.subject': 'subject',
-  'record.condition': 'condition',
-  'record.conditionDetail': 'conditionDetail',
-  'record.result': 'result',
-  'record.identity.confirmed': 'identityConfirmed',
-  'record.identity.method': 'identityMethod',
-  'record.identity.detail': 'identityDetail',
-  'record.notes': 'notes',
-  'record.status': 'status',
-  correctionReason: 'correctionReason',
-};
+const has = <T extends string>(list: readonly T[], v: string): v is T =>
+  (list as readonly string[]).includes(v);
 
-/** Plain-English messages for a choice left empty. */
-const CHOOSE: Partial<Record<keyof OutcomeDraft, string>> = {
-  decision: 'Choose the outcome.',
-  condition: 'Choose the condition.',
-  result: 'Choose the result.',
-  identityMethod: 'Choose how you identified the subject.',
-  identityConfirmed: 'Confirm that you identified the subject.',
-  status: 'Choose the search’s status.',
-};
+/** A real calendar day as YYYY-MM-DD (not 2026-02-30). */
+export function isDay(v: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+}
 
-const sentence = (m: string) => {
-  const s = m.charAt(0).toUpperCase() + m.slice(1);
-  return s.endsWith('.') ? s : `${s}.`;
-};
-
-/** The request for a draft, or the errors to show beside its fields (validated by the protocol's schema). */
+/**
+ * The request for a draft, or the errors to show beside its fields. The same rules as
+ * RecordOutcomeRequest in @sightline/protocol (the server has the last word), written out here
+ * with messages for a form so the console need not carry zod; outcomes.test.ts checks they agree.
+ */
 export function draftRequest(
   d: OutcomeDraft,
 ): { ok: true; body: RecordOutcomeRequest } | { ok: false; errors: DraftErrors } {
-  const record =
-    d.kind === 'triage'
-      ? {
-          kind: d.kind,
-          decision: d.decision,
-          reason: d.reason,
-          followUp:
-            d.followUpAction.trim() || d.followUpDue
-              ? { action: d.followUpAction, due: d.followUpDue }
-              : null,
-        }
-      : d.kind === 'bail-check'
-        ? {
-            kind: d.kind,
-            subject: d.subject,
-            condition: d.condition,
-            conditionDetail: d.conditionDetail,
-            result: d.result,
-            identity: { confirmed: d.identityConfirmed, method: d.identityMethod, detail: d.identityDetail },
-            notes: d.notes,
-          }
-        : { kind: d.kind, status: d.status, reason: d.reason };
-  const parsed = RecordOutcomeRequest.safeParse({
-    record,
-    ...(d.correcting ? { supersedes: d.correcting, correctionReason: d.correctionReason } : {}),
-  });
-  if (parsed.success) return { ok: true, body: parsed.data };
   const errors: DraftErrors = {};
-  for (const issue of parsed.error.issues) {
-    const field: keyof DraftErrors = FIELD_OF[issue.path.join('.')] ?? 'form';
-    if (errors[field]) continue;
-    const empty = issue.code === 'invalid_value' || issue.code === 'invalid_type';
-    errors[field] = (empty && field !== 'form' && CHOOSE[field]) || sentence(issue.message);
+  const text = (k: keyof OutcomeDraft, what: string, min: number, max: number) => {
+    const v = String(d[k]).trim();
+    if (v.length < min) errors[k] = min > 1 ? `${what}: at least ${min} characters.` : `Enter ${what}.`;
+    else if (v.length > max) errors[k] = `${what}: at most ${max} characters.`;
+    return v;
+  };
+  const optional = (k: keyof OutcomeDraft, what: string, max: number) => text(k, what, 0, max);
+  const choose = <T extends string>(k: keyof OutcomeDraft, list: readonly T[], message: string): T => {
+    const v = String(d[k]);
+    if (!has(list, v)) errors[k] = message;
+    return v as T;
+  };
+  let record: RecordOutcomeRequest['record'];
+  if (d.kind === 'triage') {
+    const decision = choose('decision', TRIAGE_DECISIONS, 'Choose the outcome.');
+    const reason = text('reason', 'Reason', 3, 2000);
+    const wantsFollowUp = Boolean(d.followUpAction.trim() || d.followUpDue);
+    const action = wantsFollowUp ? text('followUpAction', 'Follow-up', 3, 300) : '';
+    if (wantsFollowUp && !isDay(d.followUpDue)) errors.followUpDue = 'Enter the date the follow-up is due.';
+    record = {
+      kind: 'triage',
+      decision,
+      reason,
+      followUp: wantsFollowUp ? { action, due: d.followUpDue } : null,
+    };
+  } else if (d.kind === 'bail-check') {
+    const subject = text('subject', 'Subject', 2, 100);
+    const condition = choose('condition', BAIL_CONDITIONS, 'Choose the condition.');
+    const conditionDetail = text('conditionDetail', 'Condition', 3, 300);
+    const result = choose('result', BAIL_RESULTS, 'Choose the result.');
+    const method = choose('identityMethod', IDENTITY_METHODS, 'Choose how you identified the subject.');
+    const detail = optional('identityDetail', 'Identification details', 200);
+    if (!d.identityConfirmed) errors.identityConfirmed = 'Confirm that you identified the subject.';
+    const notes = optional('notes', 'Notes', 2000);
+    record = {
+      kind: 'bail-check',
+      subject,
+      condition,
+      conditionDetail,
+      result,
+      identity: { confirmed: true, method, detail },
+      notes,
+    };
+  } else {
+    const status = choose('status', MISSING_PERSON_STATUSES, 'Choose the search’s status.');
+    record = { kind: 'missing-person', status, reason: text('reason', 'Reason', 3, 2000) };
   }
-  return { ok: false, errors };
+  const correctionReason = d.correcting ? text('correctionReason', 'Why it is corrected', 3, 500) : '';
+  if (Object.keys(errors).length) return { ok: false, errors };
+  return {
+    ok: true,
+    body: { record, ...(d.correcting ? { supersedes: d.correcting, correctionReason } : {}) },
+  };
 }
 
 /** A draft that corrects `o`: the same fields, to be changed, and why. */

@@ -1,10 +1,40 @@
 import type { Outcome, OutcomeList, TimelineEvent } from '@sightline/protocol';
+import { RecordOutcomeRequest } from '@sightline/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { draftRequest, EMPTY_DRAFT, fixAlert, kindsFor, outcomeRows } from './outcome-model.js';
+import {
+  draftRequest,
+  EMPTY_DRAFT,
+  fixAlert,
+  isDay,
+  kindsFor,
+  type OutcomeDraft,
+  outcomeRows,
+} from './outcome-model.js';
 import { OutcomesStore } from './outcomes-store.js';
 
 const O1 = '11111111-1111-4111-8111-111111111111';
 const O2 = '22222222-2222-4222-8222-222222222222';
+/** The draft as the wire would carry it, unchecked. */
+function raw(d: OutcomeDraft): unknown {
+  if (d.kind === 'triage')
+    return {
+      kind: d.kind,
+      decision: d.decision,
+      reason: d.reason,
+      followUp: d.followUpAction || d.followUpDue ? { action: d.followUpAction, due: d.followUpDue } : null,
+    };
+  if (d.kind === 'bail-check')
+    return {
+      kind: d.kind,
+      subject: d.subject,
+      condition: d.condition,
+      conditionDetail: d.conditionDetail,
+      result: d.result,
+      identity: { confirmed: d.identityConfirmed, method: d.identityMethod, detail: d.identityDetail },
+      notes: d.notes,
+    };
+  return { kind: d.kind, status: d.status, reason: d.reason };
+}
 const ev = (id: string, type: string, at = 1): TimelineEvent => ({ id, at, type, actor: null, detail: 'd' });
 const triage = (id: string, patch: Partial<Outcome> = {}): Outcome => ({
   id,
@@ -24,7 +54,7 @@ describe('outcome form rules', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.errors.decision).toBe('Choose the outcome.');
-    expect(r.errors.reason).toMatch(/^Reason: at least 3 characters/);
+    expect(r.errors.reason).toBe('Reason: at least 3 characters.');
   });
 
   it('a bail check needs the explicit identity confirmation', () => {
@@ -50,9 +80,60 @@ describe('outcome form rules', () => {
       correcting: '6f1c1a3e-1d2b-4c3d-8e4f-5a6b7c8d9e0f',
     };
     const r = draftRequest(d);
-    expect(r.ok ? null : r.errors.correctionReason).toMatch(/say why/i);
+    expect(r.ok ? null : r.errors.correctionReason).toBe('Why it is corrected: at least 3 characters.');
     const ok = draftRequest({ ...d, correctionReason: 'Wrong decision chosen' });
     expect(ok.ok && ok.body.supersedes).toBe(d.correcting);
+  });
+
+  it('agrees with the protocol schema the server validates with, field by field', () => {
+    const bail: OutcomeDraft = {
+      ...EMPTY_DRAFT,
+      kind: 'bail-check',
+      subject: 'John Smith',
+      condition: 'exclusion-zone',
+      conditionDetail: 'Town centre',
+      result: 'breach',
+      identityConfirmed: true,
+      identityMethod: 'known-to-officer',
+    };
+    const triage: OutcomeDraft = { ...EMPTY_DRAFT, decision: 'deploy', reason: 'Ongoing risk' };
+    const search: OutcomeDraft = {
+      ...EMPTY_DRAFT,
+      kind: 'missing-person',
+      status: 'not-located',
+      reason: 'Still out',
+    };
+    const cases: OutcomeDraft[] = [
+      bail,
+      { ...bail, subject: 'J' },
+      { ...bail, conditionDetail: 'x'.repeat(301) },
+      { ...bail, identityDetail: 'x'.repeat(201) },
+      { ...bail, notes: 'x'.repeat(2001) },
+      { ...bail, result: 'maybe' },
+      triage,
+      { ...triage, reason: ' ab ' },
+      { ...triage, followUpAction: 'Call back', followUpDue: '2026-12-01' },
+      { ...triage, followUpAction: 'Call back', followUpDue: '2026-13-01' },
+      { ...triage, followUpAction: '', followUpDue: '2026-12-01' },
+      { ...triage, correcting: O1, correctionReason: 'ok' },
+      { ...triage, correcting: O1, correctionReason: 'Wrong one' },
+      search,
+      { ...search, status: '' },
+      { ...search, reason: 'x'.repeat(2001) },
+    ];
+    for (const d of cases) {
+      const mine = draftRequest(d);
+      if (mine.ok) expect(RecordOutcomeRequest.parse(mine.body)).toEqual(mine.body);
+      else {
+        const wire = {
+          record: raw(d),
+          ...(d.correcting ? { supersedes: d.correcting, correctionReason: d.correctionReason } : {}),
+        };
+        expect(RecordOutcomeRequest.safeParse(wire).success, JSON.stringify(d)).toBe(false);
+      }
+    }
+    expect(isDay('2026-02-29')).toBe(false);
+    expect(isDay('2028-02-29')).toBe(true);
   });
 
   it('offers the workflows a session mode allows', () => {
