@@ -193,8 +193,10 @@ describe('pilot outcomes', () => {
     expect(raised.workflow).toMatchObject({
       kind: 'missing-person',
       fixAlertMinutes: 5,
-      alertSince: clock.now(),
     });
+    // Raised at the sweep's time on the injected clock (which runs on from t0 + 6 min).
+    expect(raised.workflow?.alertSince).toBeGreaterThanOrEqual(t0 + 6 * MIN);
+    expect(raised.workflow?.alertSince).toBeLessThanOrEqual(clock.now());
 
     // The phone is heard from again: the alert clears (at once on the fix, else on the next sweep).
     await s.c.location.add(id, fixAt(51.512, clock.now()));
