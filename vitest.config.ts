@@ -6,6 +6,7 @@ const src = (pkg: string, file = 'index') =>
 const alias = [
   { find: /^@sightline\/protocol\/permissions$/, replacement: src('protocol', 'permissions') },
   { find: /^@sightline\/protocol\/close-codes$/, replacement: src('protocol', 'close-codes') },
+  { find: /^@sightline\/protocol\/outcome-labels$/, replacement: src('protocol', 'outcome-labels') },
   { find: /^@sightline\/protocol$/, replacement: src('protocol') },
   { find: /^@sightline\/geo$/, replacement: src('geo') },
 ];

@@ -14,6 +14,7 @@ export default defineConfig({
     alias: [
       { find: /^@sightline\/protocol\/permissions$/, replacement: src('protocol', 'permissions') },
       { find: /^@sightline\/protocol\/close-codes$/, replacement: src('protocol', 'close-codes') },
+      { find: /^@sightline\/protocol\/outcome-labels$/, replacement: src('protocol', 'outcome-labels') },
       { find: /^@sightline\/protocol$/, replacement: src('protocol') },
       { find: /^@sightline\/geo$/, replacement: src('geo') },
     ],

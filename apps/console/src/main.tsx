@@ -6,6 +6,7 @@ import './styles/session.css';
 import './styles/evidence.css';
 import './styles/live.css';
 import './styles/incidents.css';
+import './styles/outcomes.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';

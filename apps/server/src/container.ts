@@ -53,6 +53,9 @@ import { EMBEDDED_NODE_ID } from './media/nodes/embedded-node.js';
 import type { MediaNodes } from './media/nodes/media-nodes.js';
 import { buildMediaTopology } from './media/nodes/media-topology.js';
 import { OfficerService } from './officers/officer.service.js';
+import { FixWatch } from './outcomes/fix-watch.js';
+import { OutcomeRepository } from './outcomes/outcome.repository.js';
+import { OutcomeService } from './outcomes/outcome.service.js';
 import { DisposalService } from './retention/disposal.service.js';
 import { EvidenceProtection } from './retention/evidence-protection.js';
 import { loadPolicies } from './retention/policies.js';
@@ -99,6 +102,10 @@ export interface Container {
   manifests: SessionManifests;
   redactions: RedactionService;
   library: LibraryService;
+  /** Pilot workflows' outcomes (triage, bail checks, missing persons). */
+  outcomes: OutcomeService;
+  /** The missing-person no-fix alert (a leased sweep). */
+  fixWatch: FixWatch;
   retention: RetentionService;
   disposal: DisposalService;
   recordings: RecordingIngest;
@@ -229,6 +236,7 @@ export async function buildContainer(
       defaultRegion: config.phoneDefaultRegion,
       senderId: config.sms.senderId,
       texts: new SmsTexts(config.sms.templatesDir),
+      missingPersonMaxMs: config.missingPersonMaxMs,
     },
     config.inviteLimits,
   );
@@ -334,6 +342,14 @@ export async function buildContainer(
     random,
     config.phoneDefaultRegion,
   );
+  const outcomes = new OutcomeService(new OutcomeRepository(db), sessions, audit, clock, random);
+  const fixWatch = new FixWatch(db, sessions, audit, clock);
+  // A fix clears a search's no-fix alert at once, on the instance that stored it.
+  events.subscribeLocal('location.fix', ({ sessionId }) => {
+    fixWatch
+      .fixArrived(sessionId)
+      .catch((err: unknown) => log.error({ err, sessionId }, 'fix watch: clearing the alert failed'));
+  });
   const retention = new RetentionService(
     db,
     libraryRepo,
@@ -441,6 +457,18 @@ export async function buildContainer(
     if (await leases.tryAcquire('sessions.expiry', config.instanceId, SWEEP_EVERY_MS))
       await sessions.expireDue();
   };
+  // The missing-person no-fix alert: one instance sweeps; raising and clearing are compare-and-set.
+  let fixWatcher: NodeJS.Timeout | null = null;
+  const watchFixes = async () => {
+    if (
+      await leases.tryAcquire(
+        'fixes.watch',
+        config.instanceId,
+        Math.max(SWEEP_EVERY_MS, config.fixWatchMs * 2),
+      )
+    )
+      await fixWatch.sweep();
+  };
   const container: Container = {
     config,
     instanceId: config.instanceId,
@@ -468,6 +496,8 @@ export async function buildContainer(
     manifests,
     redactions,
     library,
+    outcomes,
+    fixWatch,
     retention,
     disposal,
     recordings,
@@ -520,10 +550,14 @@ export async function buildContainer(
           .finishAbandoned()
           .catch((err: unknown) => log.error({ err }, 'device copies: storing abandoned copies failed'));
       }, SWEEP_EVERY_MS);
+      fixWatcher = setInterval(() => {
+        watchFixes().catch((err: unknown) => log.error({ err }, 'fix watch: sweep failed'));
+      }, config.fixWatchMs);
       await expireDue();
     },
     async stop() {
       if (sweeper) clearInterval(sweeper);
+      if (fixWatcher) clearInterval(fixWatcher);
       callers.closeAll();
       consoles?.closeAll();
       await media.closeAll('server shutting down').catch(() => {});

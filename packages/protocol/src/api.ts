@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChatMessage, ErrorCode, Language, ReceivedFix, Role, SessionMode } from './common.js';
+import { InviteWorkflow } from './outcomes.js';
 import {
   EvidenceItem,
   MediaPlaneStatus,
@@ -50,20 +51,39 @@ export const IncidentReference = z
   .max(64)
   .regex(/^[\p{L}\p{N} ./:#_-]*$/u, 'use letters, numbers, spaces and . / : # _ - only');
 
-export const CreateInviteRequest = z.object({
-  phone: z.string().trim().min(1, 'enter a mobile number').max(32),
-  reference: IncidentReference.optional(),
-  mode: SessionMode.default('video'),
-  /** The caller's language, for the text message and the page (the page can still switch). */
-  language: Language.default('en'),
-  /** Location-only links end after this many minutes. */
-  locationMinutes: z
-    .number()
-    .int()
-    .min(5)
-    .max(24 * 60)
-    .default(120),
-});
+/** An ordinary location-only link's longest window; a missing-person search may be given up to 72 h (server setting). */
+export const LOCATION_MAX_MINUTES = 24 * 60;
+export const MISSING_PERSON_MAX_MINUTES = 72 * 60;
+
+export const CreateInviteRequest = z
+  .object({
+    phone: z.string().trim().min(1, 'enter a mobile number').max(32),
+    reference: IncidentReference.optional(),
+    mode: SessionMode.default('video'),
+    /** The caller's language, for the text message and the page (the page can still switch). */
+    language: Language.default('en'),
+    /** Location-only links end after this many minutes (a missing-person search may run longer). */
+    locationMinutes: z.number().int().min(5).max(MISSING_PERSON_MAX_MINUTES).default(120),
+    /** What the link is for: a two-way bail check's details, or a location link's missing-person search. */
+    workflow: InviteWorkflow.optional(),
+  })
+  .superRefine((r, ctx) => {
+    const kind = r.workflow?.kind;
+    if (kind === 'bail-check' && r.mode !== 'two-way')
+      ctx.addIssue({ code: 'custom', path: ['workflow'], message: 'check details go with a two-way link' });
+    if (kind === 'missing-person' && r.mode !== 'location')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workflow'],
+        message: 'a missing-person search is a location-only link',
+      });
+    if (kind !== 'missing-person' && r.locationMinutes > LOCATION_MAX_MINUTES)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['locationMinutes'],
+        message: `at most ${LOCATION_MAX_MINUTES} minutes (24 hours)`,
+      });
+  });
 export type CreateInviteRequest = z.infer<typeof CreateInviteRequest>;
 
 export const SessionList = z.object({ sessions: z.array(SessionSummary) });

@@ -21,6 +21,9 @@ export const PERMISSIONS = {
   'evidence:play': ['call-handler', 'supervisor', 'dpo'],
   'evidence:download': ['supervisor', 'dpo'],
   'evidence:annotate': ['call-handler', 'supervisor', 'dpo'],
+  // Pilot outcomes (triage/TDIU, bail checks, missing persons): those who run the call, not
+  // disclosure (dpo reads them with the session, and never records them).
+  'outcome:record': ['call-handler', 'supervisor'],
   'evidence:export': ['supervisor', 'dpo'],
   'evidence:redact': ['supervisor', 'dpo'],
   'retention:read': ['supervisor', 'dpo'],

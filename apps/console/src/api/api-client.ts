@@ -29,7 +29,10 @@ import type {
   Note,
   OfficerAccount,
   OutboxMessage,
+  Outcome,
+  OutcomeList,
   PolicyList,
+  RecordOutcomeRequest,
   RedactionJob,
   ReviewRequest,
   Role,
@@ -306,6 +309,13 @@ export class ApiClient {
   }
   addNote(sessionId: string, body: Body<typeof CreateNoteRequest>): Promise<Note> {
     return this.request('POST', `/api/sessions/${seg(sessionId)}/notes`, body);
+  }
+  /** A session's workflow (check details, no-fix alert) and its structured outcomes. */
+  outcomes(sessionId: string): Promise<OutcomeList> {
+    return this.request('GET', `/api/sessions/${seg(sessionId)}/outcomes`);
+  }
+  recordOutcome(sessionId: string, body: RecordOutcomeRequest): Promise<Outcome> {
+    return this.request('POST', `/api/sessions/${seg(sessionId)}/outcomes`, body);
   }
   policies(): Promise<Reply<typeof PolicyList>> {
     return this.request('GET', '/api/retention/policies');

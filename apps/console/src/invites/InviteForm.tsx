@@ -12,7 +12,9 @@ import { describeEndReason } from '../session/event-text.js';
 import { StateBadge } from '../sessions/StateBadge.js';
 import { TextBadge } from '../texts/TextBadge.js';
 import { textDetail } from '../texts/text-status.js';
+import { InviteWorkflowFields } from './InviteWorkflowFields.js';
 import type { InviteForm as InviteFormStore } from './invite-form.js';
+import { maxMinutesFor } from './invite-form.js';
 
 /**
  * The first thing on the dashboard: a call handler types a number and presses
@@ -33,7 +35,9 @@ export function InviteForm({
   const app = useApp();
   const invite = form ?? app.invite;
   const Heading = main ? 'h1' : 'h2';
-  const { phone, reference, mode, language, locationMinutes, sending, errors } = useStore(invite);
+  const state = useStore(invite);
+  const { phone, reference, mode, language, locationMinutes, sending, errors } = state;
+  const maxMinutes = maxMinutesFor(state);
   const phoneRef = useRef<HTMLInputElement>(null);
   const minutesRef = useRef<HTMLInputElement>(null);
 
@@ -149,7 +153,7 @@ export function InviteForm({
               type="number"
               inputMode="numeric"
               min={LOCATION_MINUTES.min}
-              max={LOCATION_MINUTES.max}
+              max={maxMinutes}
               step={1}
               value={locationMinutes}
               onChange={(e) => invite.setLocationMinutes(e.target.value)}
@@ -164,11 +168,12 @@ export function InviteForm({
               </p>
             ) : (
               <p id="invite-location-minutes-hint" className="field-hint">
-                {LOCATION_MINUTES.min} to {LOCATION_MINUTES.max} (24 hours). The caller can stop sooner.
+                {LOCATION_MINUTES.min} to {maxMinutes} ({maxMinutes / 60} hours). The caller can stop sooner.
               </p>
             )}
           </div>
         ) : null}
+        <InviteWorkflowFields />
         <div className="field field-submit">
           <button
             type="submit"

@@ -185,3 +185,52 @@ describe('InviteForm', () => {
     expect(keys).toEqual(['key-1', 'key-1', 'key-1', 'key-1', 'key-2', 'key-3']);
   });
 });
+
+describe('invite pilot workflows', () => {
+  it('sends a missing-person search with its alert threshold and a 12-hour window', async () => {
+    const createInvite = vi.fn(async () => ({ session: summary('s1', 1), link: 'https://x/j/t' }));
+    const form = new InviteForm(
+      { createInvite },
+      () => {},
+      () => 'k',
+    );
+    form.setPhone('07911 123456');
+    form.setMode('location');
+    form.setWorkflow({ missingPerson: true, fixAlertMinutes: '10' });
+    expect(form.get().locationMinutes).toBe('720');
+    expect(await form.submit()).toBe(true);
+    expect(createInvite).toHaveBeenCalledWith(
+      expect.objectContaining({
+        mode: 'location',
+        locationMinutes: 720,
+        workflow: { kind: 'missing-person', fixAlertMinutes: 10 },
+      }),
+      'k',
+    );
+  });
+
+  it('sends a two-way link with check details only when they are complete', async () => {
+    const createInvite = vi.fn(async () => ({ session: summary('s1', 1), link: 'https://x/j/t' }));
+    const form = new InviteForm(
+      { createInvite },
+      () => {},
+      () => 'k',
+    );
+    form.setPhone('07911 123456');
+    form.setMode('two-way');
+    form.setWorkflow({ checkSubject: 'John Smith' });
+    expect(await form.submit()).toBe(false);
+    expect(form.get().errors).toMatchObject({ checkCondition: 'Choose the condition.' });
+    form.setWorkflow({ checkCondition: 'curfew', checkDetail: '12 High St, 19:00–07:00' });
+    expect(await form.submit()).toBe(true);
+    expect(createInvite).toHaveBeenCalledWith(
+      expect.objectContaining({
+        workflow: {
+          kind: 'bail-check',
+          check: { subject: 'John Smith', condition: 'curfew', conditionDetail: '12 High St, 19:00–07:00' },
+        },
+      }),
+      'k',
+    );
+  });
+});

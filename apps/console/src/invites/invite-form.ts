@@ -2,6 +2,15 @@ import type { CreateInviteRequest, Language, SessionMode, SessionSummary } from 
 import { type ApiClient, ApiRequestError, type Body, errorMessage } from '../api/api-client.js';
 import { LOCATION_MINUTES } from '../lib/session-options.js';
 import { Store } from '../lib/store.js';
+import {
+  EMPTY_WORKFLOW,
+  type InviteWorkflowFields,
+  MISSING_PERSON_DEFAULT_MINUTES,
+  MISSING_PERSON_MAX_MINUTES,
+  validateWorkflow,
+  type WorkflowErrors,
+  workflowRequest,
+} from './invite-workflow.js';
 
 export interface InviteResult {
   session: SessionSummary;
@@ -10,7 +19,7 @@ export interface InviteResult {
   phone: string;
 }
 
-export interface InviteFormState {
+export interface InviteFormState extends InviteWorkflowFields {
   phone: string;
   reference: string;
   mode: SessionMode;
@@ -18,7 +27,7 @@ export interface InviteFormState {
   /** As typed (a number input's text), checked on submit; used only for location-only links. */
   locationMinutes: string;
   sending: boolean;
-  errors: { phone?: string; reference?: string; locationMinutes?: string; form?: string };
+  errors: { phone?: string; reference?: string; locationMinutes?: string; form?: string } & WorkflowErrors;
   result: InviteResult | null;
 }
 
@@ -29,6 +38,7 @@ const EMPTY: InviteFormState = {
   mode: 'video',
   language: 'en',
   locationMinutes: String(LOCATION_MINUTES.default),
+  ...EMPTY_WORKFLOW,
   sending: false,
   errors: {},
   result: null,
@@ -42,6 +52,7 @@ export function validateInvite(
   phone: string,
   reference: string,
   locationMinutes: string | null = null,
+  maxMinutes: number = LOCATION_MINUTES.max,
 ): InviteFormState['errors'] {
   const errors: InviteFormState['errors'] = {};
   if (!phone.trim()) errors.phone = "Enter the caller's mobile number.";
@@ -49,30 +60,37 @@ export function validateInvite(
   const ref = reference.trim();
   if (ref.length > 64) errors.reference = 'Use at most 64 characters.';
   else if (!REFERENCE_OK.test(ref)) errors.reference = 'Use letters, numbers, spaces and . / : # _ - only.';
-  if (locationMinutes !== null && parseMinutes(locationMinutes) === null) {
-    errors.locationMinutes = `Enter whole minutes from ${LOCATION_MINUTES.min} to ${LOCATION_MINUTES.max} (24 hours).`;
+  if (locationMinutes !== null && parseMinutes(locationMinutes, maxMinutes) === null) {
+    errors.locationMinutes = `Enter whole minutes from ${LOCATION_MINUTES.min} to ${maxMinutes} (${maxMinutes / 60} hours).`;
   }
   return errors;
 }
 
 /** The typed minutes as a number the server accepts, or null. */
-export function parseMinutes(text: string): number | null {
+export function parseMinutes(text: string, max: number = LOCATION_MINUTES.max): number | null {
   const t = text.trim();
   if (!/^\d{1,5}$/.test(t)) return null;
   const n = Number(t);
-  return n >= LOCATION_MINUTES.min && n <= LOCATION_MINUTES.max ? n : null;
+  return n >= LOCATION_MINUTES.min && n <= max ? n : null;
+}
+
+/** The longest window the form allows: a missing-person search may run past 24 hours. */
+export function maxMinutesFor(state: Pick<InviteFormState, 'mode' | 'missingPerson'>): number {
+  return state.mode === 'location' && state.missingPerson ? MISSING_PERSON_MAX_MINUTES : LOCATION_MINUTES.max;
 }
 
 /** The request for the form's values; location minutes only go with a location-only link. */
 export function inviteRequest(state: InviteFormState): Body<typeof CreateInviteRequest> {
   const ref = state.reference.trim();
-  const minutes = state.mode === 'location' ? parseMinutes(state.locationMinutes) : null;
+  const minutes =
+    state.mode === 'location' ? parseMinutes(state.locationMinutes, maxMinutesFor(state)) : null;
   return {
     phone: state.phone.trim(),
     ...(ref ? { reference: ref } : {}),
     mode: state.mode,
     language: state.language,
     ...(minutes !== null ? { locationMinutes: minutes } : {}),
+    ...workflowRequest(state.mode, state),
   };
 }
 
@@ -126,8 +144,15 @@ export class InviteForm extends Store<InviteFormState> {
 
   /** Every edit is a new press: a key is only reused for exactly the same request. */
   override patch(patch: Partial<InviteFormState>): void {
-    if (['phone', 'reference', 'mode', 'language', 'locationMinutes'].some((k) => k in patch))
-      this.#unanswered = null;
+    const fields = [
+      'phone',
+      'reference',
+      'mode',
+      'language',
+      'locationMinutes',
+      ...Object.keys(EMPTY_WORKFLOW),
+    ];
+    if (fields.some((k) => k in patch)) this.#unanswered = null;
     super.patch(patch);
   }
 
@@ -156,12 +181,36 @@ export class InviteForm extends Store<InviteFormState> {
     this.patch({ locationMinutes, errors: rest });
   }
 
+  /** Changes a pilot-workflow field (missing-person search, check details), clearing its error. */
+  setWorkflow(patch: Partial<InviteWorkflowFields>): void {
+    const errors = { ...this.get().errors };
+    for (const k of Object.keys(patch)) delete errors[k as keyof WorkflowErrors];
+    const next: Partial<InviteFormState> = { ...patch, errors };
+    // A search is tracked for hours: offer 12 h unless the handler already chose a time.
+    if (patch.missingPerson && this.get().locationMinutes === String(LOCATION_MINUTES.default))
+      next.locationMinutes = String(MISSING_PERSON_DEFAULT_MINUTES);
+    if (
+      patch.missingPerson === false &&
+      this.get().locationMinutes === String(MISSING_PERSON_DEFAULT_MINUTES)
+    )
+      next.locationMinutes = String(LOCATION_MINUTES.default);
+    this.patch(next);
+  }
+
   /** Sends the link; resolves true on success. */
   async submit(): Promise<boolean> {
     const state = this.get();
     const { phone, reference, mode, sending } = state;
     if (sending) return false;
-    const errors = validateInvite(phone, reference, mode === 'location' ? state.locationMinutes : null);
+    const errors = {
+      ...validateInvite(
+        phone,
+        reference,
+        mode === 'location' ? state.locationMinutes : null,
+        maxMinutesFor(state),
+      ),
+      ...validateWorkflow(mode, state),
+    };
     if (Object.keys(errors).length) {
       this.patch({ errors });
       return false;

@@ -16,6 +16,8 @@ import { LiveVideo } from '../live-video/LiveVideo.js';
 import { videoStoppedText } from '../live-video/video-overlay.js';
 import { PositionPanel } from '../location/PositionPanel.js';
 import { SessionMap } from '../location/SessionMap.js';
+import { FixAlertBanner } from '../outcomes/FixAlertBanner.js';
+import { SessionOutcomes } from '../outcomes/SessionOutcomes.js';
 import { StateBadge, videoStopped } from '../sessions/StateBadge.js';
 import { TextsPanel } from '../texts/TextsPanel.js';
 import { OfficerCameraPanel } from '../two-way/OfficerCameraPanel.js';
@@ -153,6 +155,7 @@ function SessionView({ ctl }: { ctl: SessionController }) {
             </p>
           ) : null}
           {session?.text ? <TextsPanel session={session} /> : null}
+          {locationOnly ? <FixAlertBanner timeline={state.timeline} fix={fix} now={now} /> : null}
           {locationOnly && session?.locationUntil != null ? (
             <p className="location-until" data-testid="location-until">
               {over || session.locationUntil <= now
@@ -200,6 +203,9 @@ function SessionView({ ctl }: { ctl: SessionController }) {
       )}
 
       <div className="session-lower">
+        {session ? (
+          <SessionOutcomes sessionId={session.id} mode={session.mode} timeline={state.timeline} now={now} />
+        ) : null}
         <Timeline events={state.timeline} announced={state.announced} />
         {session && can('incident:read') ? <SessionIncident key={session.id} session={session} /> : null}
         {can('evidence:read') ? (

@@ -58,6 +58,10 @@ const EVENT_TEXT: Record<string, string> = {
     "Part of the phone's full-quality copy could not be joined (its start never arrived)",
   'caller.throttled': "Caller's phone was sending too fast; some messages were refused",
   'storage.unavailable': 'Evidence storage unavailable; the caller could not send a file (kept, will retry)',
+  'outcome.recorded': 'Outcome recorded',
+  'outcome.corrected': 'Outcome corrected (the earlier record is kept)',
+  'location.stale': 'Alert: no position from the phone',
+  'location.resumed': 'Positions arriving again',
 };
 
 const PERMISSION_KIND: Record<string, string> = {

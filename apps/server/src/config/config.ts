@@ -81,6 +81,10 @@ const EnvSchema = z.object({
   INVITES_PER_OFFICER_HOUR: int(1, 100_000).default(100),
   OFFICER_SESSION_HOURS: int(1, 24).default(12),
   CALLER_SESSION_HOURS: int(1, 48).default(12),
+  // The longest a missing-person search's location-only link may be set to run (the invite chooses).
+  MISSING_PERSON_MAX_HOURS: int(1, 72).default(24),
+  // How often the server checks missing-person searches for phones that stopped sending fixes.
+  FIX_WATCH_SECONDS: int(1, 300).default(15),
   // Unset: SQLite in the data directory. Several instances share one PostgreSQL.
   DATABASE_URL: optionalString.pipe(
     z
@@ -259,6 +263,10 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     },
     officerSessionMs: e.OFFICER_SESSION_HOURS * 3_600_000,
     callerSessionMs: e.CALLER_SESSION_HOURS * 3_600_000,
+    /** A missing-person search's longest location window. */
+    missingPersonMaxMs: e.MISSING_PERSON_MAX_HOURS * 3_600_000,
+    /** The missing-person no-fix sweep's interval. */
+    fixWatchMs: e.FIX_WATCH_SECONDS * 1000,
     databaseUrl: e.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'sightline.db')}`,
     /** This instance's name in job and sweeper leases; unique among instances sharing the database. */
     instanceId: e.INSTANCE_ID ?? defaultInstanceId(),

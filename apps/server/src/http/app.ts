@@ -16,6 +16,7 @@ import { evidenceRoutes } from './routes/evidence.routes.js';
 import { exportRoutes } from './routes/exports.routes.js';
 import { joinRoutes } from './routes/join.routes.js';
 import { libraryRoutes } from './routes/library.routes.js';
+import { outcomeRoutes } from './routes/outcomes.routes.js';
 import { retentionRoutes } from './routes/retention.routes.js';
 import { sessionRoutes } from './routes/sessions.routes.js';
 import { signInRoutes } from './routes/sign-in.routes.js';
@@ -74,6 +75,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(evidenceRoutes(c));
   await app.register(exportRoutes(c));
   await app.register(libraryRoutes(c));
+  await app.register(outcomeRoutes(c));
   await app.register(retentionRoutes(c));
   await app.register(uploadRoutes(c));
   await app.register(adminRoutes(c));

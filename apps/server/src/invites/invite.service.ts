@@ -14,6 +14,7 @@ import { advisoryLock, withTransaction } from '../adapters/db/transaction.js';
 import { hashSecret, type Random } from '../adapters/random.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../lib/errors.js';
+import { OutcomeRepository } from '../outcomes/outcome.repository.js';
 import { SessionRepository } from '../sessions/session.repository.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { type InviteLimitSettings, InviteLimits } from './invite-limits.js';
@@ -30,6 +31,8 @@ export interface InviteSettings {
   defaultRegion: string;
   senderId: string;
   texts: SmsTexts;
+  /** A missing-person search's longest location window (SIGHTLINE_MISSING_PERSON_MAX_HOURS). */
+  missingPersonMaxMs: number;
 }
 
 type Officer = Actor & { type: 'officer' };
@@ -73,6 +76,11 @@ export class InviteService {
     const key = idempotencyKey ?? this.random.id();
     const earlier = await this.replay(key, officer);
     const phone = parseMobileNumber(input.phone, this.settings.defaultRegion);
+    const maxMinutes = Math.floor(this.settings.missingPersonMaxMs / 60_000);
+    if (input.workflow?.kind === 'missing-person' && input.locationMinutes > maxMinutes)
+      throw new DomainError('bad_request', `a missing-person search runs at most ${maxMinutes} minutes`, {
+        locationMinutes: `at most ${maxMinutes} minutes (${maxMinutes / 60} hours) here`,
+      });
     if (earlier) return this.replayedInvite(earlier, phone.e164);
     const id = this.random.id();
     const claimId = this.random.id();
@@ -113,6 +121,7 @@ export class InviteService {
         location_minutes: input.mode === 'location' ? input.locationMinutes : null,
         incident_id: incidentId,
       });
+      if (input.workflow) await new OutcomeRepository(trx).saveWorkflow(id, input.workflow, now);
       await TextDeliveries.repo(trx).insert(
         this.deliveries.claimRow({
           id: claimId,
@@ -137,6 +146,7 @@ export class InviteService {
         mode: input.mode,
         language: input.language,
         ...(incidentId ? { incidentId } : {}),
+        workflow: input.workflow?.kind ?? null,
       },
       ip,
     });

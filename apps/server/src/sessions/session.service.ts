@@ -57,7 +57,7 @@ export class SessionService {
     token: string,
     callerSecret: string | undefined,
     meta: { userAgent: string | null; ip: string | null },
-  ): Promise<{ sessionId: string; newSecret: string | null }> {
+  ): Promise<{ sessionId: string; newSecret: string | null; secretMaxAgeMs: number }> {
     const row = await this.repo.byTokenHash(hashSecret(token));
     const now = this.clock.now();
     if (!row) throw linkUnavailable();
@@ -67,11 +67,12 @@ export class SessionService {
         throw linkUnavailable();
       }
       const secret = this.random.secret(32);
+      const secretMaxAgeMs = callerSecretMs(this.callerSessionMs, row.location_minutes);
       const claimed = await this.repo.transition(row.id, ['sent'], {
         state: 'opened',
         opened_at: now,
         caller_secret_hash: hashSecret(secret),
-        caller_secret_expires_at: now + this.callerSessionMs,
+        caller_secret_expires_at: now + secretMaxAgeMs,
         caller_user_agent: meta.userAgent?.slice(0, 300) ?? null,
       });
       if (!claimed) throw linkUnavailable(); // another device won the race
@@ -84,10 +85,10 @@ export class SessionService {
         ip: meta.ip,
       });
       await this.announce(row.id);
-      return { sessionId: row.id, newSecret: secret };
+      return { sessionId: row.id, newSecret: secret, secretMaxAgeMs };
     }
     if (callerSecret && this.ownsSession(row, callerSecret, now))
-      return { sessionId: row.id, newSecret: null };
+      return { sessionId: row.id, newSecret: null, secretMaxAgeMs: 0 };
     await this.audit.record({
       actor: SYSTEM,
       action: 'link.reuse_rejected',
@@ -308,6 +309,20 @@ export class SessionService {
       Number(row.caller_secret_expires_at ?? 0) > now
     );
   }
+}
+
+/** Time a caller reconnecting may still need after sharing starts, beyond a location window. */
+const LOCATION_SECRET_GRACE_MS = 3_600_000;
+
+/**
+ * How long a caller's device credential lasts. A location-only link (a missing-person search
+ * may run for many hours) keeps it for its whole window plus an hour to consent, or the phone's
+ * first reconnect after CALLER_SESSION_HOURS would be refused and the tracking would stop.
+ * Never shorter than the configured caller session, so no other mode changes.
+ */
+export function callerSecretMs(callerSessionMs: number, locationMinutes: number | null): number {
+  if (!locationMinutes) return callerSessionMs;
+  return Math.max(callerSessionMs, Number(locationMinutes) * 60_000 + LOCATION_SECRET_GRACE_MS);
 }
 
 function stoppedFor(row: SessionRow, now: number): string {

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { IncidentTables } from './incident-schema.js';
+import type { OutcomeTables } from './outcome-schema.js';
 import type { SignInTables } from './sign-in-schema.js';
 import type { SmsTables } from './sms-schema.js';
 
@@ -347,7 +348,7 @@ export interface EvidenceViewingsTable {
   expires_at: Ms;
 }
 
-export interface Database extends SignInTables, SmsTables, IncidentTables {
+export interface Database extends SignInTables, SmsTables, IncidentTables, OutcomeTables {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;
   role_grants: RoleGrantsTable;

@@ -1,4 +1,4 @@
-import type { ReceivedFix, TimelineEvent } from '@sightline/protocol';
+import type { Outcome, ReceivedFix, TimelineEvent } from '@sightline/protocol';
 import type { Selectable } from 'kysely';
 import type { Db } from '../../adapters/db/database.js';
 import type {
@@ -11,6 +11,7 @@ import type {
   SessionsTable,
 } from '../../adapters/db/schema.js';
 import { notFound } from '../../lib/errors.js';
+import { toOutcomes } from '../../outcomes/outcome.repository.js';
 import { toFix } from '../../sessions/session.repository.js';
 import { summariseUserAgent } from '../../sessions/session.service.js';
 
@@ -25,6 +26,8 @@ export interface Dossier {
   seals: Map<string, Selectable<SealsTable>[]>;
   notes: Array<Selectable<NotesTable> & { author_name: string }>;
   messages: Selectable<MessagesTable>[];
+  /** Pilot workflows' outcomes, corrections included (append-only). */
+  outcomes: Outcome[];
   audit: Selectable<AuditEventsTable>[];
   deviceSummary: string | null;
   viewers: Array<{ id: string; name: string; firstViewedAt: number; views: number }>;
@@ -91,6 +94,15 @@ export async function loadDossier(db: Db, sessionId: string): Promise<Dossier> {
     .where('session_id', '=', sessionId)
     .orderBy('seq')
     .execute();
+  const outcomes = toOutcomes(
+    await db
+      .selectFrom('outcomes')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .orderBy('recorded_at')
+      .orderBy('id')
+      .execute(),
+  );
   const subjects = [sessionId, ...items.map((i) => i.id), ...recordings.map((r) => r.id)];
   const audit = await db
     .selectFrom('audit_events')
@@ -120,6 +132,7 @@ export async function loadDossier(db: Db, sessionId: string): Promise<Dossier> {
     seals,
     notes,
     messages,
+    outcomes,
     audit,
     deviceSummary: summariseUserAgent(session.caller_user_agent),
     viewers: [...viewers.values()],

@@ -144,6 +144,23 @@ export function planSession(
       'notes',
       'Officers’ notes and bookmarks',
     );
+    if (d.outcomes.length > 0)
+      generated(
+        'events/outcomes.json',
+        json(
+          d.outcomes.map((o) => ({
+            id: o.id,
+            recordedAt: iso(o.recordedAt),
+            recordedBy: o.recordedBy.name,
+            record: o.record,
+            supersedes: o.supersedes,
+            correctionReason: o.correctionReason,
+            supersededBy: o.supersededBy,
+          })),
+        ),
+        'outcomes',
+        'Structured outcomes (triage, bail checks, missing persons); corrections supersede, never replace',
+      );
   }
   generated(
     'events/timeline.json',

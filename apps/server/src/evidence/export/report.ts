@@ -1,6 +1,7 @@
 import type { ReceivedFix } from '@sightline/protocol';
 import type { Dossier } from './dossier.js';
 import type { ManifestBody, ManifestFile } from './manifest.js';
+import { outcomeTable } from './outcome-report.js';
 
 const esc = (v: unknown) =>
   String(v ?? '—').replace(
@@ -76,6 +77,7 @@ ${trackSvg(d.track)}
 ${d.timeline.map((e) => `<tr><td>${esc(when(e.at))}</td><td>${esc(e.type)}</td><td>${esc(e.actor)}</td><td>${esc(e.detail)}</td></tr>`).join('\n')}
 </table>
 ${d.notes.length ? `<h3>Notes and bookmarks</h3><table><tr><th>At</th><th>Media time</th><th>Kind</th><th>By</th><th>Text</th></tr>${d.notes.map((n) => `<tr><td>${esc(when(Number(n.at)))}</td><td>${n.media_time === null ? '—' : `${Number(n.media_time).toFixed(1)} s`}</td><td>${esc(n.kind)}</td><td>${esc(n.author_name)}</td><td>${esc(n.text)}</td></tr>`).join('')}</table>` : ''}
+${manifest.kind === 'full' ? outcomeTable(d.outcomes, esc, when) : ''}
 <h3>Files</h3>
 ${fileTable(files)}
 </section>`;

@@ -31,17 +31,22 @@ export const joinRoutes =
         config: { auth: { public: true }, rateLimit: { max: 20, timeWindow: '1 minute' } },
       },
       async (request, reply) => {
-        const { newSecret } = await c.sessions.openLink(request.body.token, request.cookies[CALLER_COOKIE], {
-          userAgent: request.headers['user-agent'] ?? null,
-          ip: request.ip,
-        });
+        const { newSecret, secretMaxAgeMs } = await c.sessions.openLink(
+          request.body.token,
+          request.cookies[CALLER_COOKIE],
+          {
+            userAgent: request.headers['user-agent'] ?? null,
+            ip: request.ip,
+          },
+        );
         if (newSecret) {
           reply.setCookie(CALLER_COOKIE, newSecret, {
             path: '/',
             httpOnly: true,
             sameSite: 'strict',
             secure: c.config.secureCookies,
-            maxAge: Math.floor(c.config.callerSessionMs / 1000),
+            // As long as the server accepts it (a long location-only link's whole window).
+            maxAge: Math.floor(secretMaxAgeMs / 1000),
           });
         }
         reply.header('cache-control', 'no-store');
