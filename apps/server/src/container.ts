@@ -34,6 +34,8 @@ import { SessionManifests } from './evidence/export/session-manifest.js';
 import { RecordingIngest } from './evidence/recording-ingest.js';
 import { RedactionService } from './evidence/redaction/redaction.service.js';
 import { Sealer } from './evidence/sealer.js';
+import { ExposureRepository } from './exposure/exposure.repository.js';
+import { ExposureService } from './exposure/exposure.service.js';
 import { IceServerIssuer } from './ice/ice-servers.js';
 import { InviteService } from './invites/invite.service.js';
 import { SmsTexts } from './invites/sms-text.js';
@@ -95,6 +97,8 @@ export interface Container {
   manifests: SessionManifests;
   redactions: RedactionService;
   library: LibraryService;
+  /** The exposure log (footage seen clearly, distressing marks) and the wellbeing view. */
+  exposure: ExposureService;
   retention: RetentionService;
   disposal: DisposalService;
   recordings: RecordingIngest;
@@ -310,6 +314,13 @@ export async function buildContainer(
     (sessionId) => evidence.changed(sessionId),
   );
   const libraryRepo = new LibraryRepository(db, sessionRepo);
+  const exposure = new ExposureService(
+    new ExposureRepository(db),
+    sessions,
+    audit,
+    clock,
+    config.viewerProtection,
+  );
   const library = new LibraryService(
     db,
     libraryRepo,
@@ -452,6 +463,7 @@ export async function buildContainer(
     manifests,
     redactions,
     library,
+    exposure,
     retention,
     disposal,
     recordings,

@@ -3,6 +3,7 @@ export * from './caller.js';
 export * from './common.js';
 export * from './console.js';
 export * from './evidence-api.js';
+export * from './exposure.js';
 export * from './retention-bounds.js';
 export * from './session.js';
 export * from './sign-in.js';
