@@ -1,20 +1,25 @@
 import type { SessionSummary } from '@sightline/protocol';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { formatBitrate } from '../lib/format.js';
 import { useStore } from '../lib/use-store.js';
+import { useViewerProtection } from '../viewer-protection/use-viewer-protection.js';
+import { obscuredClass, ShieldNotice, ViewerControls } from '../viewer-protection/ViewerControls.js';
 import type { LiveViewer } from './live-viewer.js';
 import { videoOverlay } from './video-overlay.js';
 import type { VideoStats } from './video-stats.js';
 
 /**
- * The caller's live picture. Starts muted because browsers only autoplay
- * muted video; the officer unmutes with one button.
+ * The caller's live picture. It starts blurred and muted (unless the force chose otherwise)
+ * to protect the officer from what a caller may show: the picture still moves, so they can
+ * see it is alive, and it is shown clearly only when they choose. Time seen clearly goes to
+ * their exposure log. Browsers only autoplay muted video, so the element always starts muted.
  */
 export function LiveVideo({ viewer, session }: { viewer: LiveViewer; session: SessionSummary | null }) {
   const { phase, stream, stats, problem } = useStore(viewer.state);
   const videoRef = useRef<HTMLVideoElement>(null);
   const frameRef = useRef<HTMLDivElement>(null);
-  const [muted, setMuted] = useState(true);
+  const shield = useViewerProtection(videoRef, { sessionId: viewer.sessionId, kind: 'live' }, 'live video');
+  const { clear, muted } = useStore(shield.state);
 
   useEffect(() => {
     const v = videoRef.current;
@@ -22,13 +27,14 @@ export function LiveVideo({ viewer, session }: { viewer: LiveViewer; session: Se
     v.srcObject = stream;
     if (stream)
       v.play().catch(() => {
-        // Autoplay refused (should not happen while muted); the overlay-free frame still shows the poster.
+        // Autoplay with sound refused (a force that starts unmuted, before any click): play muted.
+        if (!v.muted) {
+          shield.forcedMute();
+          v.muted = true;
+          void v.play().catch(() => {});
+        }
       });
-  }, [stream]);
-
-  useEffect(() => {
-    if (videoRef.current) videoRef.current.muted = muted;
-  }, [muted]);
+  }, [stream, shield]);
 
   const overlay = videoOverlay(session, phase);
   const playing = phase === 'playing' && !overlay;
@@ -41,12 +47,16 @@ export function LiveVideo({ viewer, session }: { viewer: LiveViewer; session: Se
       <div className="video-frame" ref={frameRef}>
         <video
           data-testid="live-video"
+          data-obscured={clear ? 'false' : 'true'}
+          data-muted={muted ? 'true' : 'false'}
+          className={obscuredClass(clear)}
           ref={videoRef}
           autoPlay
           muted
           playsInline
-          aria-label="Caller's live video"
+          aria-label={clear ? "Caller's live video" : "Caller's live video, blurred"}
         />
+        <ShieldNotice shield={shield} />
         {overlay ? (
           <div className="video-overlay" role="status">
             <p>{overlay}</p>
@@ -55,17 +65,15 @@ export function LiveVideo({ viewer, session }: { viewer: LiveViewer; session: Se
         ) : null}
         {playing ? <span className="live-pill">Live</span> : null}
       </div>
+      <ViewerControls
+        shield={shield}
+        sessionId={session?.id ?? viewer.sessionId}
+        kind="live"
+        soundLabel="caller"
+      />
       <div className="video-bar">
         <StatsLine stats={stats} playing={playing} />
         <div className="video-actions">
-          <button
-            type="button"
-            className="btn btn-secondary btn-small"
-            aria-pressed={!muted}
-            onClick={() => setMuted((m) => !m)}
-          >
-            {muted ? 'Unmute caller' : 'Mute caller'}
-          </button>
           <button
             type="button"
             className="btn btn-secondary btn-small"
