@@ -82,12 +82,8 @@ export class ExposureService {
       mark.kind === 'live'
         ? 'live video'
         : `recording${mark.mediaTime !== null ? ` at ${clock(mark.mediaTime)}` : ''}`;
-    await this.sessions.addEvent(
-      input.sessionId,
-      'viewer.distressing',
-      null,
-      `Marked as distressing: ${where}`,
-    );
+    // "viewer", not a name: the timeline is read by everyone on the case and goes into exports.
+    await this.sessions.addEvent(input.sessionId, 'viewer.distressing', 'viewer', where);
     return mark;
   }
 
