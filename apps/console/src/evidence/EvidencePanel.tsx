@@ -242,10 +242,25 @@ function InlinePlayer({ item }: { item: EvidenceItem }) {
 function Thumbnail({ item }: { item: EvidenceItem }) {
   const alt = `Photo sent by the caller (${item.fileName}), received ${formatDateTime(item.createdAt)}`;
   const { url } = useViewing(item.id);
+  // A photo has no running time to count, but it is blurred until chosen like any footage;
+  // opening it full size is itself the choice to see it.
+  const noVideo = useRef<HTMLVideoElement>(null);
+  const shield = useViewerProtection(noVideo, null, 'photo');
+  const { clear } = useStore(shield.state);
   if (!url) return <p className="small muted">Loading the photo…</p>;
   return (
-    <a className="ev-thumb-link" href={url} target="_blank" rel="noopener">
-      <img className="ev-thumb" src={url} alt={alt} loading="lazy" data-testid="evidence-thumbnail" />
-    </a>
+    <div className="shield-inline">
+      <a className="ev-thumb-link shield-frame" href={url} target="_blank" rel="noopener">
+        <img
+          className={`ev-thumb ${obscuredClass(clear)}`}
+          src={url}
+          alt={clear ? alt : `${alt}, blurred`}
+          loading="lazy"
+          data-testid="evidence-thumbnail"
+          data-obscured={clear ? 'false' : 'true'}
+        />
+      </a>
+      <ViewerControls shield={shield} sessionId={item.sessionId} kind="recorded" itemId={item.id} />
+    </div>
   );
 }

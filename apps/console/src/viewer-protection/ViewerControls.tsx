@@ -37,8 +37,8 @@ export function ViewerControls({
   itemId?: string;
   /** The playback position when marking a recording, seconds. */
   mediaTime?: () => number;
-  /** Whose sound: "caller" for live video, "recording" for playback. */
-  soundLabel: string;
+  /** Whose sound: "caller" for live video, "recording" for playback; none for a photo. */
+  soundLabel?: string;
 }) {
   const { clear, muted, announcement } = useStore(shield.state);
   const can = useCan();
@@ -54,14 +54,16 @@ export function ViewerControls({
       >
         {clear ? 'Blur again' : 'See clearly'}
       </button>
-      <button
-        type="button"
-        className="btn btn-secondary btn-small"
-        data-testid="sound-toggle"
-        onClick={() => shield.toggleMuted()}
-      >
-        {muted ? `Unmute ${soundLabel}` : `Mute ${soundLabel}`}
-      </button>
+      {soundLabel ? (
+        <button
+          type="button"
+          className="btn btn-secondary btn-small"
+          data-testid="sound-toggle"
+          onClick={() => shield.toggleMuted()}
+        >
+          {muted ? `Unmute ${soundLabel}` : `Mute ${soundLabel}`}
+        </button>
+      ) : null}
       {sessionId && can('exposure:report') ? (
         <button
           type="button"
