@@ -45,7 +45,7 @@ async function seeClearly(page: Page, scope: Locator, video: Locator, what: stri
   await expect(video).toHaveAttribute('data-obscured', 'false');
   await expect(toggle).toHaveText('Blur again');
   await expect(scope.getByTestId('shield-announcement')).toHaveText(`The ${what} is shown clearly.`);
-  expect((await videoState(video)).filter).toBe('none');
+  await expect.poll(async () => (await videoState(video)).filter).toBe('none');
 }
 
 test('live video and playback start blurred and muted; time seen clearly and a distressing mark reach the wellbeing view', async ({
