@@ -17,7 +17,9 @@ import type { VideoStats } from './video-stats.js';
 export function LiveVideo({ viewer, session }: { viewer: LiveViewer; session: SessionSummary | null }) {
   const { phase, stream, stats, problem } = useStore(viewer.state);
   const videoRef = useRef<HTMLVideoElement>(null);
-  const frameRef = useRef<HTMLDivElement>(null);
+  // Full screen takes the whole panel, not just the picture: See clearly, sound and Mark as
+  // distressing must stay in reach of an officer watching full screen.
+  const panelRef = useRef<HTMLElement>(null);
   const shield = useViewerProtection(videoRef, { sessionId: viewer.sessionId, kind: 'live' }, 'live video');
   const { clear, muted } = useStore(shield.state);
 
@@ -40,11 +42,11 @@ export function LiveVideo({ viewer, session }: { viewer: LiveViewer; session: Se
   const playing = phase === 'playing' && !overlay;
 
   return (
-    <section className="video-panel" aria-labelledby="video-title">
+    <section className="video-panel" aria-labelledby="video-title" ref={panelRef}>
       <h2 id="video-title" className="visually-hidden">
         Live video
       </h2>
-      <div className="video-frame" ref={frameRef}>
+      <div className="video-frame">
         <video
           data-testid="live-video"
           data-obscured={clear ? 'false' : 'true'}
@@ -77,7 +79,7 @@ export function LiveVideo({ viewer, session }: { viewer: LiveViewer; session: Se
           <button
             type="button"
             className="btn btn-secondary btn-small"
-            onClick={() => void frameRef.current?.requestFullscreen?.().catch(() => {})}
+            onClick={() => void panelRef.current?.requestFullscreen?.().catch(() => {})}
           >
             Full screen
           </button>
