@@ -7,6 +7,7 @@ import './styles/evidence.css';
 import './styles/live.css';
 import './styles/incidents.css';
 import './styles/outcomes.css';
+import './styles/protect.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';

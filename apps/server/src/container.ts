@@ -34,6 +34,8 @@ import { SessionManifests } from './evidence/export/session-manifest.js';
 import { RecordingIngest } from './evidence/recording-ingest.js';
 import { RedactionService } from './evidence/redaction/redaction.service.js';
 import { Sealer } from './evidence/sealer.js';
+import { ExposureRepository } from './exposure/exposure.repository.js';
+import { ExposureService } from './exposure/exposure.service.js';
 import { IceServerIssuer } from './ice/ice-servers.js';
 import { IncidentRepository } from './incidents/incident.repository.js';
 import { IncidentService } from './incidents/incident.service.js';
@@ -106,6 +108,8 @@ export interface Container {
   outcomes: OutcomeService;
   /** The missing-person no-fix alert (a leased sweep). */
   fixWatch: FixWatch;
+  /** The exposure log (footage seen clearly, distressing marks) and the wellbeing view. */
+  exposure: ExposureService;
   retention: RetentionService;
   disposal: DisposalService;
   recordings: RecordingIngest;
@@ -333,6 +337,13 @@ export async function buildContainer(
     (sessionId) => evidence.changed(sessionId),
   );
   const libraryRepo = new LibraryRepository(db, sessionRepo);
+  const exposure = new ExposureService(
+    new ExposureRepository(db),
+    sessions,
+    audit,
+    clock,
+    config.viewerProtection,
+  );
   const library = new LibraryService(
     db,
     libraryRepo,
@@ -498,6 +509,7 @@ export async function buildContainer(
     library,
     outcomes,
     fixWatch,
+    exposure,
     retention,
     disposal,
     recordings,

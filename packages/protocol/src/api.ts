@@ -41,6 +41,12 @@ export const ConsoleConfig = z.object({
   inviteTtlMinutes: z.number(),
   /** The SMS gateway and its fallback: the outbox panel is shown only where one of them is the outbox. */
   smsGateways: z.object({ primary: z.string(), fallback: z.string().nullable() }),
+  /** Live video and playback start blurred and muted unless the force says otherwise; how often the console reports exposure. */
+  viewerProtection: z.object({
+    startBlurred: z.boolean(),
+    startMuted: z.boolean(),
+    reportSeconds: z.number().int(),
+  }),
 });
 export type ConsoleConfig = z.infer<typeof ConsoleConfig>;
 

@@ -5,6 +5,7 @@ export * from './console.js';
 export * from './evidence-api.js';
 export * from './incident.js';
 export * from './outcomes.js';
+export * from './exposure.js';
 export * from './retention-bounds.js';
 export * from './session.js';
 export * from './sign-in.js';

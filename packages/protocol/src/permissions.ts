@@ -36,6 +36,12 @@ export const PERMISSIONS = {
   'system:read': ['supervisor', 'admin'],
   // The TURN settings page and its "test from this browser" (which issues a credential).
   'turn:check': ['admin'],
+  // Protecting the people who watch: everyone who watches footage reports what they saw clearly
+  // and may mark it distressing; only supervisors (who look after their teams) see others'
+  // exposure. Not the DPO: this is occupational health data with no evidential purpose; the DPO
+  // sees who looked at it in the audit trail. Each officer sees their own on the account page.
+  'exposure:report': ['call-handler', 'supervisor', 'dpo'],
+  'wellbeing:read': ['supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

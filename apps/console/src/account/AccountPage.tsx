@@ -4,6 +4,7 @@ import { usePageTitle } from '../app/use-page-title.js';
 import { RecoveryCodesPanel, TotpSetup } from '../auth/TotpSetup.js';
 import { formatDateTime } from '../lib/format.js';
 import { useStore } from '../lib/use-store.js';
+import { MyExposure } from '../wellbeing/MyExposure.js';
 import { MfaSetupStore, recoveryCodesText } from './mfa-setup-store.js';
 
 /** The officer's own account: two-step sign-in (TOTP) for local accounts. */
@@ -82,6 +83,7 @@ export function AccountPage() {
           savedLabel="I have saved them"
         />
       ) : null}
+      <MyExposure />
     </main>
   );
 }

@@ -12,10 +12,13 @@ import type {
   CreateOfficerRequest,
   CreateRedactionRequest,
   DisposalReport,
+  DistressMark,
+  DistressMarkRequest,
   ErrorCode,
   EvidenceList,
   EvidenceViewing,
   ExportJob,
+  ExposureInterval,
   HoldRequest,
   IncidentDetail,
   IncidentSummary,
@@ -49,6 +52,7 @@ import type {
   TextRoute,
   TurnCheckGrant,
   TurnSettings,
+  WellbeingReport,
 } from '@sightline/protocol';
 
 /** What the server accepts for a request schema: its zod input type, read without loading zod. */
@@ -396,12 +400,30 @@ export class ApiClient {
   createIncidentExport(incidentId: string, reason: string): Promise<ExportJob> {
     return this.request('POST', `/api/incidents/${seg(incidentId)}/exports`, { reason });
   }
+  /** Footage seen clearly; `keepalive` lets the browser finish it after the tab has closed. */
+  async reportExposure(intervals: ExposureInterval[], keepalive = false): Promise<void> {
+    await this.request('POST', '/api/exposure/intervals', { intervals }, { keepalive });
+  }
+  markDistressing(body: DistressMarkRequest): Promise<DistressMark> {
+    return this.request('POST', '/api/exposure/marks', body);
+  }
+  wellbeing(days = 7): Promise<WellbeingReport> {
+    return this.request('GET', `/api/wellbeing${queryString({ days })}`);
+  }
+  myExposure(days = 7): Promise<WellbeingReport> {
+    return this.request('GET', `/api/exposure/mine${queryString({ days })}`);
+  }
 
   private async request<T>(
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     body?: unknown,
-    opts: { authProbe?: boolean; retried?: boolean; headers?: Record<string, string> } = {},
+    opts: {
+      authProbe?: boolean;
+      retried?: boolean;
+      headers?: Record<string, string>;
+      keepalive?: boolean;
+    } = {},
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -413,6 +435,7 @@ export class ApiClient {
         method,
         headers,
         credentials: 'same-origin',
+        ...(opts.keepalive ? { keepalive: true } : {}),
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch {

@@ -29,6 +29,10 @@ const SarPage = lazy(() => import('../sar/SarPage.js').then((m) => ({ default: m
 const SignInSettingsPage = lazy(() =>
   import('../admin/SignInSettingsPage.js').then((m) => ({ default: m.SignInSettingsPage })),
 );
+// Supervisors only, and rarely: none of it in anyone else's first screen.
+const WellbeingPage = lazy(() =>
+  import('../wellbeing/WellbeingPage.js').then((m) => ({ default: m.WellbeingPage })),
+);
 const AccountPage = lazy(() => import('../account/AccountPage.js').then((m) => ({ default: m.AccountPage })));
 const TurnSettingsPage = lazy(() =>
   import('../turn/TurnSettingsPage.js').then((m) => ({ default: m.TurnSettingsPage })),
@@ -114,6 +118,8 @@ export function App() {
     page = canSeeAdmin(roles) ? <AdminPage /> : <NoAccess />;
   } else if (route.name === 'sign-in-settings') {
     page = lazyPage(can(roles, 'officer:manage'), <SignInSettingsPage />);
+  } else if (route.name === 'wellbeing') {
+    page = lazyPage(can(roles, 'wellbeing:read'), <WellbeingPage />);
   } else if (route.name === 'account') {
     page = lazyPage(true, <AccountPage />);
   } else if (route.name === 'turn-settings') {

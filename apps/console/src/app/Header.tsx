@@ -26,6 +26,9 @@ export function Header() {
   if (can(officer.roles, 'sar:search')) {
     links.push({ href: '/sar', label: 'Subject access', current: path === '/sar' });
   }
+  if (can(officer.roles, 'wellbeing:read')) {
+    links.push({ href: '/wellbeing', label: 'Wellbeing', current: path === '/wellbeing' });
+  }
   if (canSeeAdmin(officer.roles)) links.push({ href: '/admin', label: 'Admin', current: path === '/admin' });
 
   return (

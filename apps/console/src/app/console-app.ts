@@ -16,6 +16,7 @@ import { SarStore } from '../sar/sar-store.js';
 import { SessionListStore } from '../sessions/session-list.js';
 import { ConsoleSocket } from '../signalling/console-socket.js';
 import { StorageStore } from '../storage/storage-status.js';
+import { ExposureReporter } from '../viewer-protection/exposure-reporter.js';
 import { Router } from './router.js';
 
 /** Every store and service of the console; built once at start-up and handed to React by context. */
@@ -44,6 +45,8 @@ export interface ConsoleApp {
   /** The subject-access export of the SAR page's selection; kept here so it survives opening a session. */
   sarExport: ExportStore;
   ticker: Ticker;
+  /** Reports footage seen clearly (every protected view on the page) to the exposure log. */
+  exposure: ExposureReporter;
 }
 
 /** Builds the console and ties the sign-in to everything that depends on it. */
@@ -93,6 +96,15 @@ export function createConsoleApp(win: Window): ConsoleApp {
   const sar = new SarStore(api, libraryCache);
   const sarExport = new ExportStore({ api, socket, kind: 'sar', sessionIds: () => sar.get().selected });
 
+  const exposure = new ExposureReporter({
+    send: (intervals, { keepalive }) => api.reportExposure(intervals, keepalive),
+    intervalMs: () => (config.get()?.viewerProtection.reportSeconds ?? 20) * 1000,
+  });
+  // Hidden footage is not seen; hiding is also the last moment a closing tab reliably gets.
+  const doc = win.document;
+  doc.addEventListener('visibilitychange', () => exposure.setVisible(doc.visibilityState === 'visible'));
+  win.addEventListener('pagehide', () => exposure.flush());
+
   const app: ConsoleApp = {
     router,
     auth,
@@ -115,6 +127,7 @@ export function createConsoleApp(win: Window): ConsoleApp {
     sar,
     sarExport,
     ticker: new Ticker(),
+    exposure,
   };
 
   let signedInAs: string | null = null;

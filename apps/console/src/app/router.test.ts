@@ -30,6 +30,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/library/abc-1/other').name).toBe('not-found');
     expect(matchRoute('/retention')).toEqual({ name: 'retention' });
     expect(matchRoute('/sar/')).toEqual({ name: 'sar' });
+    expect(matchRoute('/wellbeing')).toEqual({ name: 'wellbeing' });
   });
 
   it('does not treat odd paths as a session id', () => {

@@ -15,6 +15,7 @@ export type Route =
   | { name: 'turn-settings' }
   | { name: 'sign-in-settings' }
   | { name: 'account' }
+  | { name: 'wellbeing' }
   | { name: 'not-found'; path: string };
 
 /** Where a session's evidence lives: the library view, distinct from the live page at /sessions/:id. */
@@ -33,6 +34,7 @@ export function matchRoute(path: string): Route {
   if (clean === '/library') return { name: 'library' };
   if (clean === '/retention') return { name: 'retention' };
   if (clean === '/sar') return { name: 'sar' };
+  if (clean === '/wellbeing') return { name: 'wellbeing' };
   const m = /^\/sessions\/([A-Za-z0-9-]{1,64})$/.exec(clean);
   if (m?.[1]) return { name: 'session', id: m[1] };
   const inc = /^\/incidents\/([A-Za-z0-9-]{1,64})$/.exec(clean);

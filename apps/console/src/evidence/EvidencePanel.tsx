@@ -1,10 +1,13 @@
 import type { EvidenceItem } from '@sightline/protocol';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useCan } from '../app/context.js';
 import { CopyButton } from '../lib/CopyButton.js';
 import { formatBytes, formatDateTime, formatDuration } from '../lib/format.js';
+import { useStore } from '../lib/use-store.js';
 import { EVIDENCE_KIND_TEXT } from '../session/event-text.js';
 import { groupEvidence, type SessionPageState } from '../session/session-model.js';
+import { useViewerProtection } from '../viewer-protection/use-viewer-protection.js';
+import { obscuredClass, ShieldNotice, ViewerControls } from '../viewer-protection/ViewerControls.js';
 import { isPlayable, ownMedia } from './playback.js';
 import { downloadUrl, useViewing } from './use-viewing.js';
 
@@ -185,21 +188,50 @@ function Item(props: {
   );
 }
 
-/** The player under an item: pressing Play starts an audited viewing, and its url is the source. */
+/**
+ * The player under an item: pressing Play starts an audited viewing, and its url is the source.
+ * It plays at once (pressing Play was the request), but blurred and muted like every view.
+ */
 function InlinePlayer({ item }: { item: EvidenceItem }) {
   const { url, renew } = useViewing(item.id);
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const shield = useViewerProtection(
+    videoRef,
+    { sessionId: item.sessionId, kind: 'recorded', itemId: item.id },
+    'recording',
+  );
+  const { clear, muted } = useStore(shield.state);
   return (
-    // The officer pressed Play, so play: starting it is the request, not a surprise.
-    // biome-ignore lint/a11y/useMediaCaption: evidence recordings have no captions; the audio is the evidence.
-    <video
-      className="ev-player"
-      data-testid="evidence-player"
-      controls
-      autoPlay
-      preload="auto"
-      src={url ?? undefined}
-      onError={renew}
-    />
+    <div className="shield-inline">
+      <div className="shield-frame">
+        <video
+          ref={videoRef}
+          className={`ev-player ${obscuredClass(clear)}`}
+          data-testid="evidence-player"
+          data-obscured={clear ? 'false' : 'true'}
+          data-muted={muted ? 'true' : 'false'}
+          controls
+          autoPlay
+          // Autoplay is allowed muted; the shield unmutes when the officer asks.
+          muted
+          preload="auto"
+          src={url ?? undefined}
+          onError={renew}
+          onVolumeChange={(e) => {
+            if (e.currentTarget.muted !== shield.state.get().muted) shield.toggleMuted();
+          }}
+        />
+        <ShieldNotice shield={shield} />
+      </div>
+      <ViewerControls
+        shield={shield}
+        sessionId={item.sessionId}
+        kind="recorded"
+        itemId={item.id}
+        mediaTime={() => videoRef.current?.currentTime ?? 0}
+        soundLabel="recording"
+      />
+    </div>
   );
 }
 
@@ -210,10 +242,25 @@ function InlinePlayer({ item }: { item: EvidenceItem }) {
 function Thumbnail({ item }: { item: EvidenceItem }) {
   const alt = `Photo sent by the caller (${item.fileName}), received ${formatDateTime(item.createdAt)}`;
   const { url } = useViewing(item.id);
+  // A photo has no running time to count, but it is blurred until chosen like any footage;
+  // opening it full size is itself the choice to see it.
+  const noVideo = useRef<HTMLVideoElement>(null);
+  const shield = useViewerProtection(noVideo, null, 'photo');
+  const { clear } = useStore(shield.state);
   if (!url) return <p className="small muted">Loading the photo…</p>;
   return (
-    <a className="ev-thumb-link" href={url} target="_blank" rel="noopener">
-      <img className="ev-thumb" src={url} alt={alt} loading="lazy" data-testid="evidence-thumbnail" />
-    </a>
+    <div className="shield-inline">
+      <a className="ev-thumb-link shield-frame" href={url} target="_blank" rel="noopener">
+        <img
+          className={`ev-thumb ${obscuredClass(clear)}`}
+          src={url}
+          alt={clear ? alt : `${alt}, blurred`}
+          loading="lazy"
+          data-testid="evidence-thumbnail"
+          data-obscured={clear ? 'false' : 'true'}
+        />
+      </a>
+      <ViewerControls shield={shield} sessionId={item.sessionId} kind="recorded" itemId={item.id} />
+    </div>
   );
 }

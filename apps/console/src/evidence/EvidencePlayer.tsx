@@ -1,6 +1,8 @@
 import type { EvidenceItem } from '@sightline/protocol';
 import { type ReactNode, type RefObject, useEffect, useRef } from 'react';
 import { useStore } from '../lib/use-store.js';
+import { useViewerProtection } from '../viewer-protection/use-viewer-protection.js';
+import { obscuredClass, ShieldNotice, ViewerControls } from '../viewer-protection/ViewerControls.js';
 import { formatMediaTime } from './playback.js';
 import type { PlaybackStore } from './playback-store.js';
 import { useViewing } from './use-viewing.js';
@@ -9,6 +11,7 @@ import { useViewing } from './use-viewing.js';
  * The evidence <video>. It reports its position into the playback store and
  * applies the seeks others ask for. While redacting, a drawing overlay covers
  * the picture, so the native controls give way to our own transport below it.
+ * Like live video, each recording starts blurred and muted until the officer chooses.
  */
 export function EvidencePlayer({
   playback,
@@ -29,6 +32,12 @@ export function EvidencePlayer({
   // Playback is an audited viewing; if it lapses mid-review, a new one carries on from the same place.
   const { url, renew } = useViewing(id);
   const resumeAt = useRef<number | null>(null);
+  const shield = useViewerProtection(
+    videoRef,
+    { sessionId: item.sessionId, kind: 'recorded', itemId: id },
+    'recording',
+  );
+  const { clear, muted } = useStore(shield.state);
 
   // Recorder WebM often reports an infinite duration; the server measured it when it stored the file.
   useEffect(() => {
@@ -59,6 +68,9 @@ export function EvidencePlayer({
           ref={videoRef}
           data-testid="evidence-player"
           data-item-id={id}
+          data-obscured={clear ? 'false' : 'true'}
+          data-muted={muted ? 'true' : 'false'}
+          className={obscuredClass(clear)}
           src={url ?? undefined}
           controls={!customControls}
           // "auto" so the first frame shows before Play (Chromium paints nothing with "metadata").
@@ -67,6 +79,10 @@ export function EvidencePlayer({
           onTimeUpdate={(e) => playback.reportTime(id, e.currentTarget.currentTime)}
           onSeeked={(e) => playback.reportTime(id, e.currentTarget.currentTime)}
           onPlay={() => playback.reportPlaying(id, true)}
+          // The native controls' own mute button is a choice too: keep the shield's state in step.
+          onVolumeChange={(e) => {
+            if (e.currentTarget.muted !== shield.state.get().muted) shield.toggleMuted();
+          }}
           onPause={() => playback.reportPlaying(id, false)}
           onEnded={() => playback.reportPlaying(id, false)}
           onLoadedMetadata={(e) => {
@@ -80,8 +96,17 @@ export function EvidencePlayer({
           }}
           onDurationChange={(e) => playback.reportDuration(id, e.currentTarget.duration)}
         />
+        <ShieldNotice shield={shield} />
         {overlay}
       </div>
+      <ViewerControls
+        shield={shield}
+        sessionId={item.sessionId}
+        kind="recorded"
+        itemId={id}
+        mediaTime={() => videoRef.current?.currentTime ?? 0}
+        soundLabel="recording"
+      />
       {customControls ? <Transport playback={playback} itemId={id} videoRef={videoRef} /> : null}
     </>
   );

@@ -1,14 +1,18 @@
 import type { SessionSummary } from '@sightline/protocol';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { formatBitrate } from '../lib/format.js';
 import { useStore } from '../lib/use-store.js';
+import { useViewerProtection } from '../viewer-protection/use-viewer-protection.js';
+import { obscuredClass, ShieldNotice, ViewerControls } from '../viewer-protection/ViewerControls.js';
 import type { LiveViewer } from './live-viewer.js';
 import { videoOverlay } from './video-overlay.js';
 import type { VideoStats } from './video-stats.js';
 
 /**
- * The caller's live picture. Starts muted because browsers only autoplay
- * muted video; the officer unmutes with one button.
+ * The caller's live picture. It starts blurred and muted (unless the force chose otherwise)
+ * to protect the officer from what a caller may show: the picture still moves, so they can
+ * see it is alive, and it is shown clearly only when they choose. Time seen clearly goes to
+ * their exposure log. Browsers only autoplay muted video, so the element always starts muted.
  */
 export function LiveVideo({
   viewer,
@@ -24,8 +28,11 @@ export function LiveVideo({
   // Unique per tile: an incident page shows several of these.
   const titleId = useId();
   const videoRef = useRef<HTMLVideoElement>(null);
-  const frameRef = useRef<HTMLDivElement>(null);
-  const [muted, setMuted] = useState(true);
+  // Full screen takes the whole panel, not just the picture: See clearly, sound and Mark as
+  // distressing must stay in reach of an officer watching full screen.
+  const panelRef = useRef<HTMLElement>(null);
+  const shield = useViewerProtection(videoRef, { sessionId: viewer.sessionId, kind: 'live' }, 'live video');
+  const { clear, muted } = useStore(shield.state);
 
   useEffect(() => {
     const v = videoRef.current;
@@ -33,31 +40,36 @@ export function LiveVideo({
     v.srcObject = stream;
     if (stream)
       v.play().catch(() => {
-        // Autoplay refused (should not happen while muted); the overlay-free frame still shows the poster.
+        // Autoplay with sound refused (a force that starts unmuted, before any click): play muted.
+        if (!v.muted) {
+          shield.forcedMute();
+          v.muted = true;
+          void v.play().catch(() => {});
+        }
       });
-  }, [stream]);
-
-  useEffect(() => {
-    if (videoRef.current) videoRef.current.muted = muted;
-  }, [muted]);
+  }, [stream, shield]);
 
   const overlay = videoOverlay(session, phase);
   const playing = phase === 'playing' && !overlay;
 
   return (
-    <section className="video-panel" aria-labelledby={titleId}>
+    <section className="video-panel" aria-labelledby={titleId} ref={panelRef}>
       <h2 id={titleId} className="visually-hidden">
         {label ? `${label}: live video` : 'Live video'}
       </h2>
-      <div className="video-frame" ref={frameRef}>
+      <div className="video-frame">
         <video
           data-testid="live-video"
+          data-obscured={clear ? 'false' : 'true'}
+          data-muted={muted ? 'true' : 'false'}
+          className={obscuredClass(clear)}
           ref={videoRef}
           autoPlay
           muted
           playsInline
-          aria-label={label ? `${label}'s live video` : "Caller's live video"}
+          aria-label={`${label ? `${label}'s` : "Caller's"} live video${clear ? '' : ', blurred'}`}
         />
+        <ShieldNotice shield={shield} />
         {overlay ? (
           <div className="video-overlay" role="status">
             <p>{overlay}</p>
@@ -66,21 +78,19 @@ export function LiveVideo({
         ) : null}
         {playing ? <span className="live-pill">Live</span> : null}
       </div>
+      <ViewerControls
+        shield={shield}
+        sessionId={session?.id ?? viewer.sessionId}
+        kind="live"
+        soundLabel="caller"
+      />
       <div className="video-bar">
         <StatsLine stats={stats} playing={playing} />
         <div className="video-actions">
           <button
             type="button"
             className="btn btn-secondary btn-small"
-            aria-pressed={!muted}
-            onClick={() => setMuted((m) => !m)}
-          >
-            {muted ? 'Unmute caller' : 'Mute caller'}
-          </button>
-          <button
-            type="button"
-            className="btn btn-secondary btn-small"
-            onClick={() => void frameRef.current?.requestFullscreen?.().catch(() => {})}
+            onClick={() => void panelRef.current?.requestFullscreen?.().catch(() => {})}
           >
             Full screen
           </button>

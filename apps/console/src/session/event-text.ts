@@ -42,6 +42,8 @@ const EVENT_TEXT: Record<string, string> = {
   'retention.reviewed': 'Retention reviewed',
   'note.added': 'Note added',
   'bookmark.added': 'Bookmark added',
+  // Neutral on purpose: a warning for whoever watches next, not a note about who was upset.
+  'viewer.distressing': 'Footage marked as distressing',
   'request.sent': "Officer sent a request to the caller's phone",
   'request.accepted': 'Caller accepted the request',
   'request.declined': 'Caller declined the request',

@@ -7,6 +7,7 @@ import { IceServer } from '@sightline/protocol';
 import { z } from 'zod';
 import { OIDC_ENV, shapeOidc } from './sign-in-config.js';
 import { SMS_ENV, shapeSmsGateways } from './sms-config.js';
+import { shapeViewerProtection, VIEWER_PROTECTION_ENV } from './viewer-protection-config.js';
 
 /** proxy-addr's named ranges, which Fastify's trustProxy accepts beside addresses and CIDRs. */
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -201,6 +202,8 @@ const EnvSchema = z.object({
   FFPROBE: z.string().default('ffprobe'),
   // Officer single sign-on (OpenID Connect): config/sign-in-config.ts.
   ...OIDC_ENV,
+  // Blur and mute until chosen, exposure reporting, shifts and wellbeing thresholds.
+  ...VIEWER_PROTECTION_ENV,
 });
 
 const IceServers = z.array(IceServer);
@@ -314,6 +317,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     tools: { janusPpRec: e.JANUS_PP_REC, ffmpeg: e.FFMPEG, ffprobe: e.FFPROBE },
     /** Officer single sign-on; null when no identity provider is configured (the default). */
     oidc: shapeOidc(e, publicUrl, (m) => new ConfigError(`invalid configuration: ${m}`)),
+    /** Blur and mute until chosen, exposure reports, shifts and wellbeing thresholds. */
+    viewerProtection: shapeViewerProtection(e),
   });
 }
 

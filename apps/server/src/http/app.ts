@@ -14,6 +14,7 @@ import { adminRoutes } from './routes/admin.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { evidenceRoutes } from './routes/evidence.routes.js';
 import { exportRoutes } from './routes/exports.routes.js';
+import { exposureRoutes } from './routes/exposure.routes.js';
 import { joinRoutes } from './routes/join.routes.js';
 import { libraryRoutes } from './routes/library.routes.js';
 import { outcomeRoutes } from './routes/outcomes.routes.js';
@@ -80,6 +81,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(uploadRoutes(c));
   await app.register(adminRoutes(c));
   await app.register(turnRoutes(c));
+  await app.register(exposureRoutes(c));
   await app.register(joinRoutes(c, sendJoinPage));
   await app.register(wsRoutes(c));
   return app;

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { IncidentTables } from './incident-schema.js';
 import type { OutcomeTables } from './outcome-schema.js';
+import type { ExposureTables } from './exposure-schema.js';
 import type { SignInTables } from './sign-in-schema.js';
 import type { SmsTables } from './sms-schema.js';
 
@@ -348,7 +349,12 @@ export interface EvidenceViewingsTable {
   expires_at: Ms;
 }
 
-export interface Database extends SignInTables, SmsTables, IncidentTables, OutcomeTables {
+export interface Database
+  extends SignInTables,
+    SmsTables,
+    IncidentTables,
+    OutcomeTables,
+    ExposureTables {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;
   role_grants: RoleGrantsTable;

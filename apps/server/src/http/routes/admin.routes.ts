@@ -38,6 +38,11 @@ export const adminRoutes =
         },
         inviteTtlMinutes: Math.round(c.config.inviteTtlMs / 60_000),
         smsGateways: c.deliveries.names,
+        viewerProtection: {
+          startBlurred: c.config.viewerProtection.startBlurred,
+          startMuted: c.config.viewerProtection.startMuted,
+          reportSeconds: c.config.viewerProtection.reportMs / 1000,
+        },
       }),
     );
 
