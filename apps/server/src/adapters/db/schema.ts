@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { ExposureTables } from './exposure-schema.js';
 import type { IncidentTables } from './incident-schema.js';
 import type { OutcomeTables } from './outcome-schema.js';
-import type { ExposureTables } from './exposure-schema.js';
 import type { SignInTables } from './sign-in-schema.js';
 import type { SmsTables } from './sms-schema.js';
 
@@ -349,12 +349,7 @@ export interface EvidenceViewingsTable {
   expires_at: Ms;
 }
 
-export interface Database
-  extends SignInTables,
-    SmsTables,
-    IncidentTables,
-    OutcomeTables,
-    ExposureTables {
+export interface Database extends SignInTables, SmsTables, IncidentTables, OutcomeTables, ExposureTables {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;
   role_grants: RoleGrantsTable;

@@ -14,8 +14,8 @@ import * as m0012 from './0012_evidence_viewings.js';
 import * as m0013 from './0013_sms_delivery.js';
 import * as m0014 from './0014_sign_in.js';
 import * as m0015 from './0015_incidents.js';
-import * as m0019 from './0019_outcomes.js';
 import * as m0018 from './0018_exposure.js';
+import * as m0019 from './0019_outcomes.js';
 
 /** Migrations in order. Never edit one that has shipped: add the next number. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -34,8 +34,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_sms_delivery': m0013,
   '0014_sign_in': m0014,
   '0015_incidents': m0015,
-  '0019_outcomes': m0019,
   '0018_exposure': m0018,
+  '0019_outcomes': m0019,
 };
 
 export const migrationProvider: MigrationProvider = {
