@@ -51,6 +51,7 @@ import { EMBEDDED_NODE_ID } from './media/nodes/embedded-node.js';
 import type { MediaNodes } from './media/nodes/media-nodes.js';
 import { buildMediaTopology } from './media/nodes/media-topology.js';
 import { OfficerService } from './officers/officer.service.js';
+import { PresenceRegistry } from './presence/presence-registry.js';
 import { DisposalService } from './retention/disposal.service.js';
 import { EvidenceProtection } from './retention/evidence-protection.js';
 import { loadPolicies } from './retention/policies.js';
@@ -387,6 +388,12 @@ export async function buildContainer(
     events,
     clock,
   );
+  const presence = new PresenceRegistry(
+    cluster.presence,
+    events,
+    clock,
+    log.child({ component: 'presence' }),
+  );
   consoles = new ConsoleSignalling(
     sessions,
     mediaGateway,
@@ -397,6 +404,7 @@ export async function buildContainer(
     callerSide,
     log.child({ component: 'console-ws' }),
     reads,
+    presence,
   );
 
   // Nothing is lost: what waited in this instance's spool is stored as soon as storage takes writes again.
@@ -482,6 +490,7 @@ export async function buildContainer(
       }
       audit.start();
       cluster.start();
+      presence.start();
       await jobs.start();
       // SMPP binds here; a gateway that cannot be reached yet keeps trying (texts fail over meanwhile).
       await deliveries.start();
@@ -519,7 +528,8 @@ export async function buildContainer(
       await evidence.idle();
       audit.stop();
       await audit.checkpointNow();
-      // After the last events of the shutdown (rooms closed, views ended) are sent.
+      await presence.stop();
+      // After the last events of the shutdown (rooms closed, views ended, watchers gone) are sent.
       await cluster.stop();
       await topology.stop();
       await db.destroy();

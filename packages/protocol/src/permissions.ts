@@ -11,6 +11,8 @@ export const PERMISSIONS = {
   'session:read': ['call-handler', 'supervisor', 'dpo'],
   'session:view-live': ['call-handler', 'supervisor'],
   'session:end': ['call-handler', 'supervisor'],
+  // The live wall (every live session at once) is the supervisors' overview; call handlers work one call.
+  'session:wall': ['supervisor'],
   'outbox:read': ['call-handler', 'supervisor'],
   'evidence:read': ['call-handler', 'supervisor', 'dpo'],
   'evidence:play': ['call-handler', 'supervisor', 'dpo'],
