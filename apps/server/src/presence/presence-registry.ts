@@ -46,8 +46,8 @@ export class PresenceRegistry {
 
   /** A console connection started watching a session. */
   async join(connId: string, sessionId: string, officer: { id: string; name: string }): Promise<void> {
-    let watches = this.#local.get(connId);
-    if (!watches) this.#local.set(connId, (watches = new Map()));
+    const watches = this.#local.get(connId) ?? new Map<string, PresenceEntry>();
+    this.#local.set(connId, watches);
     if (watches.has(sessionId)) return;
     watches.set(sessionId, { sessionId, officerId: officer.id, name: officer.name, since: this.clock.now() });
     await this.changed([sessionId]);
@@ -161,8 +161,8 @@ export class PresenceRegistry {
 export function merge(entries: readonly PresenceEntry[]): Map<string, Watcher[]> {
   const bySession = new Map<string, Map<string, Watcher>>();
   for (const e of entries) {
-    let officers = bySession.get(e.sessionId);
-    if (!officers) bySession.set(e.sessionId, (officers = new Map()));
+    const officers = bySession.get(e.sessionId) ?? new Map<string, Watcher>();
+    bySession.set(e.sessionId, officers);
     const had = officers.get(e.officerId);
     if (!had || e.since < had.since)
       officers.set(e.officerId, { officerId: e.officerId, name: e.name, since: e.since });
