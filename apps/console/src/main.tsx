@@ -5,6 +5,7 @@ import './styles/pages.css';
 import './styles/session.css';
 import './styles/evidence.css';
 import './styles/live.css';
+import './styles/wall.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';

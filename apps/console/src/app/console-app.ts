@@ -10,6 +10,7 @@ import { LibraryCache } from '../library/library-query.js';
 import { LibraryStore } from '../library/library-store.js';
 import { MediaStore } from '../media/media-status.js';
 import { OutboxStore } from '../outbox/outbox-store.js';
+import { PresenceStore } from '../presence/presence-store.js';
 import { PoliciesStore } from '../retention/policies-store.js';
 import { SarStore } from '../sar/sar-store.js';
 import { SessionListStore } from '../sessions/session-list.js';
@@ -26,6 +27,8 @@ export interface ConsoleApp {
   config: Store<ConsoleConfig | null>;
   iceServers: Store<IceServer[]>;
   sessions: SessionListStore;
+  /** Who is watching each session (the session page, the live wall, the list). */
+  presence: PresenceStore;
   invite: InviteForm;
   outbox: OutboxStore;
   media: MediaStore;
@@ -66,11 +69,13 @@ export function createConsoleApp(win: Window): ConsoleApp {
   const iceServers = new Store<IceServer[]>([]);
   const sessions = new SessionListStore(api);
   const outbox = new OutboxStore(api);
+  const presence = new PresenceStore();
   const media = new MediaStore();
   const storage = new StorageStore();
   const invite = new InviteForm(api, (s) => sessions.upsert(s));
 
   sessions.connect(socket);
+  presence.connect(socket);
   outbox.connect(socket);
   media.connect(socket);
   storage.connect(socket);
@@ -96,6 +101,7 @@ export function createConsoleApp(win: Window): ConsoleApp {
     config,
     iceServers,
     sessions,
+    presence,
     invite,
     outbox,
     media,
@@ -126,6 +132,7 @@ export function createConsoleApp(win: Window): ConsoleApp {
     } else {
       socket.stop();
       sessions.reset();
+      presence.reset();
       outbox.reset();
       officers.reset();
       audit.reset();

@@ -4,6 +4,8 @@ export type Route =
   | { name: 'login' }
   | { name: 'dashboard' }
   | { name: 'session'; id: string }
+  /** Supervisors' live wall: every live session as a tile. */
+  | { name: 'wall' }
   | { name: 'library' }
   /** A session's evidence; `redact` opens the redaction editor on arrival (from subject access). */
   | { name: 'evidence'; id: string; redact: boolean }
@@ -31,6 +33,7 @@ export function matchRoute(path: string): Route {
   if (clean === '/library') return { name: 'library' };
   if (clean === '/retention') return { name: 'retention' };
   if (clean === '/sar') return { name: 'sar' };
+  if (clean === '/wall') return { name: 'wall' };
   const m = /^\/sessions\/([A-Za-z0-9-]{1,64})$/.exec(clean);
   if (m?.[1]) return { name: 'session', id: m[1] };
   const ev = /^\/library\/([A-Za-z0-9-]{1,64})(\/redact)?$/.exec(clean);

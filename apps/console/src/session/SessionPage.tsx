@@ -15,6 +15,7 @@ import { LiveVideo } from '../live-video/LiveVideo.js';
 import { videoStoppedText } from '../live-video/video-overlay.js';
 import { PositionPanel } from '../location/PositionPanel.js';
 import { SessionMap } from '../location/SessionMap.js';
+import { Watchers } from '../presence/Watchers.js';
 import { StateBadge, videoStopped } from '../sessions/StateBadge.js';
 import { TextsPanel } from '../texts/TextsPanel.js';
 import { OfficerCameraPanel } from '../two-way/OfficerCameraPanel.js';
@@ -146,6 +147,7 @@ function SessionView({ ctl }: { ctl: SessionController }) {
           ) : (
             <p className="session-meta muted">Loading…</p>
           )}
+          <Watchers sessionId={ctl.sessionId} />
           {session && videoStoppedText(session) ? (
             <p className="video-stopped" role="alert" data-testid="video-stopped">
               {videoStoppedText(session)}
