@@ -89,6 +89,10 @@ test('a supervisor sees every live session on the wall, with its state, quality,
   // Each tile is a region named by its session, whose link opens the session.
   await expect(wall.getByRole('article', { name: 'SYNTHETIC' })).toHaveCount(3);
   await noViolations(wall, 'live wall');
+  // A supervisor may glance at it on a phone: one column, still accessible.
+  await wall.setViewportSize({ width: 390, height: 844 });
+  await noViolations(wall, 'live wall at phone size');
+  await wall.setViewportSize({ width: 1440, height: 900 });
 
   // A call handler opens one session: the wall shows them watching it, and their page shows the supervisor.
   const handler = await signInConsole(browser, server.url, 'handler');
