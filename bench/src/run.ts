@@ -8,6 +8,7 @@ import { type BenchResult, machine, RESULTS_DIR, readResult, writeResult } from 
 import { location } from './location.js';
 import { pageWeight } from './page-weight.js';
 import { ttff } from './ttff.js';
+import { wall } from './wall.js';
 
 const NOTES = fileURLToPath(new URL('../NOTES.md', import.meta.url));
 
@@ -17,6 +18,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   capacity,
   location,
   'page-weight': pageWeight,
+  wall,
   cluster,
 };
 /** Run only when named: each starts a whole cluster and takes several minutes of its own. */

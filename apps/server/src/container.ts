@@ -58,6 +58,7 @@ import { OfficerService } from './officers/officer.service.js';
 import { FixWatch } from './outcomes/fix-watch.js';
 import { OutcomeRepository } from './outcomes/outcome.repository.js';
 import { OutcomeService } from './outcomes/outcome.service.js';
+import { PresenceRegistry } from './presence/presence-registry.js';
 import { DisposalService } from './retention/disposal.service.js';
 import { EvidenceProtection } from './retention/evidence-protection.js';
 import { loadPolicies } from './retention/policies.js';
@@ -429,6 +430,12 @@ export async function buildContainer(
     events,
     clock,
   );
+  const presence = new PresenceRegistry(
+    cluster.presence,
+    events,
+    clock,
+    log.child({ component: 'presence' }),
+  );
   consoles = new ConsoleSignalling(
     sessions,
     mediaGateway,
@@ -439,6 +446,7 @@ export async function buildContainer(
     callerSide,
     log.child({ component: 'console-ws' }),
     reads,
+    presence,
   );
 
   // Nothing is lost: what waited in this instance's spool is stored as soon as storage takes writes again.
@@ -540,6 +548,7 @@ export async function buildContainer(
       }
       audit.start();
       cluster.start();
+      presence.start();
       await jobs.start();
       // SMPP binds here; a gateway that cannot be reached yet keeps trying (texts fail over meanwhile).
       await deliveries.start();
@@ -581,7 +590,8 @@ export async function buildContainer(
       await evidence.idle();
       audit.stop();
       await audit.checkpointNow();
-      // After the last events of the shutdown (rooms closed, views ended) are sent.
+      await presence.stop();
+      // After the last events of the shutdown (rooms closed, views ended, watchers gone) are sent.
       await cluster.stop();
       await topology.stop();
       await db.destroy();

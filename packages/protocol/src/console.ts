@@ -15,7 +15,14 @@ import {
 } from './common.js';
 import { IncidentSummary } from './incident.js';
 import type { Permission } from './permissions.js';
-import { MediaPlaneStatus, OfficerView, SessionSummary, StorageStatus, TimelineEvent } from './session.js';
+import {
+  MediaPlaneStatus,
+  OfficerView,
+  SessionSummary,
+  StorageStatus,
+  TimelineEvent,
+  Watcher,
+} from './session.js';
 
 const SessionId = z.string().min(1).max(64);
 const ViewId = z.string().min(1).max(64);
@@ -159,6 +166,8 @@ export const ServerToConsole = z.discriminatedUnion('type', [
     level: QualityLevel,
     kbps: z.number(),
   }),
+  /** Who has the session open, on any instance (sent on every change, on watch, and after hello). */
+  z.object({ type: z.literal('presence'), sessionId: SessionId, watchers: z.array(Watcher).max(200) }),
   ErrorMessage,
 ]);
 export type ServerToConsole = z.infer<typeof ServerToConsole>;

@@ -16,6 +16,8 @@ export const PERMISSIONS = {
   'incident:create': ['call-handler', 'supervisor'],
   'incident:read': ['call-handler', 'supervisor', 'dpo'],
   'incident:manage': ['call-handler', 'supervisor'],
+  // The live wall (every live session at once) is the supervisors' overview; call handlers work one call.
+  'session:wall': ['supervisor'],
   'outbox:read': ['call-handler', 'supervisor'],
   'evidence:read': ['call-handler', 'supervisor', 'dpo'],
   'evidence:play': ['call-handler', 'supervisor', 'dpo'],

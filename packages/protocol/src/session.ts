@@ -39,6 +39,10 @@ export const SessionSummary = z.object({
 });
 export type SessionSummary = z.infer<typeof SessionSummary>;
 
+/** An officer who has a session open on a console (its page or the live wall), since when (ms). */
+export const Watcher = z.object({ officerId: z.string(), name: z.string(), since: z.number().int() });
+export type Watcher = z.infer<typeof Watcher>;
+
 export const TimelineEvent = z.object({
   id: z.string(),
   at: z.number().int(),

@@ -25,6 +25,8 @@ const LibraryPage = lazy(() => import('../library/LibraryPage.js').then((m) => (
 const RetentionPage = lazy(() =>
   import('../retention/RetentionPage.js').then((m) => ({ default: m.RetentionPage })),
 );
+// The live wall is a supervisor's screen: nothing of it loads for anyone else.
+const WallPage = lazy(() => import('../wall/WallPage.js').then((m) => ({ default: m.WallPage })));
 const SarPage = lazy(() => import('../sar/SarPage.js').then((m) => ({ default: m.SarPage })));
 const SignInSettingsPage = lazy(() =>
   import('../admin/SignInSettingsPage.js').then((m) => ({ default: m.SignInSettingsPage })),
@@ -103,6 +105,8 @@ export function App() {
     page = lazyPage(can(roles, 'session:read'), <SessionPage key={route.id} id={route.id} />);
   } else if (route.name === 'incident') {
     page = lazyPage(can(roles, 'incident:read'), <IncidentPage key={route.id} id={route.id} />);
+  } else if (route.name === 'wall') {
+    page = lazyPage(can(roles, 'session:wall'), <WallPage />);
   } else if (route.name === 'library') {
     page = lazyPage(can(roles, 'evidence:read'), <LibraryPage />);
   } else if (route.name === 'evidence') {

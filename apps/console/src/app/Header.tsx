@@ -15,6 +15,9 @@ export function Header() {
   if (live) {
     links.push({ href: '/', label: 'Sessions', current: path === '/' || path.startsWith('/sessions/') });
   }
+  if (can(officer.roles, 'session:wall')) {
+    links.push({ href: '/wall', label: 'Live wall', current: path === '/wall' });
+  }
   if (can(officer.roles, 'evidence:read')) {
     // Without live sessions, "/" shows the library, so it is current there too.
     const here = path === '/library' || path.startsWith('/library/') || (!live && path === '/');

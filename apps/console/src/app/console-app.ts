@@ -11,6 +11,7 @@ import { LibraryCache } from '../library/library-query.js';
 import { LibraryStore } from '../library/library-store.js';
 import { MediaStore } from '../media/media-status.js';
 import { OutboxStore } from '../outbox/outbox-store.js';
+import { PresenceStore } from '../presence/presence-store.js';
 import { PoliciesStore } from '../retention/policies-store.js';
 import { SarStore } from '../sar/sar-store.js';
 import { SessionListStore } from '../sessions/session-list.js';
@@ -28,6 +29,8 @@ export interface ConsoleApp {
   config: Store<ConsoleConfig | null>;
   iceServers: Store<IceServer[]>;
   sessions: SessionListStore;
+  /** Who is watching each session (the session page, the live wall, the list). */
+  presence: PresenceStore;
   invite: InviteForm;
   /** Open incidents (dashboard, session page), kept current by `incident.updated`. */
   incidents: IncidentListStore;
@@ -72,6 +75,7 @@ export function createConsoleApp(win: Window): ConsoleApp {
   const iceServers = new Store<IceServer[]>([]);
   const sessions = new SessionListStore(api);
   const outbox = new OutboxStore(api);
+  const presence = new PresenceStore();
   const media = new MediaStore();
   const storage = new StorageStore();
   const invite = new InviteForm(api, (s) => sessions.upsert(s));
@@ -79,6 +83,7 @@ export function createConsoleApp(win: Window): ConsoleApp {
 
   sessions.connect(socket);
   incidents.connect(socket);
+  presence.connect(socket);
   outbox.connect(socket);
   media.connect(socket);
   storage.connect(socket);
@@ -113,6 +118,7 @@ export function createConsoleApp(win: Window): ConsoleApp {
     config,
     iceServers,
     sessions,
+    presence,
     invite,
     incidents,
     outbox,
@@ -146,6 +152,7 @@ export function createConsoleApp(win: Window): ConsoleApp {
       socket.stop();
       sessions.reset();
       incidents.reset();
+      presence.reset();
       outbox.reset();
       officers.reset();
       audit.reset();

@@ -6,6 +6,8 @@ export type Route =
   | { name: 'session'; id: string }
   /** Several callers' sessions together: live tiles, one map, one timeline. */
   | { name: 'incident'; id: string }
+  /** Supervisors' live wall: every live session as a tile. */
+  | { name: 'wall' }
   | { name: 'library' }
   /** A session's evidence; `redact` opens the redaction editor on arrival (from subject access). */
   | { name: 'evidence'; id: string; redact: boolean }
@@ -35,6 +37,7 @@ export function matchRoute(path: string): Route {
   if (clean === '/retention') return { name: 'retention' };
   if (clean === '/sar') return { name: 'sar' };
   if (clean === '/wellbeing') return { name: 'wellbeing' };
+  if (clean === '/wall') return { name: 'wall' };
   const m = /^\/sessions\/([A-Za-z0-9-]{1,64})$/.exec(clean);
   if (m?.[1]) return { name: 'session', id: m[1] };
   const inc = /^\/incidents\/([A-Za-z0-9-]{1,64})$/.exec(clean);

@@ -40,7 +40,7 @@ class FakePeer implements PeerLike {
   }
 }
 
-function harness() {
+function harness(layer?: 'low') {
   const sent: Array<Record<string, unknown>> = [];
   const handlers = new Set<(m: ServerToConsole) => void>();
   const opens = new Set<(i: { reconnect: boolean }) => void>();
@@ -71,6 +71,7 @@ function harness() {
       return p;
     },
     retryMs: 1000,
+    ...(layer ? { layer } : {}),
   });
   const deliver = (m: ServerToConsole) => {
     for (const h of [...handlers]) h(m);
@@ -121,6 +122,15 @@ describe('LiveViewer', () => {
     expect(h.lastOf('view.candidate')).toMatchObject({ viewId: 'v1', candidate: null });
     h.peers[0]?.connect();
     expect(h.viewer.state.get().phase).toBe('playing');
+  });
+
+  it('asks for the light layer when a wall tile wants it, and for the default otherwise', () => {
+    const tile = harness('low');
+    tile.viewer.setPublishing(true);
+    expect(tile.lastOf('view.start')).toMatchObject({ sessionId: 's1', layer: 'low' });
+    const page = harness();
+    page.viewer.setPublishing(true);
+    expect(page.lastOf('view.start')).not.toHaveProperty('layer');
   });
 
   it('treats "not live yet" quietly and tries again', async () => {

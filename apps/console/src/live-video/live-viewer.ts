@@ -46,7 +46,15 @@ export interface LiveViewerDeps {
   maxRetryMs?: number;
   /** How long to wait for an offer before asking again. */
   offerTimeoutMs?: number;
+  /**
+   * Which video layer to ask for, where the caller sends several (simulcast): a small wall
+   * tile asks for the light one. Left out of `view.start` when unset (the server's default).
+   */
+  layer?: ViewLayer;
 }
+
+/** A viewer's choice of the caller's video layers (see `view.start`'s `layer`). */
+export type ViewLayer = 'high' | 'low' | 'auto';
 
 /**
  * Watches one session's live video. Janus makes the offer: we ask with
@@ -57,7 +65,7 @@ export interface LiveViewerDeps {
  */
 export class LiveViewer {
   readonly state = new Store<ViewerState>({ phase: 'idle', stream: null, stats: EMPTY_STATS, problem: null });
-  readonly #deps: Required<LiveViewerDeps>;
+  readonly #deps: Required<Omit<LiveViewerDeps, 'layer'>> & Pick<LiveViewerDeps, 'layer'>;
   readonly #unsubscribe: Array<() => void> = [];
   #wanted = false;
   #disposed = false;
@@ -139,7 +147,12 @@ export class LiveViewer {
     this.clearTimer('retry');
     // A request sent now would be dropped; onOpen asks as soon as the socket is up.
     if (!this.#deps.socket.connected) return;
-    this.#pendingRef = this.#deps.socket.send({ type: 'view.start', sessionId: this.sessionId });
+    const layer = this.#deps.layer;
+    this.#pendingRef = this.#deps.socket.send({
+      type: 'view.start',
+      sessionId: this.sessionId,
+      ...(layer ? { layer } : {}),
+    });
     if (this.state.get().phase !== 'interrupted') this.state.patch({ phase: 'requesting' });
     this.clearTimer('offer');
     this.#offerTimer = setTimeout(() => {

@@ -18,6 +18,7 @@ import { PositionPanel } from '../location/PositionPanel.js';
 import { SessionMap } from '../location/SessionMap.js';
 import { FixAlertBanner } from '../outcomes/FixAlertBanner.js';
 import { SessionOutcomes } from '../outcomes/SessionOutcomes.js';
+import { Watchers } from '../presence/Watchers.js';
 import { StateBadge, videoStopped } from '../sessions/StateBadge.js';
 import { TextsPanel } from '../texts/TextsPanel.js';
 import { OfficerCameraPanel } from '../two-way/OfficerCameraPanel.js';
@@ -149,6 +150,7 @@ function SessionView({ ctl }: { ctl: SessionController }) {
           ) : (
             <p className="session-meta muted">Loading…</p>
           )}
+          <Watchers sessionId={ctl.sessionId} />
           {session && videoStoppedText(session) ? (
             <p className="video-stopped" role="alert" data-testid="video-stopped">
               {videoStoppedText(session)}

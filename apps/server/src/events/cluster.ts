@@ -3,12 +3,14 @@ import type { Clock } from '../adapters/clock.js';
 import type { Random } from '../adapters/random.js';
 import { RedisCallerState } from '../adapters/redis/redis-caller-state.js';
 import { RedisConnections } from '../adapters/redis/redis-connections.js';
+import { RedisPresenceStore } from '../adapters/redis/redis-presence.js';
 import { RedisSessionOwners } from '../adapters/redis/redis-session-owners.js';
 import { RedisStreamTransport } from '../adapters/redis/redis-stream-transport.js';
 import type { Logger } from '../lib/logger.js';
 import type { MediaGateway } from '../media/media-gateway.js';
 import { MediaRpcMethods } from '../media/media-rpc.js';
 import { RoutedMediaGateway } from '../media/routed-media-gateway.js';
+import { MemoryPresenceStore, type PresenceStore } from '../presence/presence-store.js';
 import { type CallerStateStore, MemoryCallerState } from '../signalling/caller-state.js';
 import { BusRpc } from './bus-rpc.js';
 import { EventBus } from './event-bus.js';
@@ -19,6 +21,8 @@ export interface Cluster {
   /** The general Redis client (fails fast while Redis is down), or null with one instance. */
   redis: Redis | null;
   callerState: CallerStateStore;
+  /** Who watches which session, from every instance's consoles. */
+  presence: PresenceStore;
   /** Signalling's way to the media: this instance's own, or relayed to the session's owner. */
   gateway(local: MediaGateway): MediaGateway;
   /** Starts renewing this instance's claims on the sessions whose media it holds. */
@@ -44,6 +48,7 @@ export async function connectCluster(
       events,
       redis: null,
       callerState: new MemoryCallerState(),
+      presence: new MemoryPresenceStore(),
       gateway: (local) => local,
       start() {},
       async stop() {},
@@ -60,6 +65,7 @@ export async function connectCluster(
     events,
     redis: redis.main,
     callerState: new RedisCallerState(redis.main),
+    presence: new RedisPresenceStore(redis.main),
     gateway: (local) => new RoutedMediaGateway(local, owners, rpc, events),
     start: () => owners.start(),
     async stop() {

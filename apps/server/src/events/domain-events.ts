@@ -57,6 +57,8 @@ export const DomainEventSchemas = {
   }),
   'caller.media': z.object({ sessionId, state: CallerMediaState }),
   'caller.quality': z.object({ sessionId, level: QualityLevel, kbps: z.number() }),
+  /** Who watches the session changed on some instance: every instance reads the shared presence again. */
+  'presence.changed': z.object({ sessionId }),
   /** Every sign-in of the officer ended (signed out, disabled, password reset): close their consoles. */
   'officer.signedOut': z.object({ officerId: z.string(), reason: z.string() }),
   /** The officer's roles changed: their open consoles hold the old ones. */

@@ -15,12 +15,15 @@ import type { IceServerIssuer } from '../ice/ice-servers.js';
 import { forbidden } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { MediaGateway } from '../media/media-gateway.js';
+import type { PresenceRegistry } from '../presence/presence-registry.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { assertConsolePolicy, permissionFor } from './console-policy.js';
 import type { CallerSide } from './officer-requests.js';
 import { CloseCode, SocketChannel } from './socket-channel.js';
 
 interface ConsoleClient {
+  /** This connection's name in the presence registry. */
+  id: string;
   channel: SocketChannel<ConsoleToServer, ServerToConsole>;
   officer: OfficerView;
   watched: Set<string>;
@@ -42,6 +45,7 @@ const SLOW_CONSOLE_BYTES = 1024 * 1024;
  */
 export class ConsoleSignalling {
   readonly #clients = new Set<ConsoleClient>();
+  #connections = 0;
   #storage: StorageStatus | null = null;
 
   constructor(
@@ -55,6 +59,7 @@ export class ConsoleSignalling {
     private readonly side: CallerSide,
     private readonly log: Logger,
     private readonly reads: ReadAudit,
+    private readonly presence: PresenceRegistry,
   ) {
     assertConsolePolicy();
     const on = events.subscribe.bind(events);
@@ -91,6 +96,13 @@ export class ConsoleSignalling {
     );
     on('caller.quality', ({ sessionId, level, kbps }) =>
       this.broadcast({ type: 'caller.quality', sessionId, level, kbps }, watching(sessionId)),
+    );
+    // Presence goes to whoever has the session open or may list it; never to a role that cannot read it.
+    presence.onChange((sessionId, watchers) =>
+      this.broadcast(
+        { type: 'presence', sessionId, watchers: [...watchers] },
+        (c) => c.watched.has(sessionId) || can(c.officer.roles, 'session:read'),
+      ),
     );
     on('media.status', ({ status }) => this.broadcast({ type: 'media.status', media: status }, () => true));
     on('view.ended', ({ viewId, ownerId, reason }) => {
@@ -168,6 +180,7 @@ export class ConsoleSignalling {
 
   accept(socket: WebSocket, officer: OfficerView, ip: string | null = null): void {
     const client: ConsoleClient = {
+      id: `${++this.#connections}`,
       channel: new SocketChannel(socket, ConsoleToServerSchema, this.log.child({ officer: officer.id })),
       officer,
       watched: new Set(),
@@ -196,6 +209,11 @@ export class ConsoleSignalling {
     });
     client.channel.send({ type: 'hello', officer, media: this.mediaStatus(), iceServers: grant.iceServers });
     if (this.#storage) client.channel.send({ type: 'storage.status', storage: this.#storage });
+    // Lists show who is on each session: a console that may list them starts with the current picture.
+    if (can(officer.roles, 'session:read')) {
+      for (const [sessionId, watchers] of this.presence.snapshot())
+        client.channel.send({ type: 'presence', sessionId, watchers: [...watchers] });
+    }
   }
 
   private async handle(c: ConsoleClient, msg: ConsoleToServer): Promise<void> {
@@ -214,6 +232,12 @@ export class ConsoleSignalling {
           ip: c.ip,
         });
         c.watched.add(msg.sessionId);
+        await this.presence.join(c.id, msg.sessionId, officer);
+        c.channel.send({
+          type: 'presence',
+          sessionId: msg.sessionId,
+          watchers: [...this.presence.watchers(msg.sessionId)],
+        });
         {
           // The phone reports its state only on a change; a console arriving later needs it now.
           const now = await this.side.current(msg.sessionId);
@@ -224,6 +248,7 @@ export class ConsoleSignalling {
         return;
       case 'unwatch':
         c.watched.delete(msg.sessionId);
+        await this.presence.leave(c.id, msg.sessionId);
         return;
       case 'view.start': {
         await this.sessions.get(msg.sessionId);
@@ -295,6 +320,9 @@ export class ConsoleSignalling {
     if (client.dropped) return;
     client.dropped = true;
     this.#clients.delete(client);
+    void this.presence
+      .drop(client.id)
+      .catch((err: unknown) => this.log.warn({ err }, 'console: withdrawing presence failed'));
     void this.media
       .stopViewsOf(client.officer.id, client.views, reason)
       .catch((err: unknown) => this.log.warn({ err }, 'console: stopping views failed'));
