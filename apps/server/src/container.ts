@@ -386,6 +386,7 @@ export async function buildContainer(
     log.child({ component: 'caller-ws' }),
     events,
     clock,
+    config.simulcast,
   );
   consoles = new ConsoleSignalling(
     sessions,
