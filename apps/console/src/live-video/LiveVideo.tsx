@@ -2,6 +2,7 @@ import type { SessionSummary } from '@sightline/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { formatBitrate } from '../lib/format.js';
 import { useStore } from '../lib/use-store.js';
+import { LayerPicker } from './LayerPicker.js';
 import type { LiveViewer } from './live-viewer.js';
 import { videoOverlay } from './video-overlay.js';
 import type { VideoStats } from './video-stats.js';
@@ -58,6 +59,7 @@ export function LiveVideo({ viewer, session }: { viewer: LiveViewer; session: Se
       <div className="video-bar">
         <StatsLine stats={stats} playing={playing} />
         <div className="video-actions">
+          <LayerPicker viewer={viewer} />
           <button
             type="button"
             className="btn btn-secondary btn-small"
