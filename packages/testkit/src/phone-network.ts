@@ -116,6 +116,43 @@ export class PhoneNetwork {
     }
   }
 
+  /**
+   * Makes the phone's link a mobile one (netem): downlink to the phone at `kbit` kbit/s with
+   * `lossPct` random loss and a queue of `queuePackets` (a real cell's buffer, not netem's
+   * 1000-packet default, which would turn congestion into seconds of delay instead of loss),
+   * and `delayMs` of round trip split between the two directions. `clear()` removes it.
+   */
+  shape(o: { kbit: number; delayMs: number; lossPct: number; queuePackets: number }): void {
+    this.clear();
+    const half = `${Math.round(o.delayMs / 2)}ms`;
+    execFileSync(
+      'tc',
+      [
+        'qdisc',
+        'add',
+        'dev',
+        this.#dev,
+        'root',
+        'netem',
+        'delay',
+        half,
+        'loss',
+        `${o.lossPct}%`,
+        'rate',
+        `${o.kbit}kbit`,
+        'limit',
+        String(o.queuePackets),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    inPhone(this.#name, 'tc', 'qdisc', 'add', 'dev', 'eth0', 'root', 'netem', 'delay', half);
+  }
+
+  /** Removes any limit or shaping from both ends of the phone's link. */
+  clear(): void {
+    this.throttle(0);
+  }
+
   destroy(): void {
     try {
       ip('link', 'del', this.#dev); // removes both ends at once
