@@ -220,6 +220,9 @@ async function measureMode(mode: Mode, net: PhoneNetwork) {
           await viewer.start(c.sessionId, 'auto');
           shaped.push({ viewer: 'auto', ...(await autoRun(viewer)) });
         }
+      } catch (err) {
+        // A viewer that never decodes a frame behind the link is a result too, not a lost run.
+        shaped.push({ viewer: mode === 'single' ? 'full' : 'auto', error: String(err) });
       } finally {
         viewer.stop();
         net.clear();
