@@ -34,14 +34,14 @@ export function callerLayers(page: Page): Promise<{ at: number; layers: SentLaye
     if (pc)
       (await pc.getStats()).forEach((r: Record<string, unknown>) => {
         if (r.type !== 'outbound-rtp' || r.kind !== 'video') return;
-        const n = (v: unknown) => (typeof v === 'number' ? v : 0);
+        // No named helpers in here: tsx would wrap them in a __name() the page does not have.
         layers.push({
           rid: typeof r.rid === 'string' ? r.rid : null,
-          bytes: n(r.bytesSent) + n(r.headerBytesSent),
+          bytes: Number(r.bytesSent ?? 0) + Number(r.headerBytesSent ?? 0),
           width: typeof r.frameWidth === 'number' ? r.frameWidth : null,
           height: typeof r.frameHeight === 'number' ? r.frameHeight : null,
-          framesEncoded: n(r.framesEncoded),
-          encodeSeconds: n(r.totalEncodeTime),
+          framesEncoded: Number(r.framesEncoded ?? 0),
+          encodeSeconds: Number(r.totalEncodeTime ?? 0),
           limitation: typeof r.qualityLimitationReason === 'string' ? r.qualityLimitationReason : null,
         });
       });
@@ -125,15 +125,14 @@ export class ViewerPage {
         if (r.type === 'inbound-rtp' && r.kind === 'video') inbound = r;
       });
       const i = (inbound ?? {}) as Record<string, unknown>;
-      const n = (v: unknown) => (typeof v === 'number' ? v : 0);
       return {
         at: performance.now(),
-        bytes: n(i.bytesReceived) + n(i.headerBytesReceived),
+        bytes: Number(i.bytesReceived ?? 0) + Number(i.headerBytesReceived ?? 0),
         width: typeof i.frameWidth === 'number' ? i.frameWidth : null,
         height: typeof i.frameHeight === 'number' ? i.frameHeight : null,
-        framesDecoded: n(i.framesDecoded),
-        freezes: n(i.freezeCount),
-        freezeSeconds: n(i.totalFreezesDuration),
+        framesDecoded: Number(i.framesDecoded ?? 0),
+        freezes: Number(i.freezeCount ?? 0),
+        freezeSeconds: Number(i.totalFreezesDuration ?? 0),
         inbound,
       };
     });
