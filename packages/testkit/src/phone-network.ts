@@ -117,14 +117,14 @@ export class PhoneNetwork {
   }
 
   /**
-   * Makes the phone's link a mobile one (netem): downlink to the phone at `kbit` kbit/s with
-   * `lossPct` random loss and a queue of `queuePackets` (a real cell's buffer, not netem's
-   * 1000-packet default, which would turn congestion into seconds of delay instead of loss),
-   * and `delayMs` of round trip split between the two directions. `clear()` removes it.
+   * Makes the phone's downlink a thin mobile one: `kbit` kbit/s through a token bucket whose
+   * queue holds `queueMs` of traffic (a cell's buffer: congestion shows as loss and delay, not
+   * seconds of queue). The uplink is left free. netem (added delay, random loss) is not in
+   * every kernel (not in this machine's), so only the rate and the queue are shaped.
    */
-  shape(o: { kbit: number; delayMs: number; lossPct: number; queuePackets: number }): void {
+  shapeDownlink(o: { kbit: number; queueMs: number }): void {
     this.clear();
-    const half = `${Math.round(o.delayMs / 2)}ms`;
+    const burstKb = Math.max(16, Math.ceil(o.kbit / 8 / 100));
     execFileSync(
       'tc',
       [
@@ -133,19 +133,16 @@ export class PhoneNetwork {
         'dev',
         this.#dev,
         'root',
-        'netem',
-        'delay',
-        half,
-        'loss',
-        `${o.lossPct}%`,
+        'tbf',
         'rate',
         `${o.kbit}kbit`,
-        'limit',
-        String(o.queuePackets),
+        'burst',
+        `${burstKb}kb`,
+        'latency',
+        `${o.queueMs}ms`,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    inPhone(this.#name, 'tc', 'qdisc', 'add', 'dev', 'eth0', 'root', 'netem', 'delay', half);
   }
 
   /** Removes any limit or shaping from both ends of the phone's link. */
