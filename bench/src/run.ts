@@ -6,6 +6,7 @@ import { cluster } from './cluster.js';
 import { latency } from './latency.js';
 import { type BenchResult, machine, RESULTS_DIR, readResult, writeResult } from './lib/results.js';
 import { location } from './location.js';
+import { mobileViewer } from './mobile-viewer.js';
 import { pageWeight } from './page-weight.js';
 import { ttff } from './ttff.js';
 import { wall } from './wall.js';
@@ -20,9 +21,10 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'page-weight': pageWeight,
   wall,
   cluster,
+  'mobile-viewer': mobileViewer,
 };
-/** Run only when named: each starts a whole cluster and takes several minutes of its own. */
-const ON_REQUEST = new Set(['cluster']);
+/** Run only when named: each takes several minutes of its own (a whole cluster; four Chromium servers' worth of calls). */
+const ON_REQUEST = new Set(['cluster', 'mobile-viewer']);
 
 /** Runs the named benchmarks (all by default), writes each JSON file, then summary.md from all present results. */
 async function main(): Promise<void> {

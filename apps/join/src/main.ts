@@ -4,6 +4,7 @@ import { detectEnvironment } from './env.js';
 import { initialLanguage, setLanguage, t } from './i18n.js';
 import { MediaController } from './media-controller.js';
 import { Signalling } from './signalling.js';
+import { videoEncodings } from './simulcast.js';
 import { Store, type Transfer } from './store.js';
 import { createRenderer } from './ui/render.js';
 
@@ -15,6 +16,8 @@ const token = location.pathname.split('/')[2] ?? '';
 let signalling: Signalling | null = null;
 /** What every PeerConnection is made with; `relay` keeps the caller's address from Janus. */
 let rtcConfig: RTCConfiguration = { iceServers: [] };
+/** Whether the server takes the video as simulcast layers (its welcome says). */
+let simulcast = false;
 
 const video = (attrs: Record<string, string>, muted: boolean) => {
   const v = Object.assign(document.createElement('video'), { muted, autoplay: true, playsInline: true });
@@ -38,6 +41,7 @@ const media = new MediaController(
   () => rtcConfig,
   preview,
   officerVideo,
+  () => videoEncodings(simulcast, env.platform),
 );
 const chat = new ChatController(
   store,
@@ -129,6 +133,7 @@ function onMessage(msg: ServerToCaller): void {
   switch (msg.type) {
     case 'welcome': {
       rtcConfig = { iceServers: msg.iceServers, iceTransportPolicy: msg.iceTransportPolicy };
+      simulcast = msg.simulcast ?? false;
       media.iceRenewed();
       const s = msg.session;
       store.update({

@@ -50,6 +50,8 @@ export class MediaController {
     private readonly rtcConfig: () => RTCConfiguration,
     readonly preview: HTMLVideoElement,
     readonly officer: HTMLVideoElement,
+    /** The video's simulcast layers as the server last allowed them (simulcast.ts), or undefined. */
+    private readonly videoEncodings: () => RTCRtpEncodingParameters[] | undefined = () => undefined,
   ) {}
 
   /** Opens camera and location as the link's mode allows (again, after a refusal is fixed). */
@@ -84,25 +86,30 @@ export class MediaController {
     this.report('microphone', capture.microphone);
     if (!capture.stream) return;
     if (capture.stream.getVideoTracks().length) this.preview.srcObject = capture.stream;
-    const publisher = new Publisher(capture.stream, this.rtcConfig, {
-      sendOffer: (sdp, id) => this.signalling()?.send({ type: 'publish.offer', id, sdp }),
-      sendCandidate: (c) =>
-        this.signalling()?.send({
-          type: 'publish.candidate',
-          candidate: c?.candidate
-            ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null }
-            : null,
-        }),
-      onState: (media) => {
-        if (this.#stopped) return;
-        this.store.update({ media });
-        if (media === 'connected') copySoon(COPY_AFTER_CONNECTED_MS);
-        // Media trouble is usually network trouble (a new address after Wi-Fi → 4G leaves
-        // the socket hanging too): check the signalling now, not at the next heartbeat,
-        // so the fresh publish is not stuck behind a dead socket.
-        else if (media === 'reconnecting') this.signalling()?.reconnectNow();
+    const publisher = new Publisher(
+      capture.stream,
+      this.rtcConfig,
+      {
+        sendOffer: (sdp, id) => this.signalling()?.send({ type: 'publish.offer', id, sdp }),
+        sendCandidate: (c) =>
+          this.signalling()?.send({
+            type: 'publish.candidate',
+            candidate: c?.candidate
+              ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null }
+              : null,
+          }),
+        onState: (media) => {
+          if (this.#stopped) return;
+          this.store.update({ media });
+          if (media === 'connected') copySoon(COPY_AFTER_CONNECTED_MS);
+          // Media trouble is usually network trouble (a new address after Wi-Fi → 4G leaves
+          // the socket hanging too): check the signalling now, not at the next heartbeat,
+          // so the fresh publish is not stuck behind a dead socket.
+          else if (media === 'reconnecting') this.signalling()?.reconnectNow();
+        },
       },
-    });
+      this.videoEncodings,
+    );
     // The recorder is a second encoder. Starting it with the live connection slowed the
     // officer's first frame by about 100 ms on a 2-core machine, so it waits until live
     // video is flowing (the server records the live stream from its first packet), or

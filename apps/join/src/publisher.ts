@@ -1,3 +1,5 @@
+import { steppedEncodings } from './simulcast.js';
+
 /** What the camera/microphone request produced. */
 export interface Capture {
   stream: MediaStream | null;
@@ -100,6 +102,8 @@ export class Publisher {
     /** Read at every (re)publish: TURN credentials are renewed during a long call. */
     private readonly rtcConfig: () => RTCConfiguration,
     private readonly cb: PublisherCallbacks,
+    /** The video's sendEncodings at each (re)publish: simulcast layers, or undefined for one (simulcast.ts). */
+    private readonly videoEncodings: () => RTCRtpEncodingParameters[] | undefined = () => undefined,
   ) {}
 
   get connection(): RTCPeerConnection | null {
@@ -113,8 +117,14 @@ export class Publisher {
     const pc = new RTCPeerConnection({ ...config, bundlePolicy: 'max-bundle' });
     this.#pc = pc;
     this.#turnExpiresAt = turnExpiry(config);
-    for (const track of this.stream.getTracks())
-      pc.addTransceiver(track, { direction: 'sendonly', streams: [this.stream] });
+    for (const track of this.stream.getTracks()) {
+      const sendEncodings = track.kind === 'video' ? this.videoEncodings() : undefined;
+      pc.addTransceiver(track, {
+        direction: 'sendonly',
+        streams: [this.stream],
+        ...(sendEncodings ? { sendEncodings } : {}),
+      });
+    }
     pc.onicecandidate = (e) => {
       if (this.#pc === pc) this.cb.sendCandidate(e.candidate ? e.candidate.toJSON() : null);
     };
@@ -232,8 +242,7 @@ export class Publisher {
     if (!sender) return;
     const p = sender.getParameters();
     if (!p.encodings?.length) return;
-    p.encodings[0]!.maxFramerate = step === 'stills' ? 1 : step === 'low' ? 15 : 30;
-    p.encodings[0]!.scaleResolutionDownBy = 1;
+    p.encodings = steppedEncodings(p.encodings, step);
     (p as RTCRtpSendParameters & { degradationPreference?: RTCDegradationPreference }).degradationPreference =
       DEGRADATION[step];
     await sender.setParameters(p).catch(() => {});

@@ -92,8 +92,9 @@ export async function sampleStats(pc: RTCPeerConnection): Promise<QualitySample 
       typeof r.availableOutgoingBitrate === 'number'
     )
       kbps = r.availableOutgoingBitrate / 1000;
+    // With simulcast there is one per layer: the worst says most about the uplink.
     if (r.type === 'remote-inbound-rtp' && r.kind === 'video' && typeof r.fractionLost === 'number')
-      loss = r.fractionLost;
+      loss = Math.max(loss, r.fractionLost);
   });
   return kbps === null ? null : { kbps, loss, bandwidthLimited };
 }

@@ -429,6 +429,7 @@ export async function buildContainer(
     log.child({ component: 'caller-ws' }),
     events,
     clock,
+    config.simulcast,
   );
   const presence = new PresenceRegistry(
     cluster.presence,

@@ -183,6 +183,7 @@ const CONSOLE_SAMPLES: { [T in ConsoleToServer['type']]: Extract<ConsoleToServer
   'view.answer': { type: 'view.answer', viewId: NO_SUCH, sdp: SDP },
   'view.candidate': { type: 'view.candidate', viewId: NO_SUCH, candidate: null },
   'view.stop': { type: 'view.stop', viewId: NO_SUCH },
+  'view.layer': { type: 'view.layer', viewId: NO_SUCH, layer: 'low' },
   ping: { type: 'ping' },
   'chat.send': { type: 'chat.send', sessionId: NO_SUCH, clientId: 'client-1', text: 'hello' },
   'chat.receipt': { type: 'chat.receipt', sessionId: NO_SUCH, ids: ['x'], state: 'read' },

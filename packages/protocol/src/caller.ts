@@ -95,6 +95,8 @@ export const ServerToCaller = z.discriminatedUnion('type', [
     session: CallerSessionView,
     iceServers: z.array(IceServer),
     iceTransportPolicy: IceTransportPolicy,
+    /** Publish VP8 video as simulcast layers (a full one and a light one for thin links). */
+    simulcast: z.boolean().optional(),
   }),
   /** Fresh TURN credentials before the last ones expire: used by the next (re)publish. */
   z.object({

@@ -153,3 +153,14 @@ export type CallerMediaState = z.infer<typeof CallerMediaState>;
 /** Connection quality as the caller's page measures it, and the video step it chose. */
 export const QualityLevel = z.enum(['good', 'fair', 'poor', 'stills']);
 export type QualityLevel = z.infer<typeof QualityLevel>;
+
+/**
+ * Which of the caller's simulcast layers a live view receives: `high` (full picture, the
+ * default), `low` (the light layer, for thin links and small tiles), or `auto` (the viewer
+ * moves between them from its own receive statistics, starting light).
+ */
+export const VideoLayer = z.enum(['high', 'low', 'auto']);
+export type VideoLayer = z.infer<typeof VideoLayer>;
+/** A layer as the media server is asked for it (auto is the viewer's business). */
+export const ServedLayer = z.enum(['high', 'low']);
+export type ServedLayer = z.infer<typeof ServedLayer>;

@@ -12,6 +12,8 @@ import {
   QualityLevel,
   ReceivedFix,
   Sdp,
+  ServedLayer,
+  VideoLayer,
 } from './common.js';
 import { IncidentSummary } from './incident.js';
 import type { Permission } from './permissions.js';
@@ -33,7 +35,14 @@ export const ConsoleToServer = z.discriminatedUnion('type', [
   z.object({ type: z.literal('watch'), id: MessageId, sessionId: SessionId }),
   z.object({ type: z.literal('unwatch'), id: MessageId, sessionId: SessionId }),
   /** Ask to watch the live video; the server answers with `view.offer`. */
-  z.object({ type: z.literal('view.start'), id: MessageId, sessionId: SessionId }),
+  z.object({
+    type: z.literal('view.start'),
+    id: MessageId,
+    sessionId: SessionId,
+    layer: VideoLayer.optional(),
+  }),
+  /** Switch a live view between the caller's full and light simulcast layers (no renegotiation). */
+  z.object({ type: z.literal('view.layer'), id: MessageId, viewId: ViewId, layer: ServedLayer }),
   z.object({ type: z.literal('view.answer'), id: MessageId, viewId: ViewId, sdp: Sdp }),
   z.object({ type: z.literal('view.candidate'), id: MessageId, viewId: ViewId, candidate: IceCandidate }),
   z.object({ type: z.literal('view.stop'), id: MessageId, viewId: ViewId }),
@@ -83,6 +92,7 @@ export const CONSOLE_MESSAGE_PERMISSIONS = {
   'view.answer': 'session:view-live',
   'view.candidate': 'session:view-live',
   'view.stop': 'session:view-live',
+  'view.layer': 'session:view-live',
   ping: null,
   'chat.send': 'session:view-live',
   'chat.receipt': 'session:read',

@@ -116,6 +116,40 @@ export class PhoneNetwork {
     }
   }
 
+  /**
+   * Makes the phone's downlink a thin mobile one: `kbit` kbit/s through a token bucket whose
+   * queue holds `queueMs` of traffic (a cell's buffer: congestion shows as loss and delay, not
+   * seconds of queue). The uplink is left free. netem (added delay, random loss) is not in
+   * every kernel (not in this machine's), so only the rate and the queue are shaped.
+   */
+  shapeDownlink(o: { kbit: number; queueMs: number }): void {
+    this.clear();
+    const burstKb = Math.max(16, Math.ceil(o.kbit / 8 / 100));
+    execFileSync(
+      'tc',
+      [
+        'qdisc',
+        'add',
+        'dev',
+        this.#dev,
+        'root',
+        'tbf',
+        'rate',
+        `${o.kbit}kbit`,
+        'burst',
+        `${burstKb}kb`,
+        'latency',
+        `${o.queueMs}ms`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+  }
+
+  /** Removes any limit or shaping from both ends of the phone's link. */
+  clear(): void {
+    this.throttle(0);
+  }
+
   destroy(): void {
     try {
       ip('link', 'del', this.#dev); // removes both ends at once

@@ -4,6 +4,7 @@ import { formatBitrate } from '../lib/format.js';
 import { useStore } from '../lib/use-store.js';
 import { useViewerProtection } from '../viewer-protection/use-viewer-protection.js';
 import { obscuredClass, ShieldNotice, ViewerControls } from '../viewer-protection/ViewerControls.js';
+import { LayerPicker } from './LayerPicker.js';
 import type { LiveViewer } from './live-viewer.js';
 import { videoOverlay } from './video-overlay.js';
 import type { VideoStats } from './video-stats.js';
@@ -87,6 +88,7 @@ export function LiveVideo({
       <div className="video-bar">
         <StatsLine stats={stats} playing={playing} />
         <div className="video-actions">
+          <LayerPicker viewer={viewer} />
           <button
             type="button"
             className="btn btn-secondary btn-small"

@@ -1,7 +1,21 @@
-import type { IceServer, ServerToConsole } from '@sightline/protocol';
+import type { IceServer, ServedLayer, ServerToConsole, VideoLayer } from '@sightline/protocol';
 import { Store } from '../lib/store.js';
 import type { ConsoleSocket } from '../signalling/console-socket.js';
-import { EMPTY_STATS, readVideoStats, type StatsSample, type VideoStats } from './video-stats.js';
+import {
+  initialLayerState,
+  type LayerPolicyState,
+  type LinkCounters,
+  linkCounters,
+  linkSample,
+  nextLayer,
+} from './layer-policy.js';
+import {
+  EMPTY_STATS,
+  readVideoStats,
+  type StatsSample,
+  type VideoStats,
+  videoInbound,
+} from './video-stats.js';
 
 /**
  * - idle: nothing to watch (caller not publishing)
@@ -18,6 +32,9 @@ export interface ViewerState {
   stats: VideoStats;
   /** A problem worth telling the officer about (not "not live yet", which is normal). */
   problem: string | null;
+  /** The layer asked for (`auto` adapts to this viewer's link) and the one being served now. */
+  layer: VideoLayer;
+  served: ServedLayer;
 }
 
 /** The parts of RTCPeerConnection we use, so tests can pass a fake. */
@@ -47,14 +64,11 @@ export interface LiveViewerDeps {
   /** How long to wait for an offer before asking again. */
   offerTimeoutMs?: number;
   /**
-   * Which video layer to ask for, where the caller sends several (simulcast): a small wall
-   * tile asks for the light one. Left out of `view.start` when unset (the server's default).
+   * Which of the caller's simulcast layers to watch: `high` for the control room (the
+   * default), `low` for small tiles, `auto` for a phone on a moving link (layer-policy.ts).
    */
-  layer?: ViewLayer;
+  layer?: VideoLayer;
 }
-
-/** A viewer's choice of the caller's video layers (see `view.start`'s `layer`). */
-export type ViewLayer = 'high' | 'low' | 'auto';
 
 /**
  * Watches one session's live video. Janus makes the offer: we ask with
@@ -64,8 +78,8 @@ export type ViewLayer = 'high' | 'low' | 'auto';
  * or the connection to the server is lost (the server drops our views then).
  */
 export class LiveViewer {
-  readonly state = new Store<ViewerState>({ phase: 'idle', stream: null, stats: EMPTY_STATS, problem: null });
-  readonly #deps: Required<Omit<LiveViewerDeps, 'layer'>> & Pick<LiveViewerDeps, 'layer'>;
+  readonly state: Store<ViewerState>;
+  readonly #deps: Required<Omit<LiveViewerDeps, 'layer'>>;
   readonly #unsubscribe: Array<() => void> = [];
   #wanted = false;
   #disposed = false;
@@ -80,6 +94,9 @@ export class LiveViewer {
   #statsSample: StatsSample | null = null;
   #framesBefore = 0;
   #retryDelay: number;
+  /** The `auto` policy's state and the counters it compares, per view. */
+  #policy: LayerPolicyState | null = null;
+  #counters: LinkCounters | null = null;
 
   constructor(
     readonly sessionId: string,
@@ -94,6 +111,15 @@ export class LiveViewer {
       ...deps,
     };
     this.#retryDelay = this.#deps.retryMs;
+    const layer = deps.layer ?? 'high';
+    this.state = new Store<ViewerState>({
+      phase: 'idle',
+      stream: null,
+      stats: EMPTY_STATS,
+      problem: null,
+      layer,
+      served: layer === 'high' ? 'high' : 'low',
+    });
     this.#unsubscribe.push(
       deps.socket.onMessage((msg) => this.onMessage(msg)),
       deps.socket.onOpen(({ reconnect }) => this.onOpen(reconnect)),
@@ -117,6 +143,19 @@ export class LiveViewer {
     this.clearTimer('offer');
     // Video we expected has stopped: that is an interruption, not "nothing to watch yet".
     if (was) this.state.patch({ phase: 'interrupted' });
+  }
+
+  /**
+   * Chooses the layer to watch; a live view switches at once, without renegotiating (the
+   * picture changes size at the layer's next keyframe). `auto` starts from the light layer.
+   */
+  setLayer(layer: VideoLayer): void {
+    const cur = this.state.get();
+    if (layer === cur.layer) return;
+    const served: ServedLayer = layer === 'auto' ? cur.served : layer;
+    this.#policy = layer === 'auto' ? initialLayerState(served) : null;
+    this.state.patch({ layer, served });
+    if (this.#viewId) this.#deps.socket.send({ type: 'view.layer', viewId: this.#viewId, layer: served });
   }
 
   /** Stops watching for good (the officer left the page). */
@@ -147,12 +186,14 @@ export class LiveViewer {
     this.clearTimer('retry');
     // A request sent now would be dropped; onOpen asks as soon as the socket is up.
     if (!this.#deps.socket.connected) return;
-    const layer = this.#deps.layer;
+    const { layer } = this.state.get();
     this.#pendingRef = this.#deps.socket.send({
       type: 'view.start',
       sessionId: this.sessionId,
-      ...(layer ? { layer } : {}),
+      ...(layer === 'high' ? {} : { layer }),
     });
+    // The server starts an auto view on the light layer (a fresh link is unproven).
+    if (layer !== 'high') this.state.patch({ served: 'low' });
     if (this.state.get().phase !== 'interrupted') this.state.patch({ phase: 'requesting' });
     this.clearTimer('offer');
     this.#offerTimer = setTimeout(() => {
@@ -296,6 +337,9 @@ export class LiveViewer {
     // Frames decoded is a running total for the page, so it never goes backwards across views.
     this.#framesBefore += this.#statsSample?.framesDecoded ?? 0;
     this.#statsSample = null;
+    // A new view starts where the server starts it: auto on the light layer, with a fresh policy.
+    this.#counters = null;
+    this.#policy = null;
     const cur = this.state.get();
     if (cur.stream || cur.stats.fps !== null || cur.stats.width !== null) {
       this.state.patch({ stream: null, stats: { ...EMPTY_STATS, framesDecoded: this.#framesBefore } });
@@ -309,17 +353,36 @@ export class LiveViewer {
         .getStats()
         .then((report) => {
           if (this.#pc !== pc) return;
-          const read = readVideoStats(report.values(), this.#statsSample);
+          const entries = [...report.values()];
+          const read = readVideoStats(entries, this.#statsSample);
           if (!read) return;
           this.#statsSample = read.sample;
           this.state.patch({
             stats: { ...read.stats, framesDecoded: this.#framesBefore + read.stats.framesDecoded },
           });
+          this.adapt(entries);
         })
         .catch(() => {
           // The connection closed between the tick and the read; the next view starts afresh.
         });
     }, 1000);
+  }
+
+  /** `auto`: one second of this viewer's link through the layer policy; switches when it says. */
+  private adapt(entries: Array<Record<string, unknown>>): void {
+    const inbound = videoInbound(entries);
+    if (this.state.get().layer !== 'auto' || !this.#viewId || !inbound) return;
+    const counters = linkCounters(inbound);
+    const prev = this.#counters;
+    this.#counters = counters;
+    const link = prev ? linkSample(prev, counters) : null;
+    if (!link) return;
+    this.#policy ??= initialLayerState(this.state.get().served);
+    const { state, switchTo } = nextLayer(this.#policy, link);
+    this.#policy = state;
+    if (!switchTo) return;
+    this.state.patch({ served: switchTo });
+    this.#deps.socket.send({ type: 'view.layer', viewId: this.#viewId, layer: switchTo });
   }
 
   private clearTimer(which: 'retry' | 'offer' | 'stats'): void {

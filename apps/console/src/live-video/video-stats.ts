@@ -26,6 +26,17 @@ export const EMPTY_STATS: VideoStats = {
 type StatLike = Record<string, unknown>;
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+/** The video inbound-rtp entry of a stats report: with a renegotiation there can be several; the one decoding most is on screen. */
+export function videoInbound(report: Iterable<StatLike>): StatLike | null {
+  let inbound: StatLike | null = null;
+  for (const s of report) {
+    if (s.type === 'inbound-rtp' && (s.kind === 'video' || s.mediaType === 'video')) {
+      if (!inbound || (num(s.framesDecoded) ?? 0) >= (num(inbound.framesDecoded) ?? 0)) inbound = s;
+    }
+  }
+  return inbound;
+}
+
 /**
  * Reads the video inbound-rtp entry of an RTCPeerConnection stats report.
  * Bitrate and (when the browser omits framesPerSecond) fps come from the
@@ -35,13 +46,7 @@ export function readVideoStats(
   report: Iterable<StatLike>,
   prev: StatsSample | null,
 ): { stats: VideoStats; sample: StatsSample } | null {
-  let inbound: StatLike | null = null;
-  for (const s of report) {
-    if (s.type === 'inbound-rtp' && (s.kind === 'video' || s.mediaType === 'video')) {
-      // With simulcast or a renegotiation there can be several; the one decoding most is the one on screen.
-      if (!inbound || (num(s.framesDecoded) ?? 0) >= (num(inbound.framesDecoded) ?? 0)) inbound = s;
-    }
-  }
+  const inbound = videoInbound(report);
   if (!inbound) return null;
   const sample: StatsSample = {
     timestamp: num(inbound.timestamp) ?? 0,

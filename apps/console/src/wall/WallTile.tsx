@@ -1,9 +1,10 @@
+import type { VideoLayer } from '@sightline/protocol';
 import { memo, type RefObject, useEffect, useRef, useState } from 'react';
 import { useApp } from '../app/context.js';
 import { Link } from '../app/Link.js';
 import { describeQuality } from '../caller-controls/caller-controls.js';
 import { useStore } from '../lib/use-store.js';
-import { LiveViewer, type ViewLayer } from '../live-video/live-viewer.js';
+import { LiveViewer } from '../live-video/live-viewer.js';
 import { videoOverlay } from '../live-video/video-overlay.js';
 import { describeFix, fixAgeLevel, fixAgeText } from '../location/position.js';
 import { Watchers } from '../presence/Watchers.js';
@@ -11,7 +12,7 @@ import { StateBadge, videoStopped } from '../sessions/StateBadge.js';
 import { type WallTile as Tile, wantsVideo } from './wall-model.js';
 
 /** A tile is small: it asks for the caller's light layer where the caller sends one (simulcast). */
-export const WALL_VIDEO_LAYER: ViewLayer = 'low';
+export const WALL_VIDEO_LAYER: VideoLayer = 'low';
 
 /**
  * One live session on the wall: its state, the phone's connection quality, the latest fix,

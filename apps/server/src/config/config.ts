@@ -187,6 +187,12 @@ const EnvSchema = z.object({
   TURN_TTL_SECONDS: int(30, 7 * 86_400).default(3600),
   CALLER_ICE_POLICY: z.enum(['all', 'relay']).default('all'),
   VIDEO_BITRATE: int(100_000, 8_000_000).default(2_000_000),
+  // VP8 callers publish a full and a light simulcast layer (docs/performance.md, "A lighter
+  // stream for mobile viewers"); false: one layer, and every viewer gets the full stream.
+  SIMULCAST: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+    .default('true')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes'),
   // How long a live caller's media may stay stopped (phone died, tunnel) before the recording
   // is closed and ingested; a caller who returns later starts a new recording segment.
   MEDIA_STALL_GRACE_SECONDS: int(1, 600).default(15),
@@ -314,6 +320,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     /** STUN for everyone, TURN credentials issued per browser (ice/ice-servers.ts), the caller's ICE policy. */
     ice,
     videoBitrate: e.VIDEO_BITRATE,
+    /** Whether VP8 callers publish simulcast layers (the caller page is told in its welcome). */
+    simulcast: e.SIMULCAST,
     tools: { janusPpRec: e.JANUS_PP_REC, ffmpeg: e.FFMPEG, ffprobe: e.FFPROBE },
     /** Officer single sign-on; null when no identity provider is configured (the default). */
     oidc: shapeOidc(e, publicUrl, (m) => new ConfigError(`invalid configuration: ${m}`)),

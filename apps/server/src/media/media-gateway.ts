@@ -1,4 +1,4 @@
-import type { IceCandidate } from '@sightline/protocol';
+import type { IceCandidate, ServedLayer } from '@sightline/protocol';
 import type { Actor } from '../audit/audit.service.js';
 
 export type Officer = Actor & { type: 'officer' };
@@ -20,7 +20,14 @@ export interface MediaGateway {
   callerViewAnswer(sessionId: string, sdp: string): Promise<void>;
   callerViewCandidate(sessionId: string, candidate: IceCandidate): Promise<void>;
   // The officers' side: a console on any instance.
-  startView(sessionId: string, officer: Officer): Promise<{ viewId: string; sdp: string }>;
+  /** Starts a live view on a simulcast layer (the full one if none is named). */
+  startView(
+    sessionId: string,
+    officer: Officer,
+    layer?: ServedLayer,
+  ): Promise<{ viewId: string; sdp: string }>;
+  /** Moves a live view to the caller's full or light layer. */
+  setViewLayer(viewId: string, ownerId: string, layer: ServedLayer): Promise<void>;
   answerView(viewId: string, ownerId: string, sdp: string): Promise<void>;
   addViewerCandidate(viewId: string, ownerId: string, candidate: IceCandidate): Promise<void>;
   stopView(viewId: string, ownerId: string, reason: string): Promise<void>;

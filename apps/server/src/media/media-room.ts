@@ -1,4 +1,4 @@
-import type { IceCandidate } from '@sightline/protocol';
+import type { IceCandidate, ServedLayer } from '@sightline/protocol';
 import { JANUS_LOST, type JanusHandle } from '../adapters/janus/janus-handle.js';
 import type { VideoRoomApi } from '../adapters/janus/videoroom.js';
 import { DomainError } from '../lib/errors.js';
@@ -187,8 +187,11 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
     if (pub?.recordingId === recordingId) await this.dropPublisher(pub, reason, false);
   }
 
-  /** Subscribes a viewer to the caller's feed; returns Janus's offer for the viewer. */
-  async startView(viewId: string, ownerId: string, now: number): Promise<string> {
+  /**
+   * Subscribes a viewer to the caller's feed, on the given simulcast layer (Janus's default,
+   * the best one, if none); returns Janus's offer for the viewer.
+   */
+  async startView(viewId: string, ownerId: string, now: number, layer?: ServedLayer): Promise<string> {
     this.assertOpen();
     const feed = this.feedId;
     const publisher = this.#publisher;
@@ -205,7 +208,8 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
     });
     let sdp: string;
     try {
-      sdp = (await this.api.subscribe(handle, { room: this.sessionId, feed })).sdp;
+      sdp = (await this.api.subscribe(handle, { room: this.sessionId, feed, ...(layer ? { layer } : {}) }))
+        .sdp;
     } catch (err) {
       await this.stopView(viewId, 'subscribe failed');
       throw err;
@@ -218,6 +222,11 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
       throw new DomainError('session_not_live', 'the caller is reconnecting; try again');
     }
     return sdp;
+  }
+
+  /** Moves a viewer to the caller's full or light layer (a no-op for a publisher without simulcast). */
+  async setViewLayer(viewId: string, layer: ServedLayer): Promise<void> {
+    await this.api.setLayer(this.requireViewer(viewId).handle, layer);
   }
 
   async answerView(viewId: string, sdp: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { IceCandidate, Sdp } from '@sightline/protocol';
+import { IceCandidate, Sdp, ServedLayer } from '@sightline/protocol';
 import { z } from 'zod';
 import type { RpcImpl } from '../events/bus-rpc.js';
 import type { MediaGateway } from './media-gateway.js';
@@ -15,9 +15,10 @@ const none = z.null();
  */
 export const MediaRpcMethods = {
   'view.start': {
-    params: z.object({ sessionId, officer: Officer }),
+    params: z.object({ sessionId, officer: Officer, layer: ServedLayer.optional() }),
     result: z.object({ viewId, sdp: z.string() }),
   },
+  'view.layer': { params: z.object({ viewId, ownerId, layer: ServedLayer }), result: none },
   'view.answer': { params: z.object({ viewId, ownerId, sdp: Sdp }), result: none },
   'view.candidate': { params: z.object({ viewId, ownerId, candidate: IceCandidate }), result: none },
   'view.stop': { params: z.object({ viewId, ownerId, reason: z.string() }), result: none },
@@ -46,7 +47,8 @@ export function mediaRpcImpl(local: MediaGateway): RpcImpl<MediaRpcMethods> {
     return null;
   };
   return {
-    'view.start': (p) => local.startView(p.sessionId, p.officer),
+    'view.start': (p) => local.startView(p.sessionId, p.officer, p.layer),
+    'view.layer': (p) => done(local.setViewLayer(p.viewId, p.ownerId, p.layer)),
     'view.answer': (p) => done(local.answerView(p.viewId, p.ownerId, p.sdp)),
     'view.candidate': (p) => done(local.addViewerCandidate(p.viewId, p.ownerId, p.candidate)),
     'view.stop': (p) => done(local.stopView(p.viewId, p.ownerId, p.reason)),

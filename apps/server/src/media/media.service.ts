@@ -1,4 +1,4 @@
-import type { IceCandidate } from '@sightline/protocol';
+import type { IceCandidate, ServedLayer } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { Random } from '../adapters/random.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -159,14 +159,18 @@ export class MediaService implements MediaGateway {
   }
 
   /** Starts a live view for an officer; returns the view id and Janus's offer. */
-  async startView(sessionId: string, officer: Officer): Promise<{ viewId: string; sdp: string }> {
+  async startView(
+    sessionId: string,
+    officer: Officer,
+    layer?: ServedLayer,
+  ): Promise<{ viewId: string; sdp: string }> {
     const room = this.#rooms.get(sessionId)?.room;
     if (!room?.feedId) throw new DomainError('session_not_live', 'the caller is not sending video right now');
     const viewId = this.random.id();
     this.#viewOwners.set(viewId, officer);
     let sdp: string;
     try {
-      sdp = await room.startView(viewId, officer.id, this.clock.now());
+      sdp = await room.startView(viewId, officer.id, this.clock.now(), layer);
     } catch (err) {
       this.#viewOwners.delete(viewId);
       throw err;
@@ -175,7 +179,7 @@ export class MediaService implements MediaGateway {
       actor: officer,
       action: 'view.start',
       subject: { type: 'session', id: sessionId },
-      detail: { viewId },
+      detail: { viewId, ...(layer ? { layer } : {}) },
     });
     await this.sessions.addEvent(sessionId, 'view.started', officer.name, null);
     return { viewId, sdp };
@@ -183,6 +187,14 @@ export class MediaService implements MediaGateway {
 
   async answerView(viewId: string, ownerId: string, sdp: string): Promise<void> {
     await this.roomOfView(viewId, ownerId).answerView(viewId, sdp);
+  }
+
+  /**
+   * Switches a view's layer. Not audited: the view itself is (view.start/view.stop), and an
+   * adaptive viewer may switch every few seconds on a bad link.
+   */
+  async setViewLayer(viewId: string, ownerId: string, layer: ServedLayer): Promise<void> {
+    await this.roomOfView(viewId, ownerId).setViewLayer(viewId, layer);
   }
 
   async addViewerCandidate(viewId: string, ownerId: string, candidate: IceCandidate): Promise<void> {

@@ -1,4 +1,4 @@
-import type { IceCandidate } from '@sightline/protocol';
+import type { IceCandidate, ServedLayer } from '@sightline/protocol';
 import { describe, expect, it } from 'vitest';
 import { cryptoRandom } from '../adapters/random.js';
 import { BusRpc } from '../events/bus-rpc.js';
@@ -21,8 +21,8 @@ class FakeMedia implements MediaGateway {
 
   constructor(readonly name: string) {}
 
-  async startView(sessionId: string, o: Officer) {
-    this.calls.push(`startView ${sessionId} ${o.id}`);
+  async startView(sessionId: string, o: Officer, layer?: ServedLayer) {
+    this.calls.push(`startView ${sessionId} ${o.id}${layer ? ` ${layer}` : ''}`);
     if (!this.live.has(sessionId))
       throw new DomainError('session_not_live', 'the caller is not sending video right now');
     const viewId = `${this.name}-view-${this.views.size + 1}`;
@@ -31,6 +31,10 @@ class FakeMedia implements MediaGateway {
   }
   async answerView(viewId: string, _ownerId: string, sdp: string) {
     this.calls.push(`answerView ${viewId} ${sdp}`);
+    if (!this.views.has(viewId)) throw new DomainError('unknown_view', 'no such view (it may have ended)');
+  }
+  async setViewLayer(viewId: string, _ownerId: string, layer: ServedLayer) {
+    this.calls.push(`setViewLayer ${viewId} ${layer}`);
     if (!this.views.has(viewId)) throw new DomainError('unknown_view', 'no such view (it may have ended)');
   }
   async addViewerCandidate(viewId: string) {
@@ -124,6 +128,15 @@ describe('RoutedMediaGateway', () => {
       'addViewerCandidate a-view-1',
       'stopView a-view-1',
     ]);
+    expect(b.local.calls).toEqual([]);
+  });
+
+  it('relays a view asked on the light layer, and a change of layer, to the instance holding the room', async () => {
+    const { a, b } = await twoInstances();
+    await a.gateway.publish('s1', 'v=0 caller offer');
+    const view = await b.gateway.startView('s1', officer, 'low');
+    await b.gateway.setViewLayer(view.viewId, officer.id, 'high');
+    expect(a.local.calls).toEqual(['publish s1', 'startView s1 o1 low', `setViewLayer ${view.viewId} high`]);
     expect(b.local.calls).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import type { IceCandidate } from '@sightline/protocol';
+import type { IceCandidate, ServedLayer } from '@sightline/protocol';
 import type { BusRpc } from '../events/bus-rpc.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { MediaGateway, Officer } from './media-gateway.js';
@@ -65,10 +65,18 @@ export class RoutedMediaGateway implements MediaGateway {
     await this.rpc.call(owner, 'callerView.candidate', { sessionId, candidate });
   }
 
-  async startView(sessionId: string, officer: Officer): Promise<{ viewId: string; sdp: string }> {
+  async startView(
+    sessionId: string,
+    officer: Officer,
+    layer?: ServedLayer,
+  ): Promise<{ viewId: string; sdp: string }> {
     const owner = await this.remoteOwner(sessionId);
-    if (!owner) return this.local.startView(sessionId, officer);
-    const view = await this.rpc.call(owner, 'view.start', { sessionId, officer });
+    if (!owner) return this.local.startView(sessionId, officer, layer);
+    const view = await this.rpc.call(owner, 'view.start', {
+      sessionId,
+      officer,
+      ...(layer ? { layer } : {}),
+    });
     this.#viewHomes.set(view.viewId, owner);
     return view;
   }
@@ -77,6 +85,12 @@ export class RoutedMediaGateway implements MediaGateway {
     const home = this.#viewHomes.get(viewId);
     if (!home) return this.local.answerView(viewId, ownerId, sdp);
     await this.rpc.call(home, 'view.answer', { viewId, ownerId, sdp });
+  }
+
+  async setViewLayer(viewId: string, ownerId: string, layer: ServedLayer): Promise<void> {
+    const home = this.#viewHomes.get(viewId);
+    if (!home) return this.local.setViewLayer(viewId, ownerId, layer);
+    await this.rpc.call(home, 'view.layer', { viewId, ownerId, layer });
   }
 
   async addViewerCandidate(viewId: string, ownerId: string, candidate: IceCandidate): Promise<void> {

@@ -49,6 +49,8 @@ export class CallerSignalling {
     private readonly log: Logger,
     events: EventBus,
     private readonly clock: Clock = systemClock,
+    /** Whether VP8 callers publish simulcast layers (config SIGHTLINE_SIMULCAST). */
+    private readonly simulcast = true,
   ) {
     events.subscribe('session.ended', ({ sessionId, reason }) => {
       this.#limits.delete(sessionId);
@@ -128,6 +130,7 @@ export class CallerSignalling {
       },
       iceServers: grant.iceServers,
       iceTransportPolicy,
+      simulcast: this.simulcast,
     });
     channel.send({ type: 'chat.history', messages: await this.chat.history(sessionId) });
     if (!['ended', 'expired'].includes(row.state) && row.mode !== 'location')

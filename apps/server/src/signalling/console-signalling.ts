@@ -252,7 +252,9 @@ export class ConsoleSignalling {
         return;
       case 'view.start': {
         await this.sessions.get(msg.sessionId);
-        const { viewId, sdp } = await this.media.startView(msg.sessionId, officer);
+        // An adaptive viewer starts on the light layer and climbs once its link shows it can.
+        const layer = msg.layer === 'auto' ? 'low' : msg.layer;
+        const { viewId, sdp } = await this.media.startView(msg.sessionId, officer, layer);
         c.views.add(viewId);
         c.channel.send({
           type: 'view.offer',
@@ -265,6 +267,9 @@ export class ConsoleSignalling {
       }
       case 'view.answer':
         await this.media.answerView(msg.viewId, c.officer.id, msg.sdp);
+        return;
+      case 'view.layer':
+        await this.media.setViewLayer(msg.viewId, c.officer.id, msg.layer);
         return;
       case 'view.candidate':
         await this.media.addViewerCandidate(msg.viewId, c.officer.id, msg.candidate);

@@ -1,9 +1,17 @@
+import type { ServedLayer } from '@sightline/protocol';
 import type { JanusConnection } from './janus-connection.js';
 import { JanusError } from './janus-errors.js';
 import type { JanusHandle } from './janus-handle.js';
 import type { Jsep } from './janus-types.js';
 
 export const VIDEOROOM_PLUGIN = 'janus.plugin.videoroom';
+
+/**
+ * Janus numbers simulcast substreams from the lowest (0) up, and targets 2 unless told. The
+ * caller publishes two layers (apps/join/src/simulcast.ts): `low` is 0; `high` asks for 2,
+ * which Janus serves as the best layer there is (1 with two layers), as its recorder does.
+ */
+export const SUBSTREAM: Record<ServedLayer, number> = { high: 2, low: 0 };
 
 /** Janus VideoRoom error: room already exists. */
 const ROOM_EXISTS = 427;
@@ -108,18 +116,33 @@ export class VideoRoomApi {
     return res.jsep;
   }
 
-  /** Subscribes to a publisher's streams; Janus makes the offer. */
-  async subscribe(handle: JanusHandle, p: { room: string; feed: string }): Promise<Jsep> {
+  /**
+   * Subscribes to a publisher's streams; Janus makes the offer. `layer` picks the simulcast
+   * substream (ignored by Janus for a publisher without simulcast, e.g. an iPhone's H264).
+   */
+  async subscribe(
+    handle: JanusHandle,
+    p: { room: string; feed: string; layer?: ServedLayer },
+  ): Promise<Jsep> {
     const res = await handle.message({
       request: 'join',
       ptype: 'subscriber',
       room: p.room,
-      streams: [{ feed: p.feed }],
+      streams: [{ feed: p.feed, ...(p.layer ? { substream: SUBSTREAM[p.layer] } : {}) }],
     });
     if (res.jsep?.type !== 'offer') {
       throw new JanusError(0, 'subscribe returned no SDP offer', 'plugin');
     }
     return res.jsep;
+  }
+
+  /**
+   * Moves a subscriber to another simulcast substream. Janus switches at the target layer's
+   * next keyframe (asking the publisher for one): no renegotiation, the viewer's picture
+   * simply changes size.
+   */
+  async setLayer(handle: JanusHandle, layer: ServedLayer): Promise<void> {
+    await handle.message({ request: 'configure', substream: SUBSTREAM[layer] });
   }
 
   /** Completes a subscription with the viewer's answer. */
