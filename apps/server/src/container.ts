@@ -57,6 +57,8 @@ import { loadPolicies } from './retention/policies.js';
 import { RetentionService } from './retention/retention.service.js';
 import { SessionRepository } from './sessions/session.repository.js';
 import { SessionService } from './sessions/session.service.js';
+import { ShareRepository } from './shares/share.repository.js';
+import { ShareService } from './shares/share.service.js';
 import { CallerSignalling } from './signalling/caller-signalling.js';
 import { ConsoleSignalling } from './signalling/console-signalling.js';
 import { CallerSide } from './signalling/officer-requests.js';
@@ -84,6 +86,8 @@ export interface Container {
   /** Officer single sign-on; null when no identity provider is configured. */
   sso: SsoService | null;
   sessions: SessionService;
+  /** Sessions shared with field officers, and the officers' positions under them. */
+  shares: ShareService;
   invites: InviteService;
   location: LocationService;
   evidence: EvidenceService;
@@ -183,6 +187,18 @@ export async function buildContainer(
     audit,
     config.callerSessionMs,
     events,
+  );
+
+  const shares = new ShareService(
+    new ShareRepository(db),
+    db,
+    sessions,
+    audit,
+    reads,
+    clock,
+    random,
+    events,
+    config.shareMinSeconds,
   );
 
   let consoles: ConsoleSignalling | null = null;
@@ -397,6 +413,7 @@ export async function buildContainer(
     callerSide,
     log.child({ component: 'console-ws' }),
     reads,
+    shares,
   );
 
   // Nothing is lost: what waited in this instance's spool is stored as soon as storage takes writes again.
@@ -413,6 +430,10 @@ export async function buildContainer(
       .track(sessionId)
       .then((track) => evidence.saveLocationTrack(sessionId, track))
       .catch((err: unknown) => log.error({ err, sessionId }, 'evidence: saving the location track failed'));
+    // Its shares end with it, and with them the field officers' positions.
+    shares
+      .endForSession(sessionId)
+      .catch((err: unknown) => log.error({ err, sessionId }, 'shares: ending a session’s shares failed'));
   });
 
   // Statuses a provider does not call back with (Notify without a callback) are asked for, by one instance.
@@ -425,6 +446,7 @@ export async function buildContainer(
   const expireDue = async () => {
     if (await leases.tryAcquire('sessions.expiry', config.instanceId, SWEEP_EVERY_MS))
       await sessions.expireDue();
+    if (await leases.tryAcquire('shares.expiry', config.instanceId, SWEEP_EVERY_MS)) await shares.expireDue();
   };
   const container: Container = {
     config,
@@ -441,6 +463,7 @@ export async function buildContainer(
     mfa,
     sso,
     sessions,
+    shares,
     invites,
     location,
     evidence,

@@ -7,6 +7,7 @@ import {
   ErrorMessage,
   IceCandidate,
   IceServer,
+  LocationFix,
   MessageId,
   OfficerRequestAction,
   QualityLevel,
@@ -15,6 +16,7 @@ import {
 } from './common.js';
 import type { Permission } from './permissions.js';
 import { MediaPlaneStatus, OfficerView, SessionSummary, StorageStatus, TimelineEvent } from './session.js';
+import { FieldSession, OfficerPosition, ShareEndReason } from './share.js';
 
 const SessionId = z.string().min(1).max(64);
 const ViewId = z.string().min(1).max(64);
@@ -60,6 +62,13 @@ export const ConsoleToServer = z.discriminatedUnion('type', [
     candidate: IceCandidate,
   }),
   z.object({ type: z.literal('officer.publish.stop'), id: MessageId, sessionId: SessionId }),
+  /** A field officer's own position, under one of their live shares (the control room's map shows it). */
+  z.object({
+    type: z.literal('field.position'),
+    id: MessageId,
+    shareId: z.string().min(1).max(64),
+    fix: LocationFix,
+  }),
 ]);
 export type ConsoleToServer = z.infer<typeof ConsoleToServer>;
 
@@ -72,9 +81,9 @@ export const CONSOLE_MESSAGE_PERMISSIONS = {
   watch: 'session:read',
   unwatch: null,
   'view.start': 'session:view-live',
-  'view.answer': 'session:view-live',
-  'view.candidate': 'session:view-live',
-  'view.stop': 'session:view-live',
+  'view.answer': 'view:connect',
+  'view.candidate': 'view:connect',
+  'view.stop': 'view:connect',
   ping: null,
   'chat.send': 'session:view-live',
   'chat.receipt': 'session:read',
@@ -82,6 +91,7 @@ export const CONSOLE_MESSAGE_PERMISSIONS = {
   'officer.publish.offer': 'session:view-live',
   'officer.publish.candidate': 'session:view-live',
   'officer.publish.stop': 'session:view-live',
+  'field.position': 'share:use',
 } as const satisfies Record<ConsoleToServer['type'], Permission | null>;
 
 /** Messages from the server to the officer console. */
@@ -156,6 +166,22 @@ export const ServerToConsole = z.discriminatedUnion('type', [
     level: QualityLevel,
     kbps: z.number(),
   }),
+  /** A shared session as its field officer may see it (sent on watching through a share, and on changes). */
+  z.object({ type: z.literal('field.session'), shareId: z.string(), session: FieldSession }),
+  /**
+   * A share changed: to its field officer (their list; when ended, their view has been closed
+   * and this says why) and to the control room watching the session (its share list).
+   */
+  z.object({
+    type: z.literal('share.changed'),
+    shareId: z.string(),
+    sessionId: SessionId.nullable(),
+    endReason: ShareEndReason.nullable(),
+  }),
+  /** A field officer's newest position, for the control room watching the session. */
+  z.object({ type: z.literal('officer.position'), sessionId: SessionId, position: OfficerPosition }),
+  /** A field officer stopped sharing their position (their share ended): take them off the map. */
+  z.object({ type: z.literal('officer.position.gone'), sessionId: SessionId, shareId: z.string() }),
   ErrorMessage,
 ]);
 export type ServerToConsole = z.infer<typeof ServerToConsole>;

@@ -5,6 +5,7 @@ export * from './console.js';
 export * from './evidence-api.js';
 export * from './retention-bounds.js';
 export * from './session.js';
+export * from './share.js';
 export * from './sign-in.js';
 export * from './sms.js';
 export * from './turn.js';

@@ -17,6 +17,7 @@ import { joinRoutes } from './routes/join.routes.js';
 import { libraryRoutes } from './routes/library.routes.js';
 import { retentionRoutes } from './routes/retention.routes.js';
 import { sessionRoutes } from './routes/sessions.routes.js';
+import { shareRoutes } from './routes/shares.routes.js';
 import { signInRoutes } from './routes/sign-in.routes.js';
 import { smsRoutes } from './routes/sms.routes.js';
 import { turnRoutes } from './routes/turn.routes.js';
@@ -68,6 +69,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(authRoutes(c));
   await app.register(signInRoutes(c));
   await app.register(sessionRoutes(c));
+  await app.register(shareRoutes(c));
   await app.register(smsRoutes(c));
   await app.register(evidenceRoutes(c));
   await app.register(exportRoutes(c));

@@ -13,6 +13,7 @@ import * as m0011 from './0011_postgres.js';
 import * as m0012 from './0012_evidence_viewings.js';
 import * as m0013 from './0013_sms_delivery.js';
 import * as m0014 from './0014_sign_in.js';
+import * as m0016 from './0016_field_shares.js';
 
 /** Migrations in order. Never edit one that has shipped: add the next number. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012_evidence_viewings': m0012,
   '0013_sms_delivery': m0013,
   '0014_sign_in': m0014,
+  '0016_field_shares': m0016,
 };
 
 export const migrationProvider: MigrationProvider = {
