@@ -16,6 +16,7 @@ import type {
   EvidenceList,
   EvidenceViewing,
   ExportJob,
+  FieldShare,
   HoldRequest,
   LibrarySession,
   LoginResult,
@@ -34,6 +35,7 @@ import type {
   RoleGrant,
   SessionDetail,
   SessionSummary,
+  Share,
   SignedManifest,
   SignInOptions,
   SignInSettings,
@@ -348,6 +350,27 @@ export class ApiClient {
   }
   manifest(sessionId: string): Promise<Reply<typeof SignedManifest>> {
     return this.request('GET', `/api/sessions/${seg(sessionId)}/manifest`);
+  }
+
+  // Field officers (issue 11): the control room's shares of a session, and a field officer's own.
+  async fieldOfficers(): Promise<{ id: string; name: string }[]> {
+    return (await this.request<{ officers: { id: string; name: string }[] }>('GET', '/api/field-officers')).officers;
+  }
+  async shares(sessionId: string): Promise<Share[]> {
+    return (await this.request<{ shares: Share[] }>('GET', `/api/sessions/${seg(sessionId)}/shares`)).shares;
+  }
+  async createShares(sessionId: string, officerIds: string[], durationSeconds: number): Promise<Share[]> {
+    const body = { officerIds, durationSeconds };
+    return (await this.request<{ shares: Share[] }>('POST', `/api/sessions/${seg(sessionId)}/shares`, body)).shares;
+  }
+  async revokeShare(id: string): Promise<Share> {
+    return (await this.request<{ share: Share }>('POST', `/api/shares/${seg(id)}/revoke`)).share;
+  }
+  async myShares(): Promise<FieldShare[]> {
+    return (await this.request<{ shares: FieldShare[] }>('GET', '/api/field/shares')).shares;
+  }
+  openShare(id: string): Promise<FieldShare> {
+    return this.request('GET', `/api/field/shares/${seg(id)}`);
   }
 
   private async request<T>(
