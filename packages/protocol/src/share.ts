@@ -50,6 +50,8 @@ export const FieldSession = z.object({
   state: SessionState,
   mode: SessionMode,
   publishing: z.boolean(),
+  videoStoppedAt: z.number().int().nullable(),
+  videoStopReason: z.string().nullable(),
   lastFix: ReceivedFix.nullable(),
 });
 export type FieldSession = z.infer<typeof FieldSession>;

@@ -354,14 +354,16 @@ export class ApiClient {
 
   // Field officers (issue 11): the control room's shares of a session, and a field officer's own.
   async fieldOfficers(): Promise<{ id: string; name: string }[]> {
-    return (await this.request<{ officers: { id: string; name: string }[] }>('GET', '/api/field-officers')).officers;
+    return (await this.request<{ officers: { id: string; name: string }[] }>('GET', '/api/field-officers'))
+      .officers;
   }
   async shares(sessionId: string): Promise<Share[]> {
     return (await this.request<{ shares: Share[] }>('GET', `/api/sessions/${seg(sessionId)}/shares`)).shares;
   }
   async createShares(sessionId: string, officerIds: string[], durationSeconds: number): Promise<Share[]> {
     const body = { officerIds, durationSeconds };
-    return (await this.request<{ shares: Share[] }>('POST', `/api/sessions/${seg(sessionId)}/shares`, body)).shares;
+    return (await this.request<{ shares: Share[] }>('POST', `/api/sessions/${seg(sessionId)}/shares`, body))
+      .shares;
   }
   async revokeShare(id: string): Promise<Share> {
     return (await this.request<{ share: Share }>('POST', `/api/shares/${seg(id)}/revoke`)).share;

@@ -26,6 +26,10 @@ export function Header() {
   if (can(officer.roles, 'sar:search')) {
     links.push({ href: '/sar', label: 'Subject access', current: path === '/sar' });
   }
+  if (can(officer.roles, 'share:use')) {
+    const here = path === '/field' || path.startsWith('/field/') || (!live && path === '/');
+    links.push({ href: '/field', label: 'Shared with me', current: here });
+  }
   if (canSeeAdmin(officer.roles)) links.push({ href: '/admin', label: 'Admin', current: path === '/admin' });
 
   return (

@@ -52,6 +52,8 @@ const share = (publishing = true): FieldShare => ({
     state: 'live',
     mode: 'video',
     publishing,
+    videoStoppedAt: null,
+    videoStopReason: null,
     lastFix: fix(51.5, -0.12, 900),
   },
 });
@@ -162,5 +164,20 @@ describe('distance and bearing on the field page', () => {
     expect(formatRemaining(14 * 60_000 - 5)).toBe('14 min');
     expect(formatRemaining(65 * 60_000)).toBe('1 h 05 min');
     expect(formatRemaining(0)).toBe('expired');
+  });
+});
+
+describe('a field officer’s list of shares', () => {
+  it('loads the live shares and reloads when one of them changes', async () => {
+    const { FieldListStore } = await import('./field-list-store.js');
+    let shares = [share()];
+    const st = new FieldListStore({ myShares: async () => shares });
+    const s = fakeSocket();
+    st.connect(s.socket);
+    await st.load();
+    expect(st.state.get().shares.map((x) => x.id)).toEqual(['sh1']);
+    shares = [];
+    s.deliver({ type: 'share.changed', shareId: 'sh1', sessionId: 's1', endReason: 'revoked' });
+    await vi.waitFor(() => expect(st.state.get().shares).toEqual([]));
   });
 });

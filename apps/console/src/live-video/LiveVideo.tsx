@@ -1,16 +1,15 @@
-import type { SessionSummary } from '@sightline/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { formatBitrate } from '../lib/format.js';
 import { useStore } from '../lib/use-store.js';
 import type { LiveViewer } from './live-viewer.js';
-import { videoOverlay } from './video-overlay.js';
+import { type VideoSession, videoOverlay } from './video-overlay.js';
 import type { VideoStats } from './video-stats.js';
 
 /**
  * The caller's live picture. Starts muted because browsers only autoplay
  * muted video; the officer unmutes with one button.
  */
-export function LiveVideo({ viewer, session }: { viewer: LiveViewer; session: SessionSummary | null }) {
+export function LiveVideo({ viewer, session }: { viewer: LiveViewer; session: VideoSession | null }) {
   const { phase, stream, stats, problem } = useStore(viewer.state);
   const videoRef = useRef<HTMLVideoElement>(null);
   const frameRef = useRef<HTMLDivElement>(null);

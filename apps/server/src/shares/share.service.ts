@@ -320,6 +320,8 @@ export function toFieldSession(s: SessionSummary): FieldSession {
     state: s.state,
     mode: s.mode,
     publishing: s.publishing,
+    videoStoppedAt: s.videoStoppedAt,
+    videoStopReason: s.videoStopReason,
     lastFix: s.lastFix,
   };
 }
