@@ -121,8 +121,8 @@ export class ConsoleSignalling {
       const msg = { type: 'share.changed', shareId, sessionId, endReason } as const;
       for (const c of this.#clients) {
         if (c.officer.id === officerId) {
-          if (endReason && sessionId) c.shared.end(sessionId, shareId, endReason);
-          c.channel.send(msg);
+          // Ending a watched share tells the page itself (with its views closed); otherwise say it here.
+          if (!(endReason && sessionId && c.shared.end(sessionId, shareId, endReason))) c.channel.send(msg);
         } else if (sessionId && controlRoom(sessionId)(c)) {
           c.channel.send(msg);
           if (endReason) c.channel.send({ type: 'officer.position.gone', sessionId, shareId });
