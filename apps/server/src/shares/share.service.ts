@@ -188,8 +188,16 @@ export class ShareService {
       detail: { sessionId: row.session_id },
       ip,
     };
-    if (first) await this.audit.record(entry);
-    else await this.reads.record(entry);
+    if (first) {
+      await this.audit.record(entry);
+      // The control room's panel shows whether the officer has opened it.
+      this.events.publish('share.changed', {
+        shareId: row.id,
+        officerId: row.officer_id,
+        sessionId: row.session_id,
+        endReason: null,
+      });
+    } else await this.reads.record(entry);
     return toFieldShare(row, await this.sessions.summary(row.session_id));
   }
 
