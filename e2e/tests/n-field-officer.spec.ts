@@ -49,6 +49,8 @@ const decoding = (page: Page) =>
 test('a field officer watches a shared caller on a phone and is seen on the control room’s map; revoking and expiry end the view', async ({
   browser,
 }) => {
+  // Three browsers, two shares and five axe checks on a shared 2-core machine.
+  test.setTimeout(240_000);
   // The caller streams from Trafalgar Square.
   const room = await signInConsole(browser, server.url, 'handler');
   const link = await sendInvite(room.page, '07911 123456', 'CAD 777/30NOV');
