@@ -103,6 +103,8 @@ export class FieldShareStore {
         this.viewer = this.deps.createViewer(share.session.id);
       }
       this.viewer?.setPublishing(share.session.publishing);
+      // A fix that came before the share opened has not gone out; a parked phone may send no other.
+      if (this.state.get().sentAt === null) this.sendOwn();
     } catch (err) {
       if (this.#disposed) return;
       if (err instanceof ApiRequestError && err.code === 'share_ended') this.end(null, err.message);
@@ -115,11 +117,15 @@ export class FieldShareStore {
   /** A position from this phone: shown at once, sent to the control room at most every few seconds. */
   ownPosition(fix: LocationFix): void {
     this.state.patch({ ownFix: fix, ownError: null });
+    this.sendOwn();
+  }
+
+  private sendOwn(): void {
     const st = this.state.get();
-    if (st.status !== 'open') return;
+    if (st.status !== 'open' || !st.ownFix) return;
     const now = this.#now();
     if (st.sentAt !== null && now - st.sentAt < SEND_EVERY_MS) return;
-    this.deps.socket.send({ type: 'field.position', shareId: this.shareId, fix });
+    this.deps.socket.send({ type: 'field.position', shareId: this.shareId, fix: st.ownFix });
     this.state.patch({ sentAt: now });
   }
 

@@ -131,6 +131,25 @@ describe('a shared session on a field officer’s phone', () => {
     expect(store.state.get().ownFix).toMatchObject({ lat: 51.49 });
   });
 
+  it('sends a position that came before the share opened as soon as it opens', async () => {
+    const s = fakeSocket();
+    let release: (v: FieldShare) => void = () => {};
+    const store = new FieldShareStore('sh1', {
+      api: { openShare: () => new Promise<FieldShare>((r) => (release = r)) },
+      socket: s.socket,
+      createViewer: () => fakeViewer() as unknown as LiveViewer,
+      now: () => 10_000,
+    });
+    const started = store.start();
+    store.ownPosition({ ...fix(51.49, -0.13, 0), fixTime: 1 });
+    expect(s.sent).toEqual([]);
+    release(share());
+    await started;
+    expect(s.sent).toEqual([
+      expect.objectContaining({ type: 'field.position', fix: expect.objectContaining({ lat: 51.49 }) }),
+    ]);
+  });
+
   it('asks again after a reconnect, and ends if the share ended meanwhile', async () => {
     let calls = 0;
     const { store, s } = await opened({
