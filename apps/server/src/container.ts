@@ -65,6 +65,8 @@ import { loadPolicies } from './retention/policies.js';
 import { RetentionService } from './retention/retention.service.js';
 import { SessionRepository } from './sessions/session.repository.js';
 import { SessionService } from './sessions/session.service.js';
+import { ShareRepository } from './shares/share.repository.js';
+import { ShareService } from './shares/share.service.js';
 import { CallerSignalling } from './signalling/caller-signalling.js';
 import { ConsoleSignalling } from './signalling/console-signalling.js';
 import { CallerSide } from './signalling/officer-requests.js';
@@ -92,6 +94,8 @@ export interface Container {
   /** Officer single sign-on; null when no identity provider is configured. */
   sso: SsoService | null;
   sessions: SessionService;
+  /** Sessions shared with field officers, and the officers' positions under them. */
+  shares: ShareService;
   invites: InviteService;
   /** Several callers' sessions seen together (issue 11). */
   incidents: IncidentService;
@@ -199,6 +203,18 @@ export async function buildContainer(
     audit,
     config.callerSessionMs,
     events,
+  );
+
+  const shares = new ShareService(
+    new ShareRepository(db),
+    db,
+    sessions,
+    audit,
+    reads,
+    clock,
+    random,
+    events,
+    config.shareMinSeconds,
   );
 
   let consoles: ConsoleSignalling | null = null;
@@ -448,6 +464,7 @@ export async function buildContainer(
     log.child({ component: 'console-ws' }),
     reads,
     presence,
+    shares,
   );
 
   // Nothing is lost: what waited in this instance's spool is stored as soon as storage takes writes again.
@@ -464,6 +481,10 @@ export async function buildContainer(
       .track(sessionId)
       .then((track) => evidence.saveLocationTrack(sessionId, track))
       .catch((err: unknown) => log.error({ err, sessionId }, 'evidence: saving the location track failed'));
+    // Its shares end with it, and with them the field officers' positions.
+    shares
+      .endForSession(sessionId)
+      .catch((err: unknown) => log.error({ err, sessionId }, 'shares: ending a session’s shares failed'));
   });
 
   // Statuses a provider does not call back with (Notify without a callback) are asked for, by one instance.
@@ -476,6 +497,7 @@ export async function buildContainer(
   const expireDue = async () => {
     if (await leases.tryAcquire('sessions.expiry', config.instanceId, SWEEP_EVERY_MS))
       await sessions.expireDue();
+    if (await leases.tryAcquire('shares.expiry', config.instanceId, SWEEP_EVERY_MS)) await shares.expireDue();
   };
   // The missing-person no-fix alert: one instance sweeps; raising and clearing are compare-and-set.
   let fixWatcher: NodeJS.Timeout | null = null;
@@ -504,6 +526,7 @@ export async function buildContainer(
     mfa,
     sso,
     sessions,
+    shares,
     invites,
     incidents,
     location,

@@ -191,6 +191,20 @@ const CONSOLE_SAMPLES: { [T in ConsoleToServer['type']]: Extract<ConsoleToServer
   'officer.publish.offer': { type: 'officer.publish.offer', sessionId: NO_SUCH, sdp: SDP },
   'officer.publish.candidate': { type: 'officer.publish.candidate', sessionId: NO_SUCH, candidate: null },
   'officer.publish.stop': { type: 'officer.publish.stop', sessionId: NO_SUCH },
+  'field.position': {
+    type: 'field.position',
+    shareId: NO_SUCH,
+    fix: {
+      lat: 51.5,
+      lon: -0.1,
+      accuracy: 10,
+      altitude: null,
+      altitudeAccuracy: null,
+      heading: null,
+      speed: null,
+      fixTime: 1,
+    },
+  },
 };
 
 describe('every console socket message declares and enforces its permission', () => {

@@ -35,6 +35,8 @@ export const ErrorCode = z.enum([
   'storage_unavailable',
   /** A TURN check was asked for, but no TURN server is configured (409). */
   'turn_not_configured',
+  /** The share was revoked, ran out or its session ended: the field officer's access is over (410). */
+  'share_ended',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -42,8 +44,11 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
 export const SessionState = z.enum(['sent', 'opened', 'consented', 'refused', 'live', 'ended', 'expired']);
 export type SessionState = z.infer<typeof SessionState>;
 
-/** `dpo`: data-protection / disclosure officer (subject access, redaction, exports). */
-export const Role = z.enum(['call-handler', 'supervisor', 'admin', 'dpo']);
+/**
+ * `dpo`: data-protection / disclosure officer (subject access, redaction, exports).
+ * `field-officer`: armed-response and other officers on the road; they see only sessions shared with them.
+ */
+export const Role = z.enum(['call-handler', 'supervisor', 'admin', 'dpo', 'field-officer']);
 export type Role = z.infer<typeof Role>;
 
 const nullableNumber = (min: number, max: number) => z.number().min(min).max(max).nullable();

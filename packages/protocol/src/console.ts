@@ -7,6 +7,7 @@ import {
   ErrorMessage,
   IceCandidate,
   IceServer,
+  LocationFix,
   MessageId,
   OfficerRequestAction,
   QualityLevel,
@@ -25,6 +26,7 @@ import {
   TimelineEvent,
   Watcher,
 } from './session.js';
+import { FieldSession, OfficerPosition, ShareEndReason } from './share.js';
 
 const SessionId = z.string().min(1).max(64);
 const ViewId = z.string().min(1).max(64);
@@ -77,6 +79,13 @@ export const ConsoleToServer = z.discriminatedUnion('type', [
     candidate: IceCandidate,
   }),
   z.object({ type: z.literal('officer.publish.stop'), id: MessageId, sessionId: SessionId }),
+  /** A field officer's own position, under one of their live shares (the control room's map shows it). */
+  z.object({
+    type: z.literal('field.position'),
+    id: MessageId,
+    shareId: z.string().min(1).max(64),
+    fix: LocationFix,
+  }),
 ]);
 export type ConsoleToServer = z.infer<typeof ConsoleToServer>;
 
@@ -89,10 +98,10 @@ export const CONSOLE_MESSAGE_PERMISSIONS = {
   watch: 'session:read',
   unwatch: null,
   'view.start': 'session:view-live',
-  'view.answer': 'session:view-live',
-  'view.candidate': 'session:view-live',
-  'view.stop': 'session:view-live',
-  'view.layer': 'session:view-live',
+  'view.answer': 'view:connect',
+  'view.candidate': 'view:connect',
+  'view.stop': 'view:connect',
+  'view.layer': 'view:connect',
   ping: null,
   'chat.send': 'session:view-live',
   'chat.receipt': 'session:read',
@@ -100,6 +109,7 @@ export const CONSOLE_MESSAGE_PERMISSIONS = {
   'officer.publish.offer': 'session:view-live',
   'officer.publish.candidate': 'session:view-live',
   'officer.publish.stop': 'session:view-live',
+  'field.position': 'share:use',
 } as const satisfies Record<ConsoleToServer['type'], Permission | null>;
 
 /** Messages from the server to the officer console. */
@@ -178,6 +188,22 @@ export const ServerToConsole = z.discriminatedUnion('type', [
   }),
   /** Who has the session open, on any instance (sent on every change, on watch, and after hello). */
   z.object({ type: z.literal('presence'), sessionId: SessionId, watchers: z.array(Watcher).max(200) }),
+  /** A shared session as its field officer may see it (sent on watching through a share, and on changes). */
+  z.object({ type: z.literal('field.session'), shareId: z.string(), session: FieldSession }),
+  /**
+   * A share changed: to its field officer (their list; when ended, their view has been closed
+   * and this says why) and to the control room watching the session (its share list).
+   */
+  z.object({
+    type: z.literal('share.changed'),
+    shareId: z.string(),
+    sessionId: SessionId.nullable(),
+    endReason: ShareEndReason.nullable(),
+  }),
+  /** A field officer's newest position, for the control room watching the session. */
+  z.object({ type: z.literal('officer.position'), sessionId: SessionId, position: OfficerPosition }),
+  /** A field officer stopped sharing their position (their share ended): take them off the map. */
+  z.object({ type: z.literal('officer.position.gone'), sessionId: SessionId, shareId: z.string() }),
   ErrorMessage,
 ]);
 export type ServerToConsole = z.infer<typeof ServerToConsole>;

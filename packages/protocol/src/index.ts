@@ -8,6 +8,7 @@ export * from './incident.js';
 export * from './outcomes.js';
 export * from './retention-bounds.js';
 export * from './session.js';
+export * from './share.js';
 export * from './sign-in.js';
 export * from './sms.js';
 export * from './turn.js';

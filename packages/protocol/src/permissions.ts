@@ -1,5 +1,5 @@
 // No zod here on purpose: the console imports this file alone (`@sightline/protocol/permissions`).
-type Role = 'call-handler' | 'supervisor' | 'admin' | 'dpo';
+type Role = 'call-handler' | 'supervisor' | 'admin' | 'dpo' | 'field-officer';
 
 /**
  * Every action an officer can take, and the roles that may take it. This table
@@ -44,6 +44,13 @@ export const PERMISSIONS = {
   // sees who looked at it in the audit trail. Each officer sees their own on the account page.
   'exposure:report': ['call-handler', 'supervisor', 'dpo'],
   'wellbeing:read': ['supervisor'],
+  // Field officers (issue 11): a control-room officer shares one session with named field officers
+  // for a while; a field officer sees nothing by role alone, only what a live share names.
+  'share:manage': ['call-handler', 'supervisor'],
+  'share:use': ['field-officer'],
+  // Completing or stopping a live view the server already offered this officer (it checks the view is
+  // theirs); starting one needs session:view-live, or share:use and a live share.
+  'view:connect': ['call-handler', 'supervisor', 'field-officer'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

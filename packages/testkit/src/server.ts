@@ -71,6 +71,7 @@ export async function startSightline(
         ['supervisor', ['supervisor']],
         ['admin', ['admin']],
         ['dpo', ['dpo']],
+        ['field', ['field-officer']],
       ] as const)
     : []) {
     execFileSync(

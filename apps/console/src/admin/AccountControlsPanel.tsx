@@ -6,7 +6,7 @@ import { ROLE_LABELS } from '../lib/permissions.js';
 import { useStore } from '../lib/use-store.js';
 import type { AccountAction } from './account-controls.js';
 
-const ROLES: Role[] = ['call-handler', 'supervisor', 'admin', 'dpo'];
+const ROLES: Role[] = ['call-handler', 'supervisor', 'admin', 'dpo', 'field-officer'];
 
 const ACTION_TITLES: Record<AccountAction, string> = {
   disable: 'Disable account',

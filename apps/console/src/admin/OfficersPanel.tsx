@@ -5,7 +5,7 @@ import { ROLE_LABELS } from '../lib/permissions.js';
 import { useStore } from '../lib/use-store.js';
 import { AccountEditForm, OfficerActions, RoleGrantsPanel } from './AccountControlsPanel.js';
 
-const ROLES: Role[] = ['call-handler', 'supervisor', 'admin', 'dpo'];
+const ROLES: Role[] = ['call-handler', 'supervisor', 'admin', 'dpo', 'field-officer'];
 
 /** Officer accounts: who can sign in, with which roles, and a form to add one. */
 export function OfficersPanel() {

@@ -19,6 +19,7 @@ import type {
   EvidenceViewing,
   ExportJob,
   ExposureInterval,
+  FieldShare,
   HoldRequest,
   IncidentDetail,
   IncidentSummary,
@@ -42,6 +43,7 @@ import type {
   RoleGrant,
   SessionDetail,
   SessionSummary,
+  Share,
   SignedManifest,
   SignInOptions,
   SignInSettings,
@@ -412,6 +414,29 @@ export class ApiClient {
   }
   myExposure(days = 7): Promise<WellbeingReport> {
     return this.request('GET', `/api/exposure/mine${queryString({ days })}`);
+  }
+
+  // Field officers (issue 11): the control room's shares of a session, and a field officer's own.
+  async fieldOfficers(): Promise<{ id: string; name: string }[]> {
+    return (await this.request<{ officers: { id: string; name: string }[] }>('GET', '/api/field-officers'))
+      .officers;
+  }
+  async shares(sessionId: string): Promise<Share[]> {
+    return (await this.request<{ shares: Share[] }>('GET', `/api/sessions/${seg(sessionId)}/shares`)).shares;
+  }
+  async createShares(sessionId: string, officerIds: string[], durationSeconds: number): Promise<Share[]> {
+    const body = { officerIds, durationSeconds };
+    return (await this.request<{ shares: Share[] }>('POST', `/api/sessions/${seg(sessionId)}/shares`, body))
+      .shares;
+  }
+  async revokeShare(id: string): Promise<Share> {
+    return (await this.request<{ share: Share }>('POST', `/api/shares/${seg(id)}/revoke`)).share;
+  }
+  async myShares(): Promise<FieldShare[]> {
+    return (await this.request<{ shares: FieldShare[] }>('GET', '/api/field/shares')).shares;
+  }
+  openShare(id: string): Promise<FieldShare> {
+    return this.request('GET', `/api/field/shares/${seg(id)}`);
   }
 
   private async request<T>(

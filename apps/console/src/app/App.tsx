@@ -36,6 +36,13 @@ const WellbeingPage = lazy(() =>
   import('../wellbeing/WellbeingPage.js').then((m) => ({ default: m.WellbeingPage })),
 );
 const AccountPage = lazy(() => import('../account/AccountPage.js').then((m) => ({ default: m.AccountPage })));
+// Field officers' phone pages: nothing of them loads for the control room.
+const FieldListPage = lazy(() =>
+  import('../field/FieldListPage.js').then((m) => ({ default: m.FieldListPage })),
+);
+const FieldSharePage = lazy(() =>
+  import('../field/FieldSharePage.js').then((m) => ({ default: m.FieldSharePage })),
+);
 const TurnSettingsPage = lazy(() =>
   import('../turn/TurnSettingsPage.js').then((m) => ({ default: m.TurnSettingsPage })),
 );
@@ -94,6 +101,9 @@ export function App() {
     // A data protection officer has no live sessions to watch: their home is the library.
     page = can(roles, 'session:read') ? (
       <DashboardPage />
+    ) : can(roles, 'share:use') ? (
+      // A field officer's home is what has been shared with them.
+      lazyPage(true, <FieldListPage />)
     ) : can(roles, 'evidence:read') ? (
       lazyPage(true, <LibraryPage />)
     ) : canSeeAdmin(roles) ? (
@@ -126,6 +136,10 @@ export function App() {
     page = lazyPage(can(roles, 'wellbeing:read'), <WellbeingPage />);
   } else if (route.name === 'account') {
     page = lazyPage(true, <AccountPage />);
+  } else if (route.name === 'field') {
+    page = lazyPage(can(roles, 'share:use'), <FieldListPage />);
+  } else if (route.name === 'field-share') {
+    page = lazyPage(can(roles, 'share:use'), <FieldSharePage key={route.id} id={route.id} />);
   } else if (route.name === 'turn-settings') {
     page = lazyPage(can(roles, 'turn:check'), <TurnSettingsPage />);
   } else {

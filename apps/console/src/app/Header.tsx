@@ -32,6 +32,10 @@ export function Header() {
   if (can(officer.roles, 'wellbeing:read')) {
     links.push({ href: '/wellbeing', label: 'Wellbeing', current: path === '/wellbeing' });
   }
+  if (can(officer.roles, 'share:use')) {
+    const here = path === '/field' || path.startsWith('/field/') || (!live && path === '/');
+    links.push({ href: '/field', label: 'Shared with me', current: here });
+  }
   if (canSeeAdmin(officer.roles)) links.push({ href: '/admin', label: 'Admin', current: path === '/admin' });
 
   return (

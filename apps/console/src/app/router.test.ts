@@ -34,6 +34,12 @@ describe('matchRoute', () => {
     expect(matchRoute('/wellbeing')).toEqual({ name: 'wellbeing' });
   });
 
+  it("routes a field officer's shares and one share", () => {
+    expect(matchRoute('/field')).toEqual({ name: 'field' });
+    expect(matchRoute('/field/0b1c-2d')).toEqual({ name: 'field-share', id: '0b1c-2d' });
+    expect(matchRoute('/field/a/b').name).toBe('not-found');
+  });
+
   it('does not treat odd paths as a session id', () => {
     expect(matchRoute('/sessions/../admin').name).toBe('not-found');
     expect(matchRoute('/sessions/').name).toBe('not-found');

@@ -14,4 +14,5 @@ export const ROLE_LABELS: Record<Role, string> = {
   supervisor: 'Supervisor',
   admin: 'Administrator',
   dpo: 'Data protection officer',
+  'field-officer': 'Field officer',
 };

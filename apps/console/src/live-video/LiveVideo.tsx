@@ -1,4 +1,3 @@
-import type { SessionSummary } from '@sightline/protocol';
 import { useEffect, useId, useRef } from 'react';
 import { formatBitrate } from '../lib/format.js';
 import { useStore } from '../lib/use-store.js';
@@ -6,7 +5,7 @@ import { useViewerProtection } from '../viewer-protection/use-viewer-protection.
 import { obscuredClass, ShieldNotice, ViewerControls } from '../viewer-protection/ViewerControls.js';
 import { LayerPicker } from './LayerPicker.js';
 import type { LiveViewer } from './live-viewer.js';
-import { videoOverlay } from './video-overlay.js';
+import { type VideoSession, videoOverlay } from './video-overlay.js';
 import type { VideoStats } from './video-stats.js';
 
 /**
@@ -21,7 +20,7 @@ export function LiveVideo({
   label,
 }: {
   viewer: LiveViewer;
-  session: SessionSummary | null;
+  session: VideoSession | null;
   /** Whose video, when a page shows several (an incident's callers: "Caller 2"). */
   label?: string;
 }) {

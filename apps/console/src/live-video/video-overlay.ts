@@ -5,12 +5,18 @@ import type { ViewerPhase } from './live-viewer.js';
 /** The officer-facing line for "not reaching us": one wording everywhere, so staff learn it. */
 export const VIDEO_LOST = "Caller's video is not reaching us right now";
 
+/** What the video area reads of a session (a field officer's page has no more than this). */
+export type VideoSession = Pick<
+  SessionSummary,
+  'state' | 'publishing' | 'videoStoppedAt' | 'videoStopReason'
+>;
+
 /**
  * "Video stopped at 14:02:11 — caller disconnected" while a live session's media has
  * stopped arriving (the phone died, lost its network); null otherwise. Shown instead of
  * LIVE so nobody mistakes the last frame for the scene now.
  */
-export function videoStoppedText(session: SessionSummary): string | null {
+export function videoStoppedText(session: VideoSession): string | null {
   if (session.state !== 'live' || session.publishing || session.videoStoppedAt === null) return null;
   const why = session.videoStopReason ? ` — ${session.videoStopReason}` : '';
   return `Video stopped at ${formatTime(session.videoStoppedAt)}${why}`;
@@ -20,7 +26,7 @@ export function videoStoppedText(session: SessionSummary): string | null {
  * What to show over the video area instead of a picture; null when the
  * picture is playing. Reads the session first: its state explains most gaps.
  */
-export function videoOverlay(session: SessionSummary | null, phase: ViewerPhase): string | null {
+export function videoOverlay(session: VideoSession | null, phase: ViewerPhase): string | null {
   if (!session) return 'Loading…';
   switch (session.state) {
     case 'sent':

@@ -12,16 +12,19 @@ import {
   onUserMoved,
   trailLatLngs,
 } from './map-state.js';
+import { type OfficerMarker, showOfficers } from './officer-markers.js';
 
 /** Great Britain, for when neither the settings nor a fix have told us where to look. */
 const FALLBACK_VIEW = { center: [54.5, -2.5] as [number, number], zoom: 6 };
 const TRAIL = '#1d4f91';
+const NO_OFFICERS: readonly OfficerMarker[] = [];
 
 interface Layers {
   map: L.Map;
   marker: L.CircleMarker | null;
   accuracy: L.Circle | null;
   trail: L.Polyline;
+  officers: L.LayerGroup;
 }
 
 /**
@@ -35,12 +38,17 @@ export function SessionMap({
   track,
   latest,
   tall,
+  officers = NO_OFFICERS,
+  label = "Map of the caller's position",
 }: {
   config: ConsoleConfig | null;
   track: ReceivedFix[];
   latest: ReceivedFix | null;
   /** The main view (location-only sessions), rather than beside the video. */
   tall?: boolean;
+  /** Field officers sharing their position, drawn apart from the caller. */
+  officers?: readonly OfficerMarker[];
+  label?: string;
 }) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const mapRef = useRef<HTMLElement>(null);
@@ -68,7 +76,7 @@ export function SessionMap({
       if (e.key.startsWith('Arrow')) stopFollowing();
     });
     const trail = L.polyline([], { color: TRAIL, weight: 3, opacity: 0.75, interactive: false }).addTo(map);
-    layers.current = { map, marker: null, accuracy: null, trail };
+    layers.current = { map, marker: null, accuracy: null, trail, officers: L.layerGroup().addTo(map) };
     const resize = new ResizeObserver(() => map.invalidateSize());
     resize.observe(el);
     return () => {
@@ -119,6 +127,11 @@ export function SessionMap({
     apply(l.map, step.move);
   }, [track, latest]);
 
+  useEffect(() => {
+    const l = layers.current;
+    if (l && wrapRef.current) showOfficers(l.officers, officers, wrapRef.current);
+  }, [officers]);
+
   const resume = () => {
     const l = layers.current;
     const step = onResume(follow.current, latestRef.current);
@@ -129,7 +142,7 @@ export function SessionMap({
 
   return (
     <div className={`map-wrap${tall ? ' map-wrap-tall' : ''}`} data-testid="map" ref={wrapRef}>
-      <section className="map" ref={mapRef} aria-label="Map of the caller's position" />
+      <section className="map" ref={mapRef} aria-label={label} />
       {!following && latest ? (
         <button type="button" className="btn btn-primary btn-small map-follow" onClick={resume}>
           Follow caller

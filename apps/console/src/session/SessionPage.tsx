@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useApp, useCan } from '../app/context.js';
 import { Link } from '../app/Link.js';
 import { evidencePath } from '../app/router.js';
@@ -20,6 +20,8 @@ import { FixAlertBanner } from '../outcomes/FixAlertBanner.js';
 import { SessionOutcomes } from '../outcomes/SessionOutcomes.js';
 import { Watchers } from '../presence/Watchers.js';
 import { StateBadge, videoStopped } from '../sessions/StateBadge.js';
+import { OfficerPositionsStore, toMarkers } from '../shares/officer-positions.js';
+import { OfficerPositionsList, SharePanel } from '../shares/SharePanel.js';
 import { TextsPanel } from '../texts/TextsPanel.js';
 import { OfficerCameraPanel } from '../two-way/OfficerCameraPanel.js';
 import { EndSession } from './EndSession.js';
@@ -39,8 +41,13 @@ export function SessionPage({ id }: { id: string }) {
   const canViewLive = can('session:view-live');
   const canReadEvidence = can('evidence:read');
   const [ctl, setCtl] = useState<SessionController | null>(null);
+  const [officers, setOfficers] = useState<OfficerPositionsStore | null>(null);
 
   useEffect(() => {
+    // Listening before the watch goes out: the server sends field officers' positions on watch.
+    const positions = new OfficerPositionsStore(id);
+    positions.connect(socket);
+    setOfficers(positions);
     const c = new SessionController(id, {
       api,
       socket,
@@ -51,11 +58,14 @@ export function SessionPage({ id }: { id: string }) {
     });
     c.start();
     setCtl(c);
-    return () => c.dispose();
+    return () => {
+      c.dispose();
+      positions.dispose();
+    };
   }, [id, api, socket, iceServers, sessions, canViewLive, canReadEvidence]);
 
-  return ctl ? (
-    <SessionView ctl={ctl} />
+  return ctl && officers ? (
+    <SessionView ctl={ctl} officers={officers} />
   ) : (
     <main id="main" className="page">
       <p className="muted">Loading session…</p>
@@ -63,10 +73,12 @@ export function SessionPage({ id }: { id: string }) {
   );
 }
 
-function SessionView({ ctl }: { ctl: SessionController }) {
+function SessionView({ ctl, officers }: { ctl: SessionController; officers: OfficerPositionsStore }) {
   const { config, ticker } = useApp();
   const can = useCan();
   const state = useStore(ctl.state);
+  const positions = useStore(officers.state);
+  const markers = useMemo(() => toMarkers(positions), [positions]);
   const cfg = useStore(config);
   const now = useStore(ticker);
   const { session, status } = state;
@@ -98,8 +110,14 @@ function SessionView({ ctl }: { ctl: SessionController }) {
       <h2 id="map-title" className="visually-hidden">
         Map
       </h2>
-      <SessionMap config={cfg} track={state.track} latest={fix} tall={locationOnly} />
+      <SessionMap config={cfg} track={state.track} latest={fix} tall={locationOnly} officers={markers} />
     </section>
+  );
+  const field = (
+    <>
+      <OfficerPositionsList positions={positions} />
+      {can('share:manage') && session ? <SharePanel sessionId={session.id} over={over} /> : null}
+    </>
   );
   const chat = (
     <ChatPanel
@@ -178,6 +196,7 @@ function SessionView({ ctl }: { ctl: SessionController }) {
           <div className="session-primary">{map}</div>
           <div className="session-side">
             <PositionPanel fix={fix} over={over} />
+            {field}
           </div>
           <div className="session-chat">{chat}</div>
         </div>
@@ -199,6 +218,7 @@ function SessionView({ ctl }: { ctl: SessionController }) {
           <div className="session-side">
             {map}
             <PositionPanel fix={fix} over={over} />
+            {field}
           </div>
           <div className="session-chat">{chat}</div>
         </div>

@@ -34,7 +34,12 @@ export function registerUser(program: Command): void {
     .description('Create an officer account.')
     .requiredOption('--username <name>', 'sign-in name')
     .option('--name <display name>', 'name shown in the console and the audit trail (default: the username)')
-    .option('--role <role>', 'call-handler, supervisor, admin or dpo; repeat for several', collect, [])
+    .option(
+      '--role <role>',
+      'call-handler, supervisor, admin, dpo or field-officer; repeat for several',
+      collect,
+      [],
+    )
     .option('--password-stdin', 'read the password from stdin', false)
     .option(
       '--create-database',
@@ -103,14 +108,21 @@ export function registerUser(program: Command): void {
     .command('roles')
     .description("Set an account's roles to exactly the ones given.")
     .argument('<username>')
-    .option('--role <role>', 'call-handler, supervisor, admin or dpo; repeat for several', collect, [])
+    .option(
+      '--role <role>',
+      'call-handler, supervisor, admin, dpo or field-officer; repeat for several',
+      collect,
+      [],
+    )
     .requiredOption('--reason <text>', 'why (recorded in the audit trail)')
     .addHelpText('after', BREAK_GLASS)
     .action(
       exitWith((username: string, o: { role: string[]; reason: string }) => {
         const roles = Role.array().min(1).safeParse(o.role);
         if (!roles.success) {
-          console.error('error: --role: give one or more of call-handler, supervisor, admin, dpo');
+          console.error(
+            'error: --role: give one or more of call-handler, supervisor, admin, dpo, field-officer',
+          );
           return Promise.resolve(64);
         }
         return accountChange('roles', username, o.reason, async (svc, id, reason) =>

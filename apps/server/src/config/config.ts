@@ -196,6 +196,9 @@ const EnvSchema = z.object({
   // How long a live caller's media may stay stopped (phone died, tunnel) before the recording
   // is closed and ingested; a caller who returns later starts a new recording segment.
   MEDIA_STALL_GRACE_SECONDS: int(1, 600).default(15),
+  // The shortest share a control-room officer may give a field officer (the longest is 12 hours).
+  // Lower it only for training and tests, where a share must run out while someone watches.
+  SHARE_MIN_SECONDS: int(1, 12 * 3600).default(300),
   KEY_DIR: optionalString,
   SEAL_INTERVAL_SECONDS: int(1, 300).default(10),
   MANIFEST_PHONE: z.enum(['masked', 'hashed', 'full']).default('masked'),
@@ -289,6 +292,7 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     keyDir: resolve(e.KEY_DIR ?? resolve(dataDir, 'keys')),
     sealIntervalMs: e.SEAL_INTERVAL_SECONDS * 1000,
     mediaStallGraceMs: e.MEDIA_STALL_GRACE_SECONDS * 1000,
+    shareMinSeconds: e.SHARE_MIN_SECONDS,
     manifestPhone: e.MANIFEST_PHONE,
     retention: {
       unclassifiedDays: e.RETENTION_UNCLASSIFIED_DAYS,

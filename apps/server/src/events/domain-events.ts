@@ -3,11 +3,13 @@ import {
   ChatMessage,
   IncidentSummary,
   MediaPlaneStatus,
+  OfficerPosition,
   OfficerRequestAction,
   QualityLevel,
   ReceivedFix,
   Role,
   SessionSummary,
+  ShareEndReason,
   StorageStatus,
   TimelineEvent,
 } from '@sightline/protocol';
@@ -72,6 +74,18 @@ export const DomainEventSchemas = {
     total: z.number(),
   }),
   'outbox.changed': z.object({}),
+  /**
+   * A share was created or ended. Every instance closes the field officer's views under an
+   * ended share at once and tells their page why; consoles watching the session refresh.
+   */
+  'share.changed': z.object({
+    shareId: z.string(),
+    officerId: z.string(),
+    sessionId: sessionId.nullable(),
+    endReason: ShareEndReason.nullable(),
+  }),
+  /** A field officer's newest position under a live share (personal data: only to the control room). */
+  'officer.position': z.object({ sessionId, position: OfficerPosition }),
   /** This instance's evidence store or spool health changed (local: each instance has its own disks). */
   'storage.changed': z.object({ status: StorageStatus }),
   /** A storage area of this instance takes writes again: retry what waited (local). */

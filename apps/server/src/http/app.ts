@@ -20,6 +20,7 @@ import { libraryRoutes } from './routes/library.routes.js';
 import { outcomeRoutes } from './routes/outcomes.routes.js';
 import { retentionRoutes } from './routes/retention.routes.js';
 import { sessionRoutes } from './routes/sessions.routes.js';
+import { shareRoutes } from './routes/shares.routes.js';
 import { signInRoutes } from './routes/sign-in.routes.js';
 import { smsRoutes } from './routes/sms.routes.js';
 import { turnRoutes } from './routes/turn.routes.js';
@@ -72,6 +73,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(signInRoutes(c));
   await app.register(sessionRoutes(c));
   await app.register(incidentRoutes(c));
+  await app.register(shareRoutes(c));
   await app.register(smsRoutes(c));
   await app.register(evidenceRoutes(c));
   await app.register(exportRoutes(c));

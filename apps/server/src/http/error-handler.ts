@@ -29,6 +29,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   damaged_in_transit: 422,
   storage_unavailable: 507,
   turn_not_configured: 409,
+  share_ended: 410,
   internal: 500,
 };
 

@@ -60,6 +60,17 @@ export async function installStaticAssets(
       ...immutable,
     });
   }
+  // The web app manifest and its icons (field officers install /field on their phones). Not
+  // hashed, so cached briefly; never evidence or API answers (no service worker caches anything).
+  if (consolePage.built && existsSync(join(CONSOLE_DIST, 'app'))) {
+    await app.register(fastifyStatic, {
+      root: join(CONSOLE_DIST, 'app'),
+      prefix: '/app/',
+      decorateReply: false,
+      index: false,
+      maxAge: '1d',
+    });
+  }
   // Console routes are client-side: any other GET that wants HTML gets the console shell.
   app.setNotFoundHandler((request, reply) => {
     const wantsHtml = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');

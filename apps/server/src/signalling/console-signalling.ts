@@ -8,7 +8,7 @@ import {
 } from '@sightline/protocol';
 import type { WebSocket } from 'ws';
 import type { ReadAudit } from '../audit/read-audit.js';
-import { can, type Permission } from '../auth/permissions.js';
+import { can } from '../auth/permissions.js';
 import type { ChatService } from '../chat/chat.service.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { IceServerIssuer } from '../ice/ice-servers.js';
@@ -17,8 +17,10 @@ import type { Logger } from '../lib/logger.js';
 import type { MediaGateway } from '../media/media-gateway.js';
 import type { PresenceRegistry } from '../presence/presence-registry.js';
 import type { SessionService } from '../sessions/session.service.js';
+import { type ShareService, toFieldSession } from '../shares/share.service.js';
 import { assertConsolePolicy, permissionFor } from './console-policy.js';
 import type { CallerSide } from './officer-requests.js';
+import { SharedWatch } from './shared-watch.js';
 import { CloseCode, SocketChannel } from './socket-channel.js';
 
 interface ConsoleClient {
@@ -32,7 +34,12 @@ interface ConsoleClient {
   ip: string | null;
   /** Set when the server dropped it: messages still in flight are ignored. */
   dropped: boolean;
+  /** Sessions a field officer watches through a share (never a control-room officer's). */
+  shared: SharedWatch;
 }
+
+/** What a live share lets a field officer do with its session: watch it, and see its video. */
+const SHARE_GRANTS: ReadonlySet<ConsoleToServer['type']> = new Set(['watch', 'view.start']);
 
 /** Above this much unsent data a console is too slow; location fixes to it are skipped, not queued. */
 const SLOW_CONSOLE_BYTES = 1024 * 1024;
@@ -60,20 +67,31 @@ export class ConsoleSignalling {
     private readonly log: Logger,
     private readonly reads: ReadAudit,
     private readonly presence: PresenceRegistry,
+    private readonly shares: ShareService,
   ) {
     assertConsolePolicy();
     const on = events.subscribe.bind(events);
-    const watching = (sessionId: string) => (c: ConsoleClient) => c.watched.has(sessionId);
-    on('session.updated', ({ session }) =>
-      this.broadcast({ type: 'session.updated', session }, (c) => can(c.officer.roles, 'session:read')),
-    );
+    // Timeline, chat and evidence go to the control room only; a share shows the caller's
+    // picture, position and media state, never their words or records.
+    const watching = (sessionId: string) => (c: ConsoleClient) =>
+      c.watched.has(sessionId) && !c.shared.has(sessionId);
+    const seesCaller = (sessionId: string) => (c: ConsoleClient) => c.watched.has(sessionId);
+    const controlRoom = (sessionId: string) => (c: ConsoleClient) =>
+      c.watched.has(sessionId) && can(c.officer.roles, 'session:read');
+    on('session.updated', ({ session }) => {
+      this.broadcast({ type: 'session.updated', session }, (c) => can(c.officer.roles, 'session:read'));
+      for (const c of this.#clients) {
+        const shareId = c.shared.shareOf(session.id);
+        if (shareId) c.channel.send({ type: 'field.session', shareId, session: toFieldSession(session) });
+      }
+    });
     on('session.event', ({ sessionId, event }) =>
       this.broadcast({ type: 'session.event', sessionId, event }, watching(sessionId)),
     );
     on('location.fix', ({ sessionId, fix }) =>
       this.broadcast(
         { type: 'location.fix', sessionId, fix },
-        (c) => c.watched.has(sessionId) && c.channel.socket.bufferedAmount < SLOW_CONSOLE_BYTES,
+        (c) => seesCaller(sessionId)(c) && c.channel.socket.bufferedAmount < SLOW_CONSOLE_BYTES,
       ),
     );
     on('evidence.updated', ({ sessionId }) =>
@@ -92,10 +110,10 @@ export class ConsoleSignalling {
       ),
     );
     on('caller.media', ({ sessionId, state }) =>
-      this.broadcast({ type: 'caller.media', sessionId, state }, watching(sessionId)),
+      this.broadcast({ type: 'caller.media', sessionId, state }, seesCaller(sessionId)),
     );
     on('caller.quality', ({ sessionId, level, kbps }) =>
-      this.broadcast({ type: 'caller.quality', sessionId, level, kbps }, watching(sessionId)),
+      this.broadcast({ type: 'caller.quality', sessionId, level, kbps }, seesCaller(sessionId)),
     );
     // Presence goes to whoever has the session open or may list it; never to a role that cannot read it.
     presence.onChange((sessionId, watchers) =>
@@ -104,6 +122,25 @@ export class ConsoleSignalling {
         (c) => c.watched.has(sessionId) || can(c.officer.roles, 'session:read'),
       ),
     );
+    // A field officer's position: to the control room watching the session, never to a caller
+    // or to other field officers.
+    on('officer.position', ({ sessionId, position }) =>
+      this.broadcast({ type: 'officer.position', sessionId, position }, controlRoom(sessionId)),
+    );
+    // Revoked or run out: the field officer's view under the share closes at once, on whichever
+    // instance their console is; the control room's share list and map follow.
+    on('share.changed', ({ shareId, officerId, sessionId, endReason }) => {
+      const msg = { type: 'share.changed', shareId, sessionId, endReason } as const;
+      for (const c of this.#clients) {
+        if (c.officer.id === officerId) {
+          // Ending a watched share tells the page itself (with its views closed); otherwise say it here.
+          if (!(endReason && sessionId && c.shared.end(sessionId, shareId, endReason))) c.channel.send(msg);
+        } else if (sessionId && controlRoom(sessionId)(c)) {
+          c.channel.send(msg);
+          if (endReason) c.channel.send({ type: 'officer.position.gone', sessionId, shareId });
+        }
+      }
+    });
     on('media.status', ({ status }) => this.broadcast({ type: 'media.status', media: status }, () => true));
     on('view.ended', ({ viewId, ownerId, reason }) => {
       for (const c of this.#clients) {
@@ -187,6 +224,14 @@ export class ConsoleSignalling {
       views: new Set(),
       ip,
       dropped: false,
+      shared: new SharedWatch((sessionId, shareId, views, reason) => {
+        client.watched.delete(sessionId);
+        for (const v of views) client.views.delete(v);
+        void this.media
+          .stopViewsOf(officer.id, views, `share ${reason}`)
+          .catch((err: unknown) => this.log.warn({ err }, 'console: stopping a shared view failed'));
+        client.channel.send({ type: 'share.changed', shareId, sessionId, endReason: reason });
+      }),
     };
     this.#clients.add(client);
     // Only officers who may watch live video (and send their camera) make media connections;
@@ -220,7 +265,26 @@ export class ConsoleSignalling {
     const officer = { type: 'officer' as const, id: c.officer.id, name: c.officer.displayName };
     // One table decides, before any handler runs (the route policy's twin).
     const permission = permissionFor(msg.type);
-    if (permission) require(c, permission);
+    if (permission && !can(c.officer.roles, permission)) {
+      // A field officer's only way in: a live share of this very session (audited as its use).
+      const share =
+        SHARE_GRANTS.has(msg.type) && 'sessionId' in msg && can(c.officer.roles, 'share:use')
+          ? await this.shares.use(officer, msg.sessionId, c.ip)
+          : null;
+      if (!share) throw forbidden();
+      if (msg.type === 'watch') {
+        const summary = await this.sessions.summary(msg.sessionId);
+        c.watched.add(msg.sessionId);
+        c.shared.bind(msg.sessionId, share.id, this.shares.remainingMs(share));
+        c.channel.send({ type: 'field.session', shareId: share.id, session: toFieldSession(summary) });
+        const now = await this.side.current(msg.sessionId);
+        if (now.media) c.channel.send({ type: 'caller.media', sessionId: msg.sessionId, state: now.media });
+        return;
+      }
+      // view.start: only while watching under the share, so the view closes with it.
+      if (msg.type !== 'view.start' || !c.shared.has(msg.sessionId))
+        throw forbidden('watch the shared session first');
+    }
     switch (msg.type) {
       case 'watch':
         await this.sessions.get(msg.sessionId);
@@ -244,11 +308,15 @@ export class ConsoleSignalling {
           if (now.media) c.channel.send({ type: 'caller.media', sessionId: msg.sessionId, state: now.media });
           if (now.quality)
             c.channel.send({ type: 'caller.quality', sessionId: msg.sessionId, ...now.quality });
+          // Field officers sharing their position with this session, for the map.
+          for (const position of await this.shares.positions(msg.sessionId))
+            c.channel.send({ type: 'officer.position', sessionId: msg.sessionId, position });
         }
         return;
       case 'unwatch':
         c.watched.delete(msg.sessionId);
         await this.presence.leave(c.id, msg.sessionId);
+        c.shared.forget(msg.sessionId);
         return;
       case 'view.start': {
         await this.sessions.get(msg.sessionId);
@@ -256,6 +324,7 @@ export class ConsoleSignalling {
         const layer = msg.layer === 'auto' ? 'low' : msg.layer;
         const { viewId, sdp } = await this.media.startView(msg.sessionId, officer, layer);
         c.views.add(viewId);
+        c.shared.addView(msg.sessionId, viewId);
         c.channel.send({
           type: 'view.offer',
           viewId,
@@ -317,6 +386,9 @@ export class ConsoleSignalling {
       case 'officer.publish.stop':
         await this.media.officerStop(msg.sessionId, officer);
         return;
+      case 'field.position':
+        await this.shares.position(officer, msg.shareId, msg.fix, c.ip);
+        return;
     }
   }
 
@@ -328,6 +400,7 @@ export class ConsoleSignalling {
     void this.presence
       .drop(client.id)
       .catch((err: unknown) => this.log.warn({ err }, 'console: withdrawing presence failed'));
+    client.shared.clear();
     void this.media
       .stopViewsOf(client.officer.id, client.views, reason)
       .catch((err: unknown) => this.log.warn({ err }, 'console: stopping views failed'));
@@ -340,8 +413,4 @@ export class ConsoleSignalling {
   closeAll(): void {
     for (const c of this.#clients) c.channel.close(CloseCode.shuttingDown, 'server shutting down');
   }
-}
-
-function require(c: ConsoleClient, permission: Permission): void {
-  if (!can(c.officer.roles, permission)) throw forbidden();
 }

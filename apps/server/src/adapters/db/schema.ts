@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { ExposureTables } from './exposure-schema.js';
 import type { IncidentTables } from './incident-schema.js';
 import type { OutcomeTables } from './outcome-schema.js';
+import type { ShareTables } from './share-schema.js';
 import type { SignInTables } from './sign-in-schema.js';
 import type { SmsTables } from './sms-schema.js';
 
@@ -349,7 +350,13 @@ export interface EvidenceViewingsTable {
   expires_at: Ms;
 }
 
-export interface Database extends SignInTables, SmsTables, IncidentTables, OutcomeTables, ExposureTables {
+export interface Database
+  extends SignInTables,
+    SmsTables,
+    IncidentTables,
+    OutcomeTables,
+    ExposureTables,
+    ShareTables {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;
   role_grants: RoleGrantsTable;

@@ -14,6 +14,7 @@ import * as m0012 from './0012_evidence_viewings.js';
 import * as m0013 from './0013_sms_delivery.js';
 import * as m0014 from './0014_sign_in.js';
 import * as m0015 from './0015_incidents.js';
+import * as m0016 from './0016_field_shares.js';
 import * as m0018 from './0018_exposure.js';
 import * as m0019 from './0019_outcomes.js';
 
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015_incidents': m0015,
   '0018_exposure': m0018,
   '0019_outcomes': m0019,
+  '0016_field_shares': m0016,
 };
 
 export const migrationProvider: MigrationProvider = {

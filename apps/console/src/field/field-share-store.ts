@@ -1,0 +1,173 @@
+import type {
+  FieldSession,
+  FieldShare,
+  LocationFix,
+  ReceivedFix,
+  ServerToConsole,
+  ShareEndReason,
+} from '@sightline/protocol';
+import { type ApiClient, ApiRequestError, errorMessage } from '../api/api-client.js';
+import { Store } from '../lib/store.js';
+import type { LiveViewer } from '../live-video/live-viewer.js';
+import type { ConsoleSocket } from '../signalling/console-socket.js';
+
+/** Fewest ms between two of the officer's positions sent to the control room (the server takes one per 2 s). */
+export const SEND_EVERY_MS = 3_000;
+
+export interface FieldShareState {
+  status: 'loading' | 'open' | 'ended' | 'not-found' | 'error';
+  share: FieldShare | null;
+  session: FieldSession | null;
+  callerFix: ReceivedFix | null;
+  /** The officer's own newest position, from this phone. */
+  ownFix: LocationFix | null;
+  ownError: string | null;
+  /** When the officer's position last went to the control room. */
+  sentAt: number | null;
+  endReason: ShareEndReason | null;
+  /** What to tell the officer when the share is over or could not be opened. */
+  message: string | null;
+}
+
+type FieldSocket = Pick<ConsoleSocket, 'send' | 'onMessage' | 'onOpen' | 'watch' | 'unwatch'>;
+
+export interface FieldShareDeps {
+  api: Pick<ApiClient, 'openShare'>;
+  socket: FieldSocket;
+  /** Builds the live video viewer for the shared session (the console's own LiveViewer). */
+  createViewer: (sessionId: string) => LiveViewer;
+  now?: () => number;
+}
+
+export const END_TEXT: Record<ShareEndReason, string> = {
+  revoked: 'The control room has stopped sharing this session with you.',
+  expired: 'This share has expired. Ask the control room to share it again if you still need it.',
+  'session-ended': 'The caller’s session has ended.',
+};
+
+/**
+ * One shared session on a field officer's phone: opens the share (audited by the server),
+ * watches the session through it, runs the live video, and sends the officer's own position
+ * back. When the share is revoked or runs out the server closes the view and says why; this
+ * store then stops everything and keeps only the reason on screen.
+ */
+export class FieldShareStore {
+  readonly state = new Store<FieldShareState>({
+    status: 'loading',
+    share: null,
+    session: null,
+    callerFix: null,
+    ownFix: null,
+    ownError: null,
+    sentAt: null,
+    endReason: null,
+    message: null,
+  });
+  viewer: LiveViewer | null = null;
+  readonly #off: Array<() => void> = [];
+  readonly #now: () => number;
+  #watching: string | null = null;
+  #disposed = false;
+
+  constructor(
+    readonly shareId: string,
+    private readonly deps: FieldShareDeps,
+  ) {
+    this.#now = deps.now ?? Date.now;
+  }
+
+  async start(): Promise<void> {
+    this.#off.push(
+      this.deps.socket.onMessage((m) => this.onMessage(m)),
+      // A share may have ended while the phone was out of signal: ask again on reconnecting.
+      this.deps.socket.onOpen(({ reconnect }) => {
+        if (reconnect && this.state.get().status === 'open') void this.open();
+      }),
+    );
+    await this.open();
+  }
+
+  private async open(): Promise<void> {
+    try {
+      const share = await this.deps.api.openShare(this.shareId);
+      if (this.#disposed || this.state.get().status === 'ended') return;
+      this.state.patch({
+        status: 'open',
+        share,
+        session: share.session,
+        callerFix: newer(this.state.get().callerFix, share.session.lastFix),
+      });
+      if (!this.#watching) {
+        this.#watching = share.session.id;
+        this.deps.socket.watch(share.session.id);
+        this.viewer = this.deps.createViewer(share.session.id);
+      }
+      this.viewer?.setPublishing(share.session.publishing);
+      // A fix that came before the share opened has not gone out; a parked phone may send no other.
+      if (this.state.get().sentAt === null) this.sendOwn();
+    } catch (err) {
+      if (this.#disposed) return;
+      if (err instanceof ApiRequestError && err.code === 'share_ended') this.end(null, err.message);
+      else if (err instanceof ApiRequestError && err.code === 'not_found')
+        this.state.patch({ status: 'not-found', message: 'There is no such share for you.' });
+      else this.state.patch({ status: 'error', message: errorMessage(err) });
+    }
+  }
+
+  /** A position from this phone: shown at once, sent to the control room at most every few seconds. */
+  ownPosition(fix: LocationFix): void {
+    this.state.patch({ ownFix: fix, ownError: null });
+    this.sendOwn();
+  }
+
+  private sendOwn(): void {
+    const st = this.state.get();
+    if (st.status !== 'open' || !st.ownFix) return;
+    const now = this.#now();
+    if (st.sentAt !== null && now - st.sentAt < SEND_EVERY_MS) return;
+    this.deps.socket.send({ type: 'field.position', shareId: this.shareId, fix: st.ownFix });
+    this.state.patch({ sentAt: now });
+  }
+
+  ownPositionFailed(message: string): void {
+    this.state.patch({ ownError: message });
+  }
+
+  private onMessage(m: ServerToConsole): void {
+    const st = this.state.get();
+    if (m.type === 'share.changed' && m.shareId === this.shareId && m.endReason) {
+      this.end(m.endReason, END_TEXT[m.endReason]);
+    } else if (st.status !== 'open') {
+      return;
+    } else if (m.type === 'field.session' && m.shareId === this.shareId) {
+      this.state.patch({ session: m.session, callerFix: newer(st.callerFix, m.session.lastFix) });
+      this.viewer?.setPublishing(m.session.publishing);
+    } else if (m.type === 'location.fix' && m.sessionId === st.session?.id) {
+      this.state.patch({ callerFix: newer(st.callerFix, m.fix) });
+    }
+  }
+
+  private end(reason: ShareEndReason | null, message: string): void {
+    this.stopWatching();
+    this.state.patch({ status: 'ended', endReason: reason, message, callerFix: null });
+  }
+
+  private stopWatching(): void {
+    this.viewer?.dispose();
+    this.viewer = null;
+    if (this.#watching) this.deps.socket.unwatch(this.#watching);
+    this.#watching = null;
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.stopWatching();
+    for (const off of this.#off.splice(0)) off();
+  }
+}
+
+function newer(a: ReceivedFix | null, b: ReceivedFix | null): ReceivedFix | null {
+  if (!a) return b;
+  if (!b) return a;
+  return b.receivedAt >= a.receivedAt ? b : a;
+}

@@ -1,0 +1,122 @@
+import type { OfficerPosition, ServerToConsole, Share } from '@sightline/protocol';
+import { describe, expect, it, vi } from 'vitest';
+import { ApiRequestError } from '../api/api-client.js';
+import { OfficerPositionsStore, toMarkers } from './officer-positions.js';
+import { isLive, SharePanelStore } from './share-panel-store.js';
+
+const pos = (shareId: string, name: string, receivedAt: number, lat = 51.5): OfficerPosition => ({
+  officerId: `o-${shareId}`,
+  name,
+  shareId,
+  lat,
+  lon: -0.1,
+  accuracy: 8,
+  heading: null,
+  speed: null,
+  fixTime: receivedAt,
+  receivedAt,
+});
+
+describe('field officers on the control room’s map', () => {
+  it('keeps the newest position per share, for this session only, sorted by name', () => {
+    const st = new OfficerPositionsStore('s1');
+    st.onMessage({ type: 'officer.position', sessionId: 's1', position: pos('a', 'Zulu', 1_000) });
+    st.onMessage({ type: 'officer.position', sessionId: 's1', position: pos('b', 'Alpha', 1_000) });
+    st.onMessage({ type: 'officer.position', sessionId: 's1', position: pos('a', 'Zulu', 2_000, 51.6) });
+    st.onMessage({ type: 'officer.position', sessionId: 's1', position: pos('a', 'Zulu', 1_500, 40) });
+    st.onMessage({ type: 'officer.position', sessionId: 's2', position: pos('c', 'Other', 1_000) });
+    expect(st.state.get().map((p) => [p.name, p.lat])).toEqual([
+      ['Alpha', 51.5],
+      ['Zulu', 51.6],
+    ]);
+    expect(toMarkers(st.state.get())[1]).toEqual({
+      officerId: 'o-a',
+      name: 'Zulu',
+      lat: 51.6,
+      lon: -0.1,
+      accuracy: 8,
+      at: 2_000,
+    });
+  });
+
+  it('takes an officer off the map when their share ends', () => {
+    const st = new OfficerPositionsStore('s1');
+    st.onMessage({ type: 'officer.position', sessionId: 's1', position: pos('a', 'Zulu', 1_000) });
+    st.onMessage({ type: 'officer.position.gone', sessionId: 's1', shareId: 'a' });
+    expect(st.state.get()).toEqual([]);
+  });
+});
+
+const share = (id: string, patch: Partial<Share> = {}): Share => ({
+  id,
+  sessionId: 's1',
+  incidentId: null,
+  officer: { id: `o-${id}`, name: `Officer ${id}` },
+  createdBy: { id: 'h', name: 'Handler' },
+  createdAt: 0,
+  expiresAt: 3_600_000,
+  openedAt: null,
+  endedAt: null,
+  endReason: null,
+  ...patch,
+});
+
+function api() {
+  return {
+    fieldOfficers: vi.fn(async () => [{ id: 'o-1', name: 'Officer 1' }]),
+    shares: vi.fn(async () => [share('1')]),
+    createShares: vi.fn(async (_s: string, ids: string[]) => ids.map((id) => share(id.slice(2)))),
+    revokeShare: vi.fn(async (id: string) => share(id, { endedAt: 5, endReason: 'revoked' })),
+  };
+}
+
+describe('sharing a session with field officers', () => {
+  it('refuses to share with nobody, and sends the chosen officers and duration', async () => {
+    const a = api();
+    const st = new SharePanelStore('s1', a);
+    await st.load();
+    await st.share();
+    expect(st.state.get().error).toBe('Choose at least one field officer.');
+    expect(a.createShares).not.toHaveBeenCalled();
+    st.toggle('o-1', true);
+    st.setDuration(900);
+    await st.share();
+    expect(a.createShares).toHaveBeenCalledWith('s1', ['o-1'], 900);
+    expect(st.state.get()).toMatchObject({ selected: [], notice: 'Shared with Officer 1.', busy: false });
+  });
+
+  it('shows the server’s refusal', async () => {
+    const a = api();
+    a.createShares.mockRejectedValueOnce(
+      new ApiRequestError(409, 'session_ended', 'This session has ended.'),
+    );
+    const st = new SharePanelStore('s1', a);
+    st.toggle('o-1', true);
+    await st.share();
+    expect(st.state.get().error).toBe('This session has ended.');
+  });
+
+  it('revokes a share and reloads the list when the server says a share of this session changed', async () => {
+    const a = api();
+    const st = new SharePanelStore('s1', a);
+    let deliver: (m: ServerToConsole) => void = () => {};
+    st.connect({
+      onMessage: (h) => {
+        deliver = h;
+        return () => {};
+      },
+    });
+    await st.revoke('1');
+    expect(st.state.get().notice).toBe('Stopped sharing with Officer 1.');
+    const before = a.shares.mock.calls.length;
+    deliver({ type: 'share.changed', shareId: '9', sessionId: 'other', endReason: null });
+    deliver({ type: 'share.changed', shareId: '1', sessionId: 's1', endReason: 'expired' });
+    await vi.waitFor(() => expect(a.shares.mock.calls.length).toBe(before + 1));
+  });
+
+  it('counts a share as live only before its end and its expiry', () => {
+    expect(isLive(share('1'), 1_000)).toBe(true);
+    expect(isLive(share('1'), 3_600_000)).toBe(false);
+    expect(isLive(share('1', { endedAt: 10, endReason: 'revoked' }), 20)).toBe(false);
+  });
+});
