@@ -42,7 +42,7 @@ export const PERMISSIONS = {
   // and may mark it distressing; only supervisors (who look after their teams) see others'
   // exposure. Not the DPO: this is occupational health data with no evidential purpose; the DPO
   // sees who looked at it in the audit trail. Each officer sees their own on the account page.
-  'exposure:report': ['call-handler', 'supervisor', 'dpo'],
+  'exposure:report': ['call-handler', 'supervisor', 'dpo', 'field-officer'],
   'wellbeing:read': ['supervisor'],
   // Field officers (issue 11): a control-room officer shares one session with named field officers
   // for a while; a field officer sees nothing by role alone, only what a live share names.

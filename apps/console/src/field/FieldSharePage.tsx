@@ -32,7 +32,8 @@ export function FieldSharePage({ id }: { id: string }) {
         api,
         socket,
         createViewer: (sessionId) =>
-          new LiveViewer(sessionId, { socket, iceServers: () => iceServers.get() }),
+          // A phone on a moving link: the light layer when the picture struggles (layer-policy.ts).
+          new LiveViewer(sessionId, { socket, iceServers: () => iceServers.get(), layer: 'auto' }),
       }),
   );
   const st = useStore(store.state);

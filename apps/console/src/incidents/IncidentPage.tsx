@@ -13,6 +13,7 @@ import { LiveVideo } from '../live-video/LiveVideo.js';
 import { IncidentMap, type MapCaller, type MapOfficer } from '../location/IncidentMap.js';
 import { describeEventDetail, describeEventType, eventTone } from '../session/event-text.js';
 import { StateBadge, videoStopped } from '../sessions/StateBadge.js';
+import { OfficerPositionsStore, toMarkers } from '../shares/officer-positions.js';
 import { IncidentController } from './incident-controller.js';
 import { callerColour, latestOf } from './incident-model.js';
 
@@ -21,11 +22,12 @@ import { callerColour, latestOf } from './incident-model.js';
  * their position), one timeline merged from every session, a form to send another link from
  * the incident, and the incident's evidence export.
  */
-export function IncidentPage({ id, officers = [] }: { id: string; officers?: readonly MapOfficer[] }) {
+export function IncidentPage({ id }: { id: string }) {
   const { api, socket, iceServers, sessions } = useApp();
   const can = useCan();
   const canViewLive = can('session:view-live');
   const [ctl, setCtl] = useState<IncidentController | null>(null);
+  const [officers, setOfficers] = useState<OfficerPositionsStore | null>(null);
   const [invite] = useState(
     () =>
       new InviteFormStore({ createInvite: (body, key) => api.incidentInvite(id, body, key) }, (s) =>
@@ -34,14 +36,29 @@ export function IncidentPage({ id, officers = [] }: { id: string; officers?: rea
   );
 
   useEffect(() => {
-    const c = new IncidentController(id, { api, socket, iceServers: () => iceServers.get(), canViewLive });
+    // Field officers sharing their position with any of the incident's sessions: the server sends
+    // them to consoles watching the session, which the controller does for each caller.
+    let c: IncidentController | null = null;
+    const positions = new OfficerPositionsStore((sessionId) => c?.watches(sessionId) ?? false);
+    c = new IncidentController(id, {
+      api,
+      socket,
+      iceServers: () => iceServers.get(),
+      canViewLive,
+      onUnwatch: (sessionId) => positions.forgetSession(sessionId),
+    });
+    positions.connect(socket);
     c.start();
     setCtl(c);
-    return () => c.dispose();
+    setOfficers(positions);
+    return () => {
+      c?.dispose();
+      positions.dispose();
+    };
   }, [id, api, socket, iceServers, canViewLive]);
 
-  return ctl ? (
-    <IncidentView ctl={ctl} invite={invite} officers={officers} />
+  return ctl && officers ? (
+    <IncidentView ctl={ctl} invite={invite} positions={officers} />
   ) : (
     <main id="main" className="page">
       <p className="muted">Loading incident…</p>
@@ -52,12 +69,14 @@ export function IncidentPage({ id, officers = [] }: { id: string; officers?: rea
 function IncidentView({
   ctl,
   invite,
-  officers,
+  positions,
 }: {
   ctl: IncidentController;
   invite: InviteFormStore;
-  officers: readonly MapOfficer[];
+  positions: OfficerPositionsStore;
 }) {
+  const shared = useStore(positions.state);
+  const officers: readonly MapOfficer[] = useMemo(() => toMarkers(shared), [shared]);
   const { api, socket, config, ticker } = useApp();
   // The incident's package: the same export job, dialog and progress as a session's.
   const [exporter] = useState(

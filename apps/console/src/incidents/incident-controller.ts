@@ -22,6 +22,8 @@ export interface IncidentControllerDeps {
   iceServers: () => IceServer[];
   canViewLive: boolean;
   createPeer?: LiveViewerDeps['createPeer'];
+  /** A session stopped being watched (it left the incident): what the page keeps of it goes too. */
+  onUnwatch?: (sessionId: string) => void;
 }
 
 /**
@@ -36,6 +38,11 @@ export class IncidentController {
   readonly #watched = new Set<string>();
   readonly #off: Array<() => void> = [];
   #disposed = false;
+
+  /** Whether the page watches this session now (it is one of the incident's). */
+  watches(sessionId: string): boolean {
+    return this.#watched.has(sessionId);
+  }
   #loads = 0;
 
   constructor(
@@ -116,6 +123,7 @@ export class IncidentController {
       if (want.has(id)) continue;
       this.#watched.delete(id);
       this.deps.socket.unwatch(id);
+      this.deps.onUnwatch?.(id);
       this.#viewers.get(id)?.dispose();
       this.#viewers.delete(id);
     }

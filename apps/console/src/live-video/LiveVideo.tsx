@@ -78,12 +78,7 @@ export function LiveVideo({
         ) : null}
         {playing ? <span className="live-pill">Live</span> : null}
       </div>
-      <ViewerControls
-        shield={shield}
-        sessionId={session?.id ?? viewer.sessionId}
-        kind="live"
-        soundLabel="caller"
-      />
+      <ViewerControls shield={shield} sessionId={viewer.sessionId} kind="live" soundLabel="caller" />
       <div className="video-bar">
         <StatsLine stats={stats} playing={playing} />
         <div className="video-actions">

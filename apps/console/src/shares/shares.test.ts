@@ -45,6 +45,30 @@ describe('field officers on the control room’s map', () => {
     st.onMessage({ type: 'officer.position.gone', sessionId: 's1', shareId: 'a' });
     expect(st.state.get()).toEqual([]);
   });
+
+  it('on an incident page, gathers officers from every watched session, one marker each, and forgets a session that leaves', () => {
+    const watched = new Set(['s1', 's2']);
+    const st = new OfficerPositionsStore((id) => watched.has(id));
+    // The same officer holds shares of two of the incident's callers; a third session is not ours.
+    st.onMessage({
+      type: 'officer.position',
+      sessionId: 's1',
+      position: { ...pos('a', 'Zulu', 1_000), officerId: 'o-z' },
+    });
+    st.onMessage({
+      type: 'officer.position',
+      sessionId: 's2',
+      position: { ...pos('b', 'Zulu', 3_000, 51.7), officerId: 'o-z' },
+    });
+    st.onMessage({ type: 'officer.position', sessionId: 's2', position: pos('c', 'Alpha', 2_000) });
+    st.onMessage({ type: 'officer.position', sessionId: 's9', position: pos('d', 'Other', 2_000) });
+    expect(toMarkers(st.state.get()).map((m) => [m.name, m.lat])).toEqual([
+      ['Alpha', 51.5],
+      ['Zulu', 51.7],
+    ]);
+    st.forgetSession('s2');
+    expect(toMarkers(st.state.get()).map((m) => [m.name, m.lat])).toEqual([['Zulu', 51.5]]);
+  });
 });
 
 const share = (id: string, patch: Partial<Share> = {}): Share => ({

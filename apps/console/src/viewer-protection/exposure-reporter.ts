@@ -21,7 +21,6 @@ export interface ExposureReporterDeps {
   now?: () => number;
   newId?: () => string;
   setTimer?: (fn: () => void, ms: number) => unknown;
-  clearTimer?: (t: unknown) => void;
 }
 
 /** Intervals kept for retry at most (a long outage loses the oldest, not the page). */
@@ -43,13 +42,11 @@ export class ExposureReporter {
   readonly #now: () => number;
   readonly #newId: () => string;
   readonly #setTimer: (fn: () => void, ms: number) => unknown;
-  readonly #clearTimer: (t: unknown) => void;
 
   constructor(private readonly deps: ExposureReporterDeps) {
     this.#now = deps.now ?? Date.now;
     this.#newId = deps.newId ?? (() => crypto.randomUUID());
     this.#setTimer = deps.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
-    this.#clearTimer = deps.clearTimer ?? ((t) => clearTimeout(t as ReturnType<typeof setTimeout>));
   }
 
   /** Starts measuring a view; `stop` reports what is left of it at once. */

@@ -13,6 +13,8 @@ export function useViewerProtection(
   videoRef: RefObject<HTMLVideoElement | null>,
   target: ExposureTarget | null,
   what: string,
+  /** A wall tile: never sound, whatever the force's default (sixteen callers at once are noise). */
+  { silent = false }: { silent?: boolean } = {},
 ): ViewShield {
   const { config, exposure } = useApp();
   const settings = useStore(config)?.viewerProtection ?? null;
@@ -28,8 +30,8 @@ export function useViewerProtection(
   const { muted } = useStore(current.state);
   useEffect(() => {
     const v = videoRef.current;
-    if (v) v.muted = muted;
-  }, [muted, videoRef]);
+    if (v) v.muted = silent || muted;
+  }, [muted, silent, videoRef]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` names the target; a new one is a new view.
   useEffect(() => {

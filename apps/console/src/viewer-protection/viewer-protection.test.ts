@@ -88,7 +88,6 @@ describe('the exposure reporter', () => {
       now: () => t,
       newId: () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
       setTimer: (fn) => timers.push(fn),
-      clearTimer: () => {},
     });
     return { r, sent, advance: (ms: number) => (t += ms), timers };
   }

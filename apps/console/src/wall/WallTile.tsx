@@ -9,6 +9,8 @@ import { videoOverlay } from '../live-video/video-overlay.js';
 import { describeFix, fixAgeLevel, fixAgeText } from '../location/position.js';
 import { Watchers } from '../presence/Watchers.js';
 import { StateBadge, videoStopped } from '../sessions/StateBadge.js';
+import { useViewerProtection } from '../viewer-protection/use-viewer-protection.js';
+import { obscuredClass } from '../viewer-protection/ViewerControls.js';
 import { type WallTile as Tile, wantsVideo } from './wall-model.js';
 
 /** A tile is small: it asks for the caller's light layer where the caller sends one (simulcast). */
@@ -102,12 +104,27 @@ function TilePicture({ viewer, tile, title }: { viewer: LiveViewer; tile: Tile; 
     v.srcObject = stream;
     if (stream) v.play().catch(() => {});
   }, [stream]);
+  // A tile follows the force's protection default (blurred unless it chose otherwise) and has no
+  // "See clearly" of its own: the whole tile is a link, and the session page is where an officer
+  // chooses to look. Time a tile is seen clearly (a force without the blur) is still counted.
+  const shield = useViewerProtection(videoRef, { sessionId: tile.session.id, kind: 'live' }, 'live video', {
+    silent: true,
+  });
+  const { clear } = useStore(shield.state);
   const overlay =
     tile.session.mode === 'location' ? 'Location only: no video' : videoOverlay(tile.session, phase);
   return (
     <div className="wall-video" data-testid="tile-video" data-frames-decoded={stats.framesDecoded}>
       {/* Always muted: sixteen callers at once would be noise; the session page has the sound. */}
-      <video ref={videoRef} autoPlay muted playsInline aria-label={`Live video: ${title}`} />
+      <video
+        ref={videoRef}
+        className={obscuredClass(clear)}
+        data-obscured={clear ? 'false' : 'true'}
+        autoPlay
+        muted
+        playsInline
+        aria-label={`Live video: ${title}${clear ? '' : ', blurred'}`}
+      />
       {overlay ? <p className="wall-video-overlay">{overlay}</p> : null}
     </div>
   );
