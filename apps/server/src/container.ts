@@ -21,6 +21,7 @@ import { ReadAudit } from './audit/read-audit.js';
 import { AuthService } from './auth/auth.service.js';
 import { MfaService } from './auth/mfa/mfa.service.js';
 import { SsoService } from './auth/oidc/sso.service.js';
+import { can } from './auth/permissions.js';
 import { ChatService } from './chat/chat.service.js';
 import type { Config } from './config/config.js';
 import { connectCluster } from './events/cluster.js';
@@ -360,6 +361,10 @@ export async function buildContainer(
     audit,
     clock,
     config.viewerProtection,
+    async (officer, roles, sessionId) =>
+      can(roles, 'session:read') ||
+      can(roles, 'evidence:play') ||
+      (await shares.holdsLive(officer.id, sessionId)),
   );
   const library = new LibraryService(
     db,

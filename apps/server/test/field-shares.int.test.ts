@@ -1,7 +1,10 @@
+import { syntheticCall } from '@sightline/testkit/caller';
+import { ensureClip, RtpSource } from '@sightline/testkit/synthetic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectCaller,
   eventually,
+  jsonApi,
   type OfficerClient,
   signIn,
   startServer,
@@ -234,4 +237,31 @@ describe('sharing a session with field officers', () => {
     fieldSock.close();
     caller.sock.close();
   });
+
+  it('a field officer who stops watching loses the shared view with it', async () => {
+    const source = new RtpSource();
+    await source.start(ensureClip());
+    const call = await syntheticCall(s.url, jsonApi(handler), source);
+    const { sessionId } = call;
+    try {
+      await eventually(async () => (await s.c.sessions.get(sessionId)).state === 'live', 60_000);
+      await share(sessionId, field.id);
+      const fieldSock = await consoleOf(field);
+      expect(await answer(fieldSock, { type: 'watch', sessionId })).toBeNull();
+      const from = fieldSock.messages.length;
+      fieldSock.send({ type: 'view.start', sessionId, id: 'v1' });
+      const offer = await fieldSock.next((m) => m.type === 'view.offer', 20_000, from);
+      // The view exists while the officer watches...
+      expect(await answer(fieldSock, { type: 'view.layer', viewId: offer.viewId, layer: 'high' })).toBeNull();
+      // ...and not once they stop: a view must never outlive the watch that a revoke would close.
+      expect(await answer(fieldSock, { type: 'unwatch', sessionId })).toBeNull();
+      expect((await answer(fieldSock, { type: 'view.stop', viewId: offer.viewId }))?.code).toBe(
+        'unknown_view',
+      );
+      fieldSock.close();
+    } finally {
+      call.hangUp();
+      await source.stop();
+    }
+  }, 120_000);
 });

@@ -187,11 +187,12 @@ const EnvSchema = z.object({
   TURN_TTL_SECONDS: int(30, 7 * 86_400).default(3600),
   CALLER_ICE_POLICY: z.enum(['all', 'relay']).default('all'),
   VIDEO_BITRATE: int(100_000, 8_000_000).default(2_000_000),
-  // VP8 callers publish a full and a light simulcast layer (docs/performance.md, "A lighter
-  // stream for mobile viewers"); false: one layer, and every viewer gets the full stream.
+  // true: VP8 callers publish a full and a light simulcast layer (docs/performance.md, "A lighter
+  // stream for mobile viewers"). Off by default: on a thin uplink the browser drops the full
+  // layer first, and the recording (the evidence) would fall to the light one.
   SIMULCAST: z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
-    .default('true')
+    .default('false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes'),
   // How long a live caller's media may stay stopped (phone died, tunnel) before the recording
   // is closed and ingested; a caller who returns later starts a new recording segment.

@@ -68,7 +68,15 @@ describe('ExposureService', () => {
         publishing: 0,
       })
       .execute();
-    svc = new ExposureService(new ExposureRepository(db), sessions, audit, { now: () => now }, settings);
+    svc = new ExposureService(
+      new ExposureRepository(db),
+      sessions,
+      audit,
+      { now: () => now },
+      settings,
+      // Sessions this officer may see: s1 only.
+      async (_officer, _roles, sessionId) => sessionId === 's1',
+    );
     audits.length = 0;
     events.length = 0;
   });
@@ -116,12 +124,21 @@ describe('ExposureService', () => {
       kind: 'live' as const,
       note: 'hard',
     };
-    const m = await svc.mark(officer, input, null);
-    const again = await svc.mark(officer, input, null);
+    const m = await svc.mark(officer, ['call-handler'], input, null);
+    const again = await svc.mark(officer, ['call-handler'], input, null);
     expect(again.at).toBe(m.at);
     expect(events).toEqual([{ type: 'viewer.distressing', actor: 'viewer', detail: 'live video' }]);
     expect(audits).toEqual(['exposure.mark']);
     const r = await svc.mine(officer, 1, null);
     expect(r.officers[0]!.shifts[0]!.marks.map((x) => x.note)).toEqual(['hard']);
+  });
+
+  it('refuses a mark on a session the officer cannot see, as if it did not exist, and writes nothing', async () => {
+    const input = { id: '00000000-0000-4000-8000-00000000000b', sessionId: 's2', kind: 'live' as const };
+    await expect(svc.mark(officer, ['field-officer'], input, null)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    expect(events).toEqual([]);
+    expect(audits).toEqual([]);
   });
 });

@@ -3,11 +3,13 @@ import type {
   DistressMarkRequest,
   ExposureInterval,
   OfficerExposure,
+  Role,
   WellbeingReport,
 } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { ViewerProtectionConfig } from '../config/viewer-protection-config.js';
+import { notFound } from '../lib/errors.js';
 import type { SessionService } from '../sessions/session.service.js';
 import type { ExposureRepository } from './exposure.repository.js';
 import { formatStart, shiftOf } from './shifts.js';
@@ -29,6 +31,15 @@ export class ExposureService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly settings: ViewerProtectionConfig,
+    /**
+     * Whether this officer may see the session's footage at all (their role, or a field officer's
+     * live share of it): a mark writes to the session's timeline, so only someone who watches it may.
+     */
+    private readonly maySee: (
+      officer: OfficerActor,
+      roles: readonly Role[],
+      sessionId: string,
+    ) => Promise<boolean>,
   ) {}
 
   /**
@@ -58,7 +69,14 @@ export class ExposureService {
    * "Mark as distressing". The session's timeline gets a neutral event (no name, no note): it
    * warns whoever watches next; who felt what, and their note, stay in the exposure log.
    */
-  async mark(officer: OfficerActor, input: DistressMarkRequest, ip: string | null): Promise<DistressMark> {
+  async mark(
+    officer: OfficerActor,
+    roles: readonly Role[],
+    input: DistressMarkRequest,
+    ip: string | null,
+  ): Promise<DistressMark> {
+    // Someone who cannot see the session learns nothing about it, not even that it exists.
+    if (!(await this.maySee(officer, roles, input.sessionId))) throw notFound('session');
     await this.sessions.get(input.sessionId);
     const mark: DistressMark = {
       id: input.id,
@@ -74,8 +92,10 @@ export class ExposureService {
     await this.audit.record({
       actor: officer,
       action: 'exposure.mark',
-      subject: { type: 'session', id: input.sessionId },
-      detail: { markId: mark.id, kind: mark.kind, withNote: mark.note !== null },
+      // The officer is the subject: which officer found footage distressing is occupational-health
+      // data, and an entry about the session would be copied into the session's evidence exports.
+      subject: { type: 'officer', id: officer.id },
+      detail: { sessionId: input.sessionId, markId: mark.id, kind: mark.kind, withNote: mark.note !== null },
       ip,
     });
     const where =

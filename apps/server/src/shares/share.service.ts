@@ -201,6 +201,11 @@ export class ShareService {
     return toFieldShare(row, await this.sessions.summary(row.session_id));
   }
 
+  /** Whether the officer holds a live share of the session now (no audit: nothing is read). */
+  async holdsLive(officerId: string, sessionId: string): Promise<boolean> {
+    return !!(await this.repo.liveForSession(officerId, sessionId, this.clock.now()));
+  }
+
   /**
    * The officer's live share of a session, or null: what lets a field officer watch it and
    * see its video. Each use is audited (as a read: repeats within minutes are one entry).

@@ -12,7 +12,7 @@ import { can } from '../auth/permissions.js';
 import type { ChatService } from '../chat/chat.service.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { IceServerIssuer } from '../ice/ice-servers.js';
-import { forbidden } from '../lib/errors.js';
+import { DomainError, forbidden } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { MediaGateway } from '../media/media-gateway.js';
 import type { PresenceRegistry } from '../presence/presence-registry.js';
@@ -226,6 +226,9 @@ export class ConsoleSignalling {
       dropped: false,
       shared: new SharedWatch((sessionId, shareId, views, reason) => {
         client.watched.delete(sessionId);
+        void this.presence
+          .leave(client.id, sessionId)
+          .catch((err: unknown) => this.log.warn({ err }, 'console: leaving presence failed'));
         for (const v of views) client.views.delete(v);
         void this.media
           .stopViewsOf(officer.id, views, `share ${reason}`)
@@ -236,9 +239,10 @@ export class ConsoleSignalling {
     this.#clients.add(client);
     // Only officers who may watch live video (and send their camera) make media connections;
     // the others (admin, DPO) get no relay credential.
-    const grant = can(officer.roles, 'session:view-live')
-      ? this.ice.forOfficer(officer.id)
-      : this.ice.withoutTurn();
+    const grant =
+      can(officer.roles, 'session:view-live') || can(officer.roles, 'share:use')
+        ? this.ice.forOfficer(officer.id)
+        : this.ice.withoutTurn();
     // The officer's browser keeps valid TURN credentials for new views and its camera.
     const stopIce = this.ice.keepFresh(
       grant,
@@ -263,6 +267,8 @@ export class ConsoleSignalling {
 
   private async handle(c: ConsoleClient, msg: ConsoleToServer): Promise<void> {
     const officer = { type: 'officer' as const, id: c.officer.id, name: c.officer.displayName };
+    // The share a field officer's view.start goes through, checked again once the view exists.
+    let viaShare: string | null = null;
     // One table decides, before any handler runs (the route policy's twin).
     const permission = permissionFor(msg.type);
     if (permission && !can(c.officer.roles, permission)) {
@@ -277,6 +283,8 @@ export class ConsoleSignalling {
         c.watched.add(msg.sessionId);
         c.shared.bind(msg.sessionId, share.id, this.shares.remainingMs(share));
         c.channel.send({ type: 'field.session', shareId: share.id, session: toFieldSession(summary) });
+        // The control room sees that a field officer is watching, like anyone else.
+        await this.presence.join(c.id, msg.sessionId, officer);
         const now = await this.side.current(msg.sessionId);
         if (now.media) c.channel.send({ type: 'caller.media', sessionId: msg.sessionId, state: now.media });
         return;
@@ -284,6 +292,7 @@ export class ConsoleSignalling {
       // view.start: only while watching under the share, so the view closes with it.
       if (msg.type !== 'view.start' || !c.shared.has(msg.sessionId))
         throw forbidden('watch the shared session first');
+      viaShare = c.shared.shareOf(msg.sessionId);
     }
     switch (msg.type) {
       case 'watch':
@@ -316,13 +325,25 @@ export class ConsoleSignalling {
       case 'unwatch':
         c.watched.delete(msg.sessionId);
         await this.presence.leave(c.id, msg.sessionId);
-        c.shared.forget(msg.sessionId);
+        {
+          // A field officer who stops watching stops the shared views too: they were only ever
+          // allowed while the watch (and the share under it) lasts.
+          const views = c.shared.forget(msg.sessionId);
+          for (const v of views) c.views.delete(v);
+          if (views.length > 0) await this.media.stopViewsOf(c.officer.id, views, 'stopped watching');
+        }
         return;
       case 'view.start': {
         await this.sessions.get(msg.sessionId);
         // An adaptive viewer starts on the light layer and climbs once its link shows it can.
         const layer = msg.layer === 'auto' ? 'low' : msg.layer;
         const { viewId, sdp } = await this.media.startView(msg.sessionId, officer, layer);
+        // The share may have ended (or been replaced) while Janus set the view up: nothing would
+        // close this view with it, so it is stopped now rather than left running.
+        if (viaShare !== null && c.shared.shareOf(msg.sessionId) !== viaShare) {
+          await this.media.stopViewsOf(c.officer.id, [viewId], 'share ended');
+          throw new DomainError('share_ended', 'this share has ended');
+        }
         c.views.add(viewId);
         c.shared.addView(msg.sessionId, viewId);
         c.channel.send({

@@ -58,11 +58,16 @@ export class SharedWatch {
     return true;
   }
 
-  /** Stops watching without ending anything (unwatch). */
-  forget(sessionId: string): void {
+  /**
+   * Stops watching without ending the share (unwatch); returns the views started under it, which
+   * the caller must stop: a view must never outlive the binding that would close it.
+   */
+  forget(sessionId: string): string[] {
     const b = this.#by.get(sessionId);
-    if (b) clearTimeout(b.timer);
+    if (!b) return [];
+    clearTimeout(b.timer);
     this.#by.delete(sessionId);
+    return [...b.views];
   }
 
   /** The console closed. */

@@ -44,7 +44,16 @@ export const exposureRoutes =
         config: { auth: { officer: true, permission: 'exposure:report' }, rateLimit: PER_OFFICER },
       },
       async (request, reply) =>
-        reply.status(201).send(await c.exposure.mark(officerActor(request), request.body, request.ip)),
+        reply
+          .status(201)
+          .send(
+            await c.exposure.mark(
+              officerActor(request),
+              request.officer?.roles ?? [],
+              request.body,
+              request.ip,
+            ),
+          ),
     );
 
     // The officer's own exposure: their own data, so any signed-in officer; audited like any read of it.
