@@ -104,7 +104,24 @@ describe('marking footage as distressing', () => {
     const shifts = mine(await wellbeing(), handler.id)!.shifts;
     expect(shifts.flatMap((sh) => sh.marks).map((m) => m.note)).toEqual(['a child was hurt']);
     const marked = await s.c.audit.list({ limit: 10, action: 'exposure.mark' });
-    expect(marked.filter((e) => e.subjectId === sessionId)).toHaveLength(1);
+    // Audited on the officer (occupational-health data), never on the session, whose audit
+    // entries go into its evidence exports.
+    expect(marked.filter((e) => e.subjectId === handler.id)).toHaveLength(1);
+    expect(marked.filter((e) => e.subjectId === sessionId)).toHaveLength(0);
+  });
+
+  it('refuses a mark from someone who cannot see the session, as if it did not exist', async () => {
+    const field = await signIn(s, ['field-officer']);
+    const res = await field.request('POST', '/api/exposure/marks', {
+      id: randomUUID(),
+      sessionId,
+      kind: 'live',
+    });
+    expect(res.status).toBe(404);
+    const detail = (await (
+      await handler.request('GET', `/api/sessions/${sessionId}`)
+    ).json()) as SessionDetail;
+    expect(detail.timeline.filter((e) => e.type === 'viewer.distressing')).toHaveLength(1);
   });
 
   it('records where in a recording the mark was made', async () => {
