@@ -205,6 +205,7 @@ function InlinePlayer({ item }: { item: EvidenceItem }) {
     <div className="shield-inline">
       <div className="shield-frame">
         <video
+          disablePictureInPicture
           ref={videoRef}
           className={`ev-player ${obscuredClass(clear)}`}
           data-testid="evidence-player"

@@ -64,6 +64,7 @@ export function EvidencePlayer({
       <div className="video-frame ev-frame">
         {/* biome-ignore lint/a11y/useMediaCaption: evidence recordings have no captions; the audio is the evidence. */}
         <video
+          disablePictureInPicture
           key={id}
           ref={videoRef}
           data-testid="evidence-player"

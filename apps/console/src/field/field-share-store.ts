@@ -110,7 +110,10 @@ export class FieldShareStore {
       if (err instanceof ApiRequestError && err.code === 'share_ended') this.end(null, err.message);
       else if (err instanceof ApiRequestError && err.code === 'not_found')
         this.state.patch({ status: 'not-found', message: 'There is no such share for you.' });
-      else this.state.patch({ status: 'error', message: errorMessage(err) });
+      // A reopen after the phone got its signal back that fails for a passing reason (flaky 4G)
+      // must not take away a view that works: only "ended" or "not found" change what is shown.
+      else if (this.state.get().status !== 'open')
+        this.state.patch({ status: 'error', message: errorMessage(err) });
     }
   }
 

@@ -162,6 +162,22 @@ describe('a shared session on a field officer’s phone', () => {
     await vi.waitFor(() => expect(store.state.get().status).toBe('ended'));
     expect(s.log).toEqual(['+s1', '-s1']);
   });
+
+  it('keeps a working view when the reopen after a reconnect fails for a passing reason', async () => {
+    let calls = 0;
+    const { store, s, viewer } = await opened({
+      openShare: async () => {
+        if (++calls === 1) return share();
+        throw new ApiRequestError(503, 'media_unavailable', 'Try again in a moment.');
+      },
+    });
+    s.reconnect();
+    await vi.waitFor(() => expect(calls).toBe(2));
+    await Promise.resolve();
+    expect(store.state.get().status).toBe('open');
+    expect(viewer.dispose).not.toHaveBeenCalled();
+    expect(s.log).toEqual(['+s1']);
+  });
 });
 
 describe('distance and bearing on the field page', () => {

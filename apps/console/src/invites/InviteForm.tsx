@@ -173,7 +173,8 @@ export function InviteForm({
             )}
           </div>
         ) : null}
-        <InviteWorkflowFields />
+        {/* The form's own store: on an incident page that is the incident's, not the dashboard's. */}
+        <InviteWorkflowFields invite={invite} />
         <div className="field field-submit">
           <button
             type="submit"

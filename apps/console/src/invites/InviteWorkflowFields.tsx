@@ -1,15 +1,14 @@
 import { BAIL_CONDITIONS, FIX_ALERT_MINUTES, OUTCOME_LABELS } from '@sightline/protocol/outcome-labels';
-import { useApp } from '../app/context.js';
 import { fieldAria } from '../lib/Field.js';
 import { useStore } from '../lib/use-store.js';
+import type { InviteForm as InviteFormStore } from './invite-form.js';
 
 /**
  * The pilot workflows' part of the invite form: for a location-only link, a missing-person
  * search (tracked for hours, with the no-fix alert's threshold); for a two-way link, the
  * optional details of the bail or court-order check, so the result form starts from them.
  */
-export function InviteWorkflowFields() {
-  const { invite } = useApp();
+export function InviteWorkflowFields({ invite }: { invite: InviteFormStore }) {
   const st = useStore(invite);
   const e = st.errors;
   if (st.mode === 'location')

@@ -59,6 +59,7 @@ export function LiveVideo({
       </h2>
       <div className="video-frame">
         <video
+          disablePictureInPicture
           data-testid="live-video"
           data-obscured={clear ? 'false' : 'true'}
           data-muted={muted ? 'true' : 'false'}

@@ -5,7 +5,10 @@ import { useApp, useCan } from '../app/context.js';
 import { useStore } from '../lib/use-store.js';
 import type { ViewShield } from './view-shield.js';
 
-/** Class for the protected <video>: blurred until the officer chooses to see clearly. */
+/**
+ * Class for the protected <video>: blurred until the officer chooses to see clearly. Every such
+ * element also sets `disablePictureInPicture`: a pop-out window would show it unblurred, uncounted.
+ */
 export const obscuredClass = (clear: boolean) => (clear ? 'shield-video' : 'shield-video is-obscured');
 
 /** A label on the blurred picture, so a blur is never mistaken for a bad connection. */

@@ -117,6 +117,7 @@ function TilePicture({ viewer, tile, title }: { viewer: LiveViewer; tile: Tile; 
     <div className="wall-video" data-testid="tile-video" data-frames-decoded={stats.framesDecoded}>
       {/* Always muted: sixteen callers at once would be noise; the session page has the sound. */}
       <video
+        disablePictureInPicture
         ref={videoRef}
         className={obscuredClass(clear)}
         data-obscured={clear ? 'false' : 'true'}
