@@ -126,7 +126,8 @@ describe('sharing a session with field officers', () => {
     const got = await fieldSock.next((m) => m.type === 'location.fix' && m.sessionId === sessionId);
     expect(got.fix).toMatchObject({ lat: 51.5074, lon: -0.1278 });
     expect(await actions(sh.id)).toEqual(
-      expect.arrayContaining(['share.created', 'share.opened', 'share.used']),
+      // The list carries the caller's last position, so listing is a read too.
+      expect.arrayContaining(['share.created', 'share.listed', 'share.opened', 'share.used']),
     );
     fieldSock.close();
     otherSock.close();
@@ -234,6 +235,18 @@ describe('sharing a session with field officers', () => {
     expect(mine.shares).not.toContainEqual(expect.objectContaining({ id: sh.id }));
     expect(await s.c.shares.expireDue()).toBe(0);
     await eventually(async () => (await actions(sh.id)).filter((a) => a === 'share.expired').length === 1);
+    fieldSock.close();
+    caller.sock.close();
+  });
+
+  it('a share does not outlive its session: opening or using it after the session ended is refused', async () => {
+    const caller = await connectCaller(s, handler);
+    const { sessionId } = caller;
+    const sh = await share(sessionId, field.id);
+    await s.c.sessions.end(sessionId, 'test over', { type: 'system' });
+    await eventually(async () => (await field.request('GET', `/api/field/shares/${sh.id}`)).status === 410);
+    const fieldSock = await consoleOf(field);
+    expect((await answer(fieldSock, { type: 'watch', sessionId }))?.code).toBe('forbidden');
     fieldSock.close();
     caller.sock.close();
   });

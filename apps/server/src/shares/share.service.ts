@@ -161,12 +161,21 @@ export class ShareService {
   }
 
   /** The field officer's live shares (their /field list). */
-  async mine(officerId: string): Promise<FieldShare[]> {
-    const rows = await this.repo.liveFor(officerId, this.clock.now());
+  async mine(officer: OfficerActor, ip: string | null): Promise<FieldShare[]> {
+    const rows = await this.repo.liveFor(officer.id, this.clock.now());
     const out: FieldShare[] = [];
     for (const r of rows) {
       if (!r.session_id) continue;
-      out.push(toFieldShare(r, await this.sessions.summary(r.session_id)));
+      const share = toFieldShare(r, await this.sessions.summary(r.session_id));
+      // The list carries each caller's last position: a read of personal data, audited per share.
+      await this.reads.record({
+        actor: officer,
+        action: 'share.listed',
+        subject: { type: 'share', id: r.id },
+        detail: { sessionId: r.session_id },
+        ip,
+      });
+      out.push(share);
     }
     return out;
   }
@@ -178,6 +187,10 @@ export class ShareService {
     if (!row || row.officer_id !== officer.id || !row.session_id) throw notFound('share');
     if (row.ended_at !== null) throw shareEnded(row.end_reason);
     if (Number(row.expires_at) <= this.clock.now()) throw shareEnded('expired');
+    if (await this.sessionOver(row.session_id)) {
+      await this.end(row, 'session-ended', SYSTEM, null);
+      throw shareEnded('session-ended');
+    }
     const now = this.clock.now();
     const first = await this.repo.opened(row.id, now);
     // The first opening always; later ones as reads (coalesced like any other read).
@@ -201,6 +214,11 @@ export class ShareService {
     return toFieldShare(row, await this.sessions.summary(row.session_id));
   }
 
+  private async sessionOver(sessionId: string): Promise<boolean> {
+    const state = (await this.sessions.summary(sessionId)).state;
+    return state === 'ended' || state === 'expired';
+  }
+
   /** Whether the officer holds a live share of the session now (no audit: nothing is read). */
   async holdsLive(officerId: string, sessionId: string): Promise<boolean> {
     return !!(await this.repo.liveForSession(officerId, sessionId, this.clock.now()));
@@ -213,6 +231,11 @@ export class ShareService {
   async use(officer: OfficerActor, sessionId: string, ip: string | null): Promise<ShareRow | null> {
     const row = await this.repo.liveForSession(officer.id, sessionId, this.clock.now());
     if (!row) return null;
+    // A share does not outlive its session, even if ending it with the session failed.
+    if (await this.sessionOver(sessionId)) {
+      await this.end(row, 'session-ended', SYSTEM, null);
+      return null;
+    }
     await this.reads.record({
       actor: officer,
       action: 'share.used',

@@ -70,7 +70,7 @@ export const shareRoutes =
         schema: { response: { 200: FieldShareList } },
         config: { auth: { officer: true, permission: 'share:use' } },
       },
-      async (request) => ({ shares: await c.shares.mine(officerActor(request).id) }),
+      async (request) => ({ shares: await c.shares.mine(officerActor(request), request.ip) }),
     );
 
     app.get(
