@@ -207,7 +207,9 @@ function IncidentView({
         <InviteForm form={invite} title="Send another link from this incident" main={false} />
       ) : null}
       {/* Sharing the whole incident: the field officer sees every caller in it, now and later. */}
-      {can('share:manage') && can('incident:read') ? <SharePanel incidentId={incident.id} over={!open} /> : null}
+      {can('share:manage') && can('incident:read') ? (
+        <SharePanel incidentId={incident.id} over={!open} />
+      ) : null}
     </main>
   );
 }

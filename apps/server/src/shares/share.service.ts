@@ -264,6 +264,8 @@ export class ShareService {
       subject: { type: 'share', id: row.id },
       detail: row.incident_id ? { sessionId, incidentId: row.incident_id } : { sessionId },
       ip,
+      // One entry per session used, as if each had been shared on its own.
+      scope: sessionId,
     });
     return row;
   }
