@@ -16,7 +16,16 @@ import { ShareService } from './share.service.js';
 
 const handler = { type: 'officer' as const, id: 'h1', name: 'PC Handler' };
 const field = { type: 'officer' as const, id: 'f1', name: 'PC Field' };
-const fix = { lat: 51.5, lon: -0.12, accuracy: 8, heading: null, speed: null, fixTime: 1 };
+const fix = {
+  lat: 51.5,
+  lon: -0.12,
+  accuracy: 8,
+  altitude: null,
+  altitudeAccuracy: null,
+  heading: null,
+  speed: null,
+  fixTime: 1,
+};
 
 describe('incident shares', () => {
   let dir: string;
