@@ -270,12 +270,6 @@ export class ShareService {
     return row;
   }
 
-  /** Whether a share still covers the session: always for a session share; for an incident share, while it is in. */
-  async covers(row: Pick<ShareRow, 'session_id' | 'incident_id'>, sessionId: string): Promise<boolean> {
-    if (row.session_id) return row.session_id === sessionId;
-    return !!row.incident_id && (await this.incidents.incidentOf(sessionId)) === row.incident_id;
-  }
-
   /** Live shares of an incident (each instance tells their officers' phones when it changes). */
   liveOfIncident(incidentId: string): Promise<ShareRow[]> {
     return this.repo.liveOfIncident(incidentId, this.clock.now());
