@@ -142,10 +142,13 @@ describe('sharing an incident with field officers', () => {
       code: 'session_not_live',
     });
 
+    const beforeRevoke = fieldSock.messages.length;
     await json(handler.request('POST', `/api/shares/${sh.id}/revoke`));
     for (const sessionId of [a.sessionId, c.sessionId]) {
       const ended = await fieldSock.next(
         (m) => m.type === 'share.changed' && m.sessionId === sessionId && m.endReason === 'revoked',
+        10_000,
+        beforeRevoke,
       );
       expect(ended.shareId).toBe(sh.id);
       expect(await answer(fieldSock, { type: 'watch', sessionId })).toMatchObject({ code: 'forbidden' });
