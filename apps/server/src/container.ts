@@ -210,6 +210,7 @@ export async function buildContainer(
     new ShareRepository(db),
     db,
     sessions,
+    new IncidentRepository(db),
     audit,
     reads,
     clock,

@@ -87,6 +87,26 @@ describe('every route declares and enforces its access policy', () => {
     }
   });
 
+  it('guards incident shares with share:manage, and refuses the roles that may only read the incident', async () => {
+    const policies = s.app.routePolicies.filter(
+      (r) => r.url === '/api/incidents/:id/shares' && r.method !== 'HEAD',
+    );
+    expect(policies.map((r) => [r.method, (r.auth as { permission?: string }).permission]).sort()).toEqual([
+      ['GET', 'share:manage'],
+      ['POST', 'share:manage'],
+    ]);
+    const body = { officerIds: [UUID], durationSeconds: 3600 };
+    for (const role of ['dpo', 'field-officer', 'admin'] as const) {
+      expect((await officerFor([role]).request('POST', `/api/incidents/${UUID}/shares`, body)).status).toBe(
+        403,
+      );
+      expect((await officerFor([role]).request('GET', `/api/incidents/${UUID}/shares`)).status).toBe(403);
+    }
+    // Allowed through to the service (no such incident), not refused.
+    for (const role of ['call-handler', 'supervisor'] as const)
+      expect((await officerFor([role]).request('GET', `/api/incidents/${UUID}/shares`)).status).toBe(404);
+  });
+
   it('refuses state-changing requests without the CSRF token', async () => {
     const handler = officerFor(['call-handler']);
     const res = await handler.request(

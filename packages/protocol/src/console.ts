@@ -26,7 +26,7 @@ import {
   TimelineEvent,
   Watcher,
 } from './session.js';
-import { FieldSession, OfficerPosition, ShareEndReason } from './share.js';
+import { FieldSession, OfficerPosition, ShareViewEndReason } from './share.js';
 
 const SessionId = z.string().min(1).max(64);
 const ViewId = z.string().min(1).max(64);
@@ -192,13 +192,15 @@ export const ServerToConsole = z.discriminatedUnion('type', [
   z.object({ type: z.literal('field.session'), shareId: z.string(), session: FieldSession }),
   /**
    * A share changed: to its field officer (their list; when ended, their view has been closed
-   * and this says why) and to the control room watching the session (its share list).
+   * and this says why; `left-incident` closes only that session's view under an incident share)
+   * and to the control room watching the session or allowed to read the incident (its share list).
    */
   z.object({
     type: z.literal('share.changed'),
     shareId: z.string(),
     sessionId: SessionId.nullable(),
-    endReason: ShareEndReason.nullable(),
+    incidentId: z.string().nullable().optional(),
+    endReason: ShareViewEndReason.nullable(),
   }),
   /** A field officer's newest position, for the control room watching the session. */
   z.object({ type: z.literal('officer.position'), sessionId: SessionId, position: OfficerPosition }),

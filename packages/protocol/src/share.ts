@@ -11,7 +11,14 @@ export const SHARE_DEFAULT_SECONDS = 60 * 60;
 export const ShareEndReason = z.enum(['revoked', 'expired', 'session-ended']);
 export type ShareEndReason = z.infer<typeof ShareEndReason>;
 
-/** One share of a session with one field officer, as the control room sees it. */
+/**
+ * Why a field officer's view of one session under a share closed: the share ended, or (an
+ * incident share) the session was taken out of the incident while the share lives on.
+ */
+export const ShareViewEndReason = z.enum([...ShareEndReason.options, 'left-incident']);
+export type ShareViewEndReason = z.infer<typeof ShareViewEndReason>;
+
+/** One share of a session or of an incident (exactly one is set) with one field officer, as the control room sees it. */
 export const Share = z.object({
   id: z.string(),
   sessionId: z.string().nullable(),
@@ -56,13 +63,27 @@ export const FieldSession = z.object({
 });
 export type FieldSession = z.infer<typeof FieldSession>;
 
-/** A live share as its field officer sees it. */
+/** One caller of a shared incident, labelled as the control room labels them ("Caller 1"…). */
+export const FieldCaller = z.object({ label: z.string(), session: FieldSession });
+export type FieldCaller = z.infer<typeof FieldCaller>;
+
+/** A shared incident as its field officer may see it: its title, CAD reference and its callers now. */
+export const FieldIncident = z.object({
+  id: z.string(),
+  title: z.string(),
+  cadReference: z.string().nullable(),
+  callers: z.array(FieldCaller),
+});
+export type FieldIncident = z.infer<typeof FieldIncident>;
+
+/** A live share as its field officer sees it: of one session (`session`) or of an incident (`incident`). */
 export const FieldShare = z.object({
   id: z.string(),
   sharedBy: OfficerRef,
   createdAt: z.number().int(),
   expiresAt: z.number().int(),
-  session: FieldSession,
+  session: FieldSession.nullable(),
+  incident: FieldIncident.nullable(),
 });
 export type FieldShare = z.infer<typeof FieldShare>;
 

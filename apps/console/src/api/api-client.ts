@@ -429,6 +429,19 @@ export class ApiClient {
     return (await this.request<{ shares: Share[] }>('POST', `/api/sessions/${seg(sessionId)}/shares`, body))
       .shares;
   }
+  async incidentShares(incidentId: string): Promise<Share[]> {
+    return (await this.request<{ shares: Share[] }>('GET', `/api/incidents/${seg(incidentId)}/shares`))
+      .shares;
+  }
+  async createIncidentShares(
+    incidentId: string,
+    officerIds: string[],
+    durationSeconds: number,
+  ): Promise<Share[]> {
+    const body = { officerIds, durationSeconds };
+    return (await this.request<{ shares: Share[] }>('POST', `/api/incidents/${seg(incidentId)}/shares`, body))
+      .shares;
+  }
   async revokeShare(id: string): Promise<Share> {
     return (await this.request<{ share: Share }>('POST', `/api/shares/${seg(id)}/revoke`)).share;
   }

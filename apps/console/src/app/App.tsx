@@ -139,7 +139,10 @@ export function App() {
   } else if (route.name === 'field') {
     page = lazyPage(can(roles, 'share:use'), <FieldListPage />);
   } else if (route.name === 'field-share') {
-    page = lazyPage(can(roles, 'share:use'), <FieldSharePage key={route.id} id={route.id} />);
+    page = lazyPage(
+      can(roles, 'share:use'),
+      <FieldSharePage key={`${route.id}/${route.sessionId}`} id={route.id} sessionId={route.sessionId} />,
+    );
   } else if (route.name === 'turn-settings') {
     page = lazyPage(can(roles, 'turn:check'), <TurnSettingsPage />);
   } else {

@@ -36,8 +36,13 @@ describe('matchRoute', () => {
 
   it("routes a field officer's shares and one share", () => {
     expect(matchRoute('/field')).toEqual({ name: 'field' });
-    expect(matchRoute('/field/0b1c-2d')).toEqual({ name: 'field-share', id: '0b1c-2d' });
-    expect(matchRoute('/field/a/b').name).toBe('not-found');
+    expect(matchRoute('/field/0b1c-2d')).toEqual({ name: 'field-share', id: '0b1c-2d', sessionId: null });
+    expect(matchRoute('/field/0b1c-2d/s-9')).toEqual({
+      name: 'field-share',
+      id: '0b1c-2d',
+      sessionId: 's-9',
+    });
+    expect(matchRoute('/field/a/b/c').name).toBe('not-found');
   });
 
   it('does not treat odd paths as a session id', () => {

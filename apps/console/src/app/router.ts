@@ -20,7 +20,7 @@ export type Route =
   | { name: 'wellbeing' }
   /** A field officer's shares, and one shared session on their phone. */
   | { name: 'field' }
-  | { name: 'field-share'; id: string }
+  | { name: 'field-share'; id: string; sessionId: string | null }
   | { name: 'not-found'; path: string };
 
 /** Where a session's evidence lives: the library view, distinct from the live page at /sessions/:id. */
@@ -42,8 +42,9 @@ export function matchRoute(path: string): Route {
   if (clean === '/wellbeing') return { name: 'wellbeing' };
   if (clean === '/wall') return { name: 'wall' };
   if (clean === '/field') return { name: 'field' };
-  const fs = /^\/field\/([A-Za-z0-9-]{1,64})$/.exec(clean);
-  if (fs?.[1]) return { name: 'field-share', id: fs[1] };
+  // An incident share: /field/:shareId lists its callers, /field/:shareId/:sessionId shows one.
+  const fs = /^\/field\/([A-Za-z0-9-]{1,64})(?:\/([A-Za-z0-9-]{1,64}))?$/.exec(clean);
+  if (fs?.[1]) return { name: 'field-share', id: fs[1], sessionId: fs[2] ?? null };
   const m = /^\/sessions\/([A-Za-z0-9-]{1,64})$/.exec(clean);
   if (m?.[1]) return { name: 'session', id: m[1] };
   const inc = /^\/incidents\/([A-Za-z0-9-]{1,64})$/.exec(clean);

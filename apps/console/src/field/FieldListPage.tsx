@@ -1,3 +1,4 @@
+import type { FieldShare } from '@sightline/protocol';
 import { useEffect, useState } from 'react';
 import { useApp } from '../app/context.js';
 import { Link } from '../app/Link.js';
@@ -46,10 +47,12 @@ export function FieldListPage() {
               className="field-share-link"
               data-testid="field-share"
             >
-              <span className="field-share-title">{s.session.reference ?? 'Caller'}</span>
+              <span className="field-share-title">
+                {s.incident ? `Incident: ${s.incident.title}` : (s.session?.reference ?? 'Caller')}
+              </span>
               <span className="field-share-meta">
-                Shared by {s.sharedBy.name} · {s.session.publishing ? 'live video' : 'no video now'} · ends{' '}
-                {formatClock(s.expiresAt, now)} (in {formatRemaining(s.expiresAt - now)})
+                Shared by {s.sharedBy.name} · {whatIsShared(s)} · ends {formatClock(s.expiresAt, now)} (in{' '}
+                {formatRemaining(s.expiresAt - now)})
               </span>
             </Link>
           </li>
@@ -57,4 +60,10 @@ export function FieldListPage() {
       </ul>
     </main>
   );
+}
+
+/** "live video", "no video now", or how many callers a shared incident has. */
+function whatIsShared(s: FieldShare): string {
+  if (s.incident) return `${s.incident.callers.length} caller${s.incident.callers.length === 1 ? '' : 's'}`;
+  return s.session?.publishing ? 'live video' : 'no video now';
 }

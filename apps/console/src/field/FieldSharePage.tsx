@@ -1,3 +1,4 @@
+import type { FieldSession, FieldShare } from '@sightline/protocol';
 import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../app/context.js';
 import { Link } from '../app/Link.js';
@@ -10,6 +11,7 @@ import { PositionPanel } from '../location/PositionPanel.js';
 import { describeFix } from '../location/position.js';
 import { SessionMap } from '../location/SessionMap.js';
 import './field.css';
+import { FieldIncidentCallers } from './FieldIncidentCallers.js';
 import { FieldShareStore } from './field-share-store.js';
 import { watchOwnPosition } from './geolocation.js';
 import { mapsAppFor, navigationLabel, navigationUrl } from './nav-url.js';
@@ -24,23 +26,31 @@ const NO_TRACK: never[] = [];
  * between them, and one button to drive there in the phone's maps app. The officer's position
  * goes back to the control room while this page is open.
  */
-export function FieldSharePage({ id }: { id: string }) {
+export function FieldSharePage({ id, sessionId = null }: { id: string; sessionId?: string | null }) {
   const { api, socket, iceServers, config, ticker } = useApp();
   const [store] = useState(
     () =>
-      new FieldShareStore(id, {
-        api,
-        socket,
-        createViewer: (sessionId) =>
-          // A phone on a moving link: the light layer when the picture struggles (layer-policy.ts).
-          new LiveViewer(sessionId, { socket, iceServers: () => iceServers.get(), layer: 'auto' }),
-      }),
+      new FieldShareStore(
+        id,
+        {
+          api,
+          socket,
+          createViewer: (sessionId) =>
+            // A phone on a moving link: the light layer when the picture struggles (layer-policy.ts).
+            new LiveViewer(sessionId, { socket, iceServers: () => iceServers.get(), layer: 'auto' }),
+        },
+        sessionId,
+      ),
   );
   const st = useStore(store.state);
   const cfg = useStore(config);
   const now = useStore(ticker);
   useFieldTheme();
-  usePageTitle(st.status === 'ended' ? 'Share ended' : (st.session?.reference ?? 'Shared caller'));
+  usePageTitle(
+    st.status === 'ended'
+      ? 'Share ended'
+      : (st.session?.reference ?? st.share?.incident?.title ?? 'Shared caller'),
+  );
 
   useEffect(() => {
     void store.start();
@@ -72,6 +82,10 @@ export function FieldSharePage({ id }: { id: string }) {
     [st.ownFix],
   );
 
+  // A caller of a shared incident leads back to the incident's callers; a session share to the list.
+  const inIncident = !!sessionId && st.endReason !== 'revoked' && st.endReason !== 'expired';
+  const backHref = inIncident ? `/field/${encodeURIComponent(id)}` : '/field';
+  const backText = inIncident ? 'Back to the incident’s callers' : 'Back to shared with me';
   if (st.status !== 'open' && st.status !== 'loading') {
     return (
       <main id="main" className="page field-page" tabIndex={-1}>
@@ -80,11 +94,22 @@ export function FieldSharePage({ id }: { id: string }) {
           {st.message}
         </p>
         <p>
-          <Link href="/field" className="btn btn-secondary btn-large">
-            Back to shared with me
+          <Link href={backHref} className="btn btn-secondary btn-large">
+            {backText}
           </Link>
         </p>
       </main>
+    );
+  }
+  if (st.share?.incident && !sessionId) {
+    return (
+      <FieldIncidentCallers
+        share={st.share}
+        ownFix={st.ownFix}
+        ownError={st.ownError}
+        now={now}
+        onRefresh={() => void store.refresh()}
+      />
     );
   }
   if (!st.session) {
@@ -100,12 +125,20 @@ export function FieldSharePage({ id }: { id: string }) {
   return (
     <main id="main" className="page field-page field-share" tabIndex={-1}>
       <div className="field-head">
-        <h1>{st.session.reference ?? 'Shared caller'}</h1>
+        <h1>{callerTitle(st.share, st.session)}</h1>
         <p className="field-until">
           Shared by {st.share?.sharedBy.name} until {formatClock(expiresAt, now)} (
           {formatRemaining(expiresAt - now)} left)
         </p>
       </div>
+
+      {sessionId ? (
+        <p>
+          <Link href={`/field/${encodeURIComponent(id)}`}>
+            All callers in {st.share?.incident?.title ?? 'the incident'}
+          </Link>
+        </p>
+      ) : null}
 
       <section className="field-distance" aria-labelledby="distance-title">
         <h2 id="distance-title" className="visually-hidden">
@@ -177,4 +210,11 @@ export function FieldSharePage({ id }: { id: string }) {
       </section>
     </main>
   );
+}
+
+/** "Caller 2 · CAD 123" under an incident share; the session's reference under a session share. */
+function callerTitle(share: FieldShare | null, session: FieldSession): string {
+  const label = share?.incident?.callers.find((c) => c.session.id === session.id)?.label;
+  if (label) return session.reference ? `${label} · ${session.reference}` : label;
+  return session.reference ?? 'Shared caller';
 }

@@ -4,7 +4,7 @@ import type {
   LocationFix,
   ReceivedFix,
   ServerToConsole,
-  ShareEndReason,
+  ShareViewEndReason,
 } from '@sightline/protocol';
 import { type ApiClient, ApiRequestError, errorMessage } from '../api/api-client.js';
 import { Store } from '../lib/store.js';
@@ -24,7 +24,7 @@ export interface FieldShareState {
   ownError: string | null;
   /** When the officer's position last went to the control room. */
   sentAt: number | null;
-  endReason: ShareEndReason | null;
+  endReason: ShareViewEndReason | null;
   /** What to tell the officer when the share is over or could not be opened. */
   message: string | null;
 }
@@ -39,10 +39,11 @@ export interface FieldShareDeps {
   now?: () => number;
 }
 
-export const END_TEXT: Record<ShareEndReason, string> = {
+export const END_TEXT: Record<ShareViewEndReason, string> = {
   revoked: 'The control room has stopped sharing this session with you.',
   expired: 'This share has expired. Ask the control room to share it again if you still need it.',
   'session-ended': 'The caller’s session has ended.',
+  'left-incident': 'The control room has taken this caller out of the incident.',
 };
 
 /**
@@ -72,6 +73,8 @@ export class FieldShareStore {
   constructor(
     readonly shareId: string,
     private readonly deps: FieldShareDeps,
+    /** Under an incident share: the caller chosen from the incident's list. */
+    readonly sessionId: string | null = null,
   ) {
     this.#now = deps.now ?? Date.now;
   }
@@ -91,18 +94,29 @@ export class FieldShareStore {
     try {
       const share = await this.deps.api.openShare(this.shareId);
       if (this.#disposed || this.state.get().status === 'ended') return;
+      if (share.incident && !this.sessionId) {
+        // A shared incident with no caller chosen yet: the list of its callers, nothing watched.
+        this.state.patch({ status: 'open', share, session: null });
+        if (this.state.get().sentAt === null) this.sendOwn();
+        return;
+      }
+      const session = sessionOf(share, this.sessionId);
+      if (!session) {
+        this.end('left-incident', END_TEXT['left-incident']);
+        return;
+      }
       this.state.patch({
         status: 'open',
         share,
-        session: share.session,
-        callerFix: newer(this.state.get().callerFix, share.session.lastFix),
+        session,
+        callerFix: newer(this.state.get().callerFix, session.lastFix),
       });
       if (!this.#watching) {
-        this.#watching = share.session.id;
-        this.deps.socket.watch(share.session.id);
-        this.viewer = this.deps.createViewer(share.session.id);
+        this.#watching = session.id;
+        this.deps.socket.watch(session.id);
+        this.viewer = this.deps.createViewer(session.id);
       }
-      this.viewer?.setPublishing(share.session.publishing);
+      this.viewer?.setPublishing(session.publishing);
       // A fix that came before the share opened has not gone out; a parked phone may send no other.
       if (this.state.get().sentAt === null) this.sendOwn();
     } catch (err) {
@@ -115,6 +129,11 @@ export class FieldShareStore {
       else if (this.state.get().status !== 'open')
         this.state.patch({ status: 'error', message: errorMessage(err) });
     }
+  }
+
+  /** Reads the share again (the incident's callers and their latest positions). */
+  refresh(): Promise<void> {
+    return this.open();
   }
 
   /** A position from this phone: shown at once, sent to the control room at most every few seconds. */
@@ -139,10 +158,20 @@ export class FieldShareStore {
   private onMessage(m: ServerToConsole): void {
     const st = this.state.get();
     if (m.type === 'share.changed' && m.shareId === this.shareId && m.endReason) {
+      // Under an incident share, another caller leaving the incident is not this page's business.
+      if (m.endReason === 'left-incident' && m.sessionId !== (st.session?.id ?? this.sessionId)) return;
       this.end(m.endReason, END_TEXT[m.endReason]);
+    } else if (
+      m.type === 'share.changed' &&
+      m.shareId === this.shareId &&
+      st.share?.incident &&
+      !this.sessionId
+    ) {
+      // A caller joined or left the shared incident: the list follows.
+      if (st.status === 'open') void this.open();
     } else if (st.status !== 'open') {
       return;
-    } else if (m.type === 'field.session' && m.shareId === this.shareId) {
+    } else if (m.type === 'field.session' && m.shareId === this.shareId && m.session.id === st.session?.id) {
       this.state.patch({ session: m.session, callerFix: newer(st.callerFix, m.session.lastFix) });
       this.viewer?.setPublishing(m.session.publishing);
     } else if (m.type === 'location.fix' && m.sessionId === st.session?.id) {
@@ -150,7 +179,7 @@ export class FieldShareStore {
     }
   }
 
-  private end(reason: ShareEndReason | null, message: string): void {
+  private end(reason: ShareViewEndReason | null, message: string): void {
     this.stopWatching();
     this.state.patch({ status: 'ended', endReason: reason, message, callerFix: null });
   }
@@ -167,6 +196,12 @@ export class FieldShareStore {
     this.stopWatching();
     for (const off of this.#off.splice(0)) off();
   }
+}
+
+/** The session this page shows: the share's own, or the chosen caller of a shared incident (null: not in it now). */
+export function sessionOf(share: FieldShare, sessionId: string | null): FieldSession | null {
+  if (share.session) return share.session;
+  return share.incident?.callers.find((c) => c.session.id === sessionId)?.session ?? null;
 }
 
 function newer(a: ReceivedFix | null, b: ReceivedFix | null): ReceivedFix | null {

@@ -56,24 +56,86 @@ const share = (publishing = true): FieldShare => ({
     videoStopReason: null,
     lastFix: fix(51.5, -0.12, 900),
   },
+  incident: null,
+});
+
+/** An incident share: no session of its own, the incident's callers now. */
+const incidentShare = (callers: string[]): FieldShare => ({
+  ...share(),
+  id: 'ish',
+  session: null,
+  incident: {
+    id: 'i1',
+    title: 'Fight on High St',
+    cadReference: 'CAD 7',
+    callers: callers.map((id, i) => ({ label: `Caller ${i + 1}`, session: { ...share().session!, id } })),
+  },
 });
 
 function fakeViewer() {
   return { setPublishing: vi.fn(), dispose: vi.fn() };
 }
 
-async function opened(api = { openShare: async () => share() }, now = () => 10_000) {
+async function opened(
+  api: { openShare: () => Promise<FieldShare> } = { openShare: async () => share() },
+  now = () => 10_000,
+  target: { shareId: string; sessionId: string | null } = { shareId: 'sh1', sessionId: null },
+) {
   const s = fakeSocket();
   const viewer = fakeViewer();
-  const store = new FieldShareStore('sh1', {
-    api,
-    socket: s.socket,
-    createViewer: () => viewer as unknown as LiveViewer,
-    now,
-  });
+  const store = new FieldShareStore(
+    target.shareId,
+    { api, socket: s.socket, createViewer: () => viewer as unknown as LiveViewer, now },
+    target.sessionId,
+  );
   await store.start();
   return { store, s, viewer };
 }
+
+describe('a shared incident on a field officer’s phone', () => {
+  it('lists the callers without watching any, and reloads when a caller joins', async () => {
+    let callers = ['s1', 's2'];
+    const { store, s } = await opened({ openShare: async () => incidentShare(callers) }, undefined, {
+      shareId: 'ish',
+      sessionId: null,
+    });
+    expect(store.state.get()).toMatchObject({ status: 'open', session: null });
+    expect(store.state.get().share?.incident?.callers.map((c) => c.label)).toEqual(['Caller 1', 'Caller 2']);
+    expect(s.log).toEqual([]);
+    callers = ['s1', 's2', 's3'];
+    s.deliver({ type: 'share.changed', shareId: 'ish', sessionId: null, incidentId: 'i1', endReason: null });
+    await vi.waitFor(() => expect(store.state.get().share?.incident?.callers).toHaveLength(3));
+  });
+
+  it('watches the chosen caller, and ends only when that caller leaves the incident', async () => {
+    const { store, s, viewer } = await opened(
+      { openShare: async () => incidentShare(['s1', 's2']) },
+      undefined,
+      {
+        shareId: 'ish',
+        sessionId: 's2',
+      },
+    );
+    expect(store.state.get()).toMatchObject({ status: 'open', session: { id: 's2' } });
+    expect(s.log).toEqual(['+s2']);
+    s.deliver({ type: 'share.changed', shareId: 'ish', sessionId: 's1', endReason: 'left-incident' });
+    expect(store.state.get().status).toBe('open');
+    s.deliver({ type: 'share.changed', shareId: 'ish', sessionId: 's2', endReason: 'left-incident' });
+    expect(store.state.get()).toMatchObject({ status: 'ended', endReason: 'left-incident' });
+    expect(store.state.get().message).toMatch(/taken this caller out of the incident/);
+    expect(viewer.dispose).toHaveBeenCalled();
+    expect(s.log).toEqual(['+s2', '-s2']);
+  });
+
+  it('says so when the chosen caller is no longer in the incident on opening', async () => {
+    const { store, s } = await opened({ openShare: async () => incidentShare(['s1']) }, undefined, {
+      shareId: 'ish',
+      sessionId: 's9',
+    });
+    expect(store.state.get()).toMatchObject({ status: 'ended', endReason: 'left-incident' });
+    expect(s.log).toEqual([]);
+  });
+});
 
 describe('a shared session on a field officer’s phone', () => {
   it('opens the share, watches its session and starts the video while the caller publishes', async () => {

@@ -14,13 +14,14 @@ import { IncidentMap, type MapCaller, type MapOfficer } from '../location/Incide
 import { describeEventDetail, describeEventType, eventTone } from '../session/event-text.js';
 import { StateBadge, videoStopped } from '../sessions/StateBadge.js';
 import { OfficerPositionsStore, toMarkers } from '../shares/officer-positions.js';
+import { SharePanel } from '../shares/SharePanel.js';
 import { IncidentController } from './incident-controller.js';
 import { callerColour, latestOf } from './incident-model.js';
 
 /**
  * One incident: every caller's live tile, one map with all of them (and field officers sharing
  * their position), one timeline merged from every session, a form to send another link from
- * the incident, and the incident's evidence export.
+ * the incident, its shares with field officers, and the incident's evidence export.
  */
 export function IncidentPage({ id }: { id: string }) {
   const { api, socket, iceServers, sessions } = useApp();
@@ -204,6 +205,10 @@ function IncidentView({
 
       {open && can('incident:manage') ? (
         <InviteForm form={invite} title="Send another link from this incident" main={false} />
+      ) : null}
+      {/* Sharing the whole incident: the field officer sees every caller in it, now and later. */}
+      {can('share:manage') && can('incident:read') ? (
+        <SharePanel incidentId={incident.id} over={!open} />
       ) : null}
     </main>
   );

@@ -7,10 +7,24 @@ import { useStore } from '../lib/use-store.js';
 import './shares.css';
 import { DURATIONS, isLive, SharePanelStore } from './share-panel-store.js';
 
-/** The control room shares this session with named field officers, and stops sharing. */
-export function SharePanel({ sessionId, over }: { sessionId: string; over: boolean }) {
+/**
+ * The control room shares this session (or, given `incidentId`, this incident: every caller in
+ * it, now and later) with named field officers, and stops sharing.
+ */
+export function SharePanel({
+  sessionId,
+  incidentId,
+  over,
+}: {
+  sessionId?: string;
+  incidentId?: string;
+  over: boolean;
+}) {
   const { api, socket, ticker } = useApp();
-  const [store] = useState(() => new SharePanelStore(sessionId, api));
+  const [store] = useState(
+    () => new SharePanelStore(incidentId ? { incidentId } : { sessionId: sessionId ?? '' }, api),
+  );
+  const what = incidentId ? 'incident' : 'session';
   const st = useStore(store.state);
   const now = useStore(ticker);
   useEffect(() => {
@@ -58,7 +72,10 @@ export function SharePanel({ sessionId, over }: { sessionId: string; over: boole
       )}
       {over ? null : (
         <form className="stack share-form" onSubmit={onSubmit} noValidate aria-labelledby="share-form-title">
-          <h3 id="share-form-title">Share this session</h3>
+          <h3 id="share-form-title">Share this {what}</h3>
+          {incidentId ? (
+            <p className="muted">They see every caller in the incident, including callers added later.</p>
+          ) : null}
           {st.officers.length ? (
             <fieldset className="roles">
               <legend>Field officers</legend>

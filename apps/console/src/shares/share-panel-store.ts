@@ -30,10 +30,18 @@ export interface SharePanelState {
 /** Whether a share still gives access at `now`. */
 export const isLive = (s: Share, now: number) => s.endedAt === null && s.expiresAt > now;
 
+/** What the panel shares: one session, or an incident (every session in it, now and later). */
+export type ShareTarget = { sessionId: string } | { incidentId: string };
+
+type ShareApi = Pick<
+  ApiClient,
+  'fieldOfficers' | 'shares' | 'createShares' | 'incidentShares' | 'createIncidentShares' | 'revokeShare'
+>;
+
 /**
- * The control room's side of sharing one session: the field officers to choose from, the
- * session's shares (live and ended) and the form. Reloads when the server says a share of
- * this session changed (created elsewhere, revoked, expired).
+ * The control room's side of sharing one session or incident: the field officers to choose
+ * from, its shares (live and ended) and the form. Reloads when the server says a share of it
+ * changed (created elsewhere, revoked, expired).
  */
 export class SharePanelStore {
   readonly state = new Store<SharePanelState>({
@@ -49,22 +57,30 @@ export class SharePanelStore {
   #off: (() => void) | null = null;
 
   constructor(
-    readonly sessionId: string,
-    private readonly api: Pick<ApiClient, 'fieldOfficers' | 'shares' | 'createShares' | 'revokeShare'>,
+    readonly target: ShareTarget,
+    private readonly api: ShareApi,
   ) {}
 
   connect(socket: Pick<ConsoleSocket, 'onMessage'>): void {
     this.#off = socket.onMessage((m: ServerToConsole) => {
-      if (m.type === 'share.changed' && m.sessionId === this.sessionId) void this.reload();
+      if (m.type !== 'share.changed') return;
+      const ours =
+        'sessionId' in this.target
+          ? m.sessionId === this.target.sessionId
+          : m.incidentId === this.target.incidentId;
+      if (ours) void this.reload();
     });
+  }
+
+  private list(): Promise<Share[]> {
+    return 'sessionId' in this.target
+      ? this.api.shares(this.target.sessionId)
+      : this.api.incidentShares(this.target.incidentId);
   }
 
   async load(): Promise<void> {
     try {
-      const [officers, shares] = await Promise.all([
-        this.api.fieldOfficers(),
-        this.api.shares(this.sessionId),
-      ]);
+      const [officers, shares] = await Promise.all([this.api.fieldOfficers(), this.list()]);
       this.state.patch({ status: 'ready', officers, shares, error: null });
     } catch (err) {
       this.state.patch({ status: 'error', error: errorMessage(err) });
@@ -73,7 +89,7 @@ export class SharePanelStore {
 
   private async reload(): Promise<void> {
     try {
-      this.state.patch({ shares: await this.api.shares(this.sessionId) });
+      this.state.patch({ shares: await this.list() });
     } catch {
       // The next change or a page reload tries again; the list on screen stays as it was.
     }
@@ -97,7 +113,10 @@ export class SharePanelStore {
     }
     this.state.patch({ busy: true, error: null, notice: null });
     try {
-      const made = await this.api.createShares(this.sessionId, st.selected, st.durationSeconds);
+      const made =
+        'sessionId' in this.target
+          ? await this.api.createShares(this.target.sessionId, st.selected, st.durationSeconds)
+          : await this.api.createIncidentShares(this.target.incidentId, st.selected, st.durationSeconds);
       const names = made.map((s) => s.officer.name).join(', ');
       this.state.patch({ selected: [], notice: `Shared with ${names}.` });
       await this.reload();

@@ -90,6 +90,10 @@ function api() {
     fieldOfficers: vi.fn(async () => [{ id: 'o-1', name: 'Officer 1' }]),
     shares: vi.fn(async () => [share('1')]),
     createShares: vi.fn(async (_s: string, ids: string[]) => ids.map((id) => share(id.slice(2)))),
+    incidentShares: vi.fn(async () => [share('7', { sessionId: null, incidentId: 'i1' })]),
+    createIncidentShares: vi.fn(async (_i: string, ids: string[]) =>
+      ids.map((id) => share(id.slice(2), { sessionId: null, incidentId: 'i1' })),
+    ),
     revokeShare: vi.fn(async (id: string) => share(id, { endedAt: 5, endReason: 'revoked' })),
   };
 }
@@ -97,7 +101,7 @@ function api() {
 describe('sharing a session with field officers', () => {
   it('refuses to share with nobody, and sends the chosen officers and duration', async () => {
     const a = api();
-    const st = new SharePanelStore('s1', a);
+    const st = new SharePanelStore({ sessionId: 's1' }, a);
     await st.load();
     await st.share();
     expect(st.state.get().error).toBe('Choose at least one field officer.');
@@ -114,7 +118,7 @@ describe('sharing a session with field officers', () => {
     a.createShares.mockRejectedValueOnce(
       new ApiRequestError(409, 'session_ended', 'This session has ended.'),
     );
-    const st = new SharePanelStore('s1', a);
+    const st = new SharePanelStore({ sessionId: 's1' }, a);
     st.toggle('o-1', true);
     await st.share();
     expect(st.state.get().error).toBe('This session has ended.');
@@ -122,7 +126,7 @@ describe('sharing a session with field officers', () => {
 
   it('revokes a share and reloads the list when the server says a share of this session changed', async () => {
     const a = api();
-    const st = new SharePanelStore('s1', a);
+    const st = new SharePanelStore({ sessionId: 's1' }, a);
     let deliver: (m: ServerToConsole) => void = () => {};
     st.connect({
       onMessage: (h) => {
@@ -136,6 +140,29 @@ describe('sharing a session with field officers', () => {
     deliver({ type: 'share.changed', shareId: '9', sessionId: 'other', endReason: null });
     deliver({ type: 'share.changed', shareId: '1', sessionId: 's1', endReason: 'expired' });
     await vi.waitFor(() => expect(a.shares.mock.calls.length).toBe(before + 1));
+  });
+
+  it('shares an incident through the incident routes, and follows changes to its shares only', async () => {
+    const a = api();
+    const st = new SharePanelStore({ incidentId: 'i1' }, a);
+    let deliver: (m: ServerToConsole) => void = () => {};
+    st.connect({
+      onMessage: (h) => {
+        deliver = h;
+        return () => {};
+      },
+    });
+    await st.load();
+    expect(st.state.get().shares.map((s) => s.id)).toEqual(['7']);
+    st.toggle('o-1', true);
+    await st.share();
+    expect(a.createIncidentShares).toHaveBeenCalledWith('i1', ['o-1'], 3600);
+    expect(a.createShares).not.toHaveBeenCalled();
+    const before = a.incidentShares.mock.calls.length;
+    deliver({ type: 'share.changed', shareId: '8', sessionId: 's1', endReason: null });
+    deliver({ type: 'share.changed', shareId: '7', sessionId: null, incidentId: 'i1', endReason: 'revoked' });
+    await vi.waitFor(() => expect(a.incidentShares.mock.calls.length).toBe(before + 1));
+    expect(a.shares).not.toHaveBeenCalled();
   });
 
   it('counts a share as live only before its end and its expiry', () => {

@@ -33,9 +33,12 @@ export class ReadAudit {
     subject: { type: string; id: string };
     detail?: Record<string, unknown>;
     ip?: string | null;
+    /** Reads of the same subject told apart (one incident share used for each of its sessions). */
+    scope?: string;
   }): Promise<void> {
+    const { scope, ...entry } = input;
     const who = input.actor.type === 'officer' ? input.actor.id : input.actor.type;
-    const key = `${who}\n${input.action}\n${input.subject.type}:${input.subject.id}`;
+    const key = `${who}\n${input.action}\n${input.subject.type}:${input.subject.id}\n${scope ?? ''}`;
     const now = this.clock.now();
     const last = this.#last.get(key);
     if (last !== undefined && now - last < this.windowMs) return;
@@ -44,7 +47,7 @@ export class ReadAudit {
       for (const [k, at] of this.#last) if (now - at >= this.windowMs) this.#last.delete(k);
     }
     try {
-      await this.audit.record(input);
+      await this.audit.record(entry);
     } catch (err) {
       // Not recorded: the next read must try again, and this one fails rather than go unaudited.
       this.#last.delete(key);

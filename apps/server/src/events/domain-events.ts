@@ -82,6 +82,8 @@ export const DomainEventSchemas = {
     shareId: z.string(),
     officerId: z.string(),
     sessionId: sessionId.nullable(),
+    /** Set for an incident share (then sessionId is null): it covers the incident's sessions now. */
+    incidentId: z.string().nullable().optional(),
     endReason: ShareEndReason.nullable(),
   }),
   /** A field officer's newest position under a live share (personal data: only to the control room). */

@@ -33,6 +33,35 @@ export class ShareRepository {
     return this.named().where('s.session_id', '=', sessionId).orderBy('s.created_at', 'desc').execute();
   }
 
+  /** Every share of an incident, newest first (ended ones too). */
+  forIncident(incidentId: string): Promise<NamedShareRow[]> {
+    return this.named().where('s.incident_id', '=', incidentId).orderBy('s.created_at', 'desc').execute();
+  }
+
+  /** The officer's live share of one incident, if any (the longest-lasting when several). */
+  liveForIncident(officerId: string, incidentId: string, now: number): Promise<ShareRow | undefined> {
+    return this.db
+      .selectFrom('shares')
+      .selectAll()
+      .where('officer_id', '=', officerId)
+      .where('incident_id', '=', incidentId)
+      .where('ended_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('expires_at', 'desc')
+      .executeTakeFirst();
+  }
+
+  /** Every live share of an incident, whoever holds it (to tell their phones it changed). */
+  liveOfIncident(incidentId: string, now: number): Promise<ShareRow[]> {
+    return this.db
+      .selectFrom('shares')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .where('ended_at', 'is', null)
+      .where('expires_at', '>', now)
+      .execute();
+  }
+
   /** The officer's shares not yet ended and not past their time. */
   liveFor(officerId: string, now: number): Promise<NamedShareRow[]> {
     return this.named()
@@ -113,15 +142,22 @@ export class ShareRepository {
     return true;
   }
 
-  /** The newest position of each field officer sharing theirs under a live share of the session. */
-  positionsForSession(sessionId: string, now: number): Promise<PositionRow[]> {
+  /**
+   * The newest position of each field officer sharing theirs under a live share of the session,
+   * or of the incident it is in now (an incident share's positions name no session).
+   */
+  positionsForSession(sessionId: string, incidentId: string | null, now: number): Promise<PositionRow[]> {
     return this.db
       .selectFrom('officer_positions as p')
       .innerJoin('shares as s', 's.id', 'p.share_id')
       .innerJoin('officers as o', 'o.id', 'p.officer_id')
       .selectAll('p')
       .select('o.display_name as officer_name')
-      .where('p.session_id', '=', sessionId)
+      .where((eb) =>
+        incidentId
+          ? eb.or([eb('p.session_id', '=', sessionId), eb('s.incident_id', '=', incidentId)])
+          : eb('p.session_id', '=', sessionId),
+      )
       .where('s.ended_at', 'is', null)
       .where('s.expires_at', '>', now)
       .execute();

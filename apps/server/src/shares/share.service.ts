@@ -1,11 +1,10 @@
 import {
-  type FieldSession,
   type FieldShare,
+  type IncidentSummary,
   type LocationFix,
   type OfficerPosition,
   type OfficerRef,
   Role,
-  type SessionSummary,
   SHARE_MAX_SECONDS,
   type Share,
   type ShareEndReason,
@@ -19,7 +18,19 @@ import type { EventPublisher } from '../events/event-bus.js';
 import { DomainError, notFound } from '../lib/errors.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { PositionThrottle } from './position-throttle.js';
-import type { NamedShareRow, PositionRow, ShareRepository, ShareRow } from './share.repository.js';
+import type { NamedShareRow, ShareRepository, ShareRow } from './share.repository.js';
+import { toFieldShare, toPosition, toShare } from './share-views.js';
+
+export { toFieldSession, toShare } from './share-views.js';
+
+/** What shares need of incidents: a session's incident now, and incidents' summaries (IncidentRepository). */
+export interface IncidentLookup {
+  incidentOf(sessionId: string): Promise<string | null | undefined>;
+  summaries(filter: { ids: string[] }): Promise<IncidentSummary[]>;
+}
+
+/** What is shared: one session, or an incident (every session in it at the time of each use). */
+export type ShareTarget = { sessionId: string } | { incidentId: string };
 
 type OfficerActor = Extract<Actor, { type: 'officer' }>;
 
@@ -36,10 +47,12 @@ const shareEnded = (reason: string | null) =>
   );
 
 /**
- * Shares of a session with named field officers: the only way a field officer sees anything.
- * Every share is time-limited, revocable and audited (created, opened, used, revoked, expired);
- * ending one publishes `share.changed`, on which every instance closes the officer's views under
- * it at once. The officer's own position is kept only while the share lives.
+ * Shares of a session or of an incident with named field officers: the only way a field officer
+ * sees anything. Every share is time-limited, revocable and audited (created, opened, used,
+ * revoked, expired); ending one publishes `share.changed`, on which every instance closes the
+ * officer's views under it at once. An incident share covers the sessions in the incident at
+ * each use, so membership is checked every time, never copied. The officer's own position is
+ * kept only while the share lives.
  */
 export class ShareService {
   readonly #throttle = new PositionThrottle();
@@ -48,6 +61,7 @@ export class ShareService {
     private readonly repo: ShareRepository,
     private readonly db: Db,
     private readonly sessions: SessionService,
+    private readonly incidents: IncidentLookup,
     private readonly audit: AuditService,
     private readonly reads: ReadAudit,
     private readonly clock: Clock,
@@ -70,9 +84,9 @@ export class ShareService {
       .map((r) => ({ id: r.id, name: r.display_name }));
   }
 
-  /** Shares a live session with each named field officer for `durationSeconds`. */
+  /** Shares a live session, or an open incident, with each named field officer for `durationSeconds`. */
   async create(
-    sessionId: string,
+    target: ShareTarget,
     officerIds: string[],
     durationSeconds: number,
     by: OfficerActor,
@@ -83,9 +97,17 @@ export class ShareService {
         durationSeconds: `between ${Math.round(this.minSeconds / 60)} minutes and 12 hours`,
       });
     }
-    const session = await this.sessions.get(sessionId);
-    if (FINAL_STATES.includes(session.state))
-      throw new DomainError('session_ended', 'this session has ended: there is nothing to share');
+    const sessionId = 'sessionId' in target ? target.sessionId : null;
+    const incidentId = 'incidentId' in target ? target.incidentId : null;
+    if (sessionId) {
+      const session = await this.sessions.get(sessionId);
+      if (FINAL_STATES.includes(session.state))
+        throw new DomainError('session_ended', 'this session has ended: there is nothing to share');
+    } else if (incidentId) {
+      const incident = await this.incident(incidentId);
+      if (incident.closedAt !== null)
+        throw new DomainError('conflict', 'this incident is closed: there is nothing to share');
+    }
     const eligible = new Set((await this.fieldOfficers()).map((o) => o.id));
     const ids = [...new Set(officerIds)];
     const wrong = ids.filter((id) => !eligible.has(id));
@@ -97,7 +119,7 @@ export class ShareService {
     const rows = ids.map((officerId) => ({
       id: this.random.id(),
       session_id: sessionId,
-      incident_id: null,
+      incident_id: incidentId,
       officer_id: officerId,
       created_by: by.id,
       created_at: now,
@@ -113,13 +135,14 @@ export class ShareService {
         actor: by,
         action: 'share.created',
         subject: { type: 'share', id: r.id },
-        detail: { sessionId, officerId: r.officer_id, expiresAt: r.expires_at, durationSeconds },
+        detail: { ...target, officerId: r.officer_id, expiresAt: r.expires_at, durationSeconds },
         ip,
       });
       this.events.publish('share.changed', {
         shareId: r.id,
         officerId: r.officer_id,
         sessionId,
+        incidentId,
         endReason: null,
       });
     }
@@ -131,6 +154,12 @@ export class ShareService {
   async forSession(sessionId: string): Promise<Share[]> {
     await this.sessions.get(sessionId);
     return (await this.repo.forSession(sessionId)).map((r) => toShare(r, this.clock.now()));
+  }
+
+  /** Every share of an incident, newest first. */
+  async forIncident(incidentId: string): Promise<Share[]> {
+    await this.incident(incidentId);
+    return (await this.repo.forIncident(incidentId)).map((r) => toShare(r, this.clock.now()));
   }
 
   /** Revokes a share: the field officer's view closes at once, wherever they are connected. */
@@ -165,29 +194,42 @@ export class ShareService {
     const rows = await this.repo.liveFor(officer.id, this.clock.now());
     const out: FieldShare[] = [];
     for (const r of rows) {
-      if (!r.session_id) continue;
-      const share = toFieldShare(r, await this.sessions.summary(r.session_id));
+      const view = await this.fieldView(r).catch(() => null);
+      if (!view) continue;
       // The list carries each caller's last position: a read of personal data, audited per share.
       await this.reads.record({
         actor: officer,
         action: 'share.listed',
         subject: { type: 'share', id: r.id },
-        detail: { sessionId: r.session_id },
+        detail: { sessionId: r.session_id, incidentId: r.incident_id },
         ip,
       });
-      out.push(share);
+      out.push(view);
     }
     return out;
+  }
+
+  /** What the officer sees of a share: its session, or its incident with the callers in it now. */
+  private async fieldView(r: NamedShareRow): Promise<FieldShare> {
+    if (r.session_id) return toFieldShare(r, { session: await this.sessions.summary(r.session_id) });
+    const incident = await this.incident(r.incident_id ?? '');
+    return toFieldShare(r, { incident, sessions: await this.sessions.summaries(incident.sessionIds) });
+  }
+
+  private async incident(id: string): Promise<IncidentSummary> {
+    const [incident] = await this.incidents.summaries({ ids: [id] });
+    if (!incident) throw notFound('incident');
+    return incident;
   }
 
   /** Opens one of the officer's shares (audited); refuses one that is not theirs or has ended. */
   async open(shareId: string, officer: OfficerActor, ip: string | null): Promise<FieldShare> {
     const row = await this.repo.byId(shareId);
     // Another officer's share is "not found": its existence is none of this officer's business.
-    if (!row || row.officer_id !== officer.id || !row.session_id) throw notFound('share');
+    if (!row || row.officer_id !== officer.id) throw notFound('share');
     if (row.ended_at !== null) throw shareEnded(row.end_reason);
     if (Number(row.expires_at) <= this.clock.now()) throw shareEnded('expired');
-    if (await this.sessionOver(row.session_id)) {
+    if (row.session_id && (await this.sessionOver(row.session_id))) {
       await this.end(row, 'session-ended', SYSTEM, null);
       throw shareEnded('session-ended');
     }
@@ -198,7 +240,7 @@ export class ShareService {
       actor: officer,
       action: 'share.opened',
       subject: { type: 'share', id: row.id },
-      detail: { sessionId: row.session_id },
+      detail: row.session_id ? { sessionId: row.session_id } : { incidentId: row.incident_id },
       ip,
     };
     if (first) {
@@ -208,10 +250,11 @@ export class ShareService {
         shareId: row.id,
         officerId: row.officer_id,
         sessionId: row.session_id,
+        incidentId: row.incident_id,
         endReason: null,
       });
     } else await this.reads.record(entry);
-    return toFieldShare(row, await this.sessions.summary(row.session_id));
+    return this.fieldView(row);
   }
 
   private async sessionOver(sessionId: string): Promise<boolean> {
@@ -225,11 +268,18 @@ export class ShareService {
   }
 
   /**
-   * The officer's live share of a session, or null: what lets a field officer watch it and
-   * see its video. Each use is audited (as a read: repeats within minutes are one entry).
+   * The officer's live share of a session, or of the incident the session is in now, or null:
+   * what lets a field officer watch it and see its video. Membership is read at every use, so a
+   * session added later is covered and one taken out is not. Each use is audited per session
+   * (as a read: repeats within minutes are one entry).
    */
   async use(officer: OfficerActor, sessionId: string, ip: string | null): Promise<ShareRow | null> {
-    const row = await this.repo.liveForSession(officer.id, sessionId, this.clock.now());
+    const now = this.clock.now();
+    let row = await this.repo.liveForSession(officer.id, sessionId, now);
+    if (!row) {
+      const incidentId = await this.incidents.incidentOf(sessionId);
+      if (incidentId) row = await this.repo.liveForIncident(officer.id, incidentId, now);
+    }
     if (!row) return null;
     // A share does not outlive its session, even if ending it with the session failed.
     if (await this.sessionOver(sessionId)) {
@@ -240,10 +290,17 @@ export class ShareService {
       actor: officer,
       action: 'share.used',
       subject: { type: 'share', id: row.id },
-      detail: { sessionId },
+      detail: row.incident_id ? { sessionId, incidentId: row.incident_id } : { sessionId },
       ip,
+      // One entry per session used, as if each had been shared on its own.
+      scope: sessionId,
     });
     return row;
+  }
+
+  /** Live shares of an incident (each instance tells their officers' phones when it changes). */
+  liveOfIncident(incidentId: string): Promise<ShareRow[]> {
+    return this.repo.liveOfIncident(incidentId, this.clock.now());
   }
 
   /**
@@ -258,9 +315,13 @@ export class ShareService {
   ): Promise<boolean> {
     const now = this.clock.now();
     const row = await this.repo.byId(shareId);
-    if (!row || row.officer_id !== officer.id || !row.session_id) throw notFound('share');
+    if (!row || row.officer_id !== officer.id) throw notFound('share');
     if (row.ended_at !== null || Number(row.expires_at) <= now) throw shareEnded(row.end_reason ?? 'expired');
     if (!this.#throttle.take(shareId, now)) return false;
+    // Under an incident share the position goes to every session of the incident now.
+    const sessionIds = row.session_id
+      ? [row.session_id]
+      : (await this.incident(row.incident_id ?? '')).sessionIds;
     const first = await this.repo.savePosition({
       share_id: shareId,
       officer_id: officer.id,
@@ -278,24 +339,22 @@ export class ShareService {
         actor: officer,
         action: 'officer.position.shared',
         subject: { type: 'share', id: shareId },
-        detail: { sessionId: row.session_id },
+        detail: row.session_id ? { sessionId: row.session_id } : { incidentId: row.incident_id },
         ip,
       });
-    this.events.publish('officer.position', {
-      sessionId: row.session_id,
-      position: {
-        officerId: officer.id,
-        name: officer.name,
-        shareId,
-        lat: fix.lat,
-        lon: fix.lon,
-        accuracy: fix.accuracy,
-        heading: fix.heading,
-        speed: fix.speed,
-        fixTime: fix.fixTime,
-        receivedAt: now,
-      },
-    });
+    const position: OfficerPosition = {
+      officerId: officer.id,
+      name: officer.name,
+      shareId,
+      lat: fix.lat,
+      lon: fix.lon,
+      accuracy: fix.accuracy,
+      heading: fix.heading,
+      speed: fix.speed,
+      fixTime: fix.fixTime,
+      receivedAt: now,
+    };
+    for (const sessionId of sessionIds) this.events.publish('officer.position', { sessionId, position });
     return true;
   }
 
@@ -306,7 +365,8 @@ export class ShareService {
 
   /** Field officers' newest positions under the session's live shares (for a console starting to watch). */
   async positions(sessionId: string): Promise<OfficerPosition[]> {
-    return (await this.repo.positionsForSession(sessionId, this.clock.now())).map(toPosition);
+    const incidentId = (await this.incidents.incidentOf(sessionId)) ?? null;
+    return (await this.repo.positionsForSession(sessionId, incidentId, this.clock.now())).map(toPosition);
   }
 
   private async end(row: ShareRow, reason: ShareEndReason, by: Actor, ip: string | null): Promise<boolean> {
@@ -317,72 +377,20 @@ export class ShareService {
       actor: by,
       action: reason === 'revoked' ? 'share.revoked' : 'share.expired',
       subject: { type: 'share', id: row.id },
-      detail: { sessionId: row.session_id, officerId: row.officer_id, reason },
+      detail: {
+        ...(row.session_id ? { sessionId: row.session_id } : { incidentId: row.incident_id }),
+        officerId: row.officer_id,
+        reason,
+      },
       ip,
     });
     this.events.publish('share.changed', {
       shareId: row.id,
       officerId: row.officer_id,
       sessionId: row.session_id,
+      incidentId: row.incident_id,
       endReason: reason,
     });
     return true;
   }
-}
-
-/** A share row as the control room sees it; a share past its time reads as expired before the sweep marks it. */
-export function toShare(r: NamedShareRow, now = Number.NEGATIVE_INFINITY): Share {
-  const expiresAt = Number(r.expires_at);
-  const overdue = r.ended_at === null && expiresAt <= now;
-  return {
-    id: r.id,
-    sessionId: r.session_id,
-    incidentId: r.incident_id,
-    officer: { id: r.officer_id, name: r.officer_name },
-    createdBy: { id: r.created_by, name: r.creator_name },
-    createdAt: Number(r.created_at),
-    expiresAt,
-    openedAt: r.opened_at === null ? null : Number(r.opened_at),
-    endedAt: overdue ? expiresAt : r.ended_at === null ? null : Number(r.ended_at),
-    endReason: overdue ? 'expired' : (r.end_reason as ShareEndReason | null),
-  };
-}
-
-/** What a field officer may see of a session (no phone number, code, chat or evidence). */
-export function toFieldSession(s: SessionSummary): FieldSession {
-  return {
-    id: s.id,
-    reference: s.reference,
-    state: s.state,
-    mode: s.mode,
-    publishing: s.publishing,
-    videoStoppedAt: s.videoStoppedAt,
-    videoStopReason: s.videoStopReason,
-    lastFix: s.lastFix,
-  };
-}
-
-function toFieldShare(r: NamedShareRow, s: SessionSummary): FieldShare {
-  return {
-    id: r.id,
-    sharedBy: { id: r.created_by, name: r.creator_name },
-    createdAt: Number(r.created_at),
-    expiresAt: Number(r.expires_at),
-    session: toFieldSession(s),
-  };
-}
-
-function toPosition(p: PositionRow): OfficerPosition {
-  return {
-    officerId: p.officer_id,
-    name: p.officer_name,
-    shareId: p.share_id,
-    lat: p.lat,
-    lon: p.lon,
-    accuracy: p.accuracy,
-    heading: p.heading,
-    speed: p.speed,
-    fixTime: Number(p.fix_time),
-    receivedAt: Number(p.received_at),
-  };
 }

@@ -129,15 +129,32 @@ export class ConsoleSignalling {
     );
     // Revoked or run out: the field officer's view under the share closes at once, on whichever
     // instance their console is; the control room's share list and map follow.
-    on('share.changed', ({ shareId, officerId, sessionId, endReason }) => {
-      const msg = { type: 'share.changed', shareId, sessionId, endReason } as const;
+    on('share.changed', ({ shareId, officerId, sessionId, incidentId, endReason }) => {
+      const msg = {
+        type: 'share.changed',
+        shareId,
+        sessionId,
+        incidentId: incidentId ?? null,
+        endReason,
+      } as const;
       for (const c of this.#clients) {
         if (c.officer.id === officerId) {
           // Ending a watched share tells the page itself (with its views closed); otherwise say it here.
-          if (!(endReason && sessionId && c.shared.end(sessionId, shareId, endReason))) c.channel.send(msg);
+          const ended = !endReason
+            ? false
+            : sessionId
+              ? c.shared.end(sessionId, shareId, endReason)
+              : c.shared.endShare(shareId, endReason) > 0;
+          if (!ended) c.channel.send(msg);
         } else if (sessionId && controlRoom(sessionId)(c)) {
           c.channel.send(msg);
           if (endReason) c.channel.send({ type: 'officer.position.gone', sessionId, shareId });
+        } else if (incidentId && can(c.officer.roles, 'incident:read')) {
+          // An incident share: the incident page's share list, and its officer off every map.
+          c.channel.send(msg);
+          if (endReason && can(c.officer.roles, 'session:read'))
+            for (const watched of c.watched)
+              c.channel.send({ type: 'officer.position.gone', sessionId: watched, shareId });
         }
       }
     });
@@ -174,12 +191,34 @@ export class ConsoleSignalling {
       this.#storage = status;
       this.broadcast({ type: 'storage.status', storage: status }, () => true);
     });
-    on('incident.updated', ({ incident }) =>
-      this.broadcast({ type: 'incident.updated', incident }, (c) => can(c.officer.roles, 'incident:read')),
-    );
+    on('incident.updated', ({ incident }) => {
+      this.broadcast({ type: 'incident.updated', incident }, (c) => can(c.officer.roles, 'incident:read'));
+      // A session taken out of the incident: field officers watching it under a share of the
+      // incident lose it at once, on whichever instance they are.
+      for (const c of this.#clients) c.shared.incidentChanged(incident.id, incident.sessionIds);
+      void this.tellIncidentShares(incident.id).catch((err: unknown) =>
+        this.log.warn({ err }, 'console: telling incident shares failed'),
+      );
+    });
     on('outbox.changed', () =>
       this.broadcast({ type: 'outbox.updated' }, (c) => can(c.officer.roles, 'outbox:read')),
     );
+  }
+
+  /** Field officers holding a live share of the incident reload its callers (one was added or taken out). */
+  private async tellIncidentShares(incidentId: string): Promise<void> {
+    const field = [...this.#clients].filter((c) => can(c.officer.roles, 'share:use'));
+    if (!field.length) return;
+    for (const row of await this.shares.liveOfIncident(incidentId)) {
+      const msg = {
+        type: 'share.changed',
+        shareId: row.id,
+        sessionId: null,
+        incidentId,
+        endReason: null,
+      } as const;
+      for (const c of field) if (c.officer.id === row.officer_id) c.channel.send(msg);
+    }
   }
 
   /**
@@ -281,7 +320,7 @@ export class ConsoleSignalling {
       if (msg.type === 'watch') {
         const summary = await this.sessions.summary(msg.sessionId);
         c.watched.add(msg.sessionId);
-        c.shared.bind(msg.sessionId, share.id, this.shares.remainingMs(share));
+        c.shared.bind(msg.sessionId, share.id, this.shares.remainingMs(share), share.incident_id);
         c.channel.send({ type: 'field.session', shareId: share.id, session: toFieldSession(summary) });
         // The control room sees that a field officer is watching, like anyone else.
         await this.presence.join(c.id, msg.sessionId, officer);

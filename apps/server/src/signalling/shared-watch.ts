@@ -1,8 +1,10 @@
-import type { ShareEndReason } from '@sightline/protocol';
+import type { ShareViewEndReason } from '@sightline/protocol';
 
 /** One session a field officer's console watches through a share, until the share ends. */
 interface Binding {
   shareId: string;
+  /** Set when the share is of an incident: the binding lasts while the session stays in it. */
+  incidentId: string | null;
   timer: ReturnType<typeof setTimeout>;
   /** The live views started under this share. */
   views: Set<string>;
@@ -21,7 +23,7 @@ export class SharedWatch {
       sessionId: string,
       shareId: string,
       views: string[],
-      reason: ShareEndReason,
+      reason: ShareViewEndReason,
     ) => void,
   ) {}
 
@@ -34,13 +36,16 @@ export class SharedWatch {
     return this.#by.get(sessionId)?.shareId ?? null;
   }
 
-  /** Watches `sessionId` under `shareId` until `inMs` from now (a later bind replaces the timer). */
-  bind(sessionId: string, shareId: string, inMs: number): void {
+  /**
+   * Watches `sessionId` under `shareId` until `inMs` from now (a later bind replaces the timer);
+   * `incidentId` when the share is of the incident the session is in.
+   */
+  bind(sessionId: string, shareId: string, inMs: number, incidentId: string | null = null): void {
     const old = this.#by.get(sessionId);
     if (old) clearTimeout(old.timer);
     const timer = setTimeout(() => this.end(sessionId, shareId, 'expired'), Math.max(0, inMs));
     timer.unref?.();
-    this.#by.set(sessionId, { shareId, timer, views: old?.views ?? new Set() });
+    this.#by.set(sessionId, { shareId, incidentId, timer, views: old?.views ?? new Set() });
   }
 
   /** Remembers a view started under the session's share (closed with it). */
@@ -49,13 +54,37 @@ export class SharedWatch {
   }
 
   /** Ends the binding if it is still under `shareId`; calls onEnd with its views. */
-  end(sessionId: string, shareId: string, reason: ShareEndReason): boolean {
+  end(sessionId: string, shareId: string, reason: ShareViewEndReason): boolean {
     const b = this.#by.get(sessionId);
     if (!b || b.shareId !== shareId) return false;
     clearTimeout(b.timer);
     this.#by.delete(sessionId);
     this.onEnd(sessionId, shareId, [...b.views], reason);
     return true;
+  }
+
+  /** Ends every binding under `shareId` (an incident share covers several sessions); how many ended. */
+  endShare(shareId: string, reason: ShareViewEndReason): number {
+    let n = 0;
+    for (const [sessionId, b] of [...this.#by])
+      if (b.shareId === shareId && this.end(sessionId, shareId, reason)) n++;
+    return n;
+  }
+
+  /**
+   * The incident's sessions now: ends the bindings under a share of it whose session has left
+   * (taken out or moved to another incident), at once, with the views started under them.
+   */
+  incidentChanged(incidentId: string, sessionIds: readonly string[]): void {
+    for (const [sessionId, b] of [...this.#by])
+      if (b.incidentId === incidentId && !sessionIds.includes(sessionId))
+        this.end(sessionId, b.shareId, 'left-incident');
+  }
+
+  /** Whether this console watches anything under a share of the incident. */
+  watchesIncident(incidentId: string): boolean {
+    for (const b of this.#by.values()) if (b.incidentId === incidentId) return true;
+    return false;
   }
 
   /**

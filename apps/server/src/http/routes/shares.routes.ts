@@ -6,14 +6,17 @@ import {
   Share,
   ShareList,
 } from '@sightline/protocol';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { can } from '../../auth/permissions.js';
 import type { Container } from '../../container.js';
+import { forbidden } from '../../lib/errors.js';
 import { officerActor } from '../auth-hooks.js';
 
 const Params = z.object({ id: z.string().uuid() });
 
-/** Sharing a session with field officers (control room), and a field officer's own shares. */
+/** Sharing a session or an incident with field officers (control room), and a field officer's own shares. */
 export const shareRoutes =
   (c: Container): FastifyPluginAsyncZod =>
   async (app) => {
@@ -43,7 +46,44 @@ export const shareRoutes =
       },
       async (request, reply) => {
         const shares = await c.shares.create(
-          request.params.id,
+          { sessionId: request.params.id },
+          request.body.officerIds,
+          request.body.durationSeconds,
+          officerActor(request),
+          request.ip,
+        );
+        return reply.status(201).send({ shares });
+      },
+    );
+
+    // An incident share: share:manage, and reading the incident (what is shared is all of it).
+    const incidentReader = { officer: true, permission: 'share:manage' } as const;
+    const mayReadIncident = (request: FastifyRequest) => {
+      if (!can(request.officer?.roles ?? [], 'incident:read')) throw forbidden();
+    };
+
+    app.get(
+      '/api/incidents/:id/shares',
+      {
+        schema: { params: Params, response: { 200: ShareList } },
+        config: { auth: incidentReader },
+      },
+      async (request) => {
+        mayReadIncident(request);
+        return { shares: await c.shares.forIncident(request.params.id) };
+      },
+    );
+
+    app.post(
+      '/api/incidents/:id/shares',
+      {
+        schema: { params: Params, body: CreateShareRequest, response: { 201: ShareList } },
+        config: { auth: incidentReader },
+      },
+      async (request, reply) => {
+        mayReadIncident(request);
+        const shares = await c.shares.create(
+          { incidentId: request.params.id },
           request.body.officerIds,
           request.body.durationSeconds,
           officerActor(request),
