@@ -158,6 +158,8 @@ describe('sharing an incident with field officers', () => {
     const trail = await entries(sh.id);
     expect(trail.map((e) => e.action).filter((x) => x !== 'share.used')).toEqual([
       'share.created',
+      // The officer's list carries the callers' positions, so listing is a read too.
+      'share.listed',
       'share.opened',
       'share.revoked',
     ]);
