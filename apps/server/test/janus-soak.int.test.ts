@@ -45,6 +45,12 @@ class Watcher {
   #stopped = false;
   #starting = false;
   #pc: { close(): Promise<void> } | null = null;
+  /**
+   * Views Janus already ended. ws emits every message of one TCP read in the same tick, so a
+   * 'view.ended' can arrive before the awaited 'view.offer' has set #viewId: without this the
+   * watcher kept a dead view and waited for packets forever (a CI failure, on a loaded machine).
+   */
+  readonly #ended = new Set<string>();
 
   constructor(
     private readonly con: ConsoleClient,
@@ -52,6 +58,7 @@ class Watcher {
   ) {
     con.ws.on('message', (d: Buffer) => {
       const m = JSON.parse(d.toString()) as { type: string; viewId?: string };
+      if (m.type === 'view.ended' && m.viewId) this.#ended.add(m.viewId);
       if (m.type === 'view.ended' && m.viewId === this.#viewId) {
         this.#viewId = null;
         void this.start();
@@ -70,11 +77,13 @@ class Watcher {
             'view.offer',
           );
           const id = offer.viewId as string;
+          if (this.#ended.has(id)) continue; // ended before its offer was handled: ask again
           // Known at once: Janus may end this view while we answer, and that 'view.ended' must count.
           this.#viewId = id;
           const answer = await viewerAnswer(offer.sdp as string, this.stats);
           void this.#pc?.close();
           this.#pc = answer.pc;
+          if (this.#ended.has(id)) this.#viewId = null;
           if (this.#viewId !== id) continue; // ended while we answered: ask again
           this.con.send({ type: 'view.answer', id: `a${this.views}`, viewId: id, sdp: answer.sdp });
           this.views++;
