@@ -91,6 +91,33 @@ describe('FixWatch (missing-person no-fix alert)', () => {
     expect(events.map((e) => e.type)).toEqual(['location.stale', 'location.resumed']);
   });
 
+  it("an ordinary call's fixes cost at most one query in all, however many arrive", async () => {
+    await session(dbs[0]!, 's2', 'live');
+    const queries: string[] = [];
+    const counted = dbs[0]!.withPlugin({
+      transformQuery: (a) => {
+        queries.push(a.node.kind);
+        return a.node;
+      },
+      transformResult: async (a) => a.result,
+    });
+    const w = new FixWatch(
+      counted,
+      { addEvent: async () => null } as unknown as SessionService,
+      {
+        record: async () => {},
+      } as unknown as AuditService,
+      clock,
+    );
+    for (let i = 0; i < 20; i++) await w.fixArrived('s2');
+    expect(queries).toEqual(['SelectQueryNode']);
+    // A watched search still clears its alert on the next fix.
+    clock.t = start + 7 * MIN;
+    await watchers[0]!.sweep();
+    await w.fixArrived('s1');
+    expect((await new OutcomeRepository(dbs[0]!).workflow('s1'))?.alertSince).toBeNull();
+  });
+
   it('outcomes cannot be changed or deleted, only added to (the database refuses)', async () => {
     const repo = new OutcomeRepository(dbs[0]!);
     await repo.insert({

@@ -23,6 +23,8 @@ export function staleDecision(w: Watched, now: number): 'raise' | 'clear' | null
   return null;
 }
 
+const WATCHED_CACHE = 10_000;
+
 const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
 
 /**
@@ -33,6 +35,13 @@ const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
  * timeline events (`location.stale`, `location.resumed`) and show the banner from them.
  */
 export class FixWatch {
+  /**
+   * Whether each recently seen session is a watched search. A session's workflow is fixed when
+   * its invite is created, before any fix can arrive, so the answer never changes: an ordinary
+   * call's fixes then cost no query here. Bounded; the oldest entry goes first.
+   */
+  readonly #watched = new Map<string, boolean>();
+
   constructor(
     private readonly db: Db,
     private readonly sessions: SessionService,
@@ -78,7 +87,22 @@ export class FixWatch {
 
   /** A fix arrived: clear the session's alert at once rather than at the next sweep. */
   async fixArrived(sessionId: string): Promise<void> {
+    if (!(await this.isWatched(sessionId))) return;
     await this.clear(sessionId, this.clock.now());
+  }
+
+  private async isWatched(sessionId: string): Promise<boolean> {
+    const known = this.#watched.get(sessionId);
+    if (known !== undefined) return known;
+    const row = await this.db
+      .selectFrom('session_workflows')
+      .select('fix_alert_ms')
+      .where('session_id', '=', sessionId)
+      .executeTakeFirst();
+    const watched = row?.fix_alert_ms != null;
+    if (this.#watched.size >= WATCHED_CACHE) this.#watched.delete(this.#watched.keys().next().value!);
+    this.#watched.set(sessionId, watched);
+    return watched;
   }
 
   private async raise(w: Watched, now: number): Promise<boolean> {
