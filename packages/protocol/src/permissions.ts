@@ -17,6 +17,8 @@ export const PERMISSIONS = {
   'incident:read': ['call-handler', 'supervisor', 'dpo'],
   'incident:manage': ['call-handler', 'supervisor'],
   // The live wall (every live session at once) is the supervisors' overview; call handlers work one call.
+  // It gates a page only: the wall is built from the session list, presence and live views, each
+  // already behind session:read or session:view-live, so no route or message returns wall-only data.
   'session:wall': ['supervisor'],
   'outbox:read': ['call-handler', 'supervisor'],
   'evidence:read': ['call-handler', 'supervisor', 'dpo'],
