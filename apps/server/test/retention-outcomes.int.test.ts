@@ -104,6 +104,17 @@ describe('outcomes and MoPI disposal', () => {
       await supervisor.request('GET', `/api/audit?subjectId=${disposed}&action=retention.dispose`)
     ).json()) as { entries: Array<{ detail: Record<string, unknown> }> };
     expect(audit.entries).toHaveLength(1);
-    expect(audit.entries[0]!.detail).toMatchObject({ outcomesDeleted: 1, workflowsDeleted: 1 });
+    expect(audit.entries[0]!.detail).toMatchObject({
+      outcomesDeleted: 1,
+      workflowsDeleted: 1,
+      outcomeEventsCleared: 1,
+    });
+    // The timeline still says an outcome was recorded, but no longer whom the check was about.
+    const events = async (id: string) =>
+      (await s.c.sessions.detail(id)).timeline
+        .filter((e) => e.type === 'outcome.recorded')
+        .map((e) => e.detail);
+    expect(await events(disposed)).toEqual([null]);
+    expect((await events(kept))[0]).toContain('John Smith');
   });
 });

@@ -317,8 +317,9 @@ export class DisposalService {
 
 /**
  * Marks the session disposed and deletes the rows that hold its personal data: location fixes,
- * chat, structured outcomes and the workflow the link was sent for (a bail check's subject), and
- * any field officer's last position kept against it. Returns the counts for the audit record.
+ * chat, structured outcomes and the workflow the link was sent for (a bail check's subject), any
+ * field officer's last position kept against it, and what the timeline said of each outcome.
+ * Returns the counts for the audit record.
  */
 async function deletePersonalRows(trx: Db, sessionId: string, now: number) {
   await trx.updateTable('sessions').set({ disposed_at: now }).where('id', '=', sessionId).execute();
@@ -331,6 +332,17 @@ async function deletePersonalRows(trx: Db, sessionId: string, now: number) {
     workflowsDeleted: await count(trx.deleteFrom('session_workflows').where('session_id', '=', sessionId)),
     officerPositionsDeleted: await count(
       trx.deleteFrom('officer_positions').where('session_id', '=', sessionId),
+    ),
+    // The timeline keeps that an outcome was recorded, not what it said (a bail check names its subject).
+    outcomeEventsCleared: Number(
+      (
+        await trx
+          .updateTable('session_events')
+          .set({ detail: null })
+          .where('session_id', '=', sessionId)
+          .where('type', 'in', ['outcome.recorded', 'outcome.corrected'])
+          .executeTakeFirst()
+      ).numUpdatedRows,
     ),
   };
 }
