@@ -27,6 +27,7 @@ let handler: OfficerClient;
 let supervisor: OfficerClient;
 let dpo: OfficerClient;
 let admin: OfficerClient;
+let field: OfficerClient;
 
 beforeAll(async () => {
   s = await startServer();
@@ -34,6 +35,7 @@ beforeAll(async () => {
   supervisor = await signIn(s, ['supervisor']);
   dpo = await signIn(s, ['dpo']);
   admin = await signIn(s, ['admin']);
+  field = await signIn(s, ['field-officer']);
 });
 afterAll(() => s?.close());
 
@@ -47,6 +49,31 @@ const create = (o: OfficerClient, body: Record<string, unknown>) =>
   json<IncidentSummary>(o.request('POST', '/api/incidents', body), 201);
 const actions = async (subjectId: string) =>
   (await s.c.audit.list({ limit: 100, subjectId })).map((a) => a.action).reverse();
+type ExtractEntry = { seq: number; action: string; subject_type: string | null; subject_id: string | null };
+/** The entries of a package's audit-extract.json. */
+const auditExtract = (files: Map<string, Buffer>): ExtractEntry[] =>
+  (
+    JSON.parse(files.get([...files.keys()].find((n) => n.endsWith('/audit-extract.json'))!)!.toString()) as {
+      entries: ExtractEntry[];
+    }
+  ).entries;
+/** Exports sessions as one package and opens it. */
+async function exportZip(sessionIds: string[], name: string): Promise<Map<string, Buffer>> {
+  const job = await json<ExportJob>(
+    supervisor.request('POST', '/api/exports', { sessionIds, reason: 'Disclosure check' }),
+    202,
+  );
+  await eventually(async () => {
+    const j = await json<ExportJob>(supervisor.request('GET', `/api/exports/${job.id}`));
+    if (j.state === 'failed') throw new Error(j.error ?? 'export failed');
+    return j.state === 'done';
+  }, 60_000);
+  const res = await supervisor.request('GET', `/api/exports/${job.id}/download`);
+  expect(res.status).toBe(200);
+  const path = join(work, name);
+  writeFileSync(path, Buffer.from(await res.arrayBuffer()));
+  return readZip(path);
+}
 const fix = (sessionId: string, lat: number, lon: number, accuracy: number) =>
   s.c.location.add(sessionId, {
     lat,
@@ -198,6 +225,25 @@ describe('incidents', () => {
     });
     await json(handler.request('POST', `/api/incidents/${inc.id}/sessions`, { sessionId: two.sessionId }));
     await fix(one.sessionId, 51.5, -0.12, 9);
+    // History the package must carry: a caller added and taken out again, a share of one session
+    // and one of the incident (both revoked), the incident page read, and the incident closed.
+    const three = await invite(s, handler, '07700 900555');
+    await json(handler.request('POST', `/api/incidents/${inc.id}/sessions`, { sessionId: three.sessionId }));
+    await json(handler.request('DELETE', `/api/sessions/${three.sessionId}/incident`));
+    const shareOf = async (path: string) => {
+      const body = { officerIds: [field.id], durationSeconds: 3600 };
+      const sh = (await json<{ shares: Array<{ id: string }> }>(handler.request('POST', path, body), 201))
+        .shares[0]!;
+      await json(handler.request('POST', `/api/shares/${sh.id}/revoke`));
+      return sh.id;
+    };
+    const sessionShare = await shareOf(`/api/sessions/${one.sessionId}/shares`);
+    const incidentShare = await shareOf(`/api/incidents/${inc.id}/shares`);
+    await json(dpo.request('GET', `/api/incidents/${inc.id}`));
+    // The page showed both callers: the read is on each session's own trail too.
+    for (const id of [one.sessionId, two.sessionId]) expect(await actions(id)).toContain('incident.read');
+    expect(await actions(three.sessionId)).not.toContain('incident.read');
+    await json(handler.request('POST', `/api/incidents/${inc.id}/close`));
 
     const job = await json<ExportJob>(
       supervisor.request('POST', `/api/incidents/${inc.id}/exports`, { reason: 'CPS file request 77' }),
@@ -235,9 +281,33 @@ describe('incidents', () => {
     expect(manifest.incident).toMatchObject({ id: inc.id, title: 'Export me', cadReference: 'CAD 55/30NOV' });
     expect(manifest.sessions.map((x) => x.id)).toEqual([one.sessionId, two.sessionId]);
 
+    const trail = auditExtract(files);
+    const about = (subjectId: string) => trail.filter((e) => e.subject_id === subjectId).map((e) => e.action);
+    // (incident.export is written as the job is queued: it may be in the package or not.)
+    expect(about(inc.id).filter((a) => a !== 'incident.export')).toEqual([
+      'incident.create',
+      'incident.read',
+      'incident.close',
+    ]);
+    expect(about(three.sessionId)).toEqual(['incident.session_add', 'incident.session_remove']);
+    expect(about(two.sessionId)).toEqual(expect.arrayContaining(['incident.session_add', 'incident.read']));
+    expect(about(one.sessionId)).toContain('incident.read');
+    expect(about(sessionShare)).toEqual(['share.created', 'share.revoked']);
+    expect(about(incidentShare)).toEqual(['share.created', 'share.revoked']);
+    // An incident share is in both sessions' dossiers, and in the extract once.
+    expect(new Set(trail.map((e) => e.seq)).size).toBe(trail.length);
+
     expect(await actions(inc.id)).toContain('incident.export');
     for (const id of [one.sessionId, two.sessionId]) expect(await actions(id)).toContain('export.request');
     const done = (await s.c.audit.list({ limit: 5, action: 'export.complete' }))[0];
     expect(done?.detail).toMatchObject({ incidentId: inc.id });
+
+    // One session's own package says who it was shared with: here through its incident only.
+    const single = await exportZip([two.sessionId], 'two.zip');
+    const shares = auditExtract(single).filter((e) => e.subject_type === 'share');
+    expect(shares.map((e) => [e.subject_id, e.action])).toEqual([
+      [incidentShare, 'share.created'],
+      [incidentShare, 'share.revoked'],
+    ]);
   });
 });

@@ -115,6 +115,33 @@ describe('pilot outcomes', () => {
     expect(types).toEqual(expect.arrayContaining(['outcome.recorded', 'outcome.corrected']));
   });
 
+  it('one idempotency key records one outcome and answers a retry with it; a new key records another', async () => {
+    const { id } = await send({ reference: 'TDIU 2/30NOV' });
+    const body = { record: { kind: 'triage', decision: 'advice-given', reason: 'Advice on door locks' } };
+    const press = (key: string) =>
+      handler.request('POST', `/api/sessions/${id}/outcomes`, body, { 'idempotency-key': key });
+    const first = await press('outcome-press-0001');
+    expect(first.status).toBe(201);
+    const retry = await press('outcome-press-0001');
+    expect(retry.status).toBe(201);
+    const a = (await first.json()) as Outcome;
+    expect(await retry.json()).toEqual(a);
+    expect((await press('bad key')).status).toBe(400);
+    const other = await press('outcome-press-0002');
+    expect(other.status).toBe(201);
+    const b = (await other.json()) as Outcome;
+    expect(b.id).not.toBe(a.id);
+
+    const list = (await (await handler.request('GET', `/api/sessions/${id}/outcomes`)).json()) as OutcomeList;
+    expect(list.outcomes.map((o) => o.id)).toEqual([a.id, b.id]);
+    // The retry left no second trace either: one audit entry and one timeline event per outcome.
+    const trail = (await (
+      await supervisor.request('GET', `/api/audit?limit=500&subjectId=${id}&action=outcome.record`)
+    ).json()) as { entries: unknown[] };
+    expect(trail.entries).toHaveLength(2);
+    expect((await timeline(id)).filter((e) => e.type === 'outcome.recorded')).toHaveLength(2);
+  });
+
   it('records a bail check on a two-way link with the subject from the invite and the location of the latest fix', async () => {
     const check = {
       subject: 'John Smith',

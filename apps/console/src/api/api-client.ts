@@ -320,8 +320,11 @@ export class ApiClient {
   outcomes(sessionId: string): Promise<OutcomeList> {
     return this.request('GET', `/api/sessions/${seg(sessionId)}/outcomes`);
   }
-  recordOutcome(sessionId: string, body: RecordOutcomeRequest): Promise<Outcome> {
-    return this.request('POST', `/api/sessions/${seg(sessionId)}/outcomes`, body);
+  /** `key`: one press of Record; the server answers a retry with the first record. */
+  recordOutcome(sessionId: string, body: RecordOutcomeRequest, key: string): Promise<Outcome> {
+    return this.request('POST', `/api/sessions/${seg(sessionId)}/outcomes`, body, {
+      headers: idempotency(key),
+    });
   }
   policies(): Promise<Reply<typeof PolicyList>> {
     return this.request('GET', '/api/retention/policies');

@@ -1,5 +1,6 @@
 import type { Outcome, RecordOutcomeRequest, SessionWorkflow, TimelineEvent } from '@sightline/protocol';
 import { type ApiClient, errorMessage } from '../api/api-client.js';
+import { answerMayBeLost } from '../invites/invite-form.js';
 import { Store } from '../lib/store.js';
 import {
   correctionDraft,
@@ -44,13 +45,25 @@ export class OutcomesStore extends Store<OutcomesState> {
   #seq = 0;
   #disposed = false;
   readonly #seen = new Set<string>();
+  /**
+   * The idempotency key of the submission whose answer never came (network, 5xx): submitting
+   * again retries it, so the server cannot record it twice. Any change to the form is a new one.
+   */
+  #unanswered: string | null = null;
 
   constructor(
     private readonly api: Pick<ApiClient, 'outcomes' | 'recordOutcome'>,
     private readonly sessionId: string,
     kind: OutcomeKind,
+    private readonly newKey: () => string = () => crypto.randomUUID(),
   ) {
     super({ ...INITIAL, draft: { ...EMPTY_DRAFT, kind } });
+  }
+
+  /** A changed draft is a new submission: a key is only reused for exactly the same request. */
+  override patch(patch: Partial<OutcomesState>): void {
+    if ('draft' in patch) this.#unanswered = null;
+    super.patch(patch);
   }
 
   async load(): Promise<void> {
@@ -117,8 +130,11 @@ export class OutcomesStore extends Store<OutcomesState> {
       return false;
     }
     this.patch({ sending: true, errors: {} });
+    const key = this.#unanswered ?? this.newKey();
+    this.#unanswered = key;
     try {
-      const saved = await this.api.recordOutcome(this.sessionId, req.body);
+      const saved = await this.api.recordOutcome(this.sessionId, req.body, key);
+      this.#unanswered = null;
       if (this.#disposed) return false;
       const outcomes = [
         ...this.get().outcomes.map((o) => (o.id === saved.supersedes ? { ...o, supersededBy: saved.id } : o)),
@@ -132,6 +148,8 @@ export class OutcomesStore extends Store<OutcomesState> {
       });
       return true;
     } catch (err) {
+      // Only a lost answer keeps the key: the server may have recorded it.
+      if (!answerMayBeLost(err)) this.#unanswered = null;
       if (!this.#disposed) this.patch({ sending: false, errors: { form: errorMessage(err) } });
       return false;
     }

@@ -1,6 +1,7 @@
 import type { Outcome, OutcomeList, TimelineEvent } from '@sightline/protocol';
 import { RecordOutcomeRequest } from '@sightline/protocol';
 import { describe, expect, it, vi } from 'vitest';
+import { ApiRequestError } from '../api/api-client.js';
 import {
   draftRequest,
   EMPTY_DRAFT,
@@ -209,6 +210,50 @@ describe('OutcomesStore', () => {
     st.onTimeline([ev('a', 'chat.message'), ev('b', 'outcome.recorded')]);
     st.onTimeline([ev('a', 'chat.message'), ev('b', 'outcome.recorded')]); // seen: no second load
     await vi.waitFor(() => expect(outcomes).toHaveBeenCalledTimes(2));
+  });
+
+  it('a submission whose answer was lost is retried with the same key; a new submission gets a new key', async () => {
+    let n = 0;
+    const recordOutcome = vi.fn(async (_s: string, _b: unknown, _key: string): Promise<Outcome> => {
+      n++;
+      if (n === 1) throw new ApiRequestError(0, 'network', 'Could not reach the server.');
+      if (n === 3) throw new ApiRequestError(400, 'bad_request', 'No.');
+      return triage(O1);
+    });
+    const keys = ['key-a', 'key-b', 'key-c', 'key-d'];
+    const st = new OutcomesStore(
+      { outcomes: async () => ({ workflow: null, outcomes: [] }), recordOutcome },
+      's1',
+      'triage',
+      () => keys.shift()!,
+    );
+    st.setDraft({ decision: 'advice-given', reason: 'Advice on door locks' });
+    expect(await st.submit()).toBe(false);
+    expect(st.get().errors.form).toBe('Could not reach the server.');
+    expect(await st.submit()).toBe(true); // the retry: the server may have recorded the first
+    st.setDraft({ decision: 'advice-given', reason: 'Second call, same address' });
+    expect(await st.submit()).toBe(false); // refused outright: nothing was recorded
+    expect(await st.submit()).toBe(true);
+    expect(recordOutcome.mock.calls.map((c) => c[2])).toEqual(['key-a', 'key-a', 'key-b', 'key-c']);
+  });
+
+  it('an edit after a lost answer makes a new submission with a new key', async () => {
+    const recordOutcome = vi.fn(async (_s: string, _b: unknown, _key: string): Promise<Outcome> => {
+      throw new ApiRequestError(503, 'bad_response', 'The server had a problem.');
+    });
+    let k = 0;
+    const st = new OutcomesStore(
+      { outcomes: async () => ({ workflow: null, outcomes: [] }), recordOutcome },
+      's1',
+      'triage',
+      () => `key-${++k}`,
+    );
+    st.setDraft({ decision: 'advice-given', reason: 'Advice on door locks' });
+    await st.submit();
+    await st.submit();
+    st.setDraft({ reason: 'Advice on window locks' });
+    await st.submit();
+    expect(recordOutcome.mock.calls.map((c) => c[2])).toEqual(['key-1', 'key-1', 'key-2']);
   });
 
   it('refuses an invalid draft without asking the server', async () => {

@@ -150,6 +150,29 @@ export class AuditService {
       .execute();
   }
 
+  /**
+   * An incident's own history, oldest first: entries about the incident (created, read, closed,
+   * exported) and every session added to it, moved in or out, or taken out (those are entries
+   * about the session, naming the incident), including sessions no longer in it.
+   */
+  async extractIncident(incidentId: string) {
+    const named = (key: string) => `%"${key}":"${incidentId}"%`;
+    return this.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where((eb) =>
+        eb.or([
+          eb('subject_id', '=', incidentId),
+          eb.and([
+            eb('action', 'in', ['incident.session_add', 'incident.session_move', 'incident.session_remove']),
+            eb.or([eb('detail', 'like', named('incidentId')), eb('detail', 'like', named('from'))]),
+          ]),
+        ]),
+      )
+      .orderBy('seq')
+      .execute();
+  }
+
   /** Writes every entry queued so far in one transaction, chained onto the head in the database. */
   private async appendPending(): Promise<void> {
     const batch = this.#pending.splice(0);

@@ -241,6 +241,8 @@ describe('IncidentService', () => {
     const ats = d.timeline.map((e) => e.event.at);
     expect(ats).toEqual([...ats].sort((a, b) => a - b));
     expect(await actions(inc.id)).toEqual(['incident.create', 'incident.read']);
+    // Each caller's own trail shows the incident page read their data.
+    for (const id of [one, two]) expect((await actions(id)).at(-1)).toBe('incident.read');
   });
 
   it('exports every session of the incident in one package request, audited on the incident', async () => {

@@ -98,6 +98,15 @@ export class IncidentService {
       detail: { sessionIds: ids },
       ip,
     });
+    // The page shows every caller's track and timeline: a read of each session, on its own trail.
+    for (const sessionId of ids)
+      await this.d.reads.record({
+        actor: officer,
+        action: 'incident.read',
+        subject: { type: 'session', id: sessionId },
+        detail: { incidentId: id },
+        ip,
+      });
     const byId = new Map(summaries.map((s) => [s.id, s]));
     const labels = callerLabels(ids);
     return {

@@ -3,7 +3,10 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../adapters/db/database.js';
 import type { OutcomesTable, SessionWorkflowsTable } from '../adapters/db/outcome-schema.js';
 
-export type NewOutcome = Omit<Selectable<OutcomesTable>, 'data'> & { data: OutcomeRecord };
+export type NewOutcome = Omit<Selectable<OutcomesTable>, 'data' | 'idempotency_key'> & {
+  data: OutcomeRecord;
+  idempotency_key?: string | null;
+};
 
 /** The outcomes and session_workflows tables. Outcomes are only ever inserted. */
 export class OutcomeRepository {
@@ -24,7 +27,20 @@ export class OutcomeRepository {
     return this.db.selectFrom('outcomes').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** Inserts a record. Throws the database's unique violation when `supersedes` was already superseded. */
+  /** The record an earlier press with this idempotency key made in this session, if any. */
+  async byKey(sessionId: string, key: string): Promise<Selectable<OutcomesTable> | undefined> {
+    return this.db
+      .selectFrom('outcomes')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+  }
+
+  /**
+   * Inserts a record. Throws the database's unique violation when `supersedes` was already
+   * superseded, or when another request with the same idempotency key won the race.
+   */
   async insert(o: NewOutcome): Promise<void> {
     await this.db
       .insertInto('outcomes')

@@ -83,8 +83,12 @@ export class OutcomeService {
     officer: Officer,
     req: RecordOutcomeRequest,
     ip: string | null,
+    /** One press of Record: a retry with the same key returns the first answer and records nothing. */
+    idempotencyKey: string | null = null,
   ): Promise<Outcome> {
     const session = await this.sessions.get(sessionId);
+    const earlier = idempotencyKey ? await this.replay(sessionId, idempotencyKey) : null;
+    if (earlier) return earlier;
     const kind = req.record.kind;
     const refusal =
       modeRefusal(kind, session.mode as SessionMode) ??
@@ -107,9 +111,13 @@ export class OutcomeService {
         recorded_by: officer.id,
         recorded_by_name: officer.name,
         recorded_at: now,
+        idempotency_key: idempotencyKey,
       });
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
+      // The same press arriving twice at once (two instances): the one that lost returns the winner's.
+      const winner = idempotencyKey ? await this.replay(sessionId, idempotencyKey) : null;
+      if (winner) return winner;
       throw new DomainError('conflict', 'that record has already been corrected; correct the newer one');
     }
     await this.audit.record({
@@ -135,6 +143,13 @@ export class OutcomeService {
       now,
     );
     return (await this.repo.list(sessionId)).find((o) => o.id === id)!;
+  }
+
+  /** The outcome an earlier request with this key recorded, as it stands now. */
+  private async replay(sessionId: string, key: string): Promise<Outcome | null> {
+    const row = await this.repo.byKey(sessionId, key);
+    if (!row) return null;
+    return (await this.repo.list(sessionId)).find((o) => o.id === row.id) ?? null;
   }
 
   /** The latest fix, with how old it is now: never typed by the officer. */

@@ -8,6 +8,7 @@ import {
 } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
+import { withTransaction } from '../adapters/db/transaction.js';
 import {
   describeLock,
   EvidenceLockedError,
@@ -293,16 +294,10 @@ export class DisposalService {
       await this.db.updateTable('jobs').set({ state: 'disposed' }).where('id', '=', j.id).execute();
       packages.push(`${r.fileName} (${r.sha256})`);
     }
-    const fixes = await this.db
-      .deleteFrom('location_fixes')
-      .where('session_id', '=', c.sessionId)
-      .executeTakeFirst();
     for (const dir of this.settings.spoolFor(c.sessionId)) await rm(dir, { recursive: true, force: true });
-    const messages = await this.db
-      .deleteFrom('messages')
-      .where('session_id', '=', c.sessionId)
-      .executeTakeFirst();
-    await this.db.updateTable('sessions').set({ disposed_at: now }).where('id', '=', c.sessionId).execute();
+    // The session's personal data rows go together, in one transaction with marking it disposed:
+    // 0020's trigger lets an outcome be deleted only once its session is marked disposed.
+    const deleted = await withTransaction(this.db, (trx) => deletePersonalRows(trx, c.sessionId, now));
     await this.audit.record({
       actor,
       action: 'retention.dispose',
@@ -313,12 +308,43 @@ export class DisposalService {
         retainUntil: c.retainUntil,
         items: c.items,
         exportPackages: packages,
-        locationFixesDeleted: Number(fixes.numDeletedRows),
-        chatMessagesDeleted: Number(messages.numDeletedRows),
+        ...deleted,
       },
     });
     await this.sessions.addEvent(c.sessionId, 'evidence.disposed', null, c.why);
   }
+}
+
+/**
+ * Marks the session disposed and deletes the rows that hold its personal data: location fixes,
+ * chat, structured outcomes and the workflow the link was sent for (a bail check's subject), any
+ * field officer's last position kept against it, and what the timeline said of each outcome.
+ * Returns the counts for the audit record.
+ */
+async function deletePersonalRows(trx: Db, sessionId: string, now: number) {
+  await trx.updateTable('sessions').set({ disposed_at: now }).where('id', '=', sessionId).execute();
+  const count = async (q: { executeTakeFirst(): Promise<{ numDeletedRows: bigint }> }) =>
+    Number((await q.executeTakeFirst()).numDeletedRows);
+  return {
+    locationFixesDeleted: await count(trx.deleteFrom('location_fixes').where('session_id', '=', sessionId)),
+    chatMessagesDeleted: await count(trx.deleteFrom('messages').where('session_id', '=', sessionId)),
+    outcomesDeleted: await count(trx.deleteFrom('outcomes').where('session_id', '=', sessionId)),
+    workflowsDeleted: await count(trx.deleteFrom('session_workflows').where('session_id', '=', sessionId)),
+    officerPositionsDeleted: await count(
+      trx.deleteFrom('officer_positions').where('session_id', '=', sessionId),
+    ),
+    // The timeline keeps that an outcome was recorded, not what it said (a bail check names its subject).
+    outcomeEventsCleared: Number(
+      (
+        await trx
+          .updateTable('session_events')
+          .set({ detail: null })
+          .where('session_id', '=', sessionId)
+          .where('type', 'in', ['outcome.recorded', 'outcome.corrected'])
+          .executeTakeFirst()
+      ).numUpdatedRows,
+    ),
+  };
 }
 
 /** A lease owner unique to one run, so a second run on the same instance does not share the first's lease. */

@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 type Ms = number;
 
 /** One structured outcome (migration 0019). Append-only: a correction is a new row that `supersedes` one. */
@@ -14,6 +16,8 @@ export interface OutcomesTable {
   /** The officer's name when recorded, kept so the record reads the same after a rename. */
   recorded_by_name: string;
   recorded_at: Ms;
+  /** The console's key for one press of Record (migration 0020): a retry returns this row. */
+  idempotency_key: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /** What a link was sent for, and the missing-person alert's state (migration 0019). */

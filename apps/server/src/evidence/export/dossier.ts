@@ -104,12 +104,23 @@ export async function loadDossier(db: Db, sessionId: string): Promise<Dossier> {
       .execute(),
   );
   const subjects = [sessionId, ...items.map((i) => i.id), ...recordings.map((r) => r.id)];
-  const audit = await db
+  const own = await db
     .selectFrom('audit_events')
     .selectAll()
     .where('subject_id', 'in', subjects)
     .orderBy('seq')
     .execute();
+  // Who it was shared with, when, and when that ended: the shares' own entries (subject `share`),
+  // for shares of the session and of every incident it has been in.
+  const shares = await sharesOf(db, sessionId, incidentsOf(session.incident_id, own));
+  const audit = shares.length
+    ? await db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('subject_id', 'in', [...subjects, ...shares])
+        .orderBy('seq')
+        .execute()
+    : own;
   const viewers = new Map<string, { id: string; name: string; firstViewedAt: number; views: number }>();
   for (const a of audit) {
     if (a.action !== 'view.start' || !a.actor_id) continue;
@@ -137,4 +148,29 @@ export async function loadDossier(db: Db, sessionId: string): Promise<Dossier> {
     deviceSummary: summariseUserAgent(session.caller_user_agent),
     viewers: [...viewers.values()],
   };
+}
+
+/** The incident the session is in now and every one its trail says it joined or left. */
+function incidentsOf(current: string | null, audit: Selectable<AuditEventsTable>[]): string[] {
+  const ids = new Set(current ? [current] : []);
+  for (const a of audit) {
+    if (!a.action.startsWith('incident.session_') || !a.detail) continue;
+    const d = JSON.parse(a.detail) as { incidentId?: unknown; from?: unknown };
+    for (const id of [d.incidentId, d.from]) if (typeof id === 'string') ids.add(id);
+  }
+  return [...ids];
+}
+
+/** Ids of the shares that named the session, or one of the incidents. */
+async function sharesOf(db: Db, sessionId: string, incidentIds: string[]): Promise<string[]> {
+  const rows = await db
+    .selectFrom('shares')
+    .select('id')
+    .where((eb) =>
+      incidentIds.length
+        ? eb.or([eb('session_id', '=', sessionId), eb('incident_id', 'in', incidentIds)])
+        : eb('session_id', '=', sessionId),
+    )
+    .execute();
+  return rows.map((r) => r.id);
 }

@@ -141,6 +141,17 @@ export class ExportService {
     };
   }
 
+  /**
+   * The sessions' audit entries (an incident share's appear under each of its sessions: once
+   * here) and, for an incident's package, the incident's own history: created, sessions added,
+   * moved and taken out (even those no longer in it), read, closed, exported.
+   */
+  private async auditExtract(dossiers: Dossier[], incidentId: string | null) {
+    const incident = incidentId ? await this.audit.extractIncident(incidentId) : [];
+    const bySeq = new Map([...dossiers.flatMap((d) => d.audit), ...incident].map((a) => [Number(a.seq), a]));
+    return [...bySeq.values()].sort((a, b) => Number(a.seq) - Number(b.seq));
+  }
+
   private async run(ctx: JobContext): Promise<ExportResult> {
     const p = ctx.params as ExportParams;
     const dossiers: Dossier[] = [];
@@ -197,7 +208,7 @@ export class ExportService {
       files,
     };
     if (p.kind === 'full') {
-      const extract = dossiers.flatMap((d) => d.audit);
+      const extract = await this.auditExtract(dossiers, p.incident?.id ?? null);
       await top(
         'audit-extract.json',
         `${JSON.stringify({ note: 'Entries of the hash-chained audit trail about this evidence; each hash can be recomputed (sightline-audit/1).', entries: extract }, null, 1)}\n`,

@@ -1,4 +1,10 @@
-import { Outcome, OutcomeList, RecordOutcomeRequest } from '@sightline/protocol';
+import {
+  IDEMPOTENCY_HEADER,
+  IdempotencyKey,
+  Outcome,
+  OutcomeList,
+  RecordOutcomeRequest,
+} from '@sightline/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
@@ -25,12 +31,26 @@ export const outcomeRoutes =
     app.post(
       '/api/sessions/:id/outcomes',
       {
-        schema: { params: Params, body: RecordOutcomeRequest, response: { 201: Outcome } },
+        schema: {
+          params: Params,
+          body: RecordOutcomeRequest,
+          // One press of Record: a retry (or a double tap) with the same key records nothing more.
+          headers: z.object({ [IDEMPOTENCY_HEADER]: IdempotencyKey.optional() }),
+          response: { 201: Outcome },
+        },
         config: { auth: { officer: true, permission: 'outcome:record' } },
       },
       async (request, reply) =>
         reply
           .status(201)
-          .send(await c.outcomes.record(request.params.id, officerActor(request), request.body, request.ip)),
+          .send(
+            await c.outcomes.record(
+              request.params.id,
+              officerActor(request),
+              request.body,
+              request.ip,
+              request.headers[IDEMPOTENCY_HEADER] ?? null,
+            ),
+          ),
     );
   };
