@@ -192,6 +192,12 @@ describe('pilot outcomes', () => {
     expect(out.record.location!.ageMs).toBe(out.recordedAt - latest.receivedAt);
     expect(out.record.location!.ageMs).toBeGreaterThan(25_000);
     expect(out.record.identity.method).toBe('face-against-custody-image');
+    // The audit trail names the record, never its content: it outlives the record's disposal.
+    const entry = (await (
+      await supervisor.request('GET', `/api/audit?limit=50&subjectId=${id}&action=outcome.record`)
+    ).json()) as { entries: Array<{ detail: unknown }> };
+    expect(entry.entries).toHaveLength(1);
+    expect(entry.entries[0]!.detail).toEqual({ outcomeId: out.id, kind: 'bail-check', supersedes: null });
     // A bail check belongs to a two-way session.
     expect((await record(handler, ids.triage, { record: body })).status).toBe(400);
     sock.close();

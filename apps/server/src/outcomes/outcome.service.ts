@@ -124,15 +124,10 @@ export class OutcomeService {
       actor: officer,
       action: req.supersedes ? 'outcome.correct' : 'outcome.record',
       subject: { type: 'session', id: sessionId },
-      detail: {
-        outcomeId: id,
-        kind,
-        summary: outcomeSummary(record),
-        supersedes: req.supersedes ?? null,
-        ...(record.kind === 'bail-check'
-          ? { identityMethod: record.identity.method, location: record.location }
-          : {}),
-      },
+      // Which record, never what it says: the hash-chained trail cannot be changed, so personal
+      // data written here (a bail check's subject, the caller's position) would outlive MoPI
+      // disposal of the outcome itself. The record is in `outcomes` for as long as it is kept.
+      detail: { outcomeId: id, kind, supersedes: req.supersedes ?? null },
       ip,
     });
     await this.sessions.addEvent(
