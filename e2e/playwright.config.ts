@@ -33,7 +33,8 @@ export default defineConfig({
     ['html', { outputFolder: `./.artifacts/report${phase ? `-${phase}` : ''}`, open: 'never' }],
   ],
   projects: [
-    { name: 'paired', testIgnore: ALONE },
+    // Two specs share the 2 cores, so a test may take half as long again as it does alone.
+    { name: 'paired', testIgnore: ALONE, timeout: 180_000 },
     { name: 'alone', testMatch: ALONE, workers: 1, outputDir: './.artifacts/test-results-alone' },
   ],
   use: {
