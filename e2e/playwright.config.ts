@@ -6,12 +6,15 @@ export { CHROMIUM_ARGS };
 
 /**
  * Specs that run one at a time, after the rest: they judge moving video (frame rates, the
- * simulcast layer the browser chooses), which a second test's CPU would skew, or they put the
- * phone on its own network (`PhoneNetwork`, a fixed 10.77.11.0/24 subnet in the shared namespace).
+ * simulcast layer the browser chooses), which a second test's CPU would skew, put the phone on
+ * its own network (`PhoneNetwork`, a fixed 10.77.11.0/24 subnet in the shared namespace), or
+ * are one long CPU-bound test.
  */
 export const ALONE = [
   'a-live-session.spec.ts',
   'g-caller-network.spec.ts',
+  // Sixteen axe runs and full-page screenshots in one test: paired, it ran past its 6 minutes.
+  'h-accessibility.spec.ts',
   'j-turn-relay.spec.ts',
   'r-simulcast.spec.ts',
 ];
