@@ -117,10 +117,33 @@ if (!only || only === 'integration') {
     }),
   );
 }
-if (!only || only === 'e2e')
-  await timed('Playwright end-to-end (Chromium)', () =>
-    run(ns, ['npx', 'playwright', 'test', '-c', 'e2e/playwright.config.ts', ...process.argv.slice(3)]),
+if (!only || only === 'e2e') {
+  // Two phases (projects in e2e/playwright.config.ts): most specs two at a time, then the few
+  // that judge moving video or reshape the phone's network, one at a time. Extra arguments
+  // (a spec file, --grep) go to both; a phase they select nothing from passes.
+  const extra = process.argv.slice(3);
+  const e2e = (project) => () =>
+    run(
+      ns,
+      [
+        'npx',
+        'playwright',
+        'test',
+        '-c',
+        'e2e/playwright.config.ts',
+        '--project',
+        project,
+        ...(extra.length ? ['--pass-with-no-tests'] : []),
+        ...extra,
+      ],
+      { env: { ...process.env, SIGHTLINE_E2E_PHASE: project } },
+    );
+  await timed('Playwright end-to-end (Chromium), two specs at a time', e2e('paired'));
+  await timed(
+    'Playwright end-to-end (Chromium), the media-timing and phone-network specs alone',
+    e2e('alone'),
   );
+}
 if (!only || only === 'cluster')
   // Its own config: each spec starts HAProxy, 2 instances, 2 media nodes, PostgreSQL, Redis, s3rver.
   await timed('Playwright cluster (Chromium, several instances)', () =>

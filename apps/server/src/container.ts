@@ -377,7 +377,7 @@ export async function buildContainer(
     config.phoneDefaultRegion,
   );
   const outcomes = new OutcomeService(new OutcomeRepository(db), sessions, audit, clock, random);
-  const fixWatch = new FixWatch(db, sessions, audit, clock);
+  const fixWatch = new FixWatch(db, sessions, audit, clock, config.fixAlertOverrideMs);
   // A fix clears a search's no-fix alert at once, on the instance that stored it.
   events.subscribeLocal('location.fix', ({ sessionId }) => {
     fixWatch

@@ -32,6 +32,15 @@ describe('loadConfig', () => {
     ).toThrow(/SIGHTLINE_TLS_KEY: no file/);
   });
 
+  it("keeps each search's own no-fix threshold unless a training override in seconds is set", () => {
+    expect(loadConfig({}).fixAlertOverrideMs).toBeNull();
+    expect(loadConfig({ SIGHTLINE_FIX_ALERT_OVERRIDE_SECONDS: '' }).fixAlertOverrideMs).toBeNull();
+    expect(loadConfig({ SIGHTLINE_FIX_ALERT_OVERRIDE_SECONDS: '10' }).fixAlertOverrideMs).toBe(10_000);
+    expect(() => loadConfig({ SIGHTLINE_FIX_ALERT_OVERRIDE_SECONDS: '0' })).toThrow(
+      /SIGHTLINE_FIX_ALERT_OVERRIDE_SECONDS/,
+    );
+  });
+
   it('limits invites per number and per officer by default, and refuses a limit of zero', () => {
     expect(loadConfig({}).inviteLimits).toEqual({
       perNumberHour: 5,

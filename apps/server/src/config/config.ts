@@ -86,6 +86,11 @@ const EnvSchema = z.object({
   MISSING_PERSON_MAX_HOURS: int(1, 72).default(24),
   // How often the server checks missing-person searches for phones that stopped sending fixes.
   FIX_WATCH_SECONDS: int(1, 300).default(15),
+  // Training and tests only: every search alerts after this many seconds without a position,
+  // whatever its invite chose (invites choose whole minutes, and a test should not wait one).
+  FIX_ALERT_OVERRIDE_SECONDS: optionalString.pipe(
+    z.union([z.null(), z.string().transform(Number).pipe(z.number().int().min(1).max(3600))]),
+  ),
   // Unset: SQLite in the data directory. Several instances share one PostgreSQL.
   DATABASE_URL: optionalString.pipe(
     z
@@ -280,6 +285,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     missingPersonMaxMs: e.MISSING_PERSON_MAX_HOURS * 3_600_000,
     /** The missing-person no-fix sweep's interval. */
     fixWatchMs: e.FIX_WATCH_SECONDS * 1000,
+    /** Training and tests: one no-fix threshold for every search, overriding the invite's; null: the invite's. */
+    fixAlertOverrideMs: e.FIX_ALERT_OVERRIDE_SECONDS === null ? null : e.FIX_ALERT_OVERRIDE_SECONDS * 1000,
     databaseUrl: e.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'sightline.db')}`,
     /** This instance's name in job and sweeper leases; unique among instances sharing the database. */
     instanceId: e.INSTANCE_ID ?? defaultInstanceId(),

@@ -118,6 +118,22 @@ describe('FixWatch (missing-person no-fix alert)', () => {
     expect((await new OutcomeRepository(dbs[0]!).workflow('s1'))?.alertSince).toBeNull();
   });
 
+  it("a training override replaces every search's threshold, and the alert says it in seconds", async () => {
+    const [sessions, audit] = [
+      {
+        addEvent: async (sessionId: string, type: string, _a: null, detail: string | null) =>
+          void events.push({ sessionId, type, detail }),
+      },
+      { record: async () => {} },
+    ] as unknown as [SessionService, AuditService];
+    const short = new FixWatch(dbs[0]!, sessions, audit, clock, 10_000);
+    clock.t = start + MIN + 10_000; // the invite's 5 minutes are far off; the override's 10 s are not yet past
+    expect(await short.sweep()).toBe(0);
+    clock.t += 1;
+    expect(await short.sweep()).toBe(1);
+    expect(events[0]!.detail).toMatch(/no position for over 10 s/);
+  });
+
   it('outcomes cannot be changed or deleted, only added to (the database refuses)', async () => {
     const repo = new OutcomeRepository(dbs[0]!);
     await repo.insert({

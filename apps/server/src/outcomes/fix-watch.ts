@@ -25,7 +25,9 @@ export function staleDecision(w: Watched, now: number): 'raise' | 'clear' | null
 
 const WATCHED_CACHE = 10_000;
 
-const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
+// Thresholds are whole minutes; only a training or test override is shorter than one.
+const minutes = (ms: number) =>
+  ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 
 /**
  * The missing-person no-fix alert, owned by the server: a sweep (on whichever instance holds
@@ -47,6 +49,8 @@ export class FixWatch {
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    /** Training and tests (SIGHTLINE_FIX_ALERT_OVERRIDE_SECONDS): one threshold for every search. */
+    private readonly thresholdOverrideMs: number | null = null,
   ) {}
 
   /** Checks every live missing-person search once. Returns how many alerts changed. */
@@ -73,7 +77,7 @@ export class FixWatch {
     for (const r of rows) {
       const w: Watched = {
         sessionId: r.sessionId,
-        thresholdMs: Number(r.thresholdMs),
+        thresholdMs: this.thresholdOverrideMs ?? Number(r.thresholdMs),
         alertSince: r.alertSince === null ? null : Number(r.alertSince),
         lastFixAt: r.lastFixAt === null ? null : Number(r.lastFixAt),
         startedAt: r.startedAt === null ? null : Number(r.startedAt),
