@@ -92,6 +92,8 @@ describe('operations endpoints', () => {
     expect(text).toMatch(/^sightline_sms_outcomes_total\{gateway="outbox",status="[a-z]+"\} 1$/m);
     expect(text).toMatch(/^sightline_ingest_queue_length \d+$/m);
     expect(text).toContain('process_resident_memory_bytes');
+    // A caller whose signal drops is still a live session (the phone may come back); ending it is not.
+    expect((await handler.request('POST', `/api/sessions/${call.sessionId}/end`, {})).status).toBe(200);
     call.hangUp();
     call = null;
     await eventually(async () => gauge(await metrics(), 'sightline_live_sessions') === 0);
@@ -118,7 +120,7 @@ describe('operations endpoints', () => {
     const mine = await handler.request('GET', '/api/sessions', undefined, { 'x-request-id': 'cad-7f3a.42' });
     expect(mine.headers.get('x-request-id')).toBe('cad-7f3a.42');
     const forged = await handler.request('GET', '/api/sessions', undefined, {
-      'x-request-id': 'a b\u0007"}',
+      'x-request-id': 'forged"} id with spaces',
     });
     const given = forged.headers.get('x-request-id')!;
     expect(given).toMatch(/^[0-9a-f-]{36}$/);

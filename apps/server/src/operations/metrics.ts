@@ -54,7 +54,7 @@ export class Metrics {
     });
     new Gauge({
       name: 'sightline_live_sessions',
-      help: 'Sessions whose caller is streaming now (state live), across all instances.',
+      help: 'Sessions in the live state (the caller started streaming and the session has not ended), across all instances.',
       registers,
       async collect() {
         this.set(await sources.liveSessions());
