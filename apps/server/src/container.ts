@@ -56,6 +56,9 @@ import { EMBEDDED_NODE_ID } from './media/nodes/embedded-node.js';
 import type { MediaNodes } from './media/nodes/media-nodes.js';
 import { buildMediaTopology } from './media/nodes/media-topology.js';
 import { OfficerService } from './officers/officer.service.js';
+import type { Metrics } from './operations/metrics.js';
+import { buildOperations } from './operations/operations.js';
+import type { Readiness } from './operations/readiness.js';
 import { FixWatch } from './outcomes/fix-watch.js';
 import { OutcomeRepository } from './outcomes/outcome.repository.js';
 import { OutcomeService } from './outcomes/outcome.service.js';
@@ -134,6 +137,10 @@ export interface Container {
   /** ICE servers per browser: STUN, and TURN credentials of its own. */
   ice: IceServerIssuer;
   janus: { connection: JanusConnection; supervisor: JanusSupervisor | null };
+  /** Prometheus metrics (GET /metrics, with SIGHTLINE_METRICS_TOKEN). */
+  metrics: Metrics;
+  /** What GET /readyz checks: the database, the evidence store, the media nodes. */
+  readiness: Readiness;
   /** Starts background work: Janus, expiry sweeps, evidence recovery. */
   start(): Promise<void>;
   /** Stops everything in reverse order. */
@@ -244,6 +251,8 @@ export async function buildContainer(
     random,
     loadOrCreateSecretBox(config.keyDir, 'sms-links'),
     log.child({ component: 'sms' }),
+    // Declared below with the rest of the operations signals; texts are only sent once it exists.
+    (gateway, status) => metrics.smsOutcome(gateway, status),
   );
   const invites = new InviteService(
     db,
@@ -274,7 +283,8 @@ export async function buildContainer(
   const evidenceRepo = new EvidenceRepository(db);
   const evidenceQueue = new SerialQueue(evidenceLog, 'evidence');
   // The local directory or the S3 bucket, as configured; retention dates and holds reach its lock.
-  const store = new MonitoredEvidenceStore(await openEvidenceStore(config, clock), storage);
+  const rawStore = await openEvidenceStore(config, clock);
+  const store = new MonitoredEvidenceStore(rawStore, storage);
   const protection = new EvidenceProtection(db, store);
   const ledger = new EvidenceLedger(store, evidenceRepo, audit, clock, random, protection);
   const evidence = new EvidenceService(
@@ -321,6 +331,15 @@ export async function buildContainer(
     log.child({ component: 'media' }),
     events,
   );
+  const { metrics, readiness } = buildOperations({
+    db,
+    store: rawStore,
+    evidenceDir: config.evidenceStore.kind === 'local' ? config.evidenceDir : null,
+    storage,
+    nodes,
+    media,
+    evidenceQueue,
+  });
   // With several instances, what signalling asks of a session's media is relayed to the one holding it.
   const mediaGateway = cluster.gateway(media);
   // Periodic work that must run on one instance at a time takes a named lease first.
@@ -561,6 +580,8 @@ export async function buildContainer(
     callers,
     consoles,
     ice: iceServers,
+    metrics,
+    readiness,
     get janus() {
       if (!embedded)
         throw new Error(

@@ -46,7 +46,12 @@ export class TestClock implements Clock {
  * run inside scripts/netns-run.sh so media never touches real interfaces.
  */
 export async function startServer(
-  opts: { env?: Record<string, string>; clock?: Clock } = {},
+  opts: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    /** Receives the server's JSON log lines at info level, HTTP requests included (silent otherwise). */
+    logTo?: { write(line: string): unknown };
+  } = {},
 ): Promise<TestServer> {
   if (process.env.SIGHTLINE_IN_NETNS !== '1') {
     throw new Error('integration tests start Janus: run them through `npm test` or scripts/netns-run.sh');
@@ -67,9 +72,11 @@ export async function startServer(
     ...opts.env,
   };
   const config = loadConfig(env);
-  const log = createLogger(process.env.SIGHTLINE_TEST_LOG ?? 'silent');
+  const log = opts.logTo
+    ? createLogger('info', opts.logTo)
+    : createLogger(process.env.SIGHTLINE_TEST_LOG ?? 'silent');
   const c = await buildContainer(config, log, opts.clock ? { clock: opts.clock } : {});
-  const app = await buildApp(c, {});
+  const app = await buildApp(c, opts.logTo ? { logger: log } : {});
   await c.start();
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();

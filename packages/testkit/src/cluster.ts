@@ -252,10 +252,9 @@ function createAccounts(
   return null;
 }
 
-/** An instance serves once /healthz answers 200 with its media up. */
+/** An instance serves once /readyz answers 200: its database, evidence store and a media node answer. */
 async function serving(url: string): Promise<boolean> {
-  const res = await fetch(`${url}/healthz`);
-  return res.ok && ((await res.json()) as { media?: string }).media === 'up';
+  return (await fetch(`${url}/readyz`)).ok;
 }
 
 function mkdirAndReturn(path: string): string {

@@ -111,8 +111,8 @@ export async function startSightline(
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited: ${log.slice(-20).join('\n')}`);
     try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.ok && ((await res.json()) as { media: string }).media === 'up') break;
+      // Ready: database, evidence store and Janus all answer (GET /readyz).
+      if ((await fetch(`${url}/readyz`)).ok) break;
     } catch {
       // not listening yet
     }

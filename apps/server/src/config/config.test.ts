@@ -103,6 +103,16 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ SIGHTLINE_REDIS_URL: 'localhost:6379' })).toThrow(/SIGHTLINE_REDIS_URL/);
   });
+  it('serves metrics only with a configured token long enough not to be guessed', () => {
+    expect(loadConfig({}).metricsToken).toBeNull();
+    expect(loadConfig({ SIGHTLINE_METRICS_TOKEN: ' ' }).metricsToken).toBeNull();
+    const token = 'a'.repeat(32);
+    expect(loadConfig({ SIGHTLINE_METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(() => loadConfig({ SIGHTLINE_METRICS_TOKEN: 'short' })).toThrow(
+      /SIGHTLINE_METRICS_TOKEN: at least 24/,
+    );
+    expect(() => loadConfig({ SIGHTLINE_METRICS_TOKEN: `${token} x` })).toThrow(/SIGHTLINE_METRICS_TOKEN/);
+  });
 });
 
 describe('media nodes settings', () => {

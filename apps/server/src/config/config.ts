@@ -61,6 +61,14 @@ const EnvSchema = z.object({
   TLS_CERT: optionalString,
   TLS_KEY: optionalString,
   TRUST_PROXY: trustedProxies,
+  // GET /metrics answers only with `Authorization: Bearer <token>`; unset, there is no /metrics.
+  METRICS_TOKEN: optionalString.pipe(
+    z
+      .string()
+      .min(24, 'at least 24 characters (e.g. openssl rand -hex 32)')
+      .regex(/^[A-Za-z0-9._~+/=-]+$/, 'letters, digits and . _ ~ + / = - only (it travels in a header)')
+      .nullable(),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // A name ("Thames Valley Police"); unset, each language says "the police" in its own words.
   AGENCY: optionalString.pipe(z.string().min(1).max(80).nullable()),
@@ -267,6 +275,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     /** Cookies are Secure whenever the public URL is https (always, in production). */
     secureCookies: publicUrl.protocol === 'https:',
     logLevel: e.LOG_LEVEL,
+    /** GET /metrics's bearer token; null: the route does not exist (404). */
+    metricsToken: e.METRICS_TOKEN,
     agency: e.AGENCY,
     sms: { senderId: e.SMS_SENDER_ID, templatesDir: e.SMS_TEMPLATES_DIR },
     maxUploadBytes: e.MAX_UPLOAD_MB * 1024 * 1024,

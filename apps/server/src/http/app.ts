@@ -10,6 +10,7 @@ import type { Container } from '../container.js';
 import { incidentRoutes } from '../incidents/incidents.routes.js';
 import { installAuth } from './auth-hooks.js';
 import { installErrorHandler } from './error-handler.js';
+import { installRequestContext, requestId } from './request-context.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { evidenceRoutes } from './routes/evidence.routes.js';
@@ -17,6 +18,7 @@ import { exportRoutes } from './routes/exports.routes.js';
 import { exposureRoutes } from './routes/exposure.routes.js';
 import { joinRoutes } from './routes/join.routes.js';
 import { libraryRoutes } from './routes/library.routes.js';
+import { operationsRoutes } from './routes/operations.routes.js';
 import { outcomeRoutes } from './routes/outcomes.routes.js';
 import { retentionRoutes } from './routes/retention.routes.js';
 import { sessionRoutes } from './routes/sessions.routes.js';
@@ -40,12 +42,16 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
     trustProxy: c.config.http.trustProxy,
+    // reqId on every request's log lines: the caller's X-Request-Id when well-formed, else a UUID.
+    requestIdHeader: false,
+    genReqId: requestId,
     bodyLimit: 256 * 1024,
     ...(tls ? { https: { cert: readFileSync(tls.cert), key: readFileSync(tls.key) } } : {}),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installRequestContext(app, c.metrics);
 
   await app.register(cookie);
   // With several instances (Redis configured) the counts live in Redis, so a route's limit holds
@@ -61,13 +67,10 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
     openapi: { info: { title: 'Sightline API', version: '0.1.0' } },
     transform: jsonSchemaTransform,
   });
-  installAuth(app, c.auth, c.sessions);
+  installAuth(app, c.auth, c.sessions, { metrics: c.config.metricsToken });
 
   const { sendJoinPage } = await installStaticAssets(app);
-  app.get('/healthz', { config: { auth: { public: true } } }, async () => ({
-    ok: true,
-    media: c.plane.status.state,
-  }));
+  await app.register(operationsRoutes(c));
   app.get('/api/openapi.json', { config: { auth: { officer: true } } }, async () => app.swagger());
   await app.register(authRoutes(c));
   await app.register(signInRoutes(c));

@@ -14,8 +14,16 @@ export const CSRF_HEADER = 'x-csrf-token';
  * - `public`: anyone (rate-limited where it matters)
  * - `officer`: any signed-in officer; with `permission`, only roles granting it
  * - `caller`: the device that claimed a link
+ * - `bearer`: a machine presenting the named token from the configuration (the metrics scraper)
  */
-export type RouteAuth = { public: true } | { officer: true; permission?: Permission } | { caller: true };
+export type RouteAuth =
+  | { public: true }
+  | { officer: true; permission?: Permission }
+  | { caller: true }
+  | { bearer: BearerToken };
+
+/** Tokens set in the configuration; a route guarded by one is registered only when it is set. */
+export type BearerToken = 'metrics';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -41,7 +49,12 @@ declare module 'fastify' {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Registers the authentication/authorisation hooks. */
-export function installAuth(app: FastifyInstance, auth: AuthService, sessions: SessionService): void {
+export function installAuth(
+  app: FastifyInstance,
+  auth: AuthService,
+  sessions: SessionService,
+  tokens: Record<BearerToken, string | null> = { metrics: null },
+): void {
   app.decorateRequest('officer', null);
   app.decorateRequest('csrfToken', null);
   app.decorateRequest('callerSessionId', null);
@@ -59,6 +72,13 @@ export function installAuth(app: FastifyInstance, auth: AuthService, sessions: S
   app.addHook('onRequest', async (request) => {
     const policy = request.routeOptions.config?.auth;
     if (!policy || 'public' in policy) return;
+    if ('bearer' in policy) {
+      const expected = tokens[policy.bearer];
+      const sent = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      if (expected === null || sent === undefined || !timingSafeEqual(sent, expected))
+        throw new DomainError('unauthenticated', 'send the configured bearer token');
+      return;
+    }
     if ('caller' in policy) {
       const row = await sessions.authenticateCaller(request.cookies[CALLER_COOKIE]);
       if (!row) throw new DomainError('unauthenticated', 'open the link from your text message again');

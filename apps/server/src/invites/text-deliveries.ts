@@ -61,6 +61,8 @@ export class TextDeliveries {
     private readonly random: Random,
     private readonly box: SecretBox,
     private readonly log: Logger,
+    /** Told each outcome a gateway reports (accepted as queued/sent, failed, later receipts), for the metrics. */
+    private readonly outcome: (gateway: string, status: string) => void = () => {},
   ) {
     this.#repo = new SmsDeliveryRepository(db);
     // A receipt that cannot be stored (database down) is logged: a rejection left unhandled here
@@ -136,6 +138,7 @@ export class TextDeliveries {
     try {
       const res = await gateway.send({ ...press.message, reference });
       await this.#repo.accepted(rowId, res.providerRef, res.status, this.clock.now());
+      this.outcome(gateway.name, res.status);
       await this.sessions.addEvent(
         press.sessionId,
         press.attempt === 1 ? 'invite.sent' : 'invite.resent',
@@ -162,6 +165,7 @@ export class TextDeliveries {
         'sms: send failed',
       );
       await this.#repo.failed(rowId, reason, failure.kind, this.clock.now());
+      this.outcome(gateway.name, 'failed');
       await this.sessions.addEvent(press.sessionId, 'text.failed', null, `${gateway.name}: ${reason}`);
     }
     const row = (await this.#repo.byKey(press.key)).find((r) => r.id === rowId)!;
@@ -196,6 +200,7 @@ export class TextDeliveries {
       if (adopted) await this.sessions.announce(row.session_id);
       return adopted;
     }
+    this.outcome(row.gateway, r.status);
     if (r.status !== 'sent')
       await this.sessions.addEvent(
         row.session_id,

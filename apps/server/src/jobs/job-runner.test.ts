@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type Db, migrateToLatest, openDatabase } from '../adapters/db/database.js';
 import { cryptoRandom } from '../adapters/random.js';
 import { EventBus } from '../events/event-bus.js';
+import { createLogger } from '../lib/create-logger.js';
 import { silentLogger } from '../lib/logger.js';
 import { type JobContext, JobRunner } from './job-runner.js';
 
@@ -153,5 +154,24 @@ describe('JobRunner across instances sharing a database', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     await vi.waitFor(() => expect(signal?.aborted).toBe(true));
     expect(await a.get(job.id)).toMatchObject({ state: 'running', lease_owner: 'instance-b', error: null });
+  });
+
+  it("logs a job's lines, its handler's included, with its job id and session", async () => {
+    const lines: string[] = [];
+    const log = createLogger('info', { write: (l: string) => lines.push(l) });
+    const r = new JobRunner(dbs[0]!, clock, cryptoRandom, log, {
+      owner: 'instance-a',
+      pollMs: 60_000,
+      events: new EventBus('instance-a', silentLogger),
+    });
+    runners.push(r);
+    r.register('redaction', async () => log.info('redaction: cutting'));
+    const job = await r.enqueue('redaction', { sessionId: 'session-7' }, 'officer-1');
+    await r.start();
+    await r.idle();
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const mine = parsed.filter((l) => l.jobId === job.id);
+    expect(mine.map((l) => l.msg)).toEqual(['jobs: job started', 'redaction: cutting', 'jobs: job done']);
+    for (const l of mine) expect(l).toMatchObject({ jobType: 'redaction', sessionId: 'session-7' });
   });
 });

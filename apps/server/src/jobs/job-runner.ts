@@ -5,6 +5,7 @@ import type { JobsTable } from '../adapters/db/schema.js';
 import type { Random } from '../adapters/random.js';
 import { describeProblem, storageErrorMessage, storageProblem } from '../adapters/storage/storage-health.js';
 import type { EventPublisher } from '../events/event-bus.js';
+import { withLogContext } from '../lib/log-context.js';
 import type { Logger } from '../lib/logger.js';
 
 export type JobRow = Selectable<JobsTable>;
@@ -215,7 +216,15 @@ export class JobRunner {
     }
   }
 
-  private async runOne(job: JobRow): Promise<void> {
+  /** Runs a claimed job with its id, type and session on every line logged meanwhile (lib/log-context.ts). */
+  private runOne(job: JobRow): Promise<void> {
+    return withLogContext({ jobId: job.id, jobType: job.type, ...sessionsOf(job.params) }, () =>
+      this.runClaimed(job),
+    );
+  }
+
+  private async runClaimed(job: JobRow): Promise<void> {
+    this.log.info({}, 'jobs: job started');
     const handler = this.#handlers.get(job.type);
     const lease = new AbortController();
     this.#renewal = setInterval(
@@ -259,6 +268,7 @@ export class JobRunner {
         lease_owner: null,
         lease_expires_at: null,
       });
+      this.log.info({}, 'jobs: job done');
     } catch (err) {
       if (lease.signal.aborted) return; // the instance that took it over reports it
       this.log.error({ err, jobId: job.id, type: job.type }, 'jobs: job failed');
@@ -314,6 +324,22 @@ export class JobRunner {
       total: Number(job.total),
     });
   }
+}
+
+/** The session (a redaction's `sessionId`) or sessions (an export's `sessionIds`) a job's params name. */
+function sessionsOf(paramsJson: string): { sessionId?: string; sessionIds?: string } {
+  let p: { sessionId?: unknown; sessionIds?: unknown } | null;
+  try {
+    p = JSON.parse(paramsJson) as typeof p;
+  } catch {
+    return {};
+  }
+  if (typeof p?.sessionId === 'string') return { sessionId: p.sessionId };
+  const ids = Array.isArray(p?.sessionIds)
+    ? p.sessionIds.filter((x): x is string => typeof x === 'string')
+    : [];
+  if (ids.length === 1) return { sessionId: ids[0]! };
+  return ids.length > 1 ? { sessionIds: ids.join(',') } : {};
 }
 
 /** The job's error as an officer reads it: a full or read-only disk is named as such, not as ENOSPC. */

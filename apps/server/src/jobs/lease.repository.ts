@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
+import { withLogContext } from '../lib/log-context.js';
 
 /**
  * The leases table: named ownership that lapses unless renewed, so that periodic work (disposal,
@@ -71,7 +73,9 @@ export class LeaseRepository {
     );
     renew.unref();
     try {
-      return { ran: true, value: await fn() };
+      // One run of a leased sweep (retention disposal) is a job of its own in the logs.
+      const context = { jobId: `${name}-${randomUUID().slice(0, 8)}`, jobType: name };
+      return { ran: true, value: await withLogContext(context, fn) };
     } finally {
       clearInterval(renew);
       await this.release(name, owner).catch(() => {});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './create-logger.js';
+import { withLogContext } from './log-context.js';
 
 /** The top-level keys of one JSON object, in order, duplicates kept (JSON.parse would hide them). */
 function topLevelKeys(line: string): string[] {
@@ -52,5 +53,22 @@ describe('createLogger', () => {
     const { lines, log } = capture();
     log.info({ body: { password: 'hunter2-hunter2' } }, 'login');
     expect(lines[0]).not.toContain('hunter2');
+  });
+
+  it('stamps every line written inside a request, socket message or job with its ids, once', async () => {
+    const { lines, log } = capture();
+    const child = log.child({ component: 'evidence', sessionId: 'old' });
+    await withLogContext({ reqId: 'req-1' }, async () => {
+      await Promise.resolve();
+      await withLogContext({ sessionId: 's-9' }, async () => child.info({ sessionId: 's-9' }, 'inner'));
+      log.info('outer');
+    });
+    log.info('outside');
+    const [inner, outer, outside] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(inner).toMatchObject({ reqId: 'req-1', sessionId: 's-9', msg: 'inner' });
+    expect(duplicates(lines[0]!)).toEqual([]);
+    expect(outer).toMatchObject({ reqId: 'req-1', msg: 'outer' });
+    expect(outer!.sessionId).toBeUndefined();
+    expect(outside!.reqId).toBeUndefined();
   });
 });

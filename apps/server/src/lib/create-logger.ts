@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { logContext } from './log-context.js';
 
 /** Logs requests without the link token that /j/<token> carries in its path. */
 export function redactLinkToken(url: string): string {
@@ -16,6 +17,8 @@ export function createLogger(level: string, destination: { write(line: string): 
   return pino(
     {
       level,
+      // The request, socket or job being served (lib/log-context.ts): its ids on every line.
+      mixin: () => logContext(),
       formatters: {
         // `{ pid }` from a caller is a child process's; the line's own `pid` stays the server's.
         log: (object) => {

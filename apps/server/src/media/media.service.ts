@@ -67,6 +67,19 @@ export class MediaService implements MediaGateway {
     });
   }
 
+  /** Rooms, live publishers and viewers this instance holds, per media node (the metrics). */
+  load(): Map<string, { rooms: number; publishers: number; viewers: number }> {
+    const out = new Map<string, { rooms: number; publishers: number; viewers: number }>();
+    for (const { room, node } of this.#rooms.values()) {
+      const n = out.get(node.id) ?? { rooms: 0, publishers: 0, viewers: 0 };
+      n.rooms++;
+      if (room.feedId !== null) n.publishers++;
+      n.viewers += room.viewers.length;
+      out.set(node.id, n);
+    }
+    return out;
+  }
+
   /** Publishes the caller's offer and returns the SDP answer. The caller must have consented. */
   async publish(sessionId: string, offer: string): Promise<string> {
     const row = await this.sessions.requireConsented(sessionId);

@@ -34,6 +34,8 @@ const THROTTLED: Record<ThrottleKind, string> = {
  */
 export class CallerSignalling {
   readonly #sockets = new Map<string, CallerChannel>();
+  /** Sockets accepted so far, to name each connection in the logs. */
+  #connections = 0;
   /** Per session, not per socket: reconnecting does not refill the allowance. */
   readonly #limits = new Map<string, CallerLimiter>();
 
@@ -83,6 +85,7 @@ export class CallerSignalling {
       socket,
       CallerToServerSchema,
       this.log.child({ sessionId }),
+      { sessionId, connId: `caller-${++this.#connections}` },
     );
     this.#sockets.get(sessionId)?.close(CloseCode.replaced, 'opened elsewhere');
     this.#sockets.set(sessionId, channel);

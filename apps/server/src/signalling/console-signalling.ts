@@ -255,9 +255,13 @@ export class ConsoleSignalling {
   }
 
   accept(socket: WebSocket, officer: OfficerView, ip: string | null = null): void {
+    const id = `${++this.#connections}`;
     const client: ConsoleClient = {
-      id: `${++this.#connections}`,
-      channel: new SocketChannel(socket, ConsoleToServerSchema, this.log.child({ officer: officer.id })),
+      id,
+      channel: new SocketChannel(socket, ConsoleToServerSchema, this.log.child({ officer: officer.id }), {
+        connId: `console-${id}`,
+        officerId: officer.id,
+      }),
       officer,
       watched: new Set(),
       views: new Set(),

@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import type { z } from 'zod';
 import { JanusError } from '../adapters/janus/janus-errors.js';
 import { DomainError } from '../lib/errors.js';
+import { type LogBindings, withLogContext } from '../lib/log-context.js';
 import type { Logger } from '../lib/logger.js';
 
 /** Close codes we use (4000-4999 are application-defined). */
@@ -31,6 +32,8 @@ export class SocketChannel<
     readonly socket: WebSocket,
     private readonly schema: z.ZodType<In>,
     private readonly log: Logger,
+    /** The session or connection this socket serves: on every line its handlers log (lib/log-context.ts). */
+    private readonly context: LogBindings = {},
   ) {}
 
   /**
@@ -42,7 +45,12 @@ export class SocketChannel<
       const msg = this.parse(data.toString(), isBinary);
       if (!msg) return;
       if (admit && !admit(msg)) return;
-      this.#queue = this.#queue.then(() => handle(msg)).catch((err: unknown) => this.fail(err, msg.id));
+      // A console's message about one session (watch, request, chat) logs that session's id.
+      const about = (msg as { sessionId?: unknown }).sessionId;
+      const context = typeof about === 'string' ? { ...this.context, sessionId: about } : this.context;
+      this.#queue = this.#queue
+        .then(() => withLogContext(context, () => handle(msg)))
+        .catch((err: unknown) => withLogContext(context, () => this.fail(err, msg.id)));
     });
   }
 

@@ -155,7 +155,7 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<Haproxy> {
       bind: `${host}:${port}`,
       socket,
       backends: opts.backends,
-      healthPath: opts.healthPath ?? '/healthz',
+      healthPath: opts.healthPath ?? '/readyz',
     }),
   );
   // A bad configuration is reported with HAProxy's own message, not as a port that never opens.

@@ -74,6 +74,11 @@ export class JanusConnection extends TypedEmitter<ConnectionEvents> {
     this.removeAllListeners();
   }
 
+  /** One round trip on our Janus session (a keepalive): proves Janus answers, not only that the socket is open. */
+  async ping(): Promise<void> {
+    await this.#request({ janus: 'keepalive' });
+  }
+
   /** Attaches a new handle to a plugin. */
   async attach(plugin: string, opaqueId?: string): Promise<JanusHandle> {
     const res = await this.#request({

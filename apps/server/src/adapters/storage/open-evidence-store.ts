@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../../config/config.js';
 import type { Clock } from '../clock.js';
@@ -12,7 +13,11 @@ import { S3EvidenceStore } from './s3-evidence-store.js';
  */
 export async function openEvidenceStore(config: Config, clock: Clock): Promise<EvidenceStore> {
   const s = config.evidenceStore;
-  if (s.kind === 'local') return new LocalEvidenceStore(config.evidenceDir);
+  if (s.kind === 'local') {
+    // Made now, so the readiness check (GET /readyz) can tell a missing or unwritable store from a new one.
+    await mkdir(config.evidenceDir, { recursive: true, mode: 0o700 });
+    return new LocalEvidenceStore(config.evidenceDir);
+  }
   const client = new S3Client({
     region: s.region,
     ...(s.endpoint ? { endpoint: s.endpoint } : {}),
