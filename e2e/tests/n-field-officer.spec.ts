@@ -96,10 +96,10 @@ test('a field officer watches a shared caller on a phone and is seen on the cont
     expect(Math.abs(easting - TRAFALGAR_SQUARE.ostn15.easting)).toBeLessThan(5);
     await expect(field.page.getByTestId('pos-accuracy')).toContainText('5');
     await expect(field.page.getByTestId('own-position')).toContainText('±12 m');
-    // Android: the system's maps app, by a geo: URI.
+    // Android: Google Maps straight into turn-by-turn (a geo: URI would only drop a pin).
     await expect(field.page.getByTestId('field-navigate')).toHaveAttribute(
       'href',
-      /^geo:51\.50809\d*,-0\.12859/,
+      /^https:\/\/www\.google\.com\/maps\/dir\/\?api=1&destination=51\.50809\d*,-0\.12859\d*&travelmode=driving&dir_action=navigate$/,
     );
     await noViolations(field.page, 'field officer watching phone');
   });
