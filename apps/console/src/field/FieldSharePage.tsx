@@ -178,6 +178,7 @@ export function FieldSharePage({ id, sessionId = null }: { id: string; sessionId
           track={NO_TRACK}
           latest={st.callerFix}
           officers={me}
+          frameOfficers
           label="Map of the caller and you"
         />
       </section>
