@@ -174,7 +174,6 @@ describe('the exposure reporter', () => {
   });
 
   it('sends the last minutes before sign-out, and nothing of one officer under the next', async () => {
-    const answer: (v: void) => void = () => {};
     const { r, sent, advance } = rig();
     const v = r.track({ sessionId: SESSION, kind: 'live' });
     v.meter.setClear(true);
