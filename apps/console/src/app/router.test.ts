@@ -22,7 +22,7 @@ describe('matchRoute', () => {
       name: 'incident',
       id: '0b7c1f9e-9d7a-4a53-a5b5-1c2d3e4f5a6b',
     });
-    expect(matchRoute('/incidents/')).toEqual({ name: 'not-found', path: '/incidents' });
+    expect(matchRoute('/incidents/')).toEqual({ name: 'incidents' });
   });
 
   it('keeps the evidence view of a session apart from its live page', () => {
