@@ -79,6 +79,11 @@ test('a field officer watches a shared caller on a phone and is seen on the cont
     await noViolations(field.page, 'field officer shares list phone');
     await entry.click();
     await decoding(field.page);
+    // Blurred at first sight on the phone too, until the officer chooses to see.
+    const filter = () => field.page.getByTestId('live-video').evaluate((v) => getComputedStyle(v).filter);
+    expect(await filter()).toMatch(/blur\(/);
+    await field.page.getByTestId('see-clearly-toggle').click();
+    await expect.poll(filter).toBe('none');
     const d = distanceMetres(
       { lat: CAR.latitude, lon: CAR.longitude },
       { lat: CALLER.latitude, lon: CALLER.longitude },
