@@ -15,7 +15,7 @@ import { FieldIncidentCallers } from './FieldIncidentCallers.js';
 import { FieldShareStore } from './field-share-store.js';
 import { watchOwnPosition } from './geolocation.js';
 import { arrowView, compassNeedsPermission, courseHeading, requestCompass, watchCompass } from './heading.js';
-import { mapsAppFor, navigationLabel, navigationUrl, thisDevice } from './nav-url.js';
+import { isAppleMobile, mapsAppFor, navigationLabel, navigationUrl, thisDevice } from './nav-url.js';
 import { formatDistance, formatRemaining, relative } from './relative.js';
 import { useFieldTheme } from './use-field-theme.js';
 
@@ -218,7 +218,7 @@ function DirectionArrow({
   compass: number | null;
   own: LocationFix | null;
 }) {
-  const [askCompass, setAskCompass] = useState(compassNeedsPermission);
+  const [askCompass, setAskCompass] = useState(() => compassNeedsPermission(isAppleMobile(thisDevice())));
   const view = arrowView(bearing, compass, courseHeading(own));
   return (
     <>

@@ -79,8 +79,12 @@ export function watchCompass(
   return () => win.removeEventListener(type, handle);
 }
 
-/** iOS 13+ shows the compass only after the officer allows it, from a tap; elsewhere no prompt. */
-export function compassNeedsPermission(): boolean {
+/**
+ * iOS 13+ gives the compass only after the officer allows it, from a tap. (Chromium has the
+ * same method, but its absolute orientation needs no prompt: asking there is a needless button.)
+ */
+export function compassNeedsPermission(appleMobile: boolean): boolean {
+  if (!appleMobile) return false;
   const ctor = globalThis.DeviceOrientationEvent as unknown as { requestPermission?: unknown } | undefined;
   return typeof ctor?.requestPermission === 'function';
 }
