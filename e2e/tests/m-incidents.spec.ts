@@ -70,7 +70,19 @@ test('two callers in one incident: both live tiles play, both are on one map wit
       .toBeGreaterThan(0);
     const stats = page.getByRole('region', { name: `${label}: live video` }).getByTestId('video-stats');
     await expect.poll(async () => Number(await stats.getAttribute('data-frames-decoded'))).toBeGreaterThan(0);
+    // Blurred at first sight, like every view, until the officer chooses to see this caller clearly.
+    expect(await video.evaluate((v) => getComputedStyle(v).filter)).toMatch(/blur\(/);
   }
+  const tile1 = page.getByRole('region', { name: 'Caller 1: live video' });
+  await tile1.getByTestId('see-clearly-toggle').click();
+  await expect
+    .poll(() => tile1.getByTestId('live-video').evaluate((v) => getComputedStyle(v).filter))
+    .toBe('none');
+  const tile2Filter = page
+    .getByRole('region', { name: 'Caller 2: live video' })
+    .getByTestId('live-video')
+    .evaluate((v) => getComputedStyle(v).filter);
+  expect(await tile2Filter).toMatch(/blur\(/);
 
   // 4. One map, two labelled markers where the phones are (read from Leaflet's own layers).
   const map = page.getByTestId('incident-map');
@@ -160,6 +172,22 @@ test('two callers in one incident: both live tiles play, both are on one map wit
     env: { PATH: process.env.PATH },
   });
   expect(stdout).toMatch(/^VERIFIED:/m);
+  // One folder per caller's session, and the incident's own files (its facts, report, checks) at the top.
+  const entries = (await run('unzip', ['-Z1', zip])).stdout
+    .split('\n')
+    .filter((n) => n && !n.endsWith('/'))
+    .map((n) => n.slice(n.indexOf('/') + 1)); // every file is under the package's one folder
+  const top = entries.filter((n) => !n.includes('/')).sort();
+  expect(top).toEqual(expect.arrayContaining(['SHA256SUMS', 'VERIFY.txt', 'manifest.json', 'report.html']));
+  const folders = [...new Set(entries.filter((n) => n.startsWith('sessions/')).map((n) => n.split('/')[1]))];
+  expect(folders).toHaveLength(2);
+  for (const id of ids) expect(folders.filter((f) => f!.endsWith(`_${id.slice(0, 8)}`))).toHaveLength(1);
+  const manifest = JSON.parse((await run('unzip', ['-p', zip, '*manifest.json'])).stdout) as {
+    incident?: { title: string };
+    sessions: unknown[];
+  };
+  expect(manifest.incident?.title).toBeTruthy();
+  expect(manifest.sessions).toHaveLength(2);
 
   await api.dispose();
   await first.context.close();

@@ -79,6 +79,11 @@ test('a field officer watches a shared caller on a phone and is seen on the cont
     await noViolations(field.page, 'field officer shares list phone');
     await entry.click();
     await decoding(field.page);
+    // Blurred at first sight on the phone too, until the officer chooses to see.
+    const filter = () => field.page.getByTestId('live-video').evaluate((v) => getComputedStyle(v).filter);
+    expect(await filter()).toMatch(/blur\(/);
+    await field.page.getByTestId('see-clearly-toggle').click();
+    await expect.poll(filter).toBe('none');
     const d = distanceMetres(
       { lat: CAR.latitude, lon: CAR.longitude },
       { lat: CALLER.latitude, lon: CALLER.longitude },
@@ -96,10 +101,10 @@ test('a field officer watches a shared caller on a phone and is seen on the cont
     expect(Math.abs(easting - TRAFALGAR_SQUARE.ostn15.easting)).toBeLessThan(5);
     await expect(field.page.getByTestId('pos-accuracy')).toContainText('5');
     await expect(field.page.getByTestId('own-position')).toContainText('±12 m');
-    // Android: the system's maps app, by a geo: URI.
+    // Android: Google Maps straight into turn-by-turn (a geo: URI would only drop a pin).
     await expect(field.page.getByTestId('field-navigate')).toHaveAttribute(
       'href',
-      /^geo:51\.50809\d*,-0\.12859/,
+      /^https:\/\/www\.google\.com\/maps\/dir\/\?api=1&destination=51\.50809\d*,-0\.12859\d*&travelmode=driving&dir_action=navigate$/,
     );
     await noViolations(field.page, 'field officer watching phone');
   });

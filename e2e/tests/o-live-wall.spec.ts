@@ -84,6 +84,8 @@ test('a supervisor sees every live session on the wall, with its state, quality,
         timeout: 30_000,
       })
       .toBeGreaterThan(10);
+    // Blurred at first sight (the force's default): a tile has no "See clearly"; the session page does.
+    expect(await t.locator('video').evaluate((v) => getComputedStyle(v).filter)).toMatch(/blur\(/);
     await expect(t.getByTestId('watchers')).toHaveText('No one else is watching');
   }
   // Each tile is a region named by its session, whose link opens the session.
@@ -115,6 +117,11 @@ test('a supervisor sees every live session on the wall, with its state, quality,
   await tile(first!).getByRole('link').click();
   await expect(wall).toHaveURL(`${server.url}/sessions/${first!.sessionId}`);
   await expect(wall.getByTestId('session-state')).toHaveText('live');
+  // Blurred there too until the supervisor chooses to see.
+  const liveFilter = () => wall.getByTestId('live-video').evaluate((v) => getComputedStyle(v).filter);
+  await expect.poll(liveFilter).toMatch(/blur\(/);
+  await wall.getByTestId('see-clearly-toggle').click();
+  await expect.poll(liveFilter).toBe('none');
   await expect(wall.getByTestId('watchers')).toContainText('Also watching: E2E handler');
   // The wall's other watches ended with the wall; the supervisor still watches this one, from its page.
   await expect(handler.page.getByTestId('watchers')).toContainText('Also watching: E2E supervisor');

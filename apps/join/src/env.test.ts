@@ -24,4 +24,12 @@ describe('detectEnvironment', () => {
     expect(detectEnvironment('Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X)').platform).toBe('ios');
     expect(detectEnvironment('Mozilla/5.0 (Linux; Android 14; Pixel 8)').platform).toBe('android');
   });
+
+  it('takes an iPad that asks for the desktop site ("Macintosh" with touch) for iOS, and a Mac for a Mac', () => {
+    const MAC =
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15';
+    expect(detectEnvironment(MAC, 5).platform).toBe('ios');
+    expect(detectEnvironment(MAC, 0).platform).toBe('other');
+    expect(detectEnvironment('Mozilla/5.0 (iPad; CPU OS 12_5 like Mac OS X)', 5).platform).toBe('ios');
+  });
 });

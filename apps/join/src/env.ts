@@ -18,10 +18,20 @@ const IN_APP: Array<[RegExp, string]> = [
   [/Twitter/, 'X'],
 ];
 
+/**
+ * iPhone, iPod or iPad. iPadOS 13+ Safari asks for desktop sites and says "Macintosh"; no Mac
+ * has a touch screen, so "Macintosh" with more than one touch point is an iPad.
+ */
+export function platformOf(ua: string, maxTouchPoints: number): Environment['platform'] {
+  if (/iPhone|iPad|iPod/.test(ua) || (/Macintosh/.test(ua) && maxTouchPoints > 1)) return 'ios';
+  return /Android/.test(ua) ? 'android' : 'other';
+}
+
 export function detectEnvironment(
   ua = typeof navigator === 'undefined' ? '' : navigator.userAgent,
+  maxTouchPoints = typeof navigator === 'undefined' ? 0 : (navigator.maxTouchPoints ?? 0),
 ): Environment {
-  const platform = /iPhone|iPad|iPod/.test(ua) ? 'ios' : /Android/.test(ua) ? 'android' : 'other';
+  const platform = platformOf(ua, maxTouchPoints);
   return {
     platform,
     inAppBrowser: IN_APP.find(([re]) => re.test(ua))?.[1] ?? null,

@@ -42,6 +42,7 @@ const media = new MediaController(
   preview,
   officerVideo,
   () => videoEncodings(simulcast, env.platform),
+  env.platform,
 );
 const chat = new ChatController(
   store,

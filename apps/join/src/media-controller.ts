@@ -1,4 +1,4 @@
-import type { CallerMediaState, LocationFix } from '@sightline/protocol';
+import type { CallerMediaState, CallerPlatform, LocationFix } from '@sightline/protocol';
 import type { DeviceCopy } from './device-copy.js';
 import { watchLocation } from './location.js';
 import { OfficerView } from './officer-view.js';
@@ -52,6 +52,8 @@ export class MediaController {
     readonly officer: HTMLVideoElement,
     /** The video's simulcast layers as the server last allowed them (simulcast.ts), or undefined. */
     private readonly videoEncodings: () => RTCRtpEncodingParameters[] | undefined = () => undefined,
+    /** The platform env.ts detected, told to the server with each offer. */
+    private readonly platform: CallerPlatform = 'other',
   ) {}
 
   /** Opens camera and location as the link's mode allows (again, after a refusal is fixed). */
@@ -90,7 +92,9 @@ export class MediaController {
       capture.stream,
       this.rtcConfig,
       {
-        sendOffer: (sdp, id) => this.signalling()?.send({ type: 'publish.offer', id, sdp }),
+        // The server picks the codec by platform, and cannot tell an iPad from a Mac by itself.
+        sendOffer: (sdp, id) =>
+          this.signalling()?.send({ type: 'publish.offer', id, sdp, platform: this.platform }),
         sendCandidate: (c) =>
           this.signalling()?.send({
             type: 'publish.candidate',

@@ -18,6 +18,13 @@ import {
   SessionState,
 } from './common.js';
 
+/**
+ * The phone's platform as the caller's page detected it. The page can see what a server cannot:
+ * an iPad's Safari says "Macintosh" in its user agent, and only its touch points give it away.
+ */
+export const CallerPlatform = z.enum(['ios', 'android', 'other']);
+export type CallerPlatform = z.infer<typeof CallerPlatform>;
+
 /** Messages from the caller's page to the server (WebSocket /ws/caller). */
 export const CallerToServer = z.discriminatedUnion('type', [
   z.object({
@@ -25,7 +32,13 @@ export const CallerToServer = z.discriminatedUnion('type', [
     id: MessageId,
     decision: z.enum(['accepted', 'refused']),
   }),
-  z.object({ type: z.literal('publish.offer'), id: MessageId, sdp: Sdp }),
+  z.object({
+    type: z.literal('publish.offer'),
+    id: MessageId,
+    sdp: Sdp,
+    /** Optional: pages from before it existed still publish (the server then reads the user agent). */
+    platform: CallerPlatform.optional(),
+  }),
   z.object({ type: z.literal('publish.candidate'), id: MessageId, candidate: IceCandidate }),
   z.object({ type: z.literal('location.fix'), id: MessageId, fix: LocationFix }),
   z.object({

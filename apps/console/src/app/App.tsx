@@ -26,6 +26,9 @@ const RetentionPage = lazy(() =>
   import('../retention/RetentionPage.js').then((m) => ({ default: m.RetentionPage })),
 );
 // The live wall is a supervisor's screen: nothing of it loads for anyone else.
+const IncidentsPage = lazy(() =>
+  import('../incidents/IncidentsPage.js').then((m) => ({ default: m.IncidentsPage })),
+);
 const WallPage = lazy(() => import('../wall/WallPage.js').then((m) => ({ default: m.WallPage })));
 const SarPage = lazy(() => import('../sar/SarPage.js').then((m) => ({ default: m.SarPage })));
 const SignInSettingsPage = lazy(() =>
@@ -115,6 +118,8 @@ export function App() {
     page = lazyPage(can(roles, 'session:read'), <SessionPage key={route.id} id={route.id} />);
   } else if (route.name === 'incident') {
     page = lazyPage(can(roles, 'incident:read'), <IncidentPage key={route.id} id={route.id} />);
+  } else if (route.name === 'incidents') {
+    page = lazyPage(can(roles, 'incident:read'), <IncidentsPage />);
   } else if (route.name === 'wall') {
     page = lazyPage(can(roles, 'session:wall'), <WallPage />);
   } else if (route.name === 'library') {

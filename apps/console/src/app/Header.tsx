@@ -15,6 +15,10 @@ export function Header() {
   if (live) {
     links.push({ href: '/', label: 'Sessions', current: path === '/' || path.startsWith('/sessions/') });
   }
+  if (can(officer.roles, 'incident:read')) {
+    const here = path === '/incidents' || path.startsWith('/incidents/');
+    links.push({ href: '/incidents', label: 'Incidents', current: here });
+  }
   if (can(officer.roles, 'session:wall')) {
     links.push({ href: '/wall', label: 'Live wall', current: path === '/wall' });
   }

@@ -108,7 +108,9 @@ export function createConsoleApp(win: Window): ConsoleApp {
   // Hidden footage is not seen; hiding is also the last moment a closing tab reliably gets.
   const doc = win.document;
   doc.addEventListener('visibilitychange', () => exposure.setVisible(doc.visibilityState === 'visible'));
-  win.addEventListener('pagehide', () => exposure.flush());
+  win.addEventListener('pagehide', () => void exposure.flush());
+  // The last minutes go out under the officer who watched them, before their sign-in ends.
+  auth.beforeSignOut(() => exposure.flush());
 
   const app: ConsoleApp = {
     router,
@@ -142,6 +144,8 @@ export function createConsoleApp(win: Window): ConsoleApp {
     const who = status === 'signed-in' ? (state?.officer.id ?? null) : null;
     if (who === signedInAs) return;
     signedInAs = who;
+    // Nothing measured under one sign-in may be sent under the next (another officer's log).
+    exposure.reset();
     if (who) {
       socket.start();
       api.config().then(

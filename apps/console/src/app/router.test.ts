@@ -10,6 +10,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/admin/sign-in')).toEqual({ name: 'sign-in-settings' });
     expect(matchRoute('/account')).toEqual({ name: 'account' });
     expect(matchRoute('/wall')).toEqual({ name: 'wall' });
+    expect(matchRoute('/incidents')).toEqual({ name: 'incidents' });
     expect(matchRoute('/sessions/0b7c1f9e-9d7a-4a53-a5b5-1c2d3e4f5a6b')).toEqual({
       name: 'session',
       id: '0b7c1f9e-9d7a-4a53-a5b5-1c2d3e4f5a6b',
@@ -21,7 +22,7 @@ describe('matchRoute', () => {
       name: 'incident',
       id: '0b7c1f9e-9d7a-4a53-a5b5-1c2d3e4f5a6b',
     });
-    expect(matchRoute('/incidents/')).toEqual({ name: 'not-found', path: '/incidents' });
+    expect(matchRoute('/incidents/')).toEqual({ name: 'incidents' });
   });
 
   it('keeps the evidence view of a session apart from its live page', () => {

@@ -6,6 +6,8 @@ export type Route =
   | { name: 'session'; id: string }
   /** Several callers' sessions together: live tiles, one map, one timeline. */
   | { name: 'incident'; id: string }
+  /** The open incidents. */
+  | { name: 'incidents' }
   /** Supervisors' live wall: every live session as a tile. */
   | { name: 'wall' }
   | { name: 'library' }
@@ -41,6 +43,7 @@ export function matchRoute(path: string): Route {
   if (clean === '/sar') return { name: 'sar' };
   if (clean === '/wellbeing') return { name: 'wellbeing' };
   if (clean === '/wall') return { name: 'wall' };
+  if (clean === '/incidents') return { name: 'incidents' };
   if (clean === '/field') return { name: 'field' };
   // An incident share: /field/:shareId lists its callers, /field/:shareId/:sessionId shows one.
   const fs = /^\/field\/([A-Za-z0-9-]{1,64})(?:\/([A-Za-z0-9-]{1,64}))?$/.exec(clean);

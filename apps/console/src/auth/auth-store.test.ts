@@ -130,4 +130,23 @@ describe('AuthStore: two-step sign-in and single sign-on', () => {
     expect(await auth.logout()).toBe('https://idp.example/logout?x=1');
     expect(auth.get()).toMatchObject({ status: 'signed-out', signedOutByUser: true });
   });
+
+  it('sends what must go under this sign-in (the exposure log) before the server ends it', async () => {
+    const order: string[] = [];
+    const auth = new AuthStore();
+    auth.attachApi({
+      login: async () => ({ officer, csrfToken: 't' }),
+      logout: async () => {
+        order.push('logout');
+        return { ok: true };
+      },
+    } as unknown as ApiClient);
+    auth.beforeSignOut(async () => {
+      await Promise.resolve();
+      order.push('exposure sent');
+    });
+    await auth.login('pc.smith', 'a-long-password');
+    await auth.logout();
+    expect(order).toEqual(['exposure sent', 'logout']);
+  });
 });

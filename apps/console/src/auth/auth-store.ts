@@ -25,8 +25,12 @@ export interface AuthStoreState {
 }
 
 /** Who is signed in, and signing in and out. The CSRF token lives here and nowhere else. */
+/** Longest a sign-out waits for `beforeSignOut` work (a slow network must not keep the officer in). */
+export const BEFORE_SIGN_OUT_MS = 2_000;
+
 export class AuthStore extends Store<AuthStoreState> {
   #api: ApiClient | null = null;
+  readonly #beforeSignOut: Array<() => Promise<void>> = [];
   #verifying = false;
   /** Signed in by the enrol step, held back until the officer has saved the recovery codes. */
   #held: AuthState | null = null;
@@ -50,6 +54,14 @@ export class AuthStore extends Store<AuthStoreState> {
   /** Set once at start-up; the client needs our token and we need the client. */
   attachApi(api: ApiClient): void {
     this.#api = api;
+  }
+
+  /**
+   * Work that must reach the server under this sign-in before it ends (the exposure log's
+   * last minutes). Waited for at most `BEFORE_SIGN_OUT_MS`: signing out never hangs on it.
+   */
+  beforeSignOut(fn: () => Promise<void>): void {
+    this.#beforeSignOut.push(fn);
   }
 
   get csrfToken(): string | null {
@@ -183,6 +195,8 @@ export class AuthStore extends Store<AuthStoreState> {
    */
   async logout(): Promise<string | null> {
     let endSessionUrl: string | null = null;
+    const settled = Promise.allSettled(this.#beforeSignOut.map((fn) => fn()));
+    await Promise.race([settled, new Promise((r) => setTimeout(r, BEFORE_SIGN_OUT_MS))]);
     try {
       endSessionUrl = (await this.api.logout()).endSessionUrl ?? null;
     } catch {

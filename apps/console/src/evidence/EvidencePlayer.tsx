@@ -1,5 +1,5 @@
 import type { EvidenceItem } from '@sightline/protocol';
-import { type ReactNode, type RefObject, useEffect, useRef } from 'react';
+import { type ReactNode, type RefObject, useEffect, useRef, useState } from 'react';
 import { useStore } from '../lib/use-store.js';
 import { useViewerProtection } from '../viewer-protection/use-viewer-protection.js';
 import { obscuredClass, ShieldNotice, ViewerControls } from '../viewer-protection/ViewerControls.js';
@@ -38,6 +38,9 @@ export function EvidencePlayer({
     'recording',
   );
   const { clear, muted } = useStore(shield.state);
+  // A CSS filter blurs the whole element, the browser's own controls with it: while the picture
+  // is blurred those give way to our transport, outside the blur, so play, seek and volume work.
+  const nativeControls = !customControls && clear;
 
   // Recorder WebM often reports an infinite duration; the server measured it when it stored the file.
   useEffect(() => {
@@ -73,7 +76,7 @@ export function EvidencePlayer({
           data-muted={muted ? 'true' : 'false'}
           className={obscuredClass(clear)}
           src={url ?? undefined}
-          controls={!customControls}
+          controls={nativeControls}
           // "auto" so the first frame shows before Play (Chromium paints nothing with "metadata").
           preload="auto"
           playsInline
@@ -108,14 +111,17 @@ export function EvidencePlayer({
         mediaTime={() => videoRef.current?.currentTime ?? 0}
         soundLabel="recording"
       />
-      {customControls ? <Transport playback={playback} itemId={id} videoRef={videoRef} /> : null}
+      {nativeControls ? null : <Transport playback={playback} itemId={id} videoRef={videoRef} />}
     </>
   );
 }
 
 const STEPS = [-5, -1, -0.1, 0.1, 1, 5] as const;
 
-/** Play, pause, step and scrub with buttons and a slider: usable by keyboard while the overlay has the picture. */
+/**
+ * Play, pause, step, scrub and volume with buttons and sliders: usable by keyboard while the
+ * redaction overlay has the picture, and with the mouse while the picture is blurred.
+ */
 function Transport({
   playback,
   itemId,
@@ -126,6 +132,7 @@ function Transport({
   videoRef: RefObject<HTMLVideoElement | null>;
 }) {
   const { mediaTime, duration, playing } = useStore(playback);
+  const [volume, setVolume] = useState(() => videoRef.current?.volume ?? 1);
   const seek = (t: number) => playback.seekTo(itemId, playback.get().recordingId, t);
   const toggle = () => {
     const v = videoRef.current;
@@ -160,6 +167,21 @@ function Transport({
         step={0.1}
         value={mediaTime}
         onChange={(e) => seek(Number(e.target.value))}
+      />
+      <input
+        type="range"
+        className="transport-volume"
+        aria-label="Volume"
+        data-testid="transport-volume"
+        min={0}
+        max={1}
+        step={0.05}
+        value={volume}
+        onChange={(e) => {
+          const v = Number(e.target.value);
+          setVolume(v);
+          if (videoRef.current) videoRef.current.volume = v;
+        }}
       />
       <span className="mono transport-time" aria-live="off">
         {formatMediaTime(mediaTime)}

@@ -1,7 +1,7 @@
 import type { FieldShare, LocationFix } from '@sightline/protocol';
 import { Link } from '../app/Link.js';
 import { formatClock } from '../lib/format.js';
-import { mapsAppFor, navigationLabel, navigationUrl } from './nav-url.js';
+import { mapsAppFor, navigationLabel, navigationUrl, thisDevice } from './nav-url.js';
 import { formatDistance, formatRemaining, relative } from './relative.js';
 
 /**
@@ -24,7 +24,7 @@ export function FieldIncidentCallers({
 }) {
   const incident = share.incident;
   if (!incident) return null;
-  const app = mapsAppFor(navigator.userAgent);
+  const app = mapsAppFor(thisDevice());
   const callers = incident.callers
     .map((c) => ({ ...c, rel: relative(ownFix, c.session.lastFix) }))
     .sort(
@@ -67,7 +67,7 @@ export function FieldIncidentCallers({
             {c.session.lastFix ? (
               <a
                 className="btn btn-secondary btn-block field-nav"
-                href={navigationUrl(c.session.lastFix, navigator.userAgent)}
+                href={navigationUrl(c.session.lastFix, app)}
               >
                 {navigationLabel(app)}
                 <span className="visually-hidden"> to {c.label}</span>

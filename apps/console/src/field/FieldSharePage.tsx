@@ -1,4 +1,4 @@
-import type { FieldSession, FieldShare } from '@sightline/protocol';
+import type { FieldSession, FieldShare, LocationFix } from '@sightline/protocol';
 import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../app/context.js';
 import { Link } from '../app/Link.js';
@@ -14,7 +14,8 @@ import './field.css';
 import { FieldIncidentCallers } from './FieldIncidentCallers.js';
 import { FieldShareStore } from './field-share-store.js';
 import { watchOwnPosition } from './geolocation.js';
-import { mapsAppFor, navigationLabel, navigationUrl } from './nav-url.js';
+import { arrowView, compassNeedsPermission, courseHeading, requestCompass, watchCompass } from './heading.js';
+import { isAppleMobile, mapsAppFor, navigationLabel, navigationUrl, thisDevice } from './nav-url.js';
 import { formatDistance, formatRemaining, relative } from './relative.js';
 import { useFieldTheme } from './use-field-theme.js';
 
@@ -38,6 +39,9 @@ export function FieldSharePage({ id, sessionId = null }: { id: string; sessionId
           createViewer: (sessionId) =>
             // A phone on a moving link: the light layer when the picture struggles (layer-policy.ts).
             new LiveViewer(sessionId, { socket, iceServers: () => iceServers.get(), layer: 'auto' }),
+          // The store owns the sensors: they stop when the share ends, not only when the page goes.
+          watchPosition: (onFix, onError) => watchOwnPosition(onFix, onError),
+          watchCompass: (onHeading) => watchCompass(onHeading),
         },
         sessionId,
       ),
@@ -54,14 +58,7 @@ export function FieldSharePage({ id, sessionId = null }: { id: string; sessionId
 
   useEffect(() => {
     void store.start();
-    const stop = watchOwnPosition(
-      (fix) => store.ownPosition(fix),
-      (message) => store.ownPositionFailed(message),
-    );
-    return () => {
-      stop();
-      store.dispose();
-    };
+    return () => store.dispose();
   }, [store]);
 
   const rel = relative(st.ownFix, st.callerFix);
@@ -120,7 +117,7 @@ export function FieldSharePage({ id, sessionId = null }: { id: string; sessionId
     );
   }
 
-  const app = mapsAppFor(navigator.userAgent);
+  const app = mapsAppFor(thisDevice());
   const expiresAt = st.share?.expiresAt ?? now;
   return (
     <main id="main" className="page field-page field-share" tabIndex={-1}>
@@ -146,13 +143,7 @@ export function FieldSharePage({ id, sessionId = null }: { id: string; sessionId
         </h2>
         {rel ? (
           <p className="field-distance-value" data-testid="field-distance">
-            <span
-              className="field-arrow"
-              aria-hidden="true"
-              style={{ transform: `rotate(${Math.round(rel.bearing)}deg)` }}
-            >
-              ↑
-            </span>
+            <DirectionArrow bearing={rel.bearing} compass={st.compass} own={st.ownFix} />
             <span>
               {formatDistance(rel.metres)} <abbr title={rel.words}>{rel.point}</abbr>
               <span className="visually-hidden"> ({rel.words})</span>
@@ -166,7 +157,7 @@ export function FieldSharePage({ id, sessionId = null }: { id: string; sessionId
         {st.callerFix ? (
           <a
             className="btn btn-primary btn-large btn-block field-nav"
-            href={navigationUrl(st.callerFix, navigator.userAgent)}
+            href={navigationUrl(st.callerFix, app)}
             data-testid="field-navigate"
           >
             {navigationLabel(app)}
@@ -187,6 +178,7 @@ export function FieldSharePage({ id, sessionId = null }: { id: string; sessionId
           track={NO_TRACK}
           latest={st.callerFix}
           officers={me}
+          frameOfficers
           label="Map of the caller and you"
         />
       </section>
@@ -209,6 +201,51 @@ export function FieldSharePage({ id, sessionId = null }: { id: string; sessionId
         </p>
       </section>
     </main>
+  );
+}
+
+/**
+ * The arrow towards the caller, turned so "up" is the way the phone faces (compass), or the way
+ * the car is going (GPS course); north-up otherwise, and then it says "N up" so nobody drives
+ * the wrong way trusting it. On iOS the compass needs a tap to allow it.
+ */
+function DirectionArrow({
+  bearing,
+  compass,
+  own,
+}: {
+  bearing: number;
+  compass: number | null;
+  own: LocationFix | null;
+}) {
+  const [askCompass, setAskCompass] = useState(() => compassNeedsPermission(isAppleMobile(thisDevice())));
+  const view = arrowView(bearing, compass, courseHeading(own));
+  return (
+    <>
+      <span
+        className="field-arrow"
+        aria-hidden="true"
+        data-testid="field-arrow"
+        data-reference={view.reference}
+        style={{ transform: `rotate(${Math.round(view.rotation)}deg)` }}
+      >
+        ↑
+      </span>
+      {view.reference === 'north' ? (
+        <span className="field-arrow-ref" data-testid="field-arrow-north">
+          N up
+        </span>
+      ) : null}
+      {askCompass && compass === null ? (
+        <button
+          type="button"
+          className="btn btn-secondary btn-small"
+          onClick={() => void requestCompass().then((ok) => ok && setAskCompass(false))}
+        >
+          Use compass
+        </button>
+      ) : null}
+    </>
   );
 }
 

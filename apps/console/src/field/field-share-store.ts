@@ -22,6 +22,8 @@ export interface FieldShareState {
   /** The officer's own newest position, from this phone. */
   ownFix: LocationFix | null;
   ownError: string | null;
+  /** Which way the phone's top points (compass degrees), or null with no compass. */
+  compass: number | null;
   /** When the officer's position last went to the control room. */
   sentAt: number | null;
   endReason: ShareViewEndReason | null;
@@ -36,6 +38,10 @@ export interface FieldShareDeps {
   socket: FieldSocket;
   /** Builds the live video viewer for the shared session (the console's own LiveViewer). */
   createViewer: (sessionId: string) => LiveViewer;
+  /** Follows this phone's GPS until the returned function is called (geolocation.ts). */
+  watchPosition?: (onFix: (fix: LocationFix) => void, onError: (message: string) => void) => () => void;
+  /** Follows this phone's compass until the returned function is called (heading.ts). */
+  watchCompass?: (onHeading: (deg: number | null) => void) => () => void;
   now?: () => number;
 }
 
@@ -60,12 +66,15 @@ export class FieldShareStore {
     callerFix: null,
     ownFix: null,
     ownError: null,
+    compass: null,
     sentAt: null,
     endReason: null,
     message: null,
   });
   viewer: LiveViewer | null = null;
   readonly #off: Array<() => void> = [];
+  /** Stops the GPS and compass: when the share ends (however) or the page goes. */
+  readonly #sensorsOff: Array<() => void> = [];
   readonly #now: () => number;
   #watching: string | null = null;
   #disposed = false;
@@ -87,7 +96,18 @@ export class FieldShareStore {
         if (reconnect && this.state.get().status === 'open') void this.open();
       }),
     );
+    const { watchPosition, watchCompass } = this.deps;
+    if (watchPosition)
+      this.#sensorsOff.push(
+        watchPosition(
+          (fix) => this.ownPosition(fix),
+          (message) => this.ownPositionFailed(message),
+        ),
+      );
+    if (watchCompass) this.#sensorsOff.push(watchCompass((compass) => this.state.patch({ compass })));
     await this.open();
+    // Ended or refused on opening: a battery-draining GPS watch has nothing left to serve.
+    if (this.state.get().status !== 'open') this.stopSensors();
   }
 
   private async open(): Promise<void> {
@@ -181,6 +201,7 @@ export class FieldShareStore {
 
   private end(reason: ShareViewEndReason | null, message: string): void {
     this.stopWatching();
+    this.stopSensors();
     this.state.patch({ status: 'ended', endReason: reason, message, callerFix: null });
   }
 
@@ -191,9 +212,14 @@ export class FieldShareStore {
     this.#watching = null;
   }
 
+  private stopSensors(): void {
+    for (const off of this.#sensorsOff.splice(0)) off();
+  }
+
   dispose(): void {
     this.#disposed = true;
     this.stopWatching();
+    this.stopSensors();
     for (const off of this.#off.splice(0)) off();
   }
 }

@@ -165,6 +165,42 @@ describe('a shared session on a field officer’s phone', () => {
     expect(store.state.get().callerFix).toBeNull();
   });
 
+  it('stops the GPS and the compass when the share is revoked, and when the page goes', async () => {
+    const s = fakeSocket();
+    const running = new Set<string>();
+    let heading: (deg: number | null) => void = () => {};
+    const sensors = {
+      watchPosition: () => {
+        running.add('gps');
+        return () => running.delete('gps');
+      },
+      watchCompass: (on: (deg: number | null) => void) => {
+        heading = on;
+        running.add('compass');
+        return () => running.delete('compass');
+      },
+    };
+    const deps = {
+      api: { openShare: async () => share() },
+      socket: s.socket,
+      createViewer: () => fakeViewer() as unknown as LiveViewer,
+      ...sensors,
+    };
+    const store = new FieldShareStore('sh1', deps);
+    await store.start();
+    expect([...running].sort()).toEqual(['compass', 'gps']);
+    heading(42);
+    expect(store.state.get().compass).toBe(42);
+    s.deliver({ type: 'share.changed', shareId: 'sh1', sessionId: 's1', endReason: 'revoked' });
+    expect(running.size).toBe(0);
+
+    const other = new FieldShareStore('sh1', { ...deps, socket: fakeSocket().socket });
+    await other.start();
+    expect(running.size).toBe(2);
+    other.dispose();
+    expect(running.size).toBe(0);
+  });
+
   it('shows an expired share as expired when it is opened after its time', async () => {
     const { store, s } = await opened({
       openShare: async () => {

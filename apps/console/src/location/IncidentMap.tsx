@@ -1,11 +1,10 @@
 import type { ConsoleConfig, ReceivedFix } from '@sightline/protocol';
 import * as L from 'leaflet';
-import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState } from 'react';
-import { trailLatLngs } from './map-state.js';
+import { MapTilesNote } from './MapTilesNote.js';
+import { type FitState, fitResumed, fitStep, fitUserMoved, initialFit, trailLatLngs } from './map-state.js';
+import { useLeafletMap } from './use-leaflet-map.js';
 
-/** Great Britain, for when neither the settings nor a fix have told us where to look. */
-const FALLBACK_VIEW = { center: [54.5, -2.5] as [number, number], zoom: 6 };
 const OFFICER = '#1b1b1b';
 
 /** One caller on the incident map. */
@@ -37,8 +36,9 @@ interface Drawn {
 /**
  * Every caller of an incident on one Leaflet map: each with its dot, accuracy circle and trail
  * in its own colour and a permanent label, plus field officers' positions (dark, labelled
- * "Officer …"). Vector layers only, so it works without map tiles. Fits everyone in view until
- * the officer pans or zooms.
+ * "Officer …"). Vector layers only, so it works without map tiles. Fits everyone in view at
+ * first and when someone new appears, never after the officer panned or zoomed (a wheel zoom
+ * undone by the next fix was the bug); "Show everyone" frames them again.
  */
 export function IncidentMap({
   config,
@@ -49,70 +49,58 @@ export function IncidentMap({
   callers: readonly MapCaller[];
   officers?: readonly MapOfficer[];
 }) {
-  const mapRef = useRef<HTMLElement>(null);
-  const mapObj = useRef<L.Map | null>(null);
   const drawn = useRef(new Map<string, Drawn>());
-  const fitting = useRef(true);
-  const [tiles, setTiles] = useState<'none' | 'loading' | 'ok' | 'failed'>('loading');
+  const fit = useRef<FitState>(initialFit);
+  const [moved, setMoved] = useState(false);
+  const {
+    mapRef,
+    map: mapObj,
+    tiles,
+    moveQuietly,
+  } = useLeafletMap(config, {
+    // Any pan or zoom of the officer's own (a wheel zoom included) ends the automatic framing.
+    onUserMove: () => {
+      fit.current = fitUserMoved(fit.current);
+      setMoved(true);
+    },
+    hasView: () => drawn.current.size > 0,
+  });
 
-  useEffect(() => {
-    const el = mapRef.current;
-    if (!el) return;
-    const map = L.map(el, { zoomControl: true, attributionControl: false, keyboard: true });
-    // Leaflet's default prefix injects an inline-styled SVG flag, which our CSP forbids.
-    L.control.attribution({ prefix: false }).addTo(map);
-    map.setView(FALLBACK_VIEW.center, FALLBACK_VIEW.zoom);
-    const stop = () => {
-      fitting.current = false;
-    };
-    map.on('dragstart', stop);
-    el.addEventListener('keydown', (e) => {
-      if (e.key.startsWith('Arrow')) stop();
-    });
-    mapObj.current = map;
-    const resize = new ResizeObserver(() => map.invalidateSize());
-    resize.observe(el);
-    return () => {
-      resize.disconnect();
-      map.remove();
-      mapObj.current = null;
+  useEffect(
+    () => () => {
       drawn.current.clear();
-      fitting.current = true;
-    };
-  }, []);
+      fit.current = initialFit;
+    },
+    [],
+  );
 
-  const tileUrl = config?.map.tileUrl ?? null;
-  const attribution = config?.map.attribution ?? '';
-  useEffect(() => {
-    const map = mapObj.current;
-    if (!map || !config) return;
-    if (drawn.current.size === 0) map.setView(config.map.center, config.map.zoom);
-    if (!tileUrl) {
-      setTiles('none');
-      return;
-    }
-    setTiles('loading');
-    let loaded = 0;
-    const layer = L.tileLayer(tileUrl, { attribution, maxZoom: 19, crossOrigin: false })
-      .on('tileload', () => {
-        loaded++;
-        setTiles('ok');
-      })
-      .on('tileerror', () => {
-        if (loaded === 0) setTiles('failed');
-      })
-      .addTo(map);
-    return () => {
-      layer.remove();
-    };
-  }, [config, tileUrl, attribution]);
+  /** Frames everyone when fitStep says so (first drawing, someone new, or asked). */
+  const frame = (points: Array<{ key: string; at: L.LatLng }>, force = false) => {
+    const step = fitStep(
+      force ? fitResumed(fit.current) : fit.current,
+      points.map((p) => ({ key: p.key, inView: true })),
+    );
+    fit.current = step.state;
+    if (!step.fit) return;
+    moveQuietly((map) => {
+      if (points.length === 1) map.setView(points[0]!.at, 17, { animate: false });
+      else
+        map.fitBounds(L.latLngBounds(points.map((p) => p.at)), {
+          padding: [48, 48],
+          maxZoom: 17,
+          animate: false,
+        });
+    });
+  };
 
   // Draw every caller and officer after each change; drop those no longer here.
+  const points = useRef<Array<{ key: string; at: L.LatLng }>>([]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: frame reads refs only.
   useEffect(() => {
     const map = mapObj.current;
     if (!map) return;
     const keep = new Set<string>();
-    const points: L.LatLng[] = [];
+    const now: Array<{ key: string; at: L.LatLng }> = [];
     for (const c of callers) {
       if (!c.latest) continue;
       const key = `caller:${c.sessionId}`;
@@ -125,13 +113,13 @@ export function IncidentMap({
         );
       else d.trail.setLatLngs(line);
       d.marker.bringToFront();
-      points.push(d.marker.getLatLng());
+      now.push({ key, at: d.marker.getLatLng() });
     }
     for (const o of officers) {
       const key = `officer:${o.officerId}`;
       keep.add(key);
       const d = place(map, drawn.current, key, o, OFFICER, `Officer ${o.name}`, true);
-      points.push(d.marker.getLatLng());
+      now.push({ key, at: d.marker.getLatLng() });
     }
     for (const [key, d] of drawn.current) {
       if (keep.has(key)) continue;
@@ -140,25 +128,34 @@ export function IncidentMap({
       d.trail?.remove();
       drawn.current.delete(key);
     }
-    if (fitting.current && points.length > 0) {
-      if (points.length === 1) map.setView(points[0]!, 17, { animate: false });
-      else map.fitBounds(L.latLngBounds(points), { padding: [48, 48], maxZoom: 17, animate: false });
-    }
+    points.current = now;
+    frame(now);
   }, [callers, officers]);
 
   return (
-    <div className="map-wrap map-wrap-incident" data-testid="incident-map">
+    <div
+      className="map-wrap map-wrap-incident"
+      data-testid="incident-map"
+      data-framing={moved ? 'off' : 'on'}
+    >
       <section
         className="map"
         ref={mapRef}
         aria-label="Map of every caller's position, and field officers sharing theirs"
       />
-      {tiles === 'failed' || tiles === 'none' ? (
-        <p className="map-note">
-          {tiles === 'failed' ? 'Map tiles could not be loaded.' : 'No map tiles configured.'} Positions,
-          accuracy and trails are shown on a plain background.
-        </p>
+      {moved && points.current.length > 0 ? (
+        <button
+          type="button"
+          className="btn btn-primary btn-small map-follow"
+          onClick={() => {
+            setMoved(false);
+            frame(points.current, true);
+          }}
+        >
+          Show everyone
+        </button>
       ) : null}
+      <MapTilesNote tiles={tiles} what="Positions, accuracy and trails are" />
     </div>
   );
 }

@@ -1,10 +1,15 @@
 import type { ConsoleConfig, ReceivedFix } from '@sightline/protocol';
 import * as L from 'leaflet';
-import 'leaflet/dist/leaflet.css';
 import { useEffect, useRef, useState } from 'react';
 import { showFix } from './fix-marker.js';
+import { MapTilesNote } from './MapTilesNote.js';
 import {
+  type FitState,
   type FollowState,
+  fitResumed,
+  fitStep,
+  fitUserMoved,
+  initialFit,
   initialFollow,
   type MapMove,
   onFix,
@@ -13,11 +18,12 @@ import {
   trailLatLngs,
 } from './map-state.js';
 import { type OfficerMarker, showOfficers } from './officer-markers.js';
+import { useLeafletMap } from './use-leaflet-map.js';
 
-/** Great Britain, for when neither the settings nor a fix have told us where to look. */
-const FALLBACK_VIEW = { center: [54.5, -2.5] as [number, number], zoom: 6 };
 const TRAIL = '#1d4f91';
 const NO_OFFICERS: readonly OfficerMarker[] = [];
+/** Room around the framed positions, so a marker and its label are never on the edge. */
+const FIT_PADDING: [number, number] = [40, 40];
 
 interface Layers {
   map: L.Map;
@@ -31,7 +37,8 @@ interface Layers {
  * The caller's position on a Leaflet map: a dot, the accuracy circle and the
  * trail, all vector layers, so they show even when no map tiles load (no
  * network, or no tile server configured). Follows the newest fix until the
- * officer pans away.
+ * officer pans away; with `frameOfficers` (the field page) it frames the caller and the
+ * officers together instead, again when one leaves the view, until the officer pans or zooms.
  */
 export function SessionMap({
   config,
@@ -39,6 +46,7 @@ export function SessionMap({
   latest,
   tall,
   officers = NO_OFFICERS,
+  frameOfficers = false,
   label = "Map of the caller's position",
 }: {
   config: ConsoleConfig | null;
@@ -48,73 +56,75 @@ export function SessionMap({
   tall?: boolean;
   /** Field officers sharing their position, drawn apart from the caller. */
   officers?: readonly OfficerMarker[];
+  /** Keep the caller and the officers in view together (the field officer's own map). */
+  frameOfficers?: boolean;
   label?: string;
 }) {
   const wrapRef = useRef<HTMLDivElement>(null);
-  const mapRef = useRef<HTMLElement>(null);
   const layers = useRef<Layers | null>(null);
   const follow = useRef<FollowState>(initialFollow);
+  const fit = useRef<FitState>(initialFit);
   const latestRef = useRef(latest);
   latestRef.current = latest;
+  const officersRef = useRef(officers);
+  officersRef.current = officers;
   const [following, setFollowing] = useState(true);
-  const [tiles, setTiles] = useState<'none' | 'loading' | 'ok' | 'failed'>('loading');
+  const { mapRef, map, tiles, moveQuietly } = useLeafletMap(config, {
+    onUserMove: (kind) => {
+      if (frameOfficers) {
+        fit.current = fitUserMoved(fit.current);
+        setFollowing(false);
+      } else if (kind === 'pan') {
+        follow.current = onUserMoved(follow.current);
+        setFollowing(follow.current.following);
+      }
+    },
+    hasView: () => follow.current.centred || fit.current.framed.length > 0,
+  });
 
-  // Create the map once.
+  // The layers, once the map exists.
   useEffect(() => {
-    const el = mapRef.current;
-    if (!el) return;
-    const map = L.map(el, { zoomControl: true, attributionControl: false, keyboard: true });
-    // Leaflet's default prefix injects an inline-styled SVG flag, which our CSP forbids.
-    L.control.attribution({ prefix: false }).addTo(map);
-    map.setView(FALLBACK_VIEW.center, FALLBACK_VIEW.zoom);
-    const stopFollowing = () => {
-      follow.current = onUserMoved(follow.current);
-      setFollowing(follow.current.following);
-    };
-    map.on('dragstart', stopFollowing);
-    el.addEventListener('keydown', (e) => {
-      if (e.key.startsWith('Arrow')) stopFollowing();
-    });
-    const trail = L.polyline([], { color: TRAIL, weight: 3, opacity: 0.75, interactive: false }).addTo(map);
-    layers.current = { map, marker: null, accuracy: null, trail, officers: L.layerGroup().addTo(map) };
-    const resize = new ResizeObserver(() => map.invalidateSize());
-    resize.observe(el);
+    const m = map.current;
+    if (!m) return;
+    const trail = L.polyline([], { color: TRAIL, weight: 3, opacity: 0.75, interactive: false }).addTo(m);
+    layers.current = { map: m, marker: null, accuracy: null, trail, officers: L.layerGroup().addTo(m) };
     return () => {
-      resize.disconnect();
-      map.remove();
       layers.current = null;
       follow.current = initialFollow;
+      fit.current = initialFit;
     };
-  }, []);
+  }, [map]);
 
-  // Tiles and the settings' starting view, once the settings arrive.
-  const tileUrl = config?.map.tileUrl ?? null;
-  const attribution = config?.map.attribution ?? '';
-  useEffect(() => {
+  /** Frames the caller and the officers when fitStep says so. */
+  const frame = (force = false) => {
     const l = layers.current;
-    if (!l || !config) return;
-    if (!follow.current.centred) l.map.setView(config.map.center, config.map.zoom);
-    if (!tileUrl) {
-      setTiles('none');
-      return;
-    }
-    setTiles('loading');
-    let loaded = 0;
-    const layer = L.tileLayer(tileUrl, { attribution, maxZoom: 19, crossOrigin: false })
-      .on('tileload', () => {
-        loaded++;
-        setTiles('ok');
-      })
-      .on('tileerror', () => {
-        if (loaded === 0) setTiles('failed');
-      })
-      .addTo(l.map);
-    return () => {
-      layer.remove();
-    };
-  }, [config, tileUrl, attribution]);
+    if (!l) return;
+    const points: Array<{ key: string; at: L.LatLng }> = [];
+    const fix = latestRef.current;
+    if (fix) points.push({ key: 'caller', at: L.latLng(fix.lat, fix.lon) });
+    for (const o of officersRef.current)
+      points.push({ key: `officer:${o.officerId}`, at: L.latLng(o.lat, o.lon) });
+    const view = l.map.getBounds();
+    const step = fitStep(
+      force ? fitResumed(fit.current) : fit.current,
+      points.map((p) => ({ key: p.key, inView: view.contains(p.at) })),
+      true,
+    );
+    fit.current = step.state;
+    if (!step.fit) return;
+    moveQuietly((m) => {
+      if (points.length === 1) m.setView(points[0]!.at, 17, { animate: false });
+      else
+        m.fitBounds(L.latLngBounds(points.map((p) => p.at)), {
+          padding: FIT_PADDING,
+          maxZoom: 17,
+          animate: false,
+        });
+    });
+  };
 
   // Draw the trail and the newest fix after every change.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: frame and moveQuietly read refs only.
   useEffect(() => {
     const l = layers.current;
     const wrap = wrapRef.current;
@@ -122,22 +132,26 @@ export function SessionMap({
     l.trail.setLatLngs(trailLatLngs(track));
     if (!latest) return;
     showFix(l, latest, 'Caller (latest fix)', wrap);
+    if (frameOfficers) return frame();
     const step = onFix(follow.current, latest);
     follow.current = step.state;
-    apply(l.map, step.move);
-  }, [track, latest]);
+    moveQuietly((m) => apply(m, step.move));
+  }, [track, latest, frameOfficers]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: frame reads refs only.
   useEffect(() => {
     const l = layers.current;
-    if (l && wrapRef.current) showOfficers(l.officers, officers, wrapRef.current);
-  }, [officers]);
+    if (!l || !wrapRef.current) return;
+    showOfficers(l.officers, officers, wrapRef.current);
+    if (frameOfficers) frame();
+  }, [officers, frameOfficers]);
 
   const resume = () => {
-    const l = layers.current;
+    setFollowing(true);
+    if (frameOfficers) return frame(true);
     const step = onResume(follow.current, latestRef.current);
     follow.current = step.state;
-    setFollowing(true);
-    if (l) apply(l.map, step.move);
+    moveQuietly((m) => apply(m, step.move));
   };
 
   return (
@@ -145,15 +159,10 @@ export function SessionMap({
       <section className="map" ref={mapRef} aria-label={label} />
       {!following && latest ? (
         <button type="button" className="btn btn-primary btn-small map-follow" onClick={resume}>
-          Follow caller
+          {frameOfficers ? 'Show the caller and you' : 'Follow caller'}
         </button>
       ) : null}
-      {tiles === 'failed' || tiles === 'none' ? (
-        <p className="map-note">
-          {tiles === 'failed' ? 'Map tiles could not be loaded.' : 'No map tiles configured.'} Position,
-          accuracy and trail are shown on a plain background.
-        </p>
-      ) : null}
+      <MapTilesNote tiles={tiles} what="Position, accuracy and trail are" />
     </div>
   );
 }

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { fix } from '../testing/fixtures.js';
 import {
   appendFix,
+  fitResumed,
+  fitStep,
+  fitUserMoved,
+  initialFit,
   initialFollow,
   MAX_TRAIL_POINTS,
   mergeTrack,
@@ -62,5 +66,34 @@ describe('follow', () => {
     const resumed = onResume(moved, fix(51.7, -0.1, 3));
     expect(resumed.state.following).toBe(true);
     expect(resumed.move).toEqual({ kind: 'pan', lat: 51.7, lon: -0.1, zoom: null });
+  });
+});
+
+describe('framing several positions', () => {
+  const at = (key: string, inView = true) => ({ key, inView });
+
+  it('fits once, again when someone new appears, and not on every fix', () => {
+    let step = fitStep(initialFit, [at('caller:a')]);
+    expect(step.fit).toBe(true);
+    step = fitStep(step.state, [at('caller:a')]);
+    expect(step.fit).toBe(false);
+    step = fitStep(step.state, [at('caller:a'), at('officer:o1')]);
+    expect(step.fit).toBe(true);
+  });
+
+  it('never fits after the officer panned or zoomed, until they ask', () => {
+    let state = fitStep(initialFit, [at('caller:a')]).state;
+    state = fitUserMoved(state);
+    let step = fitStep(state, [at('caller:a', false), at('caller:b')], true);
+    expect(step.fit).toBe(false);
+    step = fitStep(fitResumed(step.state), [at('caller:a'), at('caller:b')]);
+    expect(step.fit).toBe(true);
+  });
+
+  it('refits when one of them leaves the view, only where asked to (the field map)', () => {
+    const state = fitStep(initialFit, [at('caller'), at('me')]).state;
+    expect(fitStep(state, [at('caller'), at('me', false)], true).fit).toBe(true);
+    expect(fitStep(state, [at('caller'), at('me', false)], false).fit).toBe(false);
+    expect(fitStep(state, [at('caller'), at('me')], true).fit).toBe(false);
   });
 });

@@ -87,3 +87,47 @@ export function onResume(
   const next = { following: true, centred: state.centred };
   return latest ? onFix(next, latest) : { state: next, move: { kind: 'none' } };
 }
+
+/** Framing several positions at once (the incident's callers, or a caller and the officer). */
+export interface FitState {
+  /** The officer panned or zoomed: the page leaves the view alone until asked. */
+  userMoved: boolean;
+  /** Who has been framed already (caller or officer keys). */
+  framed: readonly string[];
+}
+
+export const initialFit: FitState = { userMoved: false, framed: [] };
+
+/** One position to frame: its key, and whether it is inside the map's view now. */
+export interface FitPoint {
+  key: string;
+  inView: boolean;
+}
+
+/**
+ * Whether to fit the view to `points` after an update: the first time, when someone new
+ * appears, and (with `refitOffScreen`) when someone has moved out of view. Never on every fix
+ * and never after the officer moved the map, so the page does not fight their pan or zoom.
+ */
+export function fitStep(
+  state: FitState,
+  points: readonly FitPoint[],
+  refitOffScreen = false,
+): { state: FitState; fit: boolean } {
+  const framed = new Set(state.framed);
+  const someoneNew = points.some((p) => !framed.has(p.key));
+  const offScreen = refitOffScreen && points.some((p) => !p.inView);
+  const fit = !state.userMoved && points.length > 0 && (someoneNew || offScreen);
+  if (!someoneNew) return { state, fit };
+  return { state: { ...state, framed: [...new Set([...state.framed, ...points.map((p) => p.key)])] }, fit };
+}
+
+/** The officer moved the map: fitting stops. */
+export function fitUserMoved(state: FitState): FitState {
+  return state.userMoved ? state : { ...state, userMoved: true };
+}
+
+/** "Show everyone" pressed: fit now, and keep fitting as before. */
+export function fitResumed(state: FitState): FitState {
+  return { ...state, userMoved: false, framed: [] };
+}

@@ -6,8 +6,8 @@ import {
   OUTCOME_LABELS,
   TRIAGE_DECISIONS,
 } from '@sightline/protocol/outcome-labels';
-import type { FormEvent, ReactNode } from 'react';
-import { fieldAria } from '../lib/Field.js';
+import type { FormEvent } from 'react';
+import { Field, fieldAria } from '../lib/Field.js';
 import { useStore } from '../lib/use-store.js';
 import { KIND_NAMES, type OutcomeDraft, type OutcomeKind } from './outcome-model.js';
 import type { OutcomesStore } from './outcomes-store.js';
@@ -27,7 +27,7 @@ export function OutcomeForm({ store, kinds }: { store: OutcomesStore; kinds: Out
   };
   const err = (k: Key) => st.errors[k] ?? null;
   const text = (k: Key, label: string, opts: { hint?: string; long?: boolean; max: number }) => (
-    <FieldRow id={`outcome-${k}`} label={label} hint={opts.hint} error={err(k)}>
+    <Field id={`outcome-${k}`} label={label} hint={opts.hint ?? null} error={err(k)}>
       {opts.long ? (
         <textarea
           {...fieldAria(`outcome-${k}`, opts.hint, err(k))}
@@ -46,10 +46,10 @@ export function OutcomeForm({ store, kinds }: { store: OutcomesStore; kinds: Out
           onChange={(e) => set({ [k]: e.target.value })}
         />
       )}
-    </FieldRow>
+    </Field>
   );
   const choice = (k: Key, label: string, values: readonly (keyof typeof OUTCOME_LABELS)[]) => (
-    <FieldRow id={`outcome-${k}`} label={label} error={err(k)}>
+    <Field id={`outcome-${k}`} label={label} error={err(k)}>
       <select
         {...fieldAria(`outcome-${k}`, null, err(k))}
         data-testid={`outcome-${k}`}
@@ -63,7 +63,7 @@ export function OutcomeForm({ store, kinds }: { store: OutcomesStore; kinds: Out
           </option>
         ))}
       </select>
-    </FieldRow>
+    </Field>
   );
 
   return (
@@ -99,7 +99,7 @@ export function OutcomeForm({ store, kinds }: { store: OutcomesStore; kinds: Out
             hint: 'Why: what the screening found. Required.',
           })}
           {text('followUpAction', 'Follow-up action (optional)', { max: 300 })}
-          <FieldRow id="outcome-followUpDue" label="Follow-up due (optional)" error={err('followUpDue')}>
+          <Field id="outcome-followUpDue" label="Follow-up due (optional)" error={err('followUpDue')}>
             <input
               type="date"
               {...fieldAria('outcome-followUpDue', null, err('followUpDue'))}
@@ -107,7 +107,7 @@ export function OutcomeForm({ store, kinds }: { store: OutcomesStore; kinds: Out
               value={d.followUpDue}
               onChange={(e) => set({ followUpDue: e.target.value })}
             />
-          </FieldRow>
+          </Field>
         </>
       ) : null}
 
@@ -181,30 +181,5 @@ export function OutcomeForm({ store, kinds }: { store: OutcomesStore; kinds: Out
         ) : null}
       </div>
     </form>
-  );
-}
-
-function FieldRow(props: {
-  id: string;
-  label: string;
-  hint?: string | undefined;
-  error: string | null;
-  children: ReactNode;
-}) {
-  return (
-    <div className="field">
-      <label htmlFor={props.id}>{props.label}</label>
-      {props.children}
-      {props.hint ? (
-        <p id={`${props.id}-hint`} className="field-hint">
-          {props.hint}
-        </p>
-      ) : null}
-      {props.error ? (
-        <p id={`${props.id}-error`} className="field-error">
-          {props.error}
-        </p>
-      ) : null}
-    </div>
   );
 }

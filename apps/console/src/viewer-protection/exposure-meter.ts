@@ -13,7 +13,11 @@ export class ExposureMeter {
   /** When the interval being accumulated began (the last take). */
   #spanStart: number;
 
-  constructor(private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly now: () => number = Date.now,
+    /** Called just before "seen clearly" starts or stops (the reporter shares out time up to it). */
+    private readonly beforeChange: () => void = () => {},
+  ) {
     this.#spanStart = now();
   }
 
@@ -53,6 +57,7 @@ export class ExposureMeter {
 
   private update(): void {
     const seeing = this.#clear && this.#playing && this.#visible;
+    if (seeing !== (this.#since !== null)) this.beforeChange();
     const now = this.now();
     if (seeing && this.#since === null) this.#since = now;
     else if (!seeing && this.#since !== null) {

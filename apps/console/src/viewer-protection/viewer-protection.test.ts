@@ -5,6 +5,7 @@ import { ExposureReporter } from './exposure-reporter.js';
 import { ViewShield } from './view-shield.js';
 
 const SESSION = '11111111-1111-4111-8111-111111111111';
+const OTHER = '22222222-2222-4222-8222-222222222222';
 
 describe('the view shield (blur and sound, per view)', () => {
   it('starts blurred and muted, and says so when the officer changes either', () => {
@@ -152,5 +153,61 @@ describe('the exposure reporter', () => {
     advance(2_000);
     await r.tick();
     expect(sent.at(-1)!.intervals.map((i) => i.seenMs)).toEqual([2_000]);
+  });
+
+  it('counts two tiles seen clearly at once as wall-clock time, shared between them', async () => {
+    const { r, sent, advance } = rig();
+    const a = r.track({ sessionId: SESSION, kind: 'live' });
+    const b = r.track({ sessionId: OTHER, kind: 'live' });
+    for (const v of [a, b]) v.meter.setPlaying(true);
+    a.meter.setClear(true);
+    advance(10_000); // only tile A clear
+    b.meter.setClear(true);
+    advance(10_000); // both clear: ten seconds of the officer's time, not twenty
+    await r.tick();
+    const seen = sent[0]!.intervals.map((i) => [i.sessionId, i.seenMs]);
+    expect(seen).toEqual([
+      [SESSION, 15_000],
+      [OTHER, 5_000],
+    ]);
+    expect(sent[0]!.intervals.reduce((t, i) => t + i.seenMs, 0)).toBe(20_000);
+  });
+
+  it('sends the last minutes before sign-out, and nothing of one officer under the next', async () => {
+    const { r, sent, advance } = rig();
+    const v = r.track({ sessionId: SESSION, kind: 'live' });
+    v.meter.setClear(true);
+    v.meter.setPlaying(true);
+    advance(7_000);
+    const flushed = r.flush();
+    await flushed;
+    expect(sent.map((s) => [s.intervals.map((i) => i.seenMs), s.keepalive])).toEqual([[[7_000], true]]);
+
+    // Another officer signs in: what was kept for retry is dropped, and a send still in flight
+    // that fails afterwards is not put back.
+    let t = 0;
+    let fail: (err: unknown) => void = () => {};
+    const w = new ExposureReporter({
+      send: () => new Promise<void>((_, reject) => (fail = reject)),
+      intervalMs: () => 20_000,
+      now: () => t,
+      setTimer: () => null,
+    });
+    const view = w.track({ sessionId: SESSION, kind: 'live' });
+    view.meter.setClear(true);
+    view.meter.setPlaying(true);
+    t += 20_000;
+    const beat = w.tick();
+    w.reset();
+    fail({ status: 0 });
+    await beat;
+    expect(w.pending).toEqual([]);
+    t += 3_000;
+    void w.tick();
+    expect(w.pending).toEqual([]); // in flight now, and only the new officer's 3 s
+    fail({ status: 0 });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(w.pending.map((i) => i.seenMs)).toEqual([3_000]);
   });
 });

@@ -1,4 +1,4 @@
-import type { IceCandidate, ServedLayer } from '@sightline/protocol';
+import type { CallerPlatform, IceCandidate, ServedLayer } from '@sightline/protocol';
 import type { Actor } from '../audit/audit.service.js';
 
 export type Officer = Actor & { type: 'officer' };
@@ -11,7 +11,7 @@ export type Officer = Actor & { type: 'officer' };
 export interface MediaGateway {
   // The caller's side: its socket is on this instance.
   /** Publishes the caller's offer here (this instance becomes the session's media owner); returns the answer. */
-  publish(sessionId: string, offer: string): Promise<string>;
+  publish(sessionId: string, offer: string, platform?: CallerPlatform): Promise<string>;
   prepare(sessionId: string): Promise<void>;
   addPublisherCandidate(sessionId: string, candidate: IceCandidate): Promise<void>;
   /** The caller's signalling socket opened or closed on this instance. */

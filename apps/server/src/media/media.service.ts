@@ -1,4 +1,4 @@
-import type { IceCandidate, ServedLayer } from '@sightline/protocol';
+import type { CallerPlatform, IceCandidate, ServedLayer } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { Random } from '../adapters/random.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -6,6 +6,7 @@ import type { EventBus } from '../events/event-bus.js';
 import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { SessionService } from '../sessions/session.service.js';
+import { callerVideoCodec } from './caller-codec.js';
 import type { MediaGateway, Officer } from './media-gateway.js';
 import { MediaRoom, type Viewer } from './media-room.js';
 import type { MediaNode } from './nodes/media-node.js';
@@ -81,14 +82,13 @@ export class MediaService implements MediaGateway {
   }
 
   /** Publishes the caller's offer and returns the SDP answer. The caller must have consented. */
-  async publish(sessionId: string, offer: string): Promise<string> {
+  async publish(sessionId: string, offer: string, platform?: CallerPlatform): Promise<string> {
     const row = await this.sessions.requireConsented(sessionId);
     // No healthy node: media_unavailable, and the page tries again in a moment.
     const placed = await this.placed(sessionId);
     // The recording row is written while Janus works: the DB and Janus round trips overlap.
     const recording = this.recordings.begin(sessionId, placed.node);
-    // iPhones encode H264 in hardware: better picture and battery than VP8 in software.
-    const videoCodec = /iPhone|iPad|iPod/.test(row.caller_user_agent ?? '') ? 'h264' : undefined;
+    const videoCodec = callerVideoCodec(row.caller_user_agent, platform);
     try {
       const room = await this.ready(placed);
       const answer = await room.publish(offer, recording, videoCodec);

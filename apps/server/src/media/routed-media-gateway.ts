@@ -1,4 +1,4 @@
-import type { IceCandidate, ServedLayer } from '@sightline/protocol';
+import type { CallerPlatform, IceCandidate, ServedLayer } from '@sightline/protocol';
 import type { BusRpc } from '../events/bus-rpc.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { MediaGateway, Officer } from './media-gateway.js';
@@ -27,8 +27,8 @@ export class RoutedMediaGateway implements MediaGateway {
     events.subscribe('view.ended', ({ viewId }) => void this.#viewHomes.delete(viewId));
   }
 
-  async publish(sessionId: string, offer: string): Promise<string> {
-    const answer = await this.local.publish(sessionId, offer);
+  async publish(sessionId: string, offer: string, platform?: CallerPlatform): Promise<string> {
+    const answer = await this.local.publish(sessionId, offer, platform);
     await this.owners.claim(sessionId);
     return answer;
   }

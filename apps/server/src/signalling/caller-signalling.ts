@@ -153,7 +153,7 @@ export class CallerSignalling {
         channel.send({ type: 'consent.recorded', decision: msg.decision });
         return;
       case 'publish.offer': {
-        const sdp = await this.media.publish(sessionId, msg.sdp);
+        const sdp = await this.media.publish(sessionId, msg.sdp, msg.platform);
         channel.send({ type: 'publish.answer', sdp, ...(msg.id ? { offerId: msg.id } : {}) });
         return;
       }
