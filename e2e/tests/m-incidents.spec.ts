@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { expect, type Page, test } from '@playwright/test';
-import { type Sightline, startSightline } from '@sightline/testkit/server';
+import { type Browser, devices, expect, type Page, test } from '@playwright/test';
+import { PASSWORD, type Sightline, startSightline } from '@sightline/testkit/server';
 import { TRAFALGAR_SQUARE } from '../../packages/geo/src/reference-points.js';
 import { noViolations } from '../support/axe.js';
 import { apiAs, metresBetween, openPhone, signInConsole } from '../support/pages.js';
@@ -32,6 +32,22 @@ async function sendFromIncident(page: Page, phone: string): Promise<string> {
   return (await shown.textContent())?.trim() ?? '';
 }
 
+/** The armed-response car's phone (Pixel 7), north-west of both callers, signed in as a field officer. */
+async function fieldPhone(browser: Browser) {
+  const context = await browser.newContext({
+    ...devices['Pixel 7'],
+    geolocation: { latitude: FIRST.lat + 0.004, longitude: FIRST.lon - 0.004, accuracy: 12 },
+    permissions: ['geolocation'],
+  });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/login`);
+  await page.locator('#username').fill('field');
+  await page.locator('#password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Shared with me' })).toBeVisible();
+  return { context, page };
+}
+
 /** A phone at `at` opens the link, consents and streams. */
 async function callerStreams(browser: Parameters<typeof openPhone>[0], link: string, at: typeof FIRST) {
   const phone = await openPhone(browser, { latitude: at.lat, longitude: at.lon, accuracy: 5 });
@@ -42,7 +58,7 @@ async function callerStreams(browser: Parameters<typeof openPhone>[0], link: str
   return phone;
 }
 
-test('two callers in one incident: both live tiles play, both are on one map with their labels, and the incident exports as one verified package', async ({
+test('two callers in one incident: both live tiles play, both are on one map with their labels, a field officer shared the incident finds both and joins the map, and the incident exports as one verified package', async ({
   browser,
 }, testInfo) => {
   // Two phones streaming, two axe passes, then both recordings ingested before the export.
@@ -104,6 +120,37 @@ test('two callers in one incident: both live tiles play, both are on one map wit
   await expect(
     page.getByTestId('incident-timeline-event').filter({ hasText: 'Caller 2:' }).first(),
   ).toBeVisible();
+
+  // 4b. The incident is shared with an armed-response officer, whose phone lists both callers
+  // (nearest first), opens one blurred, and whose position joins the incident's map.
+  const field = await fieldPhone(browser);
+  const panel = page.getByTestId('share-panel');
+  await panel.getByRole('checkbox', { name: 'E2E field' }).check();
+  await panel.getByRole('button', { name: 'Share live video and location' }).click();
+  await expect(panel.getByTestId('share-row').filter({ hasText: 'E2E field' })).toBeVisible();
+  const entry = field.page.getByTestId('field-share');
+  await expect(entry).toContainText('Fight in Trafalgar Square');
+  await entry.click();
+  const callers = field.page.getByTestId('field-caller');
+  await expect(callers).toHaveCount(2);
+  // The car is north-west of both; Caller 1 (Trafalgar Square) is the nearer.
+  await expect(callers.first()).toContainText('Caller 1');
+  await expect(callers.first().getByRole('link', { name: /Directions|Navigate|Maps/ })).toHaveAttribute(
+    'href',
+    /dir_action=navigate/,
+  );
+  await noViolations(field.page, 'field officer incident callers phone');
+  await callers.nth(1).getByRole('link').first().click();
+  const fieldVideo = field.page.getByTestId('live-video');
+  await expect
+    .poll(() => fieldVideo.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 30_000 })
+    .toBeGreaterThan(0);
+  expect(await fieldVideo.evaluate((v) => getComputedStyle(v).filter)).toMatch(/blur\(/);
+  await expect(map.locator('[data-testid="map-label"][data-label="Officer E2E field"]')).toHaveAttribute(
+    'data-lat',
+    /\d/,
+  );
+  await field.context.close();
 
   // 5. Accessible on a control-room screen and at a phone's width.
   await noViolations(page, 'incident page');
