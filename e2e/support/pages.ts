@@ -1,5 +1,5 @@
 import type { Browser, BrowserContext, Page } from '@playwright/test';
-import { expect } from '@playwright/test';
+import { devices, expect } from '@playwright/test';
 import { PASSWORD } from '@sightline/testkit/server';
 
 /** Signs an officer in; returns the console page. */
@@ -16,6 +16,26 @@ export async function signInConsole(
   await page.getByRole('button', { name: 'Sign in' }).click();
   // Every role lands somewhere different; all of them can sign out.
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  return { context, page };
+}
+
+/** A field officer's phone (Pixel 7: 412×915, touch, Android) at `position`, signed in as `field`. */
+export async function fieldOfficerPhone(
+  browser: Browser,
+  url: string,
+  position: { latitude: number; longitude: number; accuracy: number },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    ...devices['Pixel 7'],
+    geolocation: position,
+    permissions: ['geolocation'],
+  });
+  const page = await context.newPage();
+  await page.goto(`${url}/login`);
+  await page.locator('#username').fill('field');
+  await page.locator('#password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Shared with me' })).toBeVisible();
   return { context, page };
 }
 

@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type Browser, devices, expect, type Page, test } from '@playwright/test';
-import { PASSWORD, type Sightline, startSightline } from '@sightline/testkit/server';
+import { expect, type Page, test } from '@playwright/test';
+import { type Sightline, startSightline } from '@sightline/testkit/server';
 import { TRAFALGAR_SQUARE } from '../../packages/geo/src/reference-points.js';
 import { noViolations } from '../support/axe.js';
-import { apiAs, metresBetween, openPhone, signInConsole } from '../support/pages.js';
+import { apiAs, fieldOfficerPhone, metresBetween, openPhone, signInConsole } from '../support/pages.js';
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '../../apps/server/bin/sightline.js');
@@ -30,22 +30,6 @@ async function sendFromIncident(page: Page, phone: string): Promise<string> {
   await expect(shown).toBeVisible();
   if (previous) await expect(shown).not.toHaveText(previous);
   return (await shown.textContent())?.trim() ?? '';
-}
-
-/** The armed-response car's phone (Pixel 7), north-west of both callers, signed in as a field officer. */
-async function fieldPhone(browser: Browser) {
-  const context = await browser.newContext({
-    ...devices['Pixel 7'],
-    geolocation: { latitude: FIRST.lat + 0.004, longitude: FIRST.lon - 0.004, accuracy: 12 },
-    permissions: ['geolocation'],
-  });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await page.locator('#username').fill('field');
-  await page.locator('#password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Shared with me' })).toBeVisible();
-  return { context, page };
 }
 
 /** A phone at `at` opens the link, consents and streams. */
@@ -123,7 +107,12 @@ test('two callers in one incident: both live tiles play, both are on one map wit
 
   // 4b. The incident is shared with an armed-response officer, whose phone lists both callers
   // (nearest first), opens one blurred, and whose position joins the incident's map.
-  const field = await fieldPhone(browser);
+  // The car is north-west of both callers.
+  const field = await fieldOfficerPhone(browser, server.url, {
+    latitude: FIRST.lat + 0.004,
+    longitude: FIRST.lon - 0.004,
+    accuracy: 12,
+  });
   const panel = page.getByTestId('share-panel');
   await panel.getByRole('checkbox', { name: 'E2E field' }).check();
   await panel.getByRole('button', { name: 'Share live video and location' }).click();

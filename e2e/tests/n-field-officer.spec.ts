@@ -1,10 +1,17 @@
-import { type Browser, devices, expect, type Page, test } from '@playwright/test';
-import { PASSWORD, type Sightline, startSightline } from '@sightline/testkit/server';
+import { expect, type Page, test } from '@playwright/test';
+import { type Sightline, startSightline } from '@sightline/testkit/server';
 import { formatDistance } from '../../apps/console/src/field/relative.js';
 import { compassPoint, distanceMetres, initialBearing } from '../../packages/geo/src/index.js';
 import { TRAFALGAR_SQUARE } from '../../packages/geo/src/reference-points.js';
 import { noViolations } from '../support/axe.js';
-import { apiAs, openNewestSession, openPhone, sendInvite, signInConsole } from '../support/pages.js';
+import {
+  apiAs,
+  fieldOfficerPhone,
+  openNewestSession,
+  openPhone,
+  sendInvite,
+  signInConsole,
+} from '../support/pages.js';
 
 // Field officers on mobile (issue 11): a control room shares a live session with an armed
 // officer, who watches on a phone in the car; the officer's position comes back to the
@@ -22,22 +29,6 @@ test.afterAll(async () => server?.stop());
 const CALLER = { latitude: TRAFALGAR_SQUARE.lat, longitude: TRAFALGAR_SQUARE.lon, accuracy: 5 };
 /** The armed-response car, a few hundred metres east, on the Strand. */
 const CAR = { latitude: 51.508, longitude: -0.1247, accuracy: 12 };
-
-/** A field officer's phone (Pixel 7: 412×915, touch, Android), signed in, GPS set by the driver. */
-async function fieldPhone(browser: Browser) {
-  const context = await browser.newContext({
-    ...devices['Pixel 7'],
-    geolocation: CAR,
-    permissions: ['geolocation'],
-  });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await page.locator('#username').fill('field');
-  await page.locator('#password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Shared with me' })).toBeVisible();
-  return { context, page };
-}
 
 const decoding = (page: Page) =>
   expect
@@ -61,7 +52,7 @@ test('a field officer watches a shared caller on a phone and is seen on the cont
   await openNewestSession(room.page);
   const sessionId = room.page.url().split('/sessions/')[1]!;
 
-  const field = await fieldPhone(browser);
+  const field = await fieldOfficerPhone(browser, server.url, CAR);
   await expect(field.page.getByTestId('field-empty')).toBeVisible();
   await noViolations(field.page, 'field officer nothing shared phone');
 
