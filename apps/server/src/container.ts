@@ -339,6 +339,7 @@ export async function buildContainer(
     nodes,
     media,
     evidenceQueue,
+    log,
   });
   // With several instances, what signalling asks of a session's media is relayed to the one holding it.
   const mediaGateway = cluster.gateway(media);

@@ -26,7 +26,7 @@ interface Stand {
 async function standIn(name: string): Promise<Stand> {
   const stand = { name, healthy: true } as Stand;
   stand.server = createServer((req, res) => {
-    if (req.url === '/readyz') res.writeHead(stand.healthy ? 200 : 503);
+    if (req.url === '/healthz') res.writeHead(stand.healthy ? 200 : 503);
     res.end(name);
   });
   stand.sockets = new WebSocketServer({ server: stand.server });

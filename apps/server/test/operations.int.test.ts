@@ -136,7 +136,11 @@ describe('operations endpoints', () => {
     const dir = s.c.config.evidenceDir;
     await rename(dir, `${dir}.away`);
     try {
-      const { status, body } = await readyz();
+      // Answers are cached for a second: the next round sees the directory gone.
+      const { status, body } = await eventually(async () => {
+        const r = await readyz();
+        return r.status === 503 ? r : null;
+      });
       expect(status).toBe(503);
       expect(body.failing).toEqual(['evidence']);
       expect(body.checks.evidence).toMatchObject({ ok: false, error: 'unreachable' });
@@ -144,7 +148,7 @@ describe('operations endpoints', () => {
     } finally {
       await rename(`${dir}.away`, dir);
     }
-    expect((await readyz()).status).toBe(200);
+    await eventually(async () => (await readyz()).status === 200);
   });
 
   it('answers /readyz 503 naming janus once Janus is stopped, while /healthz still answers', async () => {

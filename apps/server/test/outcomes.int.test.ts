@@ -140,6 +140,31 @@ describe('pilot outcomes', () => {
     ).json()) as { entries: unknown[] };
     expect(trail.entries).toHaveLength(2);
     expect((await timeline(id)).filter((e) => e.type === 'outcome.recorded')).toHaveLength(2);
+
+    // The record is written, then the audit append fails: the officer's retry with the same key
+    // returns the record and writes its missing trace, so no record is left unaudited.
+    const audit = s.c.audit;
+    const append = audit.record;
+    audit.record = async () => {
+      throw new Error('database is busy');
+    };
+    const lost = await press('outcome-press-0003');
+    audit.record = append;
+    expect(lost.status).toBe(500);
+    const retried = await press('outcome-press-0003');
+    expect(retried.status).toBe(201);
+    const c = (await retried.json()) as Outcome;
+    const after = (await (
+      await supervisor.request('GET', `/api/audit?limit=500&subjectId=${id}&action=outcome.record`)
+    ).json()) as { entries: Array<{ detail: { outcomeId: string } }> };
+    expect(after.entries.filter((e) => e.detail.outcomeId === c.id)).toHaveLength(1);
+    expect((await timeline(id)).filter((e) => e.type === 'outcome.recorded')).toHaveLength(3);
+    // A third press with that key finds the trace there and adds nothing.
+    expect((await press('outcome-press-0003')).status).toBe(201);
+    const again = (await (
+      await supervisor.request('GET', `/api/audit?limit=500&subjectId=${id}&action=outcome.record`)
+    ).json()) as { entries: unknown[] };
+    expect(again.entries).toHaveLength(3);
   });
 
   it('records a bail check on a two-way link with the subject from the invite and the location of the latest fix', async () => {

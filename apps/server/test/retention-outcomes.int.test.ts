@@ -93,6 +93,10 @@ describe('outcomes and MoPI disposal', () => {
     expect(await workflowRows(disposed)).toEqual([]);
     const list = await supervisor.request('GET', `/api/sessions/${disposed}/outcomes`);
     expect(((await list.json()) as { outcomes: Outcome[]; workflow: unknown }).workflow).toBeNull();
+    // Nothing new can be recorded on it: disposal never looks at it again, so it would be kept for ever.
+    const late = await supervisor.request('POST', `/api/sessions/${disposed}/outcomes`, { record: bail });
+    expect(late.status).toBe(409);
+    expect(await outcomeRows(disposed)).toEqual([]);
 
     expect(await outcomeRows(kept)).toHaveLength(1);
     expect(await workflowRows(kept)).toHaveLength(1);

@@ -136,8 +136,11 @@ export class OutcomesStore extends Store<OutcomesState> {
       const saved = await this.api.recordOutcome(this.sessionId, req.body, key);
       this.#unanswered = null;
       if (this.#disposed) return false;
+      // A replayed answer may name a record a reload already listed: replace it, never list it twice.
       const outcomes = [
-        ...this.get().outcomes.map((o) => (o.id === saved.supersedes ? { ...o, supersededBy: saved.id } : o)),
+        ...this.get()
+          .outcomes.filter((o) => o.id !== saved.id)
+          .map((o) => (o.id === saved.supersedes ? { ...o, supersededBy: saved.id } : o)),
         saved,
       ];
       this.patch({

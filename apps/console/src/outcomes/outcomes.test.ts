@@ -237,6 +237,27 @@ describe('OutcomesStore', () => {
     expect(recordOutcome.mock.calls.map((c) => c[2])).toEqual(['key-a', 'key-a', 'key-b', 'key-c']);
   });
 
+  it('a replayed answer for a record a reload already listed shows it once', async () => {
+    let listed: Outcome[] = [];
+    const recordOutcome = vi.fn(async (): Promise<Outcome> => {
+      if (recordOutcome.mock.calls.length === 1) {
+        listed = [triage(O1)]; // recorded, but the answer is lost
+        throw new ApiRequestError(0, 'network', 'Could not reach the server.');
+      }
+      return triage(O1); // the retry with the same key: the server answers with the same record
+    });
+    const st = new OutcomesStore(
+      { outcomes: async () => ({ workflow: null, outcomes: listed }), recordOutcome },
+      's1',
+      'triage',
+    );
+    st.setDraft({ decision: 'advice-given', reason: 'Advice on door locks' });
+    expect(await st.submit()).toBe(false);
+    await st.load(); // the timeline's outcome.recorded reloads the list
+    expect(await st.submit()).toBe(true);
+    expect(st.get().outcomes.map((o) => o.id)).toEqual([triage(O1).id]);
+  });
+
   it('an edit after a lost answer makes a new submission with a new key', async () => {
     const recordOutcome = vi.fn(async (_s: string, _b: unknown, _key: string): Promise<Outcome> => {
       throw new ApiRequestError(503, 'bad_response', 'The server had a problem.');

@@ -105,6 +105,9 @@ export class IncidentService {
         action: 'incident.read',
         subject: { type: 'session', id: sessionId },
         detail: { incidentId: id },
+        // Per incident: a session moved to another incident and read there within the coalescing
+        // window must show that disclosure too, not only the first incident's.
+        scope: id,
         ip,
       });
     const byId = new Map(summaries.map((s) => [s.id, s]));

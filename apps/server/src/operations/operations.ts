@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Db } from '../adapters/db/database.js';
 import type { EvidenceStore } from '../adapters/storage/evidence-store.js';
 import type { StorageHealth } from '../adapters/storage/storage-health.js';
+import type { Logger } from '../lib/logger.js';
 import type { SerialQueue } from '../lib/serial-queue.js';
 import type { MediaService } from '../media/media.service.js';
 import type { MediaNodes } from '../media/nodes/media-nodes.js';
@@ -20,6 +21,7 @@ export interface OperationsDeps {
   nodes: MediaNodes;
   media: MediaService;
   evidenceQueue: SerialQueue;
+  log: Logger;
 }
 
 /** The metrics and readiness checks of one server instance, reading the live objects they describe. */
@@ -56,29 +58,33 @@ export function buildOperations(d: OperationsDeps): { metrics: Metrics; readines
       return rows.map((r) => ({ type: r.type, count: Number(r.n), oldestMs: now - Number(r.oldest) }));
     },
   });
-  const readiness = new Readiness({
-    async database() {
-      await sql`select 1`.execute(d.db);
+  const readiness = new Readiness(
+    {
+      async database() {
+        await sql`select 1`.execute(d.db);
+      },
+      async evidence() {
+        if (d.evidenceDir !== null) {
+          await access(d.evidenceDir, constants.R_OK | constants.W_OK);
+          if (!(await stat(d.evidenceDir)).isDirectory()) throw new NotReadyError('not a directory');
+        } else {
+          await d.store.probe?.();
+        }
+        // Reachable but refusing writes (full, read-only) is not ready either.
+        const { state } = d.storage.status.evidence;
+        if (state !== 'ok') throw new NotReadyError(`evidence store ${state}`);
+      },
+      async janus() {
+        const nodes = d.nodes.all();
+        const answers = await Promise.allSettled(
+          nodes.filter((n) => n.healthy).map((n) => n.connection.ping()),
+        );
+        if (!answers.some((a) => a.status === 'fulfilled'))
+          throw new NotReadyError(`no media node answers (0 of ${nodes.length})`);
+      },
     },
-    async evidence() {
-      if (d.evidenceDir !== null) {
-        await access(d.evidenceDir, constants.R_OK | constants.W_OK);
-        if (!(await stat(d.evidenceDir)).isDirectory()) throw new NotReadyError('not a directory');
-      } else {
-        await d.store.probe?.();
-      }
-      // Reachable but refusing writes (full, read-only) is not ready either.
-      const { state } = d.storage.status.evidence;
-      if (state !== 'ok') throw new NotReadyError(`evidence store ${state}`);
-    },
-    async janus() {
-      const nodes = d.nodes.all();
-      const answers = await Promise.allSettled(
-        nodes.filter((n) => n.healthy).map((n) => n.connection.ping()),
-      );
-      if (!answers.some((a) => a.status === 'fulfilled'))
-        throw new NotReadyError(`no media node answers (0 of ${nodes.length})`);
-    },
-  });
+    undefined,
+    d.log,
+  );
   return { metrics, readiness };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../lib/logger.js';
 import { NotReadyError, Readiness } from './readiness.js';
 
 const ok = async () => {};
@@ -33,5 +34,38 @@ describe('Readiness', () => {
     const report = await new Readiness({ database: ok, evidence: hung, janus: ok }, 50).check();
     expect(report.ok).toBe(false);
     expect(report.checks.evidence).toMatchObject({ ok: false, error: 'no answer within 50 ms' });
+  });
+
+  it('probes the dependencies at most once a second however often it is asked, and logs the real cause', async () => {
+    let t = 0;
+    let probes = 0;
+    const logged: unknown[] = [];
+    const log = { ...silentLogger, warn: (o: object | string) => void logged.push(o) };
+    const readiness = new Readiness(
+      {
+        database: async () => {
+          probes++;
+          throw new Error('connect ECONNREFUSED 10.0.0.7:5432');
+        },
+        evidence: ok,
+        janus: ok,
+      },
+      50,
+      log,
+      1_000,
+      () => t,
+    );
+    const answers = await Promise.all([readiness.check(), readiness.check()]);
+    t = 999;
+    await readiness.check();
+    expect(probes).toBe(1);
+    expect(answers[0]!.checks.database.error).toBe('unreachable');
+    t = 1_000;
+    await readiness.check();
+    expect(probes).toBe(2);
+    // The public answer says "unreachable"; the operator's log has the driver's words.
+    expect(JSON.stringify(logged[0], (_k, v) => (v instanceof Error ? v.message : v))).toMatch(
+      /ECONNREFUSED 10\.0\.0\.7/,
+    );
   });
 });

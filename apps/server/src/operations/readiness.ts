@@ -1,3 +1,5 @@
+import { type Logger, silentLogger } from '../lib/logger.js';
+
 /** The dependencies an instance needs before it can take traffic. */
 export type ReadinessCheckName = 'database' | 'evidence' | 'janus';
 
@@ -24,25 +26,45 @@ export class NotReadyError extends Error {
 
 /** Each probe's time limit: a hung dependency makes /readyz answer 503 quickly, never hang. */
 export const READINESS_TIMEOUT_MS = 2_000;
+/**
+ * How long one answer serves every asker: the route is public, and each check costs a database
+ * query, an S3 request and a Janus round trip, so however often it is probed the dependencies
+ * see at most one round a second (concurrent askers share the round in flight).
+ */
+export const READINESS_CACHE_MS = 1_000;
 
 /**
  * Runs every readiness probe at once, each under a timeout. A probe's own error message is not
  * passed on (a driver's may name a host or a path); only a NotReadyError's words, or a timeout.
  */
 export class Readiness {
+  #last: { at: number; report: Promise<ReadinessReport> } | null = null;
+
   constructor(
     private readonly probes: Record<ReadinessCheckName, ReadinessProbe>,
     private readonly timeoutMs = READINESS_TIMEOUT_MS,
+    private readonly log: Logger = silentLogger,
+    private readonly cacheMs = READINESS_CACHE_MS,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
-  async check(): Promise<ReadinessReport> {
+  /** The latest round if it started under `cacheMs` ago (or is still running), else a new one. */
+  check(): Promise<ReadinessReport> {
+    const t = this.now();
+    if (this.#last && t - this.#last.at < this.cacheMs) return this.#last.report;
+    const report = this.round();
+    this.#last = { at: t, report };
+    return report;
+  }
+
+  private async round(): Promise<ReadinessReport> {
     const names = Object.keys(this.probes) as ReadinessCheckName[];
-    const results = await Promise.all(names.map((n) => this.run(this.probes[n])));
+    const results = await Promise.all(names.map((n) => this.run(n, this.probes[n])));
     const checks = Object.fromEntries(names.map((n, i) => [n, results[i]!])) as ReadinessReport['checks'];
     return { ok: results.every((r) => r.ok), checks };
   }
 
-  private async run(probe: ReadinessProbe): Promise<CheckResult> {
+  private async run(name: ReadinessCheckName, probe: ReadinessProbe): Promise<CheckResult> {
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -55,6 +77,8 @@ export class Readiness {
       await Promise.race([probe(), timeout]);
       return { ok: true, ms: elapsed(started) };
     } catch (err) {
+      // The full cause goes to the log (operators read it); the public answer gets safe words only.
+      this.log.warn({ err, check: name }, 'readiness: check failed');
       const error = err instanceof NotReadyError ? err.message : 'unreachable';
       return { ok: false, ms: elapsed(started), error };
     } finally {

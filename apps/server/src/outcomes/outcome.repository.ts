@@ -64,6 +64,16 @@ export class OutcomeRepository {
       .execute();
   }
 
+  /** Whether retention has disposed of the session (its personal data is gone for good). */
+  async disposed(sessionId: string): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('sessions')
+      .select('disposed_at')
+      .where('id', '=', sessionId)
+      .executeTakeFirst();
+    return r?.disposed_at != null;
+  }
+
   async workflow(sessionId: string): Promise<SessionWorkflow | null> {
     const r = await this.db
       .selectFrom('session_workflows')

@@ -87,7 +87,14 @@ export class OutcomeService {
     idempotencyKey: string | null = null,
   ): Promise<Outcome> {
     const session = await this.sessions.get(sessionId);
-    const earlier = idempotencyKey ? await this.replay(sessionId, idempotencyKey) : null;
+    // Disposal deleted its outcomes with the rest of its personal data, and never looks at it
+    // again: a record added now would be kept for ever.
+    if (await this.repo.disposed(sessionId))
+      throw new DomainError(
+        'conflict',
+        'this session has been disposed of; nothing more can be recorded on it',
+      );
+    const earlier = idempotencyKey ? await this.replay(sessionId, idempotencyKey, officer, ip) : null;
     if (earlier) return earlier;
     const kind = req.record.kind;
     const refusal =
@@ -116,35 +123,57 @@ export class OutcomeService {
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       // The same press arriving twice at once (two instances): the one that lost returns the winner's.
-      const winner = idempotencyKey ? await this.replay(sessionId, idempotencyKey) : null;
+      const winner = idempotencyKey ? await this.replay(sessionId, idempotencyKey, officer, ip) : null;
       if (winner) return winner;
       throw new DomainError('conflict', 'that record has already been corrected; correct the newer one');
     }
+    const saved = (await this.repo.list(sessionId)).find((o) => o.id === id)!;
+    await this.trace(saved, officer, ip);
+    return saved;
+  }
+
+  /** The audit entry and the timeline event of a record just written. */
+  private async trace(o: Outcome, officer: Officer, ip: string | null): Promise<void> {
     await this.audit.record({
       actor: officer,
-      action: req.supersedes ? 'outcome.correct' : 'outcome.record',
-      subject: { type: 'session', id: sessionId },
+      action: o.supersedes ? 'outcome.correct' : 'outcome.record',
+      subject: { type: 'session', id: o.sessionId },
       // Which record, never what it says: the hash-chained trail cannot be changed, so personal
       // data written here (a bail check's subject, the caller's position) would outlive MoPI
       // disposal of the outcome itself. The record is in `outcomes` for as long as it is kept.
-      detail: { outcomeId: id, kind, supersedes: req.supersedes ?? null },
+      detail: { outcomeId: o.id, kind: o.record.kind, supersedes: o.supersedes },
       ip,
     });
     await this.sessions.addEvent(
-      sessionId,
-      req.supersedes ? 'outcome.corrected' : 'outcome.recorded',
+      o.sessionId,
+      o.supersedes ? 'outcome.corrected' : 'outcome.recorded',
       officer.name,
-      outcomeSummary(record),
-      now,
+      outcomeSummary(o.record),
+      o.recordedAt,
     );
-    return (await this.repo.list(sessionId)).find((o) => o.id === id)!;
   }
 
-  /** The outcome an earlier request with this key recorded, as it stands now. */
-  private async replay(sessionId: string, key: string): Promise<Outcome | null> {
+  /**
+   * The outcome an earlier request with this key recorded, as it stands now. The record and its
+   * trace are written one after the other, so a request can fail between the two (the audit
+   * append refused, the process killed) and be retried: its trace is written now if it is missing,
+   * and a retry never leaves a record that nobody's audit trail mentions.
+   */
+  private async replay(sessionId: string, key: string, officer: Officer, ip: string | null) {
     const row = await this.repo.byKey(sessionId, key);
     if (!row) return null;
-    return (await this.repo.list(sessionId)).find((o) => o.id === row.id) ?? null;
+    const o = (await this.repo.list(sessionId)).find((x) => x.id === row.id);
+    if (!o) return null;
+    const action = o.supersedes ? 'outcome.correct' : 'outcome.record';
+    const trail = await this.audit.list({ limit: 1_000, subjectId: sessionId, action });
+    if (!trail.some((e) => (e.detail as { outcomeId?: string } | null)?.outcomeId === o.id))
+      // Written as by whoever recorded it (the same officer retrying, in practice).
+      await this.trace(
+        o,
+        officer.id === o.recordedBy.id ? officer : { type: 'officer', ...o.recordedBy },
+        ip,
+      );
+    return o;
   }
 
   /** The latest fix, with how old it is now: never typed by the officer. */

@@ -155,7 +155,11 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<Haproxy> {
       bind: `${host}:${port}`,
       socket,
       backends: opts.backends,
-      healthPath: opts.healthPath ?? '/readyz',
+      // Route on /healthz (this instance serves), never /readyz: every instance shares the
+      // database, the evidence store and the media nodes, so a shared outage would take every
+      // instance out at once and close every socket, where a degraded instance still serves
+      // calls, shows officers the storage banner and keeps callers' sockets.
+      healthPath: opts.healthPath ?? '/healthz',
     }),
   );
   // A bad configuration is reported with HAProxy's own message, not as a port that never opens.

@@ -7,13 +7,13 @@ const publicRoute = { auth: { public: true as const } };
 
 /**
  * What operations teams point their tools at (docs/operations.md): liveness for the process
- * supervisor, readiness for the load balancer, metrics for Prometheus.
+ * supervisor and the load balancer, readiness for start-up and alerting, metrics for Prometheus.
  */
 export const operationsRoutes =
   (c: Container): FastifyPluginAsyncZod =>
   async (app) => {
     // Alive: answers while the process serves HTTP, checks nothing else (a restart would not fix a
-    // database outage). `media` stays for the callers that read it; /readyz is what to route by.
+    // database outage). Balancers route by this one, not /readyz: see docs/operations.md.
     app.get('/healthz', { schema: { response: { 200: HealthResponse } }, config: publicRoute }, async () => ({
       ok: true as const,
       media: c.plane.status.state,
@@ -22,7 +22,11 @@ export const operationsRoutes =
     // Ready: every dependency answered within its timeout. Public, so it names checks, never hosts.
     app.get(
       '/readyz',
-      { schema: { response: { 200: ReadinessResponse, 503: ReadinessResponse } }, config: publicRoute },
+      {
+        schema: { response: { 200: ReadinessResponse, 503: ReadinessResponse } },
+        // Answers are cached for a second (Readiness); the limit keeps one address from hogging it.
+        config: { ...publicRoute, rateLimit: { max: 300, timeWindow: '1 minute' } },
+      },
       async (_request, reply) => {
         const report = await c.readiness.check();
         const failing = (Object.keys(report.checks) as ReadinessCheckName[]).filter(
