@@ -297,19 +297,32 @@ export class DisposalService {
     for (const dir of this.settings.spoolFor(c.sessionId)) await rm(dir, { recursive: true, force: true });
     // The session's personal data rows go together, in one transaction with marking it disposed:
     // 0020's trigger lets an outcome be deleted only once its session is marked disposed.
-    const deleted = await withTransaction(this.db, (trx) => deletePersonalRows(trx, c.sessionId, now));
+    const detail = {
+      why: c.why,
+      policyId: c.policyId,
+      retainUntil: c.retainUntil,
+      items: c.items,
+      exportPackages: packages,
+    };
+    let deleted: Awaited<ReturnType<typeof deletePersonalRows>>;
+    try {
+      deleted = await withTransaction(this.db, (trx) => deletePersonalRows(trx, c.sessionId, now));
+    } catch (err) {
+      // The media are gone already; the rows could not go (a legal hold placed meanwhile makes
+      // 0020's trigger refuse). What was deleted is still audited before the run stops on it.
+      await this.audit.record({
+        actor,
+        action: 'retention.dispose',
+        subject: { type: 'session', id: c.sessionId },
+        detail: { ...detail, personalRowsKept: err instanceof Error ? err.message : String(err) },
+      });
+      throw err;
+    }
     await this.audit.record({
       actor,
       action: 'retention.dispose',
       subject: { type: 'session', id: c.sessionId },
-      detail: {
-        why: c.why,
-        policyId: c.policyId,
-        retainUntil: c.retainUntil,
-        items: c.items,
-        exportPackages: packages,
-        ...deleted,
-      },
+      detail: { ...detail, ...deleted },
     });
     await this.sessions.addEvent(c.sessionId, 'evidence.disposed', null, c.why);
   }
