@@ -13,21 +13,24 @@ export { CHROMIUM_ARGS };
 export const ALONE = [
   'a-live-session.spec.ts',
   'g-caller-network.spec.ts',
-  // Sixteen axe runs and full-page screenshots in one test: paired, it ran past its 6 minutes.
+  // Sixteen axe runs and full-page screenshots in one test.
   'h-accessibility.spec.ts',
   'j-turn-relay.spec.ts',
   'r-simulcast.spec.ts',
 ];
 
-// `npm test` runs the two projects one after the other (scripts/test.mjs): `paired`, two specs
-// at a time (each starts its own server and Janus on free ports, with its own data directory),
-// then `alone`. Running this config without `--project` runs both at once.
+// `npm test` runs the two projects one after the other (scripts/test.mjs): `main`, then `alone`.
+// Each spec starts its own server and Janus on free ports, with its own data directory.
 const phase = process.env.SIGHTLINE_E2E_PHASE;
 
 export default defineConfig({
   testDir: './tests',
   outputDir: './.artifacts/test-results',
-  workers: 2,
+  // One spec at a time. Two at a time was tried (a `paired` project) and measured on a fresh
+  // clone: 22 of 24 passed, but m-incidents and n-field-officer (three browsers and two callers
+  // each) starved each other when paired: a 15 s evaluate timed out, a session row never showed.
+  // Pairing only light specs is worth revisiting with a measured list; until then, serial.
+  workers: 1,
   fullyParallel: false,
   timeout: 120_000,
   expect: { timeout: 20_000 },
@@ -36,8 +39,7 @@ export default defineConfig({
     ['html', { outputFolder: `./.artifacts/report${phase ? `-${phase}` : ''}`, open: 'never' }],
   ],
   projects: [
-    // Two specs share the 2 cores, so a test may take half as long again as it does alone.
-    { name: 'paired', testIgnore: ALONE, timeout: 180_000 },
+    { name: 'main', testIgnore: ALONE, timeout: 180_000 },
     { name: 'alone', testMatch: ALONE, workers: 1, outputDir: './.artifacts/test-results-alone' },
   ],
   use: {

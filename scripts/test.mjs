@@ -138,9 +138,9 @@ if (!only || only === 'e2e') {
       ],
       { env: { ...process.env, SIGHTLINE_E2E_PHASE: project } },
     );
-  await timed('Playwright end-to-end (Chromium), two specs at a time', e2e('paired'));
+  await timed('Playwright end-to-end (Chromium)', e2e('main'));
   await timed(
-    'Playwright end-to-end (Chromium), the media-timing and phone-network specs alone',
+    'Playwright end-to-end (Chromium), the media-timing, phone-network and axe specs',
     e2e('alone'),
   );
 }

@@ -137,7 +137,7 @@ export async function openNewestSession(page: Page): Promise<void> {
   const row = page.getByTestId('session-row').first();
   const id = await row.getAttribute('data-session-id');
   if (!id) throw new Error('no session in the list');
-  // The budgets allow for two specs sharing 2 cores (npm test's paired phase), where a click's
+  // The budgets allow for a loaded 2-core machine (two specs at a time was once tried), where a click's
   // actionability checks and the session page's first render each took over 3 s.
   await expect(async () => {
     if (!page.url().includes(`/sessions/${id}`))
