@@ -3,14 +3,15 @@ import { ensureClip, RtpSource } from '@sightline/testkit/synthetic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectCaller,
+  errorAnswering,
   eventually,
   jsonApi,
   type OfficerClient,
+  openConsole,
   signIn,
   startServer,
   TestClock,
   type TestServer,
-  TestSocket,
 } from './harness.js';
 
 // Sharing a session with a field officer (issue 11): the share is the only way in, it is
@@ -50,21 +51,9 @@ async function share(sessionId: string, officerId: string, durationSeconds = 360
   return ((await res.json()) as { shares: { id: string; expiresAt: number }[] }).shares[0]!;
 }
 
-async function consoleOf(o: OfficerClient) {
-  const sock = await TestSocket.open(`${s.wsUrl}/ws/console`, o.cookie);
-  await sock.next((m) => m.type === 'hello');
-  return sock;
-}
+const consoleOf = (o: OfficerClient) => openConsole(s, o);
 
-/** Sends a message and returns the error answering it (or null once a ping after it is answered). */
-async function answer(sock: TestSocket, msg: Record<string, unknown>) {
-  const id = `m${Math.random()}`;
-  const from = sock.messages.length;
-  sock.send({ ...msg, id });
-  sock.send({ type: 'ping', id: `after-${id}` });
-  await sock.next((m) => m.type === 'pong', 10_000, from);
-  return sock.messages.slice(from).find((m) => m.type === 'error' && m.ref === id) ?? null;
-}
+const answer = errorAnswering;
 
 const actions = async (subjectId: string) =>
   (await s.c.audit.list({ limit: 50, subjectId })).map((a) => a.action);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '@sightline/protocol';
 import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import WebSocket from 'ws';
 import type { Clock } from '../src/adapters/clock.js';
 import { loadConfig } from '../src/config/config.js';
@@ -302,4 +303,29 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A response's JSON body, after checking its status (the body is the failure message). */
+export async function expectJson<T>(res: Response | Promise<Response>, status = 200): Promise<T> {
+  const r = await res;
+  const body = await r.text();
+  expect(r.status, body).toBe(status);
+  return JSON.parse(body) as T;
+}
+
+/** An officer's console socket, once the server has said hello. */
+export async function openConsole(s: TestServer, o: OfficerClient): Promise<TestSocket> {
+  const sock = await TestSocket.open(`${s.wsUrl}/ws/console`, o.cookie);
+  await sock.next((m) => m.type === 'hello');
+  return sock;
+}
+
+/** Sends a message and returns the error answering it (or null once a ping after it is answered). */
+export async function errorAnswering(sock: TestSocket, msg: Record<string, unknown>) {
+  const id = `m${Math.random()}`;
+  const from = sock.messages.length;
+  sock.send({ ...msg, id });
+  sock.send({ type: 'ping', id: `after-${id}` });
+  await sock.next((m) => m.type === 'pong', 10_000, from);
+  return sock.messages.slice(from).find((m) => m.type === 'error' && m.ref === id) ?? null;
 }

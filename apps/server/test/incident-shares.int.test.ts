@@ -4,13 +4,15 @@ import { ensureClip, RtpSource } from '@sightline/testkit/synthetic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectCaller,
+  errorAnswering,
   eventually,
+  expectJson,
   jsonApi,
   type OfficerClient,
+  openConsole,
   signIn,
   startServer,
   type TestServer,
-  TestSocket,
 } from './harness.js';
 
 // Sharing an incident with a field officer (issue 11): the share covers whichever sessions are
@@ -30,12 +32,7 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-async function json<T>(res: Response | Promise<Response>, status = 200): Promise<T> {
-  const r = await res;
-  const body = await r.text();
-  expect(r.status, body).toBe(status);
-  return JSON.parse(body) as T;
-}
+const json = expectJson;
 const createIncident = (sessionId: string) =>
   json<IncidentSummary>(
     handler.request('POST', '/api/incidents', { title: 'Fight on High St', sessionId }),
@@ -54,20 +51,8 @@ async function shareIncident(incidentId: string) {
   );
   return body.shares[0]!;
 }
-async function consoleOf(o: OfficerClient) {
-  const sock = await TestSocket.open(`${s.wsUrl}/ws/console`, o.cookie);
-  await sock.next((m) => m.type === 'hello');
-  return sock;
-}
-/** Sends a message and returns the error answering it (or null once a ping after it is answered). */
-async function answer(sock: TestSocket, msg: Record<string, unknown>) {
-  const id = `m${Math.random()}`;
-  const from = sock.messages.length;
-  sock.send({ ...msg, id });
-  sock.send({ type: 'ping', id: `after-${id}` });
-  await sock.next((m) => m.type === 'pong', 10_000, from);
-  return sock.messages.slice(from).find((m) => m.type === 'error' && m.ref === id) ?? null;
-}
+const consoleOf = (o: OfficerClient) => openConsole(s, o);
+const answer = errorAnswering;
 const entries = async (subjectId: string) => (await s.c.audit.list({ limit: 100, subjectId })).reverse();
 const fixAt = (lat: number, lon: number) => ({
   lat,

@@ -9,6 +9,7 @@ import type { ManifestBody } from '../src/evidence/export/manifest.js';
 import { verifyPackage } from '../src/evidence/export/verify-package.js';
 import {
   eventually,
+  expectJson,
   invite,
   type OfficerClient,
   openLink,
@@ -39,12 +40,7 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-async function json<T>(res: Response | Promise<Response>, status = 200): Promise<T> {
-  const r = await res;
-  const body = await r.text();
-  expect(r.status, body).toBe(status);
-  return JSON.parse(body) as T;
-}
+const json = expectJson;
 const create = (o: OfficerClient, body: Record<string, unknown>) =>
   json<IncidentSummary>(o.request('POST', '/api/incidents', body), 201);
 const actions = async (subjectId: string) =>
