@@ -118,8 +118,8 @@ if (!only || only === 'integration') {
   );
 }
 if (!only || only === 'e2e') {
-  // Two phases (projects in e2e/playwright.config.ts): most specs two at a time, then the few
-  // that judge moving video or reshape the phone's network, one at a time. Extra arguments
+  // Two phases (projects in e2e/playwright.config.ts), each one spec at a time: most specs, then
+  // the few that judge moving video or reshape the phone's network. Extra arguments
   // (a spec file, --grep) go to both; a phase they select nothing from passes.
   const extra = process.argv.slice(3);
   const e2e = (project) => () =>
