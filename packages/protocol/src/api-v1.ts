@@ -156,7 +156,8 @@ export type ApiSessionDetail = z.infer<typeof ApiSessionDetail>;
 export const ApiSessionResult = z.object({ session: ApiSession });
 export type ApiSessionResult = z.infer<typeof ApiSessionResult>;
 
-export const ApiEndSessionRequest = z.object({ reason: z.string().trim().max(200).optional() }).default({});
+/** Optional: a POST with no body ends the session with reason `ended_by_api`. */
+export const ApiEndSessionRequest = z.object({ reason: z.string().trim().max(200).optional() }).nullish();
 
 export const ApiIncident = z.object({
   id: z.string(),
