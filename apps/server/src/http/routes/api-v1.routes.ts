@@ -28,7 +28,8 @@ export const apiV1Routes =
   async (app) => {
     await app.register(oauthRoutes(c));
     // One counter per client across every /api/v1 route, at the client's own per-minute limit
-    // (in Redis when configured, so the limit holds across instances). After authentication.
+    // (in Redis when configured, so the limit holds across instances). A route-level onRequest hook
+    // runs after the app-level one that authenticates, and before the body is parsed.
     const perClient = app.rateLimit({
       timeWindow: 60_000,
       max: (request: FastifyRequest) => request.apiClient?.ratePerMinute ?? API_DEFAULT_RATE_PER_MINUTE,
@@ -50,7 +51,7 @@ export const apiV1Routes =
           response: { 201: ApiSessionResult },
         },
         config: { auth: { client: true, scope: 'invites:write' } },
-        preHandler: perClient,
+        onRequest: perClient,
       },
       async (request, reply) =>
         reply
@@ -76,7 +77,7 @@ export const apiV1Routes =
           response: { 200: ApiSessionDetail },
         },
         config: { auth: { client: true, scope: 'sessions:read' } },
-        preHandler: perClient,
+        onRequest: perClient,
       },
       async (request) => c.machineApi.session(apiClient(request), request.params.id, request.ip),
     );
@@ -94,7 +95,7 @@ export const apiV1Routes =
           response: { 200: ApiSessionResult },
         },
         config: { auth: { client: true, scope: 'sessions:end' } },
-        preHandler: perClient,
+        onRequest: perClient,
       },
       async (request) =>
         c.machineApi.end(apiClient(request), request.params.id, request.body?.reason, request.ip),
@@ -111,7 +112,7 @@ export const apiV1Routes =
           response: { 200: ApiIncident },
         },
         config: { auth: { client: true, scope: 'incidents:read' } },
-        preHandler: perClient,
+        onRequest: perClient,
       },
       async (request) => c.machineApi.incident(apiClient(request), request.params.id, request.ip),
     );
