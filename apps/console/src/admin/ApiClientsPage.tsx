@@ -62,7 +62,7 @@ export function ApiClientsPage() {
               <dd className="mono">{revealed.clientId}</dd>
             </div>
           </dl>
-          <div className="actions">
+          <div className="row-actions">
             <CopyButton text={revealed.key} label="Copy key" />
             <button type="button" className="btn btn-primary btn-small" onClick={() => store.dismissKey()}>
               I have stored the key
@@ -98,35 +98,37 @@ export function ApiClientsPage() {
                   <td className="mono">{c.keyPrefix ?? '—'}</td>
                   <td>{STATUS_LABELS[c.status]}</td>
                   <td>{c.lastUsedAt ? formatDateTime(c.lastUsedAt) : 'Never'}</td>
-                  <td className="actions">
-                    <button
-                      type="button"
-                      className="btn btn-secondary btn-small"
-                      disabled={busy}
-                      onClick={() => void store.rotate(c)}
-                    >
-                      {c.keyPrefix ? 'Rotate key' : 'New key'}
-                      <span className="visually-hidden"> for {c.name}</span>
-                    </button>
-                    {c.keyPrefix ? (
+                  <td>
+                    <div className="row-actions">
                       <button
                         type="button"
                         className="btn btn-secondary btn-small"
                         disabled={busy}
-                        onClick={() => void store.revoke(c)}
+                        onClick={() => void store.rotate(c)}
                       >
-                        Revoke key<span className="visually-hidden"> for {c.name}</span>
+                        {c.keyPrefix ? 'Rotate key' : 'New key'}
+                        <span className="visually-hidden"> for {c.name}</span>
                       </button>
-                    ) : null}
-                    <button
-                      type="button"
-                      className="btn btn-secondary btn-small"
-                      disabled={busy}
-                      onClick={() => void store.setDisabled(c, c.status !== 'disabled')}
-                    >
-                      {c.status === 'disabled' ? 'Enable' : 'Disable'}
-                      <span className="visually-hidden"> {c.name}</span>
-                    </button>
+                      {c.keyPrefix ? (
+                        <button
+                          type="button"
+                          className="btn btn-secondary btn-small"
+                          disabled={busy}
+                          onClick={() => void store.revoke(c)}
+                        >
+                          Revoke key<span className="visually-hidden"> for {c.name}</span>
+                        </button>
+                      ) : null}
+                      <button
+                        type="button"
+                        className="btn btn-secondary btn-small"
+                        disabled={busy}
+                        onClick={() => void store.setDisabled(c, c.status !== 'disabled')}
+                      >
+                        {c.status === 'disabled' ? 'Enable' : 'Disable'}
+                        <span className="visually-hidden"> {c.name}</span>
+                      </button>
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -160,7 +162,7 @@ export function ApiClientsPage() {
                 <label htmlFor={`scope-${scope}`} className="mono">
                   {scope}
                 </label>
-                <span id={`scope-${scope}-help`} className="muted">
+                <span id={`scope-${scope}-help`} className="field-hint">
                   {API_SCOPES[scope]}
                 </span>
               </div>
