@@ -231,7 +231,7 @@ describe('POST /api/v1/invites', () => {
       state: 'sent',
       mode: 'location',
       language: 'cy',
-      phoneMasked: '+44 •••••••' + phone.slice(-3),
+      phoneMasked: `+44 •••••••${phone.slice(-3)}`,
       callHandler: { id: handlerId, name: 'Call Handler Cad' },
       latestLocation: null,
     });
