@@ -10,6 +10,7 @@ import type {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_TOKEN_TTL_MS } from '../src/api-clients/api-client.service.js';
 import {
+  addFix,
   expectJson,
   invite,
   type OfficerClient,
@@ -114,16 +115,7 @@ function token(form: Record<string, string>, basic?: [string, string]) {
 }
 
 const fix = (sessionId: string, lat: number, lon: number) =>
-  s.c.location.add(sessionId, {
-    lat,
-    lon,
-    accuracy: 12,
-    altitude: null,
-    altitudeAccuracy: null,
-    heading: null,
-    speed: null,
-    fixTime: clock.now() - 2000,
-  });
+  addFix(s, sessionId, lat, lon, 12, clock.now() - 2000);
 
 describe('API clients, managed by admins', () => {
   it('shows a new key once, keeps only its digest, lists the client without it, and audits the creation', async () => {
