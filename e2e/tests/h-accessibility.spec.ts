@@ -264,6 +264,15 @@ test('the console’s main pages pass axe', async ({ browser }) => {
   await admin.page.goto(`${server.url}/admin/sign-in`);
   await expect(admin.page.getByTestId('sso-configured')).toHaveText('Not configured');
   await noViolations(admin.page, 'console: sign-in settings');
+  // API clients, reached from the admin page: the form, the list, and a new key shown once.
+  await admin.page.goto(`${server.url}/admin`);
+  await admin.page.getByRole('link', { name: /API clients/ }).click();
+  await admin.page.getByLabel('Name', { exact: true }).fill('A11Y CAD');
+  await admin.page.getByLabel('sessions:read', { exact: true }).check();
+  await admin.page.getByRole('button', { name: 'Create client' }).click();
+  await expect(admin.page.getByTestId('new-api-key-value')).toHaveText(/^sl_[0-9a-f]{16}_/);
+  await expect(admin.page.getByTestId('api-clients')).toContainText('A11Y CAD');
+  await noViolations(admin.page, 'console: API clients, a new key shown once');
   await admin.page.goto(`${server.url}/account`);
   await admin.page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
   await expect(admin.page.getByRole('img', { name: /QR code/ })).toBeVisible();

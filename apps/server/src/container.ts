@@ -15,6 +15,9 @@ import { OutboxGateway } from './adapters/sms/outbox-gateway.js';
 import { MonitoredEvidenceStore } from './adapters/storage/monitored-evidence-store.js';
 import { openEvidenceStore } from './adapters/storage/open-evidence-store.js';
 import { StorageHealth } from './adapters/storage/storage-health.js';
+import { ApiClientRepository } from './api-clients/api-client.repository.js';
+import { ApiClientService } from './api-clients/api-client.service.js';
+import { MachineApiService } from './api-clients/machine-api.service.js';
 import { AuditService } from './audit/audit.service.js';
 import { AuditHeadFile, auditHeadPath } from './audit/head-file.js';
 import { ReadAudit } from './audit/read-audit.js';
@@ -103,6 +106,10 @@ export interface Container {
   invites: InviteService;
   /** Several callers' sessions seen together (issue 11). */
   incidents: IncidentService;
+  /** Machine clients of /api/v1 (CAD): their keys, scopes and access tokens. */
+  apiClients: ApiClientService;
+  /** What a machine client does through /api/v1. */
+  machineApi: MachineApiService;
   location: LocationService;
   evidence: EvidenceService;
   chat: ChatService;
@@ -364,6 +371,18 @@ export async function buildContainer(
     random,
     events,
   });
+  const apiClientRepo = new ApiClientRepository(db);
+  const apiClients = new ApiClientService(apiClientRepo, clock, random, audit);
+  const machineApi = new MachineApiService({
+    repo: apiClientRepo,
+    officers,
+    invites,
+    sessions,
+    evidence,
+    incidents,
+    reads,
+    clock,
+  });
   const manifests = new SessionManifests(db, signer, audit, config.manifestPhone);
   const redactions = new RedactionService(
     db,
@@ -555,6 +574,8 @@ export async function buildContainer(
     shares,
     invites,
     incidents,
+    apiClients,
+    machineApi,
     location,
     evidence,
     chat,

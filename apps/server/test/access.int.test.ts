@@ -1,4 +1,6 @@
 import {
+  API_SCOPES,
+  type ApiScope,
   CONSOLE_MESSAGE_PERMISSIONS,
   type ConsoleToServer,
   type Role,
@@ -105,6 +107,68 @@ describe('every route declares and enforces its access policy', () => {
     // Allowed through to the service (no such incident), not refused.
     for (const role of ['call-handler', 'supervisor'] as const)
       expect((await officerFor([role]).request('GET', `/api/incidents/${UUID}/shares`)).status).toBe(404);
+  });
+
+  const clientRoutes = () =>
+    s.app.routePolicies.filter((r) => r.auth && 'client' in r.auth && r.method !== 'HEAD');
+  /** A machine client of /api/v1 holding `scopes` (created as an admin would). */
+  const clientKey = async (scopes: ApiScope[]) =>
+    (await s.c.apiClients.create({ name: 'Access test', scopes, ratePerMinute: 6000 }, adminActor(), null))
+      .key;
+  const adminActor = () => ({ type: 'officer' as const, id: officerFor(['admin']).id, name: 'Admin' });
+  const asClient = (key: string, method: string, url: string) =>
+    fetch(`${s.url}${concrete(url)}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      ...(method === 'GET' ? {} : { body: '{}' }),
+    });
+
+  it('puts every /api/v1 route but the token endpoint behind a client scope, and no officer route there', () => {
+    const v1 = s.app.routePolicies.filter((r) => r.url.startsWith('/api/v1/') && r.method !== 'HEAD');
+    expect(v1.filter((r) => !(r.auth && ('client' in r.auth || r.url === '/api/v1/oauth/token')))).toEqual(
+      [],
+    );
+    expect(
+      clientRoutes()
+        .map((r) => `${r.method} ${r.url}`)
+        .sort(),
+    ).toEqual([
+      'GET /api/v1/incidents/:id',
+      'GET /api/v1/sessions/:id',
+      'POST /api/v1/invites',
+      'POST /api/v1/sessions/:id/end',
+    ]);
+    expect(clientRoutes().every((r) => r.url.startsWith('/api/v1/'))).toBe(true);
+  });
+
+  it('refuses officer cookies on every /api/v1 route, and client keys on every officer route (401)', async () => {
+    for (const r of clientRoutes()) {
+      for (const role of RoleSchema.options) {
+        const res = await officerFor([role]).request(
+          r.method,
+          concrete(r.url),
+          r.method === 'GET' ? undefined : {},
+        );
+        expect(res.status, `${role} cookie → ${r.method} ${r.url}`).toBe(401);
+      }
+    }
+    const key = await clientKey(Object.keys(API_SCOPES) as ApiScope[]);
+    for (const r of officerRoutes()) {
+      const res = await asClient(key, r.method, r.url);
+      expect(res.status, `client key → ${r.method} ${r.url}`).toBe(401);
+    }
+  });
+
+  it('refuses each /api/v1 route to a client lacking its scope (403 naming it), and lets one holding it through', async () => {
+    for (const r of clientRoutes()) {
+      const scope = (r.auth as { scope: ApiScope }).scope;
+      const others = (Object.keys(API_SCOPES) as ApiScope[]).filter((x) => x !== scope);
+      const refused = await asClient(await clientKey(others), r.method, r.url);
+      expect(refused.status, `${r.method} ${r.url} without ${scope}`).toBe(403);
+      expect(((await refused.json()) as { error: { fields: unknown } }).error.fields).toEqual({ scope });
+      const allowed = await asClient(await clientKey([scope]), r.method, r.url);
+      expect([401, 403], `${r.method} ${r.url} with ${scope}`).not.toContain(allowed.status);
+    }
   });
 
   it('refuses state-changing requests without the CSRF token', async () => {

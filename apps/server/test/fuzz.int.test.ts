@@ -1,4 +1,11 @@
-import { CallerToServer, ConsoleToServer, type Role, Role as RoleSchema } from '@sightline/protocol';
+import {
+  API_SCOPES,
+  type ApiScope,
+  CallerToServer,
+  ConsoleToServer,
+  type Role,
+  Role as RoleSchema,
+} from '@sightline/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromSchema, type Hints, junk, Rng, toJsonSchema } from './fuzz/generate.js';
 import {
@@ -26,6 +33,9 @@ const officers = new Map<Role, OfficerClient>();
 let sessionIds: string[] = [];
 let caller: { sessionId: string; cookie: string };
 const failures: string[] = [];
+/** A machine client holding every scope, for the /api/v1 routes. */
+let apiKey: string;
+const CAD_HANDLER = 'fuzz-cad-handler';
 
 beforeAll(async () => {
   s = await startServer();
@@ -36,6 +46,18 @@ beforeAll(async () => {
   // Claimed before the HTTP run, which uses up this address's link claims.
   const link = await invite(s, handler, '07911 123499');
   caller = { sessionId: link.sessionId, cookie: cookieFrom(await openLink(s, link.token), 'sl_caller') };
+  const admin = { type: 'officer' as const, id: officers.get('admin')!.id, name: 'Admin' };
+  const scopes = Object.keys(API_SCOPES) as ApiScope[];
+  apiKey = (await s.c.apiClients.create({ name: 'Fuzz CAD', scopes, ratePerMinute: 6000 }, admin, null)).key;
+  await s.c.officers.create(
+    {
+      username: CAD_HANDLER,
+      displayName: 'CAD handler',
+      password: 'a-long-test-password',
+      roles: ['call-handler'],
+    },
+    { type: 'system' },
+  );
 });
 afterAll(() => s?.close());
 
@@ -46,6 +68,8 @@ function hintsFor(rng: Rng): Hints {
     if (/phone/i.test(key)) return rng.pick(['07911 123456', '+447911123456', '0207 946 0000']);
     if (/password/i.test(key)) return 'a-long-test-password';
     if (/^roles?$/i.test(key)) return rng.pick(RoleSchema.options);
+    if (key === 'callHandler') return CAD_HANDLER;
+    if (key === 'scopes') return [rng.pick(Object.keys(API_SCOPES))];
     return undefined;
   };
 }
@@ -121,6 +145,9 @@ describe('fuzzing every route and socket message', () => {
       const role = rng.pick(RoleSchema.options);
       const who = rng.chance(0.1) ? null : officers.get(role)!;
       const headers: Record<string, string> = who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {};
+      // The machine API takes a client's key, mostly; sometimes a cookie, or a mangled key.
+      if (route.url.startsWith('/api/v1/') && rng.chance(0.85))
+        headers.authorization = `Bearer ${rng.chance(0.9) ? apiKey : `${apiKey.slice(0, -3)}${rng.pick(['abc', 'x', ''])}`}`;
       let body: string | undefined;
       if (route.method !== 'GET' && route.method !== 'DELETE') {
         if (rng.chance(0.1)) {

@@ -165,6 +165,27 @@ export function jsonApi(o: OfficerClient) {
   };
 }
 
+/** Stores a position fix for a session as the caller's phone would send it. */
+export function addFix(
+  s: TestServer,
+  sessionId: string,
+  lat: number,
+  lon: number,
+  accuracy = 10,
+  fixTime = Date.now(),
+) {
+  return s.c.location.add(sessionId, {
+    lat,
+    lon,
+    accuracy,
+    altitude: null,
+    altitudeAccuracy: null,
+    heading: null,
+    speed: null,
+    fixTime,
+  });
+}
+
 /** Sends an invite and returns the session id and link token (read from the response). */
 export async function invite(_s: TestServer, officer: OfficerClient, phone = '07911 123456') {
   const res = await officer.request('POST', '/api/sessions', { phone, reference: 'CAD 1/28NOV' });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManifestBody } from '../src/evidence/export/manifest.js';
 import { verifyPackage } from '../src/evidence/export/verify-package.js';
 import {
+  addFix,
   eventually,
   expectJson,
   invite,
@@ -71,16 +72,7 @@ async function exportZip(sessionIds: string[], name: string): Promise<Map<string
   return readZip(path);
 }
 const fix = (sessionId: string, lat: number, lon: number, accuracy: number) =>
-  s.c.location.add(sessionId, {
-    lat,
-    lon,
-    accuracy,
-    altitude: null,
-    altitudeAccuracy: null,
-    heading: null,
-    speed: null,
-    fixTime: Date.now(),
-  });
+  addFix(s, sessionId, lat, lon, accuracy);
 
 describe('incidents', () => {
   it('creates an incident with a CAD reference (checked printable and short), audited, and tells every console', async () => {

@@ -61,35 +61,41 @@ export const IncidentReference = z
 export const LOCATION_MAX_MINUTES = 24 * 60;
 export const MISSING_PERSON_MAX_MINUTES = 72 * 60;
 
-export const CreateInviteRequest = z
-  .object({
-    phone: z.string().trim().min(1, 'enter a mobile number').max(32),
-    reference: IncidentReference.optional(),
-    mode: SessionMode.default('video'),
-    /** The caller's language, for the text message and the page (the page can still switch). */
-    language: Language.default('en'),
-    /** Location-only links end after this many minutes (a missing-person search may run longer). */
-    locationMinutes: z.number().int().min(5).max(MISSING_PERSON_MAX_MINUTES).default(120),
-    /** What the link is for: a two-way bail check's details, or a location link's missing-person search. */
-    workflow: InviteWorkflow.optional(),
-  })
-  .superRefine((r, ctx) => {
-    const kind = r.workflow?.kind;
-    if (kind === 'bail-check' && r.mode !== 'two-way')
-      ctx.addIssue({ code: 'custom', path: ['workflow'], message: 'check details go with a two-way link' });
-    if (kind === 'missing-person' && r.mode !== 'location')
-      ctx.addIssue({
-        code: 'custom',
-        path: ['workflow'],
-        message: 'a missing-person search is a location-only link',
-      });
-    if (kind !== 'missing-person' && r.locationMinutes > LOCATION_MAX_MINUTES)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['locationMinutes'],
-        message: `at most ${LOCATION_MAX_MINUTES} minutes (24 hours)`,
-      });
-  });
+/** An invite's fields, without the rules between them (the machine API adds the call handler). */
+export const InviteFields = z.object({
+  phone: z.string().trim().min(1, 'enter a mobile number').max(32),
+  reference: IncidentReference.optional(),
+  mode: SessionMode.default('video'),
+  /** The caller's language, for the text message and the page (the page can still switch). */
+  language: Language.default('en'),
+  /** Location-only links end after this many minutes (a missing-person search may run longer). */
+  locationMinutes: z.number().int().min(5).max(MISSING_PERSON_MAX_MINUTES).default(120),
+  /** What the link is for: a two-way bail check's details, or a location link's missing-person search. */
+  workflow: InviteWorkflow.optional(),
+});
+
+/** The rules between an invite's fields, shared by the console's and the machine API's invite. */
+export function inviteRules(
+  r: Pick<z.infer<typeof InviteFields>, 'mode' | 'workflow' | 'locationMinutes'>,
+  ctx: z.RefinementCtx,
+): void {
+  const kind = r.workflow?.kind;
+  if (kind === 'bail-check' && r.mode !== 'two-way')
+    ctx.addIssue({ code: 'custom', path: ['workflow'], message: 'check details go with a two-way link' });
+  if (kind === 'missing-person' && r.mode !== 'location')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['workflow'],
+      message: 'a missing-person search is a location-only link',
+    });
+  if (kind !== 'missing-person' && r.locationMinutes > LOCATION_MAX_MINUTES)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['locationMinutes'],
+      message: `at most ${LOCATION_MAX_MINUTES} minutes (24 hours)`,
+    });
+}
+export const CreateInviteRequest = InviteFields.superRefine(inviteRules);
 export type CreateInviteRequest = z.infer<typeof CreateInviteRequest>;
 
 export const SessionList = z.object({ sessions: z.array(SessionSummary) });
@@ -184,7 +190,7 @@ export type AccountChangeResult = z.infer<typeof AccountChangeResult>;
 export const AuditEntry = z.object({
   id: z.string(),
   at: z.number().int(),
-  actorType: z.enum(['officer', 'caller', 'system']),
+  actorType: z.enum(['officer', 'caller', 'system', 'api-client']),
   actorId: z.string().nullable(),
   actorName: z.string().nullable(),
   action: z.string(),

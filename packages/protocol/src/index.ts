@@ -1,4 +1,5 @@
 export * from './api.js';
+export * from './api-v1.js';
 export * from './caller.js';
 export * from './common.js';
 export * from './console.js';

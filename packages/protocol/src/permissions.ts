@@ -35,6 +35,8 @@ export const PERMISSIONS = {
   'sar:search': ['dpo'],
   'audit:read': ['supervisor', 'admin', 'dpo'],
   'officer:manage': ['admin'],
+  // Machine clients of /api/v1 (a CAD): creating them, their keys and scopes is account management.
+  'api-client:manage': ['admin'],
   // Approving another admin's role grant (a second person; the service refuses the requester and the subject).
   'officer:approve': ['admin'],
   'system:read': ['supervisor', 'admin'],

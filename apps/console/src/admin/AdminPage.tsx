@@ -24,6 +24,11 @@ export function AdminPage() {
           <Link href="/admin/sign-in">Sign-in settings (single sign-on and two-step sign-in)</Link>
         </p>
       ) : null}
+      {can('api-client:manage') ? (
+        <p>
+          <Link href="/admin/api-clients">API clients (CAD and other systems)</Link>
+        </p>
+      ) : null}
       {can('system:read') ? <SystemPanel /> : null}
       {can('officer:manage') ? <OfficersPanel /> : null}
       {can('audit:read') ? <AuditPanel /> : null}

@@ -1,11 +1,13 @@
 import type {
   AccountChangeResult,
+  ApiClientKey,
   ApiError,
   AuditEntry,
   AuthState,
   ChatMessage,
   ClassifyRequest,
   ConsoleConfig,
+  CreateApiClientRequest,
   CreateExportRequest,
   CreateInviteRequest,
   CreateNoteRequest,
@@ -26,6 +28,7 @@ import type {
   LibrarySession,
   LoginResult,
   LogoutResult,
+  ApiClient as MachineClient,
   MessageList,
   MfaEnrolment,
   MfaSignedIn,
@@ -281,6 +284,21 @@ export class ApiClient {
   }
   resetOfficerPassword(id: string, password: string, reason: string): Promise<AccountChangeResult> {
     return this.request('POST', `/api/officers/${seg(id)}/password`, { password, reason });
+  }
+  /** Machine clients of /api/v1 (admins). */
+  async apiClients(): Promise<MachineClient[]> {
+    return (await this.request<{ clients: MachineClient[] }>('GET', '/api/api-clients')).clients;
+  }
+  /** Creates a client; its key is in the answer, once. */
+  createApiClient(body: Body<typeof CreateApiClientRequest>): Promise<ApiClientKey> {
+    return this.request('POST', '/api/api-clients', body);
+  }
+  /** A new key in place of the old (shown once); the old one stops working at once. */
+  rotateApiClient(id: string): Promise<ApiClientKey> {
+    return this.request('POST', `/api/api-clients/${seg(id)}/rotate`);
+  }
+  apiClientAction(id: string, action: 'revoke' | 'disable' | 'enable'): Promise<MachineClient> {
+    return this.request('POST', `/api/api-clients/${seg(id)}/${action}`);
   }
   async roleGrants(): Promise<RoleGrant[]> {
     return (await this.request<{ grants: RoleGrant[] }>('GET', '/api/role-grants')).grants;

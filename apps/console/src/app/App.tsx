@@ -34,6 +34,9 @@ const SarPage = lazy(() => import('../sar/SarPage.js').then((m) => ({ default: m
 const SignInSettingsPage = lazy(() =>
   import('../admin/SignInSettingsPage.js').then((m) => ({ default: m.SignInSettingsPage })),
 );
+const ApiClientsPage = lazy(() =>
+  import('../admin/ApiClientsPage.js').then((m) => ({ default: m.ApiClientsPage })),
+);
 // Supervisors only, and rarely: none of it in anyone else's first screen.
 const WellbeingPage = lazy(() =>
   import('../wellbeing/WellbeingPage.js').then((m) => ({ default: m.WellbeingPage })),
@@ -137,6 +140,8 @@ export function App() {
     page = canSeeAdmin(roles) ? <AdminPage /> : <NoAccess />;
   } else if (route.name === 'sign-in-settings') {
     page = lazyPage(can(roles, 'officer:manage'), <SignInSettingsPage />);
+  } else if (route.name === 'api-clients') {
+    page = lazyPage(can(roles, 'api-client:manage'), <ApiClientsPage />);
   } else if (route.name === 'wellbeing') {
     page = lazyPage(can(roles, 'wellbeing:read'), <WellbeingPage />);
   } else if (route.name === 'account') {

@@ -8,6 +8,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/admin/')).toEqual({ name: 'admin' });
     expect(matchRoute('/admin/turn')).toEqual({ name: 'turn-settings' });
     expect(matchRoute('/admin/sign-in')).toEqual({ name: 'sign-in-settings' });
+    expect(matchRoute('/admin/api-clients')).toEqual({ name: 'api-clients' });
     expect(matchRoute('/account')).toEqual({ name: 'account' });
     expect(matchRoute('/wall')).toEqual({ name: 'wall' });
     expect(matchRoute('/incidents')).toEqual({ name: 'incidents' });

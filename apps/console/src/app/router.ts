@@ -18,6 +18,7 @@ export type Route =
   | { name: 'admin' }
   | { name: 'turn-settings' }
   | { name: 'sign-in-settings' }
+  | { name: 'api-clients' }
   | { name: 'account' }
   | { name: 'wellbeing' }
   /** A field officer's shares, and one shared session on their phone. */
@@ -37,6 +38,7 @@ export function matchRoute(path: string): Route {
   if (clean === '/admin') return { name: 'admin' };
   if (clean === '/admin/turn') return { name: 'turn-settings' };
   if (clean === '/admin/sign-in') return { name: 'sign-in-settings' };
+  if (clean === '/admin/api-clients') return { name: 'api-clients' };
   if (clean === '/account') return { name: 'account' };
   if (clean === '/library') return { name: 'library' };
   if (clean === '/retention') return { name: 'retention' };

@@ -13,6 +13,8 @@ import type { AuditHeadFile, SignedHead } from './head-file.js';
 export type Actor =
   | { type: 'officer'; id: string; name: string }
   | { type: 'caller'; sessionId: string }
+  /** A machine client of /api/v1 (a CAD), by its id and the name its admin gave it. */
+  | { type: 'api-client'; id: string; name: string }
   | { type: 'system' };
 
 export interface AuditInput {
@@ -207,8 +209,8 @@ export class AuditService {
       id: this.random.id(),
       at: this.clock.now(),
       actor_type: a.type,
-      actor_id: a.type === 'officer' ? a.id : a.type === 'caller' ? a.sessionId : null,
-      actor_name: a.type === 'officer' ? a.name : null,
+      actor_id: 'id' in a ? a.id : a.type === 'caller' ? a.sessionId : null,
+      actor_name: 'name' in a ? a.name : null,
       action: input.action,
       subject_type: input.subject?.type ?? null,
       subject_id: input.subject?.id ?? null,

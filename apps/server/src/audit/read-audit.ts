@@ -37,7 +37,7 @@ export class ReadAudit {
     scope?: string;
   }): Promise<void> {
     const { scope, ...entry } = input;
-    const who = input.actor.type === 'officer' ? input.actor.id : input.actor.type;
+    const who = 'id' in input.actor ? `${input.actor.type}:${input.actor.id}` : input.actor.type;
     const key = `${who}\n${input.action}\n${input.subject.type}:${input.subject.id}\n${scope ?? ''}`;
     const now = this.clock.now();
     const last = this.#last.get(key);

@@ -12,6 +12,8 @@ import { installAuth } from './auth-hooks.js';
 import { installErrorHandler } from './error-handler.js';
 import { installRequestContext, requestId } from './request-context.js';
 import { adminRoutes } from './routes/admin.routes.js';
+import { apiClientRoutes } from './routes/api-clients.routes.js';
+import { apiV1Routes } from './routes/api-v1.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { evidenceRoutes } from './routes/evidence.routes.js';
 import { exportRoutes } from './routes/exports.routes.js';
@@ -67,7 +69,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
     openapi: { info: { title: 'Sightline API', version: '0.1.0' } },
     transform: jsonSchemaTransform,
   });
-  installAuth(app, c.auth, c.sessions, { metrics: c.config.metricsToken });
+  installAuth(app, c.auth, c.sessions, { metrics: c.config.metricsToken }, c.apiClients);
 
   const { sendJoinPage } = await installStaticAssets(app);
   await app.register(operationsRoutes(c));
@@ -85,6 +87,8 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(retentionRoutes(c));
   await app.register(uploadRoutes(c));
   await app.register(adminRoutes(c));
+  await app.register(apiClientRoutes(c));
+  await app.register(apiV1Routes(c));
   await app.register(turnRoutes(c));
   await app.register(exposureRoutes(c));
   await app.register(joinRoutes(c, sendJoinPage));

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual as cryptoTimingSafeEqual } from 'node:crypto';
-import type { OfficerView } from '@sightline/protocol';
+import type { ApiScope, OfficerView } from '@sightline/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ApiClientService, ApiPrincipal } from '../api-clients/api-client.service.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { can, type Permission } from '../auth/permissions.js';
 import { DomainError, forbidden } from '../lib/errors.js';
@@ -16,12 +17,15 @@ export const CSRF_HEADER = 'x-csrf-token';
  * - `officer`: any signed-in officer; with `permission`, only roles granting it
  * - `caller`: the device that claimed a link
  * - `bearer`: a machine presenting the named token from the configuration (the metrics scraper)
+ * - `client`: a machine client of /api/v1 (an API key or access token) holding `scope`; cookies
+ *   count for nothing here, and a client's credentials for nothing on the other kinds
  */
 export type RouteAuth =
   | { public: true }
   | { officer: true; permission?: Permission }
   | { caller: true }
-  | { bearer: BearerToken };
+  | { bearer: BearerToken }
+  | { client: true; scope: ApiScope };
 
 /** Tokens set in the configuration; a route guarded by one is registered only when it is set. */
 export type BearerToken = 'metrics';
@@ -44,6 +48,7 @@ declare module 'fastify' {
     officer: OfficerView | null;
     csrfToken: string | null;
     callerSessionId: string | null;
+    apiClient: ApiPrincipal | null;
   }
 }
 
@@ -54,9 +59,11 @@ export function installAuth(
   app: FastifyInstance,
   auth: AuthService,
   sessions: SessionService,
-  tokens: Record<BearerToken, string | null> = { metrics: null },
+  tokens: Record<BearerToken, string | null>,
+  clients: Pick<ApiClientService, 'authenticate'>,
 ): void {
   app.decorateRequest('officer', null);
+  app.decorateRequest('apiClient', null);
   app.decorateRequest('csrfToken', null);
   app.decorateRequest('callerSessionId', null);
 
@@ -70,9 +77,31 @@ export function installAuth(
     }
   });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const policy = request.routeOptions.config?.auth;
     if (!policy || 'public' in policy) return;
+    if ('client' in policy) {
+      const sent = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      const client = sent ? await clients.authenticate(sent) : null;
+      if (!client) {
+        reply.header('www-authenticate', 'Bearer realm="sightline-api"');
+        throw new DomainError(
+          'unauthenticated',
+          'send a valid API key or access token as "Authorization: Bearer …"',
+        );
+      }
+      if (!client.scopes.includes(policy.scope)) {
+        reply.header(
+          'www-authenticate',
+          `Bearer realm="sightline-api", error="insufficient_scope", scope="${policy.scope}"`,
+        );
+        throw new DomainError('forbidden', `this client lacks the scope ${policy.scope}`, {
+          scope: policy.scope,
+        });
+      }
+      request.apiClient = client;
+      return;
+    }
     if ('bearer' in policy) {
       const expected = tokens[policy.bearer];
       const sent = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
@@ -121,6 +150,12 @@ function isWebSocket(request: FastifyRequest): boolean {
 function timingSafeEqual(a: string, b: string): boolean {
   const digest = (v: string) => createHash('sha256').update(v).digest();
   return cryptoTimingSafeEqual(digest(a), digest(b));
+}
+
+/** The machine client calling this /api/v1 route. */
+export function apiClient(request: FastifyRequest): ApiPrincipal {
+  if (!request.apiClient) throw new DomainError('unauthenticated', 'send an API key or access token');
+  return request.apiClient;
 }
 
 /** The officer acting on this request, as an audit actor. */

@@ -72,6 +72,8 @@ export class InviteService {
     idempotencyKey: string | null = null,
     /** The incident the new session is born in (a further link sent from an incident). */
     incidentId: string | null = null,
+    /** Who asked, for the audit trail: the officer, or a machine client (a CAD) acting for them. */
+    by: Actor = officer,
   ): Promise<{ session: SessionSummary; link: string }> {
     const key = idempotencyKey ?? this.random.id();
     const earlier = await this.replay(key, officer);
@@ -93,7 +95,7 @@ export class InviteService {
       `/j/${token}${input.language === 'en' ? '' : `?l=${input.language}`}`,
       this.settings.publicUrl,
     ).toString();
-    const claimed = await this.#admit(phone.e164, phone.masked, officer, ip, async (trx) => {
+    const claimed = await this.#admit(phone.e164, phone.masked, officer, by, ip, async (trx) => {
       const now = this.clock.now();
       await new SessionRepository(trx).insert({
         id,
@@ -136,7 +138,7 @@ export class InviteService {
     });
     if (!claimed) return this.replayedInvite((await this.replay(key, officer))!, phone.e164);
     await this.audit.record({
-      actor: officer,
+      actor: by,
       action: 'invite.create',
       subject: { type: 'session', id },
       detail: {
@@ -147,6 +149,7 @@ export class InviteService {
         language: input.language,
         ...(incidentId ? { incidentId } : {}),
         workflow: input.workflow?.kind ?? null,
+        ...(by === officer ? {} : { callHandler: { id: officer.id, name: officer.name } }),
       },
       ip,
     });
@@ -164,7 +167,7 @@ export class InviteService {
       officerName: officer.name,
       message: { to: phone.e164, from: this.settings.senderId, body, sessionId: id, secret: link },
     });
-    await this.#auditFailure(id, text, officer, ip);
+    await this.#auditFailure(id, text, by, ip);
     return { session: await this.sessions.summary(id), link };
   }
 
@@ -204,7 +207,7 @@ export class InviteService {
       throw new DomainError('conflict', 'The link is no longer held here. Send the caller a new link.');
     const claimId = this.random.id();
     let attempt = 0;
-    const claimed = await this.#admit(row.phone_e164, row.phone_masked, officer, ip, async (trx) => {
+    const claimed = await this.#admit(row.phone_e164, row.phone_masked, officer, officer, ip, async (trx) => {
       const texts = TextDeliveries.repo(trx);
       attempt = await texts.nextAttempt(sessionId);
       await texts.insert(
@@ -255,6 +258,7 @@ export class InviteService {
     e164: string,
     masked: string,
     officer: Officer,
+    by: Actor,
     ip: string | null,
     insert: (trx: Db) => Promise<void>,
   ): Promise<boolean> {
@@ -287,7 +291,7 @@ export class InviteService {
     if (refused) {
       // Recorded outside the transaction: the refusal stands even though nothing was written.
       await this.audit.record({
-        actor: officer,
+        actor: by,
         action: 'invite.refused',
         detail: { phone: masked, reason: refused.message },
         ip,
@@ -298,10 +302,10 @@ export class InviteService {
   }
 
   /** A text that could not be sent is on the record with its reason (the session stays open for a resend). */
-  async #auditFailure(sessionId: string, text: TextDelivery, officer: Officer, ip: string | null) {
+  async #auditFailure(sessionId: string, text: TextDelivery, by: Actor, ip: string | null) {
     if (text.status !== 'failed') return;
     await this.audit.record({
-      actor: officer,
+      actor: by,
       action: 'invite.text_failed',
       subject: { type: 'session', id: sessionId },
       detail: {

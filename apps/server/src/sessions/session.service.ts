@@ -334,7 +334,11 @@ function linkUnavailable(): DomainError {
 }
 
 function actorLabel(actor: Actor): string {
-  return actor.type === 'officer' ? actor.name : actor.type;
+  return actor.type === 'officer'
+    ? actor.name
+    : actor.type === 'api-client'
+      ? `${actor.name} (API)`
+      : actor.type;
 }
 
 /** A short, non-identifying device summary for the timeline ("Chrome on Android"). */
