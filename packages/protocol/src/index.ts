@@ -13,3 +13,4 @@ export * from './share.js';
 export * from './sign-in.js';
 export * from './sms.js';
 export * from './turn.js';
+export * from './webhooks.js';

@@ -30,6 +30,7 @@ import { uploadRoutes } from './routes/uploads.routes.js';
 import { wsRoutes } from './routes/ws.routes.js';
 import { installSecurityHeaders } from './security.js';
 import { installStaticAssets } from './static-assets.js';
+import { webhookRoutes } from '../webhooks/webhooks.routes.js';
 
 export interface AppOptions {
   /** The process logger (see lib/create-logger.ts); omit for none (tests). */
@@ -87,6 +88,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(adminRoutes(c));
   await app.register(turnRoutes(c));
   await app.register(exposureRoutes(c));
+  await app.register(webhookRoutes(c));
   await app.register(joinRoutes(c, sendJoinPage));
   await app.register(wsRoutes(c));
   return app;

@@ -5,6 +5,7 @@ import type { OutcomeTables } from './outcome-schema.js';
 import type { ShareTables } from './share-schema.js';
 import type { SignInTables } from './sign-in-schema.js';
 import type { SmsTables } from './sms-schema.js';
+import type { WebhookTables } from './webhook-schema.js';
 
 /** Times are integer milliseconds since the epoch (UTC) everywhere. */
 type Ms = number;
@@ -356,7 +357,8 @@ export interface Database
     IncidentTables,
     OutcomeTables,
     ExposureTables,
-    ShareTables {
+    ShareTables,
+    WebhookTables {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;
   role_grants: RoleGrantsTable;
