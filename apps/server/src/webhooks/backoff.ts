@@ -11,7 +11,11 @@ export interface BackoffPolicy {
  * jitter" (a random wait between half and all of base·2^(attempt-1), capped), so receivers that
  * come back after an outage are not hit by every sender at the same instant. `random` is in [0, 1).
  */
-export function retryDelay(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+export function retryDelay(
+  attempt: number,
+  policy: BackoffPolicy,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }

@@ -55,7 +55,8 @@ export function checkWebhookUrl(raw: string, policy: UrlPolicy): URL {
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && policy.allowHttp))
     throw refused(policy.allowHttp ? 'use an http or https URL' : 'use an https URL');
-  if (url.username || url.password) throw refused('credentials in the URL are not allowed; the signature authenticates');
+  if (url.username || url.password)
+    throw refused('credentials in the URL are not allowed; the signature authenticates');
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!policy.allowPrivate && isIP(host) && isPrivateAddress(host))
     throw refused('this address is loopback, link-local or private');

@@ -1,10 +1,10 @@
 import type { Clock } from '../adapters/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { type BackoffPolicy, retryDelay } from './backoff.js';
-import { EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js';
+import { checkWebhookUrl, resolveWebhookAddress, type UrlPolicy } from './url-guard.js';
 import type { DeliveryRow, EndpointRow, WebhookRepository } from './webhook.repository.js';
 import type { SendRequest, SendResult } from './webhook-sender.js';
-import { checkWebhookUrl, resolveWebhookAddress, type UrlPolicy } from './url-guard.js';
+import { EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from './webhook-signature.js';
 
 export interface DispatcherOptions {
   /** This instance (config.instanceId): the lease owner on the deliveries it is sending. */

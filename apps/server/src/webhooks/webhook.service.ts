@@ -68,7 +68,12 @@ export class WebhookService {
     return { endpoint: toEndpoint(await this.get(id)), secret };
   }
 
-  async update(id: string, input: WebhookEndpointInput, actor: Actor, ip: string | null): Promise<WebhookEndpoint> {
+  async update(
+    id: string,
+    input: WebhookEndpointInput,
+    actor: Actor,
+    ip: string | null,
+  ): Promise<WebhookEndpoint> {
     const v = WebhookEndpointInput.parse(input);
     const before = await this.get(id);
     checkWebhookUrl(v.url, this.o.urls);
@@ -129,7 +134,8 @@ export class WebhookService {
       const previous = this.box.open(endpoint.previous_secret_sealed, context(endpoint.id));
       if (previous) out.push(previous);
     }
-    if (out.length === 0) throw new Error(`webhook ${endpoint.id}: its secret cannot be opened (wrong key directory?)`);
+    if (out.length === 0)
+      throw new Error(`webhook ${endpoint.id}: its secret cannot be opened (wrong key directory?)`);
     return out;
   }
 

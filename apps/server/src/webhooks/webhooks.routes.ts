@@ -19,9 +19,13 @@ const manage = { auth: { officer: true as const, permission: 'webhook:manage' as
 export const webhookRoutes =
   (c: Container): FastifyPluginAsyncZod =>
   async (app) => {
-    app.get('/api/webhooks', { schema: { response: { 200: WebhookEndpointList } }, config: manage }, async () => ({
-      endpoints: await c.webhooks.list(),
-    }));
+    app.get(
+      '/api/webhooks',
+      { schema: { response: { 200: WebhookEndpointList } }, config: manage },
+      async () => ({
+        endpoints: await c.webhooks.list(),
+      }),
+    );
 
     app.post(
       '/api/webhooks',
@@ -32,8 +36,12 @@ export const webhookRoutes =
 
     app.put(
       '/api/webhooks/:id',
-      { schema: { params: Params, body: WebhookEndpointInput, response: { 200: WebhookEndpoint } }, config: manage },
-      async (request) => c.webhooks.update(request.params.id, request.body, officerActor(request), request.ip),
+      {
+        schema: { params: Params, body: WebhookEndpointInput, response: { 200: WebhookEndpoint } },
+        config: manage,
+      },
+      async (request) =>
+        c.webhooks.update(request.params.id, request.body, officerActor(request), request.ip),
     );
 
     app.post(
@@ -44,7 +52,10 @@ export const webhookRoutes =
 
     app.get(
       '/api/webhooks/deliveries',
-      { schema: { querystring: WebhookDeliveryQuery, response: { 200: WebhookDeliveryList } }, config: manage },
+      {
+        schema: { querystring: WebhookDeliveryQuery, response: { 200: WebhookDeliveryList } },
+        config: manage,
+      },
       async (request) => ({ deliveries: await c.webhooks.deliveries(request.query) }),
     );
 

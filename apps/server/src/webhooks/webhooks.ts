@@ -6,11 +6,11 @@ import type { AuditService } from '../audit/audit.service.js';
 import type { Config } from '../config/config.js';
 import type { JobRow } from '../jobs/job-runner.js';
 import type { Logger } from '../lib/logger.js';
+import { WebhookRepository } from './webhook.repository.js';
+import { WebhookService } from './webhook.service.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 import { stableEventId, WebhookOutboxWriter } from './webhook-outbox.js';
-import { WebhookRepository } from './webhook.repository.js';
 import { sendWebhook } from './webhook-sender.js';
-import { WebhookService } from './webhook.service.js';
 
 /** The webhook parts as container.ts wires them: the outbox port services write to, the admin service, the sender. */
 export function buildWebhooks(d: {
