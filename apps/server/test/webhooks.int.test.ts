@@ -172,7 +172,9 @@ describe('webhooks', () => {
     sock.send({ type: 'consent', decision: 'accepted' });
     await sock.next((m) => m.type === 'consent.recorded');
     sock.send({ type: 'location.fix', fix: fix(51.1) });
-    const first = await eventually<Received>(() => r.received.find((x) => x.event.type === 'session.location'));
+    const first = await eventually<Received>(async () =>
+      r.received.find((x) => x.event.type === 'session.location'),
+    );
     // Two more fixes at once: one event carries the newest, not before the spacing has passed.
     sock.send({ type: 'location.fix', fix: { ...fix(51.2), fixTime: Date.now() + 1 } });
     sock.send({ type: 'location.fix', fix: { ...fix(51.3), fixTime: Date.now() + 2 } });
@@ -310,7 +312,7 @@ describe('webhooks', () => {
     r.secrets = [grant.secret]; // a receiver that has not switched yet
     const { token } = await invite(s, handler);
     await openLink(s, token);
-    const got = await eventually<Received>(() => r.received[0]);
+    const got = await eventually<Received>(async () => r.received[0]);
     expect(got.accepted).toBe(true);
     const now = Math.floor(Date.now() / 1000);
     expect(verifySignature(got.signature, got.raw, [rotated.secret], now).ok).toBe(true);
