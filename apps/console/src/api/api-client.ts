@@ -224,7 +224,8 @@ export class ApiClient {
   }
   async webhookDeliveries(state?: WebhookDeliveryState): Promise<WebhookDelivery[]> {
     const q = state ? `?state=${state}` : '';
-    return (await this.request<{ deliveries: WebhookDelivery[] }>('GET', `/api/webhooks/deliveries${q}`)).deliveries;
+    return (await this.request<{ deliveries: WebhookDelivery[] }>('GET', `/api/webhooks/deliveries${q}`))
+      .deliveries;
   }
   retryWebhookDelivery(id: string): Promise<WebhookDelivery> {
     return this.request('POST', `/api/webhooks/deliveries/${seg(id)}/retry`, {});

@@ -17,6 +17,8 @@ export type Route =
   | { name: 'sar' }
   | { name: 'admin' }
   | { name: 'turn-settings' }
+  /** Admins: webhook endpoints for CAD systems, deliveries and dead letters. */
+  | { name: 'webhooks' }
   | { name: 'sign-in-settings' }
   | { name: 'account' }
   | { name: 'wellbeing' }
@@ -36,6 +38,7 @@ export function matchRoute(path: string): Route {
   if (clean === '/login') return { name: 'login' };
   if (clean === '/admin') return { name: 'admin' };
   if (clean === '/admin/turn') return { name: 'turn-settings' };
+  if (clean === '/admin/webhooks') return { name: 'webhooks' };
   if (clean === '/admin/sign-in') return { name: 'sign-in-settings' };
   if (clean === '/account') return { name: 'account' };
   if (clean === '/library') return { name: 'library' };

@@ -61,7 +61,9 @@ function fakeApi() {
       },
       retryWebhookDelivery: async (id: string) => {
         calls.push(`retry ${id}`);
-        deliveries = deliveries.map((d) => (d.id === id ? { ...d, state: 'pending' as const, attempts: 0 } : d));
+        deliveries = deliveries.map((d) =>
+          d.id === id ? { ...d, state: 'pending' as const, attempts: 0 } : d,
+        );
         return deliveries.find((d) => d.id === id)!;
       },
     },
@@ -122,6 +124,24 @@ describe('WebhooksStore', () => {
     expect(calls).toEqual(['retry d1']);
     expect(store.get().dead).toEqual([]);
     expect(store.get().deliveries[0]!.state).toBe('pending');
+  });
+
+  it('saves the form as a new endpoint, or as changes to the one being edited', async () => {
+    const { api, calls } = fakeApi();
+    const store = new WebhooksStore(api);
+    await store.load();
+    expect(await store.submit()).toBe(false);
+    expect(store.get().error).toBe('Choose at least one event.');
+    store.setField('url', 'https://cad3.example/hook');
+    store.toggleEvent('session.ended', true);
+    expect(await store.submit()).toBe(true);
+    expect(store.get().form.url).toBe('');
+    store.edit(store.get().endpoints[0]!);
+    expect(store.get().form).toMatchObject({ editing: 'w1', events: ['session.opened'] });
+    store.toggleEvent('session.opened', false);
+    store.toggleEvent('export.ready', true);
+    expect(await store.submit()).toBe(true);
+    expect(calls).toEqual(['create https://cad3.example/hook', 'update w1 enabled=true']);
   });
 
   it('describes a delivery’s last attempt', () => {

@@ -29,6 +29,16 @@ export const WEBHOOK_EVENTS: ReadonlyArray<{ type: WebhookEventType; label: stri
   { type: 'export.ready', label: 'Export ready' },
 ];
 
+/** The endpoint form: a new endpoint (`editing` null) or changes to one. */
+export interface WebhookForm {
+  editing: string | null;
+  url: string;
+  description: string;
+  events: WebhookEventType[];
+}
+
+const EMPTY_FORM: WebhookForm = { editing: null, url: '', description: '', events: [] };
+
 export interface WebhooksState {
   status: 'idle' | 'loading' | 'ready' | 'error';
   endpoints: WebhookEndpoint[];
@@ -41,12 +51,22 @@ export interface WebhooksState {
   /** What the last action said went wrong, for the page's alert. */
   error: string | null;
   busy: boolean;
+  form: WebhookForm;
 }
 
 /** Admins' webhooks page: endpoints, recent deliveries and the dead-letter list with manual retry. */
 export class WebhooksStore extends Store<WebhooksState> {
   constructor(private readonly api: WebhooksApi) {
-    super({ status: 'idle', endpoints: [], deliveries: [], dead: [], revealed: null, error: null, busy: false });
+    super({
+      status: 'idle',
+      endpoints: [],
+      deliveries: [],
+      dead: [],
+      revealed: null,
+      error: null,
+      busy: false,
+      form: EMPTY_FORM,
+    });
   }
 
   async load(): Promise<void> {
@@ -61,6 +81,40 @@ export class WebhooksStore extends Store<WebhooksState> {
     } catch (err) {
       this.patch({ status: 'error', error: errorMessage(err) });
     }
+  }
+
+  setField(field: 'url' | 'description', value: string): void {
+    this.patch({ form: { ...this.get().form, [field]: value } });
+  }
+
+  toggleEvent(type: WebhookEventType, on: boolean): void {
+    const events = this.get().form.events.filter((e) => e !== type);
+    this.patch({ form: { ...this.get().form, events: on ? [...events, type] : events } });
+  }
+
+  /** Fills the form with an endpoint's settings, to change them. */
+  edit(endpoint: WebhookEndpoint): void {
+    const { id, url, description, events } = endpoint;
+    this.patch({ form: { editing: id, url, description, events: [...events] }, error: null });
+  }
+
+  cancelEdit(): void {
+    this.patch({ form: EMPTY_FORM, error: null });
+  }
+
+  /** Saves the form: creates an endpoint, or changes the one being edited (keeping its enabled state). */
+  async submit(): Promise<boolean> {
+    const { editing, url, description, events } = this.get().form;
+    if (events.length === 0) {
+      this.patch({ error: 'Choose at least one event.' });
+      return false;
+    }
+    const current = this.get().endpoints.find((e) => e.id === editing);
+    const ok = current
+      ? await this.update(current.id, { url, description, events, enabled: current.enabled })
+      : await this.create({ url, description, events });
+    if (ok) this.patch({ form: EMPTY_FORM });
+    return ok;
   }
 
   /** Creates an endpoint; true when it was saved (its secret is then in `revealed`). */
