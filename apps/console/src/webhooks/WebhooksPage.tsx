@@ -151,6 +151,11 @@ export function WebhooksPage() {
         </form>
       </section>
 
+      <p>
+        <button type="button" className="btn" disabled={st.busy} onClick={() => void store.load()}>
+          Refresh deliveries
+        </button>
+      </p>
       <DeliveryTable
         title="Dead letters"
         id="webhook-dead"
