@@ -15,14 +15,19 @@ export const WebhookEventType = z
     'evidence.stored',
     'export.ready',
   ])
-  .describe('What happened: the caller opened the link, consented or refused, went live, moved, the session ended, evidence was stored, an export is ready.');
+  .describe(
+    'What happened: the caller opened the link, consented or refused, went live, moved, the session ended, evidence was stored, an export is ready.',
+  );
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 
 const envelope = {
   id: z.string().describe('Unique per event (the same on every retry): receivers de-duplicate on it.'),
   occurredAt: z.number().int().describe('When it happened, epoch milliseconds.'),
   sessionId: z.string().describe('The Sightline session.'),
-  reference: z.string().nullable().describe("The session's CAD incident reference (as given on the invite), or null."),
+  reference: z
+    .string()
+    .nullable()
+    .describe("The session's CAD incident reference (as given on the invite), or null."),
 };
 
 const empty = z.object({}).strict();
@@ -37,7 +42,9 @@ export const WebhookEvent = z
       ...envelope,
       type: z.literal('session.live'),
       data: z.object({
-        via: z.enum(['media', 'location']).describe('media: the camera stream arrived; location: a location-only link sent its first fix.'),
+        via: z
+          .enum(['media', 'location'])
+          .describe('media: the camera stream arrived; location: a location-only link sent its first fix.'),
       }),
     }),
     z.object({
@@ -72,7 +79,9 @@ export const WebhookEvent = z
       type: z.literal('export.ready'),
       data: z.object({
         exportId: z.string().describe('The export job; download it from the console.'),
-        sessionIds: z.array(z.string()).describe('Every session in the export (an incident export has several).'),
+        sessionIds: z
+          .array(z.string())
+          .describe('Every session in the export (an incident export has several).'),
       }),
     }),
   ])

@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Container } from '../container.js';
 import { incidentRoutes } from '../incidents/incidents.routes.js';
+import { webhookRoutes } from '../webhooks/webhooks.routes.js';
 import { installAuth } from './auth-hooks.js';
 import { installErrorHandler } from './error-handler.js';
 import { installRequestContext, requestId } from './request-context.js';
@@ -30,7 +31,6 @@ import { uploadRoutes } from './routes/uploads.routes.js';
 import { wsRoutes } from './routes/ws.routes.js';
 import { installSecurityHeaders } from './security.js';
 import { installStaticAssets } from './static-assets.js';
-import { webhookRoutes } from '../webhooks/webhooks.routes.js';
 
 export interface AppOptions {
   /** The process logger (see lib/create-logger.ts); omit for none (tests). */

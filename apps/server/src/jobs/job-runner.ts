@@ -314,7 +314,8 @@ export class JobRunner {
     alongside?: (trx: Db, job: JobRow) => Promise<void>,
   ): Promise<void> {
     // Progress writes (every 500 ms) need no transaction; only a write with something alongside.
-    const within = <T>(fn: (db: Db) => Promise<T>) => (alongside ? withTransaction(this.db, fn) : fn(this.db));
+    const within = <T>(fn: (db: Db) => Promise<T>) =>
+      alongside ? withTransaction(this.db, fn) : fn(this.db);
     const written = await within(async (trx) => {
       const res = await trx
         .updateTable('jobs')

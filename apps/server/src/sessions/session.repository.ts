@@ -8,8 +8,8 @@ import type {
 } from '@sightline/protocol';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../adapters/db/database.js';
-import { withTransaction } from '../adapters/db/transaction.js';
 import type { LocationFixesTable, SessionsTable } from '../adapters/db/schema.js';
+import { withTransaction } from '../adapters/db/transaction.js';
 import { SmsDeliveryRepository } from '../invites/sms-delivery.repository.js';
 
 export type SessionRow = Selectable<SessionsTable>;

@@ -127,7 +127,12 @@ export class SessionService {
       async (repo) => {
         if (decision === 'refused')
           return repo.transition(sessionId, ['opened'], { state: 'refused', refused_at: now });
-        if (!(await repo.transition(sessionId, ['opened', 'refused'], { state: 'consented', consented_at: now })))
+        if (
+          !(await repo.transition(sessionId, ['opened', 'refused'], {
+            state: 'consented',
+            consented_at: now,
+          }))
+        )
           return false;
         // A location-only link's time limit starts when sharing does.
         const row = await repo.byId(sessionId);
@@ -271,7 +276,12 @@ export class SessionService {
     const ok = await this.change(
       sessionId,
       (repo) =>
-        repo.transition(sessionId, ACTIVE, { state: 'ended', ended_at: now, end_reason: reason, publishing: 0 }),
+        repo.transition(sessionId, ACTIVE, {
+          state: 'ended',
+          ended_at: now,
+          end_reason: reason,
+          publishing: 0,
+        }),
       { type: 'session.ended', actor: actorLabel(actor), detail: reason, at: now },
       { type: 'session.ended', sessionId, occurredAt: now, data: { reason } },
     );

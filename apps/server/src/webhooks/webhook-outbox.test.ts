@@ -44,7 +44,14 @@ describe('WebhookOutboxWriter', () => {
     await migrateToLatest(db);
     await db
       .insertInto('officers')
-      .values({ id: 'o1', username: 'o1', display_name: 'O 1', password_hash: 'x', roles: '[]', created_at: 1 })
+      .values({
+        id: 'o1',
+        username: 'o1',
+        display_name: 'O 1',
+        password_hash: 'x',
+        roles: '[]',
+        created_at: 1,
+      })
       .execute();
     await db
       .insertInto('sessions')
