@@ -178,14 +178,13 @@ export class SessionService {
   /** A location-only link is live from its first fix (there is no media to wait for). */
   async locationSharing(sessionId: string): Promise<void> {
     const now = this.clock.now();
-    const live = await this.change(
+    await this.change(
       sessionId,
       (repo) => repo.transition(sessionId, ['consented'], { state: 'live', live_at: now }),
       { type: 'location.sharing', actor: 'caller', detail: null, at: now },
       { type: 'session.live', sessionId, occurredAt: now, data: { via: 'location' } },
       { publishAfter: () => this.announce(sessionId) },
     );
-    if (!live) return;
   }
 
   /** Media reached the server (first time: the session goes live) or stopped. */
