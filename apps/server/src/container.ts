@@ -79,6 +79,8 @@ import { ConsoleSignalling } from './signalling/console-signalling.js';
 import { CallerSide } from './signalling/officer-requests.js';
 import { DeviceCopyService } from './uploads/device-copy.service.js';
 import { UploadService } from './uploads/upload.service.js';
+import type { WebhookService } from './webhooks/webhook.service.js';
+import { buildWebhooks } from './webhooks/webhooks.js';
 
 export interface Container {
   config: Config;
@@ -148,6 +150,8 @@ export interface Container {
   metrics: Metrics;
   /** What GET /readyz checks: the database, the evidence store, the media nodes. */
   readiness: Readiness;
+  /** Webhook endpoints (admins) and their deliveries; the outbox is written by the services. */
+  webhooks: WebhookService;
   /** Starts background work: Janus, expiry sweeps, evidence recovery. */
   start(): Promise<void>;
   /** Stops everything in reverse order. */
@@ -208,7 +212,17 @@ export async function buildContainer(
         log.child({ component: 'sso' }),
       )
     : null;
-  const location = new LocationService(db, clock, events);
+  // Webhook secrets are sealed with a key of their own beside the signing key, outside the database.
+  const webhooks = buildWebhooks({
+    db,
+    config,
+    clock,
+    random,
+    audit,
+    box: loadOrCreateSecretBox(config.keyDir, 'webhook-secrets'),
+    log: log.child({ component: 'webhooks' }),
+  });
+  const location = new LocationService(db, clock, events, webhooks.outbox);
   const sessionRepo = new SessionRepository(db);
   const sessions = new SessionService(
     sessionRepo,
@@ -218,6 +232,7 @@ export async function buildContainer(
     audit,
     config.callerSessionMs,
     events,
+    webhooks.outbox,
   );
 
   const shares = new ShareService(
@@ -293,7 +308,7 @@ export async function buildContainer(
   const rawStore = await openEvidenceStore(config, clock);
   const store = new MonitoredEvidenceStore(rawStore, storage);
   const protection = new EvidenceProtection(db, store);
-  const ledger = new EvidenceLedger(store, evidenceRepo, audit, clock, random, protection);
+  const ledger = new EvidenceLedger(store, evidenceRepo, audit, clock, random, protection, webhooks.outbox);
   const evidence = new EvidenceService(
     evidenceRepo,
     ledger,
@@ -346,6 +361,7 @@ export async function buildContainer(
     nodes,
     media,
     evidenceQueue,
+    webhooks: webhooks.repo,
     log,
   });
   // With several instances, what signalling asks of a session's media is relayed to the one holding it.
@@ -355,6 +371,7 @@ export async function buildContainer(
   const jobs = new JobRunner(db, clock, random, log.child({ component: 'jobs' }), {
     owner: config.instanceId,
     events,
+    onDone: webhooks.exportDone,
   });
   const exports = new ExportService(db, ledger, jobs, audit, sessions, signer, clock, {
     workDir: join(config.dataDir, 'work', 'exports'),
@@ -604,6 +621,7 @@ export async function buildContainer(
     ice: iceServers,
     metrics,
     readiness,
+    webhooks: webhooks.service,
     get janus() {
       if (!embedded)
         throw new Error(
@@ -626,6 +644,8 @@ export async function buildContainer(
       // SMPP binds here; a gateway that cannot be reached yet keeps trying (texts fail over meanwhile).
       await deliveries.start();
       disposal.start();
+      // Deliveries left pending by a previous run, or by another instance, go out from here too.
+      webhooks.dispatcher.start();
       // With media nodes, a restarted node clears its own sessions' flags; other nodes' calls go on.
       if (embedded) await resetPublishingFlags(sessionRepo);
       void uploads
@@ -660,6 +680,7 @@ export async function buildContainer(
       jobs.stop();
       await deliveries.close();
       disposal.stop();
+      await webhooks.dispatcher.stop();
       await evidence.idle();
       audit.stop();
       await audit.checkpointNow();

@@ -171,6 +171,32 @@ describe('every route declares and enforces its access policy', () => {
     }
   });
 
+  it('guards every webhook route with webhook:manage, which only admins hold', async () => {
+    const policies = s.app.routePolicies.filter(
+      (r) => r.url.startsWith('/api/webhooks') && r.method !== 'HEAD',
+    );
+    expect(
+      policies.map((r) => `${r.method} ${r.url} ${(r.auth as { permission?: string }).permission}`).sort(),
+    ).toEqual([
+      'GET /api/webhooks webhook:manage',
+      'GET /api/webhooks/deliveries webhook:manage',
+      'POST /api/webhooks webhook:manage',
+      'POST /api/webhooks/:id/rotate-secret webhook:manage',
+      'POST /api/webhooks/deliveries/:id/retry webhook:manage',
+      'PUT /api/webhooks/:id webhook:manage',
+    ]);
+    const body = { url: 'https://cad.example/hook', events: ['session.opened'] };
+    for (const role of ['call-handler', 'supervisor', 'dpo', 'field-officer'] as const) {
+      expect((await officerFor([role]).request('GET', '/api/webhooks')).status).toBe(403);
+      expect((await officerFor([role]).request('POST', '/api/webhooks', body)).status).toBe(403);
+    }
+    expect((await officerFor(['admin']).request('GET', '/api/webhooks')).status).toBe(200);
+    // Through to the service: no such delivery.
+    expect(
+      (await officerFor(['admin']).request('POST', `/api/webhooks/deliveries/${UUID}/retry`)).status,
+    ).toBe(404);
+  });
+
   it('refuses state-changing requests without the CSRF token', async () => {
     const handler = officerFor(['call-handler']);
     const res = await handler.request(

@@ -37,6 +37,8 @@ export const ErrorCode = z.enum([
   'turn_not_configured',
   /** The share was revoked, ran out or its session ended: the field officer's access is over (410). */
   'share_ended',
+  /** A webhook URL that is not https, or points at a loopback, link-local or private address (422). */
+  'webhook_url_refused',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -14,3 +14,4 @@ export * from './share.js';
 export * from './sign-in.js';
 export * from './sms.js';
 export * from './turn.js';
+export * from './webhooks.js';

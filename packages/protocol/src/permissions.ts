@@ -42,6 +42,8 @@ export const PERMISSIONS = {
   'system:read': ['supervisor', 'admin'],
   // The TURN settings page and its "test from this browser" (which issues a credential).
   'turn:check': ['admin'],
+  // Webhook endpoints (CAD integration): their URLs, events and signing secrets, and manual retries.
+  'webhook:manage': ['admin'],
   // Protecting the people who watch: everyone who watches footage reports what they saw clearly
   // and may mark it distressing; only supervisors (who look after their teams) see others'
   // exposure. Not the DPO: this is occupational health data with no evidential purpose; the DPO

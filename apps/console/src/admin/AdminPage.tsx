@@ -19,6 +19,11 @@ export function AdminPage() {
           <Link href="/admin/turn">TURN relay settings</Link>
         </p>
       ) : null}
+      {can('webhook:manage') ? (
+        <p>
+          <Link href="/admin/webhooks">Webhooks (CAD integration)</Link>
+        </p>
+      ) : null}
       {can('officer:manage') ? (
         <p>
           <Link href="/admin/sign-in">Sign-in settings (single sign-on and two-step sign-in)</Link>

@@ -57,6 +57,11 @@ import type {
   TextRoute,
   TurnCheckGrant,
   TurnSettings,
+  WebhookDelivery,
+  WebhookDeliveryState,
+  WebhookEndpoint,
+  WebhookEndpointInput,
+  WebhookSecretGrant,
   WellbeingReport,
 } from '@sightline/protocol';
 
@@ -205,6 +210,28 @@ export class ApiClient {
   /** A short-lived TURN credential for "test from this browser" (audited). */
   turnCheck(): Promise<TurnCheckGrant> {
     return this.request('POST', '/api/turn/check', {});
+  }
+  /** Webhook endpoints (admins); never their secrets. */
+  async webhookEndpoints(): Promise<WebhookEndpoint[]> {
+    return (await this.request<{ endpoints: WebhookEndpoint[] }>('GET', '/api/webhooks')).endpoints;
+  }
+  /** A new endpoint and its signing secret, shown once. */
+  createWebhook(body: WebhookEndpointInput): Promise<WebhookSecretGrant> {
+    return this.request('POST', '/api/webhooks', body);
+  }
+  updateWebhook(id: string, body: WebhookEndpointInput): Promise<WebhookEndpoint> {
+    return this.request('PUT', `/api/webhooks/${seg(id)}`, body);
+  }
+  rotateWebhookSecret(id: string): Promise<WebhookSecretGrant> {
+    return this.request('POST', `/api/webhooks/${seg(id)}/rotate-secret`, {});
+  }
+  async webhookDeliveries(state?: WebhookDeliveryState): Promise<WebhookDelivery[]> {
+    const q = state ? `?state=${state}` : '';
+    return (await this.request<{ deliveries: WebhookDelivery[] }>('GET', `/api/webhooks/deliveries${q}`))
+      .deliveries;
+  }
+  retryWebhookDelivery(id: string): Promise<WebhookDelivery> {
+    return this.request('POST', `/api/webhooks/deliveries/${seg(id)}/retry`, {});
   }
 
   async sessions(): Promise<SessionSummary[]> {

@@ -52,6 +52,9 @@ const FieldSharePage = lazy(() =>
 const TurnSettingsPage = lazy(() =>
   import('../turn/TurnSettingsPage.js').then((m) => ({ default: m.TurnSettingsPage })),
 );
+const WebhooksPage = lazy(() =>
+  import('../webhooks/WebhooksPage.js').then((m) => ({ default: m.WebhooksPage })),
+);
 
 /** Chooses the page from the sign-in state and the path. */
 export function App() {
@@ -155,6 +158,8 @@ export function App() {
     );
   } else if (route.name === 'turn-settings') {
     page = lazyPage(can(roles, 'turn:check'), <TurnSettingsPage />);
+  } else if (route.name === 'webhooks') {
+    page = lazyPage(can(roles, 'webhook:manage'), <WebhooksPage />);
   } else {
     page = <NotFound />;
   }

@@ -7,6 +7,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/login')).toEqual({ name: 'login' });
     expect(matchRoute('/admin/')).toEqual({ name: 'admin' });
     expect(matchRoute('/admin/turn')).toEqual({ name: 'turn-settings' });
+    expect(matchRoute('/admin/webhooks')).toEqual({ name: 'webhooks' });
     expect(matchRoute('/admin/sign-in')).toEqual({ name: 'sign-in-settings' });
     expect(matchRoute('/admin/api-clients')).toEqual({ name: 'api-clients' });
     expect(matchRoute('/account')).toEqual({ name: 'account' });

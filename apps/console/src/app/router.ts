@@ -17,6 +17,8 @@ export type Route =
   | { name: 'sar' }
   | { name: 'admin' }
   | { name: 'turn-settings' }
+  /** Admins: webhook endpoints for CAD systems, deliveries and dead letters. */
+  | { name: 'webhooks' }
   | { name: 'sign-in-settings' }
   | { name: 'api-clients' }
   | { name: 'account' }
@@ -37,6 +39,7 @@ export function matchRoute(path: string): Route {
   if (clean === '/login') return { name: 'login' };
   if (clean === '/admin') return { name: 'admin' };
   if (clean === '/admin/turn') return { name: 'turn-settings' };
+  if (clean === '/admin/webhooks') return { name: 'webhooks' };
   if (clean === '/admin/sign-in') return { name: 'sign-in-settings' };
   if (clean === '/admin/api-clients') return { name: 'api-clients' };
   if (clean === '/account') return { name: 'account' };

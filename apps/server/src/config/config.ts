@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { OIDC_ENV, shapeOidc } from './sign-in-config.js';
 import { SMS_ENV, shapeSmsGateways } from './sms-config.js';
 import { shapeViewerProtection, VIEWER_PROTECTION_ENV } from './viewer-protection-config.js';
+import { shapeWebhooks, WEBHOOK_ENV } from './webhook-config.js';
 
 /** proxy-addr's named ranges, which Fastify's trustProxy accepts beside addresses and CIDRs. */
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -227,6 +228,8 @@ const EnvSchema = z.object({
   ...OIDC_ENV,
   // Blur and mute until chosen, exposure reporting, shifts and wellbeing thresholds.
   ...VIEWER_PROTECTION_ENV,
+  // Webhooks to CAD systems: URL rules, location spacing, retries (config/webhook-config.ts).
+  ...WEBHOOK_ENV,
 });
 
 const IceServers = z.array(IceServer);
@@ -349,6 +352,7 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     oidc: shapeOidc(e, publicUrl, (m) => new ConfigError(`invalid configuration: ${m}`)),
     /** Blur and mute until chosen, exposure reports, shifts and wellbeing thresholds. */
     viewerProtection: shapeViewerProtection(e),
+    webhooks: shapeWebhooks(e),
   });
 }
 

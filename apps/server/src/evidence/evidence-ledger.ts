@@ -7,6 +7,7 @@ import {
   type StoredObject,
 } from '../adapters/storage/evidence-store.js';
 import { type AuditService, SYSTEM } from '../audit/audit.service.js';
+import { NO_WEBHOOKS, type WebhookOutbox } from '../webhooks/webhook-outbox.js';
 import type { EvidenceRepository } from './evidence.repository.js';
 
 export interface NewItem {
@@ -35,6 +36,8 @@ export class EvidenceLedger {
     private readonly random: Random,
     /** Locks a new item as its session's retention and hold say (S3 Object Lock); absent, nothing is locked. */
     private readonly protection?: { item(sessionId: string, key: string): Promise<void> },
+    /** The `evidence.stored` webhook is written with the item, in its transaction. */
+    private readonly webhooks: WebhookOutbox = NO_WEBHOOKS,
   ) {}
 
   /** Stores an object, then re-reads it from the store and checks the hash before anything refers to it. */
@@ -59,21 +62,31 @@ export class EvidenceLedger {
   /** Records a stored object as an evidence item, with an audit entry. Returns the item id. */
   async record(item: NewItem, stored: StoredObject): Promise<string> {
     const id = this.random.id();
-    await this.repo.insertItem({
-      id,
-      session_id: item.sessionId,
-      recording_id: item.recordingId,
-      kind: item.kind,
-      file_name: item.fileName,
-      media_type: item.mediaType,
-      storage_key: stored.key,
-      sha256: stored.sha256,
-      size: stored.size,
-      created_at: this.clock.now(),
-      derived_from: JSON.stringify(item.derivedFrom),
-      duration_ms: item.durationMs,
-      metadata: item.metadata ? JSON.stringify(item.metadata) : null,
-    });
+    const now = this.clock.now();
+    await this.repo.insertItem(
+      {
+        id,
+        session_id: item.sessionId,
+        recording_id: item.recordingId,
+        kind: item.kind,
+        file_name: item.fileName,
+        media_type: item.mediaType,
+        storage_key: stored.key,
+        sha256: stored.sha256,
+        size: stored.size,
+        created_at: now,
+        derived_from: JSON.stringify(item.derivedFrom),
+        duration_ms: item.durationMs,
+        metadata: item.metadata ? JSON.stringify(item.metadata) : null,
+      },
+      (trx) =>
+        this.webhooks.record(trx, {
+          type: 'evidence.stored',
+          sessionId: item.sessionId,
+          occurredAt: now,
+          data: { evidenceId: id, kind: item.kind, sha256: stored.sha256, size: stored.size },
+        }),
+    );
     await this.audit.record({
       actor: SYSTEM,
       action: 'evidence.store',

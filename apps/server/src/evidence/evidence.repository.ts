@@ -2,6 +2,7 @@ import type { EvidenceItem, EvidenceKind, Recording } from '@sightline/protocol'
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../adapters/db/database.js';
 import type { EvidenceItemsTable, RecordingsTable } from '../adapters/db/schema.js';
+import { withTransaction } from '../adapters/db/transaction.js';
 
 export type RecordingRow = Selectable<RecordingsTable>;
 export type EvidenceRow = Selectable<EvidenceItemsTable>;
@@ -69,8 +70,15 @@ export class EvidenceRepository {
     }));
   }
 
-  async insertItem(row: Insertable<EvidenceItemsTable>): Promise<void> {
-    await this.db.insertInto('evidence_items').values(row).execute();
+  /** Inserts an item; `alongside` runs in the same transaction (the webhook it causes). */
+  async insertItem(
+    row: Insertable<EvidenceItemsTable>,
+    alongside?: (trx: Db) => Promise<void>,
+  ): Promise<void> {
+    await withTransaction(this.db, async (trx) => {
+      await trx.insertInto('evidence_items').values(row).execute();
+      await alongside?.(trx);
+    });
   }
 
   item(id: string): Promise<EvidenceRow | undefined> {

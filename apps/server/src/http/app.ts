@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Container } from '../container.js';
 import { incidentRoutes } from '../incidents/incidents.routes.js';
+import { webhookRoutes } from '../webhooks/webhooks.routes.js';
 import { installAuth } from './auth-hooks.js';
 import { installErrorHandler } from './error-handler.js';
 import { installRequestContext, requestId } from './request-context.js';
@@ -91,6 +92,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(apiV1Routes(c));
   await app.register(turnRoutes(c));
   await app.register(exposureRoutes(c));
+  await app.register(webhookRoutes(c));
   await app.register(joinRoutes(c, sendJoinPage));
   await app.register(wsRoutes(c));
   return app;

@@ -30,6 +30,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   storage_unavailable: 507,
   turn_not_configured: 409,
   share_ended: 410,
+  webhook_url_refused: 422,
   internal: 500,
 };
 

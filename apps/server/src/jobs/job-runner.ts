@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
 import type { JobsTable } from '../adapters/db/schema.js';
+import { withTransaction } from '../adapters/db/transaction.js';
 import type { Random } from '../adapters/random.js';
 import { describeProblem, storageErrorMessage, storageProblem } from '../adapters/storage/storage-health.js';
 import type { EventPublisher } from '../events/event-bus.js';
@@ -31,6 +32,8 @@ export interface JobRunnerOptions {
   pollMs?: number;
   /** Where `job.updated` goes: the requesting officer's consoles, on whichever instance they are. */
   events: EventPublisher;
+  /** Runs in the transaction that marks a job done (the `export.ready` webhook). */
+  onDone?: (trx: Db, job: JobRow) => Promise<void>;
 }
 
 const PROGRESS_EVERY_MS = 500;
@@ -259,15 +262,19 @@ export class JobRunner {
     try {
       if (!handler) throw new Error(`no handler for job type ${job.type}`);
       const result = await handler(ctx);
-      await this.update(job, {
-        state: 'done',
-        finished_at: this.clock.now(),
-        result: JSON.stringify(result ?? null),
-        done: job.total || job.done,
-        total: job.total,
-        lease_owner: null,
-        lease_expires_at: null,
-      });
+      await this.update(
+        job,
+        {
+          state: 'done',
+          finished_at: this.clock.now(),
+          result: JSON.stringify(result ?? null),
+          done: job.total || job.done,
+          total: job.total,
+          lease_owner: null,
+          lease_expires_at: null,
+        },
+        this.options.onDone,
+      );
       this.log.info({}, 'jobs: job done');
     } catch (err) {
       if (lease.signal.aborted) return; // the instance that took it over reports it
@@ -297,16 +304,31 @@ export class JobRunner {
     return Number(res.numUpdatedRows) === 1;
   }
 
-  /** Writes to a job this instance is running; a job another instance has taken over is left alone. */
-  private async update(job: JobRow, patch: Partial<JobRow>): Promise<void> {
-    const res = await this.db
-      .updateTable('jobs')
-      .set(patch)
-      .where('id', '=', job.id)
-      .where('state', '=', 'running')
-      .where('lease_owner', '=', this.#owner)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) {
+  /**
+   * Writes to a job this instance is running; a job another instance has taken over is left alone.
+   * `alongside` runs in the same transaction, only if the write happened.
+   */
+  private async update(
+    job: JobRow,
+    patch: Partial<JobRow>,
+    alongside?: (trx: Db, job: JobRow) => Promise<void>,
+  ): Promise<void> {
+    // Progress writes (every 500 ms) need no transaction; only a write with something alongside.
+    const within = <T>(fn: (db: Db) => Promise<T>) =>
+      alongside ? withTransaction(this.db, fn) : fn(this.db);
+    const written = await within(async (trx) => {
+      const res = await trx
+        .updateTable('jobs')
+        .set(patch)
+        .where('id', '=', job.id)
+        .where('state', '=', 'running')
+        .where('lease_owner', '=', this.#owner)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return false;
+      await alongside?.(trx, { ...job, ...patch });
+      return true;
+    });
+    if (!written) {
       this.log.warn({ jobId: job.id }, 'jobs: not saving a job another instance has taken over');
       return;
     }

@@ -1,9 +1,11 @@
 import type { LocationFix, ReceivedFix } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
+import { withTransaction } from '../adapters/db/transaction.js';
 import type { EventPublisher } from '../events/event-bus.js';
 import { DomainError } from '../lib/errors.js';
 import { toFix } from '../sessions/session.repository.js';
+import { NO_WEBHOOKS, type WebhookOutbox } from '../webhooks/webhook-outbox.js';
 
 /**
  * Phones report about once a second. A phone coming back from a dead spot sends its
@@ -21,6 +23,8 @@ export class LocationService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly events: EventPublisher,
+    /** The `session.location` webhook is written with the fix, in its transaction. */
+    private readonly webhooks: WebhookOutbox = NO_WEBHOOKS,
   ) {}
 
   /**
@@ -31,23 +35,33 @@ export class LocationService {
   async add(sessionId: string, fix: LocationFix): Promise<ReceivedFix | null> {
     const now = this.clock.now();
     this.take(sessionId, now);
-    const inserted = await this.db
-      .insertInto('location_fixes')
-      .values({
-        session_id: sessionId,
-        lat: fix.lat,
-        lon: fix.lon,
-        accuracy: fix.accuracy,
-        altitude: fix.altitude,
-        altitude_accuracy: fix.altitudeAccuracy,
-        heading: fix.heading,
-        speed: fix.speed,
-        fix_time: fix.fixTime,
-        received_at: now,
-      })
-      .onConflict((oc) => oc.columns(['session_id', 'fix_time']).doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return null;
+    const stored = await withTransaction(this.db, async (trx) => {
+      const inserted = await trx
+        .insertInto('location_fixes')
+        .values({
+          session_id: sessionId,
+          lat: fix.lat,
+          lon: fix.lon,
+          accuracy: fix.accuracy,
+          altitude: fix.altitude,
+          altitude_accuracy: fix.altitudeAccuracy,
+          heading: fix.heading,
+          speed: fix.speed,
+          fix_time: fix.fixTime,
+          received_at: now,
+        })
+        .onConflict((oc) => oc.columns(['session_id', 'fix_time']).doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
+      await this.webhooks.record(trx, {
+        type: 'session.location',
+        sessionId,
+        occurredAt: now,
+        data: { lat: fix.lat, lon: fix.lon, accuracy: fix.accuracy, fixTime: fix.fixTime },
+      });
+      return true;
+    });
+    if (!stored) return null;
     const received: ReceivedFix = { ...fix, receivedAt: now };
     this.events.publish('location.fix', { sessionId, fix: received });
     return received;

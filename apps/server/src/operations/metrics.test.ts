@@ -7,6 +7,7 @@ function sources(over: Partial<MetricSources> = {}): MetricSources {
     mediaNodes: () => [],
     ingestQueue: () => ({ length: 0, oldestMs: 0 }),
     queuedJobs: async () => [],
+    webhookBacklog: async () => ({ pending: 0, dead: 0 }),
     ...over,
   };
 }
@@ -30,6 +31,7 @@ describe('Metrics', () => {
         mediaNodes: () => nodes,
         ingestQueue: () => ({ length: 3, oldestMs: 1500 }),
         queuedJobs: async () => [{ type: 'export', count: 2, oldestMs: 4000 }],
+        webhookBacklog: async () => ({ pending: 5, dead: 1 }),
       }),
     );
     expect(await m.expose()).toMatch(/^sightline_live_sessions 0$/m);
@@ -43,6 +45,8 @@ describe('Metrics', () => {
     expect(text).toMatch(/^sightline_ingest_queue_length 3$/m);
     expect(text).toMatch(/^sightline_ingest_queue_lag_seconds 1.5$/m);
     expect(text).toMatch(/^sightline_jobs_queued\{type="export"\} 2$/m);
+    expect(text).toMatch(/^sightline_webhook_backlog\{state="pending"\} 5$/m);
+    expect(text).toMatch(/^sightline_webhook_backlog\{state="dead"\} 1$/m);
     // A node that is gone is no longer reported (its last value does not linger).
     nodes = [node('embedded', true)];
     expect(await m.expose()).not.toContain('node-b');

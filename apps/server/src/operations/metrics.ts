@@ -22,6 +22,8 @@ export interface MetricSources {
   ingestQueue(): { length: number; oldestMs: number };
   /** Background jobs (exports, redactions) queued in the database, per type, with the oldest's age. */
   queuedJobs(): Promise<Array<{ type: string; count: number; oldestMs: number }>>;
+  /** Webhook deliveries waiting to be sent (pending) and given up (dead), across all instances. */
+  webhookBacklog(): Promise<Record<'pending' | 'dead', number>>;
 }
 
 /** Route label for requests no route matched (404s): the raw URL would let anyone grow the label set. */
@@ -127,6 +129,16 @@ export class Metrics {
       async collect() {
         this.reset();
         for (const j of await jobs()) this.set({ type: j.type }, j.oldestMs / 1000);
+      },
+    });
+    new Gauge({
+      name: 'sightline_webhook_backlog',
+      help: 'Webhook deliveries by state: pending (waiting or retrying) and dead (given up, awaiting a manual retry).',
+      labelNames: ['state'],
+      registers,
+      async collect() {
+        const backlog = await sources.webhookBacklog();
+        for (const state of ['pending', 'dead'] as const) this.set({ state }, backlog[state]);
       },
     });
   }

@@ -8,6 +8,7 @@ import type { Logger } from '../lib/logger.js';
 import type { SerialQueue } from '../lib/serial-queue.js';
 import type { MediaService } from '../media/media.service.js';
 import type { MediaNodes } from '../media/nodes/media-nodes.js';
+import type { WebhookRepository } from '../webhooks/webhook.repository.js';
 import { Metrics } from './metrics.js';
 import { NotReadyError, Readiness } from './readiness.js';
 
@@ -21,6 +22,7 @@ export interface OperationsDeps {
   nodes: MediaNodes;
   media: MediaService;
   evidenceQueue: SerialQueue;
+  webhooks: WebhookRepository;
   log: Logger;
 }
 
@@ -57,6 +59,7 @@ export function buildOperations(d: OperationsDeps): { metrics: Metrics; readines
       const now = Date.now();
       return rows.map((r) => ({ type: r.type, count: Number(r.n), oldestMs: now - Number(r.oldest) }));
     },
+    webhookBacklog: () => d.webhooks.backlog(),
   });
   const readiness = new Readiness(
     {

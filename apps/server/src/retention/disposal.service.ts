@@ -331,7 +331,7 @@ export class DisposalService {
 /**
  * Marks the session disposed and deletes the rows that hold its personal data: location fixes,
  * chat, structured outcomes and the workflow the link was sent for (a bail check's subject), any
- * field officer's last position kept against it, and what the timeline said of each outcome.
+ * field officer's last position kept against it, webhook deliveries about it, and what the timeline said of each outcome.
  * Returns the counts for the audit record.
  */
 async function deletePersonalRows(trx: Db, sessionId: string, now: number) {
@@ -345,6 +345,10 @@ async function deletePersonalRows(trx: Db, sessionId: string, now: number) {
     workflowsDeleted: await count(trx.deleteFrom('session_workflows').where('session_id', '=', sessionId)),
     officerPositionsDeleted: await count(
       trx.deleteFrom('officer_positions').where('session_id', '=', sessionId),
+    ),
+    // Webhook bodies carry the CAD reference and positions.
+    webhookDeliveriesDeleted: await count(
+      trx.deleteFrom('webhook_deliveries').where('session_id', '=', sessionId),
     ),
     // The timeline keeps that an outcome was recorded, not what it said (a bail check names its subject).
     outcomeEventsCleared: Number(

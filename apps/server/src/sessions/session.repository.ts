@@ -9,6 +9,7 @@ import type {
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../adapters/db/database.js';
 import type { LocationFixesTable, SessionsTable } from '../adapters/db/schema.js';
+import { withTransaction } from '../adapters/db/transaction.js';
 import { SmsDeliveryRepository } from '../invites/sms-delivery.repository.js';
 
 export type SessionRow = Selectable<SessionsTable>;
@@ -16,6 +17,11 @@ export type SessionRow = Selectable<SessionsTable>;
 /** Reads and writes of sessions and their timelines. */
 export class SessionRepository {
   constructor(private readonly db: Db) {}
+
+  /** Runs `fn` in one transaction, with this repository and the handle on it (see withTransaction). */
+  transaction<T>(fn: (repo: SessionRepository, trx: Db) => Promise<T>): Promise<T> {
+    return withTransaction(this.db, (trx) => fn(new SessionRepository(trx), trx));
+  }
 
   insert(row: Insertable<SessionsTable>): Promise<unknown> {
     return this.db.insertInto('sessions').values(row).execute();

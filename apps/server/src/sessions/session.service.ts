@@ -5,6 +5,7 @@ import { type Actor, type AuditService, SYSTEM } from '../audit/audit.service.js
 import type { EventPublisher } from '../events/event-bus.js';
 import { DomainError, notFound } from '../lib/errors.js';
 import type { LocationService } from '../location/location.service.js';
+import { NO_WEBHOOKS, type WebhookOccurrence, type WebhookOutbox } from '../webhooks/webhook-outbox.js';
 import type { SessionRepository, SessionRow } from './session.repository.js';
 
 const FINAL: readonly SessionState[] = ['ended', 'expired'];
@@ -24,6 +25,8 @@ export class SessionService {
     private readonly audit: AuditService,
     private readonly callerSessionMs: number,
     private readonly events: EventPublisher,
+    /** Webhooks are written in the transaction of the state change that causes them. */
+    private readonly webhooks: WebhookOutbox = NO_WEBHOOKS,
   ) {}
 
   async summary(id: string): Promise<SessionSummary> {
@@ -68,15 +71,20 @@ export class SessionService {
       }
       const secret = this.random.secret(32);
       const secretMaxAgeMs = callerSecretMs(this.callerSessionMs, row.location_minutes);
-      const claimed = await this.repo.transition(row.id, ['sent'], {
-        state: 'opened',
-        opened_at: now,
-        caller_secret_hash: hashSecret(secret),
-        caller_secret_expires_at: now + secretMaxAgeMs,
-        caller_user_agent: meta.userAgent?.slice(0, 300) ?? null,
-      });
+      const claimed = await this.change(
+        row.id,
+        (repo) =>
+          repo.transition(row.id, ['sent'], {
+            state: 'opened',
+            opened_at: now,
+            caller_secret_hash: hashSecret(secret),
+            caller_secret_expires_at: now + secretMaxAgeMs,
+            caller_user_agent: meta.userAgent?.slice(0, 300) ?? null,
+          }),
+        { type: 'link.opened', actor: 'caller', detail: summariseUserAgent(meta.userAgent), at: now },
+        { type: 'session.opened', sessionId: row.id, occurredAt: now, data: {} },
+      );
       if (!claimed) throw linkUnavailable(); // another device won the race
-      await this.addEvent(row.id, 'link.opened', 'caller', summariseUserAgent(meta.userAgent));
       await this.audit.record({
         actor: { type: 'caller', sessionId: row.id },
         action: 'link.open',
@@ -114,26 +122,38 @@ export class SessionService {
 
   async recordConsent(sessionId: string, decision: 'accepted' | 'refused', ip: string | null): Promise<void> {
     const now = this.clock.now();
-    const ok =
-      decision === 'accepted'
-        ? await this.repo.transition(sessionId, ['opened', 'refused'], {
+    const ok = await this.change(
+      sessionId,
+      async (repo) => {
+        if (decision === 'refused')
+          return repo.transition(sessionId, ['opened'], { state: 'refused', refused_at: now });
+        if (
+          !(await repo.transition(sessionId, ['opened', 'refused'], {
             state: 'consented',
             consented_at: now,
-          })
-        : await this.repo.transition(sessionId, ['opened'], { state: 'refused', refused_at: now });
+          }))
+        )
+          return false;
+        // A location-only link's time limit starts when sharing does.
+        const row = await repo.byId(sessionId);
+        if (row?.location_minutes)
+          await repo.update(sessionId, { location_until: now + row.location_minutes * 60_000 });
+        return true;
+      },
+      { type: `consent.${decision}`, actor: 'caller', detail: null, at: now },
+      {
+        type: decision === 'accepted' ? 'session.consented' : 'session.refused',
+        sessionId,
+        occurredAt: now,
+        data: {},
+      },
+    );
     if (!ok) {
       const row = await this.get(sessionId);
       if (FINAL.includes(row.state as SessionState))
         throw new DomainError('session_ended', 'this session has ended');
       throw new DomainError('already_decided', `consent was already recorded (${row.state})`);
     }
-    if (decision === 'accepted') {
-      const row = await this.get(sessionId);
-      // A location-only link's time limit starts when sharing does.
-      if (row.location_minutes)
-        await this.repo.update(sessionId, { location_until: now + row.location_minutes * 60_000 });
-    }
-    await this.addEvent(sessionId, `consent.${decision}`, 'caller', null);
     await this.audit.record({
       actor: { type: 'caller', sessionId },
       action: `consent.${decision}`,
@@ -158,9 +178,13 @@ export class SessionService {
   /** A location-only link is live from its first fix (there is no media to wait for). */
   async locationSharing(sessionId: string): Promise<void> {
     const now = this.clock.now();
-    if (!(await this.repo.transition(sessionId, ['consented'], { state: 'live', live_at: now }))) return;
-    await this.announce(sessionId);
-    await this.addEvent(sessionId, 'location.sharing', 'caller', null);
+    await this.change(
+      sessionId,
+      (repo) => repo.transition(sessionId, ['consented'], { state: 'live', live_at: now }),
+      { type: 'location.sharing', actor: 'caller', detail: null, at: now },
+      { type: 'session.live', sessionId, occurredAt: now, data: { via: 'location' } },
+      { publishAfter: () => this.announce(sessionId) },
+    );
   }
 
   /** Media reached the server (first time: the session goes live) or stopped. */
@@ -169,15 +193,20 @@ export class SessionService {
     const before = await this.get(sessionId);
     if (publishing) {
       const back = { publishing: 1, video_stopped_at: null, video_stop_reason: null };
-      const first = await this.repo.transition(sessionId, ['consented'], {
-        state: 'live',
-        live_at: now,
-        ...back,
-      });
-      if (!first) await this.repo.transition(sessionId, ['live'], back);
-      // Consoles start their views on this update: send it before writing the timeline entry.
-      await this.announce(sessionId);
-      await this.addEvent(sessionId, 'media.published', 'caller', detail);
+      // Going live, its timeline entry and its webhook commit together.
+      const first = await this.change(
+        sessionId,
+        (repo) => repo.transition(sessionId, ['consented'], { state: 'live', live_at: now, ...back }),
+        { type: 'media.published', actor: 'caller', detail, at: now },
+        { type: 'session.live', sessionId, occurredAt: now, data: { via: 'media' } },
+        // Consoles start their views on this update: send it before the timeline entry.
+        { publishAfter: () => this.announce(sessionId) },
+      );
+      if (!first) {
+        await this.repo.transition(sessionId, ['live'], back);
+        await this.announce(sessionId);
+        await this.addEvent(sessionId, 'media.published', 'caller', detail);
+      }
       if (before.state === 'live' && before.video_stopped_at != null)
         await this.addEvent(sessionId, 'media.resumed', 'caller', stoppedFor(before, now));
       return;
@@ -243,17 +272,22 @@ export class SessionService {
     ip: string | null = null,
   ): Promise<SessionSummary> {
     const now = this.clock.now();
-    const ok = await this.repo.transition(sessionId, ACTIVE, {
-      state: 'ended',
-      ended_at: now,
-      end_reason: reason,
-      publishing: 0,
-    });
+    const ok = await this.change(
+      sessionId,
+      (repo) =>
+        repo.transition(sessionId, ACTIVE, {
+          state: 'ended',
+          ended_at: now,
+          end_reason: reason,
+          publishing: 0,
+        }),
+      { type: 'session.ended', actor: actorLabel(actor), detail: reason, at: now },
+      { type: 'session.ended', sessionId, occurredAt: now, data: { reason } },
+    );
     if (!ok) {
       await this.get(sessionId); // 404 if it never existed
       return this.summary(sessionId);
     }
-    await this.addEvent(sessionId, 'session.ended', actorLabel(actor), reason);
     await this.audit.record({
       actor,
       action: 'session.end',
@@ -286,6 +320,31 @@ export class SessionService {
     await this.repo.addEvent(sessionId, event);
     this.events.publish('session.event', { sessionId, event });
     return event;
+  }
+
+  /**
+   * A state change, its timeline entry and the webhook it causes, in one transaction: all three
+   * or none. `apply` must use the repository it is given (on SQLite the outer one would wait on
+   * the transaction's connection). The entry is published once committed, after `publishAfter`.
+   */
+  private async change(
+    sessionId: string,
+    apply: (repo: SessionRepository) => Promise<boolean>,
+    entry: Omit<TimelineEvent, 'id'>,
+    webhook: WebhookOccurrence,
+    o: { publishAfter?: () => Promise<unknown> } = {},
+  ): Promise<boolean> {
+    const event: TimelineEvent = { id: this.random.id(), ...entry };
+    const done = await this.repo.transaction(async (repo, trx) => {
+      if (!(await apply(repo))) return false;
+      await repo.addEvent(sessionId, event);
+      await this.webhooks.record(trx, webhook);
+      return true;
+    });
+    if (!done) return false;
+    await o.publishAfter?.();
+    this.events.publish('session.event', { sessionId, event });
+    return true;
   }
 
   private async expire(id: string): Promise<void> {

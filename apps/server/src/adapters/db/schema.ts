@@ -6,6 +6,7 @@ import type { OutcomeTables } from './outcome-schema.js';
 import type { ShareTables } from './share-schema.js';
 import type { SignInTables } from './sign-in-schema.js';
 import type { SmsTables } from './sms-schema.js';
+import type { WebhookTables } from './webhook-schema.js';
 
 /** Times are integer milliseconds since the epoch (UTC) everywhere. */
 type Ms = number;
@@ -358,7 +359,8 @@ export interface Database
     OutcomeTables,
     ExposureTables,
     ShareTables,
-    ApiClientTables {
+    ApiClientTables,
+    WebhookTables {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;
   role_grants: RoleGrantsTable;

@@ -1,0 +1,70 @@
+import type { Clock } from '../adapters/clock.js';
+import type { Db } from '../adapters/db/database.js';
+import type { SecretBox } from '../adapters/keys/secret-box.js';
+import type { Random } from '../adapters/random.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { Config } from '../config/config.js';
+import type { JobRow } from '../jobs/job-runner.js';
+import type { Logger } from '../lib/logger.js';
+import { WebhookRepository } from './webhook.repository.js';
+import { WebhookService } from './webhook.service.js';
+import { WebhookDispatcher } from './webhook-dispatcher.js';
+import { stableEventId, WebhookOutboxWriter } from './webhook-outbox.js';
+import { sendWebhook } from './webhook-sender.js';
+
+/** The webhook parts as container.ts wires them: the outbox port services write to, the admin service, the sender. */
+export function buildWebhooks(d: {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  random: Random;
+  audit: AuditService;
+  box: SecretBox;
+  log: Logger;
+}) {
+  const o = d.config.webhooks;
+  const repo = new WebhookRepository(d.db);
+  const nudge = () => dispatcher.nudge();
+  const outbox = new WebhookOutboxWriter(d.clock, d.random, o.locationIntervalMs, nudge);
+  const service = new WebhookService(
+    repo,
+    d.box,
+    d.audit,
+    d.clock,
+    d.random,
+    { urls: o.urls, secretGraceMs: o.secretGraceMs },
+    nudge,
+  );
+  const dispatcher: WebhookDispatcher = new WebhookDispatcher(
+    {
+      repo,
+      clock: d.clock,
+      log: d.log,
+      secrets: (endpoint) => service.secrets(endpoint),
+      send: sendWebhook,
+      gone: (endpoint) => service.gone(endpoint),
+    },
+    {
+      owner: d.config.instanceId,
+      pollMs: o.pollMs,
+      timeoutMs: o.timeoutMs,
+      maxAttempts: o.maxAttempts,
+      backoff: o.backoff,
+      urls: o.urls,
+    },
+  );
+  /** `export.ready`, once per session in the export, written with the job's `done`. */
+  const exportDone = async (trx: Db, job: JobRow) => {
+    if (job.type !== 'export') return;
+    const { sessionIds } = JSON.parse(job.params) as { sessionIds: string[] };
+    for (const sessionId of sessionIds)
+      await outbox.record(trx, {
+        type: 'export.ready',
+        sessionId,
+        occurredAt: Number(job.finished_at ?? d.clock.now()),
+        data: { exportId: job.id, sessionIds },
+        eventId: stableEventId(`export.ready:${job.id}:${sessionId}`),
+      });
+  };
+  return { repo, outbox, service, dispatcher, exportDone };
+}

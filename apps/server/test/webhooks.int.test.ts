@@ -1,0 +1,389 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type {
+  WebhookDelivery,
+  WebhookDeliveryList,
+  WebhookEvent,
+  WebhookSecretGrant,
+} from '@sightline/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignature } from '../src/webhooks/webhook-signature.js';
+import {
+  cookieFrom,
+  eventually,
+  expectJson,
+  invite,
+  type OfficerClient,
+  openLink,
+  signIn,
+  startServer,
+  type TestServer,
+  TestSocket,
+} from './harness.js';
+import { freshDatabase } from './test-db.js';
+
+// A real receiver on loopback (allowed here by SIGHTLINE_WEBHOOK_ALLOW_PRIVATE), which checks each
+// signature with the verifier docs/webhooks.md prints, and can be told to fail or hang.
+type Mode = 'ok' | 'fail' | 'hang';
+interface Received {
+  raw: string;
+  signature: string | undefined;
+  eventId: string | undefined;
+  event: WebhookEvent;
+  at: number;
+  accepted: boolean;
+}
+
+class Receiver {
+  readonly received: Received[] = [];
+  /** What to do with the next requests, in order; `mode` once they are used up. */
+  plan: Mode[] = [];
+  mode: Mode = 'ok';
+  secrets: string[] = [];
+  #server: Server;
+  url = '';
+
+  constructor() {
+    this.#server = createServer(async (req, res) => {
+      const raw = await body(req);
+      const mode = this.plan.shift() ?? this.mode;
+      const signature = req.headers['sightline-signature'] as string | undefined;
+      const verdict = verifySignature(signature, raw, this.secrets, Math.floor(Date.now() / 1000));
+      const accepted = mode === 'ok' && verdict.ok;
+      this.received.push({
+        raw,
+        signature,
+        eventId: req.headers['sightline-event-id'] as string | undefined,
+        event: JSON.parse(raw) as WebhookEvent,
+        at: Date.now(),
+        accepted,
+      });
+      if (mode === 'hang') return; // never answers: the sender's timeout must end it
+      if (mode === 'fail') return res.writeHead(500).end('receiver exploded\n'.repeat(100));
+      res.writeHead(verdict.ok ? 204 : 401).end();
+    });
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((r) => this.#server.listen(0, '127.0.0.1', r));
+    const addr = this.#server.address();
+    this.url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/hook`;
+  }
+
+  accepted(type?: string): WebhookEvent[] {
+    return this.received.filter((r) => r.accepted && (!type || r.event.type === type)).map((r) => r.event);
+  }
+
+  stop(): Promise<void> {
+    this.#server.closeAllConnections();
+    return new Promise((r) => this.#server.close(() => r()));
+  }
+}
+
+function body(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+const LOCATION_SECONDS = 2;
+const WEBHOOK_ENV = {
+  SIGHTLINE_WEBHOOK_ALLOW_HTTP: 'true',
+  SIGHTLINE_WEBHOOK_ALLOW_PRIVATE: 'true',
+  SIGHTLINE_WEBHOOK_LOCATION_SECONDS: String(LOCATION_SECONDS),
+  SIGHTLINE_WEBHOOK_TIMEOUT_SECONDS: '1',
+  SIGHTLINE_WEBHOOK_MAX_ATTEMPTS: '3',
+  SIGHTLINE_WEBHOOK_RETRY_BASE_MS: '200',
+  SIGHTLINE_WEBHOOK_POLL_MS: '100',
+};
+
+async function subscribe(admin: OfficerClient, receiver: Receiver, events: string[]) {
+  const grant = await expectJson<WebhookSecretGrant>(
+    admin.request('POST', '/api/webhooks', { url: receiver.url, events, description: 'CAD test' }),
+    201,
+  );
+  receiver.secrets = [grant.secret];
+  return grant;
+}
+
+async function deliveriesOf(admin: OfficerClient, endpointId: string, state?: string) {
+  const q = state ? `?state=${state}&limit=200` : '?limit=200';
+  const { deliveries } = await expectJson<WebhookDeliveryList>(
+    admin.request('GET', `/api/webhooks/deliveries${q}`),
+  );
+  return deliveries.filter((d) => d.endpointId === endpointId);
+}
+
+const fix = (lat: number) => ({
+  lat,
+  lon: -0.12,
+  accuracy: 12,
+  altitude: null,
+  altitudeAccuracy: null,
+  heading: null,
+  speed: null,
+  fixTime: Date.now(),
+});
+
+describe('webhooks', () => {
+  let s: TestServer;
+  let admin: OfficerClient;
+  let handler: OfficerClient;
+  const receivers: Receiver[] = [];
+  const receiver = async () => {
+    const r = new Receiver();
+    await r.start();
+    receivers.push(r);
+    return r;
+  };
+
+  beforeAll(async () => {
+    s = await startServer({ env: WEBHOOK_ENV });
+    admin = await signIn(s, ['admin']);
+    handler = await signIn(s, ['call-handler']);
+  });
+  afterAll(async () => {
+    await s?.close();
+    for (const r of receivers) await r.stop();
+  });
+
+  it('sends each event of a session, signed, with its CAD reference and never the phone number; location spaced and newest', async () => {
+    const r = await receiver();
+    const grant = await subscribe(admin, r, [
+      'session.opened',
+      'session.consented',
+      'session.live',
+      'session.location',
+      'session.ended',
+      'evidence.stored',
+    ]);
+    const res = await handler.request('POST', '/api/sessions', {
+      phone: '07911 123456',
+      reference: 'CAD 42/30NOV',
+      mode: 'location',
+    });
+    const { session, link } = await expectJson<{ session: { id: string }; link: string }>(res, 201);
+    const cookie = cookieFrom(await openLink(s, link.split('/j/')[1]!), 'sl_caller');
+    const sock = await TestSocket.open(`${s.wsUrl}/ws/caller`, cookie);
+    sock.send({ type: 'consent', decision: 'accepted' });
+    await sock.next((m) => m.type === 'consent.recorded');
+    sock.send({ type: 'location.fix', fix: fix(51.1) });
+    const first = await eventually<Received>(async () =>
+      r.received.find((x) => x.event.type === 'session.location'),
+    );
+    // Two more fixes at once: one event carries the newest, not before the spacing has passed.
+    sock.send({ type: 'location.fix', fix: { ...fix(51.2), fixTime: Date.now() + 1 } });
+    sock.send({ type: 'location.fix', fix: { ...fix(51.3), fixTime: Date.now() + 2 } });
+    await eventually(() => r.accepted('session.location').length === 2);
+    const second = r.received.filter((x) => x.event.type === 'session.location')[1]!;
+    expect(second.event.type === 'session.location' && second.event.data.lat).toBe(51.3);
+    expect(second.at - first.at).toBeGreaterThanOrEqual(LOCATION_SECONDS * 1000 - 500);
+    await expectJson(handler.request('POST', `/api/sessions/${session.id}/end`, { reason: 'resolved' }));
+    sock.close();
+
+    await eventually(() => r.accepted('evidence.stored').length >= 1);
+    const types = r.accepted().map((e) => e.type);
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'session.opened',
+        'session.consented',
+        'session.live',
+        'session.location',
+        'session.ended',
+        'evidence.stored',
+      ]),
+    );
+    expect(r.accepted('session.location')).toHaveLength(2);
+    for (const got of r.received) {
+      expect(got.accepted, got.raw).toBe(true);
+      expect(got.event).toMatchObject({ sessionId: session.id, reference: 'CAD 42/30NOV' });
+      expect(got.eventId).toBe(got.event.id);
+      expect(got.raw).not.toMatch(/7911|123456/);
+    }
+    expect(r.accepted('session.live')[0]).toMatchObject({ data: { via: 'location' } });
+    expect(r.accepted('session.ended')[0]).toMatchObject({ data: { reason: 'resolved' } });
+    // Event ids are unique: a receiver de-duplicates on them.
+    expect(new Set(r.received.map((x) => x.eventId)).size).toBe(r.received.length);
+
+    // A captured request replayed later is refused by the same verifier, and so is a changed body.
+    const captured = r.received[0]!;
+    const later = Math.floor(captured.at / 1000) + 301;
+    expect(
+      verifySignature(captured.signature, captured.raw, grant.secret ? [grant.secret] : [], later),
+    ).toEqual({
+      ok: false,
+      reason: 'stale',
+    });
+    expect(
+      verifySignature(
+        captured.signature,
+        captured.raw.replace('CAD 42', 'CAD 43'),
+        [grant.secret],
+        Date.now() / 1000,
+      ),
+    ).toMatchObject({ ok: false, reason: 'mismatch' });
+
+    // Disabled: nothing more is sent to it (later tests open sessions too), and the change is audited.
+    const off = await expectJson<{ enabled: boolean; disabledReason: string }>(
+      admin.request('PUT', `/api/webhooks/${grant.endpoint.id}`, {
+        url: r.url,
+        events: grant.endpoint.events,
+        enabled: false,
+      }),
+    );
+    expect(off).toMatchObject({ enabled: false, disabledReason: 'disabled by an admin' });
+    const audit = await s.c.db
+      .selectFrom('audit_events')
+      .select(['action', 'detail'])
+      .where('subject_id', '=', grant.endpoint.id)
+      .orderBy('seq')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(['webhook.create', 'webhook.update']);
+    expect(JSON.stringify(audit)).not.toContain(grant.secret);
+  });
+
+  it('retries a receiver that fails (500, then no answer in time) and delivers the event once', async () => {
+    const r = await receiver();
+    r.plan = ['fail', 'hang'];
+    const grant = await subscribe(admin, r, ['session.opened']);
+    const { token } = await invite(s, handler);
+    await openLink(s, token);
+    await eventually(() => r.accepted('session.opened').length === 1);
+    expect(r.received.map((x) => x.eventId)).toEqual(Array(3).fill(r.received[0]!.eventId));
+    const [d] = await deliveriesOf(admin, grant.endpoint.id);
+    expect(d).toMatchObject({ state: 'delivered', attempts: 3, lastStatus: 204, lastError: null });
+    await admin.request('PUT', `/api/webhooks/${grant.endpoint.id}`, {
+      url: r.url,
+      events: ['session.opened'],
+      enabled: false,
+    });
+  });
+
+  it('dead-letters after the last attempt, shows it with the receiver’s answer, and a manual retry delivers it', async () => {
+    const r = await receiver();
+    r.mode = 'fail';
+    const grant = await subscribe(admin, r, ['session.opened']);
+    const { token } = await invite(s, handler);
+    await openLink(s, token);
+    const dead = await eventually(async () => (await deliveriesOf(admin, grant.endpoint.id, 'dead'))[0]);
+    expect(r.received).toHaveLength(3);
+    expect(dead).toMatchObject({ attempts: 3, lastStatus: 500, nextAttemptAt: null });
+    expect(dead.lastError).toMatch(/^receiver exploded/);
+    expect(dead.lastError!.length).toBeLessThanOrEqual(200);
+    expect(await s.c.metrics.expose()).toMatch(/^sightline_webhook_backlog\{state="dead"\} [1-9]/m);
+
+    r.mode = 'ok';
+    const retried = await expectJson<WebhookDelivery>(
+      admin.request('POST', `/api/webhooks/deliveries/${dead.id}/retry`),
+    );
+    expect(retried.state).not.toBe('dead');
+    await eventually(() => r.accepted('session.opened').length === 1);
+    const [after] = await deliveriesOf(admin, grant.endpoint.id);
+    expect(after).toMatchObject({ id: dead.id, state: 'delivered' });
+    // Only a dead delivery can be retried; the retry is audited under the admin.
+    const again = await admin.request('POST', `/api/webhooks/deliveries/${dead.id}/retry`);
+    expect(again.status).toBe(409);
+    const audit = await s.c.db
+      .selectFrom('audit_events')
+      .select(['action', 'actor_id'])
+      .where('subject_id', '=', dead.id)
+      .orderBy('seq')
+      .execute();
+    expect(audit).toEqual([{ action: 'webhook.retry', actor_id: admin.id }]);
+    await admin.request('PUT', `/api/webhooks/${grant.endpoint.id}`, {
+      url: r.url,
+      events: ['session.opened'],
+      enabled: false,
+    });
+  });
+
+  it('signs with the old and the new secret after a rotation, and refuses a URL that is not http(s)', async () => {
+    const r = await receiver();
+    const grant = await subscribe(admin, r, ['session.opened']);
+    const rotated = await expectJson<WebhookSecretGrant>(
+      admin.request('POST', `/api/webhooks/${grant.endpoint.id}/rotate-secret`),
+    );
+    expect(rotated.secret).not.toBe(grant.secret);
+    expect(rotated.endpoint.previousSecretUntil).toBeGreaterThan(Date.now());
+    r.secrets = [grant.secret]; // a receiver that has not switched yet
+    const { token } = await invite(s, handler);
+    await openLink(s, token);
+    const got = await eventually<Received>(async () => r.received[0]);
+    expect(got.accepted).toBe(true);
+    const now = Math.floor(Date.now() / 1000);
+    expect(verifySignature(got.signature, got.raw, [rotated.secret], now).ok).toBe(true);
+    const bad = await admin.request('POST', '/api/webhooks', {
+      url: 'ftp://cad.example/',
+      events: ['session.opened'],
+    });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('webhook_url_refused');
+    await admin.request('PUT', `/api/webhooks/${grant.endpoint.id}`, {
+      url: r.url,
+      events: ['session.opened'],
+      enabled: false,
+    });
+  });
+});
+
+describe('webhooks across a restart', () => {
+  it('sends what was still pending when the server stopped, from a new server on the same database', async () => {
+    const shared = await mkdtemp(join(tmpdir(), 'sightline-webhooks-'));
+    const database = await freshDatabase();
+    const env = {
+      ...WEBHOOK_ENV,
+      // Slow retries: the backlog is still pending when the first server stops.
+      SIGHTLINE_WEBHOOK_RETRY_BASE_MS: '1500',
+      SIGHTLINE_WEBHOOK_MAX_ATTEMPTS: '10',
+      SIGHTLINE_KEY_DIR: join(shared, 'keys'),
+      SIGHTLINE_EVIDENCE_DIR: join(shared, 'evidence'),
+      SIGHTLINE_DATABASE_URL: database?.url ?? `sqlite:${join(shared, 'sightline.db')}`,
+    };
+    const r = new Receiver();
+    await r.start();
+    let a: TestServer | null = await startServer({ env: { ...env, SIGHTLINE_INSTANCE_ID: 'before' } });
+    let b: TestServer | null = null;
+    try {
+      const admin = await signIn(a, ['admin']);
+      const handler = await signIn(a, ['call-handler']);
+      r.mode = 'fail';
+      const grant = await subscribe(admin, r, ['session.opened']);
+      const opened: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const { sessionId, token } = await invite(a, handler);
+        await openLink(a, token);
+        opened.push(sessionId);
+      }
+      await eventually(() => new Set(r.received.map((x) => x.eventId)).size === 3);
+      await a.close();
+      a = null;
+      expect(r.accepted()).toEqual([]);
+
+      r.mode = 'ok';
+      b = await startServer({ env: { ...env, SIGHTLINE_INSTANCE_ID: 'after' } });
+      await eventually(() => r.accepted('session.opened').length === 3);
+      expect(
+        r
+          .accepted()
+          .map((e) => e.sessionId)
+          .sort(),
+      ).toEqual([...opened].sort());
+      const rows = await b.c.db
+        .selectFrom('webhook_deliveries')
+        .select(['state'])
+        .where('endpoint_id', '=', grant.endpoint.id)
+        .execute();
+      expect(rows.map((x) => x.state)).toEqual(['delivered', 'delivered', 'delivered']);
+    } finally {
+      await a?.close();
+      await b?.close();
+      await r.stop();
+      await database?.drop();
+      await rm(shared, { recursive: true, force: true });
+    }
+  });
+});
