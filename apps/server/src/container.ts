@@ -6,7 +6,7 @@ import { type Db, migrateToLatest, openDatabase } from './adapters/db/database.j
 import type { JanusConnection } from './adapters/janus/janus-connection.js';
 import type { JanusSupervisor } from './adapters/janus/janus-supervisor.js';
 import { loadOrCreateSecretBox } from './adapters/keys/secret-box.js';
-import { loadOrCreateSigner, type Signer } from './adapters/keys/signer.js';
+import { loadOrCreateSigner, type SigningKeys } from './adapters/keys/signer.js';
 import { MediaTools } from './adapters/media-tools/media-tools.js';
 import { OpenIdProvider } from './adapters/oidc/openid-provider.js';
 import { cryptoRandom, type Random } from './adapters/random.js';
@@ -81,7 +81,7 @@ export interface Container {
   config: Config;
   /** This server's name among the instances sharing the database (config.instanceId): it owns leases under it. */
   instanceId: string;
-  signer: Signer;
+  signer: SigningKeys;
   db: Db;
   clock: Clock;
   /** Domain events: in this process, or shared with the other instances through Redis. */
