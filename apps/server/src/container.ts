@@ -18,6 +18,8 @@ import { StorageHealth } from './adapters/storage/storage-health.js';
 import { AuditService } from './audit/audit.service.js';
 import { AuditHeadFile, auditHeadPath } from './audit/head-file.js';
 import { ReadAudit } from './audit/read-audit.js';
+import { buildSiemStreamer } from './audit/siem/siem.js';
+import { SiemCursors } from './audit/siem/siem-streamer.js';
 import { AuthService } from './auth/auth.service.js';
 import { MfaService } from './auth/mfa/mfa.service.js';
 import { SsoService } from './auth/oidc/sso.service.js';
@@ -331,7 +333,9 @@ export async function buildContainer(
     log.child({ component: 'media' }),
     events,
   );
+  const siemCursors = config.siem ? new SiemCursors(db, clock) : null;
   const { metrics, readiness } = buildOperations({
+    siem: siemCursors,
     db,
     store: rawStore,
     evidenceDir: config.evidenceStore.kind === 'local' ? config.evidenceDir : null,
@@ -345,6 +349,19 @@ export async function buildContainer(
   const mediaGateway = cluster.gateway(media);
   // Periodic work that must run on one instance at a time takes a named lease first.
   const leases = new LeaseRepository(db, clock);
+  // The audit trail to a SIEM, from one instance at a time (docs/operations.md, "SIEM").
+  const siem = config.siem
+    ? buildSiemStreamer({
+        config: config.siem,
+        db,
+        clock,
+        leases,
+        instanceId: config.instanceId,
+        log: log.child({ component: 'siem' }),
+        onSent: (n) => metrics.siemSent(n),
+        onFailure: () => metrics.siemFailed(),
+      })
+    : null;
   const jobs = new JobRunner(db, clock, random, log.child({ component: 'jobs' }), {
     owner: config.instanceId,
     events,
@@ -599,6 +616,7 @@ export async function buildContainer(
         sealer.start();
       }
       audit.start();
+      siem?.start();
       cluster.start();
       presence.start();
       await jobs.start();
@@ -642,6 +660,7 @@ export async function buildContainer(
       await evidence.idle();
       audit.stop();
       await audit.checkpointNow();
+      await siem?.stop();
       await presence.stop();
       // After the last events of the shutdown (rooms closed, views ended, watchers gone) are sent.
       await cluster.stop();
