@@ -10,7 +10,8 @@ export const SIEM_STREAM = 'audit';
 const LEASE = `siem.${SIEM_STREAM}`;
 const LEASE_MS = 15_000;
 const IDLE_MS = 1_000;
-const MAX_BACKOFF_MS = 30_000;
+// Below the lease, so a streamer waiting out an outage keeps it.
+const MAX_BACKOFF_MS = 10_000;
 
 /** The persisted cursor: the last entry handed to the SIEM target. Shared by every instance. */
 export class SiemCursors {
