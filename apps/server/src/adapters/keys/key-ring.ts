@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject, randomBytes, verify } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -43,8 +43,9 @@ function render(k: Omit<RingKey, 'current'>): string {
   ].join('\n');
 }
 
+/** Temp file, then rename: instances sharing a key folder may write the same file at once. */
 function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
+  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
   writeFileSync(tmp, text, { mode: 0o644 });
   renameSync(tmp, path);
 }
