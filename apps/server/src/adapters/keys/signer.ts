@@ -65,7 +65,10 @@ export function loadOrCreateSigner(dir: string): SigningKeys & { created: boolea
   let stamp = '';
   let key: Signer | null = null;
   const current = (): Signer => {
-    const st = statSync(privPath);
+    // A key folder that went away (unmounted, deleted) leaves the key last loaded in use.
+    const st = statSync(privPath, { throwIfNoEntry: false });
+    if (!st && key) return key;
+    if (!st) throw new Error(`no signing key at ${privPath}`);
     const now = `${st.ino}:${st.mtimeMs}:${st.size}`;
     if (key && now === stamp) return key;
     key = snapshot(readFileSync(privPath), privPath);
