@@ -6,7 +6,7 @@ import { type Db, migrateToLatest, openDatabase } from './adapters/db/database.j
 import type { JanusConnection } from './adapters/janus/janus-connection.js';
 import type { JanusSupervisor } from './adapters/janus/janus-supervisor.js';
 import { loadOrCreateSecretBox } from './adapters/keys/secret-box.js';
-import { loadOrCreateSigner, type Signer } from './adapters/keys/signer.js';
+import { loadOrCreateSigner, type SigningKeys } from './adapters/keys/signer.js';
 import { MediaTools } from './adapters/media-tools/media-tools.js';
 import { OpenIdProvider } from './adapters/oidc/openid-provider.js';
 import { cryptoRandom, type Random } from './adapters/random.js';
@@ -21,6 +21,8 @@ import { MachineApiService } from './api-clients/machine-api.service.js';
 import { AuditService } from './audit/audit.service.js';
 import { AuditHeadFile, auditHeadPath } from './audit/head-file.js';
 import { ReadAudit } from './audit/read-audit.js';
+import { buildSiemStreamer } from './audit/siem/siem.js';
+import { SiemCursors } from './audit/siem/siem-streamer.js';
 import { AuthService } from './auth/auth.service.js';
 import { MfaService } from './auth/mfa/mfa.service.js';
 import { SsoService } from './auth/oidc/sso.service.js';
@@ -86,7 +88,7 @@ export interface Container {
   config: Config;
   /** This server's name among the instances sharing the database (config.instanceId): it owns leases under it. */
   instanceId: string;
-  signer: Signer;
+  signer: SigningKeys;
   db: Db;
   clock: Clock;
   /** Domain events: in this process, or shared with the other instances through Redis. */
@@ -353,7 +355,9 @@ export async function buildContainer(
     log.child({ component: 'media' }),
     events,
   );
+  const siemCursors = config.siem ? new SiemCursors(db, clock) : null;
   const { metrics, readiness } = buildOperations({
+    siem: siemCursors,
     db,
     store: rawStore,
     evidenceDir: config.evidenceStore.kind === 'local' ? config.evidenceDir : null,
@@ -368,6 +372,19 @@ export async function buildContainer(
   const mediaGateway = cluster.gateway(media);
   // Periodic work that must run on one instance at a time takes a named lease first.
   const leases = new LeaseRepository(db, clock);
+  // The audit trail to a SIEM, from one instance at a time (docs/operations.md, "SIEM").
+  const siem = config.siem
+    ? buildSiemStreamer({
+        config: config.siem,
+        db,
+        clock,
+        leases,
+        instanceId: config.instanceId,
+        log: log.child({ component: 'siem' }),
+        onSent: (n) => metrics.siemSent(n),
+        onFailure: () => metrics.siemFailed(),
+      })
+    : null;
   const jobs = new JobRunner(db, clock, random, log.child({ component: 'jobs' }), {
     owner: config.instanceId,
     events,
@@ -638,6 +655,7 @@ export async function buildContainer(
         sealer.start();
       }
       audit.start();
+      siem?.start();
       cluster.start();
       presence.start();
       await jobs.start();
@@ -684,6 +702,7 @@ export async function buildContainer(
       await evidence.idle();
       audit.stop();
       await audit.checkpointNow();
+      await siem?.stop();
       await presence.stop();
       // After the last events of the shutdown (rooms closed, views ended, watchers gone) are sent.
       await cluster.stop();

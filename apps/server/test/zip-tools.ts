@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
 import yazl from 'yazl';
 import { ZipReader } from '../src/evidence/export/zip-reader.js';
 
@@ -35,6 +37,39 @@ export async function unzipTo(path: string, dir: string): Promise<void> {
     await mkdir(dirname(join(dir, name)), { recursive: true });
     await writeFile(join(dir, name), bytes);
   }
+}
+
+/**
+ * VERIFY.txt's second way, with standard tools only: unzips into a new folder under `work`, runs
+ * `sha256sum -c SHA256SUMS` and `openssl pkeyutl -verify` on the manifest with the key inside
+ * (either failing rejects), and returns the unzipped package folder.
+ */
+export async function verifyByHand(zipPath: string, work: string): Promise<string> {
+  const run = promisify(execFile);
+  const dir = await mkdtemp(join(work, 'unzipped-'));
+  await unzipTo(zipPath, dir);
+  const files = await readZip(zipPath);
+  const top = join(dir, [...files.keys()][0]!.split('/')[0]!);
+  await run('sha256sum', ['--quiet', '-c', 'SHA256SUMS'], { cwd: top });
+  await run('sh', ['-c', 'base64 -d manifest.sig > manifest.sig.bin'], { cwd: top });
+  const { stdout } = await run(
+    'openssl',
+    [
+      'pkeyutl',
+      '-verify',
+      '-pubin',
+      '-inkey',
+      'signing-key.pub.pem',
+      '-rawin',
+      '-in',
+      'manifest.json',
+      '-sigfile',
+      'manifest.sig.bin',
+    ],
+    { cwd: top },
+  );
+  if (!/Signature Verified Successfully/.test(stdout)) throw new Error(`openssl did not verify: ${stdout}`);
+  return top;
 }
 
 /** Where each entry's stored bytes sit in the zip file (after its local header), and whether they are stored uncompressed. */

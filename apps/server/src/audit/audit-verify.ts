@@ -1,6 +1,6 @@
 import type { Db } from '../adapters/db/database.js';
 import { GENESIS } from '../adapters/db/migrations/0002_evidence.js';
-import { verifySignature } from '../adapters/keys/signer.js';
+import { parsePublicKeys, verifyWithKeys } from '../adapters/keys/key-ring.js';
 import { auditHash, checkpointMessage } from './audit-chain.js';
 import type { HeadRead } from './head-file.js';
 
@@ -38,6 +38,8 @@ export async function verifyAuditTrail(
   publicKeyPem: string | null,
   head?: HeadRead,
 ): Promise<AuditVerdict> {
+  // One key, or the published key list: each signature is checked with the key it names.
+  const keys = publicKeyPem ? parsePublicKeys(publicKeyPem) : null;
   const rows = await db.selectFrom('audit_events').selectAll().orderBy('seq').execute();
   const checkpoints = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute();
   const problems: AuditProblem[] = [];
@@ -104,15 +106,15 @@ export async function verifyAuditTrail(
   for (const cp of checkpoints) {
     const seq = Number(cp.seq);
     const at = `signed checkpoint at #${seq}`;
-    if (
-      publicKeyPem &&
-      !verifySignature(publicKeyPem, checkpointMessage(seq, cp.hash, Number(cp.at)), cp.signature)
-    ) {
+    const signed = keys
+      ? verifyWithKeys(keys, cp.key_fingerprint, checkpointMessage(seq, cp.hash, Number(cp.at)), cp.signature)
+      : null;
+    if (signed && !signed.ok) {
       add({
         seq,
         id: null,
         kind: 'checkpoint',
-        message: `${at}: the signature is not valid for this deployment's key`,
+        message: `${at}: ${keyProblem(signed.reason, cp.key_fingerprint)}`,
       });
       continue;
     }
@@ -127,7 +129,7 @@ export async function verifyAuditTrail(
         message: `${at}: entry #${seq} differs from what was signed`,
       });
   }
-  const headSummary = head ? checkHead(head, rows, publicKeyPem, add) : null;
+  const headSummary = head ? checkHead(head, rows, keys, add) : null;
   problems.sort((a, b) => a.seq - b.seq);
   const last = checkpoints.at(-1);
   return {
@@ -145,7 +147,7 @@ export async function verifyAuditTrail(
 function checkHead(
   read: HeadRead,
   rows: Array<{ seq: number | bigint | string; id: string; hash: string }>,
-  publicKeyPem: string | null,
+  keys: Map<string, string> | null,
   add: (p: AuditProblem) => void,
 ): AuditVerdict['head'] {
   const lastSeq = rows.length ? Number(rows.at(-1)!.seq) : 0;
@@ -160,12 +162,15 @@ function checkHead(
     return { missing: read.reason };
   }
   const h = read.head;
-  if (publicKeyPem && !verifySignature(publicKeyPem, checkpointMessage(h.seq, h.hash, h.at), h.signature)) {
+  const signed = keys
+    ? verifyWithKeys(keys, h.keyFingerprint, checkpointMessage(h.seq, h.hash, h.at), h.signature)
+    : null;
+  if (signed && !signed.ok) {
     add({
       seq: h.seq,
       id: null,
       kind: 'checkpoint',
-      message: `the signed head file (at #${h.seq}): the signature is not valid for this deployment's key`,
+      message: `the signed head file (at #${h.seq}): ${keyProblem(signed.reason, h.keyFingerprint)}`,
     });
     return { seq: h.seq, at: h.at };
   }
@@ -188,6 +193,13 @@ function checkHead(
       });
   }
   return { seq: h.seq, at: h.at };
+}
+
+/** Why a signature was refused, in the words `audit verify` prints. */
+function keyProblem(reason: 'unknown-key' | 'bad-signature', fingerprint: string): string {
+  return reason === 'unknown-key'
+    ? `signed with key ${fingerprint}, which is not in the key list (not this deployment's key)`
+    : `the signature is not valid for key ${fingerprint}`;
 }
 
 /** The position an entry's stored hash was computed for, if it is not where it now sits. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, migrateToLatest, openDatabase } from '../adapters/db/database.js';
-import { loadOrCreateSigner, type Signer } from '../adapters/keys/signer.js';
+import { loadOrCreateSigner, type SigningKeys } from '../adapters/keys/signer.js';
 import { cryptoRandom } from '../adapters/random.js';
 import { silentLogger } from '../lib/logger.js';
 import { AuditService, type CheckpointPolicy } from './audit.service.js';
@@ -14,7 +14,7 @@ import { AuditHeadFile, auditHeadPath } from './head-file.js';
 describe('AuditService: the signed head kept outside the database', () => {
   let db: Db;
   let keyDir: string;
-  let signer: Signer;
+  let signer: SigningKeys;
   let file: AuditHeadFile;
   const clock = { t: 1_800_000_000_000, now: () => clock.t };
   const services: AuditService[] = [];

@@ -3,7 +3,7 @@ import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
 import { GENESIS } from '../adapters/db/migrations/0002_evidence.js';
 import { advisoryLock, withTransaction } from '../adapters/db/transaction.js';
-import type { Signer } from '../adapters/keys/signer.js';
+import type { SigningKeys } from '../adapters/keys/signer.js';
 import type { Random } from '../adapters/random.js';
 import type { Logger } from '../lib/logger.js';
 import { auditHash, checkpointMessage } from './audit-chain.js';
@@ -68,7 +68,7 @@ export class AuditService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly random: Random,
-    private readonly signer: Signer | null,
+    private readonly signer: SigningKeys | null,
     private readonly policy: CheckpointPolicy = { everyEntries: 50, everyMs: 10_000 },
     private readonly headKeeping: HeadKeeping | null = null,
   ) {}
@@ -230,14 +230,15 @@ export class AuditService {
   /** Signs `head` and stores the checkpoint in the same transaction; null without a signing key. */
   private async checkpoint(trx: Db, head: Head): Promise<SignedHead | null> {
     if (!this.signer) return null;
+    const key = this.signer.current();
     const signed: SignedHead = {
       seq: head.seq,
       hash: head.hash,
       at: this.clock.now(),
-      keyFingerprint: this.signer.fingerprint,
+      keyFingerprint: key.fingerprint,
       signature: '',
     };
-    signed.signature = this.signer.sign(checkpointMessage(signed.seq, signed.hash, signed.at));
+    signed.signature = key.sign(checkpointMessage(signed.seq, signed.hash, signed.at));
     await trx
       .insertInto('audit_checkpoints')
       .values({

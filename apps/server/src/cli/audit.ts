@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { publishedKeyList } from '../adapters/keys/key-ring.js';
 import { verifyAuditTrail } from '../audit/audit-verify.js';
 import { AuditHeadFile, auditHeadPath } from '../audit/head-file.js';
 import { exitWith, out, withContext } from './context.js';
@@ -12,17 +13,21 @@ export function registerAudit(program: Command): void {
     .command('verify')
     .description(
       "Check the whole audit trail: every entry's hash, the chain between entries, and the signed " +
-        "checkpoints (with this deployment's key, or the given public key), and the signed head kept " +
+        "checkpoints (each with the key it names, from this deployment's key list or the given key file), and the signed head kept " +
         'beside the key, which shows whether the newest entries were removed. ' +
         'Exit 0 when intact, 1 when tampering is found (the first bad entry is named).',
     )
-    .option('--public-key <pem>', 'PEM file of the public key to check the checkpoints with')
+    .option(
+      '--public-key <pem>',
+      'PEM file of the public key, or the published key list, to check the checkpoints with',
+    )
     .action(exitWith((opts: { publicKey?: string }) => auditVerify(opts.publicKey)));
 }
 
 async function auditVerify(publicKey: string | undefined): Promise<number> {
   return withContext(async ({ config, db, signer }) => {
-    const key = publicKey ? readFileSync(publicKey, 'utf8') : signer.publicKeyPem;
+    // Every key this deployment has signed with: checkpoints from before a rotation still verify.
+    const key = publicKey ? readFileSync(publicKey, 'utf8') : publishedKeyList(signer.ring());
     const headFile = new AuditHeadFile(auditHeadPath(config.keyDir));
     const v = await verifyAuditTrail(db, key, headFile.read());
     if (v.ok) {

@@ -7,7 +7,7 @@ import {
   migrateToLatest,
   openDatabase,
 } from '../adapters/db/database.js';
-import { loadOrCreateSigner, type Signer } from '../adapters/keys/signer.js';
+import { loadOrCreateSigner, type SigningKeys } from '../adapters/keys/signer.js';
 import { cryptoRandom } from '../adapters/random.js';
 import { AuditService } from '../audit/audit.service.js';
 import { type Config, loadConfig } from '../config/config.js';
@@ -17,7 +17,7 @@ import { silentLogger } from '../lib/logger.js';
 export interface CliContext {
   config: Config;
   db: Db;
-  signer: Signer;
+  signer: SigningKeys;
   audit: AuditService;
   /**
    * Events of what a command does go nowhere: the CLI does not join the servers' bus. A running

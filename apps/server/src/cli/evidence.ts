@@ -1,7 +1,6 @@
-import { createPublicKey } from 'node:crypto';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { fingerprintOf } from '../adapters/keys/signer.js';
+import { parsePublicKeys } from '../adapters/keys/key-ring.js';
 import { verifyPackage } from '../evidence/export/verify-package.js';
 import { exitWith, out } from './context.js';
 
@@ -21,7 +20,7 @@ export function registerEvidence(program: Command): void {
     .argument('<package.zip>', 'the export package')
     .option(
       '--public-key <pem>',
-      "PEM file of your force's public key (else the key inside the package is used)",
+      "PEM file of your force's public key, or its published key list (`sightline keys show`; the key the manifest names is used). Else the key inside the package is used",
     )
     .action(exitWith((zip: string, opts: { publicKey?: string }) => evidenceVerify(zip, opts.publicKey)));
 }
@@ -44,11 +43,12 @@ async function evidenceVerify(zip: string, publicKey: string | undefined): Promi
   if (publicKey) {
     try {
       key = readFileSync(publicKey, 'utf8');
-      createPublicKey(key);
     } catch (err) {
-      console.error(
-        `error: --public-key ${publicKey} is not a readable PEM public key: ${(err as Error).message}`,
-      );
+      console.error(`error: cannot read --public-key ${publicKey}: ${(err as Error).message}`);
+      return USAGE;
+    }
+    if (parsePublicKeys(key).size === 0) {
+      console.error(`error: --public-key ${publicKey} holds no PEM public key`);
       return USAGE;
     }
   }
@@ -56,9 +56,7 @@ async function evidenceVerify(zip: string, publicKey: string | undefined): Promi
   for (const c of v.checks) out(`  ok    ${c}`);
   for (const p of v.problems) out(`  FAIL  ${p}`);
   if (v.ok && v.keySource === 'given') {
-    out(
-      `VERIFIED: every file is exactly as exported and signed with the given key (${fingerprintOf(createPublicKey(key!))}).`,
-    );
+    out(`VERIFIED: every file is exactly as exported and signed with the given key (${v.signedBy}).`);
     return VERIFIED;
   }
   if (v.ok) {

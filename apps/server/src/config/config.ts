@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { IceServer } from '@sightline/protocol';
 import { z } from 'zod';
+import { SIEM_ENV, shapeSiem } from './siem-config.js';
 import { OIDC_ENV, shapeOidc } from './sign-in-config.js';
 import { SMS_ENV, shapeSmsGateways } from './sms-config.js';
 import { shapeViewerProtection, VIEWER_PROTECTION_ENV } from './viewer-protection-config.js';
@@ -230,6 +231,8 @@ const EnvSchema = z.object({
   ...VIEWER_PROTECTION_ENV,
   // Webhooks to CAD systems: URL rules, location spacing, retries (config/webhook-config.ts).
   ...WEBHOOK_ENV,
+  // The audit trail streamed to a SIEM (config/siem-config.ts).
+  ...SIEM_ENV,
 });
 
 const IceServers = z.array(IceServer);
@@ -321,6 +324,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
       policiesFile: e.RETENTION_POLICIES,
       disposalIntervalMs: e.DISPOSAL_INTERVAL_MINUTES * 60_000,
     },
+    /** The audit trail streamed to a SIEM; null: off. */
+    siem: shapeSiem(e, (m) => new ConfigError(`invalid configuration: ${m}`)),
     /** The SMS gateway and its fallback, with each one's settings. */
     smsGateways: shapeSmsGateways(e, publicUrl, (m) => new ConfigError(`invalid configuration: ${m}`)),
     map: {

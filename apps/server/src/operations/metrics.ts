@@ -24,6 +24,8 @@ export interface MetricSources {
   queuedJobs(): Promise<Array<{ type: string; count: number; oldestMs: number }>>;
   /** Webhook deliveries waiting to be sent (pending) and given up (dead), across all instances. */
   webhookBacklog(): Promise<Record<'pending' | 'dead', number>>;
+  /** The audit trail's SIEM stream (absent when it is off): entries not yet handed over, the oldest's age. */
+  siemBacklog?(): Promise<{ entries: number; lagMs: number }>;
 }
 
 /** Route label for requests no route matched (404s): the raw URL would let anyone grow the label set. */
@@ -37,6 +39,8 @@ export class Metrics {
   readonly registry = new Registry();
   readonly #http: Histogram<'method' | 'route' | 'status_code'>;
   readonly #sms: Counter<'gateway' | 'status'>;
+  readonly #siemSent: Counter;
+  readonly #siemFailures: Counter;
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -110,6 +114,35 @@ export class Metrics {
         this.set(sources.ingestQueue().oldestMs / 1000);
       },
     });
+    this.#siemSent = new Counter({
+      name: 'sightline_siem_entries_sent_total',
+      help: 'Audit entries this instance handed to the SIEM target (resent ones counted again).',
+      registers,
+    });
+    this.#siemFailures = new Counter({
+      name: 'sightline_siem_failures_total',
+      help: 'Attempts by this instance to hand audit entries to the SIEM target that failed.',
+      registers,
+    });
+    const siem = sources.siemBacklog;
+    if (siem) {
+      new Gauge({
+        name: 'sightline_siem_backlog_entries',
+        help: 'Audit entries not yet handed to the SIEM target (the shared cursor; take max over instances).',
+        registers,
+        async collect() {
+          this.set((await siem()).entries);
+        },
+      });
+      new Gauge({
+        name: 'sightline_siem_lag_seconds',
+        help: 'How long the oldest audit entry not yet handed to the SIEM target has waited (0 when none).',
+        registers,
+        async collect() {
+          this.set((await siem()).lagMs / 1000);
+        },
+      });
+    }
     const jobs = async () => sources.queuedJobs();
     new Gauge({
       name: 'sightline_jobs_queued',
@@ -141,6 +174,15 @@ export class Metrics {
         for (const state of ['pending', 'dead'] as const) this.set({ state }, backlog[state]);
       },
     });
+  }
+
+  /** Counts audit entries handed to the SIEM target, and failed attempts. */
+  siemSent(entries: number): void {
+    this.#siemSent.inc(entries);
+  }
+
+  siemFailed(): void {
+    this.#siemFailures.inc();
   }
 
   /** Records one answered HTTP request; `route` is Fastify's pattern (`/api/sessions/:id`). */

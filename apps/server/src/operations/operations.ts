@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Db } from '../adapters/db/database.js';
 import type { EvidenceStore } from '../adapters/storage/evidence-store.js';
 import type { StorageHealth } from '../adapters/storage/storage-health.js';
+import { SIEM_STREAM, type SiemCursors } from '../audit/siem/siem-streamer.js';
 import type { Logger } from '../lib/logger.js';
 import type { SerialQueue } from '../lib/serial-queue.js';
 import type { MediaService } from '../media/media.service.js';
@@ -24,6 +25,8 @@ export interface OperationsDeps {
   evidenceQueue: SerialQueue;
   webhooks: WebhookRepository;
   log: Logger;
+  /** The SIEM stream's cursor, when streaming is on. */
+  siem?: SiemCursors | null;
 }
 
 /** The metrics and readiness checks of one server instance, reading the live objects they describe. */
@@ -60,6 +63,7 @@ export function buildOperations(d: OperationsDeps): { metrics: Metrics; readines
       return rows.map((r) => ({ type: r.type, count: Number(r.n), oldestMs: now - Number(r.oldest) }));
     },
     webhookBacklog: () => d.webhooks.backlog(),
+    ...(d.siem ? { siemBacklog: () => d.siem!.backlog(SIEM_STREAM) } : {}),
   });
   const readiness = new Readiness(
     {

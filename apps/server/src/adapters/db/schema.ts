@@ -352,6 +352,14 @@ export interface EvidenceViewingsTable {
   expires_at: Ms;
 }
 
+/** How far the audit trail has been streamed to a SIEM, per stream (migration 0024). */
+export interface SiemCursorsTable {
+  name: string;
+  /** The last entry handed to the target (0: none yet). */
+  seq: number;
+  updated_at: Ms;
+}
+
 export interface Database
   extends SignInTables,
     SmsTables,
@@ -383,4 +391,5 @@ export interface Database
   login_pairs: LoginPairsTable;
   login_failures: LoginFailuresTable;
   evidence_viewings: EvidenceViewingsTable;
+  siem_cursors: SiemCursorsTable;
 }

@@ -1,16 +1,11 @@
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  type KeyObject,
-  sign,
-  verify,
-} from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { addToRing, fingerprintOf, type RingKey, readKeyRing, retireInRing } from './key-ring.js';
 
-/** Signs with the deployment's Ed25519 key. Kept outside the database on purpose. */
+export { fingerprintOf };
+
+/** Signs with one Ed25519 key. Kept outside the database on purpose. */
 export interface Signer {
   readonly fingerprint: string;
   readonly publicKeyPem: string;
@@ -18,12 +13,15 @@ export interface Signer {
   sign(data: Buffer | string): string;
 }
 
-/** SHA-256 of the public key's DER (SPKI) encoding, hex, in groups of four for reading aloud. */
-export function fingerprintOf(publicKey: KeyObject): string {
-  const hex = createHash('sha256')
-    .update(publicKey.export({ type: 'spki', format: 'der' }))
-    .digest('hex');
-  return hex.match(/.{4}/g)!.join(':');
+/**
+ * The deployment's signing keys: the current one, and the ring of every public key it has
+ * signed with. Take `current()` once per thing signed, so that one manifest or checkpoint names
+ * the key that really signed it even if `sightline keys rotate` runs meanwhile.
+ */
+export interface SigningKeys extends Signer {
+  current(): Signer;
+  /** Every key this deployment has signed with (public halves), oldest first, the current one marked. */
+  ring(): RingKey[];
 }
 
 /** Checks a base64 Ed25519 signature against a PEM public key. */
@@ -35,30 +33,86 @@ export function verifySignature(publicKeyPem: string, data: Buffer | string, sig
   }
 }
 
-/**
- * Loads the deployment's signing key from `dir`, creating it on first start
- * (private key 0600, public key alongside for export).
- */
-export function loadOrCreateSigner(dir: string): Signer & { created: boolean } {
-  const privPath = join(dir, 'signing-key.pem');
-  const pubPath = join(dir, 'signing-key.pub.pem');
-  let created = false;
-  if (!existsSync(privPath)) {
-    mkdirSync(dirname(privPath), { recursive: true, mode: 0o700 });
-    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-    writeFileSync(privPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-    writeFileSync(pubPath, publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644 });
-    created = true;
-  }
-  const privateKey = createPrivateKey(readFileSync(privPath));
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${privPath} is not an Ed25519 key`);
+const PRIVATE = 'signing-key.pem';
+const PUBLIC = 'signing-key.pub.pem';
+
+function snapshot(privatePem: Buffer, path: string): Signer {
+  const privateKey = createPrivateKey(privatePem);
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${path} is not an Ed25519 key`);
   const publicKey = createPublicKey(privateKey);
-  const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  if (!existsSync(pubPath)) writeFileSync(pubPath, publicKeyPem, { mode: 0o644 });
   return {
-    created,
     fingerprint: fingerprintOf(publicKey),
-    publicKeyPem,
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     sign: (data) => sign(null, Buffer.from(data), privateKey).toString('base64'),
   };
+}
+
+/**
+ * Loads the deployment's signing key from `dir`, creating it on first start (private key 0600,
+ * public key alongside for export), and puts its public key in the ring. The key file is
+ * re-read when it changes (a rotation by the CLI while the server runs), so new signatures use
+ * the new key without a restart.
+ */
+export function loadOrCreateSigner(dir: string): SigningKeys & { created: boolean } {
+  const privPath = join(dir, PRIVATE);
+  let created = false;
+  if (!existsSync(privPath)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeFileSync(privPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    created = true;
+  }
+  let stamp = '';
+  let key: Signer | null = null;
+  const current = (): Signer => {
+    // A key folder that went away (unmounted, deleted) leaves the key last loaded in use.
+    const st = statSync(privPath, { throwIfNoEntry: false });
+    if (!st && key) return key;
+    if (!st) throw new Error(`no signing key at ${privPath}`);
+    const now = `${st.ino}:${st.mtimeMs}:${st.size}`;
+    if (key && now === stamp) return key;
+    key = snapshot(readFileSync(privPath), privPath);
+    stamp = now;
+    const pubPath = join(dir, PUBLIC);
+    if (!existsSync(pubPath) || readFileSync(pubPath, 'utf8') !== key.publicKeyPem)
+      writeFileSync(pubPath, key.publicKeyPem, { mode: 0o644 });
+    addToRing(dir, key.publicKeyPem, st.mtimeMs);
+    return key;
+  };
+  current();
+  return {
+    created,
+    current,
+    ring: () => readKeyRing(dir, current().fingerprint),
+    get fingerprint() {
+      return current().fingerprint;
+    },
+    get publicKeyPem() {
+      return current().publicKeyPem;
+    },
+    sign: (data) => current().sign(data),
+  };
+}
+
+/**
+ * Makes a new Ed25519 key the current one. The old public key stays in the ring (marked
+ * retired) so everything it signed still verifies; the old private key is replaced in place
+ * and kept nowhere: nothing needs it again, and a kept one could sign back-dated evidence.
+ */
+export function rotateSigningKey(dir: string, now: number): { previous: string; current: string } {
+  const privPath = join(dir, PRIVATE);
+  const previous = snapshot(readFileSync(privPath), privPath);
+  addToRing(dir, previous.publicKeyPem, now);
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const next = fingerprintOf(publicKey);
+  const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  // Into the ring first: a crash after this leaves a listed key that never signed, never a
+  // signing key whose public half is missing.
+  addToRing(dir, publicKeyPem, now);
+  const tmp = `${privPath}.new`;
+  writeFileSync(tmp, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  renameSync(tmp, privPath);
+  writeFileSync(join(dir, PUBLIC), publicKeyPem, { mode: 0o644 });
+  retireInRing(dir, previous.fingerprint, now);
+  return { previous: previous.fingerprint, current: next };
 }

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { ExportJob } from '@sightline/protocol';
 import type { Clock } from '../../adapters/clock.js';
 import type { Db } from '../../adapters/db/database.js';
-import type { Signer } from '../../adapters/keys/signer.js';
+import type { SigningKeys } from '../../adapters/keys/signer.js';
 import type { Actor, AuditService } from '../../audit/audit.service.js';
 import type { JobContext, JobRow, JobRunner } from '../../jobs/job-runner.js';
 import { DomainError, notFound } from '../../lib/errors.js';
@@ -56,7 +56,7 @@ export class ExportService {
     private readonly jobs: JobRunner,
     private readonly audit: AuditService,
     private readonly sessions: SessionService,
-    private readonly signer: Signer,
+    private readonly signer: SigningKeys,
     private readonly clock: Clock,
     private readonly settings: { workDir: string; phone: PhoneInManifest },
   ) {
@@ -195,6 +195,8 @@ export class ExportService {
         derivedFrom: [],
       });
     };
+    // One key for the whole package, even if the key is rotated while it is built.
+    const signingKey = this.signer.current();
     const body: ManifestBody = {
       format: 'sightline-evidence-manifest/1',
       package: name,
@@ -202,7 +204,7 @@ export class ExportService {
       generatedAt: new Date(this.clock.now()).toISOString(),
       exportedBy: { id: p.officer.id, name: p.officer.name },
       reason: p.reason,
-      signingKey: { algorithm: 'Ed25519', fingerprint: this.signer.fingerprint, file: 'signing-key.pub.pem' },
+      signingKey: { algorithm: 'Ed25519', fingerprint: signingKey.fingerprint, file: 'signing-key.pub.pem' },
       ...(p.incident ? { incident: p.incident } : {}),
       sessions: dossiers.map((d) => sessionFacts(d, this.settings.phone)),
       files,
@@ -224,13 +226,13 @@ export class ExportService {
     );
     await top(
       'VERIFY.txt',
-      verifyText(name, this.signer.fingerprint),
+      verifyText(name, signingKey.fingerprint),
       'instructions',
       'How to verify this package',
     );
     await top(
       'signing-key.pub.pem',
-      this.signer.publicKeyPem,
+      signingKey.publicKeyPem,
       'public-key',
       'Public key the manifest is signed with (compare its fingerprint)',
     );
@@ -243,7 +245,7 @@ export class ExportService {
       'checksums',
       'sha256sum -c list of every other file',
     );
-    const { json, signature } = signManifest(body, this.signer);
+    const { json, signature } = signManifest(body, signingKey);
     await writer.writeStaged('manifest.json', json);
     await writer.writeStaged('manifest.sig', `${signature}\n`);
     const zipPath = join(this.settings.workDir, ctx.job.id, `${name}.zip`);

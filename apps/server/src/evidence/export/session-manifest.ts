@@ -1,5 +1,5 @@
 import type { Db } from '../../adapters/db/database.js';
-import type { Signer } from '../../adapters/keys/signer.js';
+import type { SigningKeys } from '../../adapters/keys/signer.js';
 import type { Actor, AuditService } from '../../audit/audit.service.js';
 import { loadDossier } from './dossier.js';
 import { type ManifestBody, type PhoneInManifest, sessionFacts, signManifest } from './manifest.js';
@@ -8,13 +8,14 @@ import { type ManifestBody, type PhoneInManifest, sessionFacts, signManifest } f
 export class SessionManifests {
   constructor(
     private readonly db: Db,
-    private readonly signer: Signer,
+    private readonly signer: SigningKeys,
     private readonly audit: AuditService,
     private readonly phone: PhoneInManifest,
   ) {}
 
   async signedFor(sessionId: string, actor: Actor, ip: string | null) {
     const d = await loadDossier(this.db, sessionId);
+    const key = this.signer.current();
     const body: ManifestBody = {
       format: 'sightline-evidence-manifest/1',
       package: `session-${sessionId}`,
@@ -22,7 +23,7 @@ export class SessionManifests {
       generatedAt: new Date().toISOString(),
       exportedBy: actor.type === 'officer' ? { id: actor.id, name: actor.name } : null,
       reason: null,
-      signingKey: { algorithm: 'Ed25519', fingerprint: this.signer.fingerprint, file: 'signing-key.pub.pem' },
+      signingKey: { algorithm: 'Ed25519', fingerprint: key.fingerprint, file: 'signing-key.pub.pem' },
       sessions: [sessionFacts(d, this.phone)],
       files: d.items.map((i) => ({
         path: i.storage_key,
@@ -40,7 +41,7 @@ export class SessionManifests {
         derivedFrom: JSON.parse(i.derived_from) as string[],
       })),
     };
-    const { json, signature } = signManifest(body, this.signer);
+    const { json, signature } = signManifest(body, key);
     await this.audit.record({
       actor,
       action: 'manifest.read',
@@ -51,8 +52,8 @@ export class SessionManifests {
       manifestJson: json.toString('utf8'),
       manifest: JSON.parse(json.toString('utf8')) as Record<string, unknown>,
       signature,
-      publicKeyPem: this.signer.publicKeyPem,
-      fingerprint: this.signer.fingerprint,
+      publicKeyPem: key.publicKeyPem,
+      fingerprint: key.fingerprint,
     };
   }
 }

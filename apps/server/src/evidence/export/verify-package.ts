@@ -1,6 +1,6 @@
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { fingerprintOf, verifySignature } from '../../adapters/keys/signer.js';
+import { parsePublicKeys, verifyWithKeys } from '../../adapters/keys/key-ring.js';
 import { auditHash, type ChainedFields } from '../../audit/audit-chain.js';
 import { sealGenesis, sealHash } from '../seal-chain.js';
 import { ZipReader } from './zip-reader.js';
@@ -11,6 +11,8 @@ export interface PackageVerdict {
   checks: string[];
   problems: string[];
   keySource: 'given' | 'embedded';
+  /** The fingerprint of the key the manifest's signature was verified with. */
+  signedBy?: string;
 }
 
 /** The parts of manifest.json the verifier relies on; it is read from an untrusted file. */
@@ -112,17 +114,12 @@ async function verifyOpened(
   const embedded = zip.entries.has(at('signing-key.pub.pem'))
     ? await readEntry(at('signing-key.pub.pem'))
     : null;
-  const key = publicKeyPem ?? embedded?.toString('utf8') ?? null;
+  const keyText = publicKeyPem ?? embedded?.toString('utf8') ?? null;
   if (!manifestBytes) return { ok: false, checks, problems, keySource };
-  if (!key) problems.push('no public key given and none in the package');
-  else if (!verifySignature(key, manifestBytes, signature))
-    problems.push(
-      'manifest.json signature is NOT valid for this key (the manifest was changed, or signed by someone else)',
-    );
-  else
-    checks.push(
-      `manifest.json signature valid (Ed25519, key ${fingerprintOf(createPublicKey(key))}${keySource === 'embedded' ? ', the key inside the package: compare its fingerprint with your force’s published key' : ''})`,
-    );
+  if (!keyText) problems.push('no public key given and none in the package');
+  const signedBy = keyText
+    ? checkSignature(manifestBytes, signature, keyText, keySource, checks, problems)
+    : undefined;
 
   let manifest: z.infer<typeof ManifestShape>;
   try {
@@ -239,7 +236,45 @@ async function verifyOpened(
       else checks.push(`audit-extract.json: all ${entries.length} entries match their chain hashes`);
     }
   }
-  return { ok: problems.length === 0, checks, problems, keySource };
+  return { ok: problems.length === 0, checks, problems, keySource, ...(signedBy ? { signedBy } : {}) };
+}
+
+/**
+ * The manifest's signature, checked with the key the manifest names (signingKey.fingerprint) out
+ * of the given ones: one key, or a force's published key list covering every key it has used.
+ */
+function checkSignature(
+  manifestBytes: Buffer,
+  signature: string,
+  keyText: string,
+  keySource: PackageVerdict['keySource'],
+  checks: string[],
+  problems: string[],
+): string | undefined {
+  const keys = parsePublicKeys(keyText);
+  let named: string | null = null;
+  try {
+    const fp = (JSON.parse(manifestBytes.toString('utf8')) as { signingKey?: { fingerprint?: unknown } })
+      .signingKey?.fingerprint;
+    named = typeof fp === 'string' ? fp : null;
+  } catch {}
+  // A single given key is used whatever the manifest says (its fingerprint is then compared by hand).
+  const v = verifyWithKeys(keys, keys.size === 1 ? null : named, manifestBytes, signature);
+  if (v.ok) {
+    checks.push(
+      `manifest.json signature valid (Ed25519, key ${v.fingerprint}${keySource === 'embedded' ? ', the key inside the package: compare its fingerprint with your force’s published key' : ''})`,
+    );
+    return v.fingerprint;
+  }
+  if (v.reason === 'unknown-key')
+    problems.push(
+      `manifest.json is signed with key ${named}, which is not among the given keys (not your force's key, or a key list that lacks it)`,
+    );
+  else
+    problems.push(
+      'manifest.json signature is NOT valid for this key (the manifest was changed, or signed by someone else)',
+    );
+  return undefined;
 }
 
 /** SHA-256 of an entry, plus the SHA-256 of its prefix at each given offset. */

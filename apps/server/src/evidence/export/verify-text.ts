@@ -8,7 +8,7 @@ prove that in three ways:
 
 1. With Sightline's verifier (needs no server, no database, no network):
 
-     npx sightline evidence verify <this zip> --public-key <the force's published key>
+     npx sightline evidence verify <this zip> --public-key <the force's published key list>
 
    It checks every file's SHA-256 against manifest.json, the signature on
    manifest.json, and each recording's seal chain, and prints VERIFIED (exit 0)
@@ -26,12 +26,13 @@ prove that in three ways:
    (manifest.json also lists every file with its SHA-256 and size.)
 
 3. Compare the key. signing-key.pub.pem is included for convenience only: check
-   that its fingerprint matches the one your force publishes. This package says:
+   that its fingerprint is on the key list your force publishes (a force that
+   has rotated its key lists every key it has signed with). This package says:
 
      ${fingerprint}
 
-   (fingerprint = SHA-256 of the key's DER encoding; "npx sightline keys show"
-   prints the deployment's.)
+   (fingerprint = SHA-256 of the key's DER encoding, also in manifest.json as
+   signingKey.fingerprint; "npx sightline keys show" prints the deployment's list.)
 
 What the files are
 ------------------

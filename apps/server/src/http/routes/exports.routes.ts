@@ -52,7 +52,10 @@ export const exportRoutes =
     app.get(
       '/api/keys/signing',
       { schema: { response: { 200: SigningKey } }, config: { auth: { officer: true } } },
-      async () => ({ publicKeyPem: c.signer.publicKeyPem, fingerprint: c.signer.fingerprint }),
+      async () => {
+        const key = c.signer.current();
+        return { publicKeyPem: key.publicKeyPem, fingerprint: key.fingerprint };
+      },
     );
     app.get(
       '/api/sessions/:id/manifest',

@@ -1,0 +1,55 @@
+import type { Clock } from '../../adapters/clock.js';
+import type { Db } from '../../adapters/db/database.js';
+import type { SiemConfig } from '../../config/siem-config.js';
+import type { LeaseRepository } from '../../jobs/lease.repository.js';
+import type { Logger } from '../../lib/logger.js';
+import { type AuditRow, jsonLine, octetCounted, syslogMessage } from './siem-format.js';
+import { SiemCursors, SiemStreamer } from './siem-streamer.js';
+import { openTransport } from './siem-transport.js';
+
+/** Stable RFC 5424 identity of every message: a SIEM can route on APP-NAME and MSGID. */
+export const SIEM_APP_NAME = 'sightline';
+export const SIEM_MSGID = 'audit';
+
+/** How each entry is framed for the configured target. */
+export function frameFor(c: SiemConfig, procId: string): (row: AuditRow) => string {
+  if (c.target.kind !== 'syslog') return jsonLine;
+  const header = {
+    facility: c.facility,
+    severity: c.severity,
+    hostname: c.hostname,
+    appName: SIEM_APP_NAME,
+    procId,
+    msgId: SIEM_MSGID,
+    sdId: c.sdId,
+  };
+  // UDP: one message per datagram (RFC 5426); TCP and TLS: octet counting (RFC 6587, RFC 5425).
+  return c.target.transport === 'udp'
+    ? (row) => syslogMessage(row, header)
+    : (row) => octetCounted(syslogMessage(row, header));
+}
+
+/** The audit trail's SIEM stream for this instance (it streams while it holds the lease). */
+export function buildSiemStreamer(d: {
+  config: SiemConfig;
+  db: Db;
+  clock: Clock;
+  leases: LeaseRepository;
+  instanceId: string;
+  log: Logger;
+  onSent?: (entries: number) => void;
+  onFailure?: () => void;
+}): SiemStreamer {
+  return new SiemStreamer({
+    cursors: new SiemCursors(d.db, d.clock),
+    leases: d.leases,
+    owner: d.instanceId,
+    transport: openTransport(d.config),
+    frame: frameFor(d.config, d.instanceId),
+    batch: d.config.batch,
+    resend: d.config.resend,
+    log: d.log,
+    ...(d.onSent ? { onSent: d.onSent } : {}),
+    ...(d.onFailure ? { onFailure: d.onFailure } : {}),
+  });
+}
