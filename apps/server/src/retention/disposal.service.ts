@@ -23,8 +23,11 @@ import type { Logger } from '../lib/logger.js';
 import type { SessionService } from '../sessions/session.service.js';
 
 const DAY = 86_400_000;
-/** Held while a disposal runs anywhere (renewed as it runs), so no two runs overlap. */
-const RUN_LEASE = 'retention.disposal.run';
+/**
+ * Held while a disposal runs anywhere (renewed as it runs), so no two runs overlap; a backup
+ * holds it too, so no file its snapshot names is disposed of before it is copied.
+ */
+export const DISPOSAL_RUN_LEASE = 'retention.disposal.run';
 const RUN_LEASE_MS = 120_000;
 /** Taken by the instance whose timer fires first and kept for an interval: one scheduled run per interval. */
 const SCHEDULE_LEASE = 'retention.disposal.schedule';
@@ -177,7 +180,7 @@ export class DisposalService {
   async scheduledRun(): Promise<void> {
     const { instanceId, intervalMs } = this.settings;
     if (!(await this.leases.tryAcquire(SCHEDULE_LEASE, instanceId, intervalMs))) return;
-    const done = await this.leases.exclusive(RUN_LEASE, runOwner(instanceId), RUN_LEASE_MS, () =>
+    const done = await this.leases.exclusive(DISPOSAL_RUN_LEASE, runOwner(instanceId), RUN_LEASE_MS, () =>
       this.disposeDue({ dryRun: false, actor: SYSTEM, ip: null }),
     );
     if (!done.ran) this.log.info({}, 'retention: a disposal run is in progress elsewhere; skipping this one');
@@ -190,7 +193,7 @@ export class DisposalService {
   async run(o: { dryRun: boolean; actor: Actor; ip?: string | null }): Promise<DisposalReport> {
     if (o.dryRun) return this.disposeDue(o);
     const done = await this.leases.exclusive(
-      RUN_LEASE,
+      DISPOSAL_RUN_LEASE,
       runOwner(this.settings.instanceId),
       RUN_LEASE_MS,
       () => this.disposeDue(o),

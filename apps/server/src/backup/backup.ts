@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { systemClock } from '../adapters/clock.js';
+import type { Db } from '../adapters/db/database.js';
+import type { Database } from '../adapters/db/schema.js';
+import type { Signer } from '../adapters/keys/signer.js';
+import { LocalEvidenceStore } from '../adapters/storage/local-evidence-store.js';
+import { verifyAuditTrail } from '../audit/audit-verify.js';
+import type { Config } from '../config/config.js';
+import { LeaseRepository } from '../jobs/lease.repository.js';
+import { DISPOSAL_RUN_LEASE } from '../retention/disposal.service.js';
+import { BACKUP_FILES, type BackupFile, BackupManifest, hashFile } from './backup-manifest.js';
+
+/** Why a backup or restore was refused, in one line for the operator. */
+export class BackupError extends Error {
+  override name = 'BackupError';
+}
+
+/** The documented procedure for what `sightline backup` does not copy itself. */
+export const EXTERNAL_PROCEDURE =
+  'back up PostgreSQL with pg_dump or pgBackRest and the bucket with versioning and replication, ' +
+  'as docs/operations.md "Backup and restore" describes';
+
+/** A folder that does not exist yet or is empty (anything else could be mixed with or lost). */
+export async function assertEmptyFolder(dir: string, what: string, except: string[] = []): Promise<void> {
+  const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
+    throw new BackupError(`cannot use ${what} ${dir}: ${err.message}`);
+  });
+  const left = names.filter((n) => !except.includes(n));
+  if (left.length)
+    throw new BackupError(
+      `${what} ${dir} is not empty (${left.slice(0, 3).join(', ')}${left.length > 3 ? ', …' : ''}): nothing was written`,
+    );
+}
+
+const inside = (child: string, parent: string) => {
+  const r = relative(resolve(parent), resolve(child));
+  return r === '' || (!r.startsWith('..') && !r.startsWith('/'));
+};
+
+/**
+ * Backs up a running deployment that keeps its database in SQLite and its evidence in a
+ * directory: a snapshot of the database (VACUUM INTO: one read transaction, so one moment),
+ * then exactly the evidence files that snapshot names, each checked against the SHA-256 its
+ * ledger recorded, then a manifest signed with the deployment's key. Evidence stored after the
+ * snapshot is not in the backup, and nothing in it names a file it lacks. No disposal runs
+ * meanwhile (the backup holds the disposal lease), so no file the snapshot names goes away.
+ */
+export async function createBackup(o: {
+  config: Config;
+  db: Db;
+  signer: Signer;
+  dest: string;
+  /** Where to copy the key directory, apart from the backup; omitted: keys are backed up separately. */
+  includeKeys?: string | undefined;
+  progress: (line: string) => void;
+}): Promise<BackupManifest> {
+  const { config } = o;
+  if (!config.databaseUrl.startsWith('sqlite:') || config.databaseUrl === 'sqlite::memory:')
+    throw new BackupError(`this deployment's database is not an SQLite file: ${EXTERNAL_PROCEDURE}`);
+  if (config.evidenceStore.kind !== 'local')
+    throw new BackupError(`this deployment keeps evidence in a bucket: ${EXTERNAL_PROCEDURE}`);
+  const dest = resolve(o.dest);
+  if (inside(dest, config.dataDir) || inside(dest, config.keyDir) || inside(dest, config.evidenceDir))
+    throw new BackupError(`the backup folder ${dest} is inside the deployment's own folders: choose another`);
+  await assertEmptyFolder(dest, 'the backup folder');
+  if (o.includeKeys !== undefined) {
+    // The key signs the manifest and decides what a restore trusts: it never sits beside the backup.
+    if (inside(o.includeKeys, dest) || inside(dest, o.includeKeys))
+      throw new BackupError('--include-keys must be a different destination from the backup');
+    await assertEmptyFolder(o.includeKeys, 'the key destination');
+  }
+  await mkdir(join(dest, BACKUP_FILES.evidence), { recursive: true, mode: 0o700 });
+
+  const leases = new LeaseRepository(o.db, systemClock);
+  const done = await leases.exclusive(DISPOSAL_RUN_LEASE, `backup/${randomUUID()}`, 120_000, () =>
+    copyAll({ ...o, dest }),
+  );
+  if (!done.ran)
+    throw new BackupError('a retention disposal run is in progress; try again when it has finished');
+  if (o.includeKeys !== undefined) {
+    await mkdir(o.includeKeys, { recursive: true, mode: 0o700 });
+    for (const name of await readdir(config.keyDir))
+      if (!name.endsWith('.tmp')) await copyFile(join(config.keyDir, name), join(o.includeKeys, name));
+    o.progress(`keys copied to ${resolve(o.includeKeys)} (keep them apart from the backup)`);
+  }
+  return done.value;
+}
+
+async function copyAll(o: {
+  config: Config;
+  db: Db;
+  signer: Signer;
+  dest: string;
+  progress: (line: string) => void;
+}): Promise<BackupManifest> {
+  const snapshot = join(o.dest, BACKUP_FILES.database);
+  const createdAt = Date.now();
+  await sql`VACUUM INTO ${snapshot}`.execute(o.db);
+  const raw = new SqliteDatabase(snapshot, { readonly: true, fileMustExist: true });
+  const snap = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  try {
+    const files = await filesNamedIn(snap);
+    const audit = await verifyAuditTrail(snap, o.signer.publicKeyPem);
+    if (!audit.ok)
+      o.progress(
+        `warning: the audit trail in the snapshot is not intact (${audit.firstBad?.message}); backing it up as it is`,
+      );
+    const last = await snap
+      .selectFrom('audit_events')
+      .select(['seq', 'hash'])
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const sessions = await snap
+      .selectFrom('sessions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const source = new LocalEvidenceStore(o.config.evidenceDir);
+    const target = new LocalEvidenceStore(join(o.dest, BACKUP_FILES.evidence));
+    for (const f of files) {
+      if (!(await source.exists(f.key)))
+        throw new BackupError(
+          `evidence ${f.key} is named in the database but missing from ${o.config.evidenceDir}: backup stopped, nothing signed`,
+        );
+      const copied = await target.putFile(f.key, join(o.config.evidenceDir, f.key));
+      if (copied.sha256 !== f.sha256)
+        throw new BackupError(
+          `evidence ${f.key} does not match the SHA-256 its ledger recorded (${f.sha256}, read ${copied.sha256}): the store is damaged; backup stopped, nothing signed`,
+        );
+    }
+    o.progress(`${files.length} evidence files copied and checked`);
+    raw.close();
+    const manifest: BackupManifest = BackupManifest.parse({
+      format: 'sightline-backup',
+      version: 1,
+      createdAt,
+      database: { file: BACKUP_FILES.database, ...(await hashFile(snapshot)) },
+      audit: {
+        entries: audit.entries,
+        head: last ? { seq: Number(last.seq), hash: last.hash } : null,
+        lastCheckpointSeq: audit.lastCheckpointSeq,
+      },
+      counts: {
+        sessions: Number(sessions.n),
+        evidenceItems: files.filter((f) => f.kind === 'evidence').length,
+        exportPackages: files.filter((f) => f.kind === 'export').length,
+      },
+      files,
+      key: { fingerprint: o.signer.fingerprint, publicKeyPem: o.signer.publicKeyPem },
+    });
+    const text = `${JSON.stringify(manifest, null, 2)}\n`;
+    await writeFile(join(o.dest, BACKUP_FILES.manifest), text, { mode: 0o600, flag: 'wx' });
+    await writeFile(join(o.dest, BACKUP_FILES.signature), `${o.signer.sign(text)}\n`, {
+      mode: 0o600,
+      flag: 'wx',
+    });
+    return manifest;
+  } finally {
+    await snap.destroy();
+  }
+}
+
+/** Every store object the snapshot names and still keeps: evidence items and finished export packages. */
+async function filesNamedIn(snap: Kysely<Database>): Promise<BackupFile[]> {
+  const items = await snap
+    .selectFrom('evidence_items')
+    .select(['storage_key', 'sha256', 'size'])
+    .where('disposed_at', 'is', null)
+    .orderBy('storage_key')
+    .execute();
+  const exports = await snap
+    .selectFrom('jobs')
+    .select('result')
+    .where('type', '=', 'export')
+    .where('state', '=', 'done')
+    .execute();
+  const files: BackupFile[] = items.map((i) => ({
+    key: i.storage_key,
+    sha256: i.sha256,
+    size: Number(i.size),
+    kind: 'evidence',
+  }));
+  for (const j of exports) {
+    if (!j.result) continue;
+    const r = JSON.parse(j.result) as { key: string; sha256: string; size?: number };
+    files.push({ key: r.key, sha256: r.sha256, size: r.size ?? 0, kind: 'export' });
+  }
+  return files;
+}
