@@ -24,6 +24,14 @@ export const EXTERNAL_PROCEDURE =
   'back up PostgreSQL with pg_dump or pgBackRest and the bucket with versioning and replication, ' +
   'as docs/operations.md "Backup and restore" describes';
 
+/** Refuses, before anything is opened, a deployment whose data this command does not copy. */
+export function assertBackupSupported(config: Config): void {
+  if (!config.databaseUrl.startsWith('sqlite:') || config.databaseUrl === 'sqlite::memory:')
+    throw new BackupError(`this deployment's database is not an SQLite file: ${EXTERNAL_PROCEDURE}`);
+  if (config.evidenceStore.kind !== 'local')
+    throw new BackupError(`this deployment keeps evidence in a bucket: ${EXTERNAL_PROCEDURE}`);
+}
+
 /** A folder that does not exist yet or is empty (anything else could be mixed with or lost). */
 export async function assertEmptyFolder(dir: string, what: string, except: string[] = []): Promise<void> {
   const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => {
@@ -60,10 +68,7 @@ export async function createBackup(o: {
   progress: (line: string) => void;
 }): Promise<BackupManifest> {
   const { config } = o;
-  if (!config.databaseUrl.startsWith('sqlite:') || config.databaseUrl === 'sqlite::memory:')
-    throw new BackupError(`this deployment's database is not an SQLite file: ${EXTERNAL_PROCEDURE}`);
-  if (config.evidenceStore.kind !== 'local')
-    throw new BackupError(`this deployment keeps evidence in a bucket: ${EXTERNAL_PROCEDURE}`);
+  assertBackupSupported(config);
   const dest = resolve(o.dest);
   if (inside(dest, config.dataDir) || inside(dest, config.keyDir) || inside(dest, config.evidenceDir))
     throw new BackupError(`the backup folder ${dest} is inside the deployment's own folders: choose another`);

@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { BackupError, createBackup } from '../backup/backup.js';
+import { assertBackupSupported, BackupError, createBackup } from '../backup/backup.js';
 import { restoreBackup } from '../backup/restore.js';
+import { loadConfig } from '../config/config.js';
 import { exitWith, out, withContext } from './context.js';
 
 /** Exit code when a backup or restore is refused (the reason is printed); 2 is left to errors. */
@@ -52,8 +53,10 @@ async function refusing(run: () => Promise<number>): Promise<number> {
 }
 
 function backup(dest: string, includeKeys: string | undefined): Promise<number> {
-  return refusing(() =>
-    withContext(async ({ config, db, signer }) => {
+  return refusing(() => {
+    // PostgreSQL or a bucket: refused at once, without connecting to either.
+    assertBackupSupported(loadConfig());
+    return withContext(async ({ config, db, signer }) => {
       const m = await createBackup({ config, db, signer, dest, includeKeys, progress });
       out(
         `BACKED UP to ${resolve(dest)}: ${m.counts.sessions} sessions, ${m.counts.evidenceItems} evidence items and ` +
@@ -65,8 +68,8 @@ function backup(dest: string, includeKeys: string | undefined): Promise<number> 
           `The keys (${config.keyDir}) are not in the backup: back them up separately; a restore needs them.`,
         );
       return 0;
-    }),
-  );
+    });
+  });
 }
 
 function restore(src: string, dataDir: string, keyDir: string): Promise<number> {
