@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureClip, RtpSource } from '@sightline/testkit/synthetic';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateSigner } from '../src/adapters/keys/signer.js';
 import type { BackupManifest } from '../src/backup/backup-manifest.js';
 import {
@@ -25,13 +25,13 @@ import {
   type TestServer,
 } from './harness.js';
 import { recordedSession } from './recorded-session.js';
+import { type FreshDatabase, freshDatabase, testDatabase } from './test-db.js';
 
 // `sightline backup` of a running server (real Janus, a real recording, an export package),
-// `sightline restore` into a fresh data directory, and a server started on it: every evidence
-// item is there and downloads with its SHA-256, and the audit trail verifies. The embedded
-// default (SQLite and an evidence directory) is what the command copies, so the server here
-// runs on SQLite in both passes; a PostgreSQL deployment is refused (the PostgreSQL pass
-// refuses the tier's real PostgreSQL database). The built CLI is used (`npm run build` first).
+// `sightline restore` into a fresh data directory (and, on PostgreSQL, a new database), and a
+// server started on it: every evidence item is there and downloads with its SHA-256, and the
+// audit trail verifies. Runs on SQLite and PostgreSQL (SIGHTLINE_TEST_DB; pg_dump and
+// pg_restore from Debian's postgresql-client). The built CLI is used (`npm run build` first).
 
 const CLI = join(import.meta.dirname, '../bin/sightline.js');
 const work = mkdtempSync(join(tmpdir(), 'backup-test-'));
@@ -45,13 +45,18 @@ let exportId: string;
 let manifest: BackupManifest;
 /** The notes written while the backup ran: some are in it, the rest were written after its snapshot. */
 let notesDuringBackup = 0;
+const databases: Array<FreshDatabase | null> = [];
 
 // The operator's shell, without the test runner's SIGHTLINE_* settings.
 const shell = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SIGHTLINE_')));
-const liveEnv = () => ({
+/** What the operator's shell sets for the live deployment (its PostgreSQL database is the harness's). */
+const liveEnv = (): Record<string, string> => ({
   SIGHTLINE_DATA_DIR: live,
-  SIGHTLINE_DATABASE_URL: `sqlite:${join(live, 'sightline.db')}`,
+  SIGHTLINE_DATABASE_URL: s.env.SIGHTLINE_DATABASE_URL ?? `sqlite:${join(live, 'sightline.db')}`,
 });
+/** Restoring a PostgreSQL backup needs a database; these cases are refused before it is used. */
+const unusedDatabase = () =>
+  testDatabase === 'postgres' ? ['--database-url', 'postgres://sightline@127.0.0.1:1/unused'] : [];
 
 function cli(args: string[], env: Record<string, string> = liveEnv()) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
@@ -78,7 +83,8 @@ function freshWithKeys(name: string, keys = join(live, 'keys')): string {
 
 beforeAll(async () => {
   await source.start(ensureClip());
-  s = await startServer({ env: liveEnv() });
+  // On PostgreSQL the harness makes the database; on SQLite it is the data directory's file.
+  s = await startServer({ env: { SIGHTLINE_DATA_DIR: live } });
   const handler = await signIn(s, ['call-handler']);
   supervisor = await signIn(s, ['supervisor']);
   sessionId = await recordedSession(s, handler, source);
@@ -102,6 +108,7 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(async () => {
   await s?.close();
+  for (const d of databases) await d?.drop();
   await source.stop();
   rmSync(work, { recursive: true, force: true });
 });
@@ -126,6 +133,7 @@ describe('backup and restore', { timeout: 180_000 }, () => {
     expect(r.stdout).toMatch(/^BACKED UP/);
     expect(r.stdout).toContain('are not in the backup: back them up separately');
     manifest = JSON.parse(readFileSync(join(backupDir, 'manifest.json'), 'utf8')) as BackupManifest;
+    expect(manifest.database.engine).toBe(testDatabase);
     const items = await s.c.evidence.list(sessionId);
     expect(items.length).toBeGreaterThanOrEqual(3);
     expect(
@@ -137,12 +145,9 @@ describe('backup and restore', { timeout: 180_000 }, () => {
     expect(manifest.counts).toMatchObject({ sessions: 1, evidenceItems: items.length, exportPackages: 1 });
     expect(manifest.key.fingerprint).toBe(s.c.signer.fingerprint);
     // Nothing of the key directory is in the backup.
-    expect(readdirSync(backupDir).sort()).toEqual([
-      'evidence',
-      'manifest.json',
-      'manifest.sig',
-      'sightline.db',
-    ]);
+    expect(readdirSync(backupDir).sort()).toEqual(
+      ['evidence', 'manifest.json', 'manifest.sig', manifest.database.file].sort(),
+    );
   });
 
   it('--include-keys copies the keys to a different destination, never into the backup', async () => {
@@ -182,10 +187,10 @@ describe('backup and restore', { timeout: 180_000 }, () => {
         'the database',
         (dir) =>
           writeFileSync(
-            join(dir, 'sightline.db'),
-            Buffer.concat([readFileSync(join(dir, 'sightline.db')), Buffer.from('x')]),
+            join(dir, manifest.database.file),
+            Buffer.concat([readFileSync(join(dir, manifest.database.file)), Buffer.from('x')]),
           ),
-        /sightline\.db: SHA-256/,
+        /sightline\.(db|pgdump): SHA-256/,
       ],
       [
         'the manifest',
@@ -206,7 +211,7 @@ describe('backup and restore', { timeout: 180_000 }, () => {
       cpSync(backupDir, copy, { recursive: true });
       tamper(copy);
       const target = freshWithKeys(`restore-${what.replace(/ /g, '-')}`);
-      const r = await cli(['restore', copy, '--data-dir', target]);
+      const r = await cli(['restore', copy, '--data-dir', target, ...unusedDatabase()]);
       expect(r.code, what).toBe(1);
       expect(r.stdout, what).toMatch(/^REFUSED/);
       expect(r.stdout, what).toMatch(why);
@@ -222,6 +227,7 @@ describe('backup and restore', { timeout: 180_000 }, () => {
       join(work, 'restore-other'),
       '--key-dir',
       other,
+      ...unusedDatabase(),
     ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/signature does not verify with the key in/);
@@ -235,16 +241,33 @@ describe('backup and restore', { timeout: 180_000 }, () => {
     };
     expect(liveHead.seq).toBeGreaterThan(manifest.audit.head!.seq);
     const fresh = freshWithKeys('restored');
-    const refused = await cli(['restore', backupDir, '--data-dir', live]);
+    const refused = await cli(['restore', backupDir, '--data-dir', live, ...unusedDatabase()]);
     expect(refused.stdout).toMatch(/not empty/);
+    const database = await freshDatabase();
+    databases.push(database);
+    const into = database ? ['--database-url', database.url] : [];
+    if (database) {
+      // The live database is not empty: a restore never writes over one.
+      const over = await cli([
+        'restore',
+        backupDir,
+        '--data-dir',
+        fresh,
+        '--database-url',
+        liveEnv().SIGHTLINE_DATABASE_URL!,
+      ]);
+      expect(over.code).toBe(1);
+      expect(over.stdout).toMatch(/REFUSED: the database .* is not empty/);
+      expect(readdirSync(fresh)).toEqual(['keys']);
+    }
 
-    const r = await cli(['restore', backupDir, '--data-dir', fresh]);
+    const r = await cli(['restore', backupDir, '--data-dir', fresh, ...into]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^RESTORED/);
     expect(r.stdout).toMatch(/The signed head that was there is kept at .*before-restore/);
     const freshEnv = {
       SIGHTLINE_DATA_DIR: fresh,
-      SIGHTLINE_DATABASE_URL: `sqlite:${join(fresh, 'sightline.db')}`,
+      SIGHTLINE_DATABASE_URL: database?.url ?? `sqlite:${join(fresh, 'sightline.db')}`,
     };
     const verified = await cli(['audit', 'verify'], freshEnv);
     expect(verified.code, verified.stdout).toBe(0);
@@ -294,24 +317,16 @@ describe('backup and restore', { timeout: 180_000 }, () => {
     expect(again.code, again.stdout).toBe(0);
   });
 
-  it('a PostgreSQL or bucket deployment is refused, naming the documented procedure', async () => {
-    // The PostgreSQL pass names the tier's real cluster; refused before any connection either way.
-    const pgUrl = inject('postgresAdminUrl') || 'postgres://sightline@127.0.0.1:1/none';
-    const pg = await cli(['backup', join(work, 'pg-backup')], {
-      SIGHTLINE_DATA_DIR: live,
-      SIGHTLINE_DATABASE_URL: pgUrl,
-    });
-    expect(pg.code).toBe(1);
-    expect(pg.stdout).toMatch(
-      /REFUSED: .*not an SQLite file: back up PostgreSQL with pg_dump or pgBackRest.*docs\/operations\.md/,
-    );
+  it('evidence kept in a bucket is refused before connecting, naming the documented procedure', async () => {
     const bucket = await cli(['backup', join(work, 's3-backup')], {
       ...liveEnv(),
       SIGHTLINE_EVIDENCE_STORE: 's3',
       SIGHTLINE_S3_BUCKET: 'evidence',
     });
     expect(bucket.code).toBe(1);
-    expect(bucket.stdout).toMatch(/REFUSED: .*in a bucket: .*versioning/);
-    expect(existsSync(join(work, 'pg-backup', 'manifest.json'))).toBe(false);
+    expect(bucket.stdout).toMatch(
+      /REFUSED: .*in a bucket: back up the bucket with versioning.*docs\/operations\.md/,
+    );
+    expect(existsSync(join(work, 's3-backup', 'manifest.json'))).toBe(false);
   });
 });

@@ -10,6 +10,8 @@ export const BACKUP_FILES = {
   /** Base64 Ed25519 signature, by the deployment's signing key, of manifest.json's exact bytes. */
   signature: 'manifest.sig',
   database: 'sightline.db',
+  /** PostgreSQL: pg_dump's custom format, for pg_restore. */
+  pgDump: 'sightline.pgdump',
   evidence: 'evidence',
 } as const;
 
@@ -29,7 +31,20 @@ export const BackupManifest = z.object({
   format: z.literal('sightline-backup'),
   version: z.literal(1),
   createdAt: z.number().int(),
-  database: z.object({ file: z.literal(BACKUP_FILES.database), sha256: Sha256, size: z.number().int() }),
+  database: z.discriminatedUnion('engine', [
+    z.object({
+      engine: z.literal('sqlite'),
+      file: z.literal(BACKUP_FILES.database),
+      sha256: Sha256,
+      size: z.number().int(),
+    }),
+    z.object({
+      engine: z.literal('postgres'),
+      file: z.literal(BACKUP_FILES.pgDump),
+      sha256: Sha256,
+      size: z.number().int(),
+    }),
+  ]),
   /** The newest audit entry in the snapshot: the head a restore signs anew. */
   audit: z.object({
     entries: z.number().int().nonnegative(),

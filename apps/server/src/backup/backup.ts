@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { systemClock } from '../adapters/clock.js';
-import type { Db } from '../adapters/db/database.js';
+import { type Db, isPostgresUrl } from '../adapters/db/database.js';
 import type { Database } from '../adapters/db/schema.js';
 import type { Signer } from '../adapters/keys/signer.js';
 import { LocalEvidenceStore } from '../adapters/storage/local-evidence-store.js';
@@ -13,6 +14,7 @@ import type { Config } from '../config/config.js';
 import { LeaseRepository } from '../jobs/lease.repository.js';
 import { DISPOSAL_RUN_LEASE } from '../retention/disposal.service.js';
 import { BACKUP_FILES, type BackupFile, BackupManifest, hashFile } from './backup-manifest.js';
+import { findPgTool, pgDump } from './pg-tools.js';
 
 /** Why a backup or restore was refused, in one line for the operator. */
 export class BackupError extends Error {
@@ -21,13 +23,13 @@ export class BackupError extends Error {
 
 /** The documented procedure for what `sightline backup` does not copy itself. */
 export const EXTERNAL_PROCEDURE =
-  'back up PostgreSQL with pg_dump or pgBackRest and the bucket with versioning and replication, ' +
-  'as docs/operations.md "Backup and restore" describes';
+  'back up the bucket with versioning and replication (and PostgreSQL with pgBackRest for point-in-time ' +
+  'recovery), as docs/operations.md "Backup and restore" describes';
 
 /** Refuses, before anything is opened, a deployment whose data this command does not copy. */
 export function assertBackupSupported(config: Config): void {
-  if (!config.databaseUrl.startsWith('sqlite:') || config.databaseUrl === 'sqlite::memory:')
-    throw new BackupError(`this deployment's database is not an SQLite file: ${EXTERNAL_PROCEDURE}`);
+  if (config.databaseUrl === 'sqlite::memory:')
+    throw new BackupError("this deployment's database is in memory: there is nothing to back up");
   if (config.evidenceStore.kind !== 'local')
     throw new BackupError(`this deployment keeps evidence in a bucket: ${EXTERNAL_PROCEDURE}`);
 }
@@ -96,82 +98,137 @@ export async function createBackup(o: {
   return done.value;
 }
 
-async function copyAll(o: {
+interface CopyOptions {
   config: Config;
   db: Db;
   signer: Signer;
   dest: string;
   progress: (line: string) => void;
-}): Promise<BackupManifest> {
-  const snapshot = join(o.dest, BACKUP_FILES.database);
+}
+
+/** The database as one moment, then what that moment names. */
+function copyAll(o: CopyOptions): Promise<BackupManifest> {
+  return isPostgresUrl(o.config.databaseUrl) ? copyPostgres(o) : copySqlite(o);
+}
+
+/** VACUUM INTO writes the whole database inside one read transaction; the copy is then read. */
+async function copySqlite(o: CopyOptions): Promise<BackupManifest> {
+  const file = join(o.dest, BACKUP_FILES.database);
   const createdAt = Date.now();
-  await sql`VACUUM INTO ${snapshot}`.execute(o.db);
-  const raw = new SqliteDatabase(snapshot, { readonly: true, fileMustExist: true });
+  await sql`VACUUM INTO ${file}`.execute(o.db);
+  const raw = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
   const snap = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   try {
-    const files = await filesNamedIn(snap);
-    const audit = await verifyAuditTrail(snap, o.signer.publicKeyPem);
-    if (!audit.ok)
-      o.progress(
-        `warning: the audit trail in the snapshot is not intact (${audit.firstBad?.message}); backing it up as it is`,
-      );
-    const last = await snap
-      .selectFrom('audit_events')
-      .select(['seq', 'hash'])
-      .orderBy('seq', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    const sessions = await snap
-      .selectFrom('sessions')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    const source = new LocalEvidenceStore(o.config.evidenceDir);
-    const target = new LocalEvidenceStore(join(o.dest, BACKUP_FILES.evidence));
-    for (const f of files) {
-      if (!(await source.exists(f.key)))
-        throw new BackupError(
-          `evidence ${f.key} is named in the database but missing from ${o.config.evidenceDir}: backup stopped, nothing signed`,
-        );
-      const copied = await target.putFile(f.key, join(o.config.evidenceDir, f.key));
-      if (copied.sha256 !== f.sha256)
-        throw new BackupError(
-          `evidence ${f.key} does not match the SHA-256 its ledger recorded (${f.sha256}, read ${copied.sha256}): the store is damaged; backup stopped, nothing signed`,
-        );
-    }
-    o.progress(`${files.length} evidence files copied and checked`);
-    raw.close();
-    const manifest: BackupManifest = BackupManifest.parse({
-      format: 'sightline-backup',
-      version: 1,
+    const body = await copyNamedIn(snap, o);
+    return await sign(o, {
+      ...body,
       createdAt,
-      database: { file: BACKUP_FILES.database, ...(await hashFile(snapshot)) },
-      audit: {
-        entries: audit.entries,
-        head: last ? { seq: Number(last.seq), hash: last.hash } : null,
-        lastCheckpointSeq: audit.lastCheckpointSeq,
-      },
-      counts: {
-        sessions: Number(sessions.n),
-        evidenceItems: files.filter((f) => f.kind === 'evidence').length,
-        exportPackages: files.filter((f) => f.kind === 'export').length,
-      },
-      files,
-      key: { fingerprint: o.signer.fingerprint, publicKeyPem: o.signer.publicKeyPem },
+      database: { engine: 'sqlite', file: BACKUP_FILES.database, ...(await hashFile(file)) },
     });
-    const text = `${JSON.stringify(manifest, null, 2)}\n`;
-    await writeFile(join(o.dest, BACKUP_FILES.manifest), text, { mode: 0o600, flag: 'wx' });
-    await writeFile(join(o.dest, BACKUP_FILES.signature), `${o.signer.sign(text)}\n`, {
-      mode: 0o600,
-      flag: 'wx',
-    });
-    return manifest;
   } finally {
     await snap.destroy();
   }
 }
 
+/**
+ * A repeatable-read transaction exports its snapshot; pg_dump dumps exactly that snapshot, and
+ * the evidence list and audit head are read in the same transaction, so all three are one moment.
+ */
+async function copyPostgres(o: CopyOptions): Promise<BackupManifest> {
+  const pgDumpPath = findPgTool('pg_dump');
+  if (!pgDumpPath)
+    throw new BackupError(
+      `pg_dump is not installed (Debian: postgresql-client): install it, or ${EXTERNAL_PROCEDURE}`,
+    );
+  const file = join(o.dest, BACKUP_FILES.pgDump);
+  const createdAt = Date.now();
+  const body = await o.db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      const { rows } = await sql<{ id: string }>`SELECT pg_export_snapshot() AS id`.execute(trx);
+      try {
+        await pgDump(pgDumpPath, o.config.databaseUrl, rows[0]!.id, file);
+      } catch (err) {
+        throw new BackupError(`${(err as Error).message}: backup stopped, nothing signed`);
+      }
+      return copyNamedIn(trx, o);
+    });
+  return sign(o, {
+    ...body,
+    createdAt,
+    database: { engine: 'postgres', file: BACKUP_FILES.pgDump, ...(await hashFile(file)) },
+  });
+}
+
+/** Copies and checks the files `snap` names; its audit trail and counts for the manifest. */
+async function copyNamedIn(snap: Db, o: CopyOptions) {
+  const files = await filesNamedIn(snap);
+  const audit = await verifyAuditTrail(snap, o.signer.publicKeyPem);
+  if (!audit.ok)
+    o.progress(
+      `warning: the audit trail in the snapshot is not intact (${audit.firstBad?.message}); backing it up as it is`,
+    );
+  const last = await snap
+    .selectFrom('audit_events')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const sessions = await snap
+    .selectFrom('sessions')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const target = new LocalEvidenceStore(join(o.dest, BACKUP_FILES.evidence));
+  for (const f of files) {
+    if (!existsSync(join(o.config.evidenceDir, f.key)))
+      throw new BackupError(
+        `evidence ${f.key} is named in the database but missing from ${o.config.evidenceDir}: backup stopped, nothing signed`,
+      );
+    const copied = await target.putFile(f.key, join(o.config.evidenceDir, f.key));
+    if (copied.sha256 !== f.sha256)
+      throw new BackupError(
+        `evidence ${f.key} does not match the SHA-256 its ledger recorded (${f.sha256}, read ${copied.sha256}): the store is damaged; backup stopped, nothing signed`,
+      );
+  }
+  o.progress(`${files.length} evidence files copied and checked`);
+  return {
+    audit: {
+      entries: audit.entries,
+      head: last ? { seq: Number(last.seq), hash: last.hash } : null,
+      lastCheckpointSeq: audit.lastCheckpointSeq,
+    },
+    counts: {
+      sessions: Number(sessions.n),
+      evidenceItems: files.filter((f) => f.kind === 'evidence').length,
+      exportPackages: files.filter((f) => f.kind === 'export').length,
+    },
+    files,
+  };
+}
+
+/** Writes the manifest, then its signature: a folder without both is an incomplete backup. */
+async function sign(
+  o: CopyOptions,
+  body: Omit<BackupManifest, 'format' | 'version' | 'key'>,
+): Promise<BackupManifest> {
+  const manifest = BackupManifest.parse({
+    format: 'sightline-backup',
+    version: 1,
+    ...body,
+    key: { fingerprint: o.signer.fingerprint, publicKeyPem: o.signer.publicKeyPem },
+  });
+  const text = `${JSON.stringify(manifest, null, 2)}\n`;
+  await writeFile(join(o.dest, BACKUP_FILES.manifest), text, { mode: 0o600, flag: 'wx' });
+  await writeFile(join(o.dest, BACKUP_FILES.signature), `${o.signer.sign(text)}\n`, {
+    mode: 0o600,
+    flag: 'wx',
+  });
+  return manifest;
+}
+
 /** Every store object the snapshot names and still keeps: evidence items and finished export packages. */
-async function filesNamedIn(snap: Kysely<Database>): Promise<BackupFile[]> {
+async function filesNamedIn(snap: Db): Promise<BackupFile[]> {
   const items = await snap
     .selectFrom('evidence_items')
     .select(['storage_key', 'sha256', 'size'])

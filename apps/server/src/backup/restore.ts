@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { systemClock } from '../adapters/clock.js';
-import { openDatabase } from '../adapters/db/database.js';
+import { describeDatabaseUrl, openDatabase } from '../adapters/db/database.js';
 import { loadOrCreateSigner, verifySignature } from '../adapters/keys/signer.js';
 import { cryptoRandom } from '../adapters/random.js';
 import { assertSafeKey } from '../adapters/storage/evidence-store.js';
@@ -14,6 +14,7 @@ import { verifyAuditTrail } from '../audit/audit-verify.js';
 import { AuditHeadFile, auditHeadPath } from '../audit/head-file.js';
 import { assertEmptyFolder, BackupError } from './backup.js';
 import { BACKUP_FILES, BackupManifest, hashFile } from './backup-manifest.js';
+import { findPgTool, pgRestore } from './pg-tools.js';
 
 /** What a restore did, for the operator. */
 export interface RestoreReport {
@@ -36,12 +37,23 @@ export async function restoreBackup(o: {
   src: string;
   dataDir: string;
   keyDir: string;
+  /** PostgreSQL backups: a new, empty database to restore into. */
+  databaseUrl?: string | undefined;
   progress: (line: string) => void;
 }): Promise<RestoreReport> {
   const src = resolve(o.src);
   const dataDir = resolve(o.dataDir);
   const keyDir = resolve(o.keyDir);
   const manifest = await verifiedManifest(src, keyDir);
+  const postgres = manifest.database.engine === 'postgres';
+  if (postgres && !o.databaseUrl)
+    throw new BackupError(
+      'this is a backup of a PostgreSQL database: give --database-url of a new, empty database',
+    );
+  if (!postgres && o.databaseUrl)
+    throw new BackupError(
+      'this is a backup of an SQLite database: it is restored into <data-dir>/sightline.db; leave out --database-url',
+    );
   // The key directory may already sit in the new data directory (restored there first).
   await assertEmptyFolder(dataDir, 'the data directory', keyDir === join(dataDir, 'keys') ? ['keys'] : []);
   await checkFiles(src, manifest);
@@ -49,13 +61,28 @@ export async function restoreBackup(o: {
     `backup of ${new Date(manifest.createdAt).toISOString()} verified: database and ${manifest.files.length} files`,
   );
 
+  const pgRestorePath = postgres ? await emptyPostgres(o.databaseUrl!) : null;
+
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const dbFile = join(dataDir, BACKUP_FILES.database);
-  await copyFile(join(src, BACKUP_FILES.database), dbFile);
-  if ((await hashFile(dbFile)).sha256 !== manifest.database.sha256)
-    throw new BackupError(
-      'the database changed while it was copied: restore stopped; empty the data directory and try again',
-    );
+  let databaseUrl: string;
+  if (pgRestorePath) {
+    databaseUrl = o.databaseUrl!;
+    try {
+      await pgRestore(pgRestorePath, databaseUrl, join(src, manifest.database.file));
+    } catch (err) {
+      throw new BackupError(
+        `${(err as Error).message}: restore stopped (pg_restore ran in one transaction: the database is as it was)`,
+      );
+    }
+  } else {
+    const dbFile = join(dataDir, BACKUP_FILES.database);
+    databaseUrl = `sqlite:${dbFile}`;
+    await copyFile(join(src, BACKUP_FILES.database), dbFile);
+    if ((await hashFile(dbFile)).sha256 !== manifest.database.sha256)
+      throw new BackupError(
+        'the database changed while it was copied: restore stopped; empty the data directory and try again',
+      );
+  }
   const store = new LocalEvidenceStore(join(dataDir, 'evidence'));
   for (const f of manifest.files) {
     const put = await store.putFile(f.key, join(src, BACKUP_FILES.evidence, f.key));
@@ -65,7 +92,7 @@ export async function restoreBackup(o: {
       );
   }
 
-  const db = openDatabase(`sqlite:${dbFile}`);
+  const db = openDatabase(databaseUrl);
   try {
     const signer = loadOrCreateSigner(keyDir);
     const trail = await verifyAuditTrail(db, signer.publicKeyPem);
@@ -104,6 +131,26 @@ export async function restoreBackup(o: {
   } finally {
     await db.destroy();
   }
+}
+
+/** pg_restore's path, once the target database is known to exist and to hold no tables. */
+async function emptyPostgres(url: string): Promise<string> {
+  const path = findPgTool('pg_restore');
+  if (!path)
+    throw new BackupError('pg_restore is not installed (Debian: postgresql-client): install it first');
+  const db = openDatabase(url);
+  try {
+    const tables = await db.introspection.getTables().catch((err: Error) => {
+      throw new BackupError(`cannot use the database ${describeDatabaseUrl(url)}: ${err.message}`);
+    });
+    if (tables.length)
+      throw new BackupError(
+        `the database ${describeDatabaseUrl(url)} is not empty (${tables.length} tables): nothing was written`,
+      );
+  } finally {
+    await db.destroy();
+  }
+  return path;
 }
 
 /** The manifest, once its signature verifies with the deployment's own key. */
@@ -149,7 +196,7 @@ async function checkFiles(src: string, m: BackupManifest): Promise<void> {
       );
     }
   };
-  await check(join(src, BACKUP_FILES.database), BACKUP_FILES.database, m.database);
+  await check(join(src, m.database.file), m.database.file, m.database);
   for (const f of m.files) await check(join(src, BACKUP_FILES.evidence, f.key), f.key, f);
   if (problems.length)
     throw new BackupError(

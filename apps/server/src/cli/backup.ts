@@ -13,10 +13,10 @@ export function registerBackup(program: Command): void {
   program
     .command('backup')
     .description(
-      'Back up this deployment while it runs (SQLite database and evidence directory): a consistent ' +
-        'database snapshot, the evidence files it names (each checked against its recorded SHA-256) and a ' +
-        'manifest signed with the deployment key. The keys are not in the backup. PostgreSQL or a bucket: ' +
-        'refused, naming the documented procedure. Exit 0 when done, 1 when refused.',
+      'Back up this deployment while it runs (SQLite, or PostgreSQL with pg_dump; an evidence directory): ' +
+        'a one-moment database snapshot, the evidence files it names (each checked against its recorded ' +
+        'SHA-256) and a manifest signed with the deployment key. The keys are not in the backup. Evidence in ' +
+        'a bucket: refused, naming the documented procedure. Exit 0 when done, 1 when refused.',
     )
     .argument('<dest>', 'a new or empty folder for the backup')
     .option('--include-keys <dir>', 'also copy the key directory to this different, new or empty folder')
@@ -32,9 +32,10 @@ export function registerBackup(program: Command): void {
     .argument('<src>', 'the backup folder')
     .requiredOption('--data-dir <dir>', 'the new data directory (must be empty, or hold only keys/)')
     .option('--key-dir <dir>', "the deployment's key directory, restored first (default: <data-dir>/keys)")
+    .option('--database-url <url>', 'a backup of PostgreSQL: the new, empty database to restore it into')
     .action(
-      exitWith((src: string, opts: { dataDir: string; keyDir?: string }) =>
-        restore(src, opts.dataDir, opts.keyDir ?? join(opts.dataDir, 'keys')),
+      exitWith((src: string, opts: { dataDir: string; keyDir?: string; databaseUrl?: string }) =>
+        restore(src, opts.dataDir, opts.keyDir ?? join(opts.dataDir, 'keys'), opts.databaseUrl),
       ),
     );
 }
@@ -54,7 +55,7 @@ async function refusing(run: () => Promise<number>): Promise<number> {
 
 function backup(dest: string, includeKeys: string | undefined): Promise<number> {
   return refusing(() => {
-    // PostgreSQL or a bucket: refused at once, without connecting to either.
+    // Evidence in a bucket: refused at once, without connecting to it.
     assertBackupSupported(loadConfig());
     return withContext(async ({ config, db, signer }) => {
       const m = await createBackup({ config, db, signer, dest, includeKeys, progress });
@@ -72,9 +73,9 @@ function backup(dest: string, includeKeys: string | undefined): Promise<number> 
   });
 }
 
-function restore(src: string, dataDir: string, keyDir: string): Promise<number> {
+function restore(src: string, dataDir: string, keyDir: string, databaseUrl: string | undefined) {
   return refusing(async () => {
-    const r = await restoreBackup({ src, dataDir, keyDir, progress });
+    const r = await restoreBackup({ src, dataDir, keyDir, databaseUrl, progress });
     out(
       `RESTORED into ${resolve(dataDir)}: the backup of ${new Date(r.manifest.createdAt).toISOString()}, ` +
         `${r.manifest.files.length} files verified, audit head #${r.manifest.audit.head?.seq ?? 0} signed in ${resolve(keyDir)}.`,
@@ -84,7 +85,7 @@ function restore(src: string, dataDir: string, keyDir: string): Promise<number> 
         `The signed head that was there is kept at ${r.replacedHead}: it records what the restore rolled back.`,
       );
     out(
-      `Start the server with SIGHTLINE_DATA_DIR=${resolve(dataDir)} (and SIGHTLINE_KEY_DIR=${resolve(keyDir)}).`,
+      `Start the server with SIGHTLINE_DATA_DIR=${resolve(dataDir)}${databaseUrl ? ' and SIGHTLINE_DATABASE_URL set to that database' : ''} (and SIGHTLINE_KEY_DIR=${resolve(keyDir)}).`,
     );
     return 0;
   });
