@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
@@ -53,8 +53,8 @@ const inside = (child: string, parent: string) => {
 };
 
 /**
- * Backs up a running deployment that keeps its database in SQLite and its evidence in a
- * directory: a snapshot of the database (VACUUM INTO: one read transaction, so one moment),
+ * Backs up a running deployment that keeps its evidence in a directory: a snapshot of the
+ * database (SQLite's VACUUM INTO, or pg_dump of an exported PostgreSQL snapshot: one moment),
  * then exactly the evidence files that snapshot names, each checked against the SHA-256 its
  * ledger recorded, then a manifest signed with the deployment's key. Evidence stored after the
  * snapshot is not in the backup, and nothing in it names a file it lacks. No disposal runs
@@ -116,6 +116,7 @@ async function copySqlite(o: CopyOptions): Promise<BackupManifest> {
   const file = join(o.dest, BACKUP_FILES.database);
   const createdAt = Date.now();
   await sql`VACUUM INTO ${file}`.execute(o.db);
+  await chmod(file, 0o600);
   const raw = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
   const snap = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   try {
@@ -149,6 +150,7 @@ async function copyPostgres(o: CopyOptions): Promise<BackupManifest> {
       const { rows } = await sql<{ id: string }>`SELECT pg_export_snapshot() AS id`.execute(trx);
       try {
         await pgDump(pgDumpPath, o.config.databaseUrl, rows[0]!.id, file);
+        await chmod(file, 0o600);
       } catch (err) {
         throw new BackupError(`${(err as Error).message}: backup stopped, nothing signed`);
       }
