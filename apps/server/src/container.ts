@@ -5,6 +5,7 @@ import { type Clock, systemClock } from './adapters/clock.js';
 import { type Db, migrateToLatest, openDatabase } from './adapters/db/database.js';
 import type { JanusConnection } from './adapters/janus/janus-connection.js';
 import type { JanusSupervisor } from './adapters/janus/janus-supervisor.js';
+import { loadOrCreatePhoneHasher } from './adapters/keys/phone-hasher.js';
 import { loadOrCreateSecretBox } from './adapters/keys/secret-box.js';
 import { loadOrCreateSigner, type SigningKeys } from './adapters/keys/signer.js';
 import { MediaTools } from './adapters/media-tools/media-tools.js';
@@ -429,6 +430,7 @@ export async function buildContainer(
     (sessionId) => evidence.changed(sessionId),
   );
   const libraryRepo = new LibraryRepository(db, sessionRepo);
+  const hashPhone = loadOrCreatePhoneHasher(config.keyDir);
   const exposure = new ExposureService(
     new ExposureRepository(db),
     sessions,
@@ -448,6 +450,7 @@ export async function buildContainer(
     clock,
     random,
     config.phoneDefaultRegion,
+    hashPhone,
   );
   const outcomes = new OutcomeService(new OutcomeRepository(db), sessions, audit, clock, random);
   const fixWatch = new FixWatch(db, sessions, audit, clock, config.fixAlertOverrideMs);
@@ -479,6 +482,7 @@ export async function buildContainer(
       unclassifiedDays: config.retention.unclassifiedDays,
       intervalMs: config.retention.disposalIntervalMs,
       spoolFor: (id) => [recordings.spoolFor(id), join(config.dataDir, 'device-copy', id)],
+      hashPhone,
     },
     log.child({ component: 'retention' }),
   );

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAudit } from './audit.js';
+import { registerBackup } from './backup.js';
 import { registerEvidence } from './evidence.js';
 import { registerKeys } from './keys.js';
 import { registerMediaNode } from './media-node.js';
@@ -32,5 +33,6 @@ export function buildProgram(): Command {
   registerEvidence(program);
   registerRetention(program);
   registerMediaNode(program);
+  registerBackup(program);
   return program;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '../adapters/clock.js';
+import { loadOrCreatePhoneHasher } from '../adapters/keys/phone-hasher.js';
 import { cryptoRandom } from '../adapters/random.js';
 import { openEvidenceStore } from '../adapters/storage/open-evidence-store.js';
 import { LeaseRepository } from '../jobs/lease.repository.js';
@@ -60,6 +61,7 @@ async function retentionRun(mode: 'dry-run' | 'unconfirmed' | 'dispose'): Promis
         unclassifiedDays: config.retention.unclassifiedDays,
         intervalMs: config.retention.disposalIntervalMs,
         spoolFor: (id) => [join(config.recordingsDir, id), join(config.dataDir, 'device-copy', id)],
+        hashPhone: loadOrCreatePhoneHasher(config.keyDir),
       },
       silentLogger,
     );

@@ -7,6 +7,8 @@ export interface LibraryFilter {
   reference?: string | undefined;
   officer?: string | undefined;
   phoneE164?: string | undefined;
+  /** The same number as a disposed session keeps it (keyed hash): matched with phoneE164. */
+  phoneHashed?: string | undefined;
   state?: string | undefined;
   policyId?: string | undefined;
   from?: number | undefined;
@@ -65,7 +67,8 @@ export class LibraryRepository {
       const o = f.officer;
       q = q.where((eb) => eb.or([contains('o.display_name', o), contains('o.username', o)]));
     }
-    if (f.phoneE164) q = q.where('s.phone_e164', '=', f.phoneE164);
+    if (f.phoneE164)
+      q = q.where('s.phone_e164', 'in', f.phoneHashed ? [f.phoneE164, f.phoneHashed] : [f.phoneE164]);
     if (f.state) q = q.where('s.state', '=', f.state);
     if (f.policyId) q = q.where('s.policy_id', '=', f.policyId);
     if (f.from !== undefined) q = q.where('s.created_at', '>=', f.from);

@@ -1,6 +1,7 @@
 import type { LibraryQuery, LibrarySession, Note } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
+import type { PhoneHasher } from '../adapters/keys/phone-hasher.js';
 import type { Random } from '../adapters/random.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import { parseMobileNumber } from '../invites/phone.js';
@@ -20,11 +21,17 @@ export class LibraryService {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly defaultRegion: string,
+    /** Disposed sessions keep the number only as this hash: searches by number still find them. */
+    private readonly hashPhone: PhoneHasher,
   ) {}
 
   async search(q: LibraryQuery, officer: Officer, ip: string | null): Promise<LibrarySession[]> {
     const phone = q.phone ? parseMobileNumber(q.phone, this.defaultRegion) : null;
-    const sessions = await this.repo.find({ ...q, phoneE164: phone?.e164 });
+    const sessions = await this.repo.find({
+      ...q,
+      phoneE164: phone?.e164,
+      phoneHashed: phone ? this.hashPhone(phone.e164) : undefined,
+    });
     await this.audit.record({
       actor: officer,
       action: 'library.search',
@@ -48,7 +55,13 @@ export class LibraryService {
     ip: string | null,
   ): Promise<LibrarySession[]> {
     const phone = parseMobileNumber(q.phone, this.defaultRegion);
-    const sessions = await this.repo.find({ phoneE164: phone.e164, from: q.from, to: q.to, limit: 500 });
+    const sessions = await this.repo.find({
+      phoneE164: phone.e164,
+      phoneHashed: this.hashPhone(phone.e164),
+      from: q.from,
+      to: q.to,
+      limit: 500,
+    });
     await this.audit.record({
       actor: officer,
       action: 'sar.search',

@@ -9,6 +9,7 @@ import {
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
 import { withTransaction } from '../adapters/db/transaction.js';
+import type { PhoneHasher } from '../adapters/keys/phone-hasher.js';
 import {
   describeLock,
   EvidenceLockedError,
@@ -22,8 +23,11 @@ import type { Logger } from '../lib/logger.js';
 import type { SessionService } from '../sessions/session.service.js';
 
 const DAY = 86_400_000;
-/** Held while a disposal runs anywhere (renewed as it runs), so no two runs overlap. */
-const RUN_LEASE = 'retention.disposal.run';
+/**
+ * Held while a disposal runs anywhere (renewed as it runs), so no two runs overlap; a backup
+ * holds it too, so no file its snapshot names is disposed of before it is copied.
+ */
+export const DISPOSAL_RUN_LEASE = 'retention.disposal.run';
 const RUN_LEASE_MS = 120_000;
 /** Taken by the instance whose timer fires first and kept for an interval: one scheduled run per interval. */
 const SCHEDULE_LEASE = 'retention.disposal.schedule';
@@ -65,6 +69,8 @@ export class DisposalService {
       intervalMs: number;
       /** Spool folders that may still hold the session's media (recordings, device-copy chunks). */
       spoolFor: (sessionId: string) => string[];
+      /** What the session keeps of the caller's number once disposed of (keyed hash, SAR still finds it). */
+      hashPhone: PhoneHasher;
     },
     private readonly log: Logger,
   ) {}
@@ -174,7 +180,7 @@ export class DisposalService {
   async scheduledRun(): Promise<void> {
     const { instanceId, intervalMs } = this.settings;
     if (!(await this.leases.tryAcquire(SCHEDULE_LEASE, instanceId, intervalMs))) return;
-    const done = await this.leases.exclusive(RUN_LEASE, runOwner(instanceId), RUN_LEASE_MS, () =>
+    const done = await this.leases.exclusive(DISPOSAL_RUN_LEASE, runOwner(instanceId), RUN_LEASE_MS, () =>
       this.disposeDue({ dryRun: false, actor: SYSTEM, ip: null }),
     );
     if (!done.ran) this.log.info({}, 'retention: a disposal run is in progress elsewhere; skipping this one');
@@ -187,7 +193,7 @@ export class DisposalService {
   async run(o: { dryRun: boolean; actor: Actor; ip?: string | null }): Promise<DisposalReport> {
     if (o.dryRun) return this.disposeDue(o);
     const done = await this.leases.exclusive(
-      RUN_LEASE,
+      DISPOSAL_RUN_LEASE,
       runOwner(this.settings.instanceId),
       RUN_LEASE_MS,
       () => this.disposeDue(o),
@@ -306,7 +312,9 @@ export class DisposalService {
     };
     let deleted: Awaited<ReturnType<typeof deletePersonalRows>>;
     try {
-      deleted = await withTransaction(this.db, (trx) => deletePersonalRows(trx, c.sessionId, now));
+      deleted = await withTransaction(this.db, (trx) =>
+        deletePersonalRows(trx, c.sessionId, now, this.settings.hashPhone),
+      );
     } catch (err) {
       // The media are gone already; the rows could not go (a legal hold placed meanwhile makes
       // 0020's trigger refuse). What was deleted is still audited before the run stops on it.
@@ -331,14 +339,52 @@ export class DisposalService {
 /**
  * Marks the session disposed and deletes the rows that hold its personal data: location fixes,
  * chat, structured outcomes and the workflow the link was sent for (a bail check's subject), any
- * field officer's last position kept against it, webhook deliveries about it, and what the timeline said of each outcome.
- * Returns the counts for the audit record.
+ * field officer's last position kept against it, webhook deliveries about it, officers' notes,
+ * and what the timeline said of each outcome, note and the caller's browser. The session row
+ * keeps a keyed hash of the number in place of it, without the subject's date of birth or the
+ * caller's user-agent; the texts sent keep their status, not the number or the words. Returns
+ * the counts for the audit record.
  */
-async function deletePersonalRows(trx: Db, sessionId: string, now: number) {
-  await trx.updateTable('sessions').set({ disposed_at: now }).where('id', '=', sessionId).execute();
+async function deletePersonalRows(trx: Db, sessionId: string, now: number, hashPhone: PhoneHasher) {
+  const { phone_e164 } = await trx
+    .selectFrom('sessions')
+    .select('phone_e164')
+    .where('id', '=', sessionId)
+    .executeTakeFirstOrThrow();
+  const hashed = hashPhone(phone_e164);
+  await trx
+    .updateTable('sessions')
+    .set({ disposed_at: now, phone_e164: hashed, subject_dob: null, caller_user_agent: null })
+    .where('id', '=', sessionId)
+    .execute();
   const count = async (q: { executeTakeFirst(): Promise<{ numDeletedRows: bigint }> }) =>
     Number((await q.executeTakeFirst()).numDeletedRows);
+  const updated = async (q: { executeTakeFirst(): Promise<{ numUpdatedRows: bigint }> }) =>
+    Number((await q.executeTakeFirst()).numUpdatedRows);
   return {
+    notesDeleted: await count(trx.deleteFrom('notes').where('session_id', '=', sessionId)),
+    // "opened on iPhone, Safari 17" and a note's words: the events stay, without what they said.
+    noteAndOpenEventsCleared: await updated(
+      trx
+        .updateTable('session_events')
+        .set({ detail: null })
+        .where('session_id', '=', sessionId)
+        .where('type', 'in', ['note.added', 'bookmark.added', 'link.opened']),
+    ),
+    textsMasked:
+      (await updated(
+        trx
+          .updateTable('sms_outbox')
+          .set({ to_e164: hashed, body: '', link_sealed: null })
+          .where('session_id', '=', sessionId),
+      )) +
+      // A gateway's refusal can quote the number; the link is no use to anyone now.
+      (await updated(
+        trx
+          .updateTable('sms_deliveries')
+          .set({ failure_reason: null, link_sealed: null })
+          .where('session_id', '=', sessionId),
+      )),
     locationFixesDeleted: await count(trx.deleteFrom('location_fixes').where('session_id', '=', sessionId)),
     chatMessagesDeleted: await count(trx.deleteFrom('messages').where('session_id', '=', sessionId)),
     outcomesDeleted: await count(trx.deleteFrom('outcomes').where('session_id', '=', sessionId)),

@@ -89,7 +89,7 @@ export class SessionService {
         actor: { type: 'caller', sessionId: row.id },
         action: 'link.open',
         subject: { type: 'session', id: row.id },
-        detail: { userAgent: meta.userAgent?.slice(0, 300) ?? null },
+        // Not the user-agent: the session row keeps it until disposal, and the trail cannot forget it.
         ip: meta.ip,
       });
       await this.announce(row.id);

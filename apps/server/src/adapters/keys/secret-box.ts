@@ -13,8 +13,8 @@ export interface SecretBox {
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/** Loads `<dir>/<name>.key` (32 random bytes, 0600), creating it on first start. */
-export function loadOrCreateSecretBox(dir: string, name: string): SecretBox {
+/** Reads `<dir>/<name>.key` (32 random bytes, 0600), creating it on first start. */
+export function loadOrCreateKey(dir: string, name: string): Buffer {
   const path = join(dir, `${name}.key`);
   if (!existsSync(path)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -27,6 +27,12 @@ export function loadOrCreateSecretBox(dir: string, name: string): SecretBox {
   }
   const key = readFileSync(path);
   if (key.length !== 32) throw new Error(`${path} is not a 32-byte key`);
+  return key;
+}
+
+/** Loads `<dir>/<name>.key` (32 random bytes, 0600), creating it on first start. */
+export function loadOrCreateSecretBox(dir: string, name: string): SecretBox {
+  const key = loadOrCreateKey(dir, name);
   return {
     seal(plain, context) {
       const iv = randomBytes(IV_BYTES);
