@@ -10,6 +10,7 @@ import {
   publicDocument,
   REFERENCE_PAGE_PREFIX,
 } from './openapi-document.js';
+import { REFERENCE_PAGE_CSS } from './reference-theme.js';
 
 /** Requests per address per minute to the public document and the reference page's files. */
 const PUBLIC_RATE_LIMIT = { max: 120, timeWindow: '1 minute' };
@@ -62,8 +63,20 @@ export async function openApiRoutes(app: FastifyInstance): Promise<void> {
       routePrefix: REFERENCE_PAGE_PREFIX,
       transformSpecification: () => publicDoc(),
       transformSpecificationClone: false,
-      uiConfig: { deepLinking: true, tryItOutEnabled: false },
-      theme: { title: 'Sightline machine API' },
+      uiConfig: {
+        // No top bar: its logo is an SVG with an inline <style> the CSP refuses, and its box would
+        // fetch any URL typed into it.
+        layout: 'BaseLayout',
+        // Deep links nest a link in each operation's button (axe: nested-interactive, target-size);
+        // the highlighter's colours fail contrast. Plain text reads the same.
+        deepLinking: false,
+        syntaxHighlight: false,
+        tryItOutEnabled: false,
+      },
+      theme: {
+        title: 'Sightline machine API',
+        css: [{ filename: 'contrast.css', content: REFERENCE_PAGE_CSS }],
+      },
     });
   });
 }
