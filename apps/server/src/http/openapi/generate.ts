@@ -9,6 +9,13 @@ import { buildApp } from '../app.js';
 import type { ServedRoute } from './consistency.js';
 import { type OpenApiDocument, publicDocument } from './openapi-document.js';
 
+/**
+ * The settings the documents are generated under: the defaults, plus whatever turns on an optional
+ * public route (a route registered only when configured would otherwise be missing from the
+ * document). Placeholders, never real secrets: nothing is started and the directory is thrown away.
+ */
+const DOCUMENTED_SETTINGS: Record<string, string> = {};
+
 export interface GeneratedApi {
   /** The public document, as served at /api/v1/openapi.json and committed as docs/api/openapi.json. */
   document: OpenApiDocument;
@@ -28,8 +35,11 @@ export async function generateApiDocuments(
 ): Promise<GeneratedApi> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sightline-openapi-'));
   try {
-    // Only settings that change which routes exist matter here; the defaults are what ships.
-    const config = loadConfig({ SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_DATABASE_URL: 'sqlite::memory:' });
+    const config = loadConfig({
+      ...DOCUMENTED_SETTINGS,
+      SIGHTLINE_DATA_DIR: dataDir,
+      SIGHTLINE_DATABASE_URL: 'sqlite::memory:',
+    });
     const c = await buildContainer(config, silentLogger);
     try {
       const app = await buildApp(c, {});
