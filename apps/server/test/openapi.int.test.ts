@@ -50,6 +50,11 @@ describe('the OpenAPI documents as served', () => {
       expect(asset.status, src).toBe(200);
       expect(asset.headers.get('content-type'), src).toMatch(/javascript/);
     }
+    // The plugin's old address for the page leads to it in one step, with or without a query.
+    for (const query of ['', '?x=1']) {
+      const old = await fetch(`${s.url}/api/v1/docs/static/index.html${query}`, { redirect: 'manual' });
+      expect([old.status, old.headers.get('location')]).toEqual([302, '/api/v1/docs/']);
+    }
     // The page's own JSON is the public document, not the full one the plugin would serve.
     expect(await (await fetch(`${s.url}/api/v1/docs/json`)).json()).toEqual(await committed());
   });
