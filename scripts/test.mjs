@@ -47,6 +47,7 @@ if (!only) {
           'npx tsc -p bench --noEmit',
           'npx tsc -p apps/server/test',
           'npx tsc -p packages/testkit',
+          'npx tsc -p examples/cad-client',
           'npx biome check .',
         ]),
       },

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
 import websocket from '@fastify/websocket';
 import { MAX_MESSAGE_BYTES } from '@sightline/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Container } from '../container.js';
 import { incidentRoutes } from '../incidents/incidents.routes.js';
 import { webhookRoutes } from '../webhooks/webhooks.routes.js';
 import { installAuth } from './auth-hooks.js';
 import { installErrorHandler } from './error-handler.js';
+import { installOpenApi, openApiRoutes } from './openapi/openapi.js';
 import { installRequestContext, requestId } from './request-context.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { apiClientRoutes } from './routes/api-clients.routes.js';
@@ -66,15 +66,12 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   });
   await installSecurityHeaders(app, c.config);
   await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
-  await app.register(swagger, {
-    openapi: { info: { title: 'Sightline API', version: '0.1.0' } },
-    transform: jsonSchemaTransform,
-  });
+  await installOpenApi(app);
   installAuth(app, c.auth, c.sessions, { metrics: c.config.metricsToken }, c.apiClients);
 
   const { sendJoinPage } = await installStaticAssets(app);
   await app.register(operationsRoutes(c));
-  app.get('/api/openapi.json', { config: { auth: { officer: true } } }, async () => app.swagger());
+  await app.register(openApiRoutes);
   await app.register(authRoutes(c));
   await app.register(signInRoutes(c));
   await app.register(sessionRoutes(c));

@@ -14,16 +14,30 @@ export const operationsRoutes =
   async (app) => {
     // Alive: answers while the process serves HTTP, checks nothing else (a restart would not fix a
     // database outage). Balancers route by this one, not /readyz: see docs/operations.md.
-    app.get('/healthz', { schema: { response: { 200: HealthResponse } }, config: publicRoute }, async () => ({
-      ok: true as const,
-      media: c.plane.status.state,
-    }));
+    app.get(
+      '/healthz',
+      {
+        schema: {
+          operationId: 'getHealth',
+          summary: 'Liveness: the process answers HTTP',
+          tags: ['operations'],
+          response: { 200: HealthResponse },
+        },
+        config: publicRoute,
+      },
+      async () => ({ ok: true as const, media: c.plane.status.state }),
+    );
 
     // Ready: every dependency answered within its timeout. Public, so it names checks, never hosts.
     app.get(
       '/readyz',
       {
-        schema: { response: { 200: ReadinessResponse, 503: ReadinessResponse } },
+        schema: {
+          operationId: 'getReadiness',
+          summary: 'Readiness: database, evidence store and media reachable',
+          tags: ['operations'],
+          response: { 200: ReadinessResponse, 503: ReadinessResponse },
+        },
         // Answers are cached for a second (Readiness); the limit keeps one address from hogging it.
         config: { ...publicRoute, rateLimit: { max: 300, timeWindow: '1 minute' } },
       },

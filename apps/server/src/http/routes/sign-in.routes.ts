@@ -102,9 +102,26 @@ export const signInRoutes =
       });
       return reply.redirect(url, 302);
     });
+    const param = z.string().max(4096).optional();
     app.get(
       '/api/auth/oidc/callback',
-      { schema: { querystring: z.record(z.string(), z.string().max(4096)) }, config: PUBLIC },
+      {
+        schema: {
+          // The provider's answer (RFC 6749 §4.1.2, RFC 9207), named so the OpenAPI document can list it.
+          querystring: z
+            .object({
+              code: param,
+              state: param,
+              iss: param,
+              error: param,
+              error_description: param,
+              error_uri: param,
+              session_state: param,
+            })
+            .catchall(param),
+        },
+        config: PUBLIC,
+      },
       async (request, reply) => {
         if (!c.sso) throw notFound('single sign-on');
         const url = new URL(request.url, c.config.publicUrl);
