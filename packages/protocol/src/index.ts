@@ -1,3 +1,4 @@
+export * from './aml.js';
 export * from './api.js';
 export * from './caller.js';
 export * from './common.js';

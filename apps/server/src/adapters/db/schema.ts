@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { AmlTables } from './aml-schema.js';
 import type { ExposureTables } from './exposure-schema.js';
 import type { IncidentTables } from './incident-schema.js';
 import type { OutcomeTables } from './outcome-schema.js';
@@ -356,7 +357,8 @@ export interface Database
     IncidentTables,
     OutcomeTables,
     ExposureTables,
-    ShareTables {
+    ShareTables,
+    AmlTables {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;
   role_grants: RoleGrantsTable;

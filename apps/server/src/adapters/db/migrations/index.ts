@@ -18,6 +18,7 @@ import * as m0016 from './0016_field_shares.js';
 import * as m0018 from './0018_exposure.js';
 import * as m0019 from './0019_outcomes.js';
 import * as m0020 from './0020_outcome_disposal.js';
+import * as m0023 from './0023_aml.js';
 
 /** Migrations in order. Never edit one that has shipped: add the next number. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019_outcomes': m0019,
   '0016_field_shares': m0016,
   '0020_outcome_disposal': m0020,
+  '0023_aml': m0023,
 };
 
 export const migrationProvider: MigrationProvider = {
