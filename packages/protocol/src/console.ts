@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AmlComparison, AmlFix } from './aml.js';
 import {
   CallerMediaState,
   ChatMessage,
@@ -16,7 +17,6 @@ import {
   ServedLayer,
   VideoLayer,
 } from './common.js';
-import { AmlComparison, AmlFix } from './aml.js';
 import { IncidentSummary } from './incident.js';
 import type { Permission } from './permissions.js';
 import {

@@ -118,7 +118,9 @@ function splitPairs(
 export function parseAmlTime(value: string, now: number): number | string {
   let ms: number;
   if (/^\d{14}$/.test(value)) {
-    const [y, mo, d, h, mi, s] = [0, 4, 6, 8, 10, 12].map((i, n) => Number(value.slice(i, n === 0 ? 4 : i + 2)));
+    const [y, mo, d, h, mi, s] = [0, 4, 6, 8, 10, 12].map((i, n) =>
+      Number(value.slice(i, n === 0 ? 4 : i + 2)),
+    );
     ms = Date.UTC(y!, mo! - 1, d!, h!, mi!, s!);
     const back = new Date(ms);
     if (
@@ -177,7 +179,10 @@ function httpsSchema(o: ParseOptions) {
   return z
     .object({
       v: z.string().max(16).optional(),
-      emergency_number: z.string().regex(/^[\d*#+]{2,16}$/, 'expected the dialled digits').optional(),
+      emergency_number: z
+        .string()
+        .regex(/^[\d*#+]{2,16}$/, 'expected the dialled digits')
+        .optional(),
       time: time(o.now).optional(),
       location_latitude: coordinate(90),
       location_longitude: coordinate(180),
@@ -237,7 +242,10 @@ function smsSchema(o: ParseOptions) {
       ei: digits(14, 16, 'an IMEI (14 to 16 digits)').optional(),
       mcc: digits(3, 3, 'a 3-digit MCC').optional(),
       mnc: digits(2, 3, 'a 2- or 3-digit MNC').optional(),
-      ml: z.string().regex(/^\d{1,4}$/, 'expected the message length').optional(),
+      ml: z
+        .string()
+        .regex(/^\d{1,4}$/, 'expected the message length')
+        .optional(),
       originator: phone(o.defaultRegion),
     })
     .passthrough()

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { IceServer } from '@sightline/protocol';
 import { z } from 'zod';
+import { AML_ENV, shapeAml } from './aml-config.js';
 import { OIDC_ENV, shapeOidc } from './sign-in-config.js';
 import { SMS_ENV, shapeSmsGateways } from './sms-config.js';
 import { shapeViewerProtection, VIEWER_PROTECTION_ENV } from './viewer-protection-config.js';
@@ -227,6 +228,8 @@ const EnvSchema = z.object({
   ...OIDC_ENV,
   // Blur and mute until chosen, exposure reporting, shifts and wellbeing thresholds.
   ...VIEWER_PROTECTION_ENV,
+  // Network location (AML) messages from the mobile networks (config/aml-config.ts).
+  ...AML_ENV,
 });
 
 const IceServers = z.array(IceServer);
@@ -349,6 +352,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     oidc: shapeOidc(e, publicUrl, (m) => new ConfigError(`invalid configuration: ${m}`)),
     /** Blur and mute until chosen, exposure reports, shifts and wellbeing thresholds. */
     viewerProtection: shapeViewerProtection(e),
+    /** POST /api/aml's authentication, matching windows and retention; null: no such route. */
+    aml: shapeAml(e, tls, (m) => new ConfigError(`invalid configuration: ${m}`)),
   });
 }
 

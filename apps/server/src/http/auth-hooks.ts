@@ -16,12 +16,14 @@ export const CSRF_HEADER = 'x-csrf-token';
  * - `officer`: any signed-in officer; with `permission`, only roles granting it
  * - `caller`: the device that claimed a link
  * - `bearer`: a machine presenting the named token from the configuration (the metrics scraper)
+ * - `machine`: a sender the route authenticates itself, after its rate limit (AML: secret and/or client certificate)
  */
 export type RouteAuth =
   | { public: true }
   | { officer: true; permission?: Permission }
   | { caller: true }
-  | { bearer: BearerToken };
+  | { bearer: BearerToken }
+  | { machine: 'aml' };
 
 /** Tokens set in the configuration; a route guarded by one is registered only when it is set. */
 export type BearerToken = 'metrics';
@@ -73,6 +75,8 @@ export function installAuth(
   app.addHook('onRequest', async (request) => {
     const policy = request.routeOptions.config?.auth;
     if (!policy || 'public' in policy) return;
+    // The route's own preParsing hook checks the sender, so refused attempts count against its rate limit.
+    if ('machine' in policy) return;
     if ('bearer' in policy) {
       const expected = tokens[policy.bearer];
       const sent = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
@@ -118,7 +122,7 @@ function isWebSocket(request: FastifyRequest): boolean {
 }
 
 /** Compares digests, so neither the content nor the length of the secret shows in the timing. */
-function timingSafeEqual(a: string, b: string): boolean {
+export function timingSafeEqual(a: string, b: string): boolean {
   const digest = (v: string) => createHash('sha256').update(v).digest();
   return cryptoTimingSafeEqual(digest(a), digest(b));
 }

@@ -55,7 +55,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('errors', 'text', (c) => c.notNull())
     .addColumn('remote_address', 'text')
     .execute();
-  await db.schema.createIndex('aml_quarantine_received_idx').on('aml_quarantine').column('received_at').execute();
+  await db.schema
+    .createIndex('aml_quarantine_received_idx')
+    .on('aml_quarantine')
+    .column('received_at')
+    .execute();
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()
