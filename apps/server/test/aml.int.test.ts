@@ -101,10 +101,10 @@ describe('AML intake', () => {
       comparison: null,
     });
     expect(JSON.stringify(live)).not.toContain('355458061005220'); // the IMEI stays on the server
-    const detail = await expectJson<{ events: Array<{ type: string; detail: string }> }>(
+    const detail = await expectJson<{ timeline: Array<{ type: string; detail: string }> }>(
       handler.request('GET', `/api/sessions/${sessionId}`),
     );
-    expect(detail.events.find((e) => e.type === 'aml.received')?.detail).toBe(
+    expect(detail.timeline.find((e) => e.type === 'aml.received')?.detail).toBe(
       'network location (GPS), within 25 m',
     );
     console.close();
@@ -170,7 +170,7 @@ describe('AML intake', () => {
         { pm: 'N: the handset had no position to send' },
         { 'x-aml-originator': '+447700900105' },
       ],
-      [sms(), { originator: expect.stringMatching(/phone number/) }],
+      [sms(), { originator: expect.stringMatching(/X-AML-Originator/) }],
       ['', { _: 'empty message' }],
     ];
     const ids: string[] = [];

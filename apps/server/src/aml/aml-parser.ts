@@ -36,6 +36,15 @@ export interface ParseOptions {
 const FUTURE_SLACK_MS = 10 * 60_000;
 const SMS_PREFIX = 'A"ML=';
 
+/** Without these a message cannot be drawn or matched to a session (docs/aml.md). */
+const REQUIRED = {
+  https: ['location_latitude', 'location_longitude', 'location_accuracy', 'device_number'],
+  sms: ['lt', 'lg', 'rd', 'top', 'pm', 'originator'],
+} as const;
+const REQUIRED_WHY: Record<string, string> = {
+  originator: "required: the sender's number, in the X-AML-Originator header (an SMS text carries none)",
+};
+
 const decimal = /^[+-]?\d{1,3}(\.\d+)?$/;
 const coordinate = (max: number) =>
   z
@@ -73,13 +82,18 @@ export function parseAml(raw: string, o: ParseOptions): AmlParseResult {
   const format = text.startsWith(SMS_PREFIX) ? 'sms' : 'https';
   const pairs = splitPairs(text, format === 'sms' ? /;/ : /[&;]/);
   if (!pairs.ok) return { ok: false, format, errors: pairs.errors };
+  const fields: Record<string, string | undefined> =
+    format === 'sms' ? { ...pairs.fields, originator: o.originator ?? undefined } : pairs.fields;
+  const missing: Record<string, string> = {};
+  for (const key of REQUIRED[format])
+    if (fields[key] === undefined) missing[key] = REQUIRED_WHY[key] ?? 'required';
   const result =
     format === 'sms'
       ? // The text carries no number: the relay's originator stands in (it wins over any in the text).
-        smsSchema(o).safeParse({ ...pairs.fields, originator: o.originator ?? undefined })
-      : httpsSchema(o).safeParse(pairs.fields);
+        smsSchema(o).safeParse(fields)
+      : httpsSchema(o).safeParse(fields);
   if (!result.success) {
-    const errors: Record<string, string> = {};
+    const errors: Record<string, string> = { ...missing };
     for (const issue of result.error.issues) errors[String(issue.path[0] ?? '_')] ??= issue.message;
     return { ok: false, format, errors };
   }
