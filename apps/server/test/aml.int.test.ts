@@ -130,11 +130,15 @@ describe('AML intake', () => {
       return items.length ? items : null;
     });
     expect(item!.sha256).toBe(sha256(body));
-    const row = await s.c.db
-      .selectFrom('aml_messages')
-      .select(['session_id', 'evidence_id'])
-      .where('id', '=', early.id)
-      .executeTakeFirstOrThrow();
+    // The row names its evidence item just after the item is recorded.
+    const row = await eventually(() =>
+      s.c.db
+        .selectFrom('aml_messages')
+        .select(['session_id', 'evidence_id'])
+        .where('id', '=', early.id)
+        .where('evidence_id', 'is not', null)
+        .executeTakeFirst(),
+    );
     expect(row).toEqual({ session_id: sessionId, evidence_id: item!.id });
   });
 
