@@ -1,5 +1,6 @@
-import type { AmlFix, ReceivedFix } from '@sightline/protocol';
+import type { AmlFix } from '@sightline/protocol';
 import { describe, expect, it } from 'vitest';
+import { fix } from '../testing/fixtures.js';
 import {
   describeNetworkFix,
   disagreement,
@@ -19,17 +20,7 @@ const aml: AmlFix = {
   receivedAt: 2_000,
   format: 'https',
 };
-const gps: ReceivedFix = {
-  lat: 51.5,
-  lon: -0.12,
-  accuracy: 20,
-  altitude: null,
-  altitudeAccuracy: null,
-  heading: null,
-  speed: null,
-  fixTime: 1_000,
-  receivedAt: 1_000,
-};
+const gps = fix(51.5, -0.12, 1_000, { accuracy: 20 });
 
 describe('network location against the GPS', () => {
   it('warns, naming the distance and both radii, when the fixes are farther apart than r_aml + r_gps', () => {
