@@ -276,6 +276,32 @@ describe('AML intake', () => {
   });
 });
 
+describe('AML and disposal', () => {
+  it('deletes the parsed rows (MSISDN, IMEI, IMSI) and the raw message with their session', async () => {
+    const { sessionId } = await invite(s, handler, '07700 900110');
+    await expectJson(post(https('+447700900110')));
+    const [item] = await amlItems(sessionId);
+    await expectJson(handler.request('POST', `/api/sessions/${sessionId}/end`, {}));
+    clock.t += 32 * DAY;
+    try {
+      await s.c.disposal.run({ dryRun: false, actor: { type: 'system' } });
+      const rows = await s.c.db
+        .selectFrom('aml_messages')
+        .select('id')
+        .where('session_id', '=', sessionId)
+        .execute();
+      expect(rows).toEqual([]);
+      expect((await amlItems(sessionId)).map((i) => [i.id, i.disposedAt !== null])).toEqual([
+        [item!.id, true],
+      ]);
+      const audit = await s.c.audit.list({ limit: 5, subjectId: sessionId, action: 'retention.dispose' });
+      expect(audit[0]?.detail).toMatchObject({ amlMessagesDeleted: 1 });
+    } finally {
+      clock.t -= 32 * DAY;
+    }
+  });
+});
+
 describe('AML with client certificates', () => {
   let t: TestServer;
   const dir = mkdtempSync(join(tmpdir(), 'sightline-aml-'));
