@@ -316,6 +316,7 @@ describe('AML with client certificates', () => {
         SIGHTLINE_TLS_KEY: server.key,
         SIGHTLINE_PUBLIC_URL: 'https://127.0.0.1:8443',
         SIGHTLINE_AML_CLIENT_CA: network.ca,
+        SIGHTLINE_AML_RATE_PER_MINUTE: '4',
       },
     });
   });
@@ -342,9 +343,12 @@ describe('AML with client certificates', () => {
     });
   }
 
-  it('takes messages only from a client certificate issued by the configured CA', async () => {
+  it('takes messages only from a client certificate issued by the configured CA, refusals counting against the rate limit', async () => {
     expect(await send(null)).toBe(401);
     expect(await send(stranger)).toBe(401);
     expect(await send(network)).toBe(200);
+    // Four a minute here: the two refusals counted, so the fourth request is the last let through.
+    expect(await send(network)).toBe(200);
+    expect(await send(network)).toBe(429);
   });
 });
