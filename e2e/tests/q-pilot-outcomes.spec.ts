@@ -16,11 +16,14 @@ const CLI = join(import.meta.dirname, '../../apps/server/bin/sightline.js');
 // does not wait a minute), with a triage outcome corrected on the same session. Each outcome
 // shows on the session page and its timeline, and is in the export.
 
+const AML_SECRET = 'e2e-aml-secret-0123456789abcdef';
+
 let server: Sightline;
 test.beforeAll(async () => {
   server = await startSightline({
     SIGHTLINE_FIX_WATCH_SECONDS: '2',
     SIGHTLINE_FIX_ALERT_OVERRIDE_SECONDS: '20',
+    SIGHTLINE_AML_SECRET: AML_SECRET,
   });
 });
 test.afterAll(async () => server?.stop());
@@ -170,5 +173,48 @@ test('a missing-person search alerts when the phone goes quiet and clears when i
     ['triage', false],
     ['missing-person', false],
   ]);
+  await context.close();
+});
+
+test('a network location (AML) sent before the link shows on the map beside the GPS, with a warning when the two disagree', async ({
+  browser,
+}) => {
+  // The mobile network's message arrives first (as it usually does): 1.2 km north of the phone, within 50 m.
+  const aml = [
+    'v=1',
+    'emergency_number=999',
+    'location_latitude=53.49160',
+    'location_longitude=-2.24260',
+    'location_accuracy=50',
+    `location_time=${Date.now() - 5_000}`,
+    'location_source=cell',
+    'location_certainty=68',
+    'device_number=%2B447700900150',
+  ].join('&');
+  const sent = await fetch(`${server.url}/api/aml`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${AML_SECRET}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: aml,
+  });
+  expect(sent.status).toBe(200);
+
+  const { context, page } = await signInConsole(browser, server.url, 'handler');
+  await page.getByTestId('invite-mode').selectOption('location');
+  const link = await sendInvite(page, '07700 900150', 'AML 1/30NOV');
+  const phone = await openPhone(browser, { latitude: 53.4808, longitude: -2.2426, accuracy: 15 });
+  await phone.page.goto(link);
+  await phone.page.getByRole('button', { name: 'Share my location' }).click();
+  await openNewestSession(page);
+  const map = page.getByTestId('map');
+  await expect(map).toHaveAttribute('data-marker-lat', /^53\.48/);
+  await expect(map).toHaveAttribute('data-network-lat', /^53\.4916/);
+  await expect(map).toHaveAttribute('data-network-radius', '50');
+  await expect(page.getByTestId('aml-text')).toContainText('Network location (AML, by mobile cell)');
+  await expect(page.getByTestId('aml-warning')).toContainText(
+    "Network location is 1.2 km from the phone's GPS — more than both uncertainties (network ±50 m, GPS ±15 m).",
+  );
+  await expect(page.getByTestId('timeline')).toContainText('Network location (AML) received');
+  await noViolations(page, 'session page with a network location that disagrees');
+  await phone.context.close();
   await context.close();
 });

@@ -16,6 +16,8 @@ import { OutboxGateway } from './adapters/sms/outbox-gateway.js';
 import { MonitoredEvidenceStore } from './adapters/storage/monitored-evidence-store.js';
 import { openEvidenceStore } from './adapters/storage/open-evidence-store.js';
 import { StorageHealth } from './adapters/storage/storage-health.js';
+import { AmlRepository } from './aml/aml.repository.js';
+import { AmlService } from './aml/aml.service.js';
 import { ApiClientRepository } from './api-clients/api-client.repository.js';
 import { ApiClientService } from './api-clients/api-client.service.js';
 import { MachineApiService } from './api-clients/machine-api.service.js';
@@ -116,6 +118,8 @@ export interface Container {
   /** What a machine client does through /api/v1. */
   machineApi: MachineApiService;
   location: LocationService;
+  /** Network location (AML) messages: intake, matching to sessions, quarantine. */
+  aml: AmlService;
   evidence: EvidenceService;
   chat: ChatService;
   uploads: UploadService;
@@ -322,6 +326,29 @@ export async function buildContainer(
     events,
   );
   const sealer = new Sealer(db, clock, random, config.sealIntervalMs, evidenceLog);
+  const aml = new AmlService({
+    repo: new AmlRepository(db),
+    ledger,
+    sessions,
+    audit,
+    reads,
+    clock,
+    random,
+    events,
+    evidenceChanged: (sessionId) => evidence.changed(sessionId),
+    settings: {
+      matchWindowMs: config.aml?.matchWindowMs ?? 3_600_000,
+      retentionMs: config.aml?.retentionMs ?? 7 * 86_400_000,
+      defaultRegion: config.phoneDefaultRegion,
+    },
+  });
+  // A new session takes the network locations that arrived for its number before it (on the instance that created it).
+  events.subscribeLocal('session.updated', ({ session: s }) => {
+    if (s.state !== 'sent') return;
+    aml
+      .sessionCreated(s.id)
+      .catch((err: unknown) => log.error({ err, sessionId: s.id }, 'aml: attaching waiting messages failed'));
+  });
   const recordings = new RecordingIngest(
     evidenceRepo,
     ledger,
@@ -548,6 +575,7 @@ export async function buildContainer(
     reads,
     presence,
     shares,
+    aml,
   );
 
   // Nothing is lost: what waited in this instance's spool is stored as soon as storage takes writes again.
@@ -581,6 +609,8 @@ export async function buildContainer(
     if (await leases.tryAcquire('sessions.expiry', config.instanceId, SWEEP_EVERY_MS))
       await sessions.expireDue();
     if (await leases.tryAcquire('shares.expiry', config.instanceId, SWEEP_EVERY_MS)) await shares.expireDue();
+    // Unmatched and quarantined AML messages past their retention (docs/aml.md).
+    if (await leases.tryAcquire('aml.sweep', config.instanceId, SWEEP_EVERY_MS)) await aml.sweep();
   };
   // The missing-person no-fix alert: one instance sweeps; raising and clearing are compare-and-set.
   let fixWatcher: NodeJS.Timeout | null = null;
@@ -615,6 +645,7 @@ export async function buildContainer(
     apiClients,
     machineApi,
     location,
+    aml,
     evidence,
     chat,
     uploads,

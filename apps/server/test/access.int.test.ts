@@ -248,6 +248,11 @@ describe('every route declares and enforces its access policy', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('message_too_large');
   });
 
+  it('has no AML intake unless a secret or client CA is configured (404, like /metrics)', async () => {
+    const res = await fetch(`${s.url}/api/aml`, { method: 'POST', body: 'v=1' });
+    expect(res.status).toBe(404);
+  });
+
   it('signs out: the old cookie stops working', async () => {
     const officer = await signIn(s, ['call-handler']);
     expect((await officer.request('GET', '/api/auth/me')).status).toBe(200);

@@ -10,3 +10,4 @@ export {
 export { formatGridRef, wholeMetres } from './gridref.js';
 export { gridToOsgb36, osgb36ToGrid } from './projection.js';
 export { TRAFALGAR_SQUARE } from './reference-points.js';
+export { compareFixes, type FixComparison, type UncertainFix } from './uncertainty.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AmlComparison, AmlFix } from './aml.js';
 import {
   CallerMediaState,
   ChatMessage,
@@ -125,6 +126,13 @@ export const ServerToConsole = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session.updated'), session: SessionSummary }),
   z.object({ type: z.literal('session.event'), sessionId: SessionId, event: TimelineEvent }),
   z.object({ type: z.literal('location.fix'), sessionId: SessionId, fix: ReceivedFix }),
+  /** The newest network location (AML) for the session, and how it compares with the phone's GPS then. */
+  z.object({
+    type: z.literal('aml.fix'),
+    sessionId: SessionId,
+    fix: AmlFix,
+    comparison: AmlComparison.nullable(),
+  }),
   z.object({
     type: z.literal('view.offer'),
     viewId: ViewId,

@@ -1,3 +1,4 @@
+export * from './aml.js';
 export * from './api.js';
 export * from './api-v1.js';
 export * from './caller.js';

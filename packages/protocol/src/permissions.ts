@@ -57,6 +57,9 @@ export const PERMISSIONS = {
   // Completing or stopping a live view the server already offered this officer (it checks the view is
   // theirs); starting one needs session:view-live, or share:use and a live share.
   'view:connect': ['call-handler', 'supervisor', 'field-officer'],
+  // Network location (AML) messages refused as malformed, kept with their raw text (IMEI, IMSI,
+  // MSISDN): those who run the control room and the system inspect them (docs/aml.md).
+  'aml:quarantine': ['supervisor', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

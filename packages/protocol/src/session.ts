@@ -61,6 +61,8 @@ export const EvidenceKind = z.enum([
   'caller-upload',
   /** The full-quality recording made on the phone itself and uploaded in chunks. */
   'device-copy',
+  /** A network location message (AML) as the network sent it (docs/aml.md). */
+  'aml-message',
 ]);
 export type EvidenceKind = z.infer<typeof EvidenceKind>;
 

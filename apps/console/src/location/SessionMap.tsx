@@ -1,4 +1,4 @@
-import type { ConsoleConfig, ReceivedFix } from '@sightline/protocol';
+import type { AmlFix, ConsoleConfig, ReceivedFix } from '@sightline/protocol';
 import * as L from 'leaflet';
 import { useEffect, useRef, useState } from 'react';
 import { showFix } from './fix-marker.js';
@@ -17,6 +17,7 @@ import {
   onUserMoved,
   trailLatLngs,
 } from './map-state.js';
+import { showNetworkFix } from './network-marker.js';
 import { type OfficerMarker, showOfficers } from './officer-markers.js';
 import { useLeafletMap } from './use-leaflet-map.js';
 
@@ -31,6 +32,8 @@ interface Layers {
   accuracy: L.Circle | null;
   trail: L.Polyline;
   officers: L.LayerGroup;
+  networkMarker: L.CircleMarker | null;
+  networkRadius: L.Circle | null;
 }
 
 /**
@@ -48,6 +51,7 @@ export function SessionMap({
   officers = NO_OFFICERS,
   frameOfficers = false,
   label = "Map of the caller's position",
+  network = null,
 }: {
   config: ConsoleConfig | null;
   track: ReceivedFix[];
@@ -59,6 +63,8 @@ export function SessionMap({
   /** Keep the caller and the officers in view together (the field officer's own map). */
   frameOfficers?: boolean;
   label?: string;
+  /** The mobile network's location for the caller's number (AML), drawn apart from the GPS. */
+  network?: AmlFix | null;
 }) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const layers = useRef<Layers | null>(null);
@@ -87,7 +93,15 @@ export function SessionMap({
     const m = map.current;
     if (!m) return;
     const trail = L.polyline([], { color: TRAIL, weight: 3, opacity: 0.75, interactive: false }).addTo(m);
-    layers.current = { map: m, marker: null, accuracy: null, trail, officers: L.layerGroup().addTo(m) };
+    layers.current = {
+      map: m,
+      marker: null,
+      accuracy: null,
+      trail,
+      officers: L.layerGroup().addTo(m),
+      networkMarker: null,
+      networkRadius: null,
+    };
     return () => {
       layers.current = null;
       follow.current = initialFollow;
@@ -145,6 +159,11 @@ export function SessionMap({
     showOfficers(l.officers, officers, wrapRef.current);
     if (frameOfficers) frame();
   }, [officers, frameOfficers]);
+
+  useEffect(() => {
+    const l = layers.current;
+    if (l && wrapRef.current) showNetworkFix(l, network, wrapRef.current);
+  }, [network]);
 
   const resume = () => {
     setFollowing(true);

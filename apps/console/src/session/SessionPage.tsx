@@ -14,6 +14,7 @@ import { useStore, useStoreValue } from '../lib/use-store.js';
 import { VerificationCode } from '../lib/VerificationCode.js';
 import { LiveVideo } from '../live-video/LiveVideo.js';
 import { videoStoppedText } from '../live-video/video-overlay.js';
+import { NetworkLocation } from '../location/NetworkLocation.js';
 import { PositionPanel } from '../location/PositionPanel.js';
 import { SessionMap } from '../location/SessionMap.js';
 import { FixAlertBanner } from '../outcomes/FixAlertBanner.js';
@@ -110,7 +111,15 @@ function SessionView({ ctl, officers }: { ctl: SessionController; officers: Offi
       <h2 id="map-title" className="visually-hidden">
         Map
       </h2>
-      <SessionMap config={cfg} track={state.track} latest={fix} tall={locationOnly} officers={markers} />
+      <SessionMap
+        config={cfg}
+        track={state.track}
+        latest={fix}
+        tall={locationOnly}
+        officers={markers}
+        network={state.network}
+      />
+      <NetworkLocation network={state.network} gps={fix} />
     </section>
   );
   const field = (

@@ -15,6 +15,7 @@ const EVENT_TEXT: Record<string, string> = {
   'consent.refused': 'Caller refused consent to share',
   'media.published': "Caller's video reached us",
   'location.sharing': 'Caller started sharing their location',
+  'aml.received': "Network location (AML) received for the caller's number",
   'media.unpublished': "Caller's video connection closed",
   'media.stopped': "Caller's video stopped",
   'media.resumed': "Caller's video resumed",
@@ -155,4 +156,5 @@ export const EVIDENCE_KIND_TEXT: Record<EvidenceKind, string> = {
   'redacted-copy': 'Redacted copy',
   'caller-upload': 'Sent by caller',
   'device-copy': 'Full-quality copy from the phone',
+  'aml-message': 'Network location message (AML)',
 };

@@ -88,6 +88,29 @@ describe('SessionController', () => {
     expect(st.session?.state).toBe('consented');
   });
 
+  it('keeps the newest network location (AML) for its own session only, for the map', async () => {
+    const { ctl, s } = controller({ session: vi.fn(async () => detail()) });
+    ctl.start();
+    await settle();
+    const aml = (id: string, positionedAt: number) => ({
+      id,
+      lat: 51.51,
+      lon: -0.12,
+      radiusM: 50,
+      confidence: 68,
+      method: 'cell' as const,
+      positionedAt,
+      receivedAt: positionedAt,
+      format: 'https' as const,
+    });
+    s.deliver({ type: 'aml.fix', sessionId: 'other', fix: aml('x', 9000), comparison: null });
+    expect(ctl.state.get().network).toBeNull();
+    s.deliver({ type: 'aml.fix', sessionId: 's1', fix: aml('a2', 2000), comparison: null });
+    // A message positioned earlier that arrives later does not move the marker back.
+    s.deliver({ type: 'aml.fix', sessionId: 's1', fix: aml('a1', 1000), comparison: null });
+    expect(ctl.state.get().network?.id).toBe('a2');
+  });
+
   it('reloads after a reconnect without duplicating what it already had', async () => {
     const session = vi.fn(async () => detail());
     const { ctl, s } = controller({ session });

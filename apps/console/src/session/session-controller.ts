@@ -5,6 +5,7 @@ import { ChatStore } from '../chat/chat-store.js';
 import { Store } from '../lib/store.js';
 import { LiveViewer, type LiveViewerDeps } from '../live-video/live-viewer.js';
 import { appendFix, mergeTrack } from '../location/map-state.js';
+import { newerNetworkFix } from '../location/network-location.js';
 import type { ConsoleSocket } from '../signalling/console-socket.js';
 import { OfficerCamera, type OfficerCameraDeps } from '../two-way/officer-camera.js';
 import {
@@ -91,6 +92,10 @@ export class SessionController {
           case 'location.fix':
             if (msg.sessionId === this.sessionId)
               this.state.set((s) => ({ ...s, track: appendFix(s.track, msg.fix) }));
+            return;
+          case 'aml.fix':
+            if (msg.sessionId === this.sessionId)
+              this.state.set((s) => ({ ...s, network: newerNetworkFix(s.network, msg.fix) }));
             return;
           case 'evidence.updated':
             if (msg.sessionId === this.sessionId) void this.loadEvidence();

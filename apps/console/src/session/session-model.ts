@@ -1,4 +1,4 @@
-import type { EvidenceItem, ReceivedFix, SessionSummary, TimelineEvent } from '@sightline/protocol';
+import type { AmlFix, EvidenceItem, ReceivedFix, SessionSummary, TimelineEvent } from '@sightline/protocol';
 
 /** Everything the session page shows apart from the video, in one plain object. */
 export interface SessionPageState {
@@ -8,6 +8,8 @@ export interface SessionPageState {
   /** Oldest first, as the server stores it. */
   timeline: TimelineEvent[];
   track: ReceivedFix[];
+  /** The newest network location (AML) for the caller's number, by position time. */
+  network: AmlFix | null;
   /** The last event that arrived live (not from a load), for the screen-reader announcement. */
   announced: TimelineEvent | null;
   evidence: { status: 'idle' | 'loading' | 'ready' | 'error'; items: EvidenceItem[]; error: string | null };
@@ -20,6 +22,7 @@ export const initialSessionPage: SessionPageState = {
   session: null,
   timeline: [],
   track: [],
+  network: null,
   announced: null,
   evidence: { status: 'idle', items: [], error: null },
   end: { step: 'idle', error: null },
@@ -65,6 +68,7 @@ const KIND_RANK: Record<EvidenceItem['kind'], number> = {
   master: 3,
   'location-track': 4,
   'caller-upload': 5,
+  'aml-message': 6,
 };
 
 /** Evidence in a useful reading order: by recording, working copy (the playable one) first, redacted copies, then masters. */

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { IceServer } from '@sightline/protocol';
 import { z } from 'zod';
+import { AML_ENV, shapeAml } from './aml-config.js';
 import { SIEM_ENV, shapeSiem } from './siem-config.js';
 import { OIDC_ENV, shapeOidc } from './sign-in-config.js';
 import { SMS_ENV, shapeSmsGateways } from './sms-config.js';
@@ -233,6 +234,8 @@ const EnvSchema = z.object({
   ...WEBHOOK_ENV,
   // The audit trail streamed to a SIEM (config/siem-config.ts).
   ...SIEM_ENV,
+  // Network location (AML) messages from the mobile networks (config/aml-config.ts).
+  ...AML_ENV,
 });
 
 const IceServers = z.array(IceServer);
@@ -358,6 +361,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     /** Blur and mute until chosen, exposure reports, shifts and wellbeing thresholds. */
     viewerProtection: shapeViewerProtection(e),
     webhooks: shapeWebhooks(e),
+    /** POST /api/aml's authentication, matching windows and retention; null: no such route. */
+    aml: shapeAml(e, tls, (m) => new ConfigError(`invalid configuration: ${m}`)),
   });
 }
 

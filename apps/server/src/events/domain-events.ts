@@ -1,4 +1,6 @@
 import {
+  AmlComparison,
+  AmlFix,
   CallerMediaState,
   ChatMessage,
   IncidentSummary,
@@ -31,6 +33,8 @@ export const DomainEventSchemas = {
   /** The session ended: the caller's socket closes and its media room closes, wherever they are. */
   'session.ended': z.object({ sessionId, reason: z.string() }),
   'location.fix': z.object({ sessionId, fix: ReceivedFix }),
+  /** A network location (AML) message attached to the session, compared with its newest GPS fix. */
+  'aml.fix': z.object({ sessionId, fix: AmlFix, comparison: AmlComparison.nullable() }),
   /** An incident was created or closed, or gained or lost a session (every console with incident:read). */
   'incident.updated': z.object({ incident: IncidentSummary }),
   /** A session's evidence list changed. */

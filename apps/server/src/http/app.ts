@@ -5,6 +5,7 @@ import websocket from '@fastify/websocket';
 import { MAX_MESSAGE_BYTES } from '@sightline/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { amlRoutes } from '../aml/aml.routes.js';
 import type { Container } from '../container.js';
 import { incidentRoutes } from '../incidents/incidents.routes.js';
 import { webhookRoutes } from '../webhooks/webhooks.routes.js';
@@ -49,7 +50,9 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
     requestIdHeader: false,
     genReqId: requestId,
     bodyLimit: 256 * 1024,
-    ...(tls ? { https: { cert: readFileSync(tls.cert), key: readFileSync(tls.key) } } : {}),
+    ...(tls
+      ? { https: { cert: readFileSync(tls.cert), key: readFileSync(tls.key), ...amlClientCerts(c) } }
+      : {}),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -90,7 +93,17 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(turnRoutes(c));
   await app.register(exposureRoutes(c));
   await app.register(webhookRoutes(c));
+  await app.register(amlRoutes(c));
   await app.register(joinRoutes(c, sendJoinPage));
   await app.register(wsRoutes(c));
   return app;
+}
+
+/**
+ * With an AML client CA, the TLS handshake asks every client for a certificate but lets those
+ * without one in (browsers, callers' phones); POST /api/aml then refuses any not chained to the CA.
+ */
+function amlClientCerts(c: Container) {
+  const ca = c.config.aml?.clientCa;
+  return ca ? { ca, requestCert: true, rejectUnauthorized: false } : {};
 }

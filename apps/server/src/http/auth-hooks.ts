@@ -19,13 +19,15 @@ export const CSRF_HEADER = 'x-csrf-token';
  * - `bearer`: a machine presenting the named token from the configuration (the metrics scraper)
  * - `client`: a machine client of /api/v1 (an API key or access token) holding `scope`; cookies
  *   count for nothing here, and a client's credentials for nothing on the other kinds
+ * - `machine`: a sender the route authenticates itself, after its rate limit (AML: secret and/or client certificate)
  */
 export type RouteAuth =
   | { public: true }
   | { officer: true; permission?: Permission }
   | { caller: true }
   | { bearer: BearerToken }
-  | { client: true; scope: ApiScope };
+  | { client: true; scope: ApiScope }
+  | { machine: 'aml' };
 
 /** Tokens set in the configuration; a route guarded by one is registered only when it is set. */
 export type BearerToken = 'metrics';
@@ -102,6 +104,8 @@ export function installAuth(
       request.apiClient = client;
       return;
     }
+    // The route's own preParsing hook checks the sender, so refused attempts count against its rate limit.
+    if ('machine' in policy) return;
     if ('bearer' in policy) {
       const expected = tokens[policy.bearer];
       const sent = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
@@ -147,7 +151,7 @@ function isWebSocket(request: FastifyRequest): boolean {
 }
 
 /** Compares digests, so neither the content nor the length of the secret shows in the timing. */
-function timingSafeEqual(a: string, b: string): boolean {
+export function timingSafeEqual(a: string, b: string): boolean {
   const digest = (v: string) => createHash('sha256').update(v).digest();
   return cryptoTimingSafeEqual(digest(a), digest(b));
 }

@@ -396,6 +396,8 @@ async function deletePersonalRows(trx: Db, sessionId: string, now: number, hashP
     webhookDeliveriesDeleted: await count(
       trx.deleteFrom('webhook_deliveries').where('session_id', '=', sessionId),
     ),
+    // Network locations: the MSISDN, IMEI and IMSI they name go with the session (the raw message is an evidence item above).
+    amlMessagesDeleted: await count(trx.deleteFrom('aml_messages').where('session_id', '=', sessionId)),
     // The timeline keeps that an outcome was recorded, not what it said (a bail check names its subject).
     outcomeEventsCleared: Number(
       (

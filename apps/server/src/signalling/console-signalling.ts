@@ -7,6 +7,7 @@ import {
   type StorageStatus,
 } from '@sightline/protocol';
 import type { WebSocket } from 'ws';
+import type { AmlService } from '../aml/aml.service.js';
 import type { ReadAudit } from '../audit/read-audit.js';
 import { can } from '../auth/permissions.js';
 import type { ChatService } from '../chat/chat.service.js';
@@ -68,6 +69,8 @@ export class ConsoleSignalling {
     private readonly reads: ReadAudit,
     private readonly presence: PresenceRegistry,
     private readonly shares: ShareService,
+    /** The session's newest network location (AML), sent on watch. */
+    private readonly aml: Pick<AmlService, 'latest'>,
   ) {
     assertConsolePolicy();
     const on = events.subscribe.bind(events);
@@ -93,6 +96,10 @@ export class ConsoleSignalling {
         { type: 'location.fix', sessionId, fix },
         (c) => seesCaller(sessionId)(c) && c.channel.socket.bufferedAmount < SLOW_CONSOLE_BYTES,
       ),
+    );
+    // Network location: personal data of the caller, to the control room only (like the timeline).
+    on('aml.fix', ({ sessionId, fix, comparison }) =>
+      this.broadcast({ type: 'aml.fix', sessionId, fix, comparison }, controlRoom(sessionId)),
     );
     on('evidence.updated', ({ sessionId }) =>
       this.broadcast({ type: 'evidence.updated', sessionId }, watching(sessionId)),
@@ -363,6 +370,8 @@ export class ConsoleSignalling {
           // Field officers sharing their position with this session, for the map.
           for (const position of await this.shares.positions(msg.sessionId))
             c.channel.send({ type: 'officer.position', sessionId: msg.sessionId, position });
+          const aml = await this.aml.latest(msg.sessionId);
+          if (aml) c.channel.send({ type: 'aml.fix', sessionId: msg.sessionId, ...aml });
         }
         return;
       case 'unwatch':

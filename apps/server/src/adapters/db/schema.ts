@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { AmlTables } from './aml-schema.js';
 import type { ApiClientTables } from './api-client-schema.js';
 import type { ExposureTables } from './exposure-schema.js';
 import type { IncidentTables } from './incident-schema.js';
@@ -368,7 +369,8 @@ export interface Database
     ExposureTables,
     ShareTables,
     ApiClientTables,
-    WebhookTables {
+    WebhookTables,
+    AmlTables {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;
   role_grants: RoleGrantsTable;

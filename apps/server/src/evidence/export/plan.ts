@@ -22,6 +22,8 @@ const LABELS: Record<string, string> = {
   'caller-upload': 'Photo or video the caller sent from their phone, as received (type checked by content)',
   'device-copy':
     'Full-quality recording made on the phone and uploaded in chunks (each chunk hashed on arrival)',
+  'aml-message':
+    'Network location (AML) message as the mobile network sent it, hashed on arrival (docs/aml.md)',
 };
 
 const safe = (s: string) =>

@@ -20,6 +20,7 @@ import * as m0019 from './0019_outcomes.js';
 import * as m0020 from './0020_outcome_disposal.js';
 import * as m0021 from './0021_api_clients.js';
 import * as m0022 from './0022_webhooks.js';
+import * as m0023 from './0023_aml.js';
 import * as m0024 from './0024_ops.js';
 
 /** Migrations in order. Never edit one that has shipped: add the next number. */
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0020_outcome_disposal': m0020,
   '0021_api_clients': m0021,
   '0022_webhooks': m0022,
+  '0023_aml': m0023,
   '0024_ops': m0024,
 };
 
