@@ -70,6 +70,7 @@ export function installAuth(
   app.decorateRequest('callerSessionId', null);
 
   const clientFailures = clientAuthLimit(app);
+  app.decorate('clientAuthFailures', clientFailures);
   const policies: FastifyInstance['routePolicies'] = [];
   app.decorate('routePolicies', policies);
   app.addHook('onRoute', (route) => {

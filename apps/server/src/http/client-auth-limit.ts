@@ -8,6 +8,13 @@ import { DomainError } from '../lib/errors.js';
  */
 export const CLIENT_AUTH_FAILURES_PER_MINUTE = 20;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The one counter of failed client authentications (each limiter made has its own memory). */
+    clientAuthFailures: ClientAuthLimit;
+  }
+}
+
 /** Counts failed client authentications per IP, in the rate-limit store (Redis when configured). */
 export interface ClientAuthLimit {
   /** Throws `rate_limited` (with Retry-After) while this address is past its failures. */

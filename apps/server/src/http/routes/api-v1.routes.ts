@@ -19,7 +19,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Container } from '../../container.js';
 import { apiClient } from '../auth-hooks.js';
-import { clientAuthLimit } from '../client-auth-limit.js';
 
 /**
  * The versioned machine API for CAD and other systems (docs/api.md). Clients authenticate with
@@ -133,7 +132,7 @@ const oauthRoutes =
       { parseAs: 'string', bodyLimit: 4096 },
       (_request, body, done) => done(null, formFields(body as string)),
     );
-    const failures = clientAuthLimit(app);
+    const failures = app.clientAuthFailures;
     app.post(
       '/api/v1/oauth/token',
       {
