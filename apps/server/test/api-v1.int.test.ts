@@ -1,14 +1,17 @@
 import type {
   ApiClient,
   ApiClientKey,
+  ApiEndSessionResult,
   ApiIncident,
   ApiScope,
   ApiSessionDetail,
   ApiSessionResult,
   OAuthToken,
 } from '@sightline/protocol';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_TOKEN_TTL_MS } from '../src/api-clients/api-client.service.js';
+import { CLIENT_AUTH_FAILURES_PER_MINUTE } from '../src/http/client-auth-limit.js';
 import {
   addFix,
   expectJson,
@@ -113,6 +116,14 @@ function token(form: Record<string, string>, basic?: [string, string]) {
     body: new URLSearchParams(form).toString(),
   });
 }
+
+/** A token request with a raw form body (for repeated parameters) and any headers. */
+const tokenRaw = (body: string, headers: Record<string, string> = {}) =>
+  fetch(`${s.url}/api/v1/oauth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body,
+  });
 
 const fix = (sessionId: string, lat: number, lon: number) =>
   addFix(s, sessionId, lat, lon, 12, clock.now() - 2000);
@@ -258,6 +269,29 @@ describe('POST /api/v1/invites', () => {
   });
 });
 
+describe('POST /api/v1/invites, the client’s claim on the session', () => {
+  it('sends no text and leaves no session when the claim cannot be stored (one transaction)', async () => {
+    const { key } = await newClient();
+    const reference = 'CAD CLAIM/30NOV';
+    // The claim's table made unwritable for one request: the write that must stand or fall with the invite.
+    await sql`ALTER TABLE api_client_sessions RENAME TO api_client_sessions_away`.execute(s.c.db);
+    try {
+      expect((await apiInvite(key, { reference })).status).toBe(500);
+    } finally {
+      await sql`ALTER TABLE api_client_sessions_away RENAME TO api_client_sessions`.execute(s.c.db);
+    }
+    const made = await s.c.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('reference', '=', reference)
+      .execute();
+    expect(made).toEqual([]);
+    // The retry works and the client reaches what it created.
+    const { session } = await expectJson<ApiSessionResult>(apiInvite(key, { reference }), 201);
+    expect((await call(key, 'GET', `/api/v1/sessions/${session.id}`)).status).toBe(200);
+  });
+});
+
 describe('GET /api/v1/sessions/:id and POST …/end', () => {
   it('returns state, reference, latest location and the evidence list (no bytes), as an audited read', async () => {
     const { id, key } = await newClient(ALL, 600, 'Reading CAD');
@@ -282,6 +316,25 @@ describe('GET /api/v1/sessions/:id and POST …/end', () => {
     ]);
     const [entry] = await auditOf(session.id, 'session.read');
     expect(entry).toMatchObject({ actorType: 'api-client', actorId: id, actorName: 'Reading CAD' });
+  });
+
+  it('audits a repeat read again when it newly shows the live position or new evidence', async () => {
+    const { key } = await newClient(ALL, 600, 'Polling CAD');
+    const { session } = await expectJson<ApiSessionResult>(apiInvite(key), 201);
+    const read = () => expectJson<ApiSessionDetail>(call(key, 'GET', `/api/v1/sessions/${session.id}`));
+    await read();
+    await read();
+    await fix(session.id, 51.51, -0.12);
+    expect((await read()).session.latestLocation).not.toBeNull();
+    await read();
+    await s.c.evidence.saveLocationTrack(session.id, await s.c.location.track(session.id));
+    await read();
+    const details = (await auditOf(session.id, 'session.read')).map((e) => e.detail).reverse();
+    expect(details).toEqual([
+      expect.objectContaining({ location: false, evidence: 0 }),
+      expect.objectContaining({ location: true, evidence: 0 }),
+      expect.objectContaining({ location: true, evidence: 1 }),
+    ]);
   });
 
   it('sees only the sessions the client created, unless it holds sessions:all (others are not found)', async () => {
@@ -311,6 +364,27 @@ describe('GET /api/v1/sessions/:id and POST …/end', () => {
     const entries = await auditOf(session.id, 'session.end');
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ actorType: 'api-client', actorId: id, actorName: 'Ending CAD' });
+  });
+});
+
+describe('POST …/end answers with state only', () => {
+  it('shows no location, phone or code to a client that may end but not read, even on a repeat end', async () => {
+    const { key } = await newClient(['invites:write', 'sessions:end']);
+    const { session } = await expectJson<ApiSessionResult>(apiInvite(key), 201);
+    await fix(session.id, 51.52, -0.13);
+    expect((await call(key, 'GET', `/api/v1/sessions/${session.id}`)).status).toBe(403);
+    const end = () =>
+      expectJson<ApiEndSessionResult>(call(key, 'POST', `/api/v1/sessions/${session.id}/end`));
+    const first = await end();
+    const again = await end();
+    for (const answer of [first, again])
+      expect(Object.keys(answer.session).sort()).toEqual(['endReason', 'endedAt', 'id', 'state']);
+    expect(again.session).toEqual({
+      id: session.id,
+      state: 'ended',
+      endedAt: first.session.endedAt,
+      endReason: 'ended_by_api',
+    });
   });
 });
 
@@ -419,6 +493,54 @@ describe('OAuth 2 client credentials', () => {
     ]);
     expect(await both.json()).toMatchObject({ error: 'invalid_request' });
   });
+
+  it('answers malformed fields and repeated parameters as invalid_request, with no-store', async () => {
+    const { id, key } = await newClient(['sessions:read']);
+    const creds = `client_id=${encodeURIComponent(id)}&client_secret=${encodeURIComponent(key)}`;
+    const tooLong = await tokenRaw(`grant_type=client_credentials&scope=${'x'.repeat(600)}&${creds}`);
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.headers.get('cache-control')).toBe('no-store');
+    expect(await tooLong.json()).toMatchObject({ error: 'invalid_request' });
+    const twice = await tokenRaw(`grant_type=client_credentials&grant_type=client_credentials&${creds}`);
+    expect(twice.status).toBe(400);
+    expect(twice.headers.get('cache-control')).toBe('no-store');
+    expect(await twice.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'parameters sent more than once: grant_type',
+    });
+  });
+
+  it('answers a malformed Basic header invalid_client (401), never falling back to body credentials', async () => {
+    const { id, key } = await newClient(['sessions:read']);
+    const creds = `grant_type=client_credentials&client_id=${encodeURIComponent(id)}&client_secret=${encodeURIComponent(key)}`;
+    for (const authorization of [
+      'Basic !!not-base64!!',
+      `Basic ${Buffer.from('no-colon').toString('base64')}`,
+    ]) {
+      const res = await tokenRaw(creds, { authorization });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Basic/);
+      expect(await res.json()).toMatchObject({ error: 'invalid_client' });
+    }
+  });
+});
+
+describe('failed client authentication', () => {
+  it('audits a known key id with a wrong secret, and a disabled client’s key, naming the key prefix only', async () => {
+    const { id, key } = await newClient(['sessions:read'], 600, 'Probed CAD');
+    const forged = `${key.slice(0, -4)}${key.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+    expect((await call(forged, 'GET', `/api/v1/incidents/${id}`)).status).toBe(401);
+    await expectJson<ApiClient>(admin.request('POST', `/api/api-clients/${id}/disable`));
+    expect((await token({ grant_type: 'client_credentials' }, [id, key])).status).toBe(401);
+    const entries = (await auditOf(id, 'api-client.auth-failed')).reverse();
+    const prefix = key.split('_').slice(0, 2).join('_');
+    expect(entries.map((e) => [e.actorType, e.detail])).toEqual([
+      ['system', { keyPrefix: prefix, reason: 'wrong-secret' }],
+      ['system', { keyPrefix: prefix, reason: 'client-disabled' }],
+    ]);
+    expect(JSON.stringify(entries)).not.toContain(key.slice(prefix.length + 1));
+    expect(JSON.stringify(entries)).not.toContain(forged.slice(prefix.length + 1));
+  });
 });
 
 describe('per-client rate limits', () => {
@@ -446,5 +568,23 @@ describe('access tokens expire', () => {
       (await errorOf(await call(t.access_token, 'GET', `/api/v1/sessions/${session.id}`), 401)).code,
     ).toBe('unauthenticated');
     expect((await call(key, 'GET', `/api/v1/sessions/${session.id}`)).status).toBe(200);
+  });
+});
+
+describe('failed client authentications are limited per address', () => {
+  // After the expiry test: it leaves this address refused for a minute.
+  it('answers 429 to every client credential from an address past its failures, keys and tokens alike', async () => {
+    const { id, key } = await newClient(['sessions:read']);
+    let refused: Response | undefined;
+    for (let i = 0; i <= CLIENT_AUTH_FAILURES_PER_MINUTE && !refused; i++) {
+      const res = await call(`sl_${'0'.repeat(16)}_${'x'.repeat(43)}`, 'GET', `/api/v1/incidents/${id}`);
+      if (res.status === 429) refused = res;
+      else expect(res.status).toBe(401);
+    }
+    expect(refused).toBeDefined();
+    expect((await errorOf(refused!, 429)).code).toBe('rate_limited');
+    expect(Number(refused!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await call(key, 'GET', `/api/v1/incidents/${id}`)).status).toBe(429);
+    expect((await token({ grant_type: 'client_credentials' }, [id, key])).status).toBe(429);
   });
 });

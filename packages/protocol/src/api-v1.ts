@@ -156,6 +156,15 @@ export type ApiSessionDetail = z.infer<typeof ApiSessionDetail>;
 export const ApiSessionResult = z.object({ session: ApiSession });
 export type ApiSessionResult = z.infer<typeof ApiSessionResult>;
 
+/**
+ * The answer to an end: the session's state and nothing more. Ending needs only `sessions:end`,
+ * so it must not show what `sessions:read` guards (location, phone, verification code).
+ */
+export const ApiEndedSession = ApiSession.pick({ id: true, state: true, endedAt: true, endReason: true });
+export type ApiEndedSession = z.infer<typeof ApiEndedSession>;
+export const ApiEndSessionResult = z.object({ session: ApiEndedSession });
+export type ApiEndSessionResult = z.infer<typeof ApiEndSessionResult>;
+
 /** Optional: a POST with no body ends the session with reason `ended_by_api`. */
 export const ApiEndSessionRequest = z.object({ reason: z.string().trim().max(200).optional() }).nullish();
 

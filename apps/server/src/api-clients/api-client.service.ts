@@ -133,7 +133,7 @@ export class ApiClientService {
   }
 
   /** The client presenting this bearer value (an API key or an access token); null if none may. */
-  async authenticate(bearer: string): Promise<ApiPrincipal | null> {
+  async authenticate(bearer: string, ip: string | null = null): Promise<ApiPrincipal | null> {
     const now = this.clock.now();
     const tokenHash = accessTokenDigest(bearer);
     if (tokenHash) {
@@ -146,7 +146,7 @@ export class ApiClientService {
         (JSON.parse(row.token_scopes) as ApiScope[]).filter((s) => held.has(s)),
       );
     }
-    const row = await this.#byKey(bearer);
+    const row = await this.#byKey(bearer, ip);
     return row ? this.#principal(row, scopesOf(row)) : null;
   }
 
@@ -165,10 +165,13 @@ export class ApiClientService {
     if (form.grant_type !== 'client_credentials')
       return refuse(400, 'unsupported_grant_type', 'only client_credentials is supported');
     const basic = basicCredentials(authorization);
+    // A client that tried the header and got it wrong is refused, not judged by the body (§2.3.1).
+    if (basic === 'malformed')
+      return refuse(401, 'invalid_client', 'the Authorization header is not valid client_secret_basic');
     if (basic && (form.client_id || form.client_secret))
       return refuse(400, 'invalid_request', 'send the client credentials one way only (Basic or the body)');
     const creds = basic ?? { id: form.client_id, secret: form.client_secret };
-    const row = creds.id && creds.secret ? await this.#byKey(creds.secret) : null;
+    const row = creds.id && creds.secret ? await this.#byKey(creds.secret, ip) : null;
     if (!row || row.id !== creds.id) return refuse(401, 'invalid_client', 'unknown client or wrong secret');
     const held = scopesOf(row);
     const asked = form.scope?.trim() ? parseScopes(form.scope) : held;
@@ -202,13 +205,29 @@ export class ApiClientService {
     };
   }
 
-  /** The active client whose key this is (digests compared in constant time); null otherwise. */
-  async #byKey(value: string): Promise<ApiClientRow | null> {
+  /**
+   * The active client whose key this is (digests compared in constant time); null otherwise. A
+   * known key id with a wrong secret, or a disabled client's key, is audited against the client.
+   */
+  async #byKey(value: string, ip: string | null): Promise<ApiClientRow | null> {
     const parsed = parseKey(value);
     if (!parsed) return null;
     const row = await this.repo.byKeyId(parsed.keyId);
-    if (!row?.key_hash || !sameDigest(parsed.hash, row.key_hash) || !usable(row)) return null;
-    return row;
+    if (!row?.key_hash) return null;
+    const refused = !sameDigest(parsed.hash, row.key_hash)
+      ? 'wrong-secret'
+      : row.disabled_at !== null
+        ? 'client-disabled'
+        : null;
+    if (!refused) return row;
+    await this.audit.record({
+      actor: { type: 'system' },
+      action: 'api-client.auth-failed',
+      subject: { type: 'api-client', id: row.id },
+      detail: { keyPrefix: keyPrefix(parsed.keyId), reason: refused },
+      ip,
+    });
+    return null;
   }
 
   async #principal(row: ApiClientRow, scopes: ApiScope[]): Promise<ApiPrincipal> {
@@ -255,18 +274,22 @@ export const clientActor = (c: { id: string; name: string }): Actor => ({
 const usable = (row: ApiClientRow) => row.disabled_at === null && row.key_hash !== null;
 const scopesOf = (row: ApiClientRow) => JSON.parse(row.scopes) as ApiScope[];
 
-/** client_secret_basic: both parts form-urlencoded, then Base64 (RFC 6749 §2.3.1). */
-function basicCredentials(header: string | undefined): { id: string; secret: string } | null {
-  const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
-  if (!m) return null;
+/**
+ * client_secret_basic: both parts form-urlencoded, then Base64 (RFC 6749 §2.3.1). Null without an
+ * Authorization header; 'malformed' for any other scheme or a value that does not decode.
+ */
+function basicCredentials(header: string | undefined): { id: string; secret: string } | 'malformed' | null {
+  if (header === undefined) return null;
+  const m = /^Basic ([A-Za-z0-9+/]+={0,2})$/i.exec(header.trim());
+  if (!m) return 'malformed';
   const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) return null;
+  if (colon < 0) return 'malformed';
   try {
     const unform = (v: string) => decodeURIComponent(v.replace(/\+/g, ' '));
     return { id: unform(decoded.slice(0, colon)), secret: unform(decoded.slice(colon + 1)) };
   } catch {
-    return null;
+    return 'malformed';
   }
 }
 

@@ -34,6 +34,14 @@ export function accessTokenDigest(value: string): string | null {
 /** The public part of a key, shown to admins to tell keys apart. */
 export const keyPrefix = (keyId: string) => `sl_${keyId}`;
 
+/** What a presented credential looks like, for a log line: a key's public prefix, never a secret. */
+export function describeCredential(value: string | undefined): string {
+  if (!value) return 'none';
+  const key = KEY.exec(value);
+  if (key) return `key ${keyPrefix(key[1]!)}`;
+  return TOKEN.test(value) ? 'access token' : 'unrecognised';
+}
+
 /** Compares two hex digests in constant time. */
 export function sameDigest(a: string, b: string): boolean {
   const x = Buffer.from(a, 'hex');

@@ -1,4 +1,5 @@
 import type {
+  ApiEndSessionResult,
   ApiEvidence,
   ApiIncident,
   ApiInviteRequest,
@@ -17,7 +18,7 @@ import type { InviteService } from '../invites/invite.service.js';
 import { DomainError, notFound } from '../lib/errors.js';
 import type { OfficerService } from '../officers/officer.service.js';
 import type { SessionService } from '../sessions/session.service.js';
-import type { ApiClientRepository } from './api-client.repository.js';
+import { ApiClientRepository } from './api-client.repository.js';
 import { type ApiPrincipal, clientActor } from './api-client.service.js';
 
 export interface MachineApiDeps {
@@ -63,8 +64,9 @@ export class MachineApiService {
       idempotencyKey ? `api:${client.id}:${idempotencyKey}` : null,
       null,
       clientActor(client),
+      // In the invite's transaction: no text goes out for a session its client could not reach.
+      (trx, sessionId) => new ApiClientRepository(trx).claimSession(sessionId, client.id, this.d.clock.now()),
     );
-    await this.d.repo.claimSession(session.id, client.id, this.d.clock.now());
     return { session: toApiSession(session) };
   }
 
@@ -77,16 +79,23 @@ export class MachineApiService {
       action: 'session.read',
       subject: { type: 'session', id },
       detail: { via: 'api/v1', location: summary.lastFix !== null, evidence: items.length },
+      // A read that shows more than the one remembered (a position, new evidence) is a new entry.
+      content: `location:${summary.lastFix !== null} evidence:${items.map((e) => e.id).join(',')}`,
       ip,
     });
     return { session: toApiSession(summary), evidence: items.map(toApiEvidence) };
   }
 
-  /** Ends a session (idempotent, like the console's End). */
-  async end(client: ApiPrincipal, id: string, reason: string | undefined, ip: string | null) {
+  /** Ends a session (idempotent, like the console's End); answers with its state only. */
+  async end(
+    client: ApiPrincipal,
+    id: string,
+    reason: string | undefined,
+    ip: string | null,
+  ): Promise<ApiEndSessionResult> {
     await this.reachable(client, id);
-    const summary = await this.d.sessions.end(id, reason || 'ended_by_api', clientActor(client), ip);
-    return { session: toApiSession(summary) };
+    const s = await this.d.sessions.end(id, reason || 'ended_by_api', clientActor(client), ip);
+    return { session: { id: s.id, state: s.state, endedAt: s.endedAt, endReason: s.endReason } };
   }
 
   /** An incident's summary with the sessions this client may read. An audited read of each. */
@@ -115,6 +124,7 @@ export class MachineApiService {
         subject: { type: 'session', id: sessionId },
         detail: { via: 'api/v1', incidentId: id },
         scope: id,
+        content: `location:${sessions.find((x) => x.id === sessionId)?.lastFix != null}`,
         ip,
       });
     return {

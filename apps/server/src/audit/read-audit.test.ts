@@ -33,6 +33,34 @@ describe('ReadAudit', () => {
     expect(recorded).toHaveLength(5);
   });
 
+  it('records a repeat within the window again when it shows other content (a live position, new evidence)', async () => {
+    const recorded: AuditInput[] = [];
+    const reads = new ReadAudit(
+      { record: async (e: AuditInput) => void recorded.push(e) } as unknown as AuditService,
+      {
+        now: () => 1_000_000,
+      },
+    );
+    const read = (content: string) =>
+      reads.record({
+        actor: { type: 'api-client', id: 'cad', name: 'CAD' },
+        action: 'session.read',
+        subject: { type: 'session', id: 's1' },
+        detail: { content },
+        content,
+      });
+    await read('location:false evidence:');
+    await read('location:false evidence:');
+    await read('location:true evidence:');
+    await read('location:true evidence:e1');
+    await read('location:true evidence:e1');
+    expect(recorded.map((e) => e.detail)).toEqual([
+      { content: 'location:false evidence:' },
+      { content: 'location:true evidence:' },
+      { content: 'location:true evidence:e1' },
+    ]);
+  });
+
   it('fails the read when the entry cannot be written, and tries again next time', async () => {
     const { recorded, read, failNext } = setup();
     failNext(true);

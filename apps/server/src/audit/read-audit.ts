@@ -2,7 +2,7 @@ import type { Clock } from '../adapters/clock.js';
 import type { Actor, AuditService } from './audit.service.js';
 
 /**
- * A repeat of the same read (same officer, action and subject) within this long
+ * A repeat of the same read (same officer, action, subject and content) within this long
  * is the same read: the console re-fetches a session's chat, notes and evidence
  * whenever they change, and one officer looking at one session for a few minutes
  * should be one entry, not dozens. A read after a longer gap is a new entry.
@@ -35,10 +35,21 @@ export class ReadAudit {
     ip?: string | null;
     /** Reads of the same subject told apart (one incident share used for each of its sessions). */
     scope?: string;
+    /**
+     * What the read showed, where it can change between reads (a live position, the evidence
+     * list): a read showing other content is a new entry, so the trail says when it was first seen.
+     */
+    content?: string;
   }): Promise<void> {
-    const { scope, ...entry } = input;
+    const { scope, content, ...entry } = input;
     const who = 'id' in input.actor ? `${input.actor.type}:${input.actor.id}` : input.actor.type;
-    const key = `${who}\n${input.action}\n${input.subject.type}:${input.subject.id}\n${scope ?? ''}`;
+    const key = [
+      who,
+      input.action,
+      `${input.subject.type}:${input.subject.id}`,
+      scope ?? '',
+      content ?? '',
+    ].join('\n');
     const now = this.clock.now();
     const last = this.#last.get(key);
     if (last !== undefined && now - last < this.windowMs) return;

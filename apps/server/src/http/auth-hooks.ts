@@ -2,10 +2,12 @@ import { createHash, timingSafeEqual as cryptoTimingSafeEqual } from 'node:crypt
 import type { ApiScope, OfficerView } from '@sightline/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ApiClientService, ApiPrincipal } from '../api-clients/api-client.service.js';
+import { describeCredential } from '../api-clients/credentials.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { can, type Permission } from '../auth/permissions.js';
 import { DomainError, forbidden } from '../lib/errors.js';
 import type { SessionService } from '../sessions/session.service.js';
+import { clientAuthLimit } from './client-auth-limit.js';
 
 export const OFFICER_COOKIE = 'sl_sid';
 export const CALLER_COOKIE = 'sl_caller';
@@ -69,6 +71,8 @@ export function installAuth(
   app.decorateRequest('csrfToken', null);
   app.decorateRequest('callerSessionId', null);
 
+  const clientFailures = clientAuthLimit(app);
+  app.decorate('clientAuthFailures', clientFailures);
   const policies: FastifyInstance['routePolicies'] = [];
   app.decorate('routePolicies', policies);
   app.addHook('onRoute', (route) => {
@@ -83,9 +87,12 @@ export function installAuth(
     const policy = request.routeOptions.config?.auth;
     if (!policy || 'public' in policy) return;
     if ('client' in policy) {
+      await clientFailures.check(request, reply);
       const sent = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-      const client = sent ? await clients.authenticate(sent) : null;
+      const client = sent ? await clients.authenticate(sent, request.ip) : null;
       if (!client) {
+        await clientFailures.failed(request);
+        request.log.warn({ credential: describeCredential(sent) }, 'API client authentication failed');
         reply.header('www-authenticate', 'Bearer realm="sightline-api"');
         throw new DomainError(
           'unauthenticated',

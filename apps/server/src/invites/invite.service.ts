@@ -74,6 +74,8 @@ export class InviteService {
     incidentId: string | null = null,
     /** Who asked, for the audit trail: the officer, or a machine client (a CAD) acting for them. */
     by: Actor = officer,
+    /** Further writes that stand or fall with the new session (a machine client's claim on it). */
+    alongside?: (trx: Db, sessionId: string) => Promise<void>,
   ): Promise<{ session: SessionSummary; link: string }> {
     const key = idempotencyKey ?? this.random.id();
     const earlier = await this.replay(key, officer);
@@ -135,6 +137,7 @@ export class InviteService {
           link,
         }),
       );
+      await alongside?.(trx, id);
     });
     if (!claimed) return this.replayedInvite((await this.replay(key, officer))!, phone.e164);
     await this.audit.record({

@@ -1,6 +1,7 @@
 import {
   API_DEFAULT_RATE_PER_MINUTE,
   ApiEndSessionRequest,
+  ApiEndSessionResult,
   ApiError,
   ApiIdParams,
   ApiIncident,
@@ -87,12 +88,14 @@ export const apiV1Routes =
       {
         schema: {
           summary: 'End a session',
-          description: 'Idempotent: ending an ended session returns it unchanged.',
+          description:
+            'Idempotent: ending an ended session returns it unchanged. Answers with the state only ' +
+            '(reading a session needs sessions:read).',
           tags: ['v1 sessions'],
           operationId: 'endSession',
           params: ApiIdParams,
           body: ApiEndSessionRequest,
-          response: { 200: ApiSessionResult },
+          response: { 200: ApiEndSessionResult },
         },
         config: { auth: { client: true, scope: 'sessions:end' } },
         onRequest: perClient,
@@ -122,12 +125,14 @@ export const apiV1Routes =
 const oauthRoutes =
   (c: Container): FastifyPluginAsyncZod =>
   async (app) => {
-    // Form-encoded bodies, for this route only (RFC 6749 §4.4.2).
+    // Form-encoded bodies, for this route only (RFC 6749 §4.4.2). A repeated parameter becomes a
+    // list, which the schema refuses: §3.2 says parameters must not be included more than once.
     app.addContentTypeParser(
       'application/x-www-form-urlencoded',
       { parseAs: 'string', bodyLimit: 4096 },
-      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+      (_request, body, done) => done(null, formFields(body as string)),
     );
+    const failures = app.clientAuthFailures;
     app.post(
       '/api/v1/oauth/token',
       {
@@ -139,17 +144,51 @@ const oauthRoutes =
           tags: ['v1 auth'],
           operationId: 'createToken',
           body: OAuthTokenRequest,
-          // A body that is not a form at all gets the server's usual error body.
+          // A body that is not a form or JSON at all gets the server's usual error body.
           response: { 200: OAuthToken, 400: z.union([OAuthError, ApiError]), 401: OAuthError },
         },
+        // Fields that fail the schema are answered as §5.2 invalid_request, below.
+        attachValidation: true,
         config: { auth: { public: true }, rateLimit: { max: 30, timeWindow: '1 minute' } },
       },
       async (request, reply) => {
-        const answer = await c.apiClients.issueToken(request.body, request.headers.authorization, request.ip);
         reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+        if (request.validationError)
+          return reply.status(400).send({
+            error: 'invalid_request',
+            error_description: invalidForm(request.body, request.validationError.message),
+          } satisfies OAuthError);
+        await failures.check(request, reply);
+        const answer = await c.apiClients.issueToken(request.body, request.headers.authorization, request.ip);
         if (answer.ok) return reply.send(answer.token);
-        if (answer.status === 401) reply.header('www-authenticate', 'Basic realm="sightline-api"');
+        if (answer.status === 401) {
+          await failures.failed(request);
+          request.log.warn(
+            { clientId: request.body.client_id ?? null },
+            'OAuth client authentication failed',
+          );
+          reply.header('www-authenticate', 'Basic realm="sightline-api"');
+        }
         return reply.status(answer.status).send(answer.error);
       },
     );
   };
+
+/** A form's fields; a name sent more than once maps to the list of its values. */
+function formFields(body: string): Record<string, string | string[]> {
+  // No prototype: a field named __proto__ or constructor is just a field.
+  const fields: Record<string, string | string[]> = Object.create(null);
+  for (const [name, value] of new URLSearchParams(body)) {
+    const had = fields[name];
+    fields[name] = had === undefined ? value : [had, value].flat();
+  }
+  return fields;
+}
+
+/** The error_description for a token request the schema refused. */
+function invalidForm(body: unknown, detail: string): string {
+  const repeated = Object.entries(body ?? {}).filter(([, v]) => Array.isArray(v));
+  return repeated.length > 0
+    ? `parameters sent more than once: ${repeated.map(([k]) => k).join(', ')}`
+    : `malformed request: ${detail}`;
+}
