@@ -581,6 +581,7 @@ export async function buildContainer(
     if (await leases.tryAcquire('sessions.expiry', config.instanceId, SWEEP_EVERY_MS))
       await sessions.expireDue();
     if (await leases.tryAcquire('shares.expiry', config.instanceId, SWEEP_EVERY_MS)) await shares.expireDue();
+    if (await leases.tryAcquire('webhooks.purge', config.instanceId, SWEEP_EVERY_MS)) await webhooks.purge();
   };
   // The missing-person no-fix alert: one instance sweeps; raising and clearing are compare-and-set.
   let fixWatcher: NodeJS.Timeout | null = null;
