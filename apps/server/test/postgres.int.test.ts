@@ -11,6 +11,7 @@ import { cryptoRandom } from '../src/adapters/random.js';
 import { AuditService } from '../src/audit/audit.service.js';
 import { WebhookOutboxWriter } from '../src/webhooks/webhook-outbox.js';
 import { freshDatabase } from './test-db.js';
+import { rawEndpoint } from './webhook-rows.js';
 
 // What only PostgreSQL can get wrong. It runs on PostgreSQL in both tiers: on the tier's cluster
 // with SIGHTLINE_TEST_DB=postgres, else on a cluster of its own. No Janus.
@@ -169,24 +170,7 @@ describe('PostgreSQL', () => {
 
   it('a webhook written in a transaction wakes the sender only once committed, so its first look finds the row', async () => {
     const now = Date.now();
-    await db
-      .insertInto('webhook_endpoints')
-      .values({
-        id: 'pg-wake',
-        url: 'https://cad.example/hook',
-        description: '',
-        events: JSON.stringify(['session.opened']),
-        enabled: 1,
-        disabled_reason: null,
-        secret_sealed: 'x',
-        previous_secret_sealed: null,
-        previous_secret_until: null,
-        secret_rotated_at: null,
-        created_by: 'test',
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await rawEndpoint(db, 'pg-wake', { events: ['session.opened'] });
     // The sender reads on a connection of its own, as another part of the server does.
     const seen: number[] = [];
     const look = () =>

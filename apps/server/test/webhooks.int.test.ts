@@ -24,6 +24,7 @@ import {
   TestSocket,
 } from './harness.js';
 import { freshDatabase } from './test-db.js';
+import { rawEndpoint } from './webhook-rows.js';
 
 // A real receiver on loopback (allowed here by SIGHTLINE_WEBHOOK_ALLOW_PRIVATE), which checks each
 // signature with the verifier docs/webhooks.md prints, and can be told to fail or hang.
@@ -124,29 +125,6 @@ async function deliveriesOf(admin: OfficerClient, endpointId: string, state?: st
     admin.request('GET', `/api/webhooks/deliveries${q}`),
   );
   return deliveries.filter((d) => d.endpointId === endpointId);
-}
-
-/** An endpoint written straight to the database (disabled: no sender takes its deliveries). */
-async function rawEndpoint(s: TestServer, id: string) {
-  const now = Date.now();
-  await s.c.db
-    .insertInto('webhook_endpoints')
-    .values({
-      id,
-      url: 'https://cad.example/hook',
-      description: '',
-      events: JSON.stringify(['session.location']),
-      enabled: 0,
-      disabled_reason: 'test',
-      secret_sealed: 'x',
-      previous_secret_sealed: null,
-      previous_secret_until: null,
-      secret_rotated_at: null,
-      created_by: 'test',
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
 }
 
 /** A delivery row written straight to the database. */
@@ -443,7 +421,7 @@ describe('webhooks', () => {
 
   it('an instance claims a delivery only as it saw it, and sends the body as claimed', async () => {
     const repo = new WebhookRepository(s.c.db);
-    await rawEndpoint(s, 'claims');
+    await rawEndpoint(s.c.db, 'claims', { enabled: 0 });
     // Instance A read the row; instance B then tried it, failed and rescheduled it.
     const seenByA = await rawDelivery(s, 'claims', 'claims-1');
     const now = Date.now();
@@ -471,7 +449,7 @@ describe('webhooks', () => {
   });
 
   it('deletes delivered deliveries after 7 days and dead letters after 30, in the background sweep, and audits it', async () => {
-    await rawEndpoint(s, 'purge');
+    await rawEndpoint(s.c.db, 'purge', { enabled: 0 });
     const now = Date.now();
     const row = (state: string, at: number) =>
       state === 'delivered'
