@@ -611,6 +611,7 @@ export async function buildContainer(
     if (await leases.tryAcquire('shares.expiry', config.instanceId, SWEEP_EVERY_MS)) await shares.expireDue();
     // Unmatched and quarantined AML messages past their retention (docs/aml.md).
     if (await leases.tryAcquire('aml.sweep', config.instanceId, SWEEP_EVERY_MS)) await aml.sweep();
+    if (await leases.tryAcquire('webhooks.purge', config.instanceId, SWEEP_EVERY_MS)) await webhooks.purge();
   };
   // The missing-person no-fix alert: one instance sweeps; raising and clearing are compare-and-set.
   let fixWatcher: NodeJS.Timeout | null = null;

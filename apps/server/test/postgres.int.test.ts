@@ -9,7 +9,9 @@ import { advisoryLock, withTransaction } from '../src/adapters/db/transaction.js
 import { loadOrCreateSigner } from '../src/adapters/keys/signer.js';
 import { cryptoRandom } from '../src/adapters/random.js';
 import { AuditService } from '../src/audit/audit.service.js';
+import { WebhookOutboxWriter } from '../src/webhooks/webhook-outbox.js';
 import { freshDatabase } from './test-db.js';
+import { rawEndpoint } from './webhook-rows.js';
 
 // What only PostgreSQL can get wrong. It runs on PostgreSQL in both tiers: on the tier's cluster
 // with SIGHTLINE_TEST_DB=postgres, else on a cluster of its own. No Janus.
@@ -164,5 +166,26 @@ describe('PostgreSQL', () => {
     release();
     await Promise.all([first, second]);
     expect(order).toEqual(['first has the lock', 'first lets go', 'second has the lock']);
+  });
+
+  it('a webhook written in a transaction wakes the sender only once committed, so its first look finds the row', async () => {
+    const now = Date.now();
+    await rawEndpoint(db, 'pg-wake', { events: ['session.opened'] });
+    // The sender reads on a connection of its own, as another part of the server does.
+    const seen: number[] = [];
+    const look = () =>
+      void other
+        .selectFrom('webhook_deliveries')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('endpoint_id', '=', 'pg-wake')
+        .executeTakeFirstOrThrow()
+        .then((r) => seen.push(Number(r.n)));
+    const outbox = new WebhookOutboxWriter({ now: () => now }, cryptoRandom, 30_000, look);
+    await withTransaction(db, async (trx) => {
+      await outbox.record(trx, { type: 'session.opened', sessionId: 'pg-wake-s', occurredAt: now, data: {} });
+      // The rest of the change takes a moment: a wake-up before the commit would look now.
+      await sql`select pg_sleep(0.2)`.execute(trx);
+    });
+    await expect.poll(() => seen).toEqual([1]);
   });
 });

@@ -9,6 +9,7 @@ import type {
   WebhookSecretGrant,
 } from '@sightline/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DeliveryRow, WebhookRepository } from '../src/webhooks/webhook.repository.js';
 import { verifySignature } from '../src/webhooks/webhook-signature.js';
 import {
   cookieFrom,
@@ -23,6 +24,7 @@ import {
   TestSocket,
 } from './harness.js';
 import { freshDatabase } from './test-db.js';
+import { rawEndpoint } from './webhook-rows.js';
 
 // A real receiver on loopback (allowed here by SIGHTLINE_WEBHOOK_ALLOW_PRIVATE), which checks each
 // signature with the verifier docs/webhooks.md prints, and can be told to fail or hang.
@@ -34,6 +36,8 @@ interface Received {
   event: WebhookEvent;
   at: number;
   accepted: boolean;
+  /** When the exchange ended (answered, or the sender gave up waiting). */
+  closedAt: number | null;
 }
 
 class Receiver {
@@ -52,13 +56,18 @@ class Receiver {
       const signature = req.headers['sightline-signature'] as string | undefined;
       const verdict = verifySignature(signature, raw, this.secrets, Math.floor(Date.now() / 1000));
       const accepted = mode === 'ok' && verdict.ok;
-      this.received.push({
+      const got: Received = {
         raw,
         signature,
         eventId: req.headers['sightline-event-id'] as string | undefined,
         event: JSON.parse(raw) as WebhookEvent,
         at: Date.now(),
         accepted,
+        closedAt: null,
+      };
+      this.received.push(got);
+      res.on('close', () => {
+        got.closedAt = Date.now();
       });
       if (mode === 'hang') return; // never answers: the sender's timeout must end it
       if (mode === 'fail') return res.writeHead(500).end('receiver exploded\n'.repeat(100));
@@ -95,7 +104,7 @@ const WEBHOOK_ENV = {
   SIGHTLINE_WEBHOOK_ALLOW_HTTP: 'true',
   SIGHTLINE_WEBHOOK_ALLOW_PRIVATE: 'true',
   SIGHTLINE_WEBHOOK_LOCATION_SECONDS: String(LOCATION_SECONDS),
-  SIGHTLINE_WEBHOOK_TIMEOUT_SECONDS: '1',
+  SIGHTLINE_WEBHOOK_TIMEOUT_SECONDS: '2',
   SIGHTLINE_WEBHOOK_MAX_ATTEMPTS: '3',
   SIGHTLINE_WEBHOOK_RETRY_BASE_MS: '200',
   SIGHTLINE_WEBHOOK_POLL_MS: '100',
@@ -117,6 +126,37 @@ async function deliveriesOf(admin: OfficerClient, endpointId: string, state?: st
   );
   return deliveries.filter((d) => d.endpointId === endpointId);
 }
+
+/** A delivery row written straight to the database. */
+async function rawDelivery(s: TestServer, endpointId: string, id: string, o: Partial<DeliveryRow> = {}) {
+  const now = Date.now();
+  await s.c.db
+    .insertInto('webhook_deliveries')
+    .values({
+      id,
+      endpoint_id: endpointId,
+      event_id: `${id}-event`,
+      event_type: 'session.location',
+      session_id: null,
+      body: '{"fix":1}',
+      state: 'pending',
+      attempts: 0,
+      scheduled_at: now - 1000,
+      next_attempt_at: now - 1000,
+      last_attempt_at: null,
+      last_status: null,
+      last_error: null,
+      lease_owner: null,
+      lease_expires_at: null,
+      created_at: now - 1000,
+      delivered_at: null,
+      ...o,
+    })
+    .execute();
+  return (await s.c.db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst())!;
+}
+
+const DAY = 86_400_000;
 
 const fix = (lat: number) => ({
   lat,
@@ -328,6 +368,115 @@ describe('webhooks', () => {
       enabled: false,
     });
   });
+
+  it('sends session.ended with reason expired when a link expires unopened', async () => {
+    const r = await receiver();
+    const grant = await subscribe(admin, r, ['session.ended']);
+    const { sessionId } = await invite(s, handler);
+    await s.c.db
+      .updateTable('sessions')
+      .set({ expires_at: Date.now() - 1 })
+      .where('id', '=', sessionId)
+      .execute();
+    await s.c.sessions.expireDue();
+    expect((await s.c.sessions.summary(sessionId)).state).toBe('expired');
+    const ended = await eventually(async () =>
+      r.accepted('session.ended').find((e) => e.sessionId === sessionId),
+    );
+    expect(ended).toMatchObject({ type: 'session.ended', sessionId, data: { reason: 'expired' } });
+    await admin.request('PUT', `/api/webhooks/${grant.endpoint.id}`, {
+      url: r.url,
+      events: ['session.ended'],
+      enabled: false,
+    });
+  });
+
+  it('a receiver that hangs does not hold up another endpoint’s deliveries', async () => {
+    const slow = await receiver();
+    slow.mode = 'hang';
+    const quick = await receiver();
+    const slowGrant = await subscribe(admin, slow, ['session.opened']);
+    const quickGrant = await subscribe(admin, quick, ['session.opened']);
+    await openLink(s, (await invite(s, handler)).token);
+    const hanging = await eventually(async () => slow.received[0]);
+    // A second event while the slow receiver still holds the first request open.
+    const second = await invite(s, handler);
+    await openLink(s, second.token);
+    const got = await eventually(async () =>
+      quick.received.find((x) => x.event.sessionId === second.sessionId),
+    );
+    expect(got.accepted).toBe(true);
+    // It arrived while the slow receiver's request was still unanswered.
+    expect(hanging.closedAt === null || got.at < hanging.closedAt).toBe(true);
+    for (const [g, rec] of [
+      [slowGrant, slow],
+      [quickGrant, quick],
+    ] as const)
+      await admin.request('PUT', `/api/webhooks/${g.endpoint.id}`, {
+        url: rec.url,
+        events: ['session.opened'],
+        enabled: false,
+      });
+  });
+
+  it('an instance claims a delivery only as it saw it, and sends the body as claimed', async () => {
+    const repo = new WebhookRepository(s.c.db);
+    await rawEndpoint(s.c.db, 'claims', { enabled: 0 });
+    // Instance A read the row; instance B then tried it, failed and rescheduled it.
+    const seenByA = await rawDelivery(s, 'claims', 'claims-1');
+    const now = Date.now();
+    const b = await repo.claim(seenByA, 'instance-b', now, now + 60_000);
+    expect(b?.lease_owner).toBe('instance-b');
+    await repo.finish(seenByA.id, 'instance-b', {
+      attempts: 1,
+      next_attempt_at: now + 60_000,
+      last_status: 500,
+    });
+    // A must not resend it ahead of its backoff, nor record attempt 1 again.
+    expect(await repo.claim(seenByA, 'instance-a', Date.now(), Date.now() + 60_000)).toBeUndefined();
+    const row = await repo.delivery(seenByA.id);
+    expect(row).toMatchObject({ attempts: 1, lease_owner: null, next_attempt_at: now + 60_000 });
+
+    // A newer fix replaced the body after the row was read: the claim gives the newer one.
+    const seen = await rawDelivery(s, 'claims', 'claims-2', { body: '{"fix":"old"}' });
+    await s.c.db
+      .updateTable('webhook_deliveries')
+      .set({ body: '{"fix":"new"}' })
+      .where('id', '=', seen.id)
+      .execute();
+    const claimed = await repo.claim(seen, 'instance-a', Date.now(), Date.now() + 60_000);
+    expect(claimed?.body).toBe('{"fix":"new"}');
+  });
+
+  it('deletes delivered deliveries after 7 days and dead letters after 30, in the background sweep, and audits it', async () => {
+    await rawEndpoint(s.c.db, 'purge', { enabled: 0 });
+    const now = Date.now();
+    const row = (state: string, at: number) =>
+      state === 'delivered'
+        ? { state, delivered_at: at, last_attempt_at: at, next_attempt_at: null, attempts: 1 }
+        : { state, delivered_at: null, last_attempt_at: at, next_attempt_at: null, attempts: 3 };
+    await rawDelivery(s, 'purge', 'purge-delivered-old', row('delivered', now - 8 * DAY));
+    await rawDelivery(s, 'purge', 'purge-delivered-new', row('delivered', now - 6 * DAY));
+    await rawDelivery(s, 'purge', 'purge-dead-old', row('dead', now - 31 * DAY));
+    await rawDelivery(s, 'purge', 'purge-dead-new', row('dead', now - 8 * DAY));
+    await rawDelivery(s, 'purge', 'purge-pending-old', {
+      created_at: now - 60 * DAY,
+      scheduled_at: now - 60 * DAY,
+    });
+    const left = () =>
+      s.c.db
+        .selectFrom('webhook_deliveries')
+        .select('id')
+        .where('endpoint_id', '=', 'purge')
+        .orderBy('id')
+        .execute()
+        .then((rows) => rows.map((r) => r.id));
+    // The sweep runs every 15 s on whichever instance holds its lease.
+    await eventually(async () => (await left()).length === 3, 40_000);
+    expect(await left()).toEqual(['purge-dead-new', 'purge-delivered-new', 'purge-pending-old']);
+    const [entry] = await s.c.audit.list({ limit: 5, action: 'webhook.purge' });
+    expect(entry?.detail).toMatchObject({ keepDeliveredDays: 7, keepDeadDays: 30 });
+  }, 60_000);
 });
 
 describe('webhooks across a restart', () => {

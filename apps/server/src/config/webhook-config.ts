@@ -20,6 +20,9 @@ export const WEBHOOK_ENV = {
   WEBHOOK_POLL_MS: int(50, 60_000).default(2_000),
   // How long the previous secret still signs after a rotation, so receivers can switch over.
   WEBHOOK_SECRET_GRACE_HOURS: int(0, 24 * 30).default(24),
+  // Sent and given-up deliveries are deleted after this long (each holds a CAD reference and positions).
+  WEBHOOK_KEEP_DELIVERED_DAYS: int(1, 365).default(7),
+  WEBHOOK_KEEP_DEAD_DAYS: int(1, 365).default(30),
 };
 
 type WebhookEnv = { [K in keyof typeof WEBHOOK_ENV]: z.infer<(typeof WEBHOOK_ENV)[K]> };
@@ -34,5 +37,7 @@ export function shapeWebhooks(e: WebhookEnv) {
     backoff: { baseMs: e.WEBHOOK_RETRY_BASE_MS, capMs: Math.max(e.WEBHOOK_RETRY_BASE_MS, 3_600_000) },
     pollMs: e.WEBHOOK_POLL_MS,
     secretGraceMs: e.WEBHOOK_SECRET_GRACE_HOURS * 3_600_000,
+    keepDeliveredMs: e.WEBHOOK_KEEP_DELIVERED_DAYS * 86_400_000,
+    keepDeadMs: e.WEBHOOK_KEEP_DEAD_DAYS * 86_400_000,
   };
 }

@@ -24,6 +24,7 @@ import { MediaNodeRepository } from '../media/nodes/media-node.repository.js';
 import { EvidenceProtection } from '../retention/evidence-protection.js';
 import { SessionRepository } from '../sessions/session.repository.js';
 import { SessionService } from '../sessions/session.service.js';
+import { WebhookOutboxWriter } from '../webhooks/webhook-outbox.js';
 import { startHealthServer } from './health-server.js';
 import { NodeHeartbeat, type NodeStatus } from './node-heartbeat.js';
 import { NodeRecordings } from './node-recordings.js';
@@ -187,7 +188,7 @@ export async function startMediaNode(
 }
 
 /** The evidence side of a node: sealer, ingest, ledger, on the configured evidence store. */
-async function evidencePipeline(
+export async function evidencePipeline(
   config: Config,
   db: Db,
   cluster: Cluster,
@@ -200,14 +201,18 @@ async function evidencePipeline(
   const evidenceLog = log.child({ component: 'evidence' });
   // Entries are signed into checkpoints by the server instances (they hold the signing key).
   const audit = new AuditService(db, clock, random, null);
+  // Webhooks (`evidence.stored` above all) are written to the shared outbox with the change;
+  // the server instances' senders send them (a node has no sender, hence no nudge).
+  const webhooks = new WebhookOutboxWriter(clock, random, config.webhooks.locationIntervalMs);
   const sessions = new SessionService(
     new SessionRepository(db),
-    new LocationService(db, clock, events),
+    new LocationService(db, clock, events, webhooks),
     clock,
     random,
     audit,
     config.callerSessionMs,
     events,
+    webhooks,
   );
   const storage = new StorageHealth(
     { evidence: config.evidenceDir, spool: config.dataDir },
@@ -217,7 +222,15 @@ async function evidencePipeline(
   );
   const repo = new EvidenceRepository(db);
   const store = new MonitoredEvidenceStore(await openEvidenceStore(config, clock), storage);
-  const ledger = new EvidenceLedger(store, repo, audit, clock, random, new EvidenceProtection(db, store));
+  const ledger = new EvidenceLedger(
+    store,
+    repo,
+    audit,
+    clock,
+    random,
+    new EvidenceProtection(db, store),
+    webhooks,
+  );
   const queue = new SerialQueue(evidenceLog, 'evidence');
   const sealer = new Sealer(db, clock, random, config.sealIntervalMs, evidenceLog);
   const ingest = new RecordingIngest(
@@ -234,5 +247,5 @@ async function evidencePipeline(
     (sessionId) => events.publish('evidence.updated', { sessionId }),
     evidenceLog,
   );
-  return { pipeline: { ingest, sealer, queue }, storage };
+  return { pipeline: { ingest, sealer, queue }, storage, ledger };
 }

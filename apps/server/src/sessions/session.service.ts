@@ -347,9 +347,16 @@ export class SessionService {
     return true;
   }
 
+  /** A link not opened in time; CAD hears it as `session.ended` with reason `expired`. */
   private async expire(id: string): Promise<void> {
-    if (!(await this.repo.transition(id, ['sent'], { state: 'expired' }))) return;
-    await this.addEvent(id, 'link.expired', null, null);
+    const now = this.clock.now();
+    const expired = await this.change(
+      id,
+      (repo) => repo.transition(id, ['sent'], { state: 'expired' }),
+      { type: 'link.expired', actor: null, detail: null, at: now },
+      { type: 'session.ended', sessionId: id, occurredAt: now, data: { reason: 'expired' } },
+    );
+    if (!expired) return;
     await this.audit.record({ actor: SYSTEM, action: 'link.expire', subject: { type: 'session', id } });
     await this.announce(id);
   }

@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { DomainError } from '../lib/errors.js';
 
 /** Which webhook URLs are allowed (SIGHTLINE_WEBHOOK_ALLOW_HTTP, SIGHTLINE_WEBHOOK_ALLOW_PRIVATE). */
@@ -8,39 +9,28 @@ export interface UrlPolicy {
   allowPrivate: boolean;
 }
 
-// Addresses a webhook must not reach unless allowPrivate: otherwise an admin's (or an attacker
-// with an admin's session's) endpoint could make the server probe its own network (SSRF).
-const PRIVATE = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local, cloud metadata services
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, broadcast
-] as const)
-  PRIVATE.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['ff00::', 8], // multicast
-] as const)
-  PRIVATE.addSubnet(net, bits, 'ipv6');
-
-/** True when `address` (a literal IPv4 or IPv6 address) is loopback, link-local, private or reserved. */
+/**
+ * True when `address` is anything but a globally reachable unicast address: loopback, link-local,
+ * private, carrier-grade NAT, multicast, documentation, benchmarking, reserved, and the IPv6
+ * forms that carry an IPv4 address (mapped, IPv4-compatible ::/96, NAT64 64:ff9b::/96 and
+ * 64:ff9b:1::/48, 6to4 2002::/16, Teredo), which could lead back into a private network.
+ * Without allowPrivate a webhook must not reach these: an admin's (or an attacker with an
+ * admin's session's) endpoint could make the server probe its own network (SSRF). The IANA
+ * special-purpose registries come from ipaddr.js (a Fastify dependency, kept up to date);
+ * only its 'unicast' class (nothing special) is allowed.
+ */
 export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return PRIVATE.check(address, 'ipv4');
-  if (family !== 6) return true; // not an address at all: refuse
-  // IPv4-mapped (::ffff:127.0.0.1) is checked as the IPv4 address it carries.
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return PRIVATE.check(mapped[1]!, 'ipv4');
-  return PRIVATE.check(address, 'ipv6');
+  if (!ipaddr.isValid(address) || isIP(address) === 0) return true; // not an address at all: refuse
+  const ip = ipaddr.parse(address);
+  if (ip.kind() === 'ipv6') {
+    const v6 = ip as ipaddr.IPv6;
+    // IPv4-mapped (::ffff:127.0.0.1) is checked as the IPv4 address it carries, so its own
+    // range decides (a mapped public address is allowed).
+    if (v6.isIPv4MappedAddress()) return v6.toIPv4Address().range() !== 'unicast';
+    // IPv4-compatible (::a.b.c.d, deprecated): ipaddr.js only knows :: and ::1 in ::/96.
+    if (v6.parts.slice(0, 6).every((p) => p === 0)) return true;
+  }
+  return ip.range() !== 'unicast';
 }
 
 const refused = (message: string) => new DomainError('webhook_url_refused', message, { url: message });

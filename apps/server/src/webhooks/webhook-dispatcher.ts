@@ -28,6 +28,8 @@ export interface DispatcherDeps {
 }
 
 const BATCH = 20;
+/** Endpoints sent to at once by one instance: each endpoint's deliveries go independently of the others'. */
+export const ENDPOINTS_AT_ONCE = 8;
 /** Beyond the request's own timeout: DNS, and the database write after it. */
 const LEASE_MARGIN_MS = 30_000;
 
@@ -35,14 +37,18 @@ const LEASE_MARGIN_MS = 30_000;
  * Sends the outbox: every instance runs one, and each delivery is claimed by compare-and-set
  * (like jobs), so it goes out from one instance at a time; a claim whose instance died lapses and
  * the delivery is tried again (at least once: receivers de-duplicate on the event id).
- * Deliveries of one endpoint and session go one after another, oldest first; across a failure
- * ordering is best effort (a later event may arrive while an earlier one waits for its retry).
+ * Each endpoint is sent to on its own (up to ENDPOINTS_AT_ONCE at a time), so a receiver that
+ * hangs until the timeout delays only its own deliveries. Deliveries of one endpoint and session
+ * go one after another in the order they were scheduled; across a failure ordering is best
+ * effort (a later event may arrive while an earlier one waits for its retry).
  */
 export class WebhookDispatcher {
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
   #again = false;
   #stopped = true;
+  /** Endpoint id → the batch being sent to it now. */
+  readonly #sending = new Map<string, Promise<void>>();
 
   constructor(
     private readonly d: DispatcherDeps,
@@ -62,9 +68,10 @@ export class WebhookDispatcher {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = null;
     await this.#running;
+    await Promise.all(this.#sending.values());
   }
 
-  /** Looks for due deliveries now (an event was just written, or the poll came round). */
+  /** Looks for due deliveries now (an event was just written, an endpoint's batch ended, or the poll came round). */
   nudge(): void {
     if (this.#stopped) return;
     if (this.#running) {
@@ -82,31 +89,51 @@ export class WebhookDispatcher {
       });
   }
 
+  /** Starts a batch for each endpoint with due deliveries that is not being sent to yet, up to the cap. */
   private async drain(): Promise<void> {
-    while (!this.#stopped) {
-      const due = await this.d.repo.due(this.d.clock.now(), BATCH);
+    while (!this.#stopped && this.#sending.size < ENDPOINTS_AT_ONCE) {
+      const due = await this.d.repo.due(this.d.clock.now(), BATCH, [...this.#sending.keys()]);
       if (due.length === 0) return;
-      const lines = new Map<string, DeliveryRow[]>();
-      for (const row of due) {
-        const key = `${row.endpoint_id}/${row.session_id}`;
-        lines.set(key, [...(lines.get(key) ?? []), row]);
+      const byEndpoint = new Map<string, DeliveryRow[]>();
+      for (const row of due)
+        byEndpoint.set(row.endpoint_id, [...(byEndpoint.get(row.endpoint_id) ?? []), row]);
+      for (const [endpointId, rows] of byEndpoint) {
+        if (this.#sending.size >= ENDPOINTS_AT_ONCE) return;
+        const batch = this.sendBatch(rows)
+          .catch((err: unknown) =>
+            this.d.log.error({ err, endpointId }, 'webhooks: sending to an endpoint failed'),
+          )
+          .then((sent) => {
+            this.#sending.delete(endpointId);
+            // More may be waiting for it (or for an endpoint the cap held back); none sent: other instances have them.
+            if (sent) this.nudge();
+          });
+        this.#sending.set(endpointId, batch);
       }
-      let sent = 0;
-      await Promise.all(
-        [...lines.values()].map(async (rows) => {
-          for (const row of rows) if (await this.attempt(row)) sent++;
-        }),
-      );
-      if (sent === 0) return; // all taken by other instances meanwhile
     }
   }
 
-  /** Claims and sends one delivery; false if another instance had it. */
-  private async attempt(row: DeliveryRow): Promise<boolean> {
+  /** One endpoint's due deliveries: each session's in order, sessions side by side; how many were sent. */
+  private async sendBatch(rows: DeliveryRow[]): Promise<number> {
+    const lines = new Map<string, DeliveryRow[]>();
+    for (const row of rows)
+      lines.set(row.session_id ?? '', [...(lines.get(row.session_id ?? '') ?? []), row]);
+    let sent = 0;
+    await Promise.all(
+      [...lines.values()].map(async (line) => {
+        for (const row of line) if (await this.attempt(row)) sent++;
+      }),
+    );
+    return sent;
+  }
+
+  /** Claims and sends one delivery; false if another instance had it or it changed since it was read. */
+  private async attempt(seen: DeliveryRow): Promise<boolean> {
     if (this.#stopped) return false;
     const now = this.d.clock.now();
-    if (!(await this.d.repo.claim(row, this.o.owner, now, now + this.o.timeoutMs + LEASE_MARGIN_MS)))
-      return false;
+    // The claimed row, not the one due() read: its attempts and body are the current ones.
+    const row = await this.d.repo.claim(seen, this.o.owner, now, now + this.o.timeoutMs + LEASE_MARGIN_MS);
+    if (!row) return false;
     const endpoint = await this.d.repo.endpoint(row.endpoint_id);
     const result = endpoint ? await this.post(endpoint, row) : { status: null, excerpt: 'endpoint removed' };
     const at = this.d.clock.now();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { WebhookEvent, type WebhookEventType } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
+import { afterCommit } from '../adapters/db/transaction.js';
 import type { Random } from '../adapters/random.js';
 
 /** Something that happened to a session, as a webhook will tell it. */
@@ -121,7 +122,7 @@ export class WebhookOutboxWriter implements WebhookOutbox {
         .onConflict((oc) => oc.columns(['endpoint_id', 'event_id']).doNothing())
         .execute();
     }
-    // Runs before the commit; the sender's first look may miss the row, its poll will not.
-    setImmediate(this.nudge);
+    // Once committed: before, the sender's look (on another connection) would not see the row.
+    afterCommit(trx, this.nudge);
   }
 }

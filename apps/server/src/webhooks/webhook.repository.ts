@@ -37,32 +37,50 @@ export class WebhookRepository {
     return this.db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** Pending deliveries of enabled endpoints whose time has come and whose lease is free or lapsed. */
-  due(now: number, limit: number): Promise<DeliveryRow[]> {
-    return this.db
+  /**
+   * Pending deliveries of enabled endpoints whose time has come and whose lease is free or lapsed,
+   * leaving out `skip` endpoints (those this instance is already sending to), so a slow endpoint's
+   * backlog cannot fill the batch.
+   */
+  due(now: number, limit: number, skip: readonly string[] = []): Promise<DeliveryRow[]> {
+    let q = this.db
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
       .selectAll('d')
       .where('d.state', '=', 'pending')
       .where('e.enabled', '=', 1)
       .where('d.next_attempt_at', '<=', now)
-      .where((eb) => eb.or([eb('d.lease_expires_at', 'is', null), eb('d.lease_expires_at', '<', now)]))
-      .orderBy('d.scheduled_at')
-      .orderBy('d.created_at')
-      .limit(limit)
-      .execute();
+      .where((eb) => eb.or([eb('d.lease_expires_at', 'is', null), eb('d.lease_expires_at', '<', now)]));
+    if (skip.length > 0) q = q.where('d.endpoint_id', 'not in', skip);
+    return q.orderBy('d.scheduled_at').orderBy('d.created_at').limit(limit).execute();
   }
 
-  /** Takes a due delivery for `owner` until `until`; false when another instance took it first. */
-  async claim(row: DeliveryRow, owner: string, now: number, until: number): Promise<boolean> {
+  /**
+   * Takes a due delivery for `owner` until `until`, only as `due()` saw it: still pending, still
+   * due, with the same number of attempts (so a row another instance has meanwhile tried and
+   * rescheduled is left alone), and its lease free or lapsed. Returns the row as claimed, read
+   * again after the claim: its body may have changed since `due()` (a newer location fix
+   * replaces an untried one), and the claim now keeps it from changing. Undefined when another
+   * instance got there first.
+   */
+  async claim(row: DeliveryRow, owner: string, now: number, until: number): Promise<DeliveryRow | undefined> {
     const res = await this.db
       .updateTable('webhook_deliveries')
       .set({ lease_owner: owner, lease_expires_at: until })
       .where('id', '=', row.id)
       .where('state', '=', 'pending')
+      .where('attempts', '=', Number(row.attempts))
+      .where('next_attempt_at', '<=', now)
       .where((eb) => eb.or([eb('lease_expires_at', 'is', null), eb('lease_expires_at', '<', now)]))
       .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+    if (Number(res.numUpdatedRows) !== 1) return undefined;
+    return this.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('id', '=', row.id)
+      .where('lease_owner', '=', owner)
+      .where('lease_expires_at', '=', until)
+      .executeTakeFirst();
   }
 
   /** Records an attempt's outcome and frees the lease, if `owner` still holds it. */
@@ -85,6 +103,24 @@ export class WebhookRepository {
       .where('state', '=', 'dead')
       .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
+  }
+
+  /**
+   * Deletes delivered rows delivered before `deliveredBefore` and dead rows last tried before
+   * `deadBefore` (each holds a CAD reference, and positions); pending rows are never touched.
+   */
+  async purge(deliveredBefore: number, deadBefore: number): Promise<{ delivered: number; dead: number }> {
+    const delivered = await this.db
+      .deleteFrom('webhook_deliveries')
+      .where('state', '=', 'delivered')
+      .where('delivered_at', '<', deliveredBefore)
+      .executeTakeFirst();
+    const dead = await this.db
+      .deleteFrom('webhook_deliveries')
+      .where('state', '=', 'dead')
+      .where('last_attempt_at', '<', deadBefore)
+      .executeTakeFirst();
+    return { delivered: Number(delivered.numDeletedRows), dead: Number(dead.numDeletedRows) };
   }
 
   /** Deliveries waiting (pending) and given up (dead), across every instance (the backlog metric). */

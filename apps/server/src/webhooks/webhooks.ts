@@ -2,7 +2,7 @@ import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
 import type { SecretBox } from '../adapters/keys/secret-box.js';
 import type { Random } from '../adapters/random.js';
-import type { AuditService } from '../audit/audit.service.js';
+import { type AuditService, SYSTEM } from '../audit/audit.service.js';
 import type { Config } from '../config/config.js';
 import type { JobRow } from '../jobs/job-runner.js';
 import type { Logger } from '../lib/logger.js';
@@ -66,5 +66,24 @@ export function buildWebhooks(d: {
         eventId: stableEventId(`export.ready:${job.id}:${sessionId}`),
       });
   };
-  return { repo, outbox, service, dispatcher, exportDone };
+  /**
+   * Deletes deliveries no longer needed: delivered ones after keepDeliveredMs, dead letters after
+   * keepDeadMs (an admin has had that long to retry them). Run from a leased sweep; audited.
+   */
+  const purge = async () => {
+    const now = d.clock.now();
+    const gone = await repo.purge(now - o.keepDeliveredMs, now - o.keepDeadMs);
+    if (gone.delivered + gone.dead > 0)
+      await d.audit.record({
+        actor: SYSTEM,
+        action: 'webhook.purge',
+        detail: {
+          ...gone,
+          keepDeliveredDays: o.keepDeliveredMs / 86_400_000,
+          keepDeadDays: o.keepDeadMs / 86_400_000,
+        },
+      });
+    return gone;
+  };
+  return { repo, outbox, service, dispatcher, exportDone, purge };
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, migrateToLatest, openDatabase } from './database.js';
-import { advisoryLock, withTransaction } from './transaction.js';
+import { advisoryLock, afterCommit, withTransaction } from './transaction.js';
 
 // SQLite here; the integration tier runs the same helper against PostgreSQL (transaction.int.test.ts).
 describe('withTransaction (SQLite)', () => {
@@ -38,6 +38,26 @@ describe('withTransaction (SQLite)', () => {
       }),
     ).rejects.toThrow('boom');
     expect(await ids()).toEqual([]);
+  });
+
+  it('runs after-commit hooks once the outermost transaction commits, and never after a rollback', async () => {
+    const seen: string[][] = [];
+    const look = () => void ids().then((r) => seen.push(r));
+    await withTransaction(db, async (trx) => {
+      await trx.insertInto('officers').values(officer('a')).execute();
+      await withTransaction(trx, async (inner) => afterCommit(inner, look));
+      expect(seen).toEqual([]); // not while the transaction is open
+    });
+    await expect.poll(() => seen).toEqual([['a']]);
+    await expect(
+      withTransaction(db, async (trx) => {
+        await trx.insertInto('officers').values(officer('b')).execute();
+        afterCommit(trx, look);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    await new Promise((r) => setImmediate(r));
+    expect(seen).toEqual([['a']]);
   });
 
   it('a nested call joins the outer transaction', async () => {

@@ -45,12 +45,38 @@ export function inTransaction(db: Db): boolean {
  */
 export async function withTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
   if (inTransaction(db)) return fn(db);
-  if (isPostgres(db)) return db.transaction().execute(fn);
-  const turns = sqliteTurns.get(db);
-  if (!turns) return sqliteTransaction(db, fn);
-  const run = turns.tail.then(() => sqliteTransaction(db, fn));
-  turns.tail = run.catch(() => {});
-  return run;
+  const hooks: Array<() => void> = [];
+  const tracked = (trx: Db) => {
+    commitHooks.set(trx, hooks);
+    return fn(trx).finally(() => commitHooks.delete(trx));
+  };
+  let result: T;
+  if (isPostgres(db)) result = await db.transaction().execute(tracked);
+  else {
+    const turns = sqliteTurns.get(db);
+    if (!turns) result = await sqliteTransaction(db, tracked);
+    else {
+      const run = turns.tail.then(() => sqliteTransaction(db, tracked));
+      turns.tail = run.catch(() => {});
+      result = await run;
+    }
+  }
+  for (const hook of hooks) hook();
+  return result;
+}
+
+// Callbacks waiting for the commit of the transaction whose handle withTransaction gave out.
+const commitHooks = new WeakMap<object, Array<() => void>>();
+
+/**
+ * Runs `hook` once the transaction `trx` belongs to has committed (never after a rollback): for
+ * telling another part of the server about rows it could not see before (other connections
+ * read only committed rows). At once (next tick) when `trx` is not a withTransaction handle.
+ */
+export function afterCommit(trx: Db, hook: () => void): void {
+  const hooks = commitHooks.get(trx);
+  if (hooks) hooks.push(hook);
+  else setImmediate(hook);
 }
 
 function sqliteTransaction<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
