@@ -2,6 +2,100 @@
 // Regenerate with `npm run openapi` (root) or `npm run generate -w examples/cad-client`.
 
 export interface paths {
+    "/api/v1/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An incident's summary: its sessions, their states and latest locations */
+        get: operations["getIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Text a caller a link for a call handler
+         * @description Creates a session and texts its link, as the call handler named by username would from the console (same validation, per-number limits and SMS gateway). Send an Idempotency-Key so a retry sends no second text.
+         */
+        post: operations["createInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exchange client credentials for an access token
+         * @description grant_type=client_credentials, form-encoded; client_secret_basic or client_secret_post. Tokens last 10 minutes; `scope` may narrow the client’s scopes.
+         */
+        post: operations["createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A session's state, latest location and evidence list */
+        get: operations["getSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sessions/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a session
+         * @description Idempotent: ending an ended session returns it unchanged.
+         */
+        post: operations["endSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -48,6 +142,349 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        title: string;
+                        cadReference: string | null;
+                        createdAt: number;
+                        closedAt: number | null;
+                        sessionCount: number;
+                        sessions: {
+                            id: string;
+                            reference: string | null;
+                            /** @enum {string} */
+                            state: "sent" | "opened" | "consented" | "refused" | "live" | "ended" | "expired";
+                            /** @enum {string} */
+                            mode: "video" | "location" | "two-way";
+                            /** @enum {string} */
+                            language: "en" | "cy" | "pl" | "ro" | "bn" | "ur" | "ar" | "es" | "pt" | "so" | "tr" | "gu";
+                            phoneMasked: string;
+                            verificationCode: string;
+                            callHandler: {
+                                id: string;
+                                name: string;
+                            };
+                            incidentId: string | null;
+                            createdAt: number;
+                            expiresAt: number;
+                            openedAt: number | null;
+                            consentedAt: number | null;
+                            liveAt: number | null;
+                            endedAt: number | null;
+                            endReason: string | null;
+                            latestLocation: {
+                                lat: number;
+                                lon: number;
+                                accuracy: number;
+                                fixedAt: number;
+                                receivedAt: number;
+                            } | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    createInvite: {
+        parameters: {
+            query?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    phone: string;
+                    reference?: string;
+                    /**
+                     * @default video
+                     * @enum {string}
+                     */
+                    mode?: "video" | "location" | "two-way";
+                    /**
+                     * @default en
+                     * @enum {string}
+                     */
+                    language?: "en" | "cy" | "pl" | "ro" | "bn" | "ur" | "ar" | "es" | "pt" | "so" | "tr" | "gu";
+                    /** @default 120 */
+                    locationMinutes?: number;
+                    workflow?: {
+                        /** @enum {string} */
+                        kind: "bail-check";
+                        check: {
+                            subject: string;
+                            /** @enum {string} */
+                            condition: "curfew" | "residence" | "exclusion-zone" | "non-contact" | "reporting" | "other";
+                            conditionDetail: string;
+                        };
+                    } | {
+                        /** @enum {string} */
+                        kind: "missing-person";
+                        /** @default 5 */
+                        fixAlertMinutes?: number;
+                    };
+                    callHandler: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        session: {
+                            id: string;
+                            reference: string | null;
+                            /** @enum {string} */
+                            state: "sent" | "opened" | "consented" | "refused" | "live" | "ended" | "expired";
+                            /** @enum {string} */
+                            mode: "video" | "location" | "two-way";
+                            /** @enum {string} */
+                            language: "en" | "cy" | "pl" | "ro" | "bn" | "ur" | "ar" | "es" | "pt" | "so" | "tr" | "gu";
+                            phoneMasked: string;
+                            verificationCode: string;
+                            callHandler: {
+                                id: string;
+                                name: string;
+                            };
+                            incidentId: string | null;
+                            createdAt: number;
+                            expiresAt: number;
+                            openedAt: number | null;
+                            consentedAt: number | null;
+                            liveAt: number | null;
+                            endedAt: number | null;
+                            endReason: string | null;
+                            latestLocation: {
+                                lat: number;
+                                lon: number;
+                                accuracy: number;
+                                fixedAt: number;
+                                receivedAt: number;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    createToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    grant_type?: string;
+                    scope?: string;
+                    client_id?: string;
+                    client_secret?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        access_token: string;
+                        /** @enum {string} */
+                        token_type: "Bearer";
+                        expires_in: number;
+                        scope: string;
+                    };
+                };
+            };
+            /** @description Default Response */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope";
+                        error_description: string;
+                    } | {
+                        error: {
+                            /** @enum {string} */
+                            code: "bad_request" | "bad_message" | "message_too_large" | "unauthenticated" | "forbidden" | "csrf_failed" | "not_found" | "link_unavailable" | "invalid_phone_number" | "consent_required" | "already_decided" | "not_publishing" | "unknown_view" | "session_not_live" | "session_ended" | "media_unavailable" | "rate_limited" | "invite_limit_number" | "invite_limit_officer" | "conflict" | "damaged_in_transit" | "storage_unavailable" | "turn_not_configured" | "share_ended" | "webhook_url_refused" | "internal";
+                            message: string;
+                            fields?: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope";
+                        error_description: string;
+                    };
+                };
+            };
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        session: {
+                            id: string;
+                            reference: string | null;
+                            /** @enum {string} */
+                            state: "sent" | "opened" | "consented" | "refused" | "live" | "ended" | "expired";
+                            /** @enum {string} */
+                            mode: "video" | "location" | "two-way";
+                            /** @enum {string} */
+                            language: "en" | "cy" | "pl" | "ro" | "bn" | "ur" | "ar" | "es" | "pt" | "so" | "tr" | "gu";
+                            phoneMasked: string;
+                            verificationCode: string;
+                            callHandler: {
+                                id: string;
+                                name: string;
+                            };
+                            incidentId: string | null;
+                            createdAt: number;
+                            expiresAt: number;
+                            openedAt: number | null;
+                            consentedAt: number | null;
+                            liveAt: number | null;
+                            endedAt: number | null;
+                            endReason: string | null;
+                            latestLocation: {
+                                lat: number;
+                                lon: number;
+                                accuracy: number;
+                                fixedAt: number;
+                                receivedAt: number;
+                            } | null;
+                        };
+                        evidence: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "master" | "working-copy" | "location-track" | "redacted-copy" | "caller-upload" | "device-copy";
+                            mediaType: string;
+                            size: number;
+                            sha256: string;
+                            storedAt: number;
+                            disposedAt: number | null;
+                        }[];
+                    };
+                };
+            };
+        };
+    };
+    endSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                } | null;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        session: {
+                            id: string;
+                            reference: string | null;
+                            /** @enum {string} */
+                            state: "sent" | "opened" | "consented" | "refused" | "live" | "ended" | "expired";
+                            /** @enum {string} */
+                            mode: "video" | "location" | "two-way";
+                            /** @enum {string} */
+                            language: "en" | "cy" | "pl" | "ro" | "bn" | "ur" | "ar" | "es" | "pt" | "so" | "tr" | "gu";
+                            phoneMasked: string;
+                            verificationCode: string;
+                            callHandler: {
+                                id: string;
+                                name: string;
+                            };
+                            incidentId: string | null;
+                            createdAt: number;
+                            expiresAt: number;
+                            openedAt: number | null;
+                            consentedAt: number | null;
+                            liveAt: number | null;
+                            endedAt: number | null;
+                            endReason: string | null;
+                            latestLocation: {
+                                lat: number;
+                                lon: number;
+                                accuracy: number;
+                                fixedAt: number;
+                                receivedAt: number;
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+    };
     getHealth: {
         parameters: {
             query?: never;
