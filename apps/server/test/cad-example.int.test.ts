@@ -119,7 +119,7 @@ describe('the example CAD client', () => {
       '--listen-port',
       String(port),
       '--phone',
-      '07911 654321',
+      '07911 200999',
       '--call-handler',
       HANDLER,
       '--reference',
@@ -139,7 +139,7 @@ describe('the example CAD client', () => {
       expect(invited).toMatchObject({
         reference: 'CAD 88/30NOV',
         state: 'sent',
-        phoneMasked: '+44 •••••••321',
+        phoneMasked: '+44 •••••••999',
       });
       const events = (type: string) =>
         example.lines
