@@ -131,7 +131,144 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "session.opened": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The caller opened the link (first open, on the device that claimed it) */
+        post: operations["sessionOpenedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "session.consented": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The caller agreed to share */
+        post: operations["sessionConsentedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "session.refused": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The caller refused */
+        post: operations["sessionRefusedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "session.live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The caller's stream reached the server, or a location-only link sent its first fix */
+        post: operations["sessionLiveWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "session.location": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new position: at most one per session every SIGHTLINE_WEBHOOK_LOCATION_SECONDS, the newest */
+        post: operations["sessionLocationWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "session.ended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The session ended (officer, caller, time limit…) */
+        post: operations["sessionEndedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "evidence.stored": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An evidence item was stored and its hash checked */
+        post: operations["evidenceStoredWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "export.ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A signed export including this session finished (one event per session in it) */
+        post: operations["exportReadyWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: never;
     responses: never;
@@ -413,7 +550,7 @@ export interface operations {
                         evidence: {
                             id: string;
                             /** @enum {string} */
-                            kind: "master" | "working-copy" | "location-track" | "redacted-copy" | "caller-upload" | "device-copy";
+                            kind: "master" | "working-copy" | "location-track" | "redacted-copy" | "caller-upload" | "device-copy" | "aml-message";
                             mediaType: string;
                             size: number;
                             sha256: string;
@@ -552,6 +689,458 @@ export interface operations {
                         failing: ("database" | "evidence" | "janus")[];
                     };
                 };
+            };
+        };
+    };
+    sessionOpenedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the endpoint secret>`; two `v1` values while a rotated secret's grace period runs. Refuse it when `t` is more than 300 seconds from your clock (replay window) or no `v1` matches. See docs/webhooks.md. */
+                "sightline-signature": string;
+                /** @description The event id (the body’s `id`), the same on every retry: de-duplicate on it. */
+                "sightline-event-id": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Unique per event (the same on every retry): receivers de-duplicate on it. */
+                    id: string;
+                    /** @description When it happened, epoch milliseconds. */
+                    occurredAt: number;
+                    /** @description The Sightline session. */
+                    sessionId: string;
+                    /** @description The session's CAD incident reference (as given on the invite), or null. */
+                    reference: string | null;
+                    /** @constant */
+                    type: "session.opened";
+                    data: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled until an admin enables it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stored: the delivery is done. Answer quickly; do slow work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) is retried with exponential backoff. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sessionConsentedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the endpoint secret>`; two `v1` values while a rotated secret's grace period runs. Refuse it when `t` is more than 300 seconds from your clock (replay window) or no `v1` matches. See docs/webhooks.md. */
+                "sightline-signature": string;
+                /** @description The event id (the body’s `id`), the same on every retry: de-duplicate on it. */
+                "sightline-event-id": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Unique per event (the same on every retry): receivers de-duplicate on it. */
+                    id: string;
+                    /** @description When it happened, epoch milliseconds. */
+                    occurredAt: number;
+                    /** @description The Sightline session. */
+                    sessionId: string;
+                    /** @description The session's CAD incident reference (as given on the invite), or null. */
+                    reference: string | null;
+                    /** @constant */
+                    type: "session.consented";
+                    data: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled until an admin enables it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stored: the delivery is done. Answer quickly; do slow work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) is retried with exponential backoff. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sessionRefusedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the endpoint secret>`; two `v1` values while a rotated secret's grace period runs. Refuse it when `t` is more than 300 seconds from your clock (replay window) or no `v1` matches. See docs/webhooks.md. */
+                "sightline-signature": string;
+                /** @description The event id (the body’s `id`), the same on every retry: de-duplicate on it. */
+                "sightline-event-id": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Unique per event (the same on every retry): receivers de-duplicate on it. */
+                    id: string;
+                    /** @description When it happened, epoch milliseconds. */
+                    occurredAt: number;
+                    /** @description The Sightline session. */
+                    sessionId: string;
+                    /** @description The session's CAD incident reference (as given on the invite), or null. */
+                    reference: string | null;
+                    /** @constant */
+                    type: "session.refused";
+                    data: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled until an admin enables it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stored: the delivery is done. Answer quickly; do slow work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) is retried with exponential backoff. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sessionLiveWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the endpoint secret>`; two `v1` values while a rotated secret's grace period runs. Refuse it when `t` is more than 300 seconds from your clock (replay window) or no `v1` matches. See docs/webhooks.md. */
+                "sightline-signature": string;
+                /** @description The event id (the body’s `id`), the same on every retry: de-duplicate on it. */
+                "sightline-event-id": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Unique per event (the same on every retry): receivers de-duplicate on it. */
+                    id: string;
+                    /** @description When it happened, epoch milliseconds. */
+                    occurredAt: number;
+                    /** @description The Sightline session. */
+                    sessionId: string;
+                    /** @description The session's CAD incident reference (as given on the invite), or null. */
+                    reference: string | null;
+                    /** @constant */
+                    type: "session.live";
+                    data: {
+                        /**
+                         * @description media: the camera stream arrived; location: a location-only link sent its first fix.
+                         * @enum {string}
+                         */
+                        via: "media" | "location";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled until an admin enables it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stored: the delivery is done. Answer quickly; do slow work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) is retried with exponential backoff. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sessionLocationWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the endpoint secret>`; two `v1` values while a rotated secret's grace period runs. Refuse it when `t` is more than 300 seconds from your clock (replay window) or no `v1` matches. See docs/webhooks.md. */
+                "sightline-signature": string;
+                /** @description The event id (the body’s `id`), the same on every retry: de-duplicate on it. */
+                "sightline-event-id": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Unique per event (the same on every retry): receivers de-duplicate on it. */
+                    id: string;
+                    /** @description When it happened, epoch milliseconds. */
+                    occurredAt: number;
+                    /** @description The Sightline session. */
+                    sessionId: string;
+                    /** @description The session's CAD incident reference (as given on the invite), or null. */
+                    reference: string | null;
+                    /** @constant */
+                    type: "session.location";
+                    /** @description The newest fix; at most one event per session every SIGHTLINE_WEBHOOK_LOCATION_SECONDS. */
+                    data: {
+                        lat: number;
+                        lon: number;
+                        /** @description Radius in metres. */
+                        accuracy: number;
+                        /** @description The phone's time of the fix, epoch ms. */
+                        fixTime: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled until an admin enables it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stored: the delivery is done. Answer quickly; do slow work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) is retried with exponential backoff. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sessionEndedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the endpoint secret>`; two `v1` values while a rotated secret's grace period runs. Refuse it when `t` is more than 300 seconds from your clock (replay window) or no `v1` matches. See docs/webhooks.md. */
+                "sightline-signature": string;
+                /** @description The event id (the body’s `id`), the same on every retry: de-duplicate on it. */
+                "sightline-event-id": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Unique per event (the same on every retry): receivers de-duplicate on it. */
+                    id: string;
+                    /** @description When it happened, epoch milliseconds. */
+                    occurredAt: number;
+                    /** @description The Sightline session. */
+                    sessionId: string;
+                    /** @description The session's CAD incident reference (as given on the invite), or null. */
+                    reference: string | null;
+                    /** @constant */
+                    type: "session.ended";
+                    data: {
+                        /** @description officer, caller, time_limit, … */
+                        reason: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled until an admin enables it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stored: the delivery is done. Answer quickly; do slow work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) is retried with exponential backoff. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    evidenceStoredWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the endpoint secret>`; two `v1` values while a rotated secret's grace period runs. Refuse it when `t` is more than 300 seconds from your clock (replay window) or no `v1` matches. See docs/webhooks.md. */
+                "sightline-signature": string;
+                /** @description The event id (the body’s `id`), the same on every retry: de-duplicate on it. */
+                "sightline-event-id": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Unique per event (the same on every retry): receivers de-duplicate on it. */
+                    id: string;
+                    /** @description When it happened, epoch milliseconds. */
+                    occurredAt: number;
+                    /** @description The Sightline session. */
+                    sessionId: string;
+                    /** @description The session's CAD incident reference (as given on the invite), or null. */
+                    reference: string | null;
+                    /** @constant */
+                    type: "evidence.stored";
+                    data: {
+                        evidenceId: string;
+                        /** @description recording, photo, location-track, … */
+                        kind: string;
+                        sha256: string;
+                        size: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled until an admin enables it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stored: the delivery is done. Answer quickly; do slow work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) is retried with exponential backoff. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    exportReadyWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" keyed with the endpoint secret>`; two `v1` values while a rotated secret's grace period runs. Refuse it when `t` is more than 300 seconds from your clock (replay window) or no `v1` matches. See docs/webhooks.md. */
+                "sightline-signature": string;
+                /** @description The event id (the body’s `id`), the same on every retry: de-duplicate on it. */
+                "sightline-event-id": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Unique per event (the same on every retry): receivers de-duplicate on it. */
+                    id: string;
+                    /** @description When it happened, epoch milliseconds. */
+                    occurredAt: number;
+                    /** @description The Sightline session. */
+                    sessionId: string;
+                    /** @description The session's CAD incident reference (as given on the invite), or null. */
+                    reference: string | null;
+                    /** @constant */
+                    type: "export.ready";
+                    data: {
+                        /** @description The export job; download it from the console. */
+                        exportId: string;
+                        /** @description Every session in the export (an incident export has several). */
+                        sessionIds: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Gone: the endpoint is disabled until an admin enables it again. */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Stored: the delivery is done. Answer quickly; do slow work afterwards. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none in time) is retried with exponential backoff. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

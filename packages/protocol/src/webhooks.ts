@@ -20,6 +20,19 @@ export const WebhookEventType = z
   );
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 
+/** When each event is sent, one line each (docs/webhooks.md; the OpenAPI document's `webhooks`). */
+export const WEBHOOK_EVENT_SUMMARIES: Record<WebhookEventType, string> = {
+  'session.opened': 'The caller opened the link (first open, on the device that claimed it)',
+  'session.consented': 'The caller agreed to share',
+  'session.refused': 'The caller refused',
+  'session.live': "The caller's stream reached the server, or a location-only link sent its first fix",
+  'session.location':
+    'A new position: at most one per session every SIGHTLINE_WEBHOOK_LOCATION_SECONDS, the newest',
+  'session.ended': 'The session ended (officer, caller, time limit…)',
+  'evidence.stored': 'An evidence item was stored and its hash checked',
+  'export.ready': 'A signed export including this session finished (one event per session in it)',
+};
+
 const envelope = {
   id: z.string().describe('Unique per event (the same on every retry): receivers de-duplicate on it.'),
   occurredAt: z.number().int().describe('When it happened, epoch milliseconds.'),

@@ -67,4 +67,18 @@ describe('disagreements between routes and the public document', () => {
       disagreements(routes, doc({ '/readyz': { get: op('getReadiness', { operationId: '' }) } })),
     ).toEqual(['GET /readyz has no operationId']);
   });
+
+  it('names a machine route whose documented security is not the scope it checks', () => {
+    const route: ServedRoute = { ...getSession, auth: { client: true, scope: 'sessions:read' } };
+    const documented = (scope: string) =>
+      doc({
+        '/api/v1/sessions/{id}': {
+          get: op('getSession', { security: [{ bearer: [scope] }, { oauth2: [scope] }] }),
+        },
+      });
+    expect(disagreements([route], documented('sessions:read'))).toEqual([]);
+    expect(disagreements([route], documented('sessions:all'))).toEqual([
+      'GET /api/v1/sessions/{id} documents another security than the route checks',
+    ]);
+  });
 });

@@ -1,11 +1,17 @@
+import { WebhookEventType } from '@sightline/protocol';
 import type { FastifySchema } from 'fastify';
+import { SIGNATURE_HEADER } from '../../webhooks/webhook-signature.js';
+import type { RouteAuth } from '../auth-hooks.js';
 import { isPublicPath, type OpenApiDocument, openApiPath } from './openapi-document.js';
+import { operationSecurity } from './security.js';
 
 /** One registered route, as `app.routePolicies` lists it. */
 export interface ServedRoute {
   method: string;
   url: string;
   schema: FastifySchema | undefined;
+  /** Its policy: a machine route's scope must be the one its operation's `security` names. */
+  auth?: RouteAuth | undefined;
 }
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
@@ -26,8 +32,10 @@ export function disagreements(routes: readonly ServedRoute[], doc: OpenApiDocume
     if (!isPublicPath(path)) continue;
     const key = `${route.method} ${path}`;
     served.add(key);
-    if (!doc.paths?.[path]?.[route.method.toLowerCase()])
-      problems.push(`${route.method} ${route.url} is served but not in the document`);
+    const op = doc.paths?.[path]?.[route.method.toLowerCase()];
+    if (!op) problems.push(`${route.method} ${route.url} is served but not in the document`);
+    else if (JSON.stringify(op.security) !== JSON.stringify(operationSecurity(route.auth)))
+      problems.push(`${key} documents another security than the route checks`);
     problems.push(...undeclared(route, key));
   }
 
@@ -54,5 +62,26 @@ function undeclared(route: ServedRoute, key: string): string[] {
     problems.push(`${key} declares no success response schema`);
   if (route.url.includes(':') && !s.params) problems.push(`${key} declares no params schema`);
   if (METHODS_WITH_BODY.has(route.method) && !s.body) problems.push(`${key} declares no body schema`);
+  return problems;
+}
+
+/**
+ * Where the document's webhooks and the events the server sends disagree: every event type
+ * (`WebhookEventType`, what the outbox writes) is documented as a signed POST, and nothing else is.
+ */
+export function webhookDisagreements(
+  doc: OpenApiDocument,
+  types: readonly string[] = WebhookEventType.options,
+): string[] {
+  const documented = doc.webhooks ?? {};
+  const problems = types
+    .filter((type) => !documented[type]?.post?.requestBody)
+    .map((type) => `webhook ${type} is sent but not in the document`);
+  for (const [type, item] of Object.entries(documented)) {
+    if (!types.includes(type)) problems.push(`webhook ${type} is in the document but never sent`);
+    const headers = ((item.post?.parameters ?? []) as Array<{ name?: string }>).map((p) => p.name);
+    if (item.post && !headers.includes(SIGNATURE_HEADER))
+      problems.push(`webhook ${type} does not document the ${SIGNATURE_HEADER} header`);
+  }
   return problems;
 }

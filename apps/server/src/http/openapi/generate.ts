@@ -46,7 +46,12 @@ export async function generateApiDocuments(
       await extend?.(app);
       await app.ready();
       const full = app.swagger() as OpenApiDocument;
-      const routes = app.routePolicies.map(({ method, url, schema }) => ({ method, url, schema }));
+      const routes = app.routePolicies.map(({ method, url, schema, auth }) => ({
+        method,
+        url,
+        schema,
+        auth,
+      }));
       await app.close();
       return { document: publicDocument(full), full, routes };
     } finally {

@@ -39,6 +39,8 @@ export interface OpenApiDocument {
   openapi: string;
   info: { title: string; version: string; description?: string };
   paths?: Record<string, Record<string, OpenApiOperation>>;
+  /** OpenAPI 3.1's webhooks: what Sightline POSTs to a subscriber, by event type. */
+  webhooks?: Record<string, Record<string, OpenApiOperation>>;
   components?: Record<string, unknown>;
   [key: string]: unknown;
 }
@@ -48,8 +50,8 @@ export const PUBLIC_INFO = {
   title: 'Sightline machine API',
   version: '1',
   description:
-    'For computer-aided dispatch (CAD) and other systems: invites, sessions, evidence lists, and ' +
-    'the health probes. Generated from the zod schemas the server validates with; see docs/openapi.md.',
+    'For computer-aided dispatch (CAD) and other systems: invites, sessions, evidence lists, the ' +
+    'signed webhooks Sightline sends, and the health probes. Generated from the zod schemas the server validates with; see docs/openapi.md.',
 };
 
 /** The public document: the full one with only the public paths, in a stable (sorted) order. */
@@ -60,13 +62,21 @@ export function publicDocument(full: OpenApiDocument): OpenApiDocument {
       .sort()
       .map((path) => [path, full.paths?.[path] ?? {}]),
   );
-  const schemas = (full.components as { schemas?: Record<string, unknown> } | undefined)?.schemas ?? {};
+  const { schemas = {}, securitySchemes } = (full.components ?? {}) as {
+    schemas?: Record<string, unknown>;
+    securitySchemes?: Record<string, unknown>;
+  };
+  const components = {
+    // Only when a route schema is registered as a component (zod `.meta({ id })`): then referenced.
+    ...(Object.keys(schemas).length ? { schemas } : {}),
+    ...(securitySchemes ? { securitySchemes } : {}),
+  };
   return {
     openapi: full.openapi,
     info: PUBLIC_INFO,
     paths,
-    // Only when a route schema is registered as a component (zod `.meta({ id })`): then referenced.
-    ...(Object.keys(schemas).length ? { components: { schemas } } : {}),
+    ...(full.webhooks ? { webhooks: full.webhooks } : {}),
+    ...(Object.keys(components).length ? { components } : {}),
   };
 }
 

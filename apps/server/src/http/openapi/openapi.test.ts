@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { compileErrors, validate } from '@readme/openapi-parser';
+import { API_SCOPES, WebhookEventType } from '@sightline/protocol';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { disagreements } from './consistency.js';
+import { disagreements, webhookDisagreements } from './consistency.js';
 import { type GeneratedApi, generateApiDocuments } from './generate.js';
-import { type OpenApiDocument, serializeDocument } from './openapi-document.js';
+import { type OpenApiDocument, type OpenApiOperation, serializeDocument } from './openapi-document.js';
 
 const COMMITTED = new URL('../../../../../docs/api/openapi.json', import.meta.url);
 const STALE =
@@ -36,6 +37,51 @@ describe('the public OpenAPI document', () => {
     expect(disagreements(generated.routes, onFile), `routes against ${STALE.split(' ')[0]}`).toEqual([]);
     expect(disagreements(generated.routes, generated.document), 'routes against their own document').toEqual(
       [],
+    );
+  });
+
+  it('describes how a client authenticates: bearer keys or tokens and OAuth client credentials with every scope', () => {
+    const schemes = generated.document.components?.securitySchemes as Record<string, Record<string, unknown>>;
+    expect(schemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(schemes.oauth2).toMatchObject({
+      type: 'oauth2',
+      flows: { clientCredentials: { tokenUrl: '/api/v1/oauth/token', scopes: API_SCOPES } },
+    });
+    const paths = generated.document.paths ?? {};
+    expect(paths['/api/v1/invites']?.post?.security).toEqual([
+      { bearer: ['invites:write'] },
+      { oauth2: ['invites:write'] },
+    ]);
+    expect(paths['/api/v1/sessions/{id}']?.get?.security).toEqual([
+      { bearer: ['sessions:read'] },
+      { oauth2: ['sessions:read'] },
+    ]);
+    // The token endpoint and the probes need no credential.
+    expect(paths['/api/v1/oauth/token']?.post).not.toHaveProperty('security');
+    expect(paths['/healthz']?.get).not.toHaveProperty('security');
+  });
+
+  it('documents every webhook the server sends as a signed POST of its payload schema', () => {
+    expect(Object.keys(generated.document.webhooks ?? {}).sort()).toEqual(
+      [...WebhookEventType.options].sort(),
+    );
+    expect(webhookDisagreements(generated.document)).toEqual([]);
+    const ended = generated.document.webhooks?.['session.ended']?.post as OpenApiOperation;
+    expect(ended.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ in: 'header', name: 'sightline-signature', required: true }),
+        expect.objectContaining({ in: 'header', name: 'sightline-event-id', required: true }),
+      ]),
+    );
+    const body = (ended.requestBody as { content: Record<string, { schema: { properties: object } }> })
+      .content['application/json']!.schema;
+    expect(body.properties).toMatchObject({
+      type: { const: 'session.ended' },
+      data: { required: ['reason'] },
+    });
+    // A type the server starts sending without a regenerated document is named.
+    expect(webhookDisagreements(generated.document, [...WebhookEventType.options, 'session.paused'])).toEqual(
+      ['webhook session.paused is sent but not in the document'],
     );
   });
 

@@ -1,4 +1,4 @@
-import swagger from '@fastify/swagger';
+import swagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
@@ -11,6 +11,16 @@ import {
   REFERENCE_PAGE_PREFIX,
 } from './openapi-document.js';
 import { REFERENCE_PAGE_CSS } from './reference-theme.js';
+import { operationSecurity, SECURITY_SCHEMES } from './security.js';
+import { webhooksDocument } from './webhooks-document.js';
+
+/** The document's frame; the routes fill its paths. Security schemes and webhooks come from protocol. */
+const OPENAPI_OPTIONS = {
+  openapi: OPENAPI_VERSION,
+  info: { title: 'Sightline API', version: '0.1.0' },
+  components: { securitySchemes: SECURITY_SCHEMES },
+  webhooks: webhooksDocument(),
+} as FastifyDynamicSwaggerOptions['openapi'];
 
 /** Requests per address per minute to the public document and the reference page's files. */
 const PUBLIC_RATE_LIMIT = { max: 120, timeWindow: '1 minute' };
@@ -23,13 +33,22 @@ const PUBLIC_RATE_LIMIT = { max: 120, timeWindow: '1 minute' };
  */
 export async function installOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
-    openapi: { openapi: OPENAPI_VERSION, info: { title: 'Sightline API', version: '0.1.0' } },
+    openapi: OPENAPI_OPTIONS,
     transform: (input) => {
       const out = jsonSchemaTransform(input);
       const schema = (out.schema ?? {}) as Record<string, unknown>;
-      if (schema.hide || schema.operationId) return out;
+      if (schema.hide) return out;
       const method = [input.route.method].flat()[0] ?? 'GET';
-      return { ...out, schema: { ...schema, operationId: derivedOperationId(method, input.url) } };
+      // The scope a machine route checks (its `config.auth`) is the scope the document names.
+      const security = operationSecurity(input.route.config?.auth);
+      return {
+        ...out,
+        schema: {
+          ...schema,
+          operationId: (schema.operationId as string | undefined) ?? derivedOperationId(method, input.url),
+          ...(security ? { security } : {}),
+        },
+      };
     },
   });
   app.addHook('onRoute', (route) => {
