@@ -8,6 +8,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Container } from '../container.js';
 import { incidentRoutes } from '../incidents/incidents.routes.js';
 import { webhookRoutes } from '../webhooks/webhooks.routes.js';
+import { approvalRoutes } from '../approvals/approvals.routes.js';
 import { installAuth } from './auth-hooks.js';
 import { installErrorHandler } from './error-handler.js';
 import { installOpenApi, openApiRoutes } from './openapi/openapi.js';
@@ -90,6 +91,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(turnRoutes(c));
   await app.register(exposureRoutes(c));
   await app.register(webhookRoutes(c));
+  await app.register(approvalRoutes(c));
   await app.register(joinRoutes(c, sendJoinPage));
   await app.register(wsRoutes(c));
   return app;

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { ApiClientTables } from './api-client-schema.js';
+import type { ApprovalTables } from './approval-schema.js';
 import type { ExposureTables } from './exposure-schema.js';
 import type { IncidentTables } from './incident-schema.js';
 import type { OutcomeTables } from './outcome-schema.js';
@@ -368,6 +369,7 @@ export interface Database
     ExposureTables,
     ShareTables,
     ApiClientTables,
+    ApprovalTables,
     WebhookTables {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;

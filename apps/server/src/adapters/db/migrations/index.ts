@@ -21,6 +21,7 @@ import * as m0020 from './0020_outcome_disposal.js';
 import * as m0021 from './0021_api_clients.js';
 import * as m0022 from './0022_webhooks.js';
 import * as m0024 from './0024_ops.js';
+import * as m0026 from './0026_approvals.js';
 
 /** Migrations in order. Never edit one that has shipped: add the next number. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0021_api_clients': m0021,
   '0022_webhooks': m0022,
   '0024_ops': m0024,
+  '0026_approvals': m0026,
 };
 
 export const migrationProvider: MigrationProvider = {
