@@ -5,6 +5,11 @@ import { formatDateTime } from '../lib/format.js';
 import { useStore } from '../lib/use-store.js';
 import { ApprovalsStore, describeApproval } from './approvals-store.js';
 
+const DECISIONS = [
+  ['approve', 'Approve', 'btn-primary'],
+  ['refuse', 'Refuse', 'btn-danger'],
+] as const;
+
 /**
  * "Waiting for a second admin": other admins' new or widened API clients or webhooks, with what
  * each would let out, to approve or refuse. An admin's own requests are not offered to them.
@@ -58,22 +63,17 @@ export function ApprovalsPanel(props: { kind: IntegrationApprovalKind; onDecided
               />
             </div>
             <div className="row-actions">
-              <button
-                type="button"
-                className="btn btn-primary btn-small"
-                disabled={busy}
-                onClick={() => void decide(a.id, 'approve')}
-              >
-                Approve
-              </button>
-              <button
-                type="button"
-                className="btn btn-danger btn-small"
-                disabled={busy}
-                onClick={() => void decide(a.id, 'refuse')}
-              >
-                Refuse
-              </button>
+              {DECISIONS.map(([decision, label, style]) => (
+                <button
+                  key={decision}
+                  type="button"
+                  className={`btn ${style} btn-small`}
+                  disabled={busy}
+                  onClick={() => void decide(a.id, decision)}
+                >
+                  {label}
+                </button>
+              ))}
             </div>
           </li>
         ))}
