@@ -62,6 +62,20 @@ test('an admin adds an endpoint, sees its secret once, and retries a dead letter
   await noViolations(page, 'console: webhooks, secret shown once');
   await page.getByRole('button', { name: 'I have copied it' }).click();
   await expect(secret).toHaveCount(0);
+  // Its creator cannot approve it: a second admin sees the host and events and approves it.
+  await page.reload();
+  await expect(page.getByTestId('webhook-approvals')).toContainText('One request of yours waits');
+  await expect(page.getByTestId('integration-approval')).toHaveCount(0);
+  const second = await signInConsole(browser, server.url, 'admin2');
+  await second.page.goto(`${server.url}/admin`);
+  await second.page.getByRole('link', { name: 'Webhooks (CAD integration)' }).click();
+  const request = second.page.getByTestId('integration-approval');
+  await expect(request).toContainText(`webhook to ${new URL(receiverUrl).host} (new): session.opened`);
+  await noViolations(second.page, 'console: webhooks, waiting for a second admin');
+  await request.getByLabel('Reason').fill('checked with the CAD team');
+  await request.getByRole('button', { name: 'Approve' }).click();
+  await expect(second.page.getByTestId('webhook-approvals')).toContainText('Approved: webhook to');
+  await second.context.close();
 
   // A caller opens a link; the receiver refuses and, with one attempt allowed, it is a dead letter.
   const handler = await officerApi(server.url, 'handler');

@@ -21,6 +21,8 @@ import { AmlService } from './aml/aml.service.js';
 import { ApiClientRepository } from './api-clients/api-client.repository.js';
 import { ApiClientService } from './api-clients/api-client.service.js';
 import { MachineApiService } from './api-clients/machine-api.service.js';
+import { ApprovalRepository } from './approvals/approval.repository.js';
+import { ApprovalService } from './approvals/approval.service.js';
 import { AuditService } from './audit/audit.service.js';
 import { AuditHeadFile, auditHeadPath } from './audit/head-file.js';
 import { ReadAudit } from './audit/read-audit.js';
@@ -115,6 +117,8 @@ export interface Container {
   incidents: IncidentService;
   /** Machine clients of /api/v1 (CAD): their keys, scopes and access tokens. */
   apiClients: ApiClientService;
+  /** API client and webhook changes waiting for a second admin. */
+  approvals: ApprovalService;
   /** What a machine client does through /api/v1. */
   machineApi: MachineApiService;
   location: LocationService;
@@ -219,8 +223,11 @@ export async function buildContainer(
         log.child({ component: 'sso' }),
       )
     : null;
+  // Widening API clients and webhooks waits for a second admin; both services register with it.
+  const approvals = new ApprovalService(new ApprovalRepository(db), clock, random, audit);
   // Webhook secrets are sealed with a key of their own beside the signing key, outside the database.
   const webhooks = buildWebhooks({
+    approvals,
     db,
     config,
     clock,
@@ -434,7 +441,7 @@ export async function buildContainer(
     events,
   });
   const apiClientRepo = new ApiClientRepository(db);
-  const apiClients = new ApiClientService(apiClientRepo, clock, random, audit);
+  const apiClients = new ApiClientService(apiClientRepo, clock, random, audit, approvals);
   const machineApi = new MachineApiService({
     repo: apiClientRepo,
     officers,
@@ -644,6 +651,7 @@ export async function buildContainer(
     invites,
     incidents,
     apiClients,
+    approvals,
     machineApi,
     location,
     aml,

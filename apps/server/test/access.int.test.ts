@@ -112,9 +112,22 @@ describe('every route declares and enforces its access policy', () => {
   const clientRoutes = () =>
     s.app.routePolicies.filter((r) => r.auth && 'client' in r.auth && r.method !== 'HEAD');
   /** A machine client of /api/v1 holding `scopes` (created as an admin would). */
-  const clientKey = async (scopes: ApiScope[]) =>
-    (await s.c.apiClients.create({ name: 'Access test', scopes, ratePerMinute: 6000 }, adminActor(), null))
-      .key;
+  const clientKey = async (scopes: ApiScope[]) => {
+    const k = await s.c.apiClients.create(
+      { name: 'Access test', scopes, ratePerMinute: 6000 },
+      adminActor(),
+      null,
+    );
+    // A new client works only once a second admin approves it.
+    const pending = await s.c.approvals.pendingFor('api-client', k.clientId);
+    await s.c.approvals.approve(
+      pending!.id,
+      'access test',
+      { type: 'officer', id: 'second', name: 'B' },
+      null,
+    );
+    return k.key;
+  };
   const adminActor = () => ({ type: 'officer' as const, id: officerFor(['admin']).id, name: 'Admin' });
   const asClient = (key: string, method: string, url: string) =>
     fetch(`${s.url}${concrete(url)}`, {

@@ -6,6 +6,7 @@ import type {
   ApiScope,
   ApiSessionDetail,
   ApiSessionResult,
+  IntegrationApprovalList,
   OAuthToken,
 } from '@sightline/protocol';
 import { sql } from 'kysely';
@@ -14,6 +15,7 @@ import { ACCESS_TOKEN_TTL_MS } from '../src/api-clients/api-client.service.js';
 import { CLIENT_AUTH_FAILURES_PER_MINUTE } from '../src/http/client-auth-limit.js';
 import {
   addFix,
+  approvePending,
   expectJson,
   invite,
   type OfficerClient,
@@ -27,6 +29,7 @@ import {
 // endpoint's content, and the audit entry each call leaves under the client's identity.
 let s: TestServer;
 let admin: OfficerClient;
+let admin2: OfficerClient;
 let console_: OfficerClient;
 const clock = new TestClock();
 const HANDLER = 'cad-handler';
@@ -38,6 +41,7 @@ const ALL: ApiScope[] = ['invites:write', 'sessions:read', 'sessions:end', 'inci
 beforeAll(async () => {
   s = await startServer({ clock });
   admin = await signIn(s, ['admin']);
+  admin2 = await signIn(s, ['admin']);
   console_ = await signIn(s, ['call-handler']);
   handlerId = (
     await s.c.officers.create(
@@ -57,12 +61,13 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-/** Creates a client through the admin route; returns its id and key. */
+/** Creates a client through the admin route, approved by a second admin; returns its id and key. */
 async function newClient(scopes: ApiScope[] = ALL, ratePerMinute = 600, name = 'Force CAD') {
   const created = await expectJson<ApiClientKey>(
     admin.request('POST', '/api/api-clients', { name, scopes, ratePerMinute }),
     201,
   );
+  await approvePending(admin2, created.clientId);
   return { id: created.clientId, key: created.key, client: created.client };
 }
 
@@ -136,12 +141,12 @@ describe('API clients, managed by admins', () => {
       name: 'Listing CAD',
       scopes: ['sessions:read'],
       ratePerMinute: 120,
-      status: 'active',
+      status: 'pending-approval',
     });
     expect(key.startsWith(`${client.keyPrefix}_`)).toBe(true);
     const listed = await expectJson<{ clients: ApiClient[] }>(admin.request('GET', '/api/api-clients'));
     const row = listed.clients.find((c) => c.id === id)!;
-    expect(row.keyPrefix).toBe(client.keyPrefix);
+    expect(row).toMatchObject({ keyPrefix: client.keyPrefix, status: 'active' });
     expect(JSON.stringify(listed)).not.toContain(key.slice(20));
     const stored = await s.c.db
       .selectFrom('api_clients')
@@ -185,7 +190,12 @@ describe('API clients, managed by admins', () => {
     expect((await read(again.key)).status).toBe(401);
     expect((await read(bearer.access_token)).status).toBe(401);
     expect((await token({ grant_type: 'client_credentials' }, [id, again.key])).status).toBe(401);
-    await expectJson<ApiClient>(admin.request('POST', `/api/api-clients/${id}/enable`));
+    // Re-enabling widens what leaves the system again: it waits for a second admin.
+    expect((await expectJson<ApiClient>(admin.request('POST', `/api/api-clients/${id}/enable`))).status).toBe(
+      'disabled',
+    );
+    expect((await read(again.key)).status).toBe(401);
+    await approvePending(admin2, id);
     expect((await read(again.key)).status).toBe(200);
 
     const actions = (await s.c.audit.list({ limit: 50, subjectId: id })).map((e) => e.action);
@@ -194,7 +204,8 @@ describe('API clients, managed by admins', () => {
         'api-client.rotate',
         'api-client.revoke',
         'api-client.disable',
-        'api-client.enable',
+        'api-client.enable_requested',
+        'integration.approved',
         'api-client.token',
       ]),
     );
@@ -205,6 +216,75 @@ describe('API clients, managed by admins', () => {
     const err = await errorOf(await apiInvite(key), 403);
     expect(err).toMatchObject({ code: 'forbidden', fields: { scope: 'invites:write' } });
     expect(err.message).toContain('invites:write');
+  });
+});
+
+describe('a second admin approves every new API client', () => {
+  it('a client created by one admin does not work until a different admin approves it', async () => {
+    const created = await expectJson<ApiClientKey>(
+      admin.request('POST', '/api/api-clients', { name: 'Lone CAD', scopes: ALL }),
+      201,
+    );
+    const { clientId: id, key } = created;
+    expect(created.client.status).toBe('pending-approval');
+    const refused = await errorOf(
+      await call(key, 'GET', '/api/v1/sessions/00000000-0000-4000-8000-000000000000'),
+      403,
+    );
+    expect(refused.code).toBe('client_pending_approval');
+    expect((await token({ grant_type: 'client_credentials' }, [id, key])).status).toBe(400);
+
+    // The requester sees the request but cannot approve it: another admin must.
+    const { approvals } = await expectJson<IntegrationApprovalList>(
+      admin.request('GET', '/api/integration-approvals'),
+    );
+    const request = approvals.find((a) => a.subjectId === id && a.state === 'pending')!;
+    expect(request).toMatchObject({ kind: 'api-client', change: 'create', name: 'Lone CAD', scopes: ALL });
+    expect(request.requestedById).toBe(admin.id);
+    const own = await admin.request('POST', `/api/integration-approvals/${request.id}/approve`, {
+      reason: 'mine',
+    });
+    expect((await errorOf(own, 403)).code).toBe('forbidden');
+    expect((await apiInvite(key)).status).toBe(403);
+    const [selfTry] = await auditOf(id, 'integration.approval_refused');
+    expect(selfTry).toMatchObject({ actorId: admin.id });
+
+    const approved = await approvePending(admin2, id);
+    expect(approved).toMatchObject({ state: 'approved', decidedById: admin2.id });
+    expect((await apiInvite(key)).status).toBe(201);
+    const [entry] = await auditOf(id, 'integration.approved');
+    expect(entry).toMatchObject({ actorId: admin2.id });
+    expect(entry!.detail).toMatchObject({ requestedBy: { id: admin.id }, scopes: ALL, change: 'create' });
+  });
+
+  it('a refused client never works, and the refusal is audited', async () => {
+    const { clientId: id, key } = await expectJson<ApiClientKey>(
+      admin.request('POST', '/api/api-clients', { name: 'Unwanted CAD', scopes: ['sessions:read'] }),
+      201,
+    );
+    const { approvals } = await expectJson<IntegrationApprovalList>(
+      admin2.request('GET', '/api/integration-approvals'),
+    );
+    const request = approvals.find((a) => a.subjectId === id && a.state === 'pending')!;
+    await expectJson(
+      admin2.request('POST', `/api/integration-approvals/${request.id}/refuse`, {
+        reason: 'no such contract',
+      }),
+    );
+    expect((await call(key, 'GET', '/api/v1/sessions/00000000-0000-4000-8000-000000000000')).status).toBe(
+      403,
+    );
+    const again = await admin2.request('POST', `/api/integration-approvals/${request.id}/approve`, {
+      reason: 'oops',
+    });
+    expect((await errorOf(again, 409)).code).toBe('conflict');
+    const [entry] = await auditOf(id, 'integration.refused');
+    expect(entry).toMatchObject({ actorId: admin2.id });
+    expect(entry!.detail).toMatchObject({ requestedBy: { id: admin.id }, reason: 'no such contract' });
+  });
+
+  it('only admins see or decide requests', async () => {
+    expect((await console_.request('GET', '/api/integration-approvals')).status).toBe(403);
   });
 });
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Role } from '@sightline/protocol';
+import type { IntegrationApproval, IntegrationApprovalList, Role } from '@sightline/protocol';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
@@ -332,6 +332,26 @@ export async function expectJson<T>(res: Response | Promise<Response>, status = 
   const body = await r.text();
   expect(r.status, body).toBe(status);
   return JSON.parse(body) as T;
+}
+
+/**
+ * A second admin approves the pending request for this API client or webhook endpoint (new
+ * clients and endpoints, and widening changes, wait for one: docs/security.md).
+ */
+export async function approvePending(
+  approver: OfficerClient,
+  subjectId: string,
+): Promise<IntegrationApproval> {
+  const { approvals } = await expectJson<IntegrationApprovalList>(
+    approver.request('GET', '/api/integration-approvals'),
+  );
+  const pending = approvals.find((a) => a.subjectId === subjectId && a.state === 'pending');
+  if (!pending) throw new Error(`nothing waits for approval for ${subjectId}`);
+  return expectJson<IntegrationApproval>(
+    approver.request('POST', `/api/integration-approvals/${pending.id}/approve`, {
+      reason: 'second admin checked',
+    }),
+  );
 }
 
 /** An officer's console socket, once the server has said hello. */

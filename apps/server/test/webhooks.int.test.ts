@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {
+  IntegrationApprovalList,
   WebhookDelivery,
   WebhookDeliveryList,
   WebhookEvent,
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DeliveryRow, WebhookRepository } from '../src/webhooks/webhook.repository.js';
 import { verifySignature } from '../src/webhooks/webhook-signature.js';
 import {
+  approvePending,
   cookieFrom,
   eventually,
   expectJson,
@@ -110,12 +112,19 @@ const WEBHOOK_ENV = {
   SIGHTLINE_WEBHOOK_POLL_MS: '100',
 };
 
-async function subscribe(admin: OfficerClient, receiver: Receiver, events: string[]) {
+/** A new endpoint, created by `admin` and approved by `approver` (a second admin). */
+async function subscribe(
+  admin: OfficerClient,
+  approver: OfficerClient,
+  receiver: Receiver,
+  events: string[],
+) {
   const grant = await expectJson<WebhookSecretGrant>(
     admin.request('POST', '/api/webhooks', { url: receiver.url, events, description: 'CAD test' }),
     201,
   );
   receiver.secrets = [grant.secret];
+  await approvePending(approver, grant.endpoint.id);
   return grant;
 }
 
@@ -172,6 +181,7 @@ const fix = (lat: number) => ({
 describe('webhooks', () => {
   let s: TestServer;
   let admin: OfficerClient;
+  let approver: OfficerClient;
   let handler: OfficerClient;
   const receivers: Receiver[] = [];
   const receiver = async () => {
@@ -184,6 +194,7 @@ describe('webhooks', () => {
   beforeAll(async () => {
     s = await startServer({ env: WEBHOOK_ENV });
     admin = await signIn(s, ['admin']);
+    approver = await signIn(s, ['admin']);
     handler = await signIn(s, ['call-handler']);
   });
   afterAll(async () => {
@@ -193,7 +204,7 @@ describe('webhooks', () => {
 
   it('sends each event of a session, signed, with its CAD reference and never the phone number; location spaced and newest', async () => {
     const r = await receiver();
-    const grant = await subscribe(admin, r, [
+    const grant = await subscribe(admin, approver, r, [
       'session.opened',
       'session.consented',
       'session.live',
@@ -282,14 +293,88 @@ describe('webhooks', () => {
       .where('subject_id', '=', grant.endpoint.id)
       .orderBy('seq')
       .execute();
-    expect(audit.map((a) => a.action)).toEqual(['webhook.create', 'webhook.update']);
+    expect(audit.map((a) => a.action)).toEqual([
+      'webhook.create',
+      'integration.approval_requested',
+      'integration.approved',
+      'webhook.update',
+    ]);
     expect(JSON.stringify(audit)).not.toContain(grant.secret);
+  });
+
+  it('sends nothing to a new endpoint (nor queues it) until a second admin approves it; then it delivers', async () => {
+    const control = await receiver();
+    const controlGrant = await subscribe(admin, approver, control, ['session.opened']);
+    const r = await receiver();
+    const grant = await expectJson<WebhookSecretGrant>(
+      admin.request('POST', '/api/webhooks', {
+        url: r.url,
+        events: ['session.opened', 'session.location'],
+        description: 'Lone admin',
+      }),
+      201,
+    );
+    r.secrets = [grant.secret];
+    expect(grant.endpoint).toMatchObject({
+      enabled: false,
+      disabledReason: "waiting for a second admin's approval",
+    });
+    const first = await invite(s, handler);
+    await openLink(s, first.token);
+    // The approved endpoint got the event, so the outbox has run: nothing was written for the pending one.
+    await eventually(() => control.accepted('session.opened').some((e) => e.sessionId === first.sessionId));
+    expect(await deliveriesOf(admin, grant.endpoint.id)).toEqual([]);
+    expect(r.received).toEqual([]);
+
+    const { approvals } = await expectJson<IntegrationApprovalList>(
+      admin.request('GET', '/api/integration-approvals'),
+    );
+    const request = approvals.find((a) => a.subjectId === grant.endpoint.id && a.state === 'pending')!;
+    expect(request).toMatchObject({ kind: 'webhook', change: 'create', urlHost: new URL(r.url).host });
+    const own = await admin.request('POST', `/api/integration-approvals/${request.id}/approve`, {
+      reason: 'mine',
+    });
+    expect(own.status).toBe(403);
+    await approvePending(approver, grant.endpoint.id);
+    const second = await invite(s, handler);
+    await openLink(s, second.token);
+    await eventually(() => r.accepted('session.opened').some((e) => e.sessionId === second.sessionId));
+    expect(r.accepted().map((e) => e.sessionId)).not.toContain(first.sessionId);
+
+    // A new URL waits too, while the approved one keeps receiving; refused, it never applies.
+    const moved = await expectJson<{ url: string }>(
+      admin.request('PUT', `/api/webhooks/${grant.endpoint.id}`, {
+        url: control.url.replace('/hook', '/elsewhere'),
+        events: ['session.opened'],
+      }),
+    );
+    expect(moved.url).toBe(r.url);
+    const change = (
+      await expectJson<IntegrationApprovalList>(approver.request('GET', '/api/integration-approvals'))
+    ).approvals.find((a) => a.subjectId === grant.endpoint.id && a.state === 'pending')!;
+    await expectJson(
+      approver.request('POST', `/api/integration-approvals/${change.id}/refuse`, { reason: 'unknown host' }),
+    );
+    const actions = (
+      await s.c.db
+        .selectFrom('audit_events')
+        .select('action')
+        .where('subject_id', '=', grant.endpoint.id)
+        .execute()
+    ).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['integration.approval_refused', 'integration.refused']));
+    for (const g of [grant, controlGrant])
+      await admin.request('PUT', `/api/webhooks/${g.endpoint.id}`, {
+        url: g.endpoint.url,
+        events: ['session.opened'],
+        enabled: false,
+      });
   });
 
   it('retries a receiver that fails (500, then no answer in time) and delivers the event once', async () => {
     const r = await receiver();
     r.plan = ['fail', 'hang'];
-    const grant = await subscribe(admin, r, ['session.opened']);
+    const grant = await subscribe(admin, approver, r, ['session.opened']);
     const { token } = await invite(s, handler);
     await openLink(s, token);
     await eventually(() => r.accepted('session.opened').length === 1);
@@ -306,7 +391,7 @@ describe('webhooks', () => {
   it('dead-letters after the last attempt, shows it with the receiver’s answer, and a manual retry delivers it', async () => {
     const r = await receiver();
     r.mode = 'fail';
-    const grant = await subscribe(admin, r, ['session.opened']);
+    const grant = await subscribe(admin, approver, r, ['session.opened']);
     const { token } = await invite(s, handler);
     await openLink(s, token);
     const dead = await eventually(async () => (await deliveriesOf(admin, grant.endpoint.id, 'dead'))[0]);
@@ -343,7 +428,7 @@ describe('webhooks', () => {
 
   it('signs with the old and the new secret after a rotation, and refuses a URL that is not http(s)', async () => {
     const r = await receiver();
-    const grant = await subscribe(admin, r, ['session.opened']);
+    const grant = await subscribe(admin, approver, r, ['session.opened']);
     const rotated = await expectJson<WebhookSecretGrant>(
       admin.request('POST', `/api/webhooks/${grant.endpoint.id}/rotate-secret`),
     );
@@ -498,9 +583,10 @@ describe('webhooks across a restart', () => {
     let b: TestServer | null = null;
     try {
       const admin = await signIn(a, ['admin']);
+      const approver = await signIn(a, ['admin']);
       const handler = await signIn(a, ['call-handler']);
       r.mode = 'fail';
-      const grant = await subscribe(admin, r, ['session.opened']);
+      const grant = await subscribe(admin, approver, r, ['session.opened']);
       const opened: string[] = [];
       for (let i = 0; i < 3; i++) {
         const { sessionId, token } = await invite(a, handler);

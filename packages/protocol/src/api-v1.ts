@@ -27,7 +27,7 @@ const Uuid = z.string().uuid();
 
 // ---- Admin: managing clients (console, api-client:manage) ----
 
-export const ApiClientStatus = z.enum(['active', 'key-revoked', 'disabled']);
+export const ApiClientStatus = z.enum(['active', 'key-revoked', 'disabled', 'pending-approval']);
 export type ApiClientStatus = z.infer<typeof ApiClientStatus>;
 
 /** A client as admins see it; never its key (shown once, stored only as a digest). */

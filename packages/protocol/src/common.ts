@@ -39,6 +39,8 @@ export const ErrorCode = z.enum([
   'share_ended',
   /** A webhook URL that is not https, or points at a loopback, link-local or private address (422). */
   'webhook_url_refused',
+  /** An API client (or its change) is waiting for a second admin's approval and cannot be used yet (403). */
+  'client_pending_approval',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

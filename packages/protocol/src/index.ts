@@ -1,6 +1,7 @@
 export * from './aml.js';
 export * from './api.js';
 export * from './api-v1.js';
+export * from './approvals.js';
 export * from './caller.js';
 export * from './common.js';
 export * from './console.js';

@@ -44,6 +44,9 @@ export const PERMISSIONS = {
   'turn:check': ['admin'],
   // Webhook endpoints (CAD integration): their URLs, events and signing secrets, and manual retries.
   'webhook:manage': ['admin'],
+  // Approving another admin's API client or webhook change that widens what leaves the system
+  // (the service refuses the requester): one admin alone must not be able to send out callers' data.
+  'integration:approve': ['admin'],
   // Protecting the people who watch: everyone who watches footage reports what they saw clearly
   // and may mark it distressing; only supervisors (who look after their teams) see others'
   // exposure. Not the DPO: this is occupational health data with no evidential purpose; the DPO

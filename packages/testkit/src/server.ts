@@ -70,6 +70,8 @@ export async function startSightline(
         ['handler', ['call-handler']],
         ['supervisor', ['supervisor']],
         ['admin', ['admin']],
+        // A second admin: new API clients and webhooks wait for one (docs/security.md).
+        ['admin2', ['admin']],
         ['dpo', ['dpo']],
         ['field', ['field-officer']],
       ] as const)

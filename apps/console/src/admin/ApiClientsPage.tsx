@@ -5,6 +5,7 @@ import { usePageTitle } from '../app/use-page-title.js';
 import { CopyButton } from '../lib/CopyButton.js';
 import { formatDateTime } from '../lib/format.js';
 import { useStore } from '../lib/use-store.js';
+import { ApprovalsPanel } from './ApprovalsPanel.js';
 import { API_DEFAULT_RATE_PER_MINUTE, ApiClientsStore, STATUS_LABELS } from './api-clients-store.js';
 
 const SCOPES = Object.keys(API_SCOPES) as ApiScope[];
@@ -70,6 +71,7 @@ export function ApiClientsPage() {
           </div>
         </section>
       ) : null}
+      <ApprovalsPanel kind="api-client" onDecided={() => void store.load()} />
       <section className="card" aria-labelledby="api-clients-title">
         <h2 id="api-clients-title">Clients</h2>
         {status === 'loading' && clients.length === 0 ? <p className="muted">Loading…</p> : null}

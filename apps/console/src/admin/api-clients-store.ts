@@ -50,7 +50,8 @@ export class ApiClientsStore extends Store<ApiClientsState> {
     }
     return this.change(
       () => this.api.createApiClient({ name: name.trim(), scopes: [...scopes], ratePerMinute }),
-      (k) => `Created ${k.client.name}. Copy its key now: it is not shown again.`,
+      (k) =>
+        `Created ${k.client.name}. Copy its key now: it is not shown again. It works once another admin approves it.`,
     );
   }
 
@@ -72,7 +73,10 @@ export class ApiClientsStore extends Store<ApiClientsState> {
   setDisabled(client: MachineClient, disabled: boolean): Promise<boolean> {
     return this.change(
       () => this.api.apiClientAction(client.id, disabled ? 'disable' : 'enable'),
-      () => (disabled ? `${client.name} is disabled.` : `${client.name} is enabled again.`),
+      () =>
+        disabled
+          ? `${client.name} is disabled.`
+          : `${client.name} will work again once another admin approves it.`,
     );
   }
 
@@ -109,6 +113,7 @@ export const STATUS_LABELS: Record<MachineClient['status'], string> = {
   active: 'Active',
   'key-revoked': 'Key revoked',
   disabled: 'Disabled',
+  'pending-approval': 'Waiting for a second admin',
 };
 
 export { API_DEFAULT_RATE_PER_MINUTE };

@@ -25,6 +25,7 @@ import type {
   HoldRequest,
   IncidentDetail,
   IncidentSummary,
+  IntegrationApproval,
   LibrarySession,
   LoginResult,
   LogoutResult,
@@ -326,6 +327,18 @@ export class ApiClient {
   }
   apiClientAction(id: string, action: 'revoke' | 'disable' | 'enable'): Promise<MachineClient> {
     return this.request('POST', `/api/api-clients/${seg(id)}/${action}`);
+  }
+  /** API client and webhook changes waiting for a second admin, then recent decisions. */
+  async integrationApprovals(): Promise<IntegrationApproval[]> {
+    return (await this.request<{ approvals: IntegrationApproval[] }>('GET', '/api/integration-approvals'))
+      .approvals;
+  }
+  decideIntegration(
+    id: string,
+    decision: 'approve' | 'refuse',
+    reason: string,
+  ): Promise<IntegrationApproval> {
+    return this.request('POST', `/api/integration-approvals/${seg(id)}/${decision}`, { reason });
   }
   async roleGrants(): Promise<RoleGrant[]> {
     return (await this.request<{ grants: RoleGrant[] }>('GET', '/api/role-grants')).grants;

@@ -1,5 +1,6 @@
 import type { WebhookDelivery } from '@sightline/protocol';
 import { type FormEvent, useEffect, useMemo } from 'react';
+import { ApprovalsPanel } from '../admin/ApprovalsPanel.js';
 import { useApp } from '../app/context.js';
 import { usePageTitle } from '../app/use-page-title.js';
 import { formatDateTime } from '../lib/format.js';
@@ -45,6 +46,7 @@ export function WebhooksPage() {
         </section>
       ) : null}
 
+      <ApprovalsPanel kind="webhook" onDecided={() => void store.load()} />
       <section className="card" aria-labelledby="webhook-endpoints-title">
         <h2 id="webhook-endpoints-title">Endpoints</h2>
         {st.endpoints.length === 0 ? (

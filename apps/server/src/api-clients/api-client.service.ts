@@ -9,8 +9,9 @@ import type {
 } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { Random } from '../adapters/random.js';
+import type { ApprovalService, ChangeKind } from '../approvals/approval.service.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
-import { notFound } from '../lib/errors.js';
+import { DomainError, notFound } from '../lib/errors.js';
 import type { ApiClientRepository, ApiClientRow } from './api-client.repository.js';
 import {
   accessTokenDigest,
@@ -50,6 +51,8 @@ export type TokenAnswer =
  * Machine clients of /api/v1: admins create them with scopes and a rate limit, rotate or revoke
  * their key, disable them. A client authenticates with its key, or exchanges it (as the OAuth
  * client secret) for an access token. Every change and every token issued is audited.
+ * A new client, and re-enabling one, wait for a second admin (approvals/): until then its key
+ * is refused with `client_pending_approval`, so one admin alone cannot read callers' data.
  */
 export class ApiClientService {
   constructor(
@@ -57,7 +60,10 @@ export class ApiClientService {
     private readonly clock: Clock,
     private readonly random: Random,
     private readonly audit: Pick<AuditService, 'record'>,
-  ) {}
+    private readonly approvals: Pick<ApprovalService, 'register' | 'request' | 'supersede'>,
+  ) {
+    approvals.register('api-client', (id, kind) => this.#approved(id, kind));
+  }
 
   async list(): Promise<ApiClient[]> {
     return (await this.repo.list()).map(toClient);
@@ -82,6 +88,7 @@ export class ApiClientService {
       created_at: now,
       disabled_at: null,
       last_used_at: null,
+      pending_approval: 1,
     });
     await this.record(by, 'api-client.create', id, ip, {
       name: input.name.trim(),
@@ -89,6 +96,7 @@ export class ApiClientService {
       ratePerMinute: input.ratePerMinute,
       keyPrefix: keyPrefix(k.keyId),
     });
+    await this.approvals.request('api-client', id, 'create', { name: input.name.trim(), scopes }, by, ip);
     return { client: await this.get(id), clientId: id, key: k.key };
   }
 
@@ -121,15 +129,35 @@ export class ApiClientService {
     await this.row(id);
     await this.repo.update(id, { disabled_at: this.clock.now() });
     await this.repo.dropTokens(id);
+    // A disable overrides an earlier wish to enable it; a new client stays unapproved.
+    await this.approvals.supersede('api-client', id, by, 'the client was disabled');
     await this.record(by, 'api-client.disable', id, ip);
     return this.get(id);
   }
 
+  /** Asks a second admin to let a disabled (or never approved) client work again. */
   async enable(id: string, by: Officer, ip: string | null): Promise<ApiClient> {
-    await this.row(id);
-    await this.repo.update(id, { disabled_at: null });
-    await this.record(by, 'api-client.enable', id, ip);
+    const row = await this.row(id);
+    if (row.disabled_at === null && row.pending_approval === 0) return toClient(row);
+    await this.approvals.request(
+      'api-client',
+      id,
+      'enable',
+      { name: row.name, scopes: scopesOf(row) },
+      by,
+      ip,
+    );
+    await this.record(by, 'api-client.enable_requested', id, ip);
     return this.get(id);
+  }
+
+  /** A second admin approved: the client works (its new key, or again after being disabled). */
+  async #approved(id: string, kind: ChangeKind): Promise<void> {
+    await this.row(id);
+    await this.repo.update(
+      id,
+      kind === 'enable' ? { disabled_at: null, pending_approval: 0 } : { pending_approval: 0 },
+    );
   }
 
   /** The client presenting this bearer value (an API key or an access token); null if none may. */
@@ -139,6 +167,7 @@ export class ApiClientService {
     if (tokenHash) {
       const row = await this.repo.tokenByHash(tokenHash, now);
       if (!row || !usable(row)) return null;
+      refusePending(row);
       // Scopes an admin has since taken away from the client are gone from its tokens too.
       const held = new Set(scopesOf(row));
       return this.#principal(
@@ -147,6 +176,7 @@ export class ApiClientService {
       );
     }
     const row = await this.#byKey(bearer, ip);
+    if (row) refusePending(row);
     return row ? this.#principal(row, scopesOf(row)) : null;
   }
 
@@ -173,6 +203,8 @@ export class ApiClientService {
     const creds = basic ?? { id: form.client_id, secret: form.client_secret };
     const row = creds.id && creds.secret ? await this.#byKey(creds.secret, ip) : null;
     if (!row || row.id !== creds.id) return refuse(401, 'invalid_client', 'unknown client or wrong secret');
+    if (row.pending_approval)
+      return refuse(400, 'unauthorized_client', "this client is waiting for a second admin's approval");
     const held = scopesOf(row);
     const asked = form.scope?.trim() ? parseScopes(form.scope) : held;
     if (!asked || asked.length === 0 || !asked.every((s) => held.includes(s)))
@@ -272,6 +304,15 @@ export const clientActor = (c: { id: string; name: string }): Actor => ({
 });
 
 const usable = (row: ApiClientRow) => row.disabled_at === null && row.key_hash !== null;
+
+/** A right key of a client no second admin has approved yet: say so, rather than a bare 401. */
+function refusePending(row: ApiClientRow): void {
+  if (row.pending_approval)
+    throw new DomainError(
+      'client_pending_approval',
+      "this API client is waiting for a second admin's approval",
+    );
+}
 const scopesOf = (row: ApiClientRow) => JSON.parse(row.scopes) as ApiScope[];
 
 /**
@@ -299,7 +340,14 @@ function toClient(row: ApiClientRow): ApiClient {
     name: row.name,
     scopes: scopesOf(row),
     ratePerMinute: Number(row.rate_per_minute),
-    status: row.disabled_at !== null ? 'disabled' : row.key_hash === null ? 'key-revoked' : 'active',
+    status:
+      row.disabled_at !== null
+        ? 'disabled'
+        : row.pending_approval
+          ? 'pending-approval'
+          : row.key_hash === null
+            ? 'key-revoked'
+            : 'active',
     keyPrefix: row.key_id ? keyPrefix(row.key_id) : null,
     keyCreatedAt: row.key_created_at === null ? null : Number(row.key_created_at),
     createdAt: Number(row.created_at),

@@ -6,6 +6,7 @@ import { MAX_MESSAGE_BYTES } from '@sightline/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { amlRoutes } from '../aml/aml.routes.js';
+import { approvalRoutes } from '../approvals/approvals.routes.js';
 import type { Container } from '../container.js';
 import { incidentRoutes } from '../incidents/incidents.routes.js';
 import { webhookRoutes } from '../webhooks/webhooks.routes.js';
@@ -94,6 +95,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(exposureRoutes(c));
   await app.register(webhookRoutes(c));
   await app.register(amlRoutes(c));
+  await app.register(approvalRoutes(c));
   await app.register(joinRoutes(c, sendJoinPage));
   await app.register(wsRoutes(c));
   return app;

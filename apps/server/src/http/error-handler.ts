@@ -31,6 +31,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   turn_not_configured: 409,
   share_ended: 410,
   webhook_url_refused: 422,
+  client_pending_approval: 403,
   internal: 500,
 };
 

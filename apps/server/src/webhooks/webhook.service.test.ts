@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, migrateToLatest, openDatabase } from '../adapters/db/database.js';
 import { loadOrCreateSecretBox } from '../adapters/keys/secret-box.js';
 import { cryptoRandom } from '../adapters/random.js';
+import { ApprovalRepository } from '../approvals/approval.repository.js';
+import { ApprovalService } from '../approvals/approval.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { WebhookRepository } from './webhook.repository.js';
 import { WebhookService } from './webhook.service.js';
@@ -14,15 +16,21 @@ describe('WebhookService', () => {
   let db: Db;
   const clock = { t: 1_800_000_000_000, now: () => clock.t };
   const admin = { type: 'officer' as const, id: 'a1', name: 'Admin' };
-  const service = (allowPrivate = false, graceMs = 3_600_000) =>
-    new WebhookService(
+  const second = { type: 'officer' as const, id: 'a2', name: 'Second admin' };
+  let approvals: ApprovalService;
+  const service = (allowPrivate = false, graceMs = 3_600_000) => {
+    const audit = new AuditService(db, clock, cryptoRandom, null);
+    approvals = new ApprovalService(new ApprovalRepository(db), clock, cryptoRandom, audit);
+    return new WebhookService(
       new WebhookRepository(db),
       loadOrCreateSecretBox(join(dir, 'keys'), 'webhook-secrets'),
-      new AuditService(db, clock, cryptoRandom, null),
+      audit,
       clock,
       cryptoRandom,
-      { urls: { allowHttp: false, allowPrivate }, secretGraceMs: graceMs },
+      { urls: { allowHttp: false, allowPrivate }, secretGraceMs: graceMs, approvals },
     );
+  };
+  const pending = async () => (await approvals.list()).filter((a) => a.state === 'pending');
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'webhooks-'));
@@ -62,5 +70,80 @@ describe('WebhookService', () => {
     expect(svc.secrets(after!)).toEqual([rotated.secret, secret]);
     clock.t += 3_600_001;
     expect(svc.secrets(after!)).toEqual([rotated.secret]);
+  });
+
+  it('keeps a new endpoint disabled until a second admin approves it, and not by its creator', async () => {
+    const svc = service();
+    const { endpoint } = await svc.create(
+      { url: 'https://cad.example/hook?token=x', events: ['session.location'] },
+      admin,
+      null,
+    );
+    expect(endpoint).toMatchObject({
+      enabled: false,
+      disabledReason: "waiting for a second admin's approval",
+    });
+    const [req] = await pending();
+    expect(req).toMatchObject({
+      kind: 'webhook',
+      change: 'create',
+      urlHost: 'cad.example',
+      events: ['session.location'],
+    });
+    await expect(approvals.approve(req!.id, 'looks right', admin, null)).rejects.toMatchObject({
+      code: 'forbidden',
+    });
+    await approvals.approve(req!.id, 'checked with the CAD team', second, null);
+    expect((await svc.list())[0]).toMatchObject({ enabled: true, disabledReason: null });
+  });
+
+  it('applies narrowing at once but keeps the old URL and events until a new URL is approved', async () => {
+    const svc = service();
+    const { endpoint } = await svc.create(
+      { url: 'https://cad.example/hook', events: ['session.opened', 'session.ended'] },
+      admin,
+      null,
+    );
+    await approvals.approve((await pending())[0]!.id, 'ok', second, null);
+    const narrowed = await svc.update(
+      endpoint.id,
+      { url: 'https://cad.example/hook', events: ['session.ended'] },
+      admin,
+      null,
+    );
+    expect(narrowed).toMatchObject({ events: ['session.ended'], enabled: true });
+    expect(await pending()).toEqual([]);
+    const moved = await svc.update(
+      endpoint.id,
+      { url: 'https://attacker.example/x', events: ['session.ended', 'session.location'] },
+      admin,
+      null,
+    );
+    expect(moved).toMatchObject({
+      url: 'https://cad.example/hook',
+      events: ['session.ended'],
+      enabled: true,
+    });
+    const [req] = await pending();
+    expect(req).toMatchObject({ change: 'change', urlHost: 'attacker.example' });
+    await approvals.refuse(req!.id, 'not our CAD', second, null);
+    expect((await svc.list())[0]).toMatchObject({
+      url: 'https://cad.example/hook',
+      events: ['session.ended'],
+    });
+  });
+
+  it('holds re-enabling a disabled endpoint for a second admin', async () => {
+    const svc = service();
+    const { endpoint } = await svc.create(
+      { url: 'https://cad.example/hook', events: ['session.opened'], enabled: false },
+      admin,
+      null,
+    );
+    expect(await pending()).toEqual([]);
+    const input = { url: 'https://cad.example/hook', events: ['session.opened' as const] };
+    expect(await svc.update(endpoint.id, input, admin, null)).toMatchObject({ enabled: false });
+    await approvals.approve((await pending())[0]!.id, 'ok', second, null);
+    expect((await svc.list())[0]).toMatchObject({ enabled: true });
   });
 });

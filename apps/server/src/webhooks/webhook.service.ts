@@ -9,6 +9,7 @@ import { WebhookEndpointInput } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { SecretBox } from '../adapters/keys/secret-box.js';
 import type { Random } from '../adapters/random.js';
+import type { ApprovalChange, ApprovalService } from '../approvals/approval.service.js';
 import { type Actor, type AuditService, SYSTEM } from '../audit/audit.service.js';
 import { DomainError, notFound } from '../lib/errors.js';
 import { checkWebhookUrl, type UrlPolicy } from './url-guard.js';
@@ -18,9 +19,21 @@ export interface WebhookServiceOptions {
   urls: UrlPolicy;
   /** How long the previous secret keeps signing after a rotation. */
   secretGraceMs: number;
+  /** Holds new endpoints, new URLs, more events and re-enabling for a second admin. */
+  approvals: Pick<ApprovalService, 'register' | 'request' | 'supersede'>;
 }
 
-/** Admins' webhook endpoints: create, change, rotate the secret, see deliveries, retry dead ones. Every change audited. */
+type Officer = Actor & { type: 'officer' };
+/** Why an endpoint is disabled while its creation waits for a second admin. */
+const AWAITING = "waiting for a second admin's approval";
+
+/**
+ * Admins' webhook endpoints: create, change, rotate the secret, see deliveries, retry dead ones.
+ * Every change audited. What widens what leaves the system (a new endpoint, a new URL, more
+ * events, re-enabling) applies only once a second admin approves (approvals/); until then the
+ * endpoint keeps its old settings, and a new one stays disabled, so no delivery is queued for it.
+ * Narrowing, disabling and rotating the secret apply at once.
+ */
 export class WebhookService {
   constructor(
     private readonly repo: WebhookRepository,
@@ -31,13 +44,15 @@ export class WebhookService {
     private readonly o: WebhookServiceOptions,
     /** Tells the sender a delivery is due again (manual retry). */
     private readonly nudge: () => void = () => {},
-  ) {}
+  ) {
+    o.approvals.register('webhook', (id, _kind, change) => this.#approved(id, change));
+  }
 
   async list(): Promise<WebhookEndpoint[]> {
     return (await this.repo.endpoints()).map(toEndpoint);
   }
 
-  async create(input: WebhookEndpointInput, actor: Actor, ip: string | null): Promise<WebhookSecretGrant> {
+  async create(input: WebhookEndpointInput, actor: Officer, ip: string | null): Promise<WebhookSecretGrant> {
     const v = WebhookEndpointInput.parse(input);
     checkWebhookUrl(v.url, this.o.urls);
     const id = this.random.id();
@@ -48,8 +63,8 @@ export class WebhookService {
       url: v.url,
       description: v.description,
       events: JSON.stringify(v.events),
-      enabled: v.enabled ? 1 : 0,
-      disabled_reason: v.enabled ? null : 'disabled when created',
+      enabled: 0,
+      disabled_reason: v.enabled ? AWAITING : 'disabled when created',
       secret_sealed: this.box.seal(secret, context(id)),
       previous_secret_sealed: null,
       previous_secret_until: null,
@@ -65,25 +80,34 @@ export class WebhookService {
       detail: { url: auditUrl(v.url), events: v.events, enabled: v.enabled },
       ip,
     });
+    if (v.enabled) await this.o.approvals.request('webhook', id, 'create', wanted(v), actor, ip);
     return { endpoint: toEndpoint(await this.get(id)), secret };
   }
 
+  /** Narrowing applies at once; the wider part of a change waits for a second admin. */
   async update(
     id: string,
     input: WebhookEndpointInput,
-    actor: Actor,
+    actor: Officer,
     ip: string | null,
   ): Promise<WebhookEndpoint> {
     const v = WebhookEndpointInput.parse(input);
     const before = await this.get(id);
     checkWebhookUrl(v.url, this.o.urls);
     const wasEnabled = before.enabled === 1;
+    const had = JSON.parse(before.events) as WebhookEventType[];
+    // What may apply now: the old URL, only events it already had, enabled only if it was.
+    const enabled = wasEnabled && v.enabled;
+    const events = had.filter((e) => v.events.includes(e));
+    const wider =
+      v.url !== before.url || v.events.some((e) => !had.includes(e)) || (v.enabled && !wasEnabled);
+    const kept =
+      wasEnabled || before.disabled_reason === AWAITING ? 'disabled by an admin' : before.disabled_reason;
     await this.repo.updateEndpoint(id, {
-      url: v.url,
       description: v.description,
-      events: JSON.stringify(v.events),
-      enabled: v.enabled ? 1 : 0,
-      disabled_reason: v.enabled ? null : wasEnabled ? 'disabled by an admin' : before.disabled_reason,
+      events: JSON.stringify(events),
+      enabled: enabled ? 1 : 0,
+      disabled_reason: enabled ? null : v.enabled ? AWAITING : kept,
       updated_at: this.clock.now(),
     });
     await this.audit.record({
@@ -95,11 +119,30 @@ export class WebhookService {
         ...(v.url !== before.url ? { previousUrl: auditUrl(before.url) } : {}),
         events: v.events,
         enabled: v.enabled,
+        ...(wider ? { awaitingApproval: true } : {}),
       },
       ip,
     });
-    if (v.enabled && !wasEnabled) this.nudge();
+    // A narrower wish replaces an older, wider request still waiting.
+    if (wider) await this.o.approvals.request('webhook', id, 'change', wanted(v), actor, ip);
+    else await this.o.approvals.supersede('webhook', id, actor, 'replaced by a narrower change');
     return toEndpoint(await this.get(id));
+  }
+
+  /** A second admin approved: the endpoint takes the settings they saw (its URL checked again). */
+  async #approved(id: string, change: ApprovalChange): Promise<void> {
+    await this.get(id);
+    const v = WebhookEndpointInput.parse(change);
+    checkWebhookUrl(v.url, this.o.urls);
+    await this.repo.updateEndpoint(id, {
+      url: v.url,
+      description: v.description,
+      events: JSON.stringify(v.events),
+      enabled: v.enabled ? 1 : 0,
+      ...(v.enabled ? { disabled_reason: null } : {}),
+      updated_at: this.clock.now(),
+    });
+    if (v.enabled) this.nudge();
   }
 
   /** A new secret, shown once; the old one keeps signing too for the grace period. */
@@ -184,6 +227,12 @@ export class WebhookService {
 }
 
 const context = (id: string) => `webhook:${id}`;
+const wanted = (v: ReturnType<typeof WebhookEndpointInput.parse>): ApprovalChange => ({
+  url: v.url,
+  description: v.description,
+  events: v.events,
+  enabled: v.enabled,
+});
 const newSecret = (random: Random) => `whsec_${random.secret(32)}`;
 
 /** The URL without its query or fragment: a receiver may put a token there, and the audit trail keeps everything. */

@@ -2,6 +2,7 @@ import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
 import type { SecretBox } from '../adapters/keys/secret-box.js';
 import type { Random } from '../adapters/random.js';
+import type { ApprovalService } from '../approvals/approval.service.js';
 import { type AuditService, SYSTEM } from '../audit/audit.service.js';
 import type { Config } from '../config/config.js';
 import type { JobRow } from '../jobs/job-runner.js';
@@ -21,6 +22,7 @@ export function buildWebhooks(d: {
   audit: AuditService;
   box: SecretBox;
   log: Logger;
+  approvals: ApprovalService;
 }) {
   const o = d.config.webhooks;
   const repo = new WebhookRepository(d.db);
@@ -32,7 +34,7 @@ export function buildWebhooks(d: {
     d.audit,
     d.clock,
     d.random,
-    { urls: o.urls, secretGraceMs: o.secretGraceMs },
+    { urls: o.urls, secretGraceMs: o.secretGraceMs, approvals: d.approvals },
     nudge,
   );
   const dispatcher: WebhookDispatcher = new WebhookDispatcher(

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 type Ms = number;
 
 /** A machine client of /api/v1 (migration 0021). */
@@ -17,6 +19,8 @@ export interface ApiClientsTable {
   created_at: Ms;
   disabled_at: Ms | null;
   last_used_at: Ms | null;
+  /** 1 while a new client waits for a second admin (migration 0026); its key is refused meanwhile. */
+  pending_approval: Generated<number>;
 }
 
 /** An OAuth access token, by the SHA-256 of its value (migration 0021). */

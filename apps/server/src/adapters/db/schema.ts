@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AmlTables } from './aml-schema.js';
 import type { ApiClientTables } from './api-client-schema.js';
+import type { ApprovalTables } from './approval-schema.js';
 import type { ExposureTables } from './exposure-schema.js';
 import type { IncidentTables } from './incident-schema.js';
 import type { OutcomeTables } from './outcome-schema.js';
@@ -369,6 +370,7 @@ export interface Database
     ExposureTables,
     ShareTables,
     ApiClientTables,
+    ApprovalTables,
     WebhookTables,
     AmlTables {
   officers: OfficersTable;
