@@ -8,6 +8,7 @@ import {
 } from '@sightline/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, PERMISSIONS, type Permission } from '../src/auth/permissions.js';
+import { PUBLIC_DOCUMENT_URL, REFERENCE_PAGE_PREFIX } from '../src/http/openapi/openapi-document.js';
 import { consoleMessageTypes } from '../src/signalling/console-policy.js';
 import {
   cookieFrom,
@@ -136,11 +137,18 @@ describe('every route declares and enforces its access policy', () => {
       ...(method === 'GET' ? {} : { body: '{}' }),
     });
 
-  it('puts every /api/v1 route but the token endpoint behind a client scope, and no officer route there', () => {
+  it('puts every /api/v1 route but the token endpoint and the API reference behind a client scope, and no officer route there', () => {
     const v1 = s.app.routePolicies.filter((r) => r.url.startsWith('/api/v1/') && r.method !== 'HEAD');
-    expect(v1.filter((r) => !(r.auth && ('client' in r.auth || r.url === '/api/v1/oauth/token')))).toEqual(
-      [],
-    );
+    // Public on purpose: the token endpoint (it authenticates the client itself) and the API's
+    // own description, read-only (the document and the reference page's static files).
+    const openByDesign = (r: (typeof v1)[number]) =>
+      r.url === '/api/v1/oauth/token' ||
+      (r.method === 'GET' &&
+        (r.url === PUBLIC_DOCUMENT_URL ||
+          r.url === REFERENCE_PAGE_PREFIX ||
+          r.url.startsWith(`${REFERENCE_PAGE_PREFIX}/`)));
+    expect(v1.filter((r) => !(r.auth && 'client' in r.auth) && !openByDesign(r))).toEqual([]);
+    expect(v1.filter(openByDesign).every((r) => r.auth && 'public' in r.auth)).toBe(true);
     expect(
       clientRoutes()
         .map((r) => `${r.method} ${r.url}`)

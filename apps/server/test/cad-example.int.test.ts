@@ -5,6 +5,7 @@ import type { ApiClientKey, ApiSession, WebhookEvent, WebhookSecretGrant } from 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signatureHeader } from '../src/webhooks/webhook-signature.js';
 import {
+  approvePending,
   cookieFrom,
   eventually,
   expectJson,
@@ -24,6 +25,7 @@ const HANDLER = 'cad-example-handler';
 
 let s: TestServer;
 let admin: OfficerClient;
+let admin2: OfficerClient;
 
 beforeAll(async () => {
   s = await startServer({
@@ -35,6 +37,7 @@ beforeAll(async () => {
     },
   });
   admin = await signIn(s, ['admin']);
+  admin2 = await signIn(s, ['admin']);
   await s.c.officers.create(
     {
       username: HANDLER,
@@ -67,6 +70,9 @@ async function provisionCad(receiverUrl: string) {
     }),
     201,
   );
+  // A second admin approves both (docs/security.md: nothing new leaves the system on one admin's say).
+  await approvePending(admin2, client.clientId);
+  await approvePending(admin2, endpoint.endpoint.id);
   return { clientId: client.clientId, key: client.key, webhookSecret: endpoint.secret };
 }
 

@@ -456,7 +456,7 @@ describe('webhooks', () => {
 
   it('sends session.ended with reason expired when a link expires unopened', async () => {
     const r = await receiver();
-    const grant = await subscribe(admin, r, ['session.ended']);
+    const grant = await subscribe(admin, approver, r, ['session.ended']);
     const { sessionId } = await invite(s, handler);
     await s.c.db
       .updateTable('sessions')
@@ -480,8 +480,8 @@ describe('webhooks', () => {
     const slow = await receiver();
     slow.mode = 'hang';
     const quick = await receiver();
-    const slowGrant = await subscribe(admin, slow, ['session.opened']);
-    const quickGrant = await subscribe(admin, quick, ['session.opened']);
+    const slowGrant = await subscribe(admin, approver, slow, ['session.opened']);
+    const quickGrant = await subscribe(admin, approver, quick, ['session.opened']);
     await openLink(s, (await invite(s, handler)).token);
     const hanging = await eventually(async () => slow.received[0]);
     // A second event while the slow receiver still holds the first request open.
