@@ -24,10 +24,11 @@ export const SIEM_ENV = {
   SIEM_SEVERITY: int(0, 7).default(6),
   SIEM_HOSTNAME: optional,
   // RFC 5424 SD-ID: name@<private enterprise number>. 32473 is the number RFC 5612 sets aside for examples.
+  // SD-NAME is printable US-ASCII (33-126) except = ] " (and @, the separator here).
   SIEM_SD_ID: z
     .string()
     .regex(
-      /^[^\s="\]@]{1,20}@\d{1,11}$/,
+      /^[!#-<>?A-Z[\\^-~]{1,20}@\d{1,11}$/,
       'name@<enterprise number>, e.g. sightline@32473, at most 32 characters',
     )
     .default('sightline@32473'),
