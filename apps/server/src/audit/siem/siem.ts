@@ -25,8 +25,8 @@ export function frameFor(c: SiemConfig, procId: string): (row: AuditRow) => stri
   };
   // UDP: one message per datagram (RFC 5426); TCP and TLS: octet counting (RFC 6587, RFC 5425).
   return c.target.transport === 'udp'
-    ? (row) => syslogMessage(row, header)
-    : (row) => octetCounted(syslogMessage(row, header));
+    ? (row) => syslogMessage(row, header, c.maxMessageBytes)
+    : (row) => octetCounted(syslogMessage(row, header, c.maxMessageBytes));
 }
 
 /** The audit trail's SIEM stream for this instance (it streams while it holds the lease). */
