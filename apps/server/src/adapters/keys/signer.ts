@@ -53,7 +53,11 @@ function snapshot(privatePem: Buffer, path: string): Signer {
  * re-read when it changes (a rotation by the CLI while the server runs), so new signatures use
  * the new key without a restart.
  */
-export function loadOrCreateSigner(dir: string): SigningKeys & { created: boolean } {
+export function loadOrCreateSigner(
+  dir: string,
+  /** Told when the public files cannot be written (a read-only key folder): signing still works. */
+  warn: (err: Error) => void = () => {},
+): SigningKeys & { created: boolean } {
   const privPath = join(dir, PRIVATE);
   let created = false;
   if (!existsSync(privPath)) {
@@ -73,10 +77,16 @@ export function loadOrCreateSigner(dir: string): SigningKeys & { created: boolea
     if (key && now === stamp) return key;
     key = snapshot(readFileSync(privPath), privPath);
     stamp = now;
-    const pubPath = join(dir, PUBLIC);
-    if (!existsSync(pubPath) || readFileSync(pubPath, 'utf8') !== key.publicKeyPem)
-      writeFileSync(pubPath, key.publicKeyPem, { mode: 0o644 });
-    addToRing(dir, key.publicKeyPem, st.mtimeMs);
+    // Copies of the public half for verifiers: a key folder mounted read-only (a secret volume)
+    // must not stop the server signing, as a head file that cannot be written does not.
+    try {
+      const pubPath = join(dir, PUBLIC);
+      if (!existsSync(pubPath) || readFileSync(pubPath, 'utf8') !== key.publicKeyPem)
+        writeFileSync(pubPath, key.publicKeyPem, { mode: 0o644 });
+      addToRing(dir, key.publicKeyPem, st.mtimeMs);
+    } catch (err) {
+      warn(err as Error);
+    }
     return key;
   };
   current();
