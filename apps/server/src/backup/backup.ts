@@ -137,7 +137,8 @@ async function copySqlite(o: CopyOptions): Promise<BackupManifest> {
   await sql`VACUUM INTO ${file}`.execute(o.db);
   await chmod(file, 0o600);
   return withSqliteFile(file, async (snap) => {
-    const body = await copyNamedIn(snap, o);
+    const body = await readSnapshot(snap, o);
+    await copyFiles(body.files, o);
     return sign(o, {
       ...body,
       createdAt,
@@ -160,6 +161,8 @@ export async function withSqliteFile<T>(file: string, use: (snap: Db) => Promise
 /**
  * A repeatable-read transaction exports its snapshot; pg_dump dumps exactly that snapshot, and
  * the evidence list and audit head are read in the same transaction, so all three are one moment.
+ * The files are copied after it commits: a long copy holds no transaction open (which would keep
+ * PostgreSQL from vacuuming), and the disposal lease still keeps every file the list names.
  */
 async function copyPostgres(o: CopyOptions): Promise<BackupManifest> {
   const pgDumpPath = findPgTool('pg_dump');
@@ -180,8 +183,9 @@ async function copyPostgres(o: CopyOptions): Promise<BackupManifest> {
       } catch (err) {
         throw new BackupError(`${(err as Error).message}: backup stopped, nothing signed`);
       }
-      return copyNamedIn(trx, o);
+      return readSnapshot(trx, o);
     });
+  await copyFiles(body.files, o);
   return sign(o, {
     ...body,
     createdAt,
@@ -189,8 +193,8 @@ async function copyPostgres(o: CopyOptions): Promise<BackupManifest> {
   });
 }
 
-/** Copies and checks the files `snap` names; its audit trail and counts for the manifest. */
-async function copyNamedIn(snap: Db, o: CopyOptions) {
+/** The files `snap` names, its audit trail and counts: the manifest's body. */
+async function readSnapshot(snap: Db, o: CopyOptions) {
   const files = await filesNamedIn(snap);
   // Every key the deployment has signed with: checkpoints from before a rotation name an older one.
   const audit = await verifyAuditTrail(snap, publishedKeyList(o.signer.ring()));
@@ -208,19 +212,6 @@ async function copyNamedIn(snap: Db, o: CopyOptions) {
     .selectFrom('sessions')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
-  const target = new LocalEvidenceStore(join(o.dest, BACKUP_FILES.evidence));
-  for (const f of files) {
-    if (!existsSync(join(o.config.evidenceDir, f.key)))
-      throw new BackupError(
-        `evidence ${f.key} is named in the database but missing from ${o.config.evidenceDir}: backup stopped, nothing signed`,
-      );
-    const copied = await target.putFile(f.key, join(o.config.evidenceDir, f.key));
-    if (copied.sha256 !== f.sha256)
-      throw new BackupError(
-        `evidence ${f.key} does not match the SHA-256 its ledger recorded (${f.sha256}, read ${copied.sha256}): the store is damaged; backup stopped, nothing signed`,
-      );
-  }
-  o.progress(`${files.length} evidence files copied and checked`);
   return {
     audit: {
       entries: audit.entries,
@@ -234,6 +225,23 @@ async function copyNamedIn(snap: Db, o: CopyOptions) {
     },
     files,
   };
+}
+
+/** Copies the named files into the backup, each checked against the SHA-256 its ledger recorded. */
+async function copyFiles(files: BackupFile[], o: CopyOptions): Promise<void> {
+  const target = new LocalEvidenceStore(join(o.dest, BACKUP_FILES.evidence));
+  for (const f of files) {
+    if (!existsSync(join(o.config.evidenceDir, f.key)))
+      throw new BackupError(
+        `evidence ${f.key} is named in the database but missing from ${o.config.evidenceDir}: backup stopped, nothing signed`,
+      );
+    const copied = await target.putFile(f.key, join(o.config.evidenceDir, f.key));
+    if (copied.sha256 !== f.sha256)
+      throw new BackupError(
+        `evidence ${f.key} does not match the SHA-256 its ledger recorded (${f.sha256}, read ${copied.sha256}): the store is damaged; backup stopped, nothing signed`,
+      );
+  }
+  o.progress(`${files.length} evidence files copied and checked`);
 }
 
 /** Writes the manifest, then its signature: a folder without both is an incomplete backup. */
