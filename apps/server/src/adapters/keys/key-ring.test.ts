@@ -103,3 +103,19 @@ describe('a key folder the server cannot write to', () => {
     }
   });
 });
+
+describe('key rotation safety', () => {
+  it('a rotation while another holds the lock is refused and changes nothing; afterwards it works', () => {
+    const dir = keyDir();
+    const before = loadOrCreateSigner(dir).fingerprint;
+    writeFileSync(join(dir, 'rotate.lock'), '');
+    expect(() => rotateSigningKey(dir, Date.now())).toThrow(/another key rotation is in progress/);
+    expect(loadOrCreateSigner(dir).fingerprint).toBe(before);
+    rmSync(join(dir, 'rotate.lock'));
+    const r = rotateSigningKey(dir, Date.now());
+    expect(r.previous).toBe(before);
+    expect(loadOrCreateSigner(dir).fingerprint).toBe(r.current);
+    // No temp file or lock is left behind.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock'))).toEqual([]);
+  });
+});
