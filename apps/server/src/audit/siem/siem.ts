@@ -40,6 +40,13 @@ export function buildSiemStreamer(d: {
   onSent?: (entries: number) => void;
   onFailure?: () => void;
 }): SiemStreamer {
+  const t = d.config.target;
+  // The trail names officers, sessions and addresses: on the wire it should be encrypted.
+  if (t.kind === 'json-tcp' || (t.kind === 'syslog' && t.transport !== 'tls'))
+    d.log.warn(
+      { target: t.kind === 'json-tcp' ? 'tcp' : `syslog+${t.transport}` },
+      'siem: the audit trail is sent unencrypted; use syslog+tls:// unless the network between is trusted',
+    );
   return new SiemStreamer({
     cursors: new SiemCursors(d.db, d.clock),
     leases: d.leases,
