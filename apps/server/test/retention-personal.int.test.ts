@@ -226,6 +226,9 @@ describe('personal data after MoPI disposal', () => {
   });
 
   it('a legal hold placed after the run selected the session wins: nothing of it is disposed of', async () => {
+    // The clock moved past the sign-ins of beforeAll.
+    handler = await signIn(s, ['call-handler']);
+    supervisor = await signIn(s, ['supervisor']);
     const meanwhile = await sessionFor(heldMeanwhileCaller, 'nfpa');
     clock.t += 32 * DAY;
     supervisor = await signIn(s, ['supervisor']);
