@@ -192,7 +192,12 @@ export async function buildContainer(
   const cluster = await connectCluster(config, clock, random, log.child({ component: 'events' }));
   const { events } = cluster;
 
-  const signer = loadOrCreateSigner(config.keyDir);
+  const signer = loadOrCreateSigner(config.keyDir, (err) =>
+    log.warn(
+      { err, dir: config.keyDir },
+      'keys: cannot write the public key files; keep the key list up to date by hand',
+    ),
+  );
   if (signer.created)
     log.warn(
       { fingerprint: signer.fingerprint, dir: config.keyDir },

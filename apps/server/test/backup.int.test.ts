@@ -317,6 +317,41 @@ describe('backup and restore', { timeout: 180_000 }, () => {
     expect(again.code, again.stdout).toBe(0);
   });
 
+  it('after a key rotation a new backup and one made before it both restore, and each restored trail verifies', async () => {
+    const rotated = await cli(['keys', 'rotate']);
+    expect(rotated.code, rotated.stdout + rotated.stderr).toBe(0);
+    const after = join(work, 'backup-after-rotation');
+    const b = await cli(['backup', after]);
+    expect(b.code, b.stdout + b.stderr).toBe(0);
+    // Checkpoints signed by the retired key are still good: no false alarm.
+    expect(b.stderr).not.toMatch(/not intact/);
+    const newer = JSON.parse(readFileSync(join(after, 'manifest.json'), 'utf8')) as BackupManifest;
+    expect(newer.key.fingerprint).not.toBe(manifest.key.fingerprint);
+    for (const [name, from] of [
+      ['restored-after-rotation', after],
+      ['restored-from-before-rotation', backupDir],
+    ] as const) {
+      const target = freshWithKeys(name);
+      const database = await freshDatabase();
+      databases.push(database);
+      const r = await cli([
+        'restore',
+        from,
+        '--data-dir',
+        target,
+        ...(database ? ['--database-url', database.url] : []),
+      ]);
+      expect(r.code, `${name}: ${r.stdout}${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/^RESTORED/);
+      const v = await cli(['audit', 'verify'], {
+        SIGHTLINE_DATA_DIR: target,
+        SIGHTLINE_DATABASE_URL: database?.url ?? `sqlite:${join(target, 'sightline.db')}`,
+      });
+      expect(v.code, `${name}: ${v.stdout}`).toBe(0);
+      expect(v.stdout).toMatch(/^INTACT/);
+    }
+  });
+
   it('evidence kept in a bucket is refused before connecting, naming the documented procedure', async () => {
     const bucket = await cli(['backup', join(work, 's3-backup')], {
       ...liveEnv(),

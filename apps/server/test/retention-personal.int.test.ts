@@ -1,6 +1,6 @@
 import type { LibrarySession } from '@sightline/protocol';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   expectJson,
   invite,
@@ -29,6 +29,9 @@ interface Caller {
   dob: string;
   note: string;
   bookmark: string;
+  /** An officer's private note on a distressing moment, and the caller's upload's file name. */
+  distressNote: string;
+  fileName: string;
 }
 const disposedCaller: Caller = {
   national: '07700 900123',
@@ -37,6 +40,8 @@ const disposedCaller: Caller = {
   dob: '1984-03-09',
   note: 'Caller named Alice Example of 4 Mill Lane',
   bookmark: 'Alice Example shows the knife',
+  distressNote: 'Alice Example bleeding on the stairs',
+  fileName: 'IMG_Alice_Example_front_door.jpg',
 };
 const heldCaller: Caller = {
   national: '07700 900456',
@@ -45,8 +50,21 @@ const heldCaller: Caller = {
   dob: '1979-11-21',
   note: 'Caller named Bob Example of 9 Quay Street',
   bookmark: 'Bob Example at the door',
+  distressNote: 'Bob Example crying in the hallway',
+  fileName: 'VID_Bob_Example_hallway.mp4',
 };
-const personal = (c: Caller) => [c.e164, c.userAgent, c.dob, c.note, c.bookmark];
+const heldMeanwhileCaller: Caller = {
+  national: '07700 900789',
+  e164: '+447700900789',
+  userAgent:
+    'Mozilla/5.0 (Linux; Android 13; SM-A536B) MeanwhileHandset/3.0 Chrome/125.0 Mobile Safari/537.36',
+  dob: '1990-07-14',
+  note: 'Caller named Carol Example of 2 Dock Road',
+  bookmark: 'Carol Example at the window',
+  distressNote: 'Carol Example injured',
+  fileName: 'IMG_Carol_Example.jpg',
+};
+const personal = (c: Caller) => [c.e164, c.userAgent, c.dob, c.note, c.bookmark, c.distressNote, c.fileName];
 let disposed: string;
 let held: string;
 
@@ -64,6 +82,20 @@ async function sessionFor(c: Caller, policyId: string): Promise<string> {
     ['bookmark', c.bookmark],
   ] as const)
     await expectJson(handler.request('POST', `/api/sessions/${sessionId}/notes`, { kind, text }), 201);
+  await s.c.sessions.addEvent(sessionId, 'upload.started', 'caller', `${c.fileName} (1234 bytes)`);
+  await s.c.db
+    .insertInto('distress_marks')
+    .values({
+      officer_id: 'officer-1',
+      id: `mark-${sessionId}`,
+      session_id: sessionId,
+      kind: 'moment',
+      item_id: null,
+      media_time: null,
+      note: c.distressNote,
+      at: clock.now(),
+    })
+    .execute();
   await s.c.sessions.end(sessionId, 'call over', { type: 'system' });
   await expectJson(
     supervisor.request('POST', `/api/sessions/${sessionId}/classification`, {
@@ -151,7 +183,11 @@ describe('personal data after MoPI disposal', () => {
       supervisor.request('GET', `/api/audit?subjectId=${disposed}&action=retention.dispose`),
     );
     expect(audit.entries).toHaveLength(1);
-    expect(audit.entries[0]!.detail).toMatchObject({ notesDeleted: 2, noteAndOpenEventsCleared: 3 });
+    expect(audit.entries[0]!.detail).toMatchObject({
+      notesDeleted: 2,
+      noteAndOpenEventsCleared: 4,
+      distressNotesCleared: 1,
+    });
     expect(audit.entries[0]!.detail['textsMasked']).toBeGreaterThan(0);
   });
 
@@ -187,5 +223,40 @@ describe('personal data after MoPI disposal', () => {
       dpo.request('GET', `/api/sar/sessions?phone=${encodeURIComponent(heldCaller.national)}`),
     );
     expect(sessions.map((x) => x.id)).toEqual([held]);
+  });
+
+  it('a legal hold placed after the run selected the session wins: nothing of it is disposed of', async () => {
+    // The clock moved past the sign-ins of beforeAll.
+    handler = await signIn(s, ['call-handler']);
+    supervisor = await signIn(s, ['supervisor']);
+    const meanwhile = await sessionFor(heldMeanwhileCaller, 'nfpa');
+    clock.t += 32 * DAY;
+    supervisor = await signIn(s, ['supervisor']);
+    // The hold lands between the run's selection and its first deletion.
+    const scan = s.c.disposal.scan.bind(s.c.disposal);
+    const spy = vi.spyOn(s.c.disposal, 'scan').mockImplementation(async () => {
+      const selected = await scan();
+      expect(selected.candidates.map((c) => c.sessionId)).toEqual([meanwhile]);
+      await expectJson(
+        supervisor.request('POST', `/api/sessions/${meanwhile}/hold`, {
+          hold: true,
+          reason: 'IOPC referral',
+        }),
+      );
+      return selected;
+    });
+    try {
+      const report = await s.c.disposal.run({ dryRun: false, actor: { type: 'system' } });
+      expect(report.candidates).toEqual([]);
+      expect(report.refused.map((r) => r.sessionId)).toEqual([meanwhile]);
+      expect(report.refused[0]!.why).toMatch(/legal hold was placed/);
+    } finally {
+      spy.mockRestore();
+    }
+    const row = await s.c.sessions.get(meanwhile);
+    expect(row.disposed_at).toBeNull();
+    expect(row.phone_e164).toBe(heldMeanwhileCaller.e164);
+    const after = await everyTable();
+    for (const v of personal(heldMeanwhileCaller)) expect(tablesHolding(after, v), v).not.toEqual([]);
   });
 });

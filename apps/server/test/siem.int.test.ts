@@ -154,6 +154,7 @@ async function streamingSetup(target: SiemTarget, extra: Partial<SiemConfig> = {
     hostname: 'sightline-test',
     sdId: 'sightline@32473',
     tls: { ca: null, cert: null, key: null },
+    maxMessageBytes: 8_192,
     batch: 7,
     resend: 1000,
     ...extra,

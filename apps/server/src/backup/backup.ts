@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { chmod, cp, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { systemClock } from '../adapters/clock.js';
 import { type Db, isPostgresUrl } from '../adapters/db/database.js';
 import type { Database } from '../adapters/db/schema.js';
-import type { Signer } from '../adapters/keys/signer.js';
+import { publishedKeyList } from '../adapters/keys/key-ring.js';
+import type { SigningKeys } from '../adapters/keys/signer.js';
 import { LocalEvidenceStore } from '../adapters/storage/local-evidence-store.js';
 import { verifyAuditTrail } from '../audit/audit-verify.js';
 import type { Config } from '../config/config.js';
@@ -63,7 +64,7 @@ const inside = (child: string, parent: string) => {
 export async function createBackup(o: {
   config: Config;
   db: Db;
-  signer: Signer;
+  signer: SigningKeys;
   dest: string;
   /** Where to copy the key directory, apart from the backup; omitted: keys are backed up separately. */
   includeKeys?: string | undefined;
@@ -90,18 +91,36 @@ export async function createBackup(o: {
   if (!done.ran)
     throw new BackupError('a retention disposal run is in progress; try again when it has finished');
   if (o.includeKeys !== undefined) {
-    await mkdir(o.includeKeys, { recursive: true, mode: 0o700 });
-    for (const name of await readdir(config.keyDir))
-      if (!name.endsWith('.tmp')) await copyFile(join(config.keyDir, name), join(o.includeKeys, name));
+    await copyKeyFolder(config.keyDir, resolve(o.includeKeys));
     o.progress(`keys copied to ${resolve(o.includeKeys)} (keep them apart from the backup)`);
   }
   return done.value;
 }
 
+/**
+ * The whole key folder (the ring in `public-keys/` too) into a temp folder beside `dest`, then
+ * renamed into place: an interrupted copy never leaves a half key folder where a restore looks.
+ */
+async function copyKeyFolder(keyDir: string, dest: string): Promise<void> {
+  const tmp = `${dest}.${randomUUID()}.tmp`;
+  await mkdir(dirname(dest), { recursive: true, mode: 0o700 });
+  try {
+    await cp(keyDir, tmp, { recursive: true, filter: (from) => !from.endsWith('.tmp') });
+    await chmod(tmp, 0o700);
+    await rm(dest, { recursive: true, force: true }); // checked empty before the backup began
+    await rename(tmp, dest);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw new BackupError(
+      `the backup is complete, but its keys were not copied to ${dest}: ${(err as Error).message}`,
+    );
+  }
+}
+
 interface CopyOptions {
   config: Config;
   db: Db;
-  signer: Signer;
+  signer: SigningKeys;
   dest: string;
   progress: (line: string) => void;
 }
@@ -117,15 +136,23 @@ async function copySqlite(o: CopyOptions): Promise<BackupManifest> {
   const createdAt = Date.now();
   await sql`VACUUM INTO ${file}`.execute(o.db);
   await chmod(file, 0o600);
-  const raw = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
-  const snap = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
-  try {
-    const body = await copyNamedIn(snap, o);
-    return await sign(o, {
+  return withSqliteFile(file, async (snap) => {
+    const body = await readSnapshot(snap, o);
+    await copyFiles(body.files, o);
+    return sign(o, {
       ...body,
       createdAt,
       database: { engine: 'sqlite', file: BACKUP_FILES.database, ...(await hashFile(file)) },
     });
+  });
+}
+
+/** Runs `use` on an SQLite database file opened read-only (a backup's snapshot). */
+export async function withSqliteFile<T>(file: string, use: (snap: Db) => Promise<T>): Promise<T> {
+  const raw = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+  const snap = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  try {
+    return await use(snap);
   } finally {
     await snap.destroy();
   }
@@ -134,6 +161,8 @@ async function copySqlite(o: CopyOptions): Promise<BackupManifest> {
 /**
  * A repeatable-read transaction exports its snapshot; pg_dump dumps exactly that snapshot, and
  * the evidence list and audit head are read in the same transaction, so all three are one moment.
+ * The files are copied after it commits: a long copy holds no transaction open (which would keep
+ * PostgreSQL from vacuuming), and the disposal lease still keeps every file the list names.
  */
 async function copyPostgres(o: CopyOptions): Promise<BackupManifest> {
   const pgDumpPath = findPgTool('pg_dump');
@@ -154,8 +183,9 @@ async function copyPostgres(o: CopyOptions): Promise<BackupManifest> {
       } catch (err) {
         throw new BackupError(`${(err as Error).message}: backup stopped, nothing signed`);
       }
-      return copyNamedIn(trx, o);
+      return readSnapshot(trx, o);
     });
+  await copyFiles(body.files, o);
   return sign(o, {
     ...body,
     createdAt,
@@ -163,10 +193,11 @@ async function copyPostgres(o: CopyOptions): Promise<BackupManifest> {
   });
 }
 
-/** Copies and checks the files `snap` names; its audit trail and counts for the manifest. */
-async function copyNamedIn(snap: Db, o: CopyOptions) {
+/** The files `snap` names, its audit trail and counts: the manifest's body. */
+async function readSnapshot(snap: Db, o: CopyOptions) {
   const files = await filesNamedIn(snap);
-  const audit = await verifyAuditTrail(snap, o.signer.publicKeyPem);
+  // Every key the deployment has signed with: checkpoints from before a rotation name an older one.
+  const audit = await verifyAuditTrail(snap, publishedKeyList(o.signer.ring()));
   if (!audit.ok)
     o.progress(
       `warning: the audit trail in the snapshot is not intact (${audit.firstBad?.message}); backing it up as it is`,
@@ -181,19 +212,6 @@ async function copyNamedIn(snap: Db, o: CopyOptions) {
     .selectFrom('sessions')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
-  const target = new LocalEvidenceStore(join(o.dest, BACKUP_FILES.evidence));
-  for (const f of files) {
-    if (!existsSync(join(o.config.evidenceDir, f.key)))
-      throw new BackupError(
-        `evidence ${f.key} is named in the database but missing from ${o.config.evidenceDir}: backup stopped, nothing signed`,
-      );
-    const copied = await target.putFile(f.key, join(o.config.evidenceDir, f.key));
-    if (copied.sha256 !== f.sha256)
-      throw new BackupError(
-        `evidence ${f.key} does not match the SHA-256 its ledger recorded (${f.sha256}, read ${copied.sha256}): the store is damaged; backup stopped, nothing signed`,
-      );
-  }
-  o.progress(`${files.length} evidence files copied and checked`);
   return {
     audit: {
       entries: audit.entries,
@@ -209,20 +227,39 @@ async function copyNamedIn(snap: Db, o: CopyOptions) {
   };
 }
 
+/** Copies the named files into the backup, each checked against the SHA-256 its ledger recorded. */
+async function copyFiles(files: BackupFile[], o: CopyOptions): Promise<void> {
+  const target = new LocalEvidenceStore(join(o.dest, BACKUP_FILES.evidence));
+  for (const f of files) {
+    if (!existsSync(join(o.config.evidenceDir, f.key)))
+      throw new BackupError(
+        `evidence ${f.key} is named in the database but missing from ${o.config.evidenceDir}: backup stopped, nothing signed`,
+      );
+    const copied = await target.putFile(f.key, join(o.config.evidenceDir, f.key));
+    if (copied.sha256 !== f.sha256)
+      throw new BackupError(
+        `evidence ${f.key} does not match the SHA-256 its ledger recorded (${f.sha256}, read ${copied.sha256}): the store is damaged; backup stopped, nothing signed`,
+      );
+  }
+  o.progress(`${files.length} evidence files copied and checked`);
+}
+
 /** Writes the manifest, then its signature: a folder without both is an incomplete backup. */
 async function sign(
   o: CopyOptions,
   body: Omit<BackupManifest, 'format' | 'version' | 'key'>,
 ): Promise<BackupManifest> {
+  // One key for the whole manifest, even if `keys rotate` runs meanwhile.
+  const key = o.signer.current();
   const manifest = BackupManifest.parse({
     format: 'sightline-backup',
     version: 1,
     ...body,
-    key: { fingerprint: o.signer.fingerprint, publicKeyPem: o.signer.publicKeyPem },
+    key: { fingerprint: key.fingerprint, publicKeyPem: key.publicKeyPem },
   });
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
   await writeFile(join(o.dest, BACKUP_FILES.manifest), text, { mode: 0o600, flag: 'wx' });
-  await writeFile(join(o.dest, BACKUP_FILES.signature), `${o.signer.sign(text)}\n`, {
+  await writeFile(join(o.dest, BACKUP_FILES.signature), `${key.sign(text)}\n`, {
     mode: 0o600,
     flag: 'wx',
   });

@@ -3,8 +3,9 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { systemClock } from '../adapters/clock.js';
-import { describeDatabaseUrl, openDatabase } from '../adapters/db/database.js';
-import { loadOrCreateSigner, verifySignature } from '../adapters/keys/signer.js';
+import { type Db, describeDatabaseUrl, openDatabase } from '../adapters/db/database.js';
+import { keysInFolder, verifyWithKeys } from '../adapters/keys/key-ring.js';
+import { loadOrCreateSigner } from '../adapters/keys/signer.js';
 import { cryptoRandom } from '../adapters/random.js';
 import { assertSafeKey } from '../adapters/storage/evidence-store.js';
 import { LocalEvidenceStore } from '../adapters/storage/local-evidence-store.js';
@@ -12,7 +13,7 @@ import { AuditService, SYSTEM } from '../audit/audit.service.js';
 import { checkpointMessage } from '../audit/audit-chain.js';
 import { verifyAuditTrail } from '../audit/audit-verify.js';
 import { AuditHeadFile, auditHeadPath } from '../audit/head-file.js';
-import { assertEmptyFolder, BackupError } from './backup.js';
+import { assertEmptyFolder, BackupError, withSqliteFile } from './backup.js';
 import { BACKUP_FILES, BackupManifest, hashFile } from './backup-manifest.js';
 import { findPgTool, pgRestore } from './pg-tools.js';
 
@@ -62,6 +63,9 @@ export async function restoreBackup(o: {
   );
 
   const pgRestorePath = postgres ? await emptyPostgres(o.databaseUrl!) : null;
+  // SQLite: the snapshot's trail is checked where it lies, before anything is written.
+  if (!postgres)
+    await withSqliteFile(join(src, BACKUP_FILES.database), (snap) => assertTrailIntact(snap, keyDir));
 
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   let databaseUrl: string;
@@ -73,6 +77,17 @@ export async function restoreBackup(o: {
       throw new BackupError(
         `${(err as Error).message}: restore stopped (pg_restore ran in one transaction: the database is as it was)`,
       );
+    }
+    // PostgreSQL's dump is only readable once restored: checked before any file is written, and
+    // the database emptied again if the trail is not intact.
+    const restored = openDatabase(databaseUrl);
+    try {
+      await assertTrailIntact(restored, keyDir);
+    } catch (err) {
+      await dropAllTables(restored);
+      throw err;
+    } finally {
+      await restored.destroy();
     }
   } else {
     const dbFile = join(dataDir, BACKUP_FILES.database);
@@ -95,9 +110,6 @@ export async function restoreBackup(o: {
   const db = openDatabase(databaseUrl);
   try {
     const signer = loadOrCreateSigner(keyDir);
-    const trail = await verifyAuditTrail(db, signer.publicKeyPem);
-    if (!trail.ok)
-      throw new BackupError(`the restored audit trail is not intact: ${trail.firstBad?.message}`);
     const headFile = new AuditHeadFile(auditHeadPath(keyDir));
     let replacedHead: string | null = null;
     if (existsSync(headFile.path)) {
@@ -131,6 +143,22 @@ export async function restoreBackup(o: {
   } finally {
     await db.destroy();
   }
+}
+
+/** Refuses a snapshot whose audit trail does not verify with the key folder's keys (the whole ring). */
+async function assertTrailIntact(snap: Db, keyDir: string): Promise<void> {
+  const keys = [...keysInFolder(keyDir).values()].join('\n');
+  const trail = await verifyAuditTrail(snap, keys);
+  if (!trail.ok)
+    throw new BackupError(
+      `the backup's audit trail is not intact: ${trail.firstBad?.message}; nothing was written`,
+    );
+}
+
+/** Leaves a database that pg_restore filled as empty as it was found. */
+async function dropAllTables(db: Db): Promise<void> {
+  for (const t of await db.introspection.getTables({ withInternalKyselyTables: true }))
+    await db.schema.dropTable(t.name).ifExists().cascade().execute();
 }
 
 /** pg_restore's path, once the target database is known to exist and to hold no tables. */
@@ -169,9 +197,19 @@ async function verifiedManifest(src: string, keyDir: string): Promise<BackupMani
   } catch (err) {
     throw new BackupError(`${src} is not a complete Sightline backup: ${(err as Error).message}`);
   }
-  if (!verifySignature(await readFile(pubPath, 'utf8'), text, signature))
+  // The fingerprint it names only picks which of our own keys to check with; a backup made
+  // before a rotation names a key now retired, which the ring still holds.
+  let named: unknown;
+  try {
+    named = (JSON.parse(text) as { key?: { fingerprint?: unknown } }).key?.fingerprint;
+  } catch {
+    throw new BackupError(`${src} is not a complete Sightline backup: its manifest is not JSON`);
+  }
+  const keys = keysInFolder(keyDir);
+  const verdict = verifyWithKeys(keys, typeof named === 'string' ? named : null, text, signature);
+  if (!verdict.ok)
     throw new BackupError(
-      `the backup's manifest signature does not verify with the key in ${keyDir}: the backup was changed, or made by another deployment`,
+      `the backup's manifest signature does not verify with the key in ${keyDir} (nor any older one in its key list): the backup was changed, or made by another deployment`,
     );
   const parsed = BackupManifest.safeParse(JSON.parse(text));
   if (!parsed.success)

@@ -25,6 +25,9 @@ describe('SIEM settings', () => {
         port: 6514,
       });
     expect(at('syslog+tcp://h:514')).toMatchObject({ facility: 13, severity: 6, sdId: 'sightline@32473' });
+    expect(
+      loadConfig({ SIGHTLINE_SIEM_TARGET: 'syslog+tcp://h:514', SIGHTLINE_SIEM_SD_ID: 'ops.s-l_1[x@1' }).siem,
+    ).toMatchObject({ sdId: 'ops.s-l_1[x@1' });
   });
 
   it('names the bad key: an unknown scheme, a relative file, a facility or severity out of range, an SD-ID without a number', () => {
@@ -35,6 +38,11 @@ describe('SIEM settings', () => {
       ['SIEM_FACILITY', '24'],
       ['SIEM_SEVERITY', '8'],
       ['SIEM_SD_ID', 'sightline'],
+      // Characters RFC 5424 forbids in an SD-NAME: non-ASCII, a control character, a space.
+      ['SIEM_SD_ID', 'sightlinè@32473'],
+      ['SIEM_SD_ID', 'sight\u0007line@32473'],
+      ['SIEM_SD_ID', 'sight line@32473'],
+      ['SIEM_SD_ID', 'sight]line@32473'],
     ] as const)
       expect(() =>
         loadConfig({ SIGHTLINE_SIEM_TARGET: 'syslog+tcp://siem:514', [`SIGHTLINE_${key}`]: value }),

@@ -24,10 +24,11 @@ export const SIEM_ENV = {
   SIEM_SEVERITY: int(0, 7).default(6),
   SIEM_HOSTNAME: optional,
   // RFC 5424 SD-ID: name@<private enterprise number>. 32473 is the number RFC 5612 sets aside for examples.
+  // SD-NAME is printable US-ASCII (33-126) except = ] " (and @, the separator here).
   SIEM_SD_ID: z
     .string()
     .regex(
-      /^[^\s="\]@]{1,20}@\d{1,11}$/,
+      /^[!#-<>?A-Z[\\^-~]{1,20}@\d{1,11}$/,
       'name@<enterprise number>, e.g. sightline@32473, at most 32 characters',
     )
     .default('sightline@32473'),
@@ -35,6 +36,8 @@ export const SIEM_ENV = {
   SIEM_TLS_CERT: optional,
   SIEM_TLS_KEY: optional,
   SIEM_BATCH: int(1, 5000).default(200),
+  // Largest syslog message; longer ones lose their detail (truncated="true"). UDP allows 65,507.
+  SIEM_MAX_MESSAGE: int(480, 65_507).default(8_192),
   // After a connection fails, this many of the newest entries it carried are sent again.
   SIEM_RESEND: int(0, 100_000).default(1000),
 };
@@ -56,6 +59,8 @@ export interface SiemConfig {
   tls: { ca: string | null; cert: string | null; key: string | null };
   batch: number;
   resend: number;
+  /** Largest syslog message in bytes (without TCP's octet count). */
+  maxMessageBytes: number;
 }
 
 /** The SIEM stream's settings, or null when SIGHTLINE_SIEM_TARGET is unset (off). */
@@ -97,5 +102,6 @@ export function shapeSiem(e: SiemEnv, fail: (message: string) => Error): SiemCon
     tls: { ca: e.SIEM_TLS_CA, cert: e.SIEM_TLS_CERT, key: e.SIEM_TLS_KEY },
     batch: e.SIEM_BATCH,
     resend: e.SIEM_RESEND,
+    maxMessageBytes: e.SIEM_MAX_MESSAGE,
   };
 }

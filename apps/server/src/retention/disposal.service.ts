@@ -6,8 +6,10 @@ import {
   MAX_DATE_MS,
   type RefusedDisposal,
 } from '@sightline/protocol';
+import type { ExpressionBuilder } from 'kysely';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
+import type { Database } from '../adapters/db/schema.js';
 import { withTransaction } from '../adapters/db/transaction.js';
 import type { PhoneHasher } from '../adapters/keys/phone-hasher.js';
 import {
@@ -23,6 +25,18 @@ import type { Logger } from '../lib/logger.js';
 import type { SessionService } from '../sessions/session.service.js';
 
 const DAY = 86_400_000;
+
+/** A legal hold placed on a session after the run selected it: the run leaves it alone. */
+export class HeldMeanwhileError extends Error {
+  override name = 'HeldMeanwhileError';
+  constructor() {
+    super('a legal hold was placed while the disposal ran');
+  }
+}
+
+/** Sessions not on legal hold (null or 0). */
+const notHeld = (eb: ExpressionBuilder<Database, 'sessions'>) =>
+  eb.or([eb('legal_hold', 'is', null), eb('legal_hold', '=', 0)]);
 /**
  * Held while a disposal runs anywhere (renewed as it runs), so no two runs overlap; a backup
  * holds it too, so no file its snapshot names is disposed of before it is copied.
@@ -100,7 +114,7 @@ export class DisposalService {
       .selectFrom('sessions')
       .selectAll()
       .where('disposed_at', 'is', null)
-      .where((eb) => eb.or([eb('legal_hold', 'is', null), eb('legal_hold', '=', 0)]))
+      .where(notHeld)
       // Never a session that may still be live: Janus could be writing into its spool folder.
       .where('state', 'in', TERMINAL)
       // A retention date does not override a review still to come (MoPI group 1 at 100).
@@ -229,8 +243,8 @@ export class DisposalService {
         await this.dispose(c, o.actor);
         disposed.push(c);
       } catch (err) {
-        // A lock the scan did not see (set meanwhile, or the bucket's own default): say so, go on.
-        if (!(err instanceof EvidenceLockedError)) throw err;
+        // A lock or hold the scan did not see (set meanwhile, or the bucket's own default): say so, go on.
+        if (!(err instanceof EvidenceLockedError) && !(err instanceof HeldMeanwhileError)) throw err;
         const session = await this.sessions.get(c.sessionId);
         const r: RefusedDisposal = {
           sessionId: c.sessionId,
@@ -272,6 +286,18 @@ export class DisposalService {
     });
   }
 
+  /** Right before anything of the session is deleted: a hold placed since the scan wins. */
+  private async assertNotHeld(sessionId: string): Promise<void> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('id', '=', sessionId)
+      .where('disposed_at', 'is', null)
+      .where(notHeld)
+      .executeTakeFirst();
+    if (!row) throw new HeldMeanwhileError();
+  }
+
   private async dispose(c: DisposalCandidate, actor: Actor): Promise<void> {
     const now = this.clock.now();
     const keys = await this.db
@@ -281,6 +307,7 @@ export class DisposalService {
       .where('disposed_at', 'is', null)
       .execute();
     for (const k of keys) {
+      await this.assertNotHeld(c.sessionId);
       await this.store.dispose(k.storage_key);
       await this.db.updateTable('evidence_items').set({ disposed_at: now }).where('id', '=', k.id).execute();
     }
@@ -296,6 +323,7 @@ export class DisposalService {
       const params = JSON.parse(j.params) as { sessionIds: string[] };
       if (!params.sessionIds.includes(c.sessionId) || !j.result) continue;
       const r = JSON.parse(j.result) as { key: string; fileName: string; sha256: string };
+      await this.assertNotHeld(c.sessionId);
       await this.store.dispose(r.key);
       await this.db.updateTable('jobs').set({ state: 'disposed' }).where('id', '=', j.id).execute();
       packages.push(`${r.fileName} (${r.sha256})`);
@@ -352,11 +380,15 @@ async function deletePersonalRows(trx: Db, sessionId: string, now: number, hashP
     .where('id', '=', sessionId)
     .executeTakeFirstOrThrow();
   const hashed = hashPhone(phone_e164);
-  await trx
+  // Compare-and-set: a hold placed after the last check (or another run) leaves the session as it is.
+  const marked = await trx
     .updateTable('sessions')
     .set({ disposed_at: now, phone_e164: hashed, subject_dob: null, caller_user_agent: null })
     .where('id', '=', sessionId)
-    .execute();
+    .where('disposed_at', 'is', null)
+    .where(notHeld)
+    .executeTakeFirst();
+  if (Number(marked.numUpdatedRows) === 0) throw new HeldMeanwhileError();
   const count = async (q: { executeTakeFirst(): Promise<{ numDeletedRows: bigint }> }) =>
     Number((await q.executeTakeFirst()).numDeletedRows);
   const updated = async (q: { executeTakeFirst(): Promise<{ numUpdatedRows: bigint }> }) =>
@@ -369,7 +401,8 @@ async function deletePersonalRows(trx: Db, sessionId: string, now: number, hashP
         .updateTable('session_events')
         .set({ detail: null })
         .where('session_id', '=', sessionId)
-        .where('type', 'in', ['note.added', 'bookmark.added', 'link.opened']),
+        // An upload's file name is the caller's own ("IMG_Alice_birthday.jpg").
+        .where('type', 'in', ['note.added', 'bookmark.added', 'link.opened', 'upload.started']),
     ),
     textsMasked:
       (await updated(
@@ -385,6 +418,10 @@ async function deletePersonalRows(trx: Db, sessionId: string, now: number, hashP
           .set({ failure_reason: null, link_sealed: null })
           .where('session_id', '=', sessionId),
       )),
+    // An officer's private note on a distressing moment describes what the caller showed.
+    distressNotesCleared: await updated(
+      trx.updateTable('distress_marks').set({ note: null }).where('session_id', '=', sessionId),
+    ),
     locationFixesDeleted: await count(trx.deleteFrom('location_fixes').where('session_id', '=', sessionId)),
     chatMessagesDeleted: await count(trx.deleteFrom('messages').where('session_id', '=', sessionId)),
     outcomesDeleted: await count(trx.deleteFrom('outcomes').where('session_id', '=', sessionId)),

@@ -1,10 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePublicKeys, publishedKeyList, verifyWithKeys } from './key-ring.js';
-import { loadOrCreateSigner, rotateSigningKey } from './signer.js';
+import { loadOrCreateSigner, rotateSigningKey, verifySignature } from './signer.js';
 
 const keyDir = () => mkdtempSync(join(tmpdir(), 'key-ring-'));
 
@@ -82,5 +82,40 @@ describe('signing-key rotation', () => {
     const pem = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const text = `notes\n${pem}\n-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----\n`;
     expect(parsePublicKeys(text).size).toBe(1);
+  });
+});
+
+describe('a key folder the server cannot write to', () => {
+  it('the server still loads its key and signs, and says why the key list is not kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keys-ro-'));
+    try {
+      loadOrCreateSigner(dir);
+      // What a read-only mount does to the writes (root ignores modes, so block them another way).
+      rmSync(join(dir, 'public-keys'), { recursive: true });
+      writeFileSync(join(dir, 'public-keys'), 'not a folder');
+      const warnings: Error[] = [];
+      const signer = loadOrCreateSigner(dir, (err) => warnings.push(err));
+      const sig = signer.sign('hello');
+      expect(verifySignature(signer.publicKeyPem, 'hello', sig)).toBe(true);
+      expect(warnings.length).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('key rotation safety', () => {
+  it('a rotation while another holds the lock is refused and changes nothing; afterwards it works', () => {
+    const dir = keyDir();
+    const before = loadOrCreateSigner(dir).fingerprint;
+    writeFileSync(join(dir, 'rotate.lock'), '');
+    expect(() => rotateSigningKey(dir, Date.now())).toThrow(/another key rotation is in progress/);
+    expect(loadOrCreateSigner(dir).fingerprint).toBe(before);
+    rmSync(join(dir, 'rotate.lock'));
+    const r = rotateSigningKey(dir, Date.now());
+    expect(r.previous).toBe(before);
+    expect(loadOrCreateSigner(dir).fingerprint).toBe(r.current);
+    // No temp file or lock is left behind.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock'))).toEqual([]);
   });
 });

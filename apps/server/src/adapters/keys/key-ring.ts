@@ -142,3 +142,14 @@ export function verifyWithKeys(
   }
   return { ok: false, reason: 'bad-signature' };
 }
+
+/**
+ * Every public key a key folder holds (the ring and the current public key), by fingerprint:
+ * what a restore trusts, since a backup made before a rotation was signed by a retired key.
+ */
+export function keysInFolder(keyDir: string): Map<string, string> {
+  const keys = new Map(readKeyRing(keyDir, '').map((k) => [k.fingerprint, k.publicKeyPem]));
+  const pub = join(keyDir, 'signing-key.pub.pem');
+  if (existsSync(pub)) for (const [fp, pem] of parsePublicKeys(readFileSync(pub, 'utf8'))) keys.set(fp, pem);
+  return keys;
+}

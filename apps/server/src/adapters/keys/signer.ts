@@ -1,5 +1,24 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  verify,
+} from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { addToRing, fingerprintOf, type RingKey, readKeyRing, retireInRing } from './key-ring.js';
 
@@ -53,7 +72,11 @@ function snapshot(privatePem: Buffer, path: string): Signer {
  * re-read when it changes (a rotation by the CLI while the server runs), so new signatures use
  * the new key without a restart.
  */
-export function loadOrCreateSigner(dir: string): SigningKeys & { created: boolean } {
+export function loadOrCreateSigner(
+  dir: string,
+  /** Told when the public files cannot be written (a read-only key folder): signing still works. */
+  warn: (err: Error) => void = () => {},
+): SigningKeys & { created: boolean } {
   const privPath = join(dir, PRIVATE);
   let created = false;
   if (!existsSync(privPath)) {
@@ -73,10 +96,16 @@ export function loadOrCreateSigner(dir: string): SigningKeys & { created: boolea
     if (key && now === stamp) return key;
     key = snapshot(readFileSync(privPath), privPath);
     stamp = now;
-    const pubPath = join(dir, PUBLIC);
-    if (!existsSync(pubPath) || readFileSync(pubPath, 'utf8') !== key.publicKeyPem)
-      writeFileSync(pubPath, key.publicKeyPem, { mode: 0o644 });
-    addToRing(dir, key.publicKeyPem, st.mtimeMs);
+    // Copies of the public half for verifiers: a key folder mounted read-only (a secret volume)
+    // must not stop the server signing, as a head file that cannot be written does not.
+    try {
+      const pubPath = join(dir, PUBLIC);
+      if (!existsSync(pubPath) || readFileSync(pubPath, 'utf8') !== key.publicKeyPem)
+        writeFileSync(pubPath, key.publicKeyPem, { mode: 0o644 });
+      addToRing(dir, key.publicKeyPem, st.mtimeMs);
+    } catch (err) {
+      warn(err as Error);
+    }
     return key;
   };
   current();
@@ -100,6 +129,22 @@ export function loadOrCreateSigner(dir: string): SigningKeys & { created: boolea
  * and kept nowhere: nothing needs it again, and a kept one could sign back-dated evidence.
  */
 export function rotateSigningKey(dir: string, now: number): { previous: string; current: string } {
+  // One rotation at a time: two at once would each retire the other's new key.
+  const lock = join(dir, 'rotate.lock');
+  try {
+    closeSync(openSync(lock, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    throw new Error(`another key rotation is in progress (${lock}); if none is, remove that file`);
+  }
+  try {
+    return rotateLocked(dir, now);
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+function rotateLocked(dir: string, now: number): { previous: string; current: string } {
   const privPath = join(dir, PRIVATE);
   const previous = snapshot(readFileSync(privPath), privPath);
   addToRing(dir, previous.publicKeyPem, now);
@@ -109,9 +154,19 @@ export function rotateSigningKey(dir: string, now: number): { previous: string; 
   // Into the ring first: a crash after this leaves a listed key that never signed, never a
   // signing key whose public half is missing.
   addToRing(dir, publicKeyPem, now);
-  const tmp = `${privPath}.new`;
-  writeFileSync(tmp, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  // A unique temp name, on disk before the rename: a crash leaves the old key or the new one whole.
+  const tmp = `${privPath}.${randomBytes(4).toString('hex')}.tmp`;
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    writeSync(fd, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
   renameSync(tmp, privPath);
+  // What is installed is what the ring lists as current, read back rather than assumed.
+  const installed = snapshot(readFileSync(privPath), privPath).fingerprint;
+  if (installed !== next) throw new Error(`${privPath} changed during the rotation: check the key folder`);
   writeFileSync(join(dir, PUBLIC), publicKeyPem, { mode: 0o644 });
   retireInRing(dir, previous.fingerprint, now);
   return { previous: previous.fingerprint, current: next };

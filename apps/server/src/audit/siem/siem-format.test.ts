@@ -54,6 +54,24 @@ describe('SIEM formats', () => {
     });
   });
 
+  it('an entry too big for one message keeps seq, hashes and action whole, drops its detail and says truncated', () => {
+    const big = { ...row, detail: JSON.stringify({ text: 'Ö'.repeat(100_000) }) };
+    for (const max of [8_192, 65_507]) {
+      const m = syslogMessage(big, header, max);
+      expect(Buffer.byteLength(m)).toBeLessThanOrEqual(max);
+      expect(m).toContain(
+        `seq="42" hash="${'b'.repeat(64)}" prevHash="${'a'.repeat(64)}" action="evidence.read" truncated="true"]`,
+      );
+      expect(JSON.parse(m.split('\uFEFF')[1]!)).toMatchObject({ seq: 42, detail: null, truncated: true });
+    }
+    // Even a cap too small for the rest is met, without splitting a character.
+    const tiny = syslogMessage({ ...big, actor_name: 'Ö'.repeat(1000) }, header, 480);
+    expect(Buffer.byteLength(tiny)).toBeLessThanOrEqual(480);
+    expect(tiny).not.toContain('\uFFFD');
+    // A message that fits is not touched.
+    expect(syslogMessage(row, header, 8_192)).not.toContain('truncated');
+  });
+
   it('escapes ", \\ and ] inside a structured-data value', () => {
     const m = syslogMessage({ ...row, action: 'a"b]c\\d' }, header);
     expect(m).toContain('action="a\\"b\\]c\\\\d"]');

@@ -65,9 +65,12 @@ const BOM = '\uFEFF';
 /**
  * One RFC 5424 message: PRI, version 1, the entry's own time (UTC, milliseconds), the structured
  * element `[<sdId> seq=… hash=… prevHash=… action=…]` and the entry as JSON in MSG (UTF-8, with
- * the BOM §6.4 asks for).
+ * the BOM §6.4 asks for). A message longer than `maxBytes` would be refused for ever (UDP) or cut
+ * by the receiver (rsyslog keeps 8 KB): MSG then loses the entry's detail, then is cut to fit, and
+ * the element says `truncated="true"`; seq, hashes and action are always whole, so the SIEM still
+ * sees the chain, and the full entry is in the database.
  */
-export function syslogMessage(r: AuditRow, h: SyslogHeader): string {
+export function syslogMessage(r: AuditRow, h: SyslogHeader, maxBytes = SYSLOG_MAX_BYTES): string {
   const e = siemEntry(r);
   const header = [
     `<${h.facility * 8 + h.severity}>1`,
@@ -77,8 +80,25 @@ export function syslogMessage(r: AuditRow, h: SyslogHeader): string {
     headerField(h.procId, 128),
     headerField(h.msgId, 32),
   ].join(' ');
-  const sd = `[${h.sdId} seq="${e.seq}" hash="${e.hash}" prevHash="${e.prevHash}" action="${sdValue(e.action)}"]`;
-  return `${header} ${sd} ${BOM}${JSON.stringify(e)}`;
+  const sd = (extra: string) =>
+    `[${h.sdId} seq="${e.seq}" hash="${e.hash}" prevHash="${e.prevHash}" action="${sdValue(e.action)}"${extra}]`;
+  const whole = `${header} ${sd('')} ${BOM}${JSON.stringify(e)}`;
+  if (Buffer.byteLength(whole) <= maxBytes) return whole;
+  const head = `${header} ${sd(' truncated="true"')} ${BOM}`;
+  const msg = JSON.stringify({ ...e, detail: null, truncated: true });
+  return head + cutToBytes(msg, maxBytes - Buffer.byteLength(head));
+}
+
+/** Default largest syslog message: rsyslog's default maxMessageSize (8 KB), well under UDP's 65,507. */
+export const SYSLOG_MAX_BYTES = 8_192;
+
+/** The longest prefix of `text` within `bytes` bytes of UTF-8, never splitting a character. */
+function cutToBytes(text: string, bytes: number): string {
+  const buf = Buffer.from(text, 'utf8');
+  if (buf.length <= bytes) return text;
+  let end = Math.max(0, bytes);
+  while (end > 0 && (buf[end]! & 0xc0) === 0x80) end--; // back to a character's first byte
+  return buf.subarray(0, end).toString('utf8');
 }
 
 /** RFC 6587 §3.4.1 octet counting (TCP and TLS, RFC 5425): `<length in bytes> <message>`. */

@@ -45,7 +45,7 @@ describe('SiemStreamer', () => {
   let audit: AuditService;
   let transport: FakeTransport;
   const clock = { now: () => Date.now() };
-  const streamer = (o: { owner?: string; resend?: number } = {}) =>
+  const streamer = (o: { owner?: string; resend?: number; resendBytes?: number } = {}) =>
     new SiemStreamer({
       cursors: new SiemCursors(db, clock),
       leases: new LeaseRepository(db, clock),
@@ -54,6 +54,7 @@ describe('SiemStreamer', () => {
       frame: (row) => String(row.seq),
       batch: 5,
       resend: o.resend ?? 3,
+      resendBytes: o.resendBytes ?? 0,
       log: silentLogger,
     });
   const record = async (n: number) => {
@@ -104,6 +105,20 @@ describe('SiemStreamer', () => {
     await s.tick();
     expect(transport.seqsOn(1)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(transport.seqsOn(2)).toEqual([8, 9, 10, 11, 12]);
+  });
+
+  it('after a loss everything within resendBytes of the connection end goes again, beyond `resend` entries', async () => {
+    await record(10);
+    // Each record is its seq as text: 1 byte for 1-9, 2 bytes for 10; batches [1-5]=5 bytes, [6-10]=6.
+    const s = streamer({ resend: 2, resendBytes: 7 });
+    await s.tick();
+    await s.tick();
+    transport.lose();
+    await s.tick();
+    // The last 7 bytes reach into the first batch, so it all goes again (the count alone says 9, 10).
+    expect(transport.seqsOn(2)).toEqual([1, 2, 3, 4, 5]);
+    await s.tick();
+    expect(transport.seqsOn(2)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
   it('never resends what went on an earlier connection that was not lost', async () => {

@@ -12,6 +12,12 @@ const LEASE_MS = 15_000;
 const IDLE_MS = 1_000;
 // Below the lease, so a streamer waiting out an outage keeps it.
 const MAX_BACKOFF_MS = 10_000;
+/**
+ * A stream transport calls a write done once the kernel has it, and the kernels of both ends can
+ * hold megabytes (thousands of entries) the receiver never read. After a loss, everything the
+ * connection carried within this many bytes of its end is sent again, however many entries.
+ */
+export const RESEND_BYTES = 32 * 1024 * 1024;
 
 /** The persisted cursor: the last entry handed to the SIEM target. Shared by every instance. */
 export class SiemCursors {
@@ -94,6 +100,8 @@ export interface SiemStreamerDeps {
   batch: number;
   /** After a connection fails, at most this many of the newest entries it carried are sent again. */
   resend: number;
+  /** And every entry within this many bytes of the connection's end (default RESEND_BYTES). */
+  resendBytes?: number;
   log: Logger;
   onSent?: (entries: number) => void;
   onFailure?: () => void;
@@ -116,6 +124,9 @@ export class SiemStreamer {
   #conn = -1;
   #connFirst = 0;
   #lastSent = 0;
+  /** Bytes the connection carried, and where each recent batch began and ended in them. */
+  #connBytes = 0;
+  #batches: Array<{ first: number; end: number }> = [];
   #lost = new Set<number>();
 
   constructor(private readonly d: SiemStreamerDeps) {
@@ -128,10 +139,18 @@ export class SiemStreamer {
     this.#lost.clear();
     if (!hit) return;
     this.#conn = -1;
-    await this.d.cursors.rewind(
-      SIEM_STREAM,
-      Math.max(this.#connFirst, this.#lastSent - this.d.resend + 1) - 1,
-    );
+    // The newest `resend` entries, and all that may still sit unread in either end's buffers.
+    const byCount = this.#lastSent - this.d.resend + 1;
+    const byBytes = this.#batches[0]?.first ?? this.#lastSent + 1;
+    await this.d.cursors.rewind(SIEM_STREAM, Math.max(this.#connFirst, Math.min(byCount, byBytes)) - 1);
+  }
+
+  /** Notes a batch the connection carried; forgets those wholly further back than resendBytes. */
+  #carried(first: number, bytes: number): void {
+    this.#connBytes += bytes;
+    this.#batches.push({ first, end: this.#connBytes });
+    const from = this.#connBytes - (this.d.resendBytes ?? RESEND_BYTES);
+    while (this.#batches.length && this.#batches[0]!.end <= from) this.#batches.shift();
   }
 
   start(): void {
@@ -145,6 +164,8 @@ export class SiemStreamer {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
+    // Closing first fails a write stuck on a far end that does not read, so the round ends.
+    await this.d.transport.close().catch(() => {});
     await this.#running;
     await this.d.transport.close().catch(() => {});
     if (this.#leader) await this.d.leases.release(LEASE, this.d.owner).catch(() => {});
@@ -180,8 +201,9 @@ export class SiemStreamer {
     const first = Number(rows[0]!.seq);
     const last = Number(rows.at(-1)!.seq);
     let connection: number;
+    const records = rows.map(this.d.frame);
     try {
-      connection = await this.d.transport.write(rows.map(this.d.frame));
+      connection = await this.d.transport.write(records);
     } catch (err) {
       this.#failures++;
       this.d.onFailure?.();
@@ -195,8 +217,14 @@ export class SiemStreamer {
     if (connection !== this.#conn) {
       this.#conn = connection;
       this.#connFirst = first;
+      this.#connBytes = 0;
+      this.#batches = [];
     }
     this.#lastSent = last;
+    this.#carried(
+      first,
+      records.reduce((n, r) => n + Buffer.byteLength(r), 0),
+    );
     // Lost while this batch was written: it goes again, with what else the connection carried.
     if (this.#lost.has(connection)) {
       await this.#rewindIfLost();

@@ -20,6 +20,12 @@ export interface SiemTransport {
 }
 
 const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * How long a write may wait for the far end to take it. A receiver that accepts but never reads
+ * would otherwise hold a write (and the streamer, and shutdown) forever; connect plus this stays
+ * below the streamer's lease, so a stuck instance never streams on after another took over.
+ */
+export const WRITE_TIMEOUT_MS = 5_000;
 
 /** JSON lines appended to a file, fsynced after every batch (before the cursor moves past it). */
 export class FileTransport implements SiemTransport {
@@ -50,14 +56,45 @@ export class StreamTransport implements SiemTransport {
   #socket: Socket | null = null;
   #connection = 0;
   #lost: Array<(connection: number) => void> = [];
+  /** Counts close() calls: a connection that finishes opening after one is not used. */
+  #epoch = 0;
+  #opening: Socket | null = null;
 
-  constructor(private readonly open: () => Socket) {}
+  constructor(
+    private readonly open: () => Socket,
+    private readonly writeTimeoutMs = WRITE_TIMEOUT_MS,
+  ) {}
 
+  /**
+   * Resolves once the kernel has taken every byte (nothing left in Node's buffer); a far end
+   * that stops reading past `writeTimeoutMs` has its connection destroyed, which reports it lost.
+   */
   async write(records: string[]): Promise<number> {
+    const epoch = this.#epoch;
     const socket = this.#socket ?? (await this.#connect());
+    if (epoch !== this.#epoch) {
+      // Closed while connecting (shutting down): this connection is not used.
+      socket.destroy();
+      throw new Error('the transport was closed');
+    }
     const connection = this.#connection;
     await new Promise<void>((resolve, reject) => {
-      socket.write(records.join(''), 'utf8', (err) => (err ? reject(err) : resolve()));
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        socket.destroy(new Error(`the SIEM target took nothing for ${this.writeTimeoutMs} ms`));
+      }, this.writeTimeoutMs);
+      const settle = (err?: Error | null) => {
+        clearTimeout(timer);
+        socket.off('close', closed);
+        // A destroyed socket may call back without an error: its bytes were not all taken.
+        if (err || timedOut || socket.destroyed)
+          reject(err ?? new Error(`the SIEM target took nothing for ${this.writeTimeoutMs} ms`));
+        else resolve();
+      };
+      const closed = () => settle(new Error('the connection closed while writing'));
+      socket.once('close', closed);
+      socket.write(records.join(''), 'utf8', (err) => settle(err));
     });
     if (this.#socket !== socket) throw new Error('the connection closed while writing');
     return connection;
@@ -68,12 +105,16 @@ export class StreamTransport implements SiemTransport {
   }
 
   async close(): Promise<void> {
+    this.#epoch++;
+    this.#opening?.destroy(new Error('the transport was closed'));
     const s = this.#socket;
     this.#socket = null;
     if (!s) return;
     await new Promise<void>((resolve) => {
       s.once('close', () => resolve());
-      s.end();
+      // Bytes still waiting mean a far end that does not read: ending would wait on it.
+      if (s.writableLength > 0) s.destroy();
+      else s.end();
       setTimeout(() => s.destroy(), CONNECT_TIMEOUT_MS).unref();
     });
   }
@@ -81,6 +122,10 @@ export class StreamTransport implements SiemTransport {
   #connect(): Promise<Socket> {
     return new Promise((resolve, reject) => {
       const socket = this.open();
+      this.#opening = socket;
+      socket.once('close', () => {
+        if (this.#opening === socket) this.#opening = null;
+      });
       const connection = ++this.#connection;
       const timer = setTimeout(() => socket.destroy(new Error('connect timed out')), CONNECT_TIMEOUT_MS);
       const failed = (err: Error) => {
@@ -90,6 +135,7 @@ export class StreamTransport implements SiemTransport {
       socket.once('error', failed);
       socket.once('encrypted' in socket ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
+        this.#opening = null;
         socket.off('error', failed);
         socket.setKeepAlive(true, 10_000);
         socket.on('error', () => {}); // 'close' follows and reports the loss

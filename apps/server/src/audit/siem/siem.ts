@@ -25,8 +25,8 @@ export function frameFor(c: SiemConfig, procId: string): (row: AuditRow) => stri
   };
   // UDP: one message per datagram (RFC 5426); TCP and TLS: octet counting (RFC 6587, RFC 5425).
   return c.target.transport === 'udp'
-    ? (row) => syslogMessage(row, header)
-    : (row) => octetCounted(syslogMessage(row, header));
+    ? (row) => syslogMessage(row, header, c.maxMessageBytes)
+    : (row) => octetCounted(syslogMessage(row, header, c.maxMessageBytes));
 }
 
 /** The audit trail's SIEM stream for this instance (it streams while it holds the lease). */
@@ -40,6 +40,13 @@ export function buildSiemStreamer(d: {
   onSent?: (entries: number) => void;
   onFailure?: () => void;
 }): SiemStreamer {
+  const t = d.config.target;
+  // The trail names officers, sessions and addresses: on the wire it should be encrypted.
+  if (t.kind === 'json-tcp' || (t.kind === 'syslog' && t.transport !== 'tls'))
+    d.log.warn(
+      { target: t.kind === 'json-tcp' ? 'tcp' : `syslog+${t.transport}` },
+      'siem: the audit trail is sent unencrypted; use syslog+tls:// unless the network between is trusted',
+    );
   return new SiemStreamer({
     cursors: new SiemCursors(d.db, d.clock),
     leases: d.leases,
