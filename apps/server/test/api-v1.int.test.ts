@@ -655,6 +655,11 @@ describe('failed client authentications are limited per address', () => {
   // After the expiry test: it leaves this address refused for a minute.
   it('answers 429 to every client credential from an address past its failures, keys and tokens alike', async () => {
     const { id, key } = await newClient(['sessions:read']);
+    // No credential at all guesses nothing and is not counted (a console or browser request that
+    // lands here must not lock out a CAD system behind the same address).
+    for (let i = 0; i <= CLIENT_AUTH_FAILURES_PER_MINUTE; i++)
+      expect((await fetch(`${s.url}/api/v1/incidents/${id}`)).status).toBe(401);
+    expect((await call(key, 'GET', `/api/v1/incidents/${id}`)).status).not.toBe(429);
     let refused: Response | undefined;
     for (let i = 0; i <= CLIENT_AUTH_FAILURES_PER_MINUTE && !refused; i++) {
       const res = await call(`sl_${'0'.repeat(16)}_${'x'.repeat(43)}`, 'GET', `/api/v1/incidents/${id}`);

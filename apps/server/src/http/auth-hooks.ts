@@ -91,8 +91,12 @@ export function installAuth(
       const sent = /^Bearer (\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
       const client = sent ? await clients.authenticate(sent, request.ip) : null;
       if (!client) {
-        await clientFailures.failed(request);
-        request.log.warn({ credential: describeCredential(sent) }, 'API client authentication failed');
+        // Only a credential that was sent and failed counts: no credential at all guesses nothing
+        // (a browser or a misrouted console request), and must not lock out a CAD behind the same NAT.
+        if (sent) {
+          await clientFailures.failed(request);
+          request.log.warn({ credential: describeCredential(sent) }, 'API client authentication failed');
+        }
         reply.header('www-authenticate', 'Bearer realm="sightline-api"');
         throw new DomainError(
           'unauthenticated',
