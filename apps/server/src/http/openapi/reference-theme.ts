@@ -12,4 +12,7 @@ export const REFERENCE_PAGE_CSS = `
 .swagger-ui .opblock.opblock-put .opblock-summary-method { background: #8a4a00; }
 .swagger-ui .opblock.opblock-patch .opblock-summary-method { background: #0f6b57; }
 .swagger-ui .opblock.opblock-delete .opblock-summary-method { background: #b3261e; }
+.swagger-ui .btn.authorize { color: #1d7049; border-color: #1d7049; }
+.swagger-ui .btn.authorize svg { fill: #1d7049; }
+.swagger-ui .authorization__btn.unlocked, .swagger-ui .authorization__btn.locked { fill: #1d7049; }
 `;
