@@ -49,7 +49,7 @@ test('Firefox: consent, then live video and location reach the officer, moving',
 
   await openNewestSession(officer.page);
   await expect(officer.page.getByTestId('map')).toHaveAttribute('data-marker-lat', /^53\.48/);
-  await expect(officer.page.getByTestId('map')).toHaveAttribute('data-marker-lon', /^-2\.24/);
+  await expect(officer.page.getByTestId('map')).toHaveAttribute('data-marker-lng', /^-2\.24/);
   const video = officer.page.getByTestId('live-video');
   await expect
     .poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 30_000 })
