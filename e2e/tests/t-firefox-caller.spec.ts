@@ -26,11 +26,17 @@ test.afterAll(async () => {
 
 const screen = (page: FirefoxPage) => page.$eval('main', (m) => (m as HTMLElement).dataset.screen);
 const inMain = (page: FirefoxPage, attr: string, value: string) =>
-  waitInPage(page, `main[data-${attr}] became ${value}`, `document.querySelector('main')?.dataset.${attr} === '${value}'`);
+  waitInPage(
+    page,
+    `main[data-${attr}] became ${value}`,
+    `document.querySelector('main')?.dataset.${attr} === '${value}'`,
+  );
 const framesDecoded = async (officer: Page) =>
   Number(await officer.getByTestId('video-stats').getAttribute('data-frames-decoded'));
 
-test('Firefox: consent, then live video and location reach the officer, moving', async ({ browser }, testInfo) => {
+test('Firefox: consent, then live video and location reach the officer, moving', async ({
+  browser,
+}, testInfo) => {
   const officer = await signInConsole(browser, server.url, 'handler');
   const link = await sendInviteWith(officer.page, {});
   const phone = await firefoxPhone(firefox, HERE);
@@ -58,6 +64,13 @@ test('Firefox: consent, then live video and location reach the officer, moving',
   const before = await framesDecoded(officer.page);
   // Moving video from Gecko's encoder, not one keyframe: at least 25 more frames decoded.
   await expect.poll(() => framesDecoded(officer.page), { timeout: 30_000 }).toBeGreaterThan(before + 25);
+  // Gecko gives no bandwidth estimate; the page measures what it sends instead, so the
+  // officer still learns the phone's connection quality (it said "not reported" before).
+  await expect(officer.page.getByTestId('caller-quality')).toHaveAttribute(
+    'data-level',
+    /good|fair|poor|stills/,
+  );
+  await expect(officer.page.getByTestId('caller-quality')).toHaveAttribute('data-kbps', /^[1-9]\d*$/);
   await phone.close();
   await officer.context.close();
 });
@@ -110,7 +123,9 @@ test('Firefox: a location-only link shares the fix and no video', async ({ brows
   await officer.context.close();
 });
 
-test('Firefox: a caller who refuses shares nothing, and the officer sees the refusal', async ({ browser }) => {
+test('Firefox: a caller who refuses shares nothing, and the officer sees the refusal', async ({
+  browser,
+}) => {
   const officer = await signInConsole(browser, server.url, 'handler');
   const link = await sendInviteWith(officer.page, {});
   const phone = await firefoxPhone(firefox, HERE);
