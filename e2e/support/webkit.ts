@@ -130,8 +130,17 @@ export class WebKitPage {
     await this.call(`/element/${await this.find(css)}/value`, 'POST', { text });
   }
 
-  /** Saves a PNG of the viewport. */
+  /**
+   * Saves a PNG of the viewport, from the top. WebKitGTK returns the last painted frame, which
+   * under Xvfb can lag the DOM by a frame or two ("Loading…" after the consent screen was
+   * rendered): wait for two animation frames first.
+   */
   async screenshot(path: string): Promise<void> {
+    await this.call('/execute/async', 'POST', {
+      script:
+        'const done = arguments[0]; window.scrollTo(0, 0); requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 100)));',
+      args: [],
+    });
     writeFileSync(path, Buffer.from(await this.call<string>('/screenshot', 'GET'), 'base64'));
   }
 
