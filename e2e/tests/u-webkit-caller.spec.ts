@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '@playwright/test';
+import { type Browser, expect, type Page, test } from '@playwright/test';
 import { type Sightline, startSightline } from '@sightline/testkit/server';
 import { sha256 } from '../support/media.js';
 import { apiAs, openNewestSession, sendInviteWith, signInConsole } from '../support/pages.js';
@@ -30,6 +30,24 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
+/** An officer (Chromium) sends a link, a fresh WebKit phone opens it, `body` runs; both close after. */
+async function onCall(
+  browser: Browser,
+  mode: 'video' | 'location',
+  body: (phone: WebKitPage, officer: Page) => Promise<void>,
+): Promise<void> {
+  const officer = await signInConsole(browser, server.url, 'handler');
+  const link = await sendInviteWith(officer.page, { mode });
+  const phone = await WebKitPage.open(webkit);
+  try {
+    await phone.goto(link);
+    await body(phone, officer.page);
+  } finally {
+    await phone.close();
+    await officer.context.close();
+  }
+}
+
 const main = (page: WebKitPage, attr: string, value: string) =>
   page.waitFor(
     `main[data-${attr}] became ${value}`,
@@ -41,11 +59,7 @@ const textOf = (page: WebKitPage, css: string) =>
 test('WebKit: consent, then the page says video is not possible here, and a photo reaches the officer', async ({
   browser,
 }, testInfo) => {
-  const officer = await signInConsole(browser, server.url, 'handler');
-  const link = await sendInviteWith(officer.page, {});
-  const phone = await WebKitPage.open(webkit);
-  try {
-    await phone.goto(link);
+  await onCall(browser, 'video', async (phone, officer) => {
     await main(phone, 'screen', 'consent');
     expect(await textOf(phone, 'h1')).toMatch(/police/i);
     // What this engine build has: a camera (mock), no WebRTC.
@@ -61,12 +75,13 @@ test('WebKit: consent, then the page says video is not possible here, and a phot
     await phone.screenshot(join(dir, 'engine-webkit-no-webrtc.png'));
 
     // The officer is told why there is no video, rather than waiting for it.
-    await openNewestSession(officer.page);
+    await openNewestSession(officer);
     await expect(
-      officer.page.locator('[data-testid="timeline-event"][data-type="permission.camera.unavailable"]'),
+      officer.locator('[data-testid="timeline-event"][data-type="permission.camera.unavailable"]'),
     ).toHaveCount(1);
 
     // The fallback that carries evidence: a photo from the phone, stored byte for byte.
+    mkdirSync(testInfo.outputDir, { recursive: true });
     const file = testInfo.outputPath('scene.png');
     writeFileSync(file, PNG);
     await phone.type('#upload-choose', file);
@@ -75,7 +90,7 @@ test('WebKit: consent, then the page says video is not possible here, and a phot
       `!!document.querySelector('.transfer[data-state="done"]')`,
       30_000,
     );
-    const sessionId = /sessions\/([0-9a-f-]{36})/.exec(officer.page.url())?.[1];
+    const sessionId = /sessions\/([0-9a-f-]{36})/.exec(officer.url())?.[1];
     const api = await apiAs(server.url, 'supervisor');
     await expect
       .poll(async () => {
@@ -84,50 +99,36 @@ test('WebKit: consent, then the page says video is not possible here, and a phot
       })
       .toContain(sha256(PNG));
     await api.dispose();
-  } finally {
-    await phone.close();
-    await officer.context.close();
-  }
+  });
 });
 
 test('WebKit: chat goes both ways', async ({ browser }) => {
-  const officer = await signInConsole(browser, server.url, 'handler');
-  const link = await sendInviteWith(officer.page, {});
-  const phone = await WebKitPage.open(webkit);
-  try {
-    await phone.goto(link);
+  await onCall(browser, 'video', async (phone, officer) => {
     await main(phone, 'screen', 'consent');
     await phone.click('#chat-only');
     await phone.type('#chat-input', 'I cannot talk. He is in the kitchen.');
     await phone.click('#chat-send');
-    await openNewestSession(officer.page);
-    await expect(officer.page.locator('[data-testid="chat-message"][data-from="caller"]')).toContainText(
+    await openNewestSession(officer);
+    await expect(officer.locator('[data-testid="chat-message"][data-from="caller"]')).toContainText(
       'He is in the kitchen.',
     );
-    await officer.page.getByTestId('chat-input').fill('Officers are two minutes away.');
-    await officer.page.getByTestId('chat-send').click();
+    await officer.getByTestId('chat-input').fill('Officers are two minutes away.');
+    await officer.getByTestId('chat-send').click();
     await phone.waitFor(
       'the officer’s message reached WebKit',
       `[...document.querySelectorAll('li.msg[data-from="officer"]')].some((m) => m.textContent.includes('two minutes away'))`,
     );
-    await expect(officer.page.locator('[data-testid="chat-message"][data-from="officer"]')).toHaveAttribute(
+    await expect(officer.locator('[data-testid="chat-message"][data-from="officer"]')).toHaveAttribute(
       'data-status',
       'read',
     );
-  } finally {
-    await phone.close();
-    await officer.context.close();
-  }
+  });
 });
 
 test('WebKit: a location-only link with no location source says so and never claims to share', async ({
   browser,
 }) => {
-  const officer = await signInConsole(browser, server.url, 'handler');
-  const link = await sendInviteWith(officer.page, { mode: 'location' });
-  const phone = await WebKitPage.open(webkit);
-  try {
-    await phone.goto(link);
+  await onCall(browser, 'location', async (phone, officer) => {
     await main(phone, 'mode', 'location');
     await phone.click('#start');
     await main(phone, 'screen', 'live');
@@ -140,30 +141,20 @@ test('WebKit: a location-only link with no location source says so and never cla
     const shown = await textOf(phone, 'main');
     expect(shown).toContain('This phone did not give us its location.');
     expect(shown).not.toContain('You are sharing your location with the police');
-    await openNewestSession(officer.page);
+    await openNewestSession(officer);
     await expect(
-      officer.page.locator('[data-testid="timeline-event"][data-type="permission.location.unavailable"]'),
+      officer.locator('[data-testid="timeline-event"][data-type="permission.location.unavailable"]'),
     ).toHaveCount(1);
-    await expect(officer.page.getByTestId('map')).not.toHaveAttribute('data-marker-lat', /\d/);
-  } finally {
-    await phone.close();
-    await officer.context.close();
-  }
+    await expect(officer.getByTestId('map')).not.toHaveAttribute('data-marker-lat', /\d/);
+  });
 });
 
 test('WebKit: a caller who refuses shares nothing, and the officer sees the refusal', async ({ browser }) => {
-  const officer = await signInConsole(browser, server.url, 'handler');
-  const link = await sendInviteWith(officer.page, {});
-  const phone = await WebKitPage.open(webkit);
-  try {
-    await phone.goto(link);
+  await onCall(browser, 'video', async (phone, officer) => {
     await main(phone, 'screen', 'consent');
     await phone.click('#decline');
     await main(phone, 'screen', 'refused');
-    await openNewestSession(officer.page);
-    await expect(officer.page.getByTestId('session-state')).toHaveText(/refused/i);
-  } finally {
-    await phone.close();
-    await officer.context.close();
-  }
+    await openNewestSession(officer);
+    await expect(officer.getByTestId('session-state')).toHaveText(/refused/i);
+  });
 });
