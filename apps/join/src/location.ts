@@ -11,6 +11,13 @@ function metres(a: LocationFix, b: LocationFix): number {
   return Math.hypot(dx, dy);
 }
 
+/**
+ * How long to wait for the browser's first answer (a fix or an error). WebKitGTK with no
+ * location service (no GeoClue) never answers at all, not even the watch's own timeout, which
+ * only starts once permission is settled: without this the caller would wait for ever.
+ */
+export const FIRST_ANSWER_MS = 20_000;
+
 export interface WatchOptions {
   /** Location-only links run for a long time: spend less battery when still or low on charge. */
   batteryAware: boolean;
@@ -34,11 +41,16 @@ export function watchLocation(
   let interval = options.batteryAware ? 2_000 : 900;
   let watchId: number | null = null;
   let lowBattery = false;
+  let answered = false;
+  const noAnswer = setTimeout(() => {
+    if (!answered) onError('unavailable');
+  }, FIRST_ANSWER_MS);
 
   const start = () => {
     if (watchId !== null) navigator.geolocation.clearWatch(watchId);
     watchId = navigator.geolocation.watchPosition(
       (p) => {
+        answered = true;
         const c = p.coords;
         const fix: LocationFix = {
           lat: c.latitude,
@@ -56,7 +68,10 @@ export function watchLocation(
         last = fix;
         onFix(fix);
       },
-      (err) => onError(err.code === err.PERMISSION_DENIED ? 'denied' : 'unavailable'),
+      (err) => {
+        answered = true;
+        onError(err.code === err.PERMISSION_DENIED ? 'denied' : 'unavailable');
+      },
       { enableHighAccuracy: !lowBattery, maximumAge: lowBattery ? 10_000 : 0, timeout: 30_000 },
     );
   };
@@ -84,6 +99,7 @@ export function watchLocation(
     });
   }
   return () => {
+    clearTimeout(noAnswer);
     if (watchId !== null) navigator.geolocation.clearWatch(watchId);
   };
 }

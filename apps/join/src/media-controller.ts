@@ -3,7 +3,7 @@ import type { DeviceCopy } from './device-copy.js';
 import { watchLocation } from './location.js';
 import { OfficerView } from './officer-view.js';
 import { openCamera, Publisher, type VideoStep } from './publisher.js';
-import { QualityTracker, sampleStats, stepFor } from './quality.js';
+import { QualityTracker, StatsSampler, stepFor } from './quality.js';
 import type { Signalling } from './signalling.js';
 import type { Store } from './store.js';
 
@@ -33,6 +33,7 @@ export class MediaController {
   #stopLocation: (() => void) | null = null;
   #lastFixAt = 0;
   #quality = new QualityTracker();
+  #stats = new StatsSampler();
   #step: VideoStep = 'smooth';
   #qualityTimer: ReturnType<typeof setInterval> | null = null;
   #livenessTimer: ReturnType<typeof setInterval> | null = null;
@@ -307,7 +308,7 @@ export class MediaController {
     this.#qualityTimer ??= setInterval(async () => {
       const pc = this.#publisher?.connection;
       if (pc?.connectionState !== 'connected' || Date.now() - started < QUALITY_WARMUP_MS) return;
-      const sample = await sampleStats(pc).catch(() => null);
+      const sample = await this.#stats.sample(pc).catch(() => null);
       if (!sample) return;
       const before = this.store.state.quality;
       const level = this.#quality.push(sample);

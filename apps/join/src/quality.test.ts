@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { levelFor, QualityTracker, stepFor } from './quality.js';
+import { levelFor, QualityTracker, sampleReport, stepFor } from './quality.js';
 
 describe('quality', () => {
   it('maps bandwidth and loss to a level', () => {
@@ -57,5 +57,45 @@ describe('quality', () => {
     expect(q.push({ kbps: 900, loss: 0, bandwidthLimited: true })).toBe('fair');
     expect(q.stills).toBe(false);
     expect(q.push({ kbps: 2500, loss: 0, bandwidthLimited: true })).toBe('good');
+  });
+
+  describe('reading getStats', () => {
+    const pair = (bytesSent: number, timestamp: number, extra: Record<string, unknown> = {}) => ({
+      type: 'candidate-pair',
+      state: 'succeeded',
+      selected: true,
+      bytesSent,
+      timestamp,
+      ...extra,
+    });
+    const lost = (fractionLost: number) => ({ type: 'remote-inbound-rtp', kind: 'video', fractionLost });
+
+    it('uses the browser’s estimate where it gives one (Chromium, WebKit)', () => {
+      const { sample } = sampleReport(
+        [
+          pair(1_000, 1_000, { availableOutgoingBitrate: 2_400_000, nominated: true }),
+          { type: 'outbound-rtp', kind: 'video', qualityLimitationReason: 'bandwidth' },
+          lost(0.01),
+        ],
+        null,
+      );
+      expect(sample).toEqual({ kbps: 2400, loss: 0.01, bandwidthLimited: true });
+    });
+
+    it('in Gecko (no estimate) measures the rate sent between samples and judges by loss', () => {
+      const first = sampleReport([pair(100_000, 10_000), lost(0)], null);
+      expect(first.sample).toBeNull(); // nothing to compare with yet
+      // 250 000 bytes in 2 s = 1000 kbit/s.
+      const second = sampleReport([pair(350_000, 12_000), lost(0.2)], first.mark);
+      expect(second.sample).toEqual({ kbps: 1000, loss: 0.2, bandwidthLimited: false });
+      expect(levelFor(second.sample!)).toBe('stills');
+      const clean = sampleReport([pair(600_000, 14_000), lost(0)], second.mark);
+      expect(levelFor(clean.sample!)).toBe('good');
+    });
+
+    it('a new connection (bytes start again) gives no sample rather than a negative rate', () => {
+      const { sample } = sampleReport([pair(5_000, 20_000)], { bytes: 900_000, at: 18_000 });
+      expect(sample).toBeNull();
+    });
   });
 });

@@ -77,24 +77,52 @@ export function stepFor(level: QualityLevel): VideoStep {
   return level === 'stills' ? 'stills' : level === 'poor' ? 'low' : 'smooth';
 }
 
-/** Reads the bandwidth estimate and loss from the publishing connection's stats. */
-export async function sampleStats(pc: RTCPeerConnection): Promise<QualitySample | null> {
-  const stats = await pc.getStats();
+/** Bytes the selected candidate pair had sent, and when (stats timestamp, ms). */
+export interface SentMark {
+  bytes: number;
+  at: number;
+}
+
+/**
+ * Reads the bandwidth estimate and loss from one getStats() report. Chromium and WebKit give
+ * the sender's estimate (candidate-pair availableOutgoingBitrate); Gecko gives neither that
+ * nor qualityLimitationReason, only loss and bytes sent: there the rate actually sent since
+ * `previous` stands in, and the level follows loss alone (bandwidthLimited stays false).
+ * Returns null until a rate is known, with the mark to pass next time.
+ */
+export function sampleReport(
+  reports: Iterable<Record<string, unknown>>,
+  previous: SentMark | null,
+): { sample: QualitySample | null; mark: SentMark | null } {
   let kbps: number | null = null;
   let loss = 0;
   let bandwidthLimited = false;
-  stats.forEach((r: Record<string, unknown>) => {
+  let mark: SentMark | null = null;
+  for (const r of reports) {
     if (r.type === 'outbound-rtp' && r.kind === 'video' && r.qualityLimitationReason === 'bandwidth')
       bandwidthLimited = true;
-    if (
-      r.type === 'candidate-pair' &&
-      r.state === 'succeeded' &&
-      typeof r.availableOutgoingBitrate === 'number'
-    )
-      kbps = r.availableOutgoingBitrate / 1000;
+    if (r.type === 'candidate-pair' && r.state === 'succeeded') {
+      if (typeof r.availableOutgoingBitrate === 'number') kbps = r.availableOutgoingBitrate / 1000;
+      if (typeof r.bytesSent === 'number' && typeof r.timestamp === 'number' && (r.selected ?? r.nominated))
+        mark = { bytes: r.bytesSent, at: r.timestamp };
+    }
     // With simulcast there is one per layer: the worst says most about the uplink.
     if (r.type === 'remote-inbound-rtp' && r.kind === 'video' && typeof r.fractionLost === 'number')
       loss = Math.max(loss, r.fractionLost);
-  });
-  return kbps === null ? null : { kbps, loss, bandwidthLimited };
+  }
+  if (kbps === null && mark && previous && mark.at > previous.at && mark.bytes >= previous.bytes)
+    kbps = ((mark.bytes - previous.bytes) * 8) / (mark.at - previous.at);
+  return { sample: kbps === null ? null : { kbps, loss, bandwidthLimited }, mark };
+}
+
+/** Samples the publishing connection's stats, remembering what was sent for the next sample. */
+export class StatsSampler {
+  #mark: SentMark | null = null;
+
+  async sample(pc: RTCPeerConnection): Promise<QualitySample | null> {
+    const stats = await pc.getStats();
+    const { sample, mark } = sampleReport(stats.values() as Iterable<Record<string, unknown>>, this.#mark);
+    this.#mark = mark;
+    return sample;
+  }
 }
