@@ -14,7 +14,7 @@ export function csvField(value: string | number | null): string {
 
 /** Rows to CSV text, CRLF line ends as RFC 4180 asks. */
 export function toCsv(rows: ReadonlyArray<ReadonlyArray<string | number | null>>): string {
-  return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return `${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 
 const HEADER = [
