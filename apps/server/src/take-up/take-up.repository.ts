@@ -113,10 +113,10 @@ export class TakeUpRepository {
   }
 
   /** The session a link's token (its SHA-256) belongs to. */
-  async sessionByTokenHash(hash: string): Promise<{ id: string; state: string } | undefined> {
+  async sessionByTokenHash(hash: string): Promise<{ id: string; state: string; mode: string } | undefined> {
     return this.db
       .selectFrom('sessions')
-      .select(['id', 'state'])
+      .select(['id', 'state', 'mode'])
       .where('token_hash', '=', hash)
       .executeTakeFirst();
   }

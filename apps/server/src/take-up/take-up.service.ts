@@ -75,7 +75,9 @@ export class TakeUpService {
     const notes: Array<[string, string | null]> = [];
     if (report.inAppBrowser)
       notes.push(['caller.in_app_browser', `${report.inAppBrowser}'s built-in browser`]);
-    if (!report.webrtc) notes.push(['caller.no_webrtc', 'this browser cannot send live video']);
+    // A location-only link needs no WebRTC: no failure there.
+    if (!report.webrtc && row.mode !== 'location')
+      notes.push(['caller.no_webrtc', 'this browser cannot send live video']);
     for (const [type, detail] of notes)
       if (!(await this.repo.hasEvent(row.id, type)))
         await this.sessions.addEvent(row.id, type, 'caller', detail);
