@@ -50,7 +50,7 @@ test('the caller answers "Did this help?" once after the end, and the supervisor
   // Sending without an answer says what is missing; then an answer and a comment.
   await phone.page.getByRole('button', { name: 'Send answer' }).click();
   await expect(phone.page.getByRole('alert')).toHaveText('Choose an answer first.');
-  await question.getByRole('radio', { name: 'Yes' }).check();
+  await question.getByRole('radio', { name: 'Yes', exact: true }).check();
   await phone.page.getByLabel('Anything else you would like to tell us? (optional)').fill('Quick and kind');
   await phone.page.getByRole('button', { name: 'Send answer' }).click();
   await expect(
@@ -60,7 +60,10 @@ test('the caller answers "Did this help?" once after the end, and the supervisor
 
   // A reload asks again (the page cannot know); a second answer is refused, and thanked alike.
   await phone.page.reload();
-  await phone.page.getByRole('group', { name: 'Did this help?' }).getByRole('radio', { name: 'No' }).check();
+  await phone.page
+    .getByRole('group', { name: 'Did this help?' })
+    .getByRole('radio', { name: 'No', exact: true })
+    .check();
   await phone.page.getByRole('button', { name: 'Send answer' }).click();
   await expect(phone.page.getByText('Thank you for your answer.')).toBeVisible();
   await phone.context.close();
