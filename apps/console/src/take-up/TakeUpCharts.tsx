@@ -60,17 +60,19 @@ export function FunnelChart({ teams }: { teams: TakeUpReport['byTeam'] }) {
 
 /** Per period, links sent beside those that went live. */
 export function TrendChart({ periods }: { periods: TakeUpReport['byPeriod'] }) {
-  const height = 160;
+  // Drawing area 0..height under a margin for the top label; at least as wide as the funnel.
+  const top = 12;
+  const height = 150;
   const left = 34;
-  const bottom = 34;
+  const bottom = 24;
   const slot = 44;
-  const width = Math.max(left + periods.length * slot + 10, 300);
+  const width = Math.max(left + periods.length * slot + 10, 520);
   const max = niceMax(periods.map((p) => p.sent));
-  const y = (v: number) => height - (v / max) * height;
+  const y = (v: number) => top + height - (v / max) * height;
   return (
     <svg
       className="take-up-chart"
-      viewBox={`0 0 ${width} ${height + bottom}`}
+      viewBox={`0 0 ${width} ${top + height + bottom}`}
       role="img"
       aria-labelledby="trend-title"
       data-testid="trend-chart"
@@ -91,9 +93,9 @@ export function TrendChart({ periods }: { periods: TakeUpReport['byPeriod'] }) {
         const x = left + i * slot + 6;
         return (
           <g key={p.period}>
-            <rect x={x} y={y(p.sent)} width={14} height={height - y(p.sent)} fill={LIGHT} />
-            <rect x={x + 16} y={y(p.live)} width={14} height={height - y(p.live)} fill={BLUE} />
-            <text x={x + 15} y={height + 14} fontSize="9" textAnchor="middle" fill="#1b1f24">
+            <rect x={x} y={y(p.sent)} width={14} height={y(0) - y(p.sent)} fill={LIGHT} />
+            <rect x={x + 16} y={y(p.live)} width={14} height={y(0) - y(p.live)} fill={BLUE} />
+            <text x={x + 15} y={y(0) + 14} fontSize="9" textAnchor="middle" fill="#1b1f24">
               {p.period.slice(5)}
             </text>
           </g>

@@ -165,6 +165,7 @@ export function TakeUpPage() {
             <section aria-labelledby="trend-heading">
               <h2 id="trend-heading">Sent and live, by {PERIOD_LABELS[report.period].toLowerCase()}</h2>
               <TrendChart periods={report.byPeriod} />
+              <p className="muted">Light bars: links sent. Dark bars: went live.</p>
             </section>
           </div>
           <h2>By team</h2>
