@@ -105,24 +105,17 @@ export function TakeUpPage() {
           void store.fetch();
         }}
       >
-        <div className="field">
-          <label htmlFor="take-up-from">From</label>
-          <input
-            id="take-up-from"
-            type="date"
-            value={query.from}
-            onChange={(e) => store.setDate('from', e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="take-up-to">To</label>
-          <input
-            id="take-up-to"
-            type="date"
-            value={query.to}
-            onChange={(e) => store.setDate('to', e.target.value)}
-          />
-        </div>
+        {(['from', 'to'] as const).map((field) => (
+          <div className="field" key={field}>
+            <label htmlFor={`take-up-${field}`}>{field === 'from' ? 'From' : 'To'}</label>
+            <input
+              id={`take-up-${field}`}
+              type="date"
+              value={query[field]}
+              onChange={(e) => store.setDate(field, e.target.value)}
+            />
+          </div>
+        ))}
         <div className="field">
           <label htmlFor="take-up-period">Per</label>
           <select

@@ -86,26 +86,20 @@ export class TakeUpService {
   /** The report over links sent in the query's range; audited (the comments may name someone). */
   async report(actor: OfficerActor, q: TakeUpQuery, ip: string | null): Promise<TakeUpReport> {
     const report = await this.build(q);
-    await this.audit.record({
+    await this.audited(
       actor,
-      action: 'take_up.read',
-      subject: { type: 'take-up-report', id: `${q.from}/${q.to}` },
-      detail: { period: q.period, sessions: report.total.sent, comments: report.comments.length },
+      'take_up.read',
+      q,
+      { sessions: report.total.sent, comments: report.comments.length },
       ip,
-    });
+    );
     return report;
   }
 
   /** The report's figures as CSV (no free texts); audited as an export. */
   async csv(actor: OfficerActor, q: TakeUpQuery, ip: string | null): Promise<string> {
     const report = await this.build(q);
-    await this.audit.record({
-      actor,
-      action: 'take_up.export',
-      subject: { type: 'take-up-report', id: `${q.from}/${q.to}` },
-      detail: { period: q.period, rows: report.rows.length },
-      ip,
-    });
+    await this.audited(actor, 'take_up.export', q, { rows: report.rows.length }, ip);
     return takeUpCsv(report);
   }
 
@@ -120,6 +114,23 @@ export class TakeUpService {
         detail: { erased },
       });
     return erased;
+  }
+
+  /** One audit entry per read or export, naming the range and period asked for. */
+  private audited(
+    actor: OfficerActor,
+    action: string,
+    q: TakeUpQuery,
+    detail: Record<string, number>,
+    ip: string | null,
+  ): Promise<void> {
+    return this.audit.record({
+      actor,
+      action,
+      subject: { type: 'take-up-report', id: `${q.from}/${q.to}` },
+      detail: { period: q.period, ...detail },
+      ip,
+    });
   }
 
   private async build(q: TakeUpQuery): Promise<TakeUpReport> {
