@@ -149,6 +149,8 @@ beforeAll(async () => {
   sock.close();
 
   const s6 = await send(north, T0 + 80 * MIN, 'location');
+  // A location-only link needs no WebRTC: not a failure there.
+  expect((await environment(s6.token, null, false)).status).toBe(204);
   await open('s6', s6.token, T0 + 81 * MIN);
   await consent(s6.id, T0 + 82 * MIN);
   clock.t = T0 + 80 * MIN + 90_000 + 2 * MIN;
@@ -253,6 +255,7 @@ describe('the take-up report', () => {
       consented: 1,
       live: 1,
       sendToLiveMedianMs: 210_000,
+      failures: { inAppBrowser: 0, cameraDenied: 0, noWebrtc: 0, network: 0 },
       feedback: { yes: 0, no: 0, unsure: 1 },
     });
     expect(row('2026-03-09', null, 'video')).toMatchObject({
