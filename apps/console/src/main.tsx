@@ -8,6 +8,7 @@ import './styles/live.css';
 import './styles/incidents.css';
 import './styles/outcomes.css';
 import './styles/protect.css';
+import './styles/take-up.css';
 import './styles/wall.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';

@@ -1,4 +1,4 @@
-import type { Language, ServerToCaller } from '@sightline/protocol';
+import type { FeedbackAnswer, Language, ServerToCaller } from '@sightline/protocol';
 import { ChatController } from './chat-controller.js';
 import { detectEnvironment } from './env.js';
 import { initialLanguage, setLanguage, t } from './i18n.js';
@@ -84,6 +84,8 @@ const render = createRenderer(
       store.update({ inAppDismissed: true });
       void claim();
     },
+    feedback: (answer, text) => void sendFeedback(answer, text),
+    skipFeedback: () => store.update({ feedback: 'skipped' }),
   },
 );
 store.subscribe(render);
@@ -96,6 +98,14 @@ async function switchLanguage(code: Language, remember = true): Promise<void> {
 /** Starts in the right language; in an app's built-in browser, explains first (the link is not claimed there yet). */
 async function boot(): Promise<void> {
   await switchLanguage(initialLanguage(new URLSearchParams(location.search).get('l')), false);
+  // A browser that cannot take part is recorded before the link is claimed: a caller stuck in
+  // an app's built-in browser often never claims it. Nothing waits for the answer.
+  if (env.inAppBrowser || !env.webrtc)
+    void fetch('/api/join/environment', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, inAppBrowser: env.inAppBrowser, webrtc: env.webrtc }),
+    }).catch(() => {});
   if (env.inAppBrowser) {
     store.update({ screen: 'inapp' });
     return;
@@ -241,9 +251,23 @@ async function sendFiles(files: File[]): Promise<void> {
   }
 }
 
+/** The caller's answer to the question after the end; a second answer (another tab) is thanked too. */
+async function sendFeedback(answer: FeedbackAnswer, text: string): Promise<void> {
+  store.update({ feedback: 'sending' });
+  const res = await fetch('/api/join/feedback', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ answer, ...(text ? { text } : {}) }),
+    credentials: 'same-origin',
+  }).catch(() => null);
+  store.update({ feedback: res?.ok || res?.status === 409 ? 'sent' : 'failed' });
+}
+
 async function finish(): Promise<void> {
   if (store.state.screen === 'ended') return;
   store.update({
+    // Only a page that claimed the link can answer (its cookie is the answer's credential).
+    feedback: signalling ? 'asking' : 'none',
     screen: 'ended',
     camera: 'off',
     location: 'off',

@@ -71,6 +71,8 @@ export interface CallerState {
   deviceCopyPercent: number | null;
   /** The caller chose to carry on inside an in-app browser. */
   inAppDismissed: boolean;
+  /** The optional question after the end: `none` where the page never claimed the link. */
+  feedback: 'none' | 'asking' | 'sending' | 'sent' | 'failed' | 'skipped';
 }
 
 export const initialState: CallerState = {
@@ -101,6 +103,7 @@ export const initialState: CallerState = {
   uploads: [],
   deviceCopyPercent: null,
   inAppDismissed: false,
+  feedback: 'none',
 };
 
 type Listener = (s: CallerState) => void;

@@ -84,6 +84,8 @@ import { ShareService } from './shares/share.service.js';
 import { CallerSignalling } from './signalling/caller-signalling.js';
 import { ConsoleSignalling } from './signalling/console-signalling.js';
 import { CallerSide } from './signalling/officer-requests.js';
+import { TakeUpRepository } from './take-up/take-up.repository.js';
+import { TakeUpService } from './take-up/take-up.service.js';
 import { DeviceCopyService } from './uploads/device-copy.service.js';
 import { UploadService } from './uploads/upload.service.js';
 import type { WebhookService } from './webhooks/webhook.service.js';
@@ -139,6 +141,8 @@ export interface Container {
   fixWatch: FixWatch;
   /** The exposure log (footage seen clearly, distressing marks) and the wellbeing view. */
   exposure: ExposureService;
+  /** Callers' anonymous feedback and the take-up report. */
+  takeUp: TakeUpService;
   retention: RetentionService;
   disposal: DisposalService;
   recordings: RecordingIngest;
@@ -481,6 +485,9 @@ export async function buildContainer(
       can(roles, 'evidence:play') ||
       (await shares.holdsLive(officer.id, sessionId)),
   );
+  const takeUp = new TakeUpService(new TakeUpRepository(db), sessions, audit, clock, random, {
+    feedbackTextMs: config.feedbackTextMs,
+  });
   const library = new LibraryService(
     db,
     libraryRepo,
@@ -623,6 +630,8 @@ export async function buildContainer(
     if (await leases.tryAcquire('shares.expiry', config.instanceId, SWEEP_EVERY_MS)) await shares.expireDue();
     // Unmatched and quarantined AML messages past their retention (docs/aml.md).
     if (await leases.tryAcquire('aml.sweep', config.instanceId, SWEEP_EVERY_MS)) await aml.sweep();
+    // Callers' free-text feedback past SIGHTLINE_FEEDBACK_TEXT_DAYS (docs/workflows/take-up-report.md).
+    if (await leases.tryAcquire('feedback.purge', config.instanceId, SWEEP_EVERY_MS)) await takeUp.purge();
     if (await leases.tryAcquire('webhooks.purge', config.instanceId, SWEEP_EVERY_MS)) await webhooks.purge();
   };
   // The missing-person no-fix alert: one instance sweeps; raising and clearing are compare-and-set.
@@ -672,6 +681,7 @@ export async function buildContainer(
     outcomes,
     fixWatch,
     exposure,
+    takeUp,
     retention,
     disposal,
     recordings,

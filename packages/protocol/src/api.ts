@@ -146,6 +146,8 @@ export type CreateOfficerRequest = z.infer<typeof CreateOfficerRequest>;
 export const OfficerAccount = OfficerView.extend({
   disabledAt: z.number().int().nullable(),
   lastLoginAt: z.number().int().nullable(),
+  /** The officer's team (the take-up report groups by it); null: none. */
+  team: z.string().nullable(),
 });
 export type OfficerAccount = z.infer<typeof OfficerAccount>;
 export const OfficerList = z.object({ officers: z.array(OfficerAccount) });

@@ -15,5 +15,6 @@ export * from './session.js';
 export * from './share.js';
 export * from './sign-in.js';
 export * from './sms.js';
+export * from './take-up.js';
 export * from './turn.js';
 export * from './webhooks.js';

@@ -53,6 +53,9 @@ export const PERMISSIONS = {
   // sees who looked at it in the audit trail. Each officer sees their own on the account page.
   'exposure:report': ['call-handler', 'supervisor', 'dpo', 'field-officer'],
   'wellbeing:read': ['supervisor'],
+  // The take-up report (links sent, opened, live, failures, callers' feedback and its free texts,
+  // which may name someone): supervisors, who answer for the service's use.
+  'report:take-up': ['supervisor'],
   // Field officers (issue 11): a control-room officer shares one session with named field officers
   // for a while; a field officer sees nothing by role alone, only what a live share names.
   'share:manage': ['call-handler', 'supervisor'],

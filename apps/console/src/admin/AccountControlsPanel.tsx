@@ -13,6 +13,7 @@ const ACTION_TITLES: Record<AccountAction, string> = {
   enable: 'Enable account',
   roles: 'Change roles',
   password: 'Reset password',
+  team: 'Set team',
 };
 
 function useMe(): string | null {
@@ -36,6 +37,14 @@ export function OfficerActions({ officer }: { officer: OfficerAccount }) {
         aria-label={label('Change roles of')}
       >
         Roles…
+      </button>
+      <button
+        type="button"
+        className="btn btn-secondary btn-small"
+        onClick={() => open('team')}
+        aria-label={label('Set the team of')}
+      >
+        Team…
       </button>
       <button
         type="button"
@@ -106,6 +115,25 @@ export function AccountEditForm() {
             Removed roles go at once. Added roles wait until a second administrator approves them.
           </p>
         </fieldset>
+      ) : null}
+      {edit.action === 'team' ? (
+        <div className="field">
+          <label htmlFor="account-team">Team</label>
+          <input
+            id="account-team"
+            type="text"
+            autoComplete="off"
+            maxLength={60}
+            value={edit.team}
+            onChange={(e) => controls.setField('team', e.target.value)}
+            aria-invalid={err.team ? true : undefined}
+            aria-describedby="account-team-hint"
+          />
+          <p id="account-team-hint" className="field-hint">
+            Links they send from now on count for this team in the take-up report. Leave empty for no team.
+          </p>
+          {err.team ? <p className="field-error">{err.team}</p> : null}
+        </div>
       ) : null}
       {edit.action === 'password' ? (
         <div className="field">

@@ -40,6 +40,7 @@ export function OfficersPanel() {
                 <th scope="col">Name</th>
                 <th scope="col">Username</th>
                 <th scope="col">Roles</th>
+                <th scope="col">Team</th>
                 <th scope="col">Status</th>
                 <th scope="col">Actions</th>
               </tr>
@@ -50,6 +51,7 @@ export function OfficersPanel() {
                   <td>{o.displayName}</td>
                   <td className="mono">{o.username}</td>
                   <td>{o.roles.map((r) => ROLE_LABELS[r]).join(', ') || 'None yet'}</td>
+                  <td>{o.team ?? <span className="muted">None</span>}</td>
                   <td>{o.disabledAt === null ? 'Active' : 'Disabled'}</td>
                   <td>
                     <OfficerActions officer={o} />

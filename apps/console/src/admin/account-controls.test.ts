@@ -10,6 +10,7 @@ const officer: OfficerAccount = {
   roles: ['call-handler'],
   disabledAt: null,
   lastLoginAt: null,
+  team: null,
 };
 const pending = (g: Partial<RoleGrant> = {}): RoleGrant => ({
   id: 'g1',
@@ -47,6 +48,12 @@ function fakeApi() {
       async (): Promise<AccountChangeResult> => ({
         officer: { ...officer, roles: [] },
         grant: pending({ roles: ['call-handler'] }),
+      }),
+    ),
+    setOfficerTeam: vi.fn(
+      async (_id: string, team: string | null, _reason: string): Promise<AccountChangeResult> => ({
+        officer: { ...officer, team },
+        grant: null,
       }),
     ),
     roleGrants: vi.fn(async () => [pending()]),
@@ -114,6 +121,26 @@ describe('AccountControls', () => {
     expect(await c.submit()).toBe(false);
     expect(c.get().errors.form).toBe('This is the last active admin; make another admin first.');
     expect(c.get().edit).not.toBeNull();
+  });
+
+  it('sets a team with a reason, an empty box meaning no team', async () => {
+    const api = fakeApi();
+    const c = new AccountControls(api, async () => {});
+    c.open({ ...officer, team: 'North' }, 'team');
+    expect(c.get().edit?.team).toBe('North');
+    c.setField('team', '  Response, East ');
+    c.setField('reason', 'moved teams');
+    expect(await c.submit()).toBe(true);
+    expect(api.setOfficerTeam).toHaveBeenCalledWith('o1', 'Response, East', 'moved teams');
+    expect(c.get().done).toBe('PC Smith is now in team Response, East.');
+    c.open(officer, 'team');
+    c.setField('team', 'x'.repeat(61));
+    c.setField('reason', 'typo');
+    expect(await c.submit()).toBe(false);
+    expect(c.get().errors.team).toMatch(/60/);
+    c.setField('team', '');
+    expect(await c.submit()).toBe(true);
+    expect(api.setOfficerTeam).toHaveBeenLastCalledWith('o1', null, 'typo');
   });
 
   it('approves a waiting grant with a reason and reloads the grants', async () => {

@@ -3,7 +3,7 @@ import { type ApiClient, ApiRequestError, errorMessage } from '../api/api-client
 import { ROLE_LABELS } from '../lib/permissions.js';
 import { Store } from '../lib/store.js';
 
-export type AccountAction = 'disable' | 'enable' | 'roles' | 'password';
+export type AccountAction = 'disable' | 'enable' | 'roles' | 'password' | 'team';
 
 /** The change an admin is making to one account. */
 export interface AccountEdit {
@@ -12,9 +12,11 @@ export interface AccountEdit {
   reason: string;
   roles: Role[];
   password: string;
+  /** The team to set ("" for none). */
+  team: string;
 }
 
-type EditField = 'reason' | 'roles' | 'password' | 'form';
+type EditField = 'reason' | 'roles' | 'password' | 'team' | 'form';
 
 export interface AccountControlsState {
   edit: AccountEdit | null;
@@ -35,6 +37,7 @@ type Api = Pick<
   | 'enableOfficer'
   | 'setOfficerRoles'
   | 'resetOfficerPassword'
+  | 'setOfficerTeam'
   | 'roleGrants'
   | 'approveRoleGrant'
   | 'refuseRoleGrant'
@@ -61,6 +64,7 @@ export function validateEdit(e: AccountEdit): Partial<Record<EditField, string>>
     if (e.password.length < 12) errors.password = 'Use at least 12 characters.';
     else if (e.password.length > 256) errors.password = 'Use at most 256 characters.';
   }
+  if (e.action === 'team' && e.team.trim().length > 60) errors.team = 'Use at most 60 characters.';
   return errors;
 }
 
@@ -85,7 +89,14 @@ export class AccountControls extends Store<AccountControlsState> {
 
   open(officer: OfficerAccount, action: AccountAction): void {
     this.patch({
-      edit: { officer, action, reason: '', roles: [...officer.roles], password: '' },
+      edit: {
+        officer,
+        action,
+        reason: '',
+        roles: [...officer.roles],
+        password: '',
+        team: officer.team ?? '',
+      },
       errors: {},
       done: null,
     });
@@ -95,7 +106,7 @@ export class AccountControls extends Store<AccountControlsState> {
     this.patch({ edit: null, errors: {} });
   }
 
-  setField(field: 'reason' | 'password', value: string): void {
+  setField(field: 'reason' | 'password' | 'team', value: string): void {
     const edit = this.get().edit;
     if (!edit) return;
     const { [field]: _old, form: _f, ...errors } = this.get().errors;
@@ -136,6 +147,12 @@ export class AccountControls extends Store<AccountControlsState> {
         case 'roles':
           done = rolesDone(name, await this.api.setOfficerRoles(id, edit.roles, reason), edit.officer.roles);
           break;
+        case 'team': {
+          const team = edit.team.trim() || null;
+          await this.api.setOfficerTeam(id, team, reason);
+          done = team ? `${name} is now in team ${team}.` : `${name} is in no team now.`;
+          break;
+        }
         case 'password': {
           const r = await this.api.resetOfficerPassword(id, edit.password, reason);
           done = `Password reset for ${name}; they were signed out everywhere.${
@@ -215,7 +232,7 @@ function rolesDone(name: string, r: AccountChangeResult, before: readonly Role[]
 
 function editErrors(err: unknown): Partial<Record<EditField, string>> {
   if (err instanceof ApiRequestError) {
-    const field = Object.keys(err.fields).find((k) => ['reason', 'password', 'roles'].includes(k));
+    const field = Object.keys(err.fields).find((k) => ['reason', 'password', 'roles', 'team'].includes(k));
     if (field) return { [field]: err.message };
   }
   return { form: errorMessage(err) };

@@ -11,6 +11,7 @@ const account = (o: Partial<OfficerAccount> = {}): OfficerAccount => ({
   roles: ['call-handler'],
   disabledAt: null,
   lastLoginAt: null,
+  team: null,
   ...o,
 });
 const grant = (g: Partial<RoleGrant> = {}): RoleGrant => ({
@@ -37,6 +38,7 @@ const noControls = {
   enableOfficer: unused,
   setOfficerRoles: unused,
   resetOfficerPassword: unused,
+  setOfficerTeam: unused,
   roleGrants: async () => [],
   approveRoleGrant: unused,
   refuseRoleGrant: unused,

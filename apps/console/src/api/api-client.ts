@@ -53,6 +53,8 @@ import type {
   SignInSettings,
   SigningKey,
   SystemStatus,
+  TakeUpQuery,
+  TakeUpReport,
   TextDelivery,
   TextList,
   TextRoute,
@@ -313,6 +315,10 @@ export class ApiClient {
   resetOfficerPassword(id: string, password: string, reason: string): Promise<AccountChangeResult> {
     return this.request('POST', `/api/officers/${seg(id)}/password`, { password, reason });
   }
+  /** The officer's team (null: none); links they send from now on count for it in the take-up report. */
+  setOfficerTeam(id: string, team: string | null, reason: string): Promise<AccountChangeResult> {
+    return this.request('PUT', `/api/officers/${seg(id)}/team`, { team, reason });
+  }
   /** Machine clients of /api/v1 (admins). */
   async apiClients(): Promise<MachineClient[]> {
     return (await this.request<{ clients: MachineClient[] }>('GET', '/api/api-clients')).clients;
@@ -472,6 +478,10 @@ export class ApiClient {
   }
   wellbeing(days = 7): Promise<WellbeingReport> {
     return this.request('GET', `/api/wellbeing${queryString({ days })}`);
+  }
+  /** The take-up report (supervisors); each load is an audited read. */
+  takeUpReport(q: TakeUpQuery): Promise<TakeUpReport> {
+    return this.request('GET', `/api/reports/take-up${queryString(q)}`);
   }
   myExposure(days = 7): Promise<WellbeingReport> {
     return this.request('GET', `/api/exposure/mine${queryString({ days })}`);

@@ -38,6 +38,7 @@ const ApiClientsPage = lazy(() =>
   import('../admin/ApiClientsPage.js').then((m) => ({ default: m.ApiClientsPage })),
 );
 // Supervisors only, and rarely: none of it in anyone else's first screen.
+const TakeUpPage = lazy(() => import('../take-up/TakeUpPage.js').then((m) => ({ default: m.TakeUpPage })));
 const WellbeingPage = lazy(() =>
   import('../wellbeing/WellbeingPage.js').then((m) => ({ default: m.WellbeingPage })),
 );
@@ -145,6 +146,8 @@ export function App() {
     page = lazyPage(can(roles, 'officer:manage'), <SignInSettingsPage />);
   } else if (route.name === 'api-clients') {
     page = lazyPage(can(roles, 'api-client:manage'), <ApiClientsPage />);
+  } else if (route.name === 'take-up') {
+    page = lazyPage(can(roles, 'report:take-up'), <TakeUpPage />);
   } else if (route.name === 'wellbeing') {
     page = lazyPage(can(roles, 'wellbeing:read'), <WellbeingPage />);
   } else if (route.name === 'account') {

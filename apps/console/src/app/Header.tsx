@@ -36,6 +36,9 @@ export function Header() {
   if (can(officer.roles, 'wellbeing:read')) {
     links.push({ href: '/wellbeing', label: 'Wellbeing', current: path === '/wellbeing' });
   }
+  if (can(officer.roles, 'report:take-up')) {
+    links.push({ href: '/reports/take-up', label: 'Take-up', current: path === '/reports/take-up' });
+  }
   if (can(officer.roles, 'share:use')) {
     const here = path === '/field' || path.startsWith('/field/') || (!live && path === '/');
     links.push({ href: '/field', label: 'Shared with me', current: here });

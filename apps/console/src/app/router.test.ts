@@ -35,6 +35,7 @@ describe('matchRoute', () => {
     expect(matchRoute('/retention')).toEqual({ name: 'retention' });
     expect(matchRoute('/sar/')).toEqual({ name: 'sar' });
     expect(matchRoute('/wellbeing')).toEqual({ name: 'wellbeing' });
+    expect(matchRoute('/reports/take-up')).toEqual({ name: 'take-up' });
   });
 
   it("routes a field officer's shares and one share", () => {

@@ -1,9 +1,11 @@
+import type { FeedbackAnswer } from '@sightline/protocol';
 import { h } from '../dom.js';
 import type { Environment } from '../env.js';
 import { t } from '../i18n.js';
 import type { CallerState } from '../store.js';
 import { createChat } from './chat.js';
 import { type ConsentActions, consentScreen } from './consent.js';
+import { createFeedback } from './feedback.js';
 import { endedScreen, type LiveActions, liveScreen } from './live.js';
 import { button, languagePicker, title } from './parts.js';
 import { createUploads } from './uploads.js';
@@ -15,6 +17,8 @@ export interface Actions extends ConsentActions, LiveActions {
   sendFiles(files: File[]): void;
   copyLink(): void;
   continueInApp(): void;
+  feedback(answer: FeedbackAnswer, text: string): void;
+  skipFeedback(): void;
 }
 
 /**
@@ -32,7 +36,8 @@ export function createRenderer(
   const screen = h('div', { class: 'screen' });
   const chat = createChat(a.sendChat, a.openChat);
   const uploads = createUploads(a.sendFiles);
-  root.replaceChildren(top, screen, chat.element, uploads.element);
+  const feedback = createFeedback(a.feedback, a.skipFeedback);
+  root.replaceChildren(top, screen, feedback.element, chat.element, uploads.element);
   let last: CallerState | null = null;
   let lastLanguage = '';
 
@@ -53,6 +58,7 @@ export function createRenderer(
       // Move focus to the new heading so screen readers announce the change of screen.
       if (!last || last.screen !== s.screen) screen.querySelector<HTMLElement>('h1')?.focus();
     }
+    feedback.render(s, languageChanged);
     const chatVisible = ['consent', 'live', 'refused'].includes(s.screen);
     chat.element.hidden = !chatVisible;
     if (

@@ -97,6 +97,8 @@ const EnvSchema = z.object({
   MISSING_PERSON_MAX_HOURS: int(1, 72).default(24),
   // How often the server checks missing-person searches for phones that stopped sending fixes.
   FIX_WATCH_SECONDS: int(1, 300).default(15),
+  // Callers' free-text feedback may name someone: erased this many days after it was given.
+  FEEDBACK_TEXT_DAYS: int(1, 3650).default(90),
   // Training and tests only: every search alerts after this many seconds without a position,
   // whatever its invite chose (invites choose whole minutes, and a test should not wait one).
   FIX_ALERT_OVERRIDE_SECONDS: optionalString.pipe(
@@ -304,6 +306,7 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     missingPersonMaxMs: e.MISSING_PERSON_MAX_HOURS * 3_600_000,
     /** The missing-person no-fix sweep's interval. */
     fixWatchMs: e.FIX_WATCH_SECONDS * 1000,
+    feedbackTextMs: e.FEEDBACK_TEXT_DAYS * 86_400_000,
     /** Training and tests: one no-fix threshold for every search, overriding the invite's; null: the invite's. */
     fixAlertOverrideMs: e.FIX_ALERT_OVERRIDE_SECONDS === null ? null : e.FIX_ALERT_OVERRIDE_SECONDS * 1000,
     databaseUrl: e.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'sightline.db')}`,

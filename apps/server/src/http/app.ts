@@ -30,6 +30,7 @@ import { sessionRoutes } from './routes/sessions.routes.js';
 import { shareRoutes } from './routes/shares.routes.js';
 import { signInRoutes } from './routes/sign-in.routes.js';
 import { smsRoutes } from './routes/sms.routes.js';
+import { takeUpRoutes } from './routes/take-up.routes.js';
 import { turnRoutes } from './routes/turn.routes.js';
 import { uploadRoutes } from './routes/uploads.routes.js';
 import { wsRoutes } from './routes/ws.routes.js';
@@ -93,6 +94,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(apiV1Routes(c));
   await app.register(turnRoutes(c));
   await app.register(exposureRoutes(c));
+  await app.register(takeUpRoutes(c));
   await app.register(webhookRoutes(c));
   await app.register(amlRoutes(c));
   await app.register(approvalRoutes(c));

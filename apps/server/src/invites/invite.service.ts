@@ -99,6 +99,12 @@ export class InviteService {
     ).toString();
     const claimed = await this.#admit(phone.e164, phone.masked, officer, by, ip, async (trx) => {
       const now = this.clock.now();
+      // The sender's team at send time: the take-up report stays per team when an officer moves.
+      const sender = await trx
+        .selectFrom('officers')
+        .select('team')
+        .where('id', '=', officer.id)
+        .executeTakeFirst();
       await new SessionRepository(trx).insert({
         id,
         reference,
@@ -124,6 +130,7 @@ export class InviteService {
         verification_code: verificationCode,
         location_minutes: input.mode === 'location' ? input.locationMinutes : null,
         incident_id: incidentId,
+        team: sender?.team ?? null,
       });
       if (input.workflow) await new OutcomeRepository(trx).saveWorkflow(id, input.workflow, now);
       await TextDeliveries.repo(trx).insert(

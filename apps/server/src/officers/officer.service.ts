@@ -162,6 +162,21 @@ export class OfficerService {
     return { officer: account, grant: grant ?? (await this.pendingGrant(id)) };
   }
 
+  /** Puts the officer in a team (null: none); links they send from now on count for it in the take-up report. */
+  async setTeam(
+    id: string,
+    team: string | null,
+    reason: string,
+    by: AccountActor,
+  ): Promise<AccountChangeResult> {
+    const row = await this.require(id);
+    if (row.team !== team) {
+      await this.db.updateTable('officers').set({ team }).where('id', '=', id).execute();
+      await this.record(by, 'officer.team', id, { from: row.team, to: team, reason });
+    }
+    return { officer: toAccount({ ...row, team }), grant: await this.pendingGrant(id) };
+  }
+
   /**
    * Sets a new password and ends every sign-in of the account. The admin who set it
    * knows it, so the account's roles are held back until a second admin approves them again.
@@ -345,6 +360,7 @@ export function toAccount(row: OfficersTable): OfficerAccount {
     ...toView(row),
     disabledAt: row.disabled_at === null ? null : Number(row.disabled_at),
     lastLoginAt: row.last_login_at === null ? null : Number(row.last_login_at),
+    team: row.team ?? null,
   };
 }
 

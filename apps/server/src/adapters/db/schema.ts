@@ -8,6 +8,7 @@ import type { OutcomeTables } from './outcome-schema.js';
 import type { ShareTables } from './share-schema.js';
 import type { SignInTables } from './sign-in-schema.js';
 import type { SmsTables } from './sms-schema.js';
+import type { TakeUpTables } from './take-up-schema.js';
 import type { WebhookTables } from './webhook-schema.js';
 
 /** Times are integer milliseconds since the epoch (UTC) everywhere. */
@@ -25,6 +26,8 @@ export interface OfficersTable {
   created_at: Ms;
   disabled_at: Ms | null;
   last_login_at: Ms | null;
+  /** The officer's team (migration 0030); null: none. */
+  team?: string | null;
 }
 
 export interface OfficerSessionsTable {
@@ -106,6 +109,9 @@ export interface SessionsTable {
   media_node: Later<string>;
   /** The incident the session belongs to (migration 0015); null when in none. */
   incident_id: Later<string>;
+  /** The sending officer's team at send time, and whether the caller answered the feedback question (0030). */
+  team: Later<string>;
+  feedback_given: Later<number>;
 }
 
 export interface SessionEventsTable {
@@ -372,7 +378,8 @@ export interface Database
     ApiClientTables,
     ApprovalTables,
     WebhookTables,
-    AmlTables {
+    AmlTables,
+    TakeUpTables {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;
   role_grants: RoleGrantsTable;

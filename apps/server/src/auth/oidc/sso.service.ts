@@ -110,7 +110,7 @@ export class SsoService {
       .where('issuer', '=', issuer)
       .where('subject', '=', subject)
       .executeTakeFirst();
-    let row = identity
+    let row: OfficersTable | undefined = identity
       ? await this.db
           .selectFrom('officers')
           .selectAll()

@@ -1,0 +1,134 @@
+import { type FailureReason, FeedbackAnswer, Language, SessionMode } from '@sightline/protocol';
+import type { Db } from '../adapters/db/database.js';
+import type { CallerFeedbackTable } from '../adapters/db/take-up-schema.js';
+import { withTransaction } from '../adapters/db/transaction.js';
+import type { FeedbackFacts, SessionFacts } from './take-up-figures.js';
+
+/**
+ * Timeline events that say why a caller could not take part. `media.stopped`: the caller's
+ * video stopped arriving during the call (the server's liveness check), that is the network.
+ */
+export const FAILURE_EVENTS: Record<string, FailureReason> = {
+  'caller.in_app_browser': 'inAppBrowser',
+  'permission.camera.denied': 'cameraDenied',
+  'caller.no_webrtc': 'noWebrtc',
+  'media.stopped': 'network',
+};
+
+/** The take-up report's reads (session records, texts' delivery, timelines) and the feedback table. */
+export class TakeUpRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Facts of every session whose link was sent in [from, to). */
+  async sessions(from: number, to: number): Promise<SessionFacts[]> {
+    const inRange = (db: Db) =>
+      db.selectFrom('sessions').select('id').where('created_at', '>=', from).where('created_at', '<', to);
+    const [rows, delivered, events] = await Promise.all([
+      this.db
+        .selectFrom('sessions')
+        .select(['id', 'created_at', 'team', 'mode', 'opened_at', 'consented_at', 'refused_at', 'live_at'])
+        .where('created_at', '>=', from)
+        .where('created_at', '<', to)
+        .execute(),
+      this.db
+        .selectFrom('sms_deliveries')
+        .select('session_id')
+        .distinct()
+        .where('status', '=', 'delivered')
+        .where('session_id', 'in', inRange(this.db))
+        .execute(),
+      this.db
+        .selectFrom('session_events')
+        .select(['session_id', 'type'])
+        .distinct()
+        .where('type', 'in', Object.keys(FAILURE_EVENTS))
+        .where('session_id', 'in', inRange(this.db))
+        .execute(),
+    ]);
+    const deliveredIds = new Set(delivered.map((d) => d.session_id));
+    const failures = new Map<string, Set<FailureReason>>();
+    for (const e of events) {
+      const set = failures.get(e.session_id) ?? new Set();
+      set.add(FAILURE_EVENTS[e.type]!);
+      failures.set(e.session_id, set);
+    }
+    const ms = (v: number | null) => (v === null ? null : Number(v));
+    return rows.map((r) => ({
+      sentAt: Number(r.created_at),
+      team: r.team,
+      mode: SessionMode.catch('video').parse(r.mode),
+      delivered: deliveredIds.has(r.id),
+      openedAt: ms(r.opened_at),
+      consentedAt: ms(r.consented_at),
+      refusedAt: ms(r.refused_at),
+      liveAt: ms(r.live_at),
+      failures: failures.get(r.id) ?? new Set(),
+    }));
+  }
+
+  /** Answers for links sent on days in [from, to). */
+  async feedback(from: number, to: number): Promise<FeedbackFacts[]> {
+    const rows = await this.db
+      .selectFrom('caller_feedback')
+      .selectAll()
+      .where('sent_day', '>=', from)
+      .where('sent_day', '<', to)
+      .execute();
+    return rows.map((r) => ({
+      sentDay: Number(r.sent_day),
+      team: r.team,
+      mode: SessionMode.catch('video').parse(r.mode),
+      language: Language.catch('en').parse(r.language),
+      answer: FeedbackAnswer.catch('unsure').parse(r.answer),
+      text: r.text,
+    }));
+  }
+
+  /**
+   * Marks the session "feedback given" and stores the answer, in one transaction; false (and
+   * nothing stored) if it was already given. The flag is the only link between the two.
+   */
+  async give(sessionId: string, answer: CallerFeedbackTable): Promise<boolean> {
+    return withTransaction(this.db, async (trx) => {
+      const res = await trx
+        .updateTable('sessions')
+        .set({ feedback_given: 1 })
+        .where('id', '=', sessionId)
+        .where('feedback_given', 'is', null)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) return false;
+      await trx.insertInto('caller_feedback').values(answer).execute();
+      return true;
+    });
+  }
+
+  /** Erases free texts past their time; returns how many. */
+  async purgeTexts(now: number): Promise<number> {
+    const res = await this.db
+      .updateTable('caller_feedback')
+      .set({ text: null, text_purge_at: null })
+      .where('text_purge_at', '<=', now)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  }
+
+  /** The session a link's token (its SHA-256) belongs to. */
+  async sessionByTokenHash(hash: string): Promise<{ id: string; state: string; mode: string } | undefined> {
+    return this.db
+      .selectFrom('sessions')
+      .select(['id', 'state', 'mode'])
+      .where('token_hash', '=', hash)
+      .executeTakeFirst();
+  }
+
+  /** Whether the session's timeline already has an event of this type. */
+  async hasEvent(sessionId: string, type: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('session_events')
+      .select('id')
+      .where('session_id', '=', sessionId)
+      .where('type', '=', type)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+}
