@@ -4,6 +4,7 @@ import type {
   OfficerRequestAction,
   QualityLevel,
   SessionMode,
+  TrackingStopReason,
 } from '@sightline/protocol';
 
 /** Everything the caller's screen shows, in one plain object. */
@@ -71,6 +72,8 @@ export interface CallerState {
   deviceCopyPercent: number | null;
   /** The caller chose to carry on inside an in-app browser. */
   inAppDismissed: boolean;
+  /** Location tracking has stopped, and why (tracking-monitor.ts); null while it runs. */
+  trackingStopped: TrackingStopReason | null;
 }
 
 export const initialState: CallerState = {
@@ -101,6 +104,7 @@ export const initialState: CallerState = {
   uploads: [],
   deviceCopyPercent: null,
   inAppDismissed: false,
+  trackingStopped: null,
 };
 
 type Listener = (s: CallerState) => void;
