@@ -143,4 +143,5 @@ const SCREEN_KEYS: Array<keyof CallerState> = [
   'request',
   'officerVideo',
   'deviceCopyPercent',
+  'trackingStopped',
 ];
