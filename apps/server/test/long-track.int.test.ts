@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cookieFrom,
   eventually,
+  exportPackage,
   type OfficerClient,
   openLink,
   signIn,
@@ -137,21 +138,9 @@ describe('a six-hour location track', () => {
     await eventually(async () =>
       (await s.c.evidence.list(sessionId)).some((e) => e.kind === 'location-track'),
     );
-    const job = (await (
-      await supervisor.request('POST', '/api/exports', { sessionIds: [sessionId], reason: 'long-track test' })
-    ).json()) as { id: string };
-    await eventually(async () => {
-      const j = (await (await supervisor.request('GET', `/api/exports/${job.id}`)).json()) as {
-        state: string;
-        error: string | null;
-      };
-      if (j.state === 'failed') throw new Error(j.error ?? 'export failed');
-      return j.state === 'done';
-    }, 60_000);
-    const zip = await supervisor.request('GET', `/api/exports/${job.id}/download`);
-    expect(zip.status).toBe(200);
+    const zip = await exportPackage(supervisor, [sessionId], 'long-track test');
     const zipPath = join(mkdtempSync(join(tmpdir(), 'long-track-')), 'package.zip');
-    writeFileSync(zipPath, Buffer.from(await zip.arrayBuffer()));
+    writeFileSync(zipPath, zip);
     const files = await readZip(zipPath);
     const gpxName = [...files.keys()].find((n) => n.endsWith('/location/track.gpx'));
     expect(gpxName).toBeDefined();
