@@ -34,8 +34,12 @@ export function watchLocation(
   let interval = options.batteryAware ? 2_000 : 900;
   let watchId: number | null = null;
   let lowBattery = false;
+  // Set once stopped: a battery event after that must not start a watch nobody can clear
+  // (the tracker restarts the watch after every return from the background).
+  let stopped = false;
 
   const start = () => {
+    if (stopped) return;
     if (watchId !== null) navigator.geolocation.clearWatch(watchId);
     watchId = navigator.geolocation.watchPosition(
       (p) => {
@@ -72,6 +76,7 @@ export function watchLocation(
     };
     void nav.getBattery?.().then((battery) => {
       const check = () => {
+        if (stopped) return;
         const low = battery.level < 0.2 && !battery.charging;
         if (low === lowBattery) return;
         lowBattery = low;
@@ -84,6 +89,7 @@ export function watchLocation(
     });
   }
   return () => {
+    stopped = true;
     if (watchId !== null) navigator.geolocation.clearWatch(watchId);
   };
 }
