@@ -45,8 +45,12 @@ export function watchLocation(
   const noAnswer = setTimeout(() => {
     if (!answered) onError('unavailable');
   }, FIRST_ANSWER_MS);
+  // Set once stopped: a battery event after that must not start a watch nobody can clear
+  // (the tracker restarts the watch after every return from the background).
+  let stopped = false;
 
   const start = () => {
+    if (stopped) return;
     if (watchId !== null) navigator.geolocation.clearWatch(watchId);
     watchId = navigator.geolocation.watchPosition(
       (p) => {
@@ -87,6 +91,7 @@ export function watchLocation(
     };
     void nav.getBattery?.().then((battery) => {
       const check = () => {
+        if (stopped) return;
         const low = battery.level < 0.2 && !battery.charging;
         if (low === lowBattery) return;
         lowBattery = low;
@@ -100,6 +105,7 @@ export function watchLocation(
   }
   return () => {
     clearTimeout(noAnswer);
+    stopped = true;
     if (watchId !== null) navigator.geolocation.clearWatch(watchId);
   };
 }

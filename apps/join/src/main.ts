@@ -2,6 +2,7 @@ import type { FeedbackAnswer, Language, ServerToCaller } from '@sightline/protoc
 import { ChatController } from './chat-controller.js';
 import { detectEnvironment } from './env.js';
 import { initialLanguage, setLanguage, t } from './i18n.js';
+import { LocationTracker } from './location-tracker.js';
 import { MediaController } from './media-controller.js';
 import { Signalling } from './signalling.js';
 import { videoEncodings } from './simulcast.js';
@@ -35,6 +36,18 @@ const announce = (text: string) => {
   });
 };
 
+const tracker = new LocationTracker(
+  token,
+  () => signalling,
+  ({ stopped }) => {
+    const before = store.state.trackingStopped;
+    store.update({ trackingStopped: stopped });
+    // A refusal is said by its own help (role alert); the others by the banner's words.
+    if (stopped && stopped !== 'denied')
+      announce(`${t('tracking.stopped.title')}. ${t(`tracking.stopped.${stopped}`)}`);
+    else if (!stopped && before) announce(t('tracking.resumed'));
+  },
+);
 const media = new MediaController(
   store,
   () => signalling,
@@ -43,6 +56,7 @@ const media = new MediaController(
   officerVideo,
   () => videoEncodings(simulcast, env.platform),
   env.platform,
+  tracker,
 );
 const chat = new ChatController(
   store,
@@ -125,7 +139,10 @@ async function claim(): Promise<void> {
     store.update({ screen: 'unavailable' });
     return;
   }
+  // What an earlier page on this link kept unsent (a reload, a crash) goes out on connecting.
+  tracker.openDeviceCopy();
   signalling = new Signalling(onMessage, (state, code) => {
+    tracker.link(state === 'connected');
     if (state === 'connected') {
       store.update({ link: 'connected' });
       chat.resendPending();
@@ -166,6 +183,9 @@ function onMessage(msg: ServerToCaller): void {
       media.iceRenewed();
       return;
     case 'consent.recorded':
+      return;
+    case 'location.stored':
+      tracker.stored(msg.fixTime);
       return;
     case 'publish.answer':
       media.acceptAnswer(msg.sdp, msg.offerId);
@@ -278,6 +298,8 @@ async function finish(): Promise<void> {
   });
   await media.stop();
   signalling?.close();
+  // The server takes no fixes for an ended session: none stay on the phone.
+  await tracker.purge();
 }
 
 // Leaving before the full-quality copy is sent loses it: say so.
@@ -291,6 +313,19 @@ window.addEventListener('beforeunload', (e) => {
 window.addEventListener('online', () => {
   signalling?.reconnectNow();
   media.networkChanged();
+  tracker.resume();
+});
+// Back from the background (or from the back-forward cache): the system may have stopped the
+// location watch and left the socket dead; restart both and send what the phone kept.
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') return tracker.hidden();
+  signalling?.reconnectNow();
+  tracker.resume();
+});
+window.addEventListener('pageshow', (e) => {
+  if (!e.persisted) return;
+  signalling?.reconnectNow();
+  tracker.resume();
 });
 window.addEventListener('offline', () => signalling?.wentOffline());
 // Android's Chrome reports a change of network (Wi-Fi → mobile) here, often with no

@@ -1,6 +1,6 @@
 import type { CallerMediaState, CallerPlatform, LocationFix } from '@sightline/protocol';
 import type { DeviceCopy } from './device-copy.js';
-import { watchLocation } from './location.js';
+import type { LocationTracker } from './location-tracker.js';
 import { OfficerView } from './officer-view.js';
 import { openCamera, Publisher, type VideoStep } from './publisher.js';
 import { QualityTracker, StatsSampler, stepFor } from './quality.js';
@@ -30,7 +30,6 @@ export class MediaController {
   #publisher: Publisher | null = null;
   #deviceCopy: DeviceCopy | null = null;
   #deviceCopies: DeviceCopy[] = [];
-  #stopLocation: (() => void) | null = null;
   #lastFixAt = 0;
   #quality = new QualityTracker();
   #stats = new StatsSampler();
@@ -55,6 +54,8 @@ export class MediaController {
     private readonly videoEncodings: () => RTCRtpEncodingParameters[] | undefined = () => undefined,
     /** The platform env.ts detected, told to the server with each offer. */
     private readonly platform: CallerPlatform = 'other',
+    /** Location for hours (device copy, resume, "tracking stopped"); null where not wanted (tests). */
+    private readonly tracker: LocationTracker | null = null,
   ) {}
 
   /** Opens camera and location as the link's mode allows (again, after a refusal is fixed). */
@@ -222,8 +223,7 @@ export class MediaController {
     this.#stopped = true;
     if (this.#qualityTimer) clearInterval(this.#qualityTimer);
     if (this.#livenessTimer) clearInterval(this.#livenessTimer);
-    this.#stopLocation?.();
-    this.#stopLocation = null;
+    this.tracker?.stop();
     const copies = [...this.#deviceCopies];
     const stopping = copies.map((c) => c.stop());
     this.#publisher?.stop();
@@ -271,23 +271,19 @@ export class MediaController {
   }
 
   private startLocation(batteryAware: boolean): void {
-    this.#stopLocation?.();
-    this.#stopLocation = watchLocation(
-      (fix: LocationFix) => {
+    this.tracker?.start(batteryAware, {
+      onFix: (fix: LocationFix) => {
         this.#lastFixAt = Date.now();
         this.report('location', 'on');
         this.store.update({ location: 'on', accuracy: fix.accuracy });
-        // Sent now, or queued with its own fix time while the phone is offline.
-        this.signalling()?.send({ type: 'location.fix', fix });
       },
-      (kind) => {
+      onError: (kind) => {
         // Phones time out between fixes indoors; only a refusal or a lasting gap changes the state.
         if (kind === 'unavailable' && Date.now() - this.#lastFixAt < LOCATION_STALE_MS) return;
         this.store.update({ location: kind });
         this.report('location', kind);
       },
-      { batteryAware },
-    );
+    });
   }
 
   /** Publishes afresh as soon as the server goes quiet, rather than waiting for ICE to give up. */

@@ -4,6 +4,7 @@ import type {
   OfficerRequestAction,
   QualityLevel,
   SessionMode,
+  TrackingStopReason,
 } from '@sightline/protocol';
 
 /** Everything the caller's screen shows, in one plain object. */
@@ -73,6 +74,8 @@ export interface CallerState {
   inAppDismissed: boolean;
   /** The optional question after the end: `none` where the page never claimed the link. */
   feedback: 'none' | 'asking' | 'sending' | 'sent' | 'failed' | 'skipped';
+  /** Location tracking has stopped, and why (tracking-monitor.ts); null while it runs. */
+  trackingStopped: TrackingStopReason | null;
 }
 
 export const initialState: CallerState = {
@@ -104,6 +107,7 @@ export const initialState: CallerState = {
   deviceCopyPercent: null,
   inAppDismissed: false,
   feedback: 'none',
+  trackingStopped: null,
 };
 
 type Listener = (s: CallerState) => void;

@@ -370,3 +370,25 @@ export async function errorAnswering(sock: TestSocket, msg: Record<string, unkno
   await sock.next((m) => m.type === 'pong', 10_000, from);
   return sock.messages.slice(from).find((m) => m.type === 'error' && m.ref === id) ?? null;
 }
+
+/** Requests an evidence export as `officer`, waits for it to finish, and returns the package's bytes. */
+export async function exportPackage(
+  officer: OfficerClient,
+  sessionIds: string[],
+  reason: string,
+): Promise<Buffer> {
+  const job = (await (await officer.request('POST', '/api/exports', { sessionIds, reason })).json()) as {
+    id: string;
+  };
+  await eventually(async () => {
+    const j = (await (await officer.request('GET', `/api/exports/${job.id}`)).json()) as {
+      state: string;
+      error: string | null;
+    };
+    if (j.state === 'failed') throw new Error(j.error ?? 'export failed');
+    return j.state === 'done';
+  }, 60_000);
+  const res = await officer.request('GET', `/api/exports/${job.id}/download`);
+  if (res.status !== 200) throw new Error(`export download: ${res.status}`);
+  return Buffer.from(await res.arrayBuffer());
+}

@@ -10,4 +10,5 @@ export {
 export { formatGridRef, wholeMetres } from './gridref.js';
 export { gridToOsgb36, osgb36ToGrid } from './projection.js';
 export { TRAFALGAR_SQUARE } from './reference-points.js';
+export { simplifyIndices } from './simplify.js';
 export { compareFixes, type FixComparison, type UncertainFix } from './uncertainty.js';

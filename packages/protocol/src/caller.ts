@@ -25,6 +25,13 @@ import {
 export const CallerPlatform = z.enum(['ios', 'android', 'other']);
 export type CallerPlatform = z.infer<typeof CallerPlatform>;
 
+/**
+ * Why the phone's location tracking stopped: the caller refused location, no fix for minutes,
+ * the page was in the background and the system stopped location, or no connection for long.
+ */
+export const TrackingStopReason = z.enum(['denied', 'no-fix', 'background', 'offline']);
+export type TrackingStopReason = z.infer<typeof TrackingStopReason>;
+
 /** Messages from the caller's page to the server (WebSocket /ws/caller). */
 export const CallerToServer = z.discriminatedUnion('type', [
   z.object({
@@ -41,6 +48,16 @@ export const CallerToServer = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('publish.candidate'), id: MessageId, candidate: IceCandidate }),
   z.object({ type: z.literal('location.fix'), id: MessageId, fix: LocationFix }),
+  /**
+   * The page's own view of its tracking: stopped (and why, since when by the phone's clock),
+   * or running again. Sent when it changes; a stop found offline is sent once back.
+   */
+  z.object({
+    type: z.literal('location.status'),
+    id: MessageId,
+    stopped: TrackingStopReason.nullable(),
+    since: z.number().int().min(0),
+  }),
   z.object({
     type: z.literal('permission'),
     id: MessageId,
@@ -124,6 +141,8 @@ export const ServerToCaller = z.discriminatedUnion('type', [
   z.object({ type: z.literal('media.restart'), reason: z.string() }),
   z.object({ type: z.literal('session.ended'), reason: z.string() }),
   z.object({ type: z.literal('pong') }),
+  /** The fix with this fix time is stored (now or before): the page's device copy may forget it. */
+  z.object({ type: z.literal('location.stored'), fixTime: z.number().int() }),
   /** Messages so far (on connect and reconnect), then each new one. */
   z.object({ type: z.literal('chat.history'), messages: z.array(ChatMessage) }),
   z.object({ type: z.literal('chat.message'), message: ChatMessage }),

@@ -7,6 +7,7 @@ import {
   fitUserMoved,
   initialFit,
   initialFollow,
+  MAX_DRAWN_VERTICES,
   MAX_TRAIL_POINTS,
   mergeTrack,
   onFix,
@@ -41,6 +42,24 @@ describe('track', () => {
     const t = mergeTrack(many, []);
     expect(t).toHaveLength(MAX_TRAIL_POINTS);
     expect(t[0]?.receivedAt).toBe(11);
+  });
+
+  it('draws a six-hour track (a fix a second) with a bounded line whose ends are the exact first and newest fixes', () => {
+    const n = 6 * 3600;
+    const at = (i: number) =>
+      fix(51.5 + i * 2e-6 + Math.sin(i / 400) * 1e-3, -0.12 + Math.cos(i / 250) * 1e-3, i + 1);
+    // Loaded as a reload would, then the newest arriving live.
+    let track = mergeTrack(
+      Array.from({ length: n - 2 }, (_, i) => at(i)),
+      [],
+    );
+    track = appendFix(appendFix(track, at(n - 2)), at(n - 1));
+    expect(track).toHaveLength(n);
+    const drawn = trailLatLngs(track);
+    expect(drawn.length).toBe(MAX_DRAWN_VERTICES);
+    const newest = track[n - 1]!;
+    expect(drawn[drawn.length - 1]).toEqual([newest.lat, newest.lon]);
+    expect(drawn[0]).toEqual([track[0]!.lat, track[0]!.lon]);
   });
 
   it('leaves very vague fixes and repeats out of the drawn trail', () => {

@@ -1,7 +1,13 @@
+import { simplifyIndices } from '@sightline/geo';
 import type { ReceivedFix } from '@sightline/protocol';
 
-/** Most points the trail keeps; at one fix a second that is over an hour of movement. */
-export const MAX_TRAIL_POINTS = 5000;
+/**
+ * Most fixes the page keeps: a 72-hour missing-person search at one fix every 2 s. Every fix
+ * is kept (the position panel and a reload need them); only the drawn line is thinned.
+ */
+export const MAX_TRAIL_POINTS = 130_000;
+/** Most vertices the drawn trail has, however long the track: Leaflet redraws stay quick. */
+export const MAX_DRAWN_VERTICES = 2_000;
 
 const key = (f: ReceivedFix): string => `${f.fixTime}|${f.lat}|${f.lon}`;
 const byReceipt = (a: ReceivedFix, b: ReceivedFix): number =>
@@ -30,16 +36,23 @@ function cap(track: ReceivedFix[]): ReceivedFix[] {
   return track.length > MAX_TRAIL_POINTS ? track.slice(track.length - MAX_TRAIL_POINTS) : track;
 }
 
-/** The trail as Leaflet wants it, skipping fixes too vague to draw a line through. */
-export function trailLatLngs(track: readonly ReceivedFix[], maxAccuracyM = 500): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
+/**
+ * The trail as Leaflet wants it, skipping fixes too vague to draw a line through, thinned
+ * to at most `maxVertices` where it runs straight; its ends (the newest fix) are exact.
+ */
+export function trailLatLngs(
+  track: readonly ReceivedFix[],
+  maxAccuracyM = 500,
+  maxVertices = MAX_DRAWN_VERTICES,
+): Array<[number, number]> {
+  const out: ReceivedFix[] = [];
   for (const f of track) {
     if (f.accuracy > maxAccuracyM) continue;
     const prev = out[out.length - 1];
-    if (prev && prev[0] === f.lat && prev[1] === f.lon) continue;
-    out.push([f.lat, f.lon]);
+    if (prev && prev.lat === f.lat && prev.lon === f.lon) continue;
+    out.push(f);
   }
-  return out;
+  return simplifyIndices(out, maxVertices).map((i) => [out[i]!.lat, out[i]!.lon]);
 }
 
 /** A zoom level at which the accuracy circle fills a useful part of the map. */

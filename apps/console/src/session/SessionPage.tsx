@@ -17,6 +17,7 @@ import { videoStoppedText } from '../live-video/video-overlay.js';
 import { NetworkLocation } from '../location/NetworkLocation.js';
 import { PositionPanel } from '../location/PositionPanel.js';
 import { SessionMap } from '../location/SessionMap.js';
+import { TrackingStoppedBanner } from '../location/TrackingStoppedBanner.js';
 import { FixAlertBanner } from '../outcomes/FixAlertBanner.js';
 import { SessionOutcomes } from '../outcomes/SessionOutcomes.js';
 import { Watchers } from '../presence/Watchers.js';
@@ -185,6 +186,7 @@ function SessionView({ ctl, officers }: { ctl: SessionController; officers: Offi
           ) : null}
           {session?.text ? <TextsPanel session={session} /> : null}
           {locationOnly ? <FixAlertBanner timeline={state.timeline} fix={fix} now={now} /> : null}
+          <TrackingStoppedBanner timeline={state.timeline} />
           {locationOnly && session?.locationUntil != null ? (
             <p className="location-until" data-testid="location-until">
               {over || session.locationUntil <= now

@@ -1,4 +1,5 @@
 import type { EvidenceKind, SessionState, SessionSummary } from '@sightline/protocol';
+import { TRACKING_REASON_TEXT } from '../location/tracking-status.js';
 
 /** What each timeline event type means, in the words a control room uses. */
 const EVENT_TEXT: Record<string, string> = {
@@ -65,6 +66,8 @@ const EVENT_TEXT: Record<string, string> = {
   'outcome.corrected': 'Outcome corrected (the earlier record is kept)',
   'location.stale': 'Alert: no position from the phone',
   'location.resumed': 'Positions arriving again',
+  'tracking.stopped': "Caller's phone reported its tracking stopped",
+  'tracking.resumed': "Caller's phone reported its tracking running again",
 };
 
 const PERMISSION_KIND: Record<string, string> = {
@@ -95,7 +98,7 @@ export function describeEventType(type: string): string {
 /** The kind of an event for styling: problems stand out, routine steps recede. */
 export function eventTone(type: string): 'problem' | 'milestone' | 'routine' {
   if (
-    /failed|refused|expired|empty|unpublished|media\.stopped|denied|unavailable|mismatch|rejected|node_lost/.test(
+    /failed|refused|expired|empty|unpublished|media\.stopped|tracking\.stopped|denied|unavailable|mismatch|rejected|node_lost/.test(
       type,
     )
   )
@@ -112,6 +115,8 @@ export function eventTone(type: string): 'problem' | 'milestone' | 'routine' {
 /** An event's detail for display: reason codes such as "ended_by_officer" become words. */
 export function describeEventDetail(detail: string | null): string | null {
   if (!detail) return null;
+  if (detail in TRACKING_REASON_TEXT)
+    return TRACKING_REASON_TEXT[detail as keyof typeof TRACKING_REASON_TEXT];
   return /^[a-z]+(_[a-z]+)+$/.test(detail) ? describeEndReason(detail) : detail;
 }
 

@@ -78,6 +78,20 @@ export function liveScreen(
     nodes.push(help(t('help.cameraBlocked'), t(`help.${env.platform}.camera`), a.retry));
   if (s.camera === 'unavailable' && s.mode !== 'location')
     nodes.push(h('p', { class: 'notice' }, env.webrtc ? t('help.noCamera') : t('unsupported.webrtc')));
+  // A refusal has its own help below; every other stop gets the banner with what to do.
+  if (s.trackingStopped && s.trackingStopped !== 'denied')
+    nodes.push(
+      h(
+        'section',
+        {
+          class: 'help tracking-stopped',
+          'aria-labelledby': 'tracking-stopped-title',
+          'data-testid': 'tracking-stopped',
+        },
+        h('h2', { id: 'tracking-stopped-title' }, t('tracking.stopped.title')),
+        h('p', {}, t(`tracking.stopped.${s.trackingStopped}`)),
+      ),
+    );
   if (s.location === 'denied')
     nodes.push(help(t('help.locationBlocked'), t(`help.${env.platform}.location`), a.retry));
   if (s.location === 'unavailable')

@@ -149,4 +149,5 @@ const SCREEN_KEYS: Array<keyof CallerState> = [
   'request',
   'officerVideo',
   'deviceCopyPercent',
+  'trackingStopped',
 ];

@@ -22,6 +22,9 @@ import { CloseCode, SocketChannel } from './socket-channel.js';
 
 type CallerChannel = SocketChannel<CallerToServer, ServerToCaller>;
 
+/** How far back a phone may date a tracking stop (a stop found offline is told later). */
+const TRACKING_SINCE_MAX_MS = 24 * 60 * 60_000;
+
 const THROTTLED: Record<ThrottleKind, string> = {
   chat: 'You are sending messages too fast. Wait a few seconds, then send again.',
   messages: 'Your phone is sending too much too fast. Wait a few seconds.',
@@ -163,8 +166,20 @@ export class CallerSignalling {
       case 'location.fix': {
         const row = await this.sessions.requireConsented(sessionId);
         await this.location.add(sessionId, msg.fix);
+        // Stored now or before: either way the page's device copy may let it go.
+        channel.send({ type: 'location.stored', fixTime: msg.fix.fixTime });
         if (row.mode === 'location' && row.state === 'consented')
           await this.sessions.locationSharing(sessionId);
+        return;
+      }
+      case 'location.status': {
+        await this.sessions.requireConsented(sessionId);
+        // The phone's clock dates the stop (it may be told only once back online), but never
+        // into the future nor before the day's window.
+        const now = this.clock.now();
+        const at = Math.min(now, Math.max(now - TRACKING_SINCE_MAX_MS, msg.since));
+        const type = msg.stopped ? 'tracking.stopped' : 'tracking.resumed';
+        await this.sessions.addEvent(sessionId, type, 'caller', msg.stopped, at);
         return;
       }
       case 'permission':
