@@ -106,6 +106,13 @@ export interface SessionsTable {
   media_node: Later<string>;
   /** The incident the session belongs to (migration 0015); null when in none. */
   incident_id: Later<string>;
+  /** A scheduled check's window opens here (migration 0028); null: usable at once. */
+  not_before: Later<Ms>;
+  /** The link's text waits until then; cleared by the instance that sends it. */
+  text_due_at: Later<Ms>;
+  /** The checks scheduled together. */
+  series_id: Later<string>;
+  cancelled_at: Later<Ms>;
 }
 
 export interface SessionEventsTable {
