@@ -33,6 +33,7 @@ import { MfaService } from './auth/mfa/mfa.service.js';
 import { SsoService } from './auth/oidc/sso.service.js';
 import { can } from './auth/permissions.js';
 import { ChatService } from './chat/chat.service.js';
+import { CheckService } from './checks/check.service.js';
 import type { Config } from './config/config.js';
 import { connectCluster } from './events/cluster.js';
 import type { EventBus } from './events/event-bus.js';
@@ -129,6 +130,7 @@ export interface Container {
   uploads: UploadService;
   deviceCopies: DeviceCopyService;
   jobs: JobRunner;
+  checks: CheckService;
   exports: ExportService;
   manifests: SessionManifests;
   redactions: RedactionService;
@@ -306,12 +308,30 @@ export async function buildContainer(
       publicUrl: config.publicUrl,
       agency: config.agency,
       ttlMs: config.inviteTtlMs,
+      ttlBoundsMs: config.inviteTtlBoundsMs,
       defaultRegion: config.phoneDefaultRegion,
       senderId: config.sms.senderId,
       texts: new SmsTexts(config.sms.templatesDir),
       missingPersonMaxMs: config.missingPersonMaxMs,
     },
     config.inviteLimits,
+  );
+  const checks = new CheckService(
+    db,
+    sessions,
+    deliveries,
+    clock,
+    random,
+    audit,
+    log.child({ component: 'checks' }),
+    {
+      publicUrl: config.publicUrl,
+      agency: config.agency,
+      defaultRegion: config.phoneDefaultRegion,
+      senderId: config.sms.senderId,
+      texts: new SmsTexts(config.sms.templatesDir),
+      timeZone: config.checks.timeZone,
+    },
   );
 
   const evidenceLog = log.child({ component: 'evidence' });
@@ -627,6 +647,7 @@ export async function buildContainer(
   };
   // The missing-person no-fix alert: one instance sweeps; raising and clearing are compare-and-set.
   let fixWatcher: NodeJS.Timeout | null = null;
+  let checkTexts: NodeJS.Timeout | null = null;
   const watchFixes = async () => {
     if (
       await leases.tryAcquire(
@@ -665,6 +686,7 @@ export async function buildContainer(
     uploads,
     deviceCopies,
     jobs,
+    checks,
     exports,
     manifests,
     redactions,
@@ -731,6 +753,11 @@ export async function buildContainer(
           .finishAbandoned()
           .catch((err: unknown) => log.error({ err }, 'device copies: storing abandoned copies failed'));
       }, SWEEP_EVERY_MS);
+      // Every instance looks; each text is claimed by compare-and-set, so it goes once.
+      checkTexts = setInterval(() => {
+        checks.sendDue().catch((err: unknown) => log.error({ err }, 'checks: sending due texts failed'));
+      }, config.checks.pollMs);
+      void checks.sendDue().catch((err: unknown) => log.error({ err }, 'checks: sending due texts failed'));
       fixWatcher = setInterval(() => {
         watchFixes().catch((err: unknown) => log.error({ err }, 'fix watch: sweep failed'));
       }, config.fixWatchMs);
@@ -739,6 +766,7 @@ export async function buildContainer(
     async stop() {
       if (sweeper) clearInterval(sweeper);
       if (fixWatcher) clearInterval(fixWatcher);
+      if (checkTexts) clearInterval(checkTexts);
       callers.closeAll();
       consoles?.closeAll();
       await media.closeAll('server shutting down').catch(() => {});

@@ -12,7 +12,10 @@ export const CHECK_HORIZON_DAYS = 92;
 /** One check's window: the link works from `notBefore` until `notAfter` (epoch ms), and only then. */
 export const CheckWindow = z
   .object({ notBefore: z.number().int().positive(), notAfter: z.number().int().positive() })
-  .refine((w) => w.notAfter > w.notBefore, { message: 'the window must end after it starts', path: ['notAfter'] });
+  .refine((w) => w.notAfter > w.notBefore, {
+    message: 'the window must end after it starts',
+    path: ['notAfter'],
+  });
 export type CheckWindow = z.infer<typeof CheckWindow>;
 
 /** "Every day at 21:00 for 30 minutes, 14 times" in the force's time zone (wall-clock, across clock changes). */
@@ -21,7 +24,11 @@ export const CheckRepeat = z.object({
   firstDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'),
   /** Local opening time, HH:MM (24-hour). */
   start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM'),
-  minutes: z.number().int().min(5).max(12 * 60),
+  minutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(12 * 60),
   count: z.number().int().min(1).max(MAX_CHECKS_PER_SERIES),
   /** Days between checks (1: daily, 7: weekly). */
   everyDays: z.number().int().min(1).max(31).default(1),
@@ -40,6 +47,11 @@ export const ScheduleChecksRequest = z
     /** Either a list of windows or a repeat rule. */
     windows: z.array(CheckWindow).min(1).max(MAX_CHECKS_PER_SERIES).optional(),
     repeat: CheckRepeat.optional(),
+    /**
+     * When each link is texted: as its window opens (the default: the subject is told when to act),
+     * or now (one check only, e.g. given to the subject in person; before the window the page says when it opens).
+     */
+    textAt: z.enum(['window-start', 'now']).default('window-start'),
   })
   .refine((r) => (r.windows ? 1 : 0) + (r.repeat ? 1 : 0) === 1, {
     message: 'give either windows or a repeat rule',

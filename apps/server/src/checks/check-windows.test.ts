@@ -35,7 +35,14 @@ describe('check windows', () => {
 
   it('weekly checks are seven local days apart', () => {
     const w = expandRepeat(
-      { firstDate: '2026-12-01', start: '09:00', minutes: 60, count: 2, everyDays: 7, timeZone: 'Europe/London' },
+      {
+        firstDate: '2026-12-01',
+        start: '09:00',
+        minutes: 60,
+        count: 2,
+        everyDays: 7,
+        timeZone: 'Europe/London',
+      },
       'UTC',
     );
     expect(w.map((x) => iso(x.notBefore))).toEqual(['2026-12-01T09:00:00.000Z', '2026-12-08T09:00:00.000Z']);
@@ -43,14 +50,19 @@ describe('check windows', () => {
 
   it('an unknown zone is refused with the field named', () => {
     expect(() =>
-      expandRepeat({ firstDate: '2026-12-01', start: '09:00', minutes: 60, count: 1, everyDays: 1 }, 'Mars/Base'),
+      expandRepeat(
+        { firstDate: '2026-12-01', start: '09:00', minutes: 60, count: 1, everyDays: 1 },
+        'Mars/Base',
+      ),
     ).toThrow(/unknown time zone/);
   });
 
   it('refuses windows already closed, overlapping or beyond the horizon, and sorts the rest', () => {
     const now = Date.UTC(2026, 11, 1);
     const h = 3_600_000;
-    expect(() => checkWindows([{ notBefore: now - 2 * h, notAfter: now - h }], now)).toThrow(/already closed/);
+    expect(() => checkWindows([{ notBefore: now - 2 * h, notAfter: now - h }], now)).toThrow(
+      /already closed/,
+    );
     expect(() =>
       checkWindows(
         [
@@ -60,9 +72,9 @@ describe('check windows', () => {
         now,
       ),
     ).toThrow(/overlap/);
-    expect(() => checkWindows([{ notBefore: now + 100 * 24 * h, notAfter: now + 101 * 24 * h }], now)).toThrow(
-      /days ahead/,
-    );
+    expect(() =>
+      checkWindows([{ notBefore: now + 100 * 24 * h, notAfter: now + 101 * 24 * h }], now),
+    ).toThrow(/days ahead/);
     const sorted = checkWindows(
       [
         { notBefore: now + 5 * h, notAfter: now + 6 * h },

@@ -41,7 +41,9 @@ export function expandRepeat(rule: CheckRepeat, defaultZone: string): CheckWindo
   try {
     new Intl.DateTimeFormat('en-GB', { timeZone: zone });
   } catch {
-    throw new DomainError('bad_request', `unknown time zone ${zone}`, { 'repeat.timeZone': 'unknown time zone' });
+    throw new DomainError('bad_request', `unknown time zone ${zone}`, {
+      'repeat.timeZone': 'unknown time zone',
+    });
   }
   const [y, m, d] = rule.firstDate.split('-').map(Number) as [number, number, number];
   const windows: CheckWindow[] = [];

@@ -28,6 +28,8 @@ export interface InviteSettings {
   /** The configured force name; null: the text's language says "the police" its own way. */
   agency: string | null;
   ttlMs: number;
+  /** The range an officer may choose a link's validity in (SIGHTLINE_INVITE_TTL_MIN/MAX_MINUTES). */
+  ttlBoundsMs: { min: number; max: number };
   defaultRegion: string;
   senderId: string;
   texts: SmsTexts;
@@ -85,6 +87,7 @@ export class InviteService {
       throw new DomainError('bad_request', `a missing-person search runs at most ${maxMinutes} minutes`, {
         locationMinutes: `at most ${maxMinutes} minutes (${maxMinutes / 60} hours) here`,
       });
+    const ttlMs = this.validity(input.validMinutes);
     if (earlier) return this.replayedInvite(earlier, phone.e164);
     const id = this.random.id();
     const claimId = this.random.id();
@@ -92,11 +95,7 @@ export class InviteService {
     const reference = input.reference?.trim() || null;
     // Four digits read aloud by the call handler: the caller sees the same on the genuine page.
     const verificationCode = String(randomInt(0, 10_000)).padStart(4, '0');
-    // The page needs the language before it can ask the server anything (even to say a link is bad).
-    const link = new URL(
-      `/j/${token}${input.language === 'en' ? '' : `?l=${input.language}`}`,
-      this.settings.publicUrl,
-    ).toString();
+    const link = linkFor(token, input.language, this.settings.publicUrl);
     const claimed = await this.#admit(phone.e164, phone.masked, officer, by, ip, async (trx) => {
       const now = this.clock.now();
       await new SessionRepository(trx).insert({
@@ -107,7 +106,7 @@ export class InviteService {
         state: 'sent',
         created_by: officer.id,
         created_at: now,
-        expires_at: now + this.settings.ttlMs,
+        expires_at: now + ttlMs,
         token_hash: hashSecret(token),
         caller_secret_hash: null,
         caller_secret_expires_at: null,
@@ -152,6 +151,7 @@ export class InviteService {
         language: input.language,
         ...(incidentId ? { incidentId } : {}),
         workflow: input.workflow?.kind ?? null,
+        validMinutes: ttlMs / 60_000,
         ...(by === officer ? {} : { callHandler: { id: officer.id, name: officer.name } }),
       },
       ip,
@@ -172,6 +172,18 @@ export class InviteService {
     });
     await this.#auditFailure(id, text, by, ip);
     return { session: await this.sessions.summary(id), link };
+  }
+
+  /** How long this link stays usable: the officer's choice within the configured range, or the default. */
+  validity(validMinutes: number | undefined): number {
+    if (validMinutes === undefined) return this.settings.ttlMs;
+    const { min, max } = this.settings.ttlBoundsMs;
+    const ms = validMinutes * 60_000;
+    if (ms < min || ms > max)
+      throw new DomainError('bad_request', `a link is valid for ${min / 60_000} to ${max / 60_000} minutes`, {
+        validMinutes: `between ${min / 60_000} and ${max / 60_000} minutes`,
+      });
+    return ms;
   }
 
   /**
@@ -351,6 +363,11 @@ export class InviteService {
     const ids = new Set(rows.map((r) => r.id));
     return all.filter((t) => ids.has(t.id));
   }
+}
+
+/** The caller's link for a token; the page needs the language before it can ask the server anything. */
+export function linkFor(token: string, language: Language, publicUrl: URL): string {
+  return new URL(`/j/${token}${language === 'en' ? '' : `?l=${language}`}`, publicUrl).toString();
 }
 
 const replayConflict = () =>
