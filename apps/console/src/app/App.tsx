@@ -41,6 +41,7 @@ const ApiClientsPage = lazy(() =>
 const WellbeingPage = lazy(() =>
   import('../wellbeing/WellbeingPage.js').then((m) => ({ default: m.WellbeingPage })),
 );
+const ChecksPage = lazy(() => import('../checks/ChecksPage.js').then((m) => ({ default: m.ChecksPage })));
 const AccountPage = lazy(() => import('../account/AccountPage.js').then((m) => ({ default: m.AccountPage })));
 // Field officers' phone pages: nothing of them loads for the control room.
 const FieldListPage = lazy(() =>
@@ -147,6 +148,8 @@ export function App() {
     page = lazyPage(can(roles, 'api-client:manage'), <ApiClientsPage />);
   } else if (route.name === 'wellbeing') {
     page = lazyPage(can(roles, 'wellbeing:read'), <WellbeingPage />);
+  } else if (route.name === 'checks') {
+    page = lazyPage(can(roles, 'check:read'), <ChecksPage />);
   } else if (route.name === 'account') {
     page = lazyPage(true, <AccountPage />);
   } else if (route.name === 'field') {

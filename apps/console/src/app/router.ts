@@ -23,6 +23,8 @@ export type Route =
   | { name: 'api-clients' }
   | { name: 'account' }
   | { name: 'wellbeing' }
+  /** Scheduled bail and court-order checks: upcoming, open, done and missed. */
+  | { name: 'checks' }
   /** A field officer's shares, and one shared session on their phone. */
   | { name: 'field' }
   | { name: 'field-share'; id: string; sessionId: string | null }
@@ -47,6 +49,7 @@ export function matchRoute(path: string): Route {
   if (clean === '/retention') return { name: 'retention' };
   if (clean === '/sar') return { name: 'sar' };
   if (clean === '/wellbeing') return { name: 'wellbeing' };
+  if (clean === '/checks') return { name: 'checks' };
   if (clean === '/wall') return { name: 'wall' };
   if (clean === '/incidents') return { name: 'incidents' };
   if (clean === '/field') return { name: 'field' };
