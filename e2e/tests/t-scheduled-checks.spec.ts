@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { type Sightline, startSightline } from '@sightline/testkit/server';
 import { noViolations } from '../support/axe.js';
@@ -11,6 +12,9 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => server?.stop());
 
+const CALLER_SHOT = fileURLToPath(
+  new URL('../../docs/screenshots/caller/check-not-yet-open.png', import.meta.url),
+);
 const PHONE = { latitude: 51.5, longitude: -0.12, accuracy: 10 };
 
 test('a series scheduled in the console is listed as upcoming; its link before the window says when it opens', async ({
@@ -72,5 +76,7 @@ test('a series scheduled in the console is listed as upcoming; its link before t
   // Nothing to consent to and nothing shared: no buttons beyond the language picker, no camera asked for.
   await expect(phone.page.getByRole('button')).toHaveCount(0);
   await noViolations(phone.page, 'Caller page before the check opens', { photograph: false });
+  if (process.env.SIGHTLINE_DOC_SCREENSHOTS === '1')
+    await phone.page.screenshot({ path: CALLER_SHOT, fullPage: true, animations: 'disabled' });
   for (const c of [phone.context, officer.context]) await c.close();
 });
