@@ -75,7 +75,12 @@ export const InviteFields = z.object({
   /** What the link is for: a two-way bail check's details, or a location link's missing-person search. */
   workflow: InviteWorkflow.optional(),
   /** How long the unopened link stays usable, in minutes; the configured default when left out (bounds: server settings). */
-  validMinutes: z.number().int().min(1).max(7 * 24 * 60).optional(),
+  validMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .optional(),
 });
 
 /** The rules between an invite's fields, shared by the console's and the machine API's invite. */
