@@ -297,6 +297,16 @@ export async function buildContainer(
     // Declared below with the rest of the operations signals; texts are only sent once it exists.
     (gateway, status) => metrics.smsOutcome(gateway, status),
   );
+  const inviteSettings = {
+    publicUrl: config.publicUrl,
+    agency: config.agency,
+    ttlMs: config.inviteTtlMs,
+    ttlBoundsMs: config.inviteTtlBoundsMs,
+    defaultRegion: config.phoneDefaultRegion,
+    senderId: config.sms.senderId,
+    texts: new SmsTexts(config.sms.templatesDir),
+    missingPersonMaxMs: config.missingPersonMaxMs,
+  };
   const invites = new InviteService(
     db,
     sessions,
@@ -304,18 +314,10 @@ export async function buildContainer(
     clock,
     random,
     audit,
-    {
-      publicUrl: config.publicUrl,
-      agency: config.agency,
-      ttlMs: config.inviteTtlMs,
-      ttlBoundsMs: config.inviteTtlBoundsMs,
-      defaultRegion: config.phoneDefaultRegion,
-      senderId: config.sms.senderId,
-      texts: new SmsTexts(config.sms.templatesDir),
-      missingPersonMaxMs: config.missingPersonMaxMs,
-    },
+    inviteSettings,
     config.inviteLimits,
   );
+  // Scheduled checks text their links as their windows open, with the same wording and sender.
   const checks = new CheckService(
     db,
     sessions,
@@ -325,11 +327,7 @@ export async function buildContainer(
     audit,
     log.child({ component: 'checks' }),
     {
-      publicUrl: config.publicUrl,
-      agency: config.agency,
-      defaultRegion: config.phoneDefaultRegion,
-      senderId: config.sms.senderId,
-      texts: new SmsTexts(config.sms.templatesDir),
+      ...inviteSettings,
       timeZone: config.checks.timeZone,
     },
   );

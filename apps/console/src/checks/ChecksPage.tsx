@@ -3,7 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useApp } from '../app/context.js';
 import { Link } from '../app/Link.js';
 import { usePageTitle } from '../app/use-page-title.js';
-import { formatDateTime, formatTime } from '../lib/format.js';
+import { formatHm, shortMonth } from '../lib/format.js';
 import { useStore } from '../lib/use-store.js';
 import { countdown, groupBySeries, SECTIONS, type SeriesGroup, STATUS_LABELS } from './checks-model.js';
 import { ChecksStore } from './checks-store.js';
@@ -131,9 +131,7 @@ function SeriesCard({
       <ul className="check-list">
         {group.checks.map((c) => (
           <li key={c.sessionId} data-testid="check-row">
-            <Link href={`/sessions/${c.sessionId}`}>
-              {formatDateTime(c.notBefore)}–{formatTime(c.notAfter)}
-            </Link>{' '}
+            <Link href={`/sessions/${c.sessionId}`}>{windowText(c.notBefore, c.notAfter)}</Link>{' '}
             <span className={`check-status check-status-${c.status}`}>{STATUS_LABELS[c.status]}</span>
             {c.result ? ` · ${c.result}` : ''}{' '}
             <span className="muted" data-testid="check-countdown">
@@ -149,4 +147,11 @@ function SeriesCard({
       ) : null}
     </article>
   );
+}
+
+/** "Tue 1 Dec 21:00–21:30": a window as the officer reads it (local time). */
+function windowText(from: number, to: number): string {
+  const d = new Date(from);
+  const day = d.toLocaleDateString('en-GB', { weekday: 'short' });
+  return `${day} ${d.getDate()} ${shortMonth(from)} ${formatHm(from)}–${formatHm(to)}`;
 }

@@ -89,7 +89,13 @@ export function createRenderer(
       case 'not-yet-open':
         return [
           title(t('notYetOpen.title')),
-          h('p', { id: 'opens-at' }, t('notYetOpen.body', { when: opening(s) })),
+          h(
+            'p',
+            { id: 'opens-at', class: 'opens-at' },
+            `${t('notYetOpen.when')}: `,
+            h('strong', {}, opening(s)),
+          ),
+          h('p', {}, t('notYetOpen.body')),
         ];
       case 'inapp':
         return inApp();

@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import type {
   Check,
   CheckListQuery,
@@ -11,13 +10,13 @@ import type { Db } from '../adapters/db/database.js';
 import { withTransaction } from '../adapters/db/transaction.js';
 import { hashSecret, type Random } from '../adapters/random.js';
 import { type Actor, type AuditService, SYSTEM } from '../audit/audit.service.js';
-import { type InviteSettings, linkFor } from '../invites/invite.service.js';
+import { auditTextFailure, type InviteSettings, linkFor } from '../invites/invite.service.js';
 import { parseMobileNumber } from '../invites/phone.js';
 import { TextDeliveries } from '../invites/text-deliveries.js';
 import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { OutcomeRepository } from '../outcomes/outcome.repository.js';
-import { SessionRepository } from '../sessions/session.repository.js';
+import { SessionRepository, unopenedSession } from '../sessions/session.repository.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { CheckRepository } from './check.repository.js';
 import { checkWindows, expandRepeat } from './check-windows.js';
@@ -76,37 +75,24 @@ export class CheckService {
       const repo = new SessionRepository(trx);
       for (const [i, w] of windows.entries()) {
         const id = ids[i]!;
-        await repo.insert({
-          id,
-          reference,
-          phone_e164: phone.e164,
-          phone_masked: phone.masked,
-          state: 'sent',
-          created_by: officer.id,
-          created_at: now,
-          expires_at: w.notAfter,
-          // A placeholder no one holds: the link's real token is made when its text goes.
-          token_hash: hashSecret(this.random.secret(TOKEN_BYTES)),
-          caller_secret_hash: null,
-          caller_secret_expires_at: null,
-          opened_at: null,
-          consented_at: null,
-          refused_at: null,
-          live_at: null,
-          ended_at: null,
-          end_reason: null,
-          caller_user_agent: null,
-          publishing: 0,
-          mode: 'two-way',
-          language: input.language,
-          verification_code: String(randomInt(0, 10_000)).padStart(4, '0'),
-          location_minutes: null,
-          incident_id: null,
-          not_before: w.notBefore,
-          text_due_at: input.textAt === 'now' ? now : w.notBefore,
-          series_id: seriesId,
-          cancelled_at: null,
-        });
+        await repo.insert(
+          unopenedSession({
+            id,
+            reference,
+            phone_e164: phone.e164,
+            phone_masked: phone.masked,
+            created_by: officer.id,
+            created_at: now,
+            expires_at: w.notAfter,
+            // A placeholder no one holds: the link's real token is made when its text goes.
+            token_hash: hashSecret(this.random.secret(TOKEN_BYTES)),
+            mode: 'two-way',
+            language: input.language,
+            not_before: w.notBefore,
+            text_due_at: input.textAt === 'now' ? now : w.notBefore,
+            series_id: seriesId,
+          }),
+        );
         if (input.details)
           await new OutcomeRepository(trx).saveWorkflow(
             id,
@@ -241,19 +227,7 @@ export class CheckService {
       officerName,
       message: { to: s.phone_e164, from: this.settings.senderId, body, sessionId, secret: link },
     });
-    if (text.status === 'failed')
-      await this.audit.record({
-        actor: SYSTEM,
-        action: 'invite.text_failed',
-        subject: { type: 'session', id: sessionId },
-        detail: {
-          gateway: text.gateway,
-          attempt: text.attempt,
-          reason: text.reason,
-          uncertain: text.uncertain,
-        },
-        ip: null,
-      });
+    await auditTextFailure(this.audit, sessionId, text, SYSTEM, null);
     return true;
   }
 }

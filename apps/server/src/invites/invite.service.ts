@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import type {
   CreateInviteRequest,
   Language,
@@ -15,7 +14,7 @@ import { hashSecret, type Random } from '../adapters/random.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../lib/errors.js';
 import { OutcomeRepository } from '../outcomes/outcome.repository.js';
-import { SessionRepository } from '../sessions/session.repository.js';
+import { SessionRepository, unopenedSession } from '../sessions/session.repository.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { type InviteLimitSettings, InviteLimits } from './invite-limits.js';
 import { parseMobileNumber } from './phone.js';
@@ -93,37 +92,25 @@ export class InviteService {
     const claimId = this.random.id();
     const token = this.random.secret(TOKEN_BYTES);
     const reference = input.reference?.trim() || null;
-    // Four digits read aloud by the call handler: the caller sees the same on the genuine page.
-    const verificationCode = String(randomInt(0, 10_000)).padStart(4, '0');
     const link = linkFor(token, input.language, this.settings.publicUrl);
     const claimed = await this.#admit(phone.e164, phone.masked, officer, by, ip, async (trx) => {
       const now = this.clock.now();
-      await new SessionRepository(trx).insert({
-        id,
-        reference,
-        phone_e164: phone.e164,
-        phone_masked: phone.masked,
-        state: 'sent',
-        created_by: officer.id,
-        created_at: now,
-        expires_at: now + ttlMs,
-        token_hash: hashSecret(token),
-        caller_secret_hash: null,
-        caller_secret_expires_at: null,
-        opened_at: null,
-        consented_at: null,
-        refused_at: null,
-        live_at: null,
-        ended_at: null,
-        end_reason: null,
-        caller_user_agent: null,
-        publishing: 0,
-        mode: input.mode,
-        language: input.language,
-        verification_code: verificationCode,
-        location_minutes: input.mode === 'location' ? input.locationMinutes : null,
-        incident_id: incidentId,
-      });
+      await new SessionRepository(trx).insert(
+        unopenedSession({
+          id,
+          reference,
+          phone_e164: phone.e164,
+          phone_masked: phone.masked,
+          created_by: officer.id,
+          created_at: now,
+          expires_at: now + ttlMs,
+          token_hash: hashSecret(token),
+          mode: input.mode,
+          language: input.language,
+          location_minutes: input.mode === 'location' ? input.locationMinutes : null,
+          incident_id: incidentId,
+        }),
+      );
       if (input.workflow) await new OutcomeRepository(trx).saveWorkflow(id, input.workflow, now);
       await TextDeliveries.repo(trx).insert(
         this.deliveries.claimRow({
@@ -316,21 +303,8 @@ export class InviteService {
     return true;
   }
 
-  /** A text that could not be sent is on the record with its reason (the session stays open for a resend). */
-  async #auditFailure(sessionId: string, text: TextDelivery, by: Actor, ip: string | null) {
-    if (text.status !== 'failed') return;
-    await this.audit.record({
-      actor: by,
-      action: 'invite.text_failed',
-      subject: { type: 'session', id: sessionId },
-      detail: {
-        gateway: text.gateway,
-        attempt: text.attempt,
-        reason: text.reason,
-        uncertain: text.uncertain,
-      },
-      ip,
-    });
+  #auditFailure(sessionId: string, text: TextDelivery, by: Actor, ip: string | null) {
+    return auditTextFailure(this.audit, sessionId, text, by, ip);
   }
 
   /** The rows of a press already handled under `key`; refused if another officer's. */
@@ -363,6 +337,24 @@ export class InviteService {
     const ids = new Set(rows.map((r) => r.id));
     return all.filter((t) => ids.has(t.id));
   }
+}
+
+/** A text that could not be sent is on the record with its reason (the session stays open for a resend). */
+export async function auditTextFailure(
+  audit: AuditService,
+  sessionId: string,
+  text: TextDelivery,
+  by: Actor,
+  ip: string | null,
+): Promise<void> {
+  if (text.status !== 'failed') return;
+  await audit.record({
+    actor: by,
+    action: 'invite.text_failed',
+    subject: { type: 'session', id: sessionId },
+    detail: { gateway: text.gateway, attempt: text.attempt, reason: text.reason, uncertain: text.uncertain },
+    ip,
+  });
 }
 
 /** The caller's link for a token; the page needs the language before it can ask the server anything. */
