@@ -166,6 +166,12 @@ describe('scheduled texts', () => {
     await Promise.all([a.c.checks.sendDue(), b.c.checks.sendDue()]);
     expect(await textsOf(first!.sessionId)).toBe(0);
     expect(await linkOf(first!.sessionId)).toBeNull();
+    // Not on the live session list until its text goes (the Checks page lists it meanwhile).
+    const listed = async () =>
+      (
+        await expectJson<{ sessions: Array<{ id: string }> }>(officer.request('GET', '/api/sessions'))
+      ).sessions.map((x) => x.id);
+    expect(await listed()).not.toContain(first!.sessionId);
 
     clock.t = start;
     await Promise.all([
@@ -176,6 +182,7 @@ describe('scheduled texts', () => {
     ]);
     expect(await textsOf(first!.sessionId)).toBe(1);
     expect(await textsOf(second!.sessionId)).toBe(0);
+    expect(await listed()).toContain(first!.sessionId);
     // The link texted is the one that works (its token was made when the text went).
     expect((await openLink(b, (await linkOf(first!.sessionId))!)).status).toBe(200);
     const sent = await a.c.audit.list({ limit: 50, action: 'check.text_sent' });

@@ -180,6 +180,8 @@ export class SessionRepository {
       if (filter.ids.length === 0) return [];
       q = q.where('s.id', 'in', filter.ids);
     }
+    // The live list leaves out scheduled checks not yet texted or cancelled: the Checks page has those.
+    else q = q.where('s.text_due_at', 'is', null).where('s.cancelled_at', 'is', null);
     if (filter.limit) q = q.limit(filter.limit);
     const rows = await q.execute();
     const ids = rows.map((r) => r.id);
