@@ -11,6 +11,8 @@ import type {
 export type Screen =
   | 'loading'
   | 'unavailable'
+  /** A scheduled check's link before its window: says when it opens (`opensAt`). */
+  | 'not-yet-open'
   | 'inapp'
   | 'consent'
   | 'starting'
@@ -45,6 +47,8 @@ export interface CallerState {
   agency: string | null;
   mode: SessionMode;
   verificationCode: string;
+  /** When a scheduled check's link starts to work (epoch ms); null for other links. */
+  opensAt: number | null;
   locationMinutes: number | null;
   locationUntil: number | null;
   maxUploadBytes: number;
@@ -84,6 +88,7 @@ export const initialState: CallerState = {
   agency: null,
   mode: 'video',
   verificationCode: '',
+  opensAt: null,
   locationMinutes: null,
   locationUntil: null,
   maxUploadBytes: 500 * 1024 * 1024,

@@ -33,6 +33,7 @@ import { MfaService } from './auth/mfa/mfa.service.js';
 import { SsoService } from './auth/oidc/sso.service.js';
 import { can } from './auth/permissions.js';
 import { ChatService } from './chat/chat.service.js';
+import { CheckService } from './checks/check.service.js';
 import type { Config } from './config/config.js';
 import { connectCluster } from './events/cluster.js';
 import type { EventBus } from './events/event-bus.js';
@@ -131,6 +132,7 @@ export interface Container {
   uploads: UploadService;
   deviceCopies: DeviceCopyService;
   jobs: JobRunner;
+  checks: CheckService;
   exports: ExportService;
   manifests: SessionManifests;
   redactions: RedactionService;
@@ -299,6 +301,16 @@ export async function buildContainer(
     // Declared below with the rest of the operations signals; texts are only sent once it exists.
     (gateway, status) => metrics.smsOutcome(gateway, status),
   );
+  const inviteSettings = {
+    publicUrl: config.publicUrl,
+    agency: config.agency,
+    ttlMs: config.inviteTtlMs,
+    ttlBoundsMs: config.inviteTtlBoundsMs,
+    defaultRegion: config.phoneDefaultRegion,
+    senderId: config.sms.senderId,
+    texts: new SmsTexts(config.sms.templatesDir),
+    missingPersonMaxMs: config.missingPersonMaxMs,
+  };
   const invites = new InviteService(
     db,
     sessions,
@@ -306,16 +318,22 @@ export async function buildContainer(
     clock,
     random,
     audit,
-    {
-      publicUrl: config.publicUrl,
-      agency: config.agency,
-      ttlMs: config.inviteTtlMs,
-      defaultRegion: config.phoneDefaultRegion,
-      senderId: config.sms.senderId,
-      texts: new SmsTexts(config.sms.templatesDir),
-      missingPersonMaxMs: config.missingPersonMaxMs,
-    },
+    inviteSettings,
     config.inviteLimits,
+  );
+  // Scheduled checks text their links as their windows open, with the same wording and sender.
+  const checks = new CheckService(
+    db,
+    sessions,
+    deliveries,
+    clock,
+    random,
+    audit,
+    log.child({ component: 'checks' }),
+    {
+      ...inviteSettings,
+      timeZone: config.checks.timeZone,
+    },
   );
 
   const evidenceLog = log.child({ component: 'evidence' });
@@ -636,6 +654,7 @@ export async function buildContainer(
   };
   // The missing-person no-fix alert: one instance sweeps; raising and clearing are compare-and-set.
   let fixWatcher: NodeJS.Timeout | null = null;
+  let checkTexts: NodeJS.Timeout | null = null;
   const watchFixes = async () => {
     if (
       await leases.tryAcquire(
@@ -674,6 +693,7 @@ export async function buildContainer(
     uploads,
     deviceCopies,
     jobs,
+    checks,
     exports,
     manifests,
     redactions,
@@ -741,6 +761,11 @@ export async function buildContainer(
           .finishAbandoned()
           .catch((err: unknown) => log.error({ err }, 'device copies: storing abandoned copies failed'));
       }, SWEEP_EVERY_MS);
+      // Every instance looks; each text is claimed by compare-and-set, so it goes once.
+      checkTexts = setInterval(() => {
+        checks.sendDue().catch((err: unknown) => log.error({ err }, 'checks: sending due texts failed'));
+      }, config.checks.pollMs);
+      void checks.sendDue().catch((err: unknown) => log.error({ err }, 'checks: sending due texts failed'));
       fixWatcher = setInterval(() => {
         watchFixes().catch((err: unknown) => log.error({ err }, 'fix watch: sweep failed'));
       }, config.fixWatchMs);
@@ -749,6 +774,7 @@ export async function buildContainer(
     async stop() {
       if (sweeper) clearInterval(sweeper);
       if (fixWatcher) clearInterval(fixWatcher);
+      if (checkTexts) clearInterval(checkTexts);
       callers.closeAll();
       consoles?.closeAll();
       await media.closeAll('server shutting down').catch(() => {});

@@ -39,6 +39,8 @@ export const ConsoleConfig = z.object({
     zoom: z.number(),
   }),
   inviteTtlMinutes: z.number(),
+  /** The shortest and longest validity an officer may choose for a link (SIGHTLINE_INVITE_TTL_MIN/MAX_MINUTES). */
+  inviteTtlBounds: z.object({ min: z.number().int(), max: z.number().int() }),
   /** The SMS gateway and its fallback: the outbox panel is shown only where one of them is the outbox. */
   smsGateways: z.object({ primary: z.string(), fallback: z.string().nullable() }),
   /** Live video and playback start blurred and muted unless the force says otherwise; how often the console reports exposure. */
@@ -72,6 +74,13 @@ export const InviteFields = z.object({
   locationMinutes: z.number().int().min(5).max(MISSING_PERSON_MAX_MINUTES).default(120),
   /** What the link is for: a two-way bail check's details, or a location link's missing-person search. */
   workflow: InviteWorkflow.optional(),
+  /** How long the unopened link stays usable, in minutes; the configured default when left out (bounds: server settings). */
+  validMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .optional(),
 });
 
 /** The rules between an invite's fields, shared by the console's and the machine API's invite. */

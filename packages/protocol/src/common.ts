@@ -41,6 +41,8 @@ export const ErrorCode = z.enum([
   'webhook_url_refused',
   /** An API client (or its change) is waiting for a second admin's approval and cannot be used yet (403). */
   'client_pending_approval',
+  /** A scheduled check's link before its window opens; `fields.opensAt` says when (epoch ms) (403). */
+  'link_not_yet_open',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -3,6 +3,7 @@ export * from './api.js';
 export * from './api-v1.js';
 export * from './approvals.js';
 export * from './caller.js';
+export * from './checks.js';
 export * from './common.js';
 export * from './console.js';
 export * from './evidence-api.js';

@@ -28,6 +28,11 @@ export const PERMISSIONS = {
   // Pilot outcomes (triage/TDIU, bail checks, missing persons): those who run the call, not
   // disclosure (dpo reads them with the session, and never records them).
   'outcome:record': ['call-handler', 'supervisor'],
+  // Scheduled bail and court-order checks: those who run them schedule, list and cancel their own;
+  // seeing every officer's checks is the supervisors' (the service checks `check:read-all`).
+  'check:schedule': ['call-handler', 'supervisor'],
+  'check:read': ['call-handler', 'supervisor'],
+  'check:read-all': ['supervisor'],
   'evidence:export': ['supervisor', 'dpo'],
   'evidence:redact': ['supervisor', 'dpo'],
   'retention:read': ['supervisor', 'dpo'],

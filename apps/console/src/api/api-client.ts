@@ -5,6 +5,8 @@ import type {
   AuditEntry,
   AuthState,
   ChatMessage,
+  Check,
+  CheckStatus,
   ClassifyRequest,
   ConsoleConfig,
   CreateApiClientRequest,
@@ -45,6 +47,8 @@ import type {
   ReviewRequest,
   Role,
   RoleGrant,
+  ScheduleChecksRequest,
+  ScheduleChecksResponse,
   SessionDetail,
   SessionSummary,
   Share,
@@ -379,6 +383,17 @@ export class ApiClient {
   }
   addNote(sessionId: string, body: Body<typeof CreateNoteRequest>): Promise<Note> {
     return this.request('POST', `/api/sessions/${seg(sessionId)}/notes`, body);
+  }
+  /** Scheduled checks: this officer's, or everyone's (supervisors); an audited read. */
+  async checks(query: { scope: 'mine' | 'all'; status?: CheckStatus }): Promise<Check[]> {
+    const q = new URLSearchParams({ scope: query.scope, ...(query.status ? { status: query.status } : {}) });
+    return (await this.request<{ checks: Check[] }>('GET', `/api/checks?${q}`)).checks;
+  }
+  scheduleChecks(body: Body<typeof ScheduleChecksRequest>): Promise<ScheduleChecksResponse> {
+    return this.request('POST', '/api/checks', body);
+  }
+  cancelSeries(seriesId: string, reason: string): Promise<{ cancelled: number }> {
+    return this.request('POST', `/api/checks/series/${seg(seriesId)}/cancel`, { reason });
   }
   /** A session's workflow (check details, no-fix alert) and its structured outcomes. */
   outcomes(sessionId: string): Promise<OutcomeList> {

@@ -42,6 +42,7 @@ const TakeUpPage = lazy(() => import('../take-up/TakeUpPage.js').then((m) => ({ 
 const WellbeingPage = lazy(() =>
   import('../wellbeing/WellbeingPage.js').then((m) => ({ default: m.WellbeingPage })),
 );
+const ChecksPage = lazy(() => import('../checks/ChecksPage.js').then((m) => ({ default: m.ChecksPage })));
 const AccountPage = lazy(() => import('../account/AccountPage.js').then((m) => ({ default: m.AccountPage })));
 // Field officers' phone pages: nothing of them loads for the control room.
 const FieldListPage = lazy(() =>
@@ -150,6 +151,8 @@ export function App() {
     page = lazyPage(can(roles, 'report:take-up'), <TakeUpPage />);
   } else if (route.name === 'wellbeing') {
     page = lazyPage(can(roles, 'wellbeing:read'), <WellbeingPage />);
+  } else if (route.name === 'checks') {
+    page = lazyPage(can(roles, 'check:read'), <ChecksPage />);
   } else if (route.name === 'account') {
     page = lazyPage(true, <AccountPage />);
   } else if (route.name === 'field') {

@@ -19,6 +19,9 @@ export function Header() {
     const here = path === '/incidents' || path.startsWith('/incidents/');
     links.push({ href: '/incidents', label: 'Incidents', current: here });
   }
+  if (can(officer.roles, 'check:read')) {
+    links.push({ href: '/checks', label: 'Checks', current: path === '/checks' });
+  }
   if (can(officer.roles, 'session:wall')) {
     links.push({ href: '/wall', label: 'Live wall', current: path === '/wall' });
   }

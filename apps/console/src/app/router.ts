@@ -25,6 +25,8 @@ export type Route =
   | { name: 'wellbeing' }
   /** Supervisors: links sent, opened, live, failures and callers' feedback, per period and team. */
   | { name: 'take-up' }
+  /** Scheduled bail and court-order checks: upcoming, open, done and missed. */
+  | { name: 'checks' }
   /** A field officer's shares, and one shared session on their phone. */
   | { name: 'field' }
   | { name: 'field-share'; id: string; sessionId: string | null }
@@ -50,6 +52,7 @@ export function matchRoute(path: string): Route {
   if (clean === '/sar') return { name: 'sar' };
   if (clean === '/wellbeing') return { name: 'wellbeing' };
   if (clean === '/reports/take-up') return { name: 'take-up' };
+  if (clean === '/checks') return { name: 'checks' };
   if (clean === '/wall') return { name: 'wall' };
   if (clean === '/incidents') return { name: 'incidents' };
   if (clean === '/field') return { name: 'field' };

@@ -36,7 +36,8 @@ export function InviteForm({
   const invite = form ?? app.invite;
   const Heading = main ? 'h1' : 'h2';
   const state = useStore(invite);
-  const { phone, reference, mode, language, locationMinutes, sending, errors } = state;
+  const { phone, reference, mode, language, locationMinutes, validMinutes, sending, errors } = state;
+  const ttl = useStore(app.config);
   const maxMinutes = maxMinutesFor(state);
   const phoneRef = useRef<HTMLInputElement>(null);
   const minutesRef = useRef<HTMLInputElement>(null);
@@ -173,6 +174,36 @@ export function InviteForm({
             )}
           </div>
         ) : null}
+        <div className="field field-valid">
+          <label htmlFor="invite-valid-minutes">Link works for (minutes, optional)</label>
+          <input
+            id="invite-valid-minutes"
+            data-testid="invite-valid-minutes"
+            type="number"
+            inputMode="numeric"
+            min={ttl?.inviteTtlBounds.min}
+            max={ttl?.inviteTtlBounds.max}
+            step={1}
+            placeholder={ttl ? String(ttl.inviteTtlMinutes) : ''}
+            value={validMinutes}
+            onChange={(e) => invite.setValidMinutes(e.target.value)}
+            aria-invalid={errors.validMinutes ? true : undefined}
+            aria-describedby={
+              errors.validMinutes ? 'invite-valid-minutes-error' : 'invite-valid-minutes-hint'
+            }
+          />
+          {errors.validMinutes ? (
+            <p id="invite-valid-minutes-error" className="field-error" role="alert">
+              {errors.validMinutes}
+            </p>
+          ) : (
+            <p id="invite-valid-minutes-hint" className="field-hint">
+              {ttl
+                ? `Unopened, the link stops working after this. Blank: ${ttl.inviteTtlMinutes}; ${ttl.inviteTtlBounds.min} to ${ttl.inviteTtlBounds.max}.`
+                : 'Unopened, the link stops working after this. Blank: the usual time.'}
+            </p>
+          )}
+        </div>
         {/* The form's own store: on an incident page that is the incident's, not the dashboard's. */}
         <InviteWorkflowFields invite={invite} />
         <div className="field field-submit">

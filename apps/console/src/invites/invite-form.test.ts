@@ -234,3 +234,32 @@ describe('invite pilot workflows', () => {
     );
   });
 });
+
+describe('link validity', () => {
+  it('sends the chosen minutes, nothing when blank, and shows the server’s range under the box', async () => {
+    const createInvite = vi.fn(async () => ({ session: summary('s1', 1), link: 'https://x/j/abc' }));
+    const form = new InviteForm({ createInvite });
+    form.setPhone('07911 123456');
+    form.setValidMinutes('90');
+    await form.submit();
+    expect(createInvite).toHaveBeenLastCalledWith(
+      { phone: '07911 123456', mode: 'video', language: 'en', validMinutes: 90 },
+      expect.any(String),
+    );
+    expect(form.get().validMinutes).toBe('');
+
+    form.setPhone('07911 123456');
+    form.setValidMinutes('1.5');
+    expect(await form.submit()).toBe(false);
+    expect(form.get().errors.validMinutes).toMatch(/whole minutes/);
+
+    createInvite.mockRejectedValueOnce(
+      new ApiRequestError(400, 'bad_request', 'a link is valid for 5 to 1440 minutes', {
+        validMinutes: 'between 5 and 1440 minutes',
+      }),
+    );
+    form.setValidMinutes('2');
+    expect(await form.submit()).toBe(false);
+    expect(form.get().errors.validMinutes).toBe('Valid for between 5 and 1440 minutes.');
+  });
+});

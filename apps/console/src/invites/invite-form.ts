@@ -26,8 +26,16 @@ export interface InviteFormState extends InviteWorkflowFields {
   language: Language;
   /** As typed (a number input's text), checked on submit; used only for location-only links. */
   locationMinutes: string;
+  /** How long the unopened link works, in minutes as typed; blank: the force's default. */
+  validMinutes: string;
   sending: boolean;
-  errors: { phone?: string; reference?: string; locationMinutes?: string; form?: string } & WorkflowErrors;
+  errors: {
+    phone?: string;
+    reference?: string;
+    locationMinutes?: string;
+    validMinutes?: string;
+    form?: string;
+  } & WorkflowErrors;
   result: InviteResult | null;
 }
 
@@ -38,6 +46,7 @@ const EMPTY: InviteFormState = {
   mode: 'video',
   language: 'en',
   locationMinutes: String(LOCATION_MINUTES.default),
+  validMinutes: '',
   ...EMPTY_WORKFLOW,
   sending: false,
   errors: {},
@@ -90,6 +99,9 @@ export function inviteRequest(state: InviteFormState): Body<typeof CreateInviteR
     mode: state.mode,
     language: state.language,
     ...(minutes !== null ? { locationMinutes: minutes } : {}),
+    ...(/^\d{1,5}$/.test(state.validMinutes.trim())
+      ? { validMinutes: Number(state.validMinutes.trim()) }
+      : {}),
     ...workflowRequest(state.mode, state),
   };
 }
@@ -100,9 +112,10 @@ export function inviteErrors(err: unknown): InviteFormState['errors'] {
   // Too many texts to this number is about the number, so it sits under the phone box too.
   if (err.code === 'invalid_phone_number' || err.code === 'invite_limit_number')
     return { phone: err.fields.phone ?? err.message };
-  const { phone, reference, locationMinutes } = err.fields;
-  if (err.code === 'bad_request' && (phone || reference || locationMinutes)) {
+  const { phone, reference, locationMinutes, validMinutes } = err.fields;
+  if (err.code === 'bad_request' && (phone || reference || locationMinutes || validMinutes)) {
     const out: InviteFormState['errors'] = {};
+    if (validMinutes) out.validMinutes = sentenceCase(`Valid for ${validMinutes}`);
     if (phone) out.phone = sentenceCase(phone);
     if (reference) out.reference = sentenceCase(reference);
     if (locationMinutes) out.locationMinutes = sentenceCase(locationMinutes);
@@ -150,6 +163,7 @@ export class InviteForm extends Store<InviteFormState> {
       'mode',
       'language',
       'locationMinutes',
+      'validMinutes',
       ...Object.keys(EMPTY_WORKFLOW),
     ];
     if (fields.some((k) => k in patch)) this.#unanswered = null;
@@ -181,6 +195,11 @@ export class InviteForm extends Store<InviteFormState> {
     this.patch({ locationMinutes, errors: rest });
   }
 
+  setValidMinutes(validMinutes: string): void {
+    const { validMinutes: _old, ...rest } = this.get().errors;
+    this.patch({ validMinutes, errors: rest });
+  }
+
   /** Changes a pilot-workflow field (missing-person search, check details), clearing its error. */
   setWorkflow(patch: Partial<InviteWorkflowFields>): void {
     const errors = { ...this.get().errors };
@@ -210,6 +229,9 @@ export class InviteForm extends Store<InviteFormState> {
         maxMinutesFor(state),
       ),
       ...validateWorkflow(mode, state),
+      ...(state.validMinutes.trim() && !/^\d{1,5}$/.test(state.validMinutes.trim())
+        ? { validMinutes: 'Enter whole minutes, or leave it blank for the usual time.' }
+        : {}),
     };
     if (Object.keys(errors).length) {
       this.patch({ errors });

@@ -92,6 +92,17 @@ export function createRenderer(
         return [h('p', { class: 'center' }, t('page.loading'))];
       case 'unavailable':
         return [title(t('unavailable.title')), h('p', {}, t('unavailable.body'))];
+      case 'not-yet-open':
+        return [
+          title(t('notYetOpen.title')),
+          h(
+            'p',
+            { id: 'opens-at', class: 'opens-at' },
+            `${t('notYetOpen.when')}: `,
+            h('strong', {}, opening(s)),
+          ),
+          h('p', {}, t('notYetOpen.body')),
+        ];
       case 'inapp':
         return inApp();
       case 'consent':
@@ -127,12 +138,24 @@ export function createRenderer(
   }
 }
 
+/** The check's opening in the caller's language and the phone's own time zone ("Tuesday 1 December, 21:00"). */
+function opening(s: CallerState): string {
+  return new Intl.DateTimeFormat(s.language, {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(s.opensAt ?? 0);
+}
+
 /** State that changes what the main screen shows (chat and uploads have their own regions). */
 const SCREEN_KEYS: Array<keyof CallerState> = [
   'screen',
   'agency',
   'mode',
   'verificationCode',
+  'opensAt',
   'locationMinutes',
   'locationUntil',
   'camera',

@@ -11,6 +11,17 @@ describe('loadConfig', () => {
     expect(c.databaseUrl).toMatch(/^sqlite:.*sightline\.db$/);
   });
 
+  it('keeps the default link validity inside the range officers may choose, and checks the check time zone', () => {
+    expect(loadConfig({}).inviteTtlBoundsMs).toEqual({ min: 5 * 60_000, max: 24 * 60 * 60_000 });
+    expect(() => loadConfig({ SIGHTLINE_INVITE_TTL_MIN_MINUTES: '60' })).toThrow(
+      /SIGHTLINE_INVITE_TTL_MIN_MINUTES/,
+    );
+    expect(() => loadConfig({ SIGHTLINE_CHECK_TIME_ZONE: 'Europe/Atlantis' })).toThrow(
+      /SIGHTLINE_CHECK_TIME_ZONE/,
+    );
+    expect(loadConfig({ SIGHTLINE_CHECK_TIME_ZONE: 'Europe/Dublin' }).checks.timeZone).toBe('Europe/Dublin');
+  });
+
   it('takes a PostgreSQL URL for the database', () => {
     const url = 'postgres://sightline:secret@db.internal:5432/sightline';
     expect(loadConfig({ SIGHTLINE_DATABASE_URL: url }).databaseUrl).toBe(url);

@@ -87,6 +87,15 @@ const EnvSchema = z.object({
     .regex(/^[A-Z]{2}$/)
     .default('GB'),
   INVITE_TTL_MINUTES: int(1, 24 * 60).default(30),
+  // The range an officer may choose per link (the invite form's "valid for"); the default lies inside it.
+  INVITE_TTL_MIN_MINUTES: int(1, 24 * 60).default(5),
+  INVITE_TTL_MAX_MINUTES: int(1, 7 * 24 * 60).default(24 * 60),
+  // Scheduled checks: the zone a repeat rule's wall-clock times are in, and how often due texts are looked for.
+  CHECK_TIME_ZONE: z
+    .string()
+    .refine(validTimeZone, 'an IANA time zone such as Europe/London')
+    .default('Europe/London'),
+  CHECK_POLL_SECONDS: int(1, 300).default(15),
   // Invite limits: a number is not flooded with texts, and one account cannot send a stream of them.
   INVITES_PER_NUMBER_HOUR: int(1, 10_000).default(5),
   INVITES_PER_OFFICER_MINUTE: int(1, 10_000).default(10),
@@ -250,6 +259,15 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment once at boot into a typed, frozen Config. */
+function validTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw: Record<string, string | undefined> = {};
   for (const key of Object.keys(EnvSchema.shape)) raw[key] = env[`SIGHTLINE_${key}`];
@@ -272,6 +290,10 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     if (path !== null && !existsSync(path))
       throw new ConfigError(`invalid configuration: SIGHTLINE_${key}: no file at ${path}`);
   }
+  if (e.INVITE_TTL_MIN_MINUTES > e.INVITE_TTL_MINUTES || e.INVITE_TTL_MINUTES > e.INVITE_TTL_MAX_MINUTES)
+    throw new ConfigError(
+      'invalid configuration: SIGHTLINE_INVITE_TTL_MINUTES must lie between SIGHTLINE_INVITE_TTL_MIN_MINUTES and SIGHTLINE_INVITE_TTL_MAX_MINUTES',
+    );
   const ice = shapeIce(e);
   const tls = e.TLS_CERT && e.TLS_KEY ? { cert: e.TLS_CERT, key: e.TLS_KEY } : null;
   const publicUrl = parseUrl(e.PUBLIC_URL ?? `${tls ? 'https' : 'http'}://localhost:${e.PORT}`);
@@ -295,6 +317,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     deviceCopyMaxBytes: e.DEVICE_COPY_MAX_MB * 1024 * 1024,
     phoneDefaultRegion: e.PHONE_DEFAULT_REGION,
     inviteTtlMs: e.INVITE_TTL_MINUTES * 60_000,
+    inviteTtlBoundsMs: { min: e.INVITE_TTL_MIN_MINUTES * 60_000, max: e.INVITE_TTL_MAX_MINUTES * 60_000 },
+    checks: { timeZone: e.CHECK_TIME_ZONE, pollMs: e.CHECK_POLL_SECONDS * 1000 },
     inviteLimits: {
       perNumberHour: e.INVITES_PER_NUMBER_HOUR,
       perOfficerMinute: e.INVITES_PER_OFFICER_MINUTE,

@@ -7,6 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { amlRoutes } from '../aml/aml.routes.js';
 import { approvalRoutes } from '../approvals/approvals.routes.js';
+import { checkRoutes } from '../checks/checks.routes.js';
 import type { Container } from '../container.js';
 import { incidentRoutes } from '../incidents/incidents.routes.js';
 import { webhookRoutes } from '../webhooks/webhooks.routes.js';
@@ -98,6 +99,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(webhookRoutes(c));
   await app.register(amlRoutes(c));
   await app.register(approvalRoutes(c));
+  await app.register(checkRoutes(c));
   await app.register(joinRoutes(c, sendJoinPage));
   await app.register(wsRoutes(c));
   return app;

@@ -32,6 +32,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   share_ended: 410,
   webhook_url_refused: 422,
   client_pending_approval: 403,
+  link_not_yet_open: 403,
   internal: 500,
 };
 

@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import type {
   CreateInviteRequest,
   Language,
@@ -15,7 +14,7 @@ import { hashSecret, type Random } from '../adapters/random.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../lib/errors.js';
 import { OutcomeRepository } from '../outcomes/outcome.repository.js';
-import { SessionRepository } from '../sessions/session.repository.js';
+import { SessionRepository, unopenedSession } from '../sessions/session.repository.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { type InviteLimitSettings, InviteLimits } from './invite-limits.js';
 import { parseMobileNumber } from './phone.js';
@@ -28,6 +27,8 @@ export interface InviteSettings {
   /** The configured force name; null: the text's language says "the police" its own way. */
   agency: string | null;
   ttlMs: number;
+  /** The range an officer may choose a link's validity in (SIGHTLINE_INVITE_TTL_MIN/MAX_MINUTES). */
+  ttlBoundsMs: { min: number; max: number };
   defaultRegion: string;
   senderId: string;
   texts: SmsTexts;
@@ -85,18 +86,13 @@ export class InviteService {
       throw new DomainError('bad_request', `a missing-person search runs at most ${maxMinutes} minutes`, {
         locationMinutes: `at most ${maxMinutes} minutes (${maxMinutes / 60} hours) here`,
       });
+    const ttlMs = this.validity(input.validMinutes);
     if (earlier) return this.replayedInvite(earlier, phone.e164);
     const id = this.random.id();
     const claimId = this.random.id();
     const token = this.random.secret(TOKEN_BYTES);
     const reference = input.reference?.trim() || null;
-    // Four digits read aloud by the call handler: the caller sees the same on the genuine page.
-    const verificationCode = String(randomInt(0, 10_000)).padStart(4, '0');
-    // The page needs the language before it can ask the server anything (even to say a link is bad).
-    const link = new URL(
-      `/j/${token}${input.language === 'en' ? '' : `?l=${input.language}`}`,
-      this.settings.publicUrl,
-    ).toString();
+    const link = linkFor(token, input.language, this.settings.publicUrl);
     const claimed = await this.#admit(phone.e164, phone.masked, officer, by, ip, async (trx) => {
       const now = this.clock.now();
       // The sender's team at send time: the take-up report stays per team when an officer moves.
@@ -105,33 +101,23 @@ export class InviteService {
         .select('team')
         .where('id', '=', officer.id)
         .executeTakeFirst();
-      await new SessionRepository(trx).insert({
-        id,
-        reference,
-        phone_e164: phone.e164,
-        phone_masked: phone.masked,
-        state: 'sent',
-        created_by: officer.id,
-        created_at: now,
-        expires_at: now + this.settings.ttlMs,
-        token_hash: hashSecret(token),
-        caller_secret_hash: null,
-        caller_secret_expires_at: null,
-        opened_at: null,
-        consented_at: null,
-        refused_at: null,
-        live_at: null,
-        ended_at: null,
-        end_reason: null,
-        caller_user_agent: null,
-        publishing: 0,
-        mode: input.mode,
-        language: input.language,
-        verification_code: verificationCode,
-        location_minutes: input.mode === 'location' ? input.locationMinutes : null,
-        incident_id: incidentId,
-        team: sender?.team ?? null,
-      });
+      await new SessionRepository(trx).insert(
+        unopenedSession({
+          id,
+          reference,
+          phone_e164: phone.e164,
+          phone_masked: phone.masked,
+          created_by: officer.id,
+          created_at: now,
+          expires_at: now + ttlMs,
+          token_hash: hashSecret(token),
+          mode: input.mode,
+          language: input.language,
+          location_minutes: input.mode === 'location' ? input.locationMinutes : null,
+          incident_id: incidentId,
+          team: sender?.team ?? null,
+        }),
+      );
       if (input.workflow) await new OutcomeRepository(trx).saveWorkflow(id, input.workflow, now);
       await TextDeliveries.repo(trx).insert(
         this.deliveries.claimRow({
@@ -159,6 +145,7 @@ export class InviteService {
         language: input.language,
         ...(incidentId ? { incidentId } : {}),
         workflow: input.workflow?.kind ?? null,
+        validMinutes: ttlMs / 60_000,
         ...(by === officer ? {} : { callHandler: { id: officer.id, name: officer.name } }),
       },
       ip,
@@ -179,6 +166,18 @@ export class InviteService {
     });
     await this.#auditFailure(id, text, by, ip);
     return { session: await this.sessions.summary(id), link };
+  }
+
+  /** How long this link stays usable: the officer's choice within the configured range, or the default. */
+  validity(validMinutes: number | undefined): number {
+    if (validMinutes === undefined) return this.settings.ttlMs;
+    const { min, max } = this.settings.ttlBoundsMs;
+    const ms = validMinutes * 60_000;
+    if (ms < min || ms > max)
+      throw new DomainError('bad_request', `a link is valid for ${min / 60_000} to ${max / 60_000} minutes`, {
+        validMinutes: `between ${min / 60_000} and ${max / 60_000} minutes`,
+      });
+    return ms;
   }
 
   /**
@@ -311,21 +310,8 @@ export class InviteService {
     return true;
   }
 
-  /** A text that could not be sent is on the record with its reason (the session stays open for a resend). */
-  async #auditFailure(sessionId: string, text: TextDelivery, by: Actor, ip: string | null) {
-    if (text.status !== 'failed') return;
-    await this.audit.record({
-      actor: by,
-      action: 'invite.text_failed',
-      subject: { type: 'session', id: sessionId },
-      detail: {
-        gateway: text.gateway,
-        attempt: text.attempt,
-        reason: text.reason,
-        uncertain: text.uncertain,
-      },
-      ip,
-    });
+  #auditFailure(sessionId: string, text: TextDelivery, by: Actor, ip: string | null) {
+    return auditTextFailure(this.audit, sessionId, text, by, ip);
   }
 
   /** The rows of a press already handled under `key`; refused if another officer's. */
@@ -358,6 +344,29 @@ export class InviteService {
     const ids = new Set(rows.map((r) => r.id));
     return all.filter((t) => ids.has(t.id));
   }
+}
+
+/** A text that could not be sent is on the record with its reason (the session stays open for a resend). */
+export async function auditTextFailure(
+  audit: AuditService,
+  sessionId: string,
+  text: TextDelivery,
+  by: Actor,
+  ip: string | null,
+): Promise<void> {
+  if (text.status !== 'failed') return;
+  await audit.record({
+    actor: by,
+    action: 'invite.text_failed',
+    subject: { type: 'session', id: sessionId },
+    detail: { gateway: text.gateway, attempt: text.attempt, reason: text.reason, uncertain: text.uncertain },
+    ip,
+  });
+}
+
+/** The caller's link for a token; the page needs the language before it can ask the server anything. */
+export function linkFor(token: string, language: Language, publicUrl: URL): string {
+  return new URL(`/j/${token}${language === 'en' ? '' : `?l=${language}`}`, publicUrl).toString();
 }
 
 const replayConflict = () =>

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type {
   Language,
   ReceivedFix,
@@ -13,6 +14,41 @@ import { withTransaction } from '../adapters/db/transaction.js';
 import { SmsDeliveryRepository } from '../invites/sms-delivery.repository.js';
 
 export type SessionRow = Selectable<SessionsTable>;
+
+/** A new session whose link is not opened yet: what its invite decides, everything else empty. */
+export function unopenedSession(
+  fields: Pick<
+    Insertable<SessionsTable>,
+    | 'id'
+    | 'reference'
+    | 'phone_e164'
+    | 'phone_masked'
+    | 'created_by'
+    | 'created_at'
+    | 'expires_at'
+    | 'token_hash'
+    | 'mode'
+    | 'language'
+  > &
+    Partial<Insertable<SessionsTable>>,
+): Insertable<SessionsTable> {
+  return {
+    state: 'sent',
+    caller_secret_hash: null,
+    caller_secret_expires_at: null,
+    opened_at: null,
+    consented_at: null,
+    refused_at: null,
+    live_at: null,
+    ended_at: null,
+    end_reason: null,
+    caller_user_agent: null,
+    publishing: 0,
+    // Four digits read aloud by the call handler: the caller sees the same on the genuine page.
+    verification_code: String(randomInt(0, 10_000)).padStart(4, '0'),
+    ...fields,
+  };
+}
 
 /** Reads and writes of sessions and their timelines. */
 export class SessionRepository {
@@ -144,6 +180,8 @@ export class SessionRepository {
       if (filter.ids.length === 0) return [];
       q = q.where('s.id', 'in', filter.ids);
     }
+    // The live list leaves out scheduled checks not yet texted or cancelled: the Checks page has those.
+    else q = q.where('s.text_due_at', 'is', null).where('s.cancelled_at', 'is', null);
     if (filter.limit) q = q.limit(filter.limit);
     const rows = await q.execute();
     const ids = rows.map((r) => r.id);

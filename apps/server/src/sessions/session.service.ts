@@ -65,6 +65,8 @@ export class SessionService {
     const now = this.clock.now();
     if (!row) throw linkUnavailable();
     if (row.state === 'sent') {
+      // A scheduled check's link before its window: said plainly, and not claimed (nothing can start).
+      if (row.not_before !== null && now < Number(row.not_before)) throw notYetOpen(Number(row.not_before));
       if (Number(row.expires_at) <= now) {
         await this.expire(row.id);
         throw linkUnavailable();
@@ -122,6 +124,8 @@ export class SessionService {
 
   async recordConsent(sessionId: string, decision: 'accepted' | 'refused', ip: string | null): Promise<void> {
     const now = this.clock.now();
+    // A socket opened inside a check's window cannot consent after it closed.
+    if (!withinWindow(await this.get(sessionId), now)) throw linkUnavailable();
     const ok = await this.change(
       sessionId,
       async (repo) => {
@@ -372,7 +376,8 @@ export class SessionService {
     return (
       row.caller_secret_hash !== null &&
       row.caller_secret_hash === hashSecret(secret) &&
-      Number(row.caller_secret_expires_at ?? 0) > now
+      Number(row.caller_secret_expires_at ?? 0) > now &&
+      withinWindow(row, now)
     );
   }
 }
@@ -393,6 +398,23 @@ export function callerSecretMs(callerSessionMs: number, locationMinutes: number 
 
 function stoppedFor(row: SessionRow, now: number): string {
   return `after ${Math.round((now - Number(row.video_stopped_at)) / 1000)} s without video`;
+}
+
+/**
+ * Whether a scheduled check's caller may act now: not before its window, and after it only if the
+ * check already began (a call in progress at the window's end runs on). Other links: always.
+ */
+export function withinWindow(
+  row: Pick<SessionRow, 'not_before' | 'expires_at' | 'consented_at'>,
+  now: number,
+): boolean {
+  if (row.not_before === null) return true;
+  if (now < Number(row.not_before)) return false;
+  return now < Number(row.expires_at) || row.consented_at !== null;
+}
+
+function notYetOpen(opensAt: number): DomainError {
+  return new DomainError('link_not_yet_open', 'this check has not opened yet', { opensAt: String(opensAt) });
 }
 
 function linkUnavailable(): DomainError {

@@ -112,6 +112,13 @@ export interface SessionsTable {
   /** The sending officer's team at send time, and whether the caller answered the feedback question (0030). */
   team: Later<string>;
   feedback_given: Later<number>;
+  /** A scheduled check's window opens here (migration 0028); null: usable at once. */
+  not_before: Later<Ms>;
+  /** The link's text waits until then; cleared by the instance that sends it. */
+  text_due_at: Later<Ms>;
+  /** The checks scheduled together. */
+  series_id: Later<string>;
+  cancelled_at: Later<Ms>;
 }
 
 export interface SessionEventsTable {

@@ -37,6 +37,10 @@ export const adminRoutes =
           zoom: 12,
         },
         inviteTtlMinutes: Math.round(c.config.inviteTtlMs / 60_000),
+        inviteTtlBounds: {
+          min: Math.round(c.config.inviteTtlBoundsMs.min / 60_000),
+          max: Math.round(c.config.inviteTtlBoundsMs.max / 60_000),
+        },
         smsGateways: c.deliveries.names,
         viewerProtection: {
           startBlurred: c.config.viewerProtection.startBlurred,
