@@ -87,6 +87,8 @@ const EnvSchema = z.object({
     .regex(/^[A-Z]{2}$/)
     .default('GB'),
   INVITE_TTL_MINUTES: int(1, 24 * 60).default(30),
+  /** How long an interpreter's link may wait to be opened (it works once, and only while the call runs). */
+  INTERPRETER_LINK_MINUTES: int(1, 24 * 60).default(30),
   // Invite limits: a number is not flooded with texts, and one account cannot send a stream of them.
   INVITES_PER_NUMBER_HOUR: int(1, 10_000).default(5),
   INVITES_PER_OFFICER_MINUTE: int(1, 10_000).default(10),
@@ -293,6 +295,7 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     deviceCopyMaxBytes: e.DEVICE_COPY_MAX_MB * 1024 * 1024,
     phoneDefaultRegion: e.PHONE_DEFAULT_REGION,
     inviteTtlMs: e.INVITE_TTL_MINUTES * 60_000,
+    interpreterLinkMinutes: e.INTERPRETER_LINK_MINUTES,
     inviteLimits: {
       perNumberHour: e.INVITES_PER_NUMBER_HOUR,
       perOfficerMinute: e.INVITES_PER_OFFICER_MINUTE,

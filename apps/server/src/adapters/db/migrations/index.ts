@@ -23,6 +23,7 @@ import * as m0022 from './0022_webhooks.js';
 import * as m0023 from './0023_aml.js';
 import * as m0024 from './0024_ops.js';
 import * as m0026 from './0026_approvals.js';
+import * as m0027 from './0027_interpreters.js';
 
 /** Migrations in order. Never edit one that has shipped: add the next number. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0023_aml': m0023,
   '0024_ops': m0024,
   '0026_approvals': m0026,
+  '0027_interpreters': m0027,
 };
 
 export const migrationProvider: MigrationProvider = {
