@@ -68,6 +68,10 @@ class FakeMedia implements MediaGateway {
   }
   async officerCandidate() {}
   async officerStop() {}
+  async interpreterMedia(sessionId: string, op: { op: string }) {
+    this.calls.push(`interpreterMedia ${sessionId} ${op.op}`);
+    return op.op === 'view.offer' ? `offer from ${this.name}` : null;
+  }
 }
 
 /** Owners in one shared map, as Redis keys would be; `broken` stands for Redis being unreachable. */
