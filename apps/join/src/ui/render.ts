@@ -25,7 +25,7 @@ export interface Actions extends ConsentActions, LiveActions {
 export function createRenderer(
   root: HTMLElement,
   env: Environment,
-  media: { preview: HTMLVideoElement; officer: HTMLVideoElement },
+  media: { preview: HTMLVideoElement; officer: HTMLVideoElement; interpreter: HTMLVideoElement },
   a: Actions,
 ) {
   const top = h('div', { class: 'top' });
