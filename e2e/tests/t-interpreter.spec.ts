@@ -74,12 +74,14 @@ test('three-way: caller, officer and interpreter each see and hear the other two
 }, testInfo) => {
   const officer = await signInConsole(browser, server.url, 'handler');
   await officer.context.addInitScript(TRACK_PEERS);
+  await officer.page.reload(); // the console is one page: the script applies from its next load
+  await expect(officer.page.getByRole('button', { name: 'Sign out' })).toBeVisible();
   // A video link, not two-way: inviting an interpreter is what lets the caller see someone.
   const link = await sendInviteWith(officer.page, { mode: 'video' });
   const phone = await openPhone(browser, HERE);
   await phone.context.addInitScript(TRACK_PEERS);
   await phone.page.goto(link);
-  await phone.page.getByRole('button', { name: 'Start the video call' }).click();
+  await phone.page.getByRole('button', { name: 'Start sharing' }).click();
   await openNewestSession(officer.page);
   await expect(officer.page.getByTestId('session-state')).toHaveText(/live/i, { timeout: 20_000 });
 

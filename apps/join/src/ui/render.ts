@@ -142,5 +142,7 @@ const SCREEN_KEYS: Array<keyof CallerState> = [
   'accuracy',
   'request',
   'officerVideo',
+  'interpreter',
+  'interpreterVideo',
   'deviceCopyPercent',
 ];
