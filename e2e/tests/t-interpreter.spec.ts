@@ -105,7 +105,9 @@ test('three-way: caller, officer and interpreter each see and hear the other two
   await expect(interpreter.page.getByRole('heading', { name: 'You are in the call' })).toBeVisible();
 
   // The caller is told plainly, and may decline.
-  await expect(phone.page.getByText('An interpreter has joined the call.')).toBeVisible({ timeout: 20_000 });
+  await expect(phone.page.locator('#interpreter-text')).toContainText('An interpreter has joined the call.', {
+    timeout: 20_000,
+  });
   await expect(phone.page.getByRole('button', { name: 'I do not want an interpreter' })).toBeVisible();
   // With an interpreter in the call the officer's camera is offered, so the interpreter sees and hears them.
   await expect(panel.getByTestId('interpreter-invite')).toHaveAttribute('data-state', 'joined');

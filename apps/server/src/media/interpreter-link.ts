@@ -45,7 +45,8 @@ export class InterpreterLink {
 
   /** Publishes the interpreter's offer (replacing an earlier one); returns Janus's answer. */
   async publish(offer: string, recording: { recordingId: string; fileBase: string }): Promise<string> {
-    await this.stop('replaced');
+    // Only the old camera goes: the interpreter's own views of the others stay.
+    if (this.#pub) await this.drop(this.#pub, 'replaced', false);
     const handle = await this.api.attach(`interpreter:${this.room}`);
     const pub: InterpreterPublisher = {
       handle,
@@ -109,10 +110,10 @@ export class InterpreterLink {
     await current.detach();
   }
 
-  /** Stops the interpreter's camera and every view involving them. */
+  /** Stops the interpreter's camera and every view involving them (they have left). Idempotent. */
   async stop(reason: string): Promise<void> {
     if (this.#pub) await this.drop(this.#pub, reason, false);
-    else for (const key of [...this.#views.keys()]) await this.stopView(key);
+    for (const key of [...this.#views.keys()]) await this.stopView(key);
   }
 
   private requireView(key: string): JanusHandle {
@@ -126,7 +127,8 @@ export class InterpreterLink {
     this.#pub = null;
     this.log.info({ room: this.room, reason }, 'media: interpreter video stopped');
     this.events.interpreterDown(pub.recordingId, reason, janusGone);
-    for (const key of [...this.#views.keys()]) await this.stopView(key);
+    // Views of the interpreter's camera end with it; the interpreter's own views of the others do not.
+    for (const key of [...this.#views.keys()]) if (!key.startsWith('interpreter:')) await this.stopView(key);
     if (!janusGone) await pub.handle.detach();
   }
 }
