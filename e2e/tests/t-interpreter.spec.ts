@@ -125,6 +125,8 @@ test('three-way: caller, officer and interpreter each see and hear the other two
   await expectMoving(officer.page, 'interpreter-video');
   await expectMoving(officer.page, 'live-video');
   await expectAudible(officer.page, 'interpreter-video');
+  // Viewer protection starts the caller muted at the console: the officer chooses to listen.
+  await officer.page.getByRole('button', { name: 'Unmute caller' }).click();
   await expectAudible(officer.page, 'live-video');
   await noViolations(interpreter.page, 'interpreter in the call', { photograph: false });
   await noViolations(phone.page, 'caller with an interpreter', { photograph: false });
