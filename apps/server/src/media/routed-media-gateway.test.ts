@@ -153,6 +153,26 @@ describe('RoutedMediaGateway', () => {
     expect(b.local.calls).toEqual([]);
   });
 
+  it("relays an interpreter's camera and views (one message, checked on arrival) to the owner", async () => {
+    const { a, b } = await twoInstances();
+    await a.gateway.publish('s1', 'v=0 caller offer');
+    const interpreter = { type: 'interpreter' as const, id: 'i1', name: 'Sam' };
+    expect(
+      await b.gateway.interpreterMedia('s1', { op: 'publish', interpreter, sdp: 'v=0 interpreter offer' }),
+    ).toBeNull();
+    expect(
+      await b.gateway.interpreterMedia('s1', { op: 'view.offer', key: 'caller', feed: 'interpreter' }),
+    ).toBe('offer from a');
+    await b.gateway.interpreterMedia('s1', { op: 'stop', reason: 'removed' });
+    expect(a.local.calls).toEqual([
+      'publish s1',
+      'interpreterMedia s1 publish',
+      'interpreterMedia s1 view.offer',
+      'interpreterMedia s1 stop',
+    ]);
+    expect(b.local.calls).toEqual([]);
+  });
+
   it("brings the owner's refusal back with its code (a view that has ended)", async () => {
     const { a, b } = await twoInstances();
     await a.gateway.publish('s1', 'v=0');
