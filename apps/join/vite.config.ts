@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
-// The page is served at /j/<token>; its assets live under /c/ so relative paths never matter.
+// The page is served at /j/<token> (the interpreter's at /i/<token>); assets live under /c/ so relative paths never matter.
 export default defineConfig({
   base: '/',
   resolve: {
@@ -16,6 +16,13 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     modulePreload: { polyfill: false },
+    // The interpreter's page (/i/<token>) is a second entry: it shares code, in its own small chunk.
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('index.html', import.meta.url)),
+        interpreter: fileURLToPath(new URL('interpreter.html', import.meta.url)),
+      },
+    },
   },
   server: { port: 5174 },
 });

@@ -4,6 +4,7 @@ import { detectEnvironment } from './env.js';
 import { initialLanguage, setLanguage, t } from './i18n.js';
 import { LocationTracker } from './location-tracker.js';
 import { MediaController } from './media-controller.js';
+import { OfficerView } from './officer-view.js';
 import { Signalling } from './signalling.js';
 import { videoEncodings } from './simulcast.js';
 import { type CallerState, Store, type Transfer } from './store.js';
@@ -27,6 +28,7 @@ const video = (attrs: Record<string, string>, muted: boolean) => {
 };
 const preview = video({ class: 'preview', 'data-testid': 'caller-preview' }, true);
 const officerVideo = video({ class: 'officer-video', 'data-testid': 'officer-video' }, false);
+const interpreterVideo = video({ class: 'officer-video', 'data-testid': 'interpreter-video' }, false);
 
 /** Speaks a change to screen-reader users without moving their focus. */
 const announce = (text: string) => {
@@ -58,6 +60,21 @@ const media = new MediaController(
   env.platform,
   tracker,
 );
+/** The interpreter's camera, offered by the server once they publish. */
+const interpreterView = new OfficerView(() => rtcConfig, {
+  sendAnswer: (sdp) => signalling?.send({ type: 'interpreter-view.answer', sdp }),
+  sendCandidate: (c) =>
+    signalling?.send({
+      type: 'interpreter-view.candidate',
+      candidate: c?.candidate
+        ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null }
+        : null,
+    }),
+  onStream: (stream) => {
+    interpreterVideo.srcObject = stream;
+    store.update({ interpreterVideo: stream !== null });
+  },
+});
 const chat = new ChatController(
   store,
   () => signalling,
@@ -68,7 +85,7 @@ const chat = new ChatController(
 const render = createRenderer(
   root,
   env,
-  { preview, officer: officerVideo },
+  { preview, officer: officerVideo, interpreter: interpreterVideo },
   {
     language: (code) => void switchLanguage(code as Language),
     start: () => void start(),
@@ -87,6 +104,11 @@ const render = createRenderer(
     toggleMute: () => media.toggleMute(),
     toggleTorch: () => void media.toggleTorch(),
     answerRequest: (accepted) => void answerRequest(accepted),
+    declineInterpreter: () => {
+      signalling?.send({ type: 'interpreter.decline' });
+      interpreterView.close();
+      store.update({ interpreter: null });
+    },
     sendChat: (text) => chat.send(text),
     openChat: () => chat.open(),
     sendFiles: (files) => void sendFiles(files),
@@ -225,6 +247,23 @@ function onMessage(msg: ServerToCaller): void {
       return;
     case 'officer-view.ended':
       media.officerEnded();
+      return;
+    case 'interpreter.joined':
+      store.update({ interpreter: { kind: msg.kind, language: msg.language } });
+      announce(t('live.interpreter.joined'));
+      return;
+    case 'interpreter.left':
+      interpreterView.close();
+      if (store.state.interpreter) announce(t('live.interpreter.left'));
+      store.update({ interpreter: null });
+      return;
+    case 'interpreter-view.offer':
+      // An interpreter only helps if the caller sees them: shown whatever the link's mode.
+      store.update({ interpreter: store.state.interpreter ?? { kind: 'spoken', language: '' } });
+      void interpreterView.accept(msg.sdp);
+      return;
+    case 'interpreter-view.ended':
+      interpreterView.close();
       return;
     case 'error':
       if (msg.code === 'session_ended') void finish();

@@ -1,6 +1,6 @@
 /**
- * Two-way video: receives the officer's camera. The server (Janus) makes the
- * offer; the page answers and plays the stream.
+ * Receives one camera the server offers: the officer's (two-way video) or an interpreter's.
+ * The server (Janus) makes the offer; the page answers and plays the stream.
  */
 export class OfficerView {
   #pc: RTCPeerConnection | null = null;

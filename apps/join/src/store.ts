@@ -71,6 +71,9 @@ export interface CallerState {
   unread: number;
   request: { requestId: string; action: OfficerRequestAction; officerName: string } | null;
   officerVideo: boolean;
+  /** An interpreter in the call (the page says so plainly; the caller may decline), and their video. */
+  interpreter: { kind: 'bsl' | 'spoken'; language: string } | null;
+  interpreterVideo: boolean;
   uploads: Transfer[];
   /** The full-quality copy still to send: 0–100, null when there is none. */
   deviceCopyPercent: number | null;
@@ -108,6 +111,8 @@ export const initialState: CallerState = {
   unread: 0,
   request: null,
   officerVideo: false,
+  interpreter: null,
+  interpreterVideo: false,
   uploads: [],
   deviceCopyPercent: null,
   inAppDismissed: false,

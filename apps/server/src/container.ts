@@ -51,6 +51,8 @@ import { ExposureService } from './exposure/exposure.service.js';
 import { IceServerIssuer } from './ice/ice-servers.js';
 import { IncidentRepository } from './incidents/incident.repository.js';
 import { IncidentService } from './incidents/incident.service.js';
+import { InterpreterRepository } from './interpreters/interpreter.repository.js';
+import { InterpreterService } from './interpreters/interpreter.service.js';
 import { InviteService } from './invites/invite.service.js';
 import { SmsTexts } from './invites/sms-text.js';
 import { TextDeliveries } from './invites/text-deliveries.js';
@@ -84,6 +86,7 @@ import { ShareRepository } from './shares/share.repository.js';
 import { ShareService } from './shares/share.service.js';
 import { CallerSignalling } from './signalling/caller-signalling.js';
 import { ConsoleSignalling } from './signalling/console-signalling.js';
+import { InterpreterSignalling } from './signalling/interpreter-signalling.js';
 import { CallerSide } from './signalling/officer-requests.js';
 import { TakeUpRepository } from './take-up/take-up.repository.js';
 import { TakeUpService } from './take-up/take-up.service.js';
@@ -116,6 +119,9 @@ export interface Container {
   /** Sessions shared with field officers, and the officers' positions under them. */
   shares: ShareService;
   invites: InviteService;
+  /** Interpreters invited into live calls (issue 13), and their sockets. */
+  interpreters: InterpreterService;
+  interpreterSockets: InterpreterSignalling;
   /** Several callers' sessions seen together (issue 11). */
   incidents: IncidentService;
   /** Machine clients of /api/v1 (CAD): their keys, scopes and access tokens. */
@@ -273,6 +279,17 @@ export async function buildContainer(
     config.shareMinSeconds,
   );
 
+  const interpreters = new InterpreterService(
+    new InterpreterRepository(db),
+    sessions,
+    audit,
+    clock,
+    random,
+    events,
+    { publicUrl: config.publicUrl, openMinutes: config.interpreterLinkMinutes },
+    log.child({ component: 'interpreters' }),
+  );
+
   let consoles: ConsoleSignalling | null = null;
   // Caller links in the outbox are sealed with a key beside the signing key, outside the database.
   const outbox = new OutboxGateway(
@@ -416,6 +433,7 @@ export async function buildContainer(
     { videoBitrate: config.videoBitrate, stallGraceMs: config.mediaStallGraceMs },
     log.child({ component: 'media' }),
     events,
+    (sessionId) => interpreters.hasJoined(sessionId),
   );
   const siemCursors = config.siem ? new SiemCursors(db, clock) : null;
   const { metrics, readiness } = buildOperations({
@@ -593,6 +611,16 @@ export async function buildContainer(
     events,
     clock,
     config.simulcast,
+    interpreters,
+  );
+  const interpreterSockets = new InterpreterSignalling(
+    interpreters,
+    sessions,
+    mediaGateway,
+    iceServers,
+    config.agency,
+    log.child({ component: 'interpreter-ws' }),
+    events,
   );
   const presence = new PresenceRegistry(
     cluster.presence,
@@ -629,10 +657,16 @@ export async function buildContainer(
       .track(sessionId)
       .then((track) => evidence.saveLocationTrack(sessionId, track))
       .catch((err: unknown) => log.error({ err, sessionId }, 'evidence: saving the location track failed'));
+    void interpreters.endAll(sessionId);
     // Its shares end with it, and with them the field officers' positions.
     shares
       .endForSession(sessionId)
       .catch((err: unknown) => log.error({ err, sessionId }, 'shares: ending a session’s shares failed'));
+  });
+
+  // An interpreter's part ended (on the instance where it did): their camera stops wherever the room is.
+  events.subscribeLocal('interpreter.ended', ({ sessionId, reason }) => {
+    mediaGateway.interpreterMedia(sessionId, { op: 'stop', reason }).catch(() => {}); // no room: nothing to stop
   });
 
   // Statuses a provider does not call back with (Notify without a callback) are asked for, by one instance.
@@ -714,6 +748,8 @@ export async function buildContainer(
     deliveries,
     callers,
     consoles,
+    interpreters,
+    interpreterSockets,
     ice: iceServers,
     metrics,
     readiness,
@@ -776,6 +812,7 @@ export async function buildContainer(
       if (fixWatcher) clearInterval(fixWatcher);
       if (checkTexts) clearInterval(checkTexts);
       callers.closeAll();
+      interpreterSockets.closeAll();
       consoles?.closeAll();
       await media.closeAll('server shutting down').catch(() => {});
       sealer.stop();

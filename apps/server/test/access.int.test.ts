@@ -327,6 +327,10 @@ const CONSOLE_SAMPLES: { [T in ConsoleToServer['type']]: Extract<ConsoleToServer
   'officer.publish.offer': { type: 'officer.publish.offer', sessionId: NO_SUCH, sdp: SDP },
   'officer.publish.candidate': { type: 'officer.publish.candidate', sessionId: NO_SUCH, candidate: null },
   'officer.publish.stop': { type: 'officer.publish.stop', sessionId: NO_SUCH },
+  'interpreter-view.start': { type: 'interpreter-view.start', sessionId: NO_SUCH },
+  'interpreter-view.answer': { type: 'interpreter-view.answer', sessionId: NO_SUCH, sdp: SDP },
+  'interpreter-view.candidate': { type: 'interpreter-view.candidate', sessionId: NO_SUCH, candidate: null },
+  'interpreter-view.stop': { type: 'interpreter-view.stop', sessionId: NO_SUCH },
   'field.position': {
     type: 'field.position',
     shareId: NO_SUCH,

@@ -201,7 +201,7 @@ export type AccountChangeResult = z.infer<typeof AccountChangeResult>;
 export const AuditEntry = z.object({
   id: z.string(),
   at: z.number().int(),
-  actorType: z.enum(['officer', 'caller', 'system', 'api-client']),
+  actorType: z.enum(['officer', 'caller', 'system', 'api-client', 'interpreter']),
   actorId: z.string().nullable(),
   actorName: z.string().nullable(),
   action: z.string(),

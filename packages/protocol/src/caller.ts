@@ -96,6 +96,10 @@ export const CallerToServer = z.discriminatedUnion('type', [
   /** Two-way video: the caller's answer to the officer's video offer. */
   z.object({ type: z.literal('officer-view.answer'), id: MessageId, sdp: Sdp }),
   z.object({ type: z.literal('officer-view.candidate'), id: MessageId, candidate: IceCandidate }),
+  /** An interpreter in the call: the caller's answer to the interpreter's video, or declining them. */
+  z.object({ type: z.literal('interpreter-view.answer'), id: MessageId, sdp: Sdp }),
+  z.object({ type: z.literal('interpreter-view.candidate'), id: MessageId, candidate: IceCandidate }),
+  z.object({ type: z.literal('interpreter.decline'), id: MessageId }),
 ]);
 export type CallerToServer = z.infer<typeof CallerToServer>;
 
@@ -162,6 +166,11 @@ export const ServerToCaller = z.discriminatedUnion('type', [
   /** Two-way video: the officer's camera, offered by the media server. */
   z.object({ type: z.literal('officer-view.offer'), sdp: Sdp }),
   z.object({ type: z.literal('officer-view.ended') }),
+  /** An interpreter joined the call (the page says so plainly and lets the caller decline), or left. */
+  z.object({ type: z.literal('interpreter.joined'), kind: z.enum(['bsl', 'spoken']), language: z.string() }),
+  z.object({ type: z.literal('interpreter.left') }),
+  z.object({ type: z.literal('interpreter-view.offer'), sdp: Sdp }),
+  z.object({ type: z.literal('interpreter-view.ended') }),
   ErrorMessage,
 ]);
 export type ServerToCaller = z.infer<typeof ServerToCaller>;

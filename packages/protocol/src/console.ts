@@ -80,6 +80,16 @@ export const ConsoleToServer = z.discriminatedUnion('type', [
     candidate: IceCandidate,
   }),
   z.object({ type: z.literal('officer.publish.stop'), id: MessageId, sessionId: SessionId }),
+  /** An interpreter in the call: watch and hear them (the server answers with `interpreter-view.offer`). */
+  z.object({ type: z.literal('interpreter-view.start'), id: MessageId, sessionId: SessionId }),
+  z.object({ type: z.literal('interpreter-view.answer'), id: MessageId, sessionId: SessionId, sdp: Sdp }),
+  z.object({
+    type: z.literal('interpreter-view.candidate'),
+    id: MessageId,
+    sessionId: SessionId,
+    candidate: IceCandidate,
+  }),
+  z.object({ type: z.literal('interpreter-view.stop'), id: MessageId, sessionId: SessionId }),
   /** A field officer's own position, under one of their live shares (the control room's map shows it). */
   z.object({
     type: z.literal('field.position'),
@@ -110,6 +120,10 @@ export const CONSOLE_MESSAGE_PERMISSIONS = {
   'officer.publish.offer': 'session:view-live',
   'officer.publish.candidate': 'session:view-live',
   'officer.publish.stop': 'session:view-live',
+  'interpreter-view.start': 'session:view-live',
+  'interpreter-view.answer': 'session:view-live',
+  'interpreter-view.candidate': 'session:view-live',
+  'interpreter-view.stop': 'session:view-live',
   'field.position': 'share:use',
 } as const satisfies Record<ConsoleToServer['type'], Permission | null>;
 
@@ -183,6 +197,14 @@ export const ServerToConsole = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('officer.publish.answer'),
+    sessionId: SessionId,
+    sdp: Sdp,
+    ref: z.string().optional(),
+  }),
+  /** The interpreter's camera is up (start `interpreter-view.start`) or gone. */
+  z.object({ type: z.literal('interpreter.video'), sessionId: SessionId, live: z.boolean() }),
+  z.object({
+    type: z.literal('interpreter-view.offer'),
     sessionId: SessionId,
     sdp: Sdp,
     ref: z.string().optional(),

@@ -9,6 +9,7 @@ export * from './console.js';
 export * from './evidence-api.js';
 export * from './exposure.js';
 export * from './incident.js';
+export * from './interpreter.js';
 export * from './operations.js';
 export * from './outcomes.js';
 export * from './retention-bounds.js';

@@ -71,6 +71,8 @@ export const PERMISSIONS = {
   // Network location (AML) messages refused as malformed, kept with their raw text (IMEI, IMSI,
   // MSISDN): those who run the control room and the system inspect them (docs/aml.md).
   'aml:quarantine': ['supervisor', 'admin'],
+  // Inviting an interpreter into a live call, and removing them: those who run the call (issue 13).
+  'interpreter:manage': ['call-handler', 'supervisor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

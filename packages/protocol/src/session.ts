@@ -98,6 +98,9 @@ export const Recording = z.object({
   /** Seals written while recording (and at recovery). */
   seals: z.number().int(),
   recovered: z.boolean(),
+  /** Whose camera: the caller's, the officer's (two-way) or an interpreter's (then `interpreterId` names them). */
+  source: z.enum(['caller', 'officer', 'interpreter']).optional(),
+  interpreterId: z.string().nullable().optional(),
 });
 export type Recording = z.infer<typeof Recording>;
 

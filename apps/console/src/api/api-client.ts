@@ -28,6 +28,9 @@ import type {
   IncidentDetail,
   IncidentSummary,
   IntegrationApproval,
+  InterpreterInvite,
+  InterpreterInviteCreated,
+  InterpreterInviteRequest,
   LibrarySession,
   LoginResult,
   LogoutResult,
@@ -506,6 +509,23 @@ export class ApiClient {
   async fieldOfficers(): Promise<{ id: string; name: string }[]> {
     return (await this.request<{ officers: { id: string; name: string }[] }>('GET', '/api/field-officers'))
       .officers;
+  }
+  /** Interpreters invited to a session (their names are personal data: the read is audited). */
+  async interpreters(sessionId: string): Promise<InterpreterInvite[]> {
+    return (
+      await this.request<{ invites: InterpreterInvite[] }>(
+        'GET',
+        `/api/sessions/${seg(sessionId)}/interpreters`,
+      )
+    ).invites;
+  }
+  /** Invites an interpreter; the link comes back once. */
+  inviteInterpreter(sessionId: string, body: InterpreterInviteRequest): Promise<InterpreterInviteCreated> {
+    return this.request('POST', `/api/sessions/${seg(sessionId)}/interpreters`, body);
+  }
+  /** Revokes an unopened link, or removes the interpreter from the call. */
+  removeInterpreter(id: string): Promise<InterpreterInvite> {
+    return this.request('POST', `/api/interpreters/${seg(id)}/remove`, {});
   }
   async shares(sessionId: string): Promise<Share[]> {
     return (await this.request<{ shares: Share[] }>('GET', `/api/sessions/${seg(sessionId)}/shares`)).shares;

@@ -7,9 +7,12 @@ import { CallerPanel } from '../caller-controls/CallerPanel.js';
 import { ChatPanel } from '../chat/ChatPanel.js';
 import { EvidencePanel } from '../evidence/EvidencePanel.js';
 import { SessionIncident } from '../incidents/SessionIncident.js';
+import { InterpreterPanel } from '../interpreters/InterpreterPanel.js';
+import { type InterpreterState, InterpreterStore } from '../interpreters/interpreter-store.js';
 import { formatClock, formatWhen } from '../lib/format.js';
 import { LanguageName } from '../lib/LanguageName.js';
 import { modeName } from '../lib/session-options.js';
+import { Store } from '../lib/store.js';
 import { useStore, useStoreValue } from '../lib/use-store.js';
 import { VerificationCode } from '../lib/VerificationCode.js';
 import { LiveVideo } from '../live-video/LiveVideo.js';
@@ -32,6 +35,15 @@ import { SessionController } from './session-controller.js';
 import { latestFix } from './session-model.js';
 import { Timeline } from './Timeline.js';
 
+/** For a role without interpreters (field officers): never changes. */
+const NO_INTERPRETER = new Store<InterpreterState>({
+  invites: [],
+  link: null,
+  busy: false,
+  error: null,
+  stream: null,
+});
+
 /**
  * The working screen for one session: video (with the caller's phone state)
  * beside the map and the chat, then timeline and evidence. A location-only
@@ -44,6 +56,8 @@ export function SessionPage({ id }: { id: string }) {
   const canReadEvidence = can('evidence:read');
   const [ctl, setCtl] = useState<SessionController | null>(null);
   const [officers, setOfficers] = useState<OfficerPositionsStore | null>(null);
+  const [interpreter, setInterpreter] = useState<InterpreterStore | null>(null);
+  const canReadSession = can('session:read');
 
   useEffect(() => {
     // Listening before the watch goes out: the server sends field officers' positions on watch.
@@ -60,14 +74,21 @@ export function SessionPage({ id }: { id: string }) {
     });
     c.start();
     setCtl(c);
+    // An interpreter in the call (issue 13): the control room's, not a field officer's.
+    const interp = canReadSession
+      ? new InterpreterStore(id, { api, socket, iceServers: () => iceServers.get(), canViewLive })
+      : null;
+    void interp?.start();
+    setInterpreter(interp);
     return () => {
       c.dispose();
       positions.dispose();
+      interp?.dispose();
     };
-  }, [id, api, socket, iceServers, sessions, canViewLive, canReadEvidence]);
+  }, [id, api, socket, iceServers, sessions, canViewLive, canReadEvidence, canReadSession]);
 
   return ctl && officers ? (
-    <SessionView ctl={ctl} officers={officers} />
+    <SessionView ctl={ctl} officers={officers} interpreter={interpreter} />
   ) : (
     <main id="main" className="page">
       <p className="muted">Loading session…</p>
@@ -75,10 +96,20 @@ export function SessionPage({ id }: { id: string }) {
   );
 }
 
-function SessionView({ ctl, officers }: { ctl: SessionController; officers: OfficerPositionsStore }) {
+function SessionView({
+  ctl,
+  officers,
+  interpreter,
+}: {
+  ctl: SessionController;
+  officers: OfficerPositionsStore;
+  interpreter: InterpreterStore | null;
+}) {
   const { config, ticker } = useApp();
   const can = useCan();
   const state = useStore(ctl.state);
+  const interpreterInvites = useStoreValue(interpreter?.state ?? NO_INTERPRETER, (s) => s.invites);
+  const interpreterJoined = interpreterInvites.some((i) => i.state === 'joined');
   const positions = useStore(officers.state);
   const markers = useMemo(() => toMarkers(positions), [positions]);
   const cfg = useStore(config);
@@ -222,8 +253,12 @@ function SessionView({ ctl, officers }: { ctl: SessionController; officers: Offi
               </div>
             )}
             <CallerPanel controls={ctl.controls} session={session} canAsk={canTalk} />
-            {session?.mode === 'two-way' && ctl.camera ? (
+            {/* An interpreter must see and hear the officer: their joining offers the camera in any video session. */}
+            {(session?.mode === 'two-way' || interpreterJoined) && ctl.camera ? (
               <OfficerCameraPanel camera={ctl.camera} session={session} />
+            ) : null}
+            {interpreter ? (
+              <InterpreterPanel store={interpreter} over={over} canManage={can('interpreter:manage')} />
             ) : null}
           </div>
           <div className="session-side">

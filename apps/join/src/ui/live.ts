@@ -12,6 +12,7 @@ export interface LiveActions {
   toggleMute(): void;
   toggleTorch(): void;
   answerRequest(accepted: boolean): void;
+  declineInterpreter(): void;
 }
 
 const time = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -20,7 +21,7 @@ const time = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digi
 export function liveScreen(
   s: CallerState,
   env: Environment,
-  media: { preview: HTMLVideoElement; officer: HTMLVideoElement },
+  media: { preview: HTMLVideoElement; officer: HTMLVideoElement; interpreter: HTMLVideoElement },
   a: LiveActions,
 ): Node[] {
   const video = s.camera === 'on' && !s.videoPaused;
@@ -45,6 +46,7 @@ export function liveScreen(
   if (s.request) nodes.push(requestPrompt(s, a));
   if (s.officerVideo)
     nodes.push(h('section', { class: 'officer', 'aria-label': t('live.officerVideo') }, media.officer));
+  if (s.interpreter) nodes.push(interpreterPanel(s, media.interpreter, a));
   if (s.camera === 'on') nodes.push(media.preview);
   if (s.camera === 'on') nodes.push(controls(s, a));
   const quality = s.quality ? t(`quality.${s.quality}`) : null;
@@ -177,4 +179,15 @@ export function endedScreen(s: CallerState): Node[] {
 export function progress(id: string, label: string, percent: number): Node {
   const bar = h('progress', { id, max: '100', value: String(percent), 'aria-label': label });
   return h('div', { class: 'progress' }, h('p', {}, label), bar);
+}
+
+/** An interpreter in the call: said plainly, their video, and the caller's way to decline them. */
+function interpreterPanel(s: CallerState, video: HTMLVideoElement, a: LiveActions): HTMLElement {
+  return h(
+    'section',
+    { class: 'interpreter', 'aria-labelledby': 'interpreter-text' },
+    h('p', { id: 'interpreter-text', class: 'notice' }, t('live.interpreter.joined')),
+    s.interpreterVideo ? h('div', { 'aria-label': t('live.interpreter.video'), role: 'group' }, video) : null,
+    button(t('live.interpreter.decline'), a.declineInterpreter, { class: 'secondary' }),
+  );
 }

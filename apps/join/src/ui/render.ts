@@ -29,7 +29,7 @@ export interface Actions extends ConsentActions, LiveActions {
 export function createRenderer(
   root: HTMLElement,
   env: Environment,
-  media: { preview: HTMLVideoElement; officer: HTMLVideoElement },
+  media: { preview: HTMLVideoElement; officer: HTMLVideoElement; interpreter: HTMLVideoElement },
   a: Actions,
 ) {
   const top = h('div', { class: 'top' });
@@ -171,6 +171,8 @@ const SCREEN_KEYS: Array<keyof CallerState> = [
   'accuracy',
   'request',
   'officerVideo',
+  'interpreter',
+  'interpreterVideo',
   'deviceCopyPercent',
   'trackingStopped',
 ];

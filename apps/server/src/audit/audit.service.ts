@@ -15,6 +15,8 @@ export type Actor =
   | { type: 'caller'; sessionId: string }
   /** A machine client of /api/v1 (a CAD), by its id and the name its admin gave it. */
   | { type: 'api-client'; id: string; name: string }
+  /** An interpreter invited into a call, by their invitation's id and name (issue 13). */
+  | { type: 'interpreter'; id: string; name: string }
   | { type: 'system' };
 
 export interface AuditInput {

@@ -96,6 +96,8 @@ const EnvSchema = z.object({
     .refine(validTimeZone, 'an IANA time zone such as Europe/London')
     .default('Europe/London'),
   CHECK_POLL_SECONDS: int(1, 300).default(15),
+  /** How long an interpreter's link may wait to be opened (it works once, and only while the call runs). */
+  INTERPRETER_LINK_MINUTES: int(1, 24 * 60).default(30),
   // Invite limits: a number is not flooded with texts, and one account cannot send a stream of them.
   INVITES_PER_NUMBER_HOUR: int(1, 10_000).default(5),
   INVITES_PER_OFFICER_MINUTE: int(1, 10_000).default(10),
@@ -319,6 +321,7 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     inviteTtlMs: e.INVITE_TTL_MINUTES * 60_000,
     inviteTtlBoundsMs: { min: e.INVITE_TTL_MIN_MINUTES * 60_000, max: e.INVITE_TTL_MAX_MINUTES * 60_000 },
     checks: { timeZone: e.CHECK_TIME_ZONE, pollMs: e.CHECK_POLL_SECONDS * 1000 },
+    interpreterLinkMinutes: e.INTERPRETER_LINK_MINUTES,
     inviteLimits: {
       perNumberHour: e.INVITES_PER_NUMBER_HOUR,
       perOfficerMinute: e.INVITES_PER_OFFICER_MINUTE,

@@ -102,6 +102,20 @@ export const DomainEventSchemas = {
   'view.ended': z.object({ viewId: z.string(), ownerId: z.string(), reason: z.string() }),
   /** Two-way: the officer's camera became available to the caller, or stopped. */
   'media.officerVideo': z.object({ sessionId, live: z.boolean() }),
+  /** An interpreter consented and is joining the call (the caller's page says so), or their part ended. */
+  'interpreter.joined': z.object({
+    sessionId,
+    interpreterId: z.string(),
+    kind: z.enum(['bsl', 'spoken']),
+    language: z.string(),
+  }),
+  'interpreter.ended': z.object({ sessionId, interpreterId: z.string(), reason: z.string() }),
+  /** A party's camera in the room came up or went (the others are offered it, wherever their sockets are). */
+  'media.feed': z.object({
+    sessionId,
+    feed: z.enum(['caller', 'officer', 'interpreter']),
+    live: z.boolean(),
+  }),
   /** The media server came back after a failure: this session's caller must publish again. */
   'media.republishNeeded': z.object({ sessionId }),
   /** An instance now holds this session's media room (the caller published through it). */

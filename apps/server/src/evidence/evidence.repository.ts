@@ -67,6 +67,8 @@ export class EvidenceRepository {
       videoCodec: r.video_codec,
       seals: Number(r.seal_count),
       recovered: Number(r.any_recovered ?? 0) === 1,
+      source: r.source as NonNullable<Recording['source']>,
+      interpreterId: r.interpreter_id,
     }));
   }
 

@@ -56,7 +56,8 @@ export class RecordingIngest {
    */
   begin(
     sessionId: string,
-    source: 'caller' | 'officer' = 'caller',
+    source: 'caller' | 'officer' | 'interpreter' = 'caller',
+    interpreterId?: string,
   ): { recordingId: string; fileBase: string; saved: Promise<void> } {
     const recordingId = this.random.id();
     const fileBase = `rec-${recordingId}`;
@@ -71,6 +72,7 @@ export class RecordingIngest {
         video_codec: null,
         error: null,
         source,
+        interpreter_id: interpreterId ?? null,
         media_node: this.paths.nodeId ?? null,
       })
       .then(() => this.track(recordingId, sessionId, fileBase));

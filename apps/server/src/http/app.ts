@@ -10,6 +10,7 @@ import { approvalRoutes } from '../approvals/approvals.routes.js';
 import { checkRoutes } from '../checks/checks.routes.js';
 import type { Container } from '../container.js';
 import { incidentRoutes } from '../incidents/incidents.routes.js';
+import { interpreterRoutes } from '../interpreters/interpreters.routes.js';
 import { webhookRoutes } from '../webhooks/webhooks.routes.js';
 import { installAuth } from './auth-hooks.js';
 import { installErrorHandler } from './error-handler.js';
@@ -73,9 +74,9 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await installSecurityHeaders(app, c.config);
   await app.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
   await installOpenApi(app);
-  installAuth(app, c.auth, c.sessions, { metrics: c.config.metricsToken }, c.apiClients);
+  installAuth(app, c.auth, c.sessions, { metrics: c.config.metricsToken }, c.apiClients, c.interpreters);
 
-  const { sendJoinPage } = await installStaticAssets(app);
+  const { sendJoinPage, sendInterpreterPage } = await installStaticAssets(app);
   await app.register(operationsRoutes(c));
   await app.register(openApiRoutes);
   await app.register(authRoutes(c));
@@ -101,6 +102,7 @@ export async function buildApp(c: Container, opts: AppOptions): Promise<FastifyI
   await app.register(approvalRoutes(c));
   await app.register(checkRoutes(c));
   await app.register(joinRoutes(c, sendJoinPage));
+  await app.register(interpreterRoutes(c, sendInterpreterPage));
   await app.register(wsRoutes(c));
   return app;
 }

@@ -5,12 +5,15 @@ import type { ApiClientService, ApiPrincipal } from '../api-clients/api-client.s
 import { describeCredential } from '../api-clients/credentials.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { can, type Permission } from '../auth/permissions.js';
+import type { InterpreterService } from '../interpreters/interpreter.service.js';
 import { DomainError, forbidden } from '../lib/errors.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { clientAuthLimit } from './client-auth-limit.js';
 
 export const OFFICER_COOKIE = 'sl_sid';
 export const CALLER_COOKIE = 'sl_caller';
+/** The interpreter's browser, bound to their link when they opened it (issue 13). */
+export const INTERPRETER_COOKIE = 'sl_interp';
 export const CSRF_HEADER = 'x-csrf-token';
 
 /**
@@ -18,6 +21,7 @@ export const CSRF_HEADER = 'x-csrf-token';
  * - `public`: anyone (rate-limited where it matters)
  * - `officer`: any signed-in officer; with `permission`, only roles granting it
  * - `caller`: the device that claimed a link
+ * - `interpreter`: the browser that claimed an interpreter's link, while they have a place in a running call
  * - `bearer`: a machine presenting the named token from the configuration (the metrics scraper)
  * - `client`: a machine client of /api/v1 (an API key or access token) holding `scope`; cookies
  *   count for nothing here, and a client's credentials for nothing on the other kinds
@@ -27,6 +31,7 @@ export type RouteAuth =
   | { public: true }
   | { officer: true; permission?: Permission }
   | { caller: true }
+  | { interpreter: true }
   | { bearer: BearerToken }
   | { client: true; scope: ApiScope }
   | { machine: 'aml' };
@@ -52,6 +57,7 @@ declare module 'fastify' {
     officer: OfficerView | null;
     csrfToken: string | null;
     callerSessionId: string | null;
+    interpreterId: string | null;
     apiClient: ApiPrincipal | null;
   }
 }
@@ -65,11 +71,13 @@ export function installAuth(
   sessions: SessionService,
   tokens: Record<BearerToken, string | null>,
   clients: Pick<ApiClientService, 'authenticate'>,
+  interpreters: Pick<InterpreterService, 'authenticate'>,
 ): void {
   app.decorateRequest('officer', null);
   app.decorateRequest('apiClient', null);
   app.decorateRequest('csrfToken', null);
   app.decorateRequest('callerSessionId', null);
+  app.decorateRequest('interpreterId', null);
 
   const clientFailures = clientAuthLimit(app);
   app.decorate('clientAuthFailures', clientFailures);
@@ -128,6 +136,12 @@ export function installAuth(
       const row = await sessions.authenticateCaller(request.cookies[CALLER_COOKIE]);
       if (!row) throw new DomainError('unauthenticated', 'open the link from your text message again');
       request.callerSessionId = row.id;
+      return;
+    }
+    if ('interpreter' in policy) {
+      const row = await interpreters.authenticate(request.cookies[INTERPRETER_COOKIE]);
+      if (!row) throw new DomainError('unauthenticated', 'open the link you were sent again');
+      request.interpreterId = row.id;
       return;
     }
     const session = await auth.authenticate(request.cookies[OFFICER_COOKIE]);

@@ -20,9 +20,9 @@ interface Shell {
   gzip: Buffer | null;
 }
 
-/** The two HTML shells are tiny and fixed: read once at boot, served from memory. */
-function shell(dist: string, what: string): Shell {
-  const file = join(dist, 'index.html');
+/** The HTML shells are tiny and fixed: read once at boot, served from memory. */
+function shell(dist: string, what: string, page = 'index.html'): Shell {
+  const file = join(dist, page);
   if (!existsSync(file)) return { built: false, raw: Buffer.from(notBuilt(what)), br: null, gzip: null };
   const variant = (ext: string) => (existsSync(`${file}.${ext}`) ? readFileSync(`${file}.${ext}`) : null);
   return { built: true, raw: readFileSync(file), br: variant('br'), gzip: variant('gz') };
@@ -37,11 +37,17 @@ function sendShell(request: FastifyRequest, reply: FastifyReply, page: Shell) {
   return reply.send(page.raw);
 }
 
-/** Serves the console at / (single-page app) and the caller page's assets at /c/. */
+type SendPage = (request: FastifyRequest, reply: FastifyReply) => unknown;
+
+/**
+ * Serves the console at / (single-page app) and the caller page's assets at /c/. The
+ * interpreter's page is a second entry of the caller page's build (it shares its i18n and code).
+ */
 export async function installStaticAssets(
   app: FastifyInstance,
-): Promise<{ sendJoinPage: (request: FastifyRequest, reply: FastifyReply) => unknown }> {
+): Promise<{ sendJoinPage: SendPage; sendInterpreterPage: SendPage }> {
   const joinPage = shell(JOIN_DIST, 'caller page');
+  const interpreterPage = shell(JOIN_DIST, 'interpreter page', 'interpreter.html');
   const consolePage = shell(CONSOLE_DIST, 'console');
   // Hashed file names: safe to cache for a year. preCompressed serves the build's .br/.gz files.
   const immutable = {
@@ -80,5 +86,8 @@ export async function installStaticAssets(
     }
     return reply.status(404).send({ error: { code: 'not_found', message: 'no such route' } });
   });
-  return { sendJoinPage: (request, reply) => sendShell(request, reply, joinPage) };
+  return {
+    sendJoinPage: (request, reply) => sendShell(request, reply, joinPage),
+    sendInterpreterPage: (request, reply) => sendShell(request, reply, interpreterPage),
+  };
 }

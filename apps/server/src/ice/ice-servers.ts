@@ -56,6 +56,11 @@ export class IceServerIssuer {
     return this.grant(`o-${officerId}`);
   }
 
+  /** An interpreter's servers, by their invitation's id (issue 13). */
+  forInterpreter(interpreterId: string): IceGrant {
+    return this.grant(`i-${interpreterId}`);
+  }
+
   /** STUN only: for a browser that will make no media connection (no relay to hand out). */
   withoutTurn(): IceGrant {
     return { iceServers: [...this.settings.staticServers], expiresAt: null };

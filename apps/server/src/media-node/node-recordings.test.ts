@@ -25,6 +25,7 @@ function row(id: string, patch: Partial<RecordingRow> = {}): RecordingRow {
     source: 'caller',
     media_node: 'node-a',
     node_lost_at: null,
+    interpreter_id: null,
     ...patch,
   };
 }

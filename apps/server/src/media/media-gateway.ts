@@ -1,5 +1,6 @@
 import type { CallerPlatform, IceCandidate, ServedLayer } from '@sightline/protocol';
 import type { Actor } from '../audit/audit.service.js';
+import type { InterpreterMediaOp } from './interpreter-media.js';
 
 export type Officer = Actor & { type: 'officer' };
 
@@ -36,4 +37,6 @@ export interface MediaGateway {
   officerPublish(sessionId: string, officer: Officer, offer: string): Promise<string>;
   officerCandidate(sessionId: string, candidate: IceCandidate): Promise<void>;
   officerStop(sessionId: string, officer: Officer): Promise<void>;
+  /** An interpreter's camera and the views involving them; returns Janus's SDP where the op has one. */
+  interpreterMedia(sessionId: string, op: InterpreterMediaOp): Promise<string | null>;
 }

@@ -4,6 +4,7 @@ import type { VideoRoomApi } from '../adapters/janus/videoroom.js';
 import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { TypedEmitter } from '../lib/typed-emitter.js';
+import { InterpreterLink } from './interpreter-link.js';
 import { OfficerLink } from './officer-link.js';
 
 export interface RoomEvents {
@@ -18,6 +19,9 @@ export interface RoomEvents {
   /** Two-way: the officer's camera is up (offer it to the caller) or down. */
   officerUp: () => void;
   officerDown: (recordingId: string, reason: string, janusGone: boolean) => void;
+  /** An interpreter's camera is up (offer it to the caller and officers) or down. */
+  interpreterUp: () => void;
+  interpreterDown: (recordingId: string, reason: string, janusGone: boolean) => void;
 }
 
 interface Publisher {
@@ -53,6 +57,7 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
   #publishing: Promise<unknown> = Promise.resolve();
   readonly #viewers = new Map<string, Viewer>();
   #officer: OfficerLink | null = null;
+  #interpreter: InterpreterLink | null = null;
   #closed = false;
 
   constructor(
@@ -152,6 +157,27 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
       this.log,
     );
     return this.#officer;
+  }
+
+  /** The officer's camera feed while it is up (for an interpreter to watch). */
+  get officerFeedId(): string | null {
+    return this.#officer?.feedId ?? null;
+  }
+
+  /** The interpreter's camera and every view involving them, created on first use. */
+  interpreter(): InterpreterLink {
+    this.assertOpen();
+    this.#interpreter ??= new InterpreterLink(
+      this.sessionId,
+      this.api,
+      {
+        interpreterUp: () => this.safeEmit('interpreterUp'),
+        interpreterDown: (recordingId, reason, gone) =>
+          this.safeEmit('interpreterDown', recordingId, reason, gone),
+      },
+      this.log,
+    );
+    return this.#interpreter;
   }
 
   /** Attaches the publisher's handle before the caller taps Start (best effort). */
@@ -258,6 +284,7 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
     this.#closed = true;
     for (const id of [...this.#viewers.keys()]) await this.stopView(id, reason);
     await this.#officer?.stop(reason);
+    await this.#interpreter?.stop(reason);
     await this.#publishing;
     await this.unpublish(reason);
     await (await this.#spare)?.detach();

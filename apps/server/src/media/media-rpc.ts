@@ -1,6 +1,7 @@
 import { IceCandidate, Sdp, ServedLayer } from '@sightline/protocol';
 import { z } from 'zod';
 import type { RpcImpl } from '../events/bus-rpc.js';
+import { InterpreterMediaOp } from './interpreter-media.js';
 import type { MediaGateway } from './media-gateway.js';
 
 const sessionId = z.string().min(1).max(64);
@@ -36,6 +37,10 @@ export const MediaRpcMethods = {
   'callerView.offer': { params: z.object({ sessionId }), result: z.object({ sdp: z.string() }) },
   'callerView.answer': { params: z.object({ sessionId, sdp: Sdp }), result: none },
   'callerView.candidate': { params: z.object({ sessionId, candidate: IceCandidate }), result: none },
+  'interpreter.media': {
+    params: z.object({ sessionId, op: InterpreterMediaOp }),
+    result: z.object({ sdp: z.string().nullable() }),
+  },
 } as const;
 
 export type MediaRpcMethods = typeof MediaRpcMethods;
@@ -60,5 +65,6 @@ export function mediaRpcImpl(local: MediaGateway): RpcImpl<MediaRpcMethods> {
     'callerView.offer': async (p) => ({ sdp: await local.callerViewOffer(p.sessionId) }),
     'callerView.answer': (p) => done(local.callerViewAnswer(p.sessionId, p.sdp)),
     'callerView.candidate': (p) => done(local.callerViewCandidate(p.sessionId, p.candidate)),
+    'interpreter.media': async (p) => ({ sdp: await local.interpreterMedia(p.sessionId, p.op) }),
   };
 }

@@ -7,6 +7,7 @@ import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { callerVideoCodec } from './caller-codec.js';
+import type { InterpreterMediaOp } from './interpreter-media.js';
 import type { MediaGateway, Officer } from './media-gateway.js';
 import { MediaRoom, type Viewer } from './media-room.js';
 import type { MediaNode } from './nodes/media-node.js';
@@ -54,6 +55,8 @@ export class MediaService implements MediaGateway {
      * socket or the officer's console may be on another instance).
      */
     private readonly events: EventBus,
+    /** Whether an interpreter has joined the session: the officer's camera is allowed then, whatever the link's mode. */
+    private readonly interpreterJoined: (sessionId: string) => Promise<boolean> = async () => false,
   ) {
     nodes.on('nodeDown', (node, reason) => this.onNodeDown(node, reason));
     // Rooms died with the old Janus; callers waiting for a node can publish again now.
@@ -122,7 +125,8 @@ export class MediaService implements MediaGateway {
   /** Two-way video: publishes the officer's camera into the session; returns Janus's answer. */
   async officerPublish(sessionId: string, officer: Officer, offer: string): Promise<string> {
     const row = await this.sessions.requireConsented(sessionId);
-    if (row.mode !== 'two-way')
+    // An interpreter must see and hear the officer, so their joining allows the officer's camera.
+    if (row.mode !== 'two-way' && !(await this.interpreterJoined(sessionId)))
       throw new DomainError('conflict', 'this link was not sent as a two-way video call');
     const placed = await this.placed(sessionId);
     const room = await this.ready(placed);
@@ -150,6 +154,64 @@ export class MediaService implements MediaGateway {
   async officerStop(sessionId: string, officer: Officer): Promise<void> {
     await this.requireRoom(sessionId).officer().stop('stopped by officer');
     await this.sessions.addEvent(sessionId, 'officer_video.stopped', officer.name, null);
+  }
+
+  /**
+   * An interpreter's camera (published and recorded, attributed to them) and the views that
+   * involve them. The interpreter service has checked who they are and that they have joined.
+   */
+  async interpreterMedia(sessionId: string, op: InterpreterMediaOp): Promise<string | null> {
+    if (op.op === 'publish') return this.interpreterPublish(sessionId, op.interpreter, op.sdp);
+    const room = this.requireRoom(sessionId);
+    const link = room.interpreter();
+    switch (op.op) {
+      case 'candidate':
+        await link.addCandidate(op.candidate);
+        return null;
+      case 'stop':
+        await link.stop(op.reason);
+        return null;
+      case 'view.offer': {
+        const feed =
+          op.feed === 'caller' ? room.feedId : op.feed === 'officer' ? room.officerFeedId : link.feedId;
+        return link.offerView(op.key, feed);
+      }
+      case 'view.answer':
+        await link.answerView(op.key, op.sdp);
+        return null;
+      case 'view.candidate':
+        await link.viewCandidate(op.key, op.candidate);
+        return null;
+      case 'view.stop':
+        await link.stopView(op.key);
+        return null;
+    }
+  }
+
+  private async interpreterPublish(
+    sessionId: string,
+    interpreter: { type: 'interpreter'; id: string; name: string },
+    offer: string,
+  ): Promise<string> {
+    await this.sessions.requireConsented(sessionId);
+    const placed = await this.placed(sessionId);
+    const room = await this.ready(placed);
+    const recording = this.recordings.begin(sessionId, placed.node, 'interpreter', interpreter.id);
+    try {
+      const answer = await room.interpreter().publish(offer, recording);
+      await recording.saved;
+      await this.audit.record({
+        actor: interpreter,
+        action: 'interpreter_video.start',
+        subject: { type: 'session', id: sessionId },
+        detail: { recordingId: recording.recordingId },
+      });
+      await this.sessions.addEvent(sessionId, 'interpreter_video.started', interpreter.name, null);
+      return answer;
+    } catch (err) {
+      void recording.saved.then(() => this.recordings.finish(recording.recordingId, false));
+      throw err;
+    }
   }
 
   /** The caller's view of the officer's camera: Janus's offer for the caller's page. */
@@ -326,6 +388,8 @@ export class MediaService implements MediaGateway {
     });
     room.on('publisherDown', (recordingId, reason, janusGone) => {
       this.clearStall(sessionId);
+      if (!this.#handedOver.has(room))
+        this.events.publish('media.feed', { sessionId, feed: 'caller', live: false });
       // A room let go because the caller now publishes through another instance: that one
       // marks the session publishing; marking it stopped from here could land after, and the
       // console would show the video stopped while it plays.
@@ -335,9 +399,21 @@ export class MediaService implements MediaGateway {
     });
     // Two-way calls: the officer's camera goes to the caller's page once Janus has it,
     // and its recording is finished (and sealed, ingested) like the caller's.
-    room.on('officerUp', () => this.events.publish('media.officerVideo', { sessionId, live: true }));
+    room.on('officerUp', () => {
+      this.events.publish('media.officerVideo', { sessionId, live: true });
+      this.events.publish('media.feed', { sessionId, feed: 'officer', live: true });
+    });
     room.on('officerDown', (recordingId, _reason, janusGone) => {
       this.events.publish('media.officerVideo', { sessionId, live: false });
+      this.events.publish('media.feed', { sessionId, feed: 'officer', live: false });
+      void this.recordings.finish(recordingId, janusGone).catch((err) => this.logErr(err));
+    });
+    // An interpreter's camera: offered to the caller and the officers; recorded like the others.
+    room.on('interpreterUp', () =>
+      this.events.publish('media.feed', { sessionId, feed: 'interpreter', live: true }),
+    );
+    room.on('interpreterDown', (recordingId, _reason, janusGone) => {
+      this.events.publish('media.feed', { sessionId, feed: 'interpreter', live: false });
       void this.recordings.finish(recordingId, janusGone).catch((err) => this.logErr(err));
     });
     room.on(

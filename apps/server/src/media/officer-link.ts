@@ -40,6 +40,11 @@ export class OfficerLink {
     return this.#pub?.up === true;
   }
 
+  /** The officer's feed while Janus receives it. */
+  get feedId(): string | null {
+    return this.#pub?.up ? this.#pub.feedId : null;
+  }
+
   async publish(offer: string, recording: { recordingId: string; fileBase: string }): Promise<string> {
     await this.stop('replaced');
     const handle = await this.api.attach(`officer:${this.room}`);

@@ -4,6 +4,8 @@ import type { EvidenceRepository } from '../evidence/evidence.repository.js';
 import type { RecordingIngest } from '../evidence/recording-ingest.js';
 import type { MediaNode } from './nodes/media-node.js';
 
+export type RecordingSource = 'caller' | 'officer' | 'interpreter';
+
 /** A recording as Janus is told to write it. `saved` resolves once its row is committed. */
 export interface RecordingStart {
   recordingId: string;
@@ -16,7 +18,8 @@ export interface RecordingStart {
  * and word when the publisher has left. Who seals and ingests depends on where the spool is.
  */
 export interface Recorder {
-  begin(sessionId: string, node: MediaNode, source?: 'caller' | 'officer'): RecordingStart;
+  /** `interpreterId` attributes an interpreter's recording (source 'interpreter') to them. */
+  begin(sessionId: string, node: MediaNode, source?: RecordingSource, interpreterId?: string): RecordingStart;
   /** The publisher left; `writerGone` if the node's Janus itself went away. */
   finish(recordingId: string, writerGone: boolean): Promise<void>;
 }
@@ -25,9 +28,14 @@ export interface Recorder {
 export class LocalRecorder implements Recorder {
   constructor(private readonly ingest: RecordingIngest) {}
 
-  begin(sessionId: string, node: MediaNode, source: 'caller' | 'officer' = 'caller'): RecordingStart {
+  begin(
+    sessionId: string,
+    node: MediaNode,
+    source: RecordingSource = 'caller',
+    interpreterId?: string,
+  ): RecordingStart {
     if (!node.local) throw new Error(`media node ${node.id} is not local: its recordings are its own`);
-    return this.ingest.begin(sessionId, source);
+    return this.ingest.begin(sessionId, source, interpreterId);
   }
 
   finish(recordingId: string, writerGone: boolean): Promise<void> {
@@ -48,7 +56,12 @@ export class RemoteRecorder implements Recorder {
     private readonly random: Random,
   ) {}
 
-  begin(sessionId: string, node: MediaNode, source: 'caller' | 'officer' = 'caller'): RecordingStart {
+  begin(
+    sessionId: string,
+    node: MediaNode,
+    source: RecordingSource = 'caller',
+    interpreterId?: string,
+  ): RecordingStart {
     const recordingId = this.random.id();
     const fileBase = `rec-${recordingId}`;
     const saved = this.repo.insertRecording({
@@ -61,6 +74,7 @@ export class RemoteRecorder implements Recorder {
       video_codec: null,
       error: null,
       source,
+      interpreter_id: interpreterId ?? null,
       media_node: node.id,
     });
     return { recordingId, fileBase, saved };

@@ -68,6 +68,10 @@ class FakeMedia implements MediaGateway {
   }
   async officerCandidate() {}
   async officerStop() {}
+  async interpreterMedia(sessionId: string, op: { op: string }) {
+    this.calls.push(`interpreterMedia ${sessionId} ${op.op}`);
+    return op.op === 'view.offer' ? `offer from ${this.name}` : null;
+  }
 }
 
 /** Owners in one shared map, as Redis keys would be; `broken` stands for Redis being unreachable. */
@@ -146,6 +150,26 @@ describe('RoutedMediaGateway', () => {
     expect(await b.gateway.officerPublish('s1', officer, 'v=0 officer offer')).toBe('officer answer from a');
     await b.gateway.addPublisherCandidate('s1', { candidate: 'candidate:1 1 udp 1 10.0.0.1 9 typ host' });
     expect(a.local.calls).toEqual(['publish s1', 'officerPublish s1', 'addPublisherCandidate s1']);
+    expect(b.local.calls).toEqual([]);
+  });
+
+  it("relays an interpreter's camera and views (one message, checked on arrival) to the owner", async () => {
+    const { a, b } = await twoInstances();
+    await a.gateway.publish('s1', 'v=0 caller offer');
+    const interpreter = { type: 'interpreter' as const, id: 'i1', name: 'Sam' };
+    expect(
+      await b.gateway.interpreterMedia('s1', { op: 'publish', interpreter, sdp: 'v=0 interpreter offer' }),
+    ).toBeNull();
+    expect(
+      await b.gateway.interpreterMedia('s1', { op: 'view.offer', key: 'caller', feed: 'interpreter' }),
+    ).toBe('offer from a');
+    await b.gateway.interpreterMedia('s1', { op: 'stop', reason: 'removed' });
+    expect(a.local.calls).toEqual([
+      'publish s1',
+      'interpreterMedia s1 publish',
+      'interpreterMedia s1 view.offer',
+      'interpreterMedia s1 stop',
+    ]);
     expect(b.local.calls).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import type { CallerPlatform, IceCandidate, ServedLayer } from '@sightline/protocol';
 import type { BusRpc } from '../events/bus-rpc.js';
 import type { EventBus } from '../events/event-bus.js';
+import type { InterpreterMediaOp } from './interpreter-media.js';
 import type { MediaGateway, Officer } from './media-gateway.js';
 import { type MediaRpcMethods, mediaRpcImpl } from './media-rpc.js';
 import type { SessionOwners } from './session-owners.js';
@@ -141,6 +142,12 @@ export class RoutedMediaGateway implements MediaGateway {
     const owner = await this.remoteOwner(sessionId);
     if (!owner) return this.local.officerStop(sessionId, officer);
     await this.rpc.call(owner, 'officer.stop', { sessionId, officer });
+  }
+
+  async interpreterMedia(sessionId: string, op: InterpreterMediaOp): Promise<string | null> {
+    const owner = await this.remoteOwner(sessionId);
+    if (!owner) return this.local.interpreterMedia(sessionId, op);
+    return (await this.rpc.call(owner, 'interpreter.media', { sessionId, op })).sdp;
   }
 
   /** The owner when it is another instance; null when it is this one or nobody. */

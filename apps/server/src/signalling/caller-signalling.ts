@@ -12,8 +12,10 @@ import type { Actor } from '../audit/audit.service.js';
 import type { ChatService } from '../chat/chat.service.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { IceServerIssuer } from '../ice/ice-servers.js';
+import type { InterpreterService } from '../interpreters/interpreter.service.js';
 import type { Logger } from '../lib/logger.js';
 import type { LocationService } from '../location/location.service.js';
+import { viewKey } from '../media/interpreter-media.js';
 import type { MediaGateway } from '../media/media-gateway.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { CallerLimiter, type ThrottleKind } from './caller-limits.js';
@@ -56,6 +58,8 @@ export class CallerSignalling {
     private readonly clock: Clock = systemClock,
     /** Whether VP8 callers publish simulcast layers (config SIGHTLINE_SIMULCAST). */
     private readonly simulcast = true,
+    /** Interpreters in the call (issue 13): the caller may decline them. */
+    private readonly interpreters: Pick<InterpreterService, 'declineByCaller'> | null = null,
   ) {
     events.subscribe('session.ended', ({ sessionId, reason }) => {
       this.#limits.delete(sessionId);
@@ -77,6 +81,16 @@ export class CallerSignalling {
       this.#sockets.get(sessionId)?.send({ type: 'officer.request', requestId, action, officerName }),
     );
     events.subscribe('media.officerVideo', ({ sessionId, live }) => this.offerOfficerVideo(sessionId, live));
+    // An interpreter in the call: the caller is told plainly, sees and hears them, and may decline.
+    events.subscribe('interpreter.joined', ({ sessionId, kind, language }) =>
+      this.#sockets.get(sessionId)?.send({ type: 'interpreter.joined', kind, language }),
+    );
+    events.subscribe('interpreter.ended', ({ sessionId }) =>
+      this.#sockets.get(sessionId)?.send({ type: 'interpreter.left' }),
+    );
+    events.subscribe('media.feed', ({ sessionId, feed, live }) => {
+      if (feed === 'interpreter') void this.offerInterpreterVideo(sessionId, live);
+    });
     events.subscribe('media.republishNeeded', ({ sessionId }) => {
       this.#sockets.get(sessionId)?.send({ type: 'media.restart', reason: 'the media server restarted' });
     });
@@ -216,6 +230,23 @@ export class CallerSignalling {
       case 'officer-view.candidate':
         await this.media.callerViewCandidate(sessionId, msg.candidate);
         return;
+      case 'interpreter-view.answer':
+        await this.media.interpreterMedia(sessionId, {
+          op: 'view.answer',
+          key: viewKey.caller,
+          sdp: msg.sdp,
+        });
+        return;
+      case 'interpreter-view.candidate':
+        await this.media.interpreterMedia(sessionId, {
+          op: 'view.candidate',
+          key: viewKey.caller,
+          candidate: msg.candidate,
+        });
+        return;
+      case 'interpreter.decline':
+        await this.interpreters?.declineByCaller(sessionId, ip);
+        return;
     }
   }
 
@@ -251,6 +282,23 @@ export class CallerSignalling {
       channel.send({ type: 'officer-view.offer', sdp: await this.media.callerViewOffer(sessionId) });
     } catch (err) {
       this.log.warn({ err, sessionId }, 'signalling: could not offer the officer video to the caller');
+    }
+  }
+
+  /** Offers the interpreter's camera to the caller as soon as it is up (or says it stopped). */
+  private async offerInterpreterVideo(sessionId: string, live: boolean): Promise<void> {
+    const channel = this.#sockets.get(sessionId);
+    if (!channel) return;
+    if (!live) return channel.send({ type: 'interpreter-view.ended' });
+    try {
+      const sdp = await this.media.interpreterMedia(sessionId, {
+        op: 'view.offer',
+        key: viewKey.caller,
+        feed: 'interpreter',
+      });
+      if (sdp) channel.send({ type: 'interpreter-view.offer', sdp });
+    } catch (err) {
+      this.log.warn({ err, sessionId }, 'signalling: could not offer the interpreter video to the caller');
     }
   }
 

@@ -15,6 +15,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { IceServerIssuer } from '../ice/ice-servers.js';
 import { DomainError, forbidden } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
+import { viewKey } from '../media/interpreter-media.js';
 import type { MediaGateway } from '../media/media-gateway.js';
 import type { PresenceRegistry } from '../presence/presence-registry.js';
 import type { SessionService } from '../sessions/session.service.js';
@@ -37,6 +38,8 @@ interface ConsoleClient {
   dropped: boolean;
   /** Sessions a field officer watches through a share (never a control-room officer's). */
   shared: SharedWatch;
+  /** Sessions whose interpreter this console watches (one view each, keyed by this connection). */
+  interpreterViews: Set<string>;
 }
 
 /** What a live share lets a field officer do with its session: watch it, and see its video. */
@@ -116,6 +119,14 @@ export class ConsoleSignalling {
         watching(sessionId),
       ),
     );
+    // An interpreter's camera: to the control room watching the session, which then asks to see it.
+    on('media.feed', ({ sessionId, feed, live }) => {
+      if (feed !== 'interpreter') return;
+      this.broadcast(
+        { type: 'interpreter.video', sessionId, live },
+        (c) => watching(sessionId)(c) && can(c.officer.roles, 'session:view-live'),
+      );
+    });
     on('caller.media', ({ sessionId, state }) =>
       this.broadcast({ type: 'caller.media', sessionId, state }, seesCaller(sessionId)),
     );
@@ -272,6 +283,7 @@ export class ConsoleSignalling {
       officer,
       watched: new Set(),
       views: new Set(),
+      interpreterViews: new Set(),
       ip,
       dropped: false,
       shared: new SharedWatch((sessionId, shareId, views, reason) => {
@@ -462,6 +474,46 @@ export class ConsoleSignalling {
       case 'field.position':
         await this.shares.position(officer, msg.shareId, msg.fix, c.ip);
         return;
+      case 'interpreter-view.start': {
+        const key = viewKey.console(c.id);
+        const sdp = await this.media.interpreterMedia(msg.sessionId, {
+          op: 'view.offer',
+          key,
+          feed: 'interpreter',
+        });
+        c.interpreterViews.add(msg.sessionId);
+        await this.reads.record({
+          actor: officer,
+          action: 'interpreter_view.start',
+          subject: { type: 'session', id: msg.sessionId },
+          ip: c.ip,
+        });
+        c.channel.send({
+          type: 'interpreter-view.offer',
+          sessionId: msg.sessionId,
+          sdp: sdp ?? '',
+          ...(msg.id ? { ref: msg.id } : {}),
+        });
+        return;
+      }
+      case 'interpreter-view.answer':
+        await this.media.interpreterMedia(msg.sessionId, {
+          op: 'view.answer',
+          key: viewKey.console(c.id),
+          sdp: msg.sdp,
+        });
+        return;
+      case 'interpreter-view.candidate':
+        await this.media.interpreterMedia(msg.sessionId, {
+          op: 'view.candidate',
+          key: viewKey.console(c.id),
+          candidate: msg.candidate,
+        });
+        return;
+      case 'interpreter-view.stop':
+        c.interpreterViews.delete(msg.sessionId);
+        await this.media.interpreterMedia(msg.sessionId, { op: 'view.stop', key: viewKey.console(c.id) });
+        return;
     }
   }
 
@@ -477,6 +529,10 @@ export class ConsoleSignalling {
     void this.media
       .stopViewsOf(client.officer.id, client.views, reason)
       .catch((err: unknown) => this.log.warn({ err }, 'console: stopping views failed'));
+    for (const sessionId of client.interpreterViews)
+      void this.media
+        .interpreterMedia(sessionId, { op: 'view.stop', key: viewKey.console(client.id) })
+        .catch(() => {}); // the room may be gone already
   }
 
   private broadcast(msg: ServerToConsole, filter: (c: ConsoleClient) => boolean): void {

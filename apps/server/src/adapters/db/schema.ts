@@ -4,6 +4,7 @@ import type { ApiClientTables } from './api-client-schema.js';
 import type { ApprovalTables } from './approval-schema.js';
 import type { ExposureTables } from './exposure-schema.js';
 import type { IncidentTables } from './incident-schema.js';
+import type { InterpreterTables } from './interpreter-schema.js';
 import type { OutcomeTables } from './outcome-schema.js';
 import type { ShareTables } from './share-schema.js';
 import type { SignInTables } from './sign-in-schema.js';
@@ -156,8 +157,10 @@ export interface RecordingsTable {
   video_codec: string | null;
   error: string | null;
   media_started_at: Later<Ms>;
-  /** 'caller', or 'officer' for the officer's side of a two-way call. */
+  /** 'caller', 'officer' (the officer's side of a two-way call) or 'interpreter'. */
   source: ColumnType<string, string | undefined, string>;
+  /** The interpreter whose camera this is, for source 'interpreter' (migration 0027). */
+  interpreter_id: Later<string>;
   /** The media node whose spool holds the files (migration 0010). */
   media_node: Later<string>;
   /** When the node's heartbeat expired with this recording still open (the loss is audited). */
@@ -383,6 +386,7 @@ export interface Database
     ExposureTables,
     ShareTables,
     ApiClientTables,
+    InterpreterTables,
     ApprovalTables,
     WebhookTables,
     AmlTables,

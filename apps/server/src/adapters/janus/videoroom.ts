@@ -53,8 +53,8 @@ export class VideoRoomApi {
         description: o.description,
         permanent: false,
         is_private: true,
-        // The caller, and the officer in a two-way call.
-        publishers: 2,
+        // The caller, the officer (two-way, or with an interpreter) and an interpreter.
+        publishers: 3,
         bitrate: o.bitrate,
         fir_freq: o.firFreq,
         audiocodec: 'opus',

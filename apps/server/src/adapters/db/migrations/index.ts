@@ -23,6 +23,7 @@ import * as m0022 from './0022_webhooks.js';
 import * as m0023 from './0023_aml.js';
 import * as m0024 from './0024_ops.js';
 import * as m0026 from './0026_approvals.js';
+import * as m0027 from './0027_interpreters.js';
 import * as m0028 from './0028_scheduled_checks.js';
 import * as m0030 from './0030_take_up.js';
 
@@ -52,6 +53,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0023_aml': m0023,
   '0024_ops': m0024,
   '0026_approvals': m0026,
+  '0027_interpreters': m0027,
   '0028_scheduled_checks': m0028,
   '0030_take_up': m0030,
 };
