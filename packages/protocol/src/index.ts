@@ -10,6 +10,7 @@ export * from './exposure.js';
 export * from './incident.js';
 export * from './operations.js';
 export * from './outcomes.js';
+export * from './privacy.js';
 export * from './retention-bounds.js';
 export * from './session.js';
 export * from './share.js';
