@@ -5,6 +5,7 @@ import type { ApprovalTables } from './approval-schema.js';
 import type { ExposureTables } from './exposure-schema.js';
 import type { IncidentTables } from './incident-schema.js';
 import type { OutcomeTables } from './outcome-schema.js';
+import type { PrivacyTables } from './privacy-schema.js';
 import type { ShareTables } from './share-schema.js';
 import type { SignInTables } from './sign-in-schema.js';
 import type { SmsTables } from './sms-schema.js';
@@ -106,6 +107,9 @@ export interface SessionsTable {
   media_node: Later<string>;
   /** The incident the session belongs to (migration 0015); null when in none. */
   incident_id: Later<string>;
+  /** The language and consent text version of the caller's latest decision (migration 0025). */
+  consent_language: Later<string>;
+  consent_text_version: Later<string>;
 }
 
 export interface SessionEventsTable {
@@ -372,7 +376,8 @@ export interface Database
     ApiClientTables,
     ApprovalTables,
     WebhookTables,
-    AmlTables {
+    AmlTables,
+    PrivacyTables {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;
   role_grants: RoleGrantsTable;

@@ -22,6 +22,7 @@ import * as m0021 from './0021_api_clients.js';
 import * as m0022 from './0022_webhooks.js';
 import * as m0023 from './0023_aml.js';
 import * as m0024 from './0024_ops.js';
+import * as m0025 from './0025_consent_texts.js';
 import * as m0026 from './0026_approvals.js';
 
 /** Migrations in order. Never edit one that has shipped: add the next number. */
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0022_webhooks': m0022,
   '0023_aml': m0023,
   '0024_ops': m0024,
+  '0025_consent_texts': m0025,
   '0026_approvals': m0026,
 };
 
