@@ -1,5 +1,6 @@
 import type {
   ChatMessage,
+  ConsentText,
   Language,
   OfficerRequestAction,
   QualityLevel,
@@ -71,6 +72,10 @@ export interface CallerState {
   deviceCopyPercent: number | null;
   /** The caller chose to carry on inside an in-app browser. */
   inAppDismissed: boolean;
+  /** The server's words for the consent screen and privacy notice, and their version (privacy.ts). */
+  consentText: { version: string; text: ConsentText } | null;
+  /** The privacy notice is open over the consent screen. */
+  noticeOpen: boolean;
 }
 
 export const initialState: CallerState = {
@@ -101,6 +106,8 @@ export const initialState: CallerState = {
   uploads: [],
   deviceCopyPercent: null,
   inAppDismissed: false,
+  consentText: null,
+  noticeOpen: false,
 };
 
 type Listener = (s: CallerState) => void;

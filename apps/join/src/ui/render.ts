@@ -51,7 +51,11 @@ export function createRenderer(
     if (screenChanged) {
       screen.replaceChildren(...content(s));
       // Move focus to the new heading so screen readers announce the change of screen.
-      if (!last || last.screen !== s.screen) screen.querySelector<HTMLElement>('h1')?.focus();
+      if (!last || last.screen !== s.screen || (s.noticeOpen && !last.noticeOpen))
+        screen.querySelector<HTMLElement>('h1')?.focus();
+      // Back from the privacy notice: to the button that opened it, where the caller was.
+      else if (last.noticeOpen && !s.noticeOpen)
+        screen.querySelector<HTMLElement>('#privacy-notice')?.focus();
     }
     const chatVisible = ['consent', 'live', 'refused'].includes(s.screen);
     chat.element.hidden = !chatVisible;
@@ -124,6 +128,8 @@ export function createRenderer(
 /** State that changes what the main screen shows (chat and uploads have their own regions). */
 const SCREEN_KEYS: Array<keyof CallerState> = [
   'screen',
+  'consentText',
+  'noticeOpen',
   'agency',
   'mode',
   'verificationCode',
