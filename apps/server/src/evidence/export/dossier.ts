@@ -136,7 +136,9 @@ export async function loadDossier(db: Db, sessionId: string): Promise<Dossier> {
     v.views++;
     viewers.set(a.actor_id, v);
   }
-  const versions = audit.flatMap((a) => (a.action.startsWith('consent.') ? [consentDetail(a).textVersion] : []));
+  const versions = audit.flatMap((a) =>
+    a.action.startsWith('consent.') ? [consentDetail(a).textVersion] : [],
+  );
   const consentTexts = new Map(
     (await new ConsentTextRepository(db).many(versions.filter((v): v is string => !!v))).map((r) => [
       r.version,
@@ -187,7 +189,10 @@ async function sharesOf(db: Db, sessionId: string, incidentIds: string[]): Promi
 }
 
 /** A consent entry's language and text version (null in entries from before they were recorded). */
-export function consentDetail(a: Selectable<AuditEventsTable>): { language: string | null; textVersion: string | null } {
+export function consentDetail(a: Selectable<AuditEventsTable>): {
+  language: string | null;
+  textVersion: string | null;
+} {
   const d = a.detail ? (JSON.parse(a.detail) as { language?: unknown; textVersion?: unknown }) : {};
   return {
     language: typeof d.language === 'string' ? d.language : null,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Signer } from '../../adapters/keys/signer.js';
 import { consentTextLines } from '../../privacy/consent-text.js';
-import { type Dossier, consentDetail } from './dossier.js';
+import { consentDetail, type Dossier } from './dossier.js';
 
 export type PhoneInManifest = 'masked' | 'hashed' | 'full';
 
