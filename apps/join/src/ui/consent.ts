@@ -1,4 +1,5 @@
 import type { ConsentText } from '@sightline/protocol';
+import { consentWords } from '@sightline/protocol/consent-words';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { wordsShown } from '../privacy.js';
@@ -61,28 +62,4 @@ function noticeView(text: ConsentText | null, a: ConsentActions): Node[] {
 }
 
 /** The page's own words, shown until the server's arrive (the same keys and rules). */
-function localWords(s: CallerState): ConsentText['consent'] {
-  const { agency, mode } = s;
-  return {
-    title:
-      mode === 'location'
-        ? t('consent.title.location', { agency })
-        : mode === 'two-way'
-          ? t('consent.title.twoWay', { agency })
-          : t('consent.title', { agency }),
-    who: t('consent.who', { agency }),
-    whatTitle: t('consent.whatTitle'),
-    what:
-      mode === 'location'
-        ? [
-            t('consent.what.locationOnly'),
-            ...(s.locationMinutes ? [t('consent.what.locationEnds', { minutes: s.locationMinutes })] : []),
-          ]
-        : mode === 'two-way'
-          ? [t('consent.what.twoWay')]
-          : [t('consent.what.video'), t('consent.what.location')],
-    recorded: t('consent.recorded'),
-    stop: t('consent.stop'),
-    nothingYet: t('consent.nothingYet'),
-  };
-}
+const localWords = (s: CallerState) => consentWords(t, s.mode, s.agency, s.locationMinutes);

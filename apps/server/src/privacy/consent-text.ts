@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConsentText, type Language, type SessionMode } from '@sightline/protocol';
+import { consentWords } from '@sightline/protocol/consent-words';
 import type { PrivacySettings } from '../config/privacy-config.js';
 import { shippedStrings } from './strings.js';
 
@@ -50,30 +51,7 @@ export function renderConsentText(
   return ConsentText.parse({
     language,
     mode,
-    consent: {
-      title: t(
-        mode === 'location'
-          ? 'consent.title.location'
-          : mode === 'two-way'
-            ? 'consent.title.twoWay'
-            : 'consent.title',
-        { agency },
-      ),
-      who: t('consent.who', { agency }),
-      whatTitle: t('consent.whatTitle'),
-      what:
-        mode === 'location'
-          ? [
-              t('consent.what.locationOnly'),
-              ...(locationMinutes ? [t('consent.what.locationEnds', { minutes: locationMinutes })] : []),
-            ]
-          : mode === 'two-way'
-            ? [t('consent.what.twoWay')]
-            : [t('consent.what.video'), t('consent.what.location')],
-      recorded: t('consent.recorded'),
-      stop: t('consent.stop'),
-      nothingYet: t('consent.nothingYet'),
-    },
+    consent: consentWords(t, mode, agency, locationMinutes),
     notice: {
       title: t('privacy.title'),
       sections: [
