@@ -7,6 +7,7 @@ const alias = [
   { find: /^@sightline\/protocol\/permissions$/, replacement: src('protocol', 'permissions') },
   { find: /^@sightline\/protocol\/close-codes$/, replacement: src('protocol', 'close-codes') },
   { find: /^@sightline\/protocol\/outcome-labels$/, replacement: src('protocol', 'outcome-labels') },
+  { find: /^@sightline\/protocol\/consent-words$/, replacement: src('protocol', 'consent-words') },
   { find: /^@sightline\/protocol$/, replacement: src('protocol') },
   { find: /^@sightline\/geo$/, replacement: src('geo') },
 ];

@@ -5,9 +5,16 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   base: '/',
   resolve: {
-    alias: {
-      '@sightline/protocol': fileURLToPath(new URL('../../packages/protocol/src/index.ts', import.meta.url)),
-    },
+    alias: [
+      {
+        find: /^@sightline\/protocol\/consent-words$/,
+        replacement: fileURLToPath(new URL('../../packages/protocol/src/consent-words.ts', import.meta.url)),
+      },
+      {
+        find: /^@sightline\/protocol$/,
+        replacement: fileURLToPath(new URL('../../packages/protocol/src/index.ts', import.meta.url)),
+      },
+    ],
   },
   build: {
     outDir: 'dist',

@@ -5,6 +5,7 @@ import { initialLanguage, setLanguage, t } from './i18n.js';
 import { LocationTracker } from './location-tracker.js';
 import { MediaController } from './media-controller.js';
 import { OfficerView } from './officer-view.js';
+import { shownVersion } from './privacy.js';
 import { Signalling } from './signalling.js';
 import { videoEncodings } from './simulcast.js';
 import { type CallerState, Store, type Transfer } from './store.js';
@@ -90,10 +91,11 @@ const render = createRenderer(
     language: (code) => void switchLanguage(code as Language),
     start: () => void start(),
     decline: () => {
-      signalling?.send({ type: 'consent', decision: 'refused' });
+      signalling?.send({ type: 'consent', decision: 'refused', ...shownVersion(store.state) });
       store.update({ screen: 'refused' });
     },
     chatOnly: () => chat.open(),
+    notice: (open) => store.update({ noticeOpen: open }),
     stop: () => {
       signalling?.send({ type: 'stop' });
       void finish();
@@ -129,6 +131,13 @@ store.subscribe(render);
 async function switchLanguage(code: Language, remember = true): Promise<void> {
   await setLanguage(code, remember);
   store.update({ language: code });
+  askForWords();
+}
+
+/** Asks the server for the consent screen's and notice's words in the page's language. */
+function askForWords(): void {
+  if (store.state.consentText?.text.language !== store.state.language)
+    signalling?.send({ type: 'privacy.get', language: store.state.language });
 }
 
 /** Starts in the right language; in an app's built-in browser, explains first (the link is not claimed there yet). */
@@ -203,6 +212,7 @@ function onMessage(msg: ServerToCaller): void {
         locationUntil: s.locationUntil,
         maxUploadBytes: s.maxUploadBytes,
       });
+      askForWords();
       if (s.state === 'ended' || s.state === 'expired') void finish();
       else if (store.state.screen === 'loading' || store.state.screen === 'inapp')
         store.update({ screen: s.state === 'refused' ? 'refused' : 'consent' });
@@ -217,6 +227,11 @@ function onMessage(msg: ServerToCaller): void {
       return;
     case 'location.stored':
       tracker.stored(msg.fixTime);
+      return;
+    case 'privacy.text':
+      // Only the words for the language now on screen: an answer for an earlier choice is stale.
+      if (msg.text.language === store.state.language)
+        store.update({ consentText: { version: msg.version, text: msg.text } });
       return;
     case 'publish.answer':
       media.acceptAnswer(msg.sdp, msg.offerId);
@@ -276,7 +291,7 @@ function onMessage(msg: ServerToCaller): void {
 }
 
 async function start(): Promise<void> {
-  signalling?.send({ type: 'consent', decision: 'accepted' });
+  signalling?.send({ type: 'consent', decision: 'accepted', ...shownVersion(store.state) });
   store.update({ screen: 'starting' });
   await media.share();
   announce(store.state.camera === 'on' ? t('live.banner.video') : t('live.banner.location'));

@@ -1,5 +1,6 @@
 import type {
   ChatMessage,
+  ConsentText,
   Language,
   OfficerRequestAction,
   QualityLevel,
@@ -83,6 +84,10 @@ export interface CallerState {
   feedback: 'none' | 'asking' | 'sending' | 'sent' | 'failed' | 'skipped';
   /** Location tracking has stopped, and why (tracking-monitor.ts); null while it runs. */
   trackingStopped: TrackingStopReason | null;
+  /** The server's words for the consent screen and privacy notice, and their version (privacy.ts). */
+  consentText: { version: string; text: ConsentText } | null;
+  /** The privacy notice is open over the consent screen. */
+  noticeOpen: boolean;
 }
 
 export const initialState: CallerState = {
@@ -118,6 +123,8 @@ export const initialState: CallerState = {
   inAppDismissed: false,
   feedback: 'none',
   trackingStopped: null,
+  consentText: null,
+  noticeOpen: false,
 };
 
 type Listener = (s: CallerState) => void;

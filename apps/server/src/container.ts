@@ -76,6 +76,8 @@ import { FixWatch } from './outcomes/fix-watch.js';
 import { OutcomeRepository } from './outcomes/outcome.repository.js';
 import { OutcomeService } from './outcomes/outcome.service.js';
 import { PresenceRegistry } from './presence/presence-registry.js';
+import { ConsentTextRepository } from './privacy/consent-text.repository.js';
+import { ConsentTextService } from './privacy/consent-text.service.js';
 import { DisposalService } from './retention/disposal.service.js';
 import { EvidenceProtection } from './retention/evidence-protection.js';
 import { loadPolicies } from './retention/policies.js';
@@ -612,6 +614,11 @@ export async function buildContainer(
     clock,
     config.simulcast,
     interpreters,
+    new ConsentTextService(
+      new ConsentTextRepository(db),
+      { agency: config.agency, privacy: config.privacy, retention: config.retention },
+      clock,
+    ),
   );
   const interpreterSockets = new InterpreterSignalling(
     interpreters,

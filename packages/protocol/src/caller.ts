@@ -17,6 +17,7 @@ import {
   SessionMode,
   SessionState,
 } from './common.js';
+import { ConsentText, ConsentTextVersion } from './privacy.js';
 
 /**
  * The phone's platform as the caller's page detected it. The page can see what a server cannot:
@@ -38,7 +39,12 @@ export const CallerToServer = z.discriminatedUnion('type', [
     type: z.literal('consent'),
     id: MessageId,
     decision: z.enum(['accepted', 'refused']),
+    /** The language and version of the text the caller saw (pages from before they existed omit them). */
+    language: Language.optional(),
+    textVersion: ConsentTextVersion.optional(),
   }),
+  /** The consent screen's and privacy notice's text in a language (on welcome and on a language change). */
+  z.object({ type: z.literal('privacy.get'), id: MessageId, language: Language }),
   z.object({
     type: z.literal('publish.offer'),
     id: MessageId,
@@ -139,6 +145,8 @@ export const ServerToCaller = z.discriminatedUnion('type', [
     iceTransportPolicy: IceTransportPolicy,
   }),
   z.object({ type: z.literal('consent.recorded'), decision: z.enum(['accepted', 'refused']) }),
+  /** The answer to privacy.get: the words to show and the version to name when deciding. */
+  z.object({ type: z.literal('privacy.text'), version: ConsentTextVersion, text: ConsentText }),
   // offerId echoes the offer's id, so a late answer to an abandoned offer is recognised.
   z.object({ type: z.literal('publish.answer'), sdp: Sdp, offerId: MessageId }),
   /** The media server restarted or the publish failed: create a new connection and publish again. */

@@ -18,6 +18,8 @@ export const ErrorCode = z.enum([
   'invalid_phone_number',
   'consent_required',
   'already_decided',
+  /** The consent named a text version this server never showed in that language and mode (422). */
+  'consent_text_unknown',
   'not_publishing',
   'unknown_view',
   'session_not_live',

@@ -12,6 +12,7 @@ export * from './incident.js';
 export * from './interpreter.js';
 export * from './operations.js';
 export * from './outcomes.js';
+export * from './privacy.js';
 export * from './retention-bounds.js';
 export * from './session.js';
 export * from './share.js';

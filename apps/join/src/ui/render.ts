@@ -56,7 +56,11 @@ export function createRenderer(
     if (screenChanged) {
       screen.replaceChildren(...content(s));
       // Move focus to the new heading so screen readers announce the change of screen.
-      if (!last || last.screen !== s.screen) screen.querySelector<HTMLElement>('h1')?.focus();
+      if (!last || last.screen !== s.screen || (s.noticeOpen && !last.noticeOpen))
+        screen.querySelector<HTMLElement>('h1')?.focus();
+      // Back from the privacy notice: to the button that opened it, where the caller was.
+      else if (last.noticeOpen && !s.noticeOpen)
+        screen.querySelector<HTMLElement>('#privacy-notice')?.focus();
     }
     feedback.render(s, languageChanged);
     const chatVisible = ['consent', 'live', 'refused'].includes(s.screen);
@@ -152,6 +156,8 @@ function opening(s: CallerState): string {
 /** State that changes what the main screen shows (chat and uploads have their own regions). */
 const SCREEN_KEYS: Array<keyof CallerState> = [
   'screen',
+  'consentText',
+  'noticeOpen',
   'agency',
   'mode',
   'verificationCode',

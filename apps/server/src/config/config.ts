@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { IceServer } from '@sightline/protocol';
 import { z } from 'zod';
 import { AML_ENV, shapeAml } from './aml-config.js';
+import { PRIVACY_ENV, shapePrivacy } from './privacy-config.js';
 import { SIEM_ENV, shapeSiem } from './siem-config.js';
 import { OIDC_ENV, shapeOidc } from './sign-in-config.js';
 import { SMS_ENV, shapeSmsGateways } from './sms-config.js';
@@ -249,6 +250,8 @@ const EnvSchema = z.object({
   ...SIEM_ENV,
   // Network location (AML) messages from the mobile networks (config/aml-config.ts).
   ...AML_ENV,
+  // The caller's privacy notice: controller, contacts, the force's own wording (config/privacy-config.ts).
+  ...PRIVACY_ENV,
 });
 
 const IceServers = z.array(IceServer);
@@ -393,6 +396,8 @@ function shapeConfig(e: z.infer<typeof EnvSchema>) {
     webhooks: shapeWebhooks(e),
     /** POST /api/aml's authentication, matching windows and retention; null: no such route. */
     aml: shapeAml(e, tls, (m) => new ConfigError(`invalid configuration: ${m}`)),
+    /** The privacy notice linked from the caller's consent screen. */
+    privacy: shapePrivacy(e, (m) => new ConfigError(`invalid configuration: ${m}`)),
   });
 }
 

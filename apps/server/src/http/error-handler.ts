@@ -17,6 +17,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_phone_number: 422,
   consent_required: 409,
   already_decided: 409,
+  consent_text_unknown: 422,
   not_publishing: 409,
   unknown_view: 404,
   session_not_live: 409,

@@ -5,6 +5,7 @@ import { type Actor, type AuditService, SYSTEM } from '../audit/audit.service.js
 import type { EventPublisher } from '../events/event-bus.js';
 import { DomainError, notFound } from '../lib/errors.js';
 import type { LocationService } from '../location/location.service.js';
+import type { ShownText } from '../privacy/consent-text.service.js';
 import { NO_WEBHOOKS, type WebhookOccurrence, type WebhookOutbox } from '../webhooks/webhook-outbox.js';
 import type { SessionRepository, SessionRow } from './session.repository.js';
 
@@ -122,19 +123,27 @@ export class SessionService {
     return row;
   }
 
-  async recordConsent(sessionId: string, decision: 'accepted' | 'refused', ip: string | null): Promise<void> {
+  /** Records the caller's decision, with the language and version of the words it was made on (null: not named). */
+  async recordConsent(
+    sessionId: string,
+    decision: 'accepted' | 'refused',
+    ip: string | null,
+    shown: ShownText | null = null,
+  ): Promise<void> {
     const now = this.clock.now();
     // A socket opened inside a check's window cannot consent after it closed.
     if (!withinWindow(await this.get(sessionId), now)) throw linkUnavailable();
+    const text = { consent_language: shown?.language ?? null, consent_text_version: shown?.version ?? null };
     const ok = await this.change(
       sessionId,
       async (repo) => {
         if (decision === 'refused')
-          return repo.transition(sessionId, ['opened'], { state: 'refused', refused_at: now });
+          return repo.transition(sessionId, ['opened'], { state: 'refused', refused_at: now, ...text });
         if (
           !(await repo.transition(sessionId, ['opened', 'refused'], {
             state: 'consented',
             consented_at: now,
+            ...text,
           }))
         )
           return false;
@@ -144,7 +153,12 @@ export class SessionService {
           await repo.update(sessionId, { location_until: now + row.location_minutes * 60_000 });
         return true;
       },
-      { type: `consent.${decision}`, actor: 'caller', detail: null, at: now },
+      {
+        type: `consent.${decision}`,
+        actor: 'caller',
+        detail: shown ? `language ${shown.language}, text ${shown.version}` : null,
+        at: now,
+      },
       {
         type: decision === 'accepted' ? 'session.consented' : 'session.refused',
         sessionId,
@@ -162,7 +176,7 @@ export class SessionService {
       actor: { type: 'caller', sessionId },
       action: `consent.${decision}`,
       subject: { type: 'session', id: sessionId },
-      detail: { at: now },
+      detail: { at: now, language: shown?.language ?? null, textVersion: shown?.version ?? null },
       ip,
     });
     await this.announce(sessionId);

@@ -17,6 +17,7 @@ import type { Logger } from '../lib/logger.js';
 import type { LocationService } from '../location/location.service.js';
 import { viewKey } from '../media/interpreter-media.js';
 import type { MediaGateway } from '../media/media-gateway.js';
+import type { ConsentTextService, ShownText } from '../privacy/consent-text.service.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { CallerLimiter, type ThrottleKind } from './caller-limits.js';
 import type { CallerSide } from './officer-requests.js';
@@ -60,6 +61,8 @@ export class CallerSignalling {
     private readonly simulcast = true,
     /** Interpreters in the call (issue 13): the caller may decline them. */
     private readonly interpreters: Pick<InterpreterService, 'declineByCaller'> | null = null,
+    /** The consent screen's and privacy notice's words; null: the page shows its own (tests). */
+    private readonly texts: ConsentTextService | null = null,
   ) {
     events.subscribe('session.ended', ({ sessionId, reason }) => {
       this.#limits.delete(sessionId);
@@ -166,9 +169,17 @@ export class CallerSignalling {
   ) {
     switch (msg.type) {
       case 'consent':
-        await this.sessions.recordConsent(sessionId, msg.decision, ip);
+        await this.sessions.recordConsent(sessionId, msg.decision, ip, await this.shownText(sessionId, msg));
         channel.send({ type: 'consent.recorded', decision: msg.decision });
         return;
+      case 'privacy.get': {
+        if (!this.texts) return;
+        const row = await this.sessions.get(sessionId);
+        const minutes = row.location_minutes === null ? null : Number(row.location_minutes);
+        const served = await this.texts.serve(msg.language, SessionMode.parse(row.mode), minutes);
+        channel.send({ type: 'privacy.text', version: served.version, text: served.text });
+        return;
+      }
       case 'publish.offer': {
         const sdp = await this.media.publish(sessionId, msg.sdp, msg.platform);
         channel.send({ type: 'publish.answer', sdp, ...(msg.id ? { offerId: msg.id } : {}) });
@@ -248,6 +259,20 @@ export class CallerSignalling {
         await this.interpreters?.declineByCaller(sessionId, ip);
         return;
     }
+  }
+
+  /**
+   * The text a decision was made on, checked to be one this server served in that language for
+   * this link; null from a page that names none (one loaded before versions existed).
+   */
+  private async shownText(
+    sessionId: string,
+    msg: Extract<CallerToServer, { type: 'consent' }>,
+  ): Promise<ShownText | null> {
+    if (!msg.language || !msg.textVersion || !this.texts) return null;
+    const shown = { language: msg.language, version: msg.textVersion };
+    await this.texts.check(shown, SessionMode.parse((await this.sessions.get(sessionId)).mode));
+    return shown;
   }
 
   /**

@@ -6,6 +6,7 @@ import type { ExposureTables } from './exposure-schema.js';
 import type { IncidentTables } from './incident-schema.js';
 import type { InterpreterTables } from './interpreter-schema.js';
 import type { OutcomeTables } from './outcome-schema.js';
+import type { PrivacyTables } from './privacy-schema.js';
 import type { ShareTables } from './share-schema.js';
 import type { SignInTables } from './sign-in-schema.js';
 import type { SmsTables } from './sms-schema.js';
@@ -120,6 +121,9 @@ export interface SessionsTable {
   /** The checks scheduled together. */
   series_id: Later<string>;
   cancelled_at: Later<Ms>;
+  /** The language and consent text version of the caller's latest decision (migration 0029). */
+  consent_language: Later<string>;
+  consent_text_version: Later<string>;
 }
 
 export interface SessionEventsTable {
@@ -390,7 +394,8 @@ export interface Database
     ApprovalTables,
     WebhookTables,
     AmlTables,
-    TakeUpTables {
+    TakeUpTables,
+    PrivacyTables {
   officers: OfficersTable;
   officer_sessions: OfficerSessionsTable;
   role_grants: RoleGrantsTable;

@@ -1,4 +1,4 @@
-import type { Outcome, ReceivedFix, TimelineEvent } from '@sightline/protocol';
+import type { ConsentText, Outcome, ReceivedFix, TimelineEvent } from '@sightline/protocol';
 import type { Selectable } from 'kysely';
 import type { Db } from '../../adapters/db/database.js';
 import type {
@@ -12,6 +12,7 @@ import type {
 } from '../../adapters/db/schema.js';
 import { notFound } from '../../lib/errors.js';
 import { toOutcomes } from '../../outcomes/outcome.repository.js';
+import { ConsentTextRepository } from '../../privacy/consent-text.repository.js';
 import { toFix } from '../../sessions/session.repository.js';
 import { summariseUserAgent } from '../../sessions/session.service.js';
 
@@ -29,6 +30,8 @@ export interface Dossier {
   /** Pilot workflows' outcomes, corrections included (append-only). */
   outcomes: Outcome[];
   audit: Selectable<AuditEventsTable>[];
+  /** The exact words each consent decision was made on, by text version (consent_texts). */
+  consentTexts: Map<string, { language: string; text: ConsentText }>;
   deviceSummary: string | null;
   viewers: Array<{ id: string; name: string; firstViewedAt: number; views: number }>;
 }
@@ -133,6 +136,15 @@ export async function loadDossier(db: Db, sessionId: string): Promise<Dossier> {
     v.views++;
     viewers.set(a.actor_id, v);
   }
+  const versions = audit.flatMap((a) =>
+    a.action.startsWith('consent.') ? [consentDetail(a).textVersion] : [],
+  );
+  const consentTexts = new Map(
+    (await new ConsentTextRepository(db).many(versions.filter((v): v is string => !!v))).map((r) => [
+      r.version,
+      { language: r.language, text: JSON.parse(r.body) as ConsentText },
+    ]),
+  );
   return {
     session,
     createdByName: creator?.display_name ?? session.created_by,
@@ -145,6 +157,7 @@ export async function loadDossier(db: Db, sessionId: string): Promise<Dossier> {
     messages,
     outcomes,
     audit,
+    consentTexts,
     deviceSummary: summariseUserAgent(session.caller_user_agent),
     viewers: [...viewers.values()],
   };
@@ -173,4 +186,16 @@ async function sharesOf(db: Db, sessionId: string, incidentIds: string[]): Promi
     )
     .execute();
   return rows.map((r) => r.id);
+}
+
+/** A consent entry's language and text version (null in entries from before they were recorded). */
+export function consentDetail(a: Selectable<AuditEventsTable>): {
+  language: string | null;
+  textVersion: string | null;
+} {
+  const d = a.detail ? (JSON.parse(a.detail) as { language?: unknown; textVersion?: unknown }) : {};
+  return {
+    language: typeof d.language === 'string' ? d.language : null,
+    textVersion: typeof d.textVersion === 'string' ? d.textVersion : null,
+  };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Signer } from '../../adapters/keys/signer.js';
-import type { Dossier } from './dossier.js';
+import { consentTextLines } from '../../privacy/consent-text.js';
+import { consentDetail, type Dossier } from './dossier.js';
 
 export type PhoneInManifest = 'masked' | 'hashed' | 'full';
 
@@ -42,6 +43,13 @@ export function sessionFacts(d: Dossier, phone: PhoneInManifest) {
     consent: consent.map((a) => ({
       decision: a.action === 'consent.accepted' ? 'accepted' : 'refused',
       at: iso(a.at),
+      ...consentDetail(a),
+    })),
+    /** The words shown before each decision, by version (SHA-256, see docs/privacy/notice.md). */
+    consentTexts: [...d.consentTexts].map(([version, t]) => ({
+      version,
+      language: t.language,
+      lines: consentTextLines(t.text),
     })),
     liveAt: iso(s.live_at),
     endedAt: iso(s.ended_at),

@@ -65,11 +65,12 @@ export function renderReport(manifest: ManifestBody, dossiers: Dossier[]): strin
 <tr><th>Caller's number</th><td>${esc(facts.phone)} (${esc(facts.phoneFormat)})</td></tr>
 <tr><th>Link sent</th><td>${esc(facts.createdAt)} by ${esc(facts.createdBy)}</td></tr>
 <tr><th>Link opened</th><td>${esc(facts.linkOpenedAt)} on ${esc(facts.device.summary)}</td></tr>
-<tr><th>Consent</th><td>${facts.consent.map((c) => `${esc(c.decision)} at ${esc(c.at)}`).join('; ') || '—'}</td></tr>
+<tr><th>Consent</th><td>${facts.consent.map((c) => `${esc(c.decision)} at ${esc(c.at)}${c.textVersion ? ` (language ${esc(c.language)}, text ${esc(c.textVersion)})` : ''}`).join('; ') || '—'}</td></tr>
 <tr><th>Live / ended</th><td>${esc(facts.liveAt)} / ${esc(facts.endedAt)} (${esc(facts.endReason)})</td></tr>
 <tr><th>Officers who watched live</th><td>${facts.officersWhoViewed.map((v) => `${esc(v.name)} (first ${esc(v.firstViewedAt)}, ${v.views}×)`).join('; ') || 'none'}</td></tr>
 <tr><th>Recordings</th><td>${facts.recordings.map((r) => `${esc(r.id)}: ${esc(r.videoCodec ?? 'audio only')}, ${r.seals.count} seals${r.seals.recovered ? ' (some sealed after a restart)' : ''}`).join('<br>') || 'none'}</td></tr>
 </table>
+${facts.consentTexts.map((c) => `<h3>Consent text ${esc(c.version)} (${esc(c.language)})</h3>\n<pre class="consent-text">${esc(c.lines.join('\n'))}</pre>`).join('\n')}
 <h3>Location (${d.track.length} fixes)</h3>
 ${trackSvg(d.track)}
 <h3>Timeline</h3>

@@ -25,6 +25,7 @@ import * as m0024 from './0024_ops.js';
 import * as m0026 from './0026_approvals.js';
 import * as m0027 from './0027_interpreters.js';
 import * as m0028 from './0028_scheduled_checks.js';
+import * as m0029 from './0029_consent_texts.js';
 import * as m0030 from './0030_take_up.js';
 
 /** Migrations in order. Never edit one that has shipped: add the next number. */
@@ -55,6 +56,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0026_approvals': m0026,
   '0027_interpreters': m0027,
   '0028_scheduled_checks': m0028,
+  // 0029 follows 0028, not 0025: 0026 has shipped, and Kysely refuses a gap filled later.
+  '0029_consent_texts': m0029,
   '0030_take_up': m0030,
 };
 
