@@ -203,20 +203,40 @@ describe('the caller’s feedback', () => {
   });
 
   it('stores no link to the session, phone or officer; the session only knows it was answered', async () => {
+    // Held until the sweep: nothing in the report's table yet, and no audit entry per answer.
+    expect(await s.c.db.selectFrom('caller_feedback').selectAll().execute()).toEqual([]);
+    expect(await s.c.audit.list({ limit: 50, action: 'feedback.give' })).toEqual([]);
+    const pending = await s.c.db.selectFrom('caller_feedback_pending').select('id').execute();
+    clock.t = T0 + 8 * DAY;
+    await s.c.takeUp.purge();
+    expect(await s.c.db.selectFrom('caller_feedback_pending').selectAll().execute()).toEqual([]);
     const rows = await s.c.db.selectFrom('caller_feedback').selectAll().execute();
     expect(rows).toHaveLength(4);
     const stored = JSON.stringify(rows);
     for (const id of [...Object.values(sids), north.id]) expect(stored).not.toContain(id);
     expect(stored).not.toContain('7911');
-    expect(Object.keys(rows[0]!).sort()).toEqual(
-      ['answer', 'id', 'language', 'mode', 'sent_day', 'team', 'text', 'text_purge_at'].sort(),
-    );
+    // No stored column narrows the time of answering below the day the link was sent.
+    expect(Object.keys(rows[0]!).sort()).toEqual([
+      'answer',
+      'id',
+      'language',
+      'mode',
+      'sent_day',
+      'team',
+      'text',
+    ]);
+    for (const r of rows) expect(Number(r.sent_day) % DAY).toBe(0);
+    // Stored in the order of their random ids, not the order given (s1, s2, s6, s8).
+    expect(rows.map((r) => r.id)).toEqual(pending.map((p) => p.id).sort());
     const flagged = await s.c.db
       .selectFrom('sessions')
       .select('id')
       .where('feedback_given', '=', 1)
       .execute();
     expect(flagged.map((r) => r.id).sort()).toEqual([sids.s1, sids.s2, sids.s6, sids.s8].sort());
+    expect((await s.c.audit.list({ limit: 5, action: 'feedback.released' }))[0]?.detail).toEqual({
+      answers: 4,
+    });
   });
 });
 
@@ -304,10 +324,6 @@ describe('the take-up report', () => {
     const audit = await s.c.audit.list({ limit: 20 });
     const mine = audit.filter((e) => e.actorId === supervisor.id).map((e) => e.action);
     expect(mine).toEqual(expect.arrayContaining(['take_up.read', 'take_up.export']));
-    // "Answered", never what: the trail is copied into the session's exports.
-    const given = audit.filter((e) => e.action === 'feedback.give');
-    expect(given).toHaveLength(4);
-    expect(JSON.stringify(given)).not.toContain('kind');
   });
 
   it('is for supervisors only, and refuses a range backwards or over 400 days', async () => {

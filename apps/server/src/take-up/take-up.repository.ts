@@ -1,6 +1,6 @@
 import { type FailureReason, FeedbackAnswer, Language, SessionMode } from '@sightline/protocol';
 import type { Db } from '../adapters/db/database.js';
-import type { CallerFeedbackTable } from '../adapters/db/take-up-schema.js';
+import type { CallerFeedbackPendingTable } from '../adapters/db/take-up-schema.js';
 import { withTransaction } from '../adapters/db/transaction.js';
 import type { FeedbackFacts, SessionFacts } from './take-up-figures.js';
 
@@ -85,10 +85,10 @@ export class TakeUpRepository {
   }
 
   /**
-   * Marks the session "feedback given" and stores the answer, in one transaction; false (and
-   * nothing stored) if it was already given. The flag is the only link between the two.
+   * Marks the session "feedback given" and holds the answer for the sweep, in one transaction;
+   * false (and nothing stored) if it was already given. The flag is the only link between the two.
    */
-  async give(sessionId: string, answer: CallerFeedbackTable): Promise<boolean> {
+  async give(sessionId: string, answer: CallerFeedbackPendingTable): Promise<boolean> {
     return withTransaction(this.db, async (trx) => {
       const res = await trx
         .updateTable('sessions')
@@ -97,17 +97,43 @@ export class TakeUpRepository {
         .where('feedback_given', 'is', null)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) return false;
-      await trx.insertInto('caller_feedback').values(answer).execute();
+      await trx.insertInto('caller_feedback_pending').values(answer).execute();
       return true;
     });
   }
 
-  /** Erases free texts past their time; returns how many. */
-  async purgeTexts(now: number): Promise<number> {
+  /**
+   * Moves the held answers into caller_feedback once there are `batch` of them or one was given
+   * before `today`; returns how many. They go in one transaction (one PostgreSQL xmin) in the order
+   * of their random ids, so neither SQLite's rowids nor the table's order follow the answers'.
+   */
+  async release(today: number, batch: number): Promise<number> {
+    return withTransaction(this.db, async (trx) => {
+      const held = await trx.selectFrom('caller_feedback_pending').selectAll().orderBy('id').execute();
+      if (held.length < batch && !held.some((h) => Number(h.held_day) < today)) return 0;
+      await trx
+        .insertInto('caller_feedback')
+        .values(held.map(({ held_day: _, ...answer }) => answer))
+        .execute();
+      await trx
+        .deleteFrom('caller_feedback_pending')
+        .where(
+          'id',
+          'in',
+          held.map((h) => h.id),
+        )
+        .execute();
+      return held.length;
+    });
+  }
+
+  /** Erases the free texts of links sent before `sentBefore`; returns how many. */
+  async purgeTexts(sentBefore: number): Promise<number> {
     const res = await this.db
       .updateTable('caller_feedback')
-      .set({ text: null, text_purge_at: null })
-      .where('text_purge_at', '<=', now)
+      .set({ text: null })
+      .where('text', 'is not', null)
+      .where('sent_day', '<', sentBefore)
       .executeTakeFirst();
     return Number(res.numUpdatedRows);
   }

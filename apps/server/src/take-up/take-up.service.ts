@@ -15,6 +15,9 @@ import { buildReport } from './take-up-figures.js';
 
 type OfficerActor = { type: 'officer'; id: string; name: string };
 const DAY_MS = 86_400_000;
+/** Held answers are moved once this many wait, or else the day after they were given. */
+const RELEASE_BATCH = 5;
+const utcDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 
 export interface TakeUpSettings {
   /** How long a caller's free-text feedback is kept before it is erased (SIGHTLINE_FEEDBACK_TEXT_DAYS). */
@@ -37,32 +40,26 @@ export class TakeUpService {
   ) {}
 
   /**
-   * Stores the caller's answer once per link, after the session ended. The stored answer keeps
-   * only what the report groups by; the session keeps only "feedback given".
+   * Takes the caller's answer once per link, after the session ended. The stored answer keeps
+   * only what the report groups by (no time below the day); the session keeps only "feedback
+   * given". Not audited per answer: an entry naming the session at the moment of answering would
+   * tie it to the batch the answer is moved in; the sweep audits each batch instead.
    */
-  async feedback(sessionId: string, input: CallerFeedbackRequest, ip: string | null): Promise<void> {
+  async feedback(sessionId: string, input: CallerFeedbackRequest): Promise<void> {
     const row = await this.sessions.get(sessionId);
     if (row.state !== 'ended')
       throw new DomainError('conflict', 'the question is asked once the session has ended');
-    const text = input.text ? input.text : null;
     const stored = await this.repo.give(sessionId, {
       id: this.random.id(),
-      sent_day: Math.floor(Number(row.created_at) / DAY_MS) * DAY_MS,
+      held_day: utcDay(this.clock.now()),
+      sent_day: utcDay(Number(row.created_at)),
       team: row.team,
       mode: row.mode,
       language: row.language,
       answer: input.answer,
-      text,
-      text_purge_at: text === null ? null : this.clock.now() + this.settings.feedbackTextMs,
+      text: input.text ? input.text : null,
     });
     if (!stored) throw new DomainError('conflict', 'this link has already been answered');
-    // That the caller answered, never what: the trail is copied into the session's exports.
-    await this.audit.record({
-      actor: { type: 'caller', sessionId },
-      action: 'feedback.give',
-      subject: { type: 'session', id: sessionId },
-      ip,
-    });
   }
 
   /**
@@ -103,9 +100,22 @@ export class TakeUpService {
     return takeUpCsv(report);
   }
 
-  /** Erases free texts past SIGHTLINE_FEEDBACK_TEXT_DAYS; audited when any were. */
+  /**
+   * The sweep: moves held answers into the report (audited per batch, never per session), then
+   * erases free texts of links sent more than SIGHTLINE_FEEDBACK_TEXT_DAYS ago (audited when any
+   * were). Returns how many texts were erased.
+   */
   async purge(): Promise<number> {
-    const erased = await this.repo.purgeTexts(this.clock.now());
+    const now = this.clock.now();
+    const released = await this.repo.release(utcDay(now), RELEASE_BATCH);
+    if (released > 0)
+      await this.audit.record({
+        actor: SYSTEM,
+        action: 'feedback.released',
+        subject: { type: 'caller-feedback', id: 'answers' },
+        detail: { answers: released },
+      });
+    const erased = await this.repo.purgeTexts(now - this.settings.feedbackTextMs);
     if (erased > 0)
       await this.audit.record({
         actor: SYSTEM,

@@ -24,7 +24,7 @@ export const takeUpRoutes =
         config: { auth: { caller: true }, rateLimit: { max: 10, timeWindow: '1 minute' } },
       },
       async (request, reply) => {
-        await c.takeUp.feedback(request.callerSessionId!, request.body, request.ip);
+        await c.takeUp.feedback(request.callerSessionId!, request.body);
         return reply.status(201).send({ ok: true as const });
       },
     );
