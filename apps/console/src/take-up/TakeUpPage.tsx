@@ -133,9 +133,12 @@ export function TakeUpPage() {
         <button type="submit" className="btn btn-primary" disabled={status === 'loading'}>
           Show
         </button>
-        <a className="btn btn-secondary" href={csvHref(query)} download data-testid="take-up-csv">
-          Download CSV
-        </a>
+        {/* The CSV of the report shown, not of dates typed but not yet submitted. */}
+        {report ? (
+          <a className="btn btn-secondary" href={csvHref(report)} download data-testid="take-up-csv">
+            Download CSV
+          </a>
+        ) : null}
       </form>
       {status === 'error' ? (
         <p className="form-error" role="alert">

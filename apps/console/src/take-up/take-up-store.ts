@@ -32,12 +32,15 @@ export class TakeUpStore extends Store<TakeUpState> {
     this.patch({ query: { ...this.get().query, period } });
   }
 
-  /** Loads the report for the query; a range the server would refuse is refused here first. */
+  /**
+   * Loads the report for the query; a range the server would refuse is refused here first. An
+   * error drops the report shown before, so its figures are never read as the new range's.
+   */
   async fetch(): Promise<void> {
     const query = this.get().query;
     const invalid = rangeError(query);
     if (invalid) {
-      this.patch({ status: 'error', error: invalid });
+      this.patch({ status: 'error', error: invalid, report: null });
       return;
     }
     const seq = ++this.#seq;
@@ -46,7 +49,7 @@ export class TakeUpStore extends Store<TakeUpState> {
       const report = await this.load(query);
       if (seq === this.#seq) this.patch({ status: 'ready', report });
     } catch (err) {
-      if (seq === this.#seq) this.patch({ status: 'error', error: errorMessage(err) });
+      if (seq === this.#seq) this.patch({ status: 'error', error: errorMessage(err), report: null });
     }
   }
 }

@@ -104,4 +104,19 @@ describe('TakeUpStore', () => {
     await store.fetch();
     expect(store.get()).toMatchObject({ status: 'error', error: 'Your role does not allow this.' });
   });
+
+  it('drops the report shown when the next load fails, so old figures are not read as the new range', async () => {
+    let fail = false;
+    const load = vi.fn(async (): Promise<TakeUpReport> => {
+      if (fail) throw new ApiRequestError(0, 'network', 'Try again.');
+      return report;
+    });
+    const store = new TakeUpStore(load, { from: '2026-03-02', to: '2026-03-15', period: 'week' });
+    await store.fetch();
+    expect(store.get().report).toBe(report);
+    fail = true;
+    store.setDate('to', '2026-03-20');
+    await store.fetch();
+    expect(store.get()).toMatchObject({ status: 'error', report: null });
+  });
 });
