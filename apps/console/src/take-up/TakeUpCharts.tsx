@@ -14,6 +14,7 @@ export function FunnelChart({ teams }: { teams: TakeUpReport['byTeam'] }) {
   const barH = 14;
   const groupH = 5 * (barH + 4) + 26;
   const inner = width - label - 70;
+  if (teams.length === 0) return <p className="muted">No links sent in this range: no bars to show.</p>;
   return (
     <svg
       className="take-up-chart"

@@ -208,7 +208,9 @@ export function TakeUpPage() {
               {report.comments.map((c, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: comments have no id on purpose (anonymous).
                 <li key={i} data-testid="take-up-comment">
-                  <p lang={c.language}>{c.text}</p>
+                  <p lang={c.language} dir="auto">
+                    {c.text}
+                  </p>
                   <p className="muted">
                     {c.answer === 'yes' ? 'Helped' : c.answer === 'no' ? 'Did not help' : 'Not sure'} ·{' '}
                     {teamName(c.team)} · {MODE_LABELS[c.mode]} · period from {c.period}
