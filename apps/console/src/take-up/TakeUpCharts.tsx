@@ -1,5 +1,5 @@
 import type { TakeUpReport } from '@sightline/protocol';
-import { funnelBars, niceMax, percent, teamName } from './take-up-model.js';
+import { funnelBars, niceMax, percent, teamName, trendBars } from './take-up-model.js';
 
 const BLUE = '#1d4f91';
 const LIGHT = '#6a8fc4';
@@ -67,8 +67,9 @@ export function TrendChart({ periods }: { periods: TakeUpReport['byPeriod'] }) {
   const left = 34;
   const bottom = 24;
   const slot = 44;
-  const width = Math.max(left + periods.length * slot + 10, 520);
-  const max = niceMax(periods.map((p) => p.sent));
+  const bars = trendBars(periods);
+  const width = Math.max(left + bars.length * slot + 10, 520);
+  const max = niceMax(bars.map((p) => p.sent));
   const y = (v: number) => top + height - (v / max) * height;
   return (
     <svg
@@ -79,8 +80,8 @@ export function TrendChart({ periods }: { periods: TakeUpReport['byPeriod'] }) {
       data-testid="trend-chart"
     >
       <title id="trend-title">
-        Bar chart per period: links sent (light) and sessions that went live (dark). The table "By period" has
-        the same numbers.
+        Bar chart per period: links sent (light) and sessions that went live (dark). Over a long range each
+        bar sums several periods, labelled by the first. The table "By period" has every period's numbers.
       </title>
       {[0, max / 2, max].map((v) => (
         <g key={v}>
@@ -90,14 +91,14 @@ export function TrendChart({ periods }: { periods: TakeUpReport['byPeriod'] }) {
           </text>
         </g>
       ))}
-      {periods.map((p, i) => {
+      {bars.map((p, i) => {
         const x = left + i * slot + 6;
         return (
-          <g key={p.period}>
+          <g key={p.label}>
             <rect x={x} y={y(p.sent)} width={14} height={y(0) - y(p.sent)} fill={LIGHT} />
             <rect x={x + 16} y={y(p.live)} width={14} height={y(0) - y(p.live)} fill={BLUE} />
             <text x={x + 15} y={y(0) + 14} fontSize="9" textAnchor="middle" fill="#1b1f24">
-              {p.period.slice(5)}
+              {p.label}
             </text>
           </g>
         );

@@ -80,6 +80,31 @@ export function funnelBars(f: TakeUpFigures): Array<{ label: string; value: numb
   }));
 }
 
+/** At most this many bars in the trend chart, so each stays wide enough to read (560 px wide). */
+export const TREND_BARS = 12;
+
+/**
+ * The trend chart's bars: one per period, or, over a long range (a year by day), consecutive
+ * periods summed so there are at most TREND_BARS; each labelled by its first period (MM-DD).
+ */
+export function trendBars(
+  periods: ReadonlyArray<{ period: string; sent: number; live: number }>,
+  most = TREND_BARS,
+): Array<{ label: string; periods: number; sent: number; live: number }> {
+  const size = Math.max(1, Math.ceil(periods.length / most));
+  const bars = [];
+  for (let i = 0; i < periods.length; i += size) {
+    const group = periods.slice(i, i + size);
+    bars.push({
+      label: group[0]!.period.slice(5),
+      periods: group.length,
+      sent: group.reduce((n, p) => n + p.sent, 0),
+      live: group.reduce((n, p) => n + p.live, 0),
+    });
+  }
+  return bars;
+}
+
 /** The trend chart's scale: a round maximum at or above the largest count, never 0. */
 export function niceMax(values: readonly number[]): number {
   const max = Math.max(1, ...values);

@@ -9,6 +9,7 @@ import {
   niceMax,
   percent,
   rangeError,
+  trendBars,
 } from './take-up-model.js';
 import { TakeUpStore } from './take-up-store.js';
 
@@ -70,6 +71,20 @@ describe('take-up model', () => {
     expect(niceMax([7, 3])).toBe(10);
     expect(niceMax([13])).toBe(20);
     expect(niceMax([420])).toBe(500);
+  });
+
+  it('sums a year by day into at most 12 readable bars, and keeps a short range one bar per period', () => {
+    const day = (i: number) => new Date(Date.UTC(2026, 0, 1 + i)).toISOString().slice(0, 10);
+    const year = Array.from({ length: 365 }, (_, i) => ({ period: day(i), sent: 2, live: 1 }));
+    const bars = trendBars(year);
+    expect(bars.length).toBeLessThanOrEqual(12);
+    expect(bars[0]).toEqual({ label: '01-01', periods: 31, sent: 62, live: 31 });
+    expect(bars.reduce((n, b) => n + b.sent, 0)).toBe(730);
+    expect(trendBars(year.slice(0, 3)).map((b) => [b.label, b.periods])).toEqual([
+      ['01-01', 1],
+      ['01-02', 1],
+      ['01-03', 1],
+    ]);
   });
 
   it('links the CSV for the same query', () => {
