@@ -1,13 +1,15 @@
+import type { InAppBrowser } from '@sightline/protocol';
+
 /** Facts about the phone and browser the page adapts to. */
 export interface Environment {
   platform: 'ios' | 'android' | 'other';
   /** Set when the page is inside an app's built-in browser that blocks the camera. */
-  inAppBrowser: string | null;
+  inAppBrowser: InAppBrowser | null;
   webrtc: boolean;
   geolocation: boolean;
 }
 
-const IN_APP: Array<[RegExp, string]> = [
+const IN_APP: Array<[RegExp, InAppBrowser]> = [
   [/FBAN|FBAV|FB_IAB/, 'Facebook'],
   [/Instagram/, 'Instagram'],
   [/Line\//, 'LINE'],

@@ -19,14 +19,30 @@ export type CallerFeedbackRequest = z.infer<typeof CallerFeedbackRequest>;
 export const CallerFeedbackResult = z.object({ ok: z.literal(true) });
 
 /**
+ * The apps whose built-in browser the caller's page recognises (apps/join env.ts). An enum, not
+ * free text: the name is written into the session's evidential timeline.
+ */
+export const InAppBrowser = z.enum([
+  'Facebook',
+  'Instagram',
+  'LINE',
+  'Snapchat',
+  'TikTok',
+  'LinkedIn',
+  'WeChat',
+  'X',
+]);
+export type InAppBrowser = z.infer<typeof InAppBrowser>;
+
+/**
  * POST /api/join/environment: the caller's page says, with the link's token and without
  * claiming the link, that this browser is an app's built-in one or has no WebRTC. Sent before
  * the link is claimed, because a caller stuck in an in-app browser often never claims it.
  */
 export const CallerEnvironmentReport = z.object({
   token: z.string().min(16).max(128),
-  /** The app whose built-in browser this is (env.ts's names); null: a normal browser. */
-  inAppBrowser: z.string().trim().min(1).max(30).nullable(),
+  /** The app whose built-in browser this is; null: a normal browser. */
+  inAppBrowser: InAppBrowser.nullable(),
   webrtc: z.boolean(),
 });
 export type CallerEnvironmentReport = z.infer<typeof CallerEnvironmentReport>;
