@@ -116,6 +116,26 @@ describe('interpreter media', () => {
     sock.close();
     caller.sock.close();
   }, 60_000);
+
+  it('tells a caller who reconnects that the interpreter is in the call, and offers their video', async () => {
+    const caller = await consentedCaller();
+    const { sock } = await joinedInterpreter((await inviteInterpreter(caller.sessionId)).token);
+    const pub = await publisherOffer(source);
+    sock.send({ type: 'publish.offer', sdp: pub.sdp });
+    await pub.accept((await sock.next((m) => m.type === 'publish.answer', 20_000)).sdp as string);
+    await caller.sock.next((m) => m.type === 'interpreter-view.offer', 20_000);
+    caller.sock.close();
+    // The page reloads: a new socket, which missed both pushes.
+    const again = await TestSocket.open(`${s.wsUrl}/ws/caller`, caller.cookie);
+    expect(await again.next((m) => m.type === 'interpreter.joined')).toMatchObject({
+      kind: 'bsl',
+      language: 'British Sign Language',
+    });
+    await again.next((m) => m.type === 'interpreter-view.offer', 20_000);
+    pub.close();
+    sock.close();
+    again.close();
+  }, 60_000);
 });
 
 describe('interpreter links', () => {

@@ -222,6 +222,11 @@ export class InterpreterService {
       await this.end(row, 'declined by the caller', { type: 'caller', sessionId }, ip);
   }
 
+  /** The session's joined interpreter, if any (a caller reconnecting is told they are in the call). */
+  async joinedIn(sessionId: string): Promise<InterpreterRow | null> {
+    return (await this.repo.activeOf(sessionId)).find((r) => r.state === 'joined') ?? null;
+  }
+
   /**
    * Whether the session has an interpreter (that one, given an id) who has joined: the officer's
    * camera is allowed then, and only a joined interpreter's own media.
