@@ -8,7 +8,7 @@ import { OfficerView } from './officer-view.js';
 import { shownVersion } from './privacy.js';
 import { Signalling } from './signalling.js';
 import { videoEncodings } from './simulcast.js';
-import { type CallerState, Store, type Transfer } from './store.js';
+import { type CallerState, interpreterNoticeKey, Store, type Transfer } from './store.js';
 import { createRenderer } from './ui/render.js';
 
 const store = new Store();
@@ -61,6 +61,8 @@ const media = new MediaController(
   env.platform,
   tracker,
 );
+/** Set when the caller declines an interpreter, until the next one joins. */
+let interpreterDeclined = false;
 /** The interpreter's camera, offered by the server once they publish. */
 const interpreterView = new OfficerView(() => rtcConfig, {
   sendAnswer: (sdp) => signalling?.send({ type: 'interpreter-view.answer', sdp }),
@@ -107,6 +109,7 @@ const render = createRenderer(
     toggleTorch: () => void media.toggleTorch(),
     answerRequest: (accepted) => void answerRequest(accepted),
     declineInterpreter: () => {
+      interpreterDeclined = true;
       signalling?.send({ type: 'interpreter.decline' });
       interpreterView.close();
       store.update({ interpreter: null });
@@ -264,8 +267,9 @@ function onMessage(msg: ServerToCaller): void {
       media.officerEnded();
       return;
     case 'interpreter.joined':
+      interpreterDeclined = false;
       store.update({ interpreter: { kind: msg.kind, language: msg.language } });
-      announce(t('live.interpreter.joined'));
+      announce(t(interpreterNoticeKey(store.state.camera)));
       return;
     case 'interpreter.left':
       interpreterView.close();
@@ -273,9 +277,12 @@ function onMessage(msg: ServerToCaller): void {
       store.update({ interpreter: null });
       return;
     case 'interpreter-view.offer':
+      // An offer in flight when the caller declined must not bring the interpreter back.
+      if (interpreterDeclined) return;
       // An interpreter only helps if the caller sees them: shown whatever the link's mode.
       store.update({ interpreter: store.state.interpreter ?? { kind: 'spoken', language: '' } });
-      void interpreterView.accept(msg.sdp);
+      // A browser without WebRTC (or a failed negotiation): the notice stays, without their video.
+      interpreterView.accept(msg.sdp).catch(() => store.update({ interpreterVideo: false }));
       return;
     case 'interpreter-view.ended':
       interpreterView.close();

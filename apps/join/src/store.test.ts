@@ -1,6 +1,6 @@
 import type { ChatMessage } from '@sightline/protocol';
 import { describe, expect, it } from 'vitest';
-import { chatLines } from './store.js';
+import { chatLines, interpreterNoticeKey } from './store.js';
 
 const msg = (seq: number, from: 'caller' | 'officer', extra: Partial<ChatMessage> = {}): ChatMessage => ({
   id: `m${seq}`,
@@ -37,5 +37,13 @@ describe('chatLines', () => {
       ['m1', 'sent'],
       ['q2', 'queued'],
     ]);
+  });
+});
+
+describe('interpreterNoticeKey', () => {
+  it('tells the caller the interpreter sees them only while their camera is on', () => {
+    expect(interpreterNoticeKey('on')).toBe('live.interpreter.joined');
+    for (const camera of ['off', 'denied', 'unavailable', 'pending'] as const)
+      expect(interpreterNoticeKey(camera), camera).toBe('live.interpreter.joinedNoCamera');
   });
 });

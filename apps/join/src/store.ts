@@ -173,3 +173,11 @@ export function chatLines(
       lines.push({ key: q.clientId, from: 'caller', text: q.text, at: q.sentAt, status: 'queued' });
   return lines;
 }
+
+/**
+ * What the caller is told when an interpreter joins: "they can see you" only while the caller's
+ * camera is on (it may be off, refused or missing, and the interpreter then only hears them).
+ */
+export function interpreterNoticeKey(camera: Capability): string {
+  return camera === 'on' ? 'live.interpreter.joined' : 'live.interpreter.joinedNoCamera';
+}

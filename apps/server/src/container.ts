@@ -435,7 +435,7 @@ export async function buildContainer(
     { videoBitrate: config.videoBitrate, stallGraceMs: config.mediaStallGraceMs },
     log.child({ component: 'media' }),
     events,
-    (sessionId) => interpreters.hasJoined(sessionId),
+    (sessionId, interpreterId) => interpreters.hasJoined(sessionId, interpreterId),
   );
   const siemCursors = config.siem ? new SiemCursors(db, clock) : null;
   const { metrics, readiness } = buildOperations({

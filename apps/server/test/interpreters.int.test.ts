@@ -1,4 +1,5 @@
 import type { InterpreterInvite, InterpreterInviteCreated } from '@sightline/protocol';
+import { ensureClip, publisherOffer, RtpSource } from '@sightline/testkit/synthetic';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectCaller,
@@ -6,6 +7,7 @@ import {
   expectJson,
   invite,
   type OfficerClient,
+  openLink,
   signIn,
   startServer,
   TestClock,
@@ -17,11 +19,17 @@ let s: TestServer;
 let officer: OfficerClient;
 const clock = new TestClock();
 
+const source = new RtpSource();
+
 beforeAll(async () => {
+  await source.start(ensureClip());
   s = await startServer({ clock, env: { SIGHTLINE_INTERPRETER_LINK_MINUTES: '30' } });
   officer = await signIn(s, ['call-handler']);
 });
-afterAll(() => s?.close());
+afterAll(async () => {
+  await s?.close();
+  await source.stop();
+});
 
 const BSL = {
   name: 'Sam Signer',
@@ -82,6 +90,53 @@ const listInvites = async (sessionId: string) =>
       officer.request('GET', `/api/sessions/${sessionId}/interpreters`),
     )
   ).invites;
+
+/** The caller's page publishes the looped clip on its socket (a first publish or a republish). */
+async function publishCaller(sock: TestSocket, id: string) {
+  const pub = await publisherOffer(source);
+  const from = sock.messages.length;
+  sock.send({ type: 'publish.offer', id, sdp: pub.sdp });
+  const answer = await sock.next((m) => m.type === 'publish.answer' && m.offerId === id, 20_000, from);
+  await pub.accept(answer.sdp as string);
+  return pub;
+}
+
+describe('interpreter media', () => {
+  it("offers the caller's picture to an interpreter who joined before it was up, and again after a republish", async () => {
+    const caller = await consentedCaller();
+    const { sock } = await joinedInterpreter((await inviteInterpreter(caller.sessionId)).token);
+    const first = await publishCaller(caller.sock, 'offer-1');
+    expect(await sock.next((m) => m.type === 'feed.offer' && m.feed === 'caller', 20_000)).toBeTruthy();
+    // The caller's video drops and comes back (a network change): offered again.
+    const from = sock.messages.length;
+    first.close();
+    const second = await publishCaller(caller.sock, 'offer-2');
+    await sock.next((m) => m.type === 'feed.offer' && m.feed === 'caller', 20_000, from);
+    second.close();
+    sock.close();
+    caller.sock.close();
+  }, 60_000);
+
+  it('tells a caller who reconnects that the interpreter is in the call, and offers their video', async () => {
+    const caller = await consentedCaller();
+    const { sock } = await joinedInterpreter((await inviteInterpreter(caller.sessionId)).token);
+    const pub = await publisherOffer(source);
+    sock.send({ type: 'publish.offer', sdp: pub.sdp });
+    await pub.accept((await sock.next((m) => m.type === 'publish.answer', 20_000)).sdp as string);
+    await caller.sock.next((m) => m.type === 'interpreter-view.offer', 20_000);
+    caller.sock.close();
+    // The page reloads: a new socket, which missed both pushes.
+    const again = await TestSocket.open(`${s.wsUrl}/ws/caller`, caller.cookie);
+    expect(await again.next((m) => m.type === 'interpreter.joined')).toMatchObject({
+      kind: 'bsl',
+      language: 'British Sign Language',
+    });
+    await again.next((m) => m.type === 'interpreter-view.offer', 20_000);
+    pub.close();
+    sock.close();
+    again.close();
+  }, 60_000);
+});
 
 describe('interpreter links', () => {
   it('works once, in the browser that opened it, with the token kept only as a hash, every step audited', async () => {
@@ -173,6 +228,14 @@ describe('interpreter links', () => {
       officer.request('POST', `/api/interpreters/${inv.id}/remove`),
     );
     expect(removed).toMatchObject({ state: 'left', endReason: 'removed by an officer' });
+    // Their socket may be on another instance and not closed yet: the media side refuses them itself.
+    await expect(
+      s.c.media.interpreterMedia(caller.sessionId, {
+        op: 'view.stop',
+        key: 'interpreter:caller',
+        by: inv.id,
+      }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
     expect(await sock.next((m) => m.type === 'ended')).toMatchObject({ reason: 'removed by an officer' });
     expect(await sock.closedWith()).toBe(4002);
     await caller.sock.next((m) => m.type === 'interpreter.left');
@@ -211,6 +274,40 @@ describe('interpreter links', () => {
     expect(
       (await officer.request('POST', `/api/sessions/${caller.sessionId}/interpreters`, BSL)).status,
     ).toBe(409);
+  });
+
+  it('lets two officers pressing at once invite only one interpreter', async () => {
+    const caller = await consentedCaller();
+    const supervisor = await signIn(s, ['supervisor']);
+    const [a, b] = await Promise.all(
+      [officer, supervisor].map((o) =>
+        o.request('POST', `/api/sessions/${caller.sessionId}/interpreters`, BSL),
+      ),
+    );
+    expect([a!.status, b!.status].sort()).toEqual([201, 409]);
+    expect(await errorCode([a!, b!].find((r) => r.status === 409)!)).toBe('conflict');
+    expect((await listInvites(caller.sessionId)).map((i) => i.state)).toEqual(['invited']);
+    caller.sock.close();
+  });
+
+  it('refuses an interpreter for a location-only link, which has no call to interpret', async () => {
+    const res = await officer.request('POST', '/api/sessions', {
+      phone: '07911 123456',
+      reference: 'MISPER 1/30NOV',
+      mode: 'location',
+      locationMinutes: 60,
+    });
+    const { session, link } = (await res.json()) as { session: { id: string }; link: string };
+    const cookie = cookieFrom(await openLink(s, link.split('/j/')[1]!), 'sl_caller');
+    const sock = await TestSocket.open(`${s.wsUrl}/ws/caller`, cookie);
+    await sock.next((m) => m.type === 'welcome');
+    sock.send({ type: 'consent', decision: 'accepted' });
+    await sock.next((m) => m.type === 'consent.recorded');
+    const refused = await officer.request('POST', `/api/sessions/${session.id}/interpreters`, BSL);
+    expect(refused.status).toBe(409);
+    expect(await errorCode(refused)).toBe('interpreter_needs_video');
+    expect(await listInvites(session.id)).toEqual([]);
+    sock.close();
   });
 
   it('lets the caller decline the interpreter, who then leaves the call', async () => {

@@ -5,6 +5,7 @@ import { startCoturn } from '@sightline/testkit/engines/coturn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cookieFrom,
+  expectJson,
   invite,
   type OfficerClient,
   openLink,
@@ -54,6 +55,28 @@ function turnEntry(servers: Server[]) {
   return { expiresAtMs: Number(expiry) * 1000, id: id! };
 }
 
+/** The caller consents, an interpreter is invited into the call and opens their link: their socket. */
+async function interpreterSocket(caller: TestSocket, sessionId: string) {
+  caller.send({ type: 'consent', decision: 'accepted' });
+  await caller.next((m) => m.type === 'consent.recorded');
+  const created = await expectJson<{ url: string }>(
+    handler.request('POST', `/api/sessions/${sessionId}/interpreters`, {
+      name: 'Sam Signer',
+      kind: 'bsl',
+      language: 'British Sign Language',
+      organisation: 'Signs Ltd',
+      bookingRef: 'B-1',
+    }),
+    201,
+  );
+  const res = await fetch(`${s.url}/api/interpreter/open`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: new URL(created.url).pathname.split('/').pop() }),
+  });
+  return TestSocket.open(`${s.wsUrl}/ws/interpreter`, cookieFrom(res, 'sl_interp'));
+}
+
 async function callerSocket(cookie: string) {
   const sock = await TestSocket.open(`${s.wsUrl}/ws/caller`, cookie);
   const welcome = await sock.next((m) => m.type === 'welcome');
@@ -82,12 +105,14 @@ describe('TURN credentials handed to browsers', () => {
     sock.close();
   });
 
-  it('renews the credential over the socket at half its lifetime, for caller and console alike', async () => {
-    const { token } = await invite(s, handler);
+  it('renews the credential over the socket at half its lifetime, for caller, console and interpreter', async () => {
+    const { sessionId, token } = await invite(s, handler);
     const cookie = cookieFrom(await openLink(s, token), 'sl_caller');
     const { sock, welcome } = await callerSocket(cookie);
     const console_ = await TestSocket.open(`${s.wsUrl}/ws/console`, handler.cookie);
     const hello = await console_.next((m) => m.type === 'hello');
+    const interp = await interpreterSocket(sock, sessionId);
+    const interpWelcome = await interp.next((m) => m.type === 'welcome');
     const first = turnEntry(welcome.iceServers as Server[]);
     const renewed = await sock.next((m) => m.type === 'ice.servers', (TTL_S / 2 + 5) * 1000);
     expect(renewed.iceTransportPolicy).toBe('relay');
@@ -99,6 +124,12 @@ describe('TURN credentials handed to browsers', () => {
     expect(turnEntry(consoleRenewed.iceServers as Server[]).expiresAtMs).toBeGreaterThan(
       turnEntry(hello.iceServers as Server[]).expiresAtMs,
     );
+    // An interpretation outlives the first credential too.
+    const interpRenewed = await interp.next((m) => m.type === 'ice.servers', 10_000);
+    expect(turnEntry(interpRenewed.iceServers as Server[]).expiresAtMs).toBeGreaterThan(
+      turnEntry(interpWelcome.iceServers as Server[]).expiresAtMs,
+    );
+    interp.close();
     sock.close();
     console_.close();
   }, 40_000);

@@ -475,7 +475,7 @@ export interface operations {
                     } | {
                         error: {
                             /** @enum {string} */
-                            code: "bad_request" | "bad_message" | "message_too_large" | "unauthenticated" | "forbidden" | "csrf_failed" | "not_found" | "link_unavailable" | "invalid_phone_number" | "consent_required" | "already_decided" | "consent_text_unknown" | "not_publishing" | "unknown_view" | "session_not_live" | "session_ended" | "media_unavailable" | "rate_limited" | "invite_limit_number" | "invite_limit_officer" | "conflict" | "damaged_in_transit" | "storage_unavailable" | "turn_not_configured" | "share_ended" | "webhook_url_refused" | "client_pending_approval" | "link_not_yet_open" | "internal";
+                            code: "bad_request" | "bad_message" | "message_too_large" | "unauthenticated" | "forbidden" | "csrf_failed" | "not_found" | "link_unavailable" | "invalid_phone_number" | "consent_required" | "already_decided" | "consent_text_unknown" | "not_publishing" | "unknown_view" | "session_not_live" | "session_ended" | "media_unavailable" | "rate_limited" | "invite_limit_number" | "invite_limit_officer" | "conflict" | "damaged_in_transit" | "storage_unavailable" | "turn_not_configured" | "share_ended" | "webhook_url_refused" | "client_pending_approval" | "link_not_yet_open" | "interpreter_needs_video" | "internal";
                             message: string;
                             fields?: {
                                 [key: string]: string;

@@ -45,6 +45,8 @@ export const ErrorCode = z.enum([
   'client_pending_approval',
   /** A scheduled check's link before its window opens; `fields.opensAt` says when (epoch ms) (403). */
   'link_not_yet_open',
+  /** An interpreter invited to a location-only link: there is no call to interpret (409). */
+  'interpreter_needs_video',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -91,6 +91,8 @@ export const ServerToInterpreter = z.discriminatedUnion('type', [
     iceTransportPolicy: IceTransportPolicy,
   }),
   z.object({ type: z.literal('consent.recorded'), decision: z.enum(['accepted', 'refused']) }),
+  /** Fresh TURN credentials before the last ones expire: used by the next view or publish. */
+  z.object({ type: z.literal('ice.servers'), iceServers: z.array(IceServer) }),
   z.object({ type: z.literal('publish.answer'), sdp: Sdp }),
   /** The caller's or officer's feed, offered by the media server: answer with `feed.answer`. */
   z.object({ type: z.literal('feed.offer'), feed: CallFeed, sdp: Sdp }),

@@ -38,7 +38,7 @@ export function InterpreterPanel({
     organisation: '',
     bookingRef: '',
   });
-  const [copied, setCopied] = useState(false);
+  const [copied, setCopied] = useState<string>('');
   const active = st.invites.filter((i) => ['invited', 'opened', 'joined'].includes(i.state));
   const past = st.invites.filter((i) => !active.includes(i));
 
@@ -51,7 +51,7 @@ export function InterpreterPanel({
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    setCopied(false);
+    setCopied('');
     void store.invite(form);
   };
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) =>
@@ -109,12 +109,16 @@ export function InterpreterPanel({
             type="button"
             className="btn btn-secondary btn-small"
             onClick={() =>
-              void navigator.clipboard?.writeText(st.link?.url ?? '').then(() => setCopied(true))
+              // No clipboard (an insecure origin, a refused permission): say so, the link stays to select.
+              void (navigator.clipboard?.writeText(st.link?.url ?? '') ?? Promise.reject()).then(
+                () => setCopied('Copied to the clipboard.'),
+                () => setCopied('Could not copy: select the link and copy it yourself.'),
+              )
             }
           >
             Copy the link
           </button>
-          <p role="status">{copied ? 'Copied to the clipboard.' : ''}</p>
+          <p role="status">{copied}</p>
         </div>
       ) : null}
       {canManage && !over && active.length === 0 ? (

@@ -81,6 +81,17 @@ describe('InterpreterStore', () => {
     expect(store.state.get().stream).toBeNull();
   });
 
+  it('says so when the interpreter video cannot be negotiated, and sends no answer', async () => {
+    const { store, sent, peer, emit } = setup();
+    peer.setRemoteDescription = vi.fn(async () => {
+      throw new Error('bad sdp');
+    });
+    emit({ type: 'interpreter-view.offer', sessionId: 's1', sdp: 'v=0 offer' });
+    await vi.waitFor(() => expect(store.state.get().error).toMatch(/could not be shown/));
+    expect(sent.some((m) => m.type === 'interpreter-view.answer')).toBe(false);
+    expect(peer.close).toHaveBeenCalled();
+  });
+
   it('ignores other sessions and refetches when the timeline mentions an interpreter', async () => {
     const { store, sent, emit, api } = setup();
     emit({ type: 'interpreter.video', sessionId: 'other', live: true });

@@ -143,8 +143,17 @@ export class InterpreterStore {
           : null,
       });
     };
-    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
-    await pc.setLocalDescription(await pc.createAnswer());
+    try {
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+      await pc.setLocalDescription(await pc.createAnswer());
+    } catch {
+      if (this.#pc !== pc) return;
+      this.closeView();
+      this.state.patch({
+        error: 'The interpreter’s video could not be shown. Reload the page to try again.',
+      });
+      return;
+    }
     this.deps.socket.send({
       type: 'interpreter-view.answer',
       sessionId: this.sessionId,

@@ -89,6 +89,10 @@ export class InterpreterCall {
         this.#rtc = { iceServers: msg.iceServers, iceTransportPolicy: msg.iceTransportPolicy };
         this.cb.welcome(msg);
         return;
+      case 'ice.servers':
+        // Renewed before the last credential expires: the next view or publish uses these.
+        this.#rtc = { ...this.#rtc, iceServers: msg.iceServers };
+        return;
       case 'publish.answer':
         void this.#pc?.setRemoteDescription({ type: 'answer', sdp: msg.sdp });
         return;

@@ -1,7 +1,7 @@
 import { h } from '../dom.js';
 import type { Environment } from '../env.js';
 import { t } from '../i18n.js';
-import type { CallerState } from '../store.js';
+import { type CallerState, interpreterNoticeKey } from '../store.js';
 import { button, title } from './parts.js';
 
 export interface LiveActions {
@@ -186,7 +186,7 @@ function interpreterPanel(s: CallerState, video: HTMLVideoElement, a: LiveAction
   return h(
     'section',
     { class: 'interpreter', 'aria-labelledby': 'interpreter-text' },
-    h('p', { id: 'interpreter-text', class: 'notice' }, t('live.interpreter.joined')),
+    h('p', { id: 'interpreter-text', class: 'notice' }, t(interpreterNoticeKey(s.camera))),
     s.interpreterVideo ? h('div', { 'aria-label': t('live.interpreter.video'), role: 'group' }, video) : null,
     button(t('live.interpreter.decline'), a.declineInterpreter, { class: 'secondary' }),
   );

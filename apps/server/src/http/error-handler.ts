@@ -34,6 +34,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   webhook_url_refused: 422,
   client_pending_approval: 403,
   link_not_yet_open: 403,
+  interpreter_needs_video: 409,
   internal: 500,
 };
 

@@ -1,5 +1,6 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Db } from '../adapters/db/database.js';
+import { isUniqueViolation } from '../adapters/db/errors.js';
 import type { InterpretersTable } from '../adapters/db/interpreter-schema.js';
 
 export type InterpreterRow = Selectable<InterpretersTable>;
@@ -7,12 +8,19 @@ export type InterpreterRow = Selectable<InterpretersTable>;
 /** States in which an interpreter still holds a place in the call. */
 export const ACTIVE_INTERPRETER = ['invited', 'opened', 'joined'] as const;
 
-/** The interpreters table (migration 0027). */
+/** The interpreters table (migrations 0027, 0031). */
 export class InterpreterRepository {
   constructor(private readonly db: Db) {}
 
-  async insert(row: Insertable<InterpretersTable>): Promise<void> {
-    await this.db.insertInto('interpreters').values(row).execute();
+  /** Inserts an invitation; false when the session already has an active interpreter (index 0031). */
+  async insert(row: Insertable<InterpretersTable>): Promise<boolean> {
+    try {
+      await this.db.insertInto('interpreters').values(row).execute();
+      return true;
+    } catch (err) {
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
   }
 
   byId(id: string): Promise<InterpreterRow | undefined> {

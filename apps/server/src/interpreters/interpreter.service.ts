@@ -28,6 +28,8 @@ const TOKEN_BYTES = 32;
 /** The session states in which an interpreter may be invited or join: the caller has agreed and it runs. */
 const RUNNING = ['consented', 'live'];
 const unavailable = () => new DomainError('link_unavailable', 'this link cannot be used');
+const alreadyInvited = () =>
+  new DomainError('conflict', 'an interpreter is already invited to this call; remove them first');
 
 /**
  * Interpreters in a live call: an officer invites one by a single-use link that must be opened
@@ -57,10 +59,12 @@ export class InterpreterService {
     ip: string | null,
   ): Promise<InterpreterInviteCreated> {
     const req = InviteSchema.parse(input);
-    await this.requireRunning(sessionId);
+    const session = await this.requireRunning(sessionId);
+    // Joining turns on the officer's camera for them: a location-only caller never agreed to video.
+    if (session.mode === 'location')
+      throw new DomainError('interpreter_needs_video', 'a location-only link has no call to interpret');
     await this.expireDue(sessionId);
-    if ((await this.repo.activeOf(sessionId)).length > 0)
-      throw new DomainError('conflict', 'an interpreter is already invited to this call; remove them first');
+    if ((await this.repo.activeOf(sessionId)).length > 0) throw alreadyInvited();
     const now = this.clock.now();
     const token = this.random.secret(TOKEN_BYTES);
     const row: InterpreterRow = {
@@ -83,7 +87,8 @@ export class InterpreterService {
       ended_at: null,
       end_reason: null,
     };
-    await this.repo.insert(row);
+    // Two invites at once both pass the check above: the unique index (0031) lets one through.
+    if (!(await this.repo.insert(row))) throw alreadyInvited();
     await this.audit.record({
       actor: officer,
       action: 'interpreter.invite',
@@ -217,9 +222,19 @@ export class InterpreterService {
       await this.end(row, 'declined by the caller', { type: 'caller', sessionId }, ip);
   }
 
-  /** Whether the session has an interpreter who has joined (the officer's camera is allowed then). */
-  async hasJoined(sessionId: string): Promise<boolean> {
-    return (await this.repo.activeOf(sessionId)).some((r) => r.state === 'joined');
+  /** The session's joined interpreter, if any (a caller reconnecting is told they are in the call). */
+  async joinedIn(sessionId: string): Promise<InterpreterRow | null> {
+    return (await this.repo.activeOf(sessionId)).find((r) => r.state === 'joined') ?? null;
+  }
+
+  /**
+   * Whether the session has an interpreter (that one, given an id) who has joined: the officer's
+   * camera is allowed then, and only a joined interpreter's own media.
+   */
+  async hasJoined(sessionId: string, interpreterId?: string): Promise<boolean> {
+    return (await this.repo.activeOf(sessionId)).some(
+      (r) => r.state === 'joined' && (interpreterId === undefined || r.id === interpreterId),
+    );
   }
 
   /** The session ended: so does every interpreter's place in it (called once, where it ended). */
@@ -285,10 +300,11 @@ export class InterpreterService {
     return s !== null && RUNNING.includes(s.state);
   }
 
-  private async requireRunning(sessionId: string): Promise<void> {
+  private async requireRunning(sessionId: string) {
     const s = await this.sessions.get(sessionId);
     if (!RUNNING.includes(s.state))
       throw new DomainError('session_not_live', 'an interpreter can join only a call in progress');
+    return s;
   }
 }
 

@@ -56,7 +56,11 @@ export class MediaService implements MediaGateway {
      */
     private readonly events: EventBus,
     /** Whether an interpreter has joined the session: the officer's camera is allowed then, whatever the link's mode. */
-    private readonly interpreterJoined: (sessionId: string) => Promise<boolean> = async () => false,
+    /** Whether an interpreter (that one, given an id) has joined the session's call. */
+    private readonly interpreterJoined: (
+      sessionId: string,
+      interpreterId?: string,
+    ) => Promise<boolean> = async () => false,
   ) {
     nodes.on('nodeDown', (node, reason) => this.onNodeDown(node, reason));
     // Rooms died with the old Janus; callers waiting for a node can publish again now.
@@ -161,6 +165,9 @@ export class MediaService implements MediaGateway {
    * involve them. The interpreter service has checked who they are and that they have joined.
    */
   async interpreterMedia(sessionId: string, op: InterpreterMediaOp): Promise<string | null> {
+    const by = op.op === 'publish' ? op.interpreter.id : op.op === 'stop' ? undefined : op.by;
+    if (by !== undefined && !(await this.interpreterJoined(sessionId, by)))
+      throw new DomainError('forbidden', 'you are no longer in this call');
     if (op.op === 'publish') return this.interpreterPublish(sessionId, op.interpreter, op.sdp);
     const room = this.requireRoom(sessionId);
     const link = room.interpreter();
@@ -377,10 +384,12 @@ export class MediaService implements MediaGateway {
 
   private createRoom(sessionId: string, node: MediaNode): MediaRoom {
     const room = new MediaRoom(sessionId, node.api, this.log.child({ sessionId, node: node.id }));
-    room.on(
-      'publisherUp',
-      () => void this.sessions.setPublishing(sessionId, true, null).catch((err) => this.logErr(err)),
-    );
+    room.on('publisherUp', () => {
+      // The caller's camera (back) up: offered again to the interpreter, who lost it on the way down.
+      if (!this.#handedOver.has(room))
+        this.events.publish('media.feed', { sessionId, feed: 'caller', live: true });
+      void this.sessions.setPublishing(sessionId, true, null).catch((err) => this.logErr(err));
+    });
     room.on('publisherStalled', (recordingId) => this.onStalled(room, recordingId));
     room.on('publisherFlowing', () => {
       this.clearStall(sessionId);

@@ -1,6 +1,7 @@
 import {
   type CallerToServer,
   CallerToServer as CallerToServerSchema,
+  InterpreterKind,
   Language,
   type ServerToCaller,
   SessionMode,
@@ -60,7 +61,7 @@ export class CallerSignalling {
     /** Whether VP8 callers publish simulcast layers (config SIGHTLINE_SIMULCAST). */
     private readonly simulcast = true,
     /** Interpreters in the call (issue 13): the caller may decline them. */
-    private readonly interpreters: Pick<InterpreterService, 'declineByCaller'> | null = null,
+    private readonly interpreters: Pick<InterpreterService, 'declineByCaller' | 'joinedIn'> | null = null,
     /** The consent screen's and privacy notice's words; null: the page shows its own (tests). */
     private readonly texts: ConsentTextService | null = null,
   ) {
@@ -156,8 +157,26 @@ export class CallerSignalling {
       simulcast: this.simulcast,
     });
     channel.send({ type: 'chat.history', messages: await this.chat.history(sessionId) });
-    if (!['ended', 'expired'].includes(row.state) && row.mode !== 'location')
+    if (!['ended', 'expired'].includes(row.state) && row.mode !== 'location') {
       void this.media.prepare(sessionId);
+      await this.tellInterpreter(channel, sessionId);
+    }
+  }
+
+  /**
+   * A page that (re)connects mid-call missed `interpreter.joined` and the interpreter's video
+   * offer (both pushed once, as events): told again here, and offered the video if it is up.
+   */
+  private async tellInterpreter(channel: CallerChannel, sessionId: string): Promise<void> {
+    const joined = await this.interpreters?.joinedIn(sessionId);
+    if (!joined || this.#sockets.get(sessionId) !== channel) return;
+    channel.send({
+      type: 'interpreter.joined',
+      kind: InterpreterKind.parse(joined.kind),
+      language: joined.language,
+    });
+    // Their camera may not be up yet: then the media.feed event offers it when it is.
+    await this.offerInterpreterVideo(sessionId, true, true);
   }
 
   private async handle(
@@ -311,7 +330,7 @@ export class CallerSignalling {
   }
 
   /** Offers the interpreter's camera to the caller as soon as it is up (or says it stopped). */
-  private async offerInterpreterVideo(sessionId: string, live: boolean): Promise<void> {
+  private async offerInterpreterVideo(sessionId: string, live: boolean, quiet = false): Promise<void> {
     const channel = this.#sockets.get(sessionId);
     if (!channel) return;
     if (!live) return channel.send({ type: 'interpreter-view.ended' });
@@ -323,7 +342,8 @@ export class CallerSignalling {
       });
       if (sdp) channel.send({ type: 'interpreter-view.offer', sdp });
     } catch (err) {
-      this.log.warn({ err, sessionId }, 'signalling: could not offer the interpreter video to the caller');
+      if (!quiet)
+        this.log.warn({ err, sessionId }, 'signalling: could not offer the interpreter video to the caller');
     }
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type ConsoleToServer,
   ConsoleToServer as ConsoleToServerSchema,
@@ -56,7 +57,6 @@ const SLOW_CONSOLE_BYTES = 1024 * 1024;
  */
 export class ConsoleSignalling {
   readonly #clients = new Set<ConsoleClient>();
-  #connections = 0;
   #storage: StorageStatus | null = null;
 
   constructor(
@@ -273,7 +273,9 @@ export class ConsoleSignalling {
   }
 
   accept(socket: WebSocket, officer: OfficerView, ip: string | null = null): void {
-    const id = `${++this.#connections}`;
+    // Unique across instances, not just here: it keys this console's views in a session's media
+    // room, which consoles on every instance share (a per-instance count let two collide).
+    const id = randomUUID();
     const client: ConsoleClient = {
       id,
       channel: new SocketChannel(socket, ConsoleToServerSchema, this.log.child({ officer: officer.id }), {

@@ -67,9 +67,15 @@ export class InterpreterSignalling {
     this.#sockets.get(interpreterId)?.channel.close(CloseCode.replaced, 'opened elsewhere');
     const conn: Connected = { channel, sessionId: row.session_id, joined: row.state === 'joined' };
     this.#sockets.set(interpreterId, conn);
-    // TURN credentials for the publish and views made on joining (a later reconnect gets fresh ones).
+    // TURN credentials, renewed before they expire: a long interpretation outlives the first ones.
     const grant = this.ice.forInterpreter(interpreterId);
+    const stopIce = this.ice.keepFresh(
+      grant,
+      () => this.ice.forInterpreter(interpreterId),
+      (g) => channel.send({ type: 'ice.servers', iceServers: g.iceServers }),
+    );
     socket.on('close', () => {
+      stopIce();
       if (this.#sockets.get(interpreterId) === conn) this.#sockets.delete(interpreterId);
     });
     channel.listen((msg) => this.handle(interpreterId, conn, msg, ip));
@@ -110,13 +116,14 @@ export class InterpreterSignalling {
         return;
       }
       case 'publish.candidate':
-        await this.media.interpreterMedia(sessionId, { op: 'candidate', candidate: msg.candidate });
+        await this.media.interpreterMedia(sessionId, { op: 'candidate', candidate: msg.candidate, by: id });
         return;
       case 'feed.answer':
         await this.media.interpreterMedia(sessionId, {
           op: 'view.answer',
           key: this.key(msg.feed),
           sdp: msg.sdp,
+          by: id,
         });
         return;
       case 'feed.candidate':
@@ -124,6 +131,7 @@ export class InterpreterSignalling {
           op: 'view.candidate',
           key: this.key(msg.feed),
           candidate: msg.candidate,
+          by: id,
         });
         return;
     }
@@ -154,6 +162,8 @@ export class InterpreterSignalling {
         op: 'view.offer',
         key: viewKey.interpreter(feed),
         feed,
+        // Checked where the media is: a removed interpreter's socket may not have closed yet.
+        by: id,
       });
       if (sdp) conn.channel.send({ type: 'feed.offer', feed, sdp });
     } catch (err) {

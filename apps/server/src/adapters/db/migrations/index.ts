@@ -27,6 +27,7 @@ import * as m0027 from './0027_interpreters.js';
 import * as m0028 from './0028_scheduled_checks.js';
 import * as m0029 from './0029_consent_texts.js';
 import * as m0030 from './0030_take_up.js';
+import * as m0031 from './0031_one_interpreter.js';
 import * as m0033 from './0033_feedback_unlinked.js';
 
 /** Migrations in order. Never edit one that has shipped: add the next number. */
@@ -60,6 +61,7 @@ const MIGRATIONS: Record<string, Migration> = {
   // 0029 follows 0028, not 0025: 0026 has shipped, and Kysely refuses a gap filled later.
   '0029_consent_texts': m0029,
   '0030_take_up': m0030,
+  '0031_one_interpreter': m0031,
   '0033_feedback_unlinked': m0033,
 };
 
