@@ -108,7 +108,14 @@ test('three-way: caller, officer and interpreter each see and hear the other two
   await expect(phone.page.locator('#interpreter-text')).toContainText('An interpreter has joined the call.', {
     timeout: 20_000,
   });
-  await expect(phone.page.getByRole('button', { name: 'I do not want an interpreter' })).toBeVisible();
+  // One tap does not remove them: the caller is asked, and "No" keeps the interpreter in the call.
+  await phone.page.getByRole('button', { name: 'I do not want an interpreter' }).click();
+  await expect(phone.page.locator('#interpreter-confirm')).toBeFocused();
+  await expect(phone.page.locator('#interpreter-confirm')).toHaveText(
+    /Remove the interpreter from the call\?/,
+  );
+  await phone.page.getByRole('button', { name: 'No, keep them' }).click();
+  await expect(phone.page.getByRole('button', { name: 'I do not want an interpreter' })).toBeFocused();
   // With an interpreter in the call the officer's camera is offered, so the interpreter sees and hears them.
   await expect(panel.getByTestId('interpreter-invite')).toHaveAttribute('data-state', 'joined');
   await officer.page.getByTestId('officer-camera-start').click();

@@ -108,11 +108,12 @@ const render = createRenderer(
     toggleMute: () => media.toggleMute(),
     toggleTorch: () => void media.toggleTorch(),
     answerRequest: (accepted) => void answerRequest(accepted),
+    confirmInterpreterDecline: (asking) => store.update({ interpreterConfirm: asking }),
     declineInterpreter: () => {
       interpreterDeclined = true;
       signalling?.send({ type: 'interpreter.decline' });
       interpreterView.close();
-      store.update({ interpreter: null });
+      store.update({ interpreter: null, interpreterConfirm: false });
     },
     sendChat: (text) => chat.send(text),
     openChat: () => chat.open(),
@@ -268,7 +269,7 @@ function onMessage(msg: ServerToCaller): void {
       return;
     case 'interpreter.joined':
       interpreterDeclined = false;
-      store.update({ interpreter: { kind: msg.kind, language: msg.language } });
+      store.update({ interpreter: { kind: msg.kind, language: msg.language }, interpreterConfirm: false });
       announce(t(interpreterNoticeKey(store.state.camera)));
       return;
     case 'interpreter.left':

@@ -75,6 +75,8 @@ export interface CallerState {
   /** An interpreter in the call (the page says so plainly; the caller may decline), and their video. */
   interpreter: { kind: 'bsl' | 'spoken'; language: string } | null;
   interpreterVideo: boolean;
+  /** The caller tapped "I do not want an interpreter" and is asked to confirm (one tap must not remove them). */
+  interpreterConfirm: boolean;
   uploads: Transfer[];
   /** The full-quality copy still to send: 0–100, null when there is none. */
   deviceCopyPercent: number | null;
@@ -118,6 +120,7 @@ export const initialState: CallerState = {
   officerVideo: false,
   interpreter: null,
   interpreterVideo: false,
+  interpreterConfirm: false,
   uploads: [],
   deviceCopyPercent: null,
   inAppDismissed: false,

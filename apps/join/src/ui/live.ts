@@ -12,6 +12,8 @@ export interface LiveActions {
   toggleMute(): void;
   toggleTorch(): void;
   answerRequest(accepted: boolean): void;
+  /** Asks "Remove the interpreter?" (true), or keeps them (false). */
+  confirmInterpreterDecline(asking: boolean): void;
   declineInterpreter(): void;
 }
 
@@ -188,6 +190,23 @@ function interpreterPanel(s: CallerState, video: HTMLVideoElement, a: LiveAction
     { class: 'interpreter', 'aria-labelledby': 'interpreter-text' },
     h('p', { id: 'interpreter-text', class: 'notice' }, t(interpreterNoticeKey(s.camera))),
     s.interpreterVideo ? h('div', { 'aria-label': t('live.interpreter.video'), role: 'group' }, video) : null,
-    button(t('live.interpreter.decline'), a.declineInterpreter, { class: 'secondary' }),
+    s.interpreterConfirm
+      ? h(
+          'div',
+          { role: 'group', 'aria-labelledby': 'interpreter-confirm', class: 'request' },
+          h('p', { id: 'interpreter-confirm', tabindex: '-1' }, t('live.interpreter.confirm')),
+          h(
+            'div',
+            { class: 'actions two' },
+            button(t('live.interpreter.confirmYes'), a.declineInterpreter, { id: 'interpreter-remove' }),
+            button(t('live.interpreter.confirmNo'), () => a.confirmInterpreterDecline(false), {
+              class: 'secondary',
+            }),
+          ),
+        )
+      : button(t('live.interpreter.decline'), () => a.confirmInterpreterDecline(true), {
+          class: 'secondary',
+          id: 'interpreter-decline',
+        }),
   );
 }

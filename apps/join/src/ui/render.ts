@@ -61,6 +61,11 @@ export function createRenderer(
       // Back from the privacy notice: to the button that opened it, where the caller was.
       else if (last.noticeOpen && !s.noticeOpen)
         screen.querySelector<HTMLElement>('#privacy-notice')?.focus();
+      // Asked to confirm removing the interpreter: to the question; kept: back to the button.
+      else if (s.interpreterConfirm && !last.interpreterConfirm)
+        screen.querySelector<HTMLElement>('#interpreter-confirm')?.focus();
+      else if (last.interpreterConfirm && !s.interpreterConfirm && s.interpreter)
+        screen.querySelector<HTMLElement>('#interpreter-decline')?.focus();
     }
     feedback.render(s, languageChanged);
     const chatVisible = ['consent', 'live', 'refused'].includes(s.screen);
@@ -158,6 +163,7 @@ const SCREEN_KEYS: Array<keyof CallerState> = [
   'screen',
   'consentText',
   'noticeOpen',
+  'interpreterConfirm',
   'agency',
   'mode',
   'verificationCode',
