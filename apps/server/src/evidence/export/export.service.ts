@@ -177,6 +177,7 @@ export class ExportService {
         evidenceId: m.evidenceId,
         createdAt: m.createdAt,
         derivedFrom: m.derivedFrom,
+        ...(m.source ? { source: m.source } : {}),
       };
     });
     const top = async (path: string, bytes: string | Buffer, kind: string, label: string) => {
