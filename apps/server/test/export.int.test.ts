@@ -191,6 +191,32 @@ describe('export packages', () => {
     expect(report).toContain("(caller's camera)");
   });
 
+  it('a subject access package names no interpreter: "an interpreter (BSL)" in the timeline and facts', async () => {
+    const sar = await exportPackage('sar', 'SAR 2026/11 response');
+    const files = await readZip(sar);
+    const text = [...files.values()].map((b) => b.toString('latin1')).join('\n');
+    for (const v of Object.values(interpreter)) expect(text).not.toContain(v);
+    const timeline = JSON.parse(fileEnding(files, '/events/timeline.json')) as Array<{
+      type: string;
+      actor: string | null;
+      detail: string | null;
+    }>;
+    expect(
+      timeline.filter((e) => e.type.startsWith('interpreter.')).map((e) => [e.type, e.actor, e.detail]),
+    ).toEqual([
+      ['interpreter.invited', 'PC Handler', 'an interpreter (BSL)'],
+      ['interpreter.joined', 'interpreter', 'an interpreter (BSL)'],
+    ]);
+    const manifest = JSON.parse(fileEnding(files, '/manifest.json')) as ManifestBody;
+    expect(manifest.sessions[0]!.recordings[1]!.interpreter).toEqual({
+      id: `interp-${sessionId}`,
+      role: 'interpreter (BSL)',
+      name: null,
+      organisation: null,
+    });
+    expect((await verifyPackage(sar, s.c.signer.publicKeyPem)).ok).toBe(true);
+  });
+
   it('verifies offline, and still verifies after the server and its database are gone', async () => {
     const v = await verifyPackage(zipPath, s.c.signer.publicKeyPem);
     expect(v.problems).toEqual([]);
