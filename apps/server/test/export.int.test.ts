@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManifestBody } from '../src/evidence/export/manifest.js';
 import { verifyPackage } from '../src/evidence/export/verify-package.js';
 import { eventually, jsonApi, type OfficerClient, signIn, startServer, type TestServer } from './harness.js';
+import { seedInterpreter } from './interpreter-fixture.js';
 import { entryDataRanges, readZip, seededRandom, verifyByHand, writeZip } from './zip-tools.js';
 
 const run = promisify(execFile);
@@ -55,29 +56,7 @@ beforeAll(async () => {
 const interpreter = { name: 'Dana Signer', organisation: 'Signs North Ltd', bookingRef: 'SN-48213' };
 async function withInterpreter(id: string): Promise<void> {
   const now = Date.now();
-  await s.c.db
-    .insertInto('interpreters')
-    .values({
-      id: `interp-${id}`,
-      session_id: id,
-      token_hash: `hash-${id}`,
-      name: interpreter.name,
-      kind: 'bsl',
-      language: 'British Sign Language',
-      organisation: interpreter.organisation,
-      booking_ref: interpreter.bookingRef,
-      state: 'left',
-      invited_by: 'officer-1',
-      invited_by_name: 'PC Handler',
-      created_at: now,
-      open_by: now,
-      ended_at: now,
-      end_reason: 'the interpreter left',
-    })
-    .execute();
-  const described = `${interpreter.name} (British Sign Language, ${interpreter.organisation}, booking ${interpreter.bookingRef})`;
-  await s.c.sessions.addEvent(id, 'interpreter.invited', 'PC Handler', described);
-  await s.c.sessions.addEvent(id, 'interpreter.joined', interpreter.name, described);
+  await seedInterpreter(s, id, interpreter, now);
   // Its media are not needed here: the row is what attributes a recording to the interpreter.
   await s.c.db
     .insertInto('recordings')

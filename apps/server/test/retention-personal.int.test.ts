@@ -10,6 +10,7 @@ import {
   TestClock,
   type TestServer,
 } from './harness.js';
+import { type InterpreterPerson, seedInterpreter } from './interpreter-fixture.js';
 
 // What MoPI disposal removes from the session itself, its notes, timeline and texts, beyond its
 // media (issue 12): nothing in any table still holds the caller's number, the subject's date of
@@ -33,7 +34,7 @@ interface Caller {
   distressNote: string;
   fileName: string;
   /** The interpreter who joined the call: a third party's name, organisation and booking. */
-  interpreter: { name: string; organisation: string; bookingRef: string };
+  interpreter: InterpreterPerson;
 }
 const disposedCaller: Caller = {
   national: '07700 900123',
@@ -125,33 +126,8 @@ async function sessionFor(c: Caller, policyId: string): Promise<string> {
 }
 
 /** An interpreter who was invited, joined and left, as the interpreter service records them. */
-async function withInterpreter(sessionId: string, i: Caller['interpreter']): Promise<void> {
-  await s.c.db
-    .insertInto('interpreters')
-    .values({
-      id: `interp-${sessionId}`,
-      session_id: sessionId,
-      token_hash: `hash-${sessionId}`,
-      name: i.name,
-      kind: 'bsl',
-      language: 'British Sign Language',
-      organisation: i.organisation,
-      booking_ref: i.bookingRef,
-      state: 'left',
-      invited_by: 'officer-1',
-      invited_by_name: 'PC Handler',
-      created_at: clock.now(),
-      open_by: clock.now() + 600_000,
-      opened_at: clock.now(),
-      device_secret_hash: `secret-${sessionId}`,
-      consented_at: clock.now(),
-      ended_at: clock.now(),
-      end_reason: `${i.name} was needed elsewhere`,
-    })
-    .execute();
-  const described = `${i.name} (British Sign Language, ${i.organisation}, booking ${i.bookingRef})`;
-  await s.c.sessions.addEvent(sessionId, 'interpreter.invited', 'PC Handler', described);
-  await s.c.sessions.addEvent(sessionId, 'interpreter.joined', i.name, described);
+async function withInterpreter(sessionId: string, i: InterpreterPerson): Promise<void> {
+  await seedInterpreter(s, sessionId, i, clock.now());
   await s.c.sessions.addEvent(sessionId, 'interpreter.left', i.name, 'the interpreter left');
 }
 
