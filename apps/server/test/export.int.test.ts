@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManifestBody } from '../src/evidence/export/manifest.js';
 import { verifyPackage } from '../src/evidence/export/verify-package.js';
 import { eventually, jsonApi, type OfficerClient, signIn, startServer, type TestServer } from './harness.js';
+import { seedInterpreter } from './interpreter-fixture.js';
 import { entryDataRanges, readZip, seededRandom, verifyByHand, writeZip } from './zip-tools.js';
 
 const run = promisify(execFile);
@@ -46,12 +47,37 @@ beforeAll(async () => {
   call.hangUp();
   await eventually(async () => (await s.c.evidence.recordings(sessionId))[0]?.state === 'stored', 30_000);
   await eventually(async () => (await s.c.evidence.list(sessionId)).some((i) => i.kind === 'location-track'));
-
-  const job = (await (
-    await supervisor.request('POST', '/api/exports', {
-      sessionIds: [sessionId],
-      reason: 'CPS file request 42',
+  await withInterpreter(sessionId);
+  zipPath = await exportPackage('full', 'CPS file request 42');
+  publicKey = join(work, 'force-key.pub.pem');
+  writeFileSync(publicKey, s.c.signer.publicKeyPem);
+});
+/** A BSL interpreter who joined and left, as the interpreter service records them, and their recording's row. */
+const interpreter = { name: 'Dana Signer', organisation: 'Signs North Ltd', bookingRef: 'SN-48213' };
+async function withInterpreter(id: string): Promise<void> {
+  const now = Date.now();
+  await seedInterpreter(s, id, interpreter, now);
+  // Its media are not needed here: the row is what attributes a recording to the interpreter.
+  await s.c.db
+    .insertInto('recordings')
+    .values({
+      id: `rec-interp-${id}`,
+      session_id: id,
+      file_base: `interp-${id}`,
+      started_at: now,
+      ended_at: now,
+      state: 'failed',
+      video_codec: 'vp8',
+      error: 'no media in this test',
+      source: 'interpreter',
+      interpreter_id: `interp-${id}`,
     })
+    .execute();
+}
+
+async function exportPackage(kind: 'full' | 'sar', reason: string): Promise<string> {
+  const job = (await (
+    await supervisor.request('POST', '/api/exports', { sessionIds: [sessionId], reason, kind })
   ).json()) as { id: string };
   await eventually(async () => {
     const j = (await (await supervisor.request('GET', `/api/exports/${job.id}`)).json()) as {
@@ -63,11 +89,14 @@ beforeAll(async () => {
   }, 60_000);
   const res = await supervisor.request('GET', `/api/exports/${job.id}/download`);
   expect(res.status).toBe(200);
-  zipPath = join(work, 'package.zip');
-  writeFileSync(zipPath, Buffer.from(await res.arrayBuffer()));
-  publicKey = join(work, 'force-key.pub.pem');
-  writeFileSync(publicKey, s.c.signer.publicKeyPem);
-});
+  const path = join(work, `${kind}-package.zip`);
+  writeFileSync(path, Buffer.from(await res.arrayBuffer()));
+  return path;
+}
+
+const fileEnding = (files: Map<string, Buffer>, end: string) =>
+  files.get([...files.keys()].find((n) => n.endsWith(end))!)!.toString();
+
 afterAll(async () => {
   await s?.close();
   await source.stop();
@@ -80,7 +109,7 @@ describe('export packages', () => {
     for (const pattern of [
       /^sessions\/.+\/masters\/.+-video-\d+\.mjr$/,
       /^sessions\/.+\/masters\/.+-audio-\d+\.mjr$/,
-      /^sessions\/.+\/working-copies\/WORKING-COPY_SYNTHETIC_[0-9a-f]{8}\.webm$/,
+      /^sessions\/.+\/working-copies\/WORKING-COPY_SYNTHETIC_caller-[0-9a-f]{8}\.webm$/,
       /^sessions\/.+\/location\/location-track\.geojson$/,
       /^sessions\/.+\/location\/track\.gpx$/,
       /^sessions\/.+\/location\/track\.kml$/,
@@ -113,6 +142,58 @@ describe('export packages', () => {
     expect(audit.entries.find((e) => e.action === 'export.request')?.detail.reason).toBe(
       'CPS file request 42',
     );
+  });
+
+  it('says whose camera each recording is: the caller’s, and the interpreter’s by name and role', async () => {
+    const files = await readZip(zipPath);
+    const names = [...files.keys()];
+    expect(names.some((n) => /\/masters\/caller-[^/]+\/.+\.mjr$/.test(n))).toBe(true);
+    const manifest = JSON.parse(fileEnding(files, '/manifest.json')) as ManifestBody;
+    const masters = manifest.files.filter((f) => f.kind === 'master' || f.kind === 'working-copy');
+    expect(masters.length).toBeGreaterThan(0);
+    for (const f of masters) expect(f.source).toBe('caller');
+    expect(manifest.sessions[0]!.recordings.map((r) => [r.source, r.interpreter])).toEqual([
+      ['caller', null],
+      [
+        'interpreter',
+        {
+          id: `interp-${sessionId}`,
+          role: 'interpreter (BSL)',
+          name: interpreter.name,
+          organisation: interpreter.organisation,
+        },
+      ],
+    ]);
+    const report = fileEnding(files, '/report.html');
+    expect(report).toContain('(caller)');
+    expect(report).toContain(`(interpreter (BSL): ${interpreter.name})`);
+    expect(report).toContain("(caller's camera)");
+  });
+
+  it('a subject access package names no interpreter: "an interpreter (BSL)" in the timeline and facts', async () => {
+    const sar = await exportPackage('sar', 'SAR 2026/11 response');
+    const files = await readZip(sar);
+    const text = [...files.values()].map((b) => b.toString('latin1')).join('\n');
+    for (const v of Object.values(interpreter)) expect(text).not.toContain(v);
+    const timeline = JSON.parse(fileEnding(files, '/events/timeline.json')) as Array<{
+      type: string;
+      actor: string | null;
+      detail: string | null;
+    }>;
+    expect(
+      timeline.filter((e) => e.type.startsWith('interpreter.')).map((e) => [e.type, e.actor, e.detail]),
+    ).toEqual([
+      ['interpreter.invited', 'PC Handler', 'an interpreter (BSL)'],
+      ['interpreter.joined', 'interpreter', 'an interpreter (BSL)'],
+    ]);
+    const manifest = JSON.parse(fileEnding(files, '/manifest.json')) as ManifestBody;
+    expect(manifest.sessions[0]!.recordings[1]!.interpreter).toEqual({
+      id: `interp-${sessionId}`,
+      role: 'interpreter (BSL)',
+      name: null,
+      organisation: null,
+    });
+    expect((await verifyPackage(sar, s.c.signer.publicKeyPem)).ok).toBe(true);
   });
 
   it('verifies offline, and still verifies after the server and its database are gone', async () => {

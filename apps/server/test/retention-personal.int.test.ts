@@ -10,6 +10,7 @@ import {
   TestClock,
   type TestServer,
 } from './harness.js';
+import { type InterpreterPerson, seedInterpreter } from './interpreter-fixture.js';
 
 // What MoPI disposal removes from the session itself, its notes, timeline and texts, beyond its
 // media (issue 12): nothing in any table still holds the caller's number, the subject's date of
@@ -32,6 +33,8 @@ interface Caller {
   /** An officer's private note on a distressing moment, and the caller's upload's file name. */
   distressNote: string;
   fileName: string;
+  /** The interpreter who joined the call: a third party's name, organisation and booking. */
+  interpreter: InterpreterPerson;
 }
 const disposedCaller: Caller = {
   national: '07700 900123',
@@ -42,6 +45,7 @@ const disposedCaller: Caller = {
   bookmark: 'Alice Example shows the knife',
   distressNote: 'Alice Example bleeding on the stairs',
   fileName: 'IMG_Alice_Example_front_door.jpg',
+  interpreter: { name: 'Dana Signer', organisation: 'Signs North Ltd', bookingRef: 'SN-48213' },
 };
 const heldCaller: Caller = {
   national: '07700 900456',
@@ -52,6 +56,7 @@ const heldCaller: Caller = {
   bookmark: 'Bob Example at the door',
   distressNote: 'Bob Example crying in the hallway',
   fileName: 'VID_Bob_Example_hallway.mp4',
+  interpreter: { name: 'Eryk Tlumacz', organisation: 'Lingo Wales', bookingRef: 'LW-77120' },
 };
 const heldMeanwhileCaller: Caller = {
   national: '07700 900789',
@@ -63,8 +68,20 @@ const heldMeanwhileCaller: Caller = {
   bookmark: 'Carol Example at the window',
   distressNote: 'Carol Example injured',
   fileName: 'IMG_Carol_Example.jpg',
+  interpreter: { name: 'Fern Hands', organisation: 'Deaf Access Co', bookingRef: 'DA-30311' },
 };
-const personal = (c: Caller) => [c.e164, c.userAgent, c.dob, c.note, c.bookmark, c.distressNote, c.fileName];
+const personal = (c: Caller) => [
+  c.e164,
+  c.userAgent,
+  c.dob,
+  c.note,
+  c.bookmark,
+  c.distressNote,
+  c.fileName,
+  c.interpreter.name,
+  c.interpreter.organisation,
+  c.interpreter.bookingRef,
+];
 let disposed: string;
 let held: string;
 
@@ -96,6 +113,7 @@ async function sessionFor(c: Caller, policyId: string): Promise<string> {
       at: clock.now(),
     })
     .execute();
+  await withInterpreter(sessionId, c.interpreter);
   await s.c.sessions.end(sessionId, 'call over', { type: 'system' });
   await expectJson(
     supervisor.request('POST', `/api/sessions/${sessionId}/classification`, {
@@ -105,6 +123,12 @@ async function sessionFor(c: Caller, policyId: string): Promise<string> {
     }),
   );
   return sessionId;
+}
+
+/** An interpreter who was invited, joined and left, as the interpreter service records them. */
+async function withInterpreter(sessionId: string, i: InterpreterPerson): Promise<void> {
+  await seedInterpreter(s, sessionId, i, clock.now());
+  await s.c.sessions.addEvent(sessionId, 'interpreter.left', i.name, 'the interpreter left');
 }
 
 /** Every row of every table, as text: where a value could hide that no one thought to check. */
@@ -164,6 +188,30 @@ describe('personal data after MoPI disposal', () => {
     expect(notes.notes).toEqual([]);
   });
 
+  it('an interpreter who took part is still on record, by kind, without who they were', async () => {
+    const rows = await s.c.db
+      .selectFrom('interpreters')
+      .selectAll()
+      .where('session_id', '=', disposed)
+      .execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      kind: 'bsl',
+      state: 'left',
+      name: '',
+      organisation: '',
+      booking_ref: '',
+    });
+    const { timeline } = await s.c.sessions.detail(disposed);
+    expect(
+      timeline.filter((e) => e.type.startsWith('interpreter.')).map((e) => [e.type, e.actor, e.detail]),
+    ).toEqual([
+      ['interpreter.invited', 'PC Handler', null],
+      ['interpreter.joined', 'interpreter', null],
+      ['interpreter.left', 'interpreter', null],
+    ]);
+  });
+
   it('the texts keep their status, not the number or the words', async () => {
     const texts = await s.c.db
       .selectFrom('sms_outbox')
@@ -187,6 +235,8 @@ describe('personal data after MoPI disposal', () => {
       notesDeleted: 2,
       noteAndOpenEventsCleared: 4,
       distressNotesCleared: 1,
+      interpretersMasked: 1,
+      interpreterEventsCleared: 3,
     });
     expect(audit.entries[0]!.detail['textsMasked']).toBeGreaterThan(0);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './create-logger.js';
+import { createLogger, redactLinkToken } from './create-logger.js';
 import { withLogContext } from './log-context.js';
 
 /** The top-level keys of one JSON object, in order, duplicates kept (JSON.parse would hide them). */
@@ -53,6 +53,20 @@ describe('createLogger', () => {
     const { lines, log } = capture();
     log.info({ body: { password: 'hunter2-hunter2' } }, 'login');
     expect(lines[0]).not.toContain('hunter2');
+  });
+
+  it("logs a caller's or interpreter's link without its token, and keeps session ids", () => {
+    const { lines, log } = capture();
+    const token = 'Zm9vYmFyYmF6cXV4X2xpbmstdG9rZW4tMzItYnl0ZXM';
+    log.info({ req: { method: 'GET', url: `/i/${token}`, ip: '10.0.0.1' } }, 'request');
+    log.info({ req: { method: 'GET', url: `/j/${token}?lang=cy`, ip: '10.0.0.1' } }, 'request');
+    log.info({ req: { method: 'GET', url: `/invite/${token}/accept`, ip: '10.0.0.1' } }, 'request');
+    for (const line of lines) expect(line).not.toContain(token);
+    expect(JSON.parse(lines[0]!).req.url).toBe('/i/[redacted]');
+    expect(JSON.parse(lines[1]!).req.url).toBe('/j/[redacted]?lang=cy');
+    const id = '3f2c9a4e-8b1d-4c6e-9f0a-1b2c3d4e5f60';
+    expect(redactLinkToken(`/api/sessions/${id}/events`)).toBe(`/api/sessions/${id}/events`);
+    expect(redactLinkToken('/assets/index-Bx7_aZ.js')).toBe('/assets/index-Bx7_aZ.js');
   });
 
   it('stamps every line written inside a request, socket message or job with its ids, once', async () => {

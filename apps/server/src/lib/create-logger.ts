@@ -1,9 +1,25 @@
 import { pino } from 'pino';
 import { logContext } from './log-context.js';
 
-/** Logs requests without the link token that /j/<token> carries in its path. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A path segment that looks like a random secret (base64url of 16 bytes or more), not a UUID. */
+const SECRET_SEGMENT = /^[A-Za-z0-9_-]{22,}$/;
+
+/**
+ * Logs requests without the token a link carries in its path: the caller's /j/<token>, the
+ * interpreter's /i/<token>, and any other long base64url segment (an invitation, a check), since
+ * whoever reads the log could otherwise open the link first and join a live call. Ids (UUIDs)
+ * stay, so a line can still be traced to its session.
+ */
 export function redactLinkToken(url: string): string {
-  return url.replace(/^\/j\/[^/?#]+/, '/j/[redacted]');
+  const cut = url.search(/[?#]/);
+  const path = cut === -1 ? url : url.slice(0, cut);
+  const rest = cut === -1 ? '' : url.slice(cut);
+  const segments = path.split('/').map((segment, i, all) => {
+    if (i === 2 && (all[1] === 'j' || all[1] === 'i') && segment !== '') return '[redacted]';
+    return SECRET_SEGMENT.test(segment) && !UUID.test(segment) ? '[redacted]' : segment;
+  });
+  return segments.join('/') + rest;
 }
 
 /**

@@ -370,7 +370,8 @@ export class DisposalService {
  * field officer's last position kept against it, webhook deliveries about it, officers' notes,
  * and what the timeline said of each outcome, note and the caller's browser. The session row
  * keeps a keyed hash of the number in place of it, without the subject's date of birth or the
- * caller's user-agent; the texts sent keep their status, not the number or the words. Returns
+ * caller's user-agent; the texts sent keep their status, not the number or the words; the
+ * interpreters keep their kind and times, not who they were (maskInterpreters). Returns
  * the counts for the audit record.
  */
 async function deletePersonalRows(trx: Db, sessionId: string, now: number, hashPhone: PhoneHasher) {
@@ -394,6 +395,7 @@ async function deletePersonalRows(trx: Db, sessionId: string, now: number, hashP
   const updated = async (q: { executeTakeFirst(): Promise<{ numUpdatedRows: bigint }> }) =>
     Number((await q.executeTakeFirst()).numUpdatedRows);
   return {
+    ...(await maskInterpreters(trx, sessionId, updated)),
     notesDeleted: await count(trx.deleteFrom('notes').where('session_id', '=', sessionId)),
     // "opened on iPhone, Safari 17" and a note's words: the events stay, without what they said.
     noteAndOpenEventsCleared: await updated(
@@ -447,6 +449,43 @@ async function deletePersonalRows(trx: Db, sessionId: string, now: number, hashP
       ).numUpdatedRows,
     ),
   };
+}
+
+/**
+ * An interpreter's name, organisation and booking are a third party's personal data kept for the
+ * session: they go with it. The rows stay, without them, so the record still shows that an
+ * interpreter (of which kind) took part and when; the timeline keeps its interpreter.* events
+ * without their details (names, bookings, reasons) and with "interpreter" for the interpreter's name.
+ */
+async function maskInterpreters(
+  trx: Db,
+  sessionId: string,
+  updated: (q: { executeTakeFirst(): Promise<{ numUpdatedRows: bigint }> }) => Promise<number>,
+) {
+  const names = (
+    await trx.selectFrom('interpreters').select('name').where('session_id', '=', sessionId).execute()
+  ).map((r) => r.name);
+  const events = trx
+    .updateTable('session_events')
+    .where('session_id', '=', sessionId)
+    .where('type', 'like', 'interpreter.%');
+  const interpreterEventsCleared = await updated(events.set({ detail: null }));
+  if (names.length > 0) await events.set({ actor: 'interpreter' }).where('actor', 'in', names).execute();
+  const interpretersMasked = await updated(
+    trx
+      .updateTable('interpreters')
+      .set({
+        name: '',
+        organisation: '',
+        booking_ref: '',
+        language: '',
+        invited_by_name: '',
+        end_reason: null,
+        device_secret_hash: null,
+      })
+      .where('session_id', '=', sessionId),
+  );
+  return { interpretersMasked, interpreterEventsCleared };
 }
 
 /** A lease owner unique to one run, so a second run on the same instance does not share the first's lease. */

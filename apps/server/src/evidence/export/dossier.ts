@@ -16,6 +16,16 @@ import { ConsentTextRepository } from '../../privacy/consent-text.repository.js'
 import { toFix } from '../../sessions/session.repository.js';
 import { summariseUserAgent } from '../../sessions/session.service.js';
 
+/** An interpreter invited into the session; name, organisation and booking are null in a SAR package. */
+export interface DossierInterpreter {
+  id: string;
+  kind: string;
+  language: string;
+  name: string | null;
+  organisation: string | null;
+  bookingRef: string | null;
+}
+
 /** Everything recorded about one session, as exports and manifests need it. */
 export interface Dossier {
   session: Selectable<SessionsTable>;
@@ -24,6 +34,8 @@ export interface Dossier {
   track: ReceivedFix[];
   items: Selectable<EvidenceItemsTable>[];
   recordings: Selectable<RecordingsTable>[];
+  /** Whose camera an interpreter's recording is (recordings.interpreter_id). */
+  interpreters: DossierInterpreter[];
   seals: Map<string, Selectable<SealsTable>[]>;
   notes: Array<Selectable<NotesTable> & { author_name: string }>;
   messages: Selectable<MessagesTable>[];
@@ -74,6 +86,14 @@ export async function loadDossier(db: Db, sessionId: string): Promise<Dossier> {
     .where('session_id', '=', sessionId)
     .orderBy('started_at')
     .execute();
+  const interpreters = (
+    await db
+      .selectFrom('interpreters')
+      .select(['id', 'kind', 'language', 'name', 'organisation', 'booking_ref'])
+      .where('session_id', '=', sessionId)
+      .orderBy('created_at')
+      .execute()
+  ).map(({ booking_ref, ...i }) => ({ ...i, bookingRef: booking_ref }));
   const sealRows = await db
     .selectFrom('seals')
     .selectAll()
@@ -152,6 +172,7 @@ export async function loadDossier(db: Db, sessionId: string): Promise<Dossier> {
     track,
     items,
     recordings,
+    interpreters,
     seals,
     notes,
     messages,

@@ -12,6 +12,7 @@ import { DomainError, notFound } from '../../lib/errors.js';
 import type { SessionService } from '../../sessions/session.service.js';
 import type { EvidenceLedger } from '../evidence-ledger.js';
 import { type Dossier, loadDossier } from './dossier.js';
+import { withoutInterpreterIdentities } from './interpreters.js';
 import {
   type IncidentFacts,
   type ManifestBody,
@@ -155,7 +156,10 @@ export class ExportService {
   private async run(ctx: JobContext): Promise<ExportResult> {
     const p = ctx.params as ExportParams;
     const dossiers: Dossier[] = [];
-    for (const id of p.sessionIds) dossiers.push(await loadDossier(this.db, id));
+    for (const id of p.sessionIds) {
+      const d = await loadDossier(this.db, id);
+      dossiers.push(p.kind === 'sar' ? withoutInterpreterIdentities(d) : d);
+    }
     const date = new Date(this.clock.now()).toISOString().slice(0, 10).replace(/-/g, '');
     const label = p.kind === 'sar' ? 'SAR' : p.incident ? 'INCIDENT' : 'EXPORT';
     const name = `SIGHTLINE-${label}-${date}-${ctx.job.id.slice(0, 8)}`;
@@ -177,6 +181,7 @@ export class ExportService {
         evidenceId: m.evidenceId,
         createdAt: m.createdAt,
         derivedFrom: m.derivedFrom,
+        ...(m.source ? { source: m.source } : {}),
       };
     });
     const top = async (path: string, bytes: string | Buffer, kind: string, label: string) => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Signer } from '../../adapters/keys/signer.js';
 import { consentTextLines } from '../../privacy/consent-text.js';
 import { consentDetail, type Dossier } from './dossier.js';
+import { interpreterRole } from './interpreters.js';
 
 export type PhoneInManifest = 'masked' | 'hashed' | 'full';
 
@@ -17,6 +18,8 @@ export interface ManifestFile {
   evidenceId: string | null;
   createdAt: string | null;
   derivedFrom: string[];
+  /** Whose camera a recording's file is: 'caller', 'officer' or 'interpreter'. */
+  source?: string;
 }
 
 const iso = (ms: number | null | undefined) =>
@@ -66,6 +69,9 @@ export function sessionFacts(d: Dossier, phone: PhoneInManifest) {
       const seals = d.seals.get(r.id) ?? [];
       return {
         id: r.id,
+        /** Whose camera: the caller's, the officer's (two-way call) or an interpreter's. */
+        source: r.source,
+        interpreter: r.interpreter_id ? interpreterFacts(d, r.interpreter_id) : null,
         startedAt: iso(r.started_at),
         endedAt: iso(r.ended_at),
         mediaStartedAt: iso(r.media_started_at),
@@ -80,6 +86,12 @@ export function sessionFacts(d: Dossier, phone: PhoneInManifest) {
     }),
     locationFixes: d.track.length,
   };
+}
+
+/** The interpreter whose camera a recording is: id and role always, name only where the package may name them. */
+function interpreterFacts(d: Dossier, id: string) {
+  const i = d.interpreters.find((x) => x.id === id);
+  return { id, role: interpreterRole(i), name: i?.name || null, organisation: i?.organisation || null };
 }
 
 /** The incident an incident export was made from (absent from per-session packages). */

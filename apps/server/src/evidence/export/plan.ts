@@ -11,6 +11,7 @@ export interface EntryMeta {
   evidenceId: string | null;
   createdAt: string | null;
   derivedFrom: string[];
+  source?: string;
 }
 
 const LABELS: Record<string, string> = {
@@ -52,17 +53,21 @@ export function planSession(
     entries.push(e);
     meta.push({ ...m, path: e.path, sessionId: s.id });
   };
+  const sources = new Map(d.recordings.map((r) => [r.id, r.source]));
   for (const item of d.items) {
     if (item.disposed_at !== null) continue;
     // A subject-access package never holds masters or unredacted video; caller uploads may show others too.
     if (kind === 'sar' && item.kind !== 'redacted-copy' && item.kind !== 'location-track') continue;
     const rec = item.recording_id ? item.recording_id.slice(0, 8) : 'session';
     const ext = item.file_name.slice(item.file_name.lastIndexOf('.'));
+    // Whose camera: the folder and file names say it, so a package of several masters can be told apart.
+    const source = sources.get(item.recording_id ?? '');
+    const by = source ? `${safe(source)}-` : '';
     const path =
       item.kind === 'master'
-        ? `${dir}/masters/${item.recording_id}/${item.file_name}`
+        ? `${dir}/masters/${by}${item.recording_id}/${item.file_name}`
         : item.kind === 'working-copy'
-          ? `${dir}/working-copies/WORKING-COPY_${ref}_${rec}${ext}`
+          ? `${dir}/working-copies/WORKING-COPY_${ref}_${by}${rec}${ext}`
           : item.kind === 'redacted-copy'
             ? `${dir}/redacted/${item.file_name}`
             : item.kind === 'caller-upload'
@@ -79,6 +84,7 @@ export function planSession(
         evidenceId: item.id,
         createdAt: iso(item.created_at),
         derivedFrom: JSON.parse(item.derived_from) as string[],
+        ...(source ? { source } : {}),
       },
     );
   }

@@ -68,7 +68,7 @@ export function renderReport(manifest: ManifestBody, dossiers: Dossier[]): strin
 <tr><th>Consent</th><td>${facts.consent.map((c) => `${esc(c.decision)} at ${esc(c.at)}${c.textVersion ? ` (language ${esc(c.language)}, text ${esc(c.textVersion)})` : ''}`).join('; ') || '—'}</td></tr>
 <tr><th>Live / ended</th><td>${esc(facts.liveAt)} / ${esc(facts.endedAt)} (${esc(facts.endReason)})</td></tr>
 <tr><th>Officers who watched live</th><td>${facts.officersWhoViewed.map((v) => `${esc(v.name)} (first ${esc(v.firstViewedAt)}, ${v.views}×)`).join('; ') || 'none'}</td></tr>
-<tr><th>Recordings</th><td>${facts.recordings.map((r) => `${esc(r.id)}: ${esc(r.videoCodec ?? 'audio only')}, ${r.seals.count} seals${r.seals.recovered ? ' (some sealed after a restart)' : ''}`).join('<br>') || 'none'}</td></tr>
+<tr><th>Recordings</th><td>${facts.recordings.map((r) => `${esc(r.id)} (${esc(recordedBy(r))}): ${esc(r.videoCodec ?? 'audio only')}, ${r.seals.count} seals${r.seals.recovered ? ' (some sealed after a restart)' : ''}`).join('<br>') || 'none'}</td></tr>
 </table>
 ${facts.consentTexts.map((c) => `<h3>Consent text ${esc(c.version)} (${esc(c.language)})</h3>\n<pre class="consent-text">${esc(c.lines.join('\n'))}</pre>`).join('\n')}
 <h3>Location (${d.track.length} fixes)</h3>
@@ -97,9 +97,15 @@ ${fileTable(manifest.files.filter((f) => f.sessionId === null))}
 `;
 }
 
+/** Whose camera a recording is, as the report says it: "caller", "interpreter (BSL): Dana Signer". */
+function recordedBy(r: ManifestBody['sessions'][number]['recordings'][number]): string {
+  if (!r.interpreter) return r.source;
+  return r.interpreter.name ? `${r.interpreter.role}: ${r.interpreter.name}` : r.interpreter.role;
+}
+
 function fileTable(files: ManifestFile[]): string {
   if (files.length === 0) return '';
   return `<table><tr><th>File</th><th>What it is</th><th>Bytes</th><th>SHA-256</th></tr>
-${files.map((f) => `<tr><td><code>${esc(f.path)}</code></td><td>${esc(f.label)}</td><td>${f.size}</td><td><code>${esc(f.sha256)}</code></td></tr>`).join('\n')}
+${files.map((f) => `<tr><td><code>${esc(f.path)}</code></td><td>${esc(f.label)}${f.source ? ` (${esc(f.source)}'s camera)` : ''}</td><td>${f.size}</td><td><code>${esc(f.sha256)}</code></td></tr>`).join('\n')}
 </table>`;
 }

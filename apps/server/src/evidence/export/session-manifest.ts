@@ -1,8 +1,14 @@
 import type { Db } from '../../adapters/db/database.js';
 import type { SigningKeys } from '../../adapters/keys/signer.js';
 import type { Actor, AuditService } from '../../audit/audit.service.js';
-import { loadDossier } from './dossier.js';
+import { type Dossier, loadDossier } from './dossier.js';
 import { type ManifestBody, type PhoneInManifest, sessionFacts, signManifest } from './manifest.js';
+
+/** Whose camera a recording's file is ('caller', 'officer', 'interpreter'); nothing for other files. */
+function sourceOf(d: Dossier, recordingId: string | null): { source?: string } {
+  const r = recordingId ? d.recordings.find((x) => x.id === recordingId) : undefined;
+  return r ? { source: r.source } : {};
+}
 
 /** A session's signed evidence manifest, built on request: every stored artifact and the session facts. */
 export class SessionManifests {
@@ -39,6 +45,7 @@ export class SessionManifests {
         evidenceId: i.id,
         createdAt: new Date(Number(i.created_at)).toISOString(),
         derivedFrom: JSON.parse(i.derived_from) as string[],
+        ...sourceOf(d, i.recording_id),
       })),
     };
     const { json, signature } = signManifest(body, key);
