@@ -35,7 +35,13 @@ beforeAll(async () => {
   a = await startServer({ clock, env: { ...env, SIGHTLINE_INSTANCE_ID: 'checks-a' } });
   b = await startServer({
     clock,
-    env: { ...env, SIGHTLINE_INSTANCE_ID: 'checks-b', SIGHTLINE_DATABASE_URL: a.c.config.databaseUrl },
+    // One deployment's keys: whichever instance sends a text, the other opens its sealed link.
+    env: {
+      ...env,
+      SIGHTLINE_INSTANCE_ID: 'checks-b',
+      SIGHTLINE_DATABASE_URL: a.c.config.databaseUrl,
+      SIGHTLINE_KEY_DIR: a.c.config.keyDir,
+    },
   });
   officer = await signIn(a, ['call-handler']);
   supervisor = await signIn(a, ['supervisor']);
