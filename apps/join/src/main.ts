@@ -1,4 +1,4 @@
-import type { ApiError, FeedbackAnswer, Language, ServerToCaller } from '@sightline/protocol';
+import type { FeedbackAnswer, Language, ServerToCaller } from '@sightline/protocol';
 import { ChatController } from './chat-controller.js';
 import { detectEnvironment } from './env.js';
 import { initialLanguage, setLanguage, t } from './i18n.js';
@@ -6,6 +6,7 @@ import { LocationTracker } from './location-tracker.js';
 import { MediaController } from './media-controller.js';
 import { OfficerView } from './officer-view.js';
 import { shownVersion } from './privacy.js';
+import { refusal, retryDelay } from './refusal.js';
 import { Signalling } from './signalling.js';
 import { videoEncodings } from './simulcast.js';
 import { type CallerState, interpreterNoticeKey, Store, type Transfer } from './store.js';
@@ -171,7 +172,11 @@ async function claim(): Promise<void> {
     credentials: 'same-origin',
   }).catch(() => null);
   if (!res?.ok) {
-    store.update(await refusal(res));
+    const shown = await refusal(res);
+    store.update(shown);
+    // Left open on "not yet open", the page claims again as the window opens: no reload needed.
+    if (typeof shown.opensAt === 'number')
+      setTimeout(() => void claim(), retryDelay(shown.opensAt, Date.now()));
     return;
   }
   // What an earlier page on this link kept unsent (a reload, a crash) goes out on connecting.
@@ -190,15 +195,6 @@ async function claim(): Promise<void> {
     else if (code === 4002) void finish();
   });
   signalling.connect();
-}
-
-/** What a refused claim shows: a scheduled check not open yet says when; anything else is the neutral page. */
-async function refusal(res: Response | null): Promise<Partial<CallerState>> {
-  if (res?.status !== 403) return { screen: 'unavailable' };
-  const body = (await res.json().catch(() => null)) as ApiError | null;
-  const opensAt = Number(body?.error.fields?.opensAt);
-  if (body?.error.code !== 'link_not_yet_open' || !Number.isFinite(opensAt)) return { screen: 'unavailable' };
-  return { screen: 'not-yet-open', opensAt };
 }
 
 function onMessage(msg: ServerToCaller): void {

@@ -352,6 +352,7 @@ export async function buildContainer(
     {
       ...inviteSettings,
       timeZone: config.checks.timeZone,
+      limits: config.inviteLimits,
     },
   );
 

@@ -22,14 +22,26 @@ let supervisor: OfficerClient;
 const clock = new TestClock();
 const MIN = 60_000;
 const HOUR = 60 * MIN;
+const PER_NUMBER = 6;
 
 beforeAll(async () => {
   // No background sends during the test: it calls sendDue itself, on both instances at once.
-  const env = { SIGHTLINE_CHECK_POLL_SECONDS: '300', SIGHTLINE_INVITE_TTL_MAX_MINUTES: '120' };
+  const env = {
+    SIGHTLINE_CHECK_POLL_SECONDS: '300',
+    SIGHTLINE_INVITE_TTL_MAX_MINUTES: '120',
+    // Low enough to reach with a few texts to one number (the other tests text one number fewer times).
+    SIGHTLINE_INVITES_PER_NUMBER_HOUR: String(PER_NUMBER),
+  };
   a = await startServer({ clock, env: { ...env, SIGHTLINE_INSTANCE_ID: 'checks-a' } });
   b = await startServer({
     clock,
-    env: { ...env, SIGHTLINE_INSTANCE_ID: 'checks-b', SIGHTLINE_DATABASE_URL: a.c.config.databaseUrl },
+    // One deployment's keys: whichever instance sends a text, the other opens its sealed link.
+    env: {
+      ...env,
+      SIGHTLINE_INSTANCE_ID: 'checks-b',
+      SIGHTLINE_DATABASE_URL: a.c.config.databaseUrl,
+      SIGHTLINE_KEY_DIR: a.c.config.keyDir,
+    },
   });
   officer = await signIn(a, ['call-handler']);
   supervisor = await signIn(a, ['supervisor']);
@@ -188,6 +200,108 @@ describe('scheduled texts', () => {
     const sent = await a.c.audit.list({ limit: 50, action: 'check.text_sent' });
     expect(sent.filter((e) => e.subjectId === first!.sessionId)).toHaveLength(1);
     clock.t = Date.now();
+  });
+});
+
+describe('scheduled texts, the limits and cancelling', () => {
+  const window = (from: number) => ({ windows: [{ notBefore: from, notAfter: from + 30 * MIN }] });
+  const audited = async (sessionId: string) => a.c.audit.list({ limit: 50, subjectId: sessionId });
+  const statusOf = async (sessionId: string) =>
+    await a.c.db
+      .selectFrom('sms_deliveries')
+      .select(['status', 'failure_reason'])
+      .where('session_id', '=', sessionId)
+      .execute();
+
+  it('a repeated press (same Idempotency-Key) makes one series, and a text now past the number’s limit is refused', async () => {
+    const key = 'double-click-0123456789';
+    const press = () =>
+      officer.request(
+        'POST',
+        '/api/checks',
+        { phone: '07911 222333', ...window(clock.now() + HOUR) },
+        { 'idempotency-key': key },
+      );
+    const [one, two] = await Promise.all([press(), press()]);
+    const first = await expectJson<{ seriesId: string; checks: Check[] }>(Promise.resolve(one), 201);
+    const second = await expectJson<{ seriesId: string; checks: Check[] }>(Promise.resolve(two), 201);
+    expect(second.seriesId).toBe(first.seriesId);
+    const made = await a.c.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('phone_e164', '=', '+447911222333')
+      .execute();
+    expect(made).toHaveLength(1);
+
+    for (let i = 0; i < PER_NUMBER; i++)
+      await expectJson(officer.request('POST', '/api/sessions', { phone: '07911 222444' }), 201);
+    const now = await officer.request('POST', '/api/checks', {
+      phone: '07911 222444',
+      textAt: 'now',
+      ...window(clock.now() + HOUR),
+    });
+    expect(now.status).toBe(429);
+    expect(await code(now)).toBe('invite_limit_number');
+  });
+
+  it('a due text past the number’s limit is not sent: it is recorded as refused with the reason', async () => {
+    const start = clock.now() + 10 * MIN;
+    const { checks } = await schedule({ phone: '07911 222555', ...window(start) });
+    for (let i = 0; i < PER_NUMBER; i++)
+      await expectJson(officer.request('POST', '/api/sessions', { phone: '07911 222555' }), 201);
+    clock.t = start;
+    await a.c.checks.sendDue();
+    clock.t = Date.now();
+    const id = checks[0]!.sessionId;
+    expect(await linkOf(id)).toBeNull();
+    const [row] = await statusOf(id);
+    expect(row?.status).toBe('failed');
+    expect(row?.failure_reason).toContain('already been sent');
+    expect((await audited(id)).map((e) => e.action)).toContain('check.text_refused');
+  });
+
+  it('a text that fails is on the trail as claimed, then sent with its failed status', async () => {
+    const start = clock.now() + 10 * MIN;
+    const { checks } = await schedule({ phone: '07911 222666', ...window(start) });
+    const send = a.c.outbox.send;
+    a.c.outbox.send = async () => {
+      throw new Error('gateway down');
+    };
+    clock.t = start;
+    try {
+      await a.c.checks.sendDue();
+    } finally {
+      a.c.outbox.send = send;
+      clock.t = Date.now();
+    }
+    const trail = await audited(checks[0]!.sessionId);
+    expect(trail.some((e) => e.action === 'check.text_claimed')).toBe(true);
+    expect(trail.find((e) => e.action === 'check.text_sent')?.detail).toMatchObject({ status: 'failed' });
+  });
+
+  it('a cancel that comes after the text is claimed but before it goes stops the text', async () => {
+    const start = clock.now() + 10 * MIN;
+    const { seriesId, checks } = await schedule({ phone: '07911 222777', ...window(start) });
+    const record = a.c.audit.record.bind(a.c.audit);
+    a.c.audit.record = async (entry) => {
+      const done = await record(entry);
+      if (entry.action === 'check.text_claimed')
+        await expectJson(
+          officer.request('POST', `/api/checks/series/${seriesId}/cancel`, { reason: 'court varied bail' }),
+        );
+      return done;
+    };
+    clock.t = start;
+    try {
+      await a.c.checks.sendDue();
+    } finally {
+      a.c.audit.record = record;
+      clock.t = Date.now();
+    }
+    const id = checks[0]!.sessionId;
+    expect(await linkOf(id)).toBeNull();
+    expect((await statusOf(id))[0]?.status).toBe('failed');
+    expect((await a.c.sessions.summary(id)).state).toBe('ended');
   });
 });
 

@@ -392,8 +392,9 @@ export class ApiClient {
     const q = new URLSearchParams({ scope: query.scope, ...(query.status ? { status: query.status } : {}) });
     return (await this.request<{ checks: Check[] }>('GET', `/api/checks?${q}`)).checks;
   }
-  scheduleChecks(body: Body<typeof ScheduleChecksRequest>): Promise<ScheduleChecksResponse> {
-    return this.request('POST', '/api/checks', body);
+  /** `key`: one press of Schedule; the server answers a retry with the series the first made. */
+  scheduleChecks(body: Body<typeof ScheduleChecksRequest>, key: string): Promise<ScheduleChecksResponse> {
+    return this.request('POST', '/api/checks', body, { headers: idempotency(key) });
   }
   cancelSeries(seriesId: string, reason: string): Promise<{ cancelled: number }> {
     return this.request('POST', `/api/checks/series/${seg(seriesId)}/cancel`, { reason });

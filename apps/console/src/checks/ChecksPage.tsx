@@ -26,6 +26,8 @@ export function ChecksPage() {
     const tick = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(tick);
   }, [store]);
+  // The list is read once; a countdown reaching zero is the moment its status changes, so read again.
+  useEffect(() => store.refreshIfStale(now), [store, now]);
 
   return (
     <main id="main" className="page" tabIndex={-1}>

@@ -60,6 +60,19 @@ export function countdown(
   return null;
 }
 
+/** The latest opening or closing a listed check has passed since the list was read (its status is stale), or null. */
+export function crossedBoundary(
+  checks: readonly Pick<Check, 'notBefore' | 'notAfter' | 'status'>[],
+  now: number,
+): number | null {
+  let crossed: number | null = null;
+  for (const c of checks) {
+    const edge = c.status === 'upcoming' ? c.notBefore : c.status === 'open' ? c.notAfter : null;
+    if (edge !== null && edge <= now && (crossed === null || edge > crossed)) crossed = edge;
+  }
+  return crossed;
+}
+
 function span(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s} s`;

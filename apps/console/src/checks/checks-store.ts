@@ -7,11 +7,17 @@ import type {
 } from '@sightline/protocol';
 import { ApiRequestError, type Body, errorMessage } from '../api/api-client.js';
 import { Store } from '../lib/store.js';
-import { type ScheduleErrors, type ScheduleFields, validateSchedule } from './checks-model.js';
+import {
+  crossedBoundary,
+  type ScheduleErrors,
+  type ScheduleFields,
+  validateSchedule,
+} from './checks-model.js';
 
 export interface ChecksApi {
   checks(query: { scope: 'mine' | 'all'; status?: CheckStatus }): Promise<Check[]>;
-  scheduleChecks(body: Body<typeof ScheduleChecksRequest>): Promise<ScheduleChecksResponse>;
+  /** `key`: one press of Schedule; the server answers a repeat with the series the first made. */
+  scheduleChecks(body: Body<typeof ScheduleChecksRequest>, key: string): Promise<ScheduleChecksResponse>;
   cancelSeries(seriesId: string, reason: string): Promise<{ cancelled: number }>;
 }
 
@@ -48,8 +54,15 @@ export const EMPTY_SCHEDULE: ScheduleFields = {
  */
 export class ChecksStore extends Store<ChecksState> {
   #seq = 0;
+  /** The key of the press whose answer has not come: pressing again on the same form repeats it. */
+  #key: string | null = null;
+  /** The last window edge a reload was made for. */
+  #refreshed = 0;
 
-  constructor(private readonly api: ChecksApi) {
+  constructor(
+    private readonly api: ChecksApi,
+    private readonly newKey: () => string = () => crypto.randomUUID(),
+  ) {
     super({
       status: 'idle',
       checks: [],
@@ -75,9 +88,22 @@ export class ChecksStore extends Store<ChecksState> {
     }
   }
 
+  /**
+   * Reloads once a listed window has opened or closed (upcoming → open, open → missed or done);
+   * once per crossing, so a server that still says "upcoming" for a moment is not asked again each second.
+   */
+  refreshIfStale(now: number): void {
+    const { status, checks } = this.get();
+    const crossed = status === 'ready' ? crossedBoundary(checks, now) : null;
+    if (crossed === null || crossed <= this.#refreshed) return;
+    this.#refreshed = crossed;
+    void this.load();
+  }
+
   setField(patch: Partial<ScheduleFields>): void {
     const errors = { ...this.get().errors };
     for (const k of Object.keys(patch)) delete errors[k as keyof ScheduleFields];
+    this.#key = null; // a changed form is a new series
     this.patch({ form: { ...this.get().form, ...patch }, errors });
   }
 
@@ -92,7 +118,9 @@ export class ChecksStore extends Store<ChecksState> {
     }
     this.patch({ saving: true, errors: {}, notice: null });
     try {
-      const res = await this.api.scheduleChecks(scheduleRequest(form));
+      this.#key ??= this.newKey();
+      const res = await this.api.scheduleChecks(scheduleRequest(form), this.#key);
+      this.#key = null;
       this.patch({
         saving: false,
         form: EMPTY_SCHEDULE,

@@ -68,12 +68,15 @@ describe('ChecksStore', () => {
       conditionDetail: '1 High St',
     });
     expect(await store.schedule()).toBe(true);
-    expect(api.scheduleChecks).toHaveBeenCalledWith({
-      phone: '07911 123456',
-      language: 'en',
-      details: { subject: 'Jo Bloggs', condition: 'curfew', conditionDetail: '1 High St' },
-      repeat: { firstDate: '2026-12-01', start: '21:00', minutes: 30, count: 14, everyDays: 1 },
-    });
+    expect(api.scheduleChecks).toHaveBeenCalledWith(
+      {
+        phone: '07911 123456',
+        language: 'en',
+        details: { subject: 'Jo Bloggs', condition: 'curfew', conditionDetail: '1 High St' },
+        repeat: { firstDate: '2026-12-01', start: '21:00', minutes: 30, count: 14, everyDays: 1 },
+      },
+      expect.any(String),
+    );
     expect(store.get().notice).toBe('2 checks scheduled. Each link is texted as its window opens.');
     expect(store.get().checks.map((c) => c.status)).toEqual(['missed']);
     expect(store.get().form).toEqual(EMPTY_SCHEDULE);
@@ -93,6 +96,35 @@ describe('ChecksStore', () => {
     await store.cancelSeries('s1', 'bail varied');
     expect(api.cancelSeries).toHaveBeenCalledWith('s1', 'bail varied');
     expect(store.get().notice).toBe('13 checks cancelled.');
+  });
+
+  it('a press retried after no answer repeats its key; an edited form is a new series', async () => {
+    const api = fake();
+    api.scheduleChecks.mockRejectedValueOnce(new Error('network'));
+    let n = 0;
+    const store = new ChecksStore(api, () => `key-${++n}`);
+    store.setField({ phone: '07911 123456', firstDate: '2026-12-01' });
+    expect(await store.schedule()).toBe(false);
+    expect(await store.schedule()).toBe(true);
+    store.setField({ phone: '07911 123456', firstDate: '2026-12-02' });
+    await store.schedule();
+    expect(api.scheduleChecks.mock.calls.map((c) => c[1])).toEqual(['key-1', 'key-1', 'key-2']);
+  });
+
+  it('reads the list again once when a countdown reaches zero, so "opens in 0 s" becomes Open', async () => {
+    const api = fake();
+    api.checks.mockResolvedValue([check('a', 's1', 100_000, 'upcoming')]);
+    const store = new ChecksStore(api);
+    await store.load();
+    store.refreshIfStale(99_000);
+    expect(api.checks).toHaveBeenCalledTimes(1);
+    api.checks.mockResolvedValue([check('a', 's1', 100_000, 'open')]);
+    store.refreshIfStale(100_000);
+    await vi.waitFor(() => expect(store.get().checks[0]?.status).toBe('open'));
+    api.checks.mockResolvedValue([check('a', 's1', 100_000, 'upcoming')]); // a server a moment behind
+    await store.load();
+    store.refreshIfStale(101_000);
+    expect(api.checks).toHaveBeenCalledTimes(3); // not again for the same opening
   });
 
   it('leaves the details out when no subject is given', () => {

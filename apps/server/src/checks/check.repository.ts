@@ -8,7 +8,7 @@ export class CheckRepository {
 
   /** Checks whose window ends after `from`, oldest window first; one officer's, or everyone's. */
   async list(
-    filter: { createdBy: string | null; from: number; ids?: string[] },
+    filter: { createdBy: string | null; from: number; ids?: string[]; seriesId?: string },
     now: number,
   ): Promise<Check[]> {
     let q = this.db
@@ -32,6 +32,7 @@ export class CheckRepository {
       .where('s.expires_at', '>', filter.from);
     if (filter.createdBy) q = q.where('s.created_by', '=', filter.createdBy);
     if (filter.ids) q = q.where('s.id', 'in', filter.ids.length ? filter.ids : ['']);
+    if (filter.seriesId) q = q.where('s.series_id', '=', filter.seriesId);
     const rows = await q.orderBy('s.not_before').orderBy('s.id').limit(1000).execute();
     const ids = rows.map((r) => r.id);
     const [texts, results] = await Promise.all([this.firstTexts(ids), this.results(ids)]);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type {
   Check,
   CheckListQuery,
@@ -7,10 +8,12 @@ import type {
 } from '@sightline/protocol';
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
-import { withTransaction } from '../adapters/db/transaction.js';
+import { isUniqueViolation } from '../adapters/db/errors.js';
+import { advisoryLock, withTransaction } from '../adapters/db/transaction.js';
 import { hashSecret, type Random } from '../adapters/random.js';
 import { type Actor, type AuditService, SYSTEM } from '../audit/audit.service.js';
 import { auditTextFailure, type InviteSettings, linkFor } from '../invites/invite.service.js';
+import { type InviteLimitSettings, InviteLimits } from '../invites/invite-limits.js';
 import { parseMobileNumber } from '../invites/phone.js';
 import { TextDeliveries } from '../invites/text-deliveries.js';
 import { DomainError } from '../lib/errors.js';
@@ -27,6 +30,8 @@ export type CheckSettings = Pick<
 > & {
   /** The zone a repeat rule's times are in (SIGHTLINE_CHECK_TIME_ZONE). */
   timeZone: string;
+  /** The invites' per-number and per-officer text limits, which scheduled texts count towards too. */
+  limits: InviteLimitSettings;
 };
 
 type Officer = Actor & { type: 'officer' };
@@ -55,11 +60,16 @@ export class CheckService {
     this.#repo = new CheckRepository(db);
   }
 
-  /** Creates one check per window, in one transaction; texts go when each window opens (or now, for one). */
+  /**
+   * Creates one check per window, in one transaction; texts go when each window opens (or now, for
+   * one). With an idempotency key the series' ids come from it, so a repeat of the same press (a
+   * double click, a retry) gets the first answer and never makes a second series.
+   */
   async schedule(
     input: ScheduleChecksRequest,
     officer: Officer,
     ip: string | null,
+    idempotencyKey: string | null = null,
   ): Promise<ScheduleChecksResponse> {
     const phone = parseMobileNumber(input.phone, this.settings.defaultRegion);
     const now = this.clock.now();
@@ -68,10 +78,22 @@ export class CheckService {
       throw new DomainError('bad_request', 'only a single check can be texted now', {
         textAt: 'a series is texted as each window opens',
       });
-    const seriesId = this.random.id();
+    const seriesId = idempotencyKey
+      ? idFrom(`check-series:${officer.id}:${idempotencyKey}`)
+      : this.random.id();
     const reference = input.reference?.trim() || null;
-    const ids = windows.map(() => this.random.id());
-    await withTransaction(this.db, async (trx) => {
+    const ids = windows.map((_, i) => (idempotencyKey ? idFrom(`${seriesId}:${i}`) : this.random.id()));
+    const replay = () => this.#series(seriesId);
+    if (idempotencyKey && (await this.#repo.seriesOwner(seriesId))) return replay();
+    denseWindows(windows, Math.min(this.settings.limits.perNumberHour, this.settings.limits.perOfficerHour));
+    // A text now is refused here, plainly, rather than recorded as refused a moment later.
+    if (input.textAt === 'now')
+      await new InviteLimits(TextDeliveries.repo(this.db), this.settings.limits).check(
+        phone.e164,
+        officer.id,
+        now,
+      );
+    const created = withTransaction(this.db, async (trx) => {
       const repo = new SessionRepository(trx);
       // The scheduling officer's team, as for any invite (the take-up report is per team).
       const sender = await trx
@@ -108,6 +130,12 @@ export class CheckService {
           );
       }
     });
+    try {
+      await created;
+    } catch (err) {
+      if (idempotencyKey && isUniqueViolation(err)) return replay(); // the same press, a moment earlier
+      throw err;
+    }
     await this.audit.record({
       actor: officer,
       action: 'check.schedule',
@@ -125,6 +153,11 @@ export class CheckService {
     });
     if (input.textAt === 'now') await this.sendText(ids[0]!);
     return { seriesId, checks: await this.#repo.list({ createdBy: null, from: 0, ids }, this.clock.now()) };
+  }
+
+  async #series(seriesId: string): Promise<ScheduleChecksResponse> {
+    const checks = await this.#repo.list({ createdBy: null, from: 0, seriesId }, this.clock.now());
+    return { seriesId, checks };
   }
 
   /** Checks this officer scheduled, or everyone's for those allowed; the caller records the read. */
@@ -184,42 +217,73 @@ export class CheckService {
     return sent;
   }
 
-  /** Claims one due text, makes its link and sends it; false if another instance had it. */
+  /**
+   * Claims one due text, makes its link and sends it; false if another instance had it. The
+   * claim passes the same per-number and per-officer limits as any invite, under the same locks;
+   * a text they refuse is recorded as failed with the reason (the officer sees it and may resend).
+   */
   private async sendText(sessionId: string): Promise<boolean> {
     const token = this.random.secret(TOKEN_BYTES);
     const claimId = this.random.id();
     const key = this.random.id();
     const row = await withTransaction(this.db, async (trx) => {
-      if (!(await new CheckRepository(trx).claimText(sessionId, hashSecret(token)))) return null;
       const s = await new SessionRepository(trx).byId(sessionId);
-      const link = linkFor(token, s!.language as Language, this.settings.publicUrl);
-      await TextDeliveries.repo(trx).insert(
-        this.deliveries.claimRow({
-          id: claimId,
-          sessionId,
-          key,
-          attempt: 1,
-          route: 'primary',
-          officerId: s!.created_by,
-          link,
-        }),
+      if (!s) return null;
+      await advisoryLock(trx, `sms:number:${s.phone_e164}`);
+      await advisoryLock(trx, `sms:officer:${s.created_by}`);
+      const now = this.clock.now();
+      const refused = await limitRefusal(
+        new InviteLimits(TextDeliveries.repo(trx), this.settings.limits),
+        s.phone_e164,
+        s.created_by,
+        now,
       );
+      if (!(await new CheckRepository(trx).claimText(sessionId, hashSecret(token)))) return null;
+      const link = linkFor(token, s.language as Language, this.settings.publicUrl);
+      const claim = {
+        id: claimId,
+        sessionId,
+        key,
+        attempt: 1,
+        route: 'primary' as const,
+        officerId: s.created_by,
+      };
+      await TextDeliveries.repo(trx).insert(this.deliveries.claimRow({ ...claim, link }));
+      if (refused) await TextDeliveries.repo(trx).failed(claimId, refused, REFUSED, now);
       const officer = await trx
         .selectFrom('officers')
         .select('display_name')
-        .where('id', '=', s!.created_by)
+        .where('id', '=', s.created_by)
         .executeTakeFirstOrThrow();
-      return { s: s!, link, officerName: officer.display_name };
+      return { s, link, officerName: officer.display_name, refused };
     });
     if (!row) return false;
-    const { s, link, officerName } = row;
-    await this.audit.record({
-      actor: SYSTEM,
-      action: 'check.text_sent',
-      subject: { type: 'session', id: sessionId },
-      detail: { phone: s.phone_masked, seriesId: s.series_id, gateway: this.deliveries.names.primary },
-      ip: null,
-    });
+    const { s, link, officerName, refused } = row;
+    const detail = { phone: s.phone_masked, seriesId: s.series_id, gateway: this.deliveries.names.primary };
+    const subject = { type: 'session', id: sessionId };
+    if (refused) {
+      await this.audit.record({
+        actor: SYSTEM,
+        action: 'check.text_refused',
+        subject,
+        detail: { ...detail, reason: refused },
+        ip: null,
+      });
+      return true;
+    }
+    await this.audit.record({ actor: SYSTEM, action: 'check.text_claimed', subject, detail, ip: null });
+    // A cancel may have come since the claim: its link is dead, so the text must not go.
+    const current = await new SessionRepository(this.db).byId(sessionId);
+    if (!current || current.cancelled_at !== null || current.state !== 'sent') {
+      await TextDeliveries.repo(this.db).failed(
+        claimId,
+        'the check was cancelled before its text went',
+        CANCELLED,
+        this.clock.now(),
+      );
+      await this.audit.record({ actor: SYSTEM, action: 'check.text_withdrawn', subject, detail, ip: null });
+      return true;
+    }
     const body = this.settings.texts.render(s.language as Language, 'two-way', {
       agency: this.settings.agency,
       link,
@@ -234,7 +298,54 @@ export class CheckService {
       officerName,
       message: { to: s.phone_e164, from: this.settings.senderId, body, sessionId, secret: link },
     });
+    await this.audit.record({
+      actor: SYSTEM,
+      action: 'check.text_sent',
+      subject,
+      detail: { ...detail, gateway: text.gateway, status: text.status, reason: text.reason },
+      ip: null,
+    });
     await auditTextFailure(this.audit, sessionId, text, SYSTEM, null);
     return true;
+  }
+}
+
+/** Refuses a series that would text more than `perHour` times within an hour (the limits would refuse them). */
+function denseWindows(windows: readonly { notBefore: number }[], perHour: number): void {
+  for (const w of windows) {
+    const inHour = windows.filter((x) => x.notBefore >= w.notBefore && x.notBefore < w.notBefore + 3_600_000);
+    if (inHour.length > perHour)
+      throw new DomainError('bad_request', `at most ${perHour} checks can open within an hour`, {
+        windows: `at most ${perHour} checks can open within an hour (the text limits)`,
+      });
+  }
+}
+
+/** A UUID (version 8: name-based, SHA-256) from a name, so a retried press names the same rows. */
+function idFrom(name: string): string {
+  const b = createHash('sha256').update(name).digest().subarray(0, 16);
+  b[6] = (b[6]! & 0x0f) | 0x80;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** failure_kind of a scheduled text never handed to a gateway: refused by the limits, or cancelled. */
+const REFUSED = 'refused';
+const CANCELLED = 'cancelled';
+
+/** The limits' refusal message, or null if one more text to this number by this officer is allowed. */
+async function limitRefusal(
+  limits: InviteLimits,
+  e164: string,
+  officerId: string,
+  now: number,
+): Promise<string | null> {
+  try {
+    await limits.check(e164, officerId, now);
+    return null;
+  } catch (err) {
+    if (err instanceof DomainError) return err.message;
+    throw err;
   }
 }

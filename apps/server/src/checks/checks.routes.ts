@@ -3,6 +3,8 @@ import {
   CancelSeriesResponse,
   CheckList,
   CheckListQuery,
+  IDEMPOTENCY_HEADER,
+  IdempotencyKey,
   ScheduleChecksRequest,
   ScheduleChecksResponse,
 } from '@sightline/protocol';
@@ -15,6 +17,14 @@ import { officerActor } from '../http/auth-hooks.js';
 
 const SeriesParams = z.object({ id: z.string().uuid() });
 
+/** Scheduling is a few presses an hour; a burst is a script or a stuck button (texts are limited separately). */
+const PER_OFFICER = {
+  max: 20,
+  timeWindow: '1 minute',
+  hook: 'preHandler' as const,
+  keyGenerator: (request: FastifyRequest) => `checks:${request.officer?.id ?? request.ip}`,
+};
+
 /** Whether this officer sees (and may cancel) every officer's checks. */
 const seesAll = (request: FastifyRequest) => can(request.officer?.roles ?? [], 'check:read-all');
 
@@ -25,11 +35,24 @@ export const checkRoutes =
     app.post(
       '/api/checks',
       {
-        schema: { body: ScheduleChecksRequest, response: { 201: ScheduleChecksResponse } },
-        config: { auth: { officer: true, permission: 'check:schedule' } },
+        schema: {
+          body: ScheduleChecksRequest,
+          headers: z.object({ [IDEMPOTENCY_HEADER]: IdempotencyKey.optional() }),
+          response: { 201: ScheduleChecksResponse },
+        },
+        config: { auth: { officer: true, permission: 'check:schedule' }, rateLimit: PER_OFFICER },
       },
       async (request, reply) =>
-        reply.status(201).send(await c.checks.schedule(request.body, officerActor(request), request.ip)),
+        reply
+          .status(201)
+          .send(
+            await c.checks.schedule(
+              request.body,
+              officerActor(request),
+              request.ip,
+              request.headers[IDEMPOTENCY_HEADER] ?? null,
+            ),
+          ),
     );
 
     app.get(

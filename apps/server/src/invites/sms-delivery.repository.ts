@@ -219,7 +219,11 @@ export class SmsDeliveryRepository implements RecentInvites {
       .innerJoin('sessions as s', 's.id', 'd.session_id')
       .select('d.created_at')
       .where('d.try_no', '=', 1)
-      .where('d.created_at', '>', since);
+      .where('d.created_at', '>', since)
+      // A scheduled check's text refused by these limits, or withdrawn on a cancel, never went.
+      .where((eb) =>
+        eb.or([eb('d.failure_kind', 'is', null), eb('d.failure_kind', 'not in', ['refused', 'cancelled'])]),
+      );
     q =
       'phoneE164' in filter
         ? q.where('s.phone_e164', '=', filter.phoneE164)

@@ -7,7 +7,7 @@ import { cryptoRandom, hashSecret } from '../adapters/random.js';
 import { AuditService } from '../audit/audit.service.js';
 import { LocationService } from '../location/location.service.js';
 import { SessionRepository } from './session.repository.js';
-import { SessionService } from './session.service.js';
+import { SessionService, withinWindow } from './session.service.js';
 
 // Two services on two connections to one database file stand for two server instances.
 describe('SessionService: state changes that race across instances happen once', () => {
@@ -109,5 +109,22 @@ describe('SessionService: state changes that race across instances happen once',
     ]);
     expect(ended.sort()).toEqual(['a', 'b']); // both answer (idempotent)…
     expect(await timeline(id)).toEqual(['session.ended']); // …but it ends once
+  });
+
+  it('a cancelled check’s link is refused even before the cancel has ended its session', async () => {
+    // Cancelling marks the check, then ends the session: a caller opening between the two steps.
+    const id = await session('sent', 'check-token');
+    await dbs[0]!
+      .updateTable('sessions')
+      .set({ not_before: clock.now() - 1000, cancelled_at: clock.now() })
+      .where('id', '=', id)
+      .execute();
+    await expect(
+      service(dbs[1]!).openLink('check-token', undefined, { userAgent: null, ip: null }),
+    ).rejects.toMatchObject({ code: 'link_unavailable' });
+    expect((await new SessionRepository(dbs[0]!).byId(id))?.state).toBe('sent');
+    const row = { not_before: clock.now() - 1000, expires_at: clock.now() + 60_000, consented_at: null };
+    expect(withinWindow({ ...row, cancelled_at: null }, clock.now())).toBe(true);
+    expect(withinWindow({ ...row, cancelled_at: clock.now() }, clock.now())).toBe(false);
   });
 });

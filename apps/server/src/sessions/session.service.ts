@@ -65,7 +65,7 @@ export class SessionService {
     const row = await this.repo.byTokenHash(hashSecret(token));
     const now = this.clock.now();
     if (!row) throw linkUnavailable();
-    if (row.state === 'sent') {
+    if (row.state === 'sent' && row.cancelled_at === null) {
       // A scheduled check's link before its window: said plainly, and not claimed (nothing can start).
       if (row.not_before !== null && now < Number(row.not_before)) throw notYetOpen(Number(row.not_before));
       if (Number(row.expires_at) <= now) {
@@ -419,10 +419,12 @@ function stoppedFor(row: SessionRow, now: number): string {
  * check already began (a call in progress at the window's end runs on). Other links: always.
  */
 export function withinWindow(
-  row: Pick<SessionRow, 'not_before' | 'expires_at' | 'consented_at'>,
+  row: Pick<SessionRow, 'not_before' | 'expires_at' | 'consented_at' | 'cancelled_at'>,
   now: number,
 ): boolean {
   if (row.not_before === null) return true;
+  // Cancelled before its subject joined (the session is ended a step later): never usable again.
+  if (row.cancelled_at !== null) return false;
   if (now < Number(row.not_before)) return false;
   return now < Number(row.expires_at) || row.consented_at !== null;
 }
