@@ -6,6 +6,17 @@ import { chatLines, type Store } from './store.js';
 /** The server refills a caller's chat allowance at one message every 2 s. */
 const THROTTLE_RETRY_MS = 5_000;
 
+/** The id a chat message is sent with: the server echoes it as `ref` when it refuses one. */
+const chatRef = (clientId: string) => `chat:${clientId}`;
+
+/**
+ * Whether an error is the server refusing a chat message for coming too fast. Only then is
+ * the caller told "sending too fast": a refused location fix or candidate is the page's own
+ * business (it sends again at its own pace), and the caller could do nothing about it.
+ */
+export const chatRefused = (err: { code: string; ref?: string | undefined }): boolean =>
+  err.code === 'rate_limited' && err.ref?.startsWith('chat:') === true;
+
 /**
  * The caller's side of the chat: stored messages by id, the caller's own until
  * the server confirms them (sent again after a reconnect, with their original
@@ -29,7 +40,13 @@ export class ChatController {
   send(text: string): void {
     const q = { clientId: crypto.randomUUID(), text, sentAt: Date.now() };
     this.#queued.push(q);
-    this.signalling()?.send({ type: 'chat.send', clientId: q.clientId, text: q.text, sentAt: q.sentAt });
+    this.signalling()?.send({
+      type: 'chat.send',
+      id: chatRef(q.clientId),
+      clientId: q.clientId,
+      text: q.text,
+      sentAt: q.sentAt,
+    });
     this.refresh();
   }
 
@@ -49,7 +66,13 @@ export class ChatController {
   /** After a reconnect: anything not confirmed goes again (the server ignores duplicates). */
   resendPending(): void {
     for (const q of this.#queued)
-      this.signalling()?.send({ type: 'chat.send', clientId: q.clientId, text: q.text, sentAt: q.sentAt });
+      this.signalling()?.send({
+        type: 'chat.send',
+        id: chatRef(q.clientId),
+        clientId: q.clientId,
+        text: q.text,
+        sentAt: q.sentAt,
+      });
   }
 
   history(messages: ChatMessage[]): void {

@@ -13,6 +13,8 @@ const PER_TICK = 20;
 const ON_CONNECT = 100;
 /** A fix sent this recently is awaiting its acknowledgement, not lost. */
 const AWAITING_MS = 15_000;
+/** A fix this recent means location works: a restarted watch need not prove it again. */
+const RECENT_FIX_MS = 60_000;
 
 export interface TrackerCallbacks {
   onFix(fix: LocationFix): void;
@@ -26,13 +28,17 @@ export interface TrackerCallbacks {
  * officer's "tracking stopped" (tracking-monitor.ts).
  */
 export class LocationTracker {
-  readonly #monitor = new TrackingMonitor(() => Date.now());
+  // Made when sharing starts: time on the consent screen (hidden or not) is no gap in tracking.
+  #monitor = new TrackingMonitor(() => Date.now());
   readonly #sentAt = new Map<number, number>();
   #store: Promise<FixStore | null> | null = null;
   #stopWatch: (() => void) | null = null;
   #releaseScreen: (() => void) | null = null;
   #timer: ReturnType<typeof setInterval> | null = null;
   #linkUp = false;
+  /** The phone keeps every fix until confirmed: fixes are then sent again from there, not queued. */
+  #deviceCopy = false;
+  #lastFixAt = Number.NEGATIVE_INFINITY;
   #watch: { batteryAware: boolean; cb: TrackerCallbacks } | null = null;
 
   constructor(
@@ -44,16 +50,24 @@ export class LocationTracker {
 
   /** Opens the device copy early: what a previous page on this link left unsent goes out on connecting. */
   openDeviceCopy(): void {
-    this.#store ??= FixStore.open(this.token);
+    this.#store ??= FixStore.open(this.token).then((store) => {
+      this.#deviceCopy = store !== null;
+      return store;
+    });
   }
 
   /** Starts (or restarts) the watch; a location-only link also keeps the screen on. */
   start(batteryAware: boolean, cb: TrackerCallbacks): void {
     this.openDeviceCopy();
+    const restart = this.#watch !== null;
+    if (!restart) this.#monitor = new TrackingMonitor(() => Date.now());
     this.#watch = { batteryAware, cb };
     this.#stopWatch?.();
+    // A restart, or a fix within the last minute: a slow GPS warm-up is no failure to report.
+    const expectAnswer = !restart && Date.now() - this.#lastFixAt > RECENT_FIX_MS;
     this.#stopWatch = watchLocation(
       (fix) => {
+        this.#lastFixAt = Date.now();
         this.#monitor.fix();
         cb.onFix(fix);
         void this.#store?.then((s) => s?.add(fix)).catch(() => {});
@@ -65,7 +79,7 @@ export class LocationTracker {
         cb.onError(kind);
         this.#check();
       },
-      { batteryAware },
+      { batteryAware, expectAnswer },
     );
     if (batteryAware) this.#releaseScreen ??= keepScreenOn();
     this.#timer ??= setInterval(() => {
@@ -79,16 +93,17 @@ export class LocationTracker {
    * it was hidden, so it starts afresh, and what was kept on the phone is sent.
    */
   resume(): void {
-    this.#monitor.visible(document.visibilityState !== 'hidden');
-    if (document.visibilityState !== 'hidden' && this.#watch)
-      this.start(this.#watch.batteryAware, this.#watch.cb);
+    if (this.#watch) {
+      this.#monitor.visible(document.visibilityState !== 'hidden');
+      if (document.visibilityState !== 'hidden') this.start(this.#watch.batteryAware, this.#watch.cb);
+    }
     this.#check();
     void this.#resend(ON_CONNECT);
   }
 
   /** The page was hidden: the monitor times how long. */
   hidden(): void {
-    this.#monitor.visible(false);
+    if (this.#watch) this.#monitor.visible(false); // no watch yet: nothing to stop
   }
 
   /** The signalling connection came up or went down. */
@@ -124,9 +139,10 @@ export class LocationTracker {
   }
 
   #send(fix: LocationFix): void {
-    this.#sentAt.set(fix.fixTime, Date.now());
-    // Sent now, or queued with its own fix time while the phone is offline.
-    this.signalling()?.send({ type: 'location.fix', fix });
+    // With a device copy, a fix the socket cannot take now goes later from the copy; without
+    // one, Signalling queues it with its own fix time while the phone is offline.
+    const went = this.signalling()?.send({ type: 'location.fix', fix }, this.#deviceCopy ? 'drop' : 'queue');
+    if (went) this.#sentAt.set(fix.fixTime, Date.now());
   }
 
   async #resend(limit: number): Promise<void> {

@@ -59,3 +59,48 @@ describe('watchLocation', () => {
     expect(clearWatch).toHaveBeenCalled();
   });
 });
+
+describe('watchLocation while the permission prompt is open', () => {
+  /** A Permissions API whose geolocation state the test sets, telling listeners as browsers do. */
+  function permissionState(state: PermissionState) {
+    const listeners: (() => void)[] = [];
+    const status = {
+      state,
+      addEventListener: (_: 'change', l: () => void) => listeners.push(l),
+    };
+    (navigator as { permissions?: unknown }).permissions = { query: async () => status };
+    return (next: PermissionState) => {
+      status.state = next;
+      for (const l of listeners) l();
+    };
+  }
+
+  it('waits for the caller to answer the prompt before the no-answer clock starts', async () => {
+    const set = permissionState('prompt');
+    const onError = vi.fn();
+    watchLocation(vi.fn(), onError);
+    await vi.advanceTimersByTimeAsync(FIRST_ANSWER_MS * 3); // the caller reads the prompt for a minute
+    expect(onError).not.toHaveBeenCalled();
+    set('granted');
+    await vi.advanceTimersByTimeAsync(FIRST_ANSWER_MS - 1);
+    expect(onError).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(onError).toHaveBeenCalledExactlyOnceWith('unavailable');
+  });
+
+  it('still ends in "unavailable" where the browser reports denied but never answers (WebKitGTK)', async () => {
+    permissionState('denied');
+    const onError = vi.fn();
+    watchLocation(vi.fn(), onError);
+    await vi.advanceTimersByTimeAsync(FIRST_ANSWER_MS);
+    expect(onError).toHaveBeenCalledExactlyOnceWith('unavailable');
+  });
+
+  it('says nothing for a slow first fix when the watch is only restarted', async () => {
+    permissionState('granted');
+    const onError = vi.fn();
+    watchLocation(vi.fn(), onError, { batteryAware: true, expectAnswer: false });
+    await vi.advanceTimersByTimeAsync(FIRST_ANSWER_MS * 3);
+    expect(onError).not.toHaveBeenCalled();
+  });
+});

@@ -21,6 +21,33 @@ export const FIRST_ANSWER_MS = 20_000;
 export interface WatchOptions {
   /** Location-only links run for a long time: spend less battery when still or low on charge. */
   batteryAware: boolean;
+  /**
+   * Say "unavailable" when the browser gives no answer at all (default true). False when the
+   * watch is restarted (back from the background, back online) or a fix came within the last
+   * minute: a slow GPS warm-up then is no reason to tell the caller location failed.
+   */
+  expectAnswer?: boolean;
+}
+
+/**
+ * Calls `arm` once no permission prompt is open: the caller may take longer than
+ * FIRST_ANSWER_MS to decide, and no answer is due before. Any settled state counts ('denied'
+ * too: WebKitGTK reports that while its location service simply never answers). Where the
+ * Permissions API is missing or fails, at once, as before.
+ */
+function whenPermissionSettled(arm: () => void): void {
+  const permissions = (navigator as Partial<Navigator>).permissions;
+  if (!permissions?.query) {
+    arm();
+    return;
+  }
+  permissions.query({ name: 'geolocation' }).then((status) => {
+    if (status.state !== 'prompt') arm();
+    else
+      status.addEventListener('change', () => {
+        if (status.state !== 'prompt') arm();
+      });
+  }, arm);
 }
 
 /**
@@ -42,12 +69,17 @@ export function watchLocation(
   let watchId: number | null = null;
   let lowBattery = false;
   let answered = false;
-  const noAnswer = setTimeout(() => {
-    if (!answered) onError('unavailable');
-  }, FIRST_ANSWER_MS);
   // Set once stopped: a battery event after that must not start a watch nobody can clear
   // (the tracker restarts the watch after every return from the background).
   let stopped = false;
+  let noAnswer: ReturnType<typeof setTimeout> | null = null;
+  if (options.expectAnswer !== false)
+    whenPermissionSettled(() => {
+      if (stopped || answered || noAnswer) return;
+      noAnswer = setTimeout(() => {
+        if (!answered && !stopped) onError('unavailable');
+      }, FIRST_ANSWER_MS);
+    });
 
   const start = () => {
     if (stopped) return;
@@ -104,7 +136,7 @@ export function watchLocation(
     });
   }
   return () => {
-    clearTimeout(noAnswer);
+    if (noAnswer) clearTimeout(noAnswer);
     stopped = true;
     if (watchId !== null) navigator.geolocation.clearWatch(watchId);
   };

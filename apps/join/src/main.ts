@@ -1,5 +1,5 @@
 import type { FeedbackAnswer, Language, ServerToCaller } from '@sightline/protocol';
-import { ChatController } from './chat-controller.js';
+import { ChatController, chatRefused } from './chat-controller.js';
 import { detectEnvironment } from './env.js';
 import { initialLanguage, setLanguage, t } from './i18n.js';
 import { LocationTracker } from './location-tracker.js';
@@ -286,7 +286,7 @@ function onMessage(msg: ServerToCaller): void {
       return;
     case 'error':
       if (msg.code === 'session_ended') void finish();
-      else if (msg.code === 'rate_limited') chat.throttled();
+      else if (chatRefused(msg)) chat.throttled();
       else if (msg.code === 'media_unavailable') setTimeout(() => media.restart(), 1_000);
       return;
     default:

@@ -113,19 +113,28 @@ export class Signalling {
    * Sends now, or queues if the socket is down, the phone offline, or the socket is
    * being checked (a ping is unanswered: what is sent on a dead socket is lost, and a
    * lost publish offer would leave the video stuck). At most 500 messages are kept.
+   * `whenDown: 'drop'` is for a sender that keeps its own copy and sends again at its own
+   * pace (the location tracker's device copy): queued too, the same fixes would go twice on
+   * reconnecting, in a burst past the server's limit. Returns whether it went (or was queued).
    */
-  send(msg: CallerToServer): void {
+  send(msg: CallerToServer, whenDown: 'queue' | 'drop' = 'queue'): boolean {
     const text = JSON.stringify(msg);
+    const open =
+      this.#ws?.readyState === WebSocket.OPEN && navigator.onLine !== false && this.#pingSentAt === null;
+    if (whenDown === 'drop') {
+      if (open) this.#ws?.send(text);
+      return open;
+    }
     if (msg.type === 'location.fix') this.#recentFixes.push({ at: Date.now(), text });
     // A new publish replaces any still queued: an old offer's answer would otherwise be
     // applied to the new connection, and the video would not come back.
     if (msg.type === 'publish.offer') this.#queue = this.#queue.filter((m) => !STALE_ON_NEW_OFFER.test(m));
-    if (this.#ws?.readyState === WebSocket.OPEN && navigator.onLine !== false && this.#pingSentAt === null)
-      this.#ws.send(text);
+    if (open) this.#ws?.send(text);
     else {
       this.#queue.push(text);
       if (this.#queue.length > 500) this.#queue.shift();
     }
+    return true;
   }
 
   close(): void {

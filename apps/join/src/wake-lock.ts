@@ -19,14 +19,21 @@ export function keepScreenOn(): () => void {
   if (!api) return () => {};
   let sentinel: WakeLockSentinelLike | null = null;
   let on = true;
+  // One request at a time: two visibility changes while one is pending would otherwise
+  // take two locks, and only the last would ever be released (the screen would never sleep).
+  let pending = false;
   const acquire = () => {
-    if (!on || document.visibilityState !== 'visible' || (sentinel && !sentinel.released)) return;
+    if (!on || pending || document.visibilityState !== 'visible' || (sentinel && !sentinel.released)) return;
+    pending = true;
     api.request('screen').then(
       (s) => {
-        if (on) sentinel = s;
-        else void s.release();
+        pending = false;
+        if (on && !(sentinel && !sentinel.released)) sentinel = s;
+        else void s.release().catch(() => {});
       },
-      () => {}, // refused (battery saver, no user activation): the page works without it
+      () => {
+        pending = false; // refused (battery saver, no user activation): the page works without it
+      },
     );
   };
   document.addEventListener('visibilitychange', acquire);

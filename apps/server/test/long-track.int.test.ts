@@ -74,7 +74,42 @@ async function callerSocket(cookie: string): Promise<TestSocket> {
   return sock;
 }
 
+async function locationSession(): Promise<TestSocket> {
+  const res = await handler.request('POST', '/api/sessions', {
+    phone: '07911 123456',
+    reference: 'MISPER 6/30NOV',
+    mode: 'location',
+    locationMinutes: 8 * 60,
+  });
+  expect(res.status).toBe(201);
+  const body = (await res.json()) as { link: string };
+  const sock = await callerSocket(cookieFrom(await openLink(s, body.link.split('/j/')[1]!), 'sl_caller'));
+  sock.send({ type: 'consent', decision: 'accepted' });
+  await sock.next((m) => m.type === 'consent.recorded');
+  return sock;
+}
+
 describe('a six-hour location track', () => {
+  it('does not refuse new fixes because the phone re-sent fixes the server already had', async () => {
+    const sock = await locationSession();
+    const t0 = clock.now();
+    const all = Array.from({ length: 700 }, (_, i) => fixAt(i, t0));
+    // 570 new fixes, 10 s apart on the server clock (each message allowance refilled): the
+    // location allowance (600, +2 a second) has 90 left. Then 190 fixes already stored, as a
+    // page re-sends after a reconnect, then 100 new ones: each is stored and acknowledged.
+    for (const [i, batch] of [
+      all.slice(0, 190),
+      all.slice(190, 380),
+      all.slice(380, 570),
+      all.slice(0, 190),
+      all.slice(570, 670),
+    ].entries()) {
+      clock.t = t0 + i * 10_000;
+      await sendAll(sock, batch);
+    }
+    sock.close();
+  });
+
   it('keeps every fix once across a reconnect and a reload, tells the officer tracking stopped and resumed, and the export GPX holds every fix', async () => {
     const res = await handler.request('POST', '/api/sessions', {
       phone: '07911 123456',

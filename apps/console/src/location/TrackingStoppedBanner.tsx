@@ -7,8 +7,14 @@ import { TRACKING_REASON_TEXT, trackingStopped } from './tracking-status.js';
  * What the caller's own page reported: its tracking stopped (why, since when) until it says
  * tracking runs again. Told once to screen readers, politely, each way.
  */
-export function TrackingStoppedBanner({ timeline }: { timeline: readonly TimelineEvent[] }) {
-  const stopped = trackingStopped(timeline);
+export function TrackingStoppedBanner({
+  timeline,
+  over,
+}: {
+  timeline: readonly TimelineEvent[];
+  over: boolean;
+}) {
+  const stopped = trackingStopped(timeline, over);
   const [said, setSaid] = useState('');
   const last = useRef<string | null>(null);
   useEffect(() => {

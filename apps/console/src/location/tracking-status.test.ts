@@ -20,6 +20,12 @@ describe('the caller tracking-stopped status', () => {
     expect(trackingStopped(again)?.reason).toBe('denied');
   });
 
+  it('shows no stop once the session is over (the phone never says it resumed then)', () => {
+    const stopped = [ev('b', 'tracking.stopped', 5, 'background'), ev('c', 'session.ended', 9)];
+    expect(trackingStopped(stopped, false)?.reason).toBe('background');
+    expect(trackingStopped(stopped, true)).toBeNull();
+  });
+
   it('ignores a stop whose reason it does not know rather than showing a wrong one', () => {
     expect(trackingStopped([ev('a', 'tracking.stopped', 5, 'gremlins')])).toBeNull();
   });

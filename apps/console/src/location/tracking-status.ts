@@ -17,8 +17,12 @@ export interface TrackingStopped {
 
 const isReason = (d: string | null): d is TrackingStopReason => !!d && d in TRACKING_REASON_TEXT;
 
-/** The caller's own "tracking stopped" report still standing: the newest stop not followed by a resume. */
-export function trackingStopped(timeline: readonly TimelineEvent[]): TrackingStopped | null {
+/**
+ * The caller's own "tracking stopped" report still standing: the newest stop not followed by a
+ * resume. None once the session is over: the phone stops tracking then and never says it resumed.
+ */
+export function trackingStopped(timeline: readonly TimelineEvent[], over = false): TrackingStopped | null {
+  if (over) return null;
   for (let i = timeline.length - 1; i >= 0; i--) {
     const e = timeline[i]!;
     if (e.type === 'tracking.resumed') return null;

@@ -217,7 +217,7 @@ function SessionView({
           ) : null}
           {session?.text ? <TextsPanel session={session} /> : null}
           {locationOnly ? <FixAlertBanner timeline={state.timeline} fix={fix} now={now} /> : null}
-          <TrackingStoppedBanner timeline={state.timeline} />
+          <TrackingStoppedBanner timeline={state.timeline} over={over} />
           {locationOnly && session?.locationUntil != null ? (
             <p className="location-until" data-testid="location-until">
               {over || session.locationUntil <= now

@@ -31,10 +31,12 @@ export class LocationService {
    * Stores one fix (the caller must already have consented; checked by the caller).
    * A fix already stored (same fix time: the phone re-sent it after a reconnect) is
    * accepted and ignored, so re-sending is always safe. Returns null for such a repeat.
+   * Only a stored fix uses the allowance: a phone sending its backlog again after a
+   * reconnect must not be refused the new fixes that follow.
    */
   async add(sessionId: string, fix: LocationFix): Promise<ReceivedFix | null> {
     const now = this.clock.now();
-    this.take(sessionId, now);
+    const bucket = this.allowance(sessionId, now);
     const stored = await withTransaction(this.db, async (trx) => {
       const inserted = await trx
         .insertInto('location_fixes')
@@ -62,21 +64,21 @@ export class LocationService {
       return true;
     });
     if (!stored) return null;
+    bucket.tokens -= 1;
     const received: ReceivedFix = { ...fix, receivedAt: now };
     this.events.publish('location.fix', { sessionId, fix: received });
     return received;
   }
 
-  private take(sessionId: string, now: number): void {
+  /** The session's bucket, refilled to now; throws when not even one fix is allowed. */
+  private allowance(sessionId: string, now: number): { tokens: number; at: number } {
     const b = this.#buckets.get(sessionId) ?? { tokens: BURST, at: now };
     b.tokens = Math.min(BURST, b.tokens + ((now - b.at) / 1000) * REFILL_PER_S);
     b.at = now;
-    if (b.tokens < 1) {
-      this.#buckets.set(sessionId, b);
-      throw new DomainError('rate_limited', `too many location fixes; at most ${REFILL_PER_S} a second`);
-    }
-    b.tokens -= 1;
     this.#buckets.set(sessionId, b);
+    if (b.tokens < 1)
+      throw new DomainError('rate_limited', `too many location fixes; at most ${REFILL_PER_S} a second`);
+    return b;
   }
 
   /** Every fix of a session in arrival order. */
