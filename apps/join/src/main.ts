@@ -9,7 +9,7 @@ import { shownVersion } from './privacy.js';
 import { refusal, retryDelay } from './refusal.js';
 import { Signalling } from './signalling.js';
 import { videoEncodings } from './simulcast.js';
-import { type CallerState, interpreterNoticeKey, Store, type Transfer } from './store.js';
+import { interpreterNoticeKey, Store, type Transfer } from './store.js';
 import { createRenderer } from './ui/render.js';
 
 const store = new Store();
