@@ -103,7 +103,8 @@ async function setTeam(o: OfficerClient, team: string | null) {
 }
 
 beforeAll(async () => {
-  s = await startServer({ clock });
+  // No background check sends: the scheduled-check test sends them itself.
+  s = await startServer({ clock, env: { SIGHTLINE_CHECK_POLL_SECONDS: '300' } });
   admin = await signIn(s, ['admin']);
   north = await signIn(s, ['call-handler']);
   await setTeam(north, 'North');
@@ -349,5 +350,37 @@ describe('the take-up report', () => {
     expect((await s.c.audit.list({ limit: 5, action: 'feedback.texts_erased' }))[0]?.detail).toEqual({
       erased: 2,
     });
+  });
+});
+
+describe('scheduled checks in the report', () => {
+  it('count as sent on the day their text went; one not yet texted is not sent at all', async () => {
+    // Monday 8 June 2026, 09:00 UTC: a fresh week with nothing else in it.
+    const B = T0 + 98 * DAY;
+    clock.t = B;
+    const handler = await signIn(s, ['call-handler']);
+    const window = (at: number) => ({ notBefore: at, notAfter: at + 30 * MIN });
+    const { checks } = await expectJson<{ checks: Array<{ sessionId: string }> }>(
+      handler.request('POST', '/api/checks', {
+        phone: '07911 123456',
+        details: { subject: 'Jo Bloggs', condition: 'curfew', conditionDetail: '1 High St, 21:00-07:00' },
+        windows: [window(B + 2 * DAY), window(B + 9 * DAY)],
+      }),
+      201,
+    );
+    expect(checks).toHaveLength(2);
+    clock.t = B + 2 * DAY;
+    await s.c.checks.sendDue();
+    const supervisor = await signIn(s, ['supervisor']);
+    const report = async (from: string, to: string) =>
+      (
+        await expectJson<TakeUpReport>(
+          supervisor.request('GET', `/api/reports/take-up?from=${from}&to=${to}&period=day`),
+        )
+      ).total.sent;
+    // Scheduled on the 8th, texted on the 10th; the second check's text has not gone.
+    expect(await report('2026-06-08', '2026-06-09')).toBe(0);
+    expect(await report('2026-06-10', '2026-06-10')).toBe(1);
+    expect(await report('2026-06-08', '2026-06-30')).toBe(1);
   });
 });

@@ -19,16 +19,24 @@ export const FAILURE_EVENTS: Record<string, FailureReason> = {
 export class TakeUpRepository {
   constructor(private readonly db: Db) {}
 
-  /** Facts of every session whose link was sent in [from, to). */
+  /**
+   * Facts of every session whose link was first texted in [from, to). A session counts as sent
+   * when its first text went (its first sms_deliveries row), not when it was made: a scheduled
+   * check is made days before its text goes, and one cancelled or not yet due was never sent.
+   */
   async sessions(from: number, to: number): Promise<SessionFacts[]> {
-    const inRange = (db: Db) =>
-      db.selectFrom('sessions').select('id').where('created_at', '>=', from).where('created_at', '<', to);
+    const firstText = this.db
+      .selectFrom('sms_deliveries')
+      .select(['session_id', (eb) => eb.fn.min('created_at').as('sent_at')])
+      .groupBy('session_id')
+      .having((eb) => eb.fn.min('created_at'), '>=', from)
+      .having((eb) => eb.fn.min('created_at'), '<', to);
+    const inRange = (db: Db) => db.selectFrom(firstText.as('f')).select('f.session_id');
     const [rows, delivered, events] = await Promise.all([
       this.db
         .selectFrom('sessions')
-        .select(['id', 'created_at', 'team', 'mode', 'opened_at', 'consented_at', 'refused_at', 'live_at'])
-        .where('created_at', '>=', from)
-        .where('created_at', '<', to)
+        .innerJoin(firstText.as('f'), 'f.session_id', 'sessions.id')
+        .select(['id', 'f.sent_at', 'team', 'mode', 'opened_at', 'consented_at', 'refused_at', 'live_at'])
         .execute(),
       this.db
         .selectFrom('sms_deliveries')
@@ -54,7 +62,7 @@ export class TakeUpRepository {
     }
     const ms = (v: number | null) => (v === null ? null : Number(v));
     return rows.map((r) => ({
-      sentAt: Number(r.created_at),
+      sentAt: Number(r.sent_at),
       team: r.team,
       mode: SessionMode.catch('video').parse(r.mode),
       delivered: deliveredIds.has(r.id),
@@ -145,6 +153,16 @@ export class TakeUpRepository {
       .select(['id', 'state', 'mode'])
       .where('token_hash', '=', hash)
       .executeTakeFirst();
+  }
+
+  /** When the session's link was first texted; null if it never was. */
+  async firstTextAt(sessionId: string): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('sms_deliveries')
+      .select((eb) => eb.fn.min('created_at').as('at'))
+      .where('session_id', '=', sessionId)
+      .executeTakeFirst();
+    return row?.at == null ? null : Number(row.at);
   }
 
   /** Whether the session's timeline already has an event of this type. */
