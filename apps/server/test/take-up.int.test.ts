@@ -384,3 +384,39 @@ describe('scheduled checks in the report', () => {
     expect(await report('2026-06-08', '2026-06-30')).toBe(1);
   });
 });
+
+describe('failure reasons', () => {
+  it('count the network only for a call that ended with its video stopped, not one that came back or the caller stopped', async () => {
+    // Monday 29 June 2026: three calls whose video stopped once.
+    const C = T0 + 119 * DAY;
+    clock.t = C;
+    const handler = await signIn(s, ['call-handler']);
+    const call = async (name: string, at: number) => {
+      const x = await send(handler, at);
+      await open(name, x.token, at + MIN);
+      await consent(x.id, at + 2 * MIN);
+      await live(x.id, at + 3 * MIN);
+      clock.t = at + 4 * MIN;
+      await sessions().videoStopped(x.id, 'no media for 10 s');
+      return x.id;
+    };
+    const resumed = await call('r1', C);
+    clock.t = C + 5 * MIN;
+    await sessions().videoResumed(resumed);
+    await end(resumed, C + 10 * MIN);
+    const stopped = await call('r2', C + 20 * MIN);
+    clock.t = C + 30 * MIN;
+    await sessions().end(stopped, 'caller_stopped', { type: 'system' });
+    const lost = await call('r3', C + 40 * MIN);
+    await end(lost, C + 50 * MIN);
+    const supervisor = await signIn(s, ['supervisor']);
+    const r = await expectJson<TakeUpReport>(
+      supervisor.request('GET', '/api/reports/take-up?from=2026-06-29&to=2026-06-29&period=day'),
+    );
+    expect(r.total).toMatchObject({
+      sent: 3,
+      live: 3,
+      failures: { inAppBrowser: 0, cameraDenied: 0, noWebrtc: 0, network: 1 },
+    });
+  });
+});

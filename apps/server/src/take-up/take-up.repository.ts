@@ -5,15 +5,28 @@ import { withTransaction } from '../adapters/db/transaction.js';
 import type { FeedbackFacts, SessionFacts } from './take-up-figures.js';
 
 /**
- * Timeline events that say why a caller could not take part. `media.stopped`: the caller's
- * video stopped arriving during the call (the server's liveness check), that is the network.
+ * Timeline events that say why a caller could not take part. The network is read from the
+ * session's record instead (see `sessions`): a stop the video came back from is no failure.
  */
 export const FAILURE_EVENTS: Record<string, FailureReason> = {
   'caller.in_app_browser': 'inAppBrowser',
   'permission.camera.denied': 'cameraDenied',
   'caller.no_webrtc': 'noWebrtc',
-  'media.stopped': 'network',
 };
+
+/**
+ * Adds "network" when the session ended while its video was stopped (the server's liveness
+ * check, never cleared by video that came back) and the caller had not pressed Stop. A stop
+ * the video resumed from is no failure. A caller who closed the tab without Stop looks the same
+ * as a lost network to the server, and counts here.
+ */
+function withNetwork(
+  found: ReadonlySet<FailureReason> | undefined,
+  r: { ended_at: number | null; end_reason: string | null; video_stopped_at: number | null },
+): ReadonlySet<FailureReason> {
+  const lost = r.ended_at !== null && r.video_stopped_at !== null && r.end_reason !== 'caller_stopped';
+  return lost ? new Set([...(found ?? []), 'network']) : (found ?? new Set());
+}
 
 /** The take-up report's reads (session records, texts' delivery, timelines) and the feedback table. */
 export class TakeUpRepository {
@@ -36,7 +49,19 @@ export class TakeUpRepository {
       this.db
         .selectFrom('sessions')
         .innerJoin(firstText.as('f'), 'f.session_id', 'sessions.id')
-        .select(['id', 'f.sent_at', 'team', 'mode', 'opened_at', 'consented_at', 'refused_at', 'live_at'])
+        .select([
+          'id',
+          'f.sent_at',
+          'team',
+          'mode',
+          'opened_at',
+          'consented_at',
+          'refused_at',
+          'live_at',
+          'ended_at',
+          'end_reason',
+          'video_stopped_at',
+        ])
         .execute(),
       this.db
         .selectFrom('sms_deliveries')
@@ -70,7 +95,7 @@ export class TakeUpRepository {
       consentedAt: ms(r.consented_at),
       refusedAt: ms(r.refused_at),
       liveAt: ms(r.live_at),
-      failures: failures.get(r.id) ?? new Set(),
+      failures: withNetwork(failures.get(r.id), r),
     }));
   }
 
