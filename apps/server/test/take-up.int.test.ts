@@ -103,7 +103,8 @@ async function setTeam(o: OfficerClient, team: string | null) {
 }
 
 beforeAll(async () => {
-  s = await startServer({ clock });
+  // No background check sends: the scheduled-check test sends them itself.
+  s = await startServer({ clock, env: { SIGHTLINE_CHECK_POLL_SECONDS: '300' } });
   admin = await signIn(s, ['admin']);
   north = await signIn(s, ['call-handler']);
   await setTeam(north, 'North');
@@ -348,6 +349,74 @@ describe('the take-up report', () => {
     expect(r.total.feedback).toEqual({ yes: 2, no: 1, unsure: 1 });
     expect((await s.c.audit.list({ limit: 5, action: 'feedback.texts_erased' }))[0]?.detail).toEqual({
       erased: 2,
+    });
+  });
+});
+
+describe('scheduled checks in the report', () => {
+  it('count as sent on the day their text went; one not yet texted is not sent at all', async () => {
+    // Monday 8 June 2026, 09:00 UTC: a fresh week with nothing else in it.
+    const B = T0 + 98 * DAY;
+    clock.t = B;
+    const handler = await signIn(s, ['call-handler']);
+    const window = (at: number) => ({ notBefore: at, notAfter: at + 30 * MIN });
+    const { checks } = await expectJson<{ checks: Array<{ sessionId: string }> }>(
+      handler.request('POST', '/api/checks', {
+        phone: '07911 123456',
+        details: { subject: 'Jo Bloggs', condition: 'curfew', conditionDetail: '1 High St, 21:00-07:00' },
+        windows: [window(B + 2 * DAY), window(B + 9 * DAY)],
+      }),
+      201,
+    );
+    expect(checks).toHaveLength(2);
+    clock.t = B + 2 * DAY;
+    await s.c.checks.sendDue();
+    const supervisor = await signIn(s, ['supervisor']);
+    const report = async (from: string, to: string) =>
+      (
+        await expectJson<TakeUpReport>(
+          supervisor.request('GET', `/api/reports/take-up?from=${from}&to=${to}&period=day`),
+        )
+      ).total.sent;
+    // Scheduled on the 8th, texted on the 10th; the second check's text has not gone.
+    expect(await report('2026-06-08', '2026-06-09')).toBe(0);
+    expect(await report('2026-06-10', '2026-06-10')).toBe(1);
+    expect(await report('2026-06-08', '2026-06-30')).toBe(1);
+  });
+});
+
+describe('failure reasons', () => {
+  it('count the network only for a call that ended with its video stopped, not one that came back or the caller stopped', async () => {
+    // Monday 29 June 2026: three calls whose video stopped once.
+    const C = T0 + 119 * DAY;
+    clock.t = C;
+    const handler = await signIn(s, ['call-handler']);
+    const call = async (name: string, at: number) => {
+      const x = await send(handler, at);
+      await open(name, x.token, at + MIN);
+      await consent(x.id, at + 2 * MIN);
+      await live(x.id, at + 3 * MIN);
+      clock.t = at + 4 * MIN;
+      await sessions().videoStopped(x.id, 'no media for 10 s');
+      return x.id;
+    };
+    const resumed = await call('r1', C);
+    clock.t = C + 5 * MIN;
+    await sessions().videoResumed(resumed);
+    await end(resumed, C + 10 * MIN);
+    const stopped = await call('r2', C + 20 * MIN);
+    clock.t = C + 30 * MIN;
+    await sessions().end(stopped, 'caller_stopped', { type: 'system' });
+    const lost = await call('r3', C + 40 * MIN);
+    await end(lost, C + 50 * MIN);
+    const supervisor = await signIn(s, ['supervisor']);
+    const r = await expectJson<TakeUpReport>(
+      supervisor.request('GET', '/api/reports/take-up?from=2026-06-29&to=2026-06-29&period=day'),
+    );
+    expect(r.total).toMatchObject({
+      sent: 3,
+      live: 3,
+      failures: { inAppBrowser: 0, cameraDenied: 0, noWebrtc: 0, network: 1 },
     });
   });
 });

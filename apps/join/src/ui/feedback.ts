@@ -21,6 +21,11 @@ export function createFeedback(onSend: (answer: FeedbackAnswer, text: string) =>
     'aria-describedby': 'feedback-hint',
   });
   const error = h('p', { id: 'feedback-error', class: 'notice', role: 'alert' });
+  // One live region, present (empty) from the first draw: a screen reader announces a change of
+  // its text, not a region inserted with its text already inside.
+  const body = h('div', {});
+  const status = h('p', { id: 'feedback-thanks', role: 'status', tabindex: '-1' });
+  panel.replaceChildren(body, status);
   let last: CallerState['feedback'] | null = null;
 
   const chosen = () =>
@@ -77,14 +82,19 @@ export function createFeedback(onSend: (answer: FeedbackAnswer, text: string) =>
       last = s.feedback;
       panel.hidden = s.screen !== 'ended' || s.feedback === 'none' || s.feedback === 'skipped';
       if (s.feedback === 'asking' || s.feedback === 'failed' || s.feedback === 'sending') {
-        if (!wasForm || force) panel.replaceChildren(...form());
+        if (!wasForm || force) body.replaceChildren(...form());
+        status.textContent = '';
         error.textContent = s.feedback === 'failed' ? t('feedback.failed') : '';
         error.hidden = s.feedback !== 'failed';
         for (const b of panel.querySelectorAll('button')) b.disabled = s.feedback === 'sending';
         return;
       }
-      if (s.feedback === 'sent')
-        panel.replaceChildren(h('p', { id: 'feedback-thanks', role: 'status' }, t('feedback.thanks')));
+      if (s.feedback === 'sent') {
+        // The Send button goes with the form: focus the thanks, not the page's body.
+        body.replaceChildren();
+        status.textContent = t('feedback.thanks');
+        if (wasForm) status.focus();
+      }
     },
   };
 }

@@ -68,6 +68,9 @@ export function createRenderer(
         screen.querySelector<HTMLElement>('#interpreter-decline')?.focus();
     }
     feedback.render(s, languageChanged);
+    // Skip hides the question with the focused button: back to the ended screen's heading.
+    if (last && last.feedback !== 'skipped' && s.feedback === 'skipped')
+      screen.querySelector<HTMLElement>('h1')?.focus();
     const chatVisible = ['consent', 'live', 'refused'].includes(s.screen);
     chat.element.hidden = !chatVisible;
     if (

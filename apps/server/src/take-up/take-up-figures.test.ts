@@ -53,7 +53,7 @@ describe('quantile', () => {
 });
 
 describe('figures', () => {
-  it('counts each step of the funnel, a refusal then a consent in both, and failures once per session', () => {
+  it('counts each step of the funnel, a refusal then a consent as consented only (the final decision), and failures once per session', () => {
     const sent = at('2026-11-03T10:00:00Z');
     const f = figures(
       [
@@ -76,7 +76,7 @@ describe('figures', () => {
       delivered: 3,
       opened: 4,
       consented: 3,
-      refused: 2,
+      refused: 1,
       live: 2,
       sendToLiveMedianMs: 60_000,
       sendToLiveP90Ms: 84_000,

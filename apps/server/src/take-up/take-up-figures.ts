@@ -71,7 +71,8 @@ export function figures(
     delivered: n((s) => s.delivered),
     opened: n((s) => s.openedAt !== null),
     consented: n((s) => s.consentedAt !== null),
-    refused: n((s) => s.refusedAt !== null),
+    // The final decision: a caller who refused and then consented counts as consented only.
+    refused: n((s) => s.refusedAt !== null && s.consentedAt === null),
     live: n((s) => s.liveAt !== null),
     sendToLiveMedianMs: quantile(toLive, 0.5),
     sendToLiveP90Ms: quantile(toLive, 0.9),

@@ -5,30 +5,63 @@ import { withTransaction } from '../adapters/db/transaction.js';
 import type { FeedbackFacts, SessionFacts } from './take-up-figures.js';
 
 /**
- * Timeline events that say why a caller could not take part. `media.stopped`: the caller's
- * video stopped arriving during the call (the server's liveness check), that is the network.
+ * Timeline events that say why a caller could not take part. The network is read from the
+ * session's record instead (see `sessions`): a stop the video came back from is no failure.
  */
 export const FAILURE_EVENTS: Record<string, FailureReason> = {
   'caller.in_app_browser': 'inAppBrowser',
   'permission.camera.denied': 'cameraDenied',
   'caller.no_webrtc': 'noWebrtc',
-  'media.stopped': 'network',
 };
+
+/**
+ * Adds "network" when the session ended while its video was stopped (the server's liveness
+ * check, never cleared by video that came back) and the caller had not pressed Stop. A stop
+ * the video resumed from is no failure. A caller who closed the tab without Stop looks the same
+ * as a lost network to the server, and counts here.
+ */
+function withNetwork(
+  found: ReadonlySet<FailureReason> | undefined,
+  r: { ended_at: number | null; end_reason: string | null; video_stopped_at: number | null },
+): ReadonlySet<FailureReason> {
+  const lost = r.ended_at !== null && r.video_stopped_at !== null && r.end_reason !== 'caller_stopped';
+  return lost ? new Set([...(found ?? []), 'network']) : (found ?? new Set());
+}
 
 /** The take-up report's reads (session records, texts' delivery, timelines) and the feedback table. */
 export class TakeUpRepository {
   constructor(private readonly db: Db) {}
 
-  /** Facts of every session whose link was sent in [from, to). */
+  /**
+   * Facts of every session whose link was first texted in [from, to). A session counts as sent
+   * when its first text went (its first sms_deliveries row), not when it was made: a scheduled
+   * check is made days before its text goes, and one cancelled or not yet due was never sent.
+   */
   async sessions(from: number, to: number): Promise<SessionFacts[]> {
-    const inRange = (db: Db) =>
-      db.selectFrom('sessions').select('id').where('created_at', '>=', from).where('created_at', '<', to);
+    const firstText = this.db
+      .selectFrom('sms_deliveries')
+      .select(['session_id', (eb) => eb.fn.min('created_at').as('sent_at')])
+      .groupBy('session_id')
+      .having((eb) => eb.fn.min('created_at'), '>=', from)
+      .having((eb) => eb.fn.min('created_at'), '<', to);
+    const inRange = (db: Db) => db.selectFrom(firstText.as('f')).select('f.session_id');
     const [rows, delivered, events] = await Promise.all([
       this.db
         .selectFrom('sessions')
-        .select(['id', 'created_at', 'team', 'mode', 'opened_at', 'consented_at', 'refused_at', 'live_at'])
-        .where('created_at', '>=', from)
-        .where('created_at', '<', to)
+        .innerJoin(firstText.as('f'), 'f.session_id', 'sessions.id')
+        .select([
+          'id',
+          'f.sent_at',
+          'team',
+          'mode',
+          'opened_at',
+          'consented_at',
+          'refused_at',
+          'live_at',
+          'ended_at',
+          'end_reason',
+          'video_stopped_at',
+        ])
         .execute(),
       this.db
         .selectFrom('sms_deliveries')
@@ -54,7 +87,7 @@ export class TakeUpRepository {
     }
     const ms = (v: number | null) => (v === null ? null : Number(v));
     return rows.map((r) => ({
-      sentAt: Number(r.created_at),
+      sentAt: Number(r.sent_at),
       team: r.team,
       mode: SessionMode.catch('video').parse(r.mode),
       delivered: deliveredIds.has(r.id),
@@ -62,7 +95,7 @@ export class TakeUpRepository {
       consentedAt: ms(r.consented_at),
       refusedAt: ms(r.refused_at),
       liveAt: ms(r.live_at),
-      failures: failures.get(r.id) ?? new Set(),
+      failures: withNetwork(failures.get(r.id), r),
     }));
   }
 
@@ -145,6 +178,16 @@ export class TakeUpRepository {
       .select(['id', 'state', 'mode'])
       .where('token_hash', '=', hash)
       .executeTakeFirst();
+  }
+
+  /** When the session's link was first texted; null if it never was. */
+  async firstTextAt(sessionId: string): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('sms_deliveries')
+      .select((eb) => eb.fn.min('created_at').as('at'))
+      .where('session_id', '=', sessionId)
+      .executeTakeFirst();
+    return row?.at == null ? null : Number(row.at);
   }
 
   /** Whether the session's timeline already has an event of this type. */

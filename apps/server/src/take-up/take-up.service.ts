@@ -49,10 +49,12 @@ export class TakeUpService {
     const row = await this.sessions.get(sessionId);
     if (row.state !== 'ended')
       throw new DomainError('conflict', 'the question is asked once the session has ended');
+    // Grouped like the report's sessions: by the day the link was first texted.
+    const sentAt = (await this.repo.firstTextAt(sessionId)) ?? Number(row.created_at);
     const stored = await this.repo.give(sessionId, {
       id: this.random.id(),
       held_day: utcDay(this.clock.now()),
-      sent_day: utcDay(Number(row.created_at)),
+      sent_day: utcDay(sentAt),
       team: row.team,
       mode: row.mode,
       language: row.language,
