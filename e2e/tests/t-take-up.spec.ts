@@ -20,7 +20,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => server?.stop());
 
-test('the caller answers "Did this help?" once after the end, and the supervisor’s report shows it', async ({
+test('the caller answers "Did this help?" once after the end, and the supervisor’s report holds a lone answer back', async ({
   browser,
 }, testInfo) => {
   const officer = await signInConsole(browser, server.url, 'supervisor');
