@@ -41,7 +41,14 @@ async function callerState(page: Page, state: string, testInfo: TestInfo): Promi
       ),
     )
       .filter((el) => el.offsetParent !== null)
-      .map((el) => ({ el: el.id || el.className || el.tagName, r: el.getBoundingClientRect() }))
+      // A radio or checkbox inside its <label> is tapped anywhere on the label (the label
+      // activates it), so the label's box is the target the caller's finger meets.
+      .map((el) => {
+        const tapped = el.matches('input[type="radio"], input[type="checkbox"]')
+          ? (el.closest('label') ?? el)
+          : el;
+        return { el: el.id || el.className || el.tagName, r: tapped.getBoundingClientRect() };
+      })
       .filter(({ r }) => r.width < 44 || r.height < 44)
       .map(({ el, r }) => `${el} ${Math.round(r.width)}x${Math.round(r.height)}`),
   );
