@@ -19,7 +19,7 @@ import { TextDeliveries } from '../invites/text-deliveries.js';
 import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { OutcomeRepository } from '../outcomes/outcome.repository.js';
-import { SessionRepository, unopenedSession } from '../sessions/session.repository.js';
+import { SessionRepository, senderTeam, unopenedSession } from '../sessions/session.repository.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { CheckRepository } from './check.repository.js';
 import { checkWindows, expandRepeat } from './check-windows.js';
@@ -95,12 +95,7 @@ export class CheckService {
       );
     const created = withTransaction(this.db, async (trx) => {
       const repo = new SessionRepository(trx);
-      // The scheduling officer's team, as for any invite (the take-up report is per team).
-      const sender = await trx
-        .selectFrom('officers')
-        .select('team')
-        .where('id', '=', officer.id)
-        .executeTakeFirst();
+      const team = await senderTeam(trx, officer.id);
       for (const [i, w] of windows.entries()) {
         const id = ids[i]!;
         await repo.insert(
@@ -119,7 +114,7 @@ export class CheckService {
             not_before: w.notBefore,
             text_due_at: input.textAt === 'now' ? now : w.notBefore,
             series_id: seriesId,
-            team: sender?.team ?? null,
+            team,
           }),
         );
         if (input.details)

@@ -14,7 +14,7 @@ import { hashSecret, type Random } from '../adapters/random.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import { DomainError } from '../lib/errors.js';
 import { OutcomeRepository } from '../outcomes/outcome.repository.js';
-import { SessionRepository, unopenedSession } from '../sessions/session.repository.js';
+import { SessionRepository, senderTeam, unopenedSession } from '../sessions/session.repository.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { type InviteLimitSettings, InviteLimits } from './invite-limits.js';
 import { parseMobileNumber } from './phone.js';
@@ -95,12 +95,7 @@ export class InviteService {
     const link = linkFor(token, input.language, this.settings.publicUrl);
     const claimed = await this.#admit(phone.e164, phone.masked, officer, by, ip, async (trx) => {
       const now = this.clock.now();
-      // The sender's team at send time: the take-up report stays per team when an officer moves.
-      const sender = await trx
-        .selectFrom('officers')
-        .select('team')
-        .where('id', '=', officer.id)
-        .executeTakeFirst();
+      const team = await senderTeam(trx, officer.id);
       await new SessionRepository(trx).insert(
         unopenedSession({
           id,
@@ -115,7 +110,7 @@ export class InviteService {
           language: input.language,
           location_minutes: input.mode === 'location' ? input.locationMinutes : null,
           incident_id: incidentId,
-          team: sender?.team ?? null,
+          team,
         }),
       );
       if (input.workflow) await new OutcomeRepository(trx).saveWorkflow(id, input.workflow, now);

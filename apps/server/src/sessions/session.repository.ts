@@ -16,6 +16,12 @@ import { SmsDeliveryRepository } from '../invites/sms-delivery.repository.js';
 export type SessionRow = Selectable<SessionsTable>;
 
 /** A new session whose link is not opened yet: what its invite decides, everything else empty. */
+/** The sending officer's team now, recorded on the session so the take-up report stays per team when they move. */
+export async function senderTeam(db: Db, officerId: string): Promise<string | null> {
+  const row = await db.selectFrom('officers').select('team').where('id', '=', officerId).executeTakeFirst();
+  return row?.team ?? null;
+}
+
 export function unopenedSession(
   fields: Pick<
     Insertable<SessionsTable>,
