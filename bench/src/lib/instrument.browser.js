@@ -7,6 +7,31 @@
   window.__bench = { t };
   const isConsole = location.pathname.startsWith('/sessions/');
 
+  // Socket messages: when each signalling step leaves and arrives, to split the server's share
+  // from the browser's. A listener added in the constructor runs before the page's own.
+  const NativeSocket = window.WebSocket;
+  const sent = { 'publish.offer': 'offerSent', 'view.start': 'viewRequested', 'view.answer': 'viewAnswered' };
+  const received = { 'publish.answer': 'answerReceived', 'view.offer': 'viewOfferReceived' };
+  const typeOf = (data) => {
+    if (typeof data !== 'string') return undefined;
+    const m = /"type":"([^"]+)"/.exec(data);
+    return m ? m[1] : undefined;
+  };
+  window.WebSocket = class extends NativeSocket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        const k = received[typeOf(e.data)];
+        if (k) t[k] ??= now();
+      });
+    }
+    send(data) {
+      const k = sent[typeOf(data)];
+      if (k) t[k] ??= now();
+      return super.send(data);
+    }
+  };
+
   if (!isConsole) {
     document.addEventListener(
       'click',
@@ -21,13 +46,6 @@
       t.gum ??= now();
       return s;
     };
-  } else {
-    const send = WebSocket.prototype.send;
-    WebSocket.prototype.send = function (data) {
-      if (typeof data === 'string' && data.includes('"view.start"')) t.viewRequested ??= now();
-      if (typeof data === 'string' && data.includes('"view.answer"')) t.viewAnswered ??= now();
-      return send.call(this, data);
-    };
   }
 
   const Native = window.RTCPeerConnection;
@@ -41,6 +59,11 @@
         if (this.iceConnectionState === 'connected')
           t[isConsole ? 'viewIceConnected' : 'iceConnected'] ??= now();
       });
+    }
+    async createAnswer(o) {
+      const a = await super.createAnswer(o);
+      if (isConsole) t.viewAnswerCreated ??= now();
+      return a;
     }
     async setLocalDescription(d) {
       await super.setLocalDescription(d);

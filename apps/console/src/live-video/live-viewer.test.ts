@@ -16,7 +16,11 @@ class FakePeer implements PeerLike {
   async createAnswer() {
     return { type: 'answer' as const, sdp: 'v=0 answer' };
   }
-  async setLocalDescription() {}
+  /** What the server had been sent when the answer was applied (set by the harness). */
+  onSetLocal: (() => void) | null = null;
+  async setLocalDescription() {
+    this.onSetLocal?.();
+  }
   async getStats() {
     const frames = this.frames;
     return {
@@ -122,6 +126,23 @@ describe('LiveViewer', () => {
     expect(h.lastOf('view.candidate')).toMatchObject({ viewId: 'v1', candidate: null });
     h.peers[0]?.connect();
     expect(h.viewer.state.get().phase).toBe('playing');
+  });
+
+  it('sends the answer before applying it, so Janus has our ICE credentials before our first check', async () => {
+    const h = harness();
+    h.viewer.setPublishing(true);
+    const ref = h.lastOf('view.start')?.id as string;
+    let answeredBeforeApplied: boolean | null = null;
+    const origCreate = FakePeer.prototype.createAnswer;
+    vi.spyOn(FakePeer.prototype, 'createAnswer').mockImplementation(function (this: FakePeer) {
+      this.onSetLocal = () => {
+        answeredBeforeApplied = h.lastOf('view.answer') !== undefined;
+      };
+      return origCreate.call(this);
+    });
+    h.deliver({ type: 'view.offer', viewId: 'v1', sessionId: 's1', sdp: 'v=0 offer', ref });
+    await flush();
+    expect(answeredBeforeApplied).toBe(true);
   });
 
   it('asks for the light layer when a wall tile wants it, and for the default otherwise', () => {

@@ -282,9 +282,13 @@ export class LiveViewer {
     try {
       await pc.setRemoteDescription({ type: 'offer', sdp: offer });
       const answer = await pc.createAnswer();
+      if (this.#pc !== pc) return;
+      // Sent before it is applied: our connectivity checks start at setLocalDescription, and
+      // Janus drops those that arrive before it has our answer's credentials, so the browser
+      // waits for its retransmit timer (measured: about 50 ms of the time to first frame).
+      this.#deps.socket.send({ type: 'view.answer', viewId, sdp: answer.sdp ?? '' });
       await pc.setLocalDescription(answer);
       if (this.#pc !== pc) return;
-      this.#deps.socket.send({ type: 'view.answer', viewId, sdp: answer.sdp ?? '' });
       this.startStats(pc);
     } catch (err) {
       if (this.#pc !== pc) return;

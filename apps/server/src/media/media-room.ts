@@ -6,6 +6,7 @@ import type { Logger } from '../lib/logger.js';
 import { TypedEmitter } from '../lib/typed-emitter.js';
 import { InterpreterLink } from './interpreter-link.js';
 import { OfficerLink } from './officer-link.js';
+import { ViewAhead } from './view-ahead.js';
 
 export interface RoomEvents {
   /** The caller's media is flowing into Janus. */
@@ -58,6 +59,8 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
   readonly #viewers = new Map<string, Viewer>();
   #officer: OfficerLink | null = null;
   #interpreter: InterpreterLink | null = null;
+  /** The next officer's subscription, made as soon as the caller's video is up. */
+  readonly #ahead: ViewAhead;
   #closed = false;
 
   constructor(
@@ -66,6 +69,7 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
     private readonly log: Logger,
   ) {
     super();
+    this.#ahead = new ViewAhead(sessionId, api, log);
   }
 
   get closed(): boolean {
@@ -116,6 +120,8 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
     this.#publisher = pub;
     handle.on('webrtcup', () => {
       pub.up = true;
+      // Before telling anyone: the console that hears of it asks to view within milliseconds.
+      if (this.#publisher === pub && !this.#closed) this.#ahead.prepare(pub.feedId);
       this.safeEmit('publisherUp', pub.recordingId);
     });
     // A phone that dies sends no hang-up; its connection stays up in Janus while nothing
@@ -222,7 +228,9 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
     const feed = this.feedId;
     const publisher = this.#publisher;
     if (!feed) throw new DomainError('session_not_live', 'the caller is not sending video right now');
-    const handle = await this.api.attach(`viewer:${this.sessionId}`);
+    // The subscription made ahead serves Janus's default layer, the best one.
+    const ahead = !layer || layer === 'high' ? await this.#ahead.take(feed) : null;
+    const handle = ahead?.handle ?? (await this.api.attach(`viewer:${this.sessionId}`));
     const viewer: Viewer = { viewId, handle, ownerId, startedAt: now };
     this.#viewers.set(viewId, viewer);
     handle.on('hangup', (reason) => void this.stopView(viewId, reason));
@@ -234,8 +242,9 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
     });
     let sdp: string;
     try {
-      sdp = (await this.api.subscribe(handle, { room: this.sessionId, feed, ...(layer ? { layer } : {}) }))
-        .sdp;
+      sdp =
+        ahead?.sdp ??
+        (await this.api.subscribe(handle, { room: this.sessionId, feed, ...(layer ? { layer } : {}) })).sdp;
     } catch (err) {
       await this.stopView(viewId, 'subscribe failed');
       throw err;
@@ -247,6 +256,8 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
       await this.stopView(viewId, 'caller reconnected');
       throw new DomainError('session_not_live', 'the caller is reconnecting; try again');
     }
+    // Ready for the next officer to open the session (a supervisor joining the handler).
+    if (ahead) this.#ahead.prepare(feed);
     return sdp;
   }
 
@@ -289,6 +300,7 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
     await this.unpublish(reason);
     await (await this.#spare)?.detach();
     this.#spare = null;
+    await this.#ahead.discard();
     this.removeAllListeners();
   }
 
@@ -299,6 +311,7 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
     // Report before any await: a concurrent close() removes listeners, and the
     // recording must reach the evidence pipeline whatever else is in flight.
     this.safeEmit('publisherDown', pub.recordingId, reason, janusGone);
+    void this.#ahead.discard();
     for (const id of [...this.#viewers.keys()]) await this.stopView(id, 'caller stopped sending');
     if (!janusGone) await pub.handle.detach();
   }

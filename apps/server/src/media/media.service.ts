@@ -257,13 +257,17 @@ export class MediaService implements MediaGateway {
       this.#viewOwners.delete(viewId);
       throw err;
     }
-    await this.audit.record({
-      actor: officer,
-      action: 'view.start',
-      subject: { type: 'session', id: sessionId },
-      detail: { viewId, ...(layer ? { layer } : {}) },
-    });
-    await this.sessions.addEvent(sessionId, 'view.started', officer.name, null);
+    // Both written before the offer goes out (no media without an audit entry), side by side:
+    // the officer is waiting for the first frame.
+    await Promise.all([
+      this.audit.record({
+        actor: officer,
+        action: 'view.start',
+        subject: { type: 'session', id: sessionId },
+        detail: { viewId, ...(layer ? { layer } : {}) },
+      }),
+      this.sessions.addEvent(sessionId, 'view.started', officer.name, null),
+    ]);
     return { viewId, sdp };
   }
 

