@@ -47,17 +47,21 @@ export async function seal(): Promise<BenchResult> {
   const db = perS(on, (r) => r.dbCpu);
   const fsMeta = perS(on, (r) => r.fsMetaCpu);
   const tick = perS(on, (r) => r.tickCpu);
+  // SHA-256 of the sealed bytes alone, at this machine's measured speed: what no sealer can avoid.
+  const floor = perS(on, (r) => r.sealedBytes * r.sha256CpuPerByte);
   const mbPerS =
     on.reduce((a, r) => a + r.appendedBytes, 0) / on.reduce((a, r) => a + r.report.wallSeconds, 0) / 1e6;
   const fmt = (x: number) => String(round(x, 4));
   const rows: SummaryRow[] = [
     {
-      metric: `sealer CPU-s/s at ${sessions} sessions (${sessions * TRACKS.length} files, 10 s interval)`,
+      metric: `sealer CPU-s/s at ${sessions} sessions (${sessions * TRACKS.length} files, ${round(mbPerS, 1)} MB/s appended, 10 s interval): process with sealing minus without`,
       value: fmt(cpuOn - cpuOff),
     },
-    { metric: 'of which DB writes (CPU-s/s)', value: fmt(db) },
-    { metric: 'of which readdir/stat/open (CPU-s/s)', value: fmt(fsMeta) },
-    { metric: 'of which reading + hashing, the rest of the tick (CPU-s/s)', value: fmt(tick - db - fsMeta) },
+    { metric: 'sealer CPU-s/s inside its ticks', value: fmt(tick) },
+    { metric: 'of which DB writes', value: fmt(db) },
+    { metric: 'of which readdir/stat/open', value: fmt(fsMeta) },
+    { metric: 'of which reading + hashing (the rest of the tick)', value: fmt(tick - db - fsMeta) },
+    { metric: 'SHA-256 of the sealed bytes alone (the floor)', value: fmt(floor) },
   ];
   return {
     name: 'seal',
@@ -77,6 +81,7 @@ export async function seal(): Promise<BenchResult> {
         db,
         fsMeta,
         readHash: tick - db - fsMeta,
+        sha256Floor: floor,
       },
       runs,
     },

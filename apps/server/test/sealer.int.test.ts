@@ -39,7 +39,10 @@ beforeEach(async () => {
   writeFileSync(video, 'MJR00002');
   writeFileSync(audio, 'MJR00002');
 });
+/** Sealers a test left tracking (a crash leaves them so): finished, so their files are closed. */
+const live: Array<ReturnType<typeof newSealer>> = [];
 afterEach(async () => {
+  for (const sealer of live.splice(0)) await sealer.finish('r1').catch(() => {});
   await w?.close();
 });
 
@@ -150,6 +153,7 @@ describe('the new sealing detects the same tampering', () => {
   /** Three live seals of each file, then the final one, as a finished recording has. */
   async function sealedRecording() {
     const sealer = newSealer(w.db);
+    live.push(sealer);
     sealer.track('r1', 's1', spool, 'rec-r1');
     for (let k = 0; k < 3; k++) {
       grow();

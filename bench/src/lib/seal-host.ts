@@ -4,6 +4,7 @@
 // CPU taken between the start and the end of a step belongs to that step.
 // Argument: one JSON object (see HostArgs). Prints "ready" once set up, then waits for "go" on
 // stdin, measures for `seconds`, prints one JSON line (HostReport) and exits.
+import { createHash } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
@@ -32,6 +33,10 @@ export interface HostReport {
   statements: number;
   fsMetaCalls: number;
   seals: number;
+  /** Bytes covered by the last seal of each file, summed: what the ticks hashed. */
+  sealedBytes: number;
+  /** CPU seconds SHA-256 alone takes per byte here (hashing 64 MB from memory): the floor. */
+  sha256CpuPerByte: number;
 }
 
 const cpuNow = () => {
@@ -154,6 +159,14 @@ sealer.tick = async () => {
   ticks++;
 };
 
+// The floor: no sealer can hash the appended bytes for less than this.
+const sample = Buffer.alloc(512 * 1024, 7);
+const h0 = cpuNow();
+const hash = createHash('sha256');
+for (let i = 0; i < 128; i++) hash.update(sample);
+hash.digest();
+const sha256CpuPerByte = (cpuNow() - h0) / (128 * sample.length);
+
 process.stdout.write('ready\n');
 await new Promise<void>((resolve) => createInterface({ input: process.stdin }).once('line', () => resolve()));
 
@@ -177,6 +190,14 @@ const report: HostReport = {
   statements: acc.statements,
   fsMetaCalls: acc.fsMetaCalls,
   seals: Number((await db.selectFrom('seals').select(db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n),
+  sealedBytes: (
+    await db
+      .selectFrom('seals')
+      .select(['recording_id', 'file_name', db.fn.max('offset').as('bytes')])
+      .groupBy(['recording_id', 'file_name'])
+      .execute()
+  ).reduce((a, r) => a + Number(r.bytes), 0),
+  sha256CpuPerByte,
 };
 await db.destroy();
 process.stdout.write(`${JSON.stringify(report)}\n`);
