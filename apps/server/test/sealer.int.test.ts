@@ -149,6 +149,36 @@ describe('sealing a growing recording, reading only what was appended', () => {
   });
 });
 
+describe('one transaction per tick', () => {
+  it('a recording whose seals cannot be written does not hold back the others, and its chain resumes unbroken once they can', async () => {
+    const sealer = newSealer(w.db);
+    live.push(sealer);
+    sealer.track('r1', 's1', spool, 'rec-r1');
+    // r2 has no recording row yet, so its seals break a foreign key and its commit fails.
+    const spool2 = join(w.dir, 's2');
+    mkdirSync(spool2);
+    const video2 = join(spool2, 'rec-r2-video-1.mjr.tmp');
+    writeFileSync(video2, piece(5000, 1));
+    sealer.track('r2', 's2', spool2, 'rec-r2');
+    grow();
+    await sealer.tick();
+    expect(await sealRows(w.db, 'r1')).toHaveLength(2);
+    expect(await sealRows(w.db, 'r2')).toHaveLength(0);
+
+    await seedRecording(w.db, 'r2', 's2');
+    appendFileSync(video2, piece(700, 2));
+    grow();
+    await sealer.tick();
+    const r2 = await sealRows(w.db, 'r2');
+    // The failed tick's bytes are not lost: the first seal written covers them too.
+    expect(r2.map((x) => [Number(x.seq), Number(x.offset)])).toEqual([[1, 5700]]);
+    expect(r2[0]!.prefix_sha256).toBe(sha256(readFileSync(video2)));
+    expect(chainHolds('r2', r2)).toBe(true);
+    expect(chainHolds('r1', await sealRows(w.db, 'r1'))).toBe(true);
+    await sealer.finish('r2');
+  });
+});
+
 describe('the new sealing detects the same tampering', () => {
   /** Three live seals of each file, then the final one, as a finished recording has. */
   async function sealedRecording() {
