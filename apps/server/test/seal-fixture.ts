@@ -1,0 +1,168 @@
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemClock } from '../src/adapters/clock.js';
+import { type Db, migrateToLatest, openDatabase } from '../src/adapters/db/database.js';
+import { fingerprintOf } from '../src/adapters/keys/key-ring.js';
+import { cryptoRandom, hashSecret } from '../src/adapters/random.js';
+import { type PackageVerdict, verifyPackage } from '../src/evidence/export/verify-package.js';
+import { sealGenesis, sealHash } from '../src/evidence/seal-chain.js';
+import { Sealer } from '../src/evidence/sealer.js';
+import { silentLogger } from '../src/lib/logger.js';
+import { freshDatabase } from './test-db.js';
+import { writeZip } from './zip-tools.js';
+
+/** A database of the tier's engine (SQLite file or fresh PostgreSQL database) and a spool folder. */
+export interface SealWorld {
+  url: string;
+  db: Db;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function sealWorld(): Promise<SealWorld> {
+  const dir = mkdtempSync(join(tmpdir(), 'sealer-'));
+  const pg = await freshDatabase();
+  const url = pg?.url ?? `sqlite:${join(dir, 'sightline.db')}`;
+  const db = openDatabase(url);
+  await migrateToLatest(db);
+  const now = Date.now();
+  await db
+    .insertInto('officers')
+    .values({ id: 'o1', username: 'o1', display_name: 'O', password_hash: 'x', roles: '[]', created_at: now })
+    .execute();
+  return {
+    url,
+    db,
+    dir,
+    close: async () => {
+      await db.destroy();
+      await pg?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Session and recording rows for a recording whose files Janus would write into `<dir>/<sessionId>`. */
+export async function seedRecording(db: Db, recordingId: string, sessionId: string): Promise<void> {
+  const now = Date.now();
+  await db
+    .insertInto('sessions')
+    .values({
+      id: sessionId,
+      phone_e164: '+447700900001',
+      phone_masked: '07700 9•••01',
+      state: 'live',
+      created_by: 'o1',
+      created_at: now,
+      expires_at: now + 3_600_000,
+      token_hash: hashSecret(sessionId),
+      publishing: 1,
+    })
+    .execute();
+  await db
+    .insertInto('recordings')
+    .values({
+      id: recordingId,
+      session_id: sessionId,
+      file_base: `rec-${recordingId}`,
+      started_at: now,
+      ended_at: null,
+      state: 'recording',
+      video_codec: null,
+      error: null,
+      source: 'caller',
+      interpreter_id: null,
+      media_node: null,
+    })
+    .execute();
+}
+
+export const newSealer = (db: Db) => new Sealer(db, systemClock, cryptoRandom, 3_600_000, silentLogger);
+
+export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** Packet-like bytes that differ from piece to piece. */
+export const piece = (n: number, seed: number) =>
+  Buffer.from(Array.from({ length: n }, (_, i) => (i * 131 + seed * 7) & 0xff));
+
+export const sealRows = (db: Db, recordingId: string) =>
+  db.selectFrom('seals').selectAll().where('recording_id', '=', recordingId).orderBy('seq').execute();
+
+type SealRow = Awaited<ReturnType<typeof sealRows>>[number];
+
+/** Each seal's hash recomputes and links to the one before, from the recording's genesis. */
+export function chainHolds(recordingId: string, rows: SealRow[]): boolean {
+  let prev = sealGenesis(recordingId);
+  for (const x of rows) {
+    const fields = {
+      recordingId,
+      seq: Number(x.seq),
+      fileName: x.file_name,
+      offset: Number(x.offset),
+      prefixSha256: x.prefix_sha256,
+      at: Number(x.at),
+      recovered: x.recovered === 1,
+      prevHash: x.prev_hash,
+    };
+    if (x.prev_hash !== prev || sealHash(fields) !== x.hash) return false;
+    prev = x.hash;
+  }
+  return true;
+}
+
+/**
+ * Runs the offline export verifier over a signed package holding these masters and this seal
+ * chain, laid out as a full export lays them out (seals/<recording>.jsonl, manifest, signature).
+ * `alterLine` changes the seal lines before the manifest is made (a forged chain, re-listed).
+ */
+export async function verifyAsExport(
+  recordingId: string,
+  masters: Array<{ fileName: string; path: string }>,
+  rows: SealRow[],
+  work: string,
+  alterLine: (line: Record<string, unknown>, i: number) => void = () => {},
+): Promise<PackageVerdict> {
+  const lines = rows.map((x, i) => {
+    const line: Record<string, unknown> = {
+      recordingId,
+      seq: Number(x.seq),
+      fileName: x.file_name,
+      offset: Number(x.offset),
+      prefixSha256: x.prefix_sha256,
+      at: Number(x.at),
+      recovered: x.recovered === 1,
+      prevHash: x.prev_hash,
+      hash: x.hash,
+    };
+    alterLine(line, i);
+    return JSON.stringify(line);
+  });
+  const entries = new Map<string, Buffer>([
+    [`seals/${recordingId}.jsonl`, Buffer.from(`${lines.join('\n')}\n`)],
+    ...masters.map((m) => [`media/${recordingId}/${m.fileName}`, readFileSync(m.path)] as [string, Buffer]),
+  ]);
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const manifest = Buffer.from(
+    JSON.stringify({
+      kind: 'full',
+      signingKey: { fingerprint: fingerprintOf(publicKey) },
+      files: [...entries].map(([path, bytes]) => ({
+        path,
+        sha256: sha256(bytes),
+        size: bytes.length,
+        kind: path.startsWith('seals/') ? 'seals' : 'master',
+        recordingId,
+      })),
+    }),
+  );
+  const zip = new Map<string, Buffer>([
+    ['pkg/manifest.json', manifest],
+    ['pkg/manifest.sig', Buffer.from(sign(null, manifest, privateKey).toString('base64'))],
+    ...[...entries].map(([p, b]) => [`pkg/${p}`, b] as [string, Buffer]),
+  ]);
+  const path = join(work, `package-${Date.now()}-${Math.random().toString(36).slice(2)}.zip`);
+  await writeZip(path, zip);
+  return verifyPackage(path, publicKey.export({ type: 'spki', format: 'pem' }).toString());
+}
