@@ -1,6 +1,6 @@
 import { ensureClip, RtpSource } from '@sightline/testkit/synthetic';
 import { kneeOf, levelOf, type PairedLevel, rowsOf, type SoloLevel } from './lib/capacity-report.js';
-import { BareJanusStack, SightlineStack, VIEWERS } from './lib/capacity-stacks.js';
+import { BareJanusStack, type PeerKind, SightlineStack, VIEWERS } from './lib/capacity-stacks.js';
 import { type Half, measureHalf, printHalf } from './lib/capacity-window.js';
 import type { BenchResult } from './lib/results.js';
 
@@ -18,10 +18,12 @@ const list = (v: string | undefined, d: string) =>
 /** Loads at which bare Janus and Sightline are compared, pair by pair. */
 const LEVELS = list(process.env.BENCH_CAPACITY_LEVELS, '1,4,8,16');
 /** Loads past those, Sightline alone, until viewers notice (the knee). */
-const KNEE_LEVELS = list(process.env.BENCH_CAPACITY_KNEE_LEVELS, '24,32,40,48,56,64');
+const KNEE_LEVELS = list(process.env.BENCH_CAPACITY_KNEE_LEVELS, '24,32,40,48,56,64,80,96');
 const PAIRS = Number(process.env.BENCH_CAPACITY_PAIRS ?? 5);
 const WARMUP_MS = Number(process.env.BENCH_CAPACITY_WARMUP_MS ?? 3_000);
 const WINDOW_MS = Number(process.env.BENCH_CAPACITY_MEASURE_MS ?? 8_000);
+/** The synthetic peers: libdatachannel by default; werift (what the tests use) on request. */
+const PEER = (process.env.BENCH_CAPACITY_PEER ?? 'ndc') as PeerKind;
 
 /**
  * CPU per session and where this machine saturates: N synthetic callers (werift, looped
@@ -32,6 +34,8 @@ const WINDOW_MS = Number(process.env.BENCH_CAPACITY_MEASURE_MS ?? 8_000);
  */
 export async function capacity(): Promise<BenchResult> {
   if (LEVELS.length === 0) throw new Error('capacity: BENCH_CAPACITY_LEVELS names no load');
+  if (PEER !== 'ndc' && PEER !== 'werift')
+    throw new Error(`capacity: BENCH_CAPACITY_PEER must be ndc or werift, not "${PEER}"`);
   if (!(PAIRS >= 1)) throw new Error('capacity: BENCH_CAPACITY_PAIRS must be at least 1');
   const o = { warmupMs: WARMUP_MS, windowMs: WINDOW_MS };
   const source = new RtpSource();
@@ -42,8 +46,8 @@ export async function capacity(): Promise<BenchResult> {
   let bare: BareJanusStack | null = null;
   let setupFailure: { sessions: number; error: string } | null = null;
   try {
-    sightline = await SightlineStack.start(source);
-    bare = await BareJanusStack.start(source);
+    sightline = await SightlineStack.start(source, PEER);
+    bare = await BareJanusStack.start(source, PEER);
     for (const n of LEVELS) {
       process.stdout.write(`  ${n} sessions, ${PAIRS} pairs:\n`);
       await bare.grow(n);
@@ -91,6 +95,7 @@ export async function capacity(): Promise<BenchResult> {
     name: 'capacity',
     json: {
       viewers_per_session: VIEWERS,
+      synthetic_peers: PEER,
       recording: true,
       pairs: PAIRS,
       warmup_seconds: WARMUP_MS / 1000,

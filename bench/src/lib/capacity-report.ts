@@ -8,7 +8,10 @@ export const TARGET_OVERHEAD = 1.03;
 export const LOSS_LIMIT_PCT = 0.5;
 /** …or frames a whole frame interval (30 fps) later than at the lightest load. */
 export const DELAY_RISE_MS = 33;
-/** The generator is the limit when its one thread is this busy or its timers run this late. */
+/**
+ * The generator is the limit when its process uses this much of a core (for werift, its one
+ * thread is then full) or its timers run this late (its event loop cannot keep up).
+ */
 const GENERATOR_BUSY = 0.85;
 const GENERATOR_LATE_MS = 50;
 
@@ -128,7 +131,7 @@ function limitsAt(r: ReturnType<typeof reading>): string[] {
   const out: string[] = [];
   if (r.generator >= GENERATOR_BUSY || r.loopP99 >= GENERATOR_LATE_MS)
     out.push(
-      `load generator (its thread ${(r.generator * 100).toFixed(0)}% busy, timers late by ${r.loopP99.toFixed(0)} ms at p99)`,
+      `load generator (its process ${(r.generator * 100).toFixed(0)}% of a core, timers late by ${r.loopP99.toFixed(0)} ms at p99)`,
     );
   const cores = cpus().length;
   if (r.busy >= 0.9 * cores) out.push(`machine (${r.busy.toFixed(2)} of ${cores} cores busy)`);

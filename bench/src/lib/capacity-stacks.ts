@@ -14,13 +14,36 @@ import { silentLogger } from '../../../apps/server/src/lib/logger.js';
 import { findFreePort } from '../../../apps/server/src/lib/ports.js';
 import { connectCaller } from './caller-socket.js';
 import { ViewerMeter } from './frame-delay.js';
+import { ndcPublisher, ndcViewer } from './ndc-peers.js';
 import { childPid } from './proc.js';
 import { createInvite, type OfficerApi, officerApi, type Sightline, startSightline } from './sightline.js';
 
 export const VIEWERS = 2;
 const SESSION_SETUP_MS = 30_000;
 
-type Publisher = Awaited<ReturnType<typeof publisherOffer>>;
+interface Publisher {
+  sdp: string;
+  accept(answer: string): Promise<void>;
+  silence(on: boolean): void;
+  close(): void;
+}
+
+/** The synthetic peers: werift (JavaScript, as in the tests) or libdatachannel (C++, cheaper). */
+export type PeerKind = 'werift' | 'ndc';
+interface Peers {
+  publisher(source: RtpSource): Promise<Publisher>;
+  viewer(offer: string, meter: ViewerMeter): Promise<{ sdp: string; close(): void }>;
+}
+const PEERS: Record<PeerKind, Peers> = {
+  werift: {
+    publisher: publisherOffer,
+    async viewer(offer, meter) {
+      const a = await viewerAnswer(offer, meter);
+      return { sdp: a.sdp, close: () => void a.pc.close() };
+    },
+  },
+  ndc: { publisher: ndcPublisher, viewer: ndcViewer },
+};
 
 /** What both stacks offer the benchmark. */
 export interface Stack {
@@ -38,6 +61,7 @@ export interface Stack {
 
 abstract class Base {
   readonly viewers: ViewerMeter[] = [];
+  protected abstract readonly peers: Peers;
   protected publishers: Publisher[] = [];
   protected closers: Array<() => void> = [];
   #carrying = true;
@@ -84,11 +108,12 @@ export class SightlineStack extends Base implements Stack {
     private readonly api: OfficerApi,
     private readonly con: ConsoleClient,
     private readonly source: RtpSource,
+    protected readonly peers: Peers,
   ) {
     super();
   }
 
-  static async start(source: RtpSource): Promise<SightlineStack> {
+  static async start(source: RtpSource, kind: PeerKind): Promise<SightlineStack> {
     const server = await startSightline({
       SIGHTLINE_TRUST_PROXY: 'loopback',
       SIGHTLINE_LOG_LEVEL: 'warn',
@@ -98,7 +123,7 @@ export class SightlineStack extends Base implements Stack {
     });
     const api = await officerApi(server.url);
     const con = await ConsoleClient.open(server.url, api.cookie);
-    return new SightlineStack(server, api, con, source);
+    return new SightlineStack(server, api, con, source, PEERS[kind]);
   }
 
   pids(): Record<string, number> {
@@ -115,7 +140,7 @@ export class SightlineStack extends Base implements Stack {
     const { sessionId, link } = await createInvite(this.api);
     const ws = await connectCaller(this.server.url, link, index);
     this.closers.push(() => ws.close());
-    const pub = await publisherOffer(this.source);
+    const pub = await this.peers.publisher(this.source);
     const live = this.con.waitFor(
       (m) =>
         m.type === 'session.updated' &&
@@ -130,10 +155,10 @@ export class SightlineStack extends Base implements Stack {
     for (let v = 0; v < VIEWERS; v++) {
       const meter = new ViewerMeter();
       const offer = await this.con.request({ type: 'view.start', sessionId }, 'view.offer');
-      const ans = await viewerAnswer(offer.sdp as string, meter);
+      const ans = await this.peers.viewer(offer.sdp as string, meter);
       this.con.send({ type: 'view.answer', viewId: offer.viewId, sdp: ans.sdp });
       this.viewers.push(meter);
-      this.closers.push(() => void ans.pc.close());
+      this.closers.push(() => ans.close());
     }
   }
 
@@ -168,11 +193,12 @@ export class BareJanusStack extends Base implements Stack {
     private readonly vr: VideoRoomApi,
     private readonly admin: Awaited<ReturnType<VideoRoomApi['attach']>>,
     private readonly source: RtpSource,
+    protected readonly peers: Peers,
   ) {
     super();
   }
 
-  static async start(source: RtpSource): Promise<BareJanusStack> {
+  static async start(source: RtpSource, kind: PeerKind): Promise<BareJanusStack> {
     const dir = await mkdtemp(join(tmpdir(), 'bench-bare-janus-'));
     const port = await findFreePort();
     const sup = new JanusSupervisor(
@@ -201,7 +227,7 @@ export class BareJanusStack extends Base implements Stack {
     await conn.start();
     const vr = new VideoRoomApi(conn, 'bench');
     const admin = await vr.attach('bench-admin');
-    return new BareJanusStack(dir, sup, conn, vr, admin, source);
+    return new BareJanusStack(dir, sup, conn, vr, admin, source, PEERS[kind]);
   }
 
   pids(): Record<string, number> {
@@ -224,7 +250,7 @@ export class BareJanusStack extends Base implements Stack {
     });
     const handle = await this.vr.attach('pub');
     const up = new Promise<void>((r) => handle.once('webrtcup', () => r()));
-    const pub = await publisherOffer(this.source);
+    const pub = await this.peers.publisher(this.source);
     const answer = await this.vr.publish(handle, {
       room,
       id: 'caller',
@@ -239,10 +265,10 @@ export class BareJanusStack extends Base implements Stack {
       const meter = new ViewerMeter();
       const sub = await this.vr.attach('viewer');
       const offer = await this.vr.subscribe(sub, { room, feed: 'caller' });
-      const ans = await viewerAnswer(offer.sdp, meter);
+      const ans = await this.peers.viewer(offer.sdp, meter);
       await this.vr.start(sub, { type: 'answer', sdp: ans.sdp });
       this.viewers.push(meter);
-      this.closers.push(() => void ans.pc.close());
+      this.closers.push(() => ans.close());
     }
   }
 
