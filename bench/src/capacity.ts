@@ -1,296 +1,115 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ConsoleClient } from '@sightline/testkit/console-client';
-import {
-  ensureClip,
-  publisherOffer,
-  ReceiveStats,
-  RtpSource,
-  viewerAnswer,
-} from '@sightline/testkit/synthetic';
-import WebSocket from 'ws';
-import { findJanusLibDir } from '../../apps/server/src/adapters/janus/janus-config.js';
-import { JanusConnection } from '../../apps/server/src/adapters/janus/janus-connection.js';
-import { JanusSupervisor } from '../../apps/server/src/adapters/janus/janus-supervisor.js';
-import { VideoRoomApi } from '../../apps/server/src/adapters/janus/videoroom.js';
-import { silentLogger } from '../../apps/server/src/lib/logger.js';
-import { findFreePort } from '../../apps/server/src/lib/ports.js';
-import { childPid, meter } from './lib/proc.js';
-import type { BenchResult, SummaryRow } from './lib/results.js';
-import { createInvite, endSession, officerApi, startSightline } from './lib/sightline.js';
-import { round } from './lib/stats.js';
+import { ensureClip, RtpSource } from '@sightline/testkit/synthetic';
+import { kneeOf, levelOf, type PairedLevel, rowsOf, type SoloLevel } from './lib/capacity-report.js';
+import { BareJanusStack, type PeerKind, SightlineStack, VIEWERS } from './lib/capacity-stacks.js';
+import { type Half, measureHalf, printHalf } from './lib/capacity-window.js';
+import type { BenchResult } from './lib/results.js';
 
-const LEVELS = (process.env.BENCH_CAPACITY_LEVELS ?? '1,4,8,16').split(',').map(Number);
-const VIEWERS = 2;
-const WARMUP_MS = 4_000;
-const MEASURE_MS = Number(process.env.BENCH_CAPACITY_MEASURE_MS ?? 10_000);
-const TARGET_OVERHEAD = 1.1;
+const list = (v: string | undefined, d: string) =>
+  (v ?? d)
+    .split(',')
+    .filter(Boolean)
+    .map((x) => {
+      const n = Number(x);
+      if (!Number.isInteger(n) || n < 1)
+        throw new Error(`capacity: bad session count "${x}" in a level list`);
+      return n;
+    });
 
-interface LevelResult {
-  sessions: number;
-  cpu: Record<string, { cpuPerSecond: number; peakRssMb: number }>;
-  viewerKbps: number;
-  lossPct: number;
-}
-
-/** Measures one plateau: warm up, then CPU/RSS of the given processes and what the viewers received. */
-async function plateau(
-  n: number,
-  pids: Record<string, number>,
-  viewers: ReceiveStats[],
-): Promise<LevelResult> {
-  await new Promise((r) => setTimeout(r, WARMUP_MS));
-  const before = viewers.map((v) => v.snapshot());
-  const m = meter(pids);
-  await new Promise((r) => setTimeout(r, MEASURE_MS));
-  const { seconds, processes } = m.stop();
-  const after = viewers.map((v) => v.snapshot());
-  const kbps = after.map((a, i) => ((a.bytes - before[i]!.bytes) * 8) / seconds / 1000);
-  const lost = after.reduce((s, a, i) => s + a.lost - before[i]!.lost, 0);
-  const got = after.reduce((s, a, i) => s + a.packets - before[i]!.packets, 0);
-  const r = {
-    sessions: n,
-    cpu: processes,
-    viewerKbps: kbps.reduce((a, b) => a + b, 0) / kbps.length,
-    lossPct: (100 * lost) / Math.max(1, got + lost),
-  };
-  process.stdout.write(
-    `  ${n} sessions: ${Object.entries(processes)
-      .map(([k, v]) => `${k} ${(v.cpuPerSecond * 100).toFixed(1)}% ${v.peakRssMb.toFixed(0)} MB`)
-      .join(', ')}; viewer ${r.viewerKbps.toFixed(0)} kbit/s, loss ${r.lossPct.toFixed(2)}%\n`,
-  );
-  return r;
-}
-
-/** Sightline: synthetic callers through real invites, links, consent and signalling; viewers through the console socket. */
-async function throughSightline(source: RtpSource): Promise<LevelResult[]> {
-  const server = await startSightline({ SIGHTLINE_TRUST_PROXY: 'loopback', SIGHTLINE_LOG_LEVEL: 'warn' });
-  const results: LevelResult[] = [];
-  const closers: Array<() => void> = [];
-  const viewers: ReceiveStats[] = [];
-  const sessionIds: string[] = [];
-  try {
-    const api = await officerApi(server.url);
-    const con = await ConsoleClient.open(server.url, api.cookie);
-    const pids = { janus: childPid(server.process.pid!, 'janus'), server: server.process.pid! };
-    for (const n of LEVELS) {
-      while (sessionIds.length < n) {
-        const i = sessionIds.length;
-        const { sessionId, link } = await createInvite(api);
-        sessionIds.push(sessionId);
-        const ip = `10.200.${Math.floor(i / 250)}.${(i % 250) + 1}`;
-        const res = await fetch(`${server.url}/api/join/open`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
-          body: JSON.stringify({ token: link.split('/j/')[1] }),
-        });
-        const cookie = res.headers
-          .getSetCookie()
-          .find((c) => c.startsWith('sl_caller='))!
-          .split(';')[0]!;
-        const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/caller`, {
-          headers: { cookie, 'x-forwarded-for': ip },
-        });
-        const inbox: Array<Record<string, unknown>> = [];
-        ws.on('message', (d) => inbox.push(JSON.parse(d.toString()) as Record<string, unknown>));
-        const next = async (type: string) => {
-          for (;;) {
-            const m = inbox.find((x) => x.type === type || x.type === 'error');
-            if (m) {
-              inbox.splice(inbox.indexOf(m), 1);
-              if (m.type === 'error') throw new Error(`caller: ${String(m.code)}`);
-              return m;
-            }
-            await new Promise((r) => setTimeout(r, 5));
-          }
-        };
-        await next('welcome');
-        ws.send(JSON.stringify({ type: 'consent', decision: 'accepted' }));
-        await next('consent.recorded');
-        const pub = await publisherOffer(source);
-        const live = con.waitFor(
-          (m) =>
-            m.type === 'session.updated' &&
-            (m.session as { id: string; publishing: boolean }).id === sessionId &&
-            (m.session as { publishing: boolean }).publishing,
-        );
-        ws.send(JSON.stringify({ type: 'publish.offer', sdp: pub.sdp }));
-        await pub.accept((await next('publish.answer')).sdp as string);
-        await live;
-        closers.push(
-          () => pub.close(),
-          () => ws.close(),
-        );
-        for (let v = 0; v < VIEWERS; v++) {
-          const stats = new ReceiveStats();
-          const offer = await con.request({ type: 'view.start', sessionId }, 'view.offer');
-          const answer = await viewerAnswer(offer.sdp as string, stats);
-          con.send({ type: 'view.answer', viewId: offer.viewId, sdp: answer.sdp });
-          viewers.push(stats);
-          closers.push(() => void answer.pc.close());
-        }
-      }
-      results.push(await plateau(n, pids, viewers));
-    }
-    for (const id of sessionIds) await endSession(api, id);
-    con.close();
-  } finally {
-    for (const c of closers) c();
-    await server.stop();
-  }
-  return results;
-}
-
-/** The same load on a bare Janus driven directly over its API: no Sightline server at all. */
-async function bareJanus(source: RtpSource): Promise<LevelResult[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'bench-bare-janus-'));
-  const port = await findFreePort();
-  const sup = new JanusSupervisor(
-    'janus',
-    {
-      dir: join(dir, 'cfg'),
-      libDir: findJanusLibDir()!,
-      wsPort: port,
-      apiSecret: 'bench',
-      adminKey: 'bench',
-      rtpPortRange: '20000-40000',
-      iceEnforceList: process.env.SIGHTLINE_MEDIA_IFACE ?? null,
-      iceIgnoreList: null,
-      nat1to1: null,
-      stunServer: null,
-      debugLevel: 4,
-    },
-    silentLogger,
-  );
-  const results: LevelResult[] = [];
-  const closers: Array<() => void> = [];
-  const viewers: ReceiveStats[] = [];
-  let sessions = 0;
-  await sup.start();
-  const conn = new JanusConnection({
-    url: `ws://127.0.0.1:${port}`,
-    apiSecret: 'bench',
-    logger: silentLogger,
-  });
-  try {
-    await conn.start();
-    const vr = new VideoRoomApi(conn, 'bench');
-    const admin = await vr.attach('bench-admin');
-    for (const n of LEVELS) {
-      while (sessions < n) {
-        const room = `bare-${sessions++}`;
-        // The same room settings Sightline uses (videoroom.ts), recording included.
-        await vr.createRoom(admin, {
-          room,
-          description: room,
-          recDir: join(dir, 'rec', room),
-          bitrate: 2_000_000,
-          firFreq: 10,
-        });
-        const handle = await vr.attach('pub');
-        const up = new Promise<void>((r) => handle.once('webrtcup', () => r()));
-        const pub = await publisherOffer(source);
-        const answer = await vr.publish(handle, {
-          room,
-          id: 'caller',
-          display: 'caller',
-          offer: { type: 'offer', sdp: pub.sdp },
-          recordingBase: `rec-${room}`,
-        });
-        await pub.accept(answer.sdp);
-        await up;
-        closers.push(() => pub.close());
-        for (let v = 0; v < VIEWERS; v++) {
-          const stats = new ReceiveStats();
-          const sub = await vr.attach('viewer');
-          const offer = await vr.subscribe(sub, { room, feed: 'caller' });
-          const ans = await viewerAnswer(offer.sdp, stats);
-          await vr.start(sub, { type: 'answer', sdp: ans.sdp });
-          viewers.push(stats);
-          closers.push(() => void ans.pc.close());
-        }
-      }
-      results.push(await plateau(n, { janus: sup.pid! }, viewers));
-    }
-  } finally {
-    for (const c of closers) c();
-    conn.close();
-    await sup.stop();
-    await rm(dir, { recursive: true, force: true });
-  }
-  return results;
-}
+/** Loads at which bare Janus and Sightline are compared, pair by pair. */
+const LEVELS = list(process.env.BENCH_CAPACITY_LEVELS, '1,4,8,16');
+/** Loads past those, Sightline alone, until viewers notice (the knee). */
+const KNEE_LEVELS = list(process.env.BENCH_CAPACITY_KNEE_LEVELS, '24,32,40,48,56,64,80,96');
+const PAIRS = Number(process.env.BENCH_CAPACITY_PAIRS ?? 5);
+const WARMUP_MS = Number(process.env.BENCH_CAPACITY_WARMUP_MS ?? 3_000);
+const WINDOW_MS = Number(process.env.BENCH_CAPACITY_MEASURE_MS ?? 8_000);
+/** The synthetic peers: libdatachannel by default; werift (what the tests use) on request. */
+const PEER = (process.env.BENCH_CAPACITY_PEER ?? 'ndc') as PeerKind;
 
 /**
- * CPU per session: N synthetic callers (werift, looped 1.5 Mbit/s VP8 + Opus), each
- * with 2 viewers and recording on, through Sightline and through bare Janus.
+ * CPU per session and where this machine saturates: N synthetic callers (werift, looped
+ * 1.5 Mbit/s VP8 + Opus), each with 2 viewers and recording on. At each N, bare Janus (A) and
+ * Sightline (B) are measured alternately, A B A B …, both stacks connected throughout and only
+ * the measured one carrying media; then Sightline alone at larger N until viewer loss or frame
+ * delay rises.
  */
 export async function capacity(): Promise<BenchResult> {
+  if (LEVELS.length === 0) throw new Error('capacity: BENCH_CAPACITY_LEVELS names no load');
+  if (PEER !== 'ndc' && PEER !== 'werift')
+    throw new Error(`capacity: BENCH_CAPACITY_PEER must be ndc or werift, not "${PEER}"`);
+  if (!(PAIRS >= 1)) throw new Error('capacity: BENCH_CAPACITY_PAIRS must be at least 1');
+  const o = { warmupMs: WARMUP_MS, windowMs: WINDOW_MS };
   const source = new RtpSource();
   await source.start(ensureClip());
-  let sightline: LevelResult[];
-  let bare: LevelResult[];
+  const paired: PairedLevel[] = [];
+  const solo: SoloLevel[] = [];
+  let sightline: SightlineStack | null = null;
+  let bare: BareJanusStack | null = null;
+  let setupFailure: { sessions: number; error: string } | null = null;
   try {
-    process.stdout.write('  through Sightline:\n');
-    sightline = await throughSightline(source);
-    process.stdout.write('  bare Janus:\n');
-    bare = await bareJanus(source);
+    sightline = await SightlineStack.start(source, PEER);
+    bare = await BareJanusStack.start(source, PEER);
+    for (const n of LEVELS) {
+      process.stdout.write(`  ${n} sessions, ${PAIRS} pairs:\n`);
+      await bare.grow(n);
+      await sightline.grow(n);
+      sightline.carry(false);
+      bare.carry(false);
+      const halves: Array<{ bare: Half; sightline: Half }> = [];
+      for (let p = 0; p < PAIRS; p++) {
+        const a = await measureHalf(bare, o);
+        printHalf(a);
+        const b = await measureHalf(sightline, o);
+        printHalf(b);
+        halves.push({ bare: a, sightline: b });
+      }
+      paired.push(levelOf(n, halves));
+    }
+    // Past the compared loads only Sightline runs: bare Janus would take cores it does not need.
+    await bare.close();
+    bare = null;
+    const baseline = paired[0]!;
+    const kneeSoFar = () => kneeOf(baseline, paired, solo);
+    for (const n of KNEE_LEVELS) {
+      if (kneeSoFar()) break;
+      process.stdout.write(`  ${n} sessions, Sightline alone:\n`);
+      try {
+        await sightline.grow(n);
+      } catch (err) {
+        // A machine too busy to set up another session has passed its knee too; say so.
+        setupFailure = { sessions: n, error: (err as Error).message };
+        process.stdout.write(`    setup failed: ${setupFailure.error}\n`);
+        break;
+      }
+      const h = await measureHalf(sightline, o);
+      printHalf(h);
+      solo.push({ sessions: n, half: h });
+    }
   } finally {
+    await bare?.close();
+    await sightline?.close();
     await source.stop();
   }
-  const levels = sightline.map((s, i) => {
-    const b = bare[i]!;
-    const janus = s.cpu.janus!.cpuPerSecond;
-    const srv = s.cpu.server!.cpuPerSecond;
-    const bareJ = b.cpu.janus!.cpuPerSecond;
-    return {
-      sessions: s.sessions,
-      janus_cpu_s_per_s: round(janus, 4),
-      server_cpu_s_per_s: round(srv, 4),
-      janus_peak_rss_mb: round(s.cpu.janus!.peakRssMb),
-      server_peak_rss_mb: round(s.cpu.server!.peakRssMb),
-      viewer_kbps: round(s.viewerKbps),
-      viewer_loss_pct: round(s.lossPct, 3),
-      bare_janus_cpu_s_per_s: round(bareJ, 4),
-      bare_janus_peak_rss_mb: round(b.cpu.janus!.peakRssMb),
-      bare_viewer_kbps: round(b.viewerKbps),
-      bare_viewer_loss_pct: round(b.lossPct, 3),
-      overhead_ratio: round((janus + srv) / bareJ, 3),
-    };
-  });
-  const top = levels.at(-1)!;
-  const perSession = ((top.janus_cpu_s_per_s ?? 0) + (top.server_cpu_s_per_s ?? 0)) / top.sessions;
-  const sessionsPerCore = Math.floor(1 / perSession);
-  const rows: SummaryRow[] = [
-    {
-      metric: `overhead ratio at ${top.sessions} sessions`,
-      value: `${top.overhead_ratio} ((Janus ${top.janus_cpu_s_per_s} + server ${top.server_cpu_s_per_s}) / bare Janus ${top.bare_janus_cpu_s_per_s} CPU-s/s)`,
-      target: `≤ ${TARGET_OVERHEAD}`,
-      pass: (top.overhead_ratio ?? Infinity) <= TARGET_OVERHEAD,
-    },
-    {
-      metric: 'CPU per session (Janus + server)',
-      value: `${(perSession * 100).toFixed(2)}% of a core → about ${sessionsPerCore} sessions per core (2 viewers each, recording on)`,
-    },
-    {
-      metric: 'viewer received / loss',
-      value: levels.map((l) => `N=${l.sessions}: ${l.viewer_kbps} kbit/s, ${l.viewer_loss_pct}%`).join('; '),
-    },
-  ];
+  const knee = kneeOf(paired[0]!, paired, solo);
+  const report = rowsOf(paired, solo, knee, setupFailure);
   return {
     name: 'capacity',
     json: {
       viewers_per_session: VIEWERS,
+      synthetic_peers: PEER,
       recording: true,
-      measure_seconds: MEASURE_MS / 1000,
-      levels,
-      overhead_ratio: top.overhead_ratio,
-      cpu_per_session_core_fraction: round(perSession, 5),
-      sessions_per_core_projected: sessionsPerCore,
+      pairs: PAIRS,
+      warmup_seconds: WARMUP_MS / 1000,
+      measure_seconds: WINDOW_MS / 1000,
+      levels: paired.map((l) => l.json),
+      knee_levels: solo.map((l) => l.json),
+      knee: knee?.json ?? null,
+      knee_setup_failure: setupFailure,
+      ...report.json,
       method:
-        'CPU from /proc/<pid>/stat over the plateau; RSS peak sampled every 250 ms; viewers count RTP bytes and sequence gaps',
+        'At each N both stacks keep N sessions connected; pairs of halves (bare Janus, then Sightline) each carry ' +
+        'the media alone for the same warm-up and window. CPU from /proc/<pid>/stat (trees); RSS peak sampled every ' +
+        "250 ms; viewers count RTP bytes, sequence gaps and each video frame's arrival against its RTP timestamp.",
     },
-    rows,
+    rows: report.rows,
   };
 }
