@@ -32,43 +32,64 @@ interface Step {
   file: string;
   ms: number;
   bytes: number;
+  /** The step this one ran inside (the store's read-back hash is part of the store). */
+  within?: string;
 }
 
 let steps: Step[] | null = null;
 /** The local store's root, to size the objects it hashes. */
 let storeRoot: string | null = null;
+/** Files being stored now (base names), to tell a hash inside a store from the ledger's own. */
+const storing = new Set<string>();
 const MB = 1024 * 1024;
+const base = (p: unknown) => String(p).split('/').pop() ?? '';
 
 /**
  * Times each call of a real method while a measured ingest runs. The pipeline itself is
  * untouched: the same objects, only observed.
  */
-function observe<T extends object>(
-  proto: T,
-  method: keyof T & string,
+function observe(
+  proto: object,
+  method: string,
   step: string,
   bytes: (args: unknown[], result: unknown) => Promise<number>,
+  file: (args: unknown[]) => string = (a) => base(a[0]),
 ): void {
-  const original = proto[method] as unknown as (...a: unknown[]) => Promise<unknown>;
-  (proto as Record<string, unknown>)[method] = async function (this: unknown, ...args: unknown[]) {
+  const target = proto as Record<string, (...a: unknown[]) => Promise<unknown>>;
+  const original = target[method]!;
+  target[method] = async function (this: unknown, ...args: unknown[]) {
+    const name = file(args);
+    const within = step === 'hash check' && storing.has(name) ? 'store' : undefined;
+    if (step === 'store') storing.add(name);
     const started = performance.now();
-    const result = await original.apply(this, args);
-    const ms = performance.now() - started;
-    const file = String(args[0]).split('/').pop() ?? '';
-    steps?.push({ step, file, ms, bytes: await bytes(args, result) });
-    return result;
+    try {
+      const result = await original.apply(this, args);
+      const ms = performance.now() - started;
+      steps?.push({ step, file: name, ms, bytes: await bytes(args, result), ...(within ? { within } : {}) });
+      return result;
+    } finally {
+      if (step === 'store') storing.delete(name);
+    }
   };
 }
 
 const sizeOf = async (p: unknown) => (await stat(String(p))).size;
-observe(LocalEvidenceStore.prototype, 'putFile', 'store', async (_a, r) => (r as { size: number }).size);
+const sizeResult = async (_a: unknown[], r: unknown) => (r as { size: number }).size;
+observe(LocalEvidenceStore.prototype, 'putFile', 'store', sizeResult);
+// An adopted file's read-back (private, observed by name) and the ledger's re-read of a copied one.
+observe(LocalEvidenceStore.prototype, 'readBack', 'hash check', sizeResult);
 observe(LocalEvidenceStore.prototype, 'hash', 'hash check', async (a) =>
-  // The store's own path for a key is private; the size is the object's size either way.
   steps && storeRoot ? sizeOf(join(storeRoot, String(a[0]))) : 0,
 );
 observe(MediaTools.prototype, 'readMjrHeader', 'read header', async (a) => sizeOf(a[0]));
 observe(MediaTools.prototype, 'depacketise', 'depacketise', async (a) => sizeOf(a[0]));
-observe(MediaTools.prototype, 'mux', 'mux', async (a) => sizeOf(a[1]));
+observe(
+  MediaTools.prototype,
+  'mux',
+  'mux',
+  async (a) => sizeOf(a[1]),
+  (a) => base(a[1]),
+);
 observe(MediaTools.prototype, 'probe', 'probe', async (a) => sizeOf(a[0]));
 observe(Sealer.prototype, 'finish', 'final seal', async () => 0);
 
@@ -218,6 +239,11 @@ function byStep(r: RunResult): Record<string, { ms: number; bytes: number; mbPer
     const o = out[s.step]!;
     o.ms += s.ms;
     o.bytes += s.bytes;
+    // Shown on its own: the store's time is what is left of it (link or copy, sync).
+    if (s.within) {
+      out[s.within] ??= { ms: 0, bytes: 0, mbPerS: null };
+      out[s.within]!.ms -= s.ms;
+    }
   }
   for (const o of Object.values(out)) {
     o.mbPerS = o.bytes && o.ms ? round(o.bytes / MB / (o.ms / 1000)) : null;
