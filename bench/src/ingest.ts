@@ -41,7 +41,7 @@ let steps: Step[] | null = null;
 let storeRoot: string | null = null;
 /** Files being stored now (base names), to tell a hash inside a store from the ledger's own. */
 const storing = new Set<string>();
-const MB = 1024 * 1024;
+const MB = 1_000_000;
 const base = (p: unknown) => String(p).split('/').pop() ?? '';
 
 /**
