@@ -234,6 +234,7 @@ async function setUp(dir: string) {
 /** Time per step, summed over the run's calls of it (video and audio, masters and working copy). */
 function byStep(r: RunResult): Record<string, { ms: number; bytes: number; mbPerS: number | null }> {
   const out: Record<string, { ms: number; bytes: number; mbPerS: number | null }> = {};
+  const nested = new Set<string>();
   for (const s of r.steps) {
     out[s.step] ??= { ms: 0, bytes: 0, mbPerS: null };
     const o = out[s.step]!;
@@ -243,10 +244,12 @@ function byStep(r: RunResult): Record<string, { ms: number; bytes: number; mbPer
     if (s.within) {
       out[s.within] ??= { ms: 0, bytes: 0, mbPerS: null };
       out[s.within]!.ms -= s.ms;
+      nested.add(s.within);
     }
   }
-  for (const o of Object.values(out)) {
-    o.mbPerS = o.bytes && o.ms ? round(o.bytes / MB / (o.ms / 1000)) : null;
+  for (const [name, o] of Object.entries(out)) {
+    // What is left of a store around its read-back (link, sync) moves no bytes worth a rate.
+    o.mbPerS = o.bytes && o.ms && !nested.has(name) ? round(o.bytes / MB / (o.ms / 1000)) : null;
     o.ms = round(o.ms, 0) ?? 0;
   }
   return out;
