@@ -2,7 +2,7 @@
 // real server and Janus, then lengthened to 1, 10 or 60 minutes (lib/mjr.ts) and checked with
 // janus-pp-rec and ffprobe before anything is timed.
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -47,9 +47,10 @@ export async function realSeed(): Promise<Seed> {
       if (!master) throw new Error(`the seed recording has no ${kind} master`);
       await copyFile(master, `${seed[kind]}.partial`);
     }
-    // Named last, so an interrupted run never leaves half a seed that looks whole.
-    await copyFile(`${seed.audio}.partial`, seed.audio);
-    await copyFile(`${seed.video}.partial`, seed.video);
+    // Named last (video, the one checked for, after audio), so an interrupted run never
+    // leaves half a seed that looks whole.
+    await rename(`${seed.audio}.partial`, seed.audio);
+    await rename(`${seed.video}.partial`, seed.video);
     return seed;
   } finally {
     await server.stop();
