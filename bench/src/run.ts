@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { capacity } from './capacity.js';
 import { cluster } from './cluster.js';
+import { ingest } from './ingest.js';
 import { latency } from './latency.js';
 import { type BenchResult, machine, RESULTS_DIR, readResult, writeResult } from './lib/results.js';
 import { location } from './location.js';
@@ -24,6 +25,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   cluster,
   'mobile-viewer': mobileViewer,
   seal,
+  ingest,
 };
 /** Run only when named: each takes several minutes of its own (a whole cluster; four Chromium servers' worth of calls). */
 const ON_REQUEST = new Set(['cluster', 'mobile-viewer']);

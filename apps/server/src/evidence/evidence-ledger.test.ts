@@ -53,6 +53,38 @@ describe('EvidenceLedger.storeVerified', () => {
     expect(again.sha256).not.toBe(sha(Buffer.from('what we meant to store now')));
   });
 
+  it('re-reads a copied object from the store, and refuses one whose stored bytes differ from what was read', async () => {
+    const file = join(dir, 'upload');
+    await writeFile(file, 'the upload');
+    const rereads: string[] = [];
+    const hash = store.hash.bind(store);
+    store.hash = async (key) => {
+      rereads.push(key);
+      return key === 'k/bad' ? sha(Buffer.from('flipped on the way to disk')) : hash(key);
+    };
+    await ledger.storeVerified('k/good', () => store.putFile('k/good', file));
+    expect(rereads).toEqual(['k/good']);
+    await expect(ledger.storeVerified('k/bad', () => store.putFile('k/bad', file))).rejects.toThrow(
+      /returned different bytes for k\/bad/,
+    );
+  });
+
+  it("takes an adopted object's read-back as the check, with no second read of the same bytes", async () => {
+    const file = join(dir, 'rec-video-0.mjr');
+    await writeFile(file, 'closed by janus');
+    let rereads = 0;
+    const hash = store.hash.bind(store);
+    store.hash = async (key) => {
+      rereads++;
+      return hash(key);
+    };
+    const stored = await ledger.storeVerified('s/r/rec-video-0.mjr', () =>
+      store.putFile('s/r/rec-video-0.mjr', file, { adopt: true }),
+    );
+    expect(rereads).toBe(0);
+    expect(stored.sha256).toBe(sha(Buffer.from('closed by janus')));
+  });
+
   it('still fails on any other storage error', async () => {
     await expect(
       ledger.storeVerified('k/missing', () => store.putFile('k/missing', join(dir, 'no-such-file'))),

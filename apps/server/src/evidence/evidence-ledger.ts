@@ -40,7 +40,10 @@ export class EvidenceLedger {
     private readonly webhooks: WebhookOutbox = NO_WEBHOOKS,
   ) {}
 
-  /** Stores an object, then re-reads it from the store and checks the hash before anything refers to it. */
+  /**
+   * Stores an object, then re-reads it from the store and checks the hash before anything refers
+   * to it. Callers that know the hash the bytes must have (a master's final seal) compare it too.
+   */
   async storeVerified(key: string, put: () => Promise<StoredObject>): Promise<StoredObject> {
     let stored: StoredObject;
     try {
@@ -54,6 +57,8 @@ export class EvidenceLedger {
       // could only ever fail: evidence is never overwritten.
       return { key, sha256: await this.store.hash(key), size: await this.store.size(key) };
     }
+    // An adopted file was hashed by reading it back from the store: that is this check already.
+    if (stored.readBack) return stored;
     const reread = await this.store.hash(key);
     if (reread !== stored.sha256) throw new Error(`evidence store returned different bytes for ${key}`);
     return stored;

@@ -1,7 +1,7 @@
 import { mkdir, readdir, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../adapters/clock.js';
-import type { MediaTools, MjrHeader } from '../adapters/media-tools/media-tools.js';
+import type { MediaTools, MjrHeader, ProbeResult } from '../adapters/media-tools/media-tools.js';
 import type { Random } from '../adapters/random.js';
 import type { StoredObject } from '../adapters/storage/evidence-store.js';
 import { type AuditService, SYSTEM } from '../audit/audit.service.js';
@@ -12,11 +12,23 @@ import type { EvidenceRepository, RecordingRow } from './evidence.repository.js'
 import type { EvidenceLedger } from './evidence-ledger.js';
 import type { Sealer, SealResult } from './sealer.js';
 
-interface Master {
+/** A file of the recording in the spool, with its header if it has one (null: no packet arrived). */
+interface Found {
   spoolPath: string;
-  name: string;
   header: MjrHeader | null;
+}
+
+interface Master extends Found {
+  name: string;
   stored: StoredObject;
+}
+
+/** The working copy in the work folder, before it is stored. */
+interface Converted {
+  out: string;
+  container: 'mp4' | 'webm';
+  hasVideo: boolean;
+  probe: ProbeResult;
 }
 
 const MJR_TYPE = 'application/x-janus-mjr';
@@ -152,48 +164,77 @@ export class RecordingIngest {
       await this.sessions.addEvent(rec.session_id, 'recording.empty', null, 'no media reached the server');
       return;
     }
-    let masters: Master[];
+    const found = await Promise.all(
+      files.map(async (spoolPath) => ({
+        spoolPath,
+        header: await this.tools.readMjrHeader(spoolPath).catch(() => null),
+      })),
+    );
+    const work = join(this.paths.workDir, rec.id);
+    // The working copy is made from the spool files while the masters are stored: both only
+    // read the same closed files, and the copy is recorded only after its masters are. Its
+    // outcome is held as a value, so a failure while the masters are still storing is not lost.
+    const converting = found.some((f) => f.header)
+      ? this.convert(work, found).then(
+          (made) => ({ made }),
+          (err: unknown) => ({ err }),
+        )
+      : null;
     try {
-      masters = await this.storeMasters(rec, files, finalSeals, recoveredSeals !== null);
-    } catch (err) {
-      // Spool files stay where they are; the next start retries.
-      this.log.error({ err, recordingId }, 'evidence: storing masters failed');
-      await this.repo.setRecording(recordingId, { error: String(err).slice(0, 500) });
-      await this.sessions.addEvent(rec.session_id, 'evidence.store_failed', null, 'will retry at next start');
-      return;
-    }
-    this.onChange(rec.session_id);
-    if (masters.every((m) => m.header === null)) {
-      // Janus opened the files but no packet arrived (the caller republished at once): the
-      // masters are kept as they are, but this is an empty recording, not a failed conversion.
-      await this.repo.setRecording(recordingId, { state: 'empty', error: null });
-      await this.sessions.addEvent(rec.session_id, 'recording.empty', null, 'no media reached the server');
+      let masters: Master[];
+      try {
+        masters = await this.storeMasters(rec, found, finalSeals, recoveredSeals !== null, writerGone);
+      } catch (err) {
+        // Spool files stay where they are; the next start retries.
+        this.log.error({ err, recordingId }, 'evidence: storing masters failed');
+        await this.repo.setRecording(recordingId, { error: String(err).slice(0, 500) });
+        await this.sessions.addEvent(
+          rec.session_id,
+          'evidence.store_failed',
+          null,
+          'will retry at next start',
+        );
+        return;
+      }
+      this.onChange(rec.session_id);
+      if (!converting) {
+        // Janus opened the files but no packet arrived (the caller republished at once): the
+        // masters are kept as they are, but this is an empty recording, not a failed conversion.
+        await this.repo.setRecording(recordingId, { state: 'empty', error: null });
+        await this.sessions.addEvent(rec.session_id, 'recording.empty', null, 'no media reached the server');
+        for (const m of masters) await unlink(m.spoolPath).catch(() => {});
+        this.onChange(rec.session_id);
+        return;
+      }
+      const video = masters.find((m) => m.header?.kind === 'video') ?? null;
+      try {
+        const result = await converting;
+        if ('err' in result) throw result.err;
+        const summary = await this.storeWorkingCopy(rec, masters, result.made);
+        await this.repo.setRecording(recordingId, {
+          state: 'stored',
+          video_codec: video?.header?.codec ?? null,
+          media_started_at: video?.header?.firstPacketAt ?? null,
+          error: null,
+        });
+        await this.sessions.addEvent(rec.session_id, 'evidence.stored', null, summary);
+      } catch (err) {
+        this.log.error({ err, recordingId }, 'evidence: working copy failed; masters are stored');
+        await this.repo.setRecording(recordingId, { state: 'failed', error: String(err).slice(0, 500) });
+        await this.sessions.addEvent(
+          rec.session_id,
+          'evidence.conversion_failed',
+          null,
+          'masters stored; no working copy',
+        );
+      }
       for (const m of masters) await unlink(m.spoolPath).catch(() => {});
       this.onChange(rec.session_id);
-      return;
+    } finally {
+      // Never removed under a conversion still running.
+      await converting;
+      await rm(work, { recursive: true, force: true });
     }
-    const video = masters.find((m) => m.header?.kind === 'video') ?? null;
-    try {
-      const summary = await this.makeWorkingCopy(rec, masters);
-      await this.repo.setRecording(recordingId, {
-        state: 'stored',
-        video_codec: video?.header?.codec ?? null,
-        media_started_at: video?.header?.firstPacketAt ?? null,
-        error: null,
-      });
-      await this.sessions.addEvent(rec.session_id, 'evidence.stored', null, summary);
-    } catch (err) {
-      this.log.error({ err, recordingId }, 'evidence: working copy failed; masters are stored');
-      await this.repo.setRecording(recordingId, { state: 'failed', error: String(err).slice(0, 500) });
-      await this.sessions.addEvent(
-        rec.session_id,
-        'evidence.conversion_failed',
-        null,
-        'masters stored; no working copy',
-      );
-    }
-    for (const m of masters) await unlink(m.spoolPath).catch(() => {});
-    this.onChange(rec.session_id);
   }
 
   /** Lists the recording's files once Janus has closed them (or the wait runs out). */
@@ -219,19 +260,22 @@ export class RecordingIngest {
   /** Stores each master; its SHA-256 must equal the SHA-256 of the whole file as last sealed. */
   private async storeMasters(
     rec: RecordingRow,
-    files: string[],
+    files: Found[],
     seals: SealResult[],
     recovered: boolean,
+    writerGone: boolean,
   ): Promise<Master[]> {
     const masters: Master[] = [];
-    for (const spoolPath of files) {
+    for (const { spoolPath, header } of files) {
       const name = spoolPath.slice(spoolPath.lastIndexOf('/') + 1).replace(/\.tmp$/, '');
       const key = `sessions/${rec.session_id}/${rec.id}/${name}`;
-      const header = await this.tools.readMjrHeader(spoolPath).catch(() => null);
       const existing = await this.repo.itemByKey(key);
+      // A closed file (or one whose writer died) is never written again and is removed from the
+      // spool below: the store may take it as it is. One Janus still holds open is copied.
+      const adopt = writerGone || !spoolPath.endsWith('.tmp');
       const stored = existing
         ? { key, sha256: existing.sha256, size: Number(existing.size) }
-        : await this.ledger.storeVerified(key, () => this.ledger.store.putFile(key, spoolPath));
+        : await this.ledger.storeVerified(key, () => this.ledger.store.putFile(key, spoolPath, { adopt }));
       const seal = seals.find((s) => s.fileName === name);
       if (!seal || seal.prefixSha256 !== stored.sha256 || seal.offset !== stored.size) {
         throw new Error(`${name}: stored master does not match its final seal`);
@@ -256,50 +300,54 @@ export class RecordingIngest {
     return masters;
   }
 
-  private async makeWorkingCopy(rec: RecordingRow, masters: Master[]): Promise<string> {
-    const work = join(this.paths.workDir, rec.id);
+  /** Depacketises and remuxes the recording, without transcoding, into a file in `work`. */
+  private async convert(work: string, files: Found[]): Promise<Converted> {
     await rm(work, { recursive: true, force: true });
     await mkdir(work, { recursive: true, mode: 0o700 });
-    try {
-      const video = masters.find((m) => m.header?.kind === 'video');
-      const audio = masters.find((m) => m.header?.kind === 'audio');
-      if (!video && !audio) throw new Error('no readable audio or video master');
-      // H264 goes in MP4 (plays everywhere); VP8 in WebM.
-      const container = video?.header?.codec === 'h264' ? 'mp4' : 'webm';
-      let videoFile: string | null = null;
-      let audioFile: string | null = null;
-      if (video?.header) {
-        videoFile = join(work, `video.${container}`);
-        await this.tools.depacketise(video.spoolPath, video.header, videoFile);
-      }
-      if (audio?.header) {
-        audioFile = join(work, 'audio.opus');
-        await this.tools.depacketise(audio.spoolPath, audio.header, audioFile);
-      }
-      const name = `working-copy-${rec.id}.${container}`;
-      const out = join(work, name);
-      await this.tools.mux({ video: videoFile, audio: audioFile }, out);
-      const probe = await this.tools.probe(out);
-      const key = `sessions/${rec.session_id}/${rec.id}/${name}`;
-      const stored = await this.ledger.storeVerified(key, () => this.ledger.store.putFile(key, out));
-      const from = [video, audio].filter((m): m is Master => !!m).map((m) => m.stored.sha256);
-      await this.ledger.record(
-        {
-          sessionId: rec.session_id,
-          recordingId: rec.id,
-          kind: 'working-copy',
-          fileName: name,
-          mediaType: `${videoFile ? 'video' : 'audio'}/${container}`,
-          derivedFrom: from,
-          durationMs: probe.durationMs,
-        },
-        stored,
-      );
-      const seconds = probe.durationMs === null ? '?' : (probe.durationMs / 1000).toFixed(1);
-      return `${video?.header?.codec ?? 'no'} video, ${audio ? 'opus' : 'no'} audio, ${seconds} s; ${masters.length} masters and a working copy`;
-    } finally {
-      await rm(work, { recursive: true, force: true });
-    }
+    const video = files.find((m) => m.header?.kind === 'video');
+    const audio = files.find((m) => m.header?.kind === 'audio');
+    if (!video && !audio) throw new Error('no readable audio or video master');
+    // H264 goes in MP4 (plays everywhere); VP8 in WebM.
+    const container = video?.header?.codec === 'h264' ? 'mp4' : 'webm';
+    const videoFile = video?.header ? join(work, `video.${container}`) : null;
+    const audioFile = audio?.header ? join(work, 'audio.opus') : null;
+    // Two independent processes, one per core: the audio is done while the video still runs.
+    // Both are waited for, so neither still writes when the work folder is removed.
+    const converted = await Promise.allSettled([
+      videoFile && this.tools.depacketise(video!.spoolPath, video!.header!, videoFile),
+      audioFile && this.tools.depacketise(audio!.spoolPath, audio!.header!, audioFile),
+    ]);
+    for (const c of converted) if (c.status === 'rejected') throw c.reason;
+    const out = join(work, `working-copy.${container}`);
+    await this.tools.mux({ video: videoFile, audio: audioFile }, out);
+    return { out, container, hasVideo: !!videoFile, probe: await this.tools.probe(out) };
+  }
+
+  /** Stores and records the working copy, derived from the stored masters. Returns the timeline summary. */
+  private async storeWorkingCopy(rec: RecordingRow, masters: Master[], made: Converted): Promise<string> {
+    const video = masters.find((m) => m.header?.kind === 'video');
+    const audio = masters.find((m) => m.header?.kind === 'audio');
+    const name = `working-copy-${rec.id}.${made.container}`;
+    const key = `sessions/${rec.session_id}/${rec.id}/${name}`;
+    // Made by this ingest and removed after it, so the store may take the file itself, not a copy.
+    const stored = await this.ledger.storeVerified(key, () =>
+      this.ledger.store.putFile(key, made.out, { adopt: true }),
+    );
+    const from = [video, audio].filter((m): m is Master => !!m).map((m) => m.stored.sha256);
+    await this.ledger.record(
+      {
+        sessionId: rec.session_id,
+        recordingId: rec.id,
+        kind: 'working-copy',
+        fileName: name,
+        mediaType: `${made.hasVideo ? 'video' : 'audio'}/${made.container}`,
+        derivedFrom: from,
+        durationMs: made.probe.durationMs,
+      },
+      stored,
+    );
+    const seconds = made.probe.durationMs === null ? '?' : (made.probe.durationMs / 1000).toFixed(1);
+    return `${video?.header?.codec ?? 'no'} video, ${audio ? 'opus' : 'no'} audio, ${seconds} s; ${masters.length} masters and a working copy`;
   }
 
   private async flagMismatch(rec: RecordingRow, problem: string): Promise<void> {

@@ -4,6 +4,21 @@ export interface StoredObject {
   key: string;
   sha256: string;
   size: number;
+  /**
+   * Set when `sha256` was computed by reading the object back from the store after it was
+   * written and synced (not from the source as it was copied), so it already is the re-read
+   * that EvidenceLedger.storeVerified would otherwise make.
+   */
+  readBack?: boolean;
+}
+
+export interface PutFileOptions {
+  /**
+   * The source is finished for good (closed by its writer, never written again) and the
+   * caller gives it up: a local store on the same file system may hard-link it into place
+   * instead of copying it. Any store may ignore this and copy.
+   */
+  adopt?: boolean;
 }
 
 /**
@@ -26,8 +41,8 @@ export interface EvidenceStore {
   readonly kind: string;
   /** Throws unless the store can be reached now (stores that are not a local directory). */
   probe?(): Promise<void>;
-  /** Copies a local file in, hashing the bytes as they are written. */
-  putFile(key: string, sourcePath: string): Promise<StoredObject>;
+  /** Copies a local file in, hashing the bytes as they are written (or adopts it, see PutFileOptions). */
+  putFile(key: string, sourcePath: string, opts?: PutFileOptions): Promise<StoredObject>;
   /** Stores bytes held in memory (small artefacts such as location tracks). */
   putBytes(key: string, bytes: Uint8Array): Promise<StoredObject>;
   /** Reads an object, or a byte range of it (inclusive end, as in HTTP Range). */

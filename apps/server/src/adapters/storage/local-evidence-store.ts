@@ -9,6 +9,7 @@ import {
   EvidenceExistsError,
   type EvidenceStore,
   type Protection,
+  type PutFileOptions,
   type StoredObject,
   UNPROTECTED,
 } from './evidence-store.js';
@@ -16,14 +17,19 @@ import {
 /**
  * Evidence in a directory. Each object is written to a temporary file, fsynced,
  * then hard-linked into place — link() fails if the name exists, so an object can
- * never be replaced — and made read-only.
+ * never be replaced — and made read-only. A finished file the caller gives up
+ * (`adopt`) is hard-linked into place itself, with no copy, when it can be.
  */
 export class LocalEvidenceStore implements EvidenceStore {
   readonly kind = 'local';
 
   constructor(private readonly root: string) {}
 
-  async putFile(key: string, sourcePath: string): Promise<StoredObject> {
+  async putFile(key: string, sourcePath: string, opts: PutFileOptions = {}): Promise<StoredObject> {
+    if (opts.adopt) {
+      const adopted = await this.adopt(key, sourcePath);
+      if (adopted) return adopted;
+    }
     // The stream is made only once it is piped: opened earlier, a missing source file would
     // emit its error with no listener while the folder is made, and take the process down.
     return this.write(key, () => createReadStream(sourcePath));
@@ -77,6 +83,48 @@ export class LocalEvidenceStore implements EvidenceStore {
   private path(key: string): string {
     assertSafeKey(key);
     return join(this.root, key);
+  }
+
+  /**
+   * Links a finished file into place: no copy, and no second write of its bytes to disk. The
+   * file is synced first, made read-only, and then hashed as stored (the read-back). Null when
+   * it cannot be adopted, and the caller copies instead: on another file system, or owned by
+   * another user (then it could not be made read-only, and its owner could still change it).
+   */
+  private async adopt(key: string, sourcePath: string): Promise<StoredObject | null> {
+    const final = this.path(key);
+    await mkdir(dirname(final), { recursive: true, mode: 0o700 });
+    const fh = await open(sourcePath, 'r');
+    try {
+      if ((await fh.stat()).uid !== process.getuid?.()) return null;
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    try {
+      await link(sourcePath, final);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new EvidenceExistsError(key);
+      if (code === 'EXDEV' || code === 'EPERM' || code === 'EMLINK') return null;
+      throw err;
+    }
+    await chmod(final, 0o400);
+    await syncDir(dirname(final));
+    return { key, ...(await this.readBack(final)), readBack: true };
+  }
+
+  /** SHA-256 and size of a stored file, from one read of it. */
+  private async readBack(path: string): Promise<{ sha256: string; size: number }> {
+    const hash = createHash('sha256');
+    let size = 0;
+    await pipeline(
+      createReadStream(path).on('data', (chunk: string | Buffer) => {
+        size += chunk.length;
+      }),
+      hash,
+    );
+    return { sha256: hash.digest('hex'), size };
   }
 
   private async write(key: string, openSource: () => Readable): Promise<StoredObject> {

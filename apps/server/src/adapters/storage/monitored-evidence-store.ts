@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { EvidenceStore, Protection, StoredObject } from './evidence-store.js';
+import type { EvidenceStore, Protection, PutFileOptions, StoredObject } from './evidence-store.js';
 import type { StorageHealth } from './storage-health.js';
 
 /**
@@ -20,8 +20,8 @@ export class MonitoredEvidenceStore implements EvidenceStore {
     return this.inner.kind;
   }
 
-  putFile(key: string, sourcePath: string): Promise<StoredObject> {
-    return this.health.guard('evidence', () => this.inner.putFile(key, sourcePath));
+  putFile(key: string, sourcePath: string, opts?: PutFileOptions): Promise<StoredObject> {
+    return this.health.guard('evidence', () => this.inner.putFile(key, sourcePath, opts));
   }
 
   putBytes(key: string, bytes: Uint8Array): Promise<StoredObject> {
