@@ -79,6 +79,8 @@ export async function ttff(): Promise<BenchResult> {
         signallingSdp: (t.answer ?? Number.NaN) - (t.gum ?? Number.NaN),
         // The same span split: the page's offer, the server and Janus, the page taking the answer.
         callerOffer: (t.offerSent ?? Number.NaN) - (t.gum ?? Number.NaN),
+        callerBeforeOffer: (t.createOffer ?? Number.NaN) - (t.gum ?? Number.NaN),
+        callerCreateOffer: (t.offer ?? Number.NaN) - (t.createOffer ?? Number.NaN),
         serverPublish: (t.answerReceived ?? Number.NaN) - (t.offerSent ?? Number.NaN),
         ice: (t.iceConnected ?? Number.NaN) - (t.answer ?? Number.NaN),
         dtls: (t.connected ?? Number.NaN) - (t.iceConnected ?? Number.NaN),

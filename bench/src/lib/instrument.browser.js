@@ -60,6 +60,10 @@
           t[isConsole ? 'viewIceConnected' : 'iceConnected'] ??= now();
       });
     }
+    async createOffer(o) {
+      if (!isConsole) t.createOffer ??= now();
+      return super.createOffer(o);
+    }
     async createAnswer(o) {
       const a = await super.createAnswer(o);
       if (isConsole) t.viewAnswerCreated ??= now();

@@ -259,7 +259,7 @@ export class MediaService implements MediaGateway {
     }
     // Both written before the offer goes out (no media without an audit entry), side by side:
     // the officer is waiting for the first frame.
-    await Promise.all([
+    const written = await Promise.allSettled([
       this.audit.record({
         actor: officer,
         action: 'view.start',
@@ -268,6 +268,13 @@ export class MediaService implements MediaGateway {
       }),
       this.sessions.addEvent(sessionId, 'view.started', officer.name, null),
     ]);
+    const failed = written.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      // The offer never goes out, and Janus must not keep a viewer the console cannot stop.
+      await room.stopView(viewId, 'the view could not be recorded').catch((err) => this.logErr(err));
+      this.#viewOwners.delete(viewId);
+      throw failed.reason;
+    }
     return { viewId, sdp };
   }
 

@@ -357,13 +357,17 @@ export class CallerSignalling {
  * The caller's media signalling (their offer and candidates, their views of the officer and
  * the interpreter) has its own lane: tapping Start also sends permission states and a first
  * location fix, and the offer must not wait behind those timeline writes (measured: 25–50 ms
- * of time to first frame). Consent and stop are barriers: an offer never overtakes the
- * consent it depends on, nor runs after the caller's stop.
+ * of time to first frame). Consent, stop and declining the interpreter are barriers: an offer
+ * never overtakes the consent it depends on, and nothing of the call's media runs beside
+ * what ends it.
  */
 export function callerLane(msg: CallerToServer): Lane {
-  if (msg.type === 'consent' || msg.type === 'stop') return 'all';
+  if (BARRIERS.has(msg.type)) return 'all';
   return MEDIA_LANE.has(msg.type) ? 'media' : 'main';
 }
+
+/** What media-lane messages depend on or that ends them: consent, the caller's stop, declining the interpreter. */
+const BARRIERS: ReadonlySet<CallerToServer['type']> = new Set(['consent', 'stop', 'interpreter.decline']);
 
 const MEDIA_LANE: ReadonlySet<CallerToServer['type']> = new Set([
   'publish.offer',
