@@ -33,7 +33,7 @@ function fakeJanus(opts: { failSubscribe?: boolean } = {}) {
 const log = createLogger('silent', { write: () => {} });
 
 describe('ViewAhead', () => {
-  it("hands the subscription made ahead to the first view of that feed, once", async () => {
+  it('hands the subscription made ahead to the first view of that feed, once', async () => {
     const j = fakeJanus();
     const ahead = new ViewAhead('room', j.api, log);
     ahead.prepare('caller-1');
