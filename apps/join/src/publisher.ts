@@ -1,3 +1,4 @@
+import { fitTracks, type PreparedConnection } from './prepared-connection.js';
 import { steppedEncodings } from './simulcast.js';
 
 /** What the camera/microphone request produced. */
@@ -110,13 +111,23 @@ export class Publisher {
     return this.#pc;
   }
 
-  async start(): Promise<void> {
-    if (this.#stopped) return;
-    this.#pc?.close();
+  /**
+   * Publishes. The first publish may use a connection made while the camera opened
+   * (prepared-connection.ts); every later one (a restart) makes its own.
+   */
+  async start(prepared?: PreparedConnection | null): Promise<void> {
+    if (this.#stopped) {
+      prepared?.pc.close();
+      return;
+    }
+    if (prepared && (await fitTracks(prepared, this.stream)) && !this.#stopped) {
+      this.#launch(prepared.pc, prepared.config);
+      this.#sendOffer(prepared.pc);
+      for (const c of prepared.candidates) this.cb.sendCandidate(c ? c.toJSON() : null);
+      return;
+    }
     const config = this.rtcConfig();
     const pc = new RTCPeerConnection({ ...config, bundlePolicy: 'max-bundle' });
-    this.#pc = pc;
-    this.#turnExpiresAt = turnExpiry(config);
     for (const track of this.stream.getTracks()) {
       const sendEncodings = track.kind === 'video' ? this.videoEncodings() : undefined;
       pc.addTransceiver(track, {
@@ -125,6 +136,16 @@ export class Publisher {
         ...(sendEncodings ? { sendEncodings } : {}),
       });
     }
+    this.#launch(pc, config);
+    await pc.setLocalDescription(await pc.createOffer());
+    if (this.#pc === pc) this.#sendOffer(pc);
+  }
+
+  /** Makes `pc` the live connection: its events, and a deadline for it to connect. */
+  #launch(pc: RTCPeerConnection, config: RTCConfiguration): void {
+    this.#pc?.close();
+    this.#pc = pc;
+    this.#turnExpiresAt = turnExpiry(config);
     pc.onicecandidate = (e) => {
       if (this.#pc === pc) this.cb.sendCandidate(e.candidate ? e.candidate.toJSON() : null);
     };
@@ -137,10 +158,11 @@ export class Publisher {
       () => this.#pc === pc && pc.connectionState !== 'connected' && this.restart(),
       CONNECT_WITHIN_MS,
     );
-    const offer = await pc.createOffer();
-    await pc.setLocalDescription(offer);
+  }
+
+  #sendOffer(pc: RTCPeerConnection): void {
     this.#offerId = `o${++this.#offers}`;
-    this.cb.sendOffer(pc.localDescription?.sdp ?? offer.sdp ?? '', this.#offerId);
+    this.cb.sendOffer(pc.localDescription?.sdp ?? '', this.#offerId);
   }
 
   async acceptAnswer(sdp: string, offerId?: string): Promise<void> {
