@@ -8,6 +8,7 @@ import { type BenchResult, machine, RESULTS_DIR, readResult, writeResult } from 
 import { location } from './location.js';
 import { mobileViewer } from './mobile-viewer.js';
 import { pageWeight } from './page-weight.js';
+import { reconnect } from './reconnect.js';
 import { ttff } from './ttff.js';
 import { wall } from './wall.js';
 
@@ -22,6 +23,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   wall,
   cluster,
   'mobile-viewer': mobileViewer,
+  reconnect,
 };
 /** Run only when named: each takes several minutes of its own (a whole cluster; four Chromium servers' worth of calls). */
 const ON_REQUEST = new Set(['cluster', 'mobile-viewer']);
