@@ -164,6 +164,12 @@ function analyse(
     callerIceConnected: after(phone.events, /^ice\.(connected|completed)$/),
     callerNetworkEvent: after(phone.events, /^(online|offline|connection\.change)$/),
     callerCandidate: after(phone.events, 'candidate'),
+    // Which addresses the phone offered, and when: a candidate on the old address means the
+    // browser's own list of networks had not caught up with the change yet.
+    callerCandidates: phone.events
+      .filter(([n, at]) => n === 'candidate' && at >= t0)
+      .map(([, at, d]) => `${Math.round(at - t0)} ${d}`)
+      .join('; '),
     callerPairSwitched: after(phone.events, 'pair.switch'),
     callerHeardServer: after(phone.events, 'rx.resumed'),
     consoleVideoStopped: after(con.events, 'recv:session.updated', 'off'),
