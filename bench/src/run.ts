@@ -10,6 +10,7 @@ import { location } from './location.js';
 import { mobileViewer } from './mobile-viewer.js';
 import { pageWeight } from './page-weight.js';
 import { seal } from './seal.js';
+import { reconnect } from './reconnect.js';
 import { ttff } from './ttff.js';
 import { wall } from './wall.js';
 
@@ -26,6 +27,7 @@ const BENCHES: Record<string, () => Promise<BenchResult>> = {
   'mobile-viewer': mobileViewer,
   seal,
   ingest,
+  reconnect,
 };
 /** Run only when named: each takes several minutes of its own (a whole cluster; four Chromium servers' worth of calls). */
 const ON_REQUEST = new Set(['cluster', 'mobile-viewer']);

@@ -288,6 +288,8 @@ function onMessage(msg: ServerToCaller): void {
       if (msg.code === 'session_ended') void finish();
       else if (chatRefused(msg)) chat.throttled();
       else if (msg.code === 'media_unavailable') setTimeout(() => media.restart(), 1_000);
+      // An ICE restart the server could not make (it no longer has that publisher): publish afresh.
+      else if (msg.ref) media.offerRefused(msg.ref);
       return;
     default:
       return;

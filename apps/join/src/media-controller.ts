@@ -10,8 +10,15 @@ import type { Store } from './store.js';
 
 /** A GPS timeout this soon after a fix is a hiccup, not "location unavailable". */
 const LOCATION_STALE_MS = 30_000;
-/** Silence from the server on a connected publish for this long means the path is gone. */
-const SILENT_MS = 2_000;
+/**
+ * Silence from the server on a connected publish for this long means the path is gone. Janus
+ * sends a live publisher feedback (transport-wide congestion control) several times a second,
+ * so a second of nothing is no lull. A wrong guess costs only an ICE restart on the same
+ * connection, which the officer does not see.
+ */
+const SILENT_MS = 1_000;
+/** How often the liveness check looks (the detection is SILENT_MS plus up to this). */
+const LIVENESS_EVERY_MS = 200;
 
 /** When the device copy starts: after live video is up, or at the latest after the fallback. */
 const COPY_AFTER_CONNECTED_MS = 1_500;
@@ -100,8 +107,14 @@ export class MediaController {
       this.rtcConfig,
       {
         // The server picks the codec by platform, and cannot tell an iPad from a Mac by itself.
-        sendOffer: (sdp, id) =>
-          this.signalling()?.send({ type: 'publish.offer', id, sdp, platform: this.platform }),
+        sendOffer: (sdp, id, iceRestart) =>
+          this.signalling()?.send({
+            type: 'publish.offer',
+            id,
+            sdp,
+            platform: this.platform,
+            ...(iceRestart ? { iceRestart } : {}),
+          }),
         sendCandidate: (c) =>
           this.signalling()?.send({
             type: 'publish.candidate',
@@ -152,6 +165,11 @@ export class MediaController {
     this.#publisher?.restart();
   }
 
+  /** The server answered message `ref` with an error: if it was our ICE restart, publish afresh. */
+  offerRefused(ref: string): boolean {
+    return this.#publisher?.offerRefused(ref) ?? false;
+  }
+
   /** Fresh ICE servers arrived: a publish stuck with an expired TURN credential starts again with them. */
   iceRenewed(): void {
     this.#publisher?.iceRenewed();
@@ -162,8 +180,9 @@ export class MediaController {
     this.#backOnlineAt = Date.now();
     const pc = this.#publisher?.connection;
     // A connection the browser still calls connected may simply resume on the same path
-    // (no new publish, no new candidates to gather); the liveness check replaces it if not.
-    if (pc && pc.connectionState !== 'connected') this.#publisher?.restart();
+    // (no new publish, no new candidates to gather); the liveness check restarts it if not.
+    // One that is not connected is given new ICE (a new address), not a new publish.
+    if (pc && pc.connectionState !== 'connected') void this.#publisher?.restartIce();
   }
 
   async switchCamera(): Promise<void> {
@@ -291,7 +310,10 @@ export class MediaController {
     });
   }
 
-  /** Publishes afresh as soon as the server goes quiet, rather than waiting for ICE to give up. */
+  /**
+   * Restarts ICE as soon as the server goes quiet, rather than waiting for the browser's ICE
+   * to give up (6–7 s after a change of address, which Chromium does not notice by itself).
+   */
   private startLivenessCheck(): void {
     this.#livenessTimer ??= setInterval(async () => {
       // Offline, a new publish could not even gather candidates; "online" starts one.
@@ -299,9 +321,9 @@ export class MediaController {
       const p = this.#publisher;
       if (p && (await p.silentFor(SILENT_MS)) && this.#publisher === p) {
         this.signalling()?.mediaSilent();
-        p.restart();
+        void p.restartIce();
       }
-    }, 500);
+    }, LIVENESS_EVERY_MS);
   }
 
   private startQualityLoop(): void {

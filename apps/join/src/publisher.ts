@@ -53,7 +53,8 @@ function classify(err: unknown): 'denied' | 'unavailable' {
 }
 
 export interface PublisherCallbacks {
-  sendOffer(sdp: string, offerId: string): void;
+  /** `iceRestart`: a new ICE generation for the connection already published (same recording). */
+  sendOffer(sdp: string, offerId: string, iceRestart?: boolean): void;
   sendCandidate(c: RTCIceCandidateInit | null): void;
   onState(state: 'connecting' | 'connected' | 'reconnecting' | 'failed'): void;
 }
@@ -78,10 +79,16 @@ function turnExpiry(config: RTCConfiguration): number | null {
   return earliest;
 }
 
-/** How long a "disconnected" PeerConnection may stay so before we publish afresh. */
-const DISCONNECT_GRACE_MS = 2_000;
 /** A publish not connected after this long is tried again. */
 const CONNECT_WITHIN_MS = 10_000;
+/**
+ * An ICE restart not connected after this long gives way to a fresh publish. A restart that
+ * works connects within a few round trips; one that cannot (the server lost the publisher
+ * without saying so) must not keep the video away for long.
+ */
+const RESTART_WITHIN_MS = 3_000;
+/** Heard from the server within this long (after the restart's answer): the new path works. */
+const HEARD_MS = 500;
 
 /**
  * Sends the caller's stream to the server over WebRTC. Any failure of the
@@ -95,6 +102,9 @@ export class Publisher {
   #step: VideoStep = 'smooth';
   #offers = 0;
   #offerId = '';
+  /** The offer id of an ICE restart not yet proven (answered, then heard from), else null. */
+  #restarting: string | null = null;
+  #restartAnswered = false;
   /** When the TURN credential the current connection was made with stops opening relays (epoch ms). */
   #turnExpiresAt: number | null = null;
 
@@ -145,6 +155,8 @@ export class Publisher {
   #launch(pc: RTCPeerConnection, config: RTCConfiguration): void {
     this.#pc?.close();
     this.#pc = pc;
+    this.#restarting = null;
+    this.#restartAnswered = false;
     this.#turnExpiresAt = turnExpiry(config);
     pc.onicecandidate = (e) => {
       if (this.#pc === pc) this.cb.sendCandidate(e.candidate ? e.candidate.toJSON() : null);
@@ -169,6 +181,7 @@ export class Publisher {
     if (offerId && offerId !== this.#offerId) return; // the answer to an offer since replaced
     if (this.#pc && this.#pc.signalingState === 'have-local-offer') {
       await this.#pc.setRemoteDescription({ type: 'answer', sdp });
+      if (this.#restarting && this.#restarting === offerId) this.#restartAnswered = true;
       await this.setStep(this.#step);
     }
   }
@@ -191,7 +204,21 @@ export class Publisher {
     const pair = pairId ? (stats.get(pairId) as Record<string, unknown> | undefined) : undefined;
     const last = pair?.lastPacketReceivedTimestamp;
     const now = pair?.timestamp;
-    return typeof last === 'number' && typeof now === 'number' && now - last > ms;
+    if (typeof last !== 'number' || typeof now !== 'number') return false;
+    const silent = now - last > ms;
+    // An ICE restart keeps the connection "connected" throughout (the browser had not noticed
+    // the old path had gone), so no state change says it worked: the server heard again
+    // on the answered new path does.
+    if (!silent && this.#pc === pc && this.#restartAnswered && now - last < HEARD_MS) this.#restartWorked();
+    return silent;
+  }
+
+  #restartWorked(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#restarting = null;
+    this.#restartAnswered = false;
+    this.cb.onState('connected');
   }
 
   /** Publishes again on a new connection (after a media server restart or a failure). */
@@ -199,6 +226,49 @@ export class Publisher {
     if (this.#stopped) return;
     this.cb.onState('reconnecting');
     void this.start();
+  }
+
+  /**
+   * The path has gone (a new address): restarts ICE on the live connection instead of
+   * publishing afresh. The server keeps the same publisher, so its recording and the officer's
+   * subscription carry on and the picture returns as soon as ICE finds the new path (DTLS is
+   * not renegotiated). Falls back to a fresh publish if this connection never had an answer,
+   * if the server refuses (`offerRefused`), or if the restart has not connected in time.
+   */
+  async restartIce(): Promise<void> {
+    const pc = this.#pc;
+    if (this.#stopped || !pc) return;
+    if (this.#restarting) return; // one restart at a time; its own timer decides what follows
+    if (!pc.remoteDescription || pc.signalingState !== 'stable' || pc.connectionState === 'closed')
+      return this.restart();
+    this.cb.onState('reconnecting');
+    if (this.#timer) clearTimeout(this.#timer);
+    const offerId = `o${++this.#offers}`;
+    this.#restarting = offerId;
+    this.#restartAnswered = false;
+    this.#timer = setTimeout(() => {
+      if (this.#pc === pc && this.#restarting === offerId) this.restart();
+    }, RESTART_WITHIN_MS);
+    try {
+      const offer = await pc.createOffer({ iceRestart: true });
+      await pc.setLocalDescription(offer);
+    } catch {
+      if (this.#pc === pc && this.#restarting === offerId) this.restart();
+      return;
+    }
+    if (this.#pc !== pc || this.#restarting !== offerId) return;
+    this.#offerId = offerId;
+    this.cb.sendOffer(pc.localDescription?.sdp ?? '', offerId, true);
+  }
+
+  /**
+   * The server answered an offer with an error. For the ICE restart in flight, the server has
+   * no publisher to restart (or could not): publish afresh now. Returns whether it was ours.
+   */
+  offerRefused(offerId: string): boolean {
+    if (offerId !== this.#offerId) return false;
+    if (this.#restarting === offerId) this.restart();
+    return true;
   }
 
   /**
@@ -280,17 +350,24 @@ export class Publisher {
 
   #onConnectionState(pc: RTCPeerConnection): void {
     if (this.#pc !== pc) return;
-    if (this.#timer) clearTimeout(this.#timer);
+    // A restart in flight keeps its deadline through the states ICE passes on the way.
+    const restartDone = this.#restartAnswered && pc.connectionState === 'connected';
+    if (this.#timer && (!this.#restarting || restartDone)) clearTimeout(this.#timer);
     switch (pc.connectionState) {
       case 'connected':
-        this.cb.onState('connected');
+        // Reached again after the restart's answer: it worked. Before it, this is still the
+        // old path's state, and the restart carries on (the deadline was kept above).
+        if (!this.#restarting || this.#restartAnswered) {
+          this.#restarting = null;
+          this.#restartAnswered = false;
+          this.cb.onState('connected');
+        }
         break;
       case 'disconnected':
-        this.cb.onState('reconnecting');
-        this.#timer = setTimeout(
-          () => pc.connectionState !== 'connected' && this.restart(),
-          DISCONNECT_GRACE_MS,
-        );
+        // The browser's ICE lost the path: restart it now rather than wait and republish. A
+        // restart already in flight keeps its own timer.
+        if (this.#restarting) break;
+        void this.restartIce();
         break;
       case 'failed':
         this.restart();

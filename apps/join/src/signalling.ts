@@ -13,6 +13,8 @@ const QUIET_MS = 1_500;
  * drops the socket much sooner.
  */
 const PONG_WITHIN_MS = 3_000;
+/** With the media connection silent as well, a pong later than this means the socket's path is gone too. */
+const SILENT_PONG_MS = 300;
 const STALE_ON_NEW_OFFER = /^\{"type":"publish\.(offer|candidate)"/;
 /** Fixes sent this shortly before a drop may never have arrived: they are sent again (the server ignores repeats). */
 const RESEND_FIXES_MS = 20_000;
@@ -93,15 +95,24 @@ export class Signalling {
   }
 
   /**
-   * The media connection has heard nothing for a while. If this socket is quiet too and
-   * has not answered a ping for half a second, the network is most likely gone (a new
-   * address after Wi-Fi → 4G): reconnect now instead of waiting out the heartbeat.
+   * The media connection has heard nothing for a while. If this socket does not answer a
+   * ping within SILENT_PONG_MS either, the network is most likely gone (a new address after
+   * Wi-Fi → 4G): reconnect now instead of waiting out the heartbeat.
    */
   mediaSilent(): void {
     const ws = this.#ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
-    if (this.#pingSentAt !== null && Date.now() - this.#pingSentAt > 500) this.#drop(ws);
-    else this.#probe(ws);
+    if (this.#pingSentAt !== null && Date.now() - this.#pingSentAt > SILENT_PONG_MS) {
+      this.#drop(ws);
+      return;
+    }
+    this.#probe(ws);
+    const ping = this.#pingSentAt;
+    // The media restart's offer waits behind this ping: a socket that cannot answer it in a
+    // few round trips is replaced now, not after PONG_WITHIN_MS.
+    setTimeout(() => {
+      if (this.#ws === ws && this.#pingSentAt === ping) this.#drop(ws);
+    }, SILENT_PONG_MS);
   }
 
   /** The phone went offline: hold messages back, and find out soon whether the connection survives. */

@@ -118,6 +118,20 @@ describe('caller signalling rejects bad input and stays up', () => {
     sock.close();
   });
 
+  it('an ICE restart with no publisher to restart is refused as not_publishing, naming the offer (the page then publishes afresh)', async () => {
+    const { sock } = await callerSocket();
+    sock.send({ type: 'consent', decision: 'accepted' });
+    await sock.next((m) => m.type === 'consent.recorded');
+    sock.send({
+      type: 'publish.offer',
+      id: 'o7',
+      iceRestart: true,
+      sdp: 'v=0\r\no=- 1 2 IN IP4 0.0.0.0\r\n',
+    });
+    expect(await sock.next(isError('not_publishing'))).toMatchObject({ ref: 'o7' });
+    sock.close();
+  });
+
   it('closes with 1009 on an oversized message and keeps serving others', async () => {
     const { sock } = await callerSocket();
     sock.send({ type: 'publish.offer', sdp: 'x'.repeat(MAX_MESSAGE_BYTES + 10) });

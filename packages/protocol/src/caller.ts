@@ -51,6 +51,11 @@ export const CallerToServer = z.discriminatedUnion('type', [
     sdp: Sdp,
     /** Optional: pages from before it existed still publish (the server then reads the user agent). */
     platform: CallerPlatform.optional(),
+    /**
+     * An ICE restart of the connection already published (same DTLS, same recording): the
+     * answer comes as usual; `not_publishing` if the server no longer has that publisher.
+     */
+    iceRestart: z.boolean().optional(),
   }),
   z.object({ type: z.literal('publish.candidate'), id: MessageId, candidate: IceCandidate }),
   z.object({ type: z.literal('location.fix'), id: MessageId, fix: LocationFix }),

@@ -194,6 +194,34 @@ describe('LiveViewer', () => {
     expect(h.sent.filter((m) => m.type === 'view.start')).toHaveLength(2);
   });
 
+  it('keeps its view through a stall (the phone changing network), and asks for no new one when the media flows again', async () => {
+    const h = harness();
+    h.viewer.setPublishing(true);
+    h.deliver({
+      type: 'view.offer',
+      viewId: 'v1',
+      sessionId: 's1',
+      sdp: 'v=0 offer',
+      ref: h.lastOf('view.start')?.id as string,
+    });
+    await flush();
+    h.viewer.setPublishing(false, true);
+    expect(h.peers[0]?.closed).toBe(false);
+    expect(h.lastOf('view.stop')).toBeUndefined();
+    expect(h.viewer.state.get().phase).toBe('interrupted');
+    h.viewer.setPublishing(true);
+    vi.advanceTimersByTime(2_000);
+    expect(h.sent.filter((m) => m.type === 'view.start')).toHaveLength(1);
+    // The publisher went after all: the server ends the view, and none is asked for until it is back.
+    h.viewer.setPublishing(false, true);
+    h.deliver({ type: 'view.ended', viewId: 'v1', reason: 'caller stopped sending' });
+    expect(h.peers[0]?.closed).toBe(true);
+    vi.advanceTimersByTime(2_000);
+    expect(h.sent.filter((m) => m.type === 'view.start')).toHaveLength(1);
+    h.viewer.setPublishing(true);
+    expect(h.sent.filter((m) => m.type === 'view.start')).toHaveLength(2);
+  });
+
   it('retries after view.ended while the caller still publishes', async () => {
     const h = harness();
     h.viewer.setPublishing(true);

@@ -126,14 +126,31 @@ export class LiveViewer {
     );
   }
 
-  /** Follows the session summary: watch while the caller publishes, stop when they do not. */
-  setPublishing(publishing: boolean): void {
+  /**
+   * Follows the session summary: watch while the caller publishes, stop when they do not.
+   * `stalled`: the caller's media has stopped arriving but the publisher is still there (the
+   * phone changing network). A view in place is kept: if the phone restarts its ICE, the same
+   * subscription carries the picture again with no new view; if the publisher goes instead,
+   * the server ends the view (`view.ended`).
+   */
+  setPublishing(publishing: boolean, stalled = false): void {
     if (this.#disposed) return;
     const was = this.#wanted;
     this.#wanted = publishing;
+    if (!publishing && stalled && this.#viewId) {
+      if (was) this.state.patch({ phase: 'interrupted' });
+      return;
+    }
     if (publishing) {
       // A fresh publish deserves a prompt attempt, whatever the last failure's backoff was.
       if (!was) this.#retryDelay = this.#deps.retryMs;
+      // Back on the view kept through a stall.
+      if (
+        this.#viewId &&
+        this.#pc?.connectionState === 'connected' &&
+        this.state.get().phase === 'interrupted'
+      )
+        this.state.patch({ phase: 'playing' });
       if (!this.#viewId && !this.#pendingRef) this.requestView();
       return;
     }

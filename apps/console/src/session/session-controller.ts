@@ -201,7 +201,10 @@ export class SessionController {
     this.deps.onSummary?.(session);
     const over = session.state === 'ended' || session.state === 'expired';
     // A location-only link never carries video: asking to view would only earn "not live" errors.
-    this.viewer?.setPublishing(session.publishing && !over && session.mode !== 'location');
+    // Media stopped arriving while the caller is still published (videoStoppedAt without an
+    // end): the view is kept for the picture to come back on (LiveViewer.setPublishing).
+    const stalled = !over && !session.publishing && session.videoStoppedAt !== null;
+    this.viewer?.setPublishing(session.publishing && !over && session.mode !== 'location', stalled);
     // The server has closed the publish with the session; only the camera is left to release.
     if (over) this.camera?.stop(false);
     this.chat.setReceipts(this.deps.canViewLive && !over);

@@ -13,6 +13,11 @@ export interface MediaGateway {
   // The caller's side: its socket is on this instance.
   /** Publishes the caller's offer here (this instance becomes the session's media owner); returns the answer. */
   publish(sessionId: string, offer: string, platform?: CallerPlatform): Promise<string>;
+  /**
+   * An ICE restart on the caller's live publisher (a new address): same handle, same recording,
+   * viewers untouched. `not_publishing` when there is no such publisher here: publish afresh.
+   */
+  restartPublisherIce(sessionId: string, offer: string): Promise<string>;
   prepare(sessionId: string): Promise<void>;
   addPublisherCandidate(sessionId: string, candidate: IceCandidate): Promise<void>;
   /** The caller's signalling socket opened or closed on this instance. */

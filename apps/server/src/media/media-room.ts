@@ -150,6 +150,26 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
     return answer.sdp;
   }
 
+  /**
+   * Restarts ICE on the caller's live publisher with the page's new offer (same PeerConnection,
+   * new credentials and candidates): Janus keeps the handle, its DTLS and its recording, and
+   * viewers keep their subscriptions. Serialised with publishes. `not_publishing` if there is
+   * no publisher (replaced, or closed after the stall grace): the page then publishes afresh.
+   */
+  restartIce(offer: string): Promise<string> {
+    const run = this.#publishing.then(async () => {
+      this.assertOpen();
+      const pub = this.#publisher;
+      if (!pub) throw new DomainError('not_publishing', 'no publisher to restart; publish afresh');
+      const answer = await this.api.renegotiate(pub.handle, { type: 'offer', sdp: offer });
+      if (this.#publisher !== pub) throw new DomainError('not_publishing', 'the publisher was replaced');
+      this.log.info({ sessionId: this.sessionId }, 'media: publisher ICE restarted');
+      return answer.sdp;
+    });
+    this.#publishing = run.catch(() => {});
+    return run;
+  }
+
   /** The two-way link (the officer's camera and the caller's view of it), created on first use. */
   officer(): OfficerLink {
     this.assertOpen();

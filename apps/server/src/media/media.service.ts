@@ -108,6 +108,18 @@ export class MediaService implements MediaGateway {
   }
 
   /**
+   * A new ICE generation for the caller's live publisher (the phone changed network): the
+   * handle, its recording and every viewer stay as they are. The caller must have consented.
+   */
+  async restartPublisherIce(sessionId: string, offer: string): Promise<string> {
+    await this.sessions.requireConsented(sessionId);
+    const placed = this.#rooms.get(sessionId);
+    if (!placed?.node.connection.ready)
+      throw new DomainError('not_publishing', 'no publisher to restart; publish afresh');
+    return placed.room.restartIce(offer);
+  }
+
+  /**
    * Gets the room and the publisher's handle ready while the caller reads the
    * consent screen, so tapping Start waits for one Janus round trip, not three.
    */

@@ -52,6 +52,11 @@ class FakeMedia implements MediaGateway {
     this.live.add(sessionId);
     return `answer from ${this.name}`;
   }
+  async restartPublisherIce(sessionId: string) {
+    this.calls.push(`restartPublisherIce ${sessionId}`);
+    if (!this.live.has(sessionId)) throw new DomainError('not_publishing', 'no publisher to restart');
+    return `restart answer from ${this.name}`;
+  }
   async prepare() {}
   callerLink() {}
   async addPublisherCandidate(sessionId: string, _c: IceCandidate) {
@@ -171,6 +176,18 @@ describe('RoutedMediaGateway', () => {
       'interpreterMedia s1 stop',
     ]);
     expect(b.local.calls).toEqual([]);
+  });
+
+  it("restarts the caller's ICE where the room is; through another instance it answers not_publishing and touches nothing", async () => {
+    const { a, b } = await twoInstances();
+    await a.gateway.publish('s1', 'v=0 caller offer');
+    expect(await a.gateway.restartPublisherIce('s1', 'v=0 restart')).toBe('restart answer from a');
+    // The phone's socket came back through b: it must publish afresh there, not restart a's handle.
+    await expect(b.gateway.restartPublisherIce('s1', 'v=0 restart')).rejects.toMatchObject({
+      code: 'not_publishing',
+    });
+    expect(b.local.calls).toEqual([]);
+    expect(a.local.calls).toEqual(['publish s1', 'restartPublisherIce s1']);
   });
 
   it("brings the owner's refusal back with its code (a view that has ended)", async () => {

@@ -1,6 +1,7 @@
 import type { CallerPlatform, IceCandidate, ServedLayer } from '@sightline/protocol';
 import type { BusRpc } from '../events/bus-rpc.js';
 import type { EventBus } from '../events/event-bus.js';
+import { DomainError } from '../lib/errors.js';
 import type { InterpreterMediaOp } from './interpreter-media.js';
 import type { MediaGateway, Officer } from './media-gateway.js';
 import { type MediaRpcMethods, mediaRpcImpl } from './media-rpc.js';
@@ -32,6 +33,16 @@ export class RoutedMediaGateway implements MediaGateway {
     const answer = await this.local.publish(sessionId, offer, platform);
     await this.owners.claim(sessionId);
     return answer;
+  }
+
+  /**
+   * Only where the room is: a publisher held by another instance is answered `not_publishing`,
+   * and the page publishes afresh through this one (which then owns the session's media).
+   */
+  async restartPublisherIce(sessionId: string, offer: string): Promise<string> {
+    if (await this.remoteOwner(sessionId))
+      throw new DomainError('not_publishing', 'the caller is published through another server');
+    return this.local.restartPublisherIce(sessionId, offer);
   }
 
   prepare(sessionId: string): Promise<void> {

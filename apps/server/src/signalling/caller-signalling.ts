@@ -201,7 +201,9 @@ export class CallerSignalling {
         return;
       }
       case 'publish.offer': {
-        const sdp = await this.media.publish(sessionId, msg.sdp, msg.platform);
+        const sdp = msg.iceRestart
+          ? await this.media.restartPublisherIce(sessionId, msg.sdp)
+          : await this.media.publish(sessionId, msg.sdp, msg.platform);
         channel.send({ type: 'publish.answer', sdp, ...(msg.id ? { offerId: msg.id } : {}) });
         return;
       }

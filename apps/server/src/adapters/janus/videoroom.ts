@@ -117,6 +117,19 @@ export class VideoRoomApi {
   }
 
   /**
+   * Sends a publisher's new offer on its existing handle (`configure` with JSEP); Janus answers.
+   * With new ICE credentials in the offer this is an ICE restart: Janus keeps the PeerConnection,
+   * its DTLS and its recorders, and restarts only ICE.
+   */
+  async renegotiate(handle: JanusHandle, offer: Jsep): Promise<Jsep> {
+    const res = await handle.message({ request: 'configure' }, offer);
+    if (res.jsep?.type !== 'answer') {
+      throw new JanusError(0, 'configure returned no SDP answer', 'plugin');
+    }
+    return res.jsep;
+  }
+
+  /**
    * Subscribes to a publisher's streams; Janus makes the offer. `layer` picks the simulcast
    * substream (ignored by Janus for a publisher without simulcast, e.g. an iPhone's H264).
    */
