@@ -9,8 +9,8 @@ import { type BenchResult, machine, RESULTS_DIR, readResult, writeResult } from 
 import { location } from './location.js';
 import { mobileViewer } from './mobile-viewer.js';
 import { pageWeight } from './page-weight.js';
-import { seal } from './seal.js';
 import { reconnect } from './reconnect.js';
+import { seal } from './seal.js';
 import { ttff } from './ttff.js';
 import { wall } from './wall.js';
 

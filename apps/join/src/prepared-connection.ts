@@ -31,7 +31,10 @@ export async function prepareConnection(
     await pc.setLocalDescription(await pc.createOffer());
     return { pc, config, candidates };
   } catch {
-    pc?.close();
+    // Never fails the publish: it goes the usual way instead.
+    try {
+      pc?.close();
+    } catch {}
     return null;
   }
 }
