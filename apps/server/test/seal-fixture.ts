@@ -190,8 +190,9 @@ export async function verifyAsExport(
  * is carried out but answered with an error: the reply lost on the way back, so the caller cannot
  * tell whether its rows were written ("in doubt").
  */
-export function replyLostDb(url: string): { db: Db; loseNextCommitReply(): void } {
+export function replyLostDb(url: string): { db: Db; loseNextCommitReply(): void; lostReplies(): number } {
   let lose = false;
+  let lost = 0;
   const inner: Dialect = url.startsWith('sqlite:')
     ? new SqliteDialect({
         database: () => {
@@ -210,6 +211,7 @@ export function replyLostDb(url: string): { db: Db; loseNextCommitReply(): void 
             const result = await target.executeQuery(q);
             if (lose && /^\s*commit\s*$/i.test(q.sql)) {
               lose = false;
+              lost++;
               throw new Error('Connection terminated unexpectedly (after COMMIT was sent)');
             }
             return result;
@@ -241,6 +243,7 @@ export function replyLostDb(url: string): { db: Db; loseNextCommitReply(): void 
     loseNextCommitReply: () => {
       lose = true;
     },
+    lostReplies: () => lost,
   };
 }
 

@@ -126,6 +126,7 @@ describe('a commit in doubt', () => {
     grow();
     lossy.loseNextCommitReply();
     await sealer.tick();
+    expect(lossy.lostReplies()).toBe(1);
     // Written all the same.
     expect(await sealRows(w.db, 'r1')).toHaveLength(2);
     grow();
@@ -135,6 +136,7 @@ describe('a commit in doubt', () => {
     grow();
     lossy.loseNextCommitReply();
     const final = await sealer.finish('r1');
+    expect(lossy.lostReplies()).toBe(2);
     await finalSealsAreInTheTable('r1', final, bothFiles());
   });
 });

@@ -196,6 +196,8 @@ export class Sealer {
 
   /** Seals every tracked recording once, all in one transaction (the timer calls this). */
   tick(): Promise<void> {
+    // After stop() its files are being closed, or closed.
+    if (this.#stopped) return Promise.resolve();
     const done = this.#running.then(async () => {
       const pending: Pending[] = [];
       for (const t of this.#tracked.values()) {
