@@ -823,13 +823,14 @@ export async function buildContainer(
       interpreterSockets.closeAll();
       consoles?.closeAll();
       await media.closeAll('server shutting down').catch(() => {});
-      sealer.stop();
       storage.stop();
       jobs.stop();
       await deliveries.close();
       disposal.stop();
       await webhooks.dispatcher.stop();
       await evidence.idle();
+      // After the ingests still queued: each one's finish() needs the sealer's running hashes.
+      await sealer.stop();
       audit.stop();
       await audit.checkpointNow();
       await siem?.stop();

@@ -1,12 +1,26 @@
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import {
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+} from 'kysely';
+import pg from 'pg';
 import { systemClock } from '../src/adapters/clock.js';
 import { type Db, migrateToLatest, openDatabase } from '../src/adapters/db/database.js';
+import type { Database } from '../src/adapters/db/schema.js';
 import { fingerprintOf } from '../src/adapters/keys/key-ring.js';
 import { cryptoRandom, hashSecret } from '../src/adapters/random.js';
 import { type PackageVerdict, verifyPackage } from '../src/evidence/export/verify-package.js';
+import { GrowingFile } from '../src/evidence/growing-file.js';
 import { sealGenesis, sealHash } from '../src/evidence/seal-chain.js';
 import { Sealer } from '../src/evidence/sealer.js';
 import { silentLogger } from '../src/lib/logger.js';
@@ -79,7 +93,11 @@ export async function seedRecording(db: Db, recordingId: string, sessionId: stri
     .execute();
 }
 
-export const newSealer = (db: Db) => new Sealer(db, systemClock, cryptoRandom, 3_600_000, silentLogger);
+export const newSealer = (
+  db: Db,
+  openFile?: (path: string) => Promise<GrowingFile>,
+  intervalMs = 3_600_000,
+) => new Sealer(db, systemClock, cryptoRandom, intervalMs, silentLogger, openFile);
 
 export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -165,4 +183,95 @@ export async function verifyAsExport(
   const path = join(work, `package-${Date.now()}-${Math.random().toString(36).slice(2)}.zip`);
   await writeZip(path, zip);
   return verifyPackage(path, publicKey.export({ type: 'spki', format: 'pem' }).toString());
+}
+
+/**
+ * A second handle on the tier's database whose COMMIT, once `loseNextCommitReply()` is called,
+ * is carried out but answered with an error: the reply lost on the way back, so the caller cannot
+ * tell whether its rows were written ("in doubt").
+ */
+export function replyLostDb(url: string): { db: Db; loseNextCommitReply(): void; lostReplies(): number } {
+  let lose = false;
+  let lost = 0;
+  const inner: Dialect = url.startsWith('sqlite:')
+    ? new SqliteDialect({
+        database: () => {
+          const d = new SqliteDatabase(url.slice('sqlite:'.length));
+          d.pragma('foreign_keys = ON');
+          d.pragma('busy_timeout = 5000');
+          return Promise.resolve(d);
+        },
+      })
+    : new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) });
+  const lossy = (conn: DatabaseConnection): DatabaseConnection =>
+    new Proxy(conn, {
+      get(target, prop) {
+        if (prop === 'executeQuery')
+          return async (q: CompiledQuery) => {
+            const result = await target.executeQuery(q);
+            if (lose && /^\s*commit\s*$/i.test(q.sql)) {
+              lose = false;
+              lost++;
+              throw new Error('Connection terminated unexpectedly (after COMMIT was sent)');
+            }
+            return result;
+          };
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+  const dialect: Dialect = {
+    createAdapter: () => inner.createAdapter(),
+    createIntrospector: (db) => inner.createIntrospector(db),
+    createQueryCompiler: () => inner.createQueryCompiler(),
+    createDriver: () => {
+      const d = inner.createDriver();
+      const driver: Driver = {
+        init: () => d.init(),
+        acquireConnection: async () => lossy(await d.acquireConnection()),
+        beginTransaction: (c, s) => d.beginTransaction(c, s),
+        commitTransaction: (c) => d.commitTransaction(c),
+        rollbackTransaction: (c) => d.rollbackTransaction(c),
+        releaseConnection: (c) => d.releaseConnection(c),
+        destroy: () => d.destroy(),
+      };
+      return driver;
+    },
+  };
+  return {
+    db: new Kysely<Database>({ dialect }),
+    loseNextCommitReply: () => {
+      lose = true;
+    },
+    lostReplies: () => lost,
+  };
+}
+
+/**
+ * Opens recording files as the sealer does, counting handles opened and closed; `beforeOpen`
+ * runs first (a test renames the file there, or makes a read fail).
+ */
+export function countingOpener(
+  beforeOpen: (path: string) => void = () => {},
+  failRead: (path: string, n: number) => boolean = () => false,
+) {
+  const counts = { opened: 0, closed: 0 };
+  const openFile = async (path: string) => {
+    beforeOpen(path);
+    const h = await open(path, 'r');
+    counts.opened++;
+    let reads = 0;
+    return new GrowingFile({
+      stat: () => h.stat(),
+      close: () => {
+        counts.closed++;
+        return h.close();
+      },
+      read: (b, o, l, p) =>
+        failRead(path, ++reads)
+          ? Promise.reject(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }))
+          : h.read(b, o, l, p),
+    });
+  };
+  return { counts, openFile };
 }

@@ -179,7 +179,7 @@ if (args.sealing) {
   sealer.start();
 }
 await new Promise((r) => setTimeout(r, args.seconds * 1000));
-sealer.stop();
+await sealer.stop();
 const report: HostReport = {
   cpuSeconds: cpuNow() - c0,
   wallSeconds: (performance.now() - t0) / 1000,

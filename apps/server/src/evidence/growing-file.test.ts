@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,15 +22,13 @@ describe('GrowingFile', () => {
     const parts = [bytes(1000, 1), bytes(37, 2), bytes(4096, 3)];
     writeFileSync(path, parts[0]!);
     const file = await GrowingFile.open(path);
-    const hash = createHash('sha256');
     const buffer = Buffer.alloc(64);
     let offset = 0;
     const prefixes: string[] = [];
     for (let i = 0; i < parts.length; i++) {
       if (i > 0) appendFileSync(path, parts[i]!);
-      const size = await file.size();
-      offset = await file.feed(hash, offset, size, buffer);
-      prefixes.push(hash.copy().digest('hex'));
+      offset = await file.hashTo(await file.size(), buffer);
+      prefixes.push(file.prefixSha256());
     }
     await file.close();
     expect(offset).toBe(1000 + 37 + 4096);
@@ -46,9 +45,8 @@ describe('GrowingFile', () => {
     const file = await GrowingFile.open(tmp);
     renameSync(tmp, join(dir, 'a.mjr'));
     expect(await file.size()).toBe(100);
-    const hash = createHash('sha256');
-    expect(await file.feed(hash, 0, 100, Buffer.alloc(16))).toBe(100);
-    expect(hash.digest('hex')).toBe(sha(bytes(100, 4)));
+    expect(await file.hashTo(100, Buffer.alloc(16))).toBe(100);
+    expect(file.prefixSha256()).toBe(sha(bytes(100, 4)));
     await file.close();
   });
 
@@ -57,10 +55,34 @@ describe('GrowingFile', () => {
     writeFileSync(path, bytes(500, 5));
     const file = await GrowingFile.open(path);
     truncateSync(path, 200);
-    const hash = createHash('sha256');
-    expect(await file.feed(hash, 0, 500, Buffer.alloc(128))).toBe(200);
-    expect(hash.digest('hex')).toBe(sha(bytes(500, 5).subarray(0, 200)));
+    expect(await file.hashTo(500, Buffer.alloc(128))).toBe(200);
+    expect(file.hashed).toBe(200);
+    expect(file.prefixSha256()).toBe(sha(bytes(500, 5).subarray(0, 200)));
     await file.close();
+    await file.close();
+  });
+
+  it('a read that fails partway keeps the hash and the count in step, so the retry feeds no byte twice', async () => {
+    const path = join(dir, 'a.mjr.tmp');
+    const whole = bytes(1000, 6);
+    writeFileSync(path, whole);
+    const handle = await open(path, 'r');
+    let reads = 0;
+    // The real file, whose third read fails as a disk or NFS error would.
+    const file = new GrowingFile({
+      stat: () => handle.stat(),
+      close: () => handle.close(),
+      read: (b, o, l, p) =>
+        ++reads === 3
+          ? Promise.reject(Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' }))
+          : handle.read(b, o, l, p),
+    });
+    const buffer = Buffer.alloc(128);
+    await expect(file.hashTo(1000, buffer)).rejects.toThrow(/EIO/);
+    expect(file.hashed).toBe(256);
+    expect(file.prefixSha256()).toBe(sha(whole.subarray(0, 256)));
+    expect(await file.hashTo(1000, buffer)).toBe(1000);
+    expect(file.prefixSha256()).toBe(sha(whole));
     await file.close();
   });
 

@@ -174,7 +174,7 @@ export async function startMediaNode(
         await supervisor.stop();
         recordings.finishAll();
         await pipeline.queue.idle();
-        pipeline.sealer.stop();
+        await pipeline.sealer.stop();
         storage.stop();
         await health.close();
         await cluster.stop();
