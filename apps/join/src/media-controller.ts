@@ -2,7 +2,6 @@ import type { CallerMediaState, CallerPlatform, LocationFix } from '@sightline/p
 import type { DeviceCopy } from './device-copy.js';
 import type { LocationTracker } from './location-tracker.js';
 import { OfficerView } from './officer-view.js';
-import { prepareConnection } from './prepared-connection.js';
 import { openCamera, Publisher, type VideoStep } from './publisher.js';
 import { QualityTracker, StatsSampler, stepFor } from './quality.js';
 import type { Signalling } from './signalling.js';
@@ -88,11 +87,7 @@ export class MediaController {
   }
 
   private async startCamera(): Promise<void> {
-    // The connection and its offer are made while the camera opens (prepared-connection.ts).
-    const preparing = prepareConnection(this.rtcConfig(), this.videoEncodings());
     const capture = await openCamera();
-    const prepared = await preparing;
-    if (this.#stopped || !capture.stream) prepared?.pc.close();
     if (this.#stopped) {
       for (const t of capture.stream?.getTracks() ?? []) t.stop();
       return;
@@ -149,7 +144,7 @@ export class MediaController {
     };
     this.#publisher = publisher;
     this.store.update({ torch: publisher.torchSupported() ? false : null });
-    await publisher.start(prepared);
+    await publisher.start();
     if (this.#stopped) return;
     this.sendMediaState();
     this.startQualityLoop();

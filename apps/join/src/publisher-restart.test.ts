@@ -14,6 +14,13 @@ class FakePeer {
   onicecandidate: unknown = null;
   onconnectionstatechange: unknown = null;
   offers: Array<RTCOfferOptions | undefined> = [];
+  config: RTCConfiguration = {};
+  getConfiguration() {
+    return this.config;
+  }
+  setConfiguration(c: RTCConfiguration) {
+    this.config = c;
+  }
   /** What getStats reports for the selected pair: ms since the last packet from the server. */
   silentMs = 0;
   constructor() {
@@ -47,9 +54,9 @@ class FakePeer {
   }
 }
 
-function harness() {
+function harness(rtcConfig: () => RTCConfiguration = () => ({})) {
   const offers: Array<{ id: string; iceRestart: boolean }> = [];
-  const publisher = new Publisher({ getTracks: () => [] } as unknown as MediaStream, () => ({}), {
+  const publisher = new Publisher({ getTracks: () => [] } as unknown as MediaStream, rtcConfig, {
     sendOffer: (_sdp, id, iceRestart) => offers.push({ id, iceRestart: iceRestart === true }),
     sendCandidate: () => {},
     onState: () => {},
@@ -141,5 +148,18 @@ describe('Publisher ICE restart', () => {
     await h.publisher.restartIce();
     await h.publisher.restartIce();
     expect(h.offers).toHaveLength(2);
+  });
+
+  it('gathers for the restart with the newest TURN credential, not the one the connection began with', async () => {
+    let username = '100:c-s1';
+    const h = harness(() => ({ iceServers: [{ urls: 'turn:t:3478', username, credential: 'x' }] }));
+    await h.publisher.start();
+    await h.publisher.acceptAnswer('v=0 answer', h.offers[0]!.id);
+    username = '5000:c-s1'; // renewed during the call
+    await h.publisher.restartIce();
+    expect(peers).toHaveLength(1); // the same connection
+    expect((peers[0]!.config.iceServers?.[0] as RTCIceServer).username).toBe('5000:c-s1');
+    expect(h.offers.at(-1)?.iceRestart).toBe(true);
+    h.publisher.stop();
   });
 });

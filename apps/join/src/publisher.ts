@@ -1,4 +1,3 @@
-import { fitTracks, type PreparedConnection } from './prepared-connection.js';
 import { steppedEncodings } from './simulcast.js';
 
 /** What the camera/microphone request produced. */
@@ -121,21 +120,8 @@ export class Publisher {
     return this.#pc;
   }
 
-  /**
-   * Publishes. The first publish may use a connection made while the camera opened
-   * (prepared-connection.ts); every later one (a restart) makes its own.
-   */
-  async start(prepared?: PreparedConnection | null): Promise<void> {
-    if (this.#stopped) {
-      prepared?.pc.close();
-      return;
-    }
-    if (prepared && (await fitTracks(prepared, this.stream)) && !this.#stopped) {
-      this.#launch(prepared.pc, prepared.config);
-      this.#sendOffer(prepared.pc);
-      for (const c of prepared.candidates) this.cb.sendCandidate(c ? c.toJSON() : null);
-      return;
-    }
+  async start(): Promise<void> {
+    if (this.#stopped) return;
     const config = this.rtcConfig();
     const pc = new RTCPeerConnection({ ...config, bundlePolicy: 'max-bundle' });
     for (const track of this.stream.getTracks()) {
@@ -250,6 +236,13 @@ export class Publisher {
       if (this.#pc === pc && this.#restarting === offerId) this.restart();
     }, RESTART_WITHIN_MS);
     try {
+      // The restart gathers afresh (a new TURN allocation on the new network), and TURN checks
+      // a credential's expiry when a relay is opened: the newest one, not the connection's first.
+      const config = this.rtcConfig();
+      if (config.iceServers) {
+        pc.setConfiguration({ ...pc.getConfiguration(), iceServers: config.iceServers });
+        this.#turnExpiresAt = turnExpiry(config);
+      }
       const offer = await pc.createOffer({ iceRestart: true });
       await pc.setLocalDescription(offer);
     } catch {

@@ -13,8 +13,13 @@ const QUIET_MS = 1_500;
  * drops the socket much sooner.
  */
 const PONG_WITHIN_MS = 3_000;
-/** With the media connection silent as well, a pong later than this means the socket's path is gone too. */
+/**
+ * With the media connection silent as well, a pong later than this means the socket's path is
+ * gone too: SILENT_PONG_MS, or a few of this link's own round trips where they are longer (a
+ * slow mobile network must not have its socket replaced for being slow).
+ */
 const SILENT_PONG_MS = 300;
+const SILENT_PONG_RTTS = 3;
 const STALE_ON_NEW_OFFER = /^\{"type":"publish\.(offer|candidate)"/;
 /** Fixes sent this shortly before a drop may never have arrived: they are sent again (the server ignores repeats). */
 const RESEND_FIXES_MS = 20_000;
@@ -35,6 +40,8 @@ export class Signalling {
   #heartbeat: ReturnType<typeof setInterval> | null = null;
   #lastHeard = 0;
   #pingSentAt: number | null = null;
+  /** Smoothed time from a ping to the next message heard (the server answers pings on arrival). */
+  #rttMs: number | null = null;
 
   constructor(
     private readonly onMessage: Handler,
@@ -63,6 +70,8 @@ export class Signalling {
     ws.onmessage = (e) => {
       this.#lastHeard = Date.now();
       if (this.#pingSentAt !== null) {
+        const rtt = Date.now() - this.#pingSentAt;
+        this.#rttMs = this.#rttMs === null ? rtt : 0.8 * this.#rttMs + 0.2 * rtt;
         this.#pingSentAt = null;
         this.#flush(ws); // the connection answered: what was held back can go
       }
@@ -102,7 +111,8 @@ export class Signalling {
   mediaSilent(): void {
     const ws = this.#ws;
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
-    if (this.#pingSentAt !== null && Date.now() - this.#pingSentAt > SILENT_PONG_MS) {
+    const within = Math.max(SILENT_PONG_MS, SILENT_PONG_RTTS * (this.#rttMs ?? 0));
+    if (this.#pingSentAt !== null && Date.now() - this.#pingSentAt > within) {
       this.#drop(ws);
       return;
     }
@@ -112,7 +122,7 @@ export class Signalling {
     // few round trips is replaced now, not after PONG_WITHIN_MS.
     setTimeout(() => {
       if (this.#ws === ws && this.#pingSentAt === ping) this.#drop(ws);
-    }, SILENT_PONG_MS);
+    }, within);
   }
 
   /** The phone went offline: hold messages back, and find out soon whether the connection survives. */

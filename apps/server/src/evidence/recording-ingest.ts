@@ -183,7 +183,7 @@ export class RecordingIngest {
     try {
       let masters: Master[];
       try {
-        masters = await this.storeMasters(rec, found, finalSeals, recoveredSeals !== null, writerGone);
+        masters = await this.storeMasters(rec, found, finalSeals, recoveredSeals !== null);
       } catch (err) {
         // Spool files stay where they are; the next start retries.
         this.log.error({ err, recordingId }, 'evidence: storing masters failed');
@@ -263,16 +263,17 @@ export class RecordingIngest {
     files: Found[],
     seals: SealResult[],
     recovered: boolean,
-    writerGone: boolean,
   ): Promise<Master[]> {
     const masters: Master[] = [];
     for (const { spoolPath, header } of files) {
       const name = spoolPath.slice(spoolPath.lastIndexOf('/') + 1).replace(/\.tmp$/, '');
       const key = `sessions/${rec.session_id}/${rec.id}/${name}`;
       const existing = await this.repo.itemByKey(key);
-      // A closed file (or one whose writer died) is never written again and is removed from the
-      // spool below: the store may take it as it is. One Janus still holds open is copied.
-      const adopt = writerGone || !spoolPath.endsWith('.tmp');
+      // A closed file is never written again and is removed from the spool below: the store may
+      // take it as it is. A .tmp file is copied, even when "the writer is gone": that means our
+      // socket to Janus closed, and a Janus shutting down flushes and renames its recordings
+      // after closing its transports, so a linked file could still change after its hash.
+      const adopt = !spoolPath.endsWith('.tmp');
       const stored = existing
         ? { key, sha256: existing.sha256, size: Number(existing.size) }
         : await this.ledger.storeVerified(key, () => this.ledger.store.putFile(key, spoolPath, { adopt }));

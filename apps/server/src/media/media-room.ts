@@ -276,8 +276,6 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
       await this.stopView(viewId, 'caller reconnected');
       throw new DomainError('session_not_live', 'the caller is reconnecting; try again');
     }
-    // Ready for the next officer to open the session (a supervisor joining the handler).
-    if (ahead) this.#ahead.prepare(feed);
     return sdp;
   }
 

@@ -309,7 +309,15 @@ export class CallerSignalling {
       this.#limits.set(sessionId, limiter);
     }
     const hit = limiter.check(msg);
-    if (!hit) return true;
+    if (!hit) {
+      // Answered on arrival, never queued: the page's pong deadline measures the network, not
+      // the timeline writes ahead of it in the socket's lanes.
+      if (msg.type === 'ping') {
+        channel.send({ type: 'pong' });
+        return false;
+      }
+      return true;
+    }
     channel.error('rate_limited', THROTTLED[hit], msg.id);
     if (limiter.shouldNotice(hit)) {
       const what = hit === 'chat' ? 'chat messages' : 'messages from the phone';
