@@ -5,6 +5,7 @@ import { capacity } from './capacity.js';
 import { cluster } from './cluster.js';
 import { ingest } from './ingest.js';
 import { latency } from './latency.js';
+import { writeCharts } from './lib/charts.js';
 import { type BenchResult, machine, RESULTS_DIR, readResult, writeResult } from './lib/results.js';
 import { location } from './location.js';
 import { mobileViewer } from './mobile-viewer.js';
@@ -88,6 +89,11 @@ function writeSummary(fresh: Record<string, BenchResult['rows']>): void {
       );
     }
   }
+  const charts = writeCharts(join(RESULTS_DIR, 'charts'), {
+    capacity: readResult('capacity') ?? null,
+    ttff: readResult('ttff') ?? null,
+  });
+  if (charts.length) lines.push('', ...charts.map((c) => `![${c}](charts/${c})`));
   // Hand-written analysis (why a target is missed, what limits a number) lives beside the code.
   const notes = existsSync(NOTES) ? `\n${readFileSync(NOTES, 'utf8')}` : '';
   writeFileSync(join(RESULTS_DIR, 'summary.md'), `${lines.join('\n')}\n${notes}`);
