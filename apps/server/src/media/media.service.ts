@@ -486,6 +486,9 @@ export class MediaService implements MediaGateway {
   private async onViewerEnded(sessionId: string, viewer: Viewer, reason: string): Promise<void> {
     const officer = this.#viewOwners.get(viewer.viewId);
     this.#viewOwners.delete(viewer.viewId);
+    // The console hears first, whatever happens to the writes below: a console that keeps its
+    // view through a stall would otherwise show a dead view as paused for good.
+    this.events.publish('view.ended', { viewId: viewer.viewId, ownerId: viewer.ownerId, reason });
     const durationMs = this.clock.now() - viewer.startedAt;
     await this.audit.record({
       actor: officer ?? { type: 'system' },
@@ -494,7 +497,6 @@ export class MediaService implements MediaGateway {
       detail: { viewId: viewer.viewId, reason, durationMs },
     });
     await this.sessions.addEvent(sessionId, 'view.stopped', officer?.name ?? null, reason);
-    this.events.publish('view.ended', { viewId: viewer.viewId, ownerId: viewer.ownerId, reason });
   }
 
   private roomOfView(viewId: string, ownerId: string): MediaRoom {

@@ -14,6 +14,7 @@ import type { ChatService } from '../chat/chat.service.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { IceServerIssuer } from '../ice/ice-servers.js';
 import type { InterpreterService } from '../interpreters/interpreter.service.js';
+import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { LocationService } from '../location/location.service.js';
 import { viewKey } from '../media/interpreter-media.js';
@@ -201,6 +202,10 @@ export class CallerSignalling {
         return;
       }
       case 'publish.offer': {
+        // A restart offer still queued on a socket the page has since replaced belongs to the
+        // connection that socket served; applied now it could renegotiate a newer publisher.
+        if (msg.iceRestart && this.#sockets.get(sessionId) !== channel)
+          throw new DomainError('not_publishing', 'this connection has been replaced; publish afresh');
         const sdp = msg.iceRestart
           ? await this.media.restartPublisherIce(sessionId, msg.sdp)
           : await this.media.publish(sessionId, msg.sdp, msg.platform);
