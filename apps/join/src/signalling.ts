@@ -40,7 +40,7 @@ export class Signalling {
   #heartbeat: ReturnType<typeof setInterval> | null = null;
   #lastHeard = 0;
   #pingSentAt: number | null = null;
-  /** Smoothed time from a ping to the next message heard (the server answers pings on arrival). */
+  /** Smoothed time from a ping to the next message heard (the network, and the server's queue ahead of the pong). */
   #rttMs: number | null = null;
 
   constructor(

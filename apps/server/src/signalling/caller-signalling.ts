@@ -314,15 +314,7 @@ export class CallerSignalling {
       this.#limits.set(sessionId, limiter);
     }
     const hit = limiter.check(msg);
-    if (!hit) {
-      // Answered on arrival, never queued: the page's pong deadline measures the network, not
-      // the timeline writes ahead of it in the socket's lanes.
-      if (msg.type === 'ping') {
-        channel.send({ type: 'pong' });
-        return false;
-      }
-      return true;
-    }
+    if (!hit) return true;
     channel.error('rate_limited', THROTTLED[hit], msg.id);
     if (limiter.shouldNotice(hit)) {
       const what = hit === 'chat' ? 'chat messages' : 'messages from the phone';
@@ -381,8 +373,17 @@ export function callerLane(msg: CallerToServer): Lane {
   return MEDIA_LANE.has(msg.type) ? 'media' : 'main';
 }
 
-/** What media-lane messages depend on or that ends them: consent, the caller's stop, declining the interpreter. */
-const BARRIERS: ReadonlySet<CallerToServer['type']> = new Set(['consent', 'stop', 'interpreter.decline']);
+/**
+ * What media-lane messages depend on or that ends them: consent, the caller's stop, declining the
+ * interpreter. And ping: its pong says everything sent before it has been handled, on both lanes,
+ * as it did before there were lanes (the page's liveness check and the tests rely on that).
+ */
+const BARRIERS: ReadonlySet<CallerToServer['type']> = new Set([
+  'consent',
+  'stop',
+  'interpreter.decline',
+  'ping',
+]);
 
 const MEDIA_LANE: ReadonlySet<CallerToServer['type']> = new Set([
   'publish.offer',
