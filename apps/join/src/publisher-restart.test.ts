@@ -158,7 +158,7 @@ describe('Publisher ICE restart', () => {
     username = '5000:c-s1'; // renewed during the call
     await h.publisher.restartIce();
     expect(peers).toHaveLength(1); // the same connection
-    expect((peers[0]!.config.iceServers?.[0] as RTCIceServer).username).toBe('5000:c-s1');
+    expect(peers[0]!.config.iceServers?.[0]?.username).toBe('5000:c-s1');
     expect(h.offers.at(-1)?.iceRestart).toBe(true);
     h.publisher.stop();
   });
