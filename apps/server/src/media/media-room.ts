@@ -59,7 +59,7 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
   readonly #viewers = new Map<string, Viewer>();
   #officer: OfficerLink | null = null;
   #interpreter: InterpreterLink | null = null;
-  /** The next officer's subscription, made as soon as the caller's video is up. */
+  /** The first officer's subscription, made as soon as the caller's video is up. */
   readonly #ahead: ViewAhead;
   #closed = false;
 

@@ -11,7 +11,7 @@ export interface ViewAheadOffer {
 
 /**
  * One subscription to the caller's feed, made the moment the publisher is up, before any
- * officer asks: the next view then costs no Janus round trip (two, attach and join, about
+ * officer asks: the first view then costs no Janus round trip (two, attach and join, about
  * 45 ms of the time to first frame under load). Janus sends it no media until an officer's
  * answer starts it, and it is audited then, as that officer's view. One at a time per room.
  */
