@@ -132,6 +132,12 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
       const stalled = ![...pub.receiving.values()].some(Boolean);
       if (stalled === pub.stalled) return;
       pub.stalled = stalled;
+      // Media back after a gap (a network change, an ICE restart): the viewers' decoders lost
+      // frames and need a keyframe; asking now saves waiting for their own request (~0.7 s).
+      if (!stalled)
+        void this.api
+          .requestKeyframe(pub.handle)
+          .catch((err: unknown) => this.log.warn({ err }, 'media: keyframe request failed'));
       this.safeEmit(stalled ? 'publisherStalled' : 'publisherFlowing', pub.recordingId);
     });
     // markGone() reports a lost connection as this hangup reason: Janus is gone, so are its open files' writers.
