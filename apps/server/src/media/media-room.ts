@@ -254,8 +254,11 @@ export class MediaRoom extends TypedEmitter<RoomEvents> {
     const feed = this.feedId;
     const publisher = this.#publisher;
     if (!feed) throw new DomainError('session_not_live', 'the caller is not sending video right now');
-    // The subscription made ahead serves Janus's default layer, the best one.
-    const ahead = !layer || layer === 'high' ? await this.#ahead.take(feed) : null;
+    // The subscription made ahead serves Janus's default layer, the best one. A first view on
+    // the light layer (a wall tile) lets it go rather than leave it idle in Janus.
+    const best = !layer || layer === 'high';
+    const ahead = best ? await this.#ahead.take(feed) : null;
+    if (!best) void this.#ahead.discard();
     const handle = ahead?.handle ?? (await this.api.attach(`viewer:${this.sessionId}`));
     const viewer: Viewer = { viewId, handle, ownerId, startedAt: now };
     this.#viewers.set(viewId, viewer);
