@@ -651,12 +651,22 @@ export async function buildContainer(
     aml,
   );
 
+  const saveMissingTracks = () =>
+    void evidence
+      .saveMissingLocationTracks((sessionId) => location.track(sessionId))
+      .catch((err: unknown) => log.error({ err }, 'evidence: storing missing location tracks failed'));
   // Nothing is lost: what waited in this instance's spool is stored as soon as storage takes writes again.
-  events.subscribe('storage.recovered', () => {
+  events.subscribe('storage.recovered', ({ area }) => {
     uploads
       .retryPending()
       .catch((err: unknown) => log.error({ err }, 'uploads: retry after storage recovery failed'));
     void deviceCopies.retryPending();
+    if (area === 'evidence') saveMissingTracks();
+    // Recordings whose masters could not be stored (with media nodes, each node retries its own).
+    if (embedded && area === 'evidence')
+      recordings
+        .retryStoreFailed()
+        .catch((err: unknown) => log.error({ err }, 'evidence: retry after storage recovery failed'));
   });
 
   // Once per session, by the instance that ended it.
@@ -777,6 +787,8 @@ export async function buildContainer(
         await recordings.recoverUnfinished();
         sealer.start();
       }
+      // Tracks whose session ended while the store failed, or as the last run stopped.
+      saveMissingTracks();
       audit.start();
       siem?.start();
       cluster.start();

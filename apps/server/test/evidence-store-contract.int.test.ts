@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,13 @@ async function tempFile(bytes: Buffer): Promise<string> {
 }
 
 const stores: Array<[string, () => EvidenceStore]> = [
-  ['local directory', () => new LocalEvidenceStore(join(work, 'evidence'))],
+  [
+    'local directory',
+    () => {
+      mkdirSync(join(work, 'evidence'), { recursive: true });
+      return new LocalEvidenceStore(join(work, 'evidence'));
+    },
+  ],
   [
     's3 bucket (s3rver)',
     () =>

@@ -134,6 +134,8 @@ describe('operations endpoints', () => {
 
   it('answers /readyz 503 naming the evidence store while its directory is gone', async () => {
     const dir = s.c.config.evidenceDir;
+    // The call ended above is stored first, so this test sees only the directory going.
+    await eventually(async () => gauge(await metrics(), 'sightline_ingest_queue_length') === 0);
     await rename(dir, `${dir}.away`);
     try {
       // Answers are cached for a second: the next round sees the directory gone.

@@ -3,11 +3,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { syntheticCall } from '@sightline/testkit/caller';
+import { ensureClip, RtpSource } from '@sightline/testkit/synthetic';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   cookieFrom,
   eventually,
   invite,
+  jsonApi,
   type OfficerClient,
   openLink,
   signIn,
@@ -47,7 +50,7 @@ async function fill(dir: string): Promise<string> {
 
 beforeAll(async () => {
   evidenceDir = await mkdtemp(join(tmpdir(), 'sightline-evidence-'));
-  mountTmpfs(evidenceDir, '2m');
+  mountTmpfs(evidenceDir, '16m');
   s = await startServer({ env: { SIGHTLINE_EVIDENCE_DIR: evidenceDir } });
   officer = await signIn(s, ['call-handler', 'supervisor']);
 });
@@ -181,6 +184,56 @@ describe('a read-only evidence store', () => {
       (await s.c.evidence.list(sessionId)).find((i) => i.kind === 'caller-upload'),
     );
     expect(stored.sha256).toBe(sha(file));
+  });
+});
+
+describe('a call that ends while the evidence store is read-only', () => {
+  it('keeps its recording and location track, says so on the timeline, and stores both once the store is writable again, with no restart', async () => {
+    const source = new RtpSource();
+    await source.start(ensureClip());
+    try {
+      const call = await syntheticCall(s.url, jsonApi(officer), source);
+      const { sessionId } = call;
+      await eventually(async () => (await s.c.sessions.get(sessionId)).state === 'live', 60_000);
+      const fix = { lat: 51.5, lon: -0.12, accuracy: 6, altitude: null, altitudeAccuracy: null };
+      await s.c.location.add(sessionId, { ...fix, heading: null, speed: null, fixTime: Date.now() });
+      // Media reaches the recording before the session ends (its spool file grows).
+      await new Promise((r) => setTimeout(r, 2_000));
+      remount(evidenceDir, 'ro');
+      try {
+        await s.c.sessions.end(sessionId, 'test over', { type: 'system' });
+        call.hangUp();
+        const failed = await eventually(async () => {
+          const t = (await s.c.sessions.detail(sessionId)).timeline;
+          const f = t.filter((e) => e.type === 'evidence.store_failed').map((e) => e.detail);
+          return f.length >= 2 ? f : null;
+        }, 90_000);
+        expect(failed).toEqual(
+          expect.arrayContaining([
+            expect.stringMatching(/^location track kept; will retry/),
+            expect.stringMatching(/^kept; will retry when storage takes writes again/),
+          ]),
+        );
+        expect((await s.c.evidence.recordings(sessionId))[0]?.state).toBe('ingesting');
+        expect(await s.c.evidence.list(sessionId)).toEqual([]);
+      } finally {
+        remount(evidenceDir, 'rw');
+      }
+      // No restart: the store taking writes again is enough.
+      await eventually(async () => (await s.c.evidence.recordings(sessionId))[0]?.state === 'stored', 90_000);
+      const items = await eventually(async () => {
+        const list = await s.c.evidence.list(sessionId);
+        return list.some((i) => i.kind === 'location-track') ? list : null;
+      });
+      const kinds = items.map((i) => i.kind);
+      expect(kinds.filter((k) => k === 'master').length).toBeGreaterThanOrEqual(1);
+      expect(kinds).toEqual(expect.arrayContaining(['master', 'working-copy', 'location-track']));
+      expect(kinds.filter((k) => k === 'location-track')).toHaveLength(1);
+      const timeline = (await s.c.sessions.detail(sessionId)).timeline;
+      expect(timeline.filter((e) => e.type === 'evidence.stored').length).toBe(2);
+    } finally {
+      await source.stop();
+    }
   });
 });
 

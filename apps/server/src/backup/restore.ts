@@ -98,6 +98,8 @@ export async function restoreBackup(o: {
         'the database changed while it was copied: restore stopped; empty the data directory and try again',
       );
   }
+  // The store never makes its own root (a root that is gone is a volume not mounted): restore does.
+  await mkdir(join(dataDir, 'evidence'), { recursive: true, mode: 0o700 });
   const store = new LocalEvidenceStore(join(dataDir, 'evidence'));
   for (const f of manifest.files) {
     const put = await store.putFile(f.key, join(src, BACKUP_FILES.evidence, f.key));

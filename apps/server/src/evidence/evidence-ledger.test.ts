@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ describe('EvidenceLedger.storeVerified', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ledger-'));
+    await mkdir(join(dir, 'store'));
     store = new LocalEvidenceStore(join(dir, 'store'));
     // storeVerified touches only the store; the record side is not under test here.
     ledger = new EvidenceLedger(

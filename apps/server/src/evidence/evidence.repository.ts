@@ -87,6 +87,33 @@ export class EvidenceRepository {
     return this.db.selectFrom('evidence_items').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /**
+   * Ended sessions with location fixes but no location track stored: the store failed, or the
+   * instance stopped, as the session ended. Disposed sessions are left alone.
+   */
+  async sessionsMissingLocationTrack(): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('sessions as s')
+      .select('s.id')
+      .where('s.state', '=', 'ended')
+      .where('s.disposed_at', 'is', null)
+      .where(({ exists, selectFrom }) =>
+        exists(selectFrom('location_fixes as f').select('f.id').whereRef('f.session_id', '=', 's.id')),
+      )
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('evidence_items as i')
+              .select('i.id')
+              .whereRef('i.session_id', '=', 's.id')
+              .where('i.kind', '=', 'location-track'),
+          ),
+        ),
+      )
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   itemByKey(key: string): Promise<EvidenceRow | undefined> {
     return this.db.selectFrom('evidence_items').selectAll().where('storage_key', '=', key).executeTakeFirst();
   }

@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { EvidenceItem, EvidenceViewing, ReceivedFix, Recording } from '@sightline/protocol';
+import type { StoredObject } from '../adapters/storage/evidence-store.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { EventPublisher } from '../events/event-bus.js';
-import { notFound } from '../lib/errors.js';
+import { DomainError, notFound } from '../lib/errors.js';
 import type { SerialQueue } from '../lib/serial-queue.js';
 import type { SessionService } from '../sessions/session.service.js';
 import { type EvidenceRepository, toEvidenceItem } from './evidence.repository.js';
@@ -130,6 +131,26 @@ export class EvidenceService {
     return { item, storageKey: row.storage_key };
   }
 
+  /**
+   * Stores the location track of every ended session that lacks one (at start, and when the
+   * evidence store takes writes again). Returns how many it stored.
+   */
+  async saveMissingLocationTracks(track: (sessionId: string) => Promise<ReceivedFix[]>): Promise<number> {
+    let saved = 0;
+    const failed: unknown[] = [];
+    // One session's failure (another instance storing the same track) does not hold up the rest.
+    for (const sessionId of await this.repo.sessionsMissingLocationTrack()) {
+      try {
+        await this.saveLocationTrack(sessionId, await track(sessionId));
+        saved++;
+      } catch (err) {
+        failed.push(err);
+      }
+    }
+    if (failed.length) throw new AggregateError(failed, `${failed.length} location tracks not stored`);
+    return saved;
+  }
+
   /** Saves the session's location track as GeoJSON evidence (once, when the session ends). */
   saveLocationTrack(sessionId: string, track: ReceivedFix[]): Promise<void> {
     return this.queue.run(async () => {
@@ -137,7 +158,20 @@ export class EvidenceService {
       const key = `sessions/${sessionId}/location-track.geojson`;
       if (await this.repo.itemByKey(key)) return;
       const bytes = Buffer.from(JSON.stringify(toGeoJson(sessionId, track), null, 1));
-      const stored = await this.ledger.storeVerified(key, () => this.ledger.store.putBytes(key, bytes));
+      let stored: StoredObject;
+      try {
+        stored = await this.ledger.storeVerified(key, () => this.ledger.store.putBytes(key, bytes));
+      } catch (err) {
+        // The fixes stay in the database: `saveMissingLocationTracks` stores the track later.
+        if (err instanceof DomainError && err.code === 'storage_unavailable')
+          await this.sessions.addEvent(
+            sessionId,
+            'evidence.store_failed',
+            null,
+            'location track kept; will retry when storage takes writes again',
+          );
+        throw err;
+      }
       await this.ledger.record(
         {
           sessionId,

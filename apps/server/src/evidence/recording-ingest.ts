@@ -5,6 +5,7 @@ import type { MediaTools, MjrHeader, ProbeResult } from '../adapters/media-tools
 import type { Random } from '../adapters/random.js';
 import type { StoredObject } from '../adapters/storage/evidence-store.js';
 import { type AuditService, SYSTEM } from '../audit/audit.service.js';
+import { DomainError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { SerialQueue } from '../lib/serial-queue.js';
 import type { SessionService } from '../sessions/session.service.js';
@@ -115,38 +116,59 @@ export class RecordingIngest {
    */
   async recoverUnfinished(mediaNode?: string, only?: ReadonlySet<string>): Promise<number> {
     const rows = (await this.repo.unfinishedRecordings(mediaNode)).filter((r) => !only || only.has(r.id));
+    for (const rec of rows) void this.queue.run(() => this.recoverOne(rec, true));
+    return rows.length;
+  }
+
+  /**
+   * Storage takes writes again: ingests this node's recordings whose masters could not be
+   * stored, now rather than at the next start. Their spool files were kept; each is checked
+   * against its seals again first, as after a restart. Returns how many it queued.
+   */
+  async retryStoreFailed(): Promise<number> {
+    const rows = (await this.repo.unfinishedRecordings(this.paths.nodeId)).filter(
+      (r) => r.state === 'ingesting' && r.error !== null && !this.#retrying.has(r.id),
+    );
     for (const rec of rows) {
-      void this.queue.run(async () => {
-        let finalSeals: SealResult[];
-        try {
-          const r = await this.sealer.recover(
-            rec.id,
-            rec.session_id,
-            this.spoolFor(rec.session_id),
-            rec.file_base,
-          );
-          finalSeals = r.seals;
-          if (r.seals.length === 0) return void (await this.ingest(rec.id, true, finalSeals));
-          await this.audit.record({
-            actor: SYSTEM,
-            action: 'evidence.recovered',
-            subject: { type: 'recording', id: rec.id },
-            detail: { sessionId: rec.session_id, recoveredBytes: r.recoveredBytes, files: r.seals },
-          });
-          await this.sessions.addEvent(
-            rec.session_id,
-            'evidence.recovered',
-            null,
-            `${r.recoveredBytes} bytes sealed after a restart`,
-          );
-        } catch (err) {
-          await this.flagMismatch(rec, String(err));
-          return;
-        }
-        await this.ingest(rec.id, true, finalSeals);
-      });
+      this.#retrying.add(rec.id);
+      void this.queue.run(() => this.recoverOne(rec, false)).finally(() => this.#retrying.delete(rec.id));
     }
     return rows.length;
+  }
+
+  /** Recordings queued by `retryStoreFailed`, so a second recovery of storage does not queue them twice. */
+  readonly #retrying = new Set<string>();
+
+  private async recoverOne(rec: RecordingRow, afterRestart: boolean): Promise<void> {
+    let finalSeals: SealResult[];
+    try {
+      const r = await this.sealer.recover(
+        rec.id,
+        rec.session_id,
+        this.spoolFor(rec.session_id),
+        rec.file_base,
+      );
+      finalSeals = r.seals;
+      // A retry after storage failed finds nothing left unsealed: there is no recovery to record.
+      if (r.seals.length > 0 && (afterRestart || r.recoveredBytes > 0)) {
+        await this.audit.record({
+          actor: SYSTEM,
+          action: 'evidence.recovered',
+          subject: { type: 'recording', id: rec.id },
+          detail: { sessionId: rec.session_id, recoveredBytes: r.recoveredBytes, files: r.seals },
+        });
+        await this.sessions.addEvent(
+          rec.session_id,
+          'evidence.recovered',
+          null,
+          `${r.recoveredBytes} bytes sealed after a restart`,
+        );
+      }
+    } catch (err) {
+      await this.flagMismatch(rec, String(err));
+      return;
+    }
+    await this.ingest(rec.id, true, finalSeals);
   }
 
   private async ingest(
@@ -185,16 +207,7 @@ export class RecordingIngest {
       try {
         masters = await this.storeMasters(rec, found, finalSeals, recoveredSeals !== null);
       } catch (err) {
-        // Spool files stay where they are; the next start retries.
-        this.log.error({ err, recordingId }, 'evidence: storing masters failed');
-        await this.repo.setRecording(recordingId, { error: String(err).slice(0, 500) });
-        await this.sessions.addEvent(
-          rec.session_id,
-          'evidence.store_failed',
-          null,
-          'will retry at next start',
-        );
-        return;
+        return await this.storeFailed(rec, err, 'evidence: storing masters failed');
       }
       this.onChange(rec.session_id);
       if (!converting) {
@@ -219,6 +232,9 @@ export class RecordingIngest {
         });
         await this.sessions.addEvent(rec.session_id, 'evidence.stored', null, summary);
       } catch (err) {
+        // The store could not take the copy: the spool files stay, and it is made again on retry.
+        if (err instanceof DomainError && err.code === 'storage_unavailable')
+          return await this.storeFailed(rec, err, 'evidence: storing the working copy failed');
         this.log.error({ err, recordingId }, 'evidence: working copy failed; masters are stored');
         await this.repo.setRecording(recordingId, { state: 'failed', error: String(err).slice(0, 500) });
         await this.sessions.addEvent(
@@ -235,6 +251,18 @@ export class RecordingIngest {
       await converting;
       await rm(work, { recursive: true, force: true });
     }
+  }
+
+  /** Spool files stay where they are; storage recovering (`retryStoreFailed`), or the next start, retries. */
+  private async storeFailed(rec: RecordingRow, err: unknown, msg: string): Promise<void> {
+    this.log.error({ err, recordingId: rec.id }, msg);
+    await this.repo.setRecording(rec.id, { error: String(err).slice(0, 500) });
+    await this.sessions.addEvent(
+      rec.session_id,
+      'evidence.store_failed',
+      null,
+      'kept; will retry when storage takes writes again',
+    );
   }
 
   /** Lists the recording's files once Janus has closed them (or the wait runs out). */

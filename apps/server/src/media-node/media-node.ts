@@ -78,6 +78,13 @@ export async function startMediaNode(
   // Session timeline entries and "evidence updated" reach the consoles on every instance.
   const cluster = await connectCluster(config, clock, random, nodeLog.child({ component: 'events' }));
   const { pipeline, storage } = await evidencePipeline(config, db, cluster, clock, random, role.id, nodeLog);
+  // Recordings whose masters could not be stored are stored once the store takes writes again.
+  cluster.events.subscribe('storage.recovered', ({ area }) => {
+    if (area !== 'evidence') return;
+    pipeline.ingest
+      .retryStoreFailed()
+      .catch((err: unknown) => nodeLog.error({ err }, 'evidence: retry after storage recovery failed'));
+  });
 
   const { supervisor, wsPort } = await supervisedJanus(
     config,

@@ -76,6 +76,17 @@ export class EvidenceExistsError extends Error {
   }
 }
 
+/**
+ * The store's own directory is gone: its volume is not mounted, or was moved. The store never
+ * makes it again, or evidence would land on whatever disk holds the empty mount point.
+ */
+export class EvidenceStoreGoneError extends Error {
+  override name = 'EvidenceStoreGoneError';
+  constructor() {
+    super('the evidence directory is missing (is its volume mounted?)');
+  }
+}
+
 /** A delete the store's lock refuses: retention date not reached, or under legal hold. */
 export class EvidenceLockedError extends Error {
   override name = 'EvidenceLockedError';

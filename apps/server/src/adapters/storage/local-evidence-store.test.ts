@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { chown, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EvidenceExistsError } from './evidence-store.js';
+import { EvidenceExistsError, EvidenceStoreGoneError } from './evidence-store.js';
 import { LocalEvidenceStore } from './local-evidence-store.js';
 
 describe('LocalEvidenceStore.putFile with adopt', () => {
@@ -13,6 +13,7 @@ describe('LocalEvidenceStore.putFile with adopt', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'local-store-'));
+    await mkdir(join(dir, 'store'));
     store = new LocalEvidenceStore(join(dir, 'store'));
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
@@ -63,5 +64,24 @@ describe('LocalEvidenceStore.putFile with adopt', () => {
     await store.putFile('k/obj', first, { adopt: true });
     await expect(store.putFile('k/obj', second, { adopt: true })).rejects.toBeInstanceOf(EvidenceExistsError);
     expect(await readFile(join(dir, 'store/k/obj'), 'utf8')).toBe('the evidence');
+  });
+
+  it('never makes its own root again: with the directory gone (a volume not mounted) every put fails, and nothing is written', async () => {
+    const file = join(dir, 'rec-audio-0.mjr');
+    await writeFile(file, 'a closed master');
+    await rm(join(dir, 'store'), { recursive: true });
+    await expect(
+      store.putFile('sessions/s1/r1/rec-audio-0.mjr', file, { adopt: true }),
+    ).rejects.toBeInstanceOf(EvidenceStoreGoneError);
+    await expect(store.putFile('sessions/s1/r1/copy.mjr', file)).rejects.toBeInstanceOf(
+      EvidenceStoreGoneError,
+    );
+    await expect(store.putBytes('sessions/s1/track.json', Buffer.from('{}'))).rejects.toBeInstanceOf(
+      EvidenceStoreGoneError,
+    );
+    await expect(stat(join(dir, 'store'))).rejects.toMatchObject({ code: 'ENOENT' });
+    // Back in place, it takes writes again, making the folders below its root as before.
+    await mkdir(join(dir, 'store'));
+    expect((await store.putFile('sessions/s1/r1/rec-audio-0.mjr', file, { adopt: true })).size).toBe(15);
   });
 });

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { chmod, link, mkdir, open, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   assertSafeKey,
   EvidenceExistsError,
   type EvidenceStore,
+  EvidenceStoreGoneError,
   type Protection,
   type PutFileOptions,
   type StoredObject,
@@ -93,7 +94,7 @@ export class LocalEvidenceStore implements EvidenceStore {
    */
   private async adopt(key: string, sourcePath: string): Promise<StoredObject | null> {
     const final = this.path(key);
-    await mkdir(dirname(final), { recursive: true, mode: 0o700 });
+    await this.makeFolder(dirname(final));
     const fh = await open(sourcePath, 'r');
     try {
       if ((await fh.stat()).uid !== process.getuid?.()) return null;
@@ -114,6 +115,26 @@ export class LocalEvidenceStore implements EvidenceStore {
     return { key, ...(await this.readBack(final)), readBack: true };
   }
 
+  /**
+   * Makes an object's folder one level at a time below the root, never the root itself: a root
+   * that is gone is a volume not mounted, and a recursive mkdir would quietly put evidence on the
+   * disk under the mount point.
+   */
+  private async makeFolder(dir: string): Promise<void> {
+    let at = this.root;
+    for (const part of relative(this.root, dir).split(sep).filter(Boolean)) {
+      at = join(at, part);
+      try {
+        await mkdir(at, { mode: 0o700 });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') continue;
+        if (code === 'ENOENT' && at === join(this.root, part)) throw new EvidenceStoreGoneError();
+        throw err;
+      }
+    }
+  }
+
   /** SHA-256 and size of a stored file, from one read of it. */
   private async readBack(path: string): Promise<{ sha256: string; size: number }> {
     const hash = createHash('sha256');
@@ -129,7 +150,7 @@ export class LocalEvidenceStore implements EvidenceStore {
 
   private async write(key: string, openSource: () => Readable): Promise<StoredObject> {
     const final = this.path(key);
-    await mkdir(dirname(final), { recursive: true, mode: 0o700 });
+    await this.makeFolder(dirname(final));
     const source = openSource();
     const temp = `${final}.partial-${process.pid}-${Date.now()}`;
     const hash = createHash('sha256');

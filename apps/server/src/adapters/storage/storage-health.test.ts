@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../lib/errors.js';
+import { EvidenceStoreGoneError } from './evidence-store.js';
 import { StorageHealth } from './storage-health.js';
 
 const errno = (code: string) => Object.assign(new Error(code), { code });
@@ -17,8 +18,9 @@ function health() {
 }
 
 describe('StorageHealth', () => {
-  it('takes a bucket that cannot be reached (network errors, S3 5xx) as the evidence store being down', () => {
+  it('takes a bucket that cannot be reached (network errors, S3 5xx), or a local store whose directory is gone, as the evidence store being down', () => {
     for (const err of [
+      new EvidenceStoreGoneError(),
       errno('ECONNREFUSED'),
       errno('ETIMEDOUT'),
       Object.assign(new Error('ServiceUnavailable'), { $metadata: { httpStatusCode: 503 } }),

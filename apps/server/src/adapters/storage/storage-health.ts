@@ -5,6 +5,7 @@ import type { EventPublisher } from '../../events/event-bus.js';
 import { DomainError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Clock } from '../clock.js';
+import { EvidenceStoreGoneError } from './evidence-store.js';
 
 /** The evidence store, or the spool (data directory) where uploads, copies and recordings wait. */
 export type StorageArea = 'evidence' | 'spool';
@@ -42,6 +43,7 @@ export function storageProblem(err: unknown): Problem | null {
  * Only for the evidence area: on the spool's side the same codes are a phone hanging up.
  */
 export function unreachable(err: unknown): boolean {
+  if (err instanceof EvidenceStoreGoneError) return true;
   const e = err as (NodeJS.ErrnoException & { $metadata?: { httpStatusCode?: number } }) | null;
   if (e?.code && NETWORK_CODES.has(e.code)) return true;
   return (e?.$metadata?.httpStatusCode ?? 0) >= 500 || e?.name === 'TimeoutError';
