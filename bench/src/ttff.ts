@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { type ProfileSummary, profilePage } from './lib/cpu-profile.js';
 import { INSTRUMENT_SCRIPT } from './lib/instrument.js';
 import type { BenchResult } from './lib/results.js';
 import {
@@ -15,6 +17,8 @@ import { median, round, summarise } from './lib/stats.js';
 const RUNS = Number(process.env.BENCH_TTFF_RUNS ?? 12);
 const TARGET_P50_MS = 300;
 const TARGET_P90_MS = 400;
+/** BENCH_TTFF_PROFILE=<dir>: samples the console's main thread from the tap to the first frame. */
+const PROFILE_DIR = process.env.BENCH_TTFF_PROFILE;
 
 /**
  * Time to first frame: from the caller tapping Start (after consent) to the first
@@ -40,6 +44,7 @@ export async function ttff(): Promise<BenchResult> {
   const server = await startSightline(extra ? { NODE_OPTIONS: extra } : {});
   const browser = await launchChromium();
   const runs: Array<Record<string, number>> = [];
+  const profiles: ProfileSummary[] = [];
   try {
     const api = await officerApi(server.url);
     const officer = await consoleContext(browser, server.url);
@@ -57,6 +62,9 @@ export async function ttff(): Promise<BenchResult> {
       const page = await phone.newPage();
       await page.goto(link);
       await page.getByRole('button', { name: 'Start sharing' }).waitFor();
+      const stopProfile = PROFILE_DIR
+        ? await profilePage(officer.page, join(PROFILE_DIR, `console-${i + 1}.cpuprofile`))
+        : null;
       await page.getByRole('button', { name: 'Start sharing' }).click();
       await officer.page.waitForFunction(
         () => (window as unknown as { __bench: { t: { firstFrame?: number } } }).__bench.t.firstFrame,
@@ -65,6 +73,7 @@ export async function ttff(): Promise<BenchResult> {
           timeout: 30_000,
         },
       );
+      if (stopProfile) profiles.push(await stopProfile());
       const caller = await page.evaluate(
         () => (window as unknown as { __bench: { t: Record<string, number> } }).__bench.t,
       );
@@ -105,6 +114,7 @@ export async function ttff(): Promise<BenchResult> {
     await browser.close();
     await server.stop();
   }
+  if (PROFILE_DIR) printProfiles(profiles);
   const totals = runs.map((r) => r.total!);
   const s = summarise(totals);
   const phaseNames = Object.keys(runs[0] ?? {}).filter((k) => k !== 'total');
@@ -142,4 +152,14 @@ export async function ttff(): Promise<BenchResult> {
       },
     ],
   };
+}
+
+/** Where the console's main thread spent the runs: busy time, and the functions summed over all runs. */
+function printProfiles(profiles: ProfileSummary[]): void {
+  const busy = profiles.map((p) => p.busyMs);
+  process.stdout.write(`  console main thread busy (tap → first frame): p50 ${median(busy)} ms of p50 ${median(profiles.map((p) => p.spanMs))} ms\n`);
+  const sum = new Map<string, number>();
+  for (const p of profiles) for (const f of p.top) sum.set(f.name, (sum.get(f.name) ?? 0) + f.selfMs);
+  for (const [name, ms] of [...sum].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    process.stdout.write(`    ${(ms / profiles.length).toFixed(1).padStart(6)} ms/run  ${name}\n`);
 }
