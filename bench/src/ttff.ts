@@ -157,7 +157,9 @@ export async function ttff(): Promise<BenchResult> {
 /** Where the console's main thread spent the runs: busy time, and the functions summed over all runs. */
 function printProfiles(profiles: ProfileSummary[]): void {
   const busy = profiles.map((p) => p.busyMs);
-  process.stdout.write(`  console main thread busy (tap → first frame): p50 ${median(busy)} ms of p50 ${median(profiles.map((p) => p.spanMs))} ms\n`);
+  process.stdout.write(
+    `  console main thread busy (tap → first frame): p50 ${median(busy)} ms of p50 ${median(profiles.map((p) => p.spanMs))} ms\n`,
+  );
   const sum = new Map<string, number>();
   for (const p of profiles) for (const f of p.top) sum.set(f.name, (sum.get(f.name) ?? 0) + f.selfMs);
   for (const [name, ms] of [...sum].sort((a, b) => b[1] - a[1]).slice(0, 25))

@@ -134,6 +134,33 @@ describe('Publisher ICE restart', () => {
     expect(h.offers.at(-1)).toEqual({ id: 'o3', iceRestart: false });
   });
 
+  it('waits for a slow answer (the offer waited for a new socket) instead of publishing afresh, which would split the recording', async () => {
+    const h = await live();
+    peers[0]!.silentMs = 1_500;
+    await h.publisher.restartIce();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(peers).toHaveLength(1);
+    await h.publisher.acceptAnswer('v=0 restart answer', 'o2');
+    await vi.advanceTimersByTimeAsync(2_000);
+    peers[0]!.silentMs = 20;
+    expect(await h.publisher.silentFor(1_000)).toBe(false);
+    expect(h.publisher.restarting).toBe(false);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(peers).toHaveLength(1);
+    expect(h.offers).toHaveLength(2);
+  });
+
+  it('publishes afresh when the restart is never answered at all', async () => {
+    const h = await live();
+    await h.publisher.restartIce();
+    expect(h.publisher.restarting).toBe(true);
+    await vi.advanceTimersByTimeAsync(9_900);
+    expect(peers).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(peers).toHaveLength(2);
+    expect(h.offers.at(-1)).toEqual({ id: 'o3', iceRestart: false });
+  });
+
   it('a connection that never had an answer is published afresh instead of restarted', async () => {
     const h = harness();
     await h.publisher.start();

@@ -81,9 +81,11 @@ function turnExpiry(config: RTCConfiguration): number | null {
 /** A publish not connected after this long is tried again. */
 const CONNECT_WITHIN_MS = 10_000;
 /**
- * An ICE restart not connected after this long gives way to a fresh publish. A restart that
- * works connects within a few round trips; one that cannot (the server lost the publisher
- * without saying so) must not keep the video away for long.
+ * An ICE restart not heard from this long after its answer gives way to a fresh publish. A
+ * restart that works connects within a few round trips of the answer; one that cannot must not
+ * keep the video away for long. Counted from the answer, not the offer: on a slow link, or while
+ * the page replaces its socket, the offer may wait to leave, and a restart given up too early
+ * becomes a fresh publish, which splits the recording. Until the answer, CONNECT_WITHIN_MS holds.
  */
 const RESTART_WITHIN_MS = 3_000;
 /** Heard from the server within this long (after the restart's answer): the new path works. */
@@ -118,6 +120,11 @@ export class Publisher {
 
   get connection(): RTCPeerConnection | null {
     return this.#pc;
+  }
+
+  /** An ICE restart is in flight (not yet answered and heard from). */
+  get restarting(): boolean {
+    return this.#restarting !== null;
   }
 
   async start(): Promise<void> {
@@ -167,7 +174,10 @@ export class Publisher {
     if (offerId && offerId !== this.#offerId) return; // the answer to an offer since replaced
     if (this.#pc && this.#pc.signalingState === 'have-local-offer') {
       await this.#pc.setRemoteDescription({ type: 'answer', sdp });
-      if (this.#restarting && this.#restarting === offerId) this.#restartAnswered = true;
+      if (this.#restarting && this.#restarting === offerId) {
+        this.#restartAnswered = true;
+        this.#restartDeadline(this.#pc, offerId, RESTART_WITHIN_MS);
+      }
       await this.setStep(this.#step);
     }
   }
@@ -228,13 +238,10 @@ export class Publisher {
     if (!pc.remoteDescription || pc.signalingState !== 'stable' || pc.connectionState === 'closed')
       return this.restart();
     this.cb.onState('reconnecting');
-    if (this.#timer) clearTimeout(this.#timer);
     const offerId = `o${++this.#offers}`;
     this.#restarting = offerId;
     this.#restartAnswered = false;
-    this.#timer = setTimeout(() => {
-      if (this.#pc === pc && this.#restarting === offerId) this.restart();
-    }, RESTART_WITHIN_MS);
+    this.#restartDeadline(pc, offerId, CONNECT_WITHIN_MS);
     try {
       // The restart gathers afresh (a new TURN allocation on the new network), and TURN checks
       // a credential's expiry when a relay is opened: the newest one, not the connection's first.
@@ -252,6 +259,14 @@ export class Publisher {
     if (this.#pc !== pc || this.#restarting !== offerId) return;
     this.#offerId = offerId;
     this.cb.sendOffer(pc.localDescription?.sdp ?? '', offerId, true);
+  }
+
+  /** Publishes afresh if the restart `offerId` on `pc` is still unproven in `ms`. */
+  #restartDeadline(pc: RTCPeerConnection, offerId: string, ms: number): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      if (this.#pc === pc && this.#restarting === offerId) this.restart();
+    }, ms);
   }
 
   /**

@@ -110,7 +110,7 @@ export function writeCharts(dir: string, results: Record<string, Record<string, 
     written.push('capacity.svg');
   }
   const t = results.ttff;
-  if (t && t.phases) {
+  if (t?.phases) {
     // The sequential steps only (the split-out shares are inside them).
     const order = [
       'getUserMedia',
