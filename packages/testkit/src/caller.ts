@@ -22,6 +22,12 @@ export interface SyntheticCall {
   /** Media stops (true) or flows again (false) on the same connection and socket. */
   silence(on: boolean): void;
   /**
+   * The phone's network changed: its socket comes back through `url` (another instance, or the
+   * same) and it restarts ICE on the same connection, as the page does. Rejects with the
+   * server's error code (`not_publishing`: the page would publish afresh).
+   */
+  restartIce(url: string): Promise<void>;
+  /**
    * Publishes completed after the server said `media.restart` (its media node went away), as
    * the caller's page does; only with `{ republish: true }`.
    */
@@ -69,12 +75,15 @@ export async function syntheticCall(
   const c = await connectAndPublish(url, cookie, ip, source, true, opts);
   return {
     sessionId: session.id,
-    ws: c.ws,
+    get ws() {
+      return c.ws;
+    },
     cookie,
     ip,
     hangUp: c.close,
     vanish: c.vanish,
     silence: (on) => c.silence(on),
+    restartIce: (via) => c.restartIce(via),
     get republished() {
       return c.republished;
     },
@@ -86,7 +95,7 @@ export async function rejoinCall(
   url: string,
   call: SyntheticCall,
   source: RtpSource,
-): Promise<Omit<SyntheticCall, 'sessionId' | 'cookie' | 'ip' | 'republished'>> {
+): Promise<Omit<SyntheticCall, 'sessionId' | 'cookie' | 'ip' | 'republished' | 'restartIce'>> {
   const c = await connectAndPublish(url, call.cookie, call.ip, source, false, {});
   return { ws: c.ws, hangUp: c.close, vanish: c.vanish, silence: (on) => c.silence(on) };
 }
@@ -99,24 +108,7 @@ async function connectAndPublish(
   consent: boolean,
   opts: CallOptions,
 ) {
-  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/caller`, {
-    headers: { cookie, 'x-forwarded-for': ip },
-  });
-  const inbox: Array<Record<string, unknown>> = [];
-  ws.on('message', (d) => inbox.push(JSON.parse(d.toString()) as Record<string, unknown>));
-  const next = async (type: string) => {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const m = inbox.find((x) => x.type === type || x.type === 'error');
-      if (m) {
-        inbox.splice(inbox.indexOf(m), 1);
-        if (m.type === 'error') throw new Error(`caller: ${String(m.code)}: ${String(m.message)}`);
-        return m;
-      }
-      if (Date.now() > deadline) throw new Error(`caller: no ${type}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
+  let { ws, inbox, next } = callerSocket(url, cookie, ip);
   await next('welcome');
   if (consent) {
     ws.send(JSON.stringify({ type: 'consent', decision: 'accepted' }));
@@ -144,6 +136,18 @@ async function connectAndPublish(
     ws,
     republished: 0,
     silence: (on: boolean) => pub.silence(on),
+    async restartIce(via: string) {
+      const moved = callerSocket(via, cookie, ip);
+      await moved.next('welcome');
+      ws.terminate(); // the old path is gone
+      ({ ws, inbox, next } = moved);
+      c.ws = ws;
+      const id = `offer-${++offers}`;
+      ws.send(JSON.stringify({ type: 'publish.offer', id, sdp: await pub.restartOffer(), iceRestart: true }));
+      const answer = await next('publish.answer');
+      if (answer.offerId !== id) throw new Error(`caller: answer for ${String(answer.offerId)}`);
+      await pub.acceptRestart(answer.sdp as string);
+    },
     close() {
       closed = true;
       pub.close();
@@ -177,4 +181,27 @@ async function connectAndPublish(
     });
   }
   return c;
+}
+
+/** A caller socket with an inbox: `next(type)` takes the first message of that type, or throws on an error. */
+function callerSocket(url: string, cookie: string, ip: string) {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/caller`, {
+    headers: { cookie, 'x-forwarded-for': ip },
+  });
+  const inbox: Array<Record<string, unknown>> = [];
+  ws.on('message', (d) => inbox.push(JSON.parse(d.toString()) as Record<string, unknown>));
+  const next = async (type: string) => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const m = inbox.find((x) => x.type === type || x.type === 'error');
+      if (m) {
+        inbox.splice(inbox.indexOf(m), 1);
+        if (m.type === 'error') throw new Error(`caller: ${String(m.code)}: ${String(m.message)}`);
+        return m;
+      }
+      if (Date.now() > deadline) throw new Error(`caller: no ${type}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  return { ws, inbox, next };
 }

@@ -200,6 +200,17 @@ export async function publisherOffer(source: RtpSource) {
       source.video.add(video);
       source.audio.add(audio);
     },
+    /** An ICE restart offer on the same connection (new credentials and candidates), as after a network change. */
+    async restartOffer(): Promise<string> {
+      pc.restartIce();
+      await pc.setLocalDescription(await pc.createOffer());
+      await waitForGathering(pc);
+      return pc.localDescription!.sdp;
+    },
+    /** Applies the answer to a restart; media goes on on the same connection. */
+    async acceptRestart(answer: string) {
+      await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    },
     /** Stops or restarts sending media while the connection stays up (a tunnel, a frozen phone). */
     silence(on: boolean) {
       for (const [set, track] of [

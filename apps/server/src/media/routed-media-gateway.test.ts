@@ -178,16 +178,25 @@ describe('RoutedMediaGateway', () => {
     expect(b.local.calls).toEqual([]);
   });
 
-  it("restarts the caller's ICE where the room is; through another instance it answers not_publishing and touches nothing", async () => {
+  it("restarts the caller's ICE where the room is, also when the phone's socket came back through another instance", async () => {
     const { a, b } = await twoInstances();
     await a.gateway.publish('s1', 'v=0 caller offer');
     expect(await a.gateway.restartPublisherIce('s1', 'v=0 restart')).toBe('restart answer from a');
-    // The phone's socket came back through b: it must publish afresh there, not restart a's handle.
+    // After a network change the phone's socket reached b: the restart still goes to a's
+    // publisher, so the recording and the officers' views carry on (a publish on b would split it).
+    expect(await b.gateway.restartPublisherIce('s1', 'v=0 restart 2')).toBe('restart answer from a');
+    expect(b.local.calls).toEqual([]);
+    expect(a.local.calls).toEqual(['publish s1', 'restartPublisherIce s1', 'restartPublisherIce s1']);
+  });
+
+  it("brings the owner's not_publishing back through the relay, so the page publishes afresh", async () => {
+    const { a, b } = await twoInstances();
+    await a.gateway.publish('s1', 'v=0 caller offer');
+    a.local.live.delete('s1'); // the publisher went (the stall grace ran out)
     await expect(b.gateway.restartPublisherIce('s1', 'v=0 restart')).rejects.toMatchObject({
       code: 'not_publishing',
     });
     expect(b.local.calls).toEqual([]);
-    expect(a.local.calls).toEqual(['publish s1', 'restartPublisherIce s1']);
   });
 
   it("brings the owner's refusal back with its code (a view that has ended)", async () => {

@@ -1,7 +1,6 @@
 import type { CallerPlatform, IceCandidate, ServedLayer } from '@sightline/protocol';
 import type { BusRpc } from '../events/bus-rpc.js';
 import type { EventBus } from '../events/event-bus.js';
-import { DomainError } from '../lib/errors.js';
 import type { InterpreterMediaOp } from './interpreter-media.js';
 import type { MediaGateway, Officer } from './media-gateway.js';
 import { type MediaRpcMethods, mediaRpcImpl } from './media-rpc.js';
@@ -36,13 +35,15 @@ export class RoutedMediaGateway implements MediaGateway {
   }
 
   /**
-   * Only where the room is: a publisher held by another instance is answered `not_publishing`,
-   * and the page publishes afresh through this one (which then owns the session's media).
+   * Where the room is: a phone whose socket moved to this instance after a network change still
+   * restarts ICE on its publisher there, so its recording and the officers' views carry on (a
+   * fresh publish here would split the recording). The owner answers `not_publishing` if it
+   * has no publisher, and the page then publishes afresh.
    */
   async restartPublisherIce(sessionId: string, offer: string): Promise<string> {
-    if (await this.remoteOwner(sessionId))
-      throw new DomainError('not_publishing', 'the caller is published through another server');
-    return this.local.restartPublisherIce(sessionId, offer);
+    const owner = await this.remoteOwner(sessionId);
+    if (!owner) return this.local.restartPublisherIce(sessionId, offer);
+    return (await this.rpc.call(owner, 'caller.restartIce', { sessionId, offer })).sdp;
   }
 
   prepare(sessionId: string): Promise<void> {
