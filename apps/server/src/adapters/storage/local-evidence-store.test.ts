@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, link, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -83,5 +83,21 @@ describe('LocalEvidenceStore.putFile with adopt', () => {
     // Back in place, it takes writes again, making the folders below its root as before.
     await mkdir(join(dir, 'store'));
     expect((await store.putFile('sessions/s1/r1/rec-audio-0.mjr', file, { adopt: true })).size).toBe(15);
+  });
+
+  it('an object an earlier attempt left writable (stopped between its link and its chmod) is made read-only when found', async () => {
+    const file = join(dir, 'rec-video-0.mjr');
+    await writeFile(file, 'janus closed this file');
+    await mkdir(join(dir, 'store/sessions/s1/r1'), { recursive: true });
+    const at = join(dir, 'store/sessions/s1/r1/rec-video-0.mjr');
+    await link(file, at); // linked, never made read-only
+    expect((await stat(at)).mode & 0o777).toBe(0o644);
+    await expect(store.putFile('sessions/s1/r1/rec-video-0.mjr', file, { adopt: true })).rejects.toBeInstanceOf(
+      EvidenceExistsError,
+    );
+    expect((await stat(at)).mode & 0o777).toBe(0o400);
+    await chmod(at, 0o600);
+    await expect(store.putFile('sessions/s1/r1/rec-video-0.mjr', file)).rejects.toBeInstanceOf(EvidenceExistsError);
+    expect((await stat(at)).mode & 0o777).toBe(0o400);
   });
 });

@@ -106,7 +106,7 @@ export class LocalEvidenceStore implements EvidenceStore {
       await link(sourcePath, final);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw new EvidenceExistsError(key);
+      if (code === 'EEXIST') throw await this.existing(key, final);
       if (code === 'EXDEV' || code === 'EPERM' || code === 'EMLINK') return null;
       throw err;
     }
@@ -133,6 +133,16 @@ export class LocalEvidenceStore implements EvidenceStore {
         throw err;
       }
     }
+  }
+
+  /**
+   * The name is taken: an earlier attempt stored this object (the ledger then takes it as
+   * stored). That attempt may have stopped between its link and its chmod, so the object is
+   * made read-only now (best effort: a file of another user's is not ours to change).
+   */
+  private async existing(key: string, final: string): Promise<EvidenceExistsError> {
+    await chmod(final, 0o400).catch(() => {});
+    return new EvidenceExistsError(key);
   }
 
   /** SHA-256 and size of a stored file, from one read of it. */
@@ -164,8 +174,8 @@ export class LocalEvidenceStore implements EvidenceStore {
       const fh = await open(temp, 'r');
       await fh.sync();
       await fh.close();
-      await link(temp, final).catch((err: NodeJS.ErrnoException) => {
-        throw err.code === 'EEXIST' ? new EvidenceExistsError(key) : err;
+      await link(temp, final).catch(async (err: NodeJS.ErrnoException) => {
+        throw err.code === 'EEXIST' ? await this.existing(key, final) : err;
       });
     } finally {
       await unlink(temp).catch(() => {});
