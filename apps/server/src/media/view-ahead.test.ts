@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { JanusHandle } from '../adapters/janus/janus-handle.js';
 import type { VideoRoomApi } from '../adapters/janus/videoroom.js';
 import { createLogger } from '../lib/create-logger.js';
@@ -79,5 +79,26 @@ describe('ViewAhead', () => {
     ahead.prepare('caller-1');
     expect(await ahead.take('caller-1')).toBeNull();
     expect(j.handles[0]!.detached).toBe(true);
+  });
+
+  it('lets the subscription go if no officer takes it in time (nobody is watching the call)', async () => {
+    vi.useFakeTimers();
+    try {
+      const j = fakeJanus();
+      const ahead = new ViewAhead('room', j.api, log, 60_000);
+      ahead.prepare('caller-1');
+      await vi.advanceTimersByTimeAsync(59_000);
+      expect(j.handles[0]!.detached).toBe(false);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(j.handles[0]!.detached).toBe(true);
+      expect(await ahead.take('caller-1')).toBeNull();
+      // A later publisher gets its own, with its own time.
+      ahead.prepare('caller-2');
+      expect((await ahead.take('caller-2'))?.sdp).toBe('offer for caller-2');
+      await vi.advanceTimersByTimeAsync(120_000);
+      expect(j.handles[1]!.detached).toBe(false); // taken: the view owns it
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

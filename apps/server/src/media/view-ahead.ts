@@ -2,6 +2,9 @@ import type { JanusHandle } from '../adapters/janus/janus-handle.js';
 import type { VideoRoomApi } from '../adapters/janus/videoroom.js';
 import type { Logger } from '../lib/logger.js';
 
+/** How long a subscription made ahead waits for its first officer before it is let go. */
+const KEEP_AHEAD_MS = 60_000;
+
 export interface ViewAheadOffer {
   handle: JanusHandle;
   feed: string;
@@ -14,19 +17,32 @@ export interface ViewAheadOffer {
  * officer asks: the first view then costs no Janus round trip (two, attach and join, about
  * 45 ms of the time to first frame under load). Janus sends it no media until an officer's
  * answer starts it, and it is audited then, as that officer's view. One at a time per room.
+ * Not taken within `keepMs` (nobody is watching this call), it is let go: a Janus handle per
+ * unwatched call is a cost with nothing to show for it, and the first view then subscribes for
+ * itself, as it always could.
  */
 export class ViewAhead {
   #next: Promise<ViewAheadOffer | null> | null = null;
+  #expiry: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly room: string,
     private readonly api: VideoRoomApi,
     private readonly log: Logger,
+    private readonly keepMs = KEEP_AHEAD_MS,
   ) {}
 
   /** Subscribes ahead to `feed`, unless a subscription ahead is already made or being made. */
   prepare(feed: string): void {
-    this.#next ??= this.#subscribe(feed);
+    if (this.#next) return;
+    const next = this.#subscribe(feed);
+    this.#next = next;
+    this.#clearExpiry();
+    this.#expiry = setTimeout(() => {
+      this.#expiry = null;
+      if (this.#next === next) void this.discard();
+    }, this.keepMs);
+    this.#expiry.unref();
   }
 
   /**
@@ -36,6 +52,7 @@ export class ViewAhead {
   async take(feed: string): Promise<ViewAheadOffer | null> {
     const next = this.#next;
     this.#next = null;
+    this.#clearExpiry();
     const got = await next;
     if (!got) return null;
     if (got.feed === feed && got.handle.alive) return got;
@@ -47,8 +64,14 @@ export class ViewAhead {
   async discard(): Promise<void> {
     const next = this.#next;
     this.#next = null;
+    this.#clearExpiry();
     const got = await next;
     if (got) await this.#detach(got);
+  }
+
+  #clearExpiry(): void {
+    if (this.#expiry) clearTimeout(this.#expiry);
+    this.#expiry = null;
   }
 
   async #subscribe(feed: string): Promise<ViewAheadOffer | null> {
