@@ -46,6 +46,10 @@ export default defineConfig({
           hookTimeout: 90_000,
           // Each file starts its own Janus; on 2 cores one at a time is faster and less flaky.
           fileParallelism: false,
+          // One module graph for the pass, as in the unit tier: the SQLite pass took 486 s instead
+          // of 592 s (module loading 7 s instead of 97 s), with every file passing. Each file
+          // starts its own server from a fresh container, so no file leans on another's state.
+          isolate: false,
         },
       },
     ],

@@ -23,10 +23,12 @@ export interface SyntheticCall {
   silence(on: boolean): void;
   /**
    * The phone's network changed: its socket comes back through `url` (another instance, or the
-   * same) and it restarts ICE on the same connection, as the page does. Rejects with the
-   * server's error code (`not_publishing`: the page would publish afresh).
+   * same) and it restarts ICE on the same connection, as the page does. Resolves with Janus's
+   * answer; rejects with the server's error code (`not_publishing`: the page would publish
+   * afresh). werift's restarted ICE does not get media flowing to Janus again (seen with Janus
+   * 1.1.2), so this checks the signalling of a restart, not the picture after it.
    */
-  restartIce(url: string): Promise<void>;
+  restartIce(url: string): Promise<string>;
   /**
    * Publishes completed after the server said `media.restart` (its media node went away), as
    * the caller's page does; only with `{ republish: true }`.
@@ -147,6 +149,7 @@ async function connectAndPublish(
       const answer = await next('publish.answer');
       if (answer.offerId !== id) throw new Error(`caller: answer for ${String(answer.offerId)}`);
       await pub.acceptRestart(answer.sdp as string);
+      return answer.sdp as string;
     },
     close() {
       closed = true;
