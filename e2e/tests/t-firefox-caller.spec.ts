@@ -141,3 +141,43 @@ test('Firefox: a caller who refuses shares nothing, and the officer sees the ref
   await phone.close();
   await officer.context.close();
 });
+
+// The page restarts ICE as soon as the server goes quiet (apps/join/src/publisher.ts, lastHeard):
+// it reads the selected pair named by the transport entry and that pair's last-packet time. This
+// pins that Gecko gives both, and that the time moves when packets arrive.
+test('Firefox: its stats give the silence check the selected pair and a last-packet time that moves', async () => {
+  const phone = await firefoxPhone(firefox, HERE);
+  await phone.page.goto(`${server.url}/healthz`);
+  const seen = (await phone.page.evaluate(`(async () => {
+    const a = new RTCPeerConnection();
+    const b = new RTCPeerConnection();
+    a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
+    b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
+    const ch = a.createDataChannel('x');
+    await a.setLocalDescription(await a.createOffer());
+    await b.setRemoteDescription(a.localDescription);
+    await b.setLocalDescription(await b.createAnswer());
+    await a.setRemoteDescription(b.localDescription);
+    await new Promise((r) => { b.ondatachannel = (e) => { e.channel.onopen = r; }; });
+    const read = async () => {
+      const stats = await a.getStats();
+      let pairId = null;
+      stats.forEach((r) => { if (r.type === 'transport') pairId = r.selectedCandidatePairId ?? null; });
+      const pair = pairId ? stats.get(pairId) : null;
+      return { pairId, last: pair ? pair.lastPacketReceivedTimestamp ?? null : null };
+    };
+    const before = await read();
+    await new Promise((r) => setTimeout(r, 300));
+    const echo = b.createDataChannel('y');
+    await new Promise((r) => { echo.onopen = r; });
+    echo.send('x'.repeat(1000));
+    await new Promise((r) => setTimeout(r, 300));
+    const after = await read();
+    a.close(); b.close();
+    return { before, after };
+  })()`)) as { before: { pairId: string | null; last: number | null }; after: { last: number | null } };
+  expect(seen.before.pairId).toEqual(expect.any(String));
+  expect(seen.before.last).toEqual(expect.any(Number));
+  expect(seen.after.last!).toBeGreaterThan(seen.before.last!);
+  await phone.close();
+});

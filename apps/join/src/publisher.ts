@@ -78,6 +78,43 @@ function turnExpiry(config: RTCConfiguration): number | null {
   return earliest;
 }
 
+interface BytesSeen {
+  pair: string | null;
+  bytes: number;
+  at: number;
+}
+
+/**
+ * When the live connection last heard from the server, and the stats' clock now (ms). Chromium
+ * and Firefox name the selected pair (`transport.selectedCandidatePairId`) and give its last
+ * packet's time (Firefox's is pinned in e2e/tests/t-firefox-caller.spec.ts). An engine that
+ * gives neither (Safari is not checked here) is judged by the pair it flags `selected`, or the
+ * nominated one, and by when its `bytesReceived` last grew, as seen by these checks.
+ */
+export function lastHeard(stats: RTCStatsReport, seen: BytesSeen): { last: number; now: number } | null {
+  let pairId: string | undefined;
+  let flagged: Record<string, unknown> | undefined;
+  stats.forEach((r: Record<string, unknown>) => {
+    if (r.type === 'transport' && typeof r.selectedCandidatePairId === 'string')
+      pairId = r.selectedCandidatePairId;
+    if (r.type !== 'candidate-pair') return;
+    if (r.selected === true || (!flagged && r.nominated === true && r.state === 'succeeded')) flagged = r;
+  });
+  const pair = pairId ? (stats.get(pairId) as Record<string, unknown> | undefined) : flagged;
+  if (!pair || typeof pair.timestamp !== 'number') return null;
+  const now = pair.timestamp;
+  if (typeof pair.lastPacketReceivedTimestamp === 'number')
+    return { last: pair.lastPacketReceivedTimestamp, now };
+  if (typeof pair.bytesReceived !== 'number') return null;
+  const id = String(pair.id ?? '');
+  if (seen.pair !== id || pair.bytesReceived !== seen.bytes) {
+    seen.pair = id;
+    seen.bytes = pair.bytesReceived;
+    seen.at = now;
+  }
+  return { last: seen.at, now };
+}
+
 /** A publish not connected after this long is tried again. */
 const CONNECT_WITHIN_MS = 10_000;
 /**
@@ -106,6 +143,8 @@ export class Publisher {
   /** The offer id of an ICE restart not yet proven (answered, then heard from), else null. */
   #restarting: string | null = null;
   #restartAnswered = false;
+  /** The selected pair's byte count and when it last grew, for an engine that gives no packet time. */
+  readonly #bytesSeen: BytesSeen = { pair: null, bytes: -1, at: 0 };
   /** When the TURN credential the current connection was made with stops opening relays (epoch ms). */
   #turnExpiresAt: number | null = null;
 
@@ -192,15 +231,9 @@ export class Publisher {
     if (pc?.connectionState !== 'connected') return false;
     const stats = await pc.getStats().catch(() => null);
     if (!stats) return false;
-    let pairId: string | undefined;
-    stats.forEach((r: Record<string, unknown>) => {
-      if (r.type === 'transport' && typeof r.selectedCandidatePairId === 'string')
-        pairId = r.selectedCandidatePairId;
-    });
-    const pair = pairId ? (stats.get(pairId) as Record<string, unknown> | undefined) : undefined;
-    const last = pair?.lastPacketReceivedTimestamp;
-    const now = pair?.timestamp;
-    if (typeof last !== 'number' || typeof now !== 'number') return false;
+    const heard = lastHeard(stats, this.#bytesSeen);
+    if (!heard) return false;
+    const { last, now } = heard;
     const silent = now - last > ms;
     // An ICE restart keeps the connection "connected" throughout (the browser had not noticed
     // the old path had gone), so no state change says it worked: the server heard again
