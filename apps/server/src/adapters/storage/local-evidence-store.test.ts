@@ -92,12 +92,14 @@ describe('LocalEvidenceStore.putFile with adopt', () => {
     const at = join(dir, 'store/sessions/s1/r1/rec-video-0.mjr');
     await link(file, at); // linked, never made read-only
     expect((await stat(at)).mode & 0o777).toBe(0o644);
-    await expect(store.putFile('sessions/s1/r1/rec-video-0.mjr', file, { adopt: true })).rejects.toBeInstanceOf(
-      EvidenceExistsError,
-    );
+    await expect(
+      store.putFile('sessions/s1/r1/rec-video-0.mjr', file, { adopt: true }),
+    ).rejects.toBeInstanceOf(EvidenceExistsError);
     expect((await stat(at)).mode & 0o777).toBe(0o400);
     await chmod(at, 0o600);
-    await expect(store.putFile('sessions/s1/r1/rec-video-0.mjr', file)).rejects.toBeInstanceOf(EvidenceExistsError);
+    await expect(store.putFile('sessions/s1/r1/rec-video-0.mjr', file)).rejects.toBeInstanceOf(
+      EvidenceExistsError,
+    );
     expect((await stat(at)).mode & 0o777).toBe(0o400);
   });
 });
