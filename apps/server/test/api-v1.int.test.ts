@@ -130,8 +130,15 @@ const tokenRaw = (body: string, headers: Record<string, string> = {}) =>
     body,
   });
 
-const fix = (sessionId: string, lat: number, lon: number) =>
-  addFix(s, sessionId, lat, lon, 12, clock.now() - 2000);
+/**
+ * A fix taken 2 s ago, a millisecond after the one before: a reading is identified by its time
+ * (stored once), so two fixes in the same millisecond would be one.
+ */
+let lastFixTime = 0;
+const fix = (sessionId: string, lat: number, lon: number) => {
+  lastFixTime = Math.max(clock.now() - 2000, lastFixTime + 1);
+  return addFix(s, sessionId, lat, lon, 12, lastFixTime);
+};
 
 describe('API clients, managed by admins', () => {
   it('shows a new key once, keeps only its digest, lists the client without it, and audits the creation', async () => {
