@@ -366,7 +366,7 @@ export async function buildContainer(
   const evidenceRepo = new EvidenceRepository(db);
   const evidenceQueue = new SerialQueue(evidenceLog, 'evidence');
   // The local directory or the S3 bucket, as configured; retention dates and holds reach its lock.
-  const rawStore = await openEvidenceStore(config, clock);
+  const rawStore = await openEvidenceStore(config, clock, () => evidenceRepo.holdsAny());
   const store = new MonitoredEvidenceStore(rawStore, storage);
   const protection = new EvidenceProtection(db, store);
   const ledger = new EvidenceLedger(store, evidenceRepo, audit, clock, random, protection, webhooks.outbox);

@@ -4,6 +4,7 @@ import { systemClock } from '../adapters/clock.js';
 import { loadOrCreatePhoneHasher } from '../adapters/keys/phone-hasher.js';
 import { cryptoRandom } from '../adapters/random.js';
 import { openEvidenceStore } from '../adapters/storage/open-evidence-store.js';
+import { EvidenceRepository } from '../evidence/evidence.repository.js';
 import { LeaseRepository } from '../jobs/lease.repository.js';
 import { silentLogger } from '../lib/logger.js';
 import { LocationService } from '../location/location.service.js';
@@ -50,7 +51,7 @@ async function retentionRun(mode: 'dry-run' | 'unconfirmed' | 'dispose'): Promis
     const disposal = new DisposalService(
       db,
       // The store the server uses (directory or bucket): the CLI must dispose of the same objects.
-      await openEvidenceStore(config, systemClock),
+      await openEvidenceStore(config, systemClock, () => new EvidenceRepository(db).holdsAny()),
       sessions,
       audit,
       systemClock,

@@ -114,6 +114,17 @@ export class EvidenceRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Whether any evidence is held (not disposed of): a store that is missing then is not new. */
+  async holdsAny(): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('evidence_items')
+      .select('id')
+      .where('disposed_at', 'is', null)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   itemByKey(key: string): Promise<EvidenceRow | undefined> {
     return this.db.selectFrom('evidence_items').selectAll().where('storage_key', '=', key).executeTakeFirst();
   }

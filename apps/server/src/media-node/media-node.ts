@@ -228,7 +228,10 @@ export async function evidencePipeline(
     events,
   );
   const repo = new EvidenceRepository(db);
-  const store = new MonitoredEvidenceStore(await openEvidenceStore(config, clock), storage);
+  const store = new MonitoredEvidenceStore(
+    await openEvidenceStore(config, clock, () => repo.holdsAny()),
+    storage,
+  );
   const ledger = new EvidenceLedger(
     store,
     repo,
