@@ -37,7 +37,8 @@ export async function seedInterpreter(s: TestServer, sessionId: string, i: Inter
     })
     .execute();
   const described = `${i.name} (British Sign Language, ${i.organisation}, booking ${i.bookingRef})`;
-  await s.c.sessions.addEvent(sessionId, 'interpreter.invited', 'PC Handler', described);
-  await s.c.sessions.addEvent(sessionId, 'interpreter.joined', i.name, described);
+  // A second apart, as in life: two events in one millisecond have no order between them.
+  await s.c.sessions.addEvent(sessionId, 'interpreter.invited', 'PC Handler', described, at - 1_000);
+  await s.c.sessions.addEvent(sessionId, 'interpreter.joined', i.name, described, at);
   return id;
 }
