@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,6 +34,53 @@ export function freePort(): Promise<number> {
   });
 }
 
+const ACCOUNTS = [
+  ['handler', ['call-handler']],
+  ['supervisor', ['supervisor']],
+  ['admin', ['admin']],
+  // A second admin: new API clients and webhooks wait for one (docs/security.md).
+  ['admin2', ['admin']],
+  ['dpo', ['dpo']],
+  ['field', ['field-officer']],
+] as const;
+
+/** A data directory holding just the accounts, made once per process and copied for each server. */
+let accountsTemplate: string | null = null;
+
+/**
+ * One officer per role in a fresh data directory, made by the real CLI. Six CLI runs (each a
+ * Node start and an argon2 hash) took about 5 s a server, so they run once per process into a
+ * template that is copied; a server whose database or keys live elsewhere gets its own runs.
+ */
+function addAccounts(dataDir: string, env: NodeJS.ProcessEnv): void {
+  const own = Boolean(env.SIGHTLINE_DATABASE_URL || env.SIGHTLINE_KEY_DIR);
+  if (own || !accountsTemplate) {
+    const into = own ? dataDir : mkdtempSync(join(tmpdir(), 'sightline-e2e-accounts-'));
+    for (const [username, roles] of ACCOUNTS)
+      execFileSync(
+        'node',
+        [
+          BIN,
+          'user',
+          'add',
+          // A fresh data directory: the CLI creates the database only when told to.
+          '--create-database',
+          '--username',
+          username,
+          ...roles.flatMap((r) => ['--role', r]),
+          '--name',
+          `E2E ${username}`,
+          '--password-stdin',
+        ],
+        { env: { ...env, SIGHTLINE_DATA_DIR: into }, input: PASSWORD },
+      );
+    if (own) return;
+    accountsTemplate = into;
+    process.once('exit', () => rmSync(into, { recursive: true, force: true }));
+  }
+  cpSync(accountsTemplate, dataDir, { recursive: true });
+}
+
 /**
  * Starts the built server as a black box: its own data directory, its own
  * Janus, real SQLite. Creates one officer per role (username = role name).
@@ -65,38 +112,7 @@ export async function startSightline(
     SIGHTLINE_INVITES_PER_OFFICER_HOUR: '100000',
     ...env,
   };
-  for (const [username, roles] of fresh
-    ? ([
-        ['handler', ['call-handler']],
-        ['supervisor', ['supervisor']],
-        ['admin', ['admin']],
-        // A second admin: new API clients and webhooks wait for one (docs/security.md).
-        ['admin2', ['admin']],
-        ['dpo', ['dpo']],
-        ['field', ['field-officer']],
-      ] as const)
-    : []) {
-    execFileSync(
-      'node',
-      [
-        BIN,
-        'user',
-        'add',
-        // A fresh data directory: the CLI creates the database only when told to.
-        '--create-database',
-        '--username',
-        username,
-        ...roles.flatMap((r) => ['--role', r]),
-        '--name',
-        `E2E ${username}`,
-        '--password-stdin',
-      ],
-      {
-        env: fullEnv,
-        input: PASSWORD,
-      },
-    );
-  }
+  if (fresh) addAccounts(dataDir, fullEnv);
   const child = spawn('node', [MAIN], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
   // The whole log goes to a file for post-mortems (kept with SIGHTLINE_KEEP_E2E_DATA=1).
