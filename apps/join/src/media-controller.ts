@@ -5,12 +5,18 @@ import { OfficerView } from './officer-view.js';
 import { openCamera, Publisher, type VideoStep } from './publisher.js';
 import { QualityTracker, StatsSampler, stepFor } from './quality.js';
 import type { Signalling } from './signalling.js';
-import { SILENT_MS, SilenceThreshold } from './silence-threshold.js';
 import type { Store } from './store.js';
 
 /** A GPS timeout this soon after a fix is a hiccup, not "location unavailable". */
 const LOCATION_STALE_MS = 30_000;
-/** How often the liveness check looks (the detection is the silence threshold plus up to this). */
+/**
+ * Silence from the server on a connected publish for this long means the path is gone. Janus
+ * sends a live publisher feedback (transport-wide congestion control) several times a second,
+ * so a second of nothing is no lull. A wrong guess costs only an ICE restart on the same
+ * connection, which the officer does not see.
+ */
+const SILENT_MS = 1_000;
+/** How often the liveness check looks (the detection is SILENT_MS plus up to this). */
 const LIVENESS_EVERY_MS = 200;
 
 /** When the device copy starts: after live video is up, or at the latest after the fallback. */
@@ -32,7 +38,6 @@ export class MediaController {
   #deviceCopy: DeviceCopy | null = null;
   #deviceCopies: DeviceCopy[] = [];
   #lastFixAt = 0;
-  readonly #silence = new SilenceThreshold();
   #quality = new QualityTracker();
   #stats = new StatsSampler();
   #step: VideoStep = 'smooth';
@@ -309,10 +314,7 @@ export class MediaController {
       // Offline, a new publish could not even gather candidates; "online" starts one.
       if (navigator.onLine === false || Date.now() - this.#backOnlineAt < SILENT_MS) return;
       const p = this.#publisher;
-      // Looked at during a restart too: hearing the server again is how a restart is known to work.
-      const restarting = p?.restarting ?? false;
-      if (p && (await p.silentFor(this.#silence.ms)) && this.#publisher === p && !restarting) {
-        this.#silence.restarted();
+      if (p && (await p.silentFor(SILENT_MS)) && this.#publisher === p) {
         this.signalling()?.mediaSilent();
         void p.restartIce();
       }

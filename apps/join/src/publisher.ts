@@ -78,51 +78,12 @@ function turnExpiry(config: RTCConfiguration): number | null {
   return earliest;
 }
 
-interface BytesSeen {
-  pair: string | null;
-  bytes: number;
-  at: number;
-}
-
-/**
- * When the live connection last heard from the server, and the stats' clock now (ms). Chromium
- * and Firefox name the selected pair (`transport.selectedCandidatePairId`) and give its last
- * packet's time (Firefox's is pinned in e2e/tests/t-firefox-caller.spec.ts). An engine that
- * gives neither (Safari is not checked here) is judged by the pair it flags `selected`, or the
- * nominated one, and by when its `bytesReceived` last grew, as seen by these checks.
- */
-export function lastHeard(stats: RTCStatsReport, seen: BytesSeen): { last: number; now: number } | null {
-  let pairId: string | undefined;
-  let flagged: Record<string, unknown> | undefined;
-  stats.forEach((r: Record<string, unknown>) => {
-    if (r.type === 'transport' && typeof r.selectedCandidatePairId === 'string')
-      pairId = r.selectedCandidatePairId;
-    if (r.type !== 'candidate-pair') return;
-    if (r.selected === true || (!flagged && r.nominated === true && r.state === 'succeeded')) flagged = r;
-  });
-  const pair = pairId ? (stats.get(pairId) as Record<string, unknown> | undefined) : flagged;
-  if (!pair || typeof pair.timestamp !== 'number') return null;
-  const now = pair.timestamp;
-  if (typeof pair.lastPacketReceivedTimestamp === 'number')
-    return { last: pair.lastPacketReceivedTimestamp, now };
-  if (typeof pair.bytesReceived !== 'number') return null;
-  const id = String(pair.id ?? '');
-  if (seen.pair !== id || pair.bytesReceived !== seen.bytes) {
-    seen.pair = id;
-    seen.bytes = pair.bytesReceived;
-    seen.at = now;
-  }
-  return { last: seen.at, now };
-}
-
 /** A publish not connected after this long is tried again. */
 const CONNECT_WITHIN_MS = 10_000;
 /**
- * An ICE restart not heard from this long after its answer gives way to a fresh publish. A
- * restart that works connects within a few round trips of the answer; one that cannot must not
- * keep the video away for long. Counted from the answer, not the offer: on a slow link, or while
- * the page replaces its socket, the offer may wait to leave, and a restart given up too early
- * becomes a fresh publish, which splits the recording. Until the answer, CONNECT_WITHIN_MS holds.
+ * An ICE restart not connected after this long gives way to a fresh publish. A restart that
+ * works connects within a few round trips; one that cannot (the server lost the publisher
+ * without saying so) must not keep the video away for long.
  */
 const RESTART_WITHIN_MS = 3_000;
 /** Heard from the server within this long (after the restart's answer): the new path works. */
@@ -143,8 +104,6 @@ export class Publisher {
   /** The offer id of an ICE restart not yet proven (answered, then heard from), else null. */
   #restarting: string | null = null;
   #restartAnswered = false;
-  /** The selected pair's byte count and when it last grew, for an engine that gives no packet time. */
-  readonly #bytesSeen: BytesSeen = { pair: null, bytes: -1, at: 0 };
   /** When the TURN credential the current connection was made with stops opening relays (epoch ms). */
   #turnExpiresAt: number | null = null;
 
@@ -159,11 +118,6 @@ export class Publisher {
 
   get connection(): RTCPeerConnection | null {
     return this.#pc;
-  }
-
-  /** An ICE restart is in flight (not yet answered and heard from). */
-  get restarting(): boolean {
-    return this.#restarting !== null;
   }
 
   async start(): Promise<void> {
@@ -213,10 +167,7 @@ export class Publisher {
     if (offerId && offerId !== this.#offerId) return; // the answer to an offer since replaced
     if (this.#pc && this.#pc.signalingState === 'have-local-offer') {
       await this.#pc.setRemoteDescription({ type: 'answer', sdp });
-      if (this.#restarting && this.#restarting === offerId) {
-        this.#restartAnswered = true;
-        this.#restartDeadline(this.#pc, offerId, RESTART_WITHIN_MS);
-      }
+      if (this.#restarting && this.#restarting === offerId) this.#restartAnswered = true;
       await this.setStep(this.#step);
     }
   }
@@ -231,9 +182,15 @@ export class Publisher {
     if (pc?.connectionState !== 'connected') return false;
     const stats = await pc.getStats().catch(() => null);
     if (!stats) return false;
-    const heard = lastHeard(stats, this.#bytesSeen);
-    if (!heard) return false;
-    const { last, now } = heard;
+    let pairId: string | undefined;
+    stats.forEach((r: Record<string, unknown>) => {
+      if (r.type === 'transport' && typeof r.selectedCandidatePairId === 'string')
+        pairId = r.selectedCandidatePairId;
+    });
+    const pair = pairId ? (stats.get(pairId) as Record<string, unknown> | undefined) : undefined;
+    const last = pair?.lastPacketReceivedTimestamp;
+    const now = pair?.timestamp;
+    if (typeof last !== 'number' || typeof now !== 'number') return false;
     const silent = now - last > ms;
     // An ICE restart keeps the connection "connected" throughout (the browser had not noticed
     // the old path had gone), so no state change says it worked: the server heard again
@@ -271,10 +228,13 @@ export class Publisher {
     if (!pc.remoteDescription || pc.signalingState !== 'stable' || pc.connectionState === 'closed')
       return this.restart();
     this.cb.onState('reconnecting');
+    if (this.#timer) clearTimeout(this.#timer);
     const offerId = `o${++this.#offers}`;
     this.#restarting = offerId;
     this.#restartAnswered = false;
-    this.#restartDeadline(pc, offerId, CONNECT_WITHIN_MS);
+    this.#timer = setTimeout(() => {
+      if (this.#pc === pc && this.#restarting === offerId) this.restart();
+    }, RESTART_WITHIN_MS);
     try {
       // The restart gathers afresh (a new TURN allocation on the new network), and TURN checks
       // a credential's expiry when a relay is opened: the newest one, not the connection's first.
@@ -292,14 +252,6 @@ export class Publisher {
     if (this.#pc !== pc || this.#restarting !== offerId) return;
     this.#offerId = offerId;
     this.cb.sendOffer(pc.localDescription?.sdp ?? '', offerId, true);
-  }
-
-  /** Publishes afresh if the restart `offerId` on `pc` is still unproven in `ms`. */
-  #restartDeadline(pc: RTCPeerConnection, offerId: string, ms: number): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      if (this.#pc === pc && this.#restarting === offerId) this.restart();
-    }, ms);
   }
 
   /**
