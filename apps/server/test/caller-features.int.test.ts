@@ -256,6 +256,20 @@ describe('device copy', () => {
 });
 
 describe('what the phone reports', () => {
+  it('events written in one millisecond are read back in the order they were written', async () => {
+    const { sessionId } = await invite(s, officer);
+    const at = Date.now() - 5_000;
+    const types = ['consent.accepted', 'permission.camera.granted', 'permission.microphone.granted'];
+    for (const type of [...types, 'permission.location.granted', 'location.sharing'])
+      await s.c.sessions.addEvent(sessionId, type, 'caller', null, at);
+    const { timeline } = await s.c.sessions.detail(sessionId);
+    expect(timeline.filter((e) => e.at === at).map((e) => e.type)).toEqual([
+      ...types,
+      'permission.location.granted',
+      'location.sharing',
+    ]);
+  });
+
   it('reaches a console that starts watching after the phone last reported it', async () => {
     const { sessionId, sock } = await caller();
     sock.send({ type: 'consent', decision: 'accepted' });

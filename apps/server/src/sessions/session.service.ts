@@ -7,6 +7,7 @@ import { DomainError, notFound } from '../lib/errors.js';
 import type { LocationService } from '../location/location.service.js';
 import type { ShownText } from '../privacy/consent-text.service.js';
 import { NO_WEBHOOKS, type WebhookOccurrence, type WebhookOutbox } from '../webhooks/webhook-outbox.js';
+import { eventId } from './event-id.js';
 import type { SessionRepository, SessionRow } from './session.repository.js';
 
 const FINAL: readonly SessionState[] = ['ended', 'expired'];
@@ -334,7 +335,7 @@ export class SessionService {
     detail: string | null,
     at: number = this.clock.now(),
   ): Promise<TimelineEvent> {
-    const event: TimelineEvent = { id: this.random.id(), at, type, actor, detail };
+    const event: TimelineEvent = { id: eventId(this.random), at, type, actor, detail };
     await this.repo.addEvent(sessionId, event);
     this.events.publish('session.event', { sessionId, event });
     return event;
@@ -352,7 +353,7 @@ export class SessionService {
     webhook: WebhookOccurrence,
     o: { publishAfter?: () => Promise<unknown> } = {},
   ): Promise<boolean> {
-    const event: TimelineEvent = { id: this.random.id(), ...entry };
+    const event: TimelineEvent = { id: eventId(this.random), ...entry };
     const done = await this.repo.transaction(async (repo, trx) => {
       if (!(await apply(repo))) return false;
       await repo.addEvent(sessionId, event);
