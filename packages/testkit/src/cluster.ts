@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { addUserByCli } from './cli-user.js';
 import { type ClusterProcess, freePort, startProcess } from './cluster-process.js';
 import { type Haproxy, startHaproxy } from './engines/haproxy.js';
 import { type PostgresEngine, startPostgres } from './engines/postgres.js';
@@ -218,23 +218,13 @@ function createAccounts(
   env: NodeJS.ProcessEnv,
   kind: 'test' | 'generated',
 ): { username: string; password: string } | null {
-  const add = (username: string, roles: string[], input?: string) =>
-    execFileSync(
-      process.execPath,
-      [
-        BIN,
-        'user',
-        'add',
-        '--create-database',
-        '--username',
-        username,
-        ...roles.flatMap((r) => ['--role', r]),
-        '--name',
-        kind === 'test' ? `E2E ${username}` : 'Cluster officer',
-        ...(input === undefined ? [] : ['--password-stdin']),
-      ],
-      { env, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] },
-    );
+  const add = (username: string, roles: string[], password?: string) =>
+    addUserByCli(env, {
+      username,
+      roles,
+      name: kind === 'test' ? `E2E ${username}` : 'Cluster officer',
+      ...(password === undefined ? {} : { password }),
+    });
   if (kind === 'generated') {
     // No TTY and no --password-stdin: the CLI generates a strong password and prints it once.
     const out = add('officer', ['call-handler', 'supervisor']);

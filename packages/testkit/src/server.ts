@@ -1,12 +1,12 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { addUserByCli } from './cli-user.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const BIN = join(ROOT, 'apps/server/bin/sightline.js');
 const MAIN = join(ROOT, 'apps/server/dist/main.js');
 
 export const PASSWORD = 'e2e-officer-password';
@@ -57,22 +57,9 @@ function addAccounts(dataDir: string, env: NodeJS.ProcessEnv): void {
   if (own || !accountsTemplate) {
     const into = own ? dataDir : mkdtempSync(join(tmpdir(), 'sightline-e2e-accounts-'));
     for (const [username, roles] of ACCOUNTS)
-      execFileSync(
-        'node',
-        [
-          BIN,
-          'user',
-          'add',
-          // A fresh data directory: the CLI creates the database only when told to.
-          '--create-database',
-          '--username',
-          username,
-          ...roles.flatMap((r) => ['--role', r]),
-          '--name',
-          `E2E ${username}`,
-          '--password-stdin',
-        ],
-        { env: { ...env, SIGHTLINE_DATA_DIR: into }, input: PASSWORD },
+      addUserByCli(
+        { ...env, SIGHTLINE_DATA_DIR: into },
+        { username, roles, name: `E2E ${username}`, password: PASSWORD },
       );
     if (own) return;
     accountsTemplate = into;
