@@ -64,12 +64,33 @@ export async function runConcurrently(jobs) {
         });
       }),
     );
-    for (const r of results) {
+    // Those that failed are printed last, and their failure lines once more at the very end:
+    // a CI page often keeps only the tail of the log, and the tail must say what failed.
+    const failed = results.filter((r) => r.code !== 0);
+    for (const r of [...results.filter((r) => r.code === 0), ...failed]) {
       console.log(`\n── ${r.j.title}: ${r.seconds} s, exit ${r.code} ──`);
       process.stdout.write(readFileSync(r.log, 'utf8'));
     }
-    return results.filter((r) => r.code !== 0).map((r) => r.j.title);
+    for (const r of failed) {
+      console.log(`\n── what failed in ${r.j.title} ──`);
+      process.stdout.write(`${failureLines(readFileSync(r.log, 'utf8')).join('\n')}\n`);
+    }
+    return failed.map((r) => r.j.title);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The lines of a test runner's log that say what failed (Vitest's and Playwright's markers, and
+ * the error lines after them), colour codes removed, at most 80 lines.
+ */
+export function failureLines(log) {
+  const lines = log.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '').split('\n');
+  const out = [];
+  lines.forEach((line, i) => {
+    if (/^\s*(FAIL|×|✘|\d+\) )|Error:|AssertionError|Unhandled|Test Files|Tests\s+\d|failed/.test(line))
+      out.push(...lines.slice(i, i + (/Error/.test(line) ? 4 : 1)));
+  });
+  return [...new Set(out)].slice(0, 80);
 }
