@@ -18,7 +18,7 @@ import { systemClock } from '../src/adapters/clock.js';
 import { type Db, migrateToLatest, openDatabase } from '../src/adapters/db/database.js';
 import type { Database } from '../src/adapters/db/schema.js';
 import { fingerprintOf } from '../src/adapters/keys/key-ring.js';
-import { cryptoRandom, hashSecret } from '../src/adapters/random.js';
+import { cryptoRandom } from '../src/adapters/random.js';
 import { type PackageVerdict, verifyPackage } from '../src/evidence/export/verify-package.js';
 import { GrowingFile } from '../src/evidence/growing-file.js';
 import { sealGenesis, sealHash } from '../src/evidence/seal-chain.js';
@@ -58,40 +58,7 @@ export async function sealWorld(): Promise<SealWorld> {
   };
 }
 
-/** Session and recording rows for a recording whose files Janus would write into `<dir>/<sessionId>`. */
-export async function seedRecording(db: Db, recordingId: string, sessionId: string): Promise<void> {
-  const now = Date.now();
-  await db
-    .insertInto('sessions')
-    .values({
-      id: sessionId,
-      phone_e164: '+447700900001',
-      phone_masked: '07700 9•••01',
-      state: 'live',
-      created_by: 'o1',
-      created_at: now,
-      expires_at: now + 3_600_000,
-      token_hash: hashSecret(sessionId),
-      publishing: 1,
-    })
-    .execute();
-  await db
-    .insertInto('recordings')
-    .values({
-      id: recordingId,
-      session_id: sessionId,
-      file_base: `rec-${recordingId}`,
-      started_at: now,
-      ended_at: null,
-      state: 'recording',
-      video_codec: null,
-      error: null,
-      source: 'caller',
-      interpreter_id: null,
-      media_node: null,
-    })
-    .execute();
-}
+export { seedRecording } from './seed-recording.js';
 
 export const newSealer = (
   db: Db,

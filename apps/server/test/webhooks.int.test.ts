@@ -556,11 +556,24 @@ describe('webhooks', () => {
         .orderBy('id')
         .execute()
         .then((rows) => rows.map((r) => r.id));
-    // The sweep runs every 15 s on whichever instance holds its lease.
-    await eventually(async () => (await left()).length === 3, 40_000);
+    // The sweep runs every 15 s on whichever instance holds its lease. It deletes, then audits
+    // what it deleted (the audit chain commits on its own connection), so wait for both. A sweep
+    // may fall between the inserts above, so the counts are summed over this test's entries.
+    const purged = async () => {
+      const entries = (await s.c.audit.list({ limit: 20, action: 'webhook.purge' })).filter(
+        (e) => e.at >= now,
+      );
+      const sum = (k: string) => entries.reduce((n, e) => n + Number(e.detail?.[k] ?? 0), 0);
+      return { entries, delivered: sum('delivered'), dead: sum('dead') };
+    };
+    await eventually(async () => {
+      const p = await purged();
+      return (await left()).length === 3 && p.delivered + p.dead >= 2;
+    }, 40_000);
     expect(await left()).toEqual(['purge-dead-new', 'purge-delivered-new', 'purge-pending-old']);
-    const [entry] = await s.c.audit.list({ limit: 5, action: 'webhook.purge' });
-    expect(entry?.detail).toMatchObject({ keepDeliveredDays: 7, keepDeadDays: 30 });
+    const { entries, delivered, dead } = await purged();
+    expect({ delivered, dead }).toEqual({ delivered: 1, dead: 1 });
+    expect(entries[0]?.detail).toMatchObject({ keepDeliveredDays: 7, keepDeadDays: 30 });
   }, 60_000);
 });
 

@@ -27,4 +27,15 @@ describe('benchmark charts', () => {
     expect(svg).toContain('>57</text>');
     expect(svg).toContain('401 ms');
   });
+
+  it('sets the whole against the direct call and marks the target on the same scale', () => {
+    const svg = ttffChart([['getUserMedia', 37]], 600, { directMs: 250, targetMs: 300 });
+    expect(svg.match(/<rect x="190"/g)).toHaveLength(3);
+    expect(svg).toContain('>250</text>');
+    expect(svg).toContain('target 300');
+    // 600 ms is twice 300 ms: the ttff bar is twice as long as the target line is from the axis.
+    const ttffWidth = Number(/<rect x="190" y="\d+" width="([\d.]+)" height="14" fill="#333"/.exec(svg)![1]);
+    const targetX = Number(/<line x1="([\d.]+)"/.exec(svg)![1]);
+    expect(ttffWidth).toBeCloseTo(2 * (targetX - 190), 0);
+  });
 });

@@ -68,12 +68,20 @@ export function capacityChart(levels: Level[], knee: number | null, limitMs: num
   return parts.join('\n');
 }
 
-/** One horizontal bar per step of the time to first frame, in order (p50 of each). */
-export function ttffChart(phases: Array<[string, number]>, totalMs: number): string {
+/**
+ * One horizontal bar per step of the time to first frame, in order (p50 of each); below them, when
+ * given, the whole against the same browser's direct call measured in the same run and the target.
+ */
+export function ttffChart(
+  phases: Array<[string, number]>,
+  totalMs: number,
+  floor?: { directMs: number; targetMs: number },
+): string {
   const W = 640;
   const row = 22;
   const L = 190;
-  const H = 50 + phases.length * row;
+  const totalsTop = 50 + phases.length * row + 10;
+  const H = floor ? totalsTop + 30 + 2 * row + 24 : 50 + phases.length * row;
   const max = Math.max(...phases.map(([, v]) => v)) * 1.15;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
@@ -90,6 +98,30 @@ export function ttffChart(phases: Array<[string, number]>, totalMs: number): str
       `<text x="${L + w + 6}" y="${y + 14}">${v.toFixed(0)}</text>`,
     );
   });
+  if (floor) {
+    // Its own scale: the totals are several times the longest step.
+    const scale = (W - L - 60) / (Math.max(totalMs, floor.directMs, floor.targetMs) * 1.1);
+    parts.push(
+      `<text x="10" y="${totalsTop + 14}" font-weight="bold">The whole (p50, ms) against the browser alone, same run</text>`,
+    );
+    const bars: Array<[string, number, string]> = [
+      ['ttff (two connections, via Janus)', totalMs, '#333'],
+      ['direct, one connection, no server', floor.directMs, '#999'],
+    ];
+    bars.forEach(([name, v, colour], i) => {
+      const y = totalsTop + 22 + i * row;
+      parts.push(
+        `<text x="${L - 8}" y="${y + 14}" text-anchor="end">${esc(name)}</text>`,
+        `<rect x="${L}" y="${y + 3}" width="${(v * scale).toFixed(1)}" height="${row - 8}" fill="${colour}"/>`,
+        `<text x="${L + v * scale + 6}" y="${y + 14}">${v.toFixed(0)}</text>`,
+      );
+    });
+    const tx = L + floor.targetMs * scale;
+    parts.push(
+      `<line x1="${tx.toFixed(1)}" x2="${tx.toFixed(1)}" y1="${totalsTop + 20}" y2="${totalsTop + 22 + 2 * row}" stroke="#c00" stroke-dasharray="4 3"/>`,
+      `<text x="${(tx + 4).toFixed(1)}" y="${totalsTop + 22 + 2 * row + 12}" fill="#c00">target ${floor.targetMs}</text>`,
+    );
+  }
   parts.push(
     `<text x="10" y="${H - 6}" fill="#555">orange: the phone and its publish; blue: the officer's console and its subscription</text>`,
     '</svg>',
@@ -127,7 +159,11 @@ export function writeCharts(dir: string, results: Record<string, Record<string, 
     ];
     const phases = t.phases as Record<string, { p50_ms: number }>;
     const rows = order.filter((k) => phases[k]).map((k) => [k, phases[k]!.p50_ms] as [string, number]);
-    writeFileSync(join(dir, 'ttff.svg'), ttffChart(rows, Number(t.p50_ms)));
+    const direct = (t.direct as { p50_ms?: number } | undefined)?.p50_ms;
+    writeFileSync(
+      join(dir, 'ttff.svg'),
+      ttffChart(rows, Number(t.p50_ms), direct ? { directMs: direct, targetMs: 300 } : undefined),
+    );
     written.push('ttff.svg');
   }
   return written;

@@ -98,8 +98,9 @@ const probe: KyselyPlugin = {
 
 const { migrateToLatest, openDatabase } = await import('../../../apps/server/src/adapters/db/database.js');
 const { systemClock } = await import('../../../apps/server/src/adapters/clock.js');
-const { cryptoRandom, hashSecret } = await import('../../../apps/server/src/adapters/random.js');
+const { cryptoRandom } = await import('../../../apps/server/src/adapters/random.js');
 const { silentLogger } = await import('../../../apps/server/src/lib/logger.js');
+const { seedRecording } = await import('../../../apps/server/test/seed-recording.js');
 // Another build of the sealer can be measured the same way (an A/B against an older commit).
 const sealerModule =
   process.env.SIGHTLINE_BENCH_SEALER_MODULE ?? '../../../apps/server/src/evidence/sealer.js';
@@ -114,39 +115,7 @@ await db
   .insertInto('officers')
   .values({ id: 'o1', username: 'o1', display_name: 'O', password_hash: 'x', roles: '[]', created_at: now })
   .execute();
-for (const r of args.recordings) {
-  await db
-    .insertInto('sessions')
-    .values({
-      id: r.sessionId,
-      phone_e164: '+447700900001',
-      phone_masked: '07700 9•••01',
-      state: 'live',
-      created_by: 'o1',
-      created_at: now,
-      expires_at: now + 3_600_000,
-      token_hash: hashSecret(r.sessionId),
-      publishing: 1,
-    })
-    .onConflict((c) => c.doNothing())
-    .execute();
-  await db
-    .insertInto('recordings')
-    .values({
-      id: r.recordingId,
-      session_id: r.sessionId,
-      file_base: r.fileBase,
-      started_at: now,
-      ended_at: null,
-      state: 'recording',
-      video_codec: null,
-      error: null,
-      source: 'caller',
-      interpreter_id: null,
-      media_node: null,
-    })
-    .execute();
-}
+for (const r of args.recordings) await seedRecording(db, r.recordingId, r.sessionId, r.fileBase);
 
 const sealer = new Sealer(db.withPlugin(probe), systemClock, cryptoRandom, args.intervalMs, silentLogger);
 let ticks = 0;
