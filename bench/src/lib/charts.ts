@@ -105,8 +105,8 @@ export function ttffChart(
       `<text x="10" y="${totalsTop + 14}" font-weight="bold">The whole (p50, ms) against the browser alone, same run</text>`,
     );
     const bars: Array<[string, number, string]> = [
-      ['ttff (two connections, via Janus)', totalMs, '#333'],
-      ['direct, one connection, no server', floor.directMs, '#999'],
+      ['ttff (via Janus)', totalMs, '#333'],
+      ['browser alone, direct', floor.directMs, '#999'],
     ];
     bars.forEach(([name, v, colour], i) => {
       const y = totalsTop + 22 + i * row;
