@@ -82,15 +82,19 @@ export async function runConcurrently(jobs) {
 }
 
 /**
- * The lines of a test runner's log that say what failed (Vitest's and Playwright's markers, and
- * the error lines after them), colour codes removed, at most 80 lines.
+ * What a test runner's log says failed, colour codes removed, at most 80 lines: Vitest's closing
+ * report from its "Failed Tests" or "Unhandled Errors" heading on (names, assertions, code
+ * frames, counts), or else every line that marks a failure and the lines after an error.
  */
 export function failureLines(log) {
   const lines = log.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '').split('\n');
+  const report = lines.findIndex((l) => /⎯ (Failed Tests|Unhandled Errors?) /.test(l));
+  if (report >= 0) return lines.slice(report, report + 80);
   const out = [];
   lines.forEach((line, i) => {
-    if (/^\s*(FAIL|×|✘|\d+\) )|Error:|AssertionError|Unhandled|Test Files|Tests\s+\d|failed/.test(line))
+    if (/^\s*✓/.test(line)) return;
+    if (/^\s*(FAIL|×|✘|\d+\) )|Error:|Unhandled|Test Files|Tests\s+\d/.test(line))
       out.push(...lines.slice(i, i + (/Error/.test(line) ? 4 : 1)));
   });
-  return [...new Set(out)].slice(0, 80);
+  return out.slice(0, 80);
 }

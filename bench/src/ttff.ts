@@ -110,7 +110,6 @@ export async function ttff(): Promise<BenchResult> {
       // The ended call's ingest (remux, hashing) must not land in the next call's measurement.
       await evidenceSettled(api, sessionId);
       // Interleaved with each Sightline run: the same browser's direct call, as the host is now.
-      // Interleaved with each Sightline run: the same browser's direct call, as the host is now.
       direct.push(await directFirstFrame(browser, server.url));
       process.stdout.write(
         `  ttff run ${i + 1}/${RUNS}: ${Math.round(runs.at(-1)!.total!)} ms (direct ${Math.round(direct.at(-1)!.total!)} ms)\n`,
@@ -151,7 +150,7 @@ export async function ttff(): Promise<BenchResult> {
         phases: directPhases,
         samples_ms: direct.map((r) => round(r.total!)),
       },
-      ratio_to_direct_p50: ratio,
+      ttff_over_direct_median: ratio,
       method:
         'Start tap (capturing click listener) to first requestVideoFrameCallback on the console <video>; see docs/performance.md',
     },
