@@ -197,11 +197,14 @@ describe('the example CAD client', () => {
       expect(events('session.opened')).toHaveLength(1);
       expect(events('session.consented')).toHaveLength(1);
       expect(events('session.ended')).toEqual([]); // the forged one never got through
-      // The server saw each delivery accepted (2xx) by the example.
-      const deliveries = await s.c.webhooks.deliveries({ state: 'delivered', limit: 50 });
-      expect(deliveries.filter((d) => d.sessionId === invited.id).map((d) => d.eventType)).toEqual(
-        expect.arrayContaining(['session.opened', 'session.consented']),
-      );
+      // The server saw each delivery accepted (2xx) by the example. It marks one delivered when
+      // the example's answer is back, which may be just after the example has printed it.
+      const deliveredTypes = async () =>
+        (await s.c.webhooks.deliveries({ state: 'delivered', limit: 50 }))
+          .filter((d) => d.sessionId === invited.id)
+          .map((d) => d.eventType);
+      await eventually(async () => (await deliveredTypes()).includes('session.consented'));
+      expect(await deliveredTypes()).toEqual(expect.arrayContaining(['session.opened', 'session.consented']));
     } finally {
       example.child.kill();
     }

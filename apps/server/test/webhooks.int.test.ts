@@ -136,6 +136,16 @@ async function deliveriesOf(admin: OfficerClient, endpointId: string, state?: st
   return deliveries.filter((d) => d.endpointId === endpointId);
 }
 
+/**
+ * The endpoint's deliveries once all are marked delivered. The server marks one delivered when
+ * the receiver's answer is back, a moment after the receiver itself has counted it.
+ */
+const markedDelivered = (admin: OfficerClient, endpointId: string) =>
+  eventually(async () => {
+    const ds = await deliveriesOf(admin, endpointId);
+    return ds.length > 0 && ds.every((d) => d.state === 'delivered') ? ds : null;
+  });
+
 /** A delivery row written straight to the database. */
 async function rawDelivery(s: TestServer, endpointId: string, id: string, o: Partial<DeliveryRow> = {}) {
   const now = Date.now();
@@ -379,7 +389,8 @@ describe('webhooks', () => {
     await openLink(s, token);
     await eventually(() => r.accepted('session.opened').length === 1);
     expect(r.received.map((x) => x.eventId)).toEqual(Array(3).fill(r.received[0]!.eventId));
-    const [d] = await deliveriesOf(admin, grant.endpoint.id);
+    // Marked delivered once the receiver's answer is back, just after the receiver counts it.
+    const [d] = await markedDelivered(admin, grant.endpoint.id);
     expect(d).toMatchObject({ state: 'delivered', attempts: 3, lastStatus: 204, lastError: null });
     await admin.request('PUT', `/api/webhooks/${grant.endpoint.id}`, {
       url: r.url,
@@ -407,7 +418,7 @@ describe('webhooks', () => {
     );
     expect(retried.state).not.toBe('dead');
     await eventually(() => r.accepted('session.opened').length === 1);
-    const [after] = await deliveriesOf(admin, grant.endpoint.id);
+    const [after] = await markedDelivered(admin, grant.endpoint.id);
     expect(after).toMatchObject({ id: dead.id, state: 'delivered' });
     // Only a dead delivery can be retried; the retry is audited under the admin.
     const again = await admin.request('POST', `/api/webhooks/deliveries/${dead.id}/retry`);
@@ -612,7 +623,8 @@ describe('webhooks across a restart', () => {
       expect(r.accepted()).toEqual([]);
 
       r.mode = 'ok';
-      b = await startServer({ env: { ...env, SIGHTLINE_INSTANCE_ID: 'after' } });
+      const after = await startServer({ env: { ...env, SIGHTLINE_INSTANCE_ID: 'after' } });
+      b = after;
       await eventually(() => r.accepted('session.opened').length === 3);
       expect(
         r
@@ -620,12 +632,18 @@ describe('webhooks across a restart', () => {
           .map((e) => e.sessionId)
           .sort(),
       ).toEqual([...opened].sort());
-      const rows = await b.c.db
-        .selectFrom('webhook_deliveries')
-        .select(['state'])
-        .where('endpoint_id', '=', grant.endpoint.id)
-        .execute();
-      expect(rows.map((x) => x.state)).toEqual(['delivered', 'delivered', 'delivered']);
+      // The server marks a delivery delivered once the receiver's answer is back, just after
+      // the receiver counts it: wait for the rows, not only for the receiver.
+      const states = async () =>
+        (
+          await after.c.db
+            .selectFrom('webhook_deliveries')
+            .select(['state'])
+            .where('endpoint_id', '=', grant.endpoint.id)
+            .execute()
+        ).map((x) => x.state);
+      await eventually(async () => (await states()).every((st) => st === 'delivered'));
+      expect(await states()).toEqual(['delivered', 'delivered', 'delivered']);
     } finally {
       await a?.close();
       await b?.close();
