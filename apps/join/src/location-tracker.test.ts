@@ -149,6 +149,30 @@ describe('LocationTracker sending fixes', () => {
     t.stop();
   });
 
+  it('sends a fix that went on a connection which then died again as soon as a new one is up', async () => {
+    const t = tracker();
+    t.link(true);
+    t.start(false, callbacks);
+    await settle();
+    // The phone changed network: the old socket still looked open and took the fix, then died.
+    const moved = Date.now();
+    emit?.(position(moved));
+    await settle();
+    expect(fixesSent()).toEqual([moved]);
+    t.link(false);
+    await vi.advanceTimersByTimeAsync(2_000);
+    t.link(true);
+    await settle();
+    expect(fixesSent()).toEqual([moved, moved]); // at once, not 15 s after it first went
+    // Confirmed on the new connection: never sent a third time.
+    t.stored(moved);
+    await settle();
+    await vi.advanceTimersByTimeAsync(30_000);
+    await settle();
+    expect(fixesSent()).toEqual([moved, moved]);
+    t.stop();
+  });
+
   it('leaves nothing of the link on the phone after purge, and keeps other links apart', async () => {
     const t = tracker('a');
     t.link(true);

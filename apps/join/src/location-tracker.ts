@@ -111,7 +111,12 @@ export class LocationTracker {
     this.#linkUp = up;
     this.#monitor.link(up);
     this.#check();
-    if (up) void this.#resend(ON_CONNECT);
+    if (!up) return;
+    // An acknowledgement answers on the connection its fix went on. A fix still unconfirmed
+    // when a new one opens went on a socket now gone (after a change of network the old one
+    // may have looked open for a second or two), so it is sent again now, not AWAITING_MS later.
+    this.#sentAt.clear();
+    void this.#resend(ON_CONNECT);
   }
 
   /** The server acknowledged a fix (stored now or before). */
