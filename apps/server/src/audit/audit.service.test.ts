@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, migrateToLatest, openDatabase } from '../adapters/db/database.js';
+import { withTransaction } from '../adapters/db/transaction.js';
 import { loadOrCreateSigner, type SigningKeys } from '../adapters/keys/signer.js';
 import { cryptoRandom } from '../adapters/random.js';
 import { silentLogger } from '../lib/logger.js';
@@ -57,6 +58,32 @@ describe('AuditService: the signed head kept outside the database', () => {
     const read = file.read();
     expect(read).toMatchObject({ state: 'present', head: { seq: 4 } });
     const v = await verifyAuditTrail(db, signer.publicKeyPem, read);
+    expect(v.ok).toBe(true);
+    expect(v.head).toMatchObject({ seq: 4 });
+  });
+
+  it("an entry written in a caller's transaction commits with it, goes with its rollback, and the chain runs on", async () => {
+    const audit = service();
+    await record(audit, 2);
+    const entry = { actor: { type: 'system' } as const, action: 'test.within' };
+    await expect(
+      withTransaction(db, async (trx) => {
+        await audit.recordIn(trx, entry);
+        throw new Error('the change it records failed');
+      }),
+    ).rejects.toThrow('the change it records failed');
+    expect(await audit.list({ limit: 10, action: 'test.within' })).toEqual([]);
+    await withTransaction(db, (trx) => audit.recordIn(trx, entry));
+    await record(audit, 1);
+    const seqs = await db.selectFrom('audit_events').select(['seq', 'action']).orderBy('seq').execute();
+    expect(seqs.map((r) => [Number(r.seq), r.action])).toEqual([
+      [1, 'test.0'],
+      [2, 'test.1'],
+      [3, 'test.within'],
+      [4, 'test.0'],
+    ]);
+    await audit.checkpointNow();
+    const v = await verifyAuditTrail(db, signer.publicKeyPem, file.read());
     expect(v.ok).toBe(true);
     expect(v.head).toMatchObject({ seq: 4 });
   });

@@ -107,6 +107,17 @@ export class AuditService {
     });
   }
 
+  /**
+   * Appends an entry inside the caller's transaction, so that it commits, or rolls back, with
+   * the change it records: a deletion and its entry are never one without the other. It takes
+   * the chain's lock in that transaction, held until the caller commits, so keep it short.
+   * The next checkpoint (`start()`'s timer, or a later entry) signs it.
+   */
+  async recordIn(trx: Db, input: AuditInput): Promise<void> {
+    await advisoryLock(trx, 'sightline.audit-chain');
+    await this.insertEntry(trx, await loadHead(trx, this.clock), input);
+  }
+
   /** Signs a checkpoint at the current head if it is not already covered (shutdown, before verification). */
   checkpointNow(): Promise<void> {
     return this.#enqueue(async () => {

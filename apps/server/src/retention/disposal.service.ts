@@ -318,50 +318,79 @@ export class DisposalService {
       .where('type', '=', 'export')
       .where('state', '=', 'done')
       .execute();
-    const packages: string[] = [];
     for (const j of exports) {
       const params = JSON.parse(j.params) as { sessionIds: string[] };
       if (!params.sessionIds.includes(c.sessionId) || !j.result) continue;
-      const r = JSON.parse(j.result) as { key: string; fileName: string; sha256: string };
+      const r = JSON.parse(j.result) as { key: string };
       await this.assertNotHeld(c.sessionId);
       await this.store.dispose(r.key);
       await this.db.updateTable('jobs').set({ state: 'disposed' }).where('id', '=', j.id).execute();
-      packages.push(`${r.fileName} (${r.sha256})`);
     }
     for (const dir of this.settings.spoolFor(c.sessionId)) await rm(dir, { recursive: true, force: true });
-    // The session's personal data rows go together, in one transaction with marking it disposed:
-    // 0020's trigger lets an outcome be deleted only once its session is marked disposed.
-    const detail = {
-      why: c.why,
-      policyId: c.policyId,
-      retainUntil: c.retainUntil,
-      items: c.items,
-      exportPackages: packages,
-    };
-    let deleted: Awaited<ReturnType<typeof deletePersonalRows>>;
-    try {
-      deleted = await withTransaction(this.db, (trx) =>
-        deletePersonalRows(trx, c.sessionId, now, this.settings.hashPhone),
-      );
-    } catch (err) {
-      // The media are gone already; the rows could not go (a legal hold placed meanwhile makes
-      // 0020's trigger refuse). What was deleted is still audited before the run stops on it.
-      await this.audit.record({
+    // The session's personal data rows go together, in one transaction with marking it disposed
+    // (0020's trigger lets an outcome be deleted only once its session is marked disposed), and
+    // with the audit entry: the session is never marked disposed without its entry. The entry
+    // names every file of the session the database marks gone, so a run that resumes after a
+    // crash between the files and the rows still names the files the first run removed.
+    const entry = async (db: Db, result: Record<string, unknown>) =>
+      ({
         actor,
         action: 'retention.dispose',
         subject: { type: 'session', id: c.sessionId },
-        detail: { ...detail, personalRowsKept: err instanceof Error ? err.message : String(err) },
+        detail: {
+          why: c.why,
+          policyId: c.policyId,
+          retainUntil: c.retainUntil,
+          ...(await disposedOf(db, c.sessionId)),
+          ...result,
+        },
+      }) as const;
+    try {
+      await withTransaction(this.db, async (trx) => {
+        const deleted = await deletePersonalRows(trx, c.sessionId, now, this.settings.hashPhone);
+        await this.audit.recordIn(trx, await entry(trx, deleted));
       });
+    } catch (err) {
+      // The media are gone already; the rows could not go (a legal hold placed meanwhile makes
+      // 0020's trigger refuse). What was deleted is still audited before the run stops on it.
+      const kept = err instanceof Error ? err.message : String(err);
+      await this.audit.record(await entry(this.db, { personalRowsKept: kept }));
       throw err;
     }
-    await this.audit.record({
-      actor,
-      action: 'retention.dispose',
-      subject: { type: 'session', id: c.sessionId },
-      detail: { ...detail, ...deleted },
-    });
     await this.sessions.addEvent(c.sessionId, 'evidence.disposed', null, c.why);
   }
+}
+
+/**
+ * What of a session is gone from the evidence store, as the database records it: its items
+ * marked disposed, and the export packages disposed of that held any of its media.
+ */
+async function disposedOf(db: Db, sessionId: string) {
+  const items = await db
+    .selectFrom('evidence_items')
+    .select(['id', 'file_name', 'sha256', 'size'])
+    .where('session_id', '=', sessionId)
+    .where('disposed_at', 'is not', null)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const exports = await db
+    .selectFrom('jobs')
+    .select(['params', 'result'])
+    .where('type', '=', 'export')
+    .where('state', '=', 'disposed')
+    .execute();
+  const exportPackages: string[] = [];
+  for (const j of exports) {
+    const params = JSON.parse(j.params) as { sessionIds: string[] };
+    if (!params.sessionIds.includes(sessionId) || !j.result) continue;
+    const r = JSON.parse(j.result) as { fileName: string; sha256: string };
+    exportPackages.push(`${r.fileName} (${r.sha256})`);
+  }
+  return {
+    items: items.map((i) => ({ id: i.id, fileName: i.file_name, sha256: i.sha256, size: Number(i.size) })),
+    exportPackages,
+  };
 }
 
 /**

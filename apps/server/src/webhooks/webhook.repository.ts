@@ -109,13 +109,17 @@ export class WebhookRepository {
    * Deletes delivered rows delivered before `deliveredBefore` and dead rows last tried before
    * `deadBefore` (each holds a CAD reference, and positions); pending rows are never touched.
    */
-  async purge(deliveredBefore: number, deadBefore: number): Promise<{ delivered: number; dead: number }> {
-    const delivered = await this.db
+  async purge(
+    deliveredBefore: number,
+    deadBefore: number,
+    db: Db = this.db,
+  ): Promise<{ delivered: number; dead: number }> {
+    const delivered = await db
       .deleteFrom('webhook_deliveries')
       .where('state', '=', 'delivered')
       .where('delivered_at', '<', deliveredBefore)
       .executeTakeFirst();
-    const dead = await this.db
+    const dead = await db
       .deleteFrom('webhook_deliveries')
       .where('state', '=', 'dead')
       .where('last_attempt_at', '<', deadBefore)

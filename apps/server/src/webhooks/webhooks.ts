@@ -1,5 +1,6 @@
 import type { Clock } from '../adapters/clock.js';
 import type { Db } from '../adapters/db/database.js';
+import { withTransaction } from '../adapters/db/transaction.js';
 import type { SecretBox } from '../adapters/keys/secret-box.js';
 import type { Random } from '../adapters/random.js';
 import type { ApprovalService } from '../approvals/approval.service.js';
@@ -74,18 +75,22 @@ export function buildWebhooks(d: {
    */
   const purge = async () => {
     const now = d.clock.now();
-    const gone = await repo.purge(now - o.keepDeliveredMs, now - o.keepDeadMs);
-    if (gone.delivered + gone.dead > 0)
-      await d.audit.record({
-        actor: SYSTEM,
-        action: 'webhook.purge',
-        detail: {
-          ...gone,
-          keepDeliveredDays: o.keepDeliveredMs / 86_400_000,
-          keepDeadDays: o.keepDeadMs / 86_400_000,
-        },
-      });
-    return gone;
+    // The deletion and its audit entry commit together: a crash between them cannot leave
+    // deliveries gone with no record of it.
+    return withTransaction(d.db, async (trx) => {
+      const gone = await repo.purge(now - o.keepDeliveredMs, now - o.keepDeadMs, trx);
+      if (gone.delivered + gone.dead > 0)
+        await d.audit.recordIn(trx, {
+          actor: SYSTEM,
+          action: 'webhook.purge',
+          detail: {
+            ...gone,
+            keepDeliveredDays: o.keepDeliveredMs / 86_400_000,
+            keepDeadDays: o.keepDeadMs / 86_400_000,
+          },
+        });
+      return gone;
+    });
   };
   return { repo, outbox, service, dispatcher, exportDone, purge };
 }
